@@ -1,0 +1,123 @@
+package dev.repoworker.protocol;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Typed reading of environment variables for the services' config records. Every bad value raises
+ * {@link InvalidConfigException} naming the variable, so a service refuses to start with a clear message.
+ */
+public final class Env {
+
+    private static final Pattern DURATION = Pattern.compile("(\\d+)(ms|s|m|h)?");
+
+    private final Map<String, String> env;
+
+    public Env(Map<String, String> env) {
+        this.env = env;
+    }
+
+    public Optional<String> text(String name) {
+        String value = env.get(name);
+        return value == null || value.isBlank() ? Optional.empty() : Optional.of(value.trim());
+    }
+
+    public String text(String name, String fallback) {
+        return text(name).orElse(fallback);
+    }
+
+    public int integer(String name, int fallback, int min, int max) {
+        Optional<String> value = text(name);
+        if (value.isEmpty()) {
+            return fallback;
+        }
+        try {
+            int parsed = Integer.parseInt(value.get());
+            if (parsed < min || parsed > max) {
+                throw new InvalidConfigException(name, "must be between " + min + " and " + max + ", got " + parsed);
+            }
+            return parsed;
+        } catch (NumberFormatException e) {
+            throw new InvalidConfigException(name, "must be a whole number, got '" + value.get() + "'");
+        }
+    }
+
+    public boolean flag(String name, boolean fallback) {
+        Optional<String> value = text(name);
+        if (value.isEmpty()) {
+            return fallback;
+        }
+        return switch (value.get().toLowerCase()) {
+            case "true", "1", "yes", "on" -> true;
+            case "false", "0", "no", "off" -> false;
+            default -> throw new InvalidConfigException(name, "must be true or false, got '" + value.get() + "'");
+        };
+    }
+
+    /** {@code 250ms}, {@code 30s}, {@code 15m}, {@code 2h}, a bare number of seconds, or ISO-8601 ({@code PT15M}). */
+    public Duration duration(String name, Duration fallback) {
+        Optional<String> value = text(name);
+        if (value.isEmpty()) {
+            return fallback;
+        }
+        Duration parsed = parseDuration(value.get());
+        if (parsed == null || parsed.isNegative()) {
+            throw new InvalidConfigException(name, "must be a duration such as 30s, 15m or PT15M, got '" + value.get() + "'");
+        }
+        return parsed;
+    }
+
+    public Path path(String name, Path fallback) {
+        return text(name).map(Path::of).orElse(fallback);
+    }
+
+    /** A comma-separated list; blank entries are dropped. */
+    public List<String> list(String name, List<String> fallback) {
+        return text(name)
+                .map(v -> Arrays.stream(v.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList())
+                .orElse(fallback);
+    }
+
+    static Duration parseDuration(String text) {
+        String value = text.trim();
+        if (value.startsWith("P") || value.startsWith("p")) {
+            try {
+                return Duration.parse(value.toUpperCase());
+            } catch (RuntimeException e) {
+                return null;
+            }
+        }
+        Matcher m = DURATION.matcher(value);
+        if (!m.matches()) {
+            return null;
+        }
+        long amount = Long.parseLong(m.group(1));
+        String unit = m.group(2) == null ? "s" : m.group(2);
+        return switch (unit) {
+            case "ms" -> Duration.ofMillis(amount);
+            case "m" -> Duration.ofMinutes(amount);
+            case "h" -> Duration.ofHours(amount);
+            default -> Duration.ofSeconds(amount);
+        };
+    }
+
+    /** A configuration value that cannot be used; the message names the variable. */
+    public static final class InvalidConfigException extends RuntimeException {
+        private final String variable;
+
+        public InvalidConfigException(String variable, String problem) {
+            super(variable + " " + problem);
+            this.variable = variable;
+        }
+
+        public String variable() {
+            return variable;
+        }
+    }
+}

@@ -1,0 +1,179 @@
+package dev.repoworker.protocol;
+
+import java.nio.charset.StandardCharsets;
+import java.security.InvalidKeyException;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.function.Function;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+
+/**
+ * Standard Webhooks signing and verification: {@code webhook-signature: v1,<base64 HMAC-SHA256(id.timestamp.body)>}.
+ *
+ * <p>Several secrets may be configured for rotation: the first one signs, any of them verifies, and
+ * any of the space-separated signatures in the header may match. Secrets in the {@code whsec_<base64>}
+ * form are decoded; any other non-blank string is used as raw UTF-8 key bytes (the original's plain
+ * {@code WORKER_SECRET}).
+ */
+public final class Signatures {
+
+    public static final String ID_HEADER = "webhook-id";
+    public static final String TIMESTAMP_HEADER = "webhook-timestamp";
+    public static final String SIGNATURE_HEADER = "webhook-signature";
+    public static final Duration DEFAULT_TOLERANCE = Duration.ofMinutes(5);
+    private static final String SECRET_PREFIX = "whsec_";
+    private static final String VERSION = "v1";
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    private final List<byte[]> keys;
+    private final List<byte[]> rawSecrets;
+    private final Duration tolerance;
+    private final Clock clock;
+
+    private Signatures(List<String> secrets, Duration tolerance, Clock clock) {
+        if (secrets.isEmpty()) {
+            throw new IllegalArgumentException("at least one secret is required");
+        }
+        this.keys = secrets.stream().map(Signatures::decodeSecret).toList();
+        this.rawSecrets = secrets.stream().map(s -> s.getBytes(StandardCharsets.UTF_8)).toList();
+        this.tolerance = tolerance;
+        this.clock = clock;
+    }
+
+    public static Signatures of(List<String> secrets) {
+        return new Signatures(secrets, DEFAULT_TOLERANCE, Clock.systemUTC());
+    }
+
+    public static Signatures of(List<String> secrets, Duration tolerance, Clock clock) {
+        return new Signatures(secrets, tolerance, clock);
+    }
+
+    /** A fresh random secret in the {@code whsec_} form. */
+    public static String newSecret() {
+        byte[] key = new byte[32];
+        RANDOM.nextBytes(key);
+        return SECRET_PREFIX + Base64.getEncoder().encodeToString(key);
+    }
+
+    /** The three headers for sending {@code body} now, with a new message id. */
+    public Map<String, String> headersFor(String body) {
+        String id = "msg_" + UUID.randomUUID().toString().replace("-", "");
+        long timestamp = clock.instant().getEpochSecond();
+        Map<String, String> headers = new LinkedHashMap<>();
+        headers.put(ID_HEADER, id);
+        headers.put(TIMESTAMP_HEADER, Long.toString(timestamp));
+        headers.put(SIGNATURE_HEADER, sign(id, timestamp, body));
+        return headers;
+    }
+
+    /** {@code v1,<base64>} computed with the first (current) secret. */
+    public String sign(String id, long timestamp, String body) {
+        return VERSION + "," + Base64.getEncoder().encodeToString(hmac(keys.get(0), id, timestamp, body));
+    }
+
+    /**
+     * Checks the Standard Webhooks headers of a request.
+     *
+     * @param header looks a request header up by its (case-insensitive) name; null when absent
+     * @throws SignatureException naming what is wrong
+     */
+    public void verify(String body, Function<String, String> header) throws SignatureException {
+        String id = header.apply(ID_HEADER);
+        String timestampText = header.apply(TIMESTAMP_HEADER);
+        String signatureHeader = header.apply(SIGNATURE_HEADER);
+        if (isBlank(id) || isBlank(timestampText) || isBlank(signatureHeader)) {
+            throw new SignatureException("missing webhook-id, webhook-timestamp or webhook-signature header");
+        }
+        long timestamp;
+        try {
+            timestamp = Long.parseLong(timestampText.trim());
+        } catch (NumberFormatException e) {
+            throw new SignatureException("webhook-timestamp is not a number of seconds");
+        }
+        long now = clock.instant().getEpochSecond();
+        if (Math.abs(now - timestamp) > tolerance.toSeconds()) {
+            throw new SignatureException("webhook-timestamp is outside the tolerance of " + tolerance.toSeconds() + " s");
+        }
+        for (byte[] key : keys) {
+            byte[] expected = hmac(key, id, timestamp, body);
+            for (String candidate : signatureHeader.trim().split(" +")) {
+                int comma = candidate.indexOf(',');
+                if (comma < 0 || !VERSION.equals(candidate.substring(0, comma))) {
+                    continue;
+                }
+                byte[] given;
+                try {
+                    given = Base64.getDecoder().decode(candidate.substring(comma + 1));
+                } catch (IllegalArgumentException e) {
+                    continue;
+                }
+                if (MessageDigest.isEqual(expected, given)) {
+                    return;
+                }
+            }
+        }
+        throw new SignatureException("webhook-signature does not match");
+    }
+
+    /** The original API's {@code Authorization: Bearer <secret>}, compared in constant time. */
+    public boolean acceptsBearer(String authorizationHeader) {
+        if (authorizationHeader == null || !authorizationHeader.regionMatches(true, 0, "Bearer ", 0, 7)) {
+            return false;
+        }
+        byte[] given = authorizationHeader.substring(7).trim().getBytes(StandardCharsets.UTF_8);
+        boolean match = false;
+        for (byte[] secret : rawSecrets) {
+            match |= MessageDigest.isEqual(secret, given);
+        }
+        return match;
+    }
+
+    /** The current secret as configured, for the {@code Authorization: Bearer} form. */
+    public String bearerToken() {
+        return new String(rawSecrets.get(0), StandardCharsets.UTF_8);
+    }
+
+    private static byte[] decodeSecret(String secret) {
+        if (isBlank(secret)) {
+            throw new IllegalArgumentException("a webhook secret must not be blank");
+        }
+        if (secret.startsWith(SECRET_PREFIX)) {
+            try {
+                return Base64.getDecoder().decode(secret.substring(SECRET_PREFIX.length()));
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("a whsec_ secret must be followed by base64");
+            }
+        }
+        return secret.getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static byte[] hmac(byte[] key, String id, long timestamp, String body) {
+        try {
+            Mac mac = Mac.getInstance("HmacSHA256");
+            mac.init(new SecretKeySpec(key, "HmacSHA256"));
+            return mac.doFinal((id + "." + timestamp + "." + body).getBytes(StandardCharsets.UTF_8));
+        } catch (NoSuchAlgorithmException | InvalidKeyException e) {
+            throw new IllegalStateException("HmacSHA256 is not available", e);
+        }
+    }
+
+    private static boolean isBlank(String s) {
+        return s == null || s.isBlank();
+    }
+
+    /** A request whose signature could not be verified; the message says why. */
+    public static final class SignatureException extends Exception {
+        public SignatureException(String message) {
+            super(message);
+        }
+    }
+}

@@ -1,0 +1,40 @@
+package dev.repoworker.protocol;
+
+import java.util.Arrays;
+import java.util.Optional;
+import java.util.stream.Collectors;
+
+/** The Worker's tasks, with the kebab-case names used on the wire. */
+public enum TaskType {
+    ACQUIRE_USER_REPO("acquire-user-repo"),
+    NEW_REPO_FROM_TEMPLATE("new-repo-from-template"),
+    BUILD_ASSETS("build-assets"),
+    COMPUTE_EMBEDDINGS("compute-embeddings"),
+    ENRICH_DATA("enrich-data"),
+    PROCESS_ALL("process-all"),
+    PROCESS_WITH_REPO("process-with-repo"),
+    PROCESS_FROM_TEMPLATE("process-from-template");
+
+    private final String wireName;
+
+    TaskType(String wireName) {
+        this.wireName = wireName;
+    }
+
+    public String wireName() {
+        return wireName;
+    }
+
+    public static Optional<TaskType> fromWire(String name) {
+        return Arrays.stream(values()).filter(t -> t.wireName.equals(name)).findFirst();
+    }
+
+    public static String allWireNames() {
+        return Arrays.stream(values()).map(TaskType::wireName).collect(Collectors.joining(", "));
+    }
+
+    @Override
+    public String toString() {
+        return wireName;
+    }
+}

@@ -1,0 +1,40 @@
+package dev.repoworker.protocol;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class EnvTest {
+
+    @Test
+    void durations_accept_units_bare_seconds_and_iso() {
+        Env env = new Env(Map.of("A", "250ms", "B", "30s", "C", "15m", "D", "2h", "E", "45", "F", "PT1M30S"));
+        assertThat(env.duration("A", null)).isEqualTo(Duration.ofMillis(250));
+        assertThat(env.duration("B", null)).isEqualTo(Duration.ofSeconds(30));
+        assertThat(env.duration("C", null)).isEqualTo(Duration.ofMinutes(15));
+        assertThat(env.duration("D", null)).isEqualTo(Duration.ofHours(2));
+        assertThat(env.duration("E", null)).isEqualTo(Duration.ofSeconds(45));
+        assertThat(env.duration("F", null)).isEqualTo(Duration.ofSeconds(90));
+        assertThat(env.duration("MISSING", Duration.ofSeconds(7))).isEqualTo(Duration.ofSeconds(7));
+    }
+
+    @Test
+    void bad_values_name_the_variable() {
+        Env env = new Env(Map.of("PORT", "eighty", "FLAG", "maybe", "T", "soon", "N", "0"));
+        assertThatThrownBy(() -> env.integer("PORT", 8080, 0, 65535)).hasMessageStartingWith("PORT must be a whole number");
+        assertThatThrownBy(() -> env.flag("FLAG", false)).hasMessageStartingWith("FLAG must be true or false");
+        assertThatThrownBy(() -> env.duration("T", Duration.ZERO)).hasMessageStartingWith("T must be a duration");
+        assertThatThrownBy(() -> env.integer("N", 1, 1, 64)).hasMessageStartingWith("N must be between 1 and 64");
+    }
+
+    @Test
+    void lists_are_comma_separated() {
+        Env env = new Env(Map.of("HOSTS", " github.com, ,gitlab.com "));
+        assertThat(env.list("HOSTS", List.of())).containsExactly("github.com", "gitlab.com");
+        assertThat(env.list("NONE", List.of("x"))).containsExactly("x");
+    }
+}
