@@ -1,0 +1,38 @@
+package dev.repoworker.api.job;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+import org.jdbi.v3.core.Handle;
+
+/** The append-only {@code job_events} table. */
+final class EventRows {
+
+    private EventRows() {
+    }
+
+    static void append(Handle h, String jobId, JobEvent event) {
+        long seq = h.createQuery("SELECT COALESCE(MAX(seq), 0) + 1 FROM job_events WHERE job_id = :jobId")
+                .bind("jobId", jobId).mapTo(Long.class).one();
+        h.createUpdate("INSERT INTO job_events (id, job_id, seq, at, type, attempt, message, data_json) "
+                        + "VALUES (:id, :jobId, :seq, :at, :type, :attempt, :message, :data)")
+                .bind("id", UUID.randomUUID().toString())
+                .bind("jobId", jobId)
+                .bind("seq", seq)
+                .bind("at", event.at().toEpochMilli())
+                .bind("type", event.type())
+                .bind("attempt", event.attempt())
+                .bind("message", event.message())
+                .bind("data", JsonColumns.write(event.data()))
+                .execute();
+    }
+
+    static List<JobEvent> list(Handle h, String jobId) {
+        return h.createQuery("SELECT at, type, attempt, message, data_json FROM job_events WHERE job_id = :jobId "
+                        + "ORDER BY seq, at")
+                .bind("jobId", jobId)
+                .map((rs, ctx) -> new JobEvent(Instant.ofEpochMilli(rs.getLong("at")), rs.getString("type"),
+                        rs.getInt("attempt"), rs.getString("message"), JsonColumns.read(rs.getString("data_json"))))
+                .list();
+    }
+}

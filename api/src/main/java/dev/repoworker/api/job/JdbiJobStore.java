@@ -1,0 +1,221 @@
+package dev.repoworker.api.job;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.statement.Query;
+
+/**
+ * {@link JobStore} on H2 or PostgreSQL through Jdbi. Dispatch claims are conditional updates on
+ * {@code claimed_until}, which is safe for several replicas; PostgreSQL also skips rows another
+ * transaction is claiming ({@code FOR UPDATE SKIP LOCKED}).
+ */
+public final class JdbiJobStore implements JobStore {
+
+    private static final String ACTIVE = "('dispatched', 'running')";
+
+    private final Database database;
+    private final Object embeddedClaimLock = new Object();
+
+    public JdbiJobStore(Database database) {
+        this.database = database;
+    }
+
+    @Override
+    public Created create(Job job, String sealedSecrets, Instant dispatchDue) {
+        try {
+            return database.jdbi().inTransaction(h -> {
+                if (job.idempotencyKey() != null) {
+                    Optional<Job> existing = findByKey(h, job.idempotencyKey());
+                    if (existing.isPresent()) {
+                        return new Created(existing.get(), false);
+                    }
+                }
+                JobRows.insert(h, job, sealedSecrets);
+                EventRows.append(h, job.id(), JobEvent.of(job.createdAt(), JobEvent.CREATED, job.attempt(),
+                        "job created for task " + job.requestedTask()));
+                insertDispatch(h, job.id(), job.attempt(), dispatchDue, job.createdAt());
+                return new Created(job, true);
+            });
+        } catch (RuntimeException e) {
+            // two requests with the same key raced: the unique constraint let one win
+            if (job.idempotencyKey() != null) {
+                Optional<Job> winner = database.jdbi().withHandle(h -> findByKey(h, job.idempotencyKey()));
+                if (winner.isPresent()) {
+                    return new Created(winner.get(), false);
+                }
+            }
+            throw e;
+        }
+    }
+
+    @Override
+    public Optional<Job> find(String id) {
+        return database.jdbi().withHandle(h -> h.createQuery("SELECT * FROM jobs WHERE id = :id")
+                .bind("id", id).map(JobRows.MAPPER).findOne());
+    }
+
+    @Override
+    public Optional<String> sealedSecrets(String id) {
+        return database.jdbi().withHandle(h -> h.createQuery("SELECT secrets_sealed FROM jobs WHERE id = :id")
+                .bind("id", id).mapTo(String.class).findOne());
+    }
+
+    @Override
+    public List<JobEvent> events(String id) {
+        return database.jdbi().withHandle(h -> EventRows.list(h, id));
+    }
+
+    @Override
+    public JobPage list(JobQuery query) {
+        StringBuilder sql = new StringBuilder("SELECT * FROM jobs WHERE 1 = 1");
+        if (query.status() != null) {
+            sql.append(" AND status = :status");
+        }
+        if (query.type() != null) {
+            sql.append(" AND (task = :type OR requested_task = :type)");
+        }
+        if (query.projectId() != null) {
+            sql.append(" AND project_id = :projectId");
+        }
+        if (query.after() != null) {
+            sql.append(" AND (created_at < :afterAt OR (created_at = :afterAt AND id < :afterId))");
+        }
+        sql.append(" ORDER BY created_at DESC, id DESC LIMIT :limit");
+        List<Job> rows = database.jdbi().withHandle(h -> {
+            Query q = h.createQuery(sql.toString()).bind("limit", query.limit() + 1);
+            if (query.status() != null) {
+                q.bind("status", query.status().wireName());
+            }
+            if (query.type() != null) {
+                q.bind("type", query.type());
+            }
+            if (query.projectId() != null) {
+                q.bind("projectId", query.projectId());
+            }
+            if (query.after() != null) {
+                q.bind("afterAt", query.after().createdAt().toEpochMilli()).bind("afterId", query.after().id());
+            }
+            return q.map(JobRows.MAPPER).list();
+        });
+        if (rows.size() <= query.limit()) {
+            return new JobPage(rows, null);
+        }
+        List<Job> page = rows.subList(0, query.limit());
+        Job last = page.get(page.size() - 1);
+        return new JobPage(List.copyOf(page), new JobQuery.Position(last.createdAt(), last.id()).encode());
+    }
+
+    @Override
+    public Optional<Job> update(Job next, List<JobEvent> events, Instant dispatchAt) {
+        return database.jdbi().inTransaction(h -> {
+            if (!JobRows.updateIfVersion(h, next)) {
+                return Optional.empty();
+            }
+            for (JobEvent event : events) {
+                EventRows.append(h, next.id(), event);
+            }
+            if (next.status().isFinal() || dispatchAt != null) {
+                h.createUpdate("UPDATE dispatches SET state = 'obsolete', updated_at = :now "
+                                + "WHERE job_id = :jobId AND state = 'pending'")
+                        .bind("now", next.updatedAt().toEpochMilli()).bind("jobId", next.id()).execute();
+            }
+            if (dispatchAt != null) {
+                insertDispatch(h, next.id(), next.attempt(), dispatchAt, next.updatedAt());
+            }
+            return Optional.of(h.createQuery("SELECT * FROM jobs WHERE id = :id").bind("id", next.id())
+                    .map(JobRows.MAPPER).one());
+        });
+    }
+
+    @Override
+    public void replaceSecrets(String jobId, String sealedSecrets) {
+        database.jdbi().useHandle(h -> h.createUpdate("UPDATE jobs SET secrets_sealed = :s WHERE id = :id")
+                .bind("s", sealedSecrets).bind("id", jobId).execute());
+    }
+
+    @Override
+    public void appendEvent(String jobId, JobEvent event) {
+        database.jdbi().useTransaction(h -> EventRows.append(h, jobId, event));
+    }
+
+    @Override
+    public List<Dispatch> claimDispatches(String claimer, Instant now, Duration claimFor, int limit) {
+        if (database.isPostgres()) {
+            return claim(claimer, now, claimFor, limit, " FOR UPDATE SKIP LOCKED");
+        }
+        synchronized (embeddedClaimLock) {
+            return claim(claimer, now, claimFor, limit, "");
+        }
+    }
+
+    private List<Dispatch> claim(String claimer, Instant now, Duration claimFor, int limit, String lockClause) {
+        long nowMs = now.toEpochMilli();
+        return database.jdbi().inTransaction(h -> {
+            List<String> candidates = h.createQuery("SELECT id FROM dispatches WHERE state = 'pending' AND due_at <= :now "
+                            + "AND (claimed_until IS NULL OR claimed_until < :now) ORDER BY due_at LIMIT :limit" + lockClause)
+                    .bind("now", nowMs).bind("limit", limit).mapTo(String.class).list();
+            List<Dispatch> claimed = new ArrayList<>();
+            for (String id : candidates) {
+                int won = h.createUpdate("UPDATE dispatches SET claimed_by = :me, claimed_until = :until, updated_at = :now "
+                                + "WHERE id = :id AND state = 'pending' AND (claimed_until IS NULL OR claimed_until < :now)")
+                        .bind("me", claimer).bind("until", nowMs + claimFor.toMillis()).bind("now", nowMs).bind("id", id)
+                        .execute();
+                if (won == 1) {
+                    claimed.add(h.createQuery("SELECT id, job_id, attempt, tries, due_at FROM dispatches WHERE id = :id")
+                            .bind("id", id)
+                            .map((rs, ctx) -> new Dispatch(rs.getString("id"), rs.getString("job_id"), rs.getInt("attempt"),
+                                    rs.getInt("tries"), Instant.ofEpochMilli(rs.getLong("due_at"))))
+                            .one());
+                }
+            }
+            return claimed;
+        });
+    }
+
+    @Override
+    public void finishDispatch(String dispatchId, String state, String note, Instant now) {
+        database.jdbi().useHandle(h -> h.createUpdate("UPDATE dispatches SET state = :state, last_error = :note, "
+                        + "claimed_until = NULL, updated_at = :now WHERE id = :id")
+                .bind("state", state).bind("note", note).bind("now", now.toEpochMilli()).bind("id", dispatchId).execute());
+    }
+
+    @Override
+    public void rescheduleDispatch(String dispatchId, int tries, Instant dueAt, String error, Instant now) {
+        database.jdbi().useHandle(h -> h.createUpdate("UPDATE dispatches SET tries = :tries, due_at = :due, last_error = :error, "
+                        + "claimed_by = NULL, claimed_until = NULL, updated_at = :now WHERE id = :id AND state = 'pending'")
+                .bind("tries", tries).bind("due", dueAt.toEpochMilli()).bind("error", error)
+                .bind("now", now.toEpochMilli()).bind("id", dispatchId).execute());
+    }
+
+    @Override
+    public List<Job> expiredLeases(Instant now, int limit) {
+        return database.jdbi().withHandle(h -> h.createQuery("SELECT * FROM jobs WHERE status IN " + ACTIVE
+                        + " AND (lease_until IS NULL OR lease_until < :now) ORDER BY lease_until LIMIT :limit")
+                .bind("now", now.toEpochMilli()).bind("limit", limit).map(JobRows.MAPPER).list());
+    }
+
+    @Override
+    public boolean isReachable() {
+        try {
+            return database.jdbi().withHandle(h -> h.createQuery("SELECT 1").mapTo(Integer.class).one()) == 1;
+        } catch (RuntimeException e) {
+            return false;
+        }
+    }
+
+    private static Optional<Job> findByKey(Handle h, String key) {
+        return h.createQuery("SELECT * FROM jobs WHERE idempotency_key = :key").bind("key", key).map(JobRows.MAPPER).findOne();
+    }
+
+    private static void insertDispatch(Handle h, String jobId, int attempt, Instant due, Instant now) {
+        h.createUpdate("INSERT INTO dispatches (id, job_id, attempt, state, tries, due_at, created_at, updated_at) "
+                        + "VALUES (:id, :jobId, :attempt, 'pending', 0, :due, :now, :now)")
+                .bind("id", UUID.randomUUID().toString()).bind("jobId", jobId).bind("attempt", attempt)
+                .bind("due", due.toEpochMilli()).bind("now", now.toEpochMilli()).execute();
+    }
+}

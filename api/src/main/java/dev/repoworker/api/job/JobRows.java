@@ -1,0 +1,100 @@
+package dev.repoworker.api.job;
+
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.mapper.RowMapper;
+import org.jdbi.v3.core.statement.Update;
+
+/** The {@code jobs} table: row mapping, insert and the version-checked update. */
+final class JobRows {
+
+    static final RowMapper<Job> MAPPER = (rs, ctx) -> new Job(
+            rs.getString("id"),
+            rs.getString("task"),
+            rs.getString("requested_task"),
+            JobStatus.fromWire(rs.getString("status")).orElseThrow(),
+            JsonColumns.read(rs.getString("input_json")),
+            JsonColumns.read(rs.getString("result_json")),
+            rs.getString("error"),
+            rs.getInt("attempt"),
+            rs.getInt("max_attempts"),
+            rs.getInt("version"),
+            rs.getString("project_id"),
+            rs.getString("user_id"),
+            rs.getString("idempotency_key"),
+            Runner.fromWire(rs.getString("runner")),
+            rs.getString("worker_url"),
+            instant(rs, "lease_until"),
+            instant(rs, "processed_at"),
+            nullableLong(rs, "duration_ms"),
+            instant(rs, "created_at"),
+            instant(rs, "updated_at"),
+            instant(rs, "completed_at"));
+
+    private JobRows() {
+    }
+
+    static void insert(Handle h, Job job, String sealedSecrets) {
+        Update insert = h.createUpdate("INSERT INTO jobs (id, task, requested_task, status, input_json, secrets_sealed, "
+                + "result_json, error, attempt, max_attempts, version, project_id, user_id, idempotency_key, runner, "
+                + "worker_url, lease_until, processed_at, duration_ms, created_at, updated_at, completed_at) VALUES ("
+                + ":id, :task, :requestedTask, :status, :input, :secrets, :result, :error, :attempt, :maxAttempts, "
+                + ":version, :projectId, :userId, :idempotencyKey, :runner, :workerUrl, :leaseUntil, :processedAt, "
+                + ":durationMs, :createdAt, :updatedAt, :completedAt)");
+        bindColumns(insert, job)
+                .bind("requestedTask", job.requestedTask())
+                .bind("task", job.task())
+                .bind("input", JsonColumns.write(job.input()))
+                .bind("secrets", sealedSecrets)
+                .bind("projectId", job.projectId())
+                .bind("userId", job.userId())
+                .bind("idempotencyKey", job.idempotencyKey())
+                .bind("createdAt", job.createdAt().toEpochMilli())
+                .bind("version", job.version())
+                .execute();
+    }
+
+    /** Writes the mutable columns if the stored version is {@code next.version()}; true when it was. */
+    static boolean updateIfVersion(Handle h, Job next) {
+        String dropSecrets = next.status().isFinal() ? ", secrets_sealed = NULL" : "";
+        Update update = h.createUpdate("UPDATE jobs SET status = :status, result_json = :result, error = :error, "
+                + "attempt = :attempt, max_attempts = :maxAttempts, version = version + 1, runner = :runner, "
+                + "worker_url = :workerUrl, lease_until = :leaseUntil, processed_at = :processedAt, "
+                + "duration_ms = :durationMs, updated_at = :updatedAt, completed_at = :completedAt" + dropSecrets
+                + " WHERE id = :id AND version = :version");
+        return bindColumns(update, next).bind("version", next.version()).execute() == 1;
+    }
+
+    private static Update bindColumns(Update update, Job job) {
+        return update
+                .bind("id", job.id())
+                .bind("status", job.status().wireName())
+                .bind("result", JsonColumns.write(job.result()))
+                .bind("error", job.error())
+                .bind("attempt", job.attempt())
+                .bind("maxAttempts", job.maxAttempts())
+                .bind("runner", job.runner() == null ? null : job.runner().wireName())
+                .bind("workerUrl", job.workerUrl())
+                .bind("leaseUntil", millis(job.leaseUntil()))
+                .bind("processedAt", millis(job.processedAt()))
+                .bind("durationMs", job.durationMs())
+                .bind("updatedAt", millis(job.updatedAt()))
+                .bind("completedAt", millis(job.completedAt()));
+    }
+
+    private static Long millis(Instant instant) {
+        return instant == null ? null : instant.toEpochMilli();
+    }
+
+    private static Instant instant(ResultSet rs, String column) throws SQLException {
+        long value = rs.getLong(column);
+        return rs.wasNull() ? null : Instant.ofEpochMilli(value);
+    }
+
+    private static Long nullableLong(ResultSet rs, String column) throws SQLException {
+        long value = rs.getLong(column);
+        return rs.wasNull() ? null : value;
+    }
+}

@@ -1,0 +1,65 @@
+package dev.repoworker.api.job;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Durable jobs, their event log and the dispatch outbox. Every method is safe to call from
+ * several threads and from several API replicas sharing one database.
+ */
+public interface JobStore {
+
+    /**
+     * Stores a new job, its {@code created} event and its first dispatch (due at {@code dispatchDue})
+     * in one transaction. When the job's idempotency key is already taken, stores nothing and
+     * returns the existing job.
+     */
+    Created create(Job job, String sealedSecrets, Instant dispatchDue);
+
+    Optional<Job> find(String id);
+
+    /** The encrypted secrets of a job, while a dispatch may still need them. */
+    Optional<String> sealedSecrets(String id);
+
+    List<JobEvent> events(String id);
+
+    JobPage list(JobQuery query);
+
+    /**
+     * Writes {@code next} if the stored row still has {@code next.version()}, bumping the version,
+     * and appends {@code events} in the same transaction. A final state drops the secrets and closes
+     * open dispatches; a non-null {@code dispatchAt} enqueues a dispatch of {@code next.attempt()}.
+     *
+     * @return the stored job, or empty when another writer got there first
+     */
+    Optional<Job> update(Job next, List<JobEvent> events, Instant dispatchAt);
+
+    /** Replaces the encrypted secrets (a retry may bring fresh ones). */
+    void replaceSecrets(String jobId, String sealedSecrets);
+
+    void appendEvent(String jobId, JobEvent event);
+
+    /**
+     * Claims up to {@code limit} due, open dispatches for {@code claimFor}. A dispatch is handed to
+     * exactly one claimer until its claim expires or it is finished or rescheduled.
+     */
+    List<Dispatch> claimDispatches(String claimer, Instant now, Duration claimFor, int limit);
+
+    /** Closes a dispatch for good ({@code sent}, {@code fallback}, {@code rejected}, {@code obsolete}). */
+    void finishDispatch(String dispatchId, String state, String note, Instant now);
+
+    /** Releases a claimed dispatch to be tried again at {@code dueAt}. */
+    void rescheduleDispatch(String dispatchId, int tries, Instant dueAt, String error, Instant now);
+
+    /** Dispatched or running jobs whose lease ended before {@code now}, oldest first. */
+    List<Job> expiredLeases(Instant now, int limit);
+
+    /** True when the database answers. */
+    boolean isReachable();
+
+    /** The outcome of {@link #create}. */
+    record Created(Job job, boolean isNew) {
+    }
+}
