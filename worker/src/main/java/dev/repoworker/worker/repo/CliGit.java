@@ -1,0 +1,190 @@
+package dev.repoworker.worker.repo;
+
+import dev.repoworker.worker.task.TaskFailedException;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * {@link Git} through the {@code git} executable: argument arrays only, a clean environment, no
+ * credential helpers or prompts, and the token only in the environment as an
+ * {@code http.extraHeader} (never in the URL or the arguments, which other processes can read).
+ */
+public final class CliGit implements Git {
+
+    private static final List<String> INHERITED_ENV = List.of(
+            "PATH", "HOME", "TMPDIR", "SYSTEMROOT", "SystemRoot", "COMSPEC",
+            "HTTP_PROXY", "HTTPS_PROXY", "NO_PROXY", "http_proxy", "https_proxy", "no_proxy", "ALL_PROXY", "all_proxy",
+            "SSL_CERT_FILE", "SSL_CERT_DIR", "GIT_SSL_CAINFO", "GIT_SSL_CAPATH", "GIT_EXEC_PATH");
+
+    private final String executable;
+    private final boolean allowFileProtocol;
+
+    public CliGit(boolean allowFileProtocol) {
+        this("git", allowFileProtocol);
+    }
+
+    public CliGit(String executable, boolean allowFileProtocol) {
+        this.executable = executable;
+        this.allowFileProtocol = allowFileProtocol;
+    }
+
+    @Override
+    public String name() {
+        return "cli";
+    }
+
+    @Override
+    public Cloned cloneRepo(CloneRequest request, Path directory, GitProgress progress)
+            throws TaskFailedException, InterruptedException {
+        Path dir = directory.toAbsolutePath().normalize();
+        GitErrors.Scrubber scrubber = new GitErrors.Scrubber(request.token(), List.of(dir));
+        Map<String, String> env = environment(request.token());
+        if (request.commit().isPresent()) {
+            clonePinned(request, dir, env, progress, scrubber);
+        } else {
+            GitProcess.Result clone = run(cloneCommand(request, dir), env, null, progress);
+            if (!clone.ok()) {
+                throw GitErrors.classify(clone.stderr(), request.branch(), scrubber);
+            }
+        }
+        GitProcess.Result head = run(command(dir, "rev-parse", "--verify", "HEAD^{commit}"), env, null, GitProgress.NONE);
+        if (!head.ok()) {
+            throw GitErrors.classify(head.stderr(), request.branch(), scrubber);
+        }
+        if (Thread.interrupted()) {
+            throw new InterruptedException("clone stopped because the job was interrupted");
+        }
+        return new Cloned(head.stdout().trim(), request.branch());
+    }
+
+    private void clonePinned(CloneRequest request, Path dir, Map<String, String> env, GitProgress progress,
+                             GitErrors.Scrubber scrubber) throws TaskFailedException, InterruptedException {
+        String sha = request.commit().orElseThrow();
+        createDirectory(dir, scrubber);
+        expectOk(run(global(null, "init", "-q", "--template=", "--", dir.toString()), env, null, progress), request, scrubber);
+        expectOk(run(command(dir, "remote", "add", "origin", "--", request.url()), env, null, progress), request, scrubber);
+        String ref = "refs/heads/" + request.branch();
+        GitProcess.Result heads = run(command(dir, "ls-remote", "--heads", "origin", ref), env, null, progress);
+        expectOk(heads, request, scrubber);
+        if (heads.stdout().lines().noneMatch(line -> line.endsWith("\t" + ref))) {
+            throw GitErrors.branchNotFound(request.branch());
+        }
+        GitProcess.Result fetch = run(fetchCommitCommand(dir, sha, request.depth()), env, null, progress);
+        if (!fetch.ok()) {
+            if (GitErrors.isAuthOrMissingRepo(fetch.stderr())) {
+                throw GitErrors.classify(fetch.stderr(), request.branch(), scrubber);
+            }
+            // the server refused a want by sha (old protocol, no allow*SHA1InWant): fetch every branch
+            GitProcess.Result all = run(command(dir, "fetch", "--progress", "--no-tags", "origin",
+                    "+refs/heads/*:refs/remotes/origin/*"), env, null, progress);
+            expectOk(all, request, scrubber);
+        }
+        if (!run(command(dir, "cat-file", "-e", sha + "^{commit}"), env, null, GitProgress.NONE).ok()) {
+            throw GitErrors.commitNotFound(sha);
+        }
+        expectOk(run(command(dir, "-c", "advice.detachedHead=false", "checkout", "-q", "--detach", sha, "--"),
+                env, null, progress), request, scrubber);
+    }
+
+    /** The clone command for an unpinned request (package-private so tests can check what is exposed). */
+    List<String> cloneCommand(CloneRequest request, Path dir) {
+        List<String> args = new ArrayList<>(List.of("clone", "--progress", "--single-branch", "--no-recurse-submodules",
+                "--branch=" + request.branch()));
+        if (request.depth() > 0) {
+            args.add("--depth=" + request.depth());
+        }
+        args.addAll(List.of("--", request.url(), dir.toString()));
+        return global(null, args.toArray(String[]::new));
+    }
+
+    List<String> fetchCommitCommand(Path dir, String sha, int depth) {
+        List<String> args = new ArrayList<>(List.of("fetch", "--progress", "--no-tags"));
+        if (depth > 0) {
+            args.add("--depth=" + depth);
+        }
+        args.addAll(List.of("origin", sha));
+        return command(dir, args.toArray(String[]::new));
+    }
+
+    /**
+     * The child environment: only a few inherited variables (PATH, HOME, proxies, CA bundles), an
+     * isolated Git configuration, no prompts, and the token — if any — as an HTTP header.
+     */
+    Map<String, String> environment(Optional<String> token) {
+        Map<String, String> env = new LinkedHashMap<>();
+        Map<String, String> parent = System.getenv();
+        for (String name : INHERITED_ENV) {
+            String value = parent.get(name);
+            if (value != null) {
+                env.put(name, value);
+            }
+        }
+        env.put("LC_ALL", "C");
+        env.put("LANGUAGE", "C");
+        env.put("GIT_CONFIG_NOSYSTEM", "1");
+        env.put("GIT_CONFIG_GLOBAL", "/dev/null");
+        env.put("GIT_TERMINAL_PROMPT", "0");
+        env.put("GIT_ASKPASS", "");
+        env.put("SSH_ASKPASS", "");
+        env.put("GCM_INTERACTIVE", "never");
+        if (token.isPresent()) {
+            env.put("GIT_CONFIG_COUNT", "1");
+            env.put("GIT_CONFIG_KEY_0", "http.extraHeader");
+            env.put("GIT_CONFIG_VALUE_0", "Authorization: Basic " + GitErrors.basic(token.get()));
+        } else {
+            env.put("GIT_CONFIG_COUNT", "0");
+        }
+        return env;
+    }
+
+    private List<String> command(Path dir, String... args) {
+        return global(dir, args);
+    }
+
+    private List<String> global(Path dir, String... args) {
+        List<String> command = new ArrayList<>();
+        command.add(executable);
+        if (dir != null) {
+            command.add("-C");
+            command.add(dir.toString());
+        }
+        command.addAll(List.of(
+                "-c", "credential.helper=",
+                "-c", "core.askPass=",
+                "-c", "protocol.file.allow=" + (allowFileProtocol ? "always" : "never"),
+                "-c", "protocol.ext.allow=never",
+                "-c", "core.hooksPath=/dev/null"));
+        command.addAll(List.of(args));
+        return command;
+    }
+
+    private static GitProcess.Result run(List<String> command, Map<String, String> env, Path cwd, GitProgress progress)
+            throws TaskFailedException, InterruptedException {
+        try {
+            return GitProcess.run(command, env, cwd, progress);
+        } catch (IOException e) {
+            throw new TaskFailedException("git clone failed: could not run git");
+        }
+    }
+
+    private static void expectOk(GitProcess.Result result, CloneRequest request, GitErrors.Scrubber scrubber)
+            throws TaskFailedException {
+        if (!result.ok()) {
+            throw GitErrors.classify(result.stderr(), request.branch(), scrubber);
+        }
+    }
+
+    private static void createDirectory(Path dir, GitErrors.Scrubber scrubber) throws TaskFailedException {
+        try {
+            Files.createDirectories(dir);
+        } catch (IOException e) {
+            throw new TaskFailedException("git clone failed: " + scrubber.scrub(String.valueOf(e.getMessage())));
+        }
+    }
+}
