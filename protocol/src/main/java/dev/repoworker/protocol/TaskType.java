@@ -13,7 +13,9 @@ public enum TaskType {
     ENRICH_DATA("enrich-data"),
     PROCESS_ALL("process-all"),
     PROCESS_WITH_REPO("process-with-repo"),
-    PROCESS_FROM_TEMPLATE("process-from-template");
+    PROCESS_FROM_TEMPLATE("process-from-template"),
+    /** Diagnostic: waits, then completes or fails as asked. Offered only with ENABLE_DIAGNOSTIC_TASKS=true. */
+    NOOP("noop");
 
     private final String wireName;
 

@@ -1,0 +1,58 @@
+package dev.repoworker.worker;
+
+import dev.repoworker.protocol.Callback;
+import dev.repoworker.protocol.Json;
+import dev.repoworker.protocol.ProcessRequest;
+import dev.repoworker.protocol.Signatures;
+import dev.repoworker.worker.process.CallbackUrlPolicy;
+import dev.repoworker.worker.process.JobExecutor;
+import dev.repoworker.worker.process.ProcessHandler;
+import dev.repoworker.worker.process.WorkerJob;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+
+/**
+ * The legacy Cloud Run Job model: run one task to its end with the service's own admission,
+ * executor and callback delivery, then report. No HTTP server is started.
+ */
+public final class OneShotJob {
+
+    /** How the one job ended, and whether its callback reached the API. */
+    public record Outcome(Callback callback, boolean delivered) {
+        public boolean completed() {
+            return Callback.COMPLETED.equals(callback.status());
+        }
+    }
+
+    private OneShotJob() {
+    }
+
+    /**
+     * @throws WorkerError for a request the Worker would refuse with a 4xx (bad task, data or callbackUrl)
+     */
+    public static Outcome run(WorkerConfig config, ProcessRequest request) throws InterruptedException {
+        ScheduledExecutorService scheduler = Executors.newScheduledThreadPool(1, r -> {
+            Thread t = new Thread(r, "one-shot-scheduler");
+            t.setDaemon(true);
+            return t;
+        });
+        try {
+            Optional<Signatures> signatures = config.authenticationRequired()
+                    ? Optional.of(Signatures.of(config.secrets())) : Optional.empty();
+            JobExecutor executor = WorkerApp.createExecutor(config, signatures, scheduler, Clock.systemUTC());
+            ProcessHandler admission = new ProcessHandler(WorkerApp.registry(config),
+                    new CallbackUrlPolicy(config.allowedCallbackHosts()), executor);
+            String jobId = admission.admit(Json.write(request));
+            WorkerJob job = executor.find(jobId).orElseThrow();
+            Callback callback = job.outcome().join();
+            boolean delivered = job.delivery().done().join();
+            executor.shutdown(Duration.ZERO, Duration.ZERO);
+            return new Outcome(callback, delivered);
+        } finally {
+            scheduler.shutdownNow();
+        }
+    }
+}

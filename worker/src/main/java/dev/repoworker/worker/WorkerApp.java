@@ -1,0 +1,118 @@
+package dev.repoworker.worker;
+
+import dev.repoworker.protocol.Json;
+import dev.repoworker.protocol.Signatures;
+import dev.repoworker.worker.process.CallbackSender;
+import dev.repoworker.worker.process.CallbackUrlPolicy;
+import dev.repoworker.worker.process.JobExecutor;
+import dev.repoworker.worker.process.ProcessHandler;
+import dev.repoworker.worker.process.RequestAuthenticator;
+import dev.repoworker.worker.repo.AcquireRepoTask;
+import dev.repoworker.worker.diagnostic.NoopTask;
+import dev.repoworker.worker.task.Task;
+import dev.repoworker.worker.task.TaskRegistry;
+import dev.repoworker.worker.workspace.Workspaces;
+import io.javalin.Javalin;
+import io.javalin.json.JavalinJackson;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** The Worker's composition root: builds every part from a {@link WorkerConfig}, starts and stops the service. */
+public final class WorkerApp {
+
+    private static final Logger LOG = LoggerFactory.getLogger(WorkerApp.class);
+    private static final Duration SHUTDOWN_DELIVERY_WAIT = Duration.ofSeconds(10);
+
+    private final WorkerConfig config;
+    private final ScheduledExecutorService scheduler;
+    private final JobExecutor executor;
+    private final Javalin server;
+    private volatile boolean stopped;
+
+    private WorkerApp(WorkerConfig config, Javalin server, JobExecutor executor, ScheduledExecutorService scheduler) {
+        this.config = config;
+        this.server = server;
+        this.executor = executor;
+        this.scheduler = scheduler;
+    }
+
+    /** Starts the Worker on {@code config.port()} (0 picks a free port). */
+    public static WorkerApp start(WorkerConfig config) {
+        if (!config.authenticationRequired()) {
+            LOG.warn("*** WORKER_INSECURE_DEV=true: requests are NOT authenticated and callbacks are NOT signed. "
+                    + "Never run like this outside local development. ***");
+        }
+        Clock clock = Clock.systemUTC();
+        ScheduledExecutorService scheduler = Executors.newScheduledThreadPool(2, r -> {
+            Thread t = new Thread(r, "worker-scheduler");
+            t.setDaemon(true);
+            return t;
+        });
+        Optional<Signatures> signatures = config.authenticationRequired()
+                ? Optional.of(Signatures.of(config.secrets())) : Optional.empty();
+        JobExecutor executor = createExecutor(config, signatures, scheduler, clock);
+        ProcessHandler processHandler = new ProcessHandler(registry(config),
+                new CallbackUrlPolicy(config.allowedCallbackHosts()), executor);
+        WorkerRoutes routes = new WorkerRoutes(processHandler, executor, new RequestAuthenticator(signatures), clock);
+        Javalin server = Javalin.create(javalin -> {
+            javalin.startup.showJavalinBanner = false;
+            javalin.http.maxRequestSize = config.maxBodyBytes();
+            javalin.jsonMapper(new JavalinJackson(Json.mapper(), false));
+            routes.register(javalin);
+        });
+        server.start(config.port());
+        LOG.info("worker listening on port {} (concurrency {}, queue {}, job timeout {})",
+                server.port(), config.concurrency(), config.queueCapacity(), config.jobTimeout());
+        return new WorkerApp(config, server, executor, scheduler);
+    }
+
+    /** The executor alone, for the one-shot {@code repo-worker job} mode: the same code path without HTTP. */
+    public static JobExecutor createExecutor(WorkerConfig config, Optional<Signatures> signatures,
+                                             ScheduledExecutorService scheduler, Clock clock) {
+        CallbackSender callbacks = new CallbackSender(signatures, scheduler, config.callbackRetryWindow(), clock);
+        return new JobExecutor(config.concurrency(), config.queueCapacity(), config.jobTimeout(), config.resultRetention(),
+                new Workspaces(config.tempDir(), config.keepTmpFiles()), callbacks, scheduler, clock);
+    }
+
+    public static TaskRegistry registry(WorkerConfig config) {
+        List<Task> tasks = new ArrayList<>(List.of(AcquireRepoTask.fromConfig(config)));
+        if (config.diagnosticTasks()) {
+            tasks.add(new NoopTask());
+        }
+        return new TaskRegistry(tasks);
+    }
+
+    public int port() {
+        return server.port();
+    }
+
+    public JobExecutor executor() {
+        return executor;
+    }
+
+    /** Graceful stop: refuse new jobs (503), give running ones the grace period, fail the rest, then close. */
+    public synchronized void stop() {
+        if (stopped) {
+            return;
+        }
+        stopped = true;
+        LOG.info("worker stopping: grace period {}", config.shutdownGrace());
+        executor.shutdown(config.shutdownGrace(), SHUTDOWN_DELIVERY_WAIT);
+        server.stop();
+        scheduler.shutdownNow();
+        try {
+            scheduler.awaitTermination(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        LOG.info("worker stopped");
+    }
+}

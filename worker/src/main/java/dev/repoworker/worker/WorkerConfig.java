@@ -1,0 +1,83 @@
+package dev.repoworker.worker;
+
+import dev.repoworker.protocol.Env;
+import dev.repoworker.protocol.Env.InvalidConfigException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/** Everything the Worker reads from its environment, checked once at start. */
+public record WorkerConfig(
+        int port,
+        List<String> secrets,
+        boolean insecureDev,
+        Path tempDir,
+        int concurrency,
+        int queueCapacity,
+        Duration jobTimeout,
+        Optional<String> githubToken,
+        List<String> allowedRepoHosts,
+        List<String> allowedCallbackHosts,
+        boolean allowFileRepos,
+        boolean allowHttpRepos,
+        boolean keepTmpFiles,
+        Duration shutdownGrace,
+        Duration callbackRetryWindow,
+        Duration resultRetention,
+        String gitImplementation,
+        long maxBodyBytes,
+        boolean diagnosticTasks) {
+
+    public static final List<String> ANY_HOST = List.of();
+
+    public static WorkerConfig fromEnv(Map<String, String> environment) {
+        Env env = new Env(environment);
+        List<String> secrets = env.list("WORKER_SECRET", List.of());
+        boolean insecure = env.flag("WORKER_INSECURE_DEV", false);
+        if (secrets.isEmpty() && !insecure) {
+            throw new InvalidConfigException("WORKER_SECRET",
+                    "is required (comma-separated for rotation); set WORKER_INSECURE_DEV=true only for local development");
+        }
+        int cores = Runtime.getRuntime().availableProcessors();
+        int concurrency = env.integer("WORKER_CONCURRENCY", cores, 1, 1024);
+        String git = env.text("GIT_IMPLEMENTATION", "auto").toLowerCase();
+        if (!List.of("auto", "cli", "jgit").contains(git)) {
+            throw new InvalidConfigException("GIT_IMPLEMENTATION", "must be auto, cli or jgit, got '" + git + "'");
+        }
+        return new WorkerConfig(
+                env.integer("PORT", 8080, 0, 65535),
+                secrets,
+                insecure,
+                env.path("TEMP_DIR", Path.of(System.getProperty("java.io.tmpdir"), "repo-worker")),
+                concurrency,
+                env.integer("WORKER_QUEUE_SIZE", concurrency * 16, 0, 1_000_000),
+                positive(env, "JOB_TIMEOUT", Duration.ofMinutes(15)),
+                env.text("GITHUB_TOKEN"),
+                env.list("ALLOWED_REPO_HOSTS", List.of("github.com")),
+                env.list("ALLOWED_CALLBACK_HOSTS", ANY_HOST),
+                env.flag("ALLOW_FILE_REPOS", false),
+                env.flag("ALLOW_HTTP_REPOS", false),
+                env.flag("KEEP_TMP_FILES", false),
+                env.duration("SHUTDOWN_GRACE", Duration.ofSeconds(30)),
+                positive(env, "CALLBACK_RETRY_WINDOW", Duration.ofMinutes(30)),
+                positive(env, "RESULT_RETENTION", Duration.ofHours(1)),
+                git,
+                env.integer("MAX_BODY_BYTES", 1_048_576, 1024, Integer.MAX_VALUE),
+                env.flag("ENABLE_DIAGNOSTIC_TASKS", false));
+    }
+
+    private static Duration positive(Env env, String name, Duration fallback) {
+        Duration value = env.duration(name, fallback);
+        if (value.isZero()) {
+            throw new InvalidConfigException(name, "must be greater than zero");
+        }
+        return value;
+    }
+
+    /** Signatures are required unless the worker runs in insecure development mode. */
+    public boolean authenticationRequired() {
+        return !secrets.isEmpty();
+    }
+}

@@ -1,0 +1,122 @@
+package dev.repoworker.worker;
+
+import dev.repoworker.worker.process.JobExecutor;
+import dev.repoworker.worker.process.ProcessHandler;
+import dev.repoworker.worker.process.RequestAuthenticator;
+import dev.repoworker.worker.process.WorkerJob;
+import io.javalin.config.JavalinConfig;
+import io.javalin.http.Context;
+import io.javalin.http.HttpResponseException;
+import java.time.Clock;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Every HTTP route of the Worker and the mapping of errors to JSON, in one place. */
+final class WorkerRoutes {
+
+    private static final Logger LOG = LoggerFactory.getLogger(WorkerRoutes.class);
+
+    private static final String ERROR_WRITTEN = "repoworker.error-written";
+
+    private final ProcessHandler processHandler;
+    private final JobExecutor executor;
+    private final RequestAuthenticator authenticator;
+    private final Clock clock;
+
+    WorkerRoutes(ProcessHandler processHandler, JobExecutor executor, RequestAuthenticator authenticator, Clock clock) {
+        this.processHandler = processHandler;
+        this.executor = executor;
+        this.authenticator = authenticator;
+        this.clock = clock;
+    }
+
+    void register(JavalinConfig config) {
+        config.routes.get("/health", this::health);
+        config.routes.post("/process", this::process);
+        config.routes.get("/jobs/{jobId}", this::job);
+        config.routes.post("/jobs/{jobId}/cancel", this::cancel);
+        config.routes.exception(WorkerError.class, (e, ctx) -> error(ctx, e.status(), e.getMessage(), e.field(), e.headers()));
+        config.routes.exception(HttpResponseException.class, (e, ctx) -> error(ctx, e.getStatus(), describe(e), null, Map.of()));
+        config.routes.exception(Exception.class, (e, ctx) -> {
+            LOG.error("unexpected error on {} {}", ctx.method(), ctx.path(), e);
+            error(ctx, 500, "internal error", null, Map.of());
+        });
+        config.routes.error(404, ctx -> {
+            if (ctx.attribute(ERROR_WRITTEN) != null) {
+                return;
+            }
+            error(ctx, 404, "no route " + ctx.method() + " " + ctx.path(), null, Map.of());
+        });
+        config.routes.error(405, ctx -> error(ctx, 405, "method " + ctx.method() + " not allowed on " + ctx.path(), null, Map.of()));
+    }
+
+    private void health(Context ctx) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("status", executor.isShuttingDown() ? "shutting-down" : "healthy");
+        body.put("timestamp", clock.instant());
+        body.put("running", executor.running());
+        body.put("queued", executor.queued());
+        ctx.status(executor.isShuttingDown() ? 503 : 200).json(body);
+    }
+
+    private void process(Context ctx) {
+        String body = ctx.body();
+        authenticator.authenticate(body, ctx::header);
+        requireJson(ctx);
+        String jobId = processHandler.admit(body);
+        ctx.status(202).json(Map.of("status", "accepted", "jobId", jobId));
+    }
+
+    private void job(Context ctx) {
+        authenticator.authenticate("", ctx::header);
+        ctx.json(find(ctx).view());
+    }
+
+    private void cancel(Context ctx) {
+        authenticator.authenticate(ctx.body(), ctx::header);
+        String jobId = jobId(ctx);
+        WorkerJob job = executor.cancel(jobId).orElseThrow(() -> unknown(jobId));
+        ctx.json(Map.of("jobId", jobId, "state", job.state()));
+    }
+
+    private WorkerJob find(Context ctx) {
+        String jobId = jobId(ctx);
+        return executor.find(jobId).orElseThrow(() -> unknown(jobId));
+    }
+
+    private static String jobId(Context ctx) {
+        String jobId = ctx.pathParam("jobId");
+        ProcessHandler.checkJobId(jobId);
+        return jobId;
+    }
+
+    private static WorkerError unknown(String jobId) {
+        return new WorkerError(404, "job '" + jobId + "' is unknown to this worker", "jobId");
+    }
+
+    private static void requireJson(Context ctx) {
+        String type = ctx.contentType();
+        if (type == null || !type.toLowerCase(Locale.ROOT).startsWith("application/json")) {
+            throw new WorkerError(415, "Content-Type must be application/json", "Content-Type");
+        }
+    }
+
+    private static String describe(HttpResponseException e) {
+        return e.getStatus() == 413 ? "request body is larger than the limit" : e.getMessage();
+    }
+
+    private static void error(Context ctx, int status, String message, String field, Map<String, String> headers) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("status", "error");
+        body.put("message", message);
+        if (field != null) {
+            body.put("field", field);
+        }
+        headers.forEach(ctx::header);
+        ctx.attribute(ERROR_WRITTEN, true);
+        ctx.status(status).json(body);
+    }
+}

@@ -1,0 +1,131 @@
+package dev.repoworker.worker.process;
+
+import dev.repoworker.protocol.Callback;
+import dev.repoworker.protocol.Json;
+import dev.repoworker.protocol.Signatures;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Signed POSTs of callbacks. Final callbacks are retried with exponential backoff and jitter until
+ * delivered, refused for good (a 4xx other than 408/429), or the retry window has passed.
+ * Progress callbacks are sent once, best effort.
+ */
+public final class CallbackSender {
+
+    private static final Logger LOG = LoggerFactory.getLogger(CallbackSender.class);
+    private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(15);
+
+    private final HttpClient http;
+    private final Optional<Signatures> signatures;
+    private final ScheduledExecutorService scheduler;
+    private final Duration retryWindow;
+    private final Duration firstDelay;
+    private final Duration maxDelay;
+    private final Clock clock;
+
+    public CallbackSender(Optional<Signatures> signatures, ScheduledExecutorService scheduler, Duration retryWindow, Clock clock) {
+        this(signatures, scheduler, retryWindow, Duration.ofMillis(500), Duration.ofMinutes(1), clock);
+    }
+
+    CallbackSender(Optional<Signatures> signatures, ScheduledExecutorService scheduler, Duration retryWindow,
+                   Duration firstDelay, Duration maxDelay, Clock clock) {
+        this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).followRedirects(HttpClient.Redirect.NEVER).build();
+        this.signatures = signatures;
+        this.scheduler = scheduler;
+        this.retryWindow = retryWindow;
+        this.firstDelay = firstDelay;
+        this.maxDelay = maxDelay;
+        this.clock = clock;
+    }
+
+    /** Starts delivering a final callback; {@code delivery} records every attempt and the outcome. */
+    public void deliver(String url, Callback callback, Delivery delivery) {
+        String body = Json.write(callback);
+        Instant giveUpAt = clock.instant().plus(retryWindow);
+        scheduler.execute(() -> attempt(url, body, callback.jobId(), delivery, giveUpAt, 0));
+    }
+
+    /** One best-effort attempt; progress is informational and never retried. */
+    public void sendProgress(String url, Callback progress) {
+        String body = Json.write(progress);
+        http.sendAsync(request(url, body), HttpResponse.BodyHandlers.discarding())
+                .exceptionally(e -> {
+                    LOG.debug("progress callback for {} not delivered: {}", progress.jobId(), e.toString());
+                    return null;
+                });
+    }
+
+    private void attempt(String url, String body, String jobId, Delivery delivery, Instant giveUpAt, int retry) {
+        Integer status = null;
+        String error = null;
+        Duration retryAfter = null;
+        try {
+            HttpResponse<String> response = http.send(request(url, body), HttpResponse.BodyHandlers.ofString());
+            status = response.statusCode();
+            if (status / 100 == 2) {
+                delivery.attempted(clock.instant(), status, null);
+                delivery.delivered();
+                LOG.info("callback for job {} delivered (HTTP {}, attempt {})", jobId, status, retry + 1);
+                return;
+            }
+            error = "HTTP " + status;
+            retryAfter = response.headers().firstValue("Retry-After").map(CallbackSender::parseRetryAfter).orElse(null);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            error = "interrupted";
+        } catch (Exception e) {
+            error = e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage());
+        }
+        delivery.attempted(clock.instant(), status, error);
+        if (status != null && status / 100 == 4 && status != 408 && status != 429) {
+            LOG.warn("callback for job {} refused with HTTP {}; not retrying", jobId, status);
+            delivery.gaveUp("refused with HTTP " + status);
+            return;
+        }
+        Duration delay = retryAfter != null ? retryAfter : backoff(retry);
+        Instant next = clock.instant().plus(delay);
+        if (next.isAfter(giveUpAt) || scheduler.isShutdown()) {
+            LOG.warn("callback for job {} not delivered after {} attempts: {}", jobId, retry + 1, error);
+            delivery.gaveUp("not delivered after " + (retry + 1) + " attempts: " + error);
+            return;
+        }
+        LOG.info("callback for job {} failed ({}); retry {} in {} ms", jobId, error, retry + 1, delay.toMillis());
+        delivery.retryAt(next);
+        scheduler.schedule(() -> attempt(url, body, jobId, delivery, giveUpAt, retry + 1), delay.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /** Exponential backoff with "equal jitter": half the step fixed, half random. */
+    Duration backoff(int retry) {
+        long step = Math.min(maxDelay.toMillis(), firstDelay.toMillis() << Math.min(retry, 20));
+        return Duration.ofMillis(step / 2 + ThreadLocalRandom.current().nextLong(step / 2 + 1));
+    }
+
+    private HttpRequest request(String url, String body) {
+        HttpRequest.Builder builder = HttpRequest.newBuilder(URI.create(url))
+                .timeout(REQUEST_TIMEOUT)
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body));
+        signatures.ifPresent(s -> s.headersFor(body).forEach(builder::header));
+        return builder.build();
+    }
+
+    private static Duration parseRetryAfter(String value) {
+        try {
+            return Duration.ofSeconds(Math.max(0, Math.min(300, Long.parseLong(value.trim()))));
+        } catch (NumberFormatException e) {
+            return null;
+        }
+    }
+}

@@ -1,0 +1,204 @@
+package dev.repoworker.worker.process;
+
+import dev.repoworker.protocol.Callback;
+import dev.repoworker.protocol.ProcessRequest;
+import dev.repoworker.worker.task.Task;
+import dev.repoworker.worker.task.TaskContext;
+import dev.repoworker.worker.task.TaskData;
+import dev.repoworker.worker.task.TaskFailedException;
+import dev.repoworker.worker.task.TaskResult;
+import dev.repoworker.worker.workspace.Workspaces;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
+
+/**
+ * Runs admitted jobs on a fixed pool behind a bounded queue: dedup by (jobId, attempt), a per-job
+ * timeout, cancellation, a private workspace per run, and one final callback per run.
+ */
+public final class JobExecutor {
+
+    private static final Logger LOG = LoggerFactory.getLogger(JobExecutor.class);
+    public static final String SHUTDOWN_ERROR = "worker shutting down";
+
+    private final ThreadPoolExecutor pool;
+    private final ScheduledExecutorService scheduler;
+    private final Workspaces workspaces;
+    private final CallbackSender callbacks;
+    private final Duration jobTimeout;
+    private final Duration retention;
+    private final Clock clock;
+    private final Map<String, WorkerJob> runs = new ConcurrentHashMap<>();
+    private final Map<String, WorkerJob> latest = new ConcurrentHashMap<>();
+    private volatile boolean shuttingDown;
+
+    public JobExecutor(int concurrency, int queueCapacity, Duration jobTimeout, Duration retention,
+                       Workspaces workspaces, CallbackSender callbacks, ScheduledExecutorService scheduler, Clock clock) {
+        BlockingQueue<Runnable> queue = queueCapacity == 0 ? new SynchronousQueue<>() : new ArrayBlockingQueue<>(queueCapacity);
+        AtomicInteger threads = new AtomicInteger();
+        this.pool = new ThreadPoolExecutor(concurrency, concurrency, 0, TimeUnit.MILLISECONDS, queue, r -> {
+            Thread t = new Thread(r, "job-" + threads.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
+        this.scheduler = scheduler;
+        this.workspaces = workspaces;
+        this.callbacks = callbacks;
+        this.jobTimeout = jobTimeout;
+        this.retention = retention;
+        this.clock = clock;
+        scheduler.scheduleAtFixedRate(this::forgetExpired, 1, 1, TimeUnit.MINUTES);
+    }
+
+    /** Admits a validated request. The same (jobId, attempt) is never run twice. */
+    public Admission admit(ProcessRequest request, Task task, TaskData data) {
+        if (shuttingDown) {
+            return Admission.SHUTTING_DOWN;
+        }
+        int attempt = request.attempt() == null ? 1 : request.attempt();
+        WorkerJob job = new WorkerJob(request.jobId(), attempt, request.task(), request.callbackUrl(), clock.instant());
+        WorkerJob existing = runs.putIfAbsent(key(request.jobId(), attempt), job);
+        if (existing != null) {
+            return Admission.DUPLICATE;
+        }
+        try {
+            job.execution(pool.submit(() -> run(job, task, data)));
+        } catch (RejectedExecutionException e) {
+            runs.remove(key(request.jobId(), attempt), job);
+            return shuttingDown ? Admission.SHUTTING_DOWN : Admission.QUEUE_FULL;
+        }
+        latest.merge(request.jobId(), job, (old, now) -> now.attempt() >= old.attempt() ? now : old);
+        LOG.info("job {} attempt {} admitted: {}", job.jobId(), attempt, job.task());
+        return Admission.ACCEPTED;
+    }
+
+    /** The newest run of a job, while it runs and for the retention window after. */
+    public Optional<WorkerJob> find(String jobId) {
+        return Optional.ofNullable(latest.get(jobId));
+    }
+
+    /** Cancels a queued or running job; its callback reports it as failed with "job cancelled". */
+    public Optional<WorkerJob> cancel(String jobId) {
+        Optional<WorkerJob> job = find(jobId);
+        job.ifPresent(j -> end(j, JobState.CANCELLED, "job cancelled"));
+        return job;
+    }
+
+    public int queued() {
+        return pool.getQueue().size();
+    }
+
+    public int running() {
+        return pool.getActiveCount();
+    }
+
+    public boolean isShuttingDown() {
+        return shuttingDown;
+    }
+
+    /**
+     * Stops admitting, lets running jobs finish within {@code grace}, then fails the rest with
+     * "worker shutting down" and waits (bounded) for those callbacks to be delivered.
+     */
+    public void shutdown(Duration grace, Duration deliveryWait) {
+        shuttingDown = true;
+        pool.shutdown();
+        try {
+            if (!pool.awaitTermination(grace.toMillis(), TimeUnit.MILLISECONDS)) {
+                List<WorkerJob> unfinished = runs.values().stream().filter(j -> !j.state().isFinal()).toList();
+                LOG.warn("grace period over; failing {} unfinished job(s)", unfinished.size());
+                unfinished.forEach(j -> end(j, JobState.FAILED, SHUTDOWN_ERROR));
+                pool.shutdownNow();
+            }
+            CompletableFuture<?>[] pending = runs.values().stream()
+                    .map(j -> j.delivery().done()).filter(f -> !f.isDone()).toArray(CompletableFuture[]::new);
+            CompletableFuture.allOf(pending).get(deliveryWait.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (TimeoutException e) {
+            LOG.warn("some callbacks were still undelivered at shutdown");
+        } catch (Exception e) {
+            LOG.warn("shutdown: {}", e.toString());
+        }
+    }
+
+    private void run(WorkerJob job, Task task, TaskData data) {
+        if (!job.start(clock.instant())) {
+            return;
+        }
+        MDC.put("jobId", job.jobId());
+        MDC.put("attempt", Integer.toString(job.attempt()));
+        ScheduledFuture<?> timeout = scheduler.schedule(
+                () -> end(job, JobState.FAILED, "job timed out after " + describe(jobTimeout)),
+                jobTimeout.toMillis(), TimeUnit.MILLISECONDS);
+        Path workspace = null;
+        try {
+            workspace = workspaces.create(job.jobId());
+            TaskContext context = new TaskContext(job.jobId(), data, workspace,
+                    progress -> callbacks.sendProgress(job.callbackUrl(), Callback.running(job.jobId(), job.attempt(), progress)));
+            TaskResult result = task.run(context);
+            Instant now = clock.instant();
+            long duration = Duration.between(job.startedAt(), now).toMillis();
+            if (job.finish(JobState.COMPLETED, Callback.completed(job.jobId(), job.attempt(), result.summary(), now, duration), now)) {
+                LOG.info("job {} completed in {} ms", job.jobId(), duration);
+                callbacks.deliver(job.callbackUrl(), job.outcome().join(), job.delivery());
+            }
+        } catch (InterruptedException e) {
+            end(job, JobState.FAILED, shuttingDown ? SHUTDOWN_ERROR : "job interrupted");
+        } catch (TaskFailedException e) {
+            end(job, JobState.FAILED, e.getMessage());
+        } catch (Exception | StackOverflowError | OutOfMemoryError e) {
+            LOG.error("job {} failed unexpectedly", job.jobId(), e);
+            end(job, JobState.FAILED, "internal error in task " + job.task() + ": " + e.getClass().getSimpleName());
+        } finally {
+            timeout.cancel(false);
+            Thread.interrupted();
+            workspaces.release(workspace);
+            MDC.clear();
+        }
+    }
+
+    /** Ends a job that did not complete; only the first ending counts and sends a callback. */
+    private void end(WorkerJob job, JobState state, String error) {
+        Instant now = clock.instant();
+        if (job.finish(state, Callback.failed(job.jobId(), job.attempt(), error, now), now)) {
+            LOG.info("job {} {}: {}", job.jobId(), state.wireName(), error);
+            job.interrupt();
+            callbacks.deliver(job.callbackUrl(), job.outcome().join(), job.delivery());
+        }
+    }
+
+    private void forgetExpired() {
+        Instant cutoff = clock.instant().minus(retention);
+        runs.entrySet().removeIf(e -> e.getValue().state().isFinal() && e.getValue().delivery().done().isDone()
+                && e.getValue().finishedAt() != null && e.getValue().finishedAt().isBefore(cutoff));
+        latest.entrySet().removeIf(e -> !runs.containsValue(e.getValue()));
+    }
+
+    private static String key(String jobId, int attempt) {
+        return jobId + "#" + attempt;
+    }
+
+    private static String describe(Duration d) {
+        return d.toMillis() % 1000 == 0 ? d.toSeconds() + " s" : d.toMillis() + " ms";
+    }
+}

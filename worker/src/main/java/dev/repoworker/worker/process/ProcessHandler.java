@@ -1,0 +1,103 @@
+package dev.repoworker.worker.process;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.repoworker.protocol.Json;
+import dev.repoworker.protocol.ProcessRequest;
+import dev.repoworker.worker.WorkerError;
+import dev.repoworker.worker.task.InvalidTaskDataException;
+import dev.repoworker.worker.task.Task;
+import dev.repoworker.worker.task.TaskData;
+import dev.repoworker.worker.task.TaskRegistry;
+import dev.repoworker.worker.task.UnknownTaskException;
+import java.util.Map;
+import java.util.regex.Pattern;
+
+/** Admission of {@code POST /process}: body checks in the order the contract gives, then the executor. */
+public final class ProcessHandler {
+
+    public static final Pattern JOB_ID = Pattern.compile("[A-Za-z0-9._:-]{1,128}");
+
+    private final TaskRegistry tasks;
+    private final CallbackUrlPolicy callbackUrls;
+    private final JobExecutor executor;
+
+    public ProcessHandler(TaskRegistry tasks, CallbackUrlPolicy callbackUrls, JobExecutor executor) {
+        this.tasks = tasks;
+        this.callbackUrls = callbackUrls;
+        this.executor = executor;
+    }
+
+    /** Admits the job or throws a {@link WorkerError}; returns the accepted job id. */
+    public String admit(String body) {
+        ProcessRequest request = parse(body);
+        String jobId = required(request.jobId(), "jobId");
+        checkJobId(jobId);
+        String taskName = required(request.task(), "task");
+        String callbackUrl = required(request.callbackUrl(), "callbackUrl");
+        if (request.attempt() != null && request.attempt() < 1) {
+            throw new WorkerError(400, "attempt must be 1 or more", "attempt");
+        }
+        Task task;
+        TaskData data = new TaskData(request.data());
+        try {
+            task = tasks.resolve(taskName);
+            task.validate(data);
+        } catch (UnknownTaskException e) {
+            throw new WorkerError(400, e.getMessage(), "task");
+        } catch (InvalidTaskDataException e) {
+            throw new WorkerError(400, e.getMessage(), e.field());
+        }
+        callbackUrls.check(callbackUrl);
+        Admission admission = executor.admit(request, task, data);
+        return switch (admission) {
+            case ACCEPTED, DUPLICATE -> jobId;
+            case QUEUE_FULL -> throw new WorkerError(429, "the worker's queue is full; retry later", null, Map.of("Retry-After", "5"));
+            case SHUTTING_DOWN -> throw new WorkerError(503, "the worker is shutting down", null, Map.of("Retry-After", "5"));
+        };
+    }
+
+    public static void checkJobId(String jobId) {
+        if (!JOB_ID.matcher(jobId).matches() || jobId.contains("..")) {
+            throw new WorkerError(400, "jobId must be 1 to 128 characters of A-Z a-z 0-9 . _ : - (and no '..')", "jobId");
+        }
+    }
+
+    private static ProcessRequest parse(String body) {
+        JsonNode tree;
+        try {
+            tree = Json.mapper().readTree(body);
+        } catch (JsonProcessingException e) {
+            throw new WorkerError(400, "body is not valid JSON: " + e.getOriginalMessage(), null);
+        }
+        if (tree == null || !tree.isObject()) {
+            throw new WorkerError(400, "body must be a JSON object {jobId, task, callbackUrl, data}", null);
+        }
+        for (String field : new String[] {"jobId", "task", "callbackUrl"}) {
+            JsonNode value = tree.get(field);
+            if (value != null && !value.isNull() && !value.isTextual()) {
+                throw new WorkerError(400, field + " must be a string", field);
+            }
+        }
+        JsonNode data = tree.get("data");
+        if (data != null && !data.isNull() && !data.isObject()) {
+            throw new WorkerError(400, "data must be a JSON object", "data");
+        }
+        JsonNode attempt = tree.get("attempt");
+        if (attempt != null && !attempt.isNull() && !attempt.canConvertToInt()) {
+            throw new WorkerError(400, "attempt must be a whole number", "attempt");
+        }
+        try {
+            return Json.mapper().treeToValue(tree, ProcessRequest.class);
+        } catch (JsonProcessingException e) {
+            throw new WorkerError(400, "body does not match {jobId, task, callbackUrl, data}: " + e.getOriginalMessage(), null);
+        }
+    }
+
+    private static String required(String value, String field) {
+        if (value == null || value.isBlank()) {
+            throw new WorkerError(400, field + " is required", field);
+        }
+        return value;
+    }
+}

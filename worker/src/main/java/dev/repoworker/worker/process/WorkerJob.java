@@ -1,0 +1,126 @@
+package dev.repoworker.worker.process;
+
+import dev.repoworker.protocol.Callback;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicReference;
+
+/** One admitted run of a job on this Worker. The first terminal transition wins; later ones are no-ops. */
+public final class WorkerJob {
+
+    private final String jobId;
+    private final int attempt;
+    private final String task;
+    private final String callbackUrl;
+    private final Instant receivedAt;
+    private final AtomicReference<JobState> state = new AtomicReference<>(JobState.QUEUED);
+    private final CompletableFuture<Callback> outcome = new CompletableFuture<>();
+    private final Delivery delivery = new Delivery();
+    private volatile Instant startedAt;
+    private volatile Instant finishedAt;
+    private volatile Future<?> execution;
+
+    WorkerJob(String jobId, int attempt, String task, String callbackUrl, Instant receivedAt) {
+        this.jobId = jobId;
+        this.attempt = attempt;
+        this.task = task;
+        this.callbackUrl = callbackUrl;
+        this.receivedAt = receivedAt;
+    }
+
+    boolean start(Instant now) {
+        if (state.compareAndSet(JobState.QUEUED, JobState.RUNNING)) {
+            startedAt = now;
+            return true;
+        }
+        return false;
+    }
+
+    /** Moves to a final state with its callback body; false when another transition got there first. */
+    boolean finish(JobState terminal, Callback callback, Instant now) {
+        while (true) {
+            JobState current = state.get();
+            if (current.isFinal()) {
+                return false;
+            }
+            if (state.compareAndSet(current, terminal)) {
+                finishedAt = now;
+                outcome.complete(callback);
+                return true;
+            }
+        }
+    }
+
+    void execution(Future<?> future) {
+        this.execution = future;
+    }
+
+    void interrupt() {
+        Future<?> future = execution;
+        if (future != null) {
+            future.cancel(true);
+        }
+    }
+
+    public String jobId() {
+        return jobId;
+    }
+
+    public int attempt() {
+        return attempt;
+    }
+
+    public String task() {
+        return task;
+    }
+
+    public String callbackUrl() {
+        return callbackUrl;
+    }
+
+    public JobState state() {
+        return state.get();
+    }
+
+    public Instant startedAt() {
+        return startedAt;
+    }
+
+    /** Completes with the final callback body once the job has ended, however it ended. */
+    public CompletableFuture<Callback> outcome() {
+        return outcome;
+    }
+
+    public Delivery delivery() {
+        return delivery;
+    }
+
+    Instant finishedAt() {
+        return finishedAt;
+    }
+
+    /** The body of {@code GET /jobs/{jobId}}. */
+    public Map<String, Object> view() {
+        Map<String, Object> view = new LinkedHashMap<>();
+        view.put("jobId", jobId);
+        view.put("attempt", attempt);
+        view.put("task", task);
+        view.put("state", state.get());
+        view.put("receivedAt", receivedAt);
+        view.put("startedAt", startedAt);
+        view.put("finishedAt", finishedAt);
+        if (startedAt != null && finishedAt != null) {
+            view.put("durationMs", Duration.between(startedAt, finishedAt).toMillis());
+        }
+        Callback callback = outcome.getNow(null);
+        if (callback != null) {
+            view.put("callback", callback);
+            view.put("delivery", delivery.view());
+        }
+        return view;
+    }
+}
