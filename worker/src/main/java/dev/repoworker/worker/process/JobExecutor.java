@@ -145,35 +145,43 @@ public final class JobExecutor {
         if (!job.start(clock.instant())) {
             return;
         }
+        job.running(Thread.currentThread());
         MDC.put("jobId", job.jobId());
         MDC.put("attempt", Integer.toString(job.attempt()));
         ScheduledFuture<?> timeout = scheduler.schedule(
                 () -> end(job, JobState.FAILED, "job timed out after " + describe(jobTimeout)),
                 jobTimeout.toMillis(), TimeUnit.MILLISECONDS);
         Path workspace = null;
+        Runnable ending;
         try {
             workspace = workspaces.create(job.jobId());
             TaskContext context = new TaskContext(job.jobId(), data, workspace,
                     progress -> callbacks.sendProgress(job.callbackUrl(), Callback.running(job.jobId(), job.attempt(), progress)));
             TaskResult result = task.run(context);
-            Instant now = clock.instant();
-            long duration = Duration.between(job.startedAt(), now).toMillis();
-            if (job.finish(JobState.COMPLETED, Callback.completed(job.jobId(), job.attempt(), result.summary(), now, duration), now)) {
-                LOG.info("job {} completed in {} ms", job.jobId(), duration);
-                callbacks.deliver(job.callbackUrl(), job.outcome().join(), job.delivery());
-            }
+            ending = () -> complete(job, result);
         } catch (InterruptedException e) {
-            end(job, JobState.FAILED, shuttingDown ? SHUTDOWN_ERROR : "job interrupted");
+            ending = () -> end(job, JobState.FAILED, shuttingDown ? SHUTDOWN_ERROR : "job interrupted");
         } catch (TaskFailedException e) {
-            end(job, JobState.FAILED, e.getMessage());
+            ending = () -> end(job, JobState.FAILED, e.getMessage());
         } catch (Exception | StackOverflowError | OutOfMemoryError e) {
             LOG.error("job {} failed unexpectedly", job.jobId(), e);
-            end(job, JobState.FAILED, "internal error in task " + job.task() + ": " + e.getClass().getSimpleName());
+            ending = () -> end(job, JobState.FAILED, "internal error in task " + job.task() + ": " + e.getClass().getSimpleName());
         } finally {
             timeout.cancel(false);
             Thread.interrupted();
             workspaces.release(workspace);
-            MDC.clear();
+        }
+        // The workspace is gone before the callback leaves, so a finished job leaves nothing behind.
+        ending.run();
+        MDC.clear();
+    }
+
+    private void complete(WorkerJob job, TaskResult result) {
+        Instant now = clock.instant();
+        long duration = Duration.between(job.startedAt(), now).toMillis();
+        if (job.finish(JobState.COMPLETED, Callback.completed(job.jobId(), job.attempt(), result.summary(), now, duration), now)) {
+            LOG.info("job {} completed in {} ms", job.jobId(), duration);
+            callbacks.deliver(job.callbackUrl(), job.outcome().join(), job.delivery());
         }
     }
 
@@ -182,7 +190,7 @@ public final class JobExecutor {
         Instant now = clock.instant();
         if (job.finish(state, Callback.failed(job.jobId(), job.attempt(), error, now), now)) {
             LOG.info("job {} {}: {}", job.jobId(), state.wireName(), error);
-            job.interrupt();
+            job.interruptUnlessCurrent();
             callbacks.deliver(job.callbackUrl(), job.outcome().join(), job.delivery());
         }
     }

@@ -23,6 +23,7 @@ public final class WorkerJob {
     private volatile Instant startedAt;
     private volatile Instant finishedAt;
     private volatile Future<?> execution;
+    private volatile Thread runner;
 
     WorkerJob(String jobId, int attempt, String task, String callbackUrl, Instant receivedAt) {
         this.jobId = jobId;
@@ -59,9 +60,14 @@ public final class WorkerJob {
         this.execution = future;
     }
 
-    void interrupt() {
+    void running(Thread thread) {
+        this.runner = thread;
+    }
+
+    /** Interrupts the job's thread (or drops it from the queue), unless called from that thread itself. */
+    void interruptUnlessCurrent() {
         Future<?> future = execution;
-        if (future != null) {
+        if (future != null && runner != Thread.currentThread()) {
             future.cancel(true);
         }
     }

@@ -5,6 +5,8 @@ import java.io.IOException;
 import java.nio.channels.ClosedByInterruptException;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.FutureTask;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.eclipse.jgit.api.CloneCommand;
 import org.eclipse.jgit.api.errors.GitAPIException;
@@ -30,6 +32,7 @@ import org.eclipse.jgit.transport.UsernamePasswordCredentialsProvider;
 public final class JGitGit implements Git {
 
     private static final int TIMEOUT_SECONDS = 120;
+    private static final long CANCEL_WAIT_MS = 10_000;
 
     @Override
     public String name() {
@@ -39,9 +42,42 @@ public final class JGitGit implements Git {
     @Override
     public Cloned cloneRepo(CloneRequest request, Path directory, GitProgress progress)
             throws TaskFailedException, InterruptedException {
+        if (Thread.currentThread().isInterrupted()) {
+            throw new InterruptedException("clone stopped because the job was interrupted");
+        }
         Path dir = directory.toAbsolutePath().normalize();
         GitErrors.Scrubber scrubber = new GitErrors.Scrubber(request.token(), List.of(dir));
         Monitor monitor = new Monitor(progress);
+        // JGit swallows interrupts in places; the clone runs on its own thread so that the caller's
+        // interrupt is always seen (here) and turned into a cancellation JGit checks (the monitor)
+        FutureTask<Cloned> clone = new FutureTask<>(() -> cloneInThread(request, dir, monitor, scrubber));
+        Thread worker = new Thread(clone, "jgit-clone");
+        worker.setDaemon(true);
+        worker.start();
+        try {
+            return clone.get();
+        } catch (InterruptedException e) {
+            monitor.cancel();
+            worker.interrupt();
+            worker.join(CANCEL_WAIT_MS);
+            throw new InterruptedException("clone stopped because the job was interrupted");
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof TaskFailedException failed) {
+                throw failed;
+            }
+            if (cause instanceof InterruptedException interrupted) {
+                throw interrupted;
+            }
+            if (cause instanceof Error error) {
+                throw error;
+            }
+            throw new TaskFailedException("git clone failed: " + scrubber.scrub(String.valueOf(cause.getMessage())));
+        }
+    }
+
+    private static Cloned cloneInThread(CloneRequest request, Path dir, Monitor monitor, GitErrors.Scrubber scrubber)
+            throws TaskFailedException, InterruptedException {
         String ref = Constants.R_HEADS + request.branch();
         CloneCommand clone = org.eclipse.jgit.api.Git.cloneRepository()
                 .setURI(request.url())
@@ -179,6 +215,10 @@ public final class JGitGit implements Git {
 
         @Override
         public void endTask() {
+        }
+
+        void cancel() {
+            cancelled.set(true);
         }
 
         @Override
