@@ -31,6 +31,8 @@ class WorkerServiceTest {
 
     @AfterEach
     void close() throws Exception {
+        // Workers stop before the receivers they deliver to.
+        toClose.sort(java.util.Comparator.comparing(c -> c instanceof CallbackReceiver));
         for (AutoCloseable c : toClose) {
             c.close();
         }
@@ -46,7 +48,7 @@ class WorkerServiceTest {
 
     private CallbackReceiver receiver() {
         CallbackReceiver receiver = CallbackReceiver.verifying(SECRET);
-        toClose.add(0, receiver);
+        toClose.add(receiver);
         return receiver;
     }
 

@@ -39,6 +39,7 @@ public final class JobExecutor {
 
     private static final Logger LOG = LoggerFactory.getLogger(JobExecutor.class);
     public static final String SHUTDOWN_ERROR = "worker shutting down";
+    private static final Duration PROGRESS_INTERVAL = Duration.ofSeconds(1);
 
     private final ThreadPoolExecutor pool;
     private final ScheduledExecutorService scheduler;
@@ -155,8 +156,11 @@ public final class JobExecutor {
         Runnable ending;
         try {
             workspace = workspaces.create(job.jobId());
-            TaskContext context = new TaskContext(job.jobId(), data, workspace,
-                    progress -> callbacks.sendProgress(job.callbackUrl(), Callback.running(job.jobId(), job.attempt(), progress)));
+            TaskContext context = new TaskContext(job.jobId(), data, workspace, progress -> {
+                if (job.progressDue(clock.instant(), PROGRESS_INTERVAL)) {
+                    callbacks.sendProgress(job.callbackUrl(), Callback.running(job.jobId(), job.attempt(), progress));
+                }
+            });
             TaskResult result = task.run(context);
             ending = () -> complete(job, result);
         } catch (InterruptedException e) {
