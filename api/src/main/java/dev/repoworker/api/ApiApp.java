@@ -1,0 +1,178 @@
+package dev.repoworker.api;
+
+import dev.repoworker.api.callback.CallbackHandler;
+import dev.repoworker.api.dispatch.Dispatcher;
+import dev.repoworker.api.dispatch.Reconciler;
+import dev.repoworker.api.dispatch.RetryPolicy;
+import dev.repoworker.api.dispatch.TaskMapping;
+import dev.repoworker.api.dispatch.WorkerClient;
+import dev.repoworker.api.fallback.LegacyJobRunner;
+import dev.repoworker.api.fallback.LocalProcessRunner;
+import dev.repoworker.api.fallback.SimulatedRunner;
+import dev.repoworker.api.job.Database;
+import dev.repoworker.api.job.JdbiJobStore;
+import dev.repoworker.api.job.JobStore;
+import dev.repoworker.api.job.SecretBox;
+import dev.repoworker.protocol.Signatures;
+import io.javalin.Javalin;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** The API's composition root: database, HTTP routes, dispatcher and reconciler loops. */
+public final class ApiApp implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ApiApp.class);
+    private static final int SENDER_THREADS = 8;
+
+    private final ApiConfig config;
+    private final Database database;
+    private final JobStore store;
+    private final Javalin http;
+    private final ScheduledExecutorService loops;
+    private final LegacyJobRunner fallback;
+    private final Dispatcher dispatcher;
+
+    private ApiApp(ApiConfig config, Database database, JobStore store, Javalin http, ScheduledExecutorService loops,
+                   LegacyJobRunner fallback, Dispatcher dispatcher) {
+        this.config = config;
+        this.database = database;
+        this.store = store;
+        this.http = http;
+        this.loops = loops;
+        this.fallback = fallback;
+        this.dispatcher = dispatcher;
+    }
+
+    /** Opens the database, starts HTTP on {@code config.port()} (0 picks a free port) and the background loops. */
+    public static ApiApp start(ApiConfig config) {
+        return start(config, Clock.systemUTC());
+    }
+
+    static ApiApp start(ApiConfig config, Clock clock) {
+        Database database = Database.open(config.databaseUrl(), config.databaseUser(), config.databasePassword(),
+                config.databaseMaxConnections());
+        try {
+            return wire(config, clock, database);
+        } catch (RuntimeException e) {
+            database.close();
+            throw e;
+        }
+    }
+
+    private static ApiApp wire(ApiConfig config, Clock clock, Database database) {
+        JobStore store = new JdbiJobStore(database);
+        SecretBox secretBox = config.secretsKey() != null
+                ? SecretBox.fromBase64("SECRETS_KEY", config.secretsKey())
+                : SecretBox.loadOrCreate(config.secretsKeyFile());
+        Signatures verifying = config.workerSecrets().isEmpty() ? null : Signatures.of(config.workerSecrets());
+        Signatures signing = verifying != null ? verifying : Signatures.of(List.of(Signatures.newSecret()));
+        WorkerClient workerClient = new WorkerClient(signing, config.workerTimeout());
+        ScheduledExecutorService loops = Executors.newScheduledThreadPool(3, r -> {
+            Thread t = new Thread(r, "api-loop");
+            t.setDaemon(true);
+            return t;
+        });
+        CallbackHandler callbacks = new CallbackHandler(store, secretBox, verifying, clock, config.jobLease());
+        LegacyJobRunner fallback = fallbackRunner(config, signing, callbacks, store, loops, clock);
+        Dispatcher[] dispatcherRef = new Dispatcher[1];
+        Runnable dispatchSoon = () -> loops.execute(() -> safely("dispatch", () -> {
+            if (dispatcherRef[0] != null) {
+                dispatcherRef[0].poll();
+            }
+        }));
+        JobService jobs = new JobService(store, new TaskMapping(config.gitHostUrl()), secretBox, workerClient, fallback,
+                clock, config.maxAttempts(), dispatchSoon);
+        ApiRoutes routes = new ApiRoutes(jobs, store, callbacks, clock);
+        Javalin http = Javalin.create(c -> {
+            c.startup.showJavalinBanner = false;
+            c.http.maxRequestSize = config.maxBodyBytes();
+            routes.register(c);
+        }).start(config.port());
+        int port = http.port();
+        Dispatcher dispatcher = new Dispatcher(store, secretBox, workerClient, fallback,
+                new RetryPolicy(config.dispatchBackoff(), config.dispatchBackoffMax()),
+                new Dispatcher.Settings(config.workerUrl(), config.callbackUrl(port), config.dispatchMaxTries(), config.jobLease(),
+                        config.workerTimeout().multipliedBy(3).plus(Duration.ofSeconds(30)), SENDER_THREADS, instanceId()),
+                clock);
+        dispatcherRef[0] = dispatcher;
+        Reconciler reconciler = new Reconciler(store, workerClient, callbacks, fallback, clock, config.jobLease());
+        loops.scheduleWithFixedDelay(() -> safely("dispatch", dispatcher::poll), 0,
+                config.dispatchPoll().toMillis(), TimeUnit.MILLISECONDS);
+        loops.scheduleWithFixedDelay(() -> safely("reconcile", reconciler::poll), config.reconcilePoll().toMillis(),
+                config.reconcilePoll().toMillis(), TimeUnit.MILLISECONDS);
+        LOG.info("API listening on port {}; worker {}; fallback {}", port,
+                config.workerUrl() == null ? "none" : config.workerUrl(), fallback == null ? "none" : fallback.kind().wireName());
+        return new ApiApp(config, database, store, http, loops, fallback, dispatcher);
+    }
+
+    private static LegacyJobRunner fallbackRunner(ApiConfig config, Signatures signing, CallbackHandler callbacks,
+                                                  JobStore store, ScheduledExecutorService loops, Clock clock) {
+        if (config.simulate()) {
+            return new SimulatedRunner(loops, config.simulationDelay(), cb -> safely("simulation", () -> callbacks.apply(cb)), clock);
+        }
+        if (config.legacyCommand().isEmpty()) {
+            return null;
+        }
+        return new LocalProcessRunner(config.legacyCommand(), config.legacyMaxParallel(), signing.bearerToken(),
+                new FallbackExitListener(store, callbacks, clock));
+    }
+
+    private static void safely(String what, Runnable action) {
+        try {
+            action.run();
+        } catch (RuntimeException e) {
+            LOG.error("{} loop failed; it runs again on its next tick", what, e);
+        }
+    }
+
+    private static String instanceId() {
+        String host;
+        try {
+            host = InetAddress.getLocalHost().getHostName();
+        } catch (UnknownHostException e) {
+            host = "api";
+        }
+        return host + "-" + UUID.randomUUID().toString().substring(0, 8);
+    }
+
+    public int port() {
+        return http.port();
+    }
+
+    /** {@code http://localhost:<port>}. */
+    public String localUrl() {
+        return "http://localhost:" + port();
+    }
+
+    public ApiConfig config() {
+        return config;
+    }
+
+    public JobStore store() {
+        return store;
+    }
+
+    public void stop() {
+        loops.shutdownNow();
+        dispatcher.close();
+        if (fallback != null) {
+            fallback.close();
+        }
+        http.stop();
+        database.close();
+    }
+
+    @Override
+    public void close() {
+        stop();
+    }
+}

@@ -1,0 +1,158 @@
+package dev.repoworker.api;
+
+import dev.repoworker.protocol.Env;
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Everything the API reads from its environment, validated once: a bad value fails the start with
+ * an {@link Env.InvalidConfigException} naming the variable.
+ *
+ * @param apiBaseUrl       how Workers reach this API, or null: {@code http://localhost:<port>}
+ * @param workerUrl        the Worker's base URL, or null: every job then runs on the fallback runner
+ * @param workerSecrets    first signs, all verify; empty only in insecure development mode
+ * @param secretsKey       base64 AES key, or null: a key is generated into {@code dataDir/secrets.key}
+ * @param legacyCommand    the one-shot job command of the fallback runner; empty when there is none
+ * @param simulate         development only: jobs with no worker walk to a simulated completion
+ */
+public record ApiConfig(
+        int port,
+        Path dataDir,
+        String databaseUrl,
+        String databaseUser,
+        String databasePassword,
+        int databaseMaxConnections,
+        String apiBaseUrl,
+        String workerUrl,
+        List<String> workerSecrets,
+        boolean insecureDev,
+        boolean development,
+        boolean simulate,
+        String secretsKey,
+        String gitHostUrl,
+        Duration jobLease,
+        int maxAttempts,
+        int dispatchMaxTries,
+        Duration dispatchBackoff,
+        Duration dispatchBackoffMax,
+        Duration workerTimeout,
+        Duration dispatchPoll,
+        Duration reconcilePoll,
+        Duration simulationDelay,
+        List<String> legacyCommand,
+        int legacyMaxParallel,
+        long maxBodyBytes) {
+
+    public static final String CALLBACK_PATH = "/api/cloudrun/callback";
+
+    public ApiConfig {
+        workerSecrets = List.copyOf(workerSecrets);
+        legacyCommand = List.copyOf(legacyCommand);
+    }
+
+    public static ApiConfig fromEnv(Map<String, String> variables) {
+        return fromEnv(variables, List.of());
+    }
+
+    /**
+     * @param defaultLegacyCommand the launcher's own {@code job} command, used when
+     *                             {@code LEGACY_JOB_COMMAND} is not set
+     */
+    public static ApiConfig fromEnv(Map<String, String> variables, List<String> defaultLegacyCommand) {
+        Env env = new Env(variables);
+        int port = env.integer("PORT", 3000, 0, 65535);
+        Path dataDir = env.path("DATA_DIR", Path.of("data")).toAbsolutePath().normalize();
+        boolean development = "development".equalsIgnoreCase(env.text("NODE_ENV").orElse(env.text("APP_ENV", "production")));
+        boolean insecure = env.flag("API_INSECURE_DEV", false);
+        if (insecure && !development) {
+            throw new Env.InvalidConfigException("API_INSECURE_DEV", "is only allowed when NODE_ENV or APP_ENV is development");
+        }
+        List<String> secrets = env.list("WORKER_SECRET", List.of());
+        if (secrets.isEmpty() && !insecure) {
+            throw new Env.InvalidConfigException("WORKER_SECRET",
+                    "is required (a comma-separated list; the first signs); set API_INSECURE_DEV=true only for local development");
+        }
+        String workerUrl = workerUrl(env);
+        boolean simulateRequested = env.flag("SIMULATE_JOBS", false);
+        if (simulateRequested && !development) {
+            throw new Env.InvalidConfigException("SIMULATE_JOBS", "is only allowed when NODE_ENV or APP_ENV is development");
+        }
+        return new ApiConfig(
+                port,
+                dataDir,
+                env.text("DATABASE_URL", embeddedDatabaseUrl(dataDir)),
+                env.text("DATABASE_USER").orElse(null),
+                env.text("DATABASE_PASSWORD").orElse(null),
+                env.integer("DATABASE_MAX_CONNECTIONS", 10, 1, 200),
+                url(env, "API_BASE_URL", null),
+                workerUrl,
+                secrets,
+                insecure,
+                development,
+                simulateRequested && workerUrl == null,
+                env.text("SECRETS_KEY").orElse(null),
+                url(env, "GIT_HOST_URL", "https://github.com"),
+                positive(env, "JOB_LEASE", Duration.ofMinutes(20)),
+                env.integer("MAX_ATTEMPTS", 3, 1, 100),
+                env.integer("DISPATCH_MAX_TRIES", 5, 1, 1000),
+                positive(env, "DISPATCH_BACKOFF", Duration.ofSeconds(1)),
+                positive(env, "DISPATCH_BACKOFF_MAX", Duration.ofMinutes(1)),
+                positive(env, "WORKER_TIMEOUT", Duration.ofSeconds(10)),
+                positive(env, "DISPATCH_POLL", Duration.ofMillis(500)),
+                positive(env, "RECONCILE_POLL", Duration.ofSeconds(15)),
+                env.duration("SIMULATION_DELAY", Duration.ofSeconds(2)),
+                env.text("LEGACY_JOB_COMMAND").map(c -> CommandLine.split("LEGACY_JOB_COMMAND", c)).orElse(defaultLegacyCommand),
+                env.integer("LEGACY_MAX_PARALLEL", 2, 1, 64),
+                env.integer("MAX_BODY_BYTES", 1024 * 1024, 1024, 64 * 1024 * 1024));
+    }
+
+    /** {@code USE_DEV_CLOUDRUN_WORKER=true} → the DEV URL (else the main one); otherwise the main one; null when unset. */
+    static String workerUrl(Env env) {
+        String main = url(env, "REPO_WORKER_API_URL", null);
+        if (env.flag("USE_DEV_CLOUDRUN_WORKER", false)) {
+            String dev = url(env, "REPO_WORKER_API_URL_DEV", null);
+            return dev != null ? dev : main;
+        }
+        return main;
+    }
+
+    static String embeddedDatabaseUrl(Path dataDir) {
+        return "jdbc:h2:file:" + dataDir.resolve("repo-worker") + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE";
+    }
+
+    /** {@code API_BASE_URL + /api/cloudrun/callback}; {@code actualPort} stands in when no base URL is set. */
+    public String callbackUrl(int actualPort) {
+        return (apiBaseUrl == null ? "http://localhost:" + actualPort : apiBaseUrl) + CALLBACK_PATH;
+    }
+
+    public Path secretsKeyFile() {
+        return dataDir.resolve("secrets.key");
+    }
+
+    private static String url(Env env, String name, String fallback) {
+        String value = env.text(name).orElse(null);
+        if (value == null) {
+            return fallback;
+        }
+        try {
+            URI uri = URI.create(value);
+            if (!("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) || uri.getHost() == null) {
+                throw new Env.InvalidConfigException(name, "must be an http(s) URL, got '" + value + "'");
+            }
+        } catch (IllegalArgumentException e) {
+            throw new Env.InvalidConfigException(name, "must be an http(s) URL, got '" + value + "'");
+        }
+        return value.endsWith("/") ? value.substring(0, value.length() - 1) : value;
+    }
+
+    private static Duration positive(Env env, String name, Duration fallback) {
+        Duration value = env.duration(name, fallback);
+        if (value.isZero()) {
+            throw new Env.InvalidConfigException(name, "must be longer than zero");
+        }
+        return value;
+    }
+}

@@ -1,0 +1,173 @@
+package dev.repoworker.api;
+
+import dev.repoworker.api.callback.CallbackHandler;
+import dev.repoworker.api.callback.UnauthorizedException;
+import dev.repoworker.api.job.InvalidInputException;
+import dev.repoworker.api.job.JobQuery;
+import dev.repoworker.api.job.JobStatus;
+import dev.repoworker.api.job.JobStore;
+import dev.repoworker.api.job.UnknownJobException;
+import dev.repoworker.protocol.Json;
+import io.javalin.config.JavalinConfig;
+import io.javalin.http.Context;
+import io.javalin.http.HttpResponseException;
+import java.time.Clock;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Every route of the API and the mapping of errors to {@code {"error":{code, message, field}}}. */
+final class ApiRoutes {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ApiRoutes.class);
+    private static final String BASE = "/api/cloudrun";
+    private static final int MAX_KEY_LENGTH = 200;
+
+    private final JobService jobs;
+    private final JobStore store;
+    private final CallbackHandler callbacks;
+    private final Clock clock;
+
+    ApiRoutes(JobService jobs, JobStore store, CallbackHandler callbacks, Clock clock) {
+        this.jobs = jobs;
+        this.store = store;
+        this.callbacks = callbacks;
+        this.clock = clock;
+    }
+
+    void register(JavalinConfig config) {
+        config.routes.get("/health", ctx -> json(ctx, 200, Map.of("status", "healthy", "timestamp", clock.instant())));
+        config.routes.get("/ready", this::ready);
+        config.routes.post(BASE + "/jobs", this::submit);
+        for (String task : new String[] {"clone-repo", "import-repo", "deploy-repo"}) {
+            config.routes.post(BASE + "/" + task, ctx -> submitConvenience(ctx, task));
+        }
+        config.routes.get(BASE + "/jobs", this::list);
+        config.routes.get(BASE + "/jobs/{id}", ctx -> json(ctx, 200, JobJson.detail(jobs.get(id(ctx)), store.events(id(ctx)))));
+        config.routes.post(BASE + "/jobs/{id}/cancel", ctx -> {
+            Requests.object(ctx, true);
+            json(ctx, 200, JobJson.summary(jobs.cancel(id(ctx))));
+        });
+        config.routes.post(BASE + "/jobs/{id}/retry", ctx -> {
+            Map<String, Object> body = Requests.object(ctx, true);
+            json(ctx, 202, JobJson.summary(jobs.retry(id(ctx), Requests.objectField(body, "data"))));
+        });
+        config.routes.post(BASE + "/callback", this::callback);
+        registerErrors(config);
+    }
+
+    private void ready(Context ctx) {
+        boolean up = store.isReachable();
+        json(ctx, up ? 200 : 503, Map.of("status", up ? "ready" : "unavailable", "database", up ? "up" : "down",
+                "timestamp", clock.instant()));
+    }
+
+    private void submit(Context ctx) {
+        Map<String, Object> body = Requests.object(ctx, false);
+        Object task = body.get("task");
+        if (task != null && !(task instanceof String)) {
+            throw ApiException.badRequest("task", "task must be a string");
+        }
+        respondCreated(ctx, new JobService.Submission((String) task, Requests.objectField(body, "data"),
+                Requests.textField(body, "projectId", MAX_KEY_LENGTH), Requests.textField(body, "userId", MAX_KEY_LENGTH),
+                idempotencyKey(ctx)));
+    }
+
+    private void submitConvenience(Context ctx, String task) {
+        Map<String, Object> data = Requests.object(ctx, false);
+        respondCreated(ctx, new JobService.Submission(task, data, Requests.textField(data, "projectId", MAX_KEY_LENGTH),
+                Requests.textField(data, "userId", MAX_KEY_LENGTH), idempotencyKey(ctx)));
+    }
+
+    private void respondCreated(Context ctx, JobService.Submission submission) {
+        JobStore.Created created = jobs.submit(submission);
+        ctx.header("Location", BASE + "/jobs/" + created.job().id());
+        json(ctx, created.isNew() ? 202 : 200, JobJson.summary(created.job()));
+    }
+
+    private void list(Context ctx) {
+        String status = ctx.queryParam("status");
+        JobStatus parsedStatus = null;
+        if (status != null && !status.isBlank()) {
+            parsedStatus = JobStatus.fromWire(status).orElseThrow(() -> ApiException.badRequest("status",
+                    "status must be one of pending, dispatched, running, completed, failed, cancelled"));
+        }
+        String cursor = ctx.queryParam("cursor");
+        JobQuery.Position after = null;
+        if (cursor != null && !cursor.isBlank()) {
+            after = JobQuery.Position.decode(cursor).orElseThrow(() -> ApiException.badRequest("cursor", "cursor is not one this API returned"));
+        }
+        int limit = Requests.intParam(ctx, "limit", 20, 1, 100);
+        json(ctx, 200, JobJson.page(store.list(new JobQuery(parsedStatus, blankToNull(ctx.queryParam("type")),
+                blankToNull(ctx.queryParam("projectId")), limit, after))));
+    }
+
+    private void callback(Context ctx) {
+        String body = Requests.jsonText(ctx, false);
+        CallbackHandler.Outcome outcome = callbacks.receive(body, ctx::header);
+        json(ctx, 200, Map.of("status", "ok", "applied", outcome.applied(), "message", outcome.reason()));
+    }
+
+    private static String idempotencyKey(Context ctx) {
+        String key = ctx.header("Idempotency-Key");
+        if (key == null || key.isBlank()) {
+            return null;
+        }
+        if (key.length() > MAX_KEY_LENGTH) {
+            throw ApiException.badRequest("Idempotency-Key", "the Idempotency-Key header must be at most " + MAX_KEY_LENGTH + " characters");
+        }
+        return key.trim();
+    }
+
+    private static String id(Context ctx) {
+        String id = ctx.pathParam("id");
+        if (id.length() > 64) {
+            throw ApiException.notFound("job " + id.substring(0, 64) + "… does not exist");
+        }
+        return id;
+    }
+
+    private void registerErrors(JavalinConfig config) {
+        config.routes.exception(ApiException.class, (e, ctx) -> error(ctx, e.status(), e.code(), e.getMessage(), e.field()));
+        config.routes.exception(InvalidInputException.class, (e, ctx) -> error(ctx, 400, "invalid_request", e.getMessage(), e.field()));
+        config.routes.exception(UnknownJobException.class, (e, ctx) -> error(ctx, 404, "not_found", e.getMessage(), null));
+        config.routes.exception(UnauthorizedException.class, (e, ctx) -> error(ctx, 401, "unauthorized", e.getMessage(), null));
+        config.routes.exception(HttpResponseException.class, (e, ctx) -> error(ctx, e.getStatus(), code(e.getStatus()), e.getMessage(), null));
+        config.routes.exception(Exception.class, (e, ctx) -> {
+            LOG.error("unexpected error on {} {}", ctx.method(), ctx.path(), e);
+            error(ctx, 500, "internal_error", "an unexpected error occurred", null);
+        });
+        config.routes.error(404, ctx -> {
+            if (ctx.result() == null || ctx.result().isEmpty()) {
+                error(ctx, 404, "not_found", "no route " + ctx.method() + " " + ctx.path(), null);
+            }
+        });
+    }
+
+    private static String code(int status) {
+        return switch (status) {
+            case 413 -> "payload_too_large";
+            case 415 -> "unsupported_media_type";
+            case 404 -> "not_found";
+            case 405 -> "method_not_allowed";
+            default -> status >= 500 ? "internal_error" : "invalid_request";
+        };
+    }
+
+    private static void error(Context ctx, int status, String code, String message, String field) {
+        Map<String, Object> error = new LinkedHashMap<>();
+        error.put("code", code);
+        error.put("message", message);
+        error.put("field", field);
+        json(ctx, status, Map.of("error", error));
+    }
+
+    private static void json(Context ctx, int status, Object body) {
+        ctx.status(status).contentType("application/json").result(Json.write(body));
+    }
+
+    private static String blankToNull(String value) {
+        return value == null || value.isBlank() ? null : value;
+    }
+}

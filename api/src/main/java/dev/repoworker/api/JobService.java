@@ -1,0 +1,117 @@
+package dev.repoworker.api;
+
+import dev.repoworker.api.dispatch.TaskMapping;
+import dev.repoworker.api.dispatch.WorkerClient;
+import dev.repoworker.api.fallback.LegacyJobRunner;
+import dev.repoworker.api.job.Job;
+import dev.repoworker.api.job.JobEvent;
+import dev.repoworker.api.job.JobStatus;
+import dev.repoworker.api.job.JobStore;
+import dev.repoworker.api.job.Runner;
+import dev.repoworker.api.job.SecretBox;
+import dev.repoworker.api.job.Secrets;
+import dev.repoworker.api.job.UnknownJobException;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+
+/** What clients do to jobs: submit, cancel, retry. Secrets are split off and sealed on the way in. */
+final class JobService {
+
+    private static final int MAX_CONFLICT_RETRIES = 10;
+
+    /** A submission as the routes read it. */
+    record Submission(String task, Map<String, Object> data, String projectId, String userId, String idempotencyKey) {
+    }
+
+    private final JobStore store;
+    private final TaskMapping mapping;
+    private final SecretBox secretBox;
+    private final WorkerClient worker;
+    private final LegacyJobRunner fallback;
+    private final Clock clock;
+    private final int maxAttempts;
+    private final Runnable dispatchSoon;
+
+    JobService(JobStore store, TaskMapping mapping, SecretBox secretBox, WorkerClient worker, LegacyJobRunner fallback,
+               Clock clock, int maxAttempts, Runnable dispatchSoon) {
+        this.store = store;
+        this.mapping = mapping;
+        this.secretBox = secretBox;
+        this.worker = worker;
+        this.fallback = fallback;
+        this.clock = clock;
+        this.maxAttempts = maxAttempts;
+        this.dispatchSoon = dispatchSoon;
+    }
+
+    JobStore.Created submit(Submission submission) {
+        TaskMapping.Mapped mapped = mapping.map(submission.task(), submission.data());
+        Secrets.Split split = Secrets.split(mapped.data());
+        Instant now = clock.instant();
+        String id = UUID.randomUUID().toString();
+        Job job = Job.newPending(id, mapped.workerTask(), submission.task(), split.publicData(), maxAttempts,
+                submission.projectId(), submission.userId(), submission.idempotencyKey(), now);
+        JobStore.Created created = store.create(job, secretBox.seal(id, split.secretData()), now);
+        if (created.isNew()) {
+            dispatchSoon.run();
+        }
+        return created;
+    }
+
+    Job get(String id) {
+        return store.find(id).orElseThrow(() -> new UnknownJobException(id));
+    }
+
+    Job cancel(String id) {
+        for (int i = 0; i < MAX_CONFLICT_RETRIES; i++) {
+            Job job = get(id);
+            if (job.status().isFinal()) {
+                throw ApiException.conflict("job " + id + " is already " + job.status());
+            }
+            Instant now = clock.instant();
+            Job cancelled = job.moveTo(JobStatus.CANCELLED, now);
+            if (store.update(cancelled, List.of(JobEvent.of(now, JobEvent.CANCELLED, job.attempt(), "cancelled by request")), null).isPresent()) {
+                stopRunner(job);
+                return get(id);
+            }
+        }
+        throw ApiException.conflict("job " + id + " kept changing; try again");
+    }
+
+    private void stopRunner(Job job) {
+        if (job.runner() == Runner.WORKER && job.workerUrl() != null) {
+            boolean told = worker.cancel(job.workerUrl(), job.id());
+            store.appendEvent(job.id(), JobEvent.of(clock.instant(), JobEvent.CANCELLED, job.attempt(),
+                    told ? "the worker was asked to stop the job" : "the worker could not be reached to stop the job"));
+        } else if (fallback != null && job.runner() == fallback.kind()) {
+            fallback.cancel(job.id());
+        }
+    }
+
+    /** A failed or cancelled job runs again as a new attempt; {@code freshData} may bring secrets again. */
+    Job retry(String id, Map<String, Object> freshData) {
+        for (int i = 0; i < MAX_CONFLICT_RETRIES; i++) {
+            Job job = get(id);
+            if (job.status() != JobStatus.FAILED && job.status() != JobStatus.CANCELLED) {
+                throw ApiException.conflict("only a failed or cancelled job can be retried; job " + id + " is " + job.status());
+            }
+            Map<String, Object> freshSecrets = Secrets.split(freshData).secretData();
+            Instant now = clock.instant();
+            Job next = job.nextAttempt(Math.max(job.maxAttempts(), job.attempt() + 1), now);
+            JobEvent event = JobEvent.of(now, JobEvent.RETRY, next.attempt(), "retry requested; attempt " + next.attempt());
+            if (!freshSecrets.isEmpty()) {
+                store.replaceSecrets(id, secretBox.seal(id, freshSecrets));
+            }
+            Optional<Job> stored = store.update(next, List.of(event), now);
+            if (stored.isPresent()) {
+                dispatchSoon.run();
+                return stored.get();
+            }
+        }
+        throw ApiException.conflict("job " + id + " kept changing; try again");
+    }
+}

@@ -1,0 +1,122 @@
+package dev.repoworker.api.dispatch;
+
+import dev.repoworker.api.callback.CallbackHandler;
+import dev.repoworker.api.fallback.LegacyJobRunner;
+import dev.repoworker.api.job.Job;
+import dev.repoworker.api.job.JobEvent;
+import dev.repoworker.api.job.JobStatus;
+import dev.repoworker.api.job.JobStore;
+import dev.repoworker.api.job.Runner;
+import dev.repoworker.api.job.UnknownJobException;
+import dev.repoworker.protocol.Callback;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Looks after jobs whose lease ran out: asks the Worker what became of them, applies a result it
+ * kept, extends the lease of a job still running, and re-dispatches a lost job as its next attempt
+ * (failing it after {@code maxAttempts}). A replica claims a job (a version-checked lease bump)
+ * before acting, so several replicas never act on the same job at once.
+ */
+public final class Reconciler {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Reconciler.class);
+    private static final int BATCH = 20;
+
+    private final JobStore store;
+    private final WorkerClient worker;
+    private final CallbackHandler callbacks;
+    private final LegacyJobRunner fallback;
+    private final Clock clock;
+    private final Duration lease;
+
+    public Reconciler(JobStore store, WorkerClient worker, CallbackHandler callbacks, LegacyJobRunner fallback,
+                      Clock clock, Duration lease) {
+        this.store = store;
+        this.worker = worker;
+        this.callbacks = callbacks;
+        this.fallback = fallback;
+        this.clock = clock;
+        this.lease = lease;
+    }
+
+    /** Reconciles the jobs whose lease has ended; returns how many this replica took on. */
+    public int poll() {
+        int taken = 0;
+        for (Job expired : store.expiredLeases(clock.instant(), BATCH)) {
+            Instant now = clock.instant();
+            Optional<Job> claimed = store.update(expired.withLease(now.plus(lease), now), List.of(), null);
+            if (claimed.isPresent()) {
+                taken++;
+                try {
+                    reconcile(claimed.get());
+                } catch (RuntimeException e) {
+                    LOG.error("reconciling job {} failed; it is retried when its lease ends", expired.id(), e);
+                }
+            }
+        }
+        return taken;
+    }
+
+    private void reconcile(Job job) {
+        if (job.runner() == Runner.WORKER && job.workerUrl() != null) {
+            askWorker(job);
+        } else if (fallback != null && fallback.kind() == job.runner() && fallback.isRunning(job.id())) {
+            note(job, "still running on the " + job.runner().wireName() + " runner; lease extended");
+        } else {
+            lost(job, "the " + (job.runner() == null ? "unknown" : job.runner().wireName()) + " runner no longer has the job");
+        }
+    }
+
+    private void askWorker(Job job) {
+        WorkerJobState state = worker.status(job.workerUrl(), job.id());
+        boolean sameAttempt = state.attempt() == null || state.attempt() == job.attempt();
+        if (state.kind() != WorkerJobState.Kind.FOUND) {
+            lost(job, "no news within the lease and " + state.reason());
+        } else if (!sameAttempt) {
+            lost(job, "the worker runs attempt " + state.attempt() + ", not " + job.attempt());
+        } else if (state.isFinished() && state.callback() != null) {
+            applyKept(job, state.callback());
+        } else if (state.isInProgress()) {
+            note(job, "the worker reports the job " + state.state() + "; lease extended");
+        } else {
+            lost(job, "the worker reports the job " + state.state());
+        }
+    }
+
+    private void applyKept(Job job, Callback kept) {
+        Callback callback = new Callback(job.id(), kept.status(), kept.result(), kept.error(), kept.processedAt(),
+                kept.duration(), kept.progress(), job.attempt(), kept.logs());
+        store.appendEvent(job.id(), JobEvent.of(clock.instant(), JobEvent.RECONCILED, job.attempt(),
+                "the callback was lost; applying the " + kept.status() + " result the worker kept"));
+        try {
+            callbacks.apply(callback);
+        } catch (UnknownJobException e) {
+            LOG.warn("job {} vanished while reconciling", job.id());
+        }
+    }
+
+    private void note(Job job, String message) {
+        store.appendEvent(job.id(), JobEvent.of(clock.instant(), JobEvent.RECONCILED, job.attempt(), message));
+    }
+
+    private void lost(Job job, String reason) {
+        Instant now = clock.instant();
+        if (job.attempt() < job.maxAttempts()) {
+            Job next = job.nextAttempt(job.maxAttempts(), now);
+            String message = reason + "; re-dispatching as attempt " + next.attempt() + " of " + job.maxAttempts();
+            store.update(next, List.of(JobEvent.of(now, JobEvent.RECONCILED, job.attempt(), message)), now);
+            LOG.info("job {}: {}", job.id(), message);
+        } else {
+            String error = "job lost: " + reason + "; gave up after " + job.attempt() + " attempts";
+            store.update(job.moveTo(JobStatus.FAILED, now).withError(error, now),
+                    List.of(JobEvent.of(now, JobEvent.FAILED, job.attempt(), error)), null);
+            LOG.info("job {}: {}", job.id(), error);
+        }
+    }
+}

@@ -1,0 +1,109 @@
+package dev.repoworker.api.dispatch;
+
+import dev.repoworker.api.job.InvalidInputException;
+import dev.repoworker.protocol.TaskType;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.BiFunction;
+
+/**
+ * The one place that turns a task name from a client into a Worker task and its data. Any Worker
+ * wire name passes through unchanged; the original API's names are translated. Adding a task type
+ * is one entry in {@link #apiTasks}.
+ */
+public final class TaskMapping {
+
+    /** What the Worker is asked to do. */
+    public record Mapped(String workerTask, Map<String, Object> data) {
+    }
+
+    private record Translation(TaskType workerTask, BiFunction<TaskMapping, TaskFields, Map<String, Object>> data) {
+    }
+
+    private static final Map<String, Translation> apiTasks = Map.of(
+            "clone-repo", new Translation(TaskType.ACQUIRE_USER_REPO, TaskMapping::cloneRepo),
+            "import-repo", new Translation(TaskType.PROCESS_WITH_REPO, TaskMapping::importRepo),
+            "deploy-repo", new Translation(TaskType.PROCESS_WITH_REPO, TaskMapping::deployRepo));
+
+    private final String gitHostUrl;
+
+    public TaskMapping(String gitHostUrl) {
+        this.gitHostUrl = gitHostUrl;
+    }
+
+    public Mapped map(String task, Map<String, Object> data) {
+        if (task == null || task.isBlank()) {
+            throw new InvalidInputException("task", "task is required");
+        }
+        Translation translation = apiTasks.get(task);
+        if (translation != null) {
+            return new Mapped(translation.workerTask().wireName(), translation.data().apply(this, new TaskFields(data)));
+        }
+        Optional<TaskType> workerTask = TaskType.fromWire(task);
+        if (workerTask.isPresent()) {
+            return new Mapped(workerTask.get().wireName(), data);
+        }
+        throw new InvalidInputException("task", "unknown task '" + task + "'; use one of "
+                + String.join(", ", apiTasks.keySet().stream().sorted().toList()) + ", " + TaskType.allWireNames());
+    }
+
+    private Map<String, Object> cloneRepo(TaskFields fields) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("repoUrl", gitHostUrl + "/" + fields.name("owner") + "/" + fields.name("repoName"));
+        putIfPresent(out, "branch", fields.branch());
+        out.put("depth", 1);
+        putIfPresent(out, "gitToken", fields.optionalText("gitToken"));
+        return out;
+    }
+
+    private Map<String, Object> importRepo(TaskFields fields) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("repoUrl", fields.url("sourceUrl", true));
+        putIfPresent(out, "branch", fields.branch());
+        out.put("depth", 1);
+        putIfPresent(out, "gitToken", fields.optionalText("gitToken"));
+        return out;
+    }
+
+    private Map<String, Object> deployRepo(TaskFields fields) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("repoUrl", deploySource(fields));
+        putIfPresent(out, "branch", fields.branch());
+        String commit = fields.commit();
+        putIfPresent(out, "commit", commit);
+        if (commit == null) {
+            out.put("depth", 1);
+        }
+        putIfPresent(out, "gitToken", fields.optionalText("gitToken"));
+        out.put("projectId", fields.requiredText("projectId"));
+        putIfPresent(out, "notePrefix", fields.optionalText("notePrefix"));
+        String mediaPrefix = fields.optionalText("mediaPrefix");
+        out.put("mediaPrefix", mediaPrefix == null ? "/_repo/medias" : mediaPrefix);
+        putIfPresent(out, "domain", fields.optionalText("domain"));
+        putIfPresent(out, "repositoryFolder", fields.optionalText("repositoryFolder"));
+        putIfPresent(out, "ignoreFiles", fields.textList("ignoreFiles"));
+        return out;
+    }
+
+    /** A deploy names its repository by {@code repoUrl}, {@code sourceUrl} or {@code owner}+{@code repoName}. */
+    private String deploySource(TaskFields fields) {
+        String url = fields.url("repoUrl", false);
+        if (url == null) {
+            url = fields.url("sourceUrl", false);
+        }
+        if (url != null) {
+            return url;
+        }
+        if (fields.optionalText("owner") == null && fields.optionalText("repoName") == null) {
+            throw new InvalidInputException("data.repoUrl", "data.repoUrl (or data.sourceUrl, or data.owner and data.repoName) is required");
+        }
+        return gitHostUrl + "/" + fields.name("owner") + "/" + fields.name("repoName");
+    }
+
+    private static void putIfPresent(Map<String, Object> out, String key, Object value) {
+        if (value != null) {
+            out.put(key, value);
+        }
+    }
+}

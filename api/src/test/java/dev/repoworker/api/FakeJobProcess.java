@@ -1,0 +1,44 @@
+package dev.repoworker.api;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import dev.repoworker.protocol.Callback;
+import dev.repoworker.protocol.Json;
+import dev.repoworker.protocol.Signatures;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A real one-shot job program for the fallback tests: reads the Cloud Run Job environment and posts
+ * a signed {@code completed} callback, reporting what it was given (without the token itself).
+ * With {@code FAKE_JOB_EXIT} set it exits with that code without calling back.
+ */
+public final class FakeJobProcess {
+
+    public static void main(String[] args) throws Exception {
+        String exit = System.getenv("FAKE_JOB_EXIT");
+        if (exit != null) {
+            System.out.println("failing on purpose");
+            System.exit(Integer.parseInt(exit));
+        }
+        Map<String, Object> data = Json.mapper().readValue(System.getenv("DATA"), new TypeReference<Map<String, Object>>() { });
+        Map<String, Object> result = new LinkedHashMap<>();
+        result.put("ranBy", "fake-job-process");
+        result.put("task", System.getenv("TASK"));
+        result.put("repoUrl", data.get("repoUrl"));
+        result.put("receivedGitToken", "s3cr3t-token".equals(data.get("gitToken")));
+        int attempt = Integer.parseInt(System.getenv("ATTEMPT"));
+        String body = Json.write(Callback.completed(System.getenv("JOB_ID"), attempt, result, Instant.now(), 5));
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(System.getenv("CALLBACK_URL")))
+                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body));
+        Signatures.of(List.of(System.getenv("WORKER_SECRET"))).headersFor(body).forEach(request::header);
+        HttpResponse<String> response = HttpClient.newHttpClient().send(request.build(), HttpResponse.BodyHandlers.ofString());
+        System.out.println("callback answered " + response.statusCode());
+        System.exit(response.statusCode() == 200 ? 0 : 3);
+    }
+}
