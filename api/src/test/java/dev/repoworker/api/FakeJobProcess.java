@@ -16,22 +16,21 @@ import java.util.Map;
 /**
  * A real one-shot job program for the fallback tests: reads the Cloud Run Job environment and posts
  * a signed {@code completed} callback, reporting what it was given (without the token itself).
- * With {@code FAKE_JOB_EXIT} set it exits with that code without calling back.
+ * With the argument {@code exit=N} it exits with code N without calling back.
  */
 public final class FakeJobProcess {
 
     public static void main(String[] args) throws Exception {
-        String exit = System.getenv("FAKE_JOB_EXIT");
-        if (exit != null) {
+        if (args.length == 1 && args[0].startsWith("exit=")) {
             System.out.println("failing on purpose");
-            System.exit(Integer.parseInt(exit));
+            System.exit(Integer.parseInt(args[0].substring(5)));
         }
         Map<String, Object> data = Json.mapper().readValue(System.getenv("DATA"), new TypeReference<Map<String, Object>>() { });
         Map<String, Object> result = new LinkedHashMap<>();
         result.put("ranBy", "fake-job-process");
         result.put("task", System.getenv("TASK"));
         result.put("repoUrl", data.get("repoUrl"));
-        result.put("receivedGitToken", "s3cr3t-token".equals(data.get("gitToken")));
+        result.put("gitAccessProvided", "s3cr3t-token".equals(data.get("gitToken")));
         int attempt = Integer.parseInt(System.getenv("ATTEMPT"));
         String body = Json.write(Callback.completed(System.getenv("JOB_ID"), attempt, result, Instant.now(), 5));
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(System.getenv("CALLBACK_URL")))

@@ -33,7 +33,7 @@ final class FakeWorker implements AutoCloseable {
     }
 
     /** One verified request. */
-    record Received(String method, String path, JsonNode body) {
+    record Received(String method, String path, JsonNode body, long atNanos) {
     }
 
     private final HttpServer server;
@@ -45,9 +45,17 @@ final class FakeWorker implements AutoCloseable {
     final List<String> unsigned = new CopyOnWriteArrayList<>();
 
     FakeWorker() throws IOException {
-        server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        this(0);
+    }
+
+    FakeWorker(int port) throws IOException {
+        server = HttpServer.create(new InetSocketAddress("127.0.0.1", port), 0);
         server.createContext("/", this::handle);
         server.start();
+    }
+
+    int port() {
+        return server.getAddress().getPort();
     }
 
     String url() {
@@ -78,7 +86,7 @@ final class FakeWorker implements AutoCloseable {
             respond(exchange, Reply.of(401, "{\"status\":\"error\",\"message\":\"" + e.getMessage() + "\"}"));
             return;
         }
-        received.add(new Received(exchange.getRequestMethod(), path, body.isEmpty() ? null : Json.mapper().readTree(body)));
+        received.add(new Received(exchange.getRequestMethod(), path, body.isEmpty() ? null : Json.mapper().readTree(body), System.nanoTime()));
         if (path.equals("/process")) {
             Reply next = processReplies.poll();
             if (next != null) {
