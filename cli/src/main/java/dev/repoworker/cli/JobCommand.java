@@ -87,14 +87,14 @@ final class JobCommand implements Callable<Integer> {
     }
 
     private Integer attempt() {
-        String value = env.get("JOB_ATTEMPT");
+        String value = env.getOrDefault("ATTEMPT", env.get("JOB_ATTEMPT"));
         if (value == null || value.isBlank()) {
             return null;
         }
         try {
             return Integer.parseInt(value.trim());
         } catch (NumberFormatException e) {
-            throw new BadInput("JOB_ATTEMPT must be a whole number");
+            throw new BadInput("ATTEMPT must be a whole number");
         }
     }
 

@@ -8,7 +8,8 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         version = "repo-worker 0.1.0",
         description = "Processes Git repositories of Markdown content as asynchronous jobs.",
-        subcommands = {WorkerCommand.class, JobCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {StandaloneCommand.class, ApiCommand.class, WorkerCommand.class, JobCommand.class,
+                SubmitCommand.class, StatusCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 
     @CommandLine.Spec

@@ -4,7 +4,6 @@ import dev.repoworker.protocol.Env.InvalidConfigException;
 import dev.repoworker.worker.WorkerApp;
 import dev.repoworker.worker.WorkerConfig;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
 
 @Command(name = "worker", mixinStandardHelpOptions = true,
@@ -23,13 +22,8 @@ final class WorkerCommand implements Callable<Integer> {
             return 2;
         }
         WorkerApp app = WorkerApp.start(config);
-        CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            app.stop();
-            stopped.countDown();
-        }, "worker-shutdown"));
         System.out.println("repo-worker worker listening on port " + app.port());
-        stopped.await();
+        ApiCommand.awaitShutdown(app::stop);
         return 0;
     }
 }

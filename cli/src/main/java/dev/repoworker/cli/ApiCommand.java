@@ -1,0 +1,40 @@
+package dev.repoworker.cli;
+
+import dev.repoworker.api.ApiApp;
+import dev.repoworker.api.ApiConfig;
+import dev.repoworker.protocol.Env.InvalidConfigException;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.Command;
+
+@Command(name = "api", mixinStandardHelpOptions = true,
+        description = {"Starts the API side only: job records, dispatch to the Worker, callbacks, fallback.",
+                "Configured by environment variables: PORT, DATABASE_URL, API_BASE_URL, REPO_WORKER_API_URL, "
+                        + "REPO_WORKER_API_URL_DEV, USE_DEV_CLOUDRUN_WORKER, NODE_ENV/APP_ENV, WORKER_SECRET, … (see README)."})
+final class ApiCommand implements Callable<Integer> {
+
+    @Override
+    public Integer call() throws InterruptedException {
+        ApiConfig config;
+        try {
+            config = ApiConfig.fromEnv(System.getenv(), SelfCommand.job());
+        } catch (InvalidConfigException e) {
+            System.err.println("repo-worker api: invalid configuration: " + e.getMessage());
+            return 2;
+        }
+        ApiApp api = ApiApp.start(config);
+        System.out.println("repo-worker api listening on " + api.localUrl());
+        awaitShutdown(api::stop);
+        return 0;
+    }
+
+    /** Blocks until SIGTERM/SIGINT, then runs {@code stop} in the JVM's shutdown hook. */
+    static void awaitShutdown(Runnable stop) throws InterruptedException {
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            stop.run();
+            stopped.countDown();
+        }, "shutdown"));
+        stopped.await();
+    }
+}

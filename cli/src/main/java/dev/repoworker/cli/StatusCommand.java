@@ -1,0 +1,45 @@
+package dev.repoworker.cli;
+
+import dev.repoworker.protocol.Json;
+import java.io.IOException;
+import java.net.ConnectException;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+@Command(name = "status", mixinStandardHelpOptions = true,
+        description = {"Prints a job as the API sees it: status, attempt, result or error, and its events.",
+                "Exit status: 0 found, 1 unknown job or API unreachable, 2 bad id."})
+final class StatusCommand implements Callable<Integer> {
+
+    @Parameters(index = "0", description = "The job id that submit printed.")
+    String id;
+
+    @Option(names = "--api", defaultValue = "${env:REPO_WORKER_URL:-http://localhost:3000}",
+            description = "The API's base URL (default: $REPO_WORKER_URL or ${DEFAULT-VALUE}).")
+    String api;
+
+    @Override
+    public Integer call() throws InterruptedException {
+        if (!id.matches("[A-Za-z0-9._:-]{1,128}")) {
+            System.err.println("repo-worker status: '" + id + "' is not a job id");
+            return 2;
+        }
+        try {
+            ApiCalls.Answer answer = new ApiCalls(api).job(id);
+            if (!answer.ok()) {
+                System.err.println("repo-worker status: " + answer.error());
+                return answer.status() == 404 ? 1 : 2;
+            }
+            System.out.println(Json.mapper().writerWithDefaultPrettyPrinter().writeValueAsString(answer.body()));
+            return 0;
+        } catch (ConnectException e) {
+            System.err.println("repo-worker status: cannot reach the API at " + api);
+            return 1;
+        } catch (IOException e) {
+            System.err.println("repo-worker status: " + e);
+            return 1;
+        }
+    }
+}

@@ -1,0 +1,128 @@
+package dev.repoworker.cli;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.repoworker.protocol.Json;
+import java.io.IOException;
+import java.net.ConnectException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+@Command(name = "submit", mixinStandardHelpOptions = true,
+        description = {"Submits a job to a running API and prints its id.",
+                "With --wait, shows its progress until it ends. Exit status: 0 submitted (with --wait: completed), "
+                        + "1 failed or cancelled or the API unreachable, 2 refused as bad input."})
+final class SubmitCommand implements Callable<Integer> {
+
+    private static final Set<String> FINAL = Set.of("completed", "failed", "cancelled");
+
+    @Parameters(index = "0", description = "Task: a worker task (acquire-user-repo, process-with-repo, …) or clone-repo, import-repo, deploy-repo.")
+    String task;
+
+    @Option(names = "--data", defaultValue = "{}", description = "The job's data as a JSON object, or @FILE to read it from a file.")
+    String data;
+
+    @Option(names = "--project-id", description = "Project the job belongs to.")
+    String projectId;
+
+    @Option(names = "--api", defaultValue = "${env:REPO_WORKER_URL:-http://localhost:3000}",
+            description = "The API's base URL (default: $REPO_WORKER_URL or ${DEFAULT-VALUE}).")
+    String api;
+
+    @Option(names = "--wait", description = "Wait for the job to end, showing its progress.")
+    boolean wait;
+
+    @Option(names = "--timeout", defaultValue = "PT30M", description = "How long --wait waits (ISO-8601, default ${DEFAULT-VALUE}).")
+    Duration timeout;
+
+    @Override
+    public Integer call() throws InterruptedException {
+        Map<String, Object> payload;
+        try {
+            payload = parseData();
+        } catch (IllegalArgumentException e) {
+            System.err.println("repo-worker submit: " + e.getMessage());
+            return 2;
+        }
+        ApiCalls calls = new ApiCalls(api);
+        try {
+            ApiCalls.Answer answer = calls.submit(task, payload, projectId);
+            if (!answer.ok()) {
+                System.err.println("repo-worker submit: refused (HTTP " + answer.status() + "): " + answer.error());
+                return answer.status() / 100 == 4 ? 2 : 1;
+            }
+            String id = answer.body().path("id").asText();
+            System.out.println(id);
+            return wait ? follow(calls, id) : 0;
+        } catch (ConnectException e) {
+            System.err.println("repo-worker submit: cannot reach the API at " + api);
+            return 1;
+        } catch (IOException e) {
+            System.err.println("repo-worker submit: " + e);
+            return 1;
+        }
+    }
+
+    private int follow(ApiCalls calls, String id) throws IOException, InterruptedException {
+        Instant deadline = Instant.now().plus(timeout);
+        ProgressBar bar = new ProgressBar(System.err);
+        while (Instant.now().isBefore(deadline)) {
+            JsonNode job = calls.job(id).body();
+            String status = job.path("status").asText();
+            bar.show(status, latestProgress(job));
+            if (FINAL.contains(status)) {
+                bar.end();
+                if (status.equals("completed")) {
+                    System.err.println("completed: " + job.path("result"));
+                    return 0;
+                }
+                System.err.println(status + ": " + job.path("error").asText(""));
+                return 1;
+            }
+            Thread.sleep(300);
+        }
+        bar.end();
+        System.err.println("repo-worker submit: still not finished after " + timeout + "; see `repo-worker status " + id + "`");
+        return 1;
+    }
+
+    private static JsonNode latestProgress(JsonNode job) {
+        JsonNode latest = null;
+        for (JsonNode event : job.path("events")) {
+            JsonNode progress = event.path("data").path("progress");
+            if (progress.isObject()) {
+                latest = progress;
+            }
+        }
+        return latest;
+    }
+
+    private Map<String, Object> parseData() {
+        String text = data;
+        if (text.startsWith("@")) {
+            try {
+                text = Files.readString(Path.of(text.substring(1)));
+            } catch (IOException e) {
+                throw new IllegalArgumentException("cannot read --data file " + text.substring(1) + ": " + e.getMessage());
+            }
+        }
+        try {
+            Map<String, Object> parsed = Json.mapper().readValue(text, new TypeReference<>() { });
+            if (parsed == null) {
+                throw new IllegalArgumentException("--data must be a JSON object");
+            }
+            return parsed;
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException("--data must be a JSON object: " + e.getOriginalMessage());
+        }
+    }
+}
