@@ -1,0 +1,97 @@
+package dev.repoworker.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.repoworker.protocol.Env;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class ApiConfigTest {
+
+    static Map<String, String> env(String... pairs) {
+        Map<String, String> env = new HashMap<>(Map.of("WORKER_SECRET", "s"));
+        for (int i = 0; i < pairs.length; i += 2) {
+            env.put(pairs[i], pairs[i + 1]);
+        }
+        return env;
+    }
+
+    @Test
+    void defaults_are_the_documented_ones() {
+        ApiConfig config = ApiConfig.fromEnv(env());
+
+        assertThat(config.port()).isEqualTo(3000);
+        assertThat(config.databaseUrl()).startsWith("jdbc:h2:file:").contains("/data/repo-worker").contains("MODE=PostgreSQL");
+        assertThat(config.callbackUrl(3000)).isEqualTo("http://localhost:3000/api/cloudrun/callback");
+        assertThat(config.workerUrl()).isNull();
+        assertThat(config.gitHostUrl()).isEqualTo("https://github.com");
+        assertThat(config.jobLease()).isEqualTo(Duration.ofMinutes(20));
+        assertThat(config.maxAttempts()).isEqualTo(3);
+        assertThat(config.dispatchMaxTries()).isEqualTo(5);
+        assertThat(config.legacyMaxParallel()).isEqualTo(2);
+        assertThat(config.simulate()).isFalse();
+        assertThat(config.secretsKeyFile().toString()).endsWith("data/secrets.key");
+    }
+
+    @Test
+    void the_worker_url_is_selected_exactly_as_configured() {
+        assertThat(ApiConfig.fromEnv(env("REPO_WORKER_API_URL", "http://main:8080/")).workerUrl()).isEqualTo("http://main:8080");
+        assertThat(ApiConfig.fromEnv(env("REPO_WORKER_API_URL", "http://main", "REPO_WORKER_API_URL_DEV", "http://dev")).workerUrl())
+                .isEqualTo("http://main");
+        assertThat(ApiConfig.fromEnv(env("REPO_WORKER_API_URL", "http://main", "REPO_WORKER_API_URL_DEV", "http://dev",
+                "USE_DEV_CLOUDRUN_WORKER", "true")).workerUrl()).isEqualTo("http://dev");
+        assertThat(ApiConfig.fromEnv(env("REPO_WORKER_API_URL", "http://main", "USE_DEV_CLOUDRUN_WORKER", "true")).workerUrl())
+                .isEqualTo("http://main");
+    }
+
+    @Test
+    void api_base_url_builds_the_callback_url_and_secrets_rotate() {
+        ApiConfig config = ApiConfig.fromEnv(env("API_BASE_URL", "https://api.example.test", "WORKER_SECRET", "new, old"));
+
+        assertThat(config.callbackUrl(1)).isEqualTo("https://api.example.test/api/cloudrun/callback");
+        assertThat(config.workerSecrets()).containsExactly("new", "old");
+    }
+
+    @Test
+    void the_legacy_command_is_split_without_a_shell_or_taken_from_the_launcher() {
+        assertThat(ApiConfig.fromEnv(env("LEGACY_JOB_COMMAND", "java -cp 'a b.jar' Main \"job x\"")).legacyCommand())
+                .containsExactly("java", "-cp", "a b.jar", "Main", "job x");
+        assertThat(ApiConfig.fromEnv(env(), List.of("java", "-cp", "cp", "dev.repoworker.cli.Main", "job")).legacyCommand())
+                .containsExactly("java", "-cp", "cp", "dev.repoworker.cli.Main", "job");
+    }
+
+    @Test
+    void simulation_needs_development_and_no_worker() {
+        assertThat(ApiConfig.fromEnv(env("NODE_ENV", "development", "SIMULATE_JOBS", "true")).simulate()).isTrue();
+        assertThat(ApiConfig.fromEnv(env("APP_ENV", "development", "SIMULATE_JOBS", "true")).simulate()).isTrue();
+        assertThat(ApiConfig.fromEnv(env("NODE_ENV", "development", "SIMULATE_JOBS", "true", "REPO_WORKER_API_URL", "http://w")).simulate()).isFalse();
+        assertThatThrownBy(() -> ApiConfig.fromEnv(env("NODE_ENV", "production", "SIMULATE_JOBS", "true")))
+                .isInstanceOfSatisfying(Env.InvalidConfigException.class, e -> assertThat(e.variable()).isEqualTo("SIMULATE_JOBS"));
+    }
+
+    @Test
+    void bad_values_fail_naming_the_variable() {
+        Map<String, Map<String, String>> cases = Map.of(
+                "PORT", env("PORT", "http"),
+                "JOB_LEASE", env("JOB_LEASE", "soon"),
+                "MAX_ATTEMPTS", env("MAX_ATTEMPTS", "0"),
+                "REPO_WORKER_API_URL", env("REPO_WORKER_API_URL", "ftp://x"),
+                "WORKER_SECRET", new HashMap<>(Map.of()),
+                "API_INSECURE_DEV", new HashMap<>(Map.of("API_INSECURE_DEV", "true")),
+                "LEGACY_JOB_COMMAND", env("LEGACY_JOB_COMMAND", "java 'unclosed"),
+                "USE_DEV_CLOUDRUN_WORKER", env("USE_DEV_CLOUDRUN_WORKER", "maybe"));
+        cases.forEach((variable, env) -> assertThatThrownBy(() -> ApiConfig.fromEnv(env)).as(variable)
+                .isInstanceOfSatisfying(Env.InvalidConfigException.class, e -> assertThat(e.variable()).isEqualTo(variable)));
+    }
+
+    @Test
+    void insecure_development_needs_no_secret() {
+        ApiConfig config = ApiConfig.fromEnv(Map.of("API_INSECURE_DEV", "true", "NODE_ENV", "development"));
+        assertThat(config.workerSecrets()).isEmpty();
+        assertThat(config.insecureDev()).isTrue();
+    }
+}

@@ -1,0 +1,58 @@
+package dev.repoworker.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.repoworker.api.client.ApiClient;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Two API replicas on one PostgreSQL schema share the outbox: every job is sent exactly once. */
+class PostgresDispatchTest {
+
+    static TestDatabases.PostgresSchema schema;
+
+    @TempDir
+    Path dir;
+
+    @BeforeAll
+    static void createSchema() {
+        schema = TestDatabases.createPostgresSchema();
+    }
+
+    @AfterAll
+    static void dropSchema() {
+        TestDatabases.dropSchema(schema);
+    }
+
+    @Test
+    void two_replicas_never_send_the_same_dispatch_twice() throws Exception {
+        Map<String, String> env = new HashMap<>(Map.of("DATABASE_URL", schema.url(), "DATABASE_USER", TestDatabases.POSTGRES_USER,
+                "SECRETS_KEY", "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=", "DISPATCH_POLL", "10ms"));
+        try (FakeWorker worker = new FakeWorker()) {
+            env.put("REPO_WORKER_API_URL", worker.url());
+            try (TestApi first = TestApi.start(dir.resolve("a"), env); TestApi second = TestApi.start(dir.resolve("b"), env)) {
+                ApiClient client = new ApiClient(first.url(""));
+                Set<String> ids = new HashSet<>();
+                for (int i = 0; i < 30; i++) {
+                    ids.add(client.submit("clone-repo", Map.of("owner", "o", "repoName", "r" + i, "gitToken", "tok-" + i + "-xyz")).get("id").asText());
+                }
+
+                await().atMost(Duration.ofSeconds(30)).until(() -> ids.stream().allMatch(id -> second.status(id).equals("dispatched")));
+
+                List<String> sent = worker.processRequests().stream().map(r -> r.body().get("jobId").asText()).toList();
+                assertThat(sent).doesNotHaveDuplicates().containsExactlyInAnyOrderElementsOf(ids);
+                assertThat(client.get(ids.iterator().next()).get("status").asText()).isEqualTo("dispatched");
+            }
+        }
+    }
+}
