@@ -1,5 +1,6 @@
 package dev.repoworker.cli;
 
+import dev.repoworker.api.client.ApiClient;
 import dev.repoworker.protocol.Json;
 import java.io.IOException;
 import java.net.ConnectException;
@@ -27,13 +28,11 @@ final class StatusCommand implements Callable<Integer> {
             return 2;
         }
         try {
-            ApiCalls.Answer answer = new ApiCalls(api).job(id);
-            if (!answer.ok()) {
-                System.err.println("repo-worker status: " + answer.error());
-                return answer.status() == 404 ? 1 : 2;
-            }
-            System.out.println(Json.mapper().writerWithDefaultPrettyPrinter().writeValueAsString(answer.body()));
+            System.out.println(Json.mapper().writerWithDefaultPrettyPrinter().writeValueAsString(new ApiClient(api).get(id)));
             return 0;
+        } catch (ApiClient.ApiError e) {
+            System.err.println("repo-worker status: " + e.getMessage());
+            return e.status() == 404 ? 1 : 2;
         } catch (ConnectException e) {
             System.err.println("repo-worker status: cannot reach the API at " + api);
             return 1;

@@ -3,6 +3,7 @@ package dev.repoworker.cli;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.repoworker.api.client.ApiClient;
 import dev.repoworker.protocol.Json;
 import java.io.IOException;
 import java.net.ConnectException;
@@ -53,16 +54,15 @@ final class SubmitCommand implements Callable<Integer> {
             System.err.println("repo-worker submit: " + e.getMessage());
             return 2;
         }
-        ApiCalls calls = new ApiCalls(api);
+        ApiClient client = new ApiClient(api);
         try {
-            ApiCalls.Answer answer = calls.submit(task, payload, projectId);
-            if (!answer.ok()) {
-                System.err.println("repo-worker submit: refused (HTTP " + answer.status() + "): " + answer.error());
-                return answer.status() / 100 == 4 ? 2 : 1;
-            }
-            String id = answer.body().path("id").asText();
+            String id = client.submit(task, payload, projectId).path("id").asText();
             System.out.println(id);
-            return wait ? follow(calls, id) : 0;
+            return wait ? follow(client, id) : 0;
+        } catch (ApiClient.ApiError e) {
+            System.err.println("repo-worker submit: refused (HTTP " + e.status() + "): " + e.getMessage()
+                    + (e.field() == null ? "" : " (field " + e.field() + ")"));
+            return e.status() / 100 == 4 ? 2 : 1;
         } catch (ConnectException e) {
             System.err.println("repo-worker submit: cannot reach the API at " + api);
             return 1;
@@ -72,11 +72,11 @@ final class SubmitCommand implements Callable<Integer> {
         }
     }
 
-    private int follow(ApiCalls calls, String id) throws IOException, InterruptedException {
+    private int follow(ApiClient client, String id) throws IOException, InterruptedException {
         Instant deadline = Instant.now().plus(timeout);
         ProgressBar bar = new ProgressBar(System.err);
         while (Instant.now().isBefore(deadline)) {
-            JsonNode job = calls.job(id).body();
+            JsonNode job = client.get(id);
             String status = job.path("status").asText();
             bar.show(status, latestProgress(job));
             if (FINAL.contains(status)) {

@@ -24,9 +24,17 @@ public final class ApiClient {
 
     /** Submits a job; returns the job as the API shows it ({@code id}, {@code status}, …). */
     public JsonNode submit(String task, Map<String, Object> data) throws IOException {
+        return submit(task, data, null);
+    }
+
+    /** Submits a job that belongs to {@code projectId} (null for none). */
+    public JsonNode submit(String task, Map<String, Object> data, String projectId) throws IOException {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("task", task);
         body.put("data", data);
+        if (projectId != null) {
+            body.put("projectId", projectId);
+        }
         return send(HttpRequest.newBuilder(URI.create(baseUrl + "/api/cloudrun/jobs"))
                 .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(Json.write(body))));
