@@ -95,12 +95,13 @@ final class SubmitCommand implements Callable<Integer> {
         return 1;
     }
 
+    /** The newest progress event as {step, done, total, message}, or null. */
     private static JsonNode latestProgress(JsonNode job) {
         JsonNode latest = null;
         for (JsonNode event : job.path("events")) {
-            JsonNode progress = event.path("data").path("progress");
-            if (progress.isObject()) {
-                latest = progress;
+            if (event.path("type").asText().equals("progress") && event.path("data").isObject()) {
+                latest = ((com.fasterxml.jackson.databind.node.ObjectNode) event.path("data").deepCopy())
+                        .put("message", event.path("message").asText(""));
             }
         }
         return latest;
