@@ -8,6 +8,7 @@ import dev.repoworker.worker.process.JobExecutor;
 import dev.repoworker.worker.process.ProcessHandler;
 import dev.repoworker.worker.process.RequestAuthenticator;
 import dev.repoworker.worker.repo.AcquireRepoTask;
+import dev.repoworker.worker.repo.NewRepoFromTemplateTask;
 import dev.repoworker.worker.diagnostic.NoopTask;
 import dev.repoworker.worker.task.Task;
 import dev.repoworker.worker.task.TaskRegistry;
@@ -83,7 +84,7 @@ public final class WorkerApp {
     }
 
     public static TaskRegistry registry(WorkerConfig config) {
-        List<Task> tasks = new ArrayList<>(List.of(AcquireRepoTask.fromConfig(config)));
+        List<Task> tasks = new ArrayList<>(List.of(AcquireRepoTask.fromConfig(config), NewRepoFromTemplateTask.fromConfig(config)));
         if (config.diagnosticTasks()) {
             tasks.add(new NoopTask());
         }

@@ -28,7 +28,10 @@ public record WorkerConfig(
         Duration resultRetention,
         String gitImplementation,
         long maxBodyBytes,
-        boolean diagnosticTasks) {
+        boolean diagnosticTasks,
+        String repoHost,
+        Path localRepoRoot,
+        String githubApiUrl) {
 
     public static final List<String> ANY_HOST = List.of();
 
@@ -45,6 +48,10 @@ public record WorkerConfig(
         String git = env.text("GIT_IMPLEMENTATION", "auto").toLowerCase();
         if (!List.of("auto", "cli", "jgit").contains(git)) {
             throw new InvalidConfigException("GIT_IMPLEMENTATION", "must be auto, cli or jgit, got '" + git + "'");
+        }
+        String repoHost = env.text("REPO_HOST", "github").toLowerCase();
+        if (!List.of("github", "local").contains(repoHost)) {
+            throw new InvalidConfigException("REPO_HOST", "must be github or local, got '" + repoHost + "'");
         }
         return new WorkerConfig(
                 env.integer("PORT", 8080, 0, 65535),
@@ -65,7 +72,23 @@ public record WorkerConfig(
                 positive(env, "RESULT_RETENTION", Duration.ofHours(1)),
                 git,
                 env.integer("MAX_BODY_BYTES", 1_048_576, 1024, Integer.MAX_VALUE),
-                env.flag("ENABLE_DIAGNOSTIC_TASKS", false));
+                env.flag("ENABLE_DIAGNOSTIC_TASKS", false),
+                repoHost,
+                env.path("LOCAL_REPO_ROOT", Path.of("data", "repos")).toAbsolutePath().normalize(),
+                httpUrl(env, "GITHUB_API_URL", "https://api.github.com"));
+    }
+
+    private static String httpUrl(Env env, String name, String fallback) {
+        String value = env.text(name, fallback);
+        try {
+            java.net.URI uri = java.net.URI.create(value);
+            if (!List.of("http", "https").contains(String.valueOf(uri.getScheme())) || uri.getHost() == null) {
+                throw new InvalidConfigException(name, "must be an http(s) URL, got '" + value + "'");
+            }
+        } catch (IllegalArgumentException e) {
+            throw new InvalidConfigException(name, "must be an http(s) URL, got '" + value + "'");
+        }
+        return value;
     }
 
     private static Duration positive(Env env, String name, Duration fallback) {

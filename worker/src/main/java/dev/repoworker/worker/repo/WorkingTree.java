@@ -1,5 +1,7 @@
 package dev.repoworker.worker.repo;
 
+import dev.repoworker.worker.task.TaskFailedException;
+import dev.repoworker.worker.workspace.Workspaces;
 import java.io.IOException;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
@@ -50,5 +52,16 @@ final class WorkingTree {
             throw new InterruptedException("counting files was interrupted");
         }
         return new Stats(totals[0], totals[1]);
+    }
+
+    /** Removes a directory tree if it exists (a failed clone's leftovers); links are removed, never followed. */
+    static void deleteIfPresent(Path dir) throws TaskFailedException {
+        try {
+            if (Files.exists(dir, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+                Workspaces.deleteTree(dir);
+            }
+        } catch (IOException e) {
+            throw new TaskFailedException("could not clear a failed clone");
+        }
     }
 }

@@ -55,7 +55,8 @@ public final class Workspaces {
         }
     }
 
-    static void deleteTree(Path dir) throws IOException {
+    /** Deletes a tree bottom-up; symbolic links are deleted themselves, never followed. */
+    public static void deleteTree(Path dir) throws IOException {
         Files.walkFileTree(dir, new SimpleFileVisitor<>() {
             @Override
             public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {

@@ -1,0 +1,159 @@
+package dev.repoworker.worker.repo;
+
+import dev.repoworker.protocol.TaskType;
+import dev.repoworker.worker.WorkerConfig;
+import dev.repoworker.worker.task.InvalidTaskDataException;
+import dev.repoworker.worker.task.Task;
+import dev.repoworker.worker.task.TaskContext;
+import dev.repoworker.worker.task.TaskData;
+import dev.repoworker.worker.task.TaskFailedException;
+import dev.repoworker.worker.task.TaskResult;
+import java.io.IOException;
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@code new-repo-from-template}: creates {@code newRepoName} from {@code templateRepoUrl} on the
+ * configured {@link RepoHost}, then clones the new repository into the workspace.
+ */
+public final class NewRepoFromTemplateTask implements Task {
+
+    private static final Logger LOG = LoggerFactory.getLogger(NewRepoFromTemplateTask.class);
+    private static final Pattern REPO_NAME = Pattern.compile("[A-Za-z0-9_][A-Za-z0-9._-]{0,99}");
+    /** GitHub fills a generated repository asynchronously: its first clone may find nothing yet. */
+    private static final int CLONE_TRIES = 6;
+
+    private final RepoHost host;
+    private final Git git;
+    private final RepoUrlPolicy policy;
+    private final Optional<String> defaultToken;
+
+    public NewRepoFromTemplateTask(RepoHost host, Git git, RepoUrlPolicy policy, Optional<String> defaultToken) {
+        this.host = host;
+        this.git = git;
+        this.policy = policy;
+        this.defaultToken = defaultToken.filter(t -> !t.isBlank());
+    }
+
+    /** {@code REPO_HOST=github} (default; {@code GITHUB_API_URL}) or {@code local} ({@code LOCAL_REPO_ROOT}). */
+    public static NewRepoFromTemplateTask fromConfig(WorkerConfig config) {
+        Git git = Gits.forConfig(config);
+        RepoHost host = config.repoHost().equals("local")
+                ? new LocalRepoHost(config.localRepoRoot(), git)
+                : new GitHubRepoHost(URI.create(config.githubApiUrl()));
+        Git cloneNew = config.repoHost().equals("local") ? Gits.forName(config.gitImplementation(), true) : git;
+        return new NewRepoFromTemplateTask(host, cloneNew, RepoUrlPolicy.fromConfig(config), config.githubToken());
+    }
+
+    @Override
+    public TaskType type() {
+        return TaskType.NEW_REPO_FROM_TEMPLATE;
+    }
+
+    @Override
+    public void validate(TaskData data) throws InvalidTaskDataException {
+        request(data);
+    }
+
+    @Override
+    public TaskResult run(TaskContext context) throws Exception {
+        return new TaskResult(createAndClone(context).summary());
+    }
+
+    /** What the task did, with the clone's local path for the steps of a pipeline that follow. */
+    public record Created(RepoHost.NewRepo repo, AcquiredRepo acquired) {
+        public Map<String, Object> summary() {
+            Map<String, Object> summary = new LinkedHashMap<>();
+            summary.put("newRepo", repo.summary());
+            summary.put("commit", acquired.commit());
+            summary.put("files", acquired.files());
+            summary.put("durationMs", acquired.durationMs());
+            return summary;
+        }
+    }
+
+    public Created createAndClone(TaskContext context) throws TaskFailedException, InterruptedException {
+        RepoHost.TemplateRequest request;
+        try {
+            request = request(context.data());
+        } catch (InvalidTaskDataException e) {
+            throw new TaskFailedException(e.getMessage());
+        }
+        LOG.info("job {}: creating {} from {} on {}", context.jobId(), request.newRepoName(),
+                RepoUrlPolicy.displayUrl(request.templateRepoUrl()), host.name());
+        long started = System.nanoTime();
+        RepoHost.NewRepo repo = host.create(request, context);
+        context.checkCancelled();
+        if (!host.name().equals("local")) {
+            Optional<String> problem = policy.problem(repo.cloneUrl());
+            if (problem.isPresent()) {
+                throw new TaskFailedException("the new repository's clone URL is not allowed: " + problem.get());
+            }
+        }
+        Path directory = context.workspace().resolve("repo");
+        CloneRequest clone = new CloneRequest(repo.cloneUrl(), repo.defaultBranch(), 1, Optional.empty(), request.token());
+        Git.Cloned cloned = cloneWhenReady(clone, directory, context);
+        WorkingTree.Stats stats;
+        try {
+            stats = WorkingTree.count(directory);
+        } catch (IOException e) {
+            throw new TaskFailedException("could not read the new repository");
+        }
+        long durationMs = (System.nanoTime() - started) / 1_000_000;
+        context.progress("template", 3, 3, "cloned " + repo.fullName());
+        return new Created(repo, new AcquiredRepo(directory, RepoUrlPolicy.displayUrl(repo.cloneUrl()), cloned.branch(),
+                cloned.commit(), stats.files(), stats.bytes(), durationMs));
+    }
+
+    private Git.Cloned cloneWhenReady(CloneRequest clone, Path directory, TaskContext context)
+            throws TaskFailedException, InterruptedException {
+        Duration wait = Duration.ofMillis(500);
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return git.cloneRepo(clone, directory, GitProgress.NONE);
+            } catch (TaskFailedException e) {
+                boolean notYet = e.getMessage().equals("repository not found") || e.getMessage().startsWith("branch ");
+                if (!notYet || attempt == CLONE_TRIES) {
+                    throw e;
+                }
+                context.progress("template", 2, 3, "waiting for the new repository to be ready");
+                WorkingTree.deleteIfPresent(directory);
+                Thread.sleep(wait.toMillis());
+                wait = wait.multipliedBy(2);
+            }
+        }
+    }
+
+    RepoHost.TemplateRequest request(TaskData data) throws InvalidTaskDataException {
+        String template = data.requiredString("templateRepoUrl");
+        Optional<String> urlProblem = policy.problem(template);
+        if (urlProblem.isPresent()) {
+            throw new InvalidTaskDataException("templateRepoUrl", urlProblem.get());
+        }
+        String branch = data.optionalString("templateBranch").orElse(AcquireRepoTask.DEFAULT_BRANCH);
+        Optional<String> branchProblem = BranchNames.problem(branch);
+        if (branchProblem.isPresent()) {
+            throw new InvalidTaskDataException("templateBranch", branchProblem.get());
+        }
+        String name = data.requiredString("newRepoName");
+        if (!REPO_NAME.matcher(name).matches() || name.endsWith(".git") || name.contains("..")) {
+            throw new InvalidTaskDataException("newRepoName",
+                    "must be 1 to 100 letters, digits, '.', '_' or '-', not start with '.' or '-', and not end in .git");
+        }
+        Optional<String> description = data.optionalString("newRepoDescription");
+        if (description.isPresent() && description.get().length() > 350) {
+            throw new InvalidTaskDataException("newRepoDescription", "must be at most 350 characters");
+        }
+        RepoHost.TemplateRequest request = new RepoHost.TemplateRequest(template, branch, name, description,
+                data.optionalBoolean("isPrivate", false), data.optionalString("gitToken").or(() -> defaultToken));
+        host.check(request);
+        return request;
+    }
+}
