@@ -201,9 +201,14 @@ public final class JobExecutor {
 
     private void forgetExpired() {
         Instant cutoff = clock.instant().minus(retention);
-        runs.entrySet().removeIf(e -> e.getValue().state().isFinal() && e.getValue().delivery().done().isDone()
-                && e.getValue().finishedAt() != null && e.getValue().finishedAt().isBefore(cutoff));
-        latest.entrySet().removeIf(e -> !runs.containsValue(e.getValue()));
+        runs.values().removeIf(job -> {
+            boolean expired = job.state().isFinal() && job.delivery().done().isDone()
+                    && job.finishedAt() != null && job.finishedAt().isBefore(cutoff);
+            if (expired) {
+                latest.remove(job.jobId(), job);
+            }
+            return expired;
+        });
     }
 
     private static String key(String jobId, int attempt) {
