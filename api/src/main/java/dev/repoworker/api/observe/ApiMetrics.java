@@ -11,7 +11,7 @@ import java.util.Map;
 import java.util.function.Supplier;
 
 /**
- * The API's own series (Prometheus names): {@code repoworker_api_jobs_created_total{task}},
+ * The API's own series (Prometheus names): {@code repoworker_api_jobs_submitted_total{task}} (jobs created),
  * {@code repoworker_api_jobs_completed_total{task}}, {@code repoworker_api_jobs_failed_total{task}},
  * {@code repoworker_api_jobs_cancelled_total{task}}, {@code repoworker_api_jobs_in_state{state}},
  * {@code repoworker_api_dispatch_attempts_total{outcome}}, {@code repoworker_api_dispatch_latency_seconds{outcome}},
@@ -31,7 +31,7 @@ public final class ApiMetrics {
     }
 
     public void jobCreated(String task) {
-        counter("repoworker.api.jobs.created", "jobs created", "task", task).increment();
+        counter("repoworker.api.jobs.submitted", "jobs created (a _created suffix is reserved in Prometheus naming)", "task", task).increment();
     }
 
     /** A job reached a final state. */
@@ -71,7 +71,7 @@ public final class ApiMetrics {
     /** One gauge per state, read from {@code counts} (which should cache: every scrape reads every state). */
     public void bindJobStates(Supplier<Map<JobStatus, Long>> counts) {
         for (JobStatus status : JobStatus.values()) {
-            Gauge.builder("repoworker.api.jobs.in.state", counts, c -> c.get().getOrDefault(status, 0L))
+            Gauge.builder("repoworker.api.jobs.in.state", counts, c -> c.get().getOrDefault(status, 0L)).strongReference(true)
                     .description("jobs in each state, from the database").tag("state", status.wireName()).register(registry);
         }
     }
