@@ -1,6 +1,9 @@
 package dev.repoworker.api;
 
+import dev.repoworker.api.artifacts.ArtifactFiles;
 import dev.repoworker.api.callback.CallbackHandler;
+import dev.repoworker.api.dashboard.Dashboard;
+import dev.repoworker.api.dashboard.DashboardAuth;
 import dev.repoworker.api.dispatch.Dispatcher;
 import dev.repoworker.api.dispatch.Reconciler;
 import dev.repoworker.api.dispatch.RetryPolicy;
@@ -13,6 +16,10 @@ import dev.repoworker.api.job.Database;
 import dev.repoworker.api.job.JdbiJobStore;
 import dev.repoworker.api.job.JobStore;
 import dev.repoworker.api.job.SecretBox;
+import dev.repoworker.api.observe.ApiMetrics;
+import dev.repoworker.api.observe.JobStateCounts;
+import dev.repoworker.api.observe.ObservedJobStore;
+import dev.repoworker.observe.ServiceMetrics;
 import dev.repoworker.protocol.Signatures;
 import io.javalin.Javalin;
 import java.net.InetAddress;
@@ -32,6 +39,7 @@ public final class ApiApp implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(ApiApp.class);
     private static final int SENDER_THREADS = 8;
+    private static final Duration EVENT_POLL = Duration.ofMillis(250);
 
     private final ApiConfig config;
     private final Database database;
@@ -40,9 +48,11 @@ public final class ApiApp implements AutoCloseable {
     private final ScheduledExecutorService loops;
     private final LegacyJobRunner fallback;
     private final Dispatcher dispatcher;
+    private final ObserveRoutes observe;
 
     private ApiApp(ApiConfig config, Database database, JobStore store, Javalin http, ScheduledExecutorService loops,
-                   LegacyJobRunner fallback, Dispatcher dispatcher) {
+                   LegacyJobRunner fallback, Dispatcher dispatcher, ObserveRoutes observe) {
+        this.observe = observe;
         this.config = config;
         this.database = database;
         this.store = store;
@@ -69,19 +79,22 @@ public final class ApiApp implements AutoCloseable {
     }
 
     private static ApiApp wire(ApiConfig config, Clock clock, Database database) {
-        JobStore store = new JdbiJobStore(database);
+        ServiceMetrics serviceMetrics = ServiceMetrics.create("api");
+        ApiMetrics metrics = new ApiMetrics(serviceMetrics.registry());
+        metrics.bindJobStates(new JobStateCounts(database, clock, Duration.ofSeconds(5)));
+        JobStore store = new ObservedJobStore(new JdbiJobStore(database), metrics);
         SecretBox secretBox = config.secretsKey() != null
                 ? SecretBox.fromBase64("SECRETS_KEY", config.secretsKey())
                 : SecretBox.loadOrCreate(config.secretsKeyFile());
         Signatures verifying = config.workerSecrets().isEmpty() ? null : Signatures.of(config.workerSecrets());
         Signatures signing = verifying != null ? verifying : Signatures.of(List.of(Signatures.newSecret()));
         WorkerClient workerClient = new WorkerClient(signing, config.workerTimeout());
-        ScheduledExecutorService loops = Executors.newScheduledThreadPool(3, r -> {
+        ScheduledExecutorService loops = Executors.newScheduledThreadPool(4, r -> {
             Thread t = new Thread(r, "api-loop");
             t.setDaemon(true);
             return t;
         });
-        CallbackHandler callbacks = new CallbackHandler(store, secretBox, verifying, clock, config.jobLease());
+        CallbackHandler callbacks = new CallbackHandler(store, secretBox, verifying, clock, config.jobLease(), metrics);
         LegacyJobRunner fallback = fallbackRunner(config, signing, callbacks, store, loops, clock);
         Dispatcher[] dispatcherRef = new Dispatcher[1];
         Runnable dispatchSoon = () -> loops.execute(() -> safely("dispatch", () -> {
@@ -92,17 +105,21 @@ public final class ApiApp implements AutoCloseable {
         JobService jobs = new JobService(store, new TaskMapping(config.gitHostUrl()), secretBox, workerClient, fallback,
                 clock, config.maxAttempts(), dispatchSoon);
         ApiRoutes routes = new ApiRoutes(jobs, store, callbacks, clock);
+        ObserveRoutes observe = new ObserveRoutes(store, serviceMetrics,
+                new Dashboard(new DashboardAuth(config.dashboardToken(), config.localhostOnly())),
+                new JobEventStream(store, loops, EVENT_POLL), new ArtifactFiles(config.artifactsDir()));
         Javalin http = Javalin.create(c -> {
             c.startup.showJavalinBanner = false;
             c.http.maxRequestSize = config.maxBodyBytes();
             routes.register(c);
-        }).start(config.port());
+            observe.register(c);
+        }).start(config.host(), config.port());
         int port = http.port();
         Dispatcher dispatcher = new Dispatcher(store, secretBox, workerClient, fallback,
                 new RetryPolicy(config.dispatchBackoff(), config.dispatchBackoffMax()),
                 new Dispatcher.Settings(config.workerUrl(), config.callbackUrl(port), config.dispatchMaxTries(), config.jobLease(),
                         config.workerTimeout().multipliedBy(3).plus(Duration.ofSeconds(30)), SENDER_THREADS, instanceId()),
-                clock);
+                clock, metrics);
         dispatcherRef[0] = dispatcher;
         Reconciler reconciler = new Reconciler(store, workerClient, callbacks, fallback, clock, config.jobLease());
         loops.scheduleWithFixedDelay(() -> safely("dispatch", dispatcher::poll), 0,
@@ -111,7 +128,7 @@ public final class ApiApp implements AutoCloseable {
                 config.reconcilePoll().toMillis(), TimeUnit.MILLISECONDS);
         LOG.info("API listening on port {}; worker {}; fallback {}", port,
                 config.workerUrl() == null ? "none" : config.workerUrl(), fallback == null ? "none" : fallback.kind().wireName());
-        return new ApiApp(config, database, store, http, loops, fallback, dispatcher);
+        return new ApiApp(config, database, store, http, loops, fallback, dispatcher, observe);
     }
 
     private static LegacyJobRunner fallbackRunner(ApiConfig config, Signatures signing, CallbackHandler callbacks,
@@ -162,6 +179,7 @@ public final class ApiApp implements AutoCloseable {
     }
 
     public void stop() {
+        observe.close();
         loops.shutdownNow();
         dispatcher.close();
         if (fallback != null) {

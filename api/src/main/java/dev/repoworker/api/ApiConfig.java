@@ -17,6 +17,9 @@ import java.util.Map;
  * @param secretsKey       base64 AES key, or null: a key is generated into {@code dataDir/secrets.key}
  * @param legacyCommand    the one-shot job command of the fallback runner; empty when there is none
  * @param simulate         development only: jobs with no worker walk to a simulated completion
+ * @param host             the address HTTP binds to ({@code 0.0.0.0}: every interface)
+ * @param dashboardToken   the dashboard's and {@code /metrics}' login token, or null
+ * @param artifactsDir     where jobs' artifacts are, one folder per job id (shared with the Worker in standalone)
  */
 public record ApiConfig(
         int port,
@@ -44,7 +47,10 @@ public record ApiConfig(
         Duration simulationDelay,
         List<String> legacyCommand,
         int legacyMaxParallel,
-        long maxBodyBytes) {
+        long maxBodyBytes,
+        String host,
+        String dashboardToken,
+        Path artifactsDir) {
 
     public static final String CALLBACK_PATH = "/api/cloudrun/callback";
 
@@ -106,7 +112,23 @@ public record ApiConfig(
                 env.duration("SIMULATION_DELAY", Duration.ofSeconds(2)),
                 env.text("LEGACY_JOB_COMMAND").map(c -> CommandLine.split("LEGACY_JOB_COMMAND", c)).orElse(defaultLegacyCommand),
                 env.integer("LEGACY_MAX_PARALLEL", 2, 1, 64),
-                env.integer("MAX_BODY_BYTES", 1024 * 1024, 1024, 64 * 1024 * 1024));
+                env.integer("MAX_BODY_BYTES", 1024 * 1024, 1024, 64 * 1024 * 1024),
+                env.text("HOST", "0.0.0.0"),
+                dashboardToken(env),
+                env.path("ARTIFACTS_DIR", dataDir.resolve("artifacts")).toAbsolutePath().normalize());
+    }
+
+    private static String dashboardToken(Env env) {
+        String token = env.text("DASHBOARD_TOKEN").orElse(null);
+        if (token != null && token.length() < 16) {
+            throw new Env.InvalidConfigException("DASHBOARD_TOKEN", "must be at least 16 characters long");
+        }
+        return token;
+    }
+
+    /** True when HTTP listens on a loopback address only ({@code HOST=127.0.0.1}, {@code ::1} or {@code localhost}). */
+    public boolean localhostOnly() {
+        return host.equals("localhost") || host.equals("::1") || host.startsWith("127.");
     }
 
     /** {@code USE_DEV_CLOUDRUN_WORKER=true} → the DEV URL (else the main one); otherwise the main one; null when unset. */

@@ -52,7 +52,7 @@ final class JobJson {
         return json;
     }
 
-    private static Map<String, Object> event(JobEvent event) {
+    static Map<String, Object> event(JobEvent event) {
         Map<String, Object> json = new LinkedHashMap<>();
         json.put("at", event.at());
         json.put("type", event.type());

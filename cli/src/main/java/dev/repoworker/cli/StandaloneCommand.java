@@ -6,6 +6,7 @@ import dev.repoworker.protocol.Env.InvalidConfigException;
 import dev.repoworker.protocol.Signatures;
 import dev.repoworker.worker.WorkerApp;
 import dev.repoworker.worker.WorkerConfig;
+import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -27,6 +28,8 @@ final class StandaloneCommand implements Callable<Integer> {
         Map<String, String> env = new HashMap<>(System.getenv());
         env.computeIfAbsent("WORKER_SECRET", k -> Signatures.newSecret());
         env.putIfAbsent("ALLOW_FILE_REPOS", "true");
+        // one artifacts directory for both: the Worker writes {jobId}/…, the API serves it
+        env.putIfAbsent("ARTIFACTS_DIR", Path.of(env.getOrDefault("DATA_DIR", "data"), "artifacts").toAbsolutePath().normalize().toString());
         WorkerConfig workerConfig;
         ApiConfig probe;
         try {
@@ -46,6 +49,8 @@ final class StandaloneCommand implements Callable<Integer> {
         }
         System.out.println("repo-worker standalone: API on " + api.localUrl() + ", Worker on port " + worker.port()
                 + ", database " + probe.databaseUrl());
+        System.out.println("repo-worker standalone: dashboard at " + api.localUrl() + "/, metrics at " + api.localUrl()
+                + "/metrics, artifacts in " + env.get("ARTIFACTS_DIR"));
         ApiCommand.awaitShutdown(() -> {
             worker.stop();
             api.stop();

@@ -3,6 +3,7 @@ package dev.repoworker.cli;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.repoworker.api.client.ApiClient;
 import dev.repoworker.protocol.Json;
 import java.io.IOException;
@@ -14,6 +15,12 @@ import java.time.Instant;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -72,21 +79,58 @@ final class SubmitCommand implements Callable<Integer> {
         }
     }
 
+    /** Follows the job's event stream (SSE) for the progress bar; polls the job instead when the stream is unavailable. */
     private int follow(ApiClient client, String id) throws IOException, InterruptedException {
         Instant deadline = Instant.now().plus(timeout);
         ProgressBar bar = new ProgressBar(System.err);
+        if (!streamed(client, id, bar, deadline)) {
+            return poll(client, id, bar, deadline);
+        }
+        bar.end();
+        return outcome(client.get(id));
+    }
+
+    /** True when the stream ran to its end (the job is final); false when it failed or the wait timed out. */
+    private static boolean streamed(ApiClient client, String id, ProgressBar bar, Instant deadline) throws InterruptedException {
+        String[] status = {"pending"};
+        JsonNode[] progress = {null};
+        ExecutorService reader = Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "submit-events");
+            t.setDaemon(true);
+            return t;
+        });
+        Future<ApiClient.StreamEvent> end = reader.submit(() -> client.follow(id, event -> {
+            if (event.name().equals("job")) {
+                status[0] = event.data().path("status").asText(status[0]);
+            } else if (event.name().equals("event") && event.data().path("type").asText().equals("progress")) {
+                progress[0] = progressOf(event.data());
+            } else if (event.name().equals("event") && event.data().path("type").asText().equals("retry")) {
+                progress[0] = null;
+            }
+            bar.show(status[0], progress[0]);
+        }));
+        try {
+            return end.get(Math.max(1, Duration.between(Instant.now(), deadline).toMillis()), TimeUnit.MILLISECONDS) != null;
+        } catch (TimeoutException e) {
+            return false;
+        } catch (ExecutionException e) {
+            bar.end();
+            System.err.println("repo-worker submit: live progress unavailable (" + e.getCause().getMessage() + "); polling instead");
+            return false;
+        } finally {
+            end.cancel(true);
+            reader.shutdownNow();
+        }
+    }
+
+    private int poll(ApiClient client, String id, ProgressBar bar, Instant deadline) throws IOException, InterruptedException {
         while (Instant.now().isBefore(deadline)) {
             JsonNode job = client.get(id);
             String status = job.path("status").asText();
             bar.show(status, latestProgress(job));
             if (FINAL.contains(status)) {
                 bar.end();
-                if (status.equals("completed")) {
-                    System.err.println("completed: " + job.path("result"));
-                    return 0;
-                }
-                System.err.println(status + ": " + job.path("error").asText(""));
-                return 1;
+                return outcome(job);
             }
             Thread.sleep(300);
         }
@@ -95,16 +139,37 @@ final class SubmitCommand implements Callable<Integer> {
         return 1;
     }
 
-    /** The newest progress event as {step, done, total, message}, or null. */
+    private static int outcome(JsonNode job) {
+        String status = job.path("status").asText();
+        if (status.equals("completed")) {
+            System.err.println("completed: " + job.path("result"));
+            return 0;
+        }
+        System.err.println(status + ": " + job.path("error").asText(""));
+        return 1;
+    }
+
+    /** The newest progress event of the current attempt as {step, done, total, message}, or null. */
     private static JsonNode latestProgress(JsonNode job) {
         JsonNode latest = null;
+        int attempt = job.path("attempt").asInt();
         for (JsonNode event : job.path("events")) {
-            if (event.path("type").asText().equals("progress") && event.path("data").isObject()) {
-                latest = ((com.fasterxml.jackson.databind.node.ObjectNode) event.path("data").deepCopy())
-                        .put("message", event.path("message").asText(""));
+            if (event.path("type").asText().equals("progress") && event.path("attempt").asInt() == attempt) {
+                latest = progressOf(event);
             }
         }
         return latest;
+    }
+
+    /** A progress event as the bar shows it: {step, done, total, message}. */
+    private static JsonNode progressOf(JsonNode event) {
+        ObjectNode progress = Json.mapper().createObjectNode();
+        JsonNode data = event.path("data");
+        progress.put("step", data.path("step").asText(""));
+        progress.put("done", data.path("done").asLong());
+        progress.put("total", data.path("total").asLong());
+        progress.put("message", event.path("message").asText(""));
+        return progress;
     }
 
     private Map<String, Object> parseData() {

@@ -1,5 +1,6 @@
 package dev.repoworker.worker;
 
+import dev.repoworker.observe.ServiceMetrics;
 import dev.repoworker.protocol.Json;
 import dev.repoworker.protocol.Signatures;
 import dev.repoworker.worker.process.CallbackSender;
@@ -7,6 +8,7 @@ import dev.repoworker.worker.process.CallbackUrlPolicy;
 import dev.repoworker.worker.process.JobExecutor;
 import dev.repoworker.worker.process.ProcessHandler;
 import dev.repoworker.worker.process.RequestAuthenticator;
+import dev.repoworker.worker.process.WorkerMetrics;
 import dev.repoworker.worker.repo.AcquireRepoTask;
 import dev.repoworker.worker.repo.NewRepoFromTemplateTask;
 import dev.repoworker.worker.diagnostic.NoopTask;
@@ -36,9 +38,12 @@ public final class WorkerApp {
     private final ScheduledExecutorService scheduler;
     private final JobExecutor executor;
     private final Javalin server;
+    private final ServiceMetrics metrics;
     private volatile boolean stopped;
 
-    private WorkerApp(WorkerConfig config, Javalin server, JobExecutor executor, ScheduledExecutorService scheduler) {
+    private WorkerApp(WorkerConfig config, Javalin server, JobExecutor executor, ScheduledExecutorService scheduler,
+                      ServiceMetrics metrics) {
+        this.metrics = metrics;
         this.config = config;
         this.server = server;
         this.executor = executor;
@@ -59,7 +64,10 @@ public final class WorkerApp {
         });
         Optional<Signatures> signatures = config.authenticationRequired()
                 ? Optional.of(Signatures.of(config.secrets())) : Optional.empty();
-        JobExecutor executor = createExecutor(config, signatures, scheduler, clock);
+        ServiceMetrics metrics = ServiceMetrics.create("worker");
+        WorkerMetrics workerMetrics = new WorkerMetrics(metrics.registry());
+        JobExecutor executor = createExecutor(config, signatures, scheduler, clock, workerMetrics);
+        workerMetrics.bindExecutor(executor);
         ProcessHandler processHandler = new ProcessHandler(registry(config),
                 new CallbackUrlPolicy(config.allowedCallbackHosts()), executor);
         WorkerRoutes routes = new WorkerRoutes(processHandler, executor, new RequestAuthenticator(signatures), clock);
@@ -68,19 +76,28 @@ public final class WorkerApp {
             javalin.http.maxRequestSize = config.maxBodyBytes();
             javalin.jsonMapper(new JavalinJackson(Json.mapper(), false));
             routes.register(javalin);
+            // open like /health (no job data in it); see README "Metrics"
+            metrics.installHttpMetrics(javalin);
+            javalin.routes.get("/metrics", metrics::serve);
         });
         server.start(config.port());
         LOG.info("worker listening on port {} (concurrency {}, queue {}, job timeout {})",
                 server.port(), config.concurrency(), config.queueCapacity(), config.jobTimeout());
-        return new WorkerApp(config, server, executor, scheduler);
+        return new WorkerApp(config, server, executor, scheduler, metrics);
     }
 
     /** The executor alone, for the one-shot {@code repo-worker job} mode: the same code path without HTTP. */
     public static JobExecutor createExecutor(WorkerConfig config, Optional<Signatures> signatures,
                                              ScheduledExecutorService scheduler, Clock clock) {
-        CallbackSender callbacks = new CallbackSender(signatures, scheduler, config.callbackRetryWindow(), clock);
+        return createExecutor(config, signatures, scheduler, clock, WorkerMetrics.none());
+    }
+
+    /** The executor, counting into {@code metrics}. */
+    public static JobExecutor createExecutor(WorkerConfig config, Optional<Signatures> signatures,
+                                             ScheduledExecutorService scheduler, Clock clock, WorkerMetrics metrics) {
+        CallbackSender callbacks = new CallbackSender(signatures, scheduler, config.callbackRetryWindow(), clock, metrics);
         return new JobExecutor(config.concurrency(), config.queueCapacity(), config.jobTimeout(), config.resultRetention(),
-                new Workspaces(config.tempDir(), config.keepTmpFiles()), callbacks, scheduler, clock);
+                new Workspaces(config.tempDir(), config.keepTmpFiles()), callbacks, scheduler, clock, metrics);
     }
 
     public static TaskRegistry registry(WorkerConfig config) {
@@ -114,6 +131,7 @@ public final class WorkerApp {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        metrics.close();
         LOG.info("worker stopped");
     }
 }

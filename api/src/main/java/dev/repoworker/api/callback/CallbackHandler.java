@@ -7,6 +7,7 @@ import dev.repoworker.api.job.JobStore;
 import dev.repoworker.api.job.SecretBox;
 import dev.repoworker.api.job.Secrets;
 import dev.repoworker.api.job.UnknownJobException;
+import dev.repoworker.api.observe.ApiMetrics;
 import dev.repoworker.protocol.Callback;
 import dev.repoworker.protocol.Progress;
 import dev.repoworker.protocol.Signatures;
@@ -19,6 +20,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
+import org.slf4j.MDC;
 
 /**
  * Authenticates callbacks and applies them to their job exactly once: a repeated, late or
@@ -38,9 +40,16 @@ public final class CallbackHandler {
     private final Signatures signatures;
     private final Clock clock;
     private final Duration lease;
+    private final ApiMetrics metrics;
 
     /** @param signatures null only in insecure development mode: callbacks are then not authenticated */
     public CallbackHandler(JobStore store, SecretBox secretBox, Signatures signatures, Clock clock, Duration lease) {
+        this(store, secretBox, signatures, clock, lease, ApiMetrics.none());
+    }
+
+    public CallbackHandler(JobStore store, SecretBox secretBox, Signatures signatures, Clock clock, Duration lease,
+                           ApiMetrics metrics) {
+        this.metrics = metrics;
         this.store = store;
         this.secretBox = secretBox;
         this.signatures = signatures;
@@ -67,6 +76,24 @@ public final class CallbackHandler {
 
     /** A callback already trusted (a runner inside this process, or one the Worker kept). */
     public Outcome apply(Callback callback) {
+        String previousJob = MDC.get("jobId");
+        MDC.put("jobId", callback.jobId());
+        if (callback.attempt() != null) {
+            MDC.put("attempt", Integer.toString(callback.attempt()));
+        }
+        try {
+            Outcome outcome = applyOnce(callback);
+            metrics.callbackReceived(callback.status(), outcome.applied());
+            return outcome;
+        } finally {
+            if (previousJob == null) {
+                MDC.remove("jobId");
+                MDC.remove("attempt");
+            }
+        }
+    }
+
+    private Outcome applyOnce(Callback callback) {
         for (int i = 0; i < MAX_CONFLICT_RETRIES; i++) {
             Job job = store.find(callback.jobId()).orElseThrow(() -> new UnknownJobException(callback.jobId()));
             Optional<String> ignored = whyIgnored(job, callback);

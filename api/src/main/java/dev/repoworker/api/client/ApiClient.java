@@ -10,6 +10,8 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.function.Consumer;
+import java.util.stream.Stream;
 
 /** A small client of the API for the launcher's {@code submit} and {@code status} commands. */
 public final class ApiClient {
@@ -43,6 +45,93 @@ public final class ApiClient {
     /** The job with its events. */
     public JsonNode get(String jobId) throws IOException {
         return send(HttpRequest.newBuilder(URI.create(baseUrl + "/api/cloudrun/jobs/" + jobId)).GET());
+    }
+
+    /** One Server-Sent Event of a job's stream: {@code job}, {@code event} or {@code end}, with its JSON data. */
+    public record StreamEvent(String name, String id, JsonNode data) {
+    }
+
+    /**
+     * Follows {@code GET /api/cloudrun/jobs/{id}/events} until the server ends the stream (after the
+     * job's final status), handing every event to {@code listener}. Blocks; an {@link ApiError} when
+     * the API refuses the stream, an {@link IOException} when it breaks.
+     *
+     * @return the last {@code end} event, or null when the stream ended without one
+     */
+    public StreamEvent follow(String jobId, Consumer<StreamEvent> listener) throws IOException {
+        HttpRequest request = HttpRequest.newBuilder(URI.create(baseUrl + "/api/cloudrun/jobs/" + jobId + "/events"))
+                .header("Accept", "text/event-stream").GET().build();
+        HttpResponse<Stream<String>> response;
+        try {
+            response = http.send(request, HttpResponse.BodyHandlers.ofLines());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted", e);
+        }
+        try (Stream<String> lines = response.body()) {
+            if (response.statusCode() != 200) {
+                String body = String.join("\n", lines.toList());
+                String message = body.isBlank() ? "HTTP " + response.statusCode() : body;
+                try {
+                    message = Json.mapper().readTree(body).path("error").path("message").asText(message);
+                } catch (IOException e) {
+                    // not JSON: keep the text
+                }
+                throw new ApiError(response.statusCode(), message, null);
+            }
+            SseParser parser = new SseParser(listener);
+            lines.forEach(parser::line);
+            return parser.end;
+        } catch (java.io.UncheckedIOException e) {
+            throw e.getCause();
+        }
+    }
+
+    /** The text/event-stream format: fields until a blank line, then one event. */
+    private static final class SseParser {
+        private final Consumer<StreamEvent> listener;
+        private String name = "message";
+        private String id;
+        private final StringBuilder data = new StringBuilder();
+        private StreamEvent end;
+
+        SseParser(Consumer<StreamEvent> listener) {
+            this.listener = listener;
+        }
+
+        void line(String line) {
+            if (line.isEmpty()) {
+                dispatch();
+            } else if (line.startsWith("event:")) {
+                name = line.substring(6).trim();
+            } else if (line.startsWith("id:")) {
+                id = line.substring(3).trim();
+            } else if (line.startsWith("data:")) {
+                if (data.length() > 0) {
+                    data.append('\n');
+                }
+                data.append(line.substring(5).startsWith(" ") ? line.substring(6) : line.substring(5));
+            }
+        }
+
+        private void dispatch() {
+            if (data.length() > 0) {
+                JsonNode json;
+                try {
+                    json = Json.mapper().readTree(data.toString());
+                } catch (IOException e) {
+                    json = Json.mapper().getNodeFactory().textNode(data.toString());
+                }
+                StreamEvent event = new StreamEvent(name, id, json);
+                if ("end".equals(name)) {
+                    end = event;
+                }
+                listener.accept(event);
+            }
+            name = "message";
+            id = null;
+            data.setLength(0);
+        }
     }
 
     private JsonNode send(HttpRequest.Builder request) throws IOException {

@@ -10,6 +10,7 @@ import dev.repoworker.api.job.JobStore;
 import dev.repoworker.api.job.Runner;
 import dev.repoworker.api.job.SecretBox;
 import dev.repoworker.api.job.Secrets;
+import dev.repoworker.api.observe.ApiMetrics;
 import dev.repoworker.protocol.ProcessRequest;
 import java.time.Clock;
 import java.time.Duration;
@@ -22,6 +23,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Semaphore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
 
 /**
  * Drains the dispatch outbox: claims due dispatches, sends each to the Worker and records the
@@ -47,10 +49,17 @@ public final class Dispatcher implements AutoCloseable {
     private final Clock clock;
     private final ExecutorService senders;
     private final Semaphore free;
+    private final ApiMetrics metrics;
 
     /** @param fallback null when there is none: jobs that cannot reach a Worker then fail */
     public Dispatcher(JobStore store, SecretBox secretBox, WorkerClient worker, LegacyJobRunner fallback,
                       RetryPolicy retry, Settings settings, Clock clock) {
+        this(store, secretBox, worker, fallback, retry, settings, clock, ApiMetrics.none());
+    }
+
+    public Dispatcher(JobStore store, SecretBox secretBox, WorkerClient worker, LegacyJobRunner fallback,
+                      RetryPolicy retry, Settings settings, Clock clock, ApiMetrics metrics) {
+        this.metrics = metrics;
         this.store = store;
         this.secretBox = secretBox;
         this.worker = worker;
@@ -76,6 +85,8 @@ public final class Dispatcher implements AutoCloseable {
         for (Dispatch dispatch : claimed) {
             free.acquireUninterruptibly();
             senders.execute(() -> {
+                MDC.put("jobId", dispatch.jobId());
+                MDC.put("attempt", Integer.toString(dispatch.attempt()));
                 try {
                     send(dispatch);
                 } catch (RuntimeException e) {
@@ -83,6 +94,8 @@ public final class Dispatcher implements AutoCloseable {
                     store.rescheduleDispatch(dispatch.id(), dispatch.tries(), clock.instant().plus(retry.backoff(dispatch.tries() + 1)),
                             "internal error: " + e.getClass().getSimpleName(), clock.instant());
                 } finally {
+                    MDC.remove("jobId");
+                    MDC.remove("attempt");
                     free.release();
                 }
             });
@@ -104,7 +117,9 @@ public final class Dispatcher implements AutoCloseable {
             return;
         }
         ProcessRequest request = new ProcessRequest(job.id(), job.task(), settings.callbackUrl(), data, job.attempt());
+        long started = System.nanoTime();
         DispatchOutcome outcome = worker.process(settings.workerUrl(), request);
+        metrics.dispatchAttempt(outcomeName(outcome), Duration.ofNanos(System.nanoTime() - started));
         if (outcome instanceof DispatchOutcome.Accepted) {
             accepted(job, dispatch);
         } else if (outcome instanceof DispatchOutcome.Rejected r) {
@@ -114,6 +129,16 @@ public final class Dispatcher implements AutoCloseable {
         } else if (outcome instanceof DispatchOutcome.Unreachable u) {
             notSent(job, dispatch, data, secrets, u.reason(), null);
         }
+    }
+
+    private static String outcomeName(DispatchOutcome outcome) {
+        if (outcome instanceof DispatchOutcome.Accepted) {
+            return "accepted";
+        }
+        if (outcome instanceof DispatchOutcome.Rejected) {
+            return "rejected";
+        }
+        return outcome instanceof DispatchOutcome.Busy ? "busy" : "unreachable";
     }
 
     private void accepted(Job job, Dispatch dispatch) {
@@ -168,6 +193,7 @@ public final class Dispatcher implements AutoCloseable {
             store.rescheduleDispatch(dispatch.id(), dispatch.tries(), now.plus(RUNNER_BUSY_WAIT), "fallback runner busy", now);
             return;
         }
+        metrics.dispatchedElsewhere(fallback.kind().wireName());
         String type = fallback.kind() == Runner.SIMULATED ? JobEvent.SIMULATED : JobEvent.FALLBACK;
         JobEvent event = JobEvent.of(now, type, job.attempt(), reason + "; running on the " + fallback.kind().wireName() + " runner");
         Job next = job.moveTo(JobStatus.DISPATCHED, now).withRunner(fallback.kind(), null).withLease(now.plus(settings.lease()), now);

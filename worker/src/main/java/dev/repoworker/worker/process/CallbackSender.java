@@ -16,6 +16,7 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
 
 /**
  * Signed POSTs of callbacks. Final callbacks are retried with exponential backoff and jitter until
@@ -34,9 +35,16 @@ public final class CallbackSender {
     private final Duration firstDelay;
     private final Duration maxDelay;
     private final Clock clock;
+    private WorkerMetrics metrics = WorkerMetrics.none();
 
     public CallbackSender(Optional<Signatures> signatures, ScheduledExecutorService scheduler, Duration retryWindow, Clock clock) {
         this(signatures, scheduler, retryWindow, Duration.ofMillis(500), Duration.ofMinutes(1), clock);
+    }
+
+    public CallbackSender(Optional<Signatures> signatures, ScheduledExecutorService scheduler, Duration retryWindow, Clock clock,
+                          WorkerMetrics metrics) {
+        this(signatures, scheduler, retryWindow, clock);
+        this.metrics = metrics;
     }
 
     CallbackSender(Optional<Signatures> signatures, ScheduledExecutorService scheduler, Duration retryWindow,
@@ -54,7 +62,8 @@ public final class CallbackSender {
     public void deliver(String url, Callback callback, Delivery delivery) {
         String body = Json.write(callback);
         Instant giveUpAt = clock.instant().plus(retryWindow);
-        scheduler.execute(() -> attempt(url, body, callback.jobId(), delivery, giveUpAt, 0));
+        String attempt = callback.attempt() == null ? null : callback.attempt().toString();
+        scheduler.execute(() -> withMdc(callback.jobId(), attempt, () -> attempt(url, body, callback.jobId(), delivery, giveUpAt, 0)));
     }
 
     /** One best-effort attempt; progress is informational and never retried. */
@@ -67,6 +76,19 @@ public final class CallbackSender {
                 });
     }
 
+    private static void withMdc(String jobId, String attempt, Runnable action) {
+        MDC.put("jobId", jobId);
+        if (attempt != null) {
+            MDC.put("attempt", attempt);
+        }
+        try {
+            action.run();
+        } finally {
+            MDC.remove("jobId");
+            MDC.remove("attempt");
+        }
+    }
+
     private void attempt(String url, String body, String jobId, Delivery delivery, Instant giveUpAt, int retry) {
         Integer status = null;
         String error = null;
@@ -77,6 +99,7 @@ public final class CallbackSender {
             if (status / 100 == 2) {
                 delivery.attempted(clock.instant(), status, null);
                 delivery.delivered();
+                metrics.delivery("delivered");
                 LOG.info("callback for job {} delivered (HTTP {}, attempt {})", jobId, status, retry + 1);
                 return;
             }
@@ -92,6 +115,7 @@ public final class CallbackSender {
         if (status != null && status / 100 == 4 && status != 408 && status != 429) {
             LOG.warn("callback for job {} refused with HTTP {}; not retrying", jobId, status);
             delivery.gaveUp("refused with HTTP " + status);
+            metrics.delivery("refused");
             return;
         }
         Duration delay = retryAfter != null ? retryAfter : backoff(retry);
@@ -99,11 +123,15 @@ public final class CallbackSender {
         if (next.isAfter(giveUpAt) || scheduler.isShutdown()) {
             LOG.warn("callback for job {} not delivered after {} attempts: {}", jobId, retry + 1, error);
             delivery.gaveUp("not delivered after " + (retry + 1) + " attempts: " + error);
+            metrics.delivery("gave_up");
             return;
         }
         LOG.info("callback for job {} failed ({}); retry {} in {} ms", jobId, error, retry + 1, delay.toMillis());
         delivery.retryAt(next);
-        scheduler.schedule(() -> attempt(url, body, jobId, delivery, giveUpAt, retry + 1), delay.toMillis(), TimeUnit.MILLISECONDS);
+        metrics.retry();
+        String attemptNumber = MDC.get("attempt");
+        scheduler.schedule(() -> withMdc(jobId, attemptNumber, () -> attempt(url, body, jobId, delivery, giveUpAt, retry + 1)),
+                delay.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     /** Exponential backoff with "equal jitter": half the step fixed, half random. */

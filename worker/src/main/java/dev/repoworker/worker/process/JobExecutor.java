@@ -50,10 +50,18 @@ public final class JobExecutor {
     private final Clock clock;
     private final Map<String, WorkerJob> runs = new ConcurrentHashMap<>();
     private final Map<String, WorkerJob> latest = new ConcurrentHashMap<>();
+    private final WorkerMetrics metrics;
     private volatile boolean shuttingDown;
 
     public JobExecutor(int concurrency, int queueCapacity, Duration jobTimeout, Duration retention,
                        Workspaces workspaces, CallbackSender callbacks, ScheduledExecutorService scheduler, Clock clock) {
+        this(concurrency, queueCapacity, jobTimeout, retention, workspaces, callbacks, scheduler, clock, WorkerMetrics.none());
+    }
+
+    public JobExecutor(int concurrency, int queueCapacity, Duration jobTimeout, Duration retention,
+                       Workspaces workspaces, CallbackSender callbacks, ScheduledExecutorService scheduler, Clock clock,
+                       WorkerMetrics metrics) {
+        this.metrics = metrics;
         BlockingQueue<Runnable> queue = queueCapacity == 0 ? new SynchronousQueue<>() : new ArrayBlockingQueue<>(queueCapacity);
         AtomicInteger threads = new AtomicInteger();
         this.pool = new ThreadPoolExecutor(concurrency, concurrency, 0, TimeUnit.MILLISECONDS, queue, r -> {
@@ -72,6 +80,16 @@ public final class JobExecutor {
 
     /** Admits a validated request. The same (jobId, attempt) is never run twice. */
     public Admission admit(ProcessRequest request, Task task, TaskData data) {
+        Admission admission = admitOnce(request, task, data);
+        if (admission == Admission.ACCEPTED) {
+            metrics.admitted(request.task());
+        } else {
+            metrics.refused(admission);
+        }
+        return admission;
+    }
+
+    private Admission admitOnce(ProcessRequest request, Task task, TaskData data) {
         if (shuttingDown) {
             return Admission.SHUTTING_DOWN;
         }
@@ -88,7 +106,10 @@ public final class JobExecutor {
             return shuttingDown ? Admission.SHUTTING_DOWN : Admission.QUEUE_FULL;
         }
         latest.merge(request.jobId(), job, (old, now) -> now.attempt() >= old.attempt() ? now : old);
-        LOG.info("job {} attempt {} admitted: {}", job.jobId(), attempt, job.task());
+        try (MDC.MDCCloseable j = MDC.putCloseable("jobId", job.jobId());
+             MDC.MDCCloseable a = MDC.putCloseable("attempt", Integer.toString(attempt))) {
+            LOG.info("job {} attempt {} admitted: {}", job.jobId(), attempt, job.task());
+        }
         return Admission.ACCEPTED;
     }
 
@@ -154,11 +175,14 @@ public final class JobExecutor {
                 jobTimeout.toMillis(), TimeUnit.MILLISECONDS);
         Path workspace = null;
         Runnable ending;
+        StepClock steps = new StepClock(metrics, job.task());
         try {
             workspace = workspaces.create(job.jobId());
             TaskContext context = new TaskContext(job.jobId(), data, workspace, progress -> {
+                steps.at(progress.step(), clock.instant());
                 if (job.progressDue(clock.instant(), PROGRESS_INTERVAL)) {
                     callbacks.sendProgress(job.callbackUrl(), Callback.running(job.jobId(), job.attempt(), progress));
+                    metrics.progressSent();
                 }
             });
             TaskResult result = task.run(context);
@@ -171,6 +195,7 @@ public final class JobExecutor {
             LOG.error("job {} failed unexpectedly", job.jobId(), e);
             ending = () -> end(job, JobState.FAILED, "internal error in task " + job.task() + ": " + e.getClass().getSimpleName());
         } finally {
+            steps.end(clock.instant());
             timeout.cancel(false);
             Thread.interrupted();
             workspaces.release(workspace);
@@ -185,6 +210,7 @@ public final class JobExecutor {
         long duration = Duration.between(job.startedAt(), now).toMillis();
         if (job.finish(JobState.COMPLETED, Callback.completed(job.jobId(), job.attempt(), result.summary(), now, duration), now)) {
             LOG.info("job {} completed in {} ms", job.jobId(), duration);
+            metrics.completed(job.task(), Duration.ofMillis(duration));
             callbacks.deliver(job.callbackUrl(), job.outcome().join(), job.delivery());
         }
     }
@@ -194,9 +220,21 @@ public final class JobExecutor {
         Instant now = clock.instant();
         if (job.finish(state, Callback.failed(job.jobId(), job.attempt(), error, now), now)) {
             LOG.info("job {} {}: {}", job.jobId(), state.wireName(), error);
+            metrics.failed(job.task(), failureReason(state, error),
+                    job.startedAt() == null ? null : Duration.between(job.startedAt(), now));
             job.interruptUnlessCurrent();
             callbacks.deliver(job.callbackUrl(), job.outcome().join(), job.delivery());
         }
+    }
+
+    private static String failureReason(JobState state, String error) {
+        if (state == JobState.CANCELLED) {
+            return "cancelled";
+        }
+        if (SHUTDOWN_ERROR.equals(error)) {
+            return "shutdown";
+        }
+        return error != null && error.startsWith("job timed out") ? "timeout" : "failed";
     }
 
     private void forgetExpired() {

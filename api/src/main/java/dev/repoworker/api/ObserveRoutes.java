@@ -1,0 +1,116 @@
+package dev.repoworker.api;
+
+import dev.repoworker.api.artifacts.ArtifactFiles;
+import dev.repoworker.api.dashboard.Dashboard;
+import dev.repoworker.api.job.JobStore;
+import dev.repoworker.api.job.UnknownJobException;
+import dev.repoworker.observe.ServiceMetrics;
+import dev.repoworker.protocol.Json;
+import io.javalin.config.JavalinConfig;
+import io.javalin.http.Context;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * The routes that let people look at jobs: the dashboard, {@code /metrics}, a job's live event
+ * stream and its artifacts. Registered beside {@link ApiRoutes}, whose error mapping they share.
+ */
+final class ObserveRoutes implements AutoCloseable {
+
+    private static final String JOBS = "/api/cloudrun/jobs";
+    /** Artifacts come from repositories: hostile input. They never run as this origin's pages. */
+    private static final String ARTIFACT_CSP = "sandbox; default-src 'none'; img-src 'self' data:; media-src 'self'; style-src 'unsafe-inline'";
+
+    private final JobStore store;
+    private final ServiceMetrics metrics;
+    private final Dashboard dashboard;
+    private final JobEventStream events;
+    private final ArtifactFiles artifacts;
+
+    ObserveRoutes(JobStore store, ServiceMetrics metrics, Dashboard dashboard, JobEventStream events, ArtifactFiles artifacts) {
+        this.store = store;
+        this.metrics = metrics;
+        this.dashboard = dashboard;
+        this.events = events;
+        this.artifacts = artifacts;
+    }
+
+    void register(JavalinConfig config) {
+        metrics.installHttpMetrics(config);
+        dashboard.register(config);
+        config.routes.get("/metrics", dashboard.auth().tokenRequired() ? dashboard.guarded(metrics::serve) : metrics::serve);
+        config.routes.get(JOBS + "/{id}/events", ctx -> events.handle(ctx, jobId(ctx)));
+        config.routes.get(JOBS + "/{id}/artifacts", this::listArtifacts);
+        config.routes.get(JOBS + "/{id}/artifacts/<path>", this::artifact);
+    }
+
+    private void listArtifacts(Context ctx) {
+        String id = existingJob(ctx);
+        var list = artifacts.list(id).stream().map(a -> {
+            Map<String, Object> json = new LinkedHashMap<>();
+            json.put("path", a.path());
+            json.put("size", a.size());
+            json.put("contentType", a.contentType());
+            json.put("url", JOBS + "/" + id + "/artifacts/" + encodePath(a.path()));
+            return json;
+        }).toList();
+        ctx.contentType("application/json").result(Json.write(Map.of("jobId", id, "artifacts", list)));
+    }
+
+    private void artifact(Context ctx) throws IOException {
+        String id = existingJob(ctx);
+        String path = ctx.pathParam("path");
+        Path file = artifacts.find(id, path)
+                .orElseThrow(() -> ApiException.notFound("job " + id + " has no artifact " + printable(path)));
+        ctx.header("X-Content-Type-Options", "nosniff");
+        ctx.header("Content-Security-Policy", ARTIFACT_CSP);
+        ctx.header("Cache-Control", "private, max-age=60");
+        ctx.header("Content-Length", Long.toString(Files.size(file)));
+        ctx.contentType(ArtifactFiles.contentType(file.getFileName().toString()));
+        InputStream in = Files.newInputStream(file);
+        ctx.result(in);
+    }
+
+    /** Ends every open event stream, then the metrics' JVM binders. */
+    @Override
+    public void close() {
+        events.close();
+        metrics.close();
+    }
+
+    private String existingJob(Context ctx) {
+        String id = jobId(ctx);
+        store.find(id).orElseThrow(() -> new UnknownJobException(id));
+        return id;
+    }
+
+    private static String jobId(Context ctx) {
+        String id = ctx.pathParam("id");
+        if (id.length() > 64) {
+            throw ApiException.notFound("job " + id.substring(0, 64) + "… does not exist");
+        }
+        return id;
+    }
+
+    private static String encodePath(String path) {
+        StringBuilder out = new StringBuilder();
+        for (String segment : path.split("/")) {
+            if (out.length() > 0) {
+                out.append('/');
+            }
+            out.append(URLEncoder.encode(segment, StandardCharsets.UTF_8).replace("+", "%20"));
+        }
+        return out.toString();
+    }
+
+    private static String printable(String path) {
+        String cut = path.length() > 100 ? path.substring(0, 100) + "…" : path;
+        return cut.replaceAll("\\p{Cntrl}", "?");
+    }
+}

@@ -1,0 +1,216 @@
+package dev.repoworker.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.repoworker.api.ApiApp;
+import dev.repoworker.api.ApiConfig;
+import dev.repoworker.protocol.Signatures;
+import dev.repoworker.testkit.TestRepos;
+import dev.repoworker.worker.WorkerApp;
+import dev.repoworker.worker.WorkerConfig;
+import java.io.File;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.io.TempDir;
+import org.openqa.selenium.By;
+import org.openqa.selenium.Dimension;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.TakesScreenshot;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.support.ui.ExpectedConditions;
+import org.openqa.selenium.support.ui.WebDriverWait;
+
+/**
+ * The dashboard in real headless Chromium (Debian's chromium and chromium-driver): submit an import
+ * from the form, watch it complete live, read its timeline, progress and artifact links, retry a
+ * failed job. Screenshots go to {@code cli/target/screenshots/}. Without Chromium the test is skipped
+ * with the reason, except under {@code CI=true}, where it fails.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class DashboardBrowserIT {
+
+    private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
+    private static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
+    private static final Path SCREENSHOTS = Path.of("target", "screenshots");
+    private static final String SECRET = Signatures.newSecret();
+
+    @TempDir
+    static Path tmp;
+    static WorkerApp worker;
+    static ApiApp api;
+    static WebDriver browser;
+    static TestRepos.Repo repo;
+
+    @BeforeAll
+    static void start() throws Exception {
+        requireChromium();
+        repo = TestRepos.withFiles(tmp.resolve("notes"), Map.of("index.md", "# Home\n", "notes/one.md", "One [[index]]\n"));
+        Map<String, String> workerEnv = new HashMap<>();
+        workerEnv.put("PORT", "0");
+        workerEnv.put("WORKER_SECRET", SECRET);
+        workerEnv.put("TEMP_DIR", tmp.resolve("work").toString());
+        workerEnv.put("ALLOW_FILE_REPOS", "true");
+        workerEnv.put("ARTIFACTS_DIR", tmp.resolve("artifacts").toString());
+        worker = WorkerApp.start(WorkerConfig.fromEnv(workerEnv));
+        Map<String, String> apiEnv = new HashMap<>();
+        apiEnv.put("PORT", "0");
+        apiEnv.put("DATA_DIR", tmp.resolve("data").toString());
+        apiEnv.put("WORKER_SECRET", SECRET);
+        apiEnv.put("REPO_WORKER_API_URL", "http://127.0.0.1:" + worker.port());
+        apiEnv.put("ARTIFACTS_DIR", tmp.resolve("artifacts").toString());
+        apiEnv.put("DISPATCH_POLL", "100ms");
+        api = ApiApp.start(ApiConfig.fromEnv(apiEnv));
+        browser = chromium();
+        Files.createDirectories(SCREENSHOTS);
+    }
+
+    private static void requireChromium() {
+        if (Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER)) {
+            return;
+        }
+        String reason = "headless Chromium not installed (" + CHROMIUM + ", " + CHROMEDRIVER
+                + "): apt-get install -y chromium chromium-driver, or run .ci/run";
+        if ("true".equals(System.getenv("CI"))) {
+            throw new AssertionError(reason);
+        }
+        System.out.println("DashboardBrowserIT skipped: " + reason);
+        Assumptions.abort(reason);
+    }
+
+    private static WebDriver chromium() throws Exception {
+        ChromeOptions options = new ChromeOptions();
+        options.setBinary(CHROMIUM.toFile());
+        options.addArguments("--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                "--disable-component-update", "--no-first-run", "--disable-dev-shm-usage", "--window-size=1280,1000",
+                "--user-data-dir=" + Files.createDirectories(tmp.resolve("chromium-profile")));
+        ChromeDriverService service = new ChromeDriverService.Builder()
+                .usingDriverExecutable(new File(CHROMEDRIVER.toString())).usingAnyFreePort().build();
+        return new ChromeDriver(service, options);
+    }
+
+    @AfterAll
+    static void stop() {
+        if (browser != null) {
+            browser.quit();
+        }
+        if (api != null) {
+            api.stop();
+        }
+        if (worker != null) {
+            worker.stop();
+        }
+    }
+
+    private static WebDriverWait waitUpTo(int seconds) {
+        WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(seconds), Duration.ofMillis(100));
+        wait.ignoring(org.openqa.selenium.StaleElementReferenceException.class);
+        return wait;
+    }
+
+    private static String text(String css) {
+        return browser.findElement(By.cssSelector(css)).getText();
+    }
+
+    private static List<String> timelineTypes() {
+        // read in one script call: the page re-renders the timeline while the test looks at it
+        @SuppressWarnings("unchecked")
+        List<String> types = (List<String>) ((org.openqa.selenium.JavascriptExecutor) browser).executeScript(
+                "return Array.from(document.querySelectorAll('#timeline li')).map(li => li.dataset.type);");
+        return types;
+    }
+
+    private static void screenshot(String name) throws Exception {
+        Path file = ((TakesScreenshot) browser).getScreenshotAs(OutputType.FILE).toPath();
+        Files.copy(file, SCREENSHOTS.resolve(name), StandardCopyOption.REPLACE_EXISTING);
+        System.out.println("screenshot: " + SCREENSHOTS.resolve(name).toAbsolutePath());
+    }
+
+    private static String submitFromTheForm(String repoUrl) {
+        browser.get(api.localUrl() + "/");
+        WebElement url = waitUpTo(10).until(ExpectedConditions.visibilityOfElementLocated(By.id("repo-url")));
+        url.sendKeys(repoUrl);
+        browser.findElement(By.id("submit")).click();
+        waitUpTo(10).until(ExpectedConditions.urlMatches("/jobs/[0-9a-f-]{36}$"));
+        String current = browser.getCurrentUrl();
+        return current.substring(current.lastIndexOf('/') + 1);
+    }
+
+    @Test
+    @Order(1)
+    void an_import_submitted_from_the_form_completes_live_with_its_timeline_progress_and_artifacts() throws Exception {
+        String id = submitFromTheForm(repo.fileUrl());
+
+        waitUpTo(60).until(ExpectedConditions.textToBe(By.id("status"), "completed"));
+        waitUpTo(10).until(d -> timelineTypes().contains("callback"));
+        assertThat(timelineTypes()).contains("created", "dispatched", "progress", "callback");
+        assertThat(browser.findElements(By.cssSelector("#timeline li[data-type=progress] .msg")))
+                .extracting(WebElement::getText).anyMatch(t -> t.startsWith("cloning " + repo.fileUrl()));
+        assertThat(text("#progress-label")).isEqualTo("completed");
+        assertThat(text("#result")).contains("commit").contains(repo.head());
+        assertThat(browser.findElement(By.id("retry")).isDisplayed()).isFalse();
+
+        // the Worker's artifact store writes here; until it exists, the test writes what it would
+        Path folder = Files.createDirectories(tmp.resolve("artifacts").resolve(id));
+        Files.writeString(folder.resolve("posts.json"), "[{\"slug\":\"index\"}]");
+        Files.writeString(folder.resolve("manifest.json"), "{\"files\":[{\"path\":\"posts.json\"}]}");
+        browser.navigate().refresh();
+        WebElement link = waitUpTo(10).until(ExpectedConditions.visibilityOfElementLocated(By.linkText("posts.json")));
+        assertThat(link.getAttribute("href")).endsWith("/api/cloudrun/jobs/" + id + "/artifacts/posts.json");
+        screenshot("dashboard-job-completed.png");
+
+        browser.get(api.localUrl() + "/");
+        WebElement row = waitUpTo(10).until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector("tr[data-job-id='" + id + "']")));
+        assertThat(row.getText()).contains("acquire-user-repo").contains("completed");
+        screenshot("dashboard-jobs.png");
+    }
+
+    @Test
+    @Order(2)
+    void a_failed_job_shows_its_error_and_retry_runs_it_again() throws Exception {
+        submitFromTheForm("file://" + tmp.resolve("no-such-repository"));
+
+        waitUpTo(60).until(ExpectedConditions.textToBe(By.id("status"), "failed"));
+        assertThat(text("#error")).isNotBlank();
+        assertThat(text("#job-attempt")).startsWith("1 of");
+        browser.findElement(By.id("retry")).click();
+
+        waitUpTo(10).until(d -> timelineTypes().contains("retry"));
+        waitUpTo(60).until(ExpectedConditions.textToBe(By.id("status"), "failed"));
+        assertThat(text("#job-attempt")).startsWith("2 of");
+        assertThat(text("#action-message")).contains("attempt 2");
+        screenshot("dashboard-job-retried.png");
+    }
+
+    @Test
+    @Order(3)
+    void the_jobs_list_is_readable_on_a_phone_and_filters_by_status() throws Exception {
+        browser.manage().window().setSize(new Dimension(390, 844));
+        browser.get(api.localUrl() + "/");
+        waitUpTo(10).until(ExpectedConditions.numberOfElementsToBeMoreThan(By.cssSelector("#jobs tbody tr"), 1));
+        new org.openqa.selenium.support.ui.Select(browser.findElement(By.id("filter-status"))).selectByVisibleText("failed");
+
+        waitUpTo(10).ignoring(org.openqa.selenium.StaleElementReferenceException.class)
+                .until(d -> d.findElements(By.cssSelector("#jobs tbody tr")).stream()
+                .allMatch(r -> "failed".equals(r.getAttribute("data-status"))) && !d.findElements(By.cssSelector("#jobs tbody tr")).isEmpty());
+        Long scrollWidth = (Long) ((org.openqa.selenium.JavascriptExecutor) browser)
+                .executeScript("return document.documentElement.scrollWidth;");
+        assertThat(scrollWidth).isLessThanOrEqualTo(390);
+        screenshot("dashboard-phone.png");
+    }
+}
