@@ -230,12 +230,12 @@ class EndToEndIT {
         ApiApp api = startApi("http://127.0.0.1:" + workerPort, null,
                 Map.of("JOB_LEASE", "2s", "RECONCILE_POLL", "250ms", "DISPATCH_MAX_TRIES", "50"));
         ApiHttp http = new ApiHttp(api.localUrl());
-        await().atMost(Duration.ofSeconds(30)).ignoreExceptions().until(() -> new ApiHttp("http://127.0.0.1:" + workerPort)
+        await().atMost(Duration.ofSeconds(120)).ignoreExceptions().until(() -> new ApiHttp("http://127.0.0.1:" + workerPort)
                 .get("/health").statusCode() == 200);
 
         String id = ApiHttp.json(http.post("/api/cloudrun/jobs", Map.of("task", "noop", "data", Map.of("durationMs", 6000))))
                 .path("id").asText();
-        await().atMost(Duration.ofSeconds(30)).ignoreExceptions()
+        await().atMost(Duration.ofSeconds(120)).ignoreExceptions()
                 .until(() -> http.job(id).path("status").asText().matches("dispatched|running"));
         first.destroyForcibly();
         assertThat(first.waitFor(10, TimeUnit.SECONDS)).isTrue();

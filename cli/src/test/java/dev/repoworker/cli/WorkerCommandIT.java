@@ -42,7 +42,7 @@ class WorkerCommandIT {
         HttpClient http = HttpClient.newHttpClient();
         try (CallbackReceiver receiver = CallbackReceiver.verifying(SECRET)) {
             URI base = URI.create("http://127.0.0.1:" + port);
-            await().atMost(Duration.ofSeconds(30)).ignoreExceptions().until(() ->
+            await().atMost(Duration.ofSeconds(120)).ignoreExceptions().until(() ->
                     http.send(HttpRequest.newBuilder(base.resolve("/health")).build(), HttpResponse.BodyHandlers.ofString()).statusCode() == 200);
 
             String body = Json.write(Map.of("jobId", "proc-1", "task", "acquire-user-repo", "callbackUrl", receiver.url(),
@@ -53,7 +53,7 @@ class WorkerCommandIT {
             HttpResponse<String> accepted = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
             assertThat(accepted.statusCode()).isEqualTo(202);
 
-            await().atMost(Duration.ofSeconds(30)).until(() -> receiver.acceptedFinals().size() == 1);
+            await().atMost(Duration.ofSeconds(120)).until(() -> receiver.acceptedFinals().size() == 1);
             assertThat(receiver.acceptedFinals().get(0).signatureValid()).contains(true);
             assertThat(receiver.acceptedFinals().get(0).body().path("result").path("commit").asText()).isEqualTo(repo.head());
         } finally {
