@@ -7,6 +7,7 @@ import dev.repoworker.worker.process.CallbackUrlPolicy;
 import dev.repoworker.worker.process.JobExecutor;
 import dev.repoworker.worker.process.ProcessHandler;
 import dev.repoworker.worker.process.RequestAuthenticator;
+import dev.repoworker.worker.assets.BuildAssetsTask;
 import dev.repoworker.worker.repo.AcquireRepoTask;
 import dev.repoworker.worker.diagnostic.NoopTask;
 import dev.repoworker.worker.task.Task;
@@ -83,7 +84,8 @@ public final class WorkerApp {
     }
 
     public static TaskRegistry registry(WorkerConfig config) {
-        List<Task> tasks = new ArrayList<>(List.of(AcquireRepoTask.fromConfig(config)));
+        AcquireRepoTask acquire = AcquireRepoTask.fromConfig(config);
+        List<Task> tasks = new ArrayList<>(List.of(acquire, BuildAssetsTask.fromConfig(config, acquire)));
         if (config.diagnosticTasks()) {
             tasks.add(new NoopTask());
         }
