@@ -11,8 +11,8 @@ import java.util.function.Function;
 
 /**
  * Resolves link targets to notes and media. Notes: by path (when the target has a folder), then slug,
- * then aliases, then file name, case-insensitively; among equals the note in the linking note's folder wins,
- * then the shortest path, then the first path. Media: by path relative to the note, then from the root,
+ * then aliases, then file name, case-insensitively; a match in the linking note's folder beats the tier order;
+ * among equals the shortest path wins, then the first path. Media: by path relative to the note, then from the root,
  * then by file name anywhere (same preference). A target that climbs out of the root is refused.
  */
 final class LinkIndex {
@@ -75,14 +75,26 @@ final class LinkIndex {
             }
         }
         String name = t.substring(t.lastIndexOf('/') + 1);
-        for (Map<String, List<Note>> tier : List.of(notesBySlug, notesByAlias, notesByName)) {
-            Optional<Note> found = best(tier.get(key(t)), fromFolder, Note::path);
-            if (found.isEmpty() && !name.equals(t)) {
-                found = best(tier.get(key(name)), fromFolder, Note::path);
+        // Candidates of every tier; a note in the linking note's folder wins, then the earlier tier.
+        List<Map<String, List<Note>>> tiers = List.of(notesBySlug, notesByAlias, notesByName);
+        Note best = null;
+        int bestRank = Integer.MAX_VALUE;
+        for (int tier = 0; tier < tiers.size(); tier++) {
+            List<Note> candidates = new ArrayList<>(tiers.get(tier).getOrDefault(key(t), List.of()));
+            if (!name.equals(t)) {
+                candidates.addAll(tiers.get(tier).getOrDefault(key(name), List.of()));
             }
+            Optional<Note> found = best(candidates, fromFolder, Note::path);
             if (found.isPresent()) {
-                return Lookup.of(found);
+                int rank = (found.get().folder().equals(fromFolder) ? 0 : 10) + tier;
+                if (rank < bestRank) {
+                    best = found.get();
+                    bestRank = rank;
+                }
             }
+        }
+        if (best != null) {
+            return Lookup.of(Optional.of(best));
         }
         return Lookup.of(best(notesBySlug.get(Slugs.slugify(name)), fromFolder, Note::path));
     }
