@@ -100,6 +100,18 @@ class BuildBehaviourTest {
     }
 
     @Test
+    void deeply_nested_markdown_and_oversized_notes_are_issues_not_crashes() throws Exception {
+        Path vault = Files.createDirectories(temp.resolve("hostile"));
+        Files.writeString(vault.resolve("deep.md"), ">".repeat(5_000) + " deep\n\n" + "- a\n".repeat(1) + "  ".repeat(2_000) + "- b\n");
+        Files.writeString(vault.resolve("huge.md"), "x".repeat(3 << 20));
+        Files.writeString(vault.resolve("fine.md"), "# Fine\n");
+        BuildReport report = new AssetBuilder().build(vault, BuildOptions.defaults(), temp.resolve("out"), ProgressListener.NONE);
+        assertThat(report.posts()).isEqualTo(2);
+        assertThat(report.issuesByKind()).containsEntry(Issue.FILE_TOO_LARGE, 1);
+        assertThat(Files.readString(temp.resolve("out/posts.json"))).contains("\"slug\":\"deep\"");
+    }
+
+    @Test
     void small_images_are_never_enlarged() {
         assertThat(MediaOptimizer.plan("h", 250, 100, "").stream().map(v -> v.size() + "=" + v.width()).distinct().toList())
                 .containsExactly("xs=100", "sm=250");
