@@ -38,6 +38,7 @@ public class AssetsBench {
         int imageWidth = args.length > 2 ? Integer.parseInt(args[2]) : 1200;
         Path root = Files.createTempDirectory("assets-bench");
         try {
+            System.out.printf("load average at start: %s%n", loadAverage());
             System.out.printf("machine: %d cores available to the JVM, max heap %d MB (shared machine: figures vary)%n",
                     Runtime.getRuntime().availableProcessors(), Runtime.getRuntime().maxMemory() >> 20);
             long t0 = System.nanoTime();
@@ -51,18 +52,21 @@ public class AssetsBench {
 
             AssetBuilder builder = new AssetBuilder();
             BuildOptions options = BuildOptions.defaults();
+            long cpu0 = cpuMs();
             long c0 = System.nanoTime();
             BuildReport cold = builder.build(notesOnly, options, root.resolve("out-md-1"), ProgressListener.NONE);
             long coldMs = ms(c0);
+            long cpu1 = cpuMs();
             long w0 = System.nanoTime();
             BuildReport warm = builder.build(notesOnly, options, root.resolve("out-md-2"), ProgressListener.NONE);
             long warmMs = ms(w0);
+            System.out.printf("ours, CPU time (all threads): cold %d ms, warm %d ms%n", cpu1 - cpu0, cpuMs() - cpu1);
             System.out.printf("ours, Markdown only: cold %d ms (%.0f notes/s), warm %d ms (%.0f notes/s); phases warm %s; %d posts, %d issues%n",
                     coldMs, rate(notes, coldMs), warmMs, rate(notes, warmMs), warm.durationsMs(), warm.posts(), warm.issues());
 
             Long hugoMs = hugo(root, notesOnly);
             if (hugoMs != null) {
-                System.out.printf("hugo, same notes: %d ms (%.0f notes/s)%n", hugoMs, rate(notes, hugoMs));
+                System.out.printf("hugo, same notes: %d ms wall (%.0f notes/s), best of two runs%n", hugoMs, rate(notes, hugoMs));
                 System.out.printf("ratio ours/hugo (Markdown only): warm %.2f, cold %.2f (target <= 1.0)%n",
                         (double) warmMs / hugoMs, (double) coldMs / hugoMs);
             } else {
@@ -91,6 +95,7 @@ public class AssetsBench {
                     heapPeak += pool.getPeakUsage().getUsed();
                 }
             }
+            System.out.printf("load average at end: %s%n", loadAverage());
             System.out.printf("peak memory: heap pools %d MB (sum of per-pool peaks), process RSS high-water %s%n",
                     heapPeak >> 20, rssPeak());
         } finally {
@@ -198,6 +203,19 @@ public class AssetsBench {
             System.out.printf("hugo wrote %d HTML files%n", pages.filter(f -> f.toString().endsWith(".html")).count());
         }
         return best;
+    }
+
+    static long cpuMs() {
+        return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
+                .getProcessCpuTime() / 1_000_000;
+    }
+
+    static String loadAverage() {
+        try {
+            return Files.readString(Path.of("/proc/loadavg")).strip();
+        } catch (IOException e) {
+            return "?";
+        }
     }
 
     static String rssPeak() {

@@ -97,24 +97,35 @@ public final class BuildAssetsTask implements Task {
             repository.put("commit", acquired.commit());
         }
         context.checkCancelled();
+        Map<String, Object> summary = buildAndPublish(context, repo, options);
+        summary.put("repository", repository);
+        return new TaskResult(summary);
+    }
+
+    /**
+     * For pipelines: builds {@code repoRoot} (already acquired) into the artifact store under the job's id, writes
+     * the manifest and returns the summary (counts, issues by kind, bytes, durations, manifest location). On failure
+     * the partial artifacts are removed.
+     */
+    public Map<String, Object> buildAndPublish(TaskContext context, Path repoRoot, BuildOptions options)
+            throws TaskFailedException, InterruptedException {
         Path out = null;
         try {
             out = store.open(context.jobId());
-            BuildReport report = build(repo, options, out, context.progressListener());
+            BuildReport report = build(repoRoot, options, out, context.progressListener());
             context.checkCancelled();
             StoredArtifacts stored = store.publish(context.jobId(), out);
             Map<String, Object> summary = new LinkedHashMap<>(report.summary());
-            summary.put("repository", repository);
             summary.put("manifest", stored.summary());
             LOG.info("job {}: built {} posts, {} media, {} variants, {} issues", context.jobId(), report.posts(),
                     report.media(), report.variants(), report.issues());
-            return new TaskResult(summary);
+            return summary;
         } catch (IOException e) {
             store.discard(context.jobId());
             LOG.warn("job {}: build failed", context.jobId(), e);
             throw new TaskFailedException("build-assets failed: could not read the notes or write the artifacts ("
                     + e.getClass().getSimpleName() + ")");
-        } catch (Exception | Error e) {
+        } catch (TaskFailedException | InterruptedException | RuntimeException | Error e) {
             if (out != null) {
                 store.discard(context.jobId());
             }

@@ -12,12 +12,13 @@ import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.jsoup.Jsoup;
-import org.jsoup.nodes.Attribute;
 import org.jsoup.nodes.Document;
 import org.jsoup.nodes.Element;
 import org.jsoup.nodes.Node;
 import org.jsoup.nodes.TextNode;
+import org.jsoup.select.Evaluator;
 import org.jsoup.select.NodeTraversor;
+import org.jsoup.select.QueryParser;
 
 /**
  * The DOM pass after flexmark, the other half of the Obsidian support: placeholders become their HTML, callouts
@@ -30,6 +31,13 @@ final class HtmlPasses {
     private static final Pattern CALLOUT = Pattern.compile("^\\s*\\[!([A-Za-z][\\w-]*)]([+-]?)[ \\t]*");
     private static final Pattern SCHEME = Pattern.compile("^[A-Za-z][A-Za-z0-9+.-]*:");
     private static final int EXCERPT_LENGTH = 280;
+    // Selectors parsed once: jsoup parses a selector string on every select() call.
+    private static final Evaluator BLOCKQUOTE = QueryParser.parse("blockquote");
+    private static final Evaluator MERMAID = QueryParser.parse("pre > code.language-mermaid");
+    private static final Evaluator LINKS = QueryParser.parse("a[href]");
+    private static final Evaluator IMAGES = QueryParser.parse("img[src]");
+    private static final Evaluator MEDIA = QueryParser.parse("img, video");
+    private static final Evaluator HEADINGS = QueryParser.parse("h1, h2, h3, h4, h5, h6");
 
     private final MarkdownRenderer renderer;
     private final MarkdownRenderer.State state;
@@ -39,21 +47,20 @@ final class HtmlPasses {
         this.state = state;
     }
 
-    void apply(Document dom, List<Fragment> fragments) {
-        placeholders(dom, fragments);
-        for (Element quote : reversed(dom.select("blockquote"))) {
+    void apply(Document dom) {
+        for (Element quote : reversed(dom.select(BLOCKQUOTE))) {
             callout(quote);
         }
-        for (Element code : dom.select("pre > code.language-mermaid")) {
+        for (Element code : dom.select(MERMAID)) {
             Element pre = new Element("pre").addClass("mermaid").text(code.wholeText());
             code.parent().replaceWith(pre);
         }
-        for (Element a : dom.select("a[href]")) {
+        for (Element a : dom.select(LINKS)) {
             if (!insideEmbed(a) && !a.hasClass("internal-link") && !a.hasClass("media-link")) {
                 markdownLink(a);
             }
         }
-        for (Element img : dom.select("img[src]")) {
+        for (Element img : dom.select(IMAGES)) {
             if (!insideEmbed(img) && !img.hasClass("media")) {
                 image(img);
             }
@@ -63,62 +70,53 @@ final class HtmlPasses {
 
     // Placeholders from ObsidianSyntax.
 
-    private static void placeholders(Document dom, List<Fragment> fragments) {
-        if (fragments.isEmpty()) {
-            return;
+    /**
+     * Puts the fragments in place of their placeholders in flexmark's HTML, before it is parsed once: a block
+     * fragment alone in a paragraph replaces the paragraph; inside a tag (an attribute value) a placeholder becomes
+     * the fragment's escaped text, so it can never open markup there.
+     */
+    static String substitute(String html, List<Fragment> fragments) {
+        if (fragments.isEmpty() || html.indexOf(ObsidianSyntax.OPEN) < 0) {
+            return html;
         }
-        List<TextNode> texts = new ArrayList<>();
-        NodeTraversor.traverse((node, depth) -> {
-            if (node instanceof TextNode t && t.getWholeText().indexOf(ObsidianSyntax.OPEN) >= 0) {
-                texts.add(t);
-            } else if (node instanceof Element e) {
-                for (Attribute attr : e.attributes()) {
-                    if (attr.getValue().indexOf(ObsidianSyntax.OPEN) >= 0) {
-                        attr.setValue(textOf(attr.getValue(), fragments));
+        StringBuilder out = new StringBuilder(html.length() + fragments.size() * 64);
+        boolean inTag = false;
+        int i = 0;
+        while (i < html.length()) {
+            char c = html.charAt(i);
+            if (c == ObsidianSyntax.OPEN) {
+                int close = html.indexOf(ObsidianSyntax.CLOSE, i);
+                if (close > i) {
+                    Fragment f = fragments.get(Integer.parseInt(html, i + 1, close, 10));
+                    if (inTag) {
+                        out.append(Html.text(TAGS.matcher(f.html()).replaceAll("")));
+                    } else if (f.block() && endsWith(out, "<p>") && html.startsWith("</p>", close + 1)) {
+                        out.setLength(out.length() - 3);
+                        out.append(f.html());
+                        close += 4;
+                    } else {
+                        out.append(f.html());
                     }
+                    i = close + 1;
+                    continue;
                 }
             }
-        }, dom.body());
-        for (TextNode text : texts) {
-            String whole = text.getWholeText();
-            Matcher m = ObsidianSyntax.PLACEHOLDER.matcher(whole);
-            Element parent = text.parent();
-            if (m.matches() && parent != null && parent.normalName().equals("p") && parent.childNodeSize() == 1
-                    && fragments.get(Integer.parseInt(m.group(1))).block()) {
-                List<Node> nodes = parse(fragments.get(Integer.parseInt(m.group(1))).html());
-                nodes.forEach(parent::before);
-                parent.remove();
-                continue;
+            if (c == '<') {
+                inTag = true;
+            } else if (c == '>') {
+                inTag = false;
             }
-            m.reset();
-            int from = 0;
-            List<Node> replacement = new ArrayList<>();
-            while (m.find()) {
-                if (m.start() > from) {
-                    replacement.add(new TextNode(whole.substring(from, m.start())));
-                }
-                replacement.addAll(parse(fragments.get(Integer.parseInt(m.group(1))).html()));
-                from = m.end();
-            }
-            if (from < whole.length()) {
-                replacement.add(new TextNode(whole.substring(from)));
-            }
-            for (Node n : replacement) {
-                text.before(n);
-            }
-            text.remove();
+            out.append(c);
+            i++;
         }
+        return out.toString();
     }
 
-    private static String textOf(String value, List<Fragment> fragments) {
-        Matcher m = ObsidianSyntax.PLACEHOLDER.matcher(value);
-        StringBuilder sb = new StringBuilder();
-        while (m.find()) {
-            String text = Jsoup.parseBodyFragment(fragments.get(Integer.parseInt(m.group(1))).html()).text();
-            m.appendReplacement(sb, Matcher.quoteReplacement(text));
-        }
-        m.appendTail(sb);
-        return sb.toString();
+    private static final Pattern TAGS = Pattern.compile("<[^>]*>");
+
+    private static boolean endsWith(StringBuilder sb, String suffix) {
+        int n = sb.length() - suffix.length();
+        return n >= 0 && sb.indexOf(suffix, n) == n;
     }
 
     private static List<Node> parse(String html) {
@@ -160,7 +158,7 @@ final class HtmlPasses {
         if (title.text().isBlank()) {
             title.text(type.substring(0, 1).toUpperCase(Locale.ROOT) + type.substring(1));
         }
-        if (first.text().isBlank() && first.select("img, video").isEmpty()) {
+        if (first.text().isBlank() && first.select(MEDIA).isEmpty()) {
             first.remove();
         }
         Element content = new Element("div").addClass("callout-content");
@@ -275,7 +273,7 @@ final class HtmlPasses {
 
     private static void headingIds(Document dom) {
         Set<String> used = new HashSet<>();
-        for (Element h : dom.select("h1, h2, h3, h4, h5, h6")) {
+        for (Element h : dom.select(HEADINGS)) {
             if (insideEmbed(h)) {
                 continue;
             }
@@ -322,7 +320,7 @@ final class HtmlPasses {
     static Rendered summarize(Document clean, Set<String> links, Set<String> embeds, Set<String> tags, Set<String> media) {
         List<Rendered.TocEntry> toc = new ArrayList<>();
         String firstHeading = null;
-        for (Element h : clean.select("h1, h2, h3, h4, h5, h6")) {
+        for (Element h : clean.select(HEADINGS)) {
             if (insideEmbed(h)) {
                 continue;
             }
@@ -339,7 +337,7 @@ final class HtmlPasses {
                 break;
             }
         }
-        Element img = clean.selectFirst("img[src]");
+        Element img = clean.selectFirst(IMAGES);
         String firstImage = img == null ? null : img.attr("src");
         return new Rendered(clean.body().html(), plain(clean.body()), excerpt, toc, firstHeading, links, embeds, tags,
                 media, firstImage);

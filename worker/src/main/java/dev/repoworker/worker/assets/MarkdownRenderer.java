@@ -77,9 +77,9 @@ final class MarkdownRenderer {
     private Document renderDom(Note note, State state) {
         String body = blankFrontmatter(note);
         ObsidianSyntax.Prepared prepared = ObsidianSyntax.prepare(body, 1, new WikiLinks(this, state));
-        String html = RENDERER.render(PARSER.parse(prepared.markdown()));
+        String html = HtmlPasses.substitute(RENDERER.render(PARSER.parse(prepared.markdown())), prepared.fragments());
         Document dom = Jsoup.parseBodyFragment(html, HtmlSanitizer.BASE);
-        new HtmlPasses(this, state).apply(dom, prepared.fragments());
+        new HtmlPasses(this, state).apply(dom);
         return dom;
     }
 
