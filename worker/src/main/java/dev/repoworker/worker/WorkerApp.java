@@ -9,6 +9,7 @@ import dev.repoworker.worker.process.JobExecutor;
 import dev.repoworker.worker.process.ProcessHandler;
 import dev.repoworker.worker.process.RequestAuthenticator;
 import dev.repoworker.worker.process.WorkerMetrics;
+import dev.repoworker.worker.assets.BuildAssetsTask;
 import dev.repoworker.worker.repo.AcquireRepoTask;
 import dev.repoworker.worker.repo.NewRepoFromTemplateTask;
 import dev.repoworker.worker.diagnostic.NoopTask;
@@ -101,7 +102,9 @@ public final class WorkerApp {
     }
 
     public static TaskRegistry registry(WorkerConfig config) {
-        List<Task> tasks = new ArrayList<>(List.of(AcquireRepoTask.fromConfig(config), NewRepoFromTemplateTask.fromConfig(config)));
+        AcquireRepoTask acquire = AcquireRepoTask.fromConfig(config);
+        List<Task> tasks = new ArrayList<>(List.of(acquire, NewRepoFromTemplateTask.fromConfig(config),
+                BuildAssetsTask.fromConfig(config, acquire)));
         if (config.diagnosticTasks()) {
             tasks.add(new NoopTask());
         }

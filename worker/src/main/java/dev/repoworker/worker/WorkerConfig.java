@@ -31,7 +31,8 @@ public record WorkerConfig(
         boolean diagnosticTasks,
         String repoHost,
         Path localRepoRoot,
-        String githubApiUrl) {
+        String githubApiUrl,
+        Path artifactsDir) {
 
     public static final List<String> ANY_HOST = List.of();
 
@@ -53,11 +54,12 @@ public record WorkerConfig(
         if (!List.of("github", "local").contains(repoHost)) {
             throw new InvalidConfigException("REPO_HOST", "must be github or local, got '" + repoHost + "'");
         }
+        Path tempDir = env.path("TEMP_DIR", Path.of(System.getProperty("java.io.tmpdir"), "repo-worker"));
         return new WorkerConfig(
                 env.integer("PORT", 8080, 0, 65535),
                 secrets,
                 insecure,
-                env.path("TEMP_DIR", Path.of(System.getProperty("java.io.tmpdir"), "repo-worker")),
+                tempDir,
                 concurrency,
                 env.integer("WORKER_QUEUE_SIZE", concurrency * 16, 0, 1_000_000),
                 positive(env, "JOB_TIMEOUT", Duration.ofMinutes(15)),
@@ -75,7 +77,8 @@ public record WorkerConfig(
                 env.flag("ENABLE_DIAGNOSTIC_TASKS", false),
                 repoHost,
                 env.path("LOCAL_REPO_ROOT", Path.of("data", "repos")).toAbsolutePath().normalize(),
-                httpUrl(env, "GITHUB_API_URL", "https://api.github.com"));
+                httpUrl(env, "GITHUB_API_URL", "https://api.github.com"),
+                env.path("ARTIFACTS_DIR", tempDir.resolve("artifacts")));
     }
 
     private static String httpUrl(Env env, String name, String fallback) {

@@ -1,0 +1,89 @@
+package dev.repoworker.worker.artifacts;
+
+import java.io.IOException;
+import java.nio.file.FileVisitResult;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.attribute.BasicFileAttributes;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Artifacts in a local directory ({@code ARTIFACTS_DIR}): a job's files live in {@code <root>/{jobId}/}
+ * and the manifest is reported as {@code artifacts/{jobId}/manifest.json}, relative to the store.
+ */
+public final class LocalArtifactStore implements ArtifactStore {
+
+    private static final Logger LOG = LoggerFactory.getLogger(LocalArtifactStore.class);
+
+    private final Path root;
+
+    public LocalArtifactStore(Path root) {
+        this.root = root.toAbsolutePath().normalize();
+    }
+
+    public Path root() {
+        return root;
+    }
+
+    @Override
+    public String kind() {
+        return "local";
+    }
+
+    /** The directory of a job's artifacts (job ids are validated on admission; checked again here). */
+    public Path directory(String jobId) {
+        Path dir = root.resolve(jobId).normalize();
+        if (!dir.getParent().equals(root) || jobId.isBlank() || jobId.startsWith(".")) {
+            throw new IllegalArgumentException("job id is not usable as a folder name");
+        }
+        return dir;
+    }
+
+    @Override
+    public Path open(String jobId) throws IOException {
+        Path dir = directory(jobId);
+        if (Files.exists(dir, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+            deleteTree(dir);
+        }
+        Files.createDirectories(dir);
+        return dir;
+    }
+
+    @Override
+    public StoredArtifacts publish(String jobId, Path directory) throws IOException {
+        Manifest.Content content = Manifest.write(directory);
+        return new StoredArtifacts(kind(), "artifacts/" + jobId + "/" + Manifest.FILE_NAME, content.files(),
+                content.totalBytes());
+    }
+
+    @Override
+    public void discard(String jobId) {
+        try {
+            Path dir = directory(jobId);
+            if (Files.exists(dir, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+                deleteTree(dir);
+            }
+        } catch (IOException | RuntimeException e) {
+            LOG.warn("could not remove the artifacts of job {}: {}", jobId, e.toString());
+        }
+    }
+
+    /** Deletes a tree; symbolic links are removed, never followed. */
+    public static void deleteTree(Path dir) throws IOException {
+        Files.walkFileTree(dir, new SimpleFileVisitor<>() {
+            @Override
+            public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
+                Files.delete(file);
+                return FileVisitResult.CONTINUE;
+            }
+
+            @Override
+            public FileVisitResult postVisitDirectory(Path d, IOException exc) throws IOException {
+                Files.delete(d);
+                return FileVisitResult.CONTINUE;
+            }
+        });
+    }
+}

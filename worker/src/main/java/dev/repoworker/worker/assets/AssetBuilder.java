@@ -1,0 +1,215 @@
+package dev.repoworker.worker.assets;
+
+import dev.repoworker.protocol.Progress;
+import dev.repoworker.worker.artifacts.Manifest;
+import dev.repoworker.worker.task.ProgressListener;
+import dev.repoworker.worker.task.TaskFailedException;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+/**
+ * The build from a directory already on disk: scan → media → render → write. This is the entry point for the
+ * {@code build-assets} task, the pipelines and the local {@code repo-worker process} command.
+ */
+public final class AssetBuilder {
+
+    /**
+     * Builds the notes under {@code repoRoot}/{@code options.repositoryFolder()} into {@code outDir} (created if
+     * missing): posts.json, posts/{slug}.json, posts-index.json, medias.json, media/…, graph.json, issues.json.
+     * The manifest is the artifact store's job ({@link Manifest#write}). Stops with InterruptedException when the
+     * thread is interrupted.
+     *
+     * @throws TaskFailedException when the folder to build does not exist or leaves the repository
+     */
+    public BuildReport build(Path repoRoot, BuildOptions options, Path outDir, ProgressListener progress)
+            throws TaskFailedException, IOException, InterruptedException {
+        Map<String, Long> durations = new LinkedHashMap<>();
+        Issues issues = new Issues();
+        Path root = buildRoot(repoRoot, options.repositoryFolder());
+        Files.createDirectories(outDir);
+
+        long t0 = System.nanoTime();
+        Scanned scanned = scan(root, options, issues, progress);
+        durations.put("scan", millisSince(t0));
+
+        long t1 = System.nanoTime();
+        MediaOptimizer.Stats[] mediaStats = {new MediaOptimizer.Stats(0, 0, 0, 0)};
+        List<MediaFile> media = MediaOptimizer.process(scanned.media, outDir, options, issues, progress, mediaStats);
+        durations.put("media", millisSince(t1));
+
+        long t2 = System.nanoTime();
+        List<Note> notes = SlugAssigner.assign(scanned.notes, issues);
+        MarkdownRenderer renderer = new MarkdownRenderer(new LinkIndex(notes, media), options, issues);
+        List<Rendered> rendered = renderAll(notes, renderer, options, progress);
+        List<Post> posts = Posts.assemble(notes, rendered, renderer);
+        durations.put("render", millisSince(t2));
+
+        long t3 = System.nanoTime();
+        progress.report(new Progress("write", 0, posts.size(), "writing " + posts.size() + " posts"));
+        OutputWriter.Written written = OutputWriter.write(outDir, posts, rendered, notes, media, issues.sorted());
+        progress.report(new Progress("write", posts.size(), posts.size(), "wrote " + written.files() + " files"));
+        durations.put("write", millisSince(t3));
+
+        List<Issue> all = issues.sorted();
+        return new BuildReport(scanned.notesFound, posts.size(), scanned.excludedPrivate, media.size(),
+                mediaStats[0].processed(), mediaStats[0].reused(), mediaStats[0].variants(), all.size(),
+                issues.countsByKind(), written.files(), written.bytes(), durations);
+    }
+
+    private static Path buildRoot(Path repoRoot, String folder) throws TaskFailedException, IOException {
+        Path realRepo = repoRoot.toRealPath();
+        Path root = folder.isEmpty() ? realRepo : realRepo.resolve(folder).normalize();
+        if (!root.startsWith(realRepo)) {
+            throw new TaskFailedException("repositoryFolder leaves the repository");
+        }
+        if (!Files.isDirectory(root, LinkOption.NOFOLLOW_LINKS)) {
+            if (Files.isSymbolicLink(root)) {
+                throw new TaskFailedException("repositoryFolder is a symbolic link; not followed");
+            }
+            throw new TaskFailedException("repositoryFolder '" + folder + "' is not a folder of the repository");
+        }
+        return root;
+    }
+
+    private record Scanned(List<Note> notes, List<MediaFile> media, int notesFound, int excludedPrivate) {
+    }
+
+    private static Scanned scan(Path root, BuildOptions options, Issues issues, ProgressListener progress)
+            throws IOException, InterruptedException {
+        progress.report(new Progress("scan", 0, 0, "selecting files"));
+        IgnoreRules rules = IgnoreRules.load(root, options.ignoreFiles());
+        Vault.Selection selection = Vault.scan(root, rules, issues);
+        checkInterrupted();
+        Map<String, String> gitDates = GitDates.lastCommitDates(root);
+        int total = selection.notes().size() + selection.media().size();
+        List<Note> notes = new ArrayList<>();
+        int excluded = 0;
+        int done = 0;
+        for (Vault.Entry entry : selection.notes()) {
+            if (++done % 500 == 0) {
+                checkInterrupted();
+                progress.report(new Progress("scan", done, total, "reading notes"));
+            }
+            if (entry.size() > options.limits().maxNoteBytes()) {
+                issues.add(Issue.FILE_TOO_LARGE, entry.path(), 0, "note of " + entry.size() + " bytes is over the limit of "
+                        + options.limits().maxNoteBytes() + "; skipped");
+                continue;
+            }
+            Note note = read(entry, gitDates, issues);
+            if (!options.includePrivate() && isPrivate(note)) {
+                excluded++;
+                continue;
+            }
+            notes.add(note);
+        }
+        List<MediaFile> media = new ArrayList<>();
+        for (Vault.Entry entry : selection.media()) {
+            if (++done % 50 == 0) {
+                checkInterrupted();
+                progress.report(new Progress("scan", done, total, "reading media headers"));
+            }
+            media.add(MediaOptimizer.probe(entry, options, issues));
+        }
+        progress.report(new Progress("scan", total, total, notes.size() + " notes, " + media.size() + " media"));
+        return new Scanned(notes, media, selection.notes().size(), excluded);
+    }
+
+    private static Note read(Vault.Entry entry, Map<String, String> gitDates, Issues issues) throws IOException {
+        byte[] bytes = Files.readAllBytes(entry.file());
+        String source = new String(bytes, StandardCharsets.UTF_8).replace("\r\n", "\n");
+        if (source.startsWith("\uFEFF")) {
+            source = source.substring(1);
+        }
+        Frontmatter.Parsed fm = Frontmatter.parse(source);
+        fm.problem().ifPresent(p -> issues.add(Issue.FRONTMATTER, entry.path(), 1, p));
+        Map<String, Object> values = fm.values();
+        String updated = gitDates.get(entry.path());
+        if (updated == null) {
+            updated = Files.getLastModifiedTime(entry.file()).toInstant().truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString();
+        }
+        List<String> tags = Frontmatter.strings(values, "tags", "tag").stream()
+                .map(t -> t.startsWith("#") ? t.substring(1) : t).filter(t -> !t.isBlank()).toList();
+        return new Note(entry.path(), Note.folderOf(entry.path()), Note.nameOf(entry.path()), source, values,
+                fm.lines(), null, Frontmatter.string(values, "title").orElse(null),
+                Frontmatter.strings(values, "aliases", "alias"), tags, Manifest.sha256(bytes), updated);
+    }
+
+    static boolean isPrivate(Note note) {
+        return !Frontmatter.flag(note.frontmatter(), "public", true) || Frontmatter.flag(note.frontmatter(), "draft", false)
+                || Frontmatter.flag(note.frontmatter(), "private", false);
+    }
+
+    private static List<Rendered> renderAll(List<Note> notes, MarkdownRenderer renderer, BuildOptions options,
+                                            ProgressListener progress) throws InterruptedException {
+        int n = notes.size();
+        Rendered[] out = new Rendered[n];
+        int threads = Math.min(options.effectiveThreads(), Math.max(1, n / 50));
+        progress.report(new Progress("render", 0, n, "rendering " + n + " notes"));
+        if (threads <= 1) {
+            for (int i = 0; i < n; i++) {
+                if (i % 200 == 0) {
+                    checkInterrupted();
+                    progress.report(new Progress("render", i, n, notes.get(i).path()));
+                }
+                out[i] = renderer.render(notes.get(i));
+            }
+        } else {
+            ExecutorService pool = Executors.newFixedThreadPool(threads, r -> {
+                Thread t = new Thread(r, "markdown-render");
+                t.setDaemon(true);
+                return t;
+            });
+            java.util.concurrent.atomic.AtomicInteger next = new java.util.concurrent.atomic.AtomicInteger();
+            try {
+                List<Future<?>> futures = new ArrayList<>();
+                for (int k = 0; k < threads; k++) {
+                    futures.add(pool.submit(() -> {
+                        int i;
+                        while ((i = next.getAndIncrement()) < n && !Thread.currentThread().isInterrupted()) {
+                            out[i] = renderer.render(notes.get(i));
+                            if (i % 200 == 0) {
+                                progress.report(new Progress("render", i, n, notes.get(i).path()));
+                            }
+                        }
+                    }));
+                }
+                for (Future<?> f : futures) {
+                    f.get();
+                }
+            } catch (ExecutionException e) {
+                throw new IllegalStateException("rendering failed", e.getCause());
+            } finally {
+                pool.shutdownNow();
+            }
+        }
+        checkInterrupted();
+        progress.report(new Progress("render", n, n, "rendered " + n + " notes"));
+        return List.of(out);
+    }
+
+    private static void checkInterrupted() throws InterruptedException {
+        if (Thread.currentThread().isInterrupted()) {
+            throw new InterruptedException("build interrupted");
+        }
+    }
+
+    private static long millisSince(long start) {
+        return (System.nanoTime() - start) / 1_000_000;
+    }
+
+    static String lower(String s) {
+        return s.toLowerCase(Locale.ROOT);
+    }
+}

@@ -1,0 +1,144 @@
+package dev.repoworker.worker.assets;
+
+import dev.repoworker.protocol.TaskType;
+import dev.repoworker.worker.WorkerConfig;
+import dev.repoworker.worker.artifacts.ArtifactStore;
+import dev.repoworker.worker.artifacts.LocalArtifactStore;
+import dev.repoworker.worker.artifacts.StoredArtifacts;
+import dev.repoworker.worker.repo.AcquireRepoTask;
+import dev.repoworker.worker.repo.AcquiredRepo;
+import dev.repoworker.worker.task.InvalidTaskDataException;
+import dev.repoworker.worker.task.ProgressListener;
+import dev.repoworker.worker.task.Task;
+import dev.repoworker.worker.task.TaskContext;
+import dev.repoworker.worker.task.TaskData;
+import dev.repoworker.worker.task.TaskFailedException;
+import dev.repoworker.worker.task.TaskResult;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@code build-assets}: Markdown/Obsidian notes → posts, optimised media, graph and issues, written to the
+ * artifact store under {@code {jobId}/} with a manifest. The repository is {@code data.repoUrl} (cloned like
+ * {@code acquire-user-repo}: branch, gitToken, commit, depth) or {@code data.repoPath}, a local folder (only when
+ * {@code ALLOW_FILE_REPOS=true}). Options: {@link BuildOptions#fromData}.
+ */
+public final class BuildAssetsTask implements Task {
+
+    private static final Logger LOG = LoggerFactory.getLogger(BuildAssetsTask.class);
+
+    private final AcquireRepoTask acquire;
+    private final ArtifactStore store;
+    private final boolean allowLocalPaths;
+    private final Optional<Path> mediaCache;
+    private final AssetBuilder builder = new AssetBuilder();
+
+    public BuildAssetsTask(AcquireRepoTask acquire, ArtifactStore store, boolean allowLocalPaths, Optional<Path> mediaCache) {
+        this.acquire = Objects.requireNonNull(acquire, "acquire");
+        this.store = Objects.requireNonNull(store, "store");
+        this.allowLocalPaths = allowLocalPaths;
+        this.mediaCache = mediaCache == null ? Optional.empty() : mediaCache;
+    }
+
+    /** Artifacts in {@code ARTIFACTS_DIR}; media cache in {@code TEMP_DIR/media-cache}; local paths with ALLOW_FILE_REPOS. */
+    public static BuildAssetsTask fromConfig(WorkerConfig config, AcquireRepoTask acquire) {
+        return new BuildAssetsTask(acquire, new LocalArtifactStore(config.artifactsDir()), config.allowFileRepos(),
+                Optional.of(config.tempDir().resolve("media-cache")));
+    }
+
+    @Override
+    public TaskType type() {
+        return TaskType.BUILD_ASSETS;
+    }
+
+    @Override
+    public void validate(TaskData data) throws InvalidTaskDataException {
+        Optional<String> repoPath = data.optionalString("repoPath");
+        if (repoPath.isPresent()) {
+            if (!allowLocalPaths) {
+                throw new InvalidTaskDataException("repoPath", "is not allowed on this worker (local folders need ALLOW_FILE_REPOS=true); use repoUrl");
+            }
+            if (data.values().get("repoUrl") != null) {
+                throw new InvalidTaskDataException("repoPath", "cannot be combined with repoUrl; give one of them");
+            }
+            Path path = Path.of(repoPath.get());
+            if (!path.isAbsolute() || !Files.isDirectory(path)) {
+                throw new InvalidTaskDataException("repoPath", "must be the absolute path of an existing folder");
+            }
+        } else {
+            acquire.validate(data);
+        }
+        BuildOptions.fromData(data);
+    }
+
+    @Override
+    public TaskResult run(TaskContext context) throws Exception {
+        BuildOptions options = BuildOptions.fromData(context.data());
+        options = mediaCache.map(options::withMediaCacheDir).orElse(options);
+        Map<String, Object> repository = new LinkedHashMap<>();
+        Path repo;
+        Optional<String> repoPath = context.data().optionalString("repoPath");
+        if (repoPath.isPresent()) {
+            repo = Path.of(repoPath.get());
+            repository.put("source", "local");
+        } else {
+            AcquiredRepo acquired = acquire.acquire(context);
+            repo = acquired.directory();
+            repository.put("source", "git");
+            repository.put("repoUrl", acquired.repoUrl());
+            repository.put("branch", acquired.branch());
+            repository.put("commit", acquired.commit());
+        }
+        context.checkCancelled();
+        Map<String, Object> summary = buildAndPublish(context, repo, options);
+        summary.put("repository", repository);
+        return new TaskResult(summary);
+    }
+
+    /**
+     * For pipelines: builds {@code repoRoot} (already acquired) into the artifact store under the job's id, writes
+     * the manifest and returns the summary (counts, issues by kind, bytes, durations, manifest location). On failure
+     * the partial artifacts are removed.
+     */
+    public Map<String, Object> buildAndPublish(TaskContext context, Path repoRoot, BuildOptions options)
+            throws TaskFailedException, InterruptedException {
+        Path out = null;
+        try {
+            out = store.open(context.jobId());
+            BuildReport report = build(repoRoot, options, out, context.progressListener());
+            context.checkCancelled();
+            StoredArtifacts stored = store.publish(context.jobId(), out);
+            Map<String, Object> summary = new LinkedHashMap<>(report.summary());
+            summary.put("manifest", stored.summary());
+            LOG.info("job {}: built {} posts, {} media, {} variants, {} issues", context.jobId(), report.posts(),
+                    report.media(), report.variants(), report.issues());
+            return summary;
+        } catch (IOException e) {
+            store.discard(context.jobId());
+            LOG.warn("job {}: build failed", context.jobId(), e);
+            throw new TaskFailedException("build-assets failed: could not read the notes or write the artifacts ("
+                    + e.getClass().getSimpleName() + ")");
+        } catch (TaskFailedException | InterruptedException | RuntimeException | Error e) {
+            if (out != null) {
+                store.discard(context.jobId());
+            }
+            throw e;
+        }
+    }
+
+    /**
+     * Builds from a directory already on disk (an acquired repository or a local folder) into {@code outDir};
+     * for pipelines and the local {@code repo-worker process} command. See {@link AssetBuilder#build}.
+     */
+    public BuildReport build(Path repoRoot, BuildOptions options, Path outDir, ProgressListener progress)
+            throws TaskFailedException, IOException, InterruptedException {
+        return builder.build(repoRoot, options, outDir, progress);
+    }
+}

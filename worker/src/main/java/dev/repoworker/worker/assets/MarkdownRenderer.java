@@ -1,0 +1,156 @@
+package dev.repoworker.worker.assets;
+
+import com.vladsch.flexmark.ext.autolink.AutolinkExtension;
+import com.vladsch.flexmark.ext.footnotes.FootnoteExtension;
+import com.vladsch.flexmark.ext.gfm.strikethrough.StrikethroughExtension;
+import com.vladsch.flexmark.ext.gfm.tasklist.TaskListExtension;
+import com.vladsch.flexmark.ext.tables.TablesExtension;
+import com.vladsch.flexmark.html.HtmlRenderer;
+import com.vladsch.flexmark.parser.Parser;
+import com.vladsch.flexmark.util.data.MutableDataSet;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import org.jsoup.Jsoup;
+import org.jsoup.nodes.Document;
+
+/**
+ * Markdown → sanitised HTML for one note: {@link ObsidianSyntax} (text pass) → flexmark (CommonMark + GFM tables,
+ * strikethrough, task lists, footnotes, autolinks) → {@link HtmlPasses} (DOM pass: placeholders, callouts, heading
+ * ids, mermaid, Markdown links and images) → {@link HtmlSanitizer}. Stateless apart from the shared index: safe
+ * to use from several threads.
+ */
+final class MarkdownRenderer {
+
+    private static final Parser PARSER;
+    private static final HtmlRenderer RENDERER;
+
+    static {
+        MutableDataSet options = new MutableDataSet();
+        options.set(Parser.EXTENSIONS, List.of(TablesExtension.create(), StrikethroughExtension.create(),
+                TaskListExtension.create(), FootnoteExtension.create(), AutolinkExtension.create()));
+        options.set(TablesExtension.APPEND_MISSING_COLUMNS, true);
+        options.set(TablesExtension.DISCARD_EXTRA_COLUMNS, true);
+        options.set(TablesExtension.HEADER_SEPARATOR_COLUMN_MATCH, true);
+        options.set(HtmlRenderer.SOFT_BREAK, "\n");
+        options.set(Parser.SPACE_IN_LINK_URLS, true);
+        options.set(HtmlRenderer.GENERATE_HEADER_ID, false);
+        options.set(HtmlRenderer.RENDER_HEADER_ID, false);
+        PARSER = Parser.builder(options).build();
+        RENDERER = HtmlRenderer.builder(options).build();
+    }
+
+    private final LinkIndex index;
+    private final BuildOptions options;
+    private final Issues issues;
+
+    MarkdownRenderer(LinkIndex index, BuildOptions options, Issues issues) {
+        this.index = index;
+        this.options = options;
+        this.issues = issues;
+    }
+
+    String noteUrl(Note note) {
+        return options.notePrefix() + "/" + note.slug();
+    }
+
+    /** Renders a note as a post; issues found on the way are reported against its file. */
+    Rendered render(Note note) {
+        State state = new State(note, 0, false, new ArrayDeque<>(List.of(note.path())));
+        Document dirty;
+        try {
+            dirty = renderDom(note, state);
+        } catch (StackOverflowError | RuntimeException e) {
+            issues.add(Issue.RENDER_FAILED, note.path(), 0, "could not be rendered (" + e.getClass().getSimpleName()
+                    + "); shown as plain text");
+            dirty = Jsoup.parseBodyFragment("<pre class=\"render-failed\">" + Html.text(note.source()) + "</pre>",
+                    HtmlSanitizer.BASE);
+        }
+        Document clean = HtmlSanitizer.clean(dirty);
+        return HtmlPasses.summarize(clean, state.links, state.embeds, state.tags, state.media);
+    }
+
+    /** Markdown to the DOM, before sanitising; {@code state} collects links, tags and media. */
+    private Document renderDom(Note note, State state) {
+        String body = blankFrontmatter(note);
+        ObsidianSyntax.Prepared prepared = ObsidianSyntax.prepare(body, 1, new WikiLinks(this, state));
+        String html = HtmlPasses.substitute(RENDERER.render(PARSER.parse(prepared.markdown())), prepared.fragments());
+        Document dom = Jsoup.parseBodyFragment(html, HtmlSanitizer.BASE);
+        new HtmlPasses(this, state).apply(dom);
+        return dom;
+    }
+
+    /** The embedded note's HTML (whole, or one heading's section, or one block), for {@code ![[Note]]}. */
+    String embed(Note target, Optional<String> anchor, State outer) {
+        State inner = new State(target, outer.depth + 1, true, new ArrayDeque<>(outer.stack));
+        inner.stack.push(target.path());
+        Document dom = renderDom(target, inner);
+        outer.media.addAll(inner.media);
+        String content = anchor.map(a -> HtmlPasses.section(dom, a)).orElse(dom.body().html());
+        return "<div class=\"embed embed-note\" data-embed=\"" + Html.attr(target.slug()) + "\">"
+                + "<div class=\"embed-title\"><a class=\"internal-link\" href=\"" + Html.attr(noteUrl(target)) + "\">"
+                + Html.text(title(target)) + "</a></div><div class=\"embed-content\">" + content + "</div></div>";
+    }
+
+    static String title(Note note) {
+        return note.frontmatterTitle() != null ? note.frontmatterTitle() : note.name();
+    }
+
+    LinkIndex index() {
+        return index;
+    }
+
+    BuildOptions options() {
+        return options;
+    }
+
+    /** Reports unless rendering an embedded note (its own render reports its problems once). */
+    void report(State state, String kind, int line, String message) {
+        if (!state.quiet) {
+            issues.add(kind, state.note.path(), line, message);
+        }
+    }
+
+    /** Reports against the note that holds the construct even while embedded (cycles show only there). */
+    void reportAlways(State state, String kind, int line, String message) {
+        issues.add(kind, state.note.path(), line, message);
+    }
+
+    /** The frontmatter lines become empty lines, so flexmark's line numbers stay the file's. */
+    private static String blankFrontmatter(Note note) {
+        String source = note.source();
+        if (note.frontmatterLines() == 0) {
+            return source;
+        }
+        int pos = 0;
+        for (int i = 0; i < note.frontmatterLines() && pos >= 0; i++) {
+            pos = source.indexOf('\n', pos) + 1;
+            if (pos == 0) {
+                return "\n".repeat(note.frontmatterLines() - 1);
+            }
+        }
+        return "\n".repeat(note.frontmatterLines()) + source.substring(pos);
+    }
+
+    /** Per-render state: the note, embed depth and stack, and what the render found. */
+    static final class State {
+        final Note note;
+        final int depth;
+        final boolean quiet;
+        final Deque<String> stack;
+        final Set<String> links = new LinkedHashSet<>();
+        final Set<String> embeds = new LinkedHashSet<>();
+        final Set<String> tags = new LinkedHashSet<>();
+        final Set<String> media = new LinkedHashSet<>();
+
+        State(Note note, int depth, boolean quiet, Deque<String> stack) {
+            this.note = note;
+            this.depth = depth;
+            this.quiet = quiet;
+            this.stack = stack;
+        }
+    }
+}

@@ -1,0 +1,323 @@
+package dev.repoworker.worker.assets;
+
+import dev.repoworker.worker.artifacts.Manifest;
+import dev.repoworker.worker.task.ProgressListener;
+import dev.repoworker.protocol.Progress;
+import java.awt.Graphics2D;
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import javax.imageio.IIOImage;
+import javax.imageio.ImageIO;
+import javax.imageio.ImageReader;
+import javax.imageio.ImageWriteParam;
+import javax.imageio.ImageWriter;
+import javax.imageio.stream.ImageInputStream;
+import javax.imageio.stream.ImageOutputStream;
+import net.coobird.thumbnailator.Thumbnails;
+
+/**
+ * Media: every jpg/jpeg/png/gif/webp is resized (never enlarged) to the widths of {@link #SIZES} and written as
+ * WebP and JPEG under {@code media/{sha256}-{size}.{ext}}; svg and video are copied as {@code media/{sha256}.{ext}}.
+ * Dimensions come from the file header before any decoding, so an image over the pixel limit is refused (an issue)
+ * without allocating it. Work is skipped when the outputs for a hash already exist in the output or the cache.
+ * Images are processed on a bounded pool; an interrupt stops the run promptly.
+ */
+final class MediaOptimizer {
+
+    record Size(String name, int width) {
+    }
+
+    static final List<Size> SIZES = List.of(new Size("xs", 100), new Size("sm", 300), new Size("md", 700),
+            new Size("lg", 1400), new Size("xl", 2160));
+    static final List<String> FORMATS = List.of("webp", "jpg");
+    private static final float WEBP_QUALITY = 0.80f;
+    private static final float JPEG_QUALITY = 0.82f;
+
+    /** What the media phase did. */
+    record Stats(int processed, int reused, int variants, int failed) {
+    }
+
+    private MediaOptimizer() {
+    }
+
+    // Scan phase: hash, header, plan.
+
+    static MediaFile probe(Vault.Entry entry, BuildOptions options, Issues issues) throws IOException {
+        String base = options.mediaBase();
+        if (entry.size() > options.limits().maxMediaBytes()) {
+            issues.add(Issue.FILE_TOO_LARGE, entry.path(), 0, "media file of " + entry.size() + " bytes is over the limit of "
+                    + options.limits().maxMediaBytes() + "; skipped");
+            return refused(entry, "", "file too large");
+        }
+        String hash = Manifest.sha256(entry.file());
+        if (entry.kind() != Vault.Kind.IMAGE) {
+            String ext = Vault.extension(entry.path());
+            return new MediaFile(entry.path(), entry.file(), entry.kind(), entry.size(), hash, 0, 0, Optional.empty(),
+                    List.of(), Optional.of(base + "/" + hash + "." + ext));
+        }
+        int[] dims = dimensions(entry.file());
+        if (dims == null) {
+            issues.add(Issue.MEDIA_FAILED, entry.path(), 0, "not a readable image (unknown or broken header)");
+            return refused(entry, hash, "unreadable");
+        }
+        long pixels = (long) dims[0] * dims[1];
+        if (pixels > options.limits().maxImagePixels() || dims[0] <= 0 || dims[1] <= 0) {
+            issues.add(Issue.IMAGE_TOO_LARGE, entry.path(), 0, "image declares " + dims[0] + "x" + dims[1] + " pixels, over the limit of "
+                    + options.limits().maxImagePixels() + "; not decoded");
+            return new MediaFile(entry.path(), entry.file(), entry.kind(), entry.size(), hash, dims[0], dims[1],
+                    Optional.of("too many pixels"), List.of(), Optional.empty());
+        }
+        return new MediaFile(entry.path(), entry.file(), entry.kind(), entry.size(), hash, dims[0], dims[1],
+                Optional.empty(), plan(hash, dims[0], dims[1], base), Optional.empty());
+    }
+
+    private static MediaFile refused(Vault.Entry entry, String hash, String why) {
+        return new MediaFile(entry.path(), entry.file(), entry.kind(), entry.size(), hash, 0, 0, Optional.of(why),
+                List.of(), Optional.empty());
+    }
+
+    /** Width and height from the image header only (no pixels decoded), or null. */
+    static int[] dimensions(Path file) throws IOException {
+        try (ImageInputStream in = ImageIO.createImageInputStream(file.toFile())) {
+            if (in == null) {
+                return null;
+            }
+            Iterator<ImageReader> readers = ImageIO.getImageReaders(in);
+            if (!readers.hasNext()) {
+                return null;
+            }
+            ImageReader reader = readers.next();
+            try {
+                reader.setInput(in, true, true);
+                return new int[] {reader.getWidth(0), reader.getHeight(0)};
+            } catch (IOException | RuntimeException e) {
+                return null;
+            } finally {
+                reader.dispose();
+            }
+        }
+    }
+
+    /** Sizes up to the first one at least as wide as the image (that one at the image's own width). */
+    static List<MediaFile.Variant> plan(String hash, int width, int height, String base) {
+        List<MediaFile.Variant> variants = new ArrayList<>();
+        for (Size size : SIZES) {
+            int w = Math.min(size.width(), width);
+            int h = Math.max(1, Math.round((float) height * w / width));
+            for (String format : FORMATS) {
+                String file = "media/" + hash + "-" + size.name() + "." + format;
+                variants.add(new MediaFile.Variant(size.name(), format, w, h, file, base + "/" + file.substring(6)));
+            }
+            if (size.width() >= width) {
+                break;
+            }
+        }
+        return variants;
+    }
+
+    // Media phase.
+
+    /**
+     * Writes every media file's outputs into {@code outDir}; returns the media list with failures marked refused.
+     */
+    static List<MediaFile> process(List<MediaFile> media, Path outDir, BuildOptions options, Issues issues,
+                                   ProgressListener progress, Stats[] stats) throws IOException, InterruptedException {
+        Files.createDirectories(outDir.resolve("media"));
+        Map<String, MediaFile> unique = new LinkedHashMap<>();
+        media.stream().filter(m -> m.refused().isEmpty()).forEach(m -> unique.putIfAbsent(m.hash(), m));
+        AtomicInteger done = new AtomicInteger();
+        AtomicInteger reused = new AtomicInteger();
+        AtomicInteger variants = new AtomicInteger();
+        AtomicLong lastReport = new AtomicLong();
+        Map<String, String> failures = new java.util.concurrent.ConcurrentHashMap<>();
+        int total = unique.size();
+        progress.report(new Progress("media", 0, total, "optimising " + total + " media files"));
+        ExecutorService pool = Executors.newFixedThreadPool(Math.min(options.effectiveThreads(), Math.max(1, total)), r -> {
+            Thread t = new Thread(r, "media-optimizer");
+            t.setDaemon(true);
+            return t;
+        });
+        try {
+            List<Future<?>> futures = new ArrayList<>();
+            for (MediaFile m : unique.values()) {
+                futures.add(pool.submit(() -> {
+                    try {
+                        if (one(m, outDir, options.mediaCacheDir())) {
+                            reused.incrementAndGet();
+                        }
+                        variants.addAndGet(m.variants().size());
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        return null;
+                    } catch (IOException | RuntimeException | OutOfMemoryError e) {
+                        failures.put(m.hash(), e.getClass().getSimpleName()
+                                + (e.getMessage() == null ? "" : ": " + Frontmatter.truncate(e.getMessage(), 120)));
+                    }
+                    int n = done.incrementAndGet();
+                    long now = System.nanoTime();
+                    long last = lastReport.get();
+                    if (n == total || (now - last > 250_000_000L && lastReport.compareAndSet(last, now))) {
+                        progress.report(new Progress("media", n, total, m.path()));
+                    }
+                    return null;
+                }));
+            }
+            for (Future<?> f : futures) {
+                try {
+                    f.get();
+                } catch (ExecutionException e) {
+                    throw new IOException("media processing failed", e.getCause());
+                }
+            }
+        } catch (InterruptedException e) {
+            pool.shutdownNow();
+            throw e;
+        } finally {
+            pool.shutdownNow();
+        }
+        if (Thread.currentThread().isInterrupted()) {
+            throw new InterruptedException("media phase interrupted");
+        }
+        List<MediaFile> result = new ArrayList<>();
+        for (MediaFile m : media) {
+            String failure = failures.get(m.hash());
+            if (failure != null) {
+                issues.add(Issue.MEDIA_FAILED, m.path(), 0, "could not be converted (" + failure + ")");
+                result.add(new MediaFile(m.path(), m.file(), m.kind(), m.size(), m.hash(), m.width(), m.height(),
+                        Optional.of("conversion failed"), List.of(), Optional.empty()));
+            } else {
+                result.add(m);
+            }
+        }
+        stats[0] = new Stats(total - reused.get() - failures.size(), reused.get(), variants.get() - 0, failures.size());
+        return result;
+    }
+
+    /** Produces one media file's outputs; true when they were reused (already there or cached). */
+    private static boolean one(MediaFile m, Path outDir, Optional<Path> cacheDir) throws IOException, InterruptedException {
+        List<String> files = m.variants().isEmpty()
+                ? List.of("media/" + m.hash() + "." + Vault.extension(m.path()))
+                : m.variants().stream().map(MediaFile.Variant::file).toList();
+        if (files.stream().allMatch(f -> Files.exists(outDir.resolve(f)))) {
+            return true;
+        }
+        if (cacheDir.isPresent() && files.stream().allMatch(f -> Files.exists(cacheDir.get().resolve(f)))) {
+            for (String f : files) {
+                Files.copy(cacheDir.get().resolve(f), outDir.resolve(f), StandardCopyOption.REPLACE_EXISTING);
+            }
+            return true;
+        }
+        if (m.variants().isEmpty()) {
+            atomicCopy(m.file(), outDir.resolve(files.get(0)));
+        } else {
+            convert(m, outDir);
+        }
+        if (cacheDir.isPresent()) {
+            Files.createDirectories(cacheDir.get().resolve("media"));
+            for (String f : files) {
+                atomicCopy(outDir.resolve(f), cacheDir.get().resolve(f));
+            }
+        }
+        return false;
+    }
+
+    private static void convert(MediaFile m, Path outDir) throws IOException, InterruptedException {
+        BufferedImage source;
+        try (InputStream in = Files.newInputStream(m.file())) {
+            source = ImageIO.read(in);
+        }
+        if (source == null) {
+            throw new IOException("no decoder for this image");
+        }
+        boolean alpha = source.getColorModel().hasAlpha();
+        List<MediaFile.Variant> variants = new ArrayList<>(m.variants());
+        java.util.Collections.reverse(variants);
+        BufferedImage current = source;
+        for (int i = 0; i < variants.size(); i += FORMATS.size()) {
+            if (Thread.currentThread().isInterrupted()) {
+                throw new InterruptedException("media conversion interrupted");
+            }
+            MediaFile.Variant v = variants.get(i);
+            if (current.getWidth() != v.width() || current.getHeight() != v.height()) {
+                current = Thumbnails.of(current).size(v.width(), v.height()).keepAspectRatio(false).asBufferedImage();
+            }
+            for (int k = 0; k < FORMATS.size(); k++) {
+                MediaFile.Variant out = variants.get(i + k);
+                write(current, out.format(), alpha, outDir.resolve(out.file()));
+            }
+        }
+    }
+
+    private static void write(BufferedImage image, String format, boolean alpha, Path target) throws IOException {
+        BufferedImage pixels = format.equals("jpg") || !alpha ? rgb(image) : argb(image);
+        ImageWriter writer = ImageIO.getImageWritersByFormatName(format.equals("jpg") ? "jpeg" : format).next();
+        Path tmp = target.resolveSibling(target.getFileName() + ".tmp-" + Thread.currentThread().getId());
+        try (ImageOutputStream out = ImageIO.createImageOutputStream(tmp.toFile())) {
+            writer.setOutput(out);
+            ImageWriteParam param = writer.getDefaultWriteParam();
+            param.setCompressionMode(ImageWriteParam.MODE_EXPLICIT);
+            if (format.equals("webp")) {
+                param.setCompressionType("Lossy");
+                param.setCompressionQuality(WEBP_QUALITY);
+            } else {
+                param.setCompressionQuality(JPEG_QUALITY);
+            }
+            writer.write(null, new IIOImage(pixels, null, null), param);
+        } finally {
+            writer.dispose();
+        }
+        Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    }
+
+    private static BufferedImage rgb(BufferedImage image) {
+        if (image.getType() == BufferedImage.TYPE_INT_RGB) {
+            return image;
+        }
+        BufferedImage rgb = new BufferedImage(image.getWidth(), image.getHeight(), BufferedImage.TYPE_INT_RGB);
+        Graphics2D g = rgb.createGraphics();
+        g.setColor(java.awt.Color.WHITE);
+        g.fillRect(0, 0, image.getWidth(), image.getHeight());
+        g.drawImage(image, 0, 0, null);
+        g.dispose();
+        return rgb;
+    }
+
+    private static BufferedImage argb(BufferedImage image) {
+        if (image.getType() == BufferedImage.TYPE_INT_ARGB) {
+            return image;
+        }
+        BufferedImage argb = new BufferedImage(image.getWidth(), image.getHeight(), BufferedImage.TYPE_INT_ARGB);
+        Graphics2D g = argb.createGraphics();
+        g.drawImage(image, 0, 0, null);
+        g.dispose();
+        return argb;
+    }
+
+    private static void atomicCopy(Path from, Path to) throws IOException {
+        Files.createDirectories(to.getParent());
+        Path tmp = to.resolveSibling(to.getFileName() + ".tmp-" + Thread.currentThread().getId());
+        Files.copy(from, tmp, StandardCopyOption.REPLACE_EXISTING);
+        Files.move(tmp, to, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    }
+
+    static String lower(String s) {
+        return s.toLowerCase(Locale.ROOT);
+    }
+}

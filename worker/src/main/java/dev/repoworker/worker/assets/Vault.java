@@ -1,0 +1,137 @@
+package dev.repoworker.worker.assets;
+
+import java.io.IOException;
+import java.nio.file.FileVisitResult;
+import java.nio.file.FileVisitOption;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * File selection: every {@code *.md} note and every media file under the root, minus what {@link IgnoreRules}
+ * skips. Symbolic links are never followed out of the root: a link that resolves outside is reported and left
+ * unread; a link to a file inside is used; links to folders are not walked.
+ */
+final class Vault {
+
+    enum Kind { NOTE, IMAGE, SVG, VIDEO }
+
+    static final Set<String> IMAGE_EXTENSIONS = Set.of("jpg", "jpeg", "png", "gif", "webp");
+    static final Set<String> VIDEO_EXTENSIONS = Set.of("mp4", "webm", "mov", "m4v", "ogv");
+
+    /** A selected file: path relative to the root with {@code /}, and the path to read it from. */
+    record Entry(String path, Path file, Kind kind, long size) {
+    }
+
+    record Selection(List<Entry> notes, List<Entry> media) {
+    }
+
+    private Vault() {
+    }
+
+    static Optional<Kind> kindOf(String fileName) {
+        String ext = extension(fileName);
+        if (ext.equals("md")) {
+            return Optional.of(Kind.NOTE);
+        }
+        if (IMAGE_EXTENSIONS.contains(ext)) {
+            return Optional.of(Kind.IMAGE);
+        }
+        if (ext.equals("svg")) {
+            return Optional.of(Kind.SVG);
+        }
+        if (VIDEO_EXTENSIONS.contains(ext)) {
+            return Optional.of(Kind.VIDEO);
+        }
+        return Optional.empty();
+    }
+
+    static String extension(String fileName) {
+        int dot = fileName.lastIndexOf('.');
+        return dot < 0 ? "" : fileName.substring(dot + 1).toLowerCase(Locale.ROOT);
+    }
+
+    static Selection scan(Path root, IgnoreRules rules, Issues issues) throws IOException {
+        Path realRoot = root.toRealPath();
+        List<Entry> notes = new ArrayList<>();
+        List<Entry> media = new ArrayList<>();
+        Files.walkFileTree(root, EnumSet.noneOf(FileVisitOption.class), 64, new SimpleFileVisitor<>() {
+            @Override
+            public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) throws IOException {
+                if (Thread.currentThread().isInterrupted()) {
+                    return FileVisitResult.TERMINATE;
+                }
+                if (dir.equals(root)) {
+                    return FileVisitResult.CONTINUE;
+                }
+                String rel = relative(root, dir);
+                if (IgnoreRules.skippedFolder(dir.getFileName().toString()) || rules.ignored(rel, true)) {
+                    return FileVisitResult.SKIP_SUBTREE;
+                }
+                return FileVisitResult.CONTINUE;
+            }
+
+            @Override
+            public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
+                String name = file.getFileName().toString();
+                Optional<Kind> kind = kindOf(name);
+                String rel = relative(root, file);
+                if (kind.isEmpty() || name.startsWith(".") || rules.ignored(rel, false)) {
+                    return FileVisitResult.CONTINUE;
+                }
+                Path readable = file;
+                long size = attrs.size();
+                if (attrs.isSymbolicLink()) {
+                    Optional<Path> target = insideTarget(realRoot, file);
+                    if (target.isEmpty()) {
+                        issues.add(Issue.UNSAFE_SYMLINK, rel, 0,
+                                "symbolic link points outside the repository (or nowhere); not read");
+                        return FileVisitResult.CONTINUE;
+                    }
+                    if (!Files.isRegularFile(target.get(), LinkOption.NOFOLLOW_LINKS)) {
+                        return FileVisitResult.CONTINUE;
+                    }
+                    readable = target.get();
+                    size = Files.size(readable);
+                } else if (!attrs.isRegularFile()) {
+                    return FileVisitResult.CONTINUE;
+                }
+                Entry entry = new Entry(rel, readable, kind.get(), size);
+                (kind.get() == Kind.NOTE ? notes : media).add(entry);
+                return FileVisitResult.CONTINUE;
+            }
+
+            @Override
+            public FileVisitResult visitFileFailed(Path file, IOException exc) {
+                issues.add(Issue.UNREADABLE, relative(root, file), 0, "could not be read");
+                return FileVisitResult.CONTINUE;
+            }
+        });
+        notes.sort(Comparator.comparing(Entry::path));
+        media.sort(Comparator.comparing(Entry::path));
+        return new Selection(notes, media);
+    }
+
+    /** The real target of a link when it stays inside the root. */
+    private static Optional<Path> insideTarget(Path realRoot, Path link) {
+        try {
+            Path real = link.toRealPath();
+            return real.startsWith(realRoot) ? Optional.of(real) : Optional.empty();
+        } catch (IOException e) {
+            return Optional.empty();
+        }
+    }
+
+    static String relative(Path root, Path file) {
+        return root.relativize(file).toString().replace('\\', '/');
+    }
+}

@@ -1,0 +1,146 @@
+package dev.repoworker.worker.assets;
+
+import dev.repoworker.worker.assets.ObsidianSyntax.Fragment;
+import java.util.Optional;
+
+/**
+ * {@code [[Note]]}, {@code [[Note|Alias]]}, {@code [[Note#Heading]]}, {@code [[#Heading]]}, {@code [[Note#^block]]},
+ * {@code ![[image.png|300]]} and {@code ![[Other note]]} to HTML; unresolved ones become marked plain text and issues.
+ */
+final class WikiLinks implements ObsidianSyntax.Links {
+
+    private final MarkdownRenderer renderer;
+    private final MarkdownRenderer.State state;
+
+    WikiLinks(MarkdownRenderer renderer, MarkdownRenderer.State state) {
+        this.renderer = renderer;
+        this.state = state;
+    }
+
+    @Override
+    public void tag(String tag) {
+        state.tags.add(tag);
+    }
+
+    @Override
+    public Fragment wiki(String inner, boolean embed, boolean alone, int line) {
+        String target = inner;
+        String display = null;
+        int bar = inner.indexOf('|');
+        if (bar >= 0) {
+            target = inner.substring(0, bar);
+            display = inner.substring(bar + 1).strip();
+            if (target.endsWith("\\")) {
+                target = target.substring(0, target.length() - 1);
+            }
+        }
+        String page = target;
+        String anchor = null;
+        int hash = target.indexOf('#');
+        if (hash >= 0) {
+            page = target.substring(0, hash);
+            anchor = target.substring(hash + 1).strip();
+        }
+        page = page.strip();
+        Optional<Vault.Kind> kind = Vault.kindOf(page);
+        if (kind.isPresent() && kind.get() != Vault.Kind.NOTE) {
+            return media(page, display, embed, line);
+        }
+        if (embed && !page.isEmpty()) {
+            return noteEmbed(page, anchor, display, alone, line);
+        }
+        return link(page, anchor, display, line);
+    }
+
+    private Fragment link(String page, String anchor, String display, int line) {
+        String text = display != null && !display.isEmpty() ? display
+                : page.isEmpty() ? (anchor == null ? "" : anchor.replaceFirst("^\\^", ""))
+                : anchor == null ? page : page + " > " + anchor.replaceFirst("^\\^", "");
+        String fragment = anchor == null || anchor.isEmpty() ? "" : "#" + anchorId(anchor);
+        if (page.isEmpty()) {
+            return new Fragment("<a class=\"internal-link\" href=\"" + Html.attr(fragment) + "\">" + Html.text(text)
+                    + "</a>", false);
+        }
+        LinkIndex.Lookup<Note> found = renderer.index().note(page, state.note.folder());
+        if (found.unsafe()) {
+            renderer.report(state, Issue.UNSAFE_PATH, line, "link [[" + page + "]] leaves the repository; not followed");
+            return marked("unsafe-link", text);
+        }
+        if (found.target().isEmpty()) {
+            renderer.report(state, Issue.BROKEN_LINK, line, "link [[" + page + "]] matches no note");
+            return marked("broken-link", text);
+        }
+        Note target = found.target().get();
+        if (!target.path().equals(state.note.path())) {
+            state.links.add(target.slug());
+        }
+        return new Fragment("<a class=\"internal-link\" data-slug=\"" + Html.attr(target.slug()) + "\" href=\""
+                + Html.attr(renderer.noteUrl(target) + fragment) + "\">" + Html.text(text) + "</a>", false);
+    }
+
+    private Fragment noteEmbed(String page, String anchor, String display, boolean alone, int line) {
+        LinkIndex.Lookup<Note> found = renderer.index().note(page, state.note.folder());
+        if (found.unsafe()) {
+            renderer.report(state, Issue.UNSAFE_PATH, line, "embed ![[" + page + "]] leaves the repository; not read");
+            return marked("unsafe-link", page);
+        }
+        if (found.target().isEmpty()) {
+            renderer.report(state, Issue.BROKEN_LINK, line, "embed ![[" + page + "]] matches no note");
+            return marked("broken-link", page);
+        }
+        Note target = found.target().get();
+        if (!state.quiet) {
+            state.embeds.add(target.slug());
+        }
+        if (state.stack.contains(target.path())) {
+            renderer.reportAlways(state, Issue.EMBED_CYCLE, line, "embed ![[" + page + "]] would embed itself (cycle); shown as a link");
+            return link(page, anchor, display, line);
+        }
+        if (state.depth >= renderer.options().limits().maxEmbedDepth()) {
+            renderer.reportAlways(state, Issue.EMBED_DEPTH, line, "embed ![[" + page + "]] is nested deeper than "
+                    + renderer.options().limits().maxEmbedDepth() + "; shown as a link");
+            return link(page, anchor, display, line);
+        }
+        String html = renderer.embed(target, Optional.ofNullable(anchor).filter(a -> !a.isEmpty()).map(WikiLinks::anchorId),
+                state);
+        return new Fragment(html, alone);
+    }
+
+    private Fragment media(String page, String display, boolean embed, int line) {
+        LinkIndex.Lookup<MediaFile> found = renderer.index().media(page, state.note.folder());
+        String label = display != null && !display.isEmpty() && !display.matches("\\d+(x\\d+)?") ? display : page;
+        if (found.unsafe()) {
+            renderer.report(state, Issue.UNSAFE_PATH, line, "media " + page + " leaves the repository; not read");
+            return marked("missing-media", label);
+        }
+        if (found.target().isEmpty()) {
+            renderer.report(state, Issue.MISSING_MEDIA, line, "media " + page + " is not in the repository");
+            return marked("missing-media", label);
+        }
+        MediaFile media = found.target().get();
+        state.media.add(media.hash());
+        if (!embed) {
+            Optional<String> url = MediaHtml.url(media);
+            return url.map(u -> new Fragment("<a class=\"media-link\" href=\"" + Html.attr(u) + "\">" + Html.text(label)
+                    + "</a>", false)).orElseGet(() -> marked("refused-media", label));
+        }
+        Integer width = null;
+        Integer height = null;
+        if (display != null && display.matches("\\d+(x\\d+)?")) {
+            String[] parts = display.split("x");
+            width = Integer.parseInt(parts[0]);
+            height = parts.length > 1 ? Integer.parseInt(parts[1]) : null;
+        }
+        String alt = display != null && width == null ? display : media.name();
+        return new Fragment(MediaHtml.element(media, alt, width, height), false);
+    }
+
+    private static Fragment marked(String cssClass, String text) {
+        return new Fragment("<span class=\"" + cssClass + "\">" + Html.text(text) + "</span>", false);
+    }
+
+    /** Heading text → its id; {@code ^block} → the block's anchor id. */
+    static String anchorId(String anchor) {
+        return anchor.startsWith("^") ? anchor : Slugs.anchor(anchor);
+    }
+}
