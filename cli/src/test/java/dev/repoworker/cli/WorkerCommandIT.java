@@ -79,7 +79,7 @@ class WorkerCommandIT {
 
     @Test
     void every_command_has_help() throws Exception {
-        for (String command : List.of("standalone", "api", "worker", "job", "submit", "status")) {
+        for (String command : List.of("standalone", "api", "worker", "job", "submit", "status", "process")) {
             Path log = tmp.resolve(command + ".help");
             Process help = Launcher.start(Map.of(), log, command, "--help");
             assertThat(help.waitFor(30, TimeUnit.SECONDS)).isTrue();

@@ -1,0 +1,156 @@
+package dev.repoworker.cli;
+
+import dev.repoworker.protocol.Env.InvalidConfigException;
+import dev.repoworker.protocol.Json;
+import dev.repoworker.protocol.TaskType;
+import dev.repoworker.worker.LocalRun;
+import dev.repoworker.worker.WorkerConfig;
+import dev.repoworker.worker.task.InvalidTaskDataException;
+import dev.repoworker.worker.task.TaskFailedException;
+import dev.repoworker.worker.task.TaskResult;
+import dev.repoworker.worker.task.UnknownTaskException;
+import dev.repoworker.worker.workspace.Workspaces;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+@Command(name = "process", mixinStandardHelpOptions = true,
+        description = {"Runs a task on a repository in this process — no servers — and writes the artifacts to --out.",
+                "The repository is a local folder or a Git URL (https, or file:). Shows a progress bar per phase on a "
+                        + "terminal, plain lines otherwise; prints the summary. Exit status: 0 completed, 1 failed, 2 bad input."})
+final class ProcessCommand implements Callable<Integer> {
+
+    @Parameters(index = "0", description = "A local folder, or a repository URL.")
+    String repository;
+
+    @Option(names = "--out", required = true, description = "Where the artifacts go (created; an earlier build there is replaced).")
+    Path out;
+
+    @Option(names = "--task", defaultValue = "build-assets", description = "The task to run (default ${DEFAULT-VALUE}).")
+    String task;
+
+    @Option(names = "--branch", description = "Branch to clone, for a repository URL.")
+    String branch;
+
+    @Option(names = "--data", defaultValue = "{}", description = "More task data as a JSON object (e.g. {\"includePrivate\":false}).")
+    String extraData;
+
+    @Override
+    public Integer call() throws InterruptedException {
+        TaskType type = TaskType.fromWire(task).orElse(null);
+        if (type == null) {
+            System.err.println("repo-worker process: unknown task '" + task + "'; known tasks: " + TaskType.allWireNames());
+            return 2;
+        }
+        Map<String, Object> data;
+        Path scratch;
+        WorkerConfig config;
+        try {
+            if (!LocalRun.replaceable(out)) {
+                System.err.println("repo-worker process: " + out + " is not empty and holds no earlier build; choose another --out");
+                return 2;
+            }
+            data = data();
+            scratch = Files.createTempDirectory("repo-worker-process");
+            config = WorkerConfig.fromEnv(env(scratch));
+        } catch (IllegalArgumentException | InvalidConfigException | IOException e) {
+            System.err.println("repo-worker process: " + e.getMessage());
+            return 2;
+        }
+        String jobId = "local-" + Long.toString(System.currentTimeMillis(), 36);
+        LocalRun run = new LocalRun(config);
+        PhaseProgress progress = new PhaseProgress(System.err, System.console() != null);
+        try {
+            TaskResult result = run.run(jobId, type, data, progress);
+            progress.end();
+            publish(run.artifacts(jobId), out);
+            System.out.println(Json.mapper().writerWithDefaultPrettyPrinter().writeValueAsString(result.summary()));
+            System.err.println("completed: artifacts in " + out.toAbsolutePath());
+            return 0;
+        } catch (UnknownTaskException | InvalidTaskDataException e) {
+            progress.end();
+            System.err.println("repo-worker process: " + e.getMessage());
+            return 2;
+        } catch (TaskFailedException e) {
+            progress.end();
+            System.err.println("failed: " + e.getMessage());
+            return 1;
+        } catch (IOException e) {
+            System.err.println("repo-worker process: could not write " + out + ": " + e.getMessage());
+            return 1;
+        } finally {
+            deleteQuietly(scratch);
+        }
+    }
+
+    private Map<String, Object> data() {
+        Map<String, Object> data = new LinkedHashMap<>();
+        try {
+            Map<?, ?> extra = Json.mapper().readValue(extraData, Map.class);
+            extra.forEach((k, v) -> data.put(String.valueOf(k), v));
+        } catch (IOException e) {
+            throw new IllegalArgumentException("--data must be a JSON object");
+        }
+        Path local = Path.of(repository);
+        if (!repository.contains("://") && Files.isDirectory(local)) {
+            data.put("repoPath", local.toAbsolutePath().normalize().toString());
+        } else if (repository.contains("://")) {
+            data.put("repoUrl", repository);
+            if (branch != null) {
+                data.put("branch", branch);
+            }
+        } else {
+            throw new IllegalArgumentException("'" + repository + "' is neither a folder nor a repository URL");
+        }
+        return data;
+    }
+
+    /** The Worker's configuration for a local run: local folders and file: URLs allowed, scratch space in a temp folder. */
+    private static Map<String, String> env(Path scratch) {
+        Map<String, String> env = new HashMap<>(System.getenv());
+        env.putIfAbsent("WORKER_INSECURE_DEV", "true");
+        env.putIfAbsent("ALLOW_FILE_REPOS", "true");
+        env.put("TEMP_DIR", scratch.resolve("tmp").toString());
+        env.put("ARTIFACTS_DIR", scratch.resolve("artifacts").toString());
+        env.remove("PORT");
+        return env;
+    }
+
+    private static void publish(Path artifacts, Path out) throws IOException {
+        if (Files.exists(out)) {
+            Workspaces.deleteTree(out);
+        }
+        Files.createDirectories(out.toAbsolutePath().getParent());
+        try {
+            Files.move(artifacts, out);
+        } catch (IOException crossDevice) {
+            try (var files = Files.walk(artifacts)) {
+                for (Path source : (Iterable<Path>) files::iterator) {
+                    Path target = out.resolve(artifacts.relativize(source).toString());
+                    if (Files.isDirectory(source)) {
+                        Files.createDirectories(target);
+                    } else {
+                        Files.copy(source, target);
+                    }
+                }
+            }
+        }
+    }
+
+    private static void deleteQuietly(Path dir) {
+        try {
+            if (dir != null && Files.exists(dir)) {
+                Workspaces.deleteTree(dir);
+            }
+        } catch (IOException ignored) {
+            // a temp folder left behind is harmless
+        }
+    }
+}

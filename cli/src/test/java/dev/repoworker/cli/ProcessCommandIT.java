@@ -1,0 +1,73 @@
+package dev.repoworker.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.repoworker.protocol.Json;
+import dev.repoworker.testkit.TestRepos;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code repo-worker process}: the local pipeline, no servers, on the example vault kept in the repository. */
+class ProcessCommandIT {
+
+    private static final Path EXAMPLE_VAULT = Path.of("..", "examples", "vault").toAbsolutePath().normalize();
+
+    @TempDir
+    Path tmp;
+
+    private int run(Path log, String... args) throws Exception {
+        Process process = Launcher.start(Map.of(), log, args);
+        assertThat(process.waitFor(180, TimeUnit.SECONDS)).isTrue();
+        return process.exitValue();
+    }
+
+    @Test
+    void builds_the_example_vault_into_the_out_folder() throws Exception {
+        Path out = tmp.resolve("out");
+        Path log = tmp.resolve("process.log");
+
+        int exit = run(log, "process", EXAMPLE_VAULT.toString(), "--out", out.toString());
+
+        assertThat(exit).as(Files.readString(log)).isZero();
+        JsonNode posts = Json.mapper().readTree(out.resolve("posts.json").toFile());
+        assertThat(posts).extracting(p -> p.path("slug").asText())
+                .contains("index", "getting-started", "linking-notes", "garden-log");
+        assertThat(posts.toString()).doesNotContain("Template {{title}}");
+        assertThat(out.resolve("manifest.json")).isRegularFile();
+        assertThat(Json.mapper().readTree(out.resolve("issues.json").toFile()).toString()).contains("Missing note");
+        assertThat(Files.list(out.resolve("media")).count()).isGreaterThanOrEqualTo(4);
+        assertThat(Files.readString(log)).contains("\"posts\" : 5").contains("render").contains("completed: artifacts in");
+
+        assertThat(run(log, "process", EXAMPLE_VAULT.toString(), "--out", out.toString())).as("an earlier build is replaced").isZero();
+    }
+
+    @Test
+    void clones_a_repository_url_before_building() throws Exception {
+        TestRepos.Repo repo = TestRepos.withFiles(tmp.resolve("notes"), Map.of("index.md", "# Home\n\nSee [[other]].\n", "other.md", "# Other\n"));
+        Path out = tmp.resolve("out");
+        int exit = run(tmp.resolve("url.log"), "process", repo.fileUrl(), "--out", out.toString());
+        assertThat(exit).as(Files.readString(tmp.resolve("url.log"))).isZero();
+        assertThat(Json.mapper().readTree(out.resolve("posts.json").toFile())).hasSize(2);
+    }
+
+    @Test
+    void bad_input_exits_2_with_a_message() throws Exception {
+        Path log = tmp.resolve("bad.log");
+        assertThat(run(log, "process", tmp.resolve("nowhere").toString(), "--out", tmp.resolve("o").toString())).isEqualTo(2);
+        assertThat(Files.readString(log)).contains("neither a folder nor a repository URL");
+
+        Path occupied = Files.createDirectories(tmp.resolve("occupied"));
+        Files.writeString(occupied.resolve("precious.txt"), "keep me");
+        assertThat(run(log, "process", EXAMPLE_VAULT.toString(), "--out", occupied.toString())).isEqualTo(2);
+        assertThat(Files.readString(log)).contains("not empty");
+        assertThat(occupied.resolve("precious.txt")).hasContent("keep me");
+
+        assertThat(run(log, "process", EXAMPLE_VAULT.toString(), "--out", tmp.resolve("o").toString(), "--task", "bake")).isEqualTo(2);
+        assertThat(Files.readString(log)).contains("unknown task 'bake'");
+    }
+}

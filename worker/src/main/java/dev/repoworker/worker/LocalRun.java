@@ -1,0 +1,71 @@
+package dev.repoworker.worker;
+
+import dev.repoworker.protocol.TaskType;
+import dev.repoworker.worker.task.InvalidTaskDataException;
+import dev.repoworker.worker.task.ProgressListener;
+import dev.repoworker.worker.task.Task;
+import dev.repoworker.worker.task.TaskContext;
+import dev.repoworker.worker.task.TaskData;
+import dev.repoworker.worker.task.TaskFailedException;
+import dev.repoworker.worker.task.TaskResult;
+import dev.repoworker.worker.task.UnknownTaskException;
+import dev.repoworker.worker.workspace.Workspaces;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+
+/**
+ * Runs one task in this process with no servers and no callback — the local {@code repo-worker
+ * process} command — using the Worker's own registry, validation, workspaces and artifact store.
+ * The artifacts end up in {@code ARTIFACTS_DIR/<jobId>/}.
+ */
+public final class LocalRun {
+
+    private final WorkerConfig config;
+
+    public LocalRun(WorkerConfig config) {
+        this.config = config;
+    }
+
+    /**
+     * @throws UnknownTaskException    the task is not offered
+     * @throws InvalidTaskDataException the data is unusable (names the field)
+     * @throws TaskFailedException      the task ran and failed
+     */
+    public TaskResult run(String jobId, TaskType type, Map<String, Object> data, ProgressListener progress)
+            throws UnknownTaskException, InvalidTaskDataException, TaskFailedException, InterruptedException {
+        Task task = WorkerApp.registry(config).resolve(type.wireName());
+        TaskData taskData = new TaskData(data);
+        task.validate(taskData);
+        Workspaces workspaces = new Workspaces(config.tempDir(), config.keepTmpFiles());
+        Path workspace = workspaces.create(jobId);
+        try {
+            return task.run(new TaskContext(jobId, taskData, workspace, progress));
+        } catch (TaskFailedException | InterruptedException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new TaskFailedException("internal error in task " + type.wireName() + ": " + e.getClass().getSimpleName(), e);
+        } finally {
+            workspaces.release(workspace);
+        }
+    }
+
+    /** Where {@link #run} left a job's artifacts. */
+    public Path artifacts(String jobId) {
+        return config.artifactsDir().resolve(jobId);
+    }
+
+    /** True when {@code dir} does not exist, is empty, or holds an earlier build (a manifest.json). */
+    public static boolean replaceable(Path dir) throws IOException {
+        if (!Files.exists(dir)) {
+            return true;
+        }
+        if (!Files.isDirectory(dir)) {
+            return false;
+        }
+        try (var entries = Files.list(dir)) {
+            return entries.findAny().isEmpty() || Files.isRegularFile(dir.resolve("manifest.json"));
+        }
+    }
+}
