@@ -22,6 +22,10 @@ public final class PostsFile {
 
     public static final String NAME = "posts.json";
 
+    /** Reads one element at a time from a stream (the shared mapper refuses trailing tokens). */
+    private static final com.fasterxml.jackson.databind.ObjectReader ELEMENTS = Json.mapper().reader()
+            .without(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+
     private PostsFile() {
     }
 
@@ -34,7 +38,7 @@ public final class PostsFile {
         try (InputStream in = Files.newInputStream(file); JsonParser parser = Json.mapper().createParser(in)) {
             JsonToken first = parser.nextToken();
             if (first == JsonToken.START_OBJECT) {
-                JsonNode root = Json.mapper().readTree(parser);
+                JsonNode root = ELEMENTS.readTree(parser);
                 JsonNode array = root.path("posts");
                 if (!array.isArray()) {
                     throw new IOException(NAME + " is neither an array of posts nor an object with a posts array");
@@ -50,7 +54,7 @@ public final class PostsFile {
             JsonToken token;
             while ((token = parser.nextToken()) != JsonToken.END_ARRAY && token != null) {
                 if (token == JsonToken.START_OBJECT) {
-                    add(Json.mapper().readTree(parser), posts, slugs);
+                    add(ELEMENTS.readTree(parser), posts, slugs);
                 } else {
                     parser.skipChildren();
                 }
