@@ -18,26 +18,32 @@ public final class Chunker {
     /** Head-room for the model's own limits on odd inputs (pieces the tokenizer merges differently in isolation). */
     private static final int MARGIN = 2;
 
-    private final WordPieces pieces;
+    private final WordPieces explicitPieces;
     private final int maxTokens;
     private final int overlap;
 
+    /** The standard chunker; the WordPiece tokenizer (a native library) loads on first use. */
     public Chunker() {
-        this(WordPieces.standard(), MAX_TOKENS, OVERLAP);
+        this(null, MAX_TOKENS, OVERLAP);
     }
 
+    /** @param pieces the tokenizer, or null for {@link WordPieces#standard()} loaded lazily */
     Chunker(WordPieces pieces, int maxTokens, int overlap) {
         if (overlap * 2 >= maxTokens - MAX_PREFIX_TOKENS) {
             throw new IllegalArgumentException("overlap too large for the token budget");
         }
-        this.pieces = pieces;
+        this.explicitPieces = pieces;
         this.maxTokens = maxTokens;
         this.overlap = overlap;
     }
 
+    private WordPieces pieces() {
+        return explicitPieces != null ? explicitPieces : WordPieces.standard();
+    }
+
     /** The tokenizer that measures budgets: {@code wordpiece:all-minilm-l6-v2}, or {@code approximate}. */
     public String tokenizer() {
-        return pieces.name();
+        return pieces().name();
     }
 
     public int maxTokens() {
@@ -50,7 +56,7 @@ public final class Chunker {
 
     /** Word-pieces in a text, as this chunker counts them. */
     public int countTokens(String text) {
-        return pieces.split(text).size();
+        return pieces().split(text).size();
     }
 
     public List<Chunk> chunk(Post post) {
@@ -58,7 +64,7 @@ public final class Chunker {
         List<Chunk> chunks = new ArrayList<>();
         for (PostText.Section section : postText.sections()) {
             String prefix = prefix(post.title(), section.headingPath());
-            int budget = maxTokens - pieces.split(prefix).size() - MARGIN;
+            int budget = maxTokens - pieces().split(prefix).size() - MARGIN;
             String body = postText.text().substring(section.start(), section.end());
             for (int[] window : windows(body, budget)) {
                 String part = body.substring(window[0], window[1]);
@@ -74,13 +80,13 @@ public final class Chunker {
 
     private String prefix(String title, List<String> headingPath) {
         String prefix = headingPath.isEmpty() ? title : title + " › " + String.join(" › ", headingPath);
-        WordPieces.Spans spans = pieces.split(prefix);
+        WordPieces.Spans spans = pieces().split(prefix);
         return spans.size() <= MAX_PREFIX_TOKENS ? prefix : prefix.substring(0, spans.ends()[MAX_PREFIX_TOKENS - 1]);
     }
 
     /** Character windows {@code [start, end)} of {@code text} covering all of it. */
     List<int[]> windows(String text, int budget) {
-        WordPieces.Spans spans = pieces.split(text);
+        WordPieces.Spans spans = pieces().split(text);
         int n = spans.size();
         List<int[]> windows = new ArrayList<>();
         if (n <= budget) {

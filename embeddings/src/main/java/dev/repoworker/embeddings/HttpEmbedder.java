@@ -44,7 +44,7 @@ public final class HttpEmbedder implements Embedder {
         this.dimension = dimension;
         this.batchSize = batchSize;
         this.timeout = timeout;
-        this.http = HttpClient.newBuilder().connectTimeout(timeout).build();
+        this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(timeout).build();
     }
 
     static URI endpoint(String baseUrl) {

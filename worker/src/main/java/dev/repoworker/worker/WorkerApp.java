@@ -9,6 +9,7 @@ import dev.repoworker.worker.process.ProcessHandler;
 import dev.repoworker.worker.process.RequestAuthenticator;
 import dev.repoworker.worker.repo.AcquireRepoTask;
 import dev.repoworker.worker.diagnostic.NoopTask;
+import dev.repoworker.worker.embeddings.ComputeEmbeddingsTask;
 import dev.repoworker.worker.task.Task;
 import dev.repoworker.worker.task.TaskRegistry;
 import dev.repoworker.worker.workspace.Workspaces;
@@ -84,6 +85,7 @@ public final class WorkerApp {
 
     public static TaskRegistry registry(WorkerConfig config) {
         List<Task> tasks = new ArrayList<>(List.of(AcquireRepoTask.fromConfig(config)));
+        tasks.add(ComputeEmbeddingsTask.fromConfig(config));
         if (config.diagnosticTasks()) {
             tasks.add(new NoopTask());
         }

@@ -1,5 +1,6 @@
 package dev.repoworker.worker;
 
+import dev.repoworker.embeddings.EmbeddingsConfig;
 import dev.repoworker.protocol.Env;
 import dev.repoworker.protocol.Env.InvalidConfigException;
 import java.nio.file.Path;
@@ -28,7 +29,9 @@ public record WorkerConfig(
         Duration resultRetention,
         String gitImplementation,
         long maxBodyBytes,
-        boolean diagnosticTasks) {
+        boolean diagnosticTasks,
+        Path artifactsDir,
+        EmbeddingsConfig embeddings) {
 
     public static final List<String> ANY_HOST = List.of();
 
@@ -46,11 +49,12 @@ public record WorkerConfig(
         if (!List.of("auto", "cli", "jgit").contains(git)) {
             throw new InvalidConfigException("GIT_IMPLEMENTATION", "must be auto, cli or jgit, got '" + git + "'");
         }
+        Path tempDir = env.path("TEMP_DIR", Path.of(System.getProperty("java.io.tmpdir"), "repo-worker"));
         return new WorkerConfig(
                 env.integer("PORT", 8080, 0, 65535),
                 secrets,
                 insecure,
-                env.path("TEMP_DIR", Path.of(System.getProperty("java.io.tmpdir"), "repo-worker")),
+                tempDir,
                 concurrency,
                 env.integer("WORKER_QUEUE_SIZE", concurrency * 16, 0, 1_000_000),
                 positive(env, "JOB_TIMEOUT", Duration.ofMinutes(15)),
@@ -65,7 +69,9 @@ public record WorkerConfig(
                 positive(env, "RESULT_RETENTION", Duration.ofHours(1)),
                 git,
                 env.integer("MAX_BODY_BYTES", 1_048_576, 1024, Integer.MAX_VALUE),
-                env.flag("ENABLE_DIAGNOSTIC_TASKS", false));
+                env.flag("ENABLE_DIAGNOSTIC_TASKS", false),
+                env.path("ARTIFACTS_DIR", tempDir.resolve("artifacts")).toAbsolutePath().normalize(),
+                EmbeddingsConfig.fromEnv(environment, tempDir.resolve("embeddings-cache")));
     }
 
     private static Duration positive(Env env, String name, Duration fallback) {
