@@ -13,6 +13,7 @@ import dev.repoworker.api.job.Database;
 import dev.repoworker.api.job.JdbiJobStore;
 import dev.repoworker.api.job.JobStore;
 import dev.repoworker.api.job.SecretBox;
+import dev.repoworker.api.search.JobSearch;
 import dev.repoworker.protocol.Signatures;
 import io.javalin.Javalin;
 import java.net.InetAddress;
@@ -91,7 +92,8 @@ public final class ApiApp implements AutoCloseable {
         }));
         JobService jobs = new JobService(store, new TaskMapping(config.gitHostUrl()), secretBox, workerClient, fallback,
                 clock, config.maxAttempts(), dispatchSoon);
-        ApiRoutes routes = new ApiRoutes(jobs, store, callbacks, clock);
+        ApiRoutes routes = new ApiRoutes(jobs, store, callbacks, clock)
+                .withSearch(new JobSearch(config.artifactsDir(), config.embeddings().createEmbedder()));
         Javalin http = Javalin.create(c -> {
             c.startup.showJavalinBanner = false;
             c.http.maxRequestSize = config.maxBodyBytes();

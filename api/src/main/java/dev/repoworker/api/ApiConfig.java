@@ -1,5 +1,6 @@
 package dev.repoworker.api;
 
+import dev.repoworker.embeddings.EmbeddingsConfig;
 import dev.repoworker.protocol.Env;
 import java.net.URI;
 import java.nio.file.Path;
@@ -17,6 +18,8 @@ import java.util.Map;
  * @param secretsKey       base64 AES key, or null: a key is generated into {@code dataDir/secrets.key}
  * @param legacyCommand    the one-shot job command of the fallback runner; empty when there is none
  * @param simulate         development only: jobs with no worker walk to a simulated completion
+ * @param artifactsDir     where jobs' artifacts are ({@code ARTIFACTS_DIR/<jobId>/}), read by the search route
+ * @param embeddings       how search queries are embedded ({@code EMBEDDINGS_*}, the Worker's settings)
  */
 public record ApiConfig(
         int port,
@@ -44,7 +47,9 @@ public record ApiConfig(
         Duration simulationDelay,
         List<String> legacyCommand,
         int legacyMaxParallel,
-        long maxBodyBytes) {
+        long maxBodyBytes,
+        Path artifactsDir,
+        EmbeddingsConfig embeddings) {
 
     public static final String CALLBACK_PATH = "/api/cloudrun/callback";
 
@@ -106,7 +111,9 @@ public record ApiConfig(
                 env.duration("SIMULATION_DELAY", Duration.ofSeconds(2)),
                 env.text("LEGACY_JOB_COMMAND").map(c -> CommandLine.split("LEGACY_JOB_COMMAND", c)).orElse(defaultLegacyCommand),
                 env.integer("LEGACY_MAX_PARALLEL", 2, 1, 64),
-                env.integer("MAX_BODY_BYTES", 1024 * 1024, 1024, 64 * 1024 * 1024));
+                env.integer("MAX_BODY_BYTES", 1024 * 1024, 1024, 64 * 1024 * 1024),
+                env.path("ARTIFACTS_DIR", dataDir.resolve("artifacts")).toAbsolutePath().normalize(),
+                EmbeddingsConfig.fromEnv(variables, dataDir.resolve("embeddings-cache")));
     }
 
     /** {@code USE_DEV_CLOUDRUN_WORKER=true} → the DEV URL (else the main one); otherwise the main one; null when unset. */
