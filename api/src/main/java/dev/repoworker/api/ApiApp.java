@@ -20,6 +20,7 @@ import dev.repoworker.api.observe.ApiMetrics;
 import dev.repoworker.api.observe.JobStateCounts;
 import dev.repoworker.api.observe.ObservedJobStore;
 import dev.repoworker.observe.ServiceMetrics;
+import dev.repoworker.api.search.JobSearch;
 import dev.repoworker.protocol.Signatures;
 import io.javalin.Javalin;
 import java.net.InetAddress;
@@ -104,7 +105,8 @@ public final class ApiApp implements AutoCloseable {
         }));
         JobService jobs = new JobService(store, new TaskMapping(config.gitHostUrl()), secretBox, workerClient, fallback,
                 clock, config.maxAttempts(), dispatchSoon);
-        ApiRoutes routes = new ApiRoutes(jobs, store, callbacks, clock);
+        ApiRoutes routes = new ApiRoutes(jobs, store, callbacks, clock)
+                .withSearch(new JobSearch(config.artifactsDir(), config.embeddings().createEmbedder()));
         ObserveRoutes observe = new ObserveRoutes(store, serviceMetrics,
                 new Dashboard(new DashboardAuth(config.dashboardToken(), config.localhostOnly())),
                 new JobEventStream(store, loops, EVENT_POLL), new ArtifactFiles(config.artifactsDir()));

@@ -1,5 +1,6 @@
 package dev.repoworker.api;
 
+import dev.repoworker.embeddings.EmbeddingsConfig;
 import dev.repoworker.protocol.Env;
 import java.net.URI;
 import java.nio.file.Path;
@@ -20,6 +21,7 @@ import java.util.Map;
  * @param host             the address HTTP binds to ({@code 0.0.0.0}: every interface)
  * @param dashboardToken   the dashboard's and {@code /metrics}' login token, or null
  * @param artifactsDir     where jobs' artifacts are, one folder per job id (shared with the Worker in standalone)
+ * @param embeddings       how search queries are embedded ({@code EMBEDDINGS_*}, the Worker's settings)
  */
 public record ApiConfig(
         int port,
@@ -50,7 +52,8 @@ public record ApiConfig(
         long maxBodyBytes,
         String host,
         String dashboardToken,
-        Path artifactsDir) {
+        Path artifactsDir,
+        EmbeddingsConfig embeddings) {
 
     public static final String CALLBACK_PATH = "/api/cloudrun/callback";
 
@@ -115,7 +118,8 @@ public record ApiConfig(
                 env.integer("MAX_BODY_BYTES", 1024 * 1024, 1024, 64 * 1024 * 1024),
                 env.text("HOST", "0.0.0.0"),
                 dashboardToken(env),
-                env.path("ARTIFACTS_DIR", dataDir.resolve("artifacts")).toAbsolutePath().normalize());
+                env.path("ARTIFACTS_DIR", dataDir.resolve("artifacts")).toAbsolutePath().normalize(),
+                EmbeddingsConfig.fromEnv(variables, dataDir.resolve("embeddings-cache")));
     }
 
     private static String dashboardToken(Env env) {

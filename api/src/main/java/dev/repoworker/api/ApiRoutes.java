@@ -7,6 +7,8 @@ import dev.repoworker.api.job.JobQuery;
 import dev.repoworker.api.job.JobStatus;
 import dev.repoworker.api.job.JobStore;
 import dev.repoworker.api.job.UnknownJobException;
+import dev.repoworker.api.search.JobSearch;
+import dev.repoworker.embeddings.SemanticSearch;
 import dev.repoworker.protocol.Json;
 import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
@@ -23,17 +25,25 @@ final class ApiRoutes {
     private static final Logger LOG = LoggerFactory.getLogger(ApiRoutes.class);
     private static final String BASE = "/api/cloudrun";
     private static final int MAX_KEY_LENGTH = 200;
+    private static final int MAX_QUERY_LENGTH = 1000;
 
     private final JobService jobs;
     private final JobStore store;
     private final CallbackHandler callbacks;
     private final Clock clock;
+    private JobSearch search;
 
     ApiRoutes(JobService jobs, JobStore store, CallbackHandler callbacks, Clock clock) {
         this.jobs = jobs;
         this.store = store;
         this.callbacks = callbacks;
         this.clock = clock;
+    }
+
+    /** Offers {@code GET /api/cloudrun/jobs/{id}/search}. */
+    ApiRoutes withSearch(JobSearch search) {
+        this.search = search;
+        return this;
     }
 
     void register(JavalinConfig config) {
@@ -54,6 +64,9 @@ final class ApiRoutes {
             json(ctx, 202, JobJson.summary(jobs.retry(id(ctx), Requests.objectField(body, "data"))));
         });
         config.routes.post(BASE + "/callback", this::callback);
+        if (search != null) {
+            config.routes.get(BASE + "/jobs/{id}/search", this::search);
+        }
         registerErrors(config);
     }
 
@@ -107,6 +120,25 @@ final class ApiRoutes {
         String body = Requests.jsonText(ctx, false);
         CallbackHandler.Outcome outcome = callbacks.receive(body, ctx::header);
         json(ctx, 200, Map.of("status", "ok", "applied", outcome.applied(), "message", outcome.reason()));
+    }
+
+    /** Semantic search over a job's embeddings: {@code ?q=…&k=10} → {@code [{slug, title, url, score, snippet, heading}]}. */
+    private void search(Context ctx) throws Exception {
+        String q = ctx.queryParam("q");
+        if (q == null || q.isBlank()) {
+            throw ApiException.badRequest("q", "q (the search query) is required");
+        }
+        if (q.length() > MAX_QUERY_LENGTH) {
+            throw ApiException.badRequest("q", "q must be at most " + MAX_QUERY_LENGTH + " characters");
+        }
+        int k = Requests.intParam(ctx, "k", 10, 1, SemanticSearch.MAX_K);
+        String id = id(ctx);
+        jobs.get(id);
+        try {
+            json(ctx, 200, search.search(id, q.strip(), k));
+        } catch (JobSearch.NotSearchableException e) {
+            throw ApiException.conflict(e.getMessage());
+        }
     }
 
     private static String idempotencyKey(Context ctx) {

@@ -9,7 +9,8 @@ import picocli.CommandLine.Command;
         version = "repo-worker 0.1.0",
         description = "Processes Git repositories of Markdown content as asynchronous jobs.",
         subcommands = {StandaloneCommand.class, ApiCommand.class, WorkerCommand.class, JobCommand.class,
-                SubmitCommand.class, StatusCommand.class, ProcessCommand.class, CommandLine.HelpCommand.class})
+                SubmitCommand.class, StatusCommand.class, ProcessCommand.class, SearchCommand.class,
+                CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 
     @CommandLine.Spec

@@ -13,6 +13,7 @@ import dev.repoworker.worker.assets.BuildAssetsTask;
 import dev.repoworker.worker.repo.AcquireRepoTask;
 import dev.repoworker.worker.repo.NewRepoFromTemplateTask;
 import dev.repoworker.worker.diagnostic.NoopTask;
+import dev.repoworker.worker.embeddings.ComputeEmbeddingsTask;
 import dev.repoworker.worker.task.Task;
 import dev.repoworker.worker.task.TaskRegistry;
 import dev.repoworker.worker.workspace.Workspaces;
@@ -105,6 +106,7 @@ public final class WorkerApp {
         AcquireRepoTask acquire = AcquireRepoTask.fromConfig(config);
         List<Task> tasks = new ArrayList<>(List.of(acquire, NewRepoFromTemplateTask.fromConfig(config),
                 BuildAssetsTask.fromConfig(config, acquire)));
+        tasks.add(ComputeEmbeddingsTask.fromConfig(config));
         if (config.diagnosticTasks()) {
             tasks.add(new NoopTask());
         }

@@ -1,5 +1,6 @@
 package dev.repoworker.worker;
 
+import dev.repoworker.embeddings.EmbeddingsConfig;
 import dev.repoworker.protocol.Env;
 import dev.repoworker.protocol.Env.InvalidConfigException;
 import java.nio.file.Path;
@@ -32,7 +33,8 @@ public record WorkerConfig(
         String repoHost,
         Path localRepoRoot,
         String githubApiUrl,
-        Path artifactsDir) {
+        Path artifactsDir,
+        EmbeddingsConfig embeddings) {
 
     public static final List<String> ANY_HOST = List.of();
 
@@ -78,7 +80,8 @@ public record WorkerConfig(
                 repoHost,
                 env.path("LOCAL_REPO_ROOT", Path.of("data", "repos")).toAbsolutePath().normalize(),
                 httpUrl(env, "GITHUB_API_URL", "https://api.github.com"),
-                env.path("ARTIFACTS_DIR", tempDir.resolve("artifacts")));
+                env.path("ARTIFACTS_DIR", tempDir.resolve("artifacts")).toAbsolutePath().normalize(),
+                EmbeddingsConfig.fromEnv(environment, tempDir.resolve("embeddings-cache")));
     }
 
     private static String httpUrl(Env env, String name, String fallback) {

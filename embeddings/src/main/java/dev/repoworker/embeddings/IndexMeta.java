@@ -1,0 +1,33 @@
+package dev.repoworker.embeddings;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.repoworker.protocol.Json;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+
+/**
+ * {@code embeddings/meta.json}: what produced the vectors, so queries use the same model.
+ *
+ * @param count     chunks (rows of {@code vectors.f32}, lines of {@code chunks.jsonl})
+ * @param tokenizer what measured the chunk budget ({@code wordpiece:all-minilm-l6-v2} or {@code approximate})
+ */
+public record IndexMeta(String model, int dimension, int count, int posts, String tokenizer, int maxTokens, int overlap,
+                        String vectors, String createdAt) {
+
+    public static final String FILE = "meta.json";
+    public static final String VECTORS_FORMAT = "float32 little-endian, row-major, L2-normalised";
+
+    public static IndexMeta read(Path embeddingsDir) throws IOException {
+        Path file = embeddingsDir.resolve(FILE);
+        if (!Files.isRegularFile(file)) {
+            throw new NoSuchFileException(FILE);
+        }
+        JsonNode node = Json.mapper().readTree(file.toFile());
+        if (!node.path("model").isTextual() || node.path("dimension").asInt() <= 0) {
+            throw new IOException(FILE + " has no model or dimension");
+        }
+        return Json.mapper().treeToValue(node, IndexMeta.class);
+    }
+}

@@ -1,0 +1,103 @@
+package dev.repoworker.worker.embeddings;
+
+import dev.repoworker.embeddings.ComputeEmbeddings;
+import dev.repoworker.embeddings.EmbeddingReport;
+import dev.repoworker.embeddings.PostsFile;
+import dev.repoworker.protocol.TaskType;
+import dev.repoworker.worker.WorkerConfig;
+import dev.repoworker.worker.task.InvalidTaskDataException;
+import dev.repoworker.worker.task.Task;
+import dev.repoworker.worker.task.TaskContext;
+import dev.repoworker.worker.task.TaskData;
+import dev.repoworker.worker.task.TaskFailedException;
+import dev.repoworker.worker.task.TaskResult;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@code compute-embeddings} on the artifacts of an earlier build: {@code data.artifactsOf} names
+ * the job whose folder ({@code ARTIFACTS_DIR/<jobId>/}) holds {@code posts.json}. The output goes
+ * to <em>this</em> job's folder, {@code ARTIFACTS_DIR/<this jobId>/embeddings/} and
+ * {@code related.json}, so a finished job's artifacts are never changed by a later one and two
+ * embedding runs over one build cannot collide. Vectors come from the shared content cache first.
+ */
+public final class ComputeEmbeddingsTask implements Task {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ComputeEmbeddingsTask.class);
+    static final Pattern JOB_ID = Pattern.compile("[A-Za-z0-9._:-]{1,128}");
+
+    private final Path artifactsDir;
+    private final ComputeEmbeddings compute;
+
+    public ComputeEmbeddingsTask(Path artifactsDir, ComputeEmbeddings compute) {
+        this.artifactsDir = artifactsDir;
+        this.compute = compute;
+    }
+
+    public static ComputeEmbeddingsTask fromConfig(WorkerConfig config) {
+        return new ComputeEmbeddingsTask(config.artifactsDir(),
+                new ComputeEmbeddings(config.embeddings().createEmbedder(), config.embeddings().createCache()));
+    }
+
+    @Override
+    public TaskType type() {
+        return TaskType.COMPUTE_EMBEDDINGS;
+    }
+
+    @Override
+    public void validate(TaskData data) throws InvalidTaskDataException {
+        source(data);
+    }
+
+    private static String source(TaskData data) throws InvalidTaskDataException {
+        String jobId = data.requiredString("artifactsOf");
+        if (!JOB_ID.matcher(jobId).matches() || jobId.contains("..")) {
+            throw new InvalidTaskDataException("artifactsOf", "must be a job id (letters, digits, . _ : -, at most 128, no '..')");
+        }
+        return jobId;
+    }
+
+    @Override
+    public TaskResult run(TaskContext context) throws Exception {
+        String sourceJob = source(context.data());
+        Path buildDir = artifactsDir.resolve(sourceJob).normalize();
+        if (!buildDir.startsWith(artifactsDir) || !Files.isDirectory(buildDir)) {
+            throw new TaskFailedException("no artifacts for job " + sourceJob + " (data.artifactsOf): run build-assets first");
+        }
+        if (!Files.isRegularFile(buildDir.resolve(PostsFile.NAME))) {
+            throw new TaskFailedException("the artifacts of job " + sourceJob + " hold no " + PostsFile.NAME);
+        }
+        String outName = context.jobId().replaceAll("[^A-Za-z0-9._:-]", "_");
+        if (outName.equals(".") || outName.contains("..")) {
+            throw new TaskFailedException("job id " + context.jobId() + " cannot name an artifacts folder");
+        }
+        Path outDir = artifactsDir.resolve(outName);
+        EmbeddingReport report;
+        try {
+            report = compute.computeEmbeddings(buildDir, outDir, context.progressListener()::report);
+        } catch (NoSuchFileException e) {
+            throw new TaskFailedException("the artifacts of job " + sourceJob + " hold no " + PostsFile.NAME);
+        } catch (IOException e) {
+            LOG.warn("compute-embeddings of {} failed", sourceJob, e);
+            throw new TaskFailedException("computing embeddings of job " + sourceJob + " failed: " + safeMessage(e, outDir), e);
+        }
+        Map<String, Object> result = new LinkedHashMap<>(report.summary());
+        result.put("artifactsOf", sourceJob);
+        result.put("artifacts", outName + "/" + ComputeEmbeddings.OUTPUT_DIR);
+        result.put("related", outName + "/related.json");
+        return new TaskResult(result);
+    }
+
+    /** The message without the worker's local paths (results and errors never carry them). */
+    private String safeMessage(IOException e, Path outDir) {
+        String message = String.valueOf(e.getMessage());
+        return message.replace(outDir.toString(), "<artifacts>").replace(artifactsDir.toString(), "<artifacts>");
+    }
+}
