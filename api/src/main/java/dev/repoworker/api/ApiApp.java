@@ -18,7 +18,6 @@ import io.javalin.Javalin;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.Executors;
@@ -59,7 +58,7 @@ public final class ApiApp implements AutoCloseable {
 
     static ApiApp start(ApiConfig config, Clock clock) {
         Database database = Database.open(config.databaseUrl(), config.databaseUser(), config.databasePassword(),
-                config.databaseMaxConnections());
+                config.databaseMaxConnections(), config.databaseConnectTimeout());
         try {
             return wire(config, clock, database);
         } catch (RuntimeException e) {
@@ -100,8 +99,8 @@ public final class ApiApp implements AutoCloseable {
         int port = http.port();
         Dispatcher dispatcher = new Dispatcher(store, secretBox, workerClient, fallback,
                 new RetryPolicy(config.dispatchBackoff(), config.dispatchBackoffMax()),
-                new Dispatcher.Settings(config.workerUrl(), config.callbackUrl(port), config.dispatchMaxTries(), config.jobLease(),
-                        config.workerTimeout().multipliedBy(3).plus(Duration.ofSeconds(30)), SENDER_THREADS, instanceId()),
+                new Dispatcher.Settings(config.workerUrls(), config.callbackUrl(port), config.dispatchMaxTries(), config.jobLease(),
+                        config.dispatchClaimOrDefault(), SENDER_THREADS, instanceId()),
                 clock);
         dispatcherRef[0] = dispatcher;
         Reconciler reconciler = new Reconciler(store, workerClient, callbacks, fallback, clock, config.jobLease());
@@ -109,8 +108,8 @@ public final class ApiApp implements AutoCloseable {
                 config.dispatchPoll().toMillis(), TimeUnit.MILLISECONDS);
         loops.scheduleWithFixedDelay(() -> safely("reconcile", reconciler::poll), config.reconcilePoll().toMillis(),
                 config.reconcilePoll().toMillis(), TimeUnit.MILLISECONDS);
-        LOG.info("API listening on port {}; worker {}; fallback {}", port,
-                config.workerUrl() == null ? "none" : config.workerUrl(), fallback == null ? "none" : fallback.kind().wireName());
+        LOG.info("API listening on port {}; worker(s) {}; fallback {}", port,
+                config.workerUrls().isEmpty() ? "none" : String.join(", ", config.workerUrls()), fallback == null ? "none" : fallback.kind().wireName());
         return new ApiApp(config, database, store, http, loops, fallback, dispatcher);
     }
 

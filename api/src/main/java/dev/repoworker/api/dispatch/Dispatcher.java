@@ -20,6 +20,7 @@ import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -30,9 +31,15 @@ import org.slf4j.LoggerFactory;
  */
 public final class Dispatcher implements AutoCloseable {
 
-    /** How dispatch behaves; {@code workerUrl} null means every job goes to the fallback runner. */
-    public record Settings(String workerUrl, String callbackUrl, int maxTries, Duration lease, Duration claimFor,
+    /**
+     * How dispatch behaves. {@code workerUrls} are used round-robin, one per dispatch; an empty list means
+     * every job goes to the fallback runner.
+     */
+    public record Settings(List<String> workerUrls, String callbackUrl, int maxTries, Duration lease, Duration claimFor,
                            int parallelism, String instanceId) {
+        public Settings {
+            workerUrls = List.copyOf(workerUrls);
+        }
     }
 
     private static final Logger LOG = LoggerFactory.getLogger(Dispatcher.class);
@@ -47,6 +54,7 @@ public final class Dispatcher implements AutoCloseable {
     private final Clock clock;
     private final ExecutorService senders;
     private final Semaphore free;
+    private final AtomicInteger nextWorker = new AtomicInteger();
 
     /** @param fallback null when there is none: jobs that cannot reach a Worker then fail */
     public Dispatcher(JobStore store, SecretBox secretBox, WorkerClient worker, LegacyJobRunner fallback,
@@ -99,14 +107,25 @@ public final class Dispatcher implements AutoCloseable {
         Job job = found.get();
         Map<String, Object> secrets = store.sealedSecrets(job.id()).map(s -> secretBox.open(job.id(), s)).orElse(Map.of());
         Map<String, Object> data = Secrets.merge(job.input(), secrets);
-        if (settings.workerUrl() == null) {
+        if (settings.workerUrls().isEmpty()) {
             runElsewhere(job, dispatch, data, secrets, "no worker URL is configured");
             return;
         }
         ProcessRequest request = new ProcessRequest(job.id(), job.task(), settings.callbackUrl(), data, job.attempt());
-        DispatchOutcome outcome = worker.process(settings.workerUrl(), request);
+        List<String> urls = settings.workerUrls();
+        int first = Math.floorMod(nextWorker.getAndIncrement(), urls.size());
+        DispatchOutcome outcome = null;
+        String workerUrl = null;
+        // Round-robin; an unreachable or busy Worker hands the same try to the next one in the list.
+        for (int i = 0; i < urls.size(); i++) {
+            workerUrl = urls.get((first + i) % urls.size());
+            outcome = worker.process(workerUrl, request);
+            if (!(outcome instanceof DispatchOutcome.Unreachable || outcome instanceof DispatchOutcome.Busy)) {
+                break;
+            }
+        }
         if (outcome instanceof DispatchOutcome.Accepted) {
-            accepted(job, dispatch);
+            accepted(job, dispatch, workerUrl);
         } else if (outcome instanceof DispatchOutcome.Rejected r) {
             rejected(job, dispatch, r, Secrets.values(secrets));
         } else if (outcome instanceof DispatchOutcome.Busy b) {
@@ -116,11 +135,11 @@ public final class Dispatcher implements AutoCloseable {
         }
     }
 
-    private void accepted(Job job, Dispatch dispatch) {
+    private void accepted(Job job, Dispatch dispatch, String workerUrl) {
         Instant now = clock.instant();
         JobEvent event = JobEvent.of(now, JobEvent.DISPATCHED, job.attempt(),
-                "accepted by the worker at " + settings.workerUrl() + " (try " + (dispatch.tries() + 1) + ")");
-        Job next = job.moveTo(JobStatus.DISPATCHED, now).withRunner(Runner.WORKER, settings.workerUrl()).withLease(now.plus(settings.lease()), now);
+                "accepted by the worker at " + workerUrl + " (try " + (dispatch.tries() + 1) + ")");
+        Job next = job.moveTo(JobStatus.DISPATCHED, now).withRunner(Runner.WORKER, workerUrl).withLease(now.plus(settings.lease()), now);
         handedOver(job, next, event);
         store.finishDispatch(dispatch.id(), Dispatch.SENT, null, now);
     }
