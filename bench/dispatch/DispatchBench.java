@@ -91,12 +91,12 @@ public class DispatchBench {
         try {
             awaitReady(http, base);
             System.err.printf("%s at %.0f/s: warming up…%n", label, rate);
-            load(http, base, Math.min(rate, 300), 10, "warmup");
-            drain(schema, "warmup", 60);
+            load(http, base, Math.min(rate, 100), 5, "warmup");
+            drain(schema, "warmup", 30);
             System.err.printf("%s at %.0f/s: measuring %d s…%n", label, rate, seconds);
             long startMs = System.currentTimeMillis();
             Load load = load(http, base, rate, seconds, "measure");
-            int lost = drain(schema, "measure", 120);
+            int lost = drain(schema, "measure", 60);
             return collect(schema, label, rate, seconds, startMs, load, lost);
         } finally {
             server.destroy();

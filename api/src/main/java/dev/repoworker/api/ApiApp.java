@@ -23,6 +23,7 @@ import java.util.UUID;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -83,11 +84,25 @@ public final class ApiApp implements AutoCloseable {
         CallbackHandler callbacks = new CallbackHandler(store, secretBox, verifying, clock, config.jobLease());
         LegacyJobRunner fallback = fallbackRunner(config, signing, callbacks, store, loops, clock);
         Dispatcher[] dispatcherRef = new Dispatcher[1];
-        Runnable dispatchSoon = () -> loops.execute(() -> safely("dispatch", () -> {
-            if (dispatcherRef[0] != null) {
-                dispatcherRef[0].poll();
+        // A wake-up signal: submissions (and freed senders) ask for a poll now; requests that arrive while
+        // one is already queued share it, so a burst of submissions costs one claim query, not one each.
+        AtomicBoolean wakeQueued = new AtomicBoolean();
+        Runnable dispatchSoon = () -> {
+            if (wakeQueued.compareAndSet(false, true)) {
+                try {
+                    loops.execute(() -> {
+                        wakeQueued.set(false);
+                        safely("dispatch", () -> {
+                            if (dispatcherRef[0] != null) {
+                                dispatcherRef[0].poll();
+                            }
+                        });
+                    });
+                } catch (java.util.concurrent.RejectedExecutionException stopping) {
+                    wakeQueued.set(false);
+                }
             }
-        }));
+        };
         JobService jobs = new JobService(store, new TaskMapping(config.gitHostUrl()), secretBox, workerClient, fallback,
                 clock, config.maxAttempts(), dispatchSoon);
         ApiRoutes routes = new ApiRoutes(jobs, store, callbacks, clock);
@@ -102,6 +117,7 @@ public final class ApiApp implements AutoCloseable {
                 new Dispatcher.Settings(config.workerUrls(), config.callbackUrl(port), config.dispatchMaxTries(), config.jobLease(),
                         config.dispatchClaimOrDefault(), SENDER_THREADS, instanceId()),
                 clock);
+        dispatcher.onBacklog(dispatchSoon);
         dispatcherRef[0] = dispatcher;
         Reconciler reconciler = new Reconciler(store, workerClient, callbacks, fallback, clock, config.jobLease());
         loops.scheduleWithFixedDelay(() -> safely("dispatch", dispatcher::poll), 0,

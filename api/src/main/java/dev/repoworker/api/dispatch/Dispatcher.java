@@ -20,6 +20,7 @@ import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -55,6 +56,8 @@ public final class Dispatcher implements AutoCloseable {
     private final ExecutorService senders;
     private final Semaphore free;
     private final AtomicInteger nextWorker = new AtomicInteger();
+    private final AtomicBoolean backlog = new AtomicBoolean();
+    private volatile Runnable wakeUp = () -> { };
 
     /** @param fallback null when there is none: jobs that cannot reach a Worker then fail */
     public Dispatcher(JobStore store, SecretBox secretBox, WorkerClient worker, LegacyJobRunner fallback,
@@ -74,13 +77,26 @@ public final class Dispatcher implements AutoCloseable {
         this.free = new Semaphore(settings.parallelism());
     }
 
+    /**
+     * What to run when a sender frees up after a poll that was limited by the senders (there may be
+     * more due work): a wake-up instead of waiting for the next poll tick. It must not run the poll
+     * on a sender thread.
+     */
+    public void onBacklog(Runnable wakeUp) {
+        this.wakeUp = wakeUp;
+    }
+
     /** Claims what is due and hands it to the sender threads; returns how many were claimed. */
     public int poll() {
         int capacity = free.availablePermits();
         if (capacity == 0) {
+            backlog.set(true);
             return 0;
         }
         List<Dispatch> claimed = store.claimDispatches(settings.instanceId(), clock.instant(), settings.claimFor(), capacity);
+        if (claimed.size() == capacity) {
+            backlog.set(true);
+        }
         for (Dispatch dispatch : claimed) {
             free.acquireUninterruptibly();
             senders.execute(() -> {
@@ -92,6 +108,9 @@ public final class Dispatcher implements AutoCloseable {
                             "internal error: " + e.getClass().getSimpleName(), clock.instant());
                 } finally {
                     free.release();
+                    if (backlog.compareAndSet(true, false)) {
+                        wakeUp.run();
+                    }
                 }
             });
         }
@@ -140,8 +159,10 @@ public final class Dispatcher implements AutoCloseable {
         JobEvent event = JobEvent.of(now, JobEvent.DISPATCHED, job.attempt(),
                 "accepted by the worker at " + workerUrl + " (try " + (dispatch.tries() + 1) + ")");
         Job next = job.moveTo(JobStatus.DISPATCHED, now).withRunner(Runner.WORKER, workerUrl).withLease(now.plus(settings.lease()), now);
-        handedOver(job, next, event);
-        store.finishDispatch(dispatch.id(), Dispatch.SENT, null, now);
+        // the job's hand-over and the dispatch's closing in one transaction
+        if (store.updateAndFinishDispatch(next, List.of(event), dispatch.id(), Dispatch.SENT, now).isEmpty()) {
+            overtaken(job, next, event);
+        }
     }
 
     private void rejected(Job job, Dispatch dispatch, DispatchOutcome.Rejected rejection, List<String> secretValues) {
@@ -196,9 +217,12 @@ public final class Dispatcher implements AutoCloseable {
 
     /** Records the hand-over; a fast runner's callback may already have moved the job on, which is fine. */
     private void handedOver(Job job, Job next, JobEvent event) {
-        if (store.update(next, List.of(event), null).isPresent()) {
-            return;
+        if (store.update(next, List.of(event), null).isEmpty()) {
+            overtaken(job, next, event);
         }
+    }
+
+    private void overtaken(Job job, Job next, JobEvent event) {
         Job now = store.find(job.id()).orElseThrow();
         store.appendEvent(job.id(), event);
         if (now.attempt() == job.attempt() && now.status() == JobStatus.CANCELLED && next.runner() != Runner.WORKER) {
