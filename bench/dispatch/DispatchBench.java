@@ -225,7 +225,7 @@ public class DispatchBench {
     static void print(List<Result> results) {
         StringBuilder out = new StringBuilder();
         out.append("\n| run | offered jobs/s | submitted | completed | end-to-end jobs/s | submit p50 | submit p99 "
-                + "| submit→completed p50 | submit→completed p99 | lost |\n");
+                + "| submit→completed p50 | submit→completed p99 | not done after drain |\n");
         out.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
         for (Result r : results) {
             out.append(String.format("| %s | %s | %d | %d | %.0f | %s | %s | %s | %s | %d |%n", r.label(),
