@@ -131,7 +131,7 @@ final class FaultCluster implements AutoCloseable {
         env.put("DISPATCH_BACKOFF", "100ms");
         env.put("DISPATCH_BACKOFF_MAX", "1s");
         env.put("DISPATCH_MAX_TRIES", "100");
-        env.put("WORKER_TIMEOUT", "2s");
+        env.put("WORKER_TIMEOUT", "5s");
         env.put("MAX_ATTEMPTS", "5");
         apis[i] = Launcher.start(env, log("api-" + i), "api");
     }
@@ -180,6 +180,15 @@ final class FaultCluster implements AutoCloseable {
     HttpResponse<String> workerJob(String workerUrl, String jobId) throws IOException, InterruptedException {
         return http.send(HttpRequest.newBuilder(URI.create(workerUrl + "/jobs/" + jobId)).timeout(Duration.ofSeconds(5))
                 .header("Authorization", "Bearer " + SECRET).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    /**
+     * The job as the Worker that knows it reports it (a job re-dispatched under load, or completed before its
+     * re-dispatch went out, has no Worker URL on its row).
+     */
+    HttpResponse<String> workerJobAnywhere(String jobId) throws IOException, InterruptedException {
+        HttpResponse<String> response = workerJob(workerUrl(0), jobId);
+        return response.statusCode() == 200 ? response : workerJob(workerUrl(1), jobId);
     }
 
     /** One job row as the database has it. */

@@ -138,7 +138,7 @@ class FaultHarnessIT {
                             .until(() -> cluster.jobs(project).values().stream().filter(r -> !r.terminal() && r.workerUrl() != null).count() >= 5);
                     cluster.killApi(0);
                 }
-                String id = submitNoop(i < 75 ? i % 2 : 1, project, 200 + random.nextInt(600));
+                String id = submitNoop(i < 75 ? i % 2 : 1, project, i < 75 ? 1000 + random.nextInt(1500) : 200 + random.nextInt(600));
                 ids.add(id);
                 if (i >= 75) {
                     afterKill.add(id);
@@ -230,7 +230,7 @@ class FaultHarnessIT {
         await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(250))
                 .untilAsserted(() -> assertThat(undelivered(ids, settled)).isEmpty());
         for (String id : ids.subList(20, 40)) {
-            JsonNode kept = Json.mapper().readTree(cluster.workerJob(settled.get(id).workerUrl(), id).body()).path("callback");
+            JsonNode kept = Json.mapper().readTree(cluster.workerJobAnywhere(id).body()).path("callback");
             String body = Json.write(kept);
             assertApplied(postCallback(0, body, signer.headersFor(body)), false);
             assertThat(postCallback(1, body, stale.headersFor(body)).statusCode()).isEqualTo(401);
@@ -314,7 +314,7 @@ class FaultHarnessIT {
     private Map<String, String> undelivered(List<String> ids, Map<String, FaultCluster.Row> rows) throws Exception {
         Map<String, String> open = new LinkedHashMap<>();
         for (String id : ids) {
-            HttpResponse<String> response = cluster.workerJob(rows.get(id).workerUrl(), id);
+            HttpResponse<String> response = cluster.workerJobAnywhere(id);
             JsonNode delivery = Json.mapper().readTree(response.body()).path("delivery");
             if (!delivery.path("state").asText().equals("delivered")) {
                 open.put(id, response.statusCode() + " " + delivery);
