@@ -32,6 +32,7 @@ import java.util.UUID;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -70,7 +71,7 @@ public final class ApiApp implements AutoCloseable {
 
     static ApiApp start(ApiConfig config, Clock clock) {
         Database database = Database.open(config.databaseUrl(), config.databaseUser(), config.databasePassword(),
-                config.databaseMaxConnections());
+                config.databaseMaxConnections(), config.databaseConnectTimeout());
         try {
             return wire(config, clock, database);
         } catch (RuntimeException e) {
@@ -98,11 +99,25 @@ public final class ApiApp implements AutoCloseable {
         CallbackHandler callbacks = new CallbackHandler(store, secretBox, verifying, clock, config.jobLease(), metrics);
         LegacyJobRunner fallback = fallbackRunner(config, signing, callbacks, store, loops, clock);
         Dispatcher[] dispatcherRef = new Dispatcher[1];
-        Runnable dispatchSoon = () -> loops.execute(() -> safely("dispatch", () -> {
-            if (dispatcherRef[0] != null) {
-                dispatcherRef[0].poll();
+        // A wake-up signal: submissions (and freed senders) ask for a poll now; requests that arrive while
+        // one is already queued share it, so a burst of submissions costs one claim query, not one each.
+        AtomicBoolean wakeQueued = new AtomicBoolean();
+        Runnable dispatchSoon = () -> {
+            if (wakeQueued.compareAndSet(false, true)) {
+                try {
+                    loops.execute(() -> {
+                        wakeQueued.set(false);
+                        safely("dispatch", () -> {
+                            if (dispatcherRef[0] != null) {
+                                dispatcherRef[0].poll();
+                            }
+                        });
+                    });
+                } catch (java.util.concurrent.RejectedExecutionException stopping) {
+                    wakeQueued.set(false);
+                }
             }
-        }));
+        };
         JobService jobs = new JobService(store, new TaskMapping(config.gitHostUrl()), secretBox, workerClient, fallback,
                 clock, config.maxAttempts(), dispatchSoon);
         ApiRoutes routes = new ApiRoutes(jobs, store, callbacks, clock)
@@ -119,17 +134,18 @@ public final class ApiApp implements AutoCloseable {
         int port = http.port();
         Dispatcher dispatcher = new Dispatcher(store, secretBox, workerClient, fallback,
                 new RetryPolicy(config.dispatchBackoff(), config.dispatchBackoffMax()),
-                new Dispatcher.Settings(config.workerUrl(), config.callbackUrl(port), config.dispatchMaxTries(), config.jobLease(),
-                        config.workerTimeout().multipliedBy(3).plus(Duration.ofSeconds(30)), SENDER_THREADS, instanceId()),
+                new Dispatcher.Settings(config.workerUrls(), config.callbackUrl(port), config.dispatchMaxTries(), config.jobLease(),
+                        config.dispatchClaimOrDefault(), SENDER_THREADS, instanceId()),
                 clock, metrics);
+        dispatcher.onBacklog(dispatchSoon);
         dispatcherRef[0] = dispatcher;
         Reconciler reconciler = new Reconciler(store, workerClient, callbacks, fallback, clock, config.jobLease());
         loops.scheduleWithFixedDelay(() -> safely("dispatch", dispatcher::poll), 0,
                 config.dispatchPoll().toMillis(), TimeUnit.MILLISECONDS);
         loops.scheduleWithFixedDelay(() -> safely("reconcile", reconciler::poll), config.reconcilePoll().toMillis(),
                 config.reconcilePoll().toMillis(), TimeUnit.MILLISECONDS);
-        LOG.info("API listening on port {}; worker {}; fallback {}", port,
-                config.workerUrl() == null ? "none" : config.workerUrl(), fallback == null ? "none" : fallback.kind().wireName());
+        LOG.info("API listening on port {}; worker(s) {}; fallback {}", port,
+                config.workerUrls().isEmpty() ? "none" : String.join(", ", config.workerUrls()), fallback == null ? "none" : fallback.kind().wireName());
         return new ApiApp(config, database, store, http, loops, fallback, dispatcher, observe);
     }
 

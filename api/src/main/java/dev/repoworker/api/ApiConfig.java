@@ -13,7 +13,8 @@ import java.util.Map;
  * an {@link Env.InvalidConfigException} naming the variable.
  *
  * @param apiBaseUrl       how Workers reach this API, or null: {@code http://localhost:<port>}
- * @param workerUrl        the Worker's base URL, or null: every job then runs on the fallback runner
+ * @param workerUrls       the Workers' base URLs, used round-robin per dispatch; empty: every job then runs on
+ *                         the fallback runner
  * @param workerSecrets    first signs, all verify; empty only in insecure development mode
  * @param secretsKey       base64 AES key, or null: a key is generated into {@code dataDir/secrets.key}
  * @param legacyCommand    the one-shot job command of the fallback runner; empty when there is none
@@ -31,7 +32,7 @@ public record ApiConfig(
         String databasePassword,
         int databaseMaxConnections,
         String apiBaseUrl,
-        String workerUrl,
+        List<String> workerUrls,
         List<String> workerSecrets,
         boolean insecureDev,
         boolean development,
@@ -45,6 +46,7 @@ public record ApiConfig(
         Duration dispatchBackoffMax,
         Duration workerTimeout,
         Duration dispatchPoll,
+        Duration dispatchClaim,
         Duration reconcilePoll,
         Duration simulationDelay,
         List<String> legacyCommand,
@@ -53,11 +55,13 @@ public record ApiConfig(
         String host,
         String dashboardToken,
         Path artifactsDir,
-        EmbeddingsConfig embeddings) {
+        EmbeddingsConfig embeddings,
+        Duration databaseConnectTimeout) {
 
     public static final String CALLBACK_PATH = "/api/cloudrun/callback";
 
     public ApiConfig {
+        workerUrls = List.copyOf(workerUrls);
         workerSecrets = List.copyOf(workerSecrets);
         legacyCommand = List.copyOf(legacyCommand);
     }
@@ -84,7 +88,7 @@ public record ApiConfig(
             throw new Env.InvalidConfigException("WORKER_SECRET",
                     "is required (a comma-separated list; the first signs); set API_INSECURE_DEV=true only for local development");
         }
-        String workerUrl = workerUrl(env);
+        List<String> workerUrls = workerUrls(env);
         boolean simulateRequested = env.flag("SIMULATE_JOBS", false);
         if (simulateRequested && !development) {
             throw new Env.InvalidConfigException("SIMULATE_JOBS", "is only allowed when NODE_ENV or APP_ENV is development");
@@ -97,11 +101,11 @@ public record ApiConfig(
                 env.text("DATABASE_PASSWORD").orElse(null),
                 env.integer("DATABASE_MAX_CONNECTIONS", 10, 1, 200),
                 url(env, "API_BASE_URL", null),
-                workerUrl,
+                workerUrls,
                 secrets,
                 insecure,
                 development,
-                simulateRequested && workerUrl == null,
+                simulateRequested && workerUrls.isEmpty(),
                 env.text("SECRETS_KEY").orElse(null),
                 url(env, "GIT_HOST_URL", "https://github.com"),
                 positive(env, "JOB_LEASE", Duration.ofMinutes(20)),
@@ -111,6 +115,7 @@ public record ApiConfig(
                 positive(env, "DISPATCH_BACKOFF_MAX", Duration.ofMinutes(1)),
                 positive(env, "WORKER_TIMEOUT", Duration.ofSeconds(10)),
                 positive(env, "DISPATCH_POLL", Duration.ofMillis(500)),
+                env.text("DISPATCH_CLAIM").isPresent() ? positive(env, "DISPATCH_CLAIM", null) : null,
                 positive(env, "RECONCILE_POLL", Duration.ofSeconds(15)),
                 env.duration("SIMULATION_DELAY", Duration.ofSeconds(2)),
                 env.text("LEGACY_JOB_COMMAND").map(c -> CommandLine.split("LEGACY_JOB_COMMAND", c)).orElse(defaultLegacyCommand),
@@ -119,7 +124,8 @@ public record ApiConfig(
                 env.text("HOST", "0.0.0.0"),
                 dashboardToken(env),
                 env.path("ARTIFACTS_DIR", dataDir.resolve("artifacts")).toAbsolutePath().normalize(),
-                EmbeddingsConfig.fromEnv(variables, dataDir.resolve("embeddings-cache")));
+                EmbeddingsConfig.fromEnv(variables, dataDir.resolve("embeddings-cache")),
+                atLeast(env, "DATABASE_CONNECT_TIMEOUT", Duration.ofSeconds(5), Duration.ofMillis(250)));
     }
 
     private static String dashboardToken(Env env) {
@@ -135,14 +141,34 @@ public record ApiConfig(
         return host.equals("localhost") || host.equals("::1") || host.startsWith("127.");
     }
 
-    /** {@code USE_DEV_CLOUDRUN_WORKER=true} → the DEV URL (else the main one); otherwise the main one; null when unset. */
-    static String workerUrl(Env env) {
-        String main = url(env, "REPO_WORKER_API_URL", null);
+    /**
+     * {@code USE_DEV_CLOUDRUN_WORKER=true} with {@code REPO_WORKER_API_URL_DEV} → the DEV URL alone; otherwise
+     * {@code REPO_WORKER_API_URLS} (comma-separated, used round-robin) when set, else {@code REPO_WORKER_API_URL};
+     * empty when none is set.
+     */
+    static List<String> workerUrls(Env env) {
         if (env.flag("USE_DEV_CLOUDRUN_WORKER", false)) {
             String dev = url(env, "REPO_WORKER_API_URL_DEV", null);
-            return dev != null ? dev : main;
+            if (dev != null) {
+                return List.of(dev);
+            }
         }
-        return main;
+        List<String> listed = env.list("REPO_WORKER_API_URLS", List.of());
+        if (!listed.isEmpty()) {
+            return listed.stream().map(u -> checkedUrl("REPO_WORKER_API_URLS", u)).distinct().toList();
+        }
+        String main = url(env, "REPO_WORKER_API_URL", null);
+        return main == null ? List.of() : List.of(main);
+    }
+
+    /** The first Worker URL, or null when there is none. */
+    public String workerUrl() {
+        return workerUrls.isEmpty() ? null : workerUrls.get(0);
+    }
+
+    /** How long a replica holds a claimed dispatch: {@code DISPATCH_CLAIM}, else 3 × worker timeout + 30 s. */
+    public Duration dispatchClaimOrDefault() {
+        return dispatchClaim != null ? dispatchClaim : workerTimeout.multipliedBy(3).plus(Duration.ofSeconds(30));
     }
 
     static String embeddedDatabaseUrl(Path dataDir) {
@@ -160,9 +186,10 @@ public record ApiConfig(
 
     private static String url(Env env, String name, String fallback) {
         String value = env.text(name).orElse(null);
-        if (value == null) {
-            return fallback;
-        }
+        return value == null ? fallback : checkedUrl(name, value);
+    }
+
+    private static String checkedUrl(String name, String value) {
         try {
             URI uri = URI.create(value);
             if (!("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) || uri.getHost() == null) {
@@ -172,6 +199,14 @@ public record ApiConfig(
             throw new Env.InvalidConfigException(name, "must be an http(s) URL, got '" + value + "'");
         }
         return value.endsWith("/") ? value.substring(0, value.length() - 1) : value;
+    }
+
+    private static Duration atLeast(Env env, String name, Duration fallback, Duration minimum) {
+        Duration value = env.duration(name, fallback);
+        if (value.compareTo(minimum) < 0) {
+            throw new Env.InvalidConfigException(name, "must be at least " + minimum.toMillis() + " ms");
+        }
+        return value;
     }
 
     private static Duration positive(Env env, String name, Duration fallback) {

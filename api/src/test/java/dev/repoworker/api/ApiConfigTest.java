@@ -49,6 +49,18 @@ class ApiConfigTest {
     }
 
     @Test
+    void a_worker_url_list_is_used_round_robin_and_the_dev_selection_still_wins() {
+        assertThat(ApiConfig.fromEnv(env("REPO_WORKER_API_URLS", "http://w1:8080/, http://w2:8080", "REPO_WORKER_API_URL", "http://main"))
+                .workerUrls()).containsExactly("http://w1:8080", "http://w2:8080");
+        assertThat(ApiConfig.fromEnv(env("REPO_WORKER_API_URL", "http://main")).workerUrls()).containsExactly("http://main");
+        assertThat(ApiConfig.fromEnv(env("REPO_WORKER_API_URLS", "http://w1,http://w2", "REPO_WORKER_API_URL_DEV", "http://dev",
+                "USE_DEV_CLOUDRUN_WORKER", "true")).workerUrls()).containsExactly("http://dev");
+        assertThat(ApiConfig.fromEnv(env()).workerUrls()).isEmpty();
+        assertThatThrownBy(() -> ApiConfig.fromEnv(env("REPO_WORKER_API_URLS", "http://w1,ftp://w2")))
+                .isInstanceOf(Env.InvalidConfigException.class).hasMessageContaining("REPO_WORKER_API_URLS");
+    }
+
+    @Test
     void api_base_url_builds_the_callback_url_and_secrets_rotate() {
         ApiConfig config = ApiConfig.fromEnv(env("API_BASE_URL", "https://api.example.test", "WORKER_SECRET", "new, old"));
 

@@ -103,6 +103,28 @@ class DispatchTest {
     }
 
     @Test
+    void a_worker_url_list_is_used_round_robin_and_a_dead_worker_hands_the_try_to_the_next() throws Exception {
+        int dead = freePort();
+        try (FakeWorker one = new FakeWorker(); FakeWorker two = new FakeWorker();
+             TestApi api = start(Map.of("REPO_WORKER_API_URLS", one.url() + "," + two.url() + ",http://127.0.0.1:" + dead), List.of())) {
+            List<String> ids = new ArrayList<>();
+            for (int i = 0; i < 6; i++) {
+                ids.add(api.submit("clone-repo", "{\"owner\":\"o\",\"repoName\":\"r" + i + "\"}"));
+            }
+
+            await().atMost(Duration.ofSeconds(10)).until(() -> ids.stream().allMatch(id -> api.status(id).equals("dispatched")));
+
+            assertThat(one.processRequests().size() + two.processRequests().size()).isEqualTo(6);
+            assertThat(one.processRequests()).isNotEmpty();
+            assertThat(two.processRequests()).isNotEmpty();
+            for (String id : ids) {
+                assertThat(eventTypes(api.job(id))).doesNotContain("dispatch-failed");
+                assertThat(api.job(id).get("attempt").asInt()).isEqualTo(1);
+            }
+        }
+    }
+
+    @Test
     void an_unreachable_worker_falls_back_to_a_real_child_process_and_later_jobs_go_to_the_worker_again() throws Exception {
         int port = freePort();
         Map<String, String> env = Map.of("REPO_WORKER_API_URL", "http://127.0.0.1:" + port, "DISPATCH_MAX_TRIES", "3");

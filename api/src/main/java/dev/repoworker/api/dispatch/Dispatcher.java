@@ -21,6 +21,8 @@ import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
@@ -32,9 +34,15 @@ import org.slf4j.MDC;
  */
 public final class Dispatcher implements AutoCloseable {
 
-    /** How dispatch behaves; {@code workerUrl} null means every job goes to the fallback runner. */
-    public record Settings(String workerUrl, String callbackUrl, int maxTries, Duration lease, Duration claimFor,
+    /**
+     * How dispatch behaves. {@code workerUrls} are used round-robin, one per dispatch; an empty list means
+     * every job goes to the fallback runner.
+     */
+    public record Settings(List<String> workerUrls, String callbackUrl, int maxTries, Duration lease, Duration claimFor,
                            int parallelism, String instanceId) {
+        public Settings {
+            workerUrls = List.copyOf(workerUrls);
+        }
     }
 
     private static final Logger LOG = LoggerFactory.getLogger(Dispatcher.class);
@@ -50,6 +58,9 @@ public final class Dispatcher implements AutoCloseable {
     private final ExecutorService senders;
     private final Semaphore free;
     private final ApiMetrics metrics;
+    private final AtomicInteger nextWorker = new AtomicInteger();
+    private final AtomicBoolean backlog = new AtomicBoolean();
+    private volatile Runnable wakeUp = () -> { };
 
     /** @param fallback null when there is none: jobs that cannot reach a Worker then fail */
     public Dispatcher(JobStore store, SecretBox secretBox, WorkerClient worker, LegacyJobRunner fallback,
@@ -75,13 +86,26 @@ public final class Dispatcher implements AutoCloseable {
         this.free = new Semaphore(settings.parallelism());
     }
 
+    /**
+     * What to run when a sender frees up after a poll that was limited by the senders (there may be
+     * more due work): a wake-up instead of waiting for the next poll tick. It must not run the poll
+     * on a sender thread.
+     */
+    public void onBacklog(Runnable wakeUp) {
+        this.wakeUp = wakeUp;
+    }
+
     /** Claims what is due and hands it to the sender threads; returns how many were claimed. */
     public int poll() {
         int capacity = free.availablePermits();
         if (capacity == 0) {
+            backlog.set(true);
             return 0;
         }
         List<Dispatch> claimed = store.claimDispatches(settings.instanceId(), clock.instant(), settings.claimFor(), capacity);
+        if (claimed.size() == capacity) {
+            backlog.set(true);
+        }
         for (Dispatch dispatch : claimed) {
             free.acquireUninterruptibly();
             senders.execute(() -> {
@@ -97,6 +121,9 @@ public final class Dispatcher implements AutoCloseable {
                     MDC.remove("jobId");
                     MDC.remove("attempt");
                     free.release();
+                    if (backlog.compareAndSet(true, false)) {
+                        wakeUp.run();
+                    }
                 }
             });
         }
@@ -112,16 +139,27 @@ public final class Dispatcher implements AutoCloseable {
         Job job = found.get();
         Map<String, Object> secrets = store.sealedSecrets(job.id()).map(s -> secretBox.open(job.id(), s)).orElse(Map.of());
         Map<String, Object> data = Secrets.merge(job.input(), secrets);
-        if (settings.workerUrl() == null) {
+        if (settings.workerUrls().isEmpty()) {
             runElsewhere(job, dispatch, data, secrets, "no worker URL is configured");
             return;
         }
         ProcessRequest request = new ProcessRequest(job.id(), job.task(), settings.callbackUrl(), data, job.attempt());
-        long started = System.nanoTime();
-        DispatchOutcome outcome = worker.process(settings.workerUrl(), request);
-        metrics.dispatchAttempt(outcomeName(outcome), Duration.ofNanos(System.nanoTime() - started));
+        List<String> urls = settings.workerUrls();
+        int first = Math.floorMod(nextWorker.getAndIncrement(), urls.size());
+        DispatchOutcome outcome = null;
+        String workerUrl = null;
+        // Round-robin; an unreachable or busy Worker hands the same try to the next one in the list.
+        for (int i = 0; i < urls.size(); i++) {
+            workerUrl = urls.get((first + i) % urls.size());
+            long started = System.nanoTime();
+            outcome = worker.process(workerUrl, request);
+            metrics.dispatchAttempt(outcomeName(outcome), Duration.ofNanos(System.nanoTime() - started));
+            if (!(outcome instanceof DispatchOutcome.Unreachable || outcome instanceof DispatchOutcome.Busy)) {
+                break;
+            }
+        }
         if (outcome instanceof DispatchOutcome.Accepted) {
-            accepted(job, dispatch);
+            accepted(job, dispatch, workerUrl);
         } else if (outcome instanceof DispatchOutcome.Rejected r) {
             rejected(job, dispatch, r, Secrets.values(secrets));
         } else if (outcome instanceof DispatchOutcome.Busy b) {
@@ -141,13 +179,15 @@ public final class Dispatcher implements AutoCloseable {
         return outcome instanceof DispatchOutcome.Busy ? "busy" : "unreachable";
     }
 
-    private void accepted(Job job, Dispatch dispatch) {
+    private void accepted(Job job, Dispatch dispatch, String workerUrl) {
         Instant now = clock.instant();
         JobEvent event = JobEvent.of(now, JobEvent.DISPATCHED, job.attempt(),
-                "accepted by the worker at " + settings.workerUrl() + " (try " + (dispatch.tries() + 1) + ")");
-        Job next = job.moveTo(JobStatus.DISPATCHED, now).withRunner(Runner.WORKER, settings.workerUrl()).withLease(now.plus(settings.lease()), now);
-        handedOver(job, next, event);
-        store.finishDispatch(dispatch.id(), Dispatch.SENT, null, now);
+                "accepted by the worker at " + workerUrl + " (try " + (dispatch.tries() + 1) + ")");
+        Job next = job.moveTo(JobStatus.DISPATCHED, now).withRunner(Runner.WORKER, workerUrl).withLease(now.plus(settings.lease()), now);
+        // the job's hand-over and the dispatch's closing in one transaction
+        if (store.updateAndFinishDispatch(next, List.of(event), dispatch.id(), Dispatch.SENT, now).isEmpty()) {
+            overtaken(job, next, event);
+        }
     }
 
     private void rejected(Job job, Dispatch dispatch, DispatchOutcome.Rejected rejection, List<String> secretValues) {
@@ -203,9 +243,12 @@ public final class Dispatcher implements AutoCloseable {
 
     /** Records the hand-over; a fast runner's callback may already have moved the job on, which is fine. */
     private void handedOver(Job job, Job next, JobEvent event) {
-        if (store.update(next, List.of(event), null).isPresent()) {
-            return;
+        if (store.update(next, List.of(event), null).isEmpty()) {
+            overtaken(job, next, event);
         }
+    }
+
+    private void overtaken(Job job, Job next, JobEvent event) {
         Job now = store.find(job.id()).orElseThrow();
         store.appendEvent(job.id(), event);
         if (now.attempt() == job.attempt() && now.status() == JobStatus.CANCELLED && next.runner() != Runner.WORKER) {

@@ -20,6 +20,14 @@ public final class Database implements AutoCloseable {
 
     /** Opens a pool on {@code url} and applies the migrations under {@code db/migration}. */
     public static Database open(String url, String user, String password, int maxConnections) {
+        return open(url, user, password, maxConnections, java.time.Duration.ofSeconds(30));
+    }
+
+    /**
+     * @param connectTimeout how long a caller waits for a pooled connection before it fails, so a database
+     *                       that is down makes requests fail fast (and {@code /ready} answer 503) instead of hanging
+     */
+    public static Database open(String url, String user, String password, int maxConnections, java.time.Duration connectTimeout) {
         HikariConfig config = new HikariConfig();
         config.setJdbcUrl(url);
         if (user != null) {
@@ -31,6 +39,8 @@ public final class Database implements AutoCloseable {
         config.setMaximumPoolSize(maxConnections);
         config.setPoolName("repo-worker-api");
         config.setInitializationFailTimeout(10_000);
+        config.setConnectionTimeout(connectTimeout.toMillis());
+        config.setValidationTimeout(Math.min(connectTimeout.toMillis(), 5_000));
         HikariDataSource dataSource = new HikariDataSource(config);
         try {
             Flyway.configure().dataSource(dataSource).locations("classpath:db/migration").load().migrate();

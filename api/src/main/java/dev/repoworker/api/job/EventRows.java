@@ -11,14 +11,13 @@ final class EventRows {
     private EventRows() {
     }
 
+    /** One statement: the next sequence number is computed by the insert itself (one round trip, not two). */
     static void append(Handle h, String jobId, JobEvent event) {
-        long seq = h.createQuery("SELECT COALESCE(MAX(seq), 0) + 1 FROM job_events WHERE job_id = :jobId")
-                .bind("jobId", jobId).mapTo(Long.class).one();
         h.createUpdate("INSERT INTO job_events (id, job_id, seq, at, type, attempt, message, data_json) "
-                        + "VALUES (:id, :jobId, :seq, :at, :type, :attempt, :message, :data)")
+                        + "SELECT :id, :jobId, COALESCE(MAX(seq), 0) + 1, :at, :type, :attempt, :message, :data "
+                        + "FROM job_events WHERE job_id = :jobId")
                 .bind("id", UUID.randomUUID().toString())
                 .bind("jobId", jobId)
-                .bind("seq", seq)
                 .bind("at", event.at().toEpochMilli())
                 .bind("type", event.type())
                 .bind("attempt", event.attempt())

@@ -112,7 +112,20 @@ public final class JdbiJobStore implements JobStore {
 
     @Override
     public Optional<Job> update(Job next, List<JobEvent> events, Instant dispatchAt) {
+        return database.jdbi().inTransaction(h -> update(h, next, events, dispatchAt));
+    }
+
+    @Override
+    public Optional<Job> updateAndFinishDispatch(Job next, List<JobEvent> events, String dispatchId, String state, Instant now) {
         return database.jdbi().inTransaction(h -> {
+            Optional<Job> stored = update(h, next, events, null);
+            finishDispatch(h, dispatchId, state, null, now);
+            return stored;
+        });
+    }
+
+    private static Optional<Job> update(Handle h, Job next, List<JobEvent> events, Instant dispatchAt) {
+        {
             if (!JobRows.updateIfVersion(h, next)) {
                 return Optional.empty();
             }
@@ -127,9 +140,9 @@ public final class JdbiJobStore implements JobStore {
             if (dispatchAt != null) {
                 insertDispatch(h, next.id(), next.attempt(), dispatchAt, next.updatedAt());
             }
-            return Optional.of(h.createQuery("SELECT * FROM jobs WHERE id = :id").bind("id", next.id())
-                    .map(JobRows.MAPPER).one());
-        });
+            // every column was written from next: no need to read the row back
+            return Optional.of(next.stored());
+        }
     }
 
     @Override
@@ -146,11 +159,24 @@ public final class JdbiJobStore implements JobStore {
     @Override
     public List<Dispatch> claimDispatches(String claimer, Instant now, Duration claimFor, int limit) {
         if (database.isPostgres()) {
-            return claim(claimer, now, claimFor, limit, " FOR UPDATE SKIP LOCKED");
+            return claimInOneStatement(claimer, now, claimFor, limit);
         }
         synchronized (embeddedClaimLock) {
             return claim(claimer, now, claimFor, limit, "");
         }
+    }
+
+    /** PostgreSQL: pick, lock (skipping rows other replicas hold) and claim a batch in one round trip. */
+    private List<Dispatch> claimInOneStatement(String claimer, Instant now, Duration claimFor, int limit) {
+        long nowMs = now.toEpochMilli();
+        return database.jdbi().withHandle(h -> h.createQuery("UPDATE dispatches SET claimed_by = :me, claimed_until = :until, "
+                        + "updated_at = :now WHERE id IN (SELECT id FROM dispatches WHERE state = 'pending' AND due_at <= :now "
+                        + "AND (claimed_until IS NULL OR claimed_until < :now) ORDER BY due_at LIMIT :limit FOR UPDATE SKIP LOCKED) "
+                        + "RETURNING id, job_id, attempt, tries, due_at")
+                .bind("me", claimer).bind("until", nowMs + claimFor.toMillis()).bind("now", nowMs).bind("limit", limit)
+                .map((rs, ctx) -> new Dispatch(rs.getString("id"), rs.getString("job_id"), rs.getInt("attempt"),
+                        rs.getInt("tries"), Instant.ofEpochMilli(rs.getLong("due_at"))))
+                .list());
     }
 
     private List<Dispatch> claim(String claimer, Instant now, Duration claimFor, int limit, String lockClause) {
@@ -179,9 +205,13 @@ public final class JdbiJobStore implements JobStore {
 
     @Override
     public void finishDispatch(String dispatchId, String state, String note, Instant now) {
-        database.jdbi().useHandle(h -> h.createUpdate("UPDATE dispatches SET state = :state, last_error = :note, "
+        database.jdbi().useHandle(h -> finishDispatch(h, dispatchId, state, note, now));
+    }
+
+    private static void finishDispatch(Handle h, String dispatchId, String state, String note, Instant now) {
+        h.createUpdate("UPDATE dispatches SET state = :state, last_error = :note, "
                         + "claimed_until = NULL, updated_at = :now WHERE id = :id")
-                .bind("state", state).bind("note", note).bind("now", now.toEpochMilli()).bind("id", dispatchId).execute());
+                .bind("state", state).bind("note", note).bind("now", now.toEpochMilli()).bind("id", dispatchId).execute();
     }
 
     @Override

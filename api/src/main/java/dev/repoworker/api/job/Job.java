@@ -72,6 +72,18 @@ public record Job(
                 projectId, userId, idempotencyKey, runner, workerUrl, newLeaseUntil, processedAt, durationMs, createdAt, now, completedAt);
     }
 
+    /** This job as stored after a successful version-checked update (which bumps the version by one). */
+    public Job stored() {
+        return new Job(id, task, requestedTask, status, input, result, error, attempt, maxAttempts, version + 1,
+                projectId, userId, idempotencyKey, runner, workerUrl, millis(leaseUntil), millis(processedAt), durationMs,
+                millis(createdAt), millis(updatedAt), millis(completedAt));
+    }
+
+    /** Instants are stored as epoch milliseconds. */
+    private static Instant millis(Instant instant) {
+        return instant == null ? null : instant.truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
+    }
+
     /** A fresh attempt: back to pending with the outcome of the previous attempt cleared. */
     public Job nextAttempt(int newMaxAttempts, Instant now) {
         Job pending = moveTo(JobStatus.PENDING, now);

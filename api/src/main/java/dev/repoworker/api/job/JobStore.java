@@ -36,6 +36,16 @@ public interface JobStore {
      */
     Optional<Job> update(Job next, List<JobEvent> events, Instant dispatchAt);
 
+    /**
+     * {@link #update} without a new dispatch and, in the same transaction, {@link #finishDispatch} of
+     * {@code dispatchId} (closed whether or not the job row was written).
+     */
+    default Optional<Job> updateAndFinishDispatch(Job next, List<JobEvent> events, String dispatchId, String state, Instant now) {
+        Optional<Job> stored = update(next, events, null);
+        finishDispatch(dispatchId, state, null, now);
+        return stored;
+    }
+
     /** Replaces the encrypted secrets (a retry may bring fresh ones). */
     void replaceSecrets(String jobId, String sealedSecrets);
 

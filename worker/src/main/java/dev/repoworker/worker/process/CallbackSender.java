@@ -89,12 +89,28 @@ public final class CallbackSender {
         }
     }
 
+    /**
+     * One delivery attempt, sent asynchronously: a slow callback receiver never holds a scheduler
+     * thread, so many final callbacks can be in flight at once (the HTTP client keeps connections alive).
+     */
     private void attempt(String url, String body, String jobId, Delivery delivery, Instant giveUpAt, int retry) {
+        HttpRequest request;
+        try {
+            request = request(url, body);
+        } catch (RuntimeException e) {
+            outcome(url, body, jobId, delivery, giveUpAt, retry, null, e);
+            return;
+        }
+        http.sendAsync(request, HttpResponse.BodyHandlers.ofString())
+                .whenComplete((response, error) -> outcome(url, body, jobId, delivery, giveUpAt, retry, response, error));
+    }
+
+    private void outcome(String url, String body, String jobId, Delivery delivery, Instant giveUpAt, int retry,
+                         HttpResponse<String> response, Throwable failure) {
         Integer status = null;
         String error = null;
         Duration retryAfter = null;
-        try {
-            HttpResponse<String> response = http.send(request(url, body), HttpResponse.BodyHandlers.ofString());
+        if (response != null) {
             status = response.statusCode();
             if (status / 100 == 2) {
                 delivery.attempted(clock.instant(), status, null);
@@ -105,10 +121,9 @@ public final class CallbackSender {
             }
             error = "HTTP " + status;
             retryAfter = response.headers().firstValue("Retry-After").map(CallbackSender::parseRetryAfter).orElse(null);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            error = "interrupted";
-        } catch (Exception e) {
+        } else {
+            Throwable e = failure instanceof java.util.concurrent.CompletionException && failure.getCause() != null
+                    ? failure.getCause() : failure;
             error = e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage());
         }
         delivery.attempted(clock.instant(), status, error);
@@ -130,8 +145,12 @@ public final class CallbackSender {
         delivery.retryAt(next);
         metrics.retry();
         String attemptNumber = MDC.get("attempt");
-        scheduler.schedule(() -> withMdc(jobId, attemptNumber, () -> attempt(url, body, jobId, delivery, giveUpAt, retry + 1)),
-                delay.toMillis(), TimeUnit.MILLISECONDS);
+        try {
+            scheduler.schedule(() -> withMdc(jobId, attemptNumber, () -> attempt(url, body, jobId, delivery, giveUpAt, retry + 1)),
+                    delay.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.RejectedExecutionException shutDown) {
+            delivery.gaveUp("not delivered after " + (retry + 1) + " attempts: " + error + " (worker shutting down)");
+        }
     }
 
     /** Exponential backoff with "equal jitter": half the step fixed, half random. */
