@@ -35,10 +35,11 @@ class SecretsTest {
     @Test
     void sealed_secrets_open_only_with_the_same_key_and_job(@TempDir Path dir) throws Exception {
         SecretBox box = SecretBox.loadOrCreate(dir.resolve("secrets.key"));
-        String sealed = box.seal("job-1", Map.of("gitToken", "t1"));
+        String token = "ghp_sealedTokenValue0123456789";
+        String sealed = box.seal("job-1", Map.of("gitToken", token));
 
-        assertThat(sealed).doesNotContain("t1");
-        assertThat(SecretBox.loadOrCreate(dir.resolve("secrets.key")).open("job-1", sealed)).containsEntry("gitToken", "t1");
+        assertThat(sealed).doesNotContain(token);
+        assertThat(SecretBox.loadOrCreate(dir.resolve("secrets.key")).open("job-1", sealed)).containsEntry("gitToken", token);
         assertThatThrownBy(() -> box.open("job-2", sealed)).isInstanceOf(IllegalStateException.class);
         assertThat(Files.getPosixFilePermissions(dir.resolve("secrets.key")).toString()).isEqualTo("[OWNER_READ, OWNER_WRITE]");
         assertThatThrownBy(() -> SecretBox.fromBase64("SECRETS_KEY", "c2hvcnQ="))
