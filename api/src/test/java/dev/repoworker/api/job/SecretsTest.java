@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.repoworker.protocol.Env;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -41,7 +42,8 @@ class SecretsTest {
         assertThat(sealed).doesNotContain(token);
         assertThat(SecretBox.loadOrCreate(dir.resolve("secrets.key")).open("job-1", sealed)).containsEntry("gitToken", token);
         assertThatThrownBy(() -> box.open("job-2", sealed)).isInstanceOf(IllegalStateException.class);
-        assertThat(Files.getPosixFilePermissions(dir.resolve("secrets.key")).toString()).isEqualTo("[OWNER_READ, OWNER_WRITE]");
+        assertThat(Files.getPosixFilePermissions(dir.resolve("secrets.key")))
+                .containsExactlyInAnyOrder(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE);
         assertThatThrownBy(() -> SecretBox.fromBase64("SECRETS_KEY", "c2hvcnQ="))
                 .isInstanceOfSatisfying(Env.InvalidConfigException.class, e -> assertThat(e.variable()).isEqualTo("SECRETS_KEY"));
     }
