@@ -21,7 +21,7 @@ import java.util.concurrent.TimeUnit;
  */
 public final class GitHistory {
 
-    /** One file's history; dates are ISO-8601 author dates. */
+    /** One file's history; dates are ISO-8601 UTC author dates. */
     public record FileHistory(String created, String updated, List<String> authors, int commits) {
     }
 
@@ -47,7 +47,7 @@ public final class GitHistory {
             if (!shallow.equals("false")) {
                 return Optional.empty();
             }
-            String log = run(repo, "-c", "core.quotePath=false", "log", "--no-renames", "--format=%x1e%H%x1f%aI%x1f%an",
+            String log = run(repo, "-c", "core.quotePath=false", "log", "--no-renames", "--format=%x1e%H%x1f%at%x1f%an",
                     "--name-only", "HEAD");
             return Optional.of(parse(log));
         } catch (IOException e) {
@@ -71,7 +71,7 @@ public final class GitHistory {
                 continue;
             }
             commits++;
-            String date = head[1];
+            String date = isoDate(head[1]);
             String author = head[2];
             byAuthor.merge(author, 1, Integer::sum);
             for (int i = 1; i < lines.length; i++) {
@@ -94,6 +94,14 @@ public final class GitHistory {
                 .sorted((a, b) -> a.commits() != b.commits() ? Integer.compare(b.commits(), a.commits()) : a.name().compareTo(b.name()))
                 .toList();
         return new History(commits, contributors, files);
+    }
+
+    private static String isoDate(String epochSeconds) {
+        try {
+            return java.time.Instant.ofEpochSecond(Long.parseLong(epochSeconds.trim())).toString();
+        } catch (NumberFormatException e) {
+            return epochSeconds;
+        }
     }
 
     private static String run(Path repo, String... args) throws IOException, InterruptedException {

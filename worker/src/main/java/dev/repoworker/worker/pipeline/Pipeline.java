@@ -66,7 +66,7 @@ public final class Pipeline implements Task {
         for (int i = 0; i < total; i++) {
             PipelineStep step = steps.get(i);
             context.checkCancelled();
-            context.progress(step.name(), i, total, "step " + (i + 1) + " of " + total + ": " + step.name());
+            context.milestone(step.name(), i, total, "step " + (i + 1) + " of " + total + ": " + step.name());
             long stepStarted = System.nanoTime();
             Map<String, Object> summary;
             try {
