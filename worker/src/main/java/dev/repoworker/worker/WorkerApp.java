@@ -14,6 +14,9 @@ import dev.repoworker.worker.repo.AcquireRepoTask;
 import dev.repoworker.worker.repo.NewRepoFromTemplateTask;
 import dev.repoworker.worker.diagnostic.NoopTask;
 import dev.repoworker.worker.embeddings.ComputeEmbeddingsTask;
+import dev.repoworker.worker.enrich.EnrichDataTask;
+import dev.repoworker.worker.artifacts.LocalArtifactStore;
+import dev.repoworker.worker.pipeline.Pipelines;
 import dev.repoworker.worker.task.Task;
 import dev.repoworker.worker.task.TaskRegistry;
 import dev.repoworker.worker.workspace.Workspaces;
@@ -104,9 +107,12 @@ public final class WorkerApp {
 
     public static TaskRegistry registry(WorkerConfig config) {
         AcquireRepoTask acquire = AcquireRepoTask.fromConfig(config);
-        List<Task> tasks = new ArrayList<>(List.of(acquire, NewRepoFromTemplateTask.fromConfig(config),
-                BuildAssetsTask.fromConfig(config, acquire)));
-        tasks.add(ComputeEmbeddingsTask.fromConfig(config));
+        NewRepoFromTemplateTask template = NewRepoFromTemplateTask.fromConfig(config);
+        BuildAssetsTask build = BuildAssetsTask.fromConfig(config, acquire);
+        ComputeEmbeddingsTask embeddings = ComputeEmbeddingsTask.fromConfig(config);
+        EnrichDataTask enrich = EnrichDataTask.fromConfig(config);
+        List<Task> tasks = new ArrayList<>(List.of(acquire, template, build, embeddings, enrich));
+        tasks.addAll(Pipelines.all(new LocalArtifactStore(config.artifactsDir()), acquire, template, build, embeddings, enrich));
         if (config.diagnosticTasks()) {
             tasks.add(new NoopTask());
         }

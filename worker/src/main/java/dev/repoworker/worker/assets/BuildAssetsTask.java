@@ -80,26 +80,38 @@ public final class BuildAssetsTask implements Task {
 
     @Override
     public TaskResult run(TaskContext context) throws Exception {
-        BuildOptions options = BuildOptions.fromData(context.data());
-        options = mediaCache.map(options::withMediaCacheDir).orElse(options);
+        BuildOptions options = options(context.data());
+        Source source = source(context);
+        context.checkCancelled();
+        Map<String, Object> summary = buildAndPublish(context, source.directory(), options);
+        summary.put("repository", source.repository());
+        return new TaskResult(summary);
+    }
+
+    /** Where the notes are: a local folder or a clone in the workspace; {@code git} when it is a clone. */
+    public record Source(Path directory, boolean git, Map<String, Object> repository) {
+    }
+
+    /** For pipelines: the repository as this task finds it, {@code data.repoPath} or a clone of {@code data.repoUrl}. */
+    public Source source(TaskContext context) throws TaskFailedException, InterruptedException, InvalidTaskDataException {
         Map<String, Object> repository = new LinkedHashMap<>();
-        Path repo;
         Optional<String> repoPath = context.data().optionalString("repoPath");
         if (repoPath.isPresent()) {
-            repo = Path.of(repoPath.get());
             repository.put("source", "local");
-        } else {
-            AcquiredRepo acquired = acquire.acquire(context);
-            repo = acquired.directory();
-            repository.put("source", "git");
-            repository.put("repoUrl", acquired.repoUrl());
-            repository.put("branch", acquired.branch());
-            repository.put("commit", acquired.commit());
+            return new Source(Path.of(repoPath.get()), false, repository);
         }
-        context.checkCancelled();
-        Map<String, Object> summary = buildAndPublish(context, repo, options);
-        summary.put("repository", repository);
-        return new TaskResult(summary);
+        AcquiredRepo acquired = acquire.acquire(context);
+        repository.put("source", "git");
+        repository.put("repoUrl", acquired.repoUrl());
+        repository.put("branch", acquired.branch());
+        repository.put("commit", acquired.commit());
+        return new Source(acquired.directory(), true, repository);
+    }
+
+    /** The build options of {@code data} with this worker's media cache. */
+    public BuildOptions options(TaskData data) throws InvalidTaskDataException {
+        BuildOptions options = BuildOptions.fromData(data);
+        return mediaCache.map(options::withMediaCacheDir).orElse(options);
     }
 
     /**

@@ -74,10 +74,28 @@ public final class ComputeEmbeddingsTask implements Task {
         if (!Files.isRegularFile(buildDir.resolve(PostsFile.NAME))) {
             throw new TaskFailedException("the artifacts of job " + sourceJob + " hold no " + PostsFile.NAME);
         }
+        return new TaskResult(compute(context, sourceJob, buildDir));
+    }
+
+    /**
+     * For pipelines: embeds the posts this job's build wrote into its own folder
+     * ({@code ARTIFACTS_DIR/<jobId>/}), writing {@code embeddings/} and {@code related.json} beside them.
+     */
+    public Map<String, Object> computeInPlace(TaskContext context) throws TaskFailedException, InterruptedException {
+        return compute(context, context.jobId(), artifactsDir.resolve(outName(context)));
+    }
+
+    private static String outName(TaskContext context) throws TaskFailedException {
         String outName = context.jobId().replaceAll("[^A-Za-z0-9._:-]", "_");
         if (outName.equals(".") || outName.contains("..")) {
             throw new TaskFailedException("job id " + context.jobId() + " cannot name an artifacts folder");
         }
+        return outName;
+    }
+
+    private Map<String, Object> compute(TaskContext context, String sourceJob, Path buildDir)
+            throws TaskFailedException, InterruptedException {
+        String outName = outName(context);
         Path outDir = artifactsDir.resolve(outName);
         EmbeddingReport report;
         try {
@@ -92,7 +110,7 @@ public final class ComputeEmbeddingsTask implements Task {
         result.put("artifactsOf", sourceJob);
         result.put("artifacts", outName + "/" + ComputeEmbeddings.OUTPUT_DIR);
         result.put("related", outName + "/related.json");
-        return new TaskResult(result);
+        return result;
     }
 
     /** The message without the worker's local paths (results and errors never carry them). */

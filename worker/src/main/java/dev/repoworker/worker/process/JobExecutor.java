@@ -1,8 +1,10 @@
 package dev.repoworker.worker.process;
 
 import dev.repoworker.protocol.Callback;
+import dev.repoworker.protocol.Progress;
 import dev.repoworker.protocol.ProcessRequest;
 import dev.repoworker.worker.task.Task;
+import dev.repoworker.worker.task.ProgressListener;
 import dev.repoworker.worker.task.TaskContext;
 import dev.repoworker.worker.task.TaskData;
 import dev.repoworker.worker.task.TaskFailedException;
@@ -178,11 +180,23 @@ public final class JobExecutor {
         StepClock steps = new StepClock(metrics, job.task());
         try {
             workspace = workspaces.create(job.jobId());
-            TaskContext context = new TaskContext(job.jobId(), data, workspace, progress -> {
-                steps.at(progress.step(), clock.instant());
-                if (job.progressDue(clock.instant(), PROGRESS_INTERVAL)) {
-                    callbacks.sendProgress(job.callbackUrl(), Callback.running(job.jobId(), job.attempt(), progress));
-                    metrics.progressSent();
+            TaskContext context = new TaskContext(job.jobId(), data, workspace, new ProgressListener() {
+                @Override
+                public void report(Progress progress) {
+                    steps.at(progress.step(), clock.instant());
+                    if (job.progressDue(clock.instant(), PROGRESS_INTERVAL)) {
+                        callbacks.sendProgress(job.callbackUrl(), Callback.running(job.jobId(), job.attempt(), progress));
+                        metrics.progressSent();
+                    }
+                }
+
+                @Override
+                public void milestone(Progress progress) {
+                    steps.at(progress.step(), clock.instant());
+                    if (job.progressDue(clock.instant(), Duration.ZERO)) {
+                        callbacks.sendProgress(job.callbackUrl(), Callback.running(job.jobId(), job.attempt(), progress));
+                        metrics.progressSent();
+                    }
                 }
             });
             TaskResult result = task.run(context);

@@ -9,4 +9,12 @@ public interface ProgressListener {
     ProgressListener NONE = progress -> { };
 
     void report(Progress progress);
+
+    /**
+     * A progress report that must not be dropped by throttling (a pipeline's step boundary). By default the
+     * same as {@link #report}.
+     */
+    default void milestone(Progress progress) {
+        report(progress);
+    }
 }

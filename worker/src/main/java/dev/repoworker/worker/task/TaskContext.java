@@ -10,6 +10,11 @@ public record TaskContext(String jobId, TaskData data, Path workspace, ProgressL
         progressListener.report(new Progress(step, done, total, message));
     }
 
+    /** Progress that is always sent (not throttled): a pipeline's step boundaries. */
+    public void milestone(String step, long done, long total, String message) {
+        progressListener.milestone(new Progress(step, done, total, message));
+    }
+
     /** Throws when the job was cancelled or timed out (the worker interrupts the job's thread). */
     public void checkCancelled() throws InterruptedException {
         if (Thread.currentThread().isInterrupted()) {

@@ -1,0 +1,129 @@
+package dev.repoworker.worker.enrich;
+
+import dev.repoworker.protocol.TaskType;
+import dev.repoworker.worker.WorkerConfig;
+import dev.repoworker.worker.artifacts.ArtifactStore;
+import dev.repoworker.worker.artifacts.LocalArtifactStore;
+import dev.repoworker.worker.artifacts.StoredArtifacts;
+import dev.repoworker.worker.task.InvalidTaskDataException;
+import dev.repoworker.worker.task.Task;
+import dev.repoworker.worker.task.TaskContext;
+import dev.repoworker.worker.task.TaskData;
+import dev.repoworker.worker.task.TaskFailedException;
+import dev.repoworker.worker.task.TaskResult;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@code enrich-data}: {@code data.artifactsOf} names the build-assets job whose folder holds {@code posts.json};
+ * {@code data.embeddingsOf} (optional, defaults to artifactsOf) the compute-embeddings job whose
+ * {@code related.json} gives related posts; {@code data.shortPostWords} (default 50) the health report's
+ * threshold. The output goes to this job's own folder ({@code ARTIFACTS_DIR/<jobId>/}), never into the
+ * source job's. Inside a pipeline it works on the pipeline job's folder in place ({@link #enrichInPlace}).
+ */
+public final class EnrichDataTask implements Task {
+
+    private static final Logger LOG = LoggerFactory.getLogger(EnrichDataTask.class);
+    private static final Pattern JOB_ID = Pattern.compile("[A-Za-z0-9._:-]{1,128}");
+
+    private final Path artifactsDir;
+    private final ArtifactStore store;
+    private final EnrichData enrich = new EnrichData();
+
+    public EnrichDataTask(Path artifactsDir, ArtifactStore store) {
+        this.artifactsDir = artifactsDir.toAbsolutePath().normalize();
+        this.store = store;
+    }
+
+    public static EnrichDataTask fromConfig(WorkerConfig config) {
+        return new EnrichDataTask(config.artifactsDir(), new LocalArtifactStore(config.artifactsDir()));
+    }
+
+    @Override
+    public TaskType type() {
+        return TaskType.ENRICH_DATA;
+    }
+
+    @Override
+    public void validate(TaskData data) throws InvalidTaskDataException {
+        jobId(data, "artifactsOf", true);
+        jobId(data, "embeddingsOf", false);
+        validateOptions(data);
+    }
+
+    /** The options a pipeline's enrich-data step reads. */
+    public static void validateOptions(TaskData data) throws InvalidTaskDataException {
+        data.optionalInt("shortPostWords", EnrichData.DEFAULT_SHORT_POST_WORDS, 0, 100_000);
+    }
+
+    private static Optional<String> jobId(TaskData data, String field, boolean required) throws InvalidTaskDataException {
+        Optional<String> id = required ? Optional.of(data.requiredString(field)) : data.optionalString(field);
+        if (id.isPresent() && (!JOB_ID.matcher(id.get()).matches() || id.get().contains("..") || id.get().equals("."))) {
+            throw new InvalidTaskDataException(field, "must be a job id (letters, digits, . _ : -, at most 128, no '..')");
+        }
+        return id;
+    }
+
+    @Override
+    public TaskResult run(TaskContext context) throws Exception {
+        String source = jobId(context.data(), "artifactsOf", true).orElseThrow();
+        String embeddings = jobId(context.data(), "embeddingsOf", false).orElse(source);
+        Path sourceDir = artifactsDir.resolve(source).normalize();
+        if (!sourceDir.startsWith(artifactsDir) || !Files.isRegularFile(sourceDir.resolve("posts.json"))) {
+            throw new TaskFailedException("no posts.json in the artifacts of job " + source + " (data.artifactsOf): run build-assets first");
+        }
+        Path relatedDir = artifactsDir.resolve(embeddings).normalize();
+        if (!relatedDir.startsWith(artifactsDir)) {
+            throw new TaskFailedException("data.embeddingsOf does not name a job");
+        }
+        Path out = null;
+        try {
+            out = store.open(context.jobId());
+            Map<String, Object> summary = new LinkedHashMap<>(enrich.enrich(new EnrichData.Request(sourceDir,
+                    Optional.of(relatedDir.resolve("related.json")), out, Optional.empty(), shortPostWords(context.data())),
+                    context.progressListener()));
+            StoredArtifacts stored = store.publish(context.jobId(), out);
+            summary.put("artifactsOf", source);
+            summary.put("manifest", stored.summary());
+            return new TaskResult(summary);
+        } catch (IOException e) {
+            store.discard(context.jobId());
+            LOG.warn("job {}: enrich-data failed", context.jobId(), e);
+            throw new TaskFailedException("enrich-data failed: could not read the artifacts or write the results ("
+                    + e.getClass().getSimpleName() + ")");
+        } catch (InterruptedException | RuntimeException e) {
+            if (out != null) {
+                store.discard(context.jobId());
+            }
+            throw e;
+        }
+    }
+
+    /**
+     * For pipelines: enriches the job's own artifacts folder in place; {@code related} when compute-embeddings
+     * wrote {@code related.json} there; {@code gitRepo} the clone to read history from.
+     */
+    public Map<String, Object> enrichInPlace(TaskContext context, Path jobArtifacts, Optional<Path> gitRepo)
+            throws TaskFailedException, InterruptedException {
+        try {
+            return enrich.enrich(new EnrichData.Request(jobArtifacts, Optional.of(jobArtifacts.resolve("related.json")),
+                    jobArtifacts, gitRepo, shortPostWords(context.data())), context.progressListener());
+        } catch (IOException e) {
+            LOG.warn("job {}: enrich-data failed", context.jobId(), e);
+            throw new TaskFailedException("could not read the artifacts or write the results (" + e.getClass().getSimpleName() + ")");
+        } catch (InvalidTaskDataException e) {
+            throw new TaskFailedException(e.getMessage());
+        }
+    }
+
+    private static int shortPostWords(TaskData data) throws InvalidTaskDataException {
+        return data.optionalInt("shortPostWords", EnrichData.DEFAULT_SHORT_POST_WORDS, 0, 100_000);
+    }
+}

@@ -1,0 +1,113 @@
+package dev.repoworker.worker.pipeline;
+
+import dev.repoworker.protocol.TaskType;
+import dev.repoworker.worker.artifacts.ArtifactStore;
+import dev.repoworker.worker.artifacts.StoredArtifacts;
+import dev.repoworker.worker.task.InvalidTaskDataException;
+import dev.repoworker.worker.task.Task;
+import dev.repoworker.worker.task.TaskContext;
+import dev.repoworker.worker.task.TaskData;
+import dev.repoworker.worker.task.TaskFailedException;
+import dev.repoworker.worker.task.TaskResult;
+import java.io.IOException;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A task declared as data: a list of {@link PipelineStep}s run in order on one {@link PipelineState}.
+ * {@link #validate} checks every step's data before admission; a {@code running} progress callback marks
+ * each step boundary ({@code step, done, total}); the result holds one section per step with its
+ * {@code durationMs}; a failing step fails the job as {@code "<step> failed: …"} and the job's partial
+ * artifacts are removed. When the artifacts were written, the manifest is rewritten at the end so it
+ * lists what the later steps added.
+ */
+public final class Pipeline implements Task {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Pipeline.class);
+
+    private final TaskType type;
+    private final List<PipelineStep> steps;
+    private final ArtifactStore store;
+
+    public Pipeline(TaskType type, List<PipelineStep> steps, ArtifactStore store) {
+        this.type = Objects.requireNonNull(type, "type");
+        this.steps = List.copyOf(steps);
+        this.store = Objects.requireNonNull(store, "store");
+        if (this.steps.isEmpty()) {
+            throw new IllegalArgumentException("a pipeline needs at least one step");
+        }
+    }
+
+    @Override
+    public TaskType type() {
+        return type;
+    }
+
+    public List<String> stepNames() {
+        return steps.stream().map(PipelineStep::name).toList();
+    }
+
+    @Override
+    public void validate(TaskData data) throws InvalidTaskDataException {
+        for (PipelineStep step : steps) {
+            step.validate(data);
+        }
+    }
+
+    @Override
+    public TaskResult run(TaskContext context) throws Exception {
+        PipelineState state = new PipelineState();
+        int total = steps.size();
+        long started = System.nanoTime();
+        for (int i = 0; i < total; i++) {
+            PipelineStep step = steps.get(i);
+            context.checkCancelled();
+            context.milestone(step.name(), i, total, "step " + (i + 1) + " of " + total + ": " + step.name());
+            long stepStarted = System.nanoTime();
+            Map<String, Object> summary;
+            try {
+                summary = new LinkedHashMap<>(step.run(context, state));
+            } catch (TaskFailedException e) {
+                discard(context, state);
+                String message = e.getMessage();
+                throw new TaskFailedException(message.startsWith(step.name() + " failed") ? message
+                        : step.name() + " failed: " + message, e);
+            } catch (InterruptedException e) {
+                discard(context, state);
+                throw e;
+            } catch (IOException | RuntimeException e) {
+                discard(context, state);
+                LOG.warn("job {}: pipeline step {} failed", context.jobId(), step.name(), e);
+                throw new TaskFailedException(step.name() + " failed: internal error (" + e.getClass().getSimpleName() + ")", e);
+            }
+            summary.put("durationMs", (System.nanoTime() - stepStarted) / 1_000_000);
+            state.steps().put(step.name(), summary);
+            LOG.info("job {}: {} step {} done in {} ms", context.jobId(), type.wireName(), step.name(), summary.get("durationMs"));
+        }
+        Map<String, Object> result = new LinkedHashMap<>();
+        result.put("pipeline", stepNames());
+        if (state.artifacts().isPresent()) {
+            try {
+                StoredArtifacts stored = store.publish(context.jobId(), state.artifacts().get());
+                result.put("manifest", stored.summary());
+            } catch (IOException e) {
+                discard(context, state);
+                throw new TaskFailedException("publishing the artifacts failed (" + e.getClass().getSimpleName() + ")", e);
+            }
+        }
+        result.put("steps", state.steps());
+        result.put("durationMs", (System.nanoTime() - started) / 1_000_000);
+        context.progress("done", total, total, "pipeline finished");
+        return new TaskResult(result);
+    }
+
+    private void discard(TaskContext context, PipelineState state) {
+        if (state.artifacts().isPresent()) {
+            store.discard(context.jobId());
+        }
+    }
+}
