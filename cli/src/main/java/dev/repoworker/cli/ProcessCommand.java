@@ -5,6 +5,7 @@ import dev.repoworker.protocol.Json;
 import dev.repoworker.protocol.TaskType;
 import dev.repoworker.worker.LocalRun;
 import dev.repoworker.worker.WorkerConfig;
+import dev.repoworker.worker.artifacts.Manifest;
 import dev.repoworker.worker.task.InvalidTaskDataException;
 import dev.repoworker.worker.task.TaskFailedException;
 import dev.repoworker.worker.task.TaskResult;
@@ -68,9 +69,24 @@ final class ProcessCommand implements Callable<Integer> {
         LocalRun run = new LocalRun(config);
         PhaseProgress progress = new PhaseProgress(System.err, System.console() != null);
         try {
-            TaskResult result = run.run(jobId, type, data, progress);
-            progress.end();
-            publish(run.artifacts(jobId), out);
+            TaskResult result;
+            if (ON_A_BUILD.contains(type)) {
+                String buildId = jobId + "-build";
+                if (Files.isRegularFile(out.resolve("posts.json"))) {
+                    copyTree(out, run.artifacts(buildId));
+                } else {
+                    run.run(buildId, TaskType.BUILD_ASSETS, data, progress);
+                }
+                result = run.run(jobId, type, Map.of("artifactsOf", buildId), progress);
+                copyTree(run.artifacts(jobId), run.artifacts(buildId));
+                Manifest.write(run.artifacts(buildId));
+                progress.end();
+                publish(run.artifacts(buildId), out);
+            } else {
+                result = run.run(jobId, type, data, progress);
+                progress.end();
+                publish(run.artifacts(jobId), out);
+            }
             System.out.println(Json.mapper().writerWithDefaultPrettyPrinter().writeValueAsString(result.summary()));
             System.err.println("completed: artifacts in " + out.toAbsolutePath());
             return 0;
@@ -89,6 +105,9 @@ final class ProcessCommand implements Callable<Integer> {
             deleteQuietly(scratch);
         }
     }
+
+    /** Tasks that work on an earlier build: the build is made first unless --out already holds one. */
+    private static final java.util.Set<TaskType> ON_A_BUILD = java.util.EnumSet.of(TaskType.COMPUTE_EMBEDDINGS, TaskType.ENRICH_DATA);
 
     private Map<String, Object> data() {
         Map<String, Object> data = new LinkedHashMap<>();
@@ -131,14 +150,19 @@ final class ProcessCommand implements Callable<Integer> {
         try {
             Files.move(artifacts, out);
         } catch (IOException crossDevice) {
-            try (var files = Files.walk(artifacts)) {
-                for (Path source : (Iterable<Path>) files::iterator) {
-                    Path target = out.resolve(artifacts.relativize(source).toString());
-                    if (Files.isDirectory(source)) {
-                        Files.createDirectories(target);
-                    } else {
-                        Files.copy(source, target);
-                    }
+            copyTree(artifacts, out);
+        }
+    }
+
+    /** Copies {@code from} over {@code to}, replacing files of the same name. */
+    private static void copyTree(Path from, Path to) throws IOException {
+        try (var files = Files.walk(from)) {
+            for (Path source : (Iterable<Path>) files::iterator) {
+                Path target = to.resolve(from.relativize(source).toString());
+                if (Files.isDirectory(source)) {
+                    Files.createDirectories(target);
+                } else {
+                    Files.copy(source, target, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
                 }
             }
         }

@@ -56,6 +56,29 @@ class ProcessCommandIT {
     }
 
     @Test
+    void compute_embeddings_builds_first_then_searches_and_enrich_data_adds_to_the_same_build() throws Exception {
+        Path out = tmp.resolve("out");
+        int exit = run(tmp.resolve("embed.log"), "process", EXAMPLE_VAULT.toString(), "--task", "compute-embeddings", "--out", out.toString());
+        assertThat(exit).as(Files.readString(tmp.resolve("embed.log"))).isZero();
+        assertThat(out.resolve("posts.json")).isRegularFile();
+        assertThat(out.resolve("embeddings").resolve("meta.json")).isRegularFile();
+        assertThat(out.resolve("related.json")).isRegularFile();
+        assertThat(Files.readString(out.resolve("manifest.json"))).contains("embeddings/vectors.f32");
+
+        Path searchLog = tmp.resolve("search.log");
+        assertThat(run(searchLog, "search", "--artifacts", out.toString(), "--json", "watering the tomatoes")).isZero();
+        String printed = Files.readString(searchLog);
+        JsonNode hits = Json.mapper().readTree(printed.substring(printed.indexOf("\n[") + 1, printed.lastIndexOf("]") + 1));
+        assertThat(hits.get(0).path("slug").asText()).isEqualTo("garden-log");
+
+        int enriched = run(tmp.resolve("enrich.log"), "process", EXAMPLE_VAULT.toString(), "--task", "enrich-data", "--out", out.toString());
+        assertThat(enriched).as(Files.readString(tmp.resolve("enrich.log"))).isZero();
+        assertThat(out.resolve("content.sqlite")).isRegularFile();
+        assertThat(out.resolve("embeddings").resolve("meta.json")).as("the earlier embeddings are kept").isRegularFile();
+        assertThat(Json.mapper().readTree(out.resolve("enriched.json").toFile()).toString()).contains("garden-log");
+    }
+
+    @Test
     void bad_input_exits_2_with_a_message() throws Exception {
         Path log = tmp.resolve("bad.log");
         assertThat(run(log, "process", tmp.resolve("nowhere").toString(), "--out", tmp.resolve("o").toString())).isEqualTo(2);
