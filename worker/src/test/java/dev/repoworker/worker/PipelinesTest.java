@@ -111,6 +111,40 @@ class PipelinesTest {
     }
 
     @Test
+    void a_deploy_publishes_its_artifacts_and_a_late_older_deploy_never_takes_the_active_pointer() throws Exception {
+        Running worker = start(Map.of());
+        TestRepos.Repo repo = vault();
+        Map<String, Object> newer = Map.of("repoUrl", repo.fileUrl(), "publish", true, "projectId", "site-1",
+                "deployRequestedAt", "2026-06-01T10:00:00Z");
+        Map<String, Object> older = Map.of("repoUrl", repo.fileUrl(), "publish", true, "projectId", "site-1",
+                "deployRequestedAt", "2026-06-01T09:00:00Z");
+
+        worker.process("process-with-repo", "deploy-new", newer);
+        JsonNode first = worker.finalCallback("deploy-new").body();
+        worker.process("process-with-repo", "deploy-old", older);
+        JsonNode late = worker.finalCallback("deploy-old").body();
+
+        assertThat(first.path("status").asText()).as(first.toString()).isEqualTo("completed");
+        assertThat(first.path("result").path("pipeline").toString()).contains("publish");
+        assertThat(first.path("result").path("steps").path("publish").path("active").asBoolean()).isTrue();
+        assertThat(late.path("result").path("steps").path("publish").path("active").asBoolean()).isFalse();
+        assertThat(late.path("result").path("steps").path("publish").path("activeJobId").asText()).isEqualTo("deploy-new");
+        Path project = temp.resolve("artifacts").resolve("projects").resolve("site-1");
+        assertThat(read(project.resolve("active.json")).path("jobId").asText()).isEqualTo("deploy-new");
+        assertThat(project.resolve("deploy-old").resolve("posts.json")).isRegularFile();
+        assertThat(project.resolve("deploy-new").resolve("manifest.json")).isRegularFile();
+        assertThat(Files.readString(project.resolve("deploy-new").resolve("manifest.json"))).contains("content.sqlite");
+
+        HttpResponse<String> badProject = worker.process("process-with-repo", "deploy-bad",
+                Map.of("repoUrl", repo.fileUrl(), "publish", true, "projectId", "../escape"));
+        assertThat(badProject.statusCode()).isEqualTo(400);
+        assertThat(badProject.body()).contains("data.projectId");
+        HttpResponse<String> plain = worker.process("process-with-repo", "no-deploy", Map.of("repoUrl", repo.fileUrl()));
+        assertThat(plain.statusCode()).isEqualTo(202);
+        assertThat(worker.finalCallback("no-deploy").body().path("result").path("pipeline").toString()).doesNotContain("publish");
+    }
+
+    @Test
     void process_with_repo_runs_every_step_and_enriches_the_posts_with_history_related_and_sql() throws Exception {
         Running worker = start(Map.of());
         TestRepos.Repo repo = vault();

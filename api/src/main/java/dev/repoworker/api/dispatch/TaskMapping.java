@@ -83,6 +83,9 @@ public final class TaskMapping {
         putIfPresent(out, "domain", fields.optionalText("domain"));
         putIfPresent(out, "repositoryFolder", fields.optionalText("repositoryFolder"));
         putIfPresent(out, "ignoreFiles", fields.textList("ignoreFiles"));
+        // the Worker publishes a deploy and moves the project's active pointer only forward, in request order
+        out.put("publish", true);
+        out.put("deployRequestedAt", java.time.Instant.now().toString());
         return out;
     }
 

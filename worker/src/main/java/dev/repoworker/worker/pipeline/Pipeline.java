@@ -61,10 +61,11 @@ public final class Pipeline implements Task {
     @Override
     public TaskResult run(TaskContext context) throws Exception {
         PipelineState state = new PipelineState();
-        int total = steps.size();
+        List<PipelineStep> applicable = steps.stream().filter(step -> step.appliesTo(context.data())).toList();
+        int total = applicable.size();
         long started = System.nanoTime();
         for (int i = 0; i < total; i++) {
-            PipelineStep step = steps.get(i);
+            PipelineStep step = applicable.get(i);
             context.checkCancelled();
             context.milestone(step.name(), i, total, "step " + (i + 1) + " of " + total + ": " + step.name());
             long stepStarted = System.nanoTime();
@@ -89,7 +90,7 @@ public final class Pipeline implements Task {
             LOG.info("job {}: {} step {} done in {} ms", context.jobId(), type.wireName(), step.name(), summary.get("durationMs"));
         }
         Map<String, Object> result = new LinkedHashMap<>();
-        result.put("pipeline", stepNames());
+        result.put("pipeline", applicable.stream().map(PipelineStep::name).toList());
         if (state.artifacts().isPresent()) {
             try {
                 StoredArtifacts stored = store.publish(context.jobId(), state.artifacts().get());

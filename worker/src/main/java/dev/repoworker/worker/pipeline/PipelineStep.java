@@ -11,6 +11,11 @@ public interface PipelineStep {
     /** The wire name of the step: {@code acquire}, {@code template}, {@code build-assets}, … */
     String name();
 
+    /** Whether this job runs the step at all (an optional step such as {@code publish} looks at its data). */
+    default boolean appliesTo(TaskData data) {
+        return true;
+    }
+
     /** Checks the fields this step will read; problems name the field (a 400 before admission). */
     void validate(TaskData data) throws InvalidTaskDataException;
 

@@ -3,6 +3,7 @@ package dev.repoworker.worker.pipeline;
 import dev.repoworker.protocol.TaskType;
 import dev.repoworker.worker.artifacts.LocalArtifactStore;
 import dev.repoworker.worker.assets.BuildAssetsTask;
+import dev.repoworker.worker.deploy.Deployments;
 import dev.repoworker.worker.embeddings.ComputeEmbeddingsTask;
 import dev.repoworker.worker.enrich.EnrichDataTask;
 import dev.repoworker.worker.repo.AcquireRepoTask;
@@ -14,7 +15,7 @@ import java.util.List;
  * The Worker's pipelines, declared as lists of steps:
  * <ul>
  *   <li>{@code process-all}: build-assets → compute-embeddings → enrich-data (repository from repoUrl/repoPath);</li>
- *   <li>{@code process-with-repo}: acquire → the same steps;</li>
+ *   <li>{@code process-with-repo}: acquire → the same steps (→ publish, for deploys);</li>
  *   <li>{@code process-from-template}: template → the same steps.</li>
  * </ul>
  */
@@ -28,7 +29,8 @@ public final class Pipelines {
         return List.of(
                 new Pipeline(TaskType.PROCESS_ALL, processAll(store, build, embeddings, enrich, true), store),
                 new Pipeline(TaskType.PROCESS_WITH_REPO,
-                        prepend(Steps.acquire(acquire), processAll(store, build, embeddings, enrich, false)), store),
+                        append(prepend(Steps.acquire(acquire), processAll(store, build, embeddings, enrich, false)),
+                                Steps.publish(new Deployments(store.root()))), store),
                 new Pipeline(TaskType.PROCESS_FROM_TEMPLATE,
                         prepend(Steps.template(template), processAll(store, build, embeddings, enrich, false)), store));
     }
@@ -37,6 +39,12 @@ public final class Pipelines {
                                          EnrichDataTask enrich, boolean ownSource) {
         return List.of(Steps.buildAssets(build, store::directory, ownSource), Steps.computeEmbeddings(embeddings),
                 Steps.enrichData(enrich));
+    }
+
+    private static List<PipelineStep> append(List<PipelineStep> steps, PipelineStep last) {
+        List<PipelineStep> all = new ArrayList<>(steps);
+        all.add(last);
+        return all;
     }
 
     private static List<PipelineStep> prepend(PipelineStep first, List<PipelineStep> rest) {

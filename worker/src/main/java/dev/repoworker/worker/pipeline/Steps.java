@@ -1,6 +1,7 @@
 package dev.repoworker.worker.pipeline;
 
 import dev.repoworker.worker.assets.BuildAssetsTask;
+import dev.repoworker.worker.deploy.Deployments;
 import dev.repoworker.worker.embeddings.ComputeEmbeddingsTask;
 import dev.repoworker.worker.enrich.EnrichDataTask;
 import dev.repoworker.worker.repo.AcquireRepoTask;
@@ -87,6 +88,58 @@ public final class Steps {
             Optional<Path> git = state.gitRepository() ? state.repoDirectory() : Optional.empty();
             return task.enrichInPlace(context, artifacts, git);
         });
+    }
+
+    /**
+     * {@code publish} (deploys): with {@code data.publish = true}, copies the artifacts to the project's deploys and
+     * moves its {@code active} pointer forward ({@code data.projectId}, ordered by {@code data.deployRequestedAt}).
+     */
+    public static PipelineStep publish(Deployments deployments) {
+        return new PipelineStep() {
+            @Override
+            public String name() {
+                return "publish";
+            }
+
+            @Override
+            public boolean appliesTo(TaskData data) {
+                try {
+                    return data.optionalBoolean("publish", false);
+                } catch (InvalidTaskDataException e) {
+                    return true;
+                }
+            }
+
+            @Override
+            public void validate(TaskData data) throws InvalidTaskDataException {
+                if (!data.optionalBoolean("publish", false)) {
+                    return;
+                }
+                String projectId = data.requiredString("projectId");
+                if (!Deployments.validProjectId(projectId)) {
+                    throw new InvalidTaskDataException("projectId", "must be 1 to 128 characters of A-Z a-z 0-9 . _ -");
+                }
+                requestedAt(data);
+            }
+
+            @Override
+            public Map<String, Object> run(TaskContext context, PipelineState state) throws Exception {
+                return deployments.publish(context.data().requiredString("projectId"), context.jobId(), requireArtifacts(state),
+                        requestedAt(context.data()));
+            }
+        };
+    }
+
+    private static java.time.Instant requestedAt(TaskData data) throws InvalidTaskDataException {
+        Optional<String> text = data.optionalString("deployRequestedAt");
+        if (text.isEmpty()) {
+            return java.time.Instant.now();
+        }
+        try {
+            return java.time.Instant.parse(text.get());
+        } catch (java.time.format.DateTimeParseException e) {
+            throw new InvalidTaskDataException("deployRequestedAt", "must be an ISO-8601 instant such as 2026-01-02T03:04:05Z");
+        }
     }
 
     private static Path requireArtifacts(PipelineState state) throws TaskFailedException {
