@@ -73,12 +73,12 @@ final class ProcessCommand implements Callable<Integer> {
             if (ON_A_BUILD.contains(type)) {
                 String buildId = jobId + "-build";
                 if (Files.isRegularFile(out.resolve("posts.json"))) {
-                    copyTree(out, run.artifacts(buildId));
+                    Workspaces.copyTree(out, run.artifacts(buildId));
                 } else {
                     run.run(buildId, TaskType.BUILD_ASSETS, data, progress);
                 }
                 result = run.run(jobId, type, Map.of("artifactsOf", buildId), progress);
-                copyTree(run.artifacts(jobId), run.artifacts(buildId));
+                Workspaces.copyTree(run.artifacts(jobId), run.artifacts(buildId));
                 Manifest.write(run.artifacts(buildId));
                 progress.end();
                 publish(run.artifacts(buildId), out);
@@ -150,23 +150,10 @@ final class ProcessCommand implements Callable<Integer> {
         try {
             Files.move(artifacts, out);
         } catch (IOException crossDevice) {
-            copyTree(artifacts, out);
+            Workspaces.copyTree(artifacts, out);
         }
     }
 
-    /** Copies {@code from} over {@code to}, replacing files of the same name. */
-    private static void copyTree(Path from, Path to) throws IOException {
-        try (var files = Files.walk(from)) {
-            for (Path source : (Iterable<Path>) files::iterator) {
-                Path target = to.resolve(from.relativize(source).toString());
-                if (Files.isDirectory(source)) {
-                    Files.createDirectories(target);
-                } else {
-                    Files.copy(source, target, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-                }
-            }
-        }
-    }
 
     private static void deleteQuietly(Path dir) {
         try {

@@ -3,6 +3,7 @@ package dev.repoworker.worker.deploy;
 import dev.repoworker.protocol.Json;
 import dev.repoworker.worker.artifacts.Manifest;
 import dev.repoworker.worker.task.TaskFailedException;
+import dev.repoworker.worker.workspace.Workspaces;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
@@ -51,7 +52,7 @@ public final class Deployments {
         Path project = Files.createDirectories(projects.resolve(projectId));
         Path target = project.resolve(jobId);
         Path staging = project.resolve("." + jobId + ".staging");
-        copyTree(artifacts, staging);
+        Workspaces.copyTree(artifacts, staging);
         Files.move(staging, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         boolean active;
         String activeJob;
@@ -87,16 +88,4 @@ public final class Deployments {
         return summary;
     }
 
-    private static void copyTree(Path from, Path to) throws IOException {
-        try (var files = Files.walk(from)) {
-            for (Path source : (Iterable<Path>) files::iterator) {
-                Path target = to.resolve(from.relativize(source).toString());
-                if (Files.isDirectory(source)) {
-                    Files.createDirectories(target);
-                } else {
-                    Files.copy(source, target, StandardCopyOption.REPLACE_EXISTING);
-                }
-            }
-        }
-    }
 }
