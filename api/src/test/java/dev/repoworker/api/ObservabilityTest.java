@@ -7,6 +7,7 @@ import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import dev.repoworker.protocol.Callback;
+import dev.repoworker.testkit.PrometheusScrape;
 import dev.repoworker.protocol.Json;
 import dev.repoworker.protocol.Progress;
 import java.nio.file.Path;
@@ -14,8 +15,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -26,9 +25,6 @@ import org.slf4j.LoggerFactory;
 class ObservabilityTest {
 
     private static final String TOKEN = "ghp_logSecret0123456789abcdef";
-    private static final Pattern SAMPLE = Pattern.compile(
-            "^([a-zA-Z_:][a-zA-Z0-9_:]*)(\\{(?:[^\"}]|\"(?:[^\"\\\\]|\\\\.)*\")*\\})? (\\S+)$");
-
     @TempDir
     static Path dir;
     static FakeWorker worker;
@@ -66,27 +62,6 @@ class ObservabilityTest {
         return id;
     }
 
-    /** Every sample of the scrape as "name{labels}" → value; fails on a line that is not the text format. */
-    private static Map<String, Double> scrape(String text) {
-        Map<String, Double> samples = new java.util.HashMap<>();
-        for (String line : text.split("\n")) {
-            if (line.isBlank() || line.startsWith("#")) {
-                continue;
-            }
-            Matcher m = SAMPLE.matcher(line);
-            assertThat(m.matches()).as("a Prometheus sample line: %s", line).isTrue();
-            samples.put(m.group(1) + (m.group(2) == null ? "" : m.group(2)), Double.parseDouble(m.group(3)));
-        }
-        return samples;
-    }
-
-    private static double value(Map<String, Double> samples, String name, String... labels) {
-        return samples.entrySet().stream()
-                .filter(e -> e.getKey().startsWith(name + "{") || e.getKey().equals(name))
-                .filter(e -> List.of(labels).stream().allMatch(l -> e.getKey().contains(l)))
-                .mapToDouble(Map.Entry::getValue).sum();
-    }
-
     @Test
     void metrics_are_prometheus_text_with_job_dispatch_callback_jvm_and_http_series() {
         completedJob();
@@ -96,26 +71,26 @@ class ObservabilityTest {
 
         assertThat(response.status()).isEqualTo(200);
         assertThat(response.contentType()).startsWith("text/plain");
-        Map<String, Double> samples = scrape(response.body());
-        assertThat(value(samples, "repoworker_api_jobs_submitted_total", "task=\"acquire-user-repo\"")).isGreaterThanOrEqualTo(2);
-        assertThat(value(samples, "repoworker_api_jobs_completed_total", "task=\"acquire-user-repo\"")).isGreaterThanOrEqualTo(1);
-        assertThat(value(samples, "repoworker_api_jobs_failed_total", "task=\"acquire-user-repo\"")).isGreaterThanOrEqualTo(1);
-        assertThat(value(samples, "repoworker_api_jobs_in_state", "state=\"completed\"")).isGreaterThanOrEqualTo(1);
-        assertThat(value(samples, "repoworker_api_jobs_in_state", "state=\"failed\"")).isGreaterThanOrEqualTo(1);
-        assertThat(samples.keySet()).anyMatch(k -> k.startsWith("repoworker_api_jobs_in_state{") && k.contains("state=\"pending\""));
-        assertThat(value(samples, "repoworker_api_dispatch_attempts_total", "outcome=\"accepted\"")).isGreaterThanOrEqualTo(2);
-        assertThat(value(samples, "repoworker_api_dispatch_latency_seconds_count", "outcome=\"accepted\"")).isGreaterThanOrEqualTo(2);
-        assertThat(value(samples, "repoworker_api_callbacks_received_total", "status=\"completed\"", "applied=\"true\"")).isGreaterThanOrEqualTo(1);
-        assertThat(value(samples, "repoworker_api_callbacks_received_total", "status=\"running\"")).isGreaterThanOrEqualTo(1);
-        assertThat(value(samples, "http_server_requests_seconds_count", "uri=\"/api/cloudrun/jobs/{id}\"", "status=\"200\""))
+        PrometheusScrape samples = PrometheusScrape.parse(response.body());
+        assertThat(samples.value("repoworker_api_jobs_submitted_total", "task=\"acquire-user-repo\"")).isGreaterThanOrEqualTo(2);
+        assertThat(samples.value("repoworker_api_jobs_completed_total", "task=\"acquire-user-repo\"")).isGreaterThanOrEqualTo(1);
+        assertThat(samples.value("repoworker_api_jobs_failed_total", "task=\"acquire-user-repo\"")).isGreaterThanOrEqualTo(1);
+        assertThat(samples.value("repoworker_api_jobs_in_state", "state=\"completed\"")).isGreaterThanOrEqualTo(1);
+        assertThat(samples.value("repoworker_api_jobs_in_state", "state=\"failed\"")).isGreaterThanOrEqualTo(1);
+        assertThat(samples.series()).anyMatch(k -> k.startsWith("repoworker_api_jobs_in_state{") && k.contains("state=\"pending\""));
+        assertThat(samples.value("repoworker_api_dispatch_attempts_total", "outcome=\"accepted\"")).isGreaterThanOrEqualTo(2);
+        assertThat(samples.value("repoworker_api_dispatch_latency_seconds_count", "outcome=\"accepted\"")).isGreaterThanOrEqualTo(2);
+        assertThat(samples.value("repoworker_api_callbacks_received_total", "status=\"completed\"", "applied=\"true\"")).isGreaterThanOrEqualTo(1);
+        assertThat(samples.value("repoworker_api_callbacks_received_total", "status=\"running\"")).isGreaterThanOrEqualTo(1);
+        assertThat(samples.value("http_server_requests_seconds_count", "uri=\"/api/cloudrun/jobs/{id}\"", "status=\"200\""))
                 .isGreaterThanOrEqualTo(1);
-        assertThat(value(samples, "http_server_requests_seconds_count", "uri=\"/api/cloudrun/callback\"")).isGreaterThanOrEqualTo(3);
-        assertThat(samples.keySet()).noneMatch(k -> k.startsWith("http_server_requests") && k.matches(".*uri=\"/api/cloudrun/jobs/[0-9a-f]{8}-.*"));
-        assertThat(value(samples, "jvm_memory_used_bytes")).isPositive();
-        assertThat(value(samples, "jvm_threads_live_threads")).isPositive();
-        assertThat(value(samples, "system_cpu_count")).isPositive();
-        assertThat(samples.keySet()).anyMatch(k -> k.startsWith("jvm_gc_"));
-        assertThat(samples.keySet()).allMatch(k -> k.contains("service=\"api\""));
+        assertThat(samples.value("http_server_requests_seconds_count", "uri=\"/api/cloudrun/callback\"")).isGreaterThanOrEqualTo(3);
+        assertThat(samples.series()).noneMatch(k -> k.startsWith("http_server_requests") && k.matches(".*uri=\"/api/cloudrun/jobs/[0-9a-f]{8}-.*"));
+        assertThat(samples.value("jvm_memory_used_bytes")).isPositive();
+        assertThat(samples.value("jvm_threads_live_threads")).isPositive();
+        assertThat(samples.value("system_cpu_count")).isPositive();
+        assertThat(samples.series()).anyMatch(k -> k.startsWith("jvm_gc_"));
+        assertThat(samples.series()).allMatch(k -> k.contains("service=\"api\""));
     }
 
     @Test
