@@ -61,16 +61,11 @@ final class WikiLinks implements ObsidianSyntax.Links {
             return new Fragment("<a class=\"internal-link\" href=\"" + Html.attr(fragment) + "\">" + Html.text(text)
                     + "</a>", false);
         }
-        LinkIndex.Lookup<Note> found = renderer.index().note(page, state.note.folder());
-        if (found.unsafe()) {
-            renderer.report(state, Issue.UNSAFE_PATH, line, "link [[" + page + "]] leaves the repository; not followed");
-            return marked("unsafe-link", text);
+        Resolved resolved = resolve(page, "link [[" + page + "]]", "not followed", text, line);
+        if (resolved.failure() != null) {
+            return resolved.failure();
         }
-        if (found.target().isEmpty()) {
-            renderer.report(state, Issue.BROKEN_LINK, line, "link [[" + page + "]] matches no note");
-            return marked("broken-link", text);
-        }
-        Note target = found.target().get();
+        Note target = resolved.note();
         if (!target.path().equals(state.note.path())) {
             state.links.add(target.slug());
         }
@@ -79,16 +74,11 @@ final class WikiLinks implements ObsidianSyntax.Links {
     }
 
     private Fragment noteEmbed(String page, String anchor, String display, boolean alone, int line) {
-        LinkIndex.Lookup<Note> found = renderer.index().note(page, state.note.folder());
-        if (found.unsafe()) {
-            renderer.report(state, Issue.UNSAFE_PATH, line, "embed ![[" + page + "]] leaves the repository; not read");
-            return marked("unsafe-link", page);
+        Resolved resolved = resolve(page, "embed ![[" + page + "]]", "not read", page, line);
+        if (resolved.failure() != null) {
+            return resolved.failure();
         }
-        if (found.target().isEmpty()) {
-            renderer.report(state, Issue.BROKEN_LINK, line, "embed ![[" + page + "]] matches no note");
-            return marked("broken-link", page);
-        }
-        Note target = found.target().get();
+        Note target = resolved.note();
         if (!state.quiet) {
             state.embeds.add(target.slug());
         }
@@ -133,6 +123,24 @@ final class WikiLinks implements ObsidianSyntax.Links {
         }
         String alt = display != null && width == null ? display : media.name();
         return new Fragment(MediaHtml.element(media, alt, width, height), false);
+    }
+
+    /** A note a link or embed names, or the marked text that stands in for it (already reported). */
+    private record Resolved(Note note, Fragment failure) {
+    }
+
+    /** Looks {@code page} up from the current note's folder; an unsafe or unknown page is reported and marked. */
+    private Resolved resolve(String page, String described, String unsafeOutcome, String shown, int line) {
+        LinkIndex.Lookup<Note> found = renderer.index().note(page, state.note.folder());
+        if (found.unsafe()) {
+            renderer.report(state, Issue.UNSAFE_PATH, line, described + " leaves the repository; " + unsafeOutcome);
+            return new Resolved(null, marked("unsafe-link", shown));
+        }
+        if (found.target().isEmpty()) {
+            renderer.report(state, Issue.BROKEN_LINK, line, described + " matches no note");
+            return new Resolved(null, marked("broken-link", shown));
+        }
+        return new Resolved(found.target().get(), null);
     }
 
     private static Fragment marked(String cssClass, String text) {
