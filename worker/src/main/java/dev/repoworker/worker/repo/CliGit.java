@@ -69,7 +69,7 @@ public final class CliGit implements Git {
                 throw GitErrors.classify(clone.stderr(), request.branch(), scrubber);
             }
         }
-        GitProcess.Result head = run(command(dir, List.of(), "rev-parse", "--verify", "HEAD^{commit}"), env, null, GitProgress.NONE);
+        GitProcess.Result head = run(command(dir, "rev-parse", "--verify", "HEAD^{commit}"), env, null, GitProgress.NONE);
         if (!head.ok()) {
             throw GitErrors.classify(head.stderr(), request.branch(), scrubber);
         }
@@ -83,8 +83,8 @@ public final class CliGit implements Git {
                              GitErrors.Scrubber scrubber) throws TaskFailedException, InterruptedException {
         String sha = request.commit().orElseThrow();
         createDirectory(dir, scrubber);
-        expectOk(run(global(null, List.of(), "init", "-q", "--template=", "--", dir.toString()), env, null, progress), request, scrubber);
-        expectOk(run(command(dir, List.of(), "remote", "add", "origin", "--", request.url()), env, null, progress), request, scrubber);
+        expectOk(run(global(null, "init", "-q", "--template=", "--", dir.toString()), env, null, progress), request, scrubber);
+        expectOk(run(command(dir, "remote", "add", "origin", "--", request.url()), env, null, progress), request, scrubber);
         String ref = "refs/heads/" + request.branch();
         GitProcess.Result heads = run(command(dir, pins, "ls-remote", "--heads", "origin", ref), env, null, progress);
         expectOk(heads, request, scrubber);
@@ -101,10 +101,10 @@ public final class CliGit implements Git {
                     "+refs/heads/*:refs/remotes/origin/*"), env, null, progress);
             expectOk(all, request, scrubber);
         }
-        if (!run(command(dir, List.of(), "cat-file", "-e", sha + "^{commit}"), env, null, GitProgress.NONE).ok()) {
+        if (!run(command(dir, "cat-file", "-e", sha + "^{commit}"), env, null, GitProgress.NONE).ok()) {
             throw GitErrors.commitNotFound(sha);
         }
-        expectOk(run(command(dir, List.of(), "-c", "advice.detachedHead=false", "checkout", "-q", "--detach", sha, "--"),
+        expectOk(run(command(dir, "-c", "advice.detachedHead=false", "checkout", "-q", "--detach", sha, "--"),
                 env, null, progress), request, scrubber);
     }
 
@@ -187,8 +187,16 @@ public final class CliGit implements Git {
         return env;
     }
 
+    private List<String> command(Path dir, String... args) {
+        return global(dir, List.of(), args);
+    }
+
     private List<String> command(Path dir, List<String> pins, String... args) {
         return global(dir, pins, args);
+    }
+
+    private List<String> global(Path dir, String... args) {
+        return global(dir, List.of(), args);
     }
 
     private List<String> global(Path dir, List<String> pins, String... args) {
