@@ -137,6 +137,8 @@ class DispatchTest {
             assertThat(job.get("result").get("ranBy").asText()).isEqualTo("fake-job-process");
             assertThat(job.get("result").get("task").asText()).isEqualTo("acquire-user-repo");
             assertThat(job.get("result").get("gitAccessProvided").asBoolean()).isTrue();
+            // the child's Worker code may call this API back on localhost: its callback host is listed exactly
+            assertThat(job.get("result").get("allowedCallbackHosts").asText()).isEqualTo("localhost");
             assertThat(job.get("attempt").asInt()).isEqualTo(1);
             assertThat(job.get("runner").asText()).isEqualTo("fallback");
             assertThat(eventTypes(job)).containsSubsequence("dispatch-failed", "dispatch-failed", "fallback", "callback");

@@ -31,6 +31,7 @@ public final class FakeJobProcess {
         result.put("task", System.getenv("TASK"));
         result.put("repoUrl", data.get("repoUrl"));
         result.put("gitAccessProvided", "s3cr3t-token".equals(data.get("gitToken")));
+        result.put("allowedCallbackHosts", System.getenv("ALLOWED_CALLBACK_HOSTS"));
         int attempt = Integer.parseInt(System.getenv("ATTEMPT"));
         String body = Json.write(Callback.completed(System.getenv("JOB_ID"), attempt, result, Instant.now(), 5));
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(System.getenv("CALLBACK_URL")))

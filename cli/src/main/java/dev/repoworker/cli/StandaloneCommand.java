@@ -6,11 +6,14 @@ import dev.repoworker.protocol.Env.InvalidConfigException;
 import dev.repoworker.protocol.Signatures;
 import dev.repoworker.worker.WorkerApp;
 import dev.repoworker.worker.WorkerConfig;
+import java.net.URI;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.stream.Stream;
 import picocli.CommandLine.Command;
 
 @Command(name = "standalone", mixinStandardHelpOptions = true,
@@ -18,7 +21,8 @@ import picocli.CommandLine.Command;
                 + "the default for one machine.",
                 "PORT is the API's port (default 3000); WORKER_PORT the Worker's (default: any free port). "
                         + "A shared WORKER_SECRET is generated unless one is given; local file: repositories are "
-                        + "allowed unless ALLOW_FILE_REPOS=false."})
+                        + "allowed unless ALLOW_FILE_REPOS=false; the Worker may call the API back at its own host "
+                        + "(localhost, or API_BASE_URL's), which is added to ALLOWED_CALLBACK_HOSTS."})
 final class StandaloneCommand implements Callable<Integer> {
 
     private static final List<String> WORKER_SELECTION = List.of("REPO_WORKER_API_URL", "REPO_WORKER_API_URL_DEV", "USE_DEV_CLOUDRUN_WORKER");
@@ -33,8 +37,8 @@ final class StandaloneCommand implements Callable<Integer> {
         WorkerConfig workerConfig;
         ApiConfig probe;
         try {
-            workerConfig = WorkerConfig.fromEnv(workerEnv(env));
             probe = ApiConfig.fromEnv(apiEnv(env, 0), SelfCommand.job());
+            workerConfig = WorkerConfig.fromEnv(workerEnv(env, probe.callbackUrl(0)));
         } catch (InvalidConfigException e) {
             System.err.println("repo-worker standalone: invalid configuration: " + e.getMessage());
             return 2;
@@ -58,9 +62,19 @@ final class StandaloneCommand implements Callable<Integer> {
         return 0;
     }
 
-    private static Map<String, String> workerEnv(Map<String, String> env) {
+    /**
+     * The Worker's environment: its own port, and the API's callback host listed exactly in ALLOWED_CALLBACK_HOSTS
+     * (kept with any hosts already there): the API's own address is trusted even on loopback or a private network.
+     */
+    private static Map<String, String> workerEnv(Map<String, String> env, String apiCallbackUrl) {
         Map<String, String> worker = new HashMap<>(env);
         worker.put("PORT", env.getOrDefault("WORKER_PORT", "0"));
+        String host = URI.create(apiCallbackUrl).getHost();
+        List<String> listed = Arrays.stream(env.getOrDefault("ALLOWED_CALLBACK_HOSTS", "").split(","))
+                .map(String::trim).filter(h -> !h.isEmpty()).toList();
+        if (host != null && listed.stream().noneMatch(host::equalsIgnoreCase)) {
+            worker.put("ALLOWED_CALLBACK_HOSTS", String.join(",", Stream.concat(listed.stream(), Stream.of(host)).toList()));
+        }
         return worker;
     }
 

@@ -107,6 +107,7 @@ final class FaultCluster implements AutoCloseable {
         env.put("TEMP_DIR", dir.resolve("worker-" + i).toString());
         env.put("ENABLE_DIAGNOSTIC_TASKS", "true");
         env.put("ALLOW_FILE_REPOS", "true");
+        env.put("ALLOWED_CALLBACK_HOSTS", "127.0.0.1");
         env.put("WORKER_CONCURRENCY", "8");
         env.put("SHUTDOWN_GRACE", "1s");
         workers[i] = Launcher.start(env, log("worker-" + i), "worker");

@@ -30,6 +30,7 @@ class JobCommandIT {
         env.put("WORKER_SECRET", SECRET);
         env.put("TEMP_DIR", tmp.resolve("work").toString());
         env.put("ALLOW_FILE_REPOS", "true");
+        env.put("ALLOWED_CALLBACK_HOSTS", "127.0.0.1");
         return env;
     }
 
@@ -92,6 +93,26 @@ class JobCommandIT {
             assertThat(run(noSecret, log)).isEqualTo(2);
             assertThat(Files.readString(log)).contains("WORKER_SECRET");
             assertThat(receiver.received()).isEmpty();
+        }
+    }
+
+    @Test
+    void a_private_callback_url_needs_to_be_allowed_by_configuration() throws Exception {
+        TestRepos.Repo repo = TestRepos.withFiles(tmp.resolve("notes"), Map.of("a.md", "A\n"));
+        try (CallbackReceiver receiver = CallbackReceiver.verifying(SECRET)) {
+            Path log = tmp.resolve("private.log");
+            Map<String, String> notAllowed = env("private-1", "acquire-user-repo", "{\"repoUrl\":\"" + repo.fileUrl() + "\"}",
+                    receiver.url());
+            notAllowed.remove("ALLOWED_CALLBACK_HOSTS");
+
+            assertThat(run(notAllowed, log)).isEqualTo(2);
+            assertThat(Files.readString(log)).contains("callbackUrl host '127.0.0.1' is a loopback address");
+            assertThat(receiver.received()).isEmpty();
+
+            Map<String, String> openNetwork = new HashMap<>(notAllowed);
+            openNetwork.put("ALLOW_PRIVATE_NETWORKS", "true");
+            assertThat(run(openNetwork, tmp.resolve("open.log"))).as(Files.readString(tmp.resolve("open.log"))).isZero();
+            assertThat(receiver.acceptedFinals()).singleElement().satisfies(c -> assertThat(c.status()).isEqualTo("completed"));
         }
     }
 }

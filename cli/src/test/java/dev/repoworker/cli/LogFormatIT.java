@@ -38,6 +38,7 @@ class LogFormatIT {
             env.put("WORKER_SECRET", SECRET);
             env.put("TEMP_DIR", tmp.resolve("work").toString());
             env.put("ALLOW_FILE_REPOS", "true");
+            env.put("ALLOWED_CALLBACK_HOSTS", "127.0.0.1");
             env.put("LOG_FORMAT", "json");
             Path log = tmp.resolve("job.log");
 

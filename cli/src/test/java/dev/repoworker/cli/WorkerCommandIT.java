@@ -38,7 +38,8 @@ class WorkerCommandIT {
         }
         Path log = tmp.resolve("worker.log");
         Process worker = Launcher.start(Map.of("PORT", Integer.toString(port), "WORKER_SECRET", SECRET,
-                "TEMP_DIR", tmp.resolve("work").toString(), "ALLOW_FILE_REPOS", "true"), log, "worker");
+                "TEMP_DIR", tmp.resolve("work").toString(), "ALLOW_FILE_REPOS", "true", "ALLOWED_CALLBACK_HOSTS", "127.0.0.1"),
+                log, "worker");
         HttpClient http = HttpClient.newHttpClient();
         try (CallbackReceiver receiver = CallbackReceiver.verifying(SECRET)) {
             URI base = URI.create("http://127.0.0.1:" + port);

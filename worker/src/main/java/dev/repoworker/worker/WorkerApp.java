@@ -12,6 +12,9 @@ import dev.repoworker.worker.process.WorkerMetrics;
 import dev.repoworker.worker.assets.BuildAssetsTask;
 import dev.repoworker.worker.repo.AcquireRepoTask;
 import dev.repoworker.worker.repo.NewRepoFromTemplateTask;
+import dev.repoworker.worker.repo.RepoUrlPolicy;
+import dev.repoworker.worker.net.HostResolver;
+import dev.repoworker.worker.net.NetworkPolicy;
 import dev.repoworker.worker.diagnostic.NoopTask;
 import dev.repoworker.worker.embeddings.ComputeEmbeddingsTask;
 import dev.repoworker.worker.enrich.EnrichDataTask;
@@ -57,6 +60,11 @@ public final class WorkerApp {
 
     /** Starts the Worker on {@code config.port()} (0 picks a free port). */
     public static WorkerApp start(WorkerConfig config) {
+        return start(config, HostResolver.SYSTEM);
+    }
+
+    /** Starts the Worker with its own resolver for the hosts of jobs' URLs (tests play DNS with it). */
+    public static WorkerApp start(WorkerConfig config, HostResolver resolver) {
         if (!config.authenticationRequired()) {
             LOG.warn("*** WORKER_INSECURE_DEV=true: requests are NOT authenticated and callbacks are NOT signed. "
                     + "Never run like this outside local development. ***");
@@ -71,10 +79,11 @@ public final class WorkerApp {
                 ? Optional.of(Signatures.of(config.secrets())) : Optional.empty();
         ServiceMetrics metrics = ServiceMetrics.create("worker");
         WorkerMetrics workerMetrics = new WorkerMetrics(metrics.registry());
-        JobExecutor executor = createExecutor(config, signatures, scheduler, clock, workerMetrics);
+        NetworkPolicy network = NetworkPolicy.fromConfig(config, resolver);
+        CallbackUrlPolicy callbackUrls = CallbackUrlPolicy.fromConfig(config, network);
+        JobExecutor executor = createExecutor(config, callbackUrls, signatures, scheduler, clock, workerMetrics);
         workerMetrics.bindExecutor(executor);
-        ProcessHandler processHandler = new ProcessHandler(registry(config),
-                new CallbackUrlPolicy(config.allowedCallbackHosts()), executor);
+        ProcessHandler processHandler = new ProcessHandler(registry(config, network), callbackUrls, executor);
         WorkerRoutes routes = new WorkerRoutes(processHandler, executor, new RequestAuthenticator(signatures), clock);
         Javalin server = Javalin.create(javalin -> {
             javalin.startup.showJavalinBanner = false;
@@ -92,22 +101,28 @@ public final class WorkerApp {
     }
 
     /** The executor alone, for the one-shot {@code repo-worker job} mode: the same code path without HTTP. */
-    public static JobExecutor createExecutor(WorkerConfig config, Optional<Signatures> signatures,
+    public static JobExecutor createExecutor(WorkerConfig config, CallbackUrlPolicy callbackUrls, Optional<Signatures> signatures,
                                              ScheduledExecutorService scheduler, Clock clock) {
-        return createExecutor(config, signatures, scheduler, clock, WorkerMetrics.none());
+        return createExecutor(config, callbackUrls, signatures, scheduler, clock, WorkerMetrics.none());
     }
 
-    /** The executor, counting into {@code metrics}. */
-    public static JobExecutor createExecutor(WorkerConfig config, Optional<Signatures> signatures,
+    /** The executor, counting into {@code metrics}; callbacks go only where {@code callbackUrls} allows, checked at each attempt. */
+    public static JobExecutor createExecutor(WorkerConfig config, CallbackUrlPolicy callbackUrls, Optional<Signatures> signatures,
                                              ScheduledExecutorService scheduler, Clock clock, WorkerMetrics metrics) {
-        CallbackSender callbacks = new CallbackSender(signatures, scheduler, config.callbackRetryWindow(), clock, metrics);
+        CallbackSender callbacks = new CallbackSender(callbackUrls, signatures, scheduler, config.callbackRetryWindow(), clock, metrics);
         return new JobExecutor(config.concurrency(), config.queueCapacity(), config.jobTimeout(), config.resultRetention(),
                 new Workspaces(config.tempDir(), config.keepTmpFiles()), callbacks, scheduler, clock, metrics);
     }
 
+    /** Every task this configuration offers, its hosts checked through the system resolver. */
     public static TaskRegistry registry(WorkerConfig config) {
-        AcquireRepoTask acquire = AcquireRepoTask.fromConfig(config);
-        NewRepoFromTemplateTask template = NewRepoFromTemplateTask.fromConfig(config);
+        return registry(config, NetworkPolicy.fromConfig(config, HostResolver.SYSTEM));
+    }
+
+    public static TaskRegistry registry(WorkerConfig config, NetworkPolicy network) {
+        RepoUrlPolicy repoUrls = RepoUrlPolicy.fromConfig(config, network);
+        AcquireRepoTask acquire = AcquireRepoTask.fromConfig(config, repoUrls);
+        NewRepoFromTemplateTask template = NewRepoFromTemplateTask.fromConfig(config, repoUrls);
         BuildAssetsTask build = BuildAssetsTask.fromConfig(config, acquire);
         ComputeEmbeddingsTask embeddings = ComputeEmbeddingsTask.fromConfig(config);
         EnrichDataTask enrich = EnrichDataTask.fromConfig(config);

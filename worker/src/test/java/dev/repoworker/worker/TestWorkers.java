@@ -4,7 +4,7 @@ import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
 
-/** Worker configurations for tests: random port, loopback callbacks, local repositories allowed. */
+/** Worker configurations for tests: random port, loopback callbacks and repositories (hosts listed exactly), local repositories allowed. */
 final class TestWorkers {
 
     private TestWorkers() {
@@ -18,6 +18,7 @@ final class TestWorkers {
         env.put("ALLOW_FILE_REPOS", "true");
         env.put("ALLOW_HTTP_REPOS", "true");
         env.put("ALLOWED_REPO_HOSTS", "127.0.0.1,localhost");
+        env.put("ALLOWED_CALLBACK_HOSTS", "127.0.0.1,localhost");
         env.put("ENABLE_DIAGNOSTIC_TASKS", "true");
         env.put("SHUTDOWN_GRACE", "5s");
         return env;

@@ -1,7 +1,6 @@
 package dev.repoworker.api.dispatch;
 
 import dev.repoworker.api.job.InvalidInputException;
-import java.net.URI;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
@@ -68,15 +67,19 @@ final class TaskFields {
         if (value == null) {
             return null;
         }
-        try {
-            URI uri = URI.create(value);
-            if (uri.getScheme() == null || !List.of("http", "https", "file", "ssh", "git").contains(uri.getScheme())) {
-                throw new InvalidInputException("data." + field, "data." + field + " must be an http(s), ssh, git or file URL");
-            }
-        } catch (IllegalArgumentException e) {
-            throw new InvalidInputException("data." + field, "data." + field + " is not a valid URL");
-        }
+        RepositoryUrls.problem(value).ifPresent(problem -> {
+            throw new InvalidInputException("data." + field, "data." + field + " " + problem);
+        });
         return value;
+    }
+
+    /** Checks the repository URL fields a Worker task's data may carry (a non-string is left to the Worker). */
+    void checkRepositoryUrls() {
+        for (String field : RepositoryUrls.FIELDS) {
+            if (data.get(field) instanceof String text && !text.isBlank()) {
+                url(field, false);
+            }
+        }
     }
 
     List<String> textList(String field) {

@@ -10,7 +10,8 @@ import java.util.function.BiFunction;
 /**
  * The one place that turns a task name from a client into a Worker task and its data. Any Worker
  * wire name passes through unchanged; the original API's names are translated. Adding a task type
- * is one entry in {@link #apiTasks}.
+ * is one entry in {@link #apiTasks}. Repository URLs that every Worker would refuse are refused here
+ * already ({@link RepositoryUrls}); the Worker's own policy decides the rest.
  */
 public final class TaskMapping {
 
@@ -42,6 +43,7 @@ public final class TaskMapping {
         }
         Optional<TaskType> workerTask = TaskType.fromWire(task);
         if (workerTask.isPresent()) {
+            new TaskFields(data).checkRepositoryUrls();
             return new Mapped(workerTask.get().wireName(), data);
         }
         throw new InvalidInputException("task", "unknown task '" + task + "'; use one of "

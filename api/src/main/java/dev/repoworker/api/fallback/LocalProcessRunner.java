@@ -6,8 +6,10 @@ import dev.repoworker.protocol.Json;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
+import java.util.Arrays;
 import java.util.Deque;
 import java.util.List;
 import java.util.Map;
@@ -15,6 +17,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Semaphore;
+import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -22,7 +25,9 @@ import org.slf4j.LoggerFactory;
  * Runs a job as a one-shot child process (the Cloud Run Job contract): the configured command as an
  * argument list, never through a shell, with the API's environment plus {@code JOB_ID}, {@code TASK},
  * {@code DATA} (JSON with the secrets: environment, never argv), {@code CALLBACK_URL},
- * {@code ATTEMPT} and {@code WORKER_SECRET}. At most {@code maxParallel} run at once.
+ * {@code ATTEMPT} and {@code WORKER_SECRET}. At most {@code maxParallel} run at once. The callback URL's host
+ * is added to the child's {@code ALLOWED_CALLBACK_HOSTS}: it is this API's own address, chosen by no request,
+ * so the Worker code in the child may call it back even on a private network (such as localhost).
  */
 public final class LocalProcessRunner implements LegacyJobRunner {
 
@@ -87,9 +92,21 @@ public final class LocalProcessRunner implements LegacyJobRunner {
         env.put("TASK", job.task());
         env.put("DATA", Json.write(job.data()));
         env.put("CALLBACK_URL", job.callbackUrl());
+        env.put("ALLOWED_CALLBACK_HOSTS", withHostOf(job.callbackUrl(), env.get("ALLOWED_CALLBACK_HOSTS")));
         env.put("ATTEMPT", Integer.toString(job.attempt()));
         env.put("WORKER_SECRET", workerSecret);
         return builder;
+    }
+
+    /** {@code hosts} (a comma-separated list, or nothing) with the host of {@code url} listed exactly. */
+    static String withHostOf(String url, String hosts) {
+        String host = URI.create(url).getHost();
+        List<String> listed = hosts == null || hosts.isBlank() ? List.of()
+                : Arrays.stream(hosts.split(",")).map(String::trim).filter(h -> !h.isEmpty()).toList();
+        if (host == null || listed.stream().anyMatch(host::equalsIgnoreCase)) {
+            return String.join(",", listed);
+        }
+        return String.join(",", Stream.concat(listed.stream(), Stream.of(host)).toList());
     }
 
     private void watch(LegacyJob job, Process process) {

@@ -3,6 +3,7 @@ package dev.repoworker.worker.process;
 import dev.repoworker.protocol.Callback;
 import dev.repoworker.protocol.Json;
 import dev.repoworker.protocol.Signatures;
+import dev.repoworker.worker.net.NetworkPolicy;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -21,7 +22,9 @@ import org.slf4j.MDC;
 /**
  * Signed POSTs of callbacks. Final callbacks are retried with exponential backoff and jitter until
  * delivered, refused for good (a 4xx other than 408/429), or the retry window has passed.
- * Progress callbacks are sent once, best effort.
+ * Progress callbacks are sent once, best effort. Before every attempt the URL's host is checked again
+ * ({@link CallbackUrlPolicy#checkAgain}: DNS may have changed since admission); a refused host ends the
+ * delivery, an unresolvable one is retried. Redirects are never followed: a 3xx ends the delivery.
  */
 public final class CallbackSender {
 
@@ -29,6 +32,7 @@ public final class CallbackSender {
     private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(15);
 
     private final HttpClient http;
+    private final CallbackUrlPolicy policy;
     private final Optional<Signatures> signatures;
     private final ScheduledExecutorService scheduler;
     private final Duration retryWindow;
@@ -37,19 +41,21 @@ public final class CallbackSender {
     private final Clock clock;
     private WorkerMetrics metrics = WorkerMetrics.none();
 
-    public CallbackSender(Optional<Signatures> signatures, ScheduledExecutorService scheduler, Duration retryWindow, Clock clock) {
-        this(signatures, scheduler, retryWindow, Duration.ofMillis(500), Duration.ofMinutes(1), clock);
+    public CallbackSender(CallbackUrlPolicy policy, Optional<Signatures> signatures, ScheduledExecutorService scheduler,
+                          Duration retryWindow, Clock clock) {
+        this(policy, signatures, scheduler, retryWindow, Duration.ofMillis(500), Duration.ofMinutes(1), clock);
     }
 
-    public CallbackSender(Optional<Signatures> signatures, ScheduledExecutorService scheduler, Duration retryWindow, Clock clock,
-                          WorkerMetrics metrics) {
-        this(signatures, scheduler, retryWindow, clock);
+    public CallbackSender(CallbackUrlPolicy policy, Optional<Signatures> signatures, ScheduledExecutorService scheduler,
+                          Duration retryWindow, Clock clock, WorkerMetrics metrics) {
+        this(policy, signatures, scheduler, retryWindow, clock);
         this.metrics = metrics;
     }
 
-    CallbackSender(Optional<Signatures> signatures, ScheduledExecutorService scheduler, Duration retryWindow,
-                   Duration firstDelay, Duration maxDelay, Clock clock) {
+    CallbackSender(CallbackUrlPolicy policy, Optional<Signatures> signatures, ScheduledExecutorService scheduler,
+                   Duration retryWindow, Duration firstDelay, Duration maxDelay, Clock clock) {
         this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).followRedirects(HttpClient.Redirect.NEVER).build();
+        this.policy = policy;
         this.signatures = signatures;
         this.scheduler = scheduler;
         this.retryWindow = retryWindow;
@@ -68,6 +74,12 @@ public final class CallbackSender {
 
     /** One best-effort attempt; progress is informational and never retried. */
     public void sendProgress(String url, Callback progress) {
+        try {
+            policy.checkAgain(url);
+        } catch (NetworkPolicy.RefusedHost e) {
+            LOG.debug("progress callback for {} not sent: {}", progress.jobId(), e.getMessage());
+            return;
+        }
         String body = Json.write(progress);
         http.sendAsync(request(url, body), HttpResponse.BodyHandlers.discarding())
                 .exceptionally(e -> {
@@ -96,7 +108,15 @@ public final class CallbackSender {
     private void attempt(String url, String body, String jobId, Delivery delivery, Instant giveUpAt, int retry) {
         HttpRequest request;
         try {
+            policy.checkAgain(url);
             request = request(url, body);
+        } catch (NetworkPolicy.RefusedHost e) {
+            if (e.refusal() == NetworkPolicy.Refusal.UNRESOLVABLE) {
+                outcome(url, body, jobId, delivery, giveUpAt, retry, null, e);
+            } else {
+                refused(jobId, delivery, "callbackUrl " + e.getMessage());
+            }
+            return;
         } catch (RuntimeException e) {
             outcome(url, body, jobId, delivery, giveUpAt, retry, null, e);
             return;
@@ -117,6 +137,11 @@ public final class CallbackSender {
                 delivery.delivered();
                 metrics.delivery("delivered");
                 LOG.info("callback for job {} delivered (HTTP {}, attempt {})", jobId, status, retry + 1);
+                return;
+            }
+            if (status / 100 == 3) {
+                delivery.attempted(clock.instant(), status, "HTTP " + status);
+                refused(jobId, delivery, "redirected with HTTP " + status + "; callbacks never follow redirects");
                 return;
             }
             error = "HTTP " + status;
@@ -151,6 +176,13 @@ public final class CallbackSender {
         } catch (java.util.concurrent.RejectedExecutionException shutDown) {
             delivery.gaveUp("not delivered after " + (retry + 1) + " attempts: " + error + " (worker shutting down)");
         }
+    }
+
+    /** Ends a delivery that no retry can mend. */
+    private void refused(String jobId, Delivery delivery, String why) {
+        LOG.warn("callback for job {} not delivered: {}", jobId, why);
+        delivery.gaveUp(why);
+        metrics.delivery("refused");
     }
 
     /** Exponential backoff with "equal jitter": half the step fixed, half random. */

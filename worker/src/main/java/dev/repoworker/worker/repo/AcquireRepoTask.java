@@ -38,9 +38,14 @@ public final class AcquireRepoTask implements Task {
         this.defaultToken = defaultToken == null ? Optional.empty() : defaultToken.filter(t -> !t.isBlank());
     }
 
-    /** The composition root's entry: Git implementation, URL policy and default token from the config. */
+    /** Git implementation, URL policy (system resolver) and default token from the config. */
     public static AcquireRepoTask fromConfig(WorkerConfig config) {
-        return new AcquireRepoTask(Gits.forConfig(config), RepoUrlPolicy.fromConfig(config), config.githubToken());
+        return fromConfig(config, RepoUrlPolicy.fromConfig(config));
+    }
+
+    /** The composition root's entry: one URL policy for admission and for Git's check before it connects. */
+    public static AcquireRepoTask fromConfig(WorkerConfig config, RepoUrlPolicy policy) {
+        return new AcquireRepoTask(Gits.forConfig(config, policy), policy, config.githubToken());
     }
 
     @Override

@@ -1,7 +1,11 @@
 package dev.repoworker.worker.repo;
 
 import dev.repoworker.worker.task.TaskFailedException;
+import dev.repoworker.protocol.NumericHosts;
 import java.io.IOException;
+import java.net.Inet6Address;
+import java.net.InetAddress;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -9,11 +13,15 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.stream.Collectors;
 
 /**
  * {@link Git} through the {@code git} executable: argument arrays only, a clean environment, no
  * credential helpers or prompts, and the token only in the environment as an
  * {@code http.extraHeader} (never in the URL or the arguments, which other processes can read).
+ * Redirects are never followed ({@code http.followRedirects=false}), and the host's addresses checked
+ * just before are pinned with {@code http.curloptResolve} (git 2.37 or later; older versions ignore it and
+ * resolve the name again), so DNS cannot point git elsewhere between the check and the connection.
  */
 public final class CliGit implements Git {
 
@@ -24,14 +32,21 @@ public final class CliGit implements Git {
 
     private final String executable;
     private final boolean allowFileProtocol;
+    private final ConnectionCheck connectionCheck;
 
+    /** Without a connection check: for URLs the Worker made itself, and tests. */
     public CliGit(boolean allowFileProtocol) {
-        this("git", allowFileProtocol);
+        this("git", allowFileProtocol, ConnectionCheck.NONE);
     }
 
     public CliGit(String executable, boolean allowFileProtocol) {
+        this(executable, allowFileProtocol, ConnectionCheck.NONE);
+    }
+
+    public CliGit(String executable, boolean allowFileProtocol, ConnectionCheck connectionCheck) {
         this.executable = executable;
         this.allowFileProtocol = allowFileProtocol;
+        this.connectionCheck = connectionCheck;
     }
 
     @Override
@@ -45,10 +60,11 @@ public final class CliGit implements Git {
         Path dir = directory.toAbsolutePath().normalize();
         GitErrors.Scrubber scrubber = new GitErrors.Scrubber(request.token(), List.of(dir));
         Map<String, String> env = environment(request.token());
+        List<String> pins = pins(request.url(), connectionCheck.addressesFor(request.url()));
         if (request.commit().isPresent()) {
-            clonePinned(request, dir, env, progress, scrubber);
+            clonePinned(request, dir, env, pins, progress, scrubber);
         } else {
-            GitProcess.Result clone = run(cloneCommand(request, dir), env, null, progress);
+            GitProcess.Result clone = run(cloneCommand(request, dir, pins), env, null, progress);
             if (!clone.ok()) {
                 throw GitErrors.classify(clone.stderr(), request.branch(), scrubber);
             }
@@ -63,25 +79,25 @@ public final class CliGit implements Git {
         return new Cloned(head.stdout().trim(), request.branch());
     }
 
-    private void clonePinned(CloneRequest request, Path dir, Map<String, String> env, GitProgress progress,
+    private void clonePinned(CloneRequest request, Path dir, Map<String, String> env, List<String> pins, GitProgress progress,
                              GitErrors.Scrubber scrubber) throws TaskFailedException, InterruptedException {
         String sha = request.commit().orElseThrow();
         createDirectory(dir, scrubber);
         expectOk(run(global(null, "init", "-q", "--template=", "--", dir.toString()), env, null, progress), request, scrubber);
         expectOk(run(command(dir, "remote", "add", "origin", "--", request.url()), env, null, progress), request, scrubber);
         String ref = "refs/heads/" + request.branch();
-        GitProcess.Result heads = run(command(dir, "ls-remote", "--heads", "origin", ref), env, null, progress);
+        GitProcess.Result heads = run(command(dir, pins, "ls-remote", "--heads", "origin", ref), env, null, progress);
         expectOk(heads, request, scrubber);
         if (heads.stdout().lines().noneMatch(line -> line.endsWith("\t" + ref))) {
             throw GitErrors.branchNotFound(request.branch());
         }
-        GitProcess.Result fetch = run(fetchCommitCommand(dir, sha, request.depth()), env, null, progress);
+        GitProcess.Result fetch = run(fetchCommitCommand(dir, sha, request.depth(), pins), env, null, progress);
         if (!fetch.ok()) {
             if (GitErrors.isAuthOrMissingRepo(fetch.stderr())) {
                 throw GitErrors.classify(fetch.stderr(), request.branch(), scrubber);
             }
             // the server refused a want by sha (old protocol, no allow*SHA1InWant): fetch every branch
-            GitProcess.Result all = run(command(dir, "fetch", "--progress", "--no-tags", "origin",
+            GitProcess.Result all = run(command(dir, pins, "fetch", "--progress", "--no-tags", "origin",
                     "+refs/heads/*:refs/remotes/origin/*"), env, null, progress);
             expectOk(all, request, scrubber);
         }
@@ -94,22 +110,50 @@ public final class CliGit implements Git {
 
     /** The clone command for an unpinned request (package-private so tests can check what is exposed). */
     List<String> cloneCommand(CloneRequest request, Path dir) {
+        return cloneCommand(request, dir, List.of());
+    }
+
+    List<String> cloneCommand(CloneRequest request, Path dir, List<String> pins) {
         List<String> args = new ArrayList<>(List.of("clone", "--progress", "--single-branch", "--no-recurse-submodules",
                 "--branch=" + request.branch()));
         if (request.depth() > 0) {
             args.add("--depth=" + request.depth());
         }
         args.addAll(List.of("--", request.url(), dir.toString()));
-        return global(null, args.toArray(String[]::new));
+        return global(null, pins, args.toArray(String[]::new));
     }
 
     List<String> fetchCommitCommand(Path dir, String sha, int depth) {
+        return fetchCommitCommand(dir, sha, depth, List.of());
+    }
+
+    List<String> fetchCommitCommand(Path dir, String sha, int depth, List<String> pins) {
         List<String> args = new ArrayList<>(List.of("fetch", "--progress", "--no-tags"));
         if (depth > 0) {
             args.add("--depth=" + depth);
         }
         args.addAll(List.of("origin", sha));
-        return command(dir, args.toArray(String[]::new));
+        return command(dir, pins, args.toArray(String[]::new));
+    }
+
+    /**
+     * {@code -c http.curloptResolve=host:port:addr[,addr…]}: git connects to the addresses just checked and
+     * resolves nothing itself. None for an IP literal (nothing to resolve) or when nothing was checked.
+     */
+    static List<String> pins(String url, List<InetAddress> addresses) {
+        if (addresses.isEmpty()) {
+            return List.of();
+        }
+        URI uri = URI.create(url);
+        String host = uri.getHost();
+        if (host == null || host.startsWith("[") || NumericHosts.isCanonicalIpv4(host)) {
+            return List.of();
+        }
+        int port = uri.getPort() != -1 ? uri.getPort() : "http".equalsIgnoreCase(uri.getScheme()) ? 80 : 443;
+        String targets = addresses.stream()
+                .map(a -> a instanceof Inet6Address ? "[" + a.getHostAddress().replaceFirst("%.*$", "") + "]" : a.getHostAddress())
+                .collect(Collectors.joining(","));
+        return List.of("-c", "http.curloptResolve=" + host + ":" + port + ":" + targets);
     }
 
     /**
@@ -144,10 +188,18 @@ public final class CliGit implements Git {
     }
 
     private List<String> command(Path dir, String... args) {
-        return global(dir, args);
+        return global(dir, List.of(), args);
+    }
+
+    private List<String> command(Path dir, List<String> pins, String... args) {
+        return global(dir, pins, args);
     }
 
     private List<String> global(Path dir, String... args) {
+        return global(dir, List.of(), args);
+    }
+
+    private List<String> global(Path dir, List<String> pins, String... args) {
         List<String> command = new ArrayList<>();
         command.add(executable);
         if (dir != null) {
@@ -159,7 +211,9 @@ public final class CliGit implements Git {
                 "-c", "core.askPass=",
                 "-c", "protocol.file.allow=" + (allowFileProtocol ? "always" : "never"),
                 "-c", "protocol.ext.allow=never",
-                "-c", "core.hooksPath=/dev/null"));
+                "-c", "core.hooksPath=/dev/null",
+                "-c", "http.followRedirects=false"));
+        command.addAll(pins);
         command.addAll(List.of(args));
         return command;
     }

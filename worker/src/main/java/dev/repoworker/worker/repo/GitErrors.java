@@ -17,11 +17,13 @@ final class GitErrors {
 
     static final String REPOSITORY_NOT_FOUND = "repository not found";
     static final String AUTHENTICATION_FAILED = "authentication failed";
+    static final String REDIRECTED = "repository URL redirected; redirects are not followed (use the repository's final URL)";
     private static final int MAX_DETAIL = 300;
 
     private static final Pattern URL_CREDENTIALS = Pattern.compile("([A-Za-z][A-Za-z0-9+.-]*://)[^/\\s@'\"]*@");
     private static final Pattern FILE_URL = Pattern.compile("file:/+[^\\s'\"]*");
     private static final Pattern ABSOLUTE_PATH = Pattern.compile("(?<![\\w.:/~-])/(?:[^\\s'\"/:]+/)*[^\\s'\"/:]+/?");
+    private static final Pattern REDIRECT = Pattern.compile("returned error: 3[0-9][0-9]\\b");
     private static final Pattern BRANCH_MISSING = Pattern.compile(
             "remote branch .* not found|couldn't find remote ref refs/heads/|remote ref does not exist");
     private static final Pattern AUTH = Pattern.compile(
@@ -46,6 +48,9 @@ final class GitErrors {
     /** The mapped error for Git's output (stderr text or exception messages). */
     static TaskFailedException classify(String output, String branch, Scrubber scrubber) {
         String lower = output.toLowerCase(Locale.ROOT);
+        if (REDIRECT.matcher(lower).find()) {
+            return new TaskFailedException(REDIRECTED);
+        }
         if (AUTH.matcher(lower).find()) {
             return new TaskFailedException(AUTHENTICATION_FAILED);
         }

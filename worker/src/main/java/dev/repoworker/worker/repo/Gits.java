@@ -11,15 +11,20 @@ public final class Gits {
     private Gits() {
     }
 
+    /** The configured Git, checking every URL's host right before it connects (with the configured policy). */
     public static Git forConfig(WorkerConfig config) {
-        return forName(config.gitImplementation(), config.allowFileRepos());
+        return forConfig(config, RepoUrlPolicy.fromConfig(config));
     }
 
-    public static Git forName(String implementation, boolean allowFileRepos) {
+    public static Git forConfig(WorkerConfig config, RepoUrlPolicy policy) {
+        return forName(config.gitImplementation(), config.allowFileRepos(), policy::addressesToConnect);
+    }
+
+    public static Git forName(String implementation, boolean allowFileRepos, ConnectionCheck check) {
         return switch (implementation == null ? "auto" : implementation.toLowerCase()) {
-            case "cli" -> new CliGit(allowFileRepos);
-            case "jgit" -> new JGitGit();
-            case "auto" -> cliAvailable("git") ? new CliGit(allowFileRepos) : new JGitGit();
+            case "cli" -> new CliGit("git", allowFileRepos, check);
+            case "jgit" -> new JGitGit(check);
+            case "auto" -> cliAvailable("git") ? new CliGit("git", allowFileRepos, check) : new JGitGit(check);
             default -> throw new IllegalArgumentException("git implementation must be auto, cli or jgit");
         };
     }

@@ -9,6 +9,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.FutureTask;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.eclipse.jgit.api.CloneCommand;
+import org.eclipse.jgit.api.TransportConfigCallback;
 import org.eclipse.jgit.api.errors.GitAPIException;
 import org.eclipse.jgit.dircache.DirCache;
 import org.eclipse.jgit.dircache.DirCacheCheckout;
@@ -22,17 +23,30 @@ import org.eclipse.jgit.lib.Repository;
 import org.eclipse.jgit.revwalk.RevCommit;
 import org.eclipse.jgit.revwalk.RevWalk;
 import org.eclipse.jgit.transport.RefSpec;
+import org.eclipse.jgit.transport.TransportHttp;
 import org.eclipse.jgit.transport.UsernamePasswordCredentialsProvider;
 
 /**
  * {@link Git} in process with JGit, for machines without a {@code git} executable. A pinned commit
  * is fetched with the branch's full history (JGit cannot ask for a single sha shallowly), and with
- * every branch when it is not on that one.
+ * every branch when it is not on that one. HTTP goes through {@link CheckedHttpConnections}: the
+ * {@link ConnectionCheck} before each connection, and no redirect to another host.
  */
 public final class JGitGit implements Git {
 
     private static final int TIMEOUT_SECONDS = 120;
     private static final long CANCEL_WAIT_MS = 10_000;
+
+    private final ConnectionCheck connectionCheck;
+
+    /** Without a connection check: for URLs the Worker made itself, and tests. */
+    public JGitGit() {
+        this(ConnectionCheck.NONE);
+    }
+
+    public JGitGit(ConnectionCheck connectionCheck) {
+        this.connectionCheck = connectionCheck;
+    }
 
     @Override
     public String name() {
@@ -47,10 +61,16 @@ public final class JGitGit implements Git {
         }
         Path dir = directory.toAbsolutePath().normalize();
         GitErrors.Scrubber scrubber = new GitErrors.Scrubber(request.token(), List.of(dir));
+        connectionCheck.addressesFor(request.url());
         Monitor monitor = new Monitor(progress);
         // JGit swallows interrupts in places; the clone runs on its own thread so that the caller's
         // interrupt is always seen (here) and turned into a cancellation JGit checks (the monitor)
-        FutureTask<Cloned> clone = new FutureTask<>(() -> cloneInThread(request, dir, monitor, scrubber));
+        TransportConfigCallback checked = transport -> {
+            if (transport instanceof TransportHttp http) {
+                http.setHttpConnectionFactory(new CheckedHttpConnections(request.url(), connectionCheck));
+            }
+        };
+        FutureTask<Cloned> clone = new FutureTask<>(() -> cloneInThread(request, dir, monitor, scrubber, checked));
         Thread worker = new Thread(clone, "jgit-clone");
         worker.setDaemon(true);
         worker.start();
@@ -76,8 +96,8 @@ public final class JGitGit implements Git {
         }
     }
 
-    private static Cloned cloneInThread(CloneRequest request, Path dir, Monitor monitor, GitErrors.Scrubber scrubber)
-            throws TaskFailedException, InterruptedException {
+    private static Cloned cloneInThread(CloneRequest request, Path dir, Monitor monitor, GitErrors.Scrubber scrubber,
+                                        TransportConfigCallback checked) throws TaskFailedException, InterruptedException {
         String ref = Constants.R_HEADS + request.branch();
         CloneCommand clone = org.eclipse.jgit.api.Git.cloneRepository()
                 .setURI(request.url())
@@ -88,6 +108,7 @@ public final class JGitGit implements Git {
                 .setCloneSubmodules(false)
                 .setNoCheckout(request.commit().isPresent())
                 .setTimeout(TIMEOUT_SECONDS)
+                .setTransportConfigCallback(checked)
                 .setProgressMonitor(monitor);
         if (request.depth() > 0 && request.commit().isEmpty()) {
             clone.setDepth(request.depth());
@@ -104,7 +125,7 @@ public final class JGitGit implements Git {
                 throw GitErrors.branchNotFound(request.branch());
             }
             if (request.commit().isPresent()) {
-                checkoutPinned(git, request, credentials, monitor);
+                checkoutPinned(git, request, credentials, monitor, checked);
             }
             ObjectId head = repo.resolve(Constants.HEAD + "^{commit}");
             if (head == null) {
@@ -119,7 +140,8 @@ public final class JGitGit implements Git {
     }
 
     private static void checkoutPinned(org.eclipse.jgit.api.Git git, CloneRequest request,
-                                       UsernamePasswordCredentialsProvider credentials, Monitor monitor)
+                                       UsernamePasswordCredentialsProvider credentials, Monitor monitor,
+                                       TransportConfigCallback checked)
             throws GitAPIException, IOException, TaskFailedException, InterruptedException {
         Repository repo = git.getRepository();
         ObjectId id = ObjectId.fromString(request.commit().orElseThrow());
@@ -128,6 +150,7 @@ public final class JGitGit implements Git {
                     .setRemote("origin")
                     .setRefSpecs(new RefSpec("+refs/heads/*:refs/remotes/origin/*"))
                     .setTimeout(TIMEOUT_SECONDS)
+                    .setTransportConfigCallback(checked)
                     .setProgressMonitor(monitor);
             if (credentials != null) {
                 fetch.setCredentialsProvider(credentials);
@@ -169,6 +192,9 @@ public final class JGitGit implements Git {
     private static TaskFailedException map(Exception e, CloneRequest request, GitErrors.Scrubber scrubber) {
         StringBuilder messages = new StringBuilder();
         for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof CheckedHttpConnections.Refused refused) {
+                return new TaskFailedException(refused.getMessage());
+            }
             if (t instanceof NoRemoteRepositoryException) {
                 String text = String.valueOf(t.getMessage()).toLowerCase();
                 if (!text.contains("not authorized") && !text.contains("authentication")) {

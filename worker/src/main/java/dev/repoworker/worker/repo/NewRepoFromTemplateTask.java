@@ -44,12 +44,17 @@ public final class NewRepoFromTemplateTask implements Task {
 
     /** {@code REPO_HOST=github} (default; {@code GITHUB_API_URL}) or {@code local} ({@code LOCAL_REPO_ROOT}). */
     public static NewRepoFromTemplateTask fromConfig(WorkerConfig config) {
-        Git git = Gits.forConfig(config);
+        return fromConfig(config, RepoUrlPolicy.fromConfig(config));
+    }
+
+    /** The template's URL and GitHub's clone URL go through {@code policy}; the local host's own bare repository needs no check. */
+    public static NewRepoFromTemplateTask fromConfig(WorkerConfig config, RepoUrlPolicy policy) {
+        Git git = Gits.forConfig(config, policy);
         RepoHost host = config.repoHost().equals("local")
                 ? new LocalRepoHost(config.localRepoRoot(), git)
                 : new GitHubRepoHost(URI.create(config.githubApiUrl()));
-        Git cloneNew = config.repoHost().equals("local") ? Gits.forName(config.gitImplementation(), true) : git;
-        return new NewRepoFromTemplateTask(host, cloneNew, RepoUrlPolicy.fromConfig(config), config.githubToken());
+        Git cloneNew = config.repoHost().equals("local") ? Gits.forName(config.gitImplementation(), true, ConnectionCheck.NONE) : git;
+        return new NewRepoFromTemplateTask(host, cloneNew, policy, config.githubToken());
     }
 
     @Override

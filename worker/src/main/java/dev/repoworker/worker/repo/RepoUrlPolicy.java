@@ -1,6 +1,12 @@
 package dev.repoworker.worker.repo;
 
+import dev.repoworker.protocol.NumericHosts;
 import dev.repoworker.worker.WorkerConfig;
+import dev.repoworker.worker.net.HostList;
+import dev.repoworker.worker.net.HostResolver;
+import dev.repoworker.worker.net.NetworkPolicy;
+import dev.repoworker.worker.task.TaskFailedException;
+import java.net.InetAddress;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.util.List;
@@ -10,27 +16,40 @@ import java.util.Optional;
 /**
  * Which repository URLs the Worker may fetch (SSRF guard): {@code https:} to allowed hosts;
  * {@code http:} to allowed hosts only when plain HTTP is enabled (local Git servers); {@code file:}
- * only when file repositories are enabled; never credentials in the URL, never other schemes.
+ * only when file repositories are enabled; never credentials in the URL, never other schemes. The host's
+ * addresses must be public unless it is listed exactly or private networks are allowed ({@link NetworkPolicy}).
  *
- * <p>A host entry matches exactly (case-insensitive, any port); {@code host:port} matches that port
- * only; {@code *.example.com} matches any subdomain of example.com (not example.com itself).
+ * <p>Host entries: see {@link HostList} (exact, {@code host:port}, {@code *.example.com}).
  */
 public final class RepoUrlPolicy {
 
     static final int MAX_URL_LENGTH = 2048;
+    private static final String PRIVATE_HINT =
+            "; private networks need ALLOW_PRIVATE_NETWORKS=true or the host listed exactly in ALLOWED_REPO_HOSTS";
 
-    private final List<String> allowedHosts;
+    private final HostList allowedHosts;
     private final boolean allowHttp;
     private final boolean allowFile;
+    private final NetworkPolicy network;
 
+    /** Public addresses only, through the system resolver (a host listed exactly is trusted). */
     public RepoUrlPolicy(List<String> allowedHosts, boolean allowHttp, boolean allowFile) {
-        this.allowedHosts = allowedHosts.stream().map(h -> h.trim().toLowerCase(Locale.ROOT)).filter(h -> !h.isEmpty()).toList();
+        this(allowedHosts, allowHttp, allowFile, NetworkPolicy.strict());
+    }
+
+    public RepoUrlPolicy(List<String> allowedHosts, boolean allowHttp, boolean allowFile, NetworkPolicy network) {
+        this.allowedHosts = HostList.of(allowedHosts);
         this.allowHttp = allowHttp;
         this.allowFile = allowFile;
+        this.network = network;
     }
 
     public static RepoUrlPolicy fromConfig(WorkerConfig config) {
-        return new RepoUrlPolicy(config.allowedRepoHosts(), config.allowHttpRepos(), config.allowFileRepos());
+        return fromConfig(config, NetworkPolicy.fromConfig(config, HostResolver.SYSTEM));
+    }
+
+    public static RepoUrlPolicy fromConfig(WorkerConfig config, NetworkPolicy network) {
+        return new RepoUrlPolicy(config.allowedRepoHosts(), config.allowHttpRepos(), config.allowFileRepos(), network);
     }
 
     public boolean allowsFileRepos() {
@@ -39,93 +58,109 @@ public final class RepoUrlPolicy {
 
     /** Why {@code url} may not be fetched, or empty when it may. The reason never echoes credentials. */
     public Optional<String> problem(String url) {
+        return evaluate(url).problem();
+    }
+
+    /**
+     * The check again right before Git connects (DNS may have changed since admission): the addresses to pin
+     * the connection to, all checked; empty when there is nothing to pin (a {@code file:} URL, or a host that is
+     * trusted and left to Git to resolve).
+     */
+    public List<InetAddress> addressesToConnect(String url) throws TaskFailedException {
+        Verdict verdict = evaluate(url);
+        if (verdict.problem().isPresent()) {
+            throw new TaskFailedException("repository URL not allowed: " + verdict.problem().get());
+        }
+        return verdict.addresses();
+    }
+
+    private record Verdict(Optional<String> problem, List<InetAddress> addresses) {
+        static Verdict refused(String problem) {
+            return new Verdict(Optional.of(problem), List.of());
+        }
+
+        static Verdict allowed(List<InetAddress> addresses) {
+            return new Verdict(Optional.empty(), addresses);
+        }
+    }
+
+    private Verdict evaluate(String url) {
         if (url == null || url.isBlank()) {
-            return Optional.of("is required");
+            return Verdict.refused("is required");
         }
         if (url.length() > MAX_URL_LENGTH) {
-            return Optional.of("is longer than " + MAX_URL_LENGTH + " characters");
+            return Verdict.refused("is longer than " + MAX_URL_LENGTH + " characters");
         }
         if (url.chars().anyMatch(c -> c <= 0x20 || c == 0x7f)) {
-            return Optional.of("must not contain spaces or control characters");
+            return Verdict.refused("must not contain spaces or control characters");
+        }
+        if (url.contains("\\")) {
+            return Verdict.refused("must not contain backslashes");
         }
         URI uri;
         try {
             uri = new URI(url);
         } catch (URISyntaxException e) {
-            return Optional.of("is not a valid URL");
+            return Verdict.refused("is not a valid URL");
         }
         if (!uri.isAbsolute() || uri.isOpaque() || uri.getScheme() == null) {
-            return Optional.of("must be an https URL");
+            return Verdict.refused("must be an https URL");
         }
         if (uri.getRawUserInfo() != null || (uri.getRawAuthority() != null && uri.getRawAuthority().contains("@"))) {
-            return Optional.of("must not contain credentials; pass gitToken instead");
+            return Verdict.refused("must not contain credentials; pass gitToken instead");
         }
         if (uri.getRawFragment() != null) {
-            return Optional.of("must not have a fragment");
+            return Verdict.refused("must not have a fragment");
         }
         String scheme = uri.getScheme().toLowerCase(Locale.ROOT);
         return switch (scheme) {
             case "https" -> checkHost(uri);
-            case "http" -> allowHttp ? checkHost(uri) : Optional.of("must use https");
+            case "http" -> allowHttp ? checkHost(uri) : Verdict.refused("must use https");
             case "file" -> checkFile(uri);
-            default -> Optional.of("scheme '" + scheme + "' is not allowed; use https");
+            default -> Verdict.refused("scheme '" + scheme + "' is not allowed; use https");
         };
     }
 
-    private Optional<String> checkHost(URI uri) {
-        String host = uri.getHost();
-        if (host == null || host.isEmpty()) {
-            return Optional.of("must name a host");
+    private Verdict checkHost(URI uri) {
+        if (uri.getHost() == null) {
+            return Verdict.refused(uri.getRawAuthority() == null || uri.getRawAuthority().isEmpty()
+                    ? "must name a host" : NetworkPolicy.unreadableHost(uri));
         }
-        host = host.toLowerCase(Locale.ROOT);
-        if (host.endsWith(".")) {
-            host = host.substring(0, host.length() - 1);
+        String host = uri.getHost().toLowerCase(Locale.ROOT);
+        Optional<String> numeric = NumericHosts.problem(host);
+        if (numeric.isPresent()) {
+            return Verdict.refused(numeric.get());
         }
         if (uri.getRawPath() == null || uri.getRawPath().length() <= 1) {
-            return Optional.of("must name a repository");
+            return Verdict.refused("must name a repository");
         }
-        for (String entry : allowedHosts) {
-            if (matches(entry, host, uri.getPort())) {
-                return Optional.empty();
-            }
+        HostList.Match match = allowedHosts.match(host, uri.getPort());
+        if (match == HostList.Match.NONE) {
+            return Verdict.refused("host '" + displayHost(host) + "' is not allowed");
         }
-        return Optional.of("host '" + host + "' is not allowed");
+        try {
+            return Verdict.allowed(network.check(host, match == HostList.Match.EXACT));
+        } catch (NetworkPolicy.RefusedHost e) {
+            return Verdict.refused(e.getMessage() + (e.refusal() == NetworkPolicy.Refusal.PRIVATE ? PRIVATE_HINT : ""));
+        }
     }
 
-    private static boolean matches(String entry, String host, int port) {
-        String entryHost = entry;
-        int entryPort = -1;
-        int colon = entry.lastIndexOf(':');
-        if (colon > 0 && !entry.endsWith("]") && entry.indexOf(':') == colon) {
-            try {
-                entryPort = Integer.parseInt(entry.substring(colon + 1));
-                entryHost = entry.substring(0, colon);
-            } catch (NumberFormatException e) {
-                return false;
-            }
-        }
-        if (entryPort != -1 && entryPort != port) {
-            return false;
-        }
-        if (entryHost.startsWith("*.")) {
-            String suffix = entryHost.substring(1);
-            return host.endsWith(suffix) && host.length() > suffix.length();
-        }
-        return entryHost.equals(host);
+    private static String displayHost(String host) {
+        return host.endsWith(".") ? host.substring(0, host.length() - 1) : host;
     }
 
-    private Optional<String> checkFile(URI uri) {
+    private Verdict checkFile(URI uri) {
         if (!allowFile) {
-            return Optional.of("file: repositories are not allowed");
+            return Verdict.refused("file: repositories are not allowed");
         }
         if (uri.getRawAuthority() != null && !uri.getRawAuthority().isEmpty()
                 && !"localhost".equalsIgnoreCase(uri.getRawAuthority())) {
-            return Optional.of("file: URLs must not name a host");
+            return Verdict.refused("file: URLs must not name a host");
         }
         if (uri.getPath() == null || !uri.getPath().startsWith("/") || uri.getRawQuery() != null) {
-            return Optional.of("file: URLs need an absolute path");
+            return Verdict.refused("file: URLs need an absolute path");
         }
-        return Optional.empty();
+        return Verdict.allowed(List.of());
     }
 
     /** The URL fit for results and logs: scheme, host, port and path only (no credentials, query or fragment). */

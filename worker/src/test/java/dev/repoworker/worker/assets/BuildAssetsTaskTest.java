@@ -53,6 +53,7 @@ class BuildAssetsTaskTest {
         env.put("TEMP_DIR", temp.resolve("tmp").toString());
         env.put("ARTIFACTS_DIR", temp.resolve("artifacts").toString());
         env.put("ALLOW_FILE_REPOS", Boolean.toString(allowFiles));
+        env.put("ALLOWED_CALLBACK_HOSTS", "127.0.0.1");
         env.put("SHUTDOWN_GRACE", "5s");
         app = WorkerApp.start(WorkerConfig.fromEnv(env));
         receiver = CallbackReceiver.verifying(SECRET);

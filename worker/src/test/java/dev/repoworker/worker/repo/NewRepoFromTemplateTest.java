@@ -63,7 +63,8 @@ class NewRepoFromTemplateTest {
 
     private WorkerApp worker(Map<String, String> extra) {
         Map<String, String> env = new HashMap<>(Map.of("PORT", "0", "WORKER_SECRET", SECRET, "TEMP_DIR", tmp.resolve("work").toString(),
-                "ALLOW_FILE_REPOS", "true", "ALLOW_HTTP_REPOS", "true", "ALLOWED_REPO_HOSTS", "127.0.0.1,github.com"));
+                "ALLOW_FILE_REPOS", "true", "ALLOW_HTTP_REPOS", "true", "ALLOWED_REPO_HOSTS", "127.0.0.1,github.com",
+                "ALLOWED_CALLBACK_HOSTS", "127.0.0.1"));
         env.putAll(extra);
         WorkerApp app = WorkerApp.start(WorkerConfig.fromEnv(env));
         toClose.add(0, app::stop);

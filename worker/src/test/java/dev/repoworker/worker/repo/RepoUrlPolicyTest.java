@@ -1,7 +1,10 @@
 package dev.repoworker.worker.repo;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.repoworker.worker.net.FakeDns;
+import dev.repoworker.worker.net.NetworkPolicy;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -9,7 +12,13 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 class RepoUrlPolicyTest {
 
-    final RepoUrlPolicy strict = new RepoUrlPolicy(List.of("github.com", "*.example.com", "git.local:8443"), false, false);
+    final FakeDns dns = new FakeDns()
+            .answer("code.example.com", "93.184.216.34")
+            .answer("a.b.example.com", "2606:2800:220:1:248:1893:25c8:1946")
+            .answer("intranet.example.com", "10.0.0.8")
+            .answer("meta.example.com", "93.184.216.34", "169.254.169.254");
+    final RepoUrlPolicy strict = new RepoUrlPolicy(List.of("github.com", "*.example.com", "git.local:8443"), false, false,
+            new NetworkPolicy(false, dns));
     final RepoUrlPolicy local = new RepoUrlPolicy(List.of("127.0.0.1"), true, true);
 
     @ParameterizedTest
@@ -52,6 +61,12 @@ class RepoUrlPolicyTest {
             "https://github.com/acme notes",
             "https://github.com/acme/notes\n",
             "https://exa_mple.com/acme/notes",
+            "https://evil.example.com\\@github.com/acme/notes",
+            "https://2130706433/acme/notes",
+            "https://0x7f.1/acme/notes",
+            "https://intranet.example.com/acme/notes",
+            "https://meta.example.com/acme/notes",
+            "https://unknown.example.com/acme/notes",
             "",
             "   "})
     void other_urls_are_rejected(String url) {
@@ -73,6 +88,30 @@ class RepoUrlPolicyTest {
         assertThat(local.problem("http://10.0.0.1/notes.git")).get().asString().contains("not allowed");
         assertThat(strict.problem("http://github.com/a/b")).contains("must use https");
         assertThat(strict.problem("file:///srv/repos/notes.git")).contains("file: repositories are not allowed");
+    }
+
+    @Test
+    void wildcard_hosts_must_resolve_to_public_addresses_and_exact_ones_are_trusted() throws Exception {
+        assertThat(strict.problem("https://intranet.example.com/a/b")).get().asString()
+                .contains("resolves to a private address").contains("ALLOW_PRIVATE_NETWORKS").doesNotContain("10.0.0.8");
+        assertThat(strict.problem("https://meta.example.com/a/b")).get().asString().contains("link-local");
+        assertThat(strict.problem("https://unknown.example.com/a/b")).contains("host 'unknown.example.com' could not be resolved");
+        assertThat(strict.addressesToConnect("https://code.example.com/a/b")).extracting(java.net.InetAddress::getHostAddress)
+                .containsExactly("93.184.216.34");
+        assertThat(strict.addressesToConnect("https://github.com/a/b")).isEmpty();
+        assertThat(local.addressesToConnect("file:///srv/repos/notes.git")).isEmpty();
+        assertThatThrownBy(() -> strict.addressesToConnect("https://intranet.example.com/a/b"))
+                .hasMessageStartingWith("repository URL not allowed: host 'intranet.example.com' resolves to a private address");
+        RepoUrlPolicy open = new RepoUrlPolicy(List.of("*.example.com"), false, false, new NetworkPolicy(true, dns));
+        assertThat(open.problem("https://intranet.example.com/a/b")).isEmpty();
+        assertThat(open.problem("https://0x7f.1/a/b")).get().asString().contains("four decimal numbers");
+    }
+
+    @Test
+    void non_canonical_numeric_hosts_are_named_as_such() {
+        for (String url : List.of("https://2130706433/a/b", "https://0177.0.0.1/a/b", "https://0x7f.1/a/b", "https://127.1/a/b")) {
+            assertThat(strict.problem(url)).get().asString().as(url).contains("four decimal numbers");
+        }
     }
 
     @Test
