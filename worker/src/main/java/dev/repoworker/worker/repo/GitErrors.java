@@ -23,7 +23,8 @@ final class GitErrors {
     private static final Pattern FILE_URL = Pattern.compile("file:/+[^\\s'\"]*");
     private static final Pattern ABSOLUTE_PATH = Pattern.compile("(?<![\\w.:/~-])/(?:[^\\s'\"/:]+/)*[^\\s'\"/:]+/?");
     private static final Pattern BRANCH_MISSING = Pattern.compile(
-            "remote branch .* not found|couldn't find remote ref refs/heads/|remote ref does not exist");
+            "remote branch .* not found|couldn't find remote ref refs/heads/|remote ref does not exist"
+                    + "|remote does not have refs/heads/");
     private static final Pattern AUTH = Pattern.compile(
             "authentication failed|could not read username|could not read password|terminal prompts disabled"
                     + "|returned error: 40[13]|http basic: access denied|invalid username or password"

@@ -12,14 +12,14 @@ public final class Gits {
     }
 
     public static Git forConfig(WorkerConfig config) {
-        return forName(config.gitImplementation(), config.allowFileRepos());
+        return forName(config.gitImplementation(), config.allowFileRepos(), RepoLimits.fromConfig(config));
     }
 
-    public static Git forName(String implementation, boolean allowFileRepos) {
+    public static Git forName(String implementation, boolean allowFileRepos, RepoLimits limits) {
         return switch (implementation == null ? "auto" : implementation.toLowerCase()) {
-            case "cli" -> new CliGit(allowFileRepos);
-            case "jgit" -> new JGitGit();
-            case "auto" -> cliAvailable("git") ? new CliGit(allowFileRepos) : new JGitGit();
+            case "cli" -> new CliGit(allowFileRepos, limits);
+            case "jgit" -> new JGitGit(limits);
+            case "auto" -> cliAvailable("git") ? new CliGit(allowFileRepos, limits) : new JGitGit(limits);
             default -> throw new IllegalArgumentException("git implementation must be auto, cli or jgit");
         };
     }

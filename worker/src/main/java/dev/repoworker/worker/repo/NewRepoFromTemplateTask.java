@@ -48,7 +48,7 @@ public final class NewRepoFromTemplateTask implements Task {
         RepoHost host = config.repoHost().equals("local")
                 ? new LocalRepoHost(config.localRepoRoot(), git)
                 : new GitHubRepoHost(URI.create(config.githubApiUrl()));
-        Git cloneNew = config.repoHost().equals("local") ? Gits.forName(config.gitImplementation(), true) : git;
+        Git cloneNew = config.repoHost().equals("local") ? Gits.forName(config.gitImplementation(), true, RepoLimits.fromConfig(config)) : git;
         return new NewRepoFromTemplateTask(host, cloneNew, RepoUrlPolicy.fromConfig(config), config.githubToken());
     }
 
