@@ -4,13 +4,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import dev.repoworker.protocol.Env;
 import dev.repoworker.testkit.TestRepos;
+import dev.repoworker.worker.WorkerConfig;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
@@ -236,6 +240,26 @@ class RepoLimitsTest {
         Files.write(dir.resolve("written-before-any-poll-may-see-it"), new byte[5_000]);
         assertThat(quick.stop()).isTrue();
         assertThat(DiskWatch.sizeOf(work.resolve("missing"))).isZero();
+    }
+
+    @Test
+    void the_limits_come_from_max_repo_bytes_and_max_repo_files() {
+        assertThat(RepoLimits.fromConfig(config(Map.of()))).isEqualTo(new RepoLimits(2L << 30, 200_000));
+        assertThat(RepoLimits.fromConfig(config(Map.of("MAX_REPO_BYTES", "500MB", "MAX_REPO_FILES", "5000"))))
+                .isEqualTo(new RepoLimits(500 * MB, 5000));
+        assertThat(RepoLimits.fromConfig(config(Map.of("MAX_REPO_BYTES", "123456")))).extracting(RepoLimits::maxBytes)
+                .isEqualTo(123_456L);
+        assertThatThrownBy(() -> config(Map.of("MAX_REPO_BYTES", "lots"))).isInstanceOf(Env.InvalidConfigException.class)
+                .hasMessageStartingWith("MAX_REPO_BYTES must be a size such as");
+        assertThatThrownBy(() -> config(Map.of("MAX_REPO_BYTES", "0"))).hasMessage("MAX_REPO_BYTES must be greater than zero");
+        assertThatThrownBy(() -> config(Map.of("MAX_REPO_FILES", "0"))).isInstanceOf(Env.InvalidConfigException.class)
+                .hasMessageStartingWith("MAX_REPO_FILES must be between 1 and");
+    }
+
+    private static WorkerConfig config(Map<String, String> values) {
+        Map<String, String> env = new HashMap<>(values);
+        env.put("WORKER_INSECURE_DEV", "true");
+        return WorkerConfig.fromEnv(env);
     }
 
     @Test
