@@ -24,6 +24,7 @@ final class GitProcess {
 
     static final int MAX_STDERR = 32 * 1024;
     static final int MAX_STDOUT = 1024 * 1024;
+    static final int MAX_RECORD = 4096;
     private static final Pattern PROGRESS = Pattern.compile(
             "^(?:remote: )?([A-Za-z][A-Za-z ]*):\\s+(\\d+)% \\((\\d+)/(\\d+)\\)");
 
@@ -131,8 +132,6 @@ final class GitProcess {
         thread.start();
         return thread;
     }
-
-    static final int MAX_RECORD = 4096;
 
     /** Splits a stream at NUL bytes; keeps the first {@link #MAX_RECORD} bytes of each record (the fields come first). */
     private static final class RecordReader implements Runnable {

@@ -183,7 +183,7 @@ public final class JGitGit implements Git {
         }
     }
 
-    private static boolean isEmptyOrMissing(Path dir) throws TaskFailedException {
+    private static boolean isEmptyOrMissing(Path dir) {
         if (!Files.exists(dir, LinkOption.NOFOLLOW_LINKS)) {
             return true;
         }
