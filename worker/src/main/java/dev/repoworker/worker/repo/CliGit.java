@@ -244,6 +244,8 @@ public final class CliGit implements Git {
                 "-c", "protocol.ext.allow=never",
                 "-c", "submodule.recurse=false",
                 "-c", "fetch.recurseSubmodules=false",
+                "-c", "gc.auto=0",
+                "-c", "maintenance.auto=false",
                 "-c", "core.hooksPath=/dev/null"));
         command.addAll(List.of(args));
         return command;

@@ -124,6 +124,11 @@ public final class JGitGit implements Git {
             origin.addURI(new URIish(request.url()));
             origin.addFetchRefSpec(new RefSpec("+" + branchRef + ":" + trackingRef));
             origin.update(config);
+            // no garbage collection after a fetch: JGit would run it on a background thread, still writing
+            // into the clone after it is handed over (or deleted)
+            config.setInt(ConfigConstants.CONFIG_GC_SECTION, null, ConfigConstants.CONFIG_KEY_AUTO, 0);
+            config.setInt(ConfigConstants.CONFIG_GC_SECTION, null, ConfigConstants.CONFIG_KEY_AUTOPACKLIMIT, 0);
+            config.setBoolean(ConfigConstants.CONFIG_GC_SECTION, null, ConfigConstants.CONFIG_KEY_AUTODETACH, false);
             config.save();
             boolean pinned = request.commit().isPresent();
             fetch(repo, origin, origin.getFetchRefSpecs(), pinned ? 0 : request.depth(), request.token(), monitor);
