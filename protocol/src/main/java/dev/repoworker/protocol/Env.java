@@ -16,6 +16,8 @@ import java.util.regex.Pattern;
 public final class Env {
 
     private static final Pattern DURATION = Pattern.compile("(\\d+)(ms|s|m|h)?");
+    private static final Pattern SIZE = Pattern.compile("(\\d+)\\s*(b|k|kb|kib|m|mb|mib|g|gb|gib|t|tb|tib)?",
+            Pattern.CASE_INSENSITIVE);
 
     private final Map<String, String> env;
 
@@ -73,6 +75,25 @@ public final class Env {
         return parsed;
     }
 
+    /**
+     * A size in bytes: a bare number of bytes, or a number with {@code K}, {@code M}, {@code G} or {@code T}
+     * ({@code KB}, {@code MiB} … alike, case-insensitive), all powers of 1024: {@code 500MB} is 500 × 1024².
+     */
+    public long bytes(String name, long fallback) {
+        Optional<String> value = text(name);
+        if (value.isEmpty()) {
+            return fallback;
+        }
+        long parsed = parseBytes(value.get());
+        if (parsed < 0) {
+            throw new InvalidConfigException(name, "must be a size such as 1048576, 500MB or 2GiB, got '" + value.get() + "'");
+        }
+        if (parsed == 0) {
+            throw new InvalidConfigException(name, "must be greater than zero");
+        }
+        return parsed;
+    }
+
     public Path path(String name, Path fallback) {
         return text(name).map(Path::of).orElse(fallback);
     }
@@ -82,6 +103,28 @@ public final class Env {
         return text(name)
                 .map(v -> Arrays.stream(v.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList())
                 .orElse(fallback);
+    }
+
+    /** The size in bytes, or -1 when {@code text} is not a size (or does not fit in a long). */
+    static long parseBytes(String text) {
+        Matcher m = SIZE.matcher(text.trim());
+        if (!m.matches()) {
+            return -1;
+        }
+        String unit = m.group(2) == null ? "b" : m.group(2).toLowerCase();
+        int shift = switch (unit.charAt(0)) {
+            case 'k' -> 10;
+            case 'm' -> 20;
+            case 'g' -> 30;
+            case 't' -> 40;
+            default -> 0;
+        };
+        try {
+            long amount = Long.parseLong(m.group(1));
+            return amount > (Long.MAX_VALUE >> shift) ? -1 : amount << shift;
+        } catch (NumberFormatException e) {
+            return -1;
+        }
     }
 
     static Duration parseDuration(String text) {

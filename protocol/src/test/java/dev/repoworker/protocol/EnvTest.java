@@ -37,4 +37,25 @@ class EnvTest {
         assertThat(env.list("HOSTS", List.of())).containsExactly("github.com", "gitlab.com");
         assertThat(env.list("NONE", List.of("x"))).containsExactly("x");
     }
+
+    @Test
+    void sizes_take_bytes_or_binary_units() {
+        Env env = new Env(Map.of("A", "1048576", "B", "500MB", "C", "2GiB", "D", "64k", "E", " 3 g ", "F", "1t"));
+        assertThat(env.bytes("A", 0)).isEqualTo(1_048_576L);
+        assertThat(env.bytes("B", 0)).isEqualTo(500L * 1024 * 1024);
+        assertThat(env.bytes("C", 0)).isEqualTo(2L * 1024 * 1024 * 1024);
+        assertThat(env.bytes("D", 0)).isEqualTo(64L * 1024);
+        assertThat(env.bytes("E", 0)).isEqualTo(3L * 1024 * 1024 * 1024);
+        assertThat(env.bytes("F", 0)).isEqualTo(1L << 40);
+        assertThat(env.bytes("MISSING", 42)).isEqualTo(42);
+    }
+
+    @Test
+    void bad_sizes_name_the_variable() {
+        Env env = new Env(Map.of("HALF", "1.5GB", "WORD", "lots", "NEG", "-5", "HUGE", "99999999999999T", "ZERO", "0"));
+        for (String name : List.of("HALF", "WORD", "NEG", "HUGE")) {
+            assertThatThrownBy(() -> env.bytes(name, 1)).hasMessageStartingWith(name + " must be a size such as");
+        }
+        assertThatThrownBy(() -> env.bytes("ZERO", 1)).hasMessage("ZERO must be greater than zero");
+    }
 }

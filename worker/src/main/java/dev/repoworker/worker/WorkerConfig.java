@@ -29,6 +29,8 @@ public record WorkerConfig(
         Duration callbackRetryWindow,
         Duration resultRetention,
         String gitImplementation,
+        long maxRepoBytes,
+        int maxRepoFiles,
         long maxBodyBytes,
         boolean diagnosticTasks,
         String repoHost,
@@ -38,6 +40,8 @@ public record WorkerConfig(
         EmbeddingsConfig embeddings) {
 
     public static final List<String> ANY_HOST = List.of();
+    public static final long DEFAULT_MAX_REPO_BYTES = 2L * 1024 * 1024 * 1024;
+    public static final int DEFAULT_MAX_REPO_FILES = 200_000;
 
     public static WorkerConfig fromEnv(Map<String, String> environment) {
         Env env = new Env(environment);
@@ -77,6 +81,8 @@ public record WorkerConfig(
                 positive(env, "CALLBACK_RETRY_WINDOW", Duration.ofMinutes(30)),
                 positive(env, "RESULT_RETENTION", Duration.ofHours(1)),
                 git,
+                env.bytes("MAX_REPO_BYTES", DEFAULT_MAX_REPO_BYTES),
+                env.integer("MAX_REPO_FILES", DEFAULT_MAX_REPO_FILES, 1, Integer.MAX_VALUE),
                 env.integer("MAX_BODY_BYTES", 1_048_576, 1024, Integer.MAX_VALUE),
                 env.flag("ENABLE_DIAGNOSTIC_TASKS", false),
                 repoHost,

@@ -2,7 +2,11 @@ package dev.repoworker.worker.repo;
 
 import java.util.Optional;
 
-/** Branch names as {@code git check-ref-format --branch} accepts them, checked in Java. */
+/**
+ * Branch names as {@code git check-ref-format --branch} accepts them, checked in Java — and stricter where
+ * a name could mislead a reader of logs or results: no Unicode spaces, control or invisible formatting
+ * characters (bidirectional overrides, zero-width characters), no unpaired surrogates.
+ */
 public final class BranchNames {
 
     static final int MAX_LENGTH = 255;
@@ -29,13 +33,21 @@ public final class BranchNames {
         if (name.equals("@") || name.equals("HEAD")) {
             return Optional.of("is not a branch name");
         }
-        for (int i = 0; i < name.length(); i++) {
-            char c = name.charAt(i);
-            if (c < 0x20 || c == 0x7f) {
+        for (int i = 0; i < name.length(); ) {
+            int c = name.codePointAt(i);
+            i += Character.charCount(c);
+            int type = Character.getType(c);
+            if (type == Character.CONTROL) {
                 return Optional.of("must not contain control characters");
             }
-            if (FORBIDDEN.indexOf(c) >= 0) {
+            if (FORBIDDEN.indexOf(c) >= 0 || Character.isWhitespace(c) || Character.isSpaceChar(c)) {
                 return Optional.of("must not contain spaces or any of ~^:?*[\\");
+            }
+            if (type == Character.FORMAT) {
+                return Optional.of("must not contain invisible formatting characters");
+            }
+            if (type == Character.SURROGATE) {
+                return Optional.of("must be valid Unicode"); // an unpaired half of a surrogate pair
             }
         }
         if (name.contains("..") || name.contains("@{") || name.contains("//")) {

@@ -22,6 +22,11 @@ import java.util.stream.Collectors;
  * Redirects are never followed ({@code http.followRedirects=false}), and the host's addresses checked
  * just before are pinned with {@code http.curloptResolve} (git 2.37 or later; older versions ignore it and
  * resolve the name again), so DNS cannot point git elsewhere between the check and the connection.
+ *
+ *
+ * <p>The download runs without checkout under a {@link DiskWatch} ({@link RepoLimits#maxBytes()});
+ * then {@code git ls-tree -r -l -z} counts the files and sums their sizes, and only a tree within
+ * the limits is checked out. Submodules are never fetched.
  */
 public final class CliGit implements Git {
 
@@ -32,20 +37,34 @@ public final class CliGit implements Git {
 
     private final String executable;
     private final boolean allowFileProtocol;
+    private final RepoLimits limits;
     private final ConnectionCheck connectionCheck;
 
-    /** Without a connection check: for URLs the Worker made itself, and tests. */
+    /** With the default {@link RepoLimits} and no connection check: for URLs the Worker made itself, and tests. */
     public CliGit(boolean allowFileProtocol) {
-        this("git", allowFileProtocol, ConnectionCheck.NONE);
+        this("git", allowFileProtocol, RepoLimits.DEFAULTS, ConnectionCheck.NONE);
+    }
+
+    public CliGit(boolean allowFileProtocol, RepoLimits limits) {
+        this("git", allowFileProtocol, limits, ConnectionCheck.NONE);
     }
 
     public CliGit(String executable, boolean allowFileProtocol) {
-        this(executable, allowFileProtocol, ConnectionCheck.NONE);
+        this(executable, allowFileProtocol, RepoLimits.DEFAULTS, ConnectionCheck.NONE);
+    }
+
+    public CliGit(String executable, boolean allowFileProtocol, RepoLimits limits) {
+        this(executable, allowFileProtocol, limits, ConnectionCheck.NONE);
     }
 
     public CliGit(String executable, boolean allowFileProtocol, ConnectionCheck connectionCheck) {
+        this(executable, allowFileProtocol, RepoLimits.DEFAULTS, connectionCheck);
+    }
+
+    public CliGit(String executable, boolean allowFileProtocol, RepoLimits limits, ConnectionCheck connectionCheck) {
         this.executable = executable;
         this.allowFileProtocol = allowFileProtocol;
+        this.limits = limits;
         this.connectionCheck = connectionCheck;
     }
 
@@ -58,17 +77,35 @@ public final class CliGit implements Git {
     public Cloned cloneRepo(CloneRequest request, Path directory, GitProgress progress)
             throws TaskFailedException, InterruptedException {
         Path dir = directory.toAbsolutePath().normalize();
+        try {
+            return cloneWithinLimits(request, dir, progress);
+        } catch (RepoTooLargeException e) {
+            WorkingTree.deleteIfPresent(dir);
+            throw e;
+        }
+    }
+
+    private Cloned cloneWithinLimits(CloneRequest request, Path dir, GitProgress progress)
+            throws TaskFailedException, InterruptedException {
         GitErrors.Scrubber scrubber = new GitErrors.Scrubber(request.token(), List.of(dir));
         Map<String, String> env = environment(request.token());
         List<String> pins = pins(request.url(), connectionCheck.addressesFor(request.url()));
+        GitProcess.DiskLimit download = new GitProcess.DiskLimit(dir, limits.maxBytes());
+        String checkoutTarget;
         if (request.commit().isPresent()) {
-            clonePinned(request, dir, env, pins, progress, scrubber);
+            fetchPinned(request, dir, env, pins, progress, download, scrubber);
+            checkoutTarget = request.commit().orElseThrow();
         } else {
-            GitProcess.Result clone = run(cloneCommand(request, dir, pins), env, null, progress);
-            if (!clone.ok()) {
-                throw GitErrors.classify(clone.stderr(), request.branch(), scrubber);
-            }
+            expectOk(run(cloneCommand(request, dir, pins), env, progress, download), request, scrubber);
+            checkoutTarget = "HEAD";
         }
+        tally(dir, checkoutTarget, env);
+        WorkingTree.checkOutCommittedBytes(dir);
+        List<String> checkout = request.commit().isPresent()
+                ? command(dir, "-c", "advice.detachedHead=false", "checkout", "-q", "--progress",
+                        "--no-recurse-submodules", "--detach", checkoutTarget, "--")
+                : command(dir, "checkout", "-q", "--progress", "-f", "--no-recurse-submodules", checkoutTarget, "--");
+        expectOk(run(checkout, env, null, progress), request, scrubber);
         GitProcess.Result head = run(command(dir, "rev-parse", "--verify", "HEAD^{commit}"), env, null, GitProgress.NONE);
         if (!head.ok()) {
             throw GitErrors.classify(head.stderr(), request.branch(), scrubber);
@@ -79,8 +116,10 @@ public final class CliGit implements Git {
         return new Cloned(head.stdout().trim(), request.branch());
     }
 
-    private void clonePinned(CloneRequest request, Path dir, Map<String, String> env, List<String> pins, GitProgress progress,
-                             GitErrors.Scrubber scrubber) throws TaskFailedException, InterruptedException {
+    /** Fetches the pinned commit (and the branch it must be on) into a new repository, without checkout. */
+    private void fetchPinned(CloneRequest request, Path dir, Map<String, String> env, List<String> pins, GitProgress progress,
+                             GitProcess.DiskLimit download, GitErrors.Scrubber scrubber)
+            throws TaskFailedException, InterruptedException {
         String sha = request.commit().orElseThrow();
         createDirectory(dir, scrubber);
         expectOk(run(global(null, "init", "-q", "--template=", "--", dir.toString()), env, null, progress), request, scrubber);
@@ -91,21 +130,73 @@ public final class CliGit implements Git {
         if (heads.stdout().lines().noneMatch(line -> line.endsWith("\t" + ref))) {
             throw GitErrors.branchNotFound(request.branch());
         }
-        GitProcess.Result fetch = run(fetchCommitCommand(dir, sha, request.depth(), pins), env, null, progress);
+        GitProcess.Result fetch = run(fetchCommitCommand(dir, sha, request.depth(), pins), env, progress, download);
+        if (fetch.overLimit()) {
+            throw limits.downloadTooLarge();
+        }
         if (!fetch.ok()) {
             if (GitErrors.isAuthOrMissingRepo(fetch.stderr())) {
                 throw GitErrors.classify(fetch.stderr(), request.branch(), scrubber);
             }
             // the server refused a want by sha (old protocol, no allow*SHA1InWant): fetch every branch
             GitProcess.Result all = run(command(dir, pins, "fetch", "--progress", "--no-tags", "origin",
-                    "+refs/heads/*:refs/remotes/origin/*"), env, null, progress);
+                    "+refs/heads/*:refs/remotes/origin/*"), env, progress, download);
             expectOk(all, request, scrubber);
         }
         if (!run(command(dir, "cat-file", "-e", sha + "^{commit}"), env, null, GitProgress.NONE).ok()) {
             throw GitErrors.commitNotFound(sha);
         }
-        expectOk(run(command(dir, "-c", "advice.detachedHead=false", "checkout", "-q", "--detach", sha, "--"),
-                env, null, progress), request, scrubber);
+    }
+
+    /** Counts the files of {@code commit}'s tree and sums their sizes; throws when a limit is passed. */
+    private void tally(Path dir, String commit, Map<String, String> env) throws TaskFailedException, InterruptedException {
+        TreeTally tally = new TreeTally(limits);
+        boolean[] unreadable = new boolean[1];
+        GitProcess.Result listing;
+        try {
+            listing = GitProcess.stream(command(dir, "ls-tree", "-r", "-l", "-z", "--full-tree", commit, "--"), env,
+                    record -> {
+                        Optional<TreeEntry> entry = TreeEntry.parse(record);
+                        if (entry.isEmpty()) {
+                            unreadable[0] = true;
+                            return false;
+                        }
+                        return !entry.get().isFile() || tally.add(entry.get().isSymlink(), entry.get().size());
+                    });
+        } catch (IOException e) {
+            throw new TaskFailedException("git clone failed: could not run git");
+        }
+        tally.check();
+        if (unreadable[0] || !listing.ok()) {
+            throw new TaskFailedException("git clone failed: could not list the repository's files");
+        }
+    }
+
+    /** One record of {@code git ls-tree -l -z}: {@code <mode> SP <type> SP <object> SP+ <size> TAB <path>}. */
+    record TreeEntry(String mode, String type, long size) {
+        boolean isFile() {
+            return type.equals("blob");
+        }
+
+        boolean isSymlink() {
+            return mode.equals("120000");
+        }
+
+        static Optional<TreeEntry> parse(String record) {
+            int tab = record.indexOf('\t');
+            String[] fields = (tab < 0 ? "" : record.substring(0, tab)).trim().split(" +");
+            if (fields.length != 4) {
+                return Optional.empty();
+            }
+            if (!fields[1].equals("blob")) {
+                return Optional.of(new TreeEntry(fields[0], fields[1], 0)); // a submodule ("commit"): not a file
+            }
+            try {
+                return Optional.of(new TreeEntry(fields[0], fields[1], Long.parseLong(fields[3])));
+            } catch (NumberFormatException e) {
+                return Optional.empty();
+            }
+        }
     }
 
     /** The clone command for an unpinned request (package-private so tests can check what is exposed). */
@@ -114,7 +205,7 @@ public final class CliGit implements Git {
     }
 
     List<String> cloneCommand(CloneRequest request, Path dir, List<String> pins) {
-        List<String> args = new ArrayList<>(List.of("clone", "--progress", "--single-branch", "--no-recurse-submodules",
+        List<String> args = new ArrayList<>(List.of("clone", "--progress", "--no-checkout", "--single-branch", "--no-recurse-submodules",
                 "--branch=" + request.branch()));
         if (request.depth() > 0) {
             args.add("--depth=" + request.depth());
@@ -211,6 +302,10 @@ public final class CliGit implements Git {
                 "-c", "core.askPass=",
                 "-c", "protocol.file.allow=" + (allowFileProtocol ? "always" : "never"),
                 "-c", "protocol.ext.allow=never",
+                "-c", "submodule.recurse=false",
+                "-c", "fetch.recurseSubmodules=false",
+                "-c", "gc.auto=0",
+                "-c", "maintenance.auto=false",
                 "-c", "core.hooksPath=/dev/null",
                 "-c", "http.followRedirects=false"));
         command.addAll(pins);
@@ -227,8 +322,20 @@ public final class CliGit implements Git {
         }
     }
 
-    private static void expectOk(GitProcess.Result result, CloneRequest request, GitErrors.Scrubber scrubber)
+    private static GitProcess.Result run(List<String> command, Map<String, String> env, GitProgress progress,
+                                         GitProcess.DiskLimit limit) throws TaskFailedException, InterruptedException {
+        try {
+            return GitProcess.run(command, env, progress, limit);
+        } catch (IOException e) {
+            throw new TaskFailedException("git clone failed: could not run git");
+        }
+    }
+
+    private void expectOk(GitProcess.Result result, CloneRequest request, GitErrors.Scrubber scrubber)
             throws TaskFailedException {
+        if (result.overLimit()) {
+            throw limits.downloadTooLarge();
+        }
         if (!result.ok()) {
             throw GitErrors.classify(result.stderr(), request.branch(), scrubber);
         }

@@ -20,12 +20,16 @@ final class GitErrors {
     static final String REDIRECTED = "repository URL redirected; redirects are not followed (use the repository's final URL)";
     private static final int MAX_DETAIL = 300;
 
-    private static final Pattern URL_CREDENTIALS = Pattern.compile("([A-Za-z][A-Za-z0-9+.-]*://)[^/\\s@'\"]*@");
+    // up to the last '@' before the path: a password may hold '@' itself
+    private static final Pattern URL_CREDENTIALS = Pattern.compile("([A-Za-z][A-Za-z0-9+.-]*://)[^/\\s'\"]*@");
+    // a query or fragment can carry a token (?access_token=…): dropped like credentials
+    private static final Pattern URL_QUERY = Pattern.compile("([A-Za-z][A-Za-z0-9+.-]*://[^\\s'\"?#]*)[?#][^\\s'\"]*");
     private static final Pattern FILE_URL = Pattern.compile("file:/+[^\\s'\"]*");
     private static final Pattern ABSOLUTE_PATH = Pattern.compile("(?<![\\w.:/~-])/(?:[^\\s'\"/:]+/)*[^\\s'\"/:]+/?");
     private static final Pattern REDIRECT = Pattern.compile("returned error: 3[0-9][0-9]\\b");
     private static final Pattern BRANCH_MISSING = Pattern.compile(
-            "remote branch .* not found|couldn't find remote ref refs/heads/|remote ref does not exist");
+            "remote branch .* not found|couldn't find remote ref refs/heads/|remote ref does not exist"
+                    + "|remote does not have refs/heads/");
     private static final Pattern AUTH = Pattern.compile(
             "authentication failed|could not read username|could not read password|terminal prompts disabled"
                     + "|returned error: 40[13]|http basic: access denied|invalid username or password"
@@ -79,7 +83,7 @@ final class GitErrors {
         return chosen.length() > MAX_DETAIL ? chosen.substring(0, MAX_DETAIL) + "…" : chosen;
     }
 
-    /** Removes a token (raw, Basic-encoded), credentials in URLs and local absolute paths from text. */
+    /** Removes a token (raw, Basic-encoded), credentials and queries in URLs, and local absolute paths from text. */
     static final class Scrubber {
         private final List<String> secrets = new ArrayList<>();
         private final List<String> paths = new ArrayList<>();
@@ -106,6 +110,7 @@ final class GitErrors {
                 }
             }
             result = URL_CREDENTIALS.matcher(result).replaceAll("$1");
+            result = URL_QUERY.matcher(result).replaceAll("$1");
             for (String path : paths) {
                 result = result.replace(path, "<workspace>");
             }

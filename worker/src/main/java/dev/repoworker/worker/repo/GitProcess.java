@@ -9,31 +9,61 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import java.util.function.Predicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
  * Runs one {@code git} command from an argument array with an exact environment. stdout and stderr
  * are read by helper threads with bounded buffers; progress lines on stderr go to a listener instead
- * of the buffer. Interrupting the calling thread kills the process and its children.
+ * of the buffer. Interrupting the calling thread kills the process and its children. A download can be
+ * watched ({@link DiskLimit}: git is killed when its folder grows past a size) and a long listing can be
+ * streamed ({@link #stream}: stdout record by record, git killed when the reader has seen enough).
  */
 final class GitProcess {
 
     static final int MAX_STDERR = 32 * 1024;
     static final int MAX_STDOUT = 1024 * 1024;
+    static final int MAX_RECORD = 4096;
     private static final Pattern PROGRESS = Pattern.compile(
             "^(?:remote: )?([A-Za-z][A-Za-z ]*):\\s+(\\d+)% \\((\\d+)/(\\d+)\\)");
 
-    record Result(int exitCode, String stdout, String stderr) {
+    /** {@code overLimit}: git was killed because its {@link DiskLimit} was passed. */
+    record Result(int exitCode, String stdout, String stderr, boolean overLimit) {
         boolean ok() {
-            return exitCode == 0;
+            return exitCode == 0 && !overLimit;
         }
+    }
+
+    /** While the command runs, {@code dir} may hold at most {@code maxBytes}. */
+    record DiskLimit(Path dir, long maxBytes) {
     }
 
     private GitProcess() {
     }
 
     static Result run(List<String> command, Map<String, String> environment, Path workingDir, GitProgress progress)
+            throws IOException, InterruptedException {
+        return run(command, environment, workingDir, progress, null, null);
+    }
+
+    /** Like {@link #run(List, Map, Path, GitProgress)}, killing git once {@code limit} is passed. */
+    static Result run(List<String> command, Map<String, String> environment, GitProgress progress, DiskLimit limit)
+            throws IOException, InterruptedException {
+        return run(command, environment, null, progress, limit, null);
+    }
+
+    /**
+     * Runs {@code command} handing its stdout to {@code records} one NUL-terminated record at a time (at most
+     * the first {@value #MAX_RECORD} bytes of each); when {@code records} answers false, git is killed.
+     */
+    static Result stream(List<String> command, Map<String, String> environment, Predicate<String> records)
+            throws IOException, InterruptedException {
+        return run(command, environment, null, GitProgress.NONE, null, records);
+    }
+
+    private static Result run(List<String> command, Map<String, String> environment, Path workingDir,
+                              GitProgress progress, DiskLimit limit, Predicate<String> records)
             throws IOException, InterruptedException {
         if (Thread.currentThread().isInterrupted()) {
             throw new InterruptedException("interrupted before git started");
@@ -47,17 +77,25 @@ final class GitProcess {
         Process process = builder.start();
         process.getOutputStream().close();
         BoundedReader stdout = new BoundedReader(process.getInputStream(), MAX_STDOUT, null);
+        Runnable stdoutReader = records == null ? stdout
+                : new RecordReader(process.getInputStream(), records, () -> killTree(process));
         BoundedReader stderr = new BoundedReader(process.getErrorStream(), MAX_STDERR, progressParser(progress));
-        Thread outThread = daemon(stdout, "git-stdout");
+        Thread outThread = daemon(stdoutReader, "git-stdout");
         Thread errThread = daemon(stderr, "git-stderr");
+        DiskWatch watch = limit == null ? null : DiskWatch.start(limit.dir(), limit.maxBytes(), () -> killTree(process));
         try {
             int exit = process.waitFor();
             outThread.join(TimeUnit.SECONDS.toMillis(10));
             errThread.join(TimeUnit.SECONDS.toMillis(10));
-            return new Result(exit, stdout.text(), stderr.text());
+            boolean overLimit = watch != null && watch.stop();
+            return new Result(exit, stdout.text(), stderr.text(), overLimit);
         } catch (InterruptedException e) {
             killTree(process);
             throw new InterruptedException("git was stopped because the job was interrupted");
+        } finally {
+            if (watch != null) {
+                watch.stop();
+            }
         }
     }
 
@@ -93,6 +131,46 @@ final class GitProcess {
         thread.setDaemon(true);
         thread.start();
         return thread;
+    }
+
+    /** Splits a stream at NUL bytes; keeps the first {@link #MAX_RECORD} bytes of each record (the fields come first). */
+    private static final class RecordReader implements Runnable {
+        private final InputStream in;
+        private final Predicate<String> records;
+        private final Runnable stop;
+        private final ByteArrayOutputStream record = new ByteArrayOutputStream();
+
+        RecordReader(InputStream in, Predicate<String> records, Runnable stop) {
+            this.in = in;
+            this.records = records;
+            this.stop = stop;
+        }
+
+        @Override
+        public void run() {
+            byte[] buffer = new byte[8192];
+            try (in) {
+                int n;
+                while ((n = in.read(buffer)) > 0) {
+                    for (int i = 0; i < n; i++) {
+                        if (buffer[i] != 0) {
+                            if (record.size() < MAX_RECORD) {
+                                record.write(buffer[i]);
+                            }
+                            continue;
+                        }
+                        String text = record.toString(StandardCharsets.UTF_8);
+                        record.reset();
+                        if (!records.test(text)) {
+                            stop.run();
+                            return;
+                        }
+                    }
+                }
+            } catch (IOException | RuntimeException e) {
+                stop.run(); // a reader that cannot go on must not leave git writing into a full pipe
+            }
+        }
     }
 
     /** Drains a stream; keeps at most {@code limit} bytes of non-progress lines. */

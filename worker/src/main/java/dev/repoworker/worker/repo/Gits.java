@@ -17,14 +17,14 @@ public final class Gits {
     }
 
     public static Git forConfig(WorkerConfig config, RepoUrlPolicy policy) {
-        return forName(config.gitImplementation(), config.allowFileRepos(), policy::addressesToConnect);
+        return forName(config.gitImplementation(), config.allowFileRepos(), RepoLimits.fromConfig(config), policy::addressesToConnect);
     }
 
-    public static Git forName(String implementation, boolean allowFileRepos, ConnectionCheck check) {
+    public static Git forName(String implementation, boolean allowFileRepos, RepoLimits limits, ConnectionCheck check) {
         return switch (implementation == null ? "auto" : implementation.toLowerCase()) {
-            case "cli" -> new CliGit("git", allowFileRepos, check);
-            case "jgit" -> new JGitGit(check);
-            case "auto" -> cliAvailable("git") ? new CliGit("git", allowFileRepos, check) : new JGitGit(check);
+            case "cli" -> new CliGit("git", allowFileRepos, limits, check);
+            case "jgit" -> new JGitGit(limits, check);
+            case "auto" -> cliAvailable("git") ? new CliGit("git", allowFileRepos, limits, check) : new JGitGit(limits, check);
             default -> throw new IllegalArgumentException("git implementation must be auto, cli or jgit");
         };
     }

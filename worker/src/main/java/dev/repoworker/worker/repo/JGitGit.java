@@ -2,49 +2,78 @@ package dev.repoworker.worker.repo;
 
 import dev.repoworker.worker.task.TaskFailedException;
 import java.io.IOException;
+import java.net.URISyntaxException;
 import java.nio.channels.ClosedByInterruptException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.FutureTask;
 import java.util.concurrent.atomic.AtomicBoolean;
-import org.eclipse.jgit.api.CloneCommand;
+import java.util.stream.Stream;
 import org.eclipse.jgit.api.TransportConfigCallback;
 import org.eclipse.jgit.api.errors.GitAPIException;
 import org.eclipse.jgit.dircache.DirCache;
 import org.eclipse.jgit.dircache.DirCacheCheckout;
 import org.eclipse.jgit.errors.MissingObjectException;
 import org.eclipse.jgit.errors.NoRemoteRepositoryException;
+import org.eclipse.jgit.lib.ConfigConstants;
 import org.eclipse.jgit.lib.Constants;
+import org.eclipse.jgit.lib.FileMode;
 import org.eclipse.jgit.lib.ObjectId;
+import org.eclipse.jgit.lib.ObjectReader;
 import org.eclipse.jgit.lib.ProgressMonitor;
+import org.eclipse.jgit.lib.Ref;
 import org.eclipse.jgit.lib.RefUpdate;
 import org.eclipse.jgit.lib.Repository;
+import org.eclipse.jgit.lib.StoredConfig;
 import org.eclipse.jgit.revwalk.RevCommit;
 import org.eclipse.jgit.revwalk.RevWalk;
 import org.eclipse.jgit.transport.RefSpec;
+import org.eclipse.jgit.transport.RemoteConfig;
+import org.eclipse.jgit.transport.TagOpt;
+import org.eclipse.jgit.transport.Transport;
 import org.eclipse.jgit.transport.TransportHttp;
+import org.eclipse.jgit.transport.URIish;
 import org.eclipse.jgit.transport.UsernamePasswordCredentialsProvider;
+import org.eclipse.jgit.treewalk.TreeWalk;
 
 /**
  * {@link Git} in process with JGit, for machines without a {@code git} executable. A pinned commit
  * is fetched with the branch's full history (JGit cannot ask for a single sha shallowly), and with
  * every branch when it is not on that one. HTTP goes through {@link CheckedHttpConnections}: the
  * {@link ConnectionCheck} before each connection, and no redirect to another host.
+ *
+ * <p>Limits as in {@link CliGit}: the download runs without checkout under a {@link DiskWatch} that
+ * cancels it through the progress monitor (JGit looks between objects, so one object in flight is
+ * received before it stops); then a {@link TreeWalk} counts the files and sums their sizes from the
+ * object database, and only a tree within the limits is checked out. Submodules are never fetched.
  */
 public final class JGitGit implements Git {
 
     private static final int TIMEOUT_SECONDS = 120;
     private static final long CANCEL_WAIT_MS = 10_000;
 
+    private final RepoLimits limits;
     private final ConnectionCheck connectionCheck;
 
-    /** Without a connection check: for URLs the Worker made itself, and tests. */
+    /** With the default {@link RepoLimits} and no connection check: for URLs the Worker made itself, and tests. */
     public JGitGit() {
-        this(ConnectionCheck.NONE);
+        this(RepoLimits.DEFAULTS, ConnectionCheck.NONE);
+    }
+
+    public JGitGit(RepoLimits limits) {
+        this(limits, ConnectionCheck.NONE);
     }
 
     public JGitGit(ConnectionCheck connectionCheck) {
+        this(RepoLimits.DEFAULTS, connectionCheck);
+    }
+
+    public JGitGit(RepoLimits limits, ConnectionCheck connectionCheck) {
+        this.limits = limits;
         this.connectionCheck = connectionCheck;
     }
 
@@ -62,6 +91,10 @@ public final class JGitGit implements Git {
         Path dir = directory.toAbsolutePath().normalize();
         GitErrors.Scrubber scrubber = new GitErrors.Scrubber(request.token(), List.of(dir));
         connectionCheck.addressesFor(request.url());
+        if (!isEmptyOrMissing(dir)) {
+            throw new TaskFailedException("git clone failed: destination path '" + scrubber.scrub(dir.toString())
+                    + "' already exists and is not an empty directory");
+        }
         Monitor monitor = new Monitor(progress);
         // JGit swallows interrupts in places; the clone runs on its own thread so that the caller's
         // interrupt is always seen (here) and turned into a cancellation JGit checks (the monitor)
@@ -83,94 +116,159 @@ public final class JGitGit implements Git {
             throw new InterruptedException("clone stopped because the job was interrupted");
         } catch (ExecutionException e) {
             Throwable cause = e.getCause();
-            if (cause instanceof TaskFailedException failed) {
-                throw failed;
-            }
             if (cause instanceof InterruptedException interrupted) {
                 throw interrupted;
             }
             if (cause instanceof Error error) {
                 throw error;
             }
+            WorkingTree.deleteIfPresent(dir); // like git clone, a failed clone leaves nothing behind
+            if (cause instanceof TaskFailedException failed) {
+                throw failed;
+            }
             throw new TaskFailedException("git clone failed: " + scrubber.scrub(String.valueOf(cause.getMessage())));
         }
     }
 
-    private static Cloned cloneInThread(CloneRequest request, Path dir, Monitor monitor, GitErrors.Scrubber scrubber,
-                                        TransportConfigCallback checked) throws TaskFailedException, InterruptedException {
-        String ref = Constants.R_HEADS + request.branch();
-        CloneCommand clone = org.eclipse.jgit.api.Git.cloneRepository()
-                .setURI(request.url())
-                .setDirectory(dir.toFile())
-                .setBranch(ref)
-                .setBranchesToClone(List.of(ref))
-                .setCloneAllBranches(false)
-                .setCloneSubmodules(false)
-                .setNoCheckout(request.commit().isPresent())
-                .setTimeout(TIMEOUT_SECONDS)
-                .setTransportConfigCallback(checked)
-                .setProgressMonitor(monitor);
-        if (request.depth() > 0 && request.commit().isEmpty()) {
-            clone.setDepth(request.depth());
-        }
-        UsernamePasswordCredentialsProvider credentials = request.token()
-                .map(t -> new UsernamePasswordCredentialsProvider("x-access-token", t))
-                .orElse(null);
-        if (credentials != null) {
-            clone.setCredentialsProvider(credentials);
-        }
-        try (org.eclipse.jgit.api.Git git = clone.call()) {
+    private Cloned cloneInThread(CloneRequest request, Path dir, Monitor monitor, GitErrors.Scrubber scrubber,
+                                 TransportConfigCallback checked)
+            throws TaskFailedException, InterruptedException {
+        String branchRef = Constants.R_HEADS + request.branch();
+        String trackingRef = Constants.R_REMOTES + "origin/" + request.branch();
+        DiskWatch download = DiskWatch.start(dir, limits.maxBytes(), monitor::stopForLimit);
+        try (org.eclipse.jgit.api.Git git = org.eclipse.jgit.api.Git.init().setDirectory(dir.toFile())
+                .setInitialBranch(request.branch()).call()) {
             Repository repo = git.getRepository();
-            if (repo.exactRef(Constants.R_REMOTES + "origin/" + request.branch()) == null) {
+            StoredConfig config = repo.getConfig();
+            RemoteConfig origin = new RemoteConfig(config, "origin");
+            origin.addURI(new URIish(request.url()));
+            origin.addFetchRefSpec(new RefSpec("+" + branchRef + ":" + trackingRef));
+            origin.update(config);
+            // no garbage collection after a fetch: JGit would run it on a background thread, still writing
+            // into the clone after it is handed over (or deleted)
+            config.setInt(ConfigConstants.CONFIG_GC_SECTION, null, ConfigConstants.CONFIG_KEY_AUTO, 0);
+            config.setInt(ConfigConstants.CONFIG_GC_SECTION, null, ConfigConstants.CONFIG_KEY_AUTOPACKLIMIT, 0);
+            config.setBoolean(ConfigConstants.CONFIG_GC_SECTION, null, ConfigConstants.CONFIG_KEY_AUTODETACH, false);
+            config.save();
+            boolean pinned = request.commit().isPresent();
+            fetch(repo, origin, origin.getFetchRefSpecs(), pinned ? 0 : request.depth(), request.token(), monitor, checked);
+            Ref fetched = repo.exactRef(trackingRef);
+            if (fetched == null) {
                 throw GitErrors.branchNotFound(request.branch());
             }
-            if (request.commit().isPresent()) {
-                checkoutPinned(git, request, credentials, monitor, checked);
+            ObjectId target = fetched.getObjectId();
+            if (pinned) {
+                target = ObjectId.fromString(request.commit().orElseThrow());
+                if (!hasCommit(repo, target)) {
+                    fetch(repo, origin, List.of(new RefSpec("+refs/heads/*:refs/remotes/origin/*")), 0, request.token(),
+                            monitor, checked);
+                    if (!hasCommit(repo, target)) {
+                        throw GitErrors.commitNotFound(target.name());
+                    }
+                }
             }
-            ObjectId head = repo.resolve(Constants.HEAD + "^{commit}");
-            if (head == null) {
-                throw GitErrors.branchNotFound(request.branch());
+            if (download.stop()) {
+                throw limits.downloadTooLarge();
             }
             stopIfInterrupted(monitor);
-            return new Cloned(head.name(), request.branch());
-        } catch (GitAPIException | IOException | RuntimeException e) {
+            RevCommit commit;
+            try (RevWalk walk = new RevWalk(repo)) {
+                commit = walk.parseCommit(target);
+            }
+            tally(repo, commit, monitor);
+            WorkingTree.checkOutCommittedBytes(dir);
+            checkout(repo, commit, pinned ? null : branchRef, monitor);
+            stopIfInterrupted(monitor);
+            return new Cloned(commit.name(), request.branch());
+        } catch (GitAPIException | IOException | URISyntaxException | RuntimeException e) {
+            if (download.stop()) {
+                throw limits.downloadTooLarge();
+            }
             stopIfInterrupted(monitor);
             throw map(e, request, scrubber);
+        } finally {
+            download.stop();
         }
     }
 
-    private static void checkoutPinned(org.eclipse.jgit.api.Git git, CloneRequest request,
-                                       UsernamePasswordCredentialsProvider credentials, Monitor monitor,
-                                       TransportConfigCallback checked)
-            throws GitAPIException, IOException, TaskFailedException, InterruptedException {
-        Repository repo = git.getRepository();
-        ObjectId id = ObjectId.fromString(request.commit().orElseThrow());
-        if (!hasCommit(repo, id)) {
-            var fetch = git.fetch()
-                    .setRemote("origin")
-                    .setRefSpecs(new RefSpec("+refs/heads/*:refs/remotes/origin/*"))
-                    .setTimeout(TIMEOUT_SECONDS)
-                    .setTransportConfigCallback(checked)
-                    .setProgressMonitor(monitor);
-            if (credentials != null) {
-                fetch.setCredentialsProvider(credentials);
+    /**
+     * Fetches through the transport itself: JGit's FetchCommand would go on to walk the whole fetched
+     * tree looking for submodules, which a tree naming billions of files turns into a hang.
+     */
+    private static void fetch(Repository repo, RemoteConfig origin, List<RefSpec> specs, int depth,
+                              Optional<String> token, Monitor monitor, TransportConfigCallback checked) throws IOException {
+        try (Transport transport = Transport.open(repo, origin)) {
+            checked.configure(transport);
+            transport.setTimeout(TIMEOUT_SECONDS);
+            transport.setTagOpt(TagOpt.NO_TAGS);
+            if (depth > 0) {
+                transport.setDepth(depth);
             }
-            fetch.call();
-            stopIfInterrupted(monitor);
-            if (!hasCommit(repo, id)) {
-                throw GitErrors.commitNotFound(id.name());
+            token.ifPresent(t -> transport.setCredentialsProvider(new UsernamePasswordCredentialsProvider("x-access-token", t)));
+            transport.fetch(monitor, specs);
+        }
+    }
+
+    private static boolean isEmptyOrMissing(Path dir) {
+        if (!Files.exists(dir, LinkOption.NOFOLLOW_LINKS)) {
+            return true;
+        }
+        try (Stream<Path> entries = Files.list(dir)) {
+            return entries.findAny().isEmpty();
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    /** Counts the files of {@code commit}'s tree and sums their blob sizes; throws when a limit is passed. */
+    private void tally(Repository repo, RevCommit commit, Monitor monitor)
+            throws IOException, TaskFailedException, InterruptedException {
+        TreeTally tally = new TreeTally(limits);
+        try (TreeWalk walk = new TreeWalk(repo)) {
+            walk.addTree(commit.getTree());
+            walk.setRecursive(true);
+            ObjectReader reader = walk.getObjectReader();
+            while (walk.next()) {
+                int type = walk.getRawMode(0) & FileMode.TYPE_MASK;
+                if (type == FileMode.TYPE_GITLINK) {
+                    continue; // a submodule: never fetched, not a file
+                }
+                boolean symlink = type == FileMode.TYPE_SYMLINK;
+                long size = symlink ? 0 : reader.getObjectSize(walk.getObjectId(0), Constants.OBJ_BLOB);
+                if (!tally.add(symlink, size)) {
+                    break;
+                }
+                if (tally.files() % 1024 == 0) {
+                    stopIfInterrupted(monitor);
+                }
             }
         }
-        try (RevWalk walk = new RevWalk(repo)) {
-            RevCommit commit = walk.parseCommit(id);
-            DirCache index = repo.lockDirCache();
-            DirCacheCheckout checkout = new DirCacheCheckout(repo, index, commit.getTree());
-            checkout.setProgressMonitor(monitor);
-            checkout.checkout();
+        tally.check();
+    }
+
+    /** Writes {@code commit}'s files and points HEAD at it: on {@code branchRef}, or detached when that is null. */
+    private static void checkout(Repository repo, RevCommit commit, String branchRef, Monitor monitor) throws IOException {
+        DirCache index = repo.lockDirCache();
+        DirCacheCheckout checkout = new DirCacheCheckout(repo, index, commit.getTree());
+        checkout.setProgressMonitor(monitor);
+        checkout.checkout();
+        if (branchRef == null) {
             RefUpdate head = repo.updateRef(Constants.HEAD, true);
             head.setNewObjectId(commit.getId());
             head.forceUpdate();
+            return;
         }
+        RefUpdate branch = repo.updateRef(branchRef);
+        branch.setNewObjectId(commit.getId());
+        branch.forceUpdate();
+        RefUpdate head = repo.updateRef(Constants.HEAD);
+        head.disableRefLog();
+        head.link(branchRef);
+        String name = Repository.shortenRefName(branchRef);
+        StoredConfig config = repo.getConfig();
+        config.setString(ConfigConstants.CONFIG_BRANCH_SECTION, name, ConfigConstants.CONFIG_KEY_REMOTE, "origin");
+        config.setString(ConfigConstants.CONFIG_BRANCH_SECTION, name, ConfigConstants.CONFIG_KEY_MERGE, branchRef);
+        config.save();
     }
 
     private static boolean hasCommit(Repository repo, ObjectId id) throws IOException {
@@ -209,10 +307,11 @@ public final class JGitGit implements Git {
         return GitErrors.classify(messages.toString(), request.branch(), scrubber);
     }
 
-    /** Forwards JGit's progress and cancels the clone when the job's thread is interrupted. */
+    /** Forwards JGit's progress; cancels the clone when the job's thread is interrupted or a limit is passed. */
     private static final class Monitor implements ProgressMonitor {
         private final GitProgress progress;
         private final AtomicBoolean cancelled = new AtomicBoolean();
+        private final AtomicBoolean overLimit = new AtomicBoolean();
         private String task = "";
         private long total;
         private long done;
@@ -247,12 +346,16 @@ public final class JGitGit implements Git {
             cancelled.set(true);
         }
 
+        void stopForLimit() {
+            overLimit.set(true);
+        }
+
         @Override
         public boolean isCancelled() {
             if (Thread.currentThread().isInterrupted()) {
                 cancelled.set(true);
             }
-            return cancelled.get();
+            return cancelled.get() || overLimit.get();
         }
 
         @Override

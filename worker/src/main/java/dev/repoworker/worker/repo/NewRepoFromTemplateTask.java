@@ -53,7 +53,8 @@ public final class NewRepoFromTemplateTask implements Task {
         RepoHost host = config.repoHost().equals("local")
                 ? new LocalRepoHost(config.localRepoRoot(), git)
                 : new GitHubRepoHost(URI.create(config.githubApiUrl()));
-        Git cloneNew = config.repoHost().equals("local") ? Gits.forName(config.gitImplementation(), true, ConnectionCheck.NONE) : git;
+        Git cloneNew = config.repoHost().equals("local")
+                ? Gits.forName(config.gitImplementation(), true, RepoLimits.fromConfig(config), ConnectionCheck.NONE) : git;
         return new NewRepoFromTemplateTask(host, cloneNew, policy, config.githubToken());
     }
 

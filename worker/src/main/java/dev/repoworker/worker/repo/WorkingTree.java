@@ -54,6 +54,21 @@ final class WorkingTree {
         return new Stats(totals[0], totals[1]);
     }
 
+    /**
+     * Makes checkout write every file exactly as its blob, whatever the repository's {@code .gitattributes}
+     * say: no end-of-line conversion, no {@code $Id$} expansion, no re-encoding, no filters. The attributes
+     * go to {@code .git/info/attributes}, which takes precedence over the tree's (Git and JGit alike), so the
+     * sizes summed before checkout ({@link TreeTally}) are the sizes written.
+     */
+    static void checkOutCommittedBytes(Path repo) throws TaskFailedException {
+        try {
+            Path info = Files.createDirectories(repo.resolve(".git").resolve("info"));
+            Files.writeString(info.resolve("attributes"), "* -text -eol -ident -filter -working-tree-encoding\n");
+        } catch (IOException e) {
+            throw new TaskFailedException("git clone failed: could not prepare the checkout");
+        }
+    }
+
     /** Removes a directory tree if it exists (a failed clone's leftovers); links are removed, never followed. */
     static void deleteIfPresent(Path dir) throws TaskFailedException {
         try {

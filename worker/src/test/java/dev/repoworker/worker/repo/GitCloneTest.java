@@ -9,9 +9,16 @@ import dev.repoworker.testkit.TestRepos;
 import dev.repoworker.worker.task.TaskFailedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.eclipse.jgit.internal.storage.file.GC;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -207,6 +214,36 @@ class GitCloneTest {
         assertThat(GitErrors.classify(noisy, "main", scrubber).getMessage())
                 .startsWith("git clone failed: unable to access 'https://github.com/a/b.git/'")
                 .doesNotContain(TOKEN).doesNotContain(GitErrors.basic(TOKEN)).doesNotContain(work.toString());
+    }
+
+    @Test
+    void a_jgit_clone_leaves_no_garbage_collection_running_in_the_background() throws Exception {
+        // JGit runs auto-gc after every fetch, detached by default: it would still be writing into a clone
+        // once it is handed over, or while a refused clone is being removed
+        AtomicInteger backgroundTasks = new AtomicInteger();
+        ThreadPoolExecutor counting = new ThreadPoolExecutor(1, 1, 0, TimeUnit.SECONDS, new LinkedBlockingQueue<>()) {
+            @Override
+            public void execute(Runnable task) {
+                backgroundTasks.incrementAndGet();
+                super.execute(task);
+            }
+        };
+        GC.setExecutor(counting);
+        try {
+            new JGitGit().cloneRepo(CloneRequest.of(fixture.fileUrl(), "main").withCommit(fixture.notOnMain),
+                    work.resolve("clone"), GitProgress.NONE);
+        } finally {
+            GC.setExecutor(null);
+            counting.shutdown();
+        }
+        assertThat(backgroundTasks).hasValue(0);
+    }
+
+    @Test
+    void the_cli_turns_automatic_garbage_collection_and_maintenance_off() {
+        List<String> command = new CliGit(true).cloneCommand(CloneRequest.of(fixture.fileUrl(), "main"), work.resolve("x"));
+        assertThat(command).containsSubsequence("-c", "gc.auto=0").containsSubsequence("-c", "maintenance.auto=false");
+        assertThat(new CliGit(true).fetchCommitCommand(work, fixture.mainHead, 1)).containsSubsequence("-c", "gc.auto=0");
     }
 
     static String fullTrace(Throwable e) {
