@@ -66,12 +66,12 @@ public final class ProcessHandler {
     private static ProcessRequest parse(String body) {
         JsonNode tree;
         try {
-            tree = Json.mapper().readTree(body);
-        } catch (JsonProcessingException e) {
-            throw new WorkerError(400, "body is not valid JSON: " + e.getOriginalMessage(), null);
+            tree = Json.parseUntrusted(body);
+        } catch (Json.InvalidJsonException e) {
+            throw new WorkerError(400, e.getMessage(), e.field() == null ? "body" : e.field());
         }
-        if (tree == null || !tree.isObject()) {
-            throw new WorkerError(400, "body must be a JSON object {jobId, task, callbackUrl, data}", null);
+        if (!tree.isObject()) {
+            throw new WorkerError(400, "body must be a JSON object {jobId, task, callbackUrl, data}", "body");
         }
         for (String field : new String[] {"jobId", "task", "callbackUrl"}) {
             JsonNode value = tree.get(field);
@@ -84,13 +84,14 @@ public final class ProcessHandler {
             throw new WorkerError(400, "data must be a JSON object", "data");
         }
         JsonNode attempt = tree.get("attempt");
-        if (attempt != null && !attempt.isNull() && !attempt.canConvertToInt()) {
+        if (attempt != null && !attempt.isNull() && !(attempt.isIntegralNumber() && attempt.canConvertToInt())) {
             throw new WorkerError(400, "attempt must be a whole number", "attempt");
         }
         try {
             return Json.mapper().treeToValue(tree, ProcessRequest.class);
         } catch (JsonProcessingException e) {
-            throw new WorkerError(400, "body does not match {jobId, task, callbackUrl, data}: " + e.getOriginalMessage(), null);
+            // the parser's message names Java types: say it in our words
+            throw new WorkerError(400, "body does not match {jobId, task, callbackUrl, data, attempt}", "body");
         }
     }
 
