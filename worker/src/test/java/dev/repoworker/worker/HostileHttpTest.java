@@ -131,6 +131,11 @@ class HostileHttpTest {
             cases.add(process("acquire-user-repo data.depth " + abbreviate(depth),
                     body(acquire, "data", "{\"repoUrl\":\"http://127.0.0.1:9/r.git\",\"depth\":" + depth + "}"), 400, "data.depth"));
         }
+        for (String path : new String[] {"a\u0000b", "relative/notes", "/does/not/exist"}) {
+            ObjectNode build = valid("b").put("task", "build-assets");
+            build.putObject("data").put("repoPath", path);
+            cases.add(process("build-assets data.repoPath " + abbreviate(Json.write(path)), Json.write(build), 400, "data.repoPath"));
+        }
         // unknown fields are ignored, missing ones named
         cases.add(process("unknown fields (ignored)", body(valid("ok-unknown"), "evil", "{\"__proto__\":{\"admin\":true}}"), 202, null));
         cases.add(process("unknown field in data (ignored)", body(valid("ok-unknown-data"), "data", "{\"whatever\":[1,{}]}"), 202, null));
