@@ -71,10 +71,29 @@ public final class Json {
         } catch (IOException e) {
             throw new InvalidJsonException(null, "the body is not valid JSON");
         }
+        JsonNode tree;
         try (parser) {
-            return MAPPER.readTree(parser);
+            tree = MAPPER.readTree(parser);
         } catch (IOException e) {
             throw new InvalidJsonException(topLevelField(parser.getParsingContext()), describe(e));
+        }
+        rejectNonFinite(tree, null);
+        return tree;
+    }
+
+    /** 1e999999 reads as an infinite double, which no JSON text can write back: refused, naming its path. */
+    private static void rejectNonFinite(JsonNode node, String path) throws InvalidJsonException {
+        if (node.isFloatingPointNumber() && !Double.isFinite(node.doubleValue())) {
+            throw new InvalidJsonException(path, "a number is out of range");
+        }
+        if (node.isObject()) {
+            for (var field : node.properties()) {
+                rejectNonFinite(field.getValue(), path == null ? field.getKey() : path + "." + field.getKey());
+            }
+        } else if (node.isArray()) {
+            for (int i = 0; i < node.size(); i++) {
+                rejectNonFinite(node.get(i), (path == null ? "" : path) + "[" + i + "]");
+            }
         }
     }
 

@@ -88,9 +88,30 @@ class JsonTest {
     }
 
     @Test
-    void huge_numbers_parse_but_never_as_ints() throws Exception {
-        assertThat(Json.parseUntrusted("{\"a\":1e999999}").get("a").canConvertToInt()).isFalse();
+    void hundred_digit_integers_parse_but_never_as_ints() throws Exception {
         assertThat(Json.parseUntrusted("{\"a\":" + "9".repeat(100) + "}").get("a").canConvertToInt()).isFalse();
+        assertThat(Json.parseUntrusted("{\"a\":1e308}").get("a").canConvertToInt()).isFalse();
+    }
+
+    @Test
+    void numbers_beyond_a_double_are_refused_naming_their_path() {
+        assertThatThrownBy(() -> Json.parseUntrusted("{\"data\":{\"depth\":1e999999}}"))
+                .hasMessage("a number is out of range")
+                .satisfies(e -> assertThat(((Json.InvalidJsonException) e).field()).isEqualTo("data.depth"));
+        assertThatThrownBy(() -> Json.parseUntrusted("{\"logs\":[1,-1e999999]}"))
+                .satisfies(e -> assertThat(((Json.InvalidJsonException) e).field()).isEqualTo("logs[1]"));
+        assertThatThrownBy(() -> Json.parseUntrusted("[1e400]"))
+                .satisfies(e -> assertThat(((Json.InvalidJsonException) e).field()).isEqualTo("[0]"));
+    }
+
+    @Test
+    void job_ids_follow_one_rule() {
+        assertThat(JobIds.isValid("job-1:a.b_c")).isTrue();
+        assertThat(JobIds.isValid("x".repeat(128))).isTrue();
+        for (String bad : new String[] {"", "x".repeat(129), "a..b", "..", ".", "a/b", "a b", "jöb", "a\nb", "a\u0000b"}) {
+            assertThat(JobIds.isValid(bad)).as(bad).isFalse();
+        }
+        assertThat(JobIds.isValid(null)).isFalse();
     }
 
     @Test

@@ -131,6 +131,13 @@ class HostileHttpTest {
             cases.add(process("acquire-user-repo data.depth " + abbreviate(depth),
                     body(acquire, "data", "{\"repoUrl\":\"http://127.0.0.1:9/r.git\",\"depth\":" + depth + "}"), 400, "data.depth"));
         }
+        for (String task : new String[] {"compute-embeddings", "enrich-data"}) {
+            for (String source : new String[] {".", "..", "../x", "a/b"}) {
+                ObjectNode request = valid("s").put("task", task);
+                request.putObject("data").put("artifactsOf", source);
+                cases.add(process(task + " data.artifactsOf " + source, Json.write(request), 400, "data.artifactsOf"));
+            }
+        }
         for (String path : new String[] {"a\u0000b", "relative/notes", "/does/not/exist"}) {
             ObjectNode build = valid("b").put("task", "build-assets");
             build.putObject("data").put("repoPath", path);
@@ -153,7 +160,7 @@ class HostileHttpTest {
             cases.add(process("data " + wrong, body(valid("w"), "data", wrong), 400, "data"));
         }
         // job ids
-        for (String jobId : new String[] {"a/b", "a\\b", "..", "a..b", "../etc/passwd", "x".repeat(129), "", " ", "a b", "jöb",
+        for (String jobId : new String[] {"a/b", "a\\b", ".", "..", "a..b", "../etc/passwd", "x".repeat(129), "", " ", "a b", "jöb",
                 "a\nb", "a%2Fb", "a\u0000b", "\u202eb", "job;rm", "$(id)"}) {
             cases.add(process("jobId " + abbreviate(Json.write(jobId)), Json.write(valid("x").put("jobId", jobId)), 400, "jobId"));
         }

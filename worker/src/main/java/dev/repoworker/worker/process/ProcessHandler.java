@@ -2,6 +2,7 @@ package dev.repoworker.worker.process;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.repoworker.protocol.JobIds;
 import dev.repoworker.protocol.Json;
 import dev.repoworker.protocol.ProcessRequest;
 import dev.repoworker.worker.WorkerError;
@@ -16,7 +17,7 @@ import java.util.regex.Pattern;
 /** Admission of {@code POST /process}: body checks in the order the contract gives, then the executor. */
 public final class ProcessHandler {
 
-    public static final Pattern JOB_ID = Pattern.compile("[A-Za-z0-9._:-]{1,128}");
+    public static final Pattern JOB_ID = JobIds.PATTERN;
 
     private final TaskRegistry tasks;
     private final CallbackUrlPolicy callbackUrls;
@@ -58,8 +59,8 @@ public final class ProcessHandler {
     }
 
     public static void checkJobId(String jobId) {
-        if (!JOB_ID.matcher(jobId).matches() || jobId.contains("..")) {
-            throw new WorkerError(400, "jobId must be 1 to 128 characters of A-Z a-z 0-9 . _ : - (and no '..')", "jobId");
+        if (!JobIds.isValid(jobId)) {
+            throw new WorkerError(400, "jobId " + JobIds.RULE, "jobId");
         }
     }
 
