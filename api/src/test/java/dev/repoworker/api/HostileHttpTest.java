@@ -148,6 +148,8 @@ class HostileHttpTest {
                 + "\"depth\":1e999999}}", 400, "data.depth"));
         cases.add(get("list limit=1e999999", JOBS + "?limit=1e999999", 400, "limit"));
         cases.add(get("list limit of 30 digits", JOBS + "?limit=" + "9".repeat(30), 400, "limit"));
+        cases.add(get("list projectId with a NUL", JOBS + "?projectId=a%00b", 400, "projectId"));
+        cases.add(get("list type of 201 characters", JOBS + "?type=" + "t".repeat(201), 400, "type"));
         cases.add(get("search k=1e999999", JOBS + "/" + job + "/search?q=x&k=1e999999", 400, "k"));
         // unknown fields are ignored
         cases.add(post("submit with unknown fields (accepted)", JOBS, "{\"task\":\"clone-repo\",\"__proto__\":{\"admin\":true},"
@@ -183,7 +185,7 @@ class HostileHttpTest {
         cases.add(callback("callback logs [{}]", raw(failed(job), "logs", "[{}]"), 400, "logs"));
         cases.add(callback("callback logs \"x\"", raw(failed(job), "logs", "\"x\""), 400, "logs"));
         // job ids
-        for (String jobId : new String[] {"../etc/passwd", "a/b", "a\\b", "..", "a..b", "x".repeat(129), "", " ", "a b", "jöb", "a\u0000b"}) {
+        for (String jobId : new String[] {"../etc/passwd", "a/b", "a\\b", ".", "..", "a..b", "x".repeat(129), "", " ", "a b", "jöb", "a\u0000b"}) {
             cases.add(callback("callback jobId " + abbreviate(Json.write(jobId)), progress(jobId), 400, "jobId"));
         }
         cases.add(callback("callback for an unknown job", progress(UUID.randomUUID().toString()), 404, null));

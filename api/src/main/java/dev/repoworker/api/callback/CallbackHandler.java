@@ -1,6 +1,7 @@
 package dev.repoworker.api.callback;
 
 import dev.repoworker.api.job.Job;
+import dev.repoworker.api.job.InvalidInputException;
 import dev.repoworker.api.job.JobEvent;
 import dev.repoworker.api.job.JobStatus;
 import dev.repoworker.api.job.JobStore;
@@ -9,8 +10,10 @@ import dev.repoworker.api.job.Secrets;
 import dev.repoworker.api.job.UnknownJobException;
 import dev.repoworker.api.observe.ApiMetrics;
 import dev.repoworker.protocol.Callback;
+import dev.repoworker.protocol.Json;
 import dev.repoworker.protocol.Progress;
 import dev.repoworker.protocol.Signatures;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -57,10 +60,19 @@ public final class CallbackHandler {
         this.lease = lease;
     }
 
-    /** A callback from the network: verified, validated, then applied. */
-    public Outcome receive(String body, Function<String, String> header) {
-        authenticate(body, header);
-        return apply(CallbackParser.parse(body));
+    /**
+     * A callback from the network: verified (over the body as its sender signed it), decoded strictly as
+     * UTF-8, validated, then applied.
+     */
+    public Outcome receive(byte[] body, Function<String, String> header) {
+        authenticate(new String(body, StandardCharsets.UTF_8), header);
+        String text;
+        try {
+            text = Json.decodeUtf8(body);
+        } catch (Json.InvalidJsonException e) {
+            throw new InvalidInputException("body", e.getMessage());
+        }
+        return apply(CallbackParser.parse(text));
     }
 
     private void authenticate(String body, Function<String, String> header) {

@@ -211,14 +211,14 @@ public final class JdbiJobStore implements JobStore {
     private static void finishDispatch(Handle h, String dispatchId, String state, String note, Instant now) {
         h.createUpdate("UPDATE dispatches SET state = :state, last_error = :note, "
                         + "claimed_until = NULL, updated_at = :now WHERE id = :id")
-                .bind("state", state).bind("note", note).bind("now", now.toEpochMilli()).bind("id", dispatchId).execute();
+                .bind("state", state).bind("note", StoredText.of(note)).bind("now", now.toEpochMilli()).bind("id", dispatchId).execute();
     }
 
     @Override
     public void rescheduleDispatch(String dispatchId, int tries, Instant dueAt, String error, Instant now) {
         database.jdbi().useHandle(h -> h.createUpdate("UPDATE dispatches SET tries = :tries, due_at = :due, last_error = :error, "
                         + "claimed_by = NULL, claimed_until = NULL, updated_at = :now WHERE id = :id AND state = 'pending'")
-                .bind("tries", tries).bind("due", dueAt.toEpochMilli()).bind("error", error)
+                .bind("tries", tries).bind("due", dueAt.toEpochMilli()).bind("error", StoredText.of(error))
                 .bind("now", now.toEpochMilli()).bind("id", dispatchId).execute());
     }
 
