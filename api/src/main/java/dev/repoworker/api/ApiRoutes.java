@@ -6,12 +6,14 @@ import dev.repoworker.api.job.InvalidInputException;
 import dev.repoworker.api.job.JobQuery;
 import dev.repoworker.api.job.JobStatus;
 import dev.repoworker.api.job.JobStore;
+import dev.repoworker.api.job.ReplayedMessageException;
 import dev.repoworker.api.job.UnknownJobException;
 import dev.repoworker.api.search.JobSearch;
 import dev.repoworker.embeddings.SemanticSearch;
 import dev.repoworker.observe.JsonErrorPages;
 import dev.repoworker.protocol.JobIds;
 import dev.repoworker.protocol.Json;
+import dev.repoworker.protocol.Signatures;
 import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
@@ -167,7 +169,9 @@ final class ApiRoutes {
         config.routes.exception(ApiException.class, (e, ctx) -> error(ctx, e.status(), e.code(), e.getMessage(), e.field()));
         config.routes.exception(InvalidInputException.class, (e, ctx) -> error(ctx, 400, "invalid_request", e.getMessage(), e.field()));
         config.routes.exception(UnknownJobException.class, (e, ctx) -> error(ctx, 404, "not_found", e.getMessage(), null));
-        config.routes.exception(UnauthorizedException.class, (e, ctx) -> error(ctx, 401, "unauthorized", e.getMessage(), null));
+        config.routes.exception(UnauthorizedException.class, (e, ctx) -> error(ctx, 401, "unauthorized", e.getMessage(), e.field()));
+        config.routes.exception(ReplayedMessageException.class, (e, ctx) -> error(ctx, 409, "replayed", e.getMessage(),
+                Signatures.ID_HEADER));
         config.routes.exception(HttpResponseException.class, (e, ctx) -> error(ctx, e.getStatus(), code(e.getStatus()), e.getMessage(),
                 e.getStatus() == 413 ? "body" : null));
         config.routes.exception(Exception.class, (e, ctx) -> {

@@ -119,7 +119,8 @@ public final class Signatures {
             throw new SignatureException(TIMESTAMP_HEADER, "webhook-timestamp is outside the tolerance of " + tolerance.toSeconds() + " s");
         }
         if (matchesAnyKey(id, timestamp, body, signatureHeader)) {
-            return new Verified(id, Instant.ofEpochSecond(timestamp).plus(tolerance));
+            // the check above compares whole seconds: a copy verifies until the second after timestamp + tolerance
+            return new Verified(id, Instant.ofEpochSecond(timestamp).plus(tolerance).plusSeconds(1));
         }
         throw new SignatureException(SIGNATURE_HEADER, "webhook-signature does not match");
     }
@@ -190,7 +191,7 @@ public final class Signatures {
     }
 
     /**
-     * A message whose signature verified: its {@code webhook-id}, and the moment after which a copy of
+     * A message whose signature verified: its {@code webhook-id}, and the first moment at which a copy of
      * it (the same headers and body) no longer verifies, so a replay guard can forget it then.
      */
     public record Verified(String messageId, Instant replayableUntil) {

@@ -134,8 +134,23 @@ class SignaturesTest {
         Signatures.Verified verified = signatures.verify(BODY, headers::get);
 
         assertThat(verified.messageId()).isEqualTo(headers.get(Signatures.ID_HEADER)).startsWith("msg_");
-        assertThat(verified.replayableUntil()).isEqualTo(now.plus(Duration.ofMinutes(5)));
+        assertThat(verified.replayableUntil()).isEqualTo(now.plus(Duration.ofMinutes(5)).plusSeconds(1));
         assertThat(signatures.headersFor(BODY).get(Signatures.ID_HEADER)).isNotEqualTo(verified.messageId());
+    }
+
+    @Test
+    void a_copy_verifies_right_up_to_replayable_until_and_not_from_then_on() throws Exception {
+        String secret = Signatures.newSecret();
+        Instant sent = Instant.parse("2026-01-01T12:00:00.700Z");
+        Map<String, String> headers = Signatures.of(List.of(secret), Duration.ofMinutes(5), Clock.fixed(sent, ZoneOffset.UTC))
+                .headersFor(BODY);
+        Instant until = Signatures.of(List.of(secret), Duration.ofMinutes(5), Clock.fixed(sent, ZoneOffset.UTC))
+                .verify(BODY, headers::get).replayableUntil();
+
+        Signatures justBefore = Signatures.of(List.of(secret), Duration.ofMinutes(5), Clock.fixed(until.minusMillis(1), ZoneOffset.UTC));
+        Signatures atUntil = Signatures.of(List.of(secret), Duration.ofMinutes(5), Clock.fixed(until, ZoneOffset.UTC));
+        assertThatCode(() -> justBefore.verify(BODY, headers::get)).doesNotThrowAnyException();
+        assertThatThrownBy(() -> atUntil.verify(BODY, headers::get)).hasMessageContaining("tolerance");
     }
 
     @Test
