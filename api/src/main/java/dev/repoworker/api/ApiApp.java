@@ -42,6 +42,7 @@ public final class ApiApp implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ApiApp.class);
     private static final int SENDER_THREADS = 8;
     private static final Duration EVENT_POLL = Duration.ofMillis(250);
+    static final Duration CLOCK_SKEW_MARGIN = Duration.ofMinutes(1);
 
     private final ApiConfig config;
     private final Database database;
@@ -144,6 +145,11 @@ public final class ApiApp implements AutoCloseable {
                 config.dispatchPoll().toMillis(), TimeUnit.MILLISECONDS);
         loops.scheduleWithFixedDelay(() -> safely("reconcile", reconciler::poll), config.reconcilePoll().toMillis(),
                 config.reconcilePoll().toMillis(), TimeUnit.MILLISECONDS);
+        // webhook ids are needed only while a copy of their message would still verify: forgotten a margin later,
+        // so a replica whose clock runs ahead never reopens the window on one whose clock lags
+        loops.scheduleWithFixedDelay(() -> safely("forget webhook ids",
+                        () -> store.forgetMessages(clock.instant().minus(CLOCK_SKEW_MARGIN))),
+                config.reconcilePoll().toMillis(), config.reconcilePoll().toMillis(), TimeUnit.MILLISECONDS);
         LOG.info("API listening on port {}; worker(s) {}; fallback {}", port,
                 config.workerUrls().isEmpty() ? "none" : String.join(", ", config.workerUrls()), fallback == null ? "none" : fallback.kind().wireName());
         return new ApiApp(config, database, store, http, loops, fallback, dispatcher, observe);

@@ -6,10 +6,14 @@ import dev.repoworker.api.job.InvalidInputException;
 import dev.repoworker.api.job.JobQuery;
 import dev.repoworker.api.job.JobStatus;
 import dev.repoworker.api.job.JobStore;
+import dev.repoworker.api.job.ReplayedMessageException;
 import dev.repoworker.api.job.UnknownJobException;
 import dev.repoworker.api.search.JobSearch;
 import dev.repoworker.embeddings.SemanticSearch;
+import dev.repoworker.observe.JsonErrorPages;
+import dev.repoworker.protocol.JobIds;
 import dev.repoworker.protocol.Json;
+import dev.repoworker.protocol.Signatures;
 import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
@@ -112,13 +116,12 @@ final class ApiRoutes {
             after = JobQuery.Position.decode(cursor).orElseThrow(() -> ApiException.badRequest("cursor", "cursor is not one this API returned"));
         }
         int limit = Requests.intParam(ctx, "limit", 20, 1, 100);
-        json(ctx, 200, JobJson.page(store.list(new JobQuery(parsedStatus, blankToNull(ctx.queryParam("type")),
-                blankToNull(ctx.queryParam("projectId")), limit, after))));
+        json(ctx, 200, JobJson.page(store.list(new JobQuery(parsedStatus, filter(ctx, "type"), filter(ctx, "projectId"), limit, after))));
     }
 
     private void callback(Context ctx) {
-        String body = Requests.jsonText(ctx, false);
-        CallbackHandler.Outcome outcome = callbacks.receive(body, ctx::header);
+        Requests.requireJson(ctx);
+        CallbackHandler.Outcome outcome = callbacks.receive(ctx.bodyAsBytes(), ctx::header);
         json(ctx, 200, Map.of("status", "ok", "applied", outcome.applied(), "message", outcome.reason()));
     }
 
@@ -146,16 +149,18 @@ final class ApiRoutes {
         if (key == null || key.isBlank()) {
             return null;
         }
-        if (key.length() > MAX_KEY_LENGTH) {
-            throw ApiException.badRequest("Idempotency-Key", "the Idempotency-Key header must be at most " + MAX_KEY_LENGTH + " characters");
+        if (key.length() > MAX_KEY_LENGTH || Requests.hasControlCharacters(key)) {
+            throw ApiException.badRequest("Idempotency-Key", "the Idempotency-Key header must be at most " + MAX_KEY_LENGTH
+                    + " characters, without control characters");
         }
         return key.trim();
     }
 
-    private static String id(Context ctx) {
+    /** The {@code {id}} path parameter: a job id by the protocol's rule (400 otherwise), not necessarily an existing one. */
+    static String id(Context ctx) {
         String id = ctx.pathParam("id");
-        if (id.length() > 64) {
-            throw ApiException.notFound("job " + id.substring(0, 64) + "… does not exist");
+        if (!JobIds.isValid(id)) {
+            throw ApiException.badRequest("id", "the job id in the path " + JobIds.RULE);
         }
         return id;
     }
@@ -164,12 +169,16 @@ final class ApiRoutes {
         config.routes.exception(ApiException.class, (e, ctx) -> error(ctx, e.status(), e.code(), e.getMessage(), e.field()));
         config.routes.exception(InvalidInputException.class, (e, ctx) -> error(ctx, 400, "invalid_request", e.getMessage(), e.field()));
         config.routes.exception(UnknownJobException.class, (e, ctx) -> error(ctx, 404, "not_found", e.getMessage(), null));
-        config.routes.exception(UnauthorizedException.class, (e, ctx) -> error(ctx, 401, "unauthorized", e.getMessage(), null));
-        config.routes.exception(HttpResponseException.class, (e, ctx) -> error(ctx, e.getStatus(), code(e.getStatus()), e.getMessage(), null));
+        config.routes.exception(UnauthorizedException.class, (e, ctx) -> error(ctx, 401, "unauthorized", e.getMessage(), e.field()));
+        config.routes.exception(ReplayedMessageException.class, (e, ctx) -> error(ctx, 409, "replayed", e.getMessage(),
+                Signatures.ID_HEADER));
+        config.routes.exception(HttpResponseException.class, (e, ctx) -> error(ctx, e.getStatus(), code(e.getStatus()), e.getMessage(),
+                e.getStatus() == 413 ? "body" : null));
         config.routes.exception(Exception.class, (e, ctx) -> {
             LOG.error("unexpected error on {} {}", ctx.method(), ctx.path(), e);
             error(ctx, 500, "internal_error", "an unexpected error occurred", null);
         });
+        JsonErrorPages.install(config, (status, message, field) -> Json.write(errorBody(code(status), message, field)));
         config.routes.error(404, ctx -> {
             if (ctx.result() == null || ctx.result().isEmpty()) {
                 error(ctx, 404, "not_found", "no route " + ctx.method() + " " + ctx.path(), null);
@@ -188,18 +197,29 @@ final class ApiRoutes {
     }
 
     private static void error(Context ctx, int status, String code, String message, String field) {
+        json(ctx, status, errorBody(code, message, field));
+    }
+
+    private static Map<String, Object> errorBody(String code, String message, String field) {
         Map<String, Object> error = new LinkedHashMap<>();
         error.put("code", code);
         error.put("message", message);
         error.put("field", field);
-        json(ctx, status, Map.of("error", error));
+        return Map.of("error", error);
     }
 
     private static void json(Context ctx, int status, Object body) {
         ctx.status(status).contentType("application/json").result(Json.write(body));
     }
 
-    private static String blankToNull(String value) {
-        return value == null || value.isBlank() ? null : value;
+    private static String filter(Context ctx, String name) {
+        String value = ctx.queryParam(name);
+        if (value == null || value.isBlank()) {
+            return null;
+        }
+        if (value.length() > MAX_KEY_LENGTH || Requests.hasControlCharacters(value)) {
+            throw ApiException.badRequest(name, name + " must be at most " + MAX_KEY_LENGTH + " characters, without control characters");
+        }
+        return value;
     }
 }

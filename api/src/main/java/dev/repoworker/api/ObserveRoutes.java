@@ -91,11 +91,7 @@ final class ObserveRoutes implements AutoCloseable {
     }
 
     private static String jobId(Context ctx) {
-        String id = ctx.pathParam("id");
-        if (id.length() > 64) {
-            throw ApiException.notFound("job " + id.substring(0, 64) + "… does not exist");
-        }
-        return id;
+        return ApiRoutes.id(ctx);
     }
 
     private static String encodePath(String path) {

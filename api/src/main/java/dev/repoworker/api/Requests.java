@@ -1,11 +1,9 @@
 package dev.repoworker.api;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.repoworker.protocol.Json;
 import io.javalin.http.Context;
-import java.util.Locale;
 import java.util.Map;
 
 /** Reading request bodies and parameters, each complaint a clear 4xx naming the field. */
@@ -19,34 +17,43 @@ final class Requests {
 
     /** The body as text, after checking it is declared JSON; an empty body is allowed when {@code optional}. */
     static String jsonText(Context ctx, boolean optional) {
-        String body = ctx.body();
-        if (optional && body.isBlank()) {
+        if (optional && ctx.body().isBlank()) {
             return "";
         }
-        String type = ctx.contentType();
-        if (type == null || !type.toLowerCase(Locale.ROOT).startsWith("application/json")) {
-            throw new ApiException(415, "unsupported_media_type", "the body must be sent as application/json", null);
+        requireJson(ctx);
+        return strictText(ctx);
+    }
+
+    /** 415 unless the body is declared {@code application/json} (in UTF-8). */
+    static void requireJson(Context ctx) {
+        if (!Json.isJsonContentType(ctx.contentType())) {
+            throw new ApiException(415, "unsupported_media_type", "the body must be sent as application/json (in UTF-8)", "Content-Type");
         }
-        return body;
+    }
+
+    /** The body decoded strictly as UTF-8: malformed bytes are a 400, never silently replaced. */
+    static String strictText(Context ctx) {
+        try {
+            return Json.decodeUtf8(ctx.bodyAsBytes());
+        } catch (Json.InvalidJsonException e) {
+            throw new ApiException(400, "invalid_json", e.getMessage(), "body");
+        }
     }
 
     /** The body as a JSON object; {@code {}} for an empty optional body. */
     static Map<String, Object> object(Context ctx, boolean optional) {
         String text = jsonText(ctx, optional);
-        if (text.isBlank()) {
-            if (optional) {
-                return Map.of();
-            }
-            throw ApiException.badRequest(null, "the body must be a JSON object");
+        if (optional && text.isEmpty()) {
+            return Map.of();
         }
         JsonNode node;
         try {
-            node = Json.mapper().readTree(text);
-        } catch (JsonProcessingException e) {
-            throw new ApiException(400, "invalid_json", "the body is not valid JSON: " + e.getOriginalMessage(), null);
+            node = Json.parseUntrusted(text);
+        } catch (Json.InvalidJsonException e) {
+            throw new ApiException(400, "invalid_json", e.getMessage(), e.field() == null ? "body" : e.field());
         }
-        if (node == null || !node.isObject()) {
-            throw ApiException.badRequest(null, "the body must be a JSON object");
+        if (!node.isObject()) {
+            throw ApiException.badRequest("body", "the body must be a JSON object");
         }
         return Json.mapper().convertValue(node, MAP);
     }
@@ -68,10 +75,16 @@ final class Requests {
         if (value == null) {
             return null;
         }
-        if (!(value instanceof String text) || text.length() > maxLength) {
-            throw ApiException.badRequest(field, field + " must be a string of at most " + maxLength + " characters");
+        if (!(value instanceof String text) || text.length() > maxLength || hasControlCharacters(text)) {
+            throw ApiException.badRequest(field, field + " must be a string of at most " + maxLength
+                    + " characters, without control characters");
         }
         return text.isBlank() ? null : text;
+    }
+
+    /** Control characters (NUL, line breaks, escapes) have no place in keys and names, and PostgreSQL refuses NUL in text. */
+    static boolean hasControlCharacters(String text) {
+        return text.chars().anyMatch(Character::isISOControl);
     }
 
     static int intParam(Context ctx, String name, int fallback, int min, int max) {

@@ -2,6 +2,7 @@ package dev.repoworker.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.repoworker.api.dashboard.DashboardAuth;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -26,6 +27,21 @@ class DashboardAuthTest {
             request.header(headers[i], headers[i + 1]);
         }
         return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    @Test
+    void the_token_matches_only_exactly_through_the_constant_time_comparison() {
+        DashboardAuth auth = new DashboardAuth(TOKEN, false);
+        assertThat(auth.matches(TOKEN)).isTrue();
+        assertThat(auth.matches("x" + TOKEN.substring(1))).isFalse();
+        assertThat(auth.matches(TOKEN.substring(0, TOKEN.length() - 1) + "x")).isFalse();
+        assertThat(auth.matches(TOKEN + "0")).isFalse();
+        assertThat(auth.matches(TOKEN.substring(1))).isFalse();
+        assertThat(auth.matches("")).isFalse();
+        assertThat(auth.matches(null)).isFalse();
+        DashboardAuth noToken = new DashboardAuth(null, false);
+        assertThat(noToken.matches("")).isFalse();
+        assertThat(noToken.matches(TOKEN)).isFalse();
     }
 
     @Test

@@ -50,6 +50,11 @@ final class TestApi implements AutoCloseable {
         return new TestApi(ApiApp.start(config));
     }
 
+    /** An API whose loops and stored times follow {@code clock} (signatures still check the real time). */
+    static TestApi start(ApiConfig config, java.time.Clock clock) {
+        return new TestApi(ApiApp.start(config, clock));
+    }
+
     String url(String path) {
         return "http://127.0.0.1:" + app.port() + path;
     }

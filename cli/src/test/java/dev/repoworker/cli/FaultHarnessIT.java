@@ -216,7 +216,7 @@ class FaultHarnessIT {
             String completed = callback(id, "completed", attempt, Map.of("result", Map.of("forgedBy", "fault-harness"), "duration", 1));
             Map<String, String> headers = signer.headersFor(completed);
             assertApplied(postCallback(api, completed, headers), true);
-            assertApplied(postCallback(1 - api, completed, headers), false);                          // replayed as is
+            assertReplayed(postCallback(1 - api, completed, headers));                                // replayed as is: 409
             assertApplied(postCallback(api, completed, signer.headersFor(completed)), false);          // re-sent, fresh signature
             assertApplied(postCallback(api, callback(id, "running", attempt,
                     Map.of("progress", Map.of("step", "noop", "done", 0, "total", 1))), null), false); // reordered progress
@@ -240,7 +240,7 @@ class FaultHarnessIT {
         }
         FaultCluster.Tally tally = report(cluster.tally(4, project, ids));
         SUMMARY.add("  scenario 4: " + (20 * 7 + 20 * 2 + secondAttempts.size()) + " duplicate, reordered, replayed, superseded "
-                + "or stale callbacks sent; 20 accepted first, all others acknowledged without a change or refused with 401");
+                + "or stale callbacks sent; 20 accepted first, all others acknowledged without a change or refused with 401/409");
 
         assertClean(tally);
         assertThat(tally.completed()).isEqualTo(ids.size());
@@ -356,6 +356,12 @@ class FaultHarnessIT {
     /** Posts a callback; {@code headers} null signs it afresh. */
     private HttpResponse<String> postCallback(int api, String body, Map<String, String> headers) throws Exception {
         return cluster.post(cluster.apiUrl(api) + "/api/cloudrun/callback", body, headers == null ? signer.headersFor(body) : headers);
+    }
+
+    /** A copy of a signed callback (same webhook-id), to either replica: refused, naming the header. */
+    private static void assertReplayed(HttpResponse<String> response) throws Exception {
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(409);
+        assertThat(Json.mapper().readTree(response.body()).path("error").path("field").asText()).isEqualTo("webhook-id");
     }
 
     private static void assertApplied(HttpResponse<String> response, boolean applied) throws Exception {

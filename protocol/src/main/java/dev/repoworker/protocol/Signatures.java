@@ -2,17 +2,18 @@ package dev.repoworker.protocol;
 
 import java.nio.charset.StandardCharsets;
 import java.security.InvalidKeyException;
-import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.function.Function;
+import java.util.regex.Pattern;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
@@ -33,6 +34,9 @@ public final class Signatures {
     private static final String SECRET_PREFIX = "whsec_";
     private static final String VERSION = "v1";
     private static final SecureRandom RANDOM = new SecureRandom();
+    /** Ours are {@code msg_} and 32 hex digits; other Standard Webhooks senders use similar short ids. */
+    public static final int MAX_MESSAGE_ID_LENGTH = 256;
+    private static final Pattern MESSAGE_ID = Pattern.compile("[\\x21-\\x7e]{1," + MAX_MESSAGE_ID_LENGTH + "}");
 
     private final List<byte[]> keys;
     private final List<byte[]> rawSecrets;
@@ -83,26 +87,46 @@ public final class Signatures {
     /**
      * Checks the Standard Webhooks headers of a request.
      *
+     * <p>This proves who sent the request and that it is recent, not that it is new: a copy of it
+     * verifies just as well until its timestamp leaves the tolerance. Receivers that must not act twice
+     * remember {@link Verified#messageId()} until {@link Verified#replayableUntil()}.
+     *
      * @param header looks a request header up by its (case-insensitive) name; null when absent
-     * @throws SignatureException naming what is wrong
+     * @return the verified message's id and how long a copy of it would still verify
+     * @throws SignatureException naming what is wrong and in which header
      */
-    public void verify(String body, Function<String, String> header) throws SignatureException {
+    public Verified verify(String body, Function<String, String> header) throws SignatureException {
         String id = header.apply(ID_HEADER);
         String timestampText = header.apply(TIMESTAMP_HEADER);
         String signatureHeader = header.apply(SIGNATURE_HEADER);
-        if (isBlank(id) || isBlank(timestampText) || isBlank(signatureHeader)) {
-            throw new SignatureException("missing webhook-id, webhook-timestamp or webhook-signature header");
+        for (String[] required : new String[][] {{ID_HEADER, id}, {TIMESTAMP_HEADER, timestampText}, {SIGNATURE_HEADER, signatureHeader}}) {
+            if (isBlank(required[1])) {
+                throw new SignatureException(required[0], "missing webhook-id, webhook-timestamp or webhook-signature header");
+            }
+        }
+        if (!MESSAGE_ID.matcher(id).matches()) {
+            throw new SignatureException(ID_HEADER, "webhook-id must be 1 to " + MAX_MESSAGE_ID_LENGTH + " visible ASCII characters");
         }
         long timestamp;
         try {
             timestamp = Long.parseLong(timestampText.trim());
         } catch (NumberFormatException e) {
-            throw new SignatureException("webhook-timestamp is not a number of seconds");
+            throw new SignatureException(TIMESTAMP_HEADER, "webhook-timestamp is not a number of seconds");
         }
         long now = clock.instant().getEpochSecond();
-        if (Math.abs(now - timestamp) > tolerance.toSeconds()) {
-            throw new SignatureException("webhook-timestamp is outside the tolerance of " + tolerance.toSeconds() + " s");
+        // compared without subtracting: now - timestamp overflows for timestamps near Long.MIN_VALUE
+        if (timestamp < now - tolerance.toSeconds() || timestamp > now + tolerance.toSeconds()) {
+            throw new SignatureException(TIMESTAMP_HEADER, "webhook-timestamp is outside the tolerance of " + tolerance.toSeconds() + " s");
         }
+        if (matchesAnyKey(id, timestamp, body, signatureHeader)) {
+            // the check above compares whole seconds: a copy verifies until the second after timestamp + tolerance
+            return new Verified(id, Instant.ofEpochSecond(timestamp).plus(tolerance).plusSeconds(1));
+        }
+        throw new SignatureException(SIGNATURE_HEADER, "webhook-signature does not match");
+    }
+
+    private boolean matchesAnyKey(String id, long timestamp, String body, String signatureHeader) {
+        boolean match = false;
         for (byte[] key : keys) {
             byte[] expected = hmac(key, id, timestamp, body);
             for (String candidate : signatureHeader.trim().split(" +")) {
@@ -110,18 +134,14 @@ public final class Signatures {
                 if (comma < 0 || !VERSION.equals(candidate.substring(0, comma))) {
                     continue;
                 }
-                byte[] given;
                 try {
-                    given = Base64.getDecoder().decode(candidate.substring(comma + 1));
-                } catch (IllegalArgumentException e) {
-                    continue;
-                }
-                if (MessageDigest.isEqual(expected, given)) {
-                    return;
+                    match |= ConstantTime.equals(expected, Base64.getDecoder().decode(candidate.substring(comma + 1)));
+                } catch (IllegalArgumentException notBase64) {
+                    // another candidate may still match
                 }
             }
         }
-        throw new SignatureException("webhook-signature does not match");
+        return match;
     }
 
     /** The original API's {@code Authorization: Bearer <secret>}, compared in constant time. */
@@ -132,7 +152,7 @@ public final class Signatures {
         byte[] given = authorizationHeader.substring(7).trim().getBytes(StandardCharsets.UTF_8);
         boolean match = false;
         for (byte[] secret : rawSecrets) {
-            match |= MessageDigest.isEqual(secret, given);
+            match |= ConstantTime.equals(secret, given);
         }
         return match;
     }
@@ -170,10 +190,25 @@ public final class Signatures {
         return s == null || s.isBlank();
     }
 
-    /** A request whose signature could not be verified; the message says why. */
+    /**
+     * A message whose signature verified: its {@code webhook-id}, and the first moment at which a copy of
+     * it (the same headers and body) no longer verifies, so a replay guard can forget it then.
+     */
+    public record Verified(String messageId, Instant replayableUntil) {
+    }
+
+    /** A request whose signature could not be verified; the message says why, {@link #header()} where. */
     public static final class SignatureException extends Exception {
-        public SignatureException(String message) {
+        private final String header;
+
+        public SignatureException(String header, String message) {
             super(message);
+            this.header = header;
+        }
+
+        /** The header at fault: {@code webhook-id}, {@code webhook-timestamp} or {@code webhook-signature}. */
+        public String header() {
+            return header;
         }
     }
 }

@@ -123,4 +123,104 @@ class SignaturesTest {
         HttpHeaders headers = HttpHeaders.of(raw, (a, b) -> true);
         assertThatCode(() -> signatures.verify(BODY, name -> headers.firstValue(name).orElse(null))).doesNotThrowAnyException();
     }
+
+    @Test
+    void verify_returns_the_message_id_and_how_long_a_copy_would_still_verify() throws Exception {
+        String secret = Signatures.newSecret();
+        Instant now = Instant.parse("2026-01-01T12:00:00Z");
+        Signatures signatures = Signatures.of(List.of(secret), Duration.ofMinutes(5), Clock.fixed(now, ZoneOffset.UTC));
+        Map<String, String> headers = signatures.headersFor(BODY);
+
+        Signatures.Verified verified = signatures.verify(BODY, headers::get);
+
+        assertThat(verified.messageId()).isEqualTo(headers.get(Signatures.ID_HEADER)).startsWith("msg_");
+        assertThat(verified.replayableUntil()).isEqualTo(now.plus(Duration.ofMinutes(5)).plusSeconds(1));
+        assertThat(signatures.headersFor(BODY).get(Signatures.ID_HEADER)).isNotEqualTo(verified.messageId());
+    }
+
+    @Test
+    void a_copy_verifies_right_up_to_replayable_until_and_not_from_then_on() throws Exception {
+        String secret = Signatures.newSecret();
+        Instant sent = Instant.parse("2026-01-01T12:00:00.700Z");
+        Map<String, String> headers = Signatures.of(List.of(secret), Duration.ofMinutes(5), Clock.fixed(sent, ZoneOffset.UTC))
+                .headersFor(BODY);
+        Instant until = Signatures.of(List.of(secret), Duration.ofMinutes(5), Clock.fixed(sent, ZoneOffset.UTC))
+                .verify(BODY, headers::get).replayableUntil();
+
+        Signatures justBefore = Signatures.of(List.of(secret), Duration.ofMinutes(5), Clock.fixed(until.minusMillis(1), ZoneOffset.UTC));
+        Signatures atUntil = Signatures.of(List.of(secret), Duration.ofMinutes(5), Clock.fixed(until, ZoneOffset.UTC));
+        assertThatCode(() -> justBefore.verify(BODY, headers::get)).doesNotThrowAnyException();
+        assertThatThrownBy(() -> atUntil.verify(BODY, headers::get)).hasMessageContaining("tolerance");
+    }
+
+    @Test
+    void a_timestamp_far_in_the_past_does_not_overflow_into_the_tolerance() {
+        String secret = Signatures.newSecret();
+        Instant now = Instant.parse("2026-01-01T12:00:00Z");
+        Signatures signatures = Signatures.of(List.of(secret), Duration.ofMinutes(5), Clock.fixed(now, ZoneOffset.UTC));
+        for (long timestamp : new long[] {Long.MIN_VALUE + now.getEpochSecond(), Long.MIN_VALUE, Long.MAX_VALUE}) {
+            Map<String, String> headers = Map.of(Signatures.ID_HEADER, "msg_1", Signatures.TIMESTAMP_HEADER, Long.toString(timestamp),
+                    Signatures.SIGNATURE_HEADER, signatures.sign("msg_1", timestamp, BODY));
+            assertThatThrownBy(() -> signatures.verify(BODY, headers::get)).as("timestamp %d", timestamp)
+                    .hasMessageContaining("tolerance");
+        }
+    }
+
+    @Test
+    void each_failure_names_its_header() {
+        String secret = Signatures.newSecret();
+        Signatures signatures = Signatures.of(List.of(secret));
+        long now = Instant.now().getEpochSecond();
+        Map<String, String> valid = signatures.headersFor(BODY);
+
+        assertThat(failure(signatures, Map.of(Signatures.TIMESTAMP_HEADER, "1", Signatures.SIGNATURE_HEADER, "v1,x")))
+                .isEqualTo(Signatures.ID_HEADER);
+        assertThat(failure(signatures, with(valid, Signatures.TIMESTAMP_HEADER, "1e999999"))).isEqualTo(Signatures.TIMESTAMP_HEADER);
+        assertThat(failure(signatures, with(valid, Signatures.TIMESTAMP_HEADER, "9".repeat(100)))).isEqualTo(Signatures.TIMESTAMP_HEADER);
+        assertThat(failure(signatures, with(valid, Signatures.TIMESTAMP_HEADER, Long.toString(now + 3600))))
+                .isEqualTo(Signatures.TIMESTAMP_HEADER);
+        assertThat(failure(signatures, with(valid, Signatures.SIGNATURE_HEADER, "v1," + "A".repeat(44))))
+                .isEqualTo(Signatures.SIGNATURE_HEADER);
+    }
+
+    @Test
+    void message_ids_must_be_short_visible_ascii() {
+        Signatures signatures = Signatures.of(List.of(Signatures.newSecret()));
+        long now = Instant.now().getEpochSecond();
+        for (String id : new String[] {"x".repeat(Signatures.MAX_MESSAGE_ID_LENGTH + 1), "msg 1", "msg\n1", "msg_\u00e9"}) {
+            Map<String, String> headers = Map.of(Signatures.ID_HEADER, id, Signatures.TIMESTAMP_HEADER, Long.toString(now),
+                    Signatures.SIGNATURE_HEADER, signatures.sign(id, now, BODY));
+            assertThat(failure(signatures, headers)).as(id).isEqualTo(Signatures.ID_HEADER);
+        }
+        String longest = "x".repeat(Signatures.MAX_MESSAGE_ID_LENGTH);
+        Map<String, String> headers = Map.of(Signatures.ID_HEADER, longest, Signatures.TIMESTAMP_HEADER, Long.toString(now),
+                Signatures.SIGNATURE_HEADER, signatures.sign(longest, now, BODY));
+        assertThatCode(() -> signatures.verify(BODY, headers::get)).doesNotThrowAnyException();
+    }
+
+    @Test
+    void bearer_tokens_differing_in_one_byte_or_in_length_are_refused() {
+        Signatures signatures = Signatures.of(List.of("plain-secret"));
+        assertThat(signatures.acceptsBearer("Bearer xlain-secret")).isFalse();
+        assertThat(signatures.acceptsBearer("Bearer plain-secreT")).isFalse();
+        assertThat(signatures.acceptsBearer("Bearer plain-secret-")).isFalse();
+        assertThat(signatures.acceptsBearer("Bearer plain")).isFalse();
+        assertThat(signatures.acceptsBearer("Bearer ")).isFalse();
+        assertThat(signatures.acceptsBearer("Bearer")).isFalse();
+    }
+
+    private static Map<String, String> with(Map<String, String> headers, String name, String value) {
+        Map<String, String> copy = new HashMap<>(headers);
+        copy.put(name, value);
+        return copy;
+    }
+
+    private static String failure(Signatures signatures, Map<String, String> headers) {
+        try {
+            signatures.verify(BODY, headers::get);
+            throw new AssertionError("verified: " + headers);
+        } catch (Signatures.SignatureException e) {
+            return e.header();
+        }
+    }
 }

@@ -22,8 +22,11 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 public final class CallbackReceiver implements AutoCloseable {
 
-    /** One request as received; {@code signatureValid} is empty when no secret was given to check with. */
-    public record Received(JsonNode body, String rawBody, Optional<Boolean> signatureValid, int answeredWith) {
+    /**
+     * One request as received; {@code signatureValid} is empty when no secret was given to check with,
+     * {@code webhookId} null when the request had none.
+     */
+    public record Received(JsonNode body, String rawBody, Optional<Boolean> signatureValid, int answeredWith, String webhookId) {
         public String status() {
             return body.path("status").asText();
         }
@@ -115,7 +118,7 @@ public final class CallbackReceiver implements AutoCloseable {
         } catch (IOException e) {
             json = Json.mapper().createObjectNode();
         }
-        received.add(new Received(json, body, valid, status));
+        received.add(new Received(json, body, valid, status, exchange.getRequestHeaders().getFirst(Signatures.ID_HEADER)));
         byte[] answer = "{}".getBytes(StandardCharsets.UTF_8);
         exchange.getResponseHeaders().add("Content-Type", "application/json");
         exchange.sendResponseHeaders(status, answer.length);

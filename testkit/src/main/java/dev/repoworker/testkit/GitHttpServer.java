@@ -3,6 +3,7 @@ package dev.repoworker.testkit;
 import com.sun.net.httpserver.Headers;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import dev.repoworker.protocol.ConstantTime;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -13,7 +14,6 @@ import java.net.InetSocketAddress;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.security.MessageDigest;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
@@ -196,8 +196,7 @@ public final class GitHttpServer implements AutoCloseable {
         if (colon < 0) {
             return null;
         }
-        byte[] given = decoded.substring(colon + 1).getBytes(StandardCharsets.UTF_8);
-        boolean ok = MessageDigest.isEqual(given, token.getBytes(StandardCharsets.UTF_8));
+        boolean ok = ConstantTime.equals(token, decoded.substring(colon + 1));
         return ok ? decoded.substring(0, colon) : null;
     }
 

@@ -7,6 +7,7 @@ import dev.repoworker.worker.process.CallbackSender;
 import dev.repoworker.worker.process.CallbackUrlPolicy;
 import dev.repoworker.worker.process.JobExecutor;
 import dev.repoworker.worker.process.ProcessHandler;
+import dev.repoworker.worker.process.ReplayGuard;
 import dev.repoworker.worker.process.RequestAuthenticator;
 import dev.repoworker.worker.process.WorkerMetrics;
 import dev.repoworker.worker.assets.BuildAssetsTask;
@@ -84,7 +85,8 @@ public final class WorkerApp {
         JobExecutor executor = createExecutor(config, callbackUrls, signatures, scheduler, clock, workerMetrics);
         workerMetrics.bindExecutor(executor);
         ProcessHandler processHandler = new ProcessHandler(registry(config, network), callbackUrls, executor);
-        WorkerRoutes routes = new WorkerRoutes(processHandler, executor, new RequestAuthenticator(signatures), clock);
+        WorkerRoutes routes = new WorkerRoutes(processHandler, executor, new RequestAuthenticator(signatures,
+                new ReplayGuard(ReplayGuard.DEFAULT_CAPACITY, clock)), clock);
         Javalin server = Javalin.create(javalin -> {
             javalin.startup.showJavalinBanner = false;
             javalin.http.maxRequestSize = config.maxBodyBytes();

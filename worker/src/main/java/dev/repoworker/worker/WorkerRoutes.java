@@ -1,5 +1,7 @@
 package dev.repoworker.worker;
 
+import dev.repoworker.observe.JsonErrorPages;
+import dev.repoworker.protocol.Json;
 import dev.repoworker.worker.process.JobExecutor;
 import dev.repoworker.worker.process.ProcessHandler;
 import dev.repoworker.worker.process.RequestAuthenticator;
@@ -9,7 +11,6 @@ import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
 import java.time.Clock;
 import java.util.LinkedHashMap;
-import java.util.Locale;
 import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -39,7 +40,7 @@ final class WorkerRoutes {
         config.routes.get("/jobs/{jobId}", this::job);
         config.routes.post("/jobs/{jobId}/cancel", this::cancel);
         config.routes.exception(WorkerError.class, (e, ctx) -> error(ctx, e.status(), e.getMessage(), e.field(), e.headers()));
-        config.routes.exception(HttpResponseException.class, (e, ctx) -> error(ctx, e.getStatus(), describe(e), null, Map.of()));
+        config.routes.exception(HttpResponseException.class, (e, ctx) -> error(ctx, e.getStatus(), describe(e), field(e), Map.of()));
         config.routes.exception(Exception.class, (e, ctx) -> {
             LOG.error("unexpected error on {} {}", ctx.method(), ctx.path(), e);
             error(ctx, 500, "internal error", null, Map.of());
@@ -51,6 +52,7 @@ final class WorkerRoutes {
             error(ctx, 404, "no route " + ctx.method() + " " + ctx.path(), null, Map.of());
         });
         config.routes.error(405, ctx -> error(ctx, 405, "method " + ctx.method() + " not allowed on " + ctx.path(), null, Map.of()));
+        JsonErrorPages.install(config, (status, message, field) -> Json.write(errorBody(message, field)));
     }
 
     private void health(Context ctx) {
@@ -63,15 +65,14 @@ final class WorkerRoutes {
     }
 
     private void process(Context ctx) {
-        String body = ctx.body();
-        authenticator.authenticate(body, ctx::header);
+        authenticator.authenticate(ctx.body(), ctx::header);
         requireJson(ctx);
-        String jobId = processHandler.admit(body);
+        String jobId = processHandler.admit(strictBody(ctx));
         ctx.status(202).json(Map.of("status", "accepted", "jobId", jobId));
     }
 
     private void job(Context ctx) {
-        authenticator.authenticate("", ctx::header);
+        authenticator.authenticateRead(ctx::header);
         ctx.json(find(ctx).view());
     }
 
@@ -98,10 +99,25 @@ final class WorkerRoutes {
     }
 
     private static void requireJson(Context ctx) {
-        String type = ctx.contentType();
-        if (type == null || !type.toLowerCase(Locale.ROOT).startsWith("application/json")) {
-            throw new WorkerError(415, "Content-Type must be application/json", "Content-Type");
+        if (!Json.isJsonContentType(ctx.contentType())) {
+            throw new WorkerError(415, "Content-Type must be application/json (in UTF-8)", "Content-Type");
         }
+    }
+
+    /**
+     * The body decoded strictly: Javalin's lenient decoding (used for the signature, which only text
+     * a sender signed can match) would turn malformed UTF-8 into replacement characters and run the job.
+     */
+    private static String strictBody(Context ctx) {
+        try {
+            return Json.decodeUtf8(ctx.bodyAsBytes());
+        } catch (Json.InvalidJsonException e) {
+            throw new WorkerError(400, e.getMessage(), "body");
+        }
+    }
+
+    private static String field(HttpResponseException e) {
+        return e.getStatus() == 413 ? "body" : null;
     }
 
     private static String describe(HttpResponseException e) {
@@ -109,14 +125,18 @@ final class WorkerRoutes {
     }
 
     private static void error(Context ctx, int status, String message, String field, Map<String, String> headers) {
+        headers.forEach(ctx::header);
+        ctx.attribute(ERROR_WRITTEN, true);
+        ctx.status(status).json(errorBody(message, field));
+    }
+
+    private static Map<String, Object> errorBody(String message, String field) {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("status", "error");
         body.put("message", message);
         if (field != null) {
             body.put("field", field);
         }
-        headers.forEach(ctx::header);
-        ctx.attribute(ERROR_WRITTEN, true);
-        ctx.status(status).json(body);
+        return body;
     }
 }

@@ -1,16 +1,20 @@
 package dev.repoworker.api.callback;
 
 import dev.repoworker.api.job.Job;
+import dev.repoworker.api.job.InvalidInputException;
 import dev.repoworker.api.job.JobEvent;
 import dev.repoworker.api.job.JobStatus;
 import dev.repoworker.api.job.JobStore;
+import dev.repoworker.api.job.ReplayedMessageException;
 import dev.repoworker.api.job.SecretBox;
 import dev.repoworker.api.job.Secrets;
 import dev.repoworker.api.job.UnknownJobException;
 import dev.repoworker.api.observe.ApiMetrics;
 import dev.repoworker.protocol.Callback;
+import dev.repoworker.protocol.Json;
 import dev.repoworker.protocol.Progress;
 import dev.repoworker.protocol.Signatures;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -24,7 +28,8 @@ import org.slf4j.MDC;
 
 /**
  * Authenticates callbacks and applies them to their job exactly once: a repeated, late or
- * superseded callback is acknowledged and changes nothing.
+ * superseded callback is acknowledged and changes nothing; a replayed one (a {@code webhook-id} already
+ * acted on, by any replica) is refused with 409.
  */
 public final class CallbackHandler {
 
@@ -57,32 +62,55 @@ public final class CallbackHandler {
         this.lease = lease;
     }
 
-    /** A callback from the network: verified, validated, then applied. */
-    public Outcome receive(String body, Function<String, String> header) {
-        authenticate(body, header);
-        return apply(CallbackParser.parse(body));
+    /**
+     * A callback from the network: verified (over the body as its sender signed it), decoded strictly as
+     * UTF-8, validated, then applied.
+     */
+    public Outcome receive(byte[] body, Function<String, String> header) {
+        Optional<Signatures.Verified> message = authenticate(new String(body, StandardCharsets.UTF_8), header);
+        String text;
+        try {
+            text = Json.decodeUtf8(body);
+        } catch (Json.InvalidJsonException e) {
+            throw new InvalidInputException("body", e.getMessage());
+        }
+        return apply(CallbackParser.parse(text), message);
     }
 
-    private void authenticate(String body, Function<String, String> header) {
+    /**
+     * The verified message, or empty for the bearer form (no message id, so no replay protection: the
+     * original API's compatibility path) and in insecure development mode.
+     */
+    private Optional<Signatures.Verified> authenticate(String body, Function<String, String> header) {
         if (signatures == null || signatures.acceptsBearer(header.apply("Authorization"))) {
-            return;
+            return Optional.empty();
         }
         try {
-            signatures.verify(body, header);
+            return Optional.of(signatures.verify(body, header));
         } catch (Signatures.SignatureException e) {
-            throw new UnauthorizedException(e.getMessage());
+            throw new UnauthorizedException(e.getMessage(), e.header());
         }
     }
 
     /** A callback already trusted (a runner inside this process, or one the Worker kept). */
     public Outcome apply(Callback callback) {
+        return apply(callback, Optional.empty());
+    }
+
+    /**
+     * Applies {@code callback}; with a {@code message}, only once: its id is recorded in the transaction
+     * that applies it (or alone when the callback changes nothing), and a copy is refused with
+     * {@link ReplayedMessageException}. A callback that fails before it is applied records nothing, so a
+     * sender that re-sends the same message after an error is not taken for a replay.
+     */
+    private Outcome apply(Callback callback, Optional<Signatures.Verified> message) {
         String previousJob = MDC.get("jobId");
         MDC.put("jobId", callback.jobId());
         if (callback.attempt() != null) {
             MDC.put("attempt", Integer.toString(callback.attempt()));
         }
         try {
-            Outcome outcome = applyOnce(callback);
+            Outcome outcome = applyOnce(callback, message);
             metrics.callbackReceived(callback.status(), outcome.applied());
             return outcome;
         } finally {
@@ -93,16 +121,18 @@ public final class CallbackHandler {
         }
     }
 
-    private Outcome applyOnce(Callback callback) {
+    private Outcome applyOnce(Callback callback, Optional<Signatures.Verified> message) {
         for (int i = 0; i < MAX_CONFLICT_RETRIES; i++) {
             Job job = store.find(callback.jobId()).orElseThrow(() -> new UnknownJobException(callback.jobId()));
             Optional<String> ignored = whyIgnored(job, callback);
             if (ignored.isPresent()) {
+                message.ifPresent(m -> store.recordMessage(m, clock.instant()));
                 return new Outcome(false, ignored.get());
             }
             List<JobEvent> events = new ArrayList<>();
             Job next = next(job, callback, events);
-            if (store.update(next, events, null).isPresent()) {
+            Optional<Job> stored = message.isPresent() ? store.updateOnce(next, events, message.get()) : store.update(next, events, null);
+            if (stored.isPresent()) {
                 return new Outcome(true, "job is " + next.status());
             }
         }

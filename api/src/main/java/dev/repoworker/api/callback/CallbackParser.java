@@ -5,7 +5,9 @@ import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.repoworker.api.job.InvalidInputException;
 import dev.repoworker.protocol.Callback;
+import dev.repoworker.protocol.JobIds;
 import dev.repoworker.protocol.Json;
+import java.time.Instant;
 import java.util.List;
 import java.util.stream.Collectors;
 
@@ -13,6 +15,9 @@ import java.util.stream.Collectors;
 final class CallbackParser {
 
     private static final List<String> STATUSES = List.of(Callback.COMPLETED, Callback.FAILED, Callback.RUNNING);
+    /** Times the job store can hold as epoch milliseconds, and any real job has. */
+    private static final Instant EARLIEST = Instant.EPOCH;
+    private static final Instant LATEST = Instant.parse("9999-12-31T23:59:59Z");
 
     private CallbackParser() {
     }
@@ -20,20 +25,24 @@ final class CallbackParser {
     static Callback parse(String body) {
         JsonNode node;
         try {
-            node = Json.mapper().readTree(body);
-        } catch (JsonProcessingException e) {
-            throw new InvalidInputException(null, "the body is not valid JSON");
+            node = Json.parseUntrusted(body);
+        } catch (Json.InvalidJsonException e) {
+            throw new InvalidInputException(e.field() == null ? "body" : e.field(), e.getMessage());
         }
-        if (node == null || !node.isObject()) {
-            throw new InvalidInputException(null, "the body must be a JSON object");
+        if (!node.isObject()) {
+            throw new InvalidInputException("body", "the body must be a JSON object");
         }
         requireText(node, "jobId");
+        if (!JobIds.isValid(node.get("jobId").asText())) {
+            throw new InvalidInputException("jobId", "jobId " + JobIds.RULE);
+        }
         requireText(node, "status");
         String status = node.get("status").asText();
         if (!STATUSES.contains(status)) {
             throw new InvalidInputException("status", "status must be one of " + String.join(", ", STATUSES));
         }
-        if (node.has("attempt") && !(node.get("attempt").isIntegralNumber() && node.get("attempt").asInt() >= 1)) {
+        if (node.has("attempt") && !(isWhole(node.get("attempt")) && node.get("attempt").canConvertToInt()
+                && node.get("attempt").asInt() >= 1)) {
             throw new InvalidInputException("attempt", "attempt must be a whole number of at least 1");
         }
         if (node.hasNonNull("result") && !node.get("result").isObject()) {
@@ -41,22 +50,77 @@ final class CallbackParser {
         }
         if (Callback.FAILED.equals(status)) {
             requireText(node, "error");
+        } else if (node.hasNonNull("error") && !node.get("error").isTextual()) {
+            throw new InvalidInputException("error", "error must be a string");
         }
-        if (node.hasNonNull("progress") && !node.get("progress").isObject()) {
+        if (node.hasNonNull("duration") && !isWholeNonNegative(node.get("duration"))) {
+            throw new InvalidInputException("duration", "duration must be a whole number of milliseconds");
+        }
+        if (node.hasNonNull("processedAt") && !node.get("processedAt").isTextual()) {
+            throw new InvalidInputException("processedAt", "processedAt must be an ISO-8601 time such as 2030-01-01T00:00:00Z");
+        }
+        checkProgress(node.get("progress"));
+        checkLogs(node.get("logs"));
+        Callback callback = toCallback(node);
+        if (callback.processedAt() != null
+                && (callback.processedAt().isBefore(EARLIEST) || callback.processedAt().isAfter(LATEST))) {
+            throw new InvalidInputException("processedAt", "processedAt must be a time between 1970 and 9999");
+        }
+        return callback;
+    }
+
+    private static void checkProgress(JsonNode progress) {
+        if (progress == null || progress.isNull()) {
+            return;
+        }
+        if (!progress.isObject()) {
             throw new InvalidInputException("progress", "progress must be an object");
         }
-        if (node.hasNonNull("duration") && !(node.get("duration").isNumber() && node.get("duration").asLong() >= 0)) {
-            throw new InvalidInputException("duration", "duration must be a number of milliseconds");
+        for (String field : new String[] {"step", "message"}) {
+            if (progress.hasNonNull(field) && !progress.get(field).isTextual()) {
+                throw new InvalidInputException("progress." + field, "progress." + field + " must be a string");
+            }
         }
+        for (String field : new String[] {"done", "total"}) {
+            if (progress.hasNonNull(field) && !isWholeNonNegative(progress.get(field))) {
+                throw new InvalidInputException("progress." + field, "progress." + field + " must be a whole number of at least 0");
+            }
+        }
+    }
+
+    private static void checkLogs(JsonNode logs) {
+        if (logs == null || logs.isNull()) {
+            return;
+        }
+        if (!logs.isArray()) {
+            throw new InvalidInputException("logs", "logs must be a list of strings");
+        }
+        for (JsonNode line : logs) {
+            if (!line.isTextual()) {
+                throw new InvalidInputException("logs", "logs must be a list of strings");
+            }
+        }
+    }
+
+    private static Callback toCallback(JsonNode node) {
         try {
             return Json.mapper().treeToValue(node, Callback.class);
         } catch (JsonMappingException e) {
             String field = e.getPath().stream().map(r -> r.getFieldName() == null ? "[" + r.getIndex() + "]" : r.getFieldName())
                     .collect(Collectors.joining("."));
-            throw new InvalidInputException(field, (field.isEmpty() ? "the body" : field) + " has the wrong type");
-        } catch (JsonProcessingException e) {
-            throw new InvalidInputException(null, "the body is not a valid callback");
+            throw new InvalidInputException(field.isEmpty() ? "body" : field, (field.isEmpty() ? "the body" : field) + " has the wrong type");
+        } catch (JsonProcessingException | RuntimeException e) {
+            // the parser's own words name Java classes
+            throw new InvalidInputException("body", "the body is not a valid callback");
         }
+    }
+
+    private static boolean isWhole(JsonNode value) {
+        return value != null && value.isIntegralNumber();
+    }
+
+    private static boolean isWholeNonNegative(JsonNode value) {
+        return isWhole(value) && value.canConvertToLong() && value.asLong() >= 0;
     }
 
     private static void requireText(JsonNode node, String field) {

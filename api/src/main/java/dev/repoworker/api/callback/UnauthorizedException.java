@@ -1,8 +1,16 @@
 package dev.repoworker.api.callback;
 
-/** A callback whose signature or bearer token does not verify. */
+/** A callback whose signature or bearer token does not verify; {@link #field()} names the header at fault. */
 public final class UnauthorizedException extends RuntimeException {
-    public UnauthorizedException(String message) {
+
+    private final String field;
+
+    public UnauthorizedException(String message, String field) {
         super(message);
+        this.field = field;
+    }
+
+    public String field() {
+        return field;
     }
 }

@@ -1,5 +1,6 @@
 package dev.repoworker.api.dashboard;
 
+import dev.repoworker.protocol.ConstantTime;
 import io.javalin.http.Context;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
@@ -51,7 +52,7 @@ public final class DashboardAuth {
                 return Decision.ALLOW;
             }
             String cookie = ctx.cookie(COOKIE);
-            return cookie != null && constantTimeEquals(cookie, cookieValue) ? Decision.ALLOW : Decision.LOGIN;
+            return ConstantTime.equals(cookieValue, cookie) ? Decision.ALLOW : Decision.LOGIN;
         }
         if (localhostOnly || isDirectLocalClient(ctx)) {
             return Decision.ALLOW;
@@ -61,7 +62,7 @@ public final class DashboardAuth {
 
     /** True when {@code candidate} is the token (constant time). */
     public boolean matches(String candidate) {
-        return token != null && candidate != null && constantTimeEquals(hash(candidate), cookieValue);
+        return token != null && candidate != null && ConstantTime.equals(cookieValue, hash(candidate));
     }
 
     /** Sets the login cookie (the token's hash), {@code Secure} when the request came over HTTPS. */
@@ -94,9 +95,5 @@ public final class DashboardAuth {
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
-    }
-
-    private static boolean constantTimeEquals(String a, String b) {
-        return MessageDigest.isEqual(a.getBytes(StandardCharsets.UTF_8), b.getBytes(StandardCharsets.UTF_8));
     }
 }

@@ -21,7 +21,7 @@ final class EventRows {
                 .bind("at", event.at().toEpochMilli())
                 .bind("type", event.type())
                 .bind("attempt", event.attempt())
-                .bind("message", event.message())
+                .bind("message", StoredText.of(event.message()))
                 .bind("data", JsonColumns.write(event.data()))
                 .execute();
     }

@@ -1,5 +1,7 @@
 package dev.repoworker.api.job;
 
+import dev.repoworker.protocol.Signatures;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -17,6 +19,8 @@ import org.jdbi.v3.core.statement.Query;
 public final class JdbiJobStore implements JobStore {
 
     private static final String ACTIVE = "('dispatched', 'running')";
+    /** SQLSTATE of a unique constraint violation, on PostgreSQL and on H2 alike. */
+    private static final String UNIQUE_VIOLATION = "23505";
 
     private final Database database;
     private final Object embeddedClaimLock = new Object();
@@ -124,6 +128,52 @@ public final class JdbiJobStore implements JobStore {
         });
     }
 
+    @Override
+    public Optional<Job> updateOnce(Job next, List<JobEvent> events, Signatures.Verified message) {
+        try {
+            return database.jdbi().inTransaction(h -> {
+                Optional<Job> stored = update(h, next, events, null);
+                if (stored.isPresent()) {
+                    insertMessage(h, message, next.updatedAt());
+                }
+                return stored;
+            });
+        } catch (RuntimeException e) {
+            throw replayedOr(e, message);
+        }
+    }
+
+    @Override
+    public void recordMessage(Signatures.Verified message, Instant now) {
+        try {
+            database.jdbi().useTransaction(h -> insertMessage(h, message, now));
+        } catch (RuntimeException e) {
+            throw replayedOr(e, message);
+        }
+    }
+
+    @Override
+    public int forgetMessages(Instant now) {
+        return database.jdbi().withHandle(h -> h.createUpdate("DELETE FROM webhook_messages WHERE expires_at < :now")
+                .bind("now", now.toEpochMilli()).execute());
+    }
+
+    /** The primary key makes the second insert of an id fail, in whichever replica and transaction it comes. */
+    private static void insertMessage(Handle h, Signatures.Verified message, Instant now) {
+        h.createUpdate("INSERT INTO webhook_messages (id, received_at, expires_at) VALUES (:id, :receivedAt, :expiresAt)")
+                .bind("id", message.messageId()).bind("receivedAt", now.toEpochMilli())
+                .bind("expiresAt", message.replayableUntil().toEpochMilli()).execute();
+    }
+
+    private static RuntimeException replayedOr(RuntimeException e, Signatures.Verified message) {
+        for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+            if (cause instanceof SQLException sql && UNIQUE_VIOLATION.equals(sql.getSQLState())) {
+                return new ReplayedMessageException(message.messageId());
+            }
+        }
+        return e;
+    }
+
     private static Optional<Job> update(Handle h, Job next, List<JobEvent> events, Instant dispatchAt) {
         {
             if (!JobRows.updateIfVersion(h, next)) {
@@ -211,14 +261,14 @@ public final class JdbiJobStore implements JobStore {
     private static void finishDispatch(Handle h, String dispatchId, String state, String note, Instant now) {
         h.createUpdate("UPDATE dispatches SET state = :state, last_error = :note, "
                         + "claimed_until = NULL, updated_at = :now WHERE id = :id")
-                .bind("state", state).bind("note", note).bind("now", now.toEpochMilli()).bind("id", dispatchId).execute();
+                .bind("state", state).bind("note", StoredText.of(note)).bind("now", now.toEpochMilli()).bind("id", dispatchId).execute();
     }
 
     @Override
     public void rescheduleDispatch(String dispatchId, int tries, Instant dueAt, String error, Instant now) {
         database.jdbi().useHandle(h -> h.createUpdate("UPDATE dispatches SET tries = :tries, due_at = :due, last_error = :error, "
                         + "claimed_by = NULL, claimed_until = NULL, updated_at = :now WHERE id = :id AND state = 'pending'")
-                .bind("tries", tries).bind("due", dueAt.toEpochMilli()).bind("error", error)
+                .bind("tries", tries).bind("due", dueAt.toEpochMilli()).bind("error", StoredText.of(error))
                 .bind("now", now.toEpochMilli()).bind("id", dispatchId).execute());
     }
 

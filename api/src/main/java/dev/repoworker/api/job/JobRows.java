@@ -72,7 +72,7 @@ final class JobRows {
                 .bind("id", job.id())
                 .bind("status", job.status().wireName())
                 .bind("result", JsonColumns.write(job.result()))
-                .bind("error", job.error())
+                .bind("error", StoredText.of(job.error()))
                 .bind("attempt", job.attempt())
                 .bind("maxAttempts", job.maxAttempts())
                 .bind("runner", job.runner() == null ? null : job.runner().wireName())

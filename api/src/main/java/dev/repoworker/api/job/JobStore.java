@@ -1,5 +1,6 @@
 package dev.repoworker.api.job;
 
+import dev.repoworker.protocol.Signatures;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -45,6 +46,20 @@ public interface JobStore {
         finishDispatch(dispatchId, state, null, now);
         return stored;
     }
+
+    /**
+     * {@link #update} and, in the same transaction, records {@code message} (a verified callback's
+     * {@code webhook-id}) as acted on at {@code next.updatedAt()}. When the id was recorded before, nothing
+     * is written and {@link ReplayedMessageException} is thrown; when the version check loses, nothing is
+     * written either (the id stays free for the caller's next try).
+     */
+    Optional<Job> updateOnce(Job next, List<JobEvent> events, Signatures.Verified message);
+
+    /** Records {@code message} as acted on without changing a job; {@link ReplayedMessageException} when it was recorded before. */
+    void recordMessage(Signatures.Verified message, Instant now);
+
+    /** Forgets the recorded messages whose copies no longer verify (expired before {@code now}); returns how many. */
+    int forgetMessages(Instant now);
 
     /** Replaces the encrypted secrets (a retry may bring fresh ones). */
     void replaceSecrets(String jobId, String sealedSecrets);

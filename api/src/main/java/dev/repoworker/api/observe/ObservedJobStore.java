@@ -6,6 +6,7 @@ import dev.repoworker.api.job.JobEvent;
 import dev.repoworker.api.job.JobPage;
 import dev.repoworker.api.job.JobQuery;
 import dev.repoworker.api.job.JobStore;
+import dev.repoworker.protocol.Signatures;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -45,13 +46,32 @@ public final class ObservedJobStore implements JobStore {
     @Override
     public Optional<Job> update(Job next, List<JobEvent> events, Instant dispatchAt) {
         Optional<Job> stored = delegate.update(next, events, dispatchAt);
-        if (stored.isPresent()) {
-            events.forEach(e -> log(next.id(), e));
-            if (next.status().isFinal()) {
-                metrics.jobFinished(next.task(), next.status());
-            }
-        }
+        stored.ifPresent(job -> observeStored(next, events));
         return stored;
+    }
+
+    private void observeStored(Job next, List<JobEvent> events) {
+        events.forEach(e -> log(next.id(), e));
+        if (next.status().isFinal()) {
+            metrics.jobFinished(next.task(), next.status());
+        }
+    }
+
+    @Override
+    public Optional<Job> updateOnce(Job next, List<JobEvent> events, Signatures.Verified message) {
+        Optional<Job> stored = delegate.updateOnce(next, events, message);
+        stored.ifPresent(job -> observeStored(next, events));
+        return stored;
+    }
+
+    @Override
+    public void recordMessage(Signatures.Verified message, Instant now) {
+        delegate.recordMessage(message, now);
+    }
+
+    @Override
+    public int forgetMessages(Instant now) {
+        return delegate.forgetMessages(now);
     }
 
     @Override

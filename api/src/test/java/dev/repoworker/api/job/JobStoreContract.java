@@ -1,7 +1,9 @@
 package dev.repoworker.api.job;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.repoworker.protocol.Signatures;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -243,5 +245,92 @@ abstract class JobStoreContract {
 
     private static List<Dispatch> mine(List<Dispatch> claimed, Job job) {
         return claimed.stream().filter(d -> d.jobId().equals(job.id())).toList();
+    }
+
+    private static Signatures.Verified message(String id, Instant until) {
+        return new Signatures.Verified(id + "-" + UUID.randomUUID(), until);
+    }
+
+    @Test
+    void a_message_is_recorded_once() {
+        Signatures.Verified message = message("msg_once", T0.plusSeconds(300));
+
+        store().recordMessage(message, T0);
+
+        assertThatThrownBy(() -> store().recordMessage(message, T0.plusSeconds(1)))
+                .isInstanceOf(ReplayedMessageException.class)
+                .hasMessageContaining(message.messageId());
+    }
+
+    @Test
+    void update_once_writes_the_job_and_its_message_together_and_a_replay_writes_nothing() {
+        Job job = created(T0);
+        Signatures.Verified message = message("msg_update", T0.plusSeconds(300));
+        Job dispatched = store().updateOnce(job.moveTo(JobStatus.DISPATCHED, T0.plusSeconds(1)),
+                List.of(JobEvent.of(T0.plusSeconds(1), JobEvent.PROGRESS, 1, "first")), message).orElseThrow();
+
+        assertThatThrownBy(() -> store().updateOnce(dispatched.moveTo(JobStatus.RUNNING, T0.plusSeconds(2)),
+                List.of(JobEvent.of(T0.plusSeconds(2), JobEvent.PROGRESS, 1, "replayed")), message))
+                .isInstanceOf(ReplayedMessageException.class);
+
+        assertThat(store().find(job.id()).orElseThrow()).isEqualTo(dispatched);
+        assertThat(store().events(job.id())).extracting(JobEvent::message).doesNotContain("replayed").contains("first");
+        assertThatThrownBy(() -> store().recordMessage(message, T0)).isInstanceOf(ReplayedMessageException.class);
+    }
+
+    @Test
+    void update_once_that_loses_the_version_check_leaves_the_message_free() {
+        Job job = created(T0);
+        store().update(job.moveTo(JobStatus.DISPATCHED, T0), List.of(), null).orElseThrow();
+        Signatures.Verified message = message("msg_stale", T0.plusSeconds(300));
+
+        assertThat(store().updateOnce(job.moveTo(JobStatus.CANCELLED, T0), List.of(), message)).isEmpty();
+
+        store().recordMessage(message, T0);
+    }
+
+    @Test
+    void messages_are_forgotten_once_their_copies_no_longer_verify() {
+        Signatures.Verified soon = message("msg_soon", T0.plusSeconds(60));
+        Signatures.Verified later = message("msg_later", T0.plusSeconds(600));
+        store().recordMessage(soon, T0);
+        store().recordMessage(later, T0);
+
+        assertThat(store().forgetMessages(T0.plusSeconds(61))).isGreaterThanOrEqualTo(1);
+
+        store().recordMessage(soon, T0.plusSeconds(61));
+        assertThatThrownBy(() -> store().recordMessage(later, T0.plusSeconds(61))).isInstanceOf(ReplayedMessageException.class);
+    }
+
+    @Test
+    void concurrent_copies_of_one_message_apply_once() throws Exception {
+        Job job = created(T0);
+        Signatures.Verified message = message("msg_race", T0.plusSeconds(300));
+        int copies = 8;
+        ExecutorService pool = Executors.newFixedThreadPool(copies);
+        CountDownLatch start = new CountDownLatch(1);
+        List<Future<String>> outcomes = new ArrayList<>();
+        for (int i = 0; i < copies; i++) {
+            int n = i;
+            outcomes.add(pool.submit(() -> {
+                start.await();
+                try {
+                    Job next = job.moveTo(JobStatus.DISPATCHED, T0.plusSeconds(1));
+                    return store().updateOnce(next, List.of(JobEvent.of(T0, JobEvent.PROGRESS, 1, "copy " + n)), message)
+                            .isPresent() ? "applied" : "lost the version check";
+                } catch (ReplayedMessageException e) {
+                    return "replay";
+                }
+            }));
+        }
+        start.countDown();
+        List<String> results = new ArrayList<>();
+        for (Future<String> outcome : outcomes) {
+            results.add(outcome.get(30, TimeUnit.SECONDS));
+        }
+        pool.shutdown();
+
+        assertThat(results).containsOnlyOnce("applied");
+        assertThat(store().events(job.id())).filteredOn(e -> e.message().startsWith("copy ")).hasSize(1);
     }
 }

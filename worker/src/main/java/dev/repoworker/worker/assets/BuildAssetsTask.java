@@ -16,6 +16,7 @@ import dev.repoworker.worker.task.TaskFailedException;
 import dev.repoworker.worker.task.TaskResult;
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -68,7 +69,12 @@ public final class BuildAssetsTask implements Task {
             if (data.values().get("repoUrl") != null) {
                 throw new InvalidTaskDataException("repoPath", "cannot be combined with repoUrl; give one of them");
             }
-            Path path = Path.of(repoPath.get());
+            Path path;
+            try {
+                path = Path.of(repoPath.get());
+            } catch (InvalidPathException e) {
+                throw new InvalidTaskDataException("repoPath", "is not a valid path");
+            }
             if (!path.isAbsolute() || !Files.isDirectory(path)) {
                 throw new InvalidTaskDataException("repoPath", "must be the absolute path of an existing folder");
             }

@@ -3,6 +3,7 @@ package dev.repoworker.worker.embeddings;
 import dev.repoworker.embeddings.ComputeEmbeddings;
 import dev.repoworker.embeddings.EmbeddingReport;
 import dev.repoworker.embeddings.PostsFile;
+import dev.repoworker.protocol.JobIds;
 import dev.repoworker.protocol.TaskType;
 import dev.repoworker.worker.WorkerConfig;
 import dev.repoworker.worker.task.InvalidTaskDataException;
@@ -17,7 +18,6 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -31,7 +31,6 @@ import org.slf4j.LoggerFactory;
 public final class ComputeEmbeddingsTask implements Task {
 
     private static final Logger LOG = LoggerFactory.getLogger(ComputeEmbeddingsTask.class);
-    static final Pattern JOB_ID = Pattern.compile("[A-Za-z0-9._:-]{1,128}");
 
     private final Path artifactsDir;
     private final ComputeEmbeddings compute;
@@ -58,8 +57,8 @@ public final class ComputeEmbeddingsTask implements Task {
 
     private static String source(TaskData data) throws InvalidTaskDataException {
         String jobId = data.requiredString("artifactsOf");
-        if (!JOB_ID.matcher(jobId).matches() || jobId.contains("..")) {
-            throw new InvalidTaskDataException("artifactsOf", "must be a job id (letters, digits, . _ : -, at most 128, no '..')");
+        if (!JobIds.isValid(jobId)) {
+            throw new InvalidTaskDataException("artifactsOf", "must be a job id: it " + JobIds.RULE);
         }
         return jobId;
     }

@@ -1,5 +1,6 @@
 package dev.repoworker.worker.enrich;
 
+import dev.repoworker.protocol.JobIds;
 import dev.repoworker.protocol.TaskType;
 import dev.repoworker.worker.WorkerConfig;
 import dev.repoworker.worker.artifacts.ArtifactStore;
@@ -17,7 +18,6 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
-import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -31,7 +31,6 @@ import org.slf4j.LoggerFactory;
 public final class EnrichDataTask implements Task {
 
     private static final Logger LOG = LoggerFactory.getLogger(EnrichDataTask.class);
-    private static final Pattern JOB_ID = Pattern.compile("[A-Za-z0-9._:-]{1,128}");
 
     private final Path artifactsDir;
     private final ArtifactStore store;
@@ -65,8 +64,8 @@ public final class EnrichDataTask implements Task {
 
     private static Optional<String> jobId(TaskData data, String field, boolean required) throws InvalidTaskDataException {
         Optional<String> id = required ? Optional.of(data.requiredString(field)) : data.optionalString(field);
-        if (id.isPresent() && (!JOB_ID.matcher(id.get()).matches() || id.get().contains("..") || id.get().equals("."))) {
-            throw new InvalidTaskDataException(field, "must be a job id (letters, digits, . _ : -, at most 128, no '..')");
+        if (id.isPresent() && !JobIds.isValid(id.get())) {
+            throw new InvalidTaskDataException(field, "must be a job id: it " + JobIds.RULE);
         }
         return id;
     }

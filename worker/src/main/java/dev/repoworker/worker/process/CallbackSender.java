@@ -20,8 +20,9 @@ import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
 
 /**
- * Signed POSTs of callbacks. Final callbacks are retried with exponential backoff and jitter until
- * delivered, refused for good (a 4xx other than 408/429), or the retry window has passed.
+ * Signed POSTs of callbacks, each attempt with a new {@code webhook-id}. Final callbacks are retried with
+ * exponential backoff and jitter until delivered (2xx, or 409: the receiver already has that message),
+ * refused for good (another 4xx other than 408/429), or the retry window has passed.
  * Progress callbacks are sent once, best effort. Before every attempt the URL's host is checked again
  * ({@link CallbackUrlPolicy#checkAgain}: DNS may have changed since admission); a refused host ends the
  * delivery, an unresolvable one is retried. Redirects are never followed: a 3xx ends the delivery.
@@ -132,7 +133,9 @@ public final class CallbackSender {
         Duration retryAfter = null;
         if (response != null) {
             status = response.statusCode();
-            if (status / 100 == 2) {
+            // 409: the receiver already has this very message (its webhook-id), e.g. a proxy sent it twice;
+            // our own retries carry a new id. Either way the callback arrived: delivered, never retried.
+            if (status / 100 == 2 || status == 409) {
                 delivery.attempted(clock.instant(), status, null);
                 delivery.delivered();
                 metrics.delivery("delivered");

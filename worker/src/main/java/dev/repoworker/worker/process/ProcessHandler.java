@@ -2,6 +2,7 @@ package dev.repoworker.worker.process;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.repoworker.protocol.JobIds;
 import dev.repoworker.protocol.Json;
 import dev.repoworker.protocol.ProcessRequest;
 import dev.repoworker.worker.WorkerError;
@@ -16,7 +17,7 @@ import java.util.regex.Pattern;
 /** Admission of {@code POST /process}: body checks in the order the contract gives, then the executor. */
 public final class ProcessHandler {
 
-    public static final Pattern JOB_ID = Pattern.compile("[A-Za-z0-9._:-]{1,128}");
+    public static final Pattern JOB_ID = JobIds.PATTERN;
 
     private final TaskRegistry tasks;
     private final CallbackUrlPolicy callbackUrls;
@@ -58,20 +59,20 @@ public final class ProcessHandler {
     }
 
     public static void checkJobId(String jobId) {
-        if (!JOB_ID.matcher(jobId).matches() || jobId.contains("..")) {
-            throw new WorkerError(400, "jobId must be 1 to 128 characters of A-Z a-z 0-9 . _ : - (and no '..')", "jobId");
+        if (!JobIds.isValid(jobId)) {
+            throw new WorkerError(400, "jobId " + JobIds.RULE, "jobId");
         }
     }
 
     private static ProcessRequest parse(String body) {
         JsonNode tree;
         try {
-            tree = Json.mapper().readTree(body);
-        } catch (JsonProcessingException e) {
-            throw new WorkerError(400, "body is not valid JSON: " + e.getOriginalMessage(), null);
+            tree = Json.parseUntrusted(body);
+        } catch (Json.InvalidJsonException e) {
+            throw new WorkerError(400, e.getMessage(), e.field() == null ? "body" : e.field());
         }
-        if (tree == null || !tree.isObject()) {
-            throw new WorkerError(400, "body must be a JSON object {jobId, task, callbackUrl, data}", null);
+        if (!tree.isObject()) {
+            throw new WorkerError(400, "body must be a JSON object {jobId, task, callbackUrl, data}", "body");
         }
         for (String field : new String[] {"jobId", "task", "callbackUrl"}) {
             JsonNode value = tree.get(field);
@@ -84,13 +85,14 @@ public final class ProcessHandler {
             throw new WorkerError(400, "data must be a JSON object", "data");
         }
         JsonNode attempt = tree.get("attempt");
-        if (attempt != null && !attempt.isNull() && !attempt.canConvertToInt()) {
+        if (attempt != null && !attempt.isNull() && !(attempt.isIntegralNumber() && attempt.canConvertToInt())) {
             throw new WorkerError(400, "attempt must be a whole number", "attempt");
         }
         try {
             return Json.mapper().treeToValue(tree, ProcessRequest.class);
         } catch (JsonProcessingException e) {
-            throw new WorkerError(400, "body does not match {jobId, task, callbackUrl, data}: " + e.getOriginalMessage(), null);
+            // the parser's message names Java types: say it in our words
+            throw new WorkerError(400, "body does not match {jobId, task, callbackUrl, data, attempt}", "body");
         }
     }
 
