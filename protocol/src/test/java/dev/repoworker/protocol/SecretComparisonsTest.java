@@ -20,7 +20,7 @@ class SecretComparisonsTest {
     private static final String SECRETISH = "\\w*(?:secret|token|signature|password|passwd|hmac|cookie|apikey)\\w*";
     private static final List<Pattern> FORBIDDEN = List.of(
             Pattern.compile("MessageDigest\\s*\\.\\s*isEqual\\s*\\("),
-            Pattern.compile("Arrays\\s*\\.\\s*equals\\s*\\("),
+            Pattern.compile("(?i)Arrays\\s*\\.\\s*equals\\s*\\([^)]*(?:" + SECRETISH + "|expected|given|digest|mac\\b)"),
             Pattern.compile("(?i)\\b" + SECRETISH + "(?:\\(\\))?\\s*\\.\\s*(?:equals|equalsIgnoreCase|contentEquals|compareTo)\\s*\\("),
             Pattern.compile("(?i)(?<!ConstantTime)\\.\\s*(?:equals|equalsIgnoreCase|contentEquals)\\s*\\(\\s*" + SECRETISH + "\\b"),
             Pattern.compile("(?i)Objects\\s*\\.\\s*equals\\s*\\([^)]*" + SECRETISH));
@@ -62,6 +62,8 @@ class SecretComparisonsTest {
         assertThat(offends("return cookie().equalsIgnoreCase(value);")).isTrue();
         assertThat(offends("return Objects.equals(expectedSignature, header);")).isTrue();
         assertThat(offends("return Arrays.equals(expected, given);")).isTrue();
+        assertThat(offends("return Arrays.equals(expectedMac, signatureBytes);")).isTrue();
+        assertThat(offends("if (Arrays.equals(prefix, MAPPED_PREFIX)) {")).isFalse();
         assertThat(offends("if (\"Bearer\".equals(scheme)) {")).isFalse();
         assertThat(offends("return ConstantTime.equals(token, given);")).isFalse();
     }
