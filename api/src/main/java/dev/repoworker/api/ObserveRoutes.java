@@ -23,7 +23,8 @@ import java.util.Map;
  */
 final class ObserveRoutes implements AutoCloseable {
 
-    private static final String JOBS = "/api/cloudrun/jobs";
+    private static final String BASE = "/api/cloudrun";
+    private static final String JOBS = BASE + "/jobs";
     /** Artifacts come from repositories: hostile input. They never run as this origin's pages. */
     private static final String ARTIFACT_CSP = "sandbox; default-src 'none'; img-src 'self' data:; media-src 'self'; style-src 'unsafe-inline'";
 
@@ -44,10 +45,33 @@ final class ObserveRoutes implements AutoCloseable {
     void register(JavalinConfig config) {
         metrics.installHttpMetrics(config);
         dashboard.register(config);
+        config.routes.before(BASE + "/*", this::guardJobApi);
         config.routes.get("/metrics", dashboard.auth().tokenRequired() ? dashboard.guarded(metrics::serve) : metrics::serve);
         config.routes.get(JOBS + "/{id}/events", ctx -> events.handle(ctx, jobId(ctx)));
         config.routes.get(JOBS + "/{id}/artifacts", this::listArtifacts);
         config.routes.get(JOBS + "/{id}/artifacts/<path>", this::artifact);
+    }
+
+    /**
+     * The job API is the dashboard's data (job inputs, results, and artifacts rendered from private
+     * repositories), so the dashboard's rule guards it; only the Worker's callback, which carries its
+     * own signature, is left to its handler.
+     */
+    private void guardJobApi(Context ctx) {
+        if (ctx.path().equals(BASE + "/callback")) {
+            return;
+        }
+        switch (dashboard.auth().check(ctx)) {
+            case ALLOW -> { }
+            case LOGIN -> {
+                ctx.header("WWW-Authenticate", "Bearer");
+                throw new ApiException(401, "unauthorized",
+                        "this API needs its DASHBOARD_TOKEN: send Authorization: Bearer <token>", "Authorization");
+            }
+            case FORBIDDEN -> throw new ApiException(403, "forbidden", "this API listens on every interface and has no "
+                    + "DASHBOARD_TOKEN, so its job routes only answer clients on this machine; set DASHBOARD_TOKEN, "
+                    + "or HOST=127.0.0.1", null);
+        }
     }
 
     private void listArtifacts(Context ctx) {

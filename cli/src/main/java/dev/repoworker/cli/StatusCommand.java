@@ -11,7 +11,8 @@ import picocli.CommandLine.Parameters;
 
 @Command(name = "status", mixinStandardHelpOptions = true,
         description = {"Prints a job as the API sees it: status, attempt, result or error, and its events.",
-                "Exit status: 0 found, 1 unknown job or API unreachable, 2 bad id."})
+                "Exit status: 0 found, 1 unknown job or API unreachable, 2 bad id.",
+                "Sends DASHBOARD_TOKEN from the environment, when set, as the API's bearer token."})
 final class StatusCommand implements Callable<Integer> {
 
     @Parameters(index = "0", description = "The job id that submit printed.")
@@ -28,7 +29,7 @@ final class StatusCommand implements Callable<Integer> {
             return 2;
         }
         try {
-            System.out.println(Json.mapper().writerWithDefaultPrettyPrinter().writeValueAsString(new ApiClient(api).get(id)));
+            System.out.println(Json.mapper().writerWithDefaultPrettyPrinter().writeValueAsString(new ApiClient(api, System.getenv("DASHBOARD_TOKEN")).get(id)));
             return 0;
         } catch (ApiClient.ApiError e) {
             System.err.println("repo-worker status: " + e.getMessage());

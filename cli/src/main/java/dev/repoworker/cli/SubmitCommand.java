@@ -28,7 +28,8 @@ import picocli.CommandLine.Parameters;
 @Command(name = "submit", mixinStandardHelpOptions = true,
         description = {"Submits a job to a running API and prints its id.",
                 "With --wait, shows its progress until it ends. Exit status: 0 submitted (with --wait: completed), "
-                        + "1 failed or cancelled or the API unreachable, 2 refused as bad input."})
+                        + "1 failed or cancelled or the API unreachable, 2 refused as bad input.",
+                "Sends DASHBOARD_TOKEN from the environment, when set, as the API's bearer token."})
 final class SubmitCommand implements Callable<Integer> {
 
     private static final Set<String> FINAL = Set.of("completed", "failed", "cancelled");
@@ -61,7 +62,7 @@ final class SubmitCommand implements Callable<Integer> {
             System.err.println("repo-worker submit: " + e.getMessage());
             return 2;
         }
-        ApiClient client = new ApiClient(api);
+        ApiClient client = new ApiClient(api, System.getenv("DASHBOARD_TOKEN"));
         try {
             String id = client.submit(task, payload, projectId).path("id").asText();
             System.out.println(id);

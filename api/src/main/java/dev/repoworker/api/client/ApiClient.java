@@ -18,10 +18,17 @@ public final class ApiClient {
 
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
     private final String baseUrl;
+    private final String token;
 
     /** @param baseUrl e.g. {@code http://localhost:3000} */
     public ApiClient(String baseUrl) {
+        this(baseUrl, null);
+    }
+
+    /** @param token the API's {@code DASHBOARD_TOKEN}, sent as a bearer token; null for none */
+    public ApiClient(String baseUrl, String token) {
         this.baseUrl = baseUrl.endsWith("/") ? baseUrl.substring(0, baseUrl.length() - 1) : baseUrl;
+        this.token = token == null || token.isBlank() ? null : token.strip();
     }
 
     /** Submits a job; returns the job as the API shows it ({@code id}, {@code status}, …). */
@@ -59,8 +66,8 @@ public final class ApiClient {
      * @return the last {@code end} event, or null when the stream ended without one
      */
     public StreamEvent follow(String jobId, Consumer<StreamEvent> listener) throws IOException {
-        HttpRequest request = HttpRequest.newBuilder(URI.create(baseUrl + "/api/cloudrun/jobs/" + jobId + "/events"))
-                .header("Accept", "text/event-stream").GET().build();
+        HttpRequest request = authorized(HttpRequest.newBuilder(URI.create(baseUrl + "/api/cloudrun/jobs/" + jobId + "/events"))
+                .header("Accept", "text/event-stream").GET()).build();
         HttpResponse<Stream<String>> response;
         try {
             response = http.send(request, HttpResponse.BodyHandlers.ofLines());
@@ -134,10 +141,14 @@ public final class ApiClient {
         }
     }
 
+    private HttpRequest.Builder authorized(HttpRequest.Builder request) {
+        return token == null ? request : request.header("Authorization", "Bearer " + token);
+    }
+
     private JsonNode send(HttpRequest.Builder request) throws IOException {
         HttpResponse<String> response;
         try {
-            response = http.send(request.timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
+            response = http.send(authorized(request).timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IOException("interrupted", e);
