@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.repoworker.protocol.Json;
 import dev.repoworker.protocol.Signatures;
 import dev.repoworker.testkit.HostileJson;
+import dev.repoworker.testkit.PropertyCheck;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -22,14 +23,12 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
-import net.jqwik.api.lifecycle.AfterContainer;
-import net.jqwik.api.lifecycle.AfterProperty;
-import net.jqwik.api.lifecycle.BeforeContainer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.quicktheories.core.Gen;
+import org.quicktheories.generators.Generate;
 
 /**
  * Issue #9 "Fuzzing": random and mutated JSON at the real {@code POST /api/cloudrun/callback} (signed, so
@@ -50,7 +49,7 @@ class CallbackFuzzTest {
     private static TestApi api;
     private static final List<String> jobs = new ArrayList<>();
 
-    @BeforeContainer
+    @BeforeAll
     static void start() throws IOException {
         dir = Files.createTempDirectory("callback-fuzz");
         worker = new FakeWorker();
@@ -61,7 +60,7 @@ class CallbackFuzzTest {
         await().atMost(Duration.ofSeconds(10)).until(() -> jobs.stream().allMatch(id -> api.status(id).equals("dispatched")));
     }
 
-    @AfterContainer
+    @AfterAll
     static void stop() throws IOException {
         api.close();
         worker.close();
@@ -70,48 +69,53 @@ class CallbackFuzzTest {
         }
     }
 
-    @AfterProperty
+    @AfterEach
     void the_api_is_still_healthy_and_ready() {
         assertThat(api.get("/health").status()).isEqualTo(200);
         assertThat(api.get("/ready").status()).isEqualTo(200);
     }
 
-    @Property(tries = 300)
-    void signed_random_json_at_the_callback_is_never_a_5xx(@ForAll("randomCallbacks") String body) throws Exception {
-        assertClean(send(ApiConfig.CALLBACK_PATH, body.getBytes(StandardCharsets.UTF_8), SIGNER.headersFor(body)));
+    @Test
+    void signed_random_json_at_the_callback_is_never_a_5xx() {
+        PropertyCheck.forAll(300, randomCallbacks(),
+                body -> assertClean(send(ApiConfig.CALLBACK_PATH, body.getBytes(StandardCharsets.UTF_8), SIGNER.headersFor(body))));
     }
 
-    @Property(tries = 400)
-    void signed_mutations_of_valid_callbacks_are_never_a_5xx(@ForAll("mutatedCallbacks") JsonNode callback) throws Exception {
-        String body = Json.write(callback);
-        assertClean(send(ApiConfig.CALLBACK_PATH, body.getBytes(StandardCharsets.UTF_8), SIGNER.headersFor(body)));
+    @Test
+    void signed_mutations_of_valid_callbacks_are_never_a_5xx() {
+        PropertyCheck.forAll(400, mutatedCallbacks(), callback -> {
+            String body = Json.write(callback);
+            assertClean(send(ApiConfig.CALLBACK_PATH, body.getBytes(StandardCharsets.UTF_8), SIGNER.headersFor(body)));
+        });
     }
 
-    @Property(tries = 200)
-    void random_bytes_at_the_callback_with_the_bearer_secret_are_never_a_5xx(@ForAll("bytes") byte[] body) throws Exception {
-        assertClean(send(ApiConfig.CALLBACK_PATH, body, Map.of("Authorization", "Bearer " + TestApi.SECRET)));
+    @Test
+    void random_bytes_at_the_callback_with_the_bearer_secret_are_never_a_5xx() {
+        PropertyCheck.forAll(200, HostileJson.bytes(300),
+                body -> assertClean(send(ApiConfig.CALLBACK_PATH, body, Map.of("Authorization", "Bearer " + TestApi.SECRET))));
     }
 
-    @Property(tries = 200)
-    void unsigned_random_json_at_the_callback_is_always_401(@ForAll("randomCallbacks") String body) throws Exception {
-        HttpResponse<String> response = send(ApiConfig.CALLBACK_PATH, body.getBytes(StandardCharsets.UTF_8), Map.of());
-        assertThat(response.statusCode()).as(response.body()).isEqualTo(401);
-        assertThat(HostileJson.leak(response.body())).isEmpty();
+    @Test
+    void unsigned_random_json_at_the_callback_is_always_401() {
+        PropertyCheck.forAll(200, randomCallbacks(), body -> {
+            HttpResponse<String> response = send(ApiConfig.CALLBACK_PATH, body.getBytes(StandardCharsets.UTF_8), Map.of());
+            assertThat(response.statusCode()).as(response.body()).isEqualTo(401);
+            assertThat(HostileJson.leak(response.body())).isEmpty();
+        });
     }
 
-    @Property(tries = 300)
-    void random_and_mutated_submissions_are_never_a_5xx(@ForAll("submissions") String body) throws Exception {
-        assertClean(send("/api/cloudrun/jobs", body.getBytes(StandardCharsets.UTF_8), Map.of()));
+    @Test
+    void random_and_mutated_submissions_are_never_a_5xx() {
+        PropertyCheck.forAll(300, submissions(),
+                body -> assertClean(send("/api/cloudrun/jobs", body.getBytes(StandardCharsets.UTF_8), Map.of())));
     }
 
-    @Provide
-    Arbitrary<String> randomCallbacks() {
-        return HostileJson.texts(Arbitraries.oneOf(HostileJson.trees(4), HostileJson.objectsWithFields(CALLBACK_FIELDS)));
+    private static Gen<String> randomCallbacks() {
+        return HostileJson.texts(Generate.oneOf(HostileJson.trees(4), HostileJson.objectsWithFields(CALLBACK_FIELDS)));
     }
 
-    @Provide
-    Arbitrary<JsonNode> mutatedCallbacks() {
-        List<Arbitrary<JsonNode>> mutated = new ArrayList<>();
+    private static Gen<JsonNode> mutatedCallbacks() {
+        List<Gen<JsonNode>> mutated = new ArrayList<>();
         for (String job : jobs) {
             ObjectNode running = callback(job, "running");
             running.putObject("progress").put("step", "clone").put("done", 1).put("total", 3).put("message", "cloning");
@@ -124,11 +128,10 @@ class CallbackFuzzTest {
             mutated.add(HostileJson.mutationsOf(completed));
             mutated.add(HostileJson.mutationsOf(failed));
         }
-        return Arbitraries.oneOf(mutated);
+        return Generate.pick(mutated).flatMap(mutations -> mutations);
     }
 
-    @Provide
-    Arbitrary<String> submissions() {
+    private static Gen<String> submissions() {
         ObjectNode cloneRepo = Json.mapper().createObjectNode().put("task", "clone-repo").put("projectId", "p").put("userId", "u");
         cloneRepo.putObject("data").put("owner", "o").put("repoName", "r").put("branch", "main").put("gitToken", "tok-submit");
         ObjectNode deploy = Json.mapper().createObjectNode().put("task", "deploy-repo");
@@ -137,16 +140,12 @@ class CallbackFuzzTest {
         deployData.putArray("ignoreFiles").add("drafts/");
         ObjectNode passThrough = Json.mapper().createObjectNode().put("task", "build-assets");
         passThrough.putObject("data").put("repoUrl", "https://git.example.test/o/r").put("depth", 1);
-        return Arbitraries.oneOf(
+        return Generate.oneOf(
                 HostileJson.texts(HostileJson.objectsWithFields(SUBMIT_FIELDS)),
                 HostileJson.mutationsOf(cloneRepo).map(Json::write),
                 HostileJson.mutationsOf(deploy).map(Json::write),
-                HostileJson.mutationsOf(passThrough).map(Json::write));
-    }
-
-    @Provide
-    Arbitrary<byte[]> bytes() {
-        return Arbitraries.bytes().array(byte[].class).ofMaxSize(300);
+                HostileJson.mutationsOf(passThrough).map(Json::write))
+                .describedAs(HostileJson::escaped);
     }
 
     private static ObjectNode callback(String jobId, String status) {

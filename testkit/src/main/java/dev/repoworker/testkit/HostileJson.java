@@ -5,24 +5,29 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.repoworker.protocol.Json;
-import java.math.BigInteger;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.Combinators;
-import net.jqwik.api.Tuple;
+import org.quicktheories.api.Pair;
+import org.quicktheories.core.Gen;
+import org.quicktheories.generators.Generate;
+import org.quicktheories.generators.SourceDSL;
 
 /**
  * Hostile JSON for property tests of the HTTP services: random trees, mutations of a valid request
  * (fields removed, types swapped, strings replaced by hostile ones), text-level damage, and the check
- * that an answer leaks nothing of the implementation.
+ * that an answer leaks nothing of the implementation. The generators are QuickTheories {@link Gen}s, to run
+ * with {@link PropertyCheck}.
  */
 public final class HostileJson {
 
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
+
+    /** Any UTF-16 unit: lone surrogates, controls and noncharacters included (shrinks towards '!'). */
+    private static final Gen<Character> ANY_CHAR = Generate.range(Character.MIN_VALUE, Character.MAX_VALUE, '!')
+            .map(code -> (char) code.intValue());
 
     /** Strings that have broken parsers, paths, shells, logs and terminals before. */
     public static final List<String> STRINGS = List.of(
@@ -38,78 +43,104 @@ public final class HostileJson {
     }
 
     /** A hostile string from {@link #STRINGS}, or a random one of any characters (lone surrogates included). */
-    public static Arbitrary<String> strings() {
-        return Arbitraries.frequencyOf(
-                Tuple.of(3, Arbitraries.of(STRINGS)),
-                Tuple.of(1, Arbitraries.strings().all().ofMaxLength(40)));
+    public static Gen<String> strings() {
+        return Generate.frequency(
+                Pair.of(3, Generate.pick(STRINGS)),
+                Pair.of(1, anyString(40)));
     }
 
     /** Field names: the short hostile strings, or random ones. */
-    private static Arbitrary<String> keys() {
-        return Arbitraries.frequencyOf(
-                Tuple.of(1, Arbitraries.of(STRINGS.stream().filter(s -> s.length() <= 30).toList())),
-                Tuple.of(1, Arbitraries.strings().all().ofMaxLength(20)));
+    private static Gen<String> keys() {
+        return Generate.frequency(
+                Pair.of(1, Generate.pick(STRINGS.stream().filter(s -> s.length() <= 30).toList())),
+                Pair.of(1, anyString(20)));
     }
 
-    /** Numbers at and beyond every edge: ints, longs, 100-digit integers, doubles near overflow, tiny fractions. */
-    public static Arbitrary<JsonNode> numbers() {
-        return Arbitraries.oneOf(
-                Arbitraries.integers().map(NODES::numberNode),
-                Arbitraries.of(0L, -1L, 1L, Long.MAX_VALUE, Long.MIN_VALUE, (long) Integer.MAX_VALUE + 1).map(NODES::numberNode),
-                Arbitraries.bigIntegers().between(BigInteger.TEN.pow(99).negate(), BigInteger.TEN.pow(99)).map(NODES::numberNode),
-                Arbitraries.of(1e308, -1e308, Double.MIN_VALUE, 0.5, -0.0, 1.0000001, 123456.789).map(NODES::numberNode));
+    /** Numbers at and beyond every edge: ints, longs, integers of about 100 digits, doubles near overflow, tiny fractions. */
+    public static Gen<JsonNode> numbers() {
+        return Generate.oneOf(
+                SourceDSL.integers().all().map(NODES::numberNode),
+                Generate.pick(List.of(0L, -1L, 1L, Long.MAX_VALUE, Long.MIN_VALUE, (long) Integer.MAX_VALUE + 1)).map(NODES::numberNode),
+                SourceDSL.bigIntegers().ofBytes(42).map(NODES::numberNode),
+                Generate.pick(List.of(1e308, -1e308, Double.MIN_VALUE, 0.5, -0.0, 1.0000001, 123456.789)).map(NODES::numberNode));
     }
 
     /** Random JSON trees: objects, arrays, strings, numbers, booleans and null, at most {@code depth} levels. */
-    public static Arbitrary<JsonNode> trees(int depth) {
-        Arbitrary<JsonNode> leaf = Arbitraries.oneOf(
-                Arbitraries.just(NODES.nullNode()),
-                Arbitraries.of(true, false).map(NODES::booleanNode),
+    public static Gen<JsonNode> trees(int depth) {
+        Gen<JsonNode> leaf = Generate.oneOf(
+                Generate.constant(NODES.nullNode()),
+                Generate.booleans().map(NODES::booleanNode),
                 numbers(),
                 strings().map(NODES::textNode));
         if (depth <= 0) {
             return leaf;
         }
-        Arbitrary<JsonNode> child = Arbitraries.lazy(() -> trees(depth - 1));
-        Arbitrary<JsonNode> array = child.list().ofMaxSize(4).map(items -> {
+        Gen<JsonNode> child = trees(depth - 1);
+        Gen<JsonNode> array = SourceDSL.lists().of(child).ofSizeBetween(0, 4).map(items -> {
             ArrayNode node = NODES.arrayNode();
             items.forEach(node::add);
             return node;
         });
-        Arbitrary<JsonNode> object = Arbitraries.maps(keys(), child).ofMaxSize(4).map(HostileJson::object);
-        return Arbitraries.frequencyOf(
-                Tuple.of(2, leaf),
-                Tuple.of(1, array),
-                Tuple.of(2, object));
+        Gen<JsonNode> object = objects(keys(), child, 4);
+        return Generate.frequency(
+                Pair.of(2, leaf),
+                Pair.of(1, array),
+                Pair.of(2, object));
     }
 
     /** Random objects with some of {@code fieldNames} (so the parser's field checks are reached) and random values. */
-    public static Arbitrary<JsonNode> objectsWithFields(List<String> fieldNames) {
-        Arbitrary<String> names = Arbitraries.frequencyOf(
-                Tuple.of(3, Arbitraries.of(fieldNames)),
-                Tuple.of(1, keys()));
-        return Arbitraries.maps(names, trees(3)).ofMaxSize(fieldNames.size() + 2).map(HostileJson::object);
+    public static Gen<JsonNode> objectsWithFields(List<String> fieldNames) {
+        Gen<String> names = Generate.frequency(
+                Pair.of(3, Generate.pick(fieldNames)),
+                Pair.of(1, keys()));
+        return objects(names, trees(3), fieldNames.size() + 2);
     }
 
     /**
      * One to three mutations of {@code valid} (and of its nested objects): a field removed, set to null,
      * replaced by a random tree or a hostile string, or an unknown field added.
      */
-    public static Arbitrary<JsonNode> mutationsOf(ObjectNode valid) {
-        Arbitrary<Mutation> mutation = Combinators.combine(
-                        Arbitraries.integers().between(0, 4), Arbitraries.integers().between(0, 1000), trees(3), strings())
-                .as(Mutation::new);
-        return mutation.list().ofMinSize(1).ofMaxSize(3).map(mutations -> {
+    public static Gen<JsonNode> mutationsOf(ObjectNode valid) {
+        Gen<Mutation> mutation = Generate.range(0, 4).zip(Generate.range(0, 1000), trees(3), strings(), Mutation::new);
+        return SourceDSL.lists().of(mutation).ofSizeBetween(1, 3).map(mutations -> {
             ObjectNode copy = valid.deepCopy();
             mutations.forEach(m -> m.applyTo(copy));
             return copy;
         });
     }
 
-    /** The JSON text of {@code tree}, sometimes damaged: cut short, a character inserted, a key doubled, wrapped. */
-    public static Arbitrary<String> texts(Arbitrary<JsonNode> trees) {
-        return Combinators.combine(trees, Arbitraries.integers().between(0, 9), Arbitraries.integers().between(0, 100_000),
-                Arbitraries.chars().all()).as((tree, damage, at, c) -> damage(Json.write(tree), damage, at, c));
+    /**
+     * The JSON text of {@code tree}, sometimes damaged: cut short, a character inserted, a key doubled, wrapped.
+     * A counterexample is shown {@link #escaped}.
+     */
+    public static Gen<String> texts(Gen<JsonNode> trees) {
+        return trees.zip(Generate.range(0, 9), Generate.range(0, 100_000), ANY_CHAR,
+                        (tree, damage, at, c) -> damage(Json.write(tree), damage, at, c))
+                .describedAs(HostileJson::escaped);
+    }
+
+    /** Random bytes where JSON is expected, up to {@code maxSize} of them; a counterexample is shown in hex. */
+    public static Gen<byte[]> bytes(int maxSize) {
+        return Generate.byteArrays(Generate.range(0, maxSize), Generate.bytes(Byte.MIN_VALUE, Byte.MAX_VALUE, (byte) 0))
+                .describedAs(bytes -> bytes.length + " bytes: " + HexFormat.of().formatHex(bytes));
+    }
+
+    /**
+     * {@code text} in double quotes with every character outside printable ASCII as a {@code \\uXXXX} escape, so
+     * that a counterexample full of controls, surrogates and invisible characters can be read and copied.
+     */
+    public static String escaped(String text) {
+        StringBuilder out = new StringBuilder(text.length() + 2).append('"');
+        for (char c : text.toCharArray()) {
+            if (c == '"' || c == '\\') {
+                out.append('\\').append(c);
+            } else if (c >= 0x20 && c < 0x7f) {
+                out.append(c);
+            } else {
+                out.append(String.format("\\u%04x", (int) c));
+            }
+        }
+        return out.append('"').toString();
     }
 
     /**
@@ -148,10 +179,21 @@ public final class HostileJson {
         }
     }
 
-    private static ObjectNode object(Map<String, JsonNode> fields) {
-        ObjectNode node = NODES.objectNode();
-        fields.forEach(node::set);
-        return node;
+    /** Objects of up to {@code maxSize} fields; a name drawn twice keeps its last value. */
+    private static Gen<JsonNode> objects(Gen<String> names, Gen<JsonNode> values, int maxSize) {
+        return SourceDSL.lists().of(names.zip(values, Map::entry)).ofSizeBetween(0, maxSize).map(fields -> {
+            ObjectNode node = NODES.objectNode();
+            fields.forEach(field -> node.set(field.getKey(), field.getValue()));
+            return node;
+        });
+    }
+
+    private static Gen<String> anyString(int maxLength) {
+        return SourceDSL.lists().of(ANY_CHAR).ofSizeBetween(0, maxLength).map(chars -> {
+            StringBuilder text = new StringBuilder(chars.size());
+            chars.forEach(text::append);
+            return text.toString();
+        });
     }
 
     private record Mutation(int kind, int index, JsonNode tree, String hostile) {

@@ -8,6 +8,7 @@ import dev.repoworker.protocol.Json;
 import dev.repoworker.protocol.Signatures;
 import dev.repoworker.testkit.CallbackReceiver;
 import dev.repoworker.testkit.HostileJson;
+import dev.repoworker.testkit.PropertyCheck;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -21,14 +22,12 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
-import net.jqwik.api.lifecycle.AfterContainer;
-import net.jqwik.api.lifecycle.AfterProperty;
-import net.jqwik.api.lifecycle.BeforeContainer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.quicktheories.core.Gen;
+import org.quicktheories.generators.Generate;
 
 /**
  * Issue #9 "Fuzzing": random and mutated JSON at the real {@code POST /process}, signed so that the body
@@ -47,7 +46,7 @@ class ProcessFuzzTest {
     private static CallbackReceiver receiver;
     private static final HttpClient HTTP = HttpClient.newHttpClient();
 
-    @BeforeContainer
+    @BeforeAll
     static void start() throws IOException {
         tempDir = Files.createTempDirectory("process-fuzz");
         Files.createDirectories(tempDir.resolve("notes"));
@@ -58,7 +57,7 @@ class ProcessFuzzTest {
         app = TestWorkers.start(env);
     }
 
-    @AfterContainer
+    @AfterAll
     static void stop() throws IOException {
         app.stop();
         receiver.close();
@@ -67,49 +66,47 @@ class ProcessFuzzTest {
         }
     }
 
-    @AfterProperty
+    @AfterEach
     void the_worker_still_answers_health() throws Exception {
         HttpResponse<String> health = HTTP.send(HttpRequest.newBuilder(uri("/health")).timeout(ANSWER_BOUND).build(),
                 HttpResponse.BodyHandlers.ofString());
         assertThat(health.statusCode()).isEqualTo(200);
     }
 
-    @Property(tries = 300)
-    void signed_random_json_is_never_a_5xx(@ForAll("randomJson") String body) throws Exception {
-        assertClean(send(body.getBytes(StandardCharsets.UTF_8), SIGNER.headersFor(body)));
+    @Test
+    void signed_random_json_is_never_a_5xx() {
+        PropertyCheck.forAll(300, randomJson(), body -> assertClean(send(body.getBytes(StandardCharsets.UTF_8), SIGNER.headersFor(body))));
     }
 
-    @Property(tries = 400)
-    void signed_mutations_of_valid_requests_are_never_a_5xx(@ForAll("mutatedRequests") JsonNode request) throws Exception {
-        String body = Json.write(request);
-        assertClean(send(body.getBytes(StandardCharsets.UTF_8), SIGNER.headersFor(body)));
+    @Test
+    void signed_mutations_of_valid_requests_are_never_a_5xx() {
+        PropertyCheck.forAll(400, mutatedRequests(), request -> {
+            String body = Json.write(request);
+            assertClean(send(body.getBytes(StandardCharsets.UTF_8), SIGNER.headersFor(body)));
+        });
     }
 
-    @Property(tries = 200)
-    void random_bytes_with_the_bearer_token_are_never_a_5xx(@ForAll("bytes") byte[] body) throws Exception {
-        assertClean(send(body, Map.of("Authorization", "Bearer " + SECRET)));
+    @Test
+    void random_bytes_with_the_bearer_token_are_never_a_5xx() {
+        PropertyCheck.forAll(200, HostileJson.bytes(300), body -> assertClean(send(body, Map.of("Authorization", "Bearer " + SECRET))));
     }
 
-    @Property(tries = 200)
-    void unsigned_random_json_is_always_401(@ForAll("randomJson") String body) throws Exception {
-        HttpResponse<String> response = send(body.getBytes(StandardCharsets.UTF_8), Map.of());
-        assertThat(response.statusCode()).as(response.body()).isEqualTo(401);
-        assertThat(HostileJson.leak(response.body())).isEmpty();
+    @Test
+    void unsigned_random_json_is_always_401() {
+        PropertyCheck.forAll(200, randomJson(), body -> {
+            HttpResponse<String> response = send(body.getBytes(StandardCharsets.UTF_8), Map.of());
+            assertThat(response.statusCode()).as(response.body()).isEqualTo(401);
+            assertThat(HostileJson.leak(response.body())).isEmpty();
+        });
     }
 
-    @Provide
-    Arbitrary<String> randomJson() {
-        return HostileJson.texts(Arbitraries.oneOf(HostileJson.trees(4), HostileJson.objectsWithFields(FIELDS)));
+    private static Gen<String> randomJson() {
+        return HostileJson.texts(Generate.oneOf(HostileJson.trees(4), HostileJson.objectsWithFields(FIELDS)));
     }
 
-    @Provide
-    Arbitrary<JsonNode> mutatedRequests() {
-        return Arbitraries.oneOf(templates().stream().map(HostileJson::mutationsOf).toList());
-    }
-
-    @Provide
-    Arbitrary<byte[]> bytes() {
-        return Arbitraries.bytes().array(byte[].class).ofMaxSize(300);
+    private static Gen<JsonNode> mutatedRequests() {
+        List<Gen<JsonNode>> perTemplate = templates().stream().map(HostileJson::mutationsOf).toList();
+        return Generate.pick(perTemplate).flatMap(mutations -> mutations);
     }
 
     /** One valid request per task, so every task's own validation of {@code data} is reached. */
