@@ -124,6 +124,12 @@ class SecretsLeakIT {
             }
         }));
         assertThat(leaks).as("places holding the token").isEmpty();
+        String workerPaths = tmp.resolve("worker-tmp").toString();
+        places.forEach((place, text) -> {
+            if (place.startsWith("GET ") || place.startsWith("Worker GET")) {
+                assertThat(text).as(place + " names a local path of the Worker").doesNotContain(workerPaths, artifacts.toString());
+            }
+        });
         assertThat(watch.gitProcessesSeen()).as("git processes seen while a clone was held").isPositive();
         assertThat(watch.leaks()).as("command lines holding the token").isEmpty();
     }
