@@ -242,8 +242,10 @@ final class HtmlPasses {
         img.replaceWith(parseOne(MediaHtml.element(media, alt, null, null)));
     }
 
+    /** The line of a link's or image's target: first as a Markdown destination, else anywhere. */
     private int lineOf(String raw) {
-        return state.lines.lineOf(raw);
+        int line = state.lines.lineOf("(" + raw);
+        return line > 0 ? line : state.lines.lineOf(raw);
     }
 
     static String percentDecode(String s) {

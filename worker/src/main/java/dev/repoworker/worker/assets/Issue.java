@@ -22,6 +22,7 @@ public record Issue(String kind, String file, int line, String message) implemen
     public static final String INVALID_UTF8 = "invalid-utf8";
     public static final String TOO_DEEP = "too-deeply-nested";
     public static final String TOO_COMPLEX = "too-complex";
+    public static final String HTML_TOO_LARGE = "html-too-large";
     public static final String ACTIVE_CONTENT = "active-content";
 
     @Override

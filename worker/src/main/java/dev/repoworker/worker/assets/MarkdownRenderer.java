@@ -78,19 +78,45 @@ final class MarkdownRenderer {
             dirty = plainText(state, Issue.RENDER_FAILED, 0, "could not be rendered (" + e.getClass().getSimpleName()
                     + "); shown as plain text");
         }
-        Document clean = HtmlSanitizer.clean(dirty);
-        return HtmlPasses.summarize(clean, state.links, state.embeds, state.tags, state.media);
+        Rendered rendered = summarize(dirty, state);
+        int maxHtml = options.limits().maxHtmlChars();
+        if (rendered.html().length() > maxHtml) {
+            rendered = summarize(plainText(state, Issue.HTML_TOO_LARGE, 0, "renders to " + rendered.html().length()
+                    + " characters of HTML, over the limit of " + maxHtml + "; shown as plain text"), state);
+        }
+        return rendered;
     }
 
-    /** The note's source as text, for a render that failed; what the failed render collected is dropped. */
+    private static Rendered summarize(Document dirty, State state) {
+        return HtmlPasses.summarize(HtmlSanitizer.clean(dirty), state.links, state.embeds, state.tags, state.media);
+    }
+
+    /**
+     * The note's source as text, for a render that failed, cut where its escaped form would pass the HTML limit; what
+     * the failed render collected is dropped.
+     */
     private Document plainText(State state, String kind, int line, String message) {
         issues.add(kind, state.note.path(), line, message);
         state.links.clear();
         state.embeds.clear();
         state.tags.clear();
         state.media.clear();
-        return Jsoup.parseBodyFragment("<pre class=\"render-failed\">" + Html.text(state.note.source()) + "</pre>",
-                HtmlSanitizer.BASE);
+        String shown = cutToEscapedLength(state.note.source(), options.limits().maxHtmlChars() - 64);
+        return Jsoup.parseBodyFragment("<pre class=\"render-failed\">" + Html.text(shown) + "</pre>", HtmlSanitizer.BASE);
+    }
+
+    /** {@code text}, or its start and an ellipsis, so that it is at most {@code max} characters as HTML text. */
+    private static String cutToEscapedLength(String text, long max) {
+        long escaped = 0;
+        for (int end = 0; end < text.length(); end++) {
+            char c = text.charAt(end);
+            escaped += c == '&' ? 5 : c == '<' || c == '>' ? 4 : c == '\u00a0' ? 6 : 1;
+            if (escaped > max) {
+                int cut = end > 0 && Character.isHighSurrogate(text.charAt(end - 1)) ? end - 1 : end;
+                return text.substring(0, cut) + "\u2026";
+            }
+        }
+        return text;
     }
 
     /** Markdown to the DOM, before sanitising; {@code state} collects links, tags and media. */
