@@ -5,6 +5,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.repoworker.embeddings.ComputeEmbeddings;
+import dev.repoworker.embeddings.Embedder;
+import dev.repoworker.embeddings.EmbeddingCache;
+import dev.repoworker.embeddings.EmbeddingReport;
 import dev.repoworker.protocol.Json;
 import dev.repoworker.worker.artifacts.Manifest;
 import dev.repoworker.worker.enrich.EnrichData;
@@ -296,6 +300,53 @@ class HostileFilesTest {
         assertThat(temp.resolve("enriched/escaped.json")).doesNotExist();
         assertThat(summary.get("posts")).isEqualTo(1);
         assertThat(summary.get("notes").toString()).contains("../../escaped").contains("/tmp/abs");
+    }
+
+    @Test
+    void a_hostile_build_goes_through_compute_embeddings_and_enrich_data() throws Exception {
+        write("divs.md", "<div>".repeat(100_000) + "deep text" + "</div>".repeat(100_000) + "\n");
+        write("quotes.md", ">".repeat(100_000) + " deep\n");
+        write("long.md", repeat("lorem ipsum dolor sit amet [[fine]] ", 2 << 20) + "\n");
+        write("laughs.md", TestVault.BOMB);
+        write("xss.md", "<img src=x onerror=alert(1)> [x](javascript:alert(1)) <svg onload=alert(1)>\n");
+        Files.write(vault.resolve("bytes.md"), new byte[] {'a', ' ', (byte) 0xFF, ' ', 'b', '\n'});
+        Built built = build();
+
+        Map<String, Object> enriched = new EnrichData().enrich(new EnrichData.Request(built.out(), Optional.empty(),
+                temp.resolve("enriched"), Optional.empty(), 50), ProgressListener.NONE);
+        EmbeddingReport embedded = new ComputeEmbeddings(new HashEmbedder(), new EmbeddingCache(temp.resolve("cache")))
+                .computeEmbeddings(built.out(), temp.resolve("embedded"), dev.repoworker.embeddings.ProgressListener.NONE);
+
+        assertThat(enriched.get("posts")).isEqualTo(7);
+        assertThat(embedded.posts()).isEqualTo(7);
+        assertThat(embedded.chunks()).isGreaterThan(100);
+        assertThat(temp.resolve("embedded/related.json")).isRegularFile();
+    }
+
+    /** Vectors from the text's hash: enough for the index, related posts and the cache, without a model. */
+    private static final class HashEmbedder implements Embedder {
+        @Override
+        public String model() {
+            return "test-hash";
+        }
+
+        @Override
+        public int dimension() {
+            return 8;
+        }
+
+        @Override
+        public float[][] embed(List<String> texts) {
+            float[][] vectors = new float[texts.size()][];
+            for (int i = 0; i < texts.size(); i++) {
+                java.util.Random random = new java.util.Random(texts.get(i).hashCode());
+                vectors[i] = new float[8];
+                for (int d = 0; d < 8; d++) {
+                    vectors[i][d] = random.nextFloat() - 0.5f;
+                }
+            }
+            return vectors;
+        }
     }
 
     // Sizes.
