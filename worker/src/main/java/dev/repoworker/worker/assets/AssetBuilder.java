@@ -5,15 +5,16 @@ import dev.repoworker.worker.artifacts.Manifest;
 import dev.repoworker.worker.task.ProgressListener;
 import dev.repoworker.worker.task.TaskFailedException;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -80,7 +81,11 @@ public final class AssetBuilder {
             }
             throw new TaskFailedException("repositoryFolder '" + folder + "' is not a folder of the repository");
         }
-        return root;
+        Path realRoot = root.toRealPath();
+        if (!realRoot.startsWith(realRepo)) {
+            throw new TaskFailedException("repositoryFolder leaves the repository through a symbolic link; not followed");
+        }
+        return realRoot;
     }
 
     private record Scanned(List<Note> notes, List<MediaFile> media, int notesFound, int excludedPrivate) {
@@ -89,7 +94,7 @@ public final class AssetBuilder {
     private static Scanned scan(Path root, BuildOptions options, Issues issues, ProgressListener progress)
             throws IOException, InterruptedException {
         progress.report(new Progress("scan", 0, 0, "selecting files"));
-        IgnoreRules rules = IgnoreRules.load(root, options.ignoreFiles());
+        IgnoreRules rules = IgnoreRules.load(root, options.ignoreFiles(), issues);
         Vault.Selection selection = Vault.scan(root, rules, issues);
         checkInterrupted();
         Map<String, String> gitDates = GitDates.lastCommitDates(root);
@@ -107,7 +112,11 @@ public final class AssetBuilder {
                         + options.limits().maxNoteBytes() + "; skipped");
                 continue;
             }
-            Note note = read(entry, gitDates, issues);
+            Optional<Note> read = read(entry, gitDates, issues);
+            if (read.isEmpty()) {
+                continue;
+            }
+            Note note = read.get();
             if (!options.includePrivate() && isPrivate(note)) {
                 excluded++;
                 continue;
@@ -126,22 +135,37 @@ public final class AssetBuilder {
         return new Scanned(notes, media, selection.notes().size(), excluded);
     }
 
-    private static Note read(Vault.Entry entry, Map<String, String> gitDates, Issues issues) throws IOException {
-        byte[] bytes = Files.readAllBytes(entry.file());
-        String source = new String(bytes, StandardCharsets.UTF_8).replace("\r\n", "\n");
+    /** The note of a selected file, or empty (reported) when the file cannot be read. */
+    private static Optional<Note> read(Vault.Entry entry, Map<String, String> gitDates, Issues issues) {
+        try {
+            byte[] bytes = Files.readAllBytes(entry.file());
+            String updated = gitDates.get(entry.path());
+            if (updated == null) {
+                updated = Files.getLastModifiedTime(entry.file()).toInstant().truncatedTo(ChronoUnit.SECONDS).toString();
+            }
+            return Optional.of(note(entry.path(), bytes, updated, issues));
+        } catch (IOException e) {
+            issues.add(Issue.UNREADABLE, entry.path(), 0, "could not be read (" + e.getClass().getSimpleName() + ")");
+            return Optional.empty();
+        }
+    }
+
+    /**
+     * A note from its bytes: UTF-8 (invalid bytes replaced and reported), CRLF → LF, BOM dropped, the renderer's
+     * placeholder characters neutralised, frontmatter parsed (problems reported).
+     */
+    static Note note(String path, byte[] bytes, String updated, Issues issues) {
+        String source = Utf8.decode(bytes, path, issues).replace("\r\n", "\n");
         if (source.startsWith("\uFEFF")) {
             source = source.substring(1);
         }
+        source = ObsidianSyntax.neutralizePlaceholders(source);
         Frontmatter.Parsed fm = Frontmatter.parse(source);
-        fm.problem().ifPresent(p -> issues.add(Issue.FRONTMATTER, entry.path(), 1, p));
+        fm.problem().ifPresent(p -> issues.add(Issue.FRONTMATTER, path, 1, p));
         Map<String, Object> values = fm.values();
-        String updated = gitDates.get(entry.path());
-        if (updated == null) {
-            updated = Files.getLastModifiedTime(entry.file()).toInstant().truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString();
-        }
         List<String> tags = Frontmatter.strings(values, "tags", "tag").stream()
                 .map(t -> t.startsWith("#") ? t.substring(1) : t).filter(t -> !t.isBlank()).toList();
-        return new Note(entry.path(), Note.folderOf(entry.path()), Note.nameOf(entry.path()), source, values,
+        return new Note(path, Note.folderOf(path), Note.nameOf(path), source, values,
                 fm.lines(), null, Frontmatter.string(values, "title").orElse(null),
                 Frontmatter.strings(values, "aliases", "alias"), tags, Manifest.sha256(bytes), updated);
     }

@@ -23,10 +23,27 @@ public record BuildOptions(String repositoryFolder, List<String> ignoreFiles, St
     private static final Pattern PREFIX = Pattern.compile("(/[A-Za-z0-9._~-]+)*");
     private static final Pattern DOMAIN = Pattern.compile("(https?://)?[A-Za-z0-9.-]+(:\\d{1,5})?");
 
-    /** Hostile-input limits: note size, media file size, decoded image pixels, note embed depth. */
-    public record Limits(long maxNoteBytes, long maxMediaBytes, long maxImagePixels, int maxEmbedDepth) {
+    /**
+     * Hostile-input limits: note size, media file size, decoded image pixels, note embed depth, the CPU time rendering
+     * one note (with its embeds) may take before it is shown as plain text, and the characters of HTML one post may
+     * have (below the 20 million characters the JSON readers of later steps accept in one string).
+     */
+    public record Limits(long maxNoteBytes, long maxMediaBytes, long maxImagePixels, int maxEmbedDepth,
+                         long maxRenderCpuMillis, int maxHtmlChars) {
         public static Limits defaults() {
-            return new Limits(2L << 20, 100L << 20, 50_000_000L, 3);
+            return new Limits(16L << 20, 100L << 20, 50_000_000L, 3, 20_000, 16_000_000);
+        }
+
+        public Limits withMaxNoteBytes(long bytes) {
+            return new Limits(bytes, maxMediaBytes, maxImagePixels, maxEmbedDepth, maxRenderCpuMillis, maxHtmlChars);
+        }
+
+        public Limits withMaxRenderCpuMillis(long millis) {
+            return new Limits(maxNoteBytes, maxMediaBytes, maxImagePixels, maxEmbedDepth, millis, maxHtmlChars);
+        }
+
+        public Limits withMaxHtmlChars(int chars) {
+            return new Limits(maxNoteBytes, maxMediaBytes, maxImagePixels, maxEmbedDepth, maxRenderCpuMillis, chars);
         }
     }
 

@@ -22,6 +22,7 @@ final class Frontmatter {
     static final int MAX_ALIASES = 50;
     static final int MAX_NESTING = 40;
     static final int MAX_CODE_POINTS = 256 * 1024;
+    static final int MAX_VALUES = 10_000;
 
     /** The parsed map (empty when absent or malformed), the lines it used, and the problem if any. */
     record Parsed(Map<String, Object> values, int lines, Optional<String> problem) {
@@ -67,7 +68,10 @@ final class Frontmatter {
             if (!(loaded instanceof Map<?, ?> map)) {
                 return new Parsed(Map.of(), lines, Optional.of("frontmatter is not a key: value mapping"));
             }
-            return new Parsed(normalizeMap(map, 0), lines, Optional.empty());
+            return new Parsed(normalizeMap(map, 0, new int[1]), lines, Optional.empty());
+        } catch (TooManyValues e) {
+            return new Parsed(Map.of(), lines, Optional.of("frontmatter expands to more than " + MAX_VALUES
+                    + " values (through aliases); ignored"));
         } catch (RuntimeException | StackOverflowError e) {
             String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
             message = message.lines().findFirst().orElse(message);
@@ -75,23 +79,36 @@ final class Frontmatter {
         }
     }
 
-    /** JSON-friendly, deterministic values: string keys, ISO dates, lists for sets, base64 for binary. */
-    private static Map<String, Object> normalizeMap(Map<?, ?> map, int depth) {
+    /** Aliases let a small document stand for a huge (or, with self-references, endless) tree. */
+    private static final class TooManyValues extends RuntimeException {
+        TooManyValues() {
+            super(null, null, false, false);
+        }
+    }
+
+    /**
+     * JSON-friendly, deterministic values: string keys, ISO dates, lists for sets, base64 for binary. {@code count}
+     * holds the values made so far: past {@link #MAX_VALUES} the frontmatter is refused.
+     */
+    private static Map<String, Object> normalizeMap(Map<?, ?> map, int depth, int[] count) {
         Map<String, Object> out = new LinkedHashMap<>();
-        map.forEach((k, v) -> out.put(String.valueOf(k), normalize(v, depth + 1)));
+        map.forEach((k, v) -> out.put(String.valueOf(k), normalize(v, depth + 1, count)));
         return out;
     }
 
-    private static Object normalize(Object value, int depth) {
+    private static Object normalize(Object value, int depth, int[] count) {
+        if (++count[0] > MAX_VALUES) {
+            throw new TooManyValues();
+        }
         if (depth > MAX_NESTING) {
             return null;
         }
         if (value instanceof Map<?, ?> map) {
-            return normalizeMap(map, depth);
+            return normalizeMap(map, depth, count);
         }
         if (value instanceof Collection<?> items) {
             List<Object> out = new ArrayList<>();
-            items.forEach(i -> out.add(normalize(i, depth + 1)));
+            items.forEach(i -> out.add(normalize(i, depth + 1, count)));
             return out;
         }
         if (value instanceof Date date) {

@@ -119,8 +119,9 @@ final class HtmlPasses {
         return n >= 0 && sb.indexOf(suffix, n) == n;
     }
 
-    private static List<Node> parse(String html) {
-        return new ArrayList<>(Jsoup.parseBodyFragment(html, HtmlSanitizer.BASE).body().childNodes());
+    /** The one element {@code html} holds. */
+    private static Element parseOne(String html) {
+        return Jsoup.parseBodyFragment(html, HtmlSanitizer.BASE).body().child(0);
     }
 
     // Callouts: > [!type]± Title
@@ -139,22 +140,30 @@ final class HtmlPasses {
         String fold = m.group(2);
         lead.text(lead.getWholeText().substring(m.end()));
         Element title = new Element(fold.isEmpty() ? "div" : "summary").addClass("callout-title");
-        // The title is the first line of the first paragraph: move nodes until a line break.
-        while (first.childNodeSize() > 0) {
-            Node node = first.childNode(0);
+        // The title is the first line of the first paragraph: the nodes before a line break. Nodes are moved as
+        // lists (jsoup re-indexes siblings on every single removal: quadratic on a huge paragraph).
+        List<Node> nodes = new ArrayList<>(first.childNodes());
+        first.empty();
+        List<Node> titleNodes = new ArrayList<>();
+        int rest = nodes.size();
+        for (int i = 0; i < nodes.size(); i++) {
+            Node node = nodes.get(i);
             if (node instanceof TextNode t && t.getWholeText().contains("\n")) {
                 String whole = t.getWholeText();
                 int nl = whole.indexOf('\n');
-                title.appendChild(new TextNode(whole.substring(0, nl)));
+                titleNodes.add(new TextNode(whole.substring(0, nl)));
                 t.text(whole.substring(nl + 1));
+                rest = i;
                 break;
             }
             if (node instanceof Element e && e.normalName().equals("br")) {
-                e.remove();
+                rest = i + 1;
                 break;
             }
-            title.appendChild(node);
+            titleNodes.add(node);
         }
+        title.appendChildren(titleNodes);
+        first.appendChildren(nodes.subList(rest, nodes.size()));
         if (title.text().isBlank()) {
             title.text(type.substring(0, 1).toUpperCase(Locale.ROOT) + type.substring(1));
         }
@@ -162,9 +171,9 @@ final class HtmlPasses {
             first.remove();
         }
         Element content = new Element("div").addClass("callout-content");
-        for (Node child : new ArrayList<>(quote.childNodes())) {
-            content.appendChild(child);
-        }
+        List<Node> children = new ArrayList<>(quote.childNodes());
+        quote.empty();
+        content.appendChildren(children);
         Element callout = new Element(fold.isEmpty() ? "div" : "details").addClass("callout").attr("data-callout", type);
         if (fold.equals("+")) {
             callout.attr("open", true);
@@ -185,11 +194,10 @@ final class HtmlPasses {
         int hash = decoded.indexOf('#');
         String path = hash >= 0 ? decoded.substring(0, hash) : decoded;
         String anchor = hash >= 0 ? decoded.substring(hash + 1) : "";
-        int line = lineOf(raw);
         if (path.toLowerCase(Locale.ROOT).endsWith(".md")) {
             LinkIndex.Lookup<Note> found = renderer.index().note(path, state.note.folder());
             if (found.unsafe() || found.target().isEmpty()) {
-                renderer.report(state, found.unsafe() ? Issue.UNSAFE_PATH : Issue.BROKEN_LINK, line, "link " + raw
+                renderer.report(state, found.unsafe() ? Issue.UNSAFE_PATH : Issue.BROKEN_LINK, lineOf(raw), "link " + raw
                         + (found.unsafe() ? " leaves the repository; not followed" : " matches no note"));
                 a.replaceWith(new Element("span").addClass(found.unsafe() ? "unsafe-link" : "broken-link").text(a.text()));
                 return;
@@ -208,7 +216,7 @@ final class HtmlPasses {
                 state.media.add(media.target().get().hash());
                 MediaHtml.url(media.target().get()).ifPresent(u -> a.attr("href", u).addClass("media-link"));
             } else if (media.unsafe()) {
-                renderer.report(state, Issue.UNSAFE_PATH, line, "link " + raw + " leaves the repository; not followed");
+                renderer.report(state, Issue.UNSAFE_PATH, lineOf(raw), "link " + raw + " leaves the repository; not followed");
                 a.replaceWith(new Element("span").addClass("unsafe-link").text(a.text()));
             }
         }
@@ -221,34 +229,23 @@ final class HtmlPasses {
             return;
         }
         String path = percentDecode(raw.replaceAll("[?#].*$", ""));
-        int line = lineOf(raw);
         LinkIndex.Lookup<MediaFile> found = renderer.index().media(path, state.note.folder());
         String alt = img.attr("alt");
         if (found.unsafe() || found.target().isEmpty()) {
-            renderer.report(state, found.unsafe() ? Issue.UNSAFE_PATH : Issue.MISSING_MEDIA, line, "image " + raw
+            renderer.report(state, found.unsafe() ? Issue.UNSAFE_PATH : Issue.MISSING_MEDIA, lineOf(raw), "image " + raw
                     + (found.unsafe() ? " leaves the repository; not read" : " is not in the repository"));
             img.replaceWith(new Element("span").addClass("missing-media").text(alt.isEmpty() ? raw : alt));
             return;
         }
         MediaFile media = found.target().get();
         state.media.add(media.hash());
-        List<Node> nodes = parse(MediaHtml.element(media, alt, null, null));
-        nodes.forEach(img::before);
-        img.remove();
+        img.replaceWith(parseOne(MediaHtml.element(media, alt, null, null)));
     }
 
+    /** The line of a link's or image's target: first as a Markdown destination, else anywhere. */
     private int lineOf(String raw) {
-        int at = state.note.source().indexOf(raw);
-        if (at < 0) {
-            return 0;
-        }
-        int line = 1;
-        for (int i = 0; i < at; i++) {
-            if (state.note.source().charAt(i) == '\n') {
-                line++;
-            }
-        }
-        return line;
+        int line = state.lines.lineOf("(" + raw);
+        return line > 0 ? line : state.lines.lineOf(raw);
     }
 
     static String percentDecode(String s) {

@@ -1,8 +1,8 @@
 package dev.repoworker.worker.assets;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -17,6 +17,7 @@ import org.eclipse.jgit.ignore.FastIgnoreRule;
 final class IgnoreRules {
 
     static final String REPOIGNORE = ".repoignore";
+    static final long MAX_FILE_BYTES = 1_000_000;
     /** Folders that hold tools' state or generated sites, never notes. */
     static final Set<String> SKIPPED_FOLDERS = Set.of("node_modules", "_site", "dist", "build", "public", "target",
             "out", "__pycache__", "venv");
@@ -27,11 +28,26 @@ final class IgnoreRules {
         this.rules = rules;
     }
 
-    static IgnoreRules load(Path root, List<String> extraPatterns) throws IOException {
+    /**
+     * The rules of {@code .repoignore} (a regular file of at most {@link #MAX_FILE_BYTES}, its first
+     * {@link BuildOptions#MAX_IGNORE_PATTERNS} patterns; problems reported) followed by {@code extraPatterns}.
+     */
+    static IgnoreRules load(Path root, List<String> extraPatterns, Issues issues) throws IOException {
         List<String> patterns = new ArrayList<>();
         Path file = root.resolve(REPOIGNORE);
-        if (Files.isRegularFile(file, java.nio.file.LinkOption.NOFOLLOW_LINKS) && Files.size(file) < 1_000_000) {
-            patterns.addAll(Files.readAllLines(file, StandardCharsets.UTF_8));
+        if (Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)) {
+            if (Files.size(file) > MAX_FILE_BYTES) {
+                issues.add(Issue.FILE_TOO_LARGE, REPOIGNORE, 0, "is over " + MAX_FILE_BYTES + " bytes; ignored");
+            } else {
+                List<String> lines = Utf8.decode(Files.readAllBytes(file), REPOIGNORE, issues).lines()
+                        .map(String::strip).filter(p -> !p.isEmpty() && !p.startsWith("#")).toList();
+                if (lines.size() > BuildOptions.MAX_IGNORE_PATTERNS) {
+                    issues.add(Issue.FILE_TOO_LARGE, REPOIGNORE, 0, "has " + lines.size() + " patterns; only the first "
+                            + BuildOptions.MAX_IGNORE_PATTERNS + " are used");
+                    lines = lines.subList(0, BuildOptions.MAX_IGNORE_PATTERNS);
+                }
+                patterns.addAll(lines);
+            }
         }
         patterns.addAll(extraPatterns);
         return of(patterns);

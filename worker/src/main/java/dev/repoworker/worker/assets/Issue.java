@@ -19,6 +19,11 @@ public record Issue(String kind, String file, int line, String message) implemen
     public static final String MEDIA_FAILED = "media-failed";
     public static final String RENDER_FAILED = "render-failed";
     public static final String UNREADABLE = "unreadable";
+    public static final String INVALID_UTF8 = "invalid-utf8";
+    public static final String TOO_DEEP = "too-deeply-nested";
+    public static final String TOO_COMPLEX = "too-complex";
+    public static final String HTML_TOO_LARGE = "html-too-large";
+    public static final String ACTIVE_CONTENT = "active-content";
 
     @Override
     public int compareTo(Issue o) {

@@ -7,7 +7,9 @@ import com.vladsch.flexmark.ext.gfm.tasklist.TaskListExtension;
 import com.vladsch.flexmark.ext.tables.TablesExtension;
 import com.vladsch.flexmark.html.HtmlRenderer;
 import com.vladsch.flexmark.parser.Parser;
+import com.vladsch.flexmark.util.ast.Node;
 import com.vladsch.flexmark.util.data.MutableDataSet;
+import com.vladsch.flexmark.util.sequence.BasedSequence;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.LinkedHashSet;
@@ -39,7 +41,7 @@ final class MarkdownRenderer {
         options.set(Parser.SPACE_IN_LINK_URLS, true);
         options.set(HtmlRenderer.GENERATE_HEADER_ID, false);
         options.set(HtmlRenderer.RENDER_HEADER_ID, false);
-        PARSER = Parser.builder(options).build();
+        PARSER = Parser.builder(options).customInlineParserFactory(LinearInlineParser.FACTORY).build();
         RENDERER = HtmlRenderer.builder(options).build();
     }
 
@@ -59,25 +61,71 @@ final class MarkdownRenderer {
 
     /** Renders a note as a post; issues found on the way are reported against its file. */
     Rendered render(Note note) {
-        State state = new State(note, 0, false, new ArrayDeque<>(List.of(note.path())));
+        State state = new State(note, 0, false, new ArrayDeque<>(List.of(note.path())),
+                new RenderBudget(options.limits().maxRenderCpuMillis()));
         Document dirty;
         try {
             dirty = renderDom(note, state);
-        } catch (StackOverflowError | RuntimeException e) {
-            issues.add(Issue.RENDER_FAILED, note.path(), 0, "could not be rendered (" + e.getClass().getSimpleName()
+        } catch (ObsidianSyntax.TooDeep e) {
+            dirty = plainText(state, Issue.TOO_DEEP, e.line, "note is nested too deeply to render (over "
+                    + ObsidianSyntax.MAX_NESTING + " levels); shown as plain text");
+        } catch (StackOverflowError e) {
+            dirty = plainText(state, Issue.TOO_DEEP, 0, "note is nested too deeply to render; shown as plain text");
+        } catch (RenderBudget.Exceeded e) {
+            dirty = plainText(state, Issue.TOO_COMPLEX, 0, "note is too complex to render (" + e.getMessage()
                     + "); shown as plain text");
-            dirty = Jsoup.parseBodyFragment("<pre class=\"render-failed\">" + Html.text(note.source()) + "</pre>",
-                    HtmlSanitizer.BASE);
+        } catch (RuntimeException e) {
+            dirty = plainText(state, Issue.RENDER_FAILED, 0, "could not be rendered (" + e.getClass().getSimpleName()
+                    + "); shown as plain text");
         }
-        Document clean = HtmlSanitizer.clean(dirty);
-        return HtmlPasses.summarize(clean, state.links, state.embeds, state.tags, state.media);
+        Rendered rendered = summarize(dirty, state);
+        int maxHtml = options.limits().maxHtmlChars();
+        if (rendered.html().length() > maxHtml) {
+            rendered = summarize(plainText(state, Issue.HTML_TOO_LARGE, 0, "renders to " + rendered.html().length()
+                    + " characters of HTML, over the limit of " + maxHtml + "; shown as plain text"), state);
+        }
+        return rendered;
+    }
+
+    private static Rendered summarize(Document dirty, State state) {
+        return HtmlPasses.summarize(HtmlSanitizer.clean(dirty), state.links, state.embeds, state.tags, state.media);
+    }
+
+    /**
+     * The note's source as text, for a render that failed, cut where its escaped form would pass the HTML limit; what
+     * the failed render collected is dropped.
+     */
+    private Document plainText(State state, String kind, int line, String message) {
+        issues.add(kind, state.note.path(), line, message);
+        state.links.clear();
+        state.embeds.clear();
+        state.tags.clear();
+        state.media.clear();
+        String shown = cutToEscapedLength(state.note.source(), options.limits().maxHtmlChars() - 64);
+        return Jsoup.parseBodyFragment("<pre class=\"render-failed\">" + Html.text(shown) + "</pre>", HtmlSanitizer.BASE);
+    }
+
+    /** {@code text}, or its start and an ellipsis, so that it is at most {@code max} characters as HTML text. */
+    private static String cutToEscapedLength(String text, long max) {
+        long escaped = 0;
+        for (int end = 0; end < text.length(); end++) {
+            char c = text.charAt(end);
+            escaped += c == '&' ? 5 : c == '<' || c == '>' ? 4 : c == '\u00a0' ? 6 : 1;
+            if (escaped > max) {
+                int cut = end > 0 && Character.isHighSurrogate(text.charAt(end - 1)) ? end - 1 : end;
+                return text.substring(0, cut) + "\u2026";
+            }
+        }
+        return text;
     }
 
     /** Markdown to the DOM, before sanitising; {@code state} collects links, tags and media. */
     private Document renderDom(Note note, State state) {
+        state.budget.check();
         String body = blankFrontmatter(note);
         ObsidianSyntax.Prepared prepared = ObsidianSyntax.prepare(body, 1, new WikiLinks(this, state));
-        String html = HtmlPasses.substitute(RENDERER.render(PARSER.parse(prepared.markdown())), prepared.fragments());
+        Node markdown = PARSER.parse(BasedSequence.of(state.budget.chars(prepared.markdown())));
+        String html = HtmlPasses.substitute(RENDERER.render(markdown), prepared.fragments());
         Document dom = Jsoup.parseBodyFragment(html, HtmlSanitizer.BASE);
         new HtmlPasses(this, state).apply(dom);
         return dom;
@@ -85,9 +133,15 @@ final class MarkdownRenderer {
 
     /** The embedded note's HTML (whole, or one heading's section, or one block), for {@code ![[Note]]}. */
     String embed(Note target, Optional<String> anchor, State outer) {
-        State inner = new State(target, outer.depth + 1, true, new ArrayDeque<>(outer.stack));
+        State inner = new State(target, outer.depth + 1, true, new ArrayDeque<>(outer.stack), outer.budget);
         inner.stack.push(target.path());
-        Document dom = renderDom(target, inner);
+        Document dom;
+        try {
+            dom = renderDom(target, inner);
+        } catch (ObsidianSyntax.TooDeep | StackOverflowError e) {
+            // The embedded note's own render reports it.
+            return "<a class=\"internal-link\" href=\"" + Html.attr(noteUrl(target)) + "\">" + Html.text(title(target)) + "</a>";
+        }
         outer.media.addAll(inner.media);
         String content = anchor.map(a -> HtmlPasses.section(dom, a)).orElse(dom.body().html());
         return "<div class=\"embed embed-note\" data-embed=\"" + Html.attr(target.slug()) + "\">"
@@ -145,12 +199,17 @@ final class MarkdownRenderer {
         final Set<String> embeds = new LinkedHashSet<>();
         final Set<String> tags = new LinkedHashSet<>();
         final Set<String> media = new LinkedHashSet<>();
+        final SourceLines lines;
+        /** Shared with the renders of embedded notes: the budget is the top-level note's. */
+        final RenderBudget budget;
 
-        State(Note note, int depth, boolean quiet, Deque<String> stack) {
+        State(Note note, int depth, boolean quiet, Deque<String> stack, RenderBudget budget) {
             this.note = note;
             this.depth = depth;
             this.quiet = quiet;
             this.stack = stack;
+            this.lines = new SourceLines(note.source());
+            this.budget = budget;
         }
     }
 }

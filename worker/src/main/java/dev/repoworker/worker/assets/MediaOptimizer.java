@@ -34,7 +34,8 @@ import net.coobird.thumbnailator.Thumbnails;
 
 /**
  * Media: every jpg/jpeg/png/gif/webp is resized (never enlarged) to the widths of {@link #SIZES} and written as
- * WebP and JPEG under {@code media/{sha256}-{size}.{ext}}; svg and video are copied as {@code media/{sha256}.{ext}}.
+ * WebP and JPEG under {@code media/{sha256}-{size}.{ext}}; svg (without active content, see {@link SvgCheck}) and
+ * video are copied as {@code media/{sha256}.{ext}}.
  * Dimensions come from the file header before any decoding, so an image over the pixel limit is refused (an issue)
  * without allocating it. Work is skipped when the outputs for a hash already exist in the output or the cache.
  * Images are processed on a bounded pool; an interrupt stops the run promptly.
@@ -67,6 +68,14 @@ final class MediaOptimizer {
             return refused(entry, "", "file too large");
         }
         String hash = Manifest.sha256(entry.file());
+        if (entry.kind() == Vault.Kind.SVG) {
+            Optional<String> active = SvgCheck.activeContent(entry.file());
+            if (active.isPresent()) {
+                issues.add(Issue.ACTIVE_CONTENT, entry.path(), 0, "SVG holds active content (" + active.get()
+                        + "); not published");
+                return refused(entry, hash, "active content");
+            }
+        }
         if (entry.kind() != Vault.Kind.IMAGE) {
             String ext = Vault.extension(entry.path());
             return new MediaFile(entry.path(), entry.file(), entry.kind(), entry.size(), hash, 0, 0, Optional.empty(),

@@ -23,11 +23,24 @@ final class ObsidianSyntax {
     private static final Pattern WIKI = Pattern.compile("(!?)\\[\\[([^\\[\\]\\n]+?)]]");
     private static final Pattern TAG = Pattern.compile("(?<=^|\\s)#([\\p{L}\\p{N}_/-]*[\\p{L}_/-][\\p{L}\\p{N}_/-]*)");
     private static final Pattern BLOCK_ID = Pattern.compile("(?:^|\\s)\\^([A-Za-z0-9-]{1,64})\\s*$");
-    private static final Pattern HIGHLIGHT = Pattern.compile("==(?=[^\\s=])(.+?)(?<=[^\\s=])==");
+    private static final Pattern HIGHLIGHT = Pattern.compile("==(?=[^\\s=])([^=]+?)(?<=[^\\s=])==");
     private static final Pattern INLINE_MATH = Pattern.compile("(?<![\\\\$])\\$(?=[^\\s$])([^$\\n]+?)(?<=[^\\s\\\\])\\$(?![$\\d])");
     private static final Pattern DISPLAY_MATH_LINE = Pattern.compile("\\$\\$(.+?)\\$\\$");
     private static final Pattern LIST_ITEM = Pattern.compile("^\\s*([-*+]|\\d+[.)])\\s");
     private static final Pattern SETEXT = Pattern.compile("^\\s*=+\\s*$");
+
+    /** Quotes and list items one line may open (or sit in); flexmark's time and stack grow with the depth. */
+    static final int MAX_NESTING = 100;
+
+    /** A line nested deeper than {@link #MAX_NESTING}: the note is not given to flexmark. */
+    static final class TooDeep extends RuntimeException {
+        final int line;
+
+        TooDeep(int line) {
+            super("nested deeper than " + MAX_NESTING + " levels at line " + line, null, false, false);
+            this.line = line;
+        }
+    }
 
     /** Produces the HTML that replaces links and embeds; issues use the 1-based line number of the file. */
     interface Links {
@@ -50,6 +63,17 @@ final class ObsidianSyntax {
 
     private ObsidianSyntax(Links links) {
         this.links = links;
+    }
+
+    /**
+     * The placeholder characters (private use) in a note's own text become U+FFFD, so only this pass can make
+     * placeholders.
+     */
+    static String neutralizePlaceholders(String source) {
+        if (source.indexOf(OPEN) < 0 && source.indexOf(CLOSE) < 0) {
+            return source;
+        }
+        return source.replace(OPEN, '\uFFFD').replace(CLOSE, '\uFFFD');
     }
 
     /** {@code firstLine} is the file line number of the body's first line (after the frontmatter). */
@@ -111,6 +135,9 @@ final class ObsidianSyntax {
                     }
                 }
                 previousBlank = blank;
+                if (nesting(line) > MAX_NESTING) {
+                    throw new TooDeep(lineNo);
+                }
                 if (line.strip().startsWith("$$") && line.strip().length() > 1 && line.strip().indexOf("$$", 2) < 0) {
                     String rest = line.strip().substring(2);
                     math = new StringBuilder(rest.isBlank() ? "" : rest + "\n");
@@ -125,6 +152,49 @@ final class ObsidianSyntax {
             out.append(placeholder(mathHtml(math.toString().strip(), true), true));
         }
         return new Prepared(out.toString(), List.copyOf(fragments));
+    }
+
+    /**
+     * The container depth of a line: its quote and list markers ({@code >}, {@code -}, {@code *}, {@code +},
+     * {@code 1.}, {@code 1)}) plus one level per two columns of indentation before them; 0 without markers.
+     */
+    static int nesting(String line) {
+        int i = 0;
+        int columns = 0;
+        while (i < line.length() && (line.charAt(i) == ' ' || line.charAt(i) == '\t')) {
+            columns += line.charAt(i) == '\t' ? 4 : 1;
+            i++;
+        }
+        int markers = 0;
+        while (i < line.length()) {
+            char c = line.charAt(i);
+            if (c == ' ' || c == '\t') {
+                i++;
+            } else if (c == '>') {
+                markers++;
+                i++;
+            } else if ((c == '-' || c == '*' || c == '+') && spaceAt(line, i + 1)) {
+                markers++;
+                i += 2;
+            } else if (c >= '0' && c <= '9') {
+                int end = i;
+                while (end < line.length() && end - i < 9 && line.charAt(end) >= '0' && line.charAt(end) <= '9') {
+                    end++;
+                }
+                if (end >= line.length() || (line.charAt(end) != '.' && line.charAt(end) != ')') || !spaceAt(line, end + 1)) {
+                    break;
+                }
+                markers++;
+                i = end + 2;
+            } else {
+                break;
+            }
+        }
+        return markers == 0 ? 0 : markers + columns / 2;
+    }
+
+    private static boolean spaceAt(String line, int i) {
+        return i >= line.length() || line.charAt(i) == ' ' || line.charAt(i) == '\t';
     }
 
     /** Strips comments and transforms the parts of one line outside inline code; returns the comment state. */

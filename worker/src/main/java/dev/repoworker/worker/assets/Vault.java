@@ -18,8 +18,9 @@ import java.util.Set;
 
 /**
  * File selection: every {@code *.md} note and every media file under the root, minus what {@link IgnoreRules}
- * skips. Symbolic links are never followed out of the root: a link that resolves outside is reported and left
- * unread; a link to a file inside is used; links to folders are not walked.
+ * skips. Symbolic links are never followed out of the root: a link that resolves outside (to a file or a folder) is
+ * reported and left unread; a link to a regular file inside is used; links to folders are not walked. Only regular
+ * files are read (a named pipe called {@code x.md} would block the build).
  */
 final class Vault {
 
@@ -85,27 +86,29 @@ final class Vault {
                 String name = file.getFileName().toString();
                 Optional<Kind> kind = kindOf(name);
                 String rel = relative(root, file);
-                if (kind.isEmpty() || name.startsWith(".") || rules.ignored(rel, false)) {
-                    return FileVisitResult.CONTINUE;
-                }
-                Path readable = file;
-                long size = attrs.size();
                 if (attrs.isSymbolicLink()) {
+                    boolean folder = Files.isDirectory(file);
+                    if ((kind.isEmpty() && !folder) || name.startsWith(".") || rules.ignored(rel, folder)) {
+                        return FileVisitResult.CONTINUE;
+                    }
                     Optional<Path> target = insideTarget(realRoot, file);
                     if (target.isEmpty()) {
-                        issues.add(Issue.UNSAFE_SYMLINK, rel, 0,
-                                "symbolic link points outside the repository (or nowhere); not read");
+                        issues.add(Issue.UNSAFE_SYMLINK, rel, 0, folder
+                                ? "symbolic link to a folder outside the repository; not followed"
+                                : "symbolic link points outside the repository (or nowhere); not read");
                         return FileVisitResult.CONTINUE;
                     }
-                    if (!Files.isRegularFile(target.get(), LinkOption.NOFOLLOW_LINKS)) {
+                    if (folder || kind.isEmpty() || !Files.isRegularFile(target.get(), LinkOption.NOFOLLOW_LINKS)) {
                         return FileVisitResult.CONTINUE;
                     }
-                    readable = target.get();
-                    size = Files.size(readable);
-                } else if (!attrs.isRegularFile()) {
+                    Entry entry = new Entry(rel, target.get(), kind.get(), Files.size(target.get()));
+                    (kind.get() == Kind.NOTE ? notes : media).add(entry);
                     return FileVisitResult.CONTINUE;
                 }
-                Entry entry = new Entry(rel, readable, kind.get(), size);
+                if (kind.isEmpty() || name.startsWith(".") || rules.ignored(rel, false) || !attrs.isRegularFile()) {
+                    return FileVisitResult.CONTINUE;
+                }
+                Entry entry = new Entry(rel, file, kind.get(), attrs.size());
                 (kind.get() == Kind.NOTE ? notes : media).add(entry);
                 return FileVisitResult.CONTINUE;
             }

@@ -49,13 +49,25 @@ public final class EnrichData {
     public record Request(Path sourceDir, Optional<Path> relatedFile, Path outDir, Optional<Path> gitRepo, int shortPostWords) {
     }
 
+    /** What {@code Slugs.slugify} gives (letters, digits, single dashes; a conflict adds {@code -2}): never a path. */
+    private static final Pattern PLAIN_SLUG = Pattern.compile("[\\p{L}\\p{N}]+(-[\\p{L}\\p{N}]+)*");
+
     private final ObjectMapper json = Json.mapper();
 
     public Map<String, Object> enrich(Request request, ProgressListener progress) throws IOException, InterruptedException {
         long started = System.nanoTime();
-        List<ObjectNode> posts = readPosts(request.sourceDir().resolve("posts.json"));
-        Files.createDirectories(request.outDir());
         List<String> notes = new ArrayList<>();
+        List<ObjectNode> posts = new ArrayList<>();
+        for (ObjectNode post : readPosts(request.sourceDir().resolve("posts.json"))) {
+            String slug = post.path("slug").asText();
+            // A slug names the file posts/{slug}.json: one that is not a plain slug could name a path anywhere.
+            if (PLAIN_SLUG.matcher(slug).matches()) {
+                posts.add(post);
+            } else {
+                notes.add("a post whose slug is not a plain slug was left out: " + printable(slug));
+            }
+        }
+        Files.createDirectories(request.outDir());
         Map<String, ObjectNode> bySlug = new LinkedHashMap<>();
         posts.forEach(p -> bySlug.put(p.path("slug").asText(), p));
 
@@ -372,6 +384,11 @@ public final class EnrichData {
             return "map";
         }
         return DATE.matcher(value.asText()).matches() ? "date" : "string";
+    }
+
+    private static String printable(String text) {
+        String shown = text.replaceAll("\\p{Cntrl}", "?");
+        return shown.length() > 80 ? shown.substring(0, 80) + "…" : shown;
     }
 
     static int countWords(String plain) {

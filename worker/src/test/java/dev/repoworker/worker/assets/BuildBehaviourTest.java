@@ -105,7 +105,9 @@ class BuildBehaviourTest {
         Files.writeString(vault.resolve("deep.md"), ">".repeat(5_000) + " deep\n\n" + "- a\n".repeat(1) + "  ".repeat(2_000) + "- b\n");
         Files.writeString(vault.resolve("huge.md"), "x".repeat(3 << 20));
         Files.writeString(vault.resolve("fine.md"), "# Fine\n");
-        BuildReport report = new AssetBuilder().build(vault, BuildOptions.defaults(), temp.resolve("out"), ProgressListener.NONE);
+        BuildOptions twoMegabyteNotes = BuildOptions.defaults()
+                .withLimits(BuildOptions.Limits.defaults().withMaxNoteBytes(2 << 20));
+        BuildReport report = new AssetBuilder().build(vault, twoMegabyteNotes, temp.resolve("out"), ProgressListener.NONE);
         assertThat(report.posts()).isEqualTo(2);
         assertThat(report.issuesByKind()).containsEntry(Issue.FILE_TOO_LARGE, 1);
         assertThat(Files.readString(temp.resolve("out/posts.json"))).contains("\"slug\":\"deep\"");
