@@ -188,7 +188,7 @@ public final class HostileJson {
         });
     }
 
-    private static Gen<String> anyString(int maxLength) {
+    public static Gen<String> anyString(int maxLength) {
         return SourceDSL.lists().of(ANY_CHAR).ofSizeBetween(0, maxLength).map(chars -> {
             StringBuilder text = new StringBuilder(chars.size());
             chars.forEach(text::append);

@@ -11,13 +11,13 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
-import net.jqwik.api.ShrinkingMode;
-import net.jqwik.api.lifecycle.AfterContainer;
+import dev.repoworker.testkit.HostileJson;
+import dev.repoworker.testkit.PropertyCheck;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+import org.quicktheories.core.Gen;
+import org.quicktheories.generators.Generate;
+import org.quicktheories.generators.SourceDSL;
 
 /**
  * Random Markdown at the renderer build-assets uses: random text, and token soups and nestings biased to Markdown
@@ -47,22 +47,25 @@ class MarkdownFuzzTest {
             "[^1]: note\n", "https://example.com/x", "<https://e.example>", "<javascript:alert(1)>", "folder/Embedded",
             "\u00a0", "\u200b", "\u00e9", "\uD83D\uDE00", "\r\n", "\uD800", "word", "two words");
 
-    @AfterContainer
+    @AfterAll
     static void stop() {
         RENDERERS.shutdownNow();
     }
 
-    @Property(tries = 400, shrinking = ShrinkingMode.BOUNDED)
-    void random_markdown_renders_safely_within_a_bound(@ForAll("markdown") String markdown) {
-        Render.Result alone = within(() -> Render.markdown(markdown), markdown);
-        XssAssertions.assertSafe(alone.html());
-        assertThat(alone.issues()).noneMatch(i -> i.kind().equals(Issue.RENDER_FAILED));
-        XssAssertions.assertSafe(within(() -> Render.embedding(markdown), markdown).html());
+    @Test
+    void random_markdown_renders_safely_within_a_bound() {
+        PropertyCheck.forAll(400, markdown(), markdown -> {
+            Render.Result alone = within(() -> Render.markdown(markdown), markdown);
+            XssAssertions.assertSafe(alone.html());
+            assertThat(alone.issues()).noneMatch(i -> i.kind().equals(Issue.RENDER_FAILED));
+            XssAssertions.assertSafe(within(() -> Render.embedding(markdown), markdown).html());
+        });
     }
 
-    @Property(tries = 100, shrinking = ShrinkingMode.BOUNDED)
-    void random_bytes_render_safely_within_a_bound(@ForAll("bytes") byte[] bytes) {
-        XssAssertions.assertSafe(within(() -> Render.bytes(bytes), bytes.length + " random bytes").html());
+    @Test
+    void random_bytes_render_safely_within_a_bound() {
+        PropertyCheck.forAll(100, HostileJson.bytes(2_000),
+                bytes -> XssAssertions.assertSafe(within(() -> Render.bytes(bytes), bytes.length + " random bytes").html()));
     }
 
     private static Render.Result within(Supplier<Render.Result> render, String input) {
@@ -84,41 +87,41 @@ class MarkdownFuzzTest {
         return input.length() <= 2_000 ? input : input.substring(0, 2_000) + "… (" + input.length() + " chars)";
     }
 
-    @Provide
-    Arbitrary<String> markdown() {
-        return Arbitraries.frequencyOf(
-                net.jqwik.api.Tuple.of(2, Arbitraries.strings().ofMaxLength(400)),
-                net.jqwik.api.Tuple.of(5, soup()),
-                net.jqwik.api.Tuple.of(3, nested()),
-                net.jqwik.api.Tuple.of(1, Arbitraries.of(vectors()).list().ofMinSize(1).ofMaxSize(4)
+    private static Gen<String> markdown() {
+        return Generate.frequency(
+                org.quicktheories.api.Pair.of(2, HostileJson.anyString(400)),
+                org.quicktheories.api.Pair.of(5, soup()),
+                org.quicktheories.api.Pair.of(3, nested()),
+                org.quicktheories.api.Pair.of(1, SourceDSL.lists().of(Generate.pick(vectors())).ofSizeBetween(1, 4)
                         .map(v -> String.join("\n", v))),
-                net.jqwik.api.Tuple.of(1, soup().map(s -> "---\n" + s + "\n---\n" + s)));
+                org.quicktheories.api.Pair.of(1, soup().map(s -> "---\n" + s + "\n---\n" + s)));
     }
 
     /** Markdown and Obsidian tokens in any order, with some plain text between them. */
-    private static Arbitrary<String> soup() {
-        Arbitrary<String> token = Arbitraries.oneOf(Arbitraries.of(TOKENS),
-                Arbitraries.strings().alpha().numeric().withChars(' ', '.', '/').ofMaxLength(8));
-        return token.list().ofMaxSize(120).map(parts -> String.join("", parts));
+    private static Gen<String> soup() {
+        Gen<String> word = SourceDSL.strings().betweenCodePoints('.', 'z').ofLengthBetween(0, 8);
+        Gen<String> token = Generate.frequency(org.quicktheories.api.Pair.of(3, Generate.pick(TOKENS)),
+                org.quicktheories.api.Pair.of(1, word));
+        return SourceDSL.lists().of(token).ofSizeBetween(0, 120).map(parts -> String.join("", parts));
     }
 
     /** Constructs wrapped in one another, up to a few hundred levels, around a token soup. */
-    private static Arbitrary<String> nested() {
+    private static Gen<String> nested() {
         List<String[]> wrappers = List.of(new String[] {"> ", ""}, new String[] {"- ", ""}, new String[] {"1. ", ""},
                 new String[] {"[", "](x.md)"}, new String[] {"*", "*"}, new String[] {"**", "**"}, new String[] {"_", "_"},
                 new String[] {"<div>", "</div>"}, new String[] {"<span>", "</span>"}, new String[] {"[[", "]]"},
                 new String[] {"![[", "]]"}, new String[] {"==", "=="}, new String[] {"`", "`"},
                 new String[] {"> [!note] ", ""}, new String[] {"%%", "%%"}, new String[] {"$", "$"},
                 new String[] {"<a href=\"", "\">x</a>"}, new String[] {"~~", "~~"}, new String[] {"[", "]"});
-        return Arbitraries.integers().between(0, wrappers.size() - 1).list().ofMaxSize(300)
-                .flatMap(layers -> soup().map(core -> {
-                    StringBuilder out = new StringBuilder(core);
-                    for (int layer : layers) {
-                        String[] w = wrappers.get(layer);
-                        out.insert(0, w[0]).append(w[1]);
-                    }
-                    return out.toString();
-                }));
+        Gen<List<Integer>> layers = SourceDSL.lists().of(Generate.range(0, wrappers.size() - 1)).ofSizeBetween(0, 300);
+        return layers.zip(soup(), (chosen, core) -> {
+            StringBuilder out = new StringBuilder(core);
+            for (int layer : chosen) {
+                String[] w = wrappers.get(layer);
+                out.insert(0, w[0]).append(w[1]);
+            }
+            return out.toString();
+        });
     }
 
     private static List<String> vectors() {
@@ -127,10 +130,5 @@ class MarkdownFuzzTest {
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException(e);
         }
-    }
-
-    @Provide
-    Arbitrary<byte[]> bytes() {
-        return Arbitraries.bytes().array(byte[].class).ofMaxSize(2_000);
     }
 }
