@@ -64,6 +64,18 @@ class ArtifactRouteTest {
     }
 
     @Test
+    void repository_content_is_served_sandboxed_so_it_never_runs_as_this_origin() throws Exception {
+        java.net.http.HttpResponse<String> svg = java.net.http.HttpClient.newHttpClient().send(
+                java.net.http.HttpRequest.newBuilder(java.net.URI.create(api.url("/api/cloudrun/jobs/" + jobId
+                        + "/artifacts/media/odd%20name.svg"))).build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+
+        assertThat(svg.statusCode()).isEqualTo(200);
+        assertThat(svg.headers().firstValue("Content-Security-Policy").orElseThrow())
+                .startsWith("sandbox").contains("default-src 'none'").doesNotContain("script-src");
+        assertThat(svg.headers().firstValue("X-Content-Type-Options")).hasValue("nosniff");
+    }
+
+    @Test
     void the_listing_names_every_file_with_its_url() {
         TestApi.Response list = api.get("/api/cloudrun/jobs/" + jobId + "/artifacts");
 
