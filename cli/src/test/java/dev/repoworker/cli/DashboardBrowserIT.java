@@ -39,8 +39,10 @@ import org.openqa.selenium.support.ui.WebDriverWait;
 /**
  * The dashboard in real headless Chromium (Debian's chromium and chromium-driver): submit an import
  * from the form, watch it complete live, read its timeline, progress and artifact links, retry a
- * failed job. Screenshots go to {@code cli/target/screenshots/}. Without Chromium the test is skipped
- * with the reason, except under {@code CI=true}, where it fails.
+ * failed job. The API has a {@code DASHBOARD_TOKEN}: the browser logs in once and from then on every
+ * page, JSON call and event stream goes through the token's cookie. Screenshots go to
+ * {@code cli/target/screenshots/}. Without Chromium the test is skipped with the reason, except under
+ * {@code CI=true}, where it fails.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class DashboardBrowserIT {
@@ -49,6 +51,7 @@ class DashboardBrowserIT {
     private static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
     private static final Path SCREENSHOTS = Path.of("target", "screenshots");
     private static final String SECRET = Signatures.newSecret();
+    private static final String TOKEN = "browser-dashboard-token-" + Long.toHexString(System.nanoTime());
 
     @TempDir
     static Path tmp;
@@ -76,8 +79,10 @@ class DashboardBrowserIT {
         apiEnv.put("REPO_WORKER_API_URL", "http://127.0.0.1:" + worker.port());
         apiEnv.put("ARTIFACTS_DIR", tmp.resolve("artifacts").toString());
         apiEnv.put("DISPATCH_POLL", "100ms");
+        apiEnv.put("DASHBOARD_TOKEN", TOKEN);
         api = ApiApp.start(ApiConfig.fromEnv(apiEnv));
         browser = chromium();
+        browser.get(api.localUrl() + "/?token=" + TOKEN);
         Files.createDirectories(SCREENSHOTS);
     }
 
