@@ -107,6 +107,25 @@ class DashboardAuthTest {
     }
 
     @Test
+    void a_login_with_a_body_that_is_not_the_form_is_refused_never_a_5xx() throws Exception {
+        try (TestApi api = TestApi.start(dir, Map.of("DASHBOARD_TOKEN", TOKEN))) {
+            for (String[] typeAndBody : new String[][] {
+                    {"multipart/form-data; boundary=x", "--x"},
+                    {"multipart/form-data; boundary=x", "--x\r\nContent-Disposition: form-data; name=\"token\"\r\n\r\n" + TOKEN + "\r\n--x--\r\n"},
+                    {"application/json", "{\"token\":\"" + TOKEN + "\"}"},
+                    {"text/plain", "token=" + TOKEN},
+                    {"application/x-www-form-urlencoded", "token=%ff%fe&next=%00"}}) {
+                HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(api.url("/login")))
+                        .header("Content-Type", typeAndBody[0]).POST(HttpRequest.BodyPublishers.ofString(typeAndBody[1])).build(),
+                        HttpResponse.BodyHandlers.ofString());
+
+                assertThat(response.statusCode()).as(typeAndBody[0] + " " + typeAndBody[1]).isEqualTo(401);
+                assertThat(response.headers().firstValue("Set-Cookie")).isEmpty();
+            }
+        }
+    }
+
+    @Test
     void a_short_token_is_refused_at_start() {
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> ApiConfig.fromEnv(TestApi.env(dir, Map.of("DASHBOARD_TOKEN", "short"))))
                 .hasMessageContaining("DASHBOARD_TOKEN");

@@ -75,13 +75,25 @@ public final class Dashboard {
         };
     }
 
+    /**
+     * A field of the login form. Only a urlencoded body is read: anything else (a broken multipart body
+     * would make the servlet container throw) has no fields, and so no token.
+     */
+    private static String formField(Context ctx, String name) {
+        String type = ctx.contentType();
+        if (type == null || !type.toLowerCase(java.util.Locale.ROOT).startsWith("application/x-www-form-urlencoded")) {
+            return null;
+        }
+        return ctx.formParam(name);
+    }
+
     private void login(Context ctx) {
-        String next = safeNext(ctx.formParam("next"));
+        String next = safeNext(formField(ctx, "next"));
         if (!auth.tokenRequired()) {
             ctx.redirect(next, io.javalin.http.HttpStatus.SEE_OTHER);
             return;
         }
-        if (!auth.matches(ctx.formParam("token"))) {
+        if (!auth.matches(formField(ctx, "token"))) {
             loginPage(ctx, 401, "That token is not right.");
             return;
         }
@@ -90,7 +102,7 @@ public final class Dashboard {
     }
 
     private void loginPage(Context ctx, int status, String error) {
-        String next = safeNext(ctx.queryParam("next") != null ? ctx.queryParam("next") : ctx.formParam("next"));
+        String next = safeNext(ctx.queryParam("next") != null ? ctx.queryParam("next") : formField(ctx, "next"));
         String html = """
                 <!doctype html><html lang="en"><head><meta charset="utf-8">
                 <meta name="viewport" content="width=device-width, initial-scale=1">
