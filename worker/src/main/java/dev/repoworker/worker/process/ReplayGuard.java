@@ -3,9 +3,9 @@ package dev.repoworker.worker.process;
 import dev.repoworker.protocol.Signatures;
 import java.time.Clock;
 import java.time.Instant;
-import java.util.HashMap;
-import java.util.Map;
+import java.util.HashSet;
 import java.util.PriorityQueue;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -27,7 +27,7 @@ public final class ReplayGuard {
 
     private final int capacity;
     private final Clock clock;
-    private final Map<String, Instant> seen = new HashMap<>();
+    private final Set<String> seen = new HashSet<>();
     private final PriorityQueue<Expiry> byExpiry = new PriorityQueue<>((a, b) -> a.at().compareTo(b.at()));
     private boolean warnedFull;
 
@@ -43,7 +43,7 @@ public final class ReplayGuard {
     public synchronized boolean firstSighting(Signatures.Verified message) {
         Instant now = clock.instant();
         forgetExpired(now);
-        if (seen.containsKey(message.messageId())) {
+        if (seen.contains(message.messageId())) {
             return false;
         }
         if (seen.size() >= capacity) {
@@ -54,7 +54,7 @@ public final class ReplayGuard {
                 LOG.warn("replay guard full ({} message ids within the signature tolerance); forgetting the oldest early", capacity);
             }
         }
-        seen.put(message.messageId(), message.replayableUntil());
+        seen.add(message.messageId());
         byExpiry.add(new Expiry(message.replayableUntil(), message.messageId()));
         return true;
     }
