@@ -15,6 +15,7 @@ import dev.repoworker.testkit.HostileJson;
 import dev.repoworker.testkit.PropertyCheck;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
+import org.quicktheories.api.Pair;
 import org.quicktheories.core.Gen;
 import org.quicktheories.generators.Generate;
 import org.quicktheories.generators.SourceDSL;
@@ -89,19 +90,19 @@ class MarkdownFuzzTest {
 
     private static Gen<String> markdown() {
         return Generate.frequency(
-                org.quicktheories.api.Pair.of(2, HostileJson.anyString(400)),
-                org.quicktheories.api.Pair.of(5, soup()),
-                org.quicktheories.api.Pair.of(3, nested()),
-                org.quicktheories.api.Pair.of(1, SourceDSL.lists().of(Generate.pick(vectors())).ofSizeBetween(1, 4)
+                Pair.of(2, HostileJson.anyString(400)),
+                Pair.of(5, soup()),
+                Pair.of(3, nested()),
+                Pair.of(1, SourceDSL.lists().of(Generate.pick(vectors())).ofSizeBetween(1, 4)
                         .map(v -> String.join("\n", v))),
-                org.quicktheories.api.Pair.of(1, soup().map(s -> "---\n" + s + "\n---\n" + s)));
+                Pair.of(1, soup().map(s -> "---\n" + s + "\n---\n" + s)));
     }
 
     /** Markdown and Obsidian tokens in any order, with some plain text between them. */
     private static Gen<String> soup() {
         Gen<String> word = SourceDSL.strings().betweenCodePoints('.', 'z').ofLengthBetween(0, 8);
-        Gen<String> token = Generate.frequency(org.quicktheories.api.Pair.of(3, Generate.pick(TOKENS)),
-                org.quicktheories.api.Pair.of(1, word));
+        Gen<String> token = Generate.frequency(Pair.of(3, Generate.pick(TOKENS)),
+                Pair.of(1, word));
         return SourceDSL.lists().of(token).ofSizeBetween(0, 120).map(parts -> String.join("", parts));
     }
 
