@@ -8,17 +8,20 @@ import dev.repoworker.api.dispatch.Dispatcher;
 import dev.repoworker.api.dispatch.Reconciler;
 import dev.repoworker.api.dispatch.RetryPolicy;
 import dev.repoworker.api.dispatch.TaskMapping;
+import dev.repoworker.api.dispatch.WakeUp;
 import dev.repoworker.api.dispatch.WorkerClient;
 import dev.repoworker.api.fallback.LegacyJobRunner;
 import dev.repoworker.api.fallback.LocalProcessRunner;
 import dev.repoworker.api.fallback.SimulatedRunner;
+import dev.repoworker.api.job.BatchWriter;
 import dev.repoworker.api.job.Database;
+import dev.repoworker.api.job.JobNotifications;
 import dev.repoworker.api.job.JdbiJobStore;
 import dev.repoworker.api.job.JobStore;
 import dev.repoworker.api.job.SecretBox;
 import dev.repoworker.api.observe.ApiMetrics;
 import dev.repoworker.api.observe.JobStateCounts;
-import dev.repoworker.api.observe.ObservedJobStore;
+import dev.repoworker.api.observe.JobObserver;
 import dev.repoworker.observe.ServiceMetrics;
 import dev.repoworker.api.search.JobSearch;
 import dev.repoworker.protocol.Signatures;
@@ -27,12 +30,12 @@ import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -41,6 +44,9 @@ public final class ApiApp implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(ApiApp.class);
     private static final int SENDER_THREADS = 8;
+    private static final int MAX_SUBMISSION_BATCH = 500;
+    private static final int RETENTION_BATCH = 500;
+    private static final Duration RETENTION_POLL = Duration.ofMinutes(5);
     private static final Duration EVENT_POLL = Duration.ofMillis(250);
     static final Duration CLOCK_SKEW_MARGIN = Duration.ofMinutes(1);
 
@@ -52,9 +58,11 @@ public final class ApiApp implements AutoCloseable {
     private final LegacyJobRunner fallback;
     private final Dispatcher dispatcher;
     private final ObserveRoutes observe;
+    private final List<AutoCloseable> writers;
 
     private ApiApp(ApiConfig config, Database database, JobStore store, Javalin http, ScheduledExecutorService loops,
-                   LegacyJobRunner fallback, Dispatcher dispatcher, ObserveRoutes observe) {
+                   LegacyJobRunner fallback, Dispatcher dispatcher, ObserveRoutes observe, List<AutoCloseable> writers) {
+        this.writers = writers;
         this.observe = observe;
         this.config = config;
         this.database = database;
@@ -85,7 +93,7 @@ public final class ApiApp implements AutoCloseable {
         ServiceMetrics serviceMetrics = ServiceMetrics.create("api");
         ApiMetrics metrics = new ApiMetrics(serviceMetrics.registry());
         metrics.bindJobStates(new JobStateCounts(database, clock, Duration.ofSeconds(5)));
-        JobStore store = new ObservedJobStore(new JdbiJobStore(database), metrics);
+        JobStore store = new JdbiJobStore(database, new JobObserver(metrics));
         SecretBox secretBox = config.secretsKey() != null
                 ? SecretBox.fromBase64("SECRETS_KEY", config.secretsKey())
                 : SecretBox.loadOrCreate(config.secretsKeyFile());
@@ -99,28 +107,16 @@ public final class ApiApp implements AutoCloseable {
         });
         CallbackHandler callbacks = new CallbackHandler(store, secretBox, verifying, clock, config.jobLease(), metrics);
         LegacyJobRunner fallback = fallbackRunner(config, signing, callbacks, store, loops, clock);
-        Dispatcher[] dispatcherRef = new Dispatcher[1];
-        // A wake-up signal: submissions (and freed senders) ask for a poll now; requests that arrive while
-        // one is already queued share it, so a burst of submissions costs one claim query, not one each.
-        AtomicBoolean wakeQueued = new AtomicBoolean();
-        Runnable dispatchSoon = () -> {
-            if (wakeQueued.compareAndSet(false, true)) {
-                try {
-                    loops.execute(() -> {
-                        wakeQueued.set(false);
-                        safely("dispatch", () -> {
-                            if (dispatcherRef[0] != null) {
-                                dispatcherRef[0].poll();
-                            }
-                        });
-                    });
-                } catch (java.util.concurrent.RejectedExecutionException stopping) {
-                    wakeQueued.set(false);
-                }
-            }
-        };
+        WakeUp dispatchSoon = new WakeUp(loops);
+        // submissions: one writer, one transaction per batch of whatever arrived meanwhile; it wakes the dispatcher
+        BatchWriter<JobStore.NewJob, JobStore.Created> submissions = new BatchWriter<>("submission-writer", MAX_SUBMISSION_BATCH,
+                batch -> {
+                    List<JobStore.Created> created = store.createAll(batch);
+                    dispatchSoon.run();
+                    return created;
+                });
         JobService jobs = new JobService(store, new TaskMapping(config.gitHostUrl()), secretBox, workerClient, fallback,
-                clock, config.maxAttempts(), dispatchSoon);
+                clock, config.maxAttempts(), dispatchSoon, submissions, new Backlog(store, clock, config.maxPendingJobs()));
         ApiRoutes routes = new ApiRoutes(jobs, store, callbacks, clock)
                 .withSearch(new JobSearch(config.artifactsDir(), config.embeddings().createEmbedder()));
         ObserveRoutes observe = new ObserveRoutes(store, serviceMetrics,
@@ -135,11 +131,13 @@ public final class ApiApp implements AutoCloseable {
         int port = http.port();
         Dispatcher dispatcher = new Dispatcher(store, secretBox, workerClient, fallback,
                 new RetryPolicy(config.dispatchBackoff(), config.dispatchBackoffMax()),
-                new Dispatcher.Settings(config.workerUrls(), config.callbackUrl(port), config.dispatchMaxTries(), config.jobLease(),
-                        config.dispatchClaimOrDefault(), SENDER_THREADS, instanceId()),
+                new Dispatcher.Settings(config.workerUrls(), config.callbackUrl(port), config.dispatchMaxTries(),
+                        config.dispatchClaimOrDefault(), SENDER_THREADS, config.dispatchBatch()),
                 clock, metrics);
+        dispatchSoon.wire(() -> safely("dispatch", dispatcher::poll));
         dispatcher.onBacklog(dispatchSoon);
-        dispatcherRef[0] = dispatcher;
+        JobNotifications notifications = database.isPostgres()
+                ? new JobNotifications(config.databaseUrl(), config.databaseUser(), config.databasePassword(), dispatchSoon) : null;
         Reconciler reconciler = new Reconciler(store, workerClient, callbacks, fallback, clock, config.jobLease());
         loops.scheduleWithFixedDelay(() -> safely("dispatch", dispatcher::poll), 0,
                 config.dispatchPoll().toMillis(), TimeUnit.MILLISECONDS);
@@ -150,9 +148,25 @@ public final class ApiApp implements AutoCloseable {
         loops.scheduleWithFixedDelay(() -> safely("forget webhook ids",
                         () -> store.forgetMessages(clock.instant().minus(CLOCK_SKEW_MARGIN))),
                 config.reconcilePoll().toMillis(), config.reconcilePoll().toMillis(), TimeUnit.MILLISECONDS);
-        LOG.info("API listening on port {}; worker(s) {}; fallback {}", port,
-                config.workerUrls().isEmpty() ? "none" : String.join(", ", config.workerUrls()), fallback == null ? "none" : fallback.kind().wireName());
-        return new ApiApp(config, database, store, http, loops, fallback, dispatcher, observe);
+        loops.scheduleWithFixedDelay(() -> safely("retention", () -> deleteOld(store, clock, config.jobRetention())),
+                config.reconcilePoll().toMillis(), RETENTION_POLL.toMillis(), TimeUnit.MILLISECONDS);
+        LOG.info("API listening on port {}; worker(s) {}; fallback {}; database {}", port,
+                config.workerUrls().isEmpty() ? "none" : String.join(", ", config.workerUrls()),
+                fallback == null ? "none" : fallback.kind().wireName(), database.kind().name().toLowerCase(java.util.Locale.ROOT));
+        return new ApiApp(config, database, store, http, loops, fallback, dispatcher, observe,
+                List.of(submissions, callbacks::close, () -> {
+                    if (notifications != null) {
+                        notifications.close();
+                    }
+                }));
+    }
+
+    /** Finished jobs past the retention, with their events, in small batches so no transaction grows large. */
+    private static void deleteOld(JobStore store, Clock clock, Duration retention) {
+        Instant cutoff = clock.instant().minus(retention);
+        while (store.deleteFinished(cutoff, RETENTION_BATCH) == RETENTION_BATCH) {
+            Thread.onSpinWait();
+        }
     }
 
     private static LegacyJobRunner fallbackRunner(ApiConfig config, Signatures signing, CallbackHandler callbacks,
@@ -206,10 +220,17 @@ public final class ApiApp implements AutoCloseable {
         observe.close();
         loops.shutdownNow();
         dispatcher.close();
+        http.stop();
+        for (AutoCloseable writer : writers) {
+            try {
+                writer.close();
+            } catch (Exception e) {
+                LOG.warn("closing a writer failed", e);
+            }
+        }
         if (fallback != null) {
             fallback.close();
         }
-        http.stop();
         database.close();
     }
 

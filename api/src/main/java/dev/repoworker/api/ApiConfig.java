@@ -23,6 +23,9 @@ import java.util.Map;
  * @param dashboardToken   the dashboard's and {@code /metrics}' login token, or null
  * @param artifactsDir     where jobs' artifacts are, one folder per job id (shared with the Worker in standalone)
  * @param embeddings       how search queries are embedded ({@code EMBEDDINGS_*}, the Worker's settings)
+ * @param maxPendingJobs   past this many pending jobs a submission is refused with 429 and {@code Retry-After}
+ * @param dispatchBatch    the most jobs one claim hands over and one {@code POST /process} carries
+ * @param jobRetention     finished jobs older than this are deleted with their events
  */
 public record ApiConfig(
         int port,
@@ -56,7 +59,10 @@ public record ApiConfig(
         String dashboardToken,
         Path artifactsDir,
         EmbeddingsConfig embeddings,
-        Duration databaseConnectTimeout) {
+        Duration databaseConnectTimeout,
+        int maxPendingJobs,
+        int dispatchBatch,
+        Duration jobRetention) {
 
     public static final String CALLBACK_PATH = "/api/cloudrun/callback";
 
@@ -125,7 +131,10 @@ public record ApiConfig(
                 dashboardToken(env),
                 env.path("ARTIFACTS_DIR", dataDir.resolve("artifacts")).toAbsolutePath().normalize(),
                 EmbeddingsConfig.fromEnv(variables, dataDir.resolve("embeddings-cache")),
-                atLeast(env, "DATABASE_CONNECT_TIMEOUT", Duration.ofSeconds(5), Duration.ofMillis(250)));
+                atLeast(env, "DATABASE_CONNECT_TIMEOUT", Duration.ofSeconds(5), Duration.ofMillis(250)),
+                env.integer("MAX_PENDING_JOBS", 10_000, 1, 100_000_000),
+                env.integer("DISPATCH_BATCH", 100, 1, 100),
+                positive(env, "JOB_RETENTION", Duration.ofDays(30)));
     }
 
     private static String dashboardToken(Env env) {
@@ -172,7 +181,7 @@ public record ApiConfig(
     }
 
     static String embeddedDatabaseUrl(Path dataDir) {
-        return "jdbc:h2:file:" + dataDir.resolve("repo-worker") + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE";
+        return "jdbc:sqlite:" + dataDir.resolve("repo-worker.db");
     }
 
     /** {@code API_BASE_URL + /api/cloudrun/callback}; {@code actualPort} stands in when no base URL is set. */

@@ -6,12 +6,23 @@ final class ApiException extends RuntimeException {
     private final int status;
     private final String code;
     private final String field;
+    private final Long retryAfterSeconds;
 
     ApiException(int status, String code, String message, String field) {
+        this(status, code, message, field, null);
+    }
+
+    private ApiException(int status, String code, String message, String field, Long retryAfterSeconds) {
         super(message);
         this.status = status;
         this.code = code;
         this.field = field;
+        this.retryAfterSeconds = retryAfterSeconds;
+    }
+
+    /** 429: come back after {@code retryAfterSeconds} (the {@code Retry-After} header). */
+    static ApiException tooBusy(String message, long retryAfterSeconds) {
+        return new ApiException(429, "too_many_requests", message, null, retryAfterSeconds);
     }
 
     static ApiException badRequest(String field, String message) {
@@ -36,5 +47,10 @@ final class ApiException extends RuntimeException {
 
     String field() {
         return field;
+    }
+
+    /** Null unless the client should wait before trying again. */
+    Long retryAfterSeconds() {
+        return retryAfterSeconds;
     }
 }

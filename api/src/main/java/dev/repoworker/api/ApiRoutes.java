@@ -121,7 +121,12 @@ final class ApiRoutes {
 
     private void callback(Context ctx) {
         Requests.requireJson(ctx);
-        CallbackHandler.Outcome outcome = callbacks.receive(ctx.bodyAsBytes(), ctx::header);
+        CallbackHandler.Received received = callbacks.receive(ctx.bodyAsBytes(), ctx::header);
+        if (received.items() != null) {
+            json(ctx, 200, received.items());
+            return;
+        }
+        CallbackHandler.Outcome outcome = received.single();
         json(ctx, 200, Map.of("status", "ok", "applied", outcome.applied(), "message", outcome.reason()));
     }
 
@@ -166,7 +171,12 @@ final class ApiRoutes {
     }
 
     private void registerErrors(JavalinConfig config) {
-        config.routes.exception(ApiException.class, (e, ctx) -> error(ctx, e.status(), e.code(), e.getMessage(), e.field()));
+        config.routes.exception(ApiException.class, (e, ctx) -> {
+            if (e.retryAfterSeconds() != null) {
+                ctx.header("Retry-After", Long.toString(e.retryAfterSeconds()));
+            }
+            error(ctx, e.status(), e.code(), e.getMessage(), e.field());
+        });
         config.routes.exception(InvalidInputException.class, (e, ctx) -> error(ctx, 400, "invalid_request", e.getMessage(), e.field()));
         config.routes.exception(UnknownJobException.class, (e, ctx) -> error(ctx, 404, "not_found", e.getMessage(), null));
         config.routes.exception(UnauthorizedException.class, (e, ctx) -> error(ctx, 401, "unauthorized", e.getMessage(), e.field()));

@@ -3,6 +3,7 @@ package dev.repoworker.api;
 import dev.repoworker.api.dispatch.TaskMapping;
 import dev.repoworker.api.dispatch.WorkerClient;
 import dev.repoworker.api.fallback.LegacyJobRunner;
+import dev.repoworker.api.job.BatchWriter;
 import dev.repoworker.api.job.Job;
 import dev.repoworker.api.job.JobEvent;
 import dev.repoworker.api.job.JobStatus;
@@ -35,9 +36,14 @@ final class JobService {
     private final Clock clock;
     private final int maxAttempts;
     private final Runnable dispatchSoon;
+    private final BatchWriter<JobStore.NewJob, JobStore.Created> submissions;
+    private final Backlog backlog;
 
     JobService(JobStore store, TaskMapping mapping, SecretBox secretBox, WorkerClient worker, LegacyJobRunner fallback,
-               Clock clock, int maxAttempts, Runnable dispatchSoon) {
+               Clock clock, int maxAttempts, Runnable dispatchSoon, BatchWriter<JobStore.NewJob, JobStore.Created> submissions,
+               Backlog backlog) {
+        this.submissions = submissions;
+        this.backlog = backlog;
         this.store = store;
         this.mapping = mapping;
         this.secretBox = secretBox;
@@ -55,11 +61,10 @@ final class JobService {
         String id = UUID.randomUUID().toString();
         Job job = Job.newPending(id, mapped.workerTask(), submission.task(), split.publicData(), maxAttempts,
                 submission.projectId(), submission.userId(), submission.idempotencyKey(), now);
-        JobStore.Created created = store.create(job, secretBox.seal(id, split.secretData()), now);
-        if (created.isNew()) {
-            dispatchSoon.run();
-        }
-        return created;
+        String sealed = secretBox.seal(id, split.secretData());
+        backlog.admit();
+        // answered once the batch that holds it is committed; the writer wakes the dispatcher
+        return submissions.write(new JobStore.NewJob(job, sealed));
     }
 
     Job get(String id) {
@@ -84,7 +89,7 @@ final class JobService {
 
     private void stopRunner(Job job) {
         if (job.runner() == Runner.WORKER && job.workerUrl() != null) {
-            boolean told = worker.cancel(job.workerUrl(), job.id());
+            boolean told = worker.cancel(job.workerUrl(), job.id(), job.attempt());
             store.appendEvent(job.id(), JobEvent.of(clock.instant(), JobEvent.CANCELLED, job.attempt(),
                     told ? "the worker was asked to stop the job" : "the worker could not be reached to stop the job"));
         } else if (fallback != null && job.runner() == fallback.kind()) {

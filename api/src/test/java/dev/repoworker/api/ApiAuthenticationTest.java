@@ -227,7 +227,7 @@ class ApiAuthenticationTest {
     }
 
     private static boolean recorded(Path apiDir, String messageId) throws Exception {
-        try (Connection c = DriverManager.getConnection(TestDatabases.h2Url(apiDir));
+        try (Connection c = DriverManager.getConnection(TestDatabases.sqliteUrl(apiDir));
              var statement = c.prepareStatement("SELECT COUNT(*) FROM webhook_messages WHERE id = ?")) {
             statement.setString(1, messageId);
             try (ResultSet rows = statement.executeQuery()) {

@@ -31,7 +31,7 @@ final class TestApi implements AutoCloseable {
         Map<String, String> env = new HashMap<>();
         env.put("PORT", "0");
         env.put("DATA_DIR", dir.toString());
-        env.put("DATABASE_URL", TestDatabases.h2Url(dir));
+        env.put("DATABASE_URL", TestDatabases.sqliteUrl(dir));
         env.put("WORKER_SECRET", SECRET);
         env.put("DISPATCH_POLL", "50ms");
         env.put("RECONCILE_POLL", "200ms");

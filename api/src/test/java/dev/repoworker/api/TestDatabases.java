@@ -10,7 +10,7 @@ import org.junit.jupiter.api.Assertions;
 import org.junit.jupiter.api.Assumptions;
 
 /**
- * Databases for tests: an embedded H2 file in a temp directory, or a fresh schema on the machine's
+ * Databases for tests: an embedded SQLite file in a temp directory, or a fresh schema on the machine's
  * PostgreSQL ({@code 127.0.0.1:5432/test}, user {@code postgres}). Without PostgreSQL the test is
  * skipped with the reason printed, except under {@code CI=true} where it fails.
  */
@@ -22,8 +22,9 @@ public final class TestDatabases {
     private TestDatabases() {
     }
 
-    public static String h2Url(Path dir) {
-        return "jdbc:h2:file:" + dir.resolve("jobs").toAbsolutePath() + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE";
+    /** The embedded store's kind of database: a SQLite file in {@code dir}. */
+    public static String sqliteUrl(Path dir) {
+        return "jdbc:sqlite:" + dir.resolve("jobs.db").toAbsolutePath();
     }
 
     /** A new, empty schema; the returned URL selects it. Call {@link #dropSchema} when done. */

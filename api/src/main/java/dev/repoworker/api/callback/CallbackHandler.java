@@ -1,6 +1,8 @@
 package dev.repoworker.api.callback;
 
-import dev.repoworker.api.job.Job;
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.repoworker.api.job.BatchWriter;
+import dev.repoworker.api.job.CallbackChange;
 import dev.repoworker.api.job.InvalidInputException;
 import dev.repoworker.api.job.JobEvent;
 import dev.repoworker.api.job.JobStatus;
@@ -33,11 +35,16 @@ import org.slf4j.MDC;
  */
 public final class CallbackHandler {
 
-    private static final int MAX_CONFLICT_RETRIES = 10;
     private static final int MAX_LOG_LINES = 50;
+    /** The most callbacks one request may carry in the array form. */
+    public static final int MAX_BATCH = 100;
 
     /** What a callback did; {@code applied} is false for an acknowledged no-op. */
     public record Outcome(boolean applied, String reason) {
+    }
+
+    /** The answer to one request: one outcome, or one answer per item of an array body. */
+    public record Received(Outcome single, List<Map<String, Object>> items) {
     }
 
     private final JobStore store;
@@ -46,12 +53,9 @@ public final class CallbackHandler {
     private final Clock clock;
     private final Duration lease;
     private final ApiMetrics metrics;
+    private final BatchWriter<CallbackChange, CallbackChange.Verdict> writer;
 
     /** @param signatures null only in insecure development mode: callbacks are then not authenticated */
-    public CallbackHandler(JobStore store, SecretBox secretBox, Signatures signatures, Clock clock, Duration lease) {
-        this(store, secretBox, signatures, clock, lease, ApiMetrics.none());
-    }
-
     public CallbackHandler(JobStore store, SecretBox secretBox, Signatures signatures, Clock clock, Duration lease,
                            ApiMetrics metrics) {
         this.metrics = metrics;
@@ -60,13 +64,15 @@ public final class CallbackHandler {
         this.signatures = signatures;
         this.clock = clock;
         this.lease = lease;
+        this.writer = new BatchWriter<>("callback-writer", 500, store::applyCallbacks);
     }
 
     /**
      * A callback from the network: verified (over the body as its sender signed it), decoded strictly as
-     * UTF-8, validated, then applied.
+     * UTF-8, validated, then applied with whatever other callbacks arrived meanwhile, and answered once committed.
+     * An array body carries several callbacks under one signature and gets one answer per item.
      */
-    public Outcome receive(byte[] body, Function<String, String> header) {
+    public Received receive(byte[] body, Function<String, String> header) {
         Optional<Signatures.Verified> message = authenticate(new String(body, StandardCharsets.UTF_8), header);
         String text;
         try {
@@ -74,7 +80,58 @@ public final class CallbackHandler {
         } catch (Json.InvalidJsonException e) {
             throw new InvalidInputException("body", e.getMessage());
         }
-        return apply(CallbackParser.parse(text), message);
+        JsonNode node = CallbackParser.read(text);
+        if (!node.isArray()) {
+            return new Received(apply(CallbackParser.parse(node), message.map(m -> new MessageId(m.messageId(), m.replayableUntil()))), null);
+        }
+        return new Received(null, applyAll(node, message));
+    }
+
+    /** The id a callback is remembered by: the request's {@code webhook-id} (with the item's index in an array). */
+    private record MessageId(String id, Instant expiresAt) {
+    }
+
+    private List<Map<String, Object>> applyAll(JsonNode items, Optional<Signatures.Verified> message) {
+        if (items.isEmpty() || items.size() > MAX_BATCH) {
+            throw new InvalidInputException("body", "an array of callbacks must hold 1 to " + MAX_BATCH + " items");
+        }
+        List<Map<String, Object>> answers = new ArrayList<>();
+        int replayed = 0;
+        for (int i = 0; i < items.size(); i++) {
+            JsonNode item = items.get(i);
+            String jobId = item.path("jobId").isTextual() ? item.get("jobId").asText() : null;
+            int index = i;
+            try {
+                Outcome outcome = apply(CallbackParser.parse(item),
+                        message.map(m -> new MessageId(m.messageId() + "#" + index, m.replayableUntil())));
+                answers.add(answer(jobId, "accepted", null, outcome.reason(), null));
+            } catch (InvalidInputException e) {
+                answers.add(answer(jobId, "error", 400, e.getMessage(), e.field()));
+            } catch (UnknownJobException e) {
+                answers.add(answer(jobId, "error", 404, e.getMessage(), "jobId"));
+            } catch (ReplayedMessageException e) {
+                replayed++;
+                answers.add(answer(jobId, "error", 409, e.getMessage(), Signatures.ID_HEADER));
+            }
+        }
+        if (replayed == items.size()) {
+            throw new ReplayedMessageException(message.map(Signatures.Verified::messageId).orElse(""));
+        }
+        return answers;
+    }
+
+    private static Map<String, Object> answer(String jobId, String status, Integer code, String message, String field) {
+        Map<String, Object> answer = new LinkedHashMap<>();
+        answer.put("jobId", jobId);
+        answer.put("status", status);
+        if (code != null) {
+            answer.put("code", code);
+        }
+        answer.put("message", message);
+        if (field != null) {
+            answer.put("field", field);
+        }
+        return answer;
     }
 
     /**
@@ -98,21 +155,27 @@ public final class CallbackHandler {
     }
 
     /**
-     * Applies {@code callback}; with a {@code message}, only once: its id is recorded in the transaction
-     * that applies it (or alone when the callback changes nothing), and a copy is refused with
-     * {@link ReplayedMessageException}. A callback that fails before it is applied records nothing, so a
-     * sender that re-sends the same message after an error is not taken for a replay.
+     * Applies {@code callback}; with a message id, only once: the id is recorded in the transaction that applies
+     * it (or that finds it changes nothing), and a copy is refused with {@link ReplayedMessageException}. A
+     * callback for an unknown job records nothing, so a sender that re-sends it later is not taken for a replay.
      */
-    private Outcome apply(Callback callback, Optional<Signatures.Verified> message) {
+    private Outcome apply(Callback callback, Optional<MessageId> message) {
         String previousJob = MDC.get("jobId");
         MDC.put("jobId", callback.jobId());
         if (callback.attempt() != null) {
             MDC.put("attempt", Integer.toString(callback.attempt()));
         }
         try {
-            Outcome outcome = applyOnce(callback, message);
-            metrics.callbackReceived(callback.status(), outcome.applied());
-            return outcome;
+            CallbackChange.Verdict verdict = writer.write(change(callback, message));
+            switch (verdict.kind()) {
+                case REPLAYED -> throw new ReplayedMessageException(verdict.reason());
+                case UNKNOWN_JOB -> throw new UnknownJobException(callback.jobId());
+                default -> {
+                }
+            }
+            boolean applied = verdict.kind() == CallbackChange.Kind.APPLIED;
+            metrics.callbackReceived(callback.status(), applied);
+            return new Outcome(applied, verdict.reason());
         } finally {
             if (previousJob == null) {
                 MDC.remove("jobId");
@@ -121,82 +184,64 @@ public final class CallbackHandler {
         }
     }
 
-    private Outcome applyOnce(Callback callback, Optional<Signatures.Verified> message) {
-        for (int i = 0; i < MAX_CONFLICT_RETRIES; i++) {
-            Job job = store.find(callback.jobId()).orElseThrow(() -> new UnknownJobException(callback.jobId()));
-            Optional<String> ignored = whyIgnored(job, callback);
-            if (ignored.isPresent()) {
-                message.ifPresent(m -> store.recordMessage(m, clock.instant()));
-                return new Outcome(false, ignored.get());
-            }
-            List<JobEvent> events = new ArrayList<>();
-            Job next = next(job, callback, events);
-            Optional<Job> stored = message.isPresent() ? store.updateOnce(next, events, message.get()) : store.update(next, events, null);
-            if (stored.isPresent()) {
-                return new Outcome(true, "job is " + next.status());
-            }
-        }
-        return new Outcome(false, "job kept changing; try again");
-    }
-
-    private static Optional<String> whyIgnored(Job job, Callback callback) {
-        int attempt = callback.attempt() == null ? job.attempt() : callback.attempt();
-        if (attempt != job.attempt()) {
-            return Optional.of("attempt " + attempt + " is not the job's current attempt " + job.attempt());
-        }
-        if (job.status().isFinal()) {
-            return Optional.of("job is already " + job.status());
-        }
-        return Optional.empty();
-    }
-
-    private Job next(Job job, Callback callback, List<JobEvent> events) {
+    private CallbackChange change(Callback callback, Optional<MessageId> message) {
         Instant now = clock.instant();
-        Job current = job.status() == JobStatus.PENDING ? job.moveTo(JobStatus.DISPATCHED, now) : job;
         Instant processedAt = callback.processedAt() == null ? now : callback.processedAt();
+        int attempt = callback.attempt() == null ? 0 : callback.attempt();
+        List<String> secrets = callback.error() != null || (callback.logs() != null && !callback.logs().isEmpty())
+                ? secretValues(callback.jobId()) : List.of();
+        JobStatus target;
+        Map<String, Object> result = null;
+        String error = null;
+        JobEvent event;
         switch (callback.status()) {
             case Callback.COMPLETED -> {
-                events.add(JobEvent.of(now, JobEvent.CALLBACK, job.attempt(), "completed", logs(job, callback)));
-                return current.moveTo(JobStatus.COMPLETED, now)
-                        .withResult(Secrets.redact(callback.result() == null ? Map.of() : callback.result()), processedAt, callback.duration());
+                target = JobStatus.COMPLETED;
+                result = Secrets.redact(callback.result() == null ? Map.of() : callback.result());
+                event = JobEvent.of(now, JobEvent.CALLBACK, attempt, "completed", logs(callback, secrets));
             }
             case Callback.FAILED -> {
-                String error = Secrets.redactText(callback.error(), secretValues(job));
-                events.add(JobEvent.of(now, JobEvent.CALLBACK, job.attempt(), "failed: " + error, logs(job, callback)));
-                return current.moveTo(JobStatus.FAILED, now).withError(error, processedAt).withResult(null, processedAt, callback.duration());
+                target = JobStatus.FAILED;
+                error = Secrets.redactText(callback.error(), secrets);
+                event = JobEvent.of(now, JobEvent.CALLBACK, attempt, "failed: " + error, logs(callback, secrets));
             }
             default -> {
-                events.add(progressEvent(job, callback.progress(), now));
-                Job running = current.status() == JobStatus.RUNNING ? current : current.moveTo(JobStatus.RUNNING, now);
-                return running.withLease(now.plus(lease), now);
+                target = JobStatus.RUNNING;
+                event = progressEvent(attempt, callback.progress(), now);
             }
         }
+        return new CallbackChange(callback.jobId(), callback.attempt(), target, result, error, processedAt, callback.duration(),
+                now.plus(lease), event, message.map(MessageId::id).orElse(null), message.map(MessageId::expiresAt).orElse(null), now);
     }
 
-    private JobEvent progressEvent(Job job, Progress progress, Instant now) {
+    private static JobEvent progressEvent(int attempt, Progress progress, Instant now) {
         if (progress == null) {
-            return JobEvent.of(now, JobEvent.PROGRESS, job.attempt(), "running");
+            return JobEvent.of(now, JobEvent.PROGRESS, attempt, "running");
         }
         Map<String, Object> data = new LinkedHashMap<>();
         data.put("step", progress.step());
         data.put("done", progress.done());
         data.put("total", progress.total());
         String message = Secrets.redactText(progress.message(), List.of());
-        return JobEvent.of(now, JobEvent.PROGRESS, job.attempt(), message == null ? progress.step() : message, data);
+        return JobEvent.of(now, JobEvent.PROGRESS, attempt, message == null ? progress.step() : message, data);
     }
 
-    private Map<String, Object> logs(Job job, Callback callback) {
+    private static Map<String, Object> logs(Callback callback, List<String> secrets) {
         if (callback.logs() == null || callback.logs().isEmpty()) {
             return null;
         }
-        List<String> secrets = secretValues(job);
         List<String> lines = callback.logs();
         List<String> tail = lines.subList(Math.max(0, lines.size() - MAX_LOG_LINES), lines.size()).stream()
                 .map(line -> Secrets.redactText(line, secrets)).toList();
         return Map.of("logs", tail);
     }
 
-    private List<String> secretValues(Job job) {
-        return store.sealedSecrets(job.id()).map(sealed -> Secrets.values(secretBox.open(job.id(), sealed))).orElse(List.of());
+    private List<String> secretValues(String jobId) {
+        return store.sealedSecrets(jobId).map(sealed -> Secrets.values(secretBox.open(jobId, sealed))).orElse(List.of());
+    }
+
+    /** Stops the writer; callbacks still waiting fail (their senders retry). */
+    public void close() {
+        writer.close();
     }
 }

@@ -23,12 +23,19 @@ final class CallbackParser {
     }
 
     static Callback parse(String body) {
-        JsonNode node;
+        return parse(read(body));
+    }
+
+    /** The body as JSON: one callback (an object) or a batch of them (an array). */
+    static JsonNode read(String body) {
         try {
-            node = Json.parseUntrusted(body);
+            return Json.parseUntrusted(body);
         } catch (Json.InvalidJsonException e) {
             throw new InvalidInputException(e.field() == null ? "body" : e.field(), e.getMessage());
         }
+    }
+
+    static Callback parse(JsonNode node) {
         if (!node.isObject()) {
             throw new InvalidInputException("body", "the body must be a JSON object");
         }

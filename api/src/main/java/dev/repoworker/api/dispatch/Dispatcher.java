@@ -2,11 +2,11 @@ package dev.repoworker.api.dispatch;
 
 import dev.repoworker.api.fallback.LegacyJob;
 import dev.repoworker.api.fallback.LegacyJobRunner;
-import dev.repoworker.api.job.Dispatch;
 import dev.repoworker.api.job.Job;
 import dev.repoworker.api.job.JobEvent;
 import dev.repoworker.api.job.JobStatus;
 import dev.repoworker.api.job.JobStore;
+import dev.repoworker.api.job.JobStore.Claim;
 import dev.repoworker.api.job.Runner;
 import dev.repoworker.api.job.SecretBox;
 import dev.repoworker.api.job.Secrets;
@@ -15,9 +15,10 @@ import dev.repoworker.protocol.ProcessRequest;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Semaphore;
@@ -25,21 +26,25 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.slf4j.MDC;
 
 /**
- * Drains the dispatch outbox: claims due dispatches, sends each to the Worker and records the
- * outcome. Retryable failures back off; after {@code maxTries} the job goes to the fallback runner.
- * An unreachable Worker never uses up the job's own attempts.
+ * Hands pending jobs to their runner. It picks the Worker first, then claims a batch of due jobs for it in one
+ * statement (the claim is the hand-over: the job is {@code dispatched} to that Worker before the request goes
+ * out), then POSTs them in one request. Nothing is written after the POST unless it failed: a refused job
+ * fails, an unreachable or busy Worker hands the same try to the next Worker in the list, and after that the
+ * job goes back to pending with a backoff, or to the fallback runner after {@code maxTries}. Every write after
+ * the claim is fenced by the claim's token, and no request starts once the claim could expire before its
+ * answer, so a job is never sent by a claim the reconciler has taken over.
  */
 public final class Dispatcher implements AutoCloseable {
 
     /**
-     * How dispatch behaves. {@code workerUrls} are used round-robin, one per dispatch; an empty list means
-     * every job goes to the fallback runner.
+     * How dispatch behaves. {@code workerUrls} are used round-robin, one per batch; an empty list means every
+     * job goes to the fallback runner. A claim holds for {@code claimFor} (then the reconciler looks after the
+     * job); a batch has at most {@code batchSize} jobs, and {@code parallelism} batches are in flight at once.
      */
-    public record Settings(List<String> workerUrls, String callbackUrl, int maxTries, Duration lease, Duration claimFor,
-                           int parallelism, String instanceId) {
+    public record Settings(List<String> workerUrls, String callbackUrl, int maxTries, Duration claimFor, int parallelism,
+                           int batchSize) {
         public Settings {
             workerUrls = List.copyOf(workerUrls);
         }
@@ -47,6 +52,7 @@ public final class Dispatcher implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(Dispatcher.class);
     private static final Duration RUNNER_BUSY_WAIT = Duration.ofSeconds(1);
+    private static final Duration BUSY_WAIT = Duration.ofMillis(200);
 
     private final JobStore store;
     private final SecretBox secretBox;
@@ -59,14 +65,9 @@ public final class Dispatcher implements AutoCloseable {
     private final Semaphore free;
     private final ApiMetrics metrics;
     private final AtomicInteger nextWorker = new AtomicInteger();
+    private final Map<String, Instant> busyUntil = new ConcurrentHashMap<>();
     private final AtomicBoolean backlog = new AtomicBoolean();
     private volatile Runnable wakeUp = () -> { };
-
-    /** @param fallback null when there is none: jobs that cannot reach a Worker then fail */
-    public Dispatcher(JobStore store, SecretBox secretBox, WorkerClient worker, LegacyJobRunner fallback,
-                      RetryPolicy retry, Settings settings, Clock clock) {
-        this(store, secretBox, worker, fallback, retry, settings, clock, ApiMetrics.none());
-    }
 
     public Dispatcher(JobStore store, SecretBox secretBox, WorkerClient worker, LegacyJobRunner fallback,
                       RetryPolicy retry, Settings settings, Clock clock, ApiMetrics metrics) {
@@ -86,87 +87,126 @@ public final class Dispatcher implements AutoCloseable {
         this.free = new Semaphore(settings.parallelism());
     }
 
-    /**
-     * What to run when a sender frees up after a poll that was limited by the senders (there may be
-     * more due work): a wake-up instead of waiting for the next poll tick. It must not run the poll
-     * on a sender thread.
-     */
+    /** What to run when a sender frees up after a poll that had more to do: a wake-up, never the poll itself. */
     public void onBacklog(Runnable wakeUp) {
         this.wakeUp = wakeUp;
     }
 
-    /** Claims what is due and hands it to the sender threads; returns how many were claimed. */
+    /** Claims due jobs, batch by batch, while senders are free and batches come back full; returns how many. */
     public int poll() {
-        int capacity = free.availablePermits();
-        if (capacity == 0) {
-            backlog.set(true);
-            return 0;
-        }
-        List<Dispatch> claimed = store.claimDispatches(settings.instanceId(), clock.instant(), settings.claimFor(), capacity);
-        if (claimed.size() == capacity) {
-            backlog.set(true);
-        }
-        for (Dispatch dispatch : claimed) {
-            free.acquireUninterruptibly();
-            senders.execute(() -> {
-                MDC.put("jobId", dispatch.jobId());
-                MDC.put("attempt", Integer.toString(dispatch.attempt()));
-                try {
-                    send(dispatch);
-                } catch (RuntimeException e) {
-                    LOG.error("dispatch {} of job {} failed unexpectedly", dispatch.id(), dispatch.jobId(), e);
-                    store.rescheduleDispatch(dispatch.id(), dispatch.tries(), clock.instant().plus(retry.backoff(dispatch.tries() + 1)),
-                            "internal error: " + e.getClass().getSimpleName(), clock.instant());
-                } finally {
-                    MDC.remove("jobId");
-                    MDC.remove("attempt");
-                    free.release();
-                    if (backlog.compareAndSet(true, false)) {
-                        wakeUp.run();
-                    }
-                }
-            });
-        }
-        return claimed.size();
-    }
-
-    void send(Dispatch dispatch) {
-        Optional<Job> found = store.find(dispatch.jobId());
-        if (found.isEmpty() || found.get().status() != JobStatus.PENDING || found.get().attempt() != dispatch.attempt()) {
-            store.finishDispatch(dispatch.id(), Dispatch.OBSOLETE, "job no longer waits for this attempt", clock.instant());
-            return;
-        }
-        Job job = found.get();
-        Map<String, Object> secrets = store.sealedSecrets(job.id()).map(s -> secretBox.open(job.id(), s)).orElse(Map.of());
-        Map<String, Object> data = Secrets.merge(job.input(), secrets);
-        if (settings.workerUrls().isEmpty()) {
-            runElsewhere(job, dispatch, data, secrets, "no worker URL is configured");
-            return;
-        }
-        ProcessRequest request = new ProcessRequest(job.id(), job.task(), settings.callbackUrl(), data, job.attempt());
-        List<String> urls = settings.workerUrls();
-        int first = Math.floorMod(nextWorker.getAndIncrement(), urls.size());
-        DispatchOutcome outcome = null;
-        String workerUrl = null;
-        // Round-robin; an unreachable or busy Worker hands the same try to the next one in the list.
-        for (int i = 0; i < urls.size(); i++) {
-            workerUrl = urls.get((first + i) % urls.size());
-            long started = System.nanoTime();
-            outcome = worker.process(workerUrl, request);
-            metrics.dispatchAttempt(outcomeName(outcome), Duration.ofNanos(System.nanoTime() - started));
-            if (!(outcome instanceof DispatchOutcome.Unreachable || outcome instanceof DispatchOutcome.Busy)) {
-                break;
+        int claimed = 0;
+        while (true) {
+            if (!free.tryAcquire()) {
+                backlog.set(true);
+                return claimed;
+            }
+            List<Claim> batch;
+            try {
+                batch = claimBatch();
+            } catch (RuntimeException e) {
+                free.release();
+                throw e;
+            }
+            if (batch.isEmpty()) {
+                free.release();
+                return claimed;
+            }
+            claimed += batch.size();
+            senders.execute(() -> sendSafely(batch));
+            if (batch.size() < settings.batchSize()) {
+                return claimed;
             }
         }
-        if (outcome instanceof DispatchOutcome.Accepted) {
-            accepted(job, dispatch, workerUrl);
-        } else if (outcome instanceof DispatchOutcome.Rejected r) {
-            rejected(job, dispatch, r, Secrets.values(secrets));
-        } else if (outcome instanceof DispatchOutcome.Busy b) {
-            notSent(job, dispatch, data, secrets, "worker answered " + b.status(), b.retryAfter());
-        } else if (outcome instanceof DispatchOutcome.Unreachable u) {
-            notSent(job, dispatch, data, secrets, u.reason(), null);
+    }
+
+    private List<Claim> claimBatch() {
+        Instant now = clock.instant();
+        if (settings.workerUrls().isEmpty()) {
+            int slots = fallback == null ? settings.batchSize() : Math.min(settings.batchSize(), fallback.freeSlots());
+            Runner runner = fallback == null ? Runner.FALLBACK : fallback.kind();
+            return slots == 0 ? List.of() : store.claim(runner, null, now, settings.claimFor(), slots);
         }
+        String url = nextFreeWorker(now);
+        return url == null ? List.of() : store.claim(Runner.WORKER, url, now, settings.claimFor(), settings.batchSize());
+    }
+
+    /** The next Worker round-robin that has not just said it is busy; null when all have. */
+    private String nextFreeWorker(Instant now) {
+        List<String> urls = settings.workerUrls();
+        int first = Math.floorMod(nextWorker.getAndIncrement(), urls.size());
+        for (int i = 0; i < urls.size(); i++) {
+            String url = urls.get((first + i) % urls.size());
+            Instant until = busyUntil.get(url);
+            if (until == null || !until.isAfter(now)) {
+                return url;
+            }
+        }
+        return null;
+    }
+
+    private void sendSafely(List<Claim> batch) {
+        try {
+            if (settings.workerUrls().isEmpty()) {
+                batch.forEach(claim -> runElsewhere(claim, claim.tries(), "no worker URL is configured"));
+            } else {
+                send(batch.get(0).job().workerUrl(), batch, 1);
+            }
+        } catch (RuntimeException e) {
+            LOG.error("dispatch of {} jobs failed unexpectedly; the reconciler takes them over when their claim ends", batch.size(), e);
+        } finally {
+            free.release();
+            if (backlog.compareAndSet(true, false)) {
+                wakeUp.run();
+            }
+        }
+    }
+
+    /** POSTs {@code batch} to {@code url}; what the Worker could not take goes to the next Worker, back to pending, or elsewhere. */
+    private void send(String url, List<Claim> batch, int workersTried) {
+        List<Claim> sendable = new ArrayList<>();
+        for (Claim claim : batch) {
+            // a request that could outlive its claim is never started: the reconciler may have taken the job over
+            if (clock.instant().plus(worker.timeout()).isBefore(claim.claimedUntil())) {
+                sendable.add(claim);
+            }
+        }
+        if (sendable.isEmpty()) {
+            return;
+        }
+        long started = System.nanoTime();
+        List<DispatchOutcome> outcomes = worker.processAll(url, sendable.stream().map(this::request).toList());
+        Duration took = Duration.ofNanos(System.nanoTime() - started);
+        List<Claim> notTaken = new ArrayList<>();
+        String reason = null;
+        Duration retryAfter = null;
+        for (int i = 0; i < sendable.size(); i++) {
+            Claim claim = sendable.get(i);
+            DispatchOutcome outcome = outcomes.get(i);
+            metrics.dispatchAttempt(outcomeName(outcome), took);
+            if (outcome instanceof DispatchOutcome.Rejected rejected) {
+                rejected(claim, rejected);
+            } else if (outcome instanceof DispatchOutcome.Busy busy) {
+                notTaken.add(claim);
+                reason = "worker answered " + busy.status();
+                retryAfter = busy.retryAfter();
+                busyUntil.put(url, clock.instant().plus(busy.retryAfter() == null ? BUSY_WAIT : busy.retryAfter()));
+            } else if (outcome instanceof DispatchOutcome.Unreachable unreachable) {
+                notTaken.add(claim);
+                reason = unreachable.reason();
+            }
+        }
+        if (!notTaken.isEmpty()) {
+            notSent(url, notTaken, workersTried, reason, retryAfter);
+        }
+    }
+
+    private ProcessRequest request(Claim claim) {
+        Job job = claim.job();
+        return new ProcessRequest(job.id(), job.task(), settings.callbackUrl(), Secrets.merge(job.input(), secrets(claim)), job.attempt());
+    }
+
+    private Map<String, Object> secrets(Claim claim) {
+        return claim.sealedSecrets() == null ? Map.of() : secretBox.open(claim.job().id(), claim.sealedSecrets());
     }
 
     private static String outcomeName(DispatchOutcome outcome) {
@@ -179,80 +219,65 @@ public final class Dispatcher implements AutoCloseable {
         return outcome instanceof DispatchOutcome.Busy ? "busy" : "unreachable";
     }
 
-    private void accepted(Job job, Dispatch dispatch, String workerUrl) {
-        Instant now = clock.instant();
-        JobEvent event = JobEvent.of(now, JobEvent.DISPATCHED, job.attempt(),
-                "accepted by the worker at " + workerUrl + " (try " + (dispatch.tries() + 1) + ")");
-        Job next = job.moveTo(JobStatus.DISPATCHED, now).withRunner(Runner.WORKER, workerUrl).withLease(now.plus(settings.lease()), now);
-        // the job's hand-over and the dispatch's closing in one transaction
-        if (store.updateAndFinishDispatch(next, List.of(event), dispatch.id(), Dispatch.SENT, now).isEmpty()) {
-            overtaken(job, next, event);
-        }
+    private void rejected(Claim claim, DispatchOutcome.Rejected rejection) {
+        String error = "the worker rejected the job (" + rejection.status() + "): "
+                + Secrets.redactText(rejection.message(), Secrets.values(secrets(claim)));
+        store.failClaim(claim, error, clock.instant());
     }
 
-    private void rejected(Job job, Dispatch dispatch, DispatchOutcome.Rejected rejection, List<String> secretValues) {
-        Instant now = clock.instant();
-        String error = "the worker rejected the job (" + rejection.status() + "): " + Secrets.redactText(rejection.message(), secretValues);
-        Job failed = job.moveTo(JobStatus.FAILED, now).withError(error, now);
-        store.update(failed, List.of(JobEvent.of(now, JobEvent.FAILED, job.attempt(), error)), null);
-        store.finishDispatch(dispatch.id(), Dispatch.REJECTED, error, now);
-    }
-
-    private void notSent(Job job, Dispatch dispatch, Map<String, Object> data, Map<String, Object> secrets, String reason, Duration retryAfter) {
-        int tries = dispatch.tries() + 1;
-        Instant now = clock.instant();
-        if (tries >= settings.maxTries()) {
-            runElsewhere(job, dispatch, data, secrets, "worker unreachable after " + tries + " tries (" + reason + ")");
+    private void notSent(String url, List<Claim> claims, int workersTried, String reason, Duration retryAfter) {
+        List<String> urls = settings.workerUrls();
+        if (workersTried < urls.size()) {
+            // the same try goes to the next Worker in the list: a dead Worker costs no backoff while another is up
+            String next = urls.get((urls.indexOf(url) + 1) % urls.size());
+            Instant now = clock.instant();
+            List<Claim> moved = claims.stream().filter(c -> store.moveClaim(c, Runner.WORKER, next,
+                    JobEvent.of(now, JobEvent.DISPATCH_FAILED, c.job().attempt(), "the worker at " + url + " did not take the job ("
+                            + reason + "); handed to the worker at " + next))).toList();
+            send(next, moved, workersTried + 1);
             return;
         }
-        Duration wait = retry.delay(tries, retryAfter);
-        store.appendEvent(job.id(), JobEvent.of(now, JobEvent.DISPATCH_FAILED, job.attempt(),
-                "try " + tries + " failed: " + reason + "; next try in " + wait.toMillis() + " ms"));
-        store.rescheduleDispatch(dispatch.id(), tries, now.plus(wait), reason, now);
+        for (Claim claim : claims) {
+            int tries = claim.tries() + 1;
+            if (tries >= settings.maxTries()) {
+                runElsewhere(claim, tries, "worker unreachable after " + tries + " tries (" + reason + ")");
+            } else {
+                Instant now = clock.instant();
+                Duration wait = retry.delay(tries, retryAfter);
+                store.releaseClaim(claim, tries, now.plus(wait), JobEvent.of(now, JobEvent.DISPATCH_FAILED, claim.job().attempt(),
+                        "try " + tries + " failed: " + reason + "; next try in " + wait.toMillis() + " ms"));
+            }
+        }
     }
 
-    private void runElsewhere(Job job, Dispatch dispatch, Map<String, Object> data, Map<String, Object> secrets, String reason) {
+    private void runElsewhere(Claim claim, int tries, String reason) {
         Instant now = clock.instant();
+        Job job = claim.job();
         if (fallback == null) {
-            String error = reason + " and no fallback runner is configured (set LEGACY_JOB_COMMAND)";
-            store.update(job.moveTo(JobStatus.FAILED, now).withError(error, now), List.of(JobEvent.of(now, JobEvent.FAILED, job.attempt(), error)), null);
-            store.finishDispatch(dispatch.id(), Dispatch.REJECTED, error, now);
+            store.failClaim(claim, reason + " and no fallback runner is configured (set LEGACY_JOB_COMMAND)", now);
             return;
         }
-        LegacyJob legacyJob = new LegacyJob(job.id(), job.task(), job.attempt(), data, settings.callbackUrl(), Secrets.values(secrets));
-        boolean started;
-        try {
-            started = fallback.start(legacyJob);
-        } catch (LegacyJobRunner.LegacyRunException e) {
-            String error = reason + "; the fallback runner failed: " + e.getMessage();
-            store.update(job.moveTo(JobStatus.FAILED, now).withError(error, now), List.of(JobEvent.of(now, JobEvent.FAILED, job.attempt(), error)), null);
-            store.finishDispatch(dispatch.id(), Dispatch.REJECTED, error, now);
-            return;
-        }
-        if (!started) {
-            store.rescheduleDispatch(dispatch.id(), dispatch.tries(), now.plus(RUNNER_BUSY_WAIT), "fallback runner busy", now);
-            return;
-        }
-        metrics.dispatchedElsewhere(fallback.kind().wireName());
         String type = fallback.kind() == Runner.SIMULATED ? JobEvent.SIMULATED : JobEvent.FALLBACK;
         JobEvent event = JobEvent.of(now, type, job.attempt(), reason + "; running on the " + fallback.kind().wireName() + " runner");
-        Job next = job.moveTo(JobStatus.DISPATCHED, now).withRunner(fallback.kind(), null).withLease(now.plus(settings.lease()), now);
-        handedOver(job, next, event);
-        store.finishDispatch(dispatch.id(), Dispatch.FALLBACK, reason, now);
-    }
-
-    /** Records the hand-over; a fast runner's callback may already have moved the job on, which is fine. */
-    private void handedOver(Job job, Job next, JobEvent event) {
-        if (store.update(next, List.of(event), null).isEmpty()) {
-            overtaken(job, next, event);
+        // recorded before the start, so the runner's callback always finds the hand-over in place
+        if (!store.moveClaim(claim, fallback.kind(), null, event)) {
+            return;
         }
-    }
-
-    private void overtaken(Job job, Job next, JobEvent event) {
-        Job now = store.find(job.id()).orElseThrow();
-        store.appendEvent(job.id(), event);
-        if (now.attempt() == job.attempt() && now.status() == JobStatus.CANCELLED && next.runner() != Runner.WORKER) {
-            fallback.cancel(job.id());
+        Map<String, Object> secrets = secrets(claim);
+        LegacyJob legacyJob = new LegacyJob(job.id(), job.task(), job.attempt(), Secrets.merge(job.input(), secrets),
+                settings.callbackUrl(), Secrets.values(secrets));
+        try {
+            if (fallback.start(legacyJob)) {
+                metrics.dispatchedElsewhere(fallback.kind().wireName());
+                if (store.find(job.id()).map(j -> j.status() == JobStatus.CANCELLED && j.attempt() == job.attempt()).orElse(false)) {
+                    fallback.cancel(job.id()); // cancelled between the hand-over and the start
+                }
+            } else {
+                store.releaseClaim(claim, claim.tries(), now.plus(RUNNER_BUSY_WAIT),
+                        JobEvent.of(now, JobEvent.DISPATCH_FAILED, job.attempt(), "the " + fallback.kind().wireName() + " runner is busy"));
+            }
+        } catch (LegacyJobRunner.LegacyRunException e) {
+            store.failClaim(claim, reason + "; the fallback runner failed: " + e.getMessage(), now);
         }
     }
 

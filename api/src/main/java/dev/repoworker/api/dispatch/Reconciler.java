@@ -76,7 +76,11 @@ public final class Reconciler {
     private void askWorker(Job job) {
         WorkerJobState state = worker.status(job.workerUrl(), job.id());
         boolean sameAttempt = state.attempt() == null || state.attempt() == job.attempt();
-        if (state.kind() != WorkerJobState.Kind.FOUND) {
+        if (state.kind() == WorkerJobState.Kind.NOT_FOUND && job.status() == JobStatus.DISPATCHED) {
+            // handed over, never heard of: the request may never have left (a claim lost in a crash). The same
+            // attempt goes out again; the Worker's (jobId, attempt) dedup and the attempt fence make a copy harmless.
+            resend(job);
+        } else if (state.kind() != WorkerJobState.Kind.FOUND) {
             lost(job, "no news within the lease and " + state.reason());
         } else if (!sameAttempt) {
             lost(job, "the worker runs attempt " + state.attempt() + ", not " + job.attempt());
@@ -103,6 +107,13 @@ public final class Reconciler {
 
     private void note(Job job, String message) {
         store.appendEvent(job.id(), JobEvent.of(clock.instant(), JobEvent.RECONCILED, job.attempt(), message));
+    }
+
+    private void resend(Job job) {
+        Instant now = clock.instant();
+        String message = "the worker at " + job.workerUrl() + " does not have the job; sending attempt " + job.attempt() + " again";
+        store.update(job.resend(now), List.of(JobEvent.of(now, JobEvent.RECONCILED, job.attempt(), message)), now);
+        LOG.info("job {}: {}", job.id(), message);
     }
 
     private void lost(Job job, String reason) {

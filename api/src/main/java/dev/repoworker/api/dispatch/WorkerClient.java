@@ -15,6 +15,10 @@ import java.time.Instant;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /** Signed HTTP calls from the API to a Worker: process, status and cancel. */
 public final class WorkerClient {
@@ -22,11 +26,74 @@ public final class WorkerClient {
     private final HttpClient http;
     private final Signatures signatures;
     private final Duration timeout;
+    private final Set<String> singleOnly = ConcurrentHashMap.newKeySet();
 
     public WorkerClient(Signatures signatures, Duration timeout) {
         this.http = HttpClient.newBuilder().connectTimeout(timeout).version(HttpClient.Version.HTTP_1_1).build();
         this.signatures = signatures;
         this.timeout = timeout;
+    }
+
+    /**
+     * Sends several jobs to one Worker: one request with an array body (one signature, one answer per job) when
+     * there are several and the Worker takes arrays; a Worker that refuses the array form (the original Worker)
+     * gets them one by one from then on.
+     */
+    List<DispatchOutcome> processAll(String workerUrl, List<ProcessRequest> requests) {
+        if (requests.size() == 1 || singleOnly.contains(workerUrl)) {
+            return requests.stream().map(r -> process(workerUrl, r)).toList();
+        }
+        HttpResponse<String> response;
+        try {
+            response = send(signed(workerUrl + "/process", "POST", Json.write(requests)));
+        } catch (IOException e) {
+            return same(requests, new DispatchOutcome.Unreachable(describe(e)));
+        }
+        int status = response.statusCode();
+        if (status == 200) {
+            try {
+                JsonNode answers = Json.mapper().readTree(response.body());
+                if (answers.isArray() && answers.size() == requests.size()) {
+                    List<DispatchOutcome> outcomes = new ArrayList<>();
+                    answers.forEach(answer -> outcomes.add(itemOutcome(answer)));
+                    return outcomes;
+                }
+            } catch (IOException | RuntimeException notAnArray) {
+                // fall through: the Worker does not answer arrays
+            }
+        } else if (status == 429 || status == 503) {
+            return same(requests, new DispatchOutcome.Busy(status, retryAfter(response)));
+        } else if (status == 408 || status >= 500) {
+            return same(requests, new DispatchOutcome.Unreachable("worker answered " + status));
+        } else if (status == 401 || status == 403 || status == 409) {
+            return same(requests, new DispatchOutcome.Rejected(status, message(response)));
+        }
+        singleOnly.add(workerUrl);
+        return requests.stream().map(r -> process(workerUrl, r)).toList();
+    }
+
+    private static List<DispatchOutcome> same(List<ProcessRequest> requests, DispatchOutcome outcome) {
+        return requests.stream().map(r -> outcome).toList();
+    }
+
+    private static DispatchOutcome itemOutcome(JsonNode answer) {
+        if ("accepted".equals(answer.path("status").asText())) {
+            return new DispatchOutcome.Accepted();
+        }
+        int code = answer.path("code").asInt(500);
+        String message = answer.path("message").asText("worker answered " + code);
+        if (code == 429 || code == 503) {
+            return new DispatchOutcome.Busy(code, null);
+        }
+        if (code == 408 || code >= 500) {
+            return new DispatchOutcome.Unreachable(message);
+        }
+        return new DispatchOutcome.Rejected(code, message);
+    }
+
+    /** How long one request may take. */
+    Duration timeout() {
+        return timeout;
     }
 
     DispatchOutcome process(String workerUrl, ProcessRequest request) {
@@ -73,10 +140,13 @@ public final class WorkerClient {
         }
     }
 
-    /** Asks the Worker to stop a job; true when it took the request or did not know the job. */
-    public boolean cancel(String workerUrl, String jobId) {
+    /**
+     * Asks the Worker to stop a job's attempts up to {@code attempt}; true when it took the request or did not
+     * know the job (a Worker of this version then refuses to run that attempt if its request arrives later).
+     */
+    public boolean cancel(String workerUrl, String jobId, int attempt) {
         try {
-            int status = send(signed(workerUrl + "/jobs/" + jobId + "/cancel", "POST", "{}")).statusCode();
+            int status = send(signed(workerUrl + "/jobs/" + jobId + "/cancel", "POST", "{\"attempt\":" + attempt + "}")).statusCode();
             return status < 300 || status == 404;
         } catch (IOException e) {
             return false;

@@ -15,6 +15,11 @@ public interface LegacyJobRunner extends AutoCloseable {
      */
     boolean start(LegacyJob job);
 
+    /** How many more jobs {@link #start} would take now. */
+    default int freeSlots() {
+        return Integer.MAX_VALUE;
+    }
+
     /** True while this runner still works on the job. */
     boolean isRunning(String jobId);
 

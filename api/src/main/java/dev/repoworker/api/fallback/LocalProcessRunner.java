@@ -136,6 +136,11 @@ public final class LocalProcessRunner implements LegacyJobRunner {
     }
 
     @Override
+    public int freeSlots() {
+        return slots.availablePermits();
+    }
+
+    @Override
     public boolean isRunning(String jobId) {
         Process process = running.get(jobId);
         return process != null && process.isAlive();

@@ -2,32 +2,67 @@ package dev.repoworker.api.job;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import java.sql.SQLException;
+import java.time.Duration;
 import org.flywaydb.core.Flyway;
 import org.jdbi.v3.core.Jdbi;
 
-/** The connection pool and schema of one database: migrated by Flyway on open, closed with the app. */
+/**
+ * The connection pool and schema of one database, migrated by Flyway on open (one migration history per
+ * kind of store) and closed with the app.
+ *
+ * <p>The embedded store is SQLite in WAL mode with {@code synchronous=FULL}: every commit is on disk (fsync of
+ * the write-ahead log) before it returns, so a 2xx that follows a commit survives {@code kill -9} and a power
+ * cut. Write transactions start {@code IMMEDIATE} (they take the one write lock at {@code BEGIN}, so two
+ * writers queue on the busy timeout instead of failing on a lock upgrade).
+ */
 public final class Database implements AutoCloseable {
+
+    /** The kinds of database the job store runs on. */
+    public enum Kind {
+        POSTGRES("db/postgresql"), SQLITE("db/sqlite");
+
+        private final String migrations;
+
+        Kind(String migrations) {
+            this.migrations = migrations;
+        }
+
+        static Kind of(String url) {
+            if (url.startsWith("jdbc:postgresql:")) {
+                return POSTGRES;
+            }
+            if (url.startsWith("jdbc:sqlite:")) {
+                return SQLITE;
+            }
+            throw new IllegalArgumentException("DATABASE_URL must be jdbc:postgresql://… or jdbc:sqlite:<file>, got '"
+                    + url.replaceAll("//[^@/]*@", "//…@") + "'");
+        }
+    }
+
+    private static final String UNIQUE_VIOLATION = "23505";
 
     private final HikariDataSource dataSource;
     private final Jdbi jdbi;
-    private final boolean postgres;
+    private final Kind kind;
 
-    private Database(HikariDataSource dataSource) {
+    private Database(HikariDataSource dataSource, Kind kind) {
         this.dataSource = dataSource;
         this.jdbi = Jdbi.create(dataSource);
-        this.postgres = dataSource.getJdbcUrl().startsWith("jdbc:postgresql:");
+        this.kind = kind;
     }
 
-    /** Opens a pool on {@code url} and applies the migrations under {@code db/migration}. */
+    /** Opens a pool on {@code url} and applies the migrations of its kind. */
     public static Database open(String url, String user, String password, int maxConnections) {
-        return open(url, user, password, maxConnections, java.time.Duration.ofSeconds(30));
+        return open(url, user, password, maxConnections, Duration.ofSeconds(30));
     }
 
     /**
      * @param connectTimeout how long a caller waits for a pooled connection before it fails, so a database
      *                       that is down makes requests fail fast (and {@code /ready} answer 503) instead of hanging
      */
-    public static Database open(String url, String user, String password, int maxConnections, java.time.Duration connectTimeout) {
+    public static Database open(String url, String user, String password, int maxConnections, Duration connectTimeout) {
+        Kind kind = Kind.of(url);
         HikariConfig config = new HikariConfig();
         config.setJdbcUrl(url);
         if (user != null) {
@@ -41,10 +76,18 @@ public final class Database implements AutoCloseable {
         config.setInitializationFailTimeout(10_000);
         config.setConnectionTimeout(connectTimeout.toMillis());
         config.setValidationTimeout(Math.min(connectTimeout.toMillis(), 5_000));
+        if (kind == Kind.SQLITE) {
+            config.addDataSourceProperty("journal_mode", "WAL");
+            config.addDataSourceProperty("synchronous", "FULL");
+            config.addDataSourceProperty("busy_timeout", "30000");
+            config.addDataSourceProperty("foreign_keys", "true");
+            config.addDataSourceProperty("transaction_mode", "IMMEDIATE");
+        }
         HikariDataSource dataSource = new HikariDataSource(config);
         try {
-            Flyway.configure().dataSource(dataSource).locations("classpath:db/migration").load().migrate();
-            return new Database(dataSource);
+            Flyway.configure().dataSource(dataSource).locations("classpath:" + kind.migrations)
+                    .load().migrate();
+            return new Database(dataSource, kind);
         } catch (RuntimeException e) {
             dataSource.close();
             throw e;
@@ -55,8 +98,23 @@ public final class Database implements AutoCloseable {
         return jdbi;
     }
 
+    public Kind kind() {
+        return kind;
+    }
+
     public boolean isPostgres() {
-        return postgres;
+        return kind == Kind.POSTGRES;
+    }
+
+    /** True when {@code e} (or a cause) is a unique-constraint violation, on either kind of database. */
+    public static boolean isUniqueViolation(Throwable e) {
+        for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+            if (cause instanceof SQLException sql && (UNIQUE_VIOLATION.equals(sql.getSQLState())
+                    || String.valueOf(sql.getMessage()).contains("UNIQUE constraint failed"))) {
+                return true;
+            }
+        }
+        return false;
     }
 
     @Override

@@ -1,60 +1,109 @@
 package dev.repoworker.api.job;
 
-import dev.repoworker.protocol.Signatures;
-import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.statement.Query;
 
 /**
- * {@link JobStore} on H2 or PostgreSQL through Jdbi. Dispatch claims are conditional updates on
- * {@code claimed_until}, which is safe for several replicas; PostgreSQL also skips rows another
- * transaction is claiming ({@code FOR UPDATE SKIP LOCKED}).
+ * {@link JobStore} on PostgreSQL or SQLite through Jdbi. Batches are one transaction each with one JDBC batch
+ * per statement shape; claims are one {@code UPDATE … RETURNING} (skipping rows other replicas are claiming on
+ * PostgreSQL, {@code FOR UPDATE SKIP LOCKED}; SQLite has one writer at a time). On PostgreSQL a batch of new
+ * jobs also sends one {@code NOTIFY}, which wakes the dispatchers of every replica.
  */
 public final class JdbiJobStore implements JobStore {
 
-    private static final String ACTIVE = "('dispatched', 'running')";
-    /** SQLSTATE of a unique constraint violation, on PostgreSQL and on H2 alike. */
-    private static final String UNIQUE_VIOLATION = "23505";
+    /** The channel a batch of new jobs notifies on PostgreSQL. */
+    public static final String JOBS_CHANNEL = "repo_worker_jobs";
+
+    private static final String OPEN = "('pending', 'dispatched', 'running')";
 
     private final Database database;
-    private final Object embeddedClaimLock = new Object();
+    private final StoreListener listener;
+    private final ClaimRows claims;
 
     public JdbiJobStore(Database database) {
+        this(database, StoreListener.NONE);
+    }
+
+    public JdbiJobStore(Database database, StoreListener listener) {
         this.database = database;
+        this.listener = listener;
+        this.claims = new ClaimRows(database.isPostgres());
     }
 
     @Override
-    public Created create(Job job, String sealedSecrets, Instant dispatchDue) {
+    public List<Created> createAll(List<NewJob> jobs) {
+        List<Created> created;
         try {
-            return database.jdbi().inTransaction(h -> {
-                if (job.idempotencyKey() != null) {
-                    Optional<Job> existing = findByKey(h, job.idempotencyKey());
-                    if (existing.isPresent()) {
-                        return new Created(existing.get(), false);
-                    }
-                }
-                JobRows.insert(h, job, sealedSecrets);
-                EventRows.append(h, job.id(), JobEvent.of(job.createdAt(), JobEvent.CREATED, job.attempt(),
-                        "job created for task " + job.requestedTask()));
-                insertDispatch(h, job.id(), job.attempt(), dispatchDue, job.createdAt());
-                return new Created(job, true);
-            });
+            created = database.jdbi().inTransaction(h -> insertNew(h, jobs));
         } catch (RuntimeException e) {
-            // two requests with the same key raced: the unique constraint let one win
-            if (job.idempotencyKey() != null) {
-                Optional<Job> winner = database.jdbi().withHandle(h -> findByKey(h, job.idempotencyKey()));
-                if (winner.isPresent()) {
-                    return new Created(winner.get(), false);
-                }
+            if (!Database.isUniqueViolation(e)) {
+                throw e;
             }
-            throw e;
+            // another replica took one of these idempotency keys meanwhile: one by one, each sees the winner
+            if (jobs.size() > 1) {
+                return jobs.stream().flatMap(job -> createAll(List.of(job)).stream()).toList();
+            }
+            String key = jobs.get(0).job().idempotencyKey();
+            return List.of(new Created(database.jdbi().withHandle(h -> findByKey(h, key)).orElseThrow(() -> e), false));
         }
+        created.stream().filter(Created::isNew).forEach(c -> {
+            listener.created(c.job());
+            listener.eventStored(c.job().id(), createdEvent(c.job()));
+        });
+        return created;
+    }
+
+    private List<Created> insertNew(Handle h, List<NewJob> jobs) {
+        Map<String, Job> byKey = new HashMap<>();
+        Set<String> keys = new LinkedHashSet<>();
+        jobs.forEach(j -> {
+            if (j.job().idempotencyKey() != null) {
+                keys.add(j.job().idempotencyKey());
+            }
+        });
+        if (!keys.isEmpty()) {
+            h.createQuery("SELECT * FROM jobs WHERE idempotency_key IN (<keys>)").bindList("keys", List.copyOf(keys))
+                    .map(JobRows.MAPPER).forEach(job -> byKey.put(job.idempotencyKey(), job));
+        }
+        List<Created> answers = new ArrayList<>();
+        List<NewJob> fresh = new ArrayList<>();
+        List<EventRows.Entry> events = new ArrayList<>();
+        for (NewJob newJob : jobs) {
+            Job job = newJob.job();
+            Job existing = job.idempotencyKey() == null ? null : byKey.get(job.idempotencyKey());
+            if (existing != null) {
+                answers.add(new Created(existing, false));
+                continue;
+            }
+            if (job.idempotencyKey() != null) {
+                byKey.put(job.idempotencyKey(), job);
+            }
+            fresh.add(newJob);
+            events.add(new EventRows.Entry(job.id(), createdEvent(job)));
+            answers.add(new Created(job, true));
+        }
+        if (!fresh.isEmpty()) {
+            JobRows.insertAll(h, fresh);
+            EventRows.appendFirst(h, events);
+            if (database.isPostgres()) {
+                h.execute("NOTIFY " + JOBS_CHANNEL);
+            }
+        }
+        return answers;
+    }
+
+    private static JobEvent createdEvent(Job job) {
+        return JobEvent.of(job.createdAt(), JobEvent.CREATED, job.attempt(), "job created for task " + job.requestedTask());
     }
 
     @Override
@@ -115,84 +164,50 @@ public final class JdbiJobStore implements JobStore {
     }
 
     @Override
+    public long pendingCount() {
+        return database.jdbi().withHandle(h -> h.createQuery("SELECT COUNT(*) FROM jobs WHERE status = 'pending'")
+                .mapTo(Long.class).one());
+    }
+
+    @Override
     public Optional<Job> update(Job next, List<JobEvent> events, Instant dispatchAt) {
-        return database.jdbi().inTransaction(h -> update(h, next, events, dispatchAt));
-    }
-
-    @Override
-    public Optional<Job> updateAndFinishDispatch(Job next, List<JobEvent> events, String dispatchId, String state, Instant now) {
-        return database.jdbi().inTransaction(h -> {
-            Optional<Job> stored = update(h, next, events, null);
-            finishDispatch(h, dispatchId, state, null, now);
-            return stored;
+        Optional<Job> stored = database.jdbi().inTransaction(h -> {
+            if (!JobRows.updateIfVersion(h, next, dispatchAt)) {
+                return Optional.<Job>empty();
+            }
+            EventRows.appendAll(h, events.stream().map(e -> new EventRows.Entry(next.id(), e)).toList());
+            // every column was written from next: no need to read the row back
+            return Optional.of(next.stored());
         });
+        stored.ifPresent(job -> {
+            events.forEach(e -> listener.eventStored(job.id(), e));
+            if (job.status().isFinal()) {
+                listener.finished(job.id(), job.task(), job.status());
+            }
+        });
+        return stored;
     }
 
     @Override
-    public Optional<Job> updateOnce(Job next, List<JobEvent> events, Signatures.Verified message) {
-        try {
-            return database.jdbi().inTransaction(h -> {
-                Optional<Job> stored = update(h, next, events, null);
-                if (stored.isPresent()) {
-                    insertMessage(h, message, next.updatedAt());
+    public List<CallbackChange.Verdict> applyCallbacks(List<CallbackChange> changes) {
+        List<CallbackChange.Verdict> verdicts = database.jdbi().inTransaction(h -> CallbackRows.apply(h, changes));
+        for (int i = 0; i < changes.size(); i++) {
+            CallbackChange change = changes.get(i);
+            CallbackChange.Verdict verdict = verdicts.get(i);
+            if (verdict.kind() == CallbackChange.Kind.APPLIED) {
+                listener.eventStored(change.jobId(), change.event());
+                if (change.target().isFinal()) {
+                    listener.finished(change.jobId(), verdict.task(), change.target());
                 }
-                return stored;
-            });
-        } catch (RuntimeException e) {
-            throw replayedOr(e, message);
+            }
         }
-    }
-
-    @Override
-    public void recordMessage(Signatures.Verified message, Instant now) {
-        try {
-            database.jdbi().useTransaction(h -> insertMessage(h, message, now));
-        } catch (RuntimeException e) {
-            throw replayedOr(e, message);
-        }
+        return verdicts;
     }
 
     @Override
     public int forgetMessages(Instant now) {
         return database.jdbi().withHandle(h -> h.createUpdate("DELETE FROM webhook_messages WHERE expires_at < :now")
                 .bind("now", now.toEpochMilli()).execute());
-    }
-
-    /** The primary key makes the second insert of an id fail, in whichever replica and transaction it comes. */
-    private static void insertMessage(Handle h, Signatures.Verified message, Instant now) {
-        h.createUpdate("INSERT INTO webhook_messages (id, received_at, expires_at) VALUES (:id, :receivedAt, :expiresAt)")
-                .bind("id", message.messageId()).bind("receivedAt", now.toEpochMilli())
-                .bind("expiresAt", message.replayableUntil().toEpochMilli()).execute();
-    }
-
-    private static RuntimeException replayedOr(RuntimeException e, Signatures.Verified message) {
-        for (Throwable cause = e; cause != null; cause = cause.getCause()) {
-            if (cause instanceof SQLException sql && UNIQUE_VIOLATION.equals(sql.getSQLState())) {
-                return new ReplayedMessageException(message.messageId());
-            }
-        }
-        return e;
-    }
-
-    private static Optional<Job> update(Handle h, Job next, List<JobEvent> events, Instant dispatchAt) {
-        {
-            if (!JobRows.updateIfVersion(h, next)) {
-                return Optional.empty();
-            }
-            for (JobEvent event : events) {
-                EventRows.append(h, next.id(), event);
-            }
-            if (next.status().isFinal() || dispatchAt != null) {
-                h.createUpdate("UPDATE dispatches SET state = 'obsolete', updated_at = :now "
-                                + "WHERE job_id = :jobId AND state = 'pending'")
-                        .bind("now", next.updatedAt().toEpochMilli()).bind("jobId", next.id()).execute();
-            }
-            if (dispatchAt != null) {
-                insertDispatch(h, next.id(), next.attempt(), dispatchAt, next.updatedAt());
-            }
-            // every column was written from next: no need to read the row back
-            return Optional.of(next.stored());
-        }
     }
 
     @Override
@@ -203,80 +218,70 @@ public final class JdbiJobStore implements JobStore {
 
     @Override
     public void appendEvent(String jobId, JobEvent event) {
-        database.jdbi().useTransaction(h -> EventRows.append(h, jobId, event));
-    }
-
-    @Override
-    public List<Dispatch> claimDispatches(String claimer, Instant now, Duration claimFor, int limit) {
-        if (database.isPostgres()) {
-            return claimInOneStatement(claimer, now, claimFor, limit);
-        }
-        synchronized (embeddedClaimLock) {
-            return claim(claimer, now, claimFor, limit, "");
-        }
-    }
-
-    /** PostgreSQL: pick, lock (skipping rows other replicas hold) and claim a batch in one round trip. */
-    private List<Dispatch> claimInOneStatement(String claimer, Instant now, Duration claimFor, int limit) {
-        long nowMs = now.toEpochMilli();
-        return database.jdbi().withHandle(h -> h.createQuery("UPDATE dispatches SET claimed_by = :me, claimed_until = :until, "
-                        + "updated_at = :now WHERE id IN (SELECT id FROM dispatches WHERE state = 'pending' AND due_at <= :now "
-                        + "AND (claimed_until IS NULL OR claimed_until < :now) ORDER BY due_at LIMIT :limit FOR UPDATE SKIP LOCKED) "
-                        + "RETURNING id, job_id, attempt, tries, due_at")
-                .bind("me", claimer).bind("until", nowMs + claimFor.toMillis()).bind("now", nowMs).bind("limit", limit)
-                .map((rs, ctx) -> new Dispatch(rs.getString("id"), rs.getString("job_id"), rs.getInt("attempt"),
-                        rs.getInt("tries"), Instant.ofEpochMilli(rs.getLong("due_at"))))
-                .list());
-    }
-
-    private List<Dispatch> claim(String claimer, Instant now, Duration claimFor, int limit, String lockClause) {
-        long nowMs = now.toEpochMilli();
-        return database.jdbi().inTransaction(h -> {
-            List<String> candidates = h.createQuery("SELECT id FROM dispatches WHERE state = 'pending' AND due_at <= :now "
-                            + "AND (claimed_until IS NULL OR claimed_until < :now) ORDER BY due_at LIMIT :limit" + lockClause)
-                    .bind("now", nowMs).bind("limit", limit).mapTo(String.class).list();
-            List<Dispatch> claimed = new ArrayList<>();
-            for (String id : candidates) {
-                int won = h.createUpdate("UPDATE dispatches SET claimed_by = :me, claimed_until = :until, updated_at = :now "
-                                + "WHERE id = :id AND state = 'pending' AND (claimed_until IS NULL OR claimed_until < :now)")
-                        .bind("me", claimer).bind("until", nowMs + claimFor.toMillis()).bind("now", nowMs).bind("id", id)
-                        .execute();
-                if (won == 1) {
-                    claimed.add(h.createQuery("SELECT id, job_id, attempt, tries, due_at FROM dispatches WHERE id = :id")
-                            .bind("id", id)
-                            .map((rs, ctx) -> new Dispatch(rs.getString("id"), rs.getString("job_id"), rs.getInt("attempt"),
-                                    rs.getInt("tries"), Instant.ofEpochMilli(rs.getLong("due_at"))))
-                            .one());
-                }
-            }
-            return claimed;
+        database.jdbi().useTransaction(h -> {
+            // holds the job's row, so concurrent appenders of this job take turns for the next sequence number
+            h.createUpdate("UPDATE jobs SET updated_at = updated_at WHERE id = :id").bind("id", jobId).execute();
+            EventRows.append(h, jobId, event);
         });
+        listener.eventStored(jobId, event);
     }
 
     @Override
-    public void finishDispatch(String dispatchId, String state, String note, Instant now) {
-        database.jdbi().useHandle(h -> finishDispatch(h, dispatchId, state, note, now));
-    }
-
-    private static void finishDispatch(Handle h, String dispatchId, String state, String note, Instant now) {
-        h.createUpdate("UPDATE dispatches SET state = :state, last_error = :note, "
-                        + "claimed_until = NULL, updated_at = :now WHERE id = :id")
-                .bind("state", state).bind("note", StoredText.of(note)).bind("now", now.toEpochMilli()).bind("id", dispatchId).execute();
+    public List<Claim> claim(Runner runner, String workerUrl, Instant now, Duration claimFor, int limit) {
+        List<Claim> claimed = database.jdbi().inTransaction(h -> claims.claim(h, runner, workerUrl, now, claimFor, limit));
+        claimed.forEach(c -> listener.eventStored(c.job().id(), ClaimRows.handedOver(c, now)));
+        return claimed;
     }
 
     @Override
-    public void rescheduleDispatch(String dispatchId, int tries, Instant dueAt, String error, Instant now) {
-        database.jdbi().useHandle(h -> h.createUpdate("UPDATE dispatches SET tries = :tries, due_at = :due, last_error = :error, "
-                        + "claimed_by = NULL, claimed_until = NULL, updated_at = :now WHERE id = :id AND state = 'pending'")
-                .bind("tries", tries).bind("due", dueAt.toEpochMilli()).bind("error", StoredText.of(error))
-                .bind("now", now.toEpochMilli()).bind("id", dispatchId).execute());
+    public boolean moveClaim(Claim claim, Runner runner, String workerUrl, JobEvent event) {
+        boolean moved = database.jdbi().inTransaction(h -> claims.move(h, claim, runner, workerUrl, event));
+        if (moved) {
+            listener.eventStored(claim.job().id(), event);
+        }
+        return moved;
+    }
+
+    @Override
+    public boolean releaseClaim(Claim claim, int tries, Instant dueAt, JobEvent event) {
+        boolean released = database.jdbi().inTransaction(h -> claims.release(h, claim, tries, dueAt, event));
+        if (released) {
+            listener.eventStored(claim.job().id(), event);
+        }
+        return released;
+    }
+
+    @Override
+    public boolean failClaim(Claim claim, String error, Instant now) {
+        JobEvent event = JobEvent.of(now, JobEvent.FAILED, claim.job().attempt(), error);
+        boolean failed = database.jdbi().inTransaction(h -> claims.fail(h, claim, error, now, event));
+        if (failed) {
+            listener.eventStored(claim.job().id(), event);
+            listener.finished(claim.job().id(), claim.job().task(), JobStatus.FAILED);
+        }
+        return failed;
     }
 
     @Override
     public List<Job> expiredLeases(Instant now, int limit) {
-        return database.jdbi().withHandle(h -> h.createQuery("SELECT * FROM jobs WHERE status IN " + ACTIVE
-                        + " AND (lease_until IS NULL OR lease_until < :now) ORDER BY lease_until LIMIT :limit")
+        return database.jdbi().withHandle(h -> h.createQuery("SELECT * FROM jobs WHERE status IN ('dispatched', 'running') "
+                        + "AND lease_until < :now ORDER BY lease_until LIMIT :limit")
                 .bind("now", now.toEpochMilli()).bind("limit", limit).map(JobRows.MAPPER).list());
+    }
+
+    @Override
+    public int deleteFinished(Instant cutoff, int limit) {
+        return database.jdbi().inTransaction(h -> {
+            List<String> ids = h.createQuery("SELECT id FROM jobs WHERE completed_at < :cutoff "
+                            + "AND status IN ('completed', 'failed', 'cancelled') ORDER BY completed_at LIMIT :limit"
+                            + (database.isPostgres() ? " FOR UPDATE SKIP LOCKED" : ""))
+                    .bind("cutoff", cutoff.toEpochMilli()).bind("limit", limit).mapTo(String.class).list();
+            if (ids.isEmpty()) {
+                return 0;
+            }
+            h.createUpdate("DELETE FROM job_events WHERE job_id IN (<ids>)").bindList("ids", ids).execute();
+            return h.createUpdate("DELETE FROM jobs WHERE id IN (<ids>) AND status NOT IN " + OPEN).bindList("ids", ids).execute();
+        });
     }
 
     @Override
@@ -292,10 +297,8 @@ public final class JdbiJobStore implements JobStore {
         return h.createQuery("SELECT * FROM jobs WHERE idempotency_key = :key").bind("key", key).map(JobRows.MAPPER).findOne();
     }
 
-    private static void insertDispatch(Handle h, String jobId, int attempt, Instant due, Instant now) {
-        h.createUpdate("INSERT INTO dispatches (id, job_id, attempt, state, tries, due_at, created_at, updated_at) "
-                        + "VALUES (:id, :jobId, :attempt, 'pending', 0, :due, :now, :now)")
-                .bind("id", UUID.randomUUID().toString()).bind("jobId", jobId).bind("attempt", attempt)
-                .bind("due", due.toEpochMilli()).bind("now", now.toEpochMilli()).execute();
+    /** A fresh claim token. */
+    static String newToken() {
+        return UUID.randomUUID().toString();
     }
 }

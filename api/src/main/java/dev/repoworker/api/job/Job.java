@@ -91,6 +91,13 @@ public record Job(
                 projectId, userId, idempotencyKey, null, null, null, null, null, createdAt, pending.updatedAt(), null);
     }
 
+    /** The same attempt, back to pending for another hand-over (its first one may never have reached the runner). */
+    public Job resend(Instant now) {
+        Job pending = moveTo(JobStatus.PENDING, now);
+        return new Job(id, task, requestedTask, JobStatus.PENDING, input, result, error, attempt, maxAttempts, version,
+                projectId, userId, idempotencyKey, null, null, null, processedAt, durationMs, createdAt, pending.updatedAt(), null);
+    }
+
     /** Thrown when a change would break the state machine. */
     public static final class IllegalTransitionException extends RuntimeException {
         private final JobStatus from;

@@ -1,23 +1,29 @@
 package dev.repoworker.api.job;
 
-import dev.repoworker.protocol.Signatures;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 
 /**
- * Durable jobs, their event log and the dispatch outbox. Every method is safe to call from
- * several threads and from several API replicas sharing one database.
+ * Durable jobs and their event log. Every method is safe to call from several threads and from several API
+ * replicas sharing one database, and every method that writes has committed when it returns.
+ *
+ * <p>A pending job is its own dispatch intent (due at a time); a claim hands it over to a runner in the same
+ * statement, and the claimer's later writes are fenced by the claim's token.
  */
 public interface JobStore {
 
     /**
-     * Stores a new job, its {@code created} event and its first dispatch (due at {@code dispatchDue})
-     * in one transaction. When the job's idempotency key is already taken, stores nothing and
-     * returns the existing job.
+     * Stores new jobs, each pending and due at once with its {@code created} event, in one transaction. A job
+     * whose idempotency key is already taken (in the database or earlier in {@code jobs}) stores nothing and
+     * answers the existing job.
      */
-    Created create(Job job, String sealedSecrets, Instant dispatchDue);
+    List<Created> createAll(List<NewJob> jobs);
+
+    default Created create(Job job, String sealedSecrets) {
+        return createAll(List.of(new NewJob(job, sealedSecrets))).get(0);
+    }
 
     Optional<Job> find(String id);
 
@@ -28,35 +34,24 @@ public interface JobStore {
 
     JobPage list(JobQuery query);
 
+    /** How many jobs wait for a dispatch. */
+    long pendingCount();
+
     /**
-     * Writes {@code next} if the stored row still has {@code next.version()}, bumping the version,
-     * and appends {@code events} in the same transaction. A final state drops the secrets and closes
-     * open dispatches; a non-null {@code dispatchAt} enqueues a dispatch of {@code next.attempt()}.
+     * Writes {@code next} if the stored row still has {@code next.version()}, bumping the version, and appends
+     * {@code events} in the same transaction. A final state drops the secrets; a non-null {@code dispatchAt}
+     * makes the (pending) job due then, with no dispatch tries yet. Any claim on the job is void afterwards.
      *
      * @return the stored job, or empty when another writer got there first
      */
     Optional<Job> update(Job next, List<JobEvent> events, Instant dispatchAt);
 
     /**
-     * {@link #update} without a new dispatch and, in the same transaction, {@link #finishDispatch} of
-     * {@code dispatchId} (closed whether or not the job row was written).
+     * Applies callbacks in one transaction, each fenced by its attempt and by the job not being final (never
+     * by a version, so a busy job cannot starve its own result). Webhook ids are recorded in the same
+     * transaction; one seen before makes its callback {@link CallbackChange.Verdict#REPLAYED}.
      */
-    default Optional<Job> updateAndFinishDispatch(Job next, List<JobEvent> events, String dispatchId, String state, Instant now) {
-        Optional<Job> stored = update(next, events, null);
-        finishDispatch(dispatchId, state, null, now);
-        return stored;
-    }
-
-    /**
-     * {@link #update} and, in the same transaction, records {@code message} (a verified callback's
-     * {@code webhook-id}) as acted on at {@code next.updatedAt()}. When the id was recorded before, nothing
-     * is written and {@link ReplayedMessageException} is thrown; when the version check loses, nothing is
-     * written either (the id stays free for the caller's next try).
-     */
-    Optional<Job> updateOnce(Job next, List<JobEvent> events, Signatures.Verified message);
-
-    /** Records {@code message} as acted on without changing a job; {@link ReplayedMessageException} when it was recorded before. */
-    void recordMessage(Signatures.Verified message, Instant now);
+    List<CallbackChange.Verdict> applyCallbacks(List<CallbackChange> changes);
 
     /** Forgets the recorded messages whose copies no longer verify (expired before {@code now}); returns how many. */
     int forgetMessages(Instant now);
@@ -67,24 +62,40 @@ public interface JobStore {
     void appendEvent(String jobId, JobEvent event);
 
     /**
-     * Claims up to {@code limit} due, open dispatches for {@code claimFor}. A dispatch is handed to
-     * exactly one claimer until its claim expires or it is finished or rescheduled.
+     * The hand-over: moves up to {@code limit} due pending jobs to {@code dispatched} with {@code runner},
+     * {@code workerUrl} (null for a runner in or beside this process), a lease of {@code claimFor} and a new
+     * claim token, in one statement, and returns them with their sealed secrets. A job is handed to exactly one
+     * claimer.
      */
-    List<Dispatch> claimDispatches(String claimer, Instant now, Duration claimFor, int limit);
+    List<Claim> claim(Runner runner, String workerUrl, Instant now, Duration claimFor, int limit);
 
-    /** Closes a dispatch for good ({@code sent}, {@code fallback}, {@code rejected}, {@code obsolete}). */
-    void finishDispatch(String dispatchId, String state, String note, Instant now);
+    /** While {@code claim} still holds: the job goes to another Worker (the first was unreachable or busy). */
+    boolean moveClaim(Claim claim, Runner runner, String workerUrl, JobEvent event);
 
-    /** Releases a claimed dispatch to be tried again at {@code dueAt}. */
-    void rescheduleDispatch(String dispatchId, int tries, Instant dueAt, String error, Instant now);
+    /** While {@code claim} still holds: back to pending, due at {@code dueAt} after {@code tries} failed tries. */
+    boolean releaseClaim(Claim claim, int tries, Instant dueAt, JobEvent event);
+
+    /** While {@code claim} still holds: the job fails for good with {@code error}. */
+    boolean failClaim(Claim claim, String error, Instant now);
 
     /** Dispatched or running jobs whose lease ended before {@code now}, oldest first. */
     List<Job> expiredLeases(Instant now, int limit);
 
+    /** Deletes up to {@code limit} final jobs that finished before {@code cutoff}, with their events; returns how many. */
+    int deleteFinished(Instant cutoff, int limit);
+
     /** True when the database answers. */
     boolean isReachable();
 
-    /** The outcome of {@link #create}. */
+    /** A job to store and its sealed secrets (null when it has none). */
+    record NewJob(Job job, String sealedSecrets) {
+    }
+
+    /** The outcome of a creation. */
     record Created(Job job, boolean isNew) {
+    }
+
+    /** A job handed over by {@link #claim}: fenced writes name its {@code token}. */
+    record Claim(Job job, String token, int tries, String sealedSecrets, Instant claimedUntil) {
     }
 }

@@ -1,12 +1,9 @@
 package dev.repoworker.api.job;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.repoworker.protocol.Signatures;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -19,14 +16,38 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/** What every {@link JobStore} must do; subclasses supply the database. */
+/** What every {@link JobStore} must do; subclasses supply a fresh database per test. */
 abstract class JobStoreContract {
 
     static final Instant T0 = Instant.parse("2030-01-01T00:00:00Z");
+    static final Duration CLAIM = Duration.ofSeconds(30);
 
-    abstract JobStore store();
+    private Database database;
+    private JobStore store;
+
+    abstract Database openDatabase();
+
+    @BeforeEach
+    void openStore() {
+        database = openDatabase();
+        store = new JdbiJobStore(database);
+    }
+
+    @AfterEach
+    void closeStore() {
+        if (database != null) {
+            database.close();
+        }
+    }
+
+    JobStore store() {
+        return store;
+    }
 
     static Job newJob(String key, Instant at) {
         return Job.newPending(UUID.randomUUID().toString(), "acquire-user-repo", "clone-repo",
@@ -34,14 +55,30 @@ abstract class JobStoreContract {
     }
 
     Job created(Instant at) {
-        return store().create(newJob(null, at), "sealed-secret", at).job();
+        return store().create(newJob(null, at), "sealed-secret").job();
+    }
+
+    List<JobStore.Claim> claim(Instant now) {
+        return store().claim(Runner.WORKER, "http://w1", now, CLAIM, 100);
+    }
+
+    static CallbackChange callback(Job job, JobStatus target, Integer attempt, String messageId, Instant now) {
+        JobEvent event = JobEvent.of(now, target == JobStatus.RUNNING ? JobEvent.PROGRESS : JobEvent.CALLBACK,
+                attempt == null ? 0 : attempt, target.wireName());
+        return new CallbackChange(job.id(), attempt, target, target == JobStatus.COMPLETED ? Map.of("files", 2) : null,
+                target == JobStatus.FAILED ? "boom" : null, now, 12L, now.plusSeconds(600), event, messageId,
+                messageId == null ? null : now.plusSeconds(300), now);
+    }
+
+    CallbackChange.Kind apply(CallbackChange change) {
+        return store().applyCallbacks(List.of(change)).get(0).kind();
     }
 
     @Test
     void created_job_is_found_with_its_fields_and_a_created_event() {
         Job job = newJob("key-" + UUID.randomUUID(), T0);
 
-        JobStore.Created created = store().create(job, "sealed", T0);
+        JobStore.Created created = store().create(job, "sealed");
 
         assertThat(created.isNew()).isTrue();
         Job found = store().find(job.id()).orElseThrow();
@@ -49,6 +86,7 @@ abstract class JobStoreContract {
         assertThat(found.input()).containsEntry("depth", 1);
         assertThat(store().sealedSecrets(job.id())).contains("sealed");
         assertThat(store().events(job.id())).extracting(JobEvent::type).containsExactly(JobEvent.CREATED);
+        assertThat(store().pendingCount()).isEqualTo(1);
     }
 
     @Test
@@ -58,39 +96,42 @@ abstract class JobStoreContract {
     }
 
     @Test
-    void repeated_idempotency_key_returns_the_existing_job_and_stores_nothing_new() {
-        String key = "key-" + UUID.randomUUID();
-        Job first = store().create(newJob(key, T0), null, T0).job();
+    void a_batch_stores_every_job_and_a_repeated_idempotency_key_answers_the_first_job() {
+        Job first = store().create(newJob("key-a", T0), null).job();
 
-        JobStore.Created again = store().create(newJob(key, T0.plusSeconds(1)), null, T0.plusSeconds(1));
+        List<JobStore.Created> batch = store().createAll(List.of(
+                new JobStore.NewJob(newJob("key-a", T0), null),
+                new JobStore.NewJob(newJob("key-b", T0), null),
+                new JobStore.NewJob(newJob("key-b", T0), null),
+                new JobStore.NewJob(newJob(null, T0), "s")));
 
-        assertThat(again.isNew()).isFalse();
-        assertThat(again.job().id()).isEqualTo(first.id());
-        assertThat(store().claimDispatches("c", T0.plusSeconds(5), Duration.ofMinutes(1), 100))
-                .filteredOn(d -> d.jobId().equals(first.id())).hasSize(1);
+        assertThat(batch).extracting(JobStore.Created::isNew).containsExactly(false, true, false, true);
+        assertThat(batch.get(0).job().id()).isEqualTo(first.id());
+        assertThat(batch.get(2).job().id()).isEqualTo(batch.get(1).job().id());
+        assertThat(claim(T0.plusSeconds(5))).extracting(c -> c.job().id())
+                .containsExactlyInAnyOrder(first.id(), batch.get(1).job().id(), batch.get(3).job().id());
     }
 
     @Test
     void update_bumps_the_version_and_appends_events_in_order() {
         Job job = created(T0);
         Instant t1 = T0.plusSeconds(1);
-        Job dispatched = job.moveTo(JobStatus.DISPATCHED, t1).withRunner(Runner.WORKER, "http://w").withLease(t1.plusSeconds(60), t1);
+        Job cancelled = job.moveTo(JobStatus.CANCELLED, t1);
 
-        Job stored = store().update(dispatched, List.of(JobEvent.of(t1, JobEvent.DISPATCHED, 1, "sent")), null).orElseThrow();
+        Job stored = store().update(cancelled, List.of(JobEvent.of(t1, JobEvent.CANCELLED, 1, "a"),
+                JobEvent.of(t1, JobEvent.CANCELLED, 1, "b")), null).orElseThrow();
 
         assertThat(stored.version()).isEqualTo(job.version() + 1);
-        assertThat(stored.status()).isEqualTo(JobStatus.DISPATCHED);
-        assertThat(stored.runner()).isEqualTo(Runner.WORKER);
-        assertThat(stored.leaseUntil()).isEqualTo(t1.plusSeconds(60));
-        assertThat(store().events(job.id())).extracting(JobEvent::type).containsExactly(JobEvent.CREATED, JobEvent.DISPATCHED);
+        assertThat(store().find(job.id()).orElseThrow()).isEqualTo(stored);
+        assertThat(store().events(job.id())).extracting(JobEvent::message).containsExactly("job created for task clone-repo", "a", "b");
     }
 
     @Test
     void update_with_a_stale_version_changes_nothing() {
         Job job = created(T0);
-        Job first = store().update(job.moveTo(JobStatus.DISPATCHED, T0), List.of(), null).orElseThrow();
+        Job first = store().update(job.moveTo(JobStatus.CANCELLED, T0), List.of(), null).orElseThrow();
 
-        var stale = store().update(job.moveTo(JobStatus.CANCELLED, T0), List.of(JobEvent.of(T0, "x", 1, "x")), null);
+        var stale = store().update(job.moveTo(JobStatus.FAILED, T0), List.of(JobEvent.of(T0, "x", 1, "x")), null);
 
         assertThat(stale).isEmpty();
         assertThat(store().find(job.id()).orElseThrow()).isEqualTo(first);
@@ -98,59 +139,86 @@ abstract class JobStoreContract {
     }
 
     @Test
-    void final_state_drops_the_secrets_and_closes_open_dispatches() {
+    void final_state_drops_the_secrets_and_is_never_claimed() {
         Job job = created(T0);
 
         store().update(job.moveTo(JobStatus.CANCELLED, T0.plusSeconds(1)), List.of(), null).orElseThrow();
 
         assertThat(store().sealedSecrets(job.id())).isEmpty();
         assertThat(store().find(job.id()).orElseThrow().completedAt()).isEqualTo(T0.plusSeconds(1));
-        assertThat(store().claimDispatches("c", T0.plusSeconds(5), Duration.ofMinutes(1), 100))
-                .noneMatch(d -> d.jobId().equals(job.id()));
+        assertThat(claim(T0.plusSeconds(5))).isEmpty();
+        assertThat(store().pendingCount()).isZero();
     }
 
     @Test
-    void a_due_dispatch_is_claimed_once_until_its_claim_expires() {
+    void the_claim_hands_a_due_job_over_once_with_runner_worker_lease_and_secrets() {
         Job job = created(T0);
         Instant now = T0.plusSeconds(1);
 
-        List<Dispatch> first = mine(store().claimDispatches("a", now, Duration.ofSeconds(30), 100), job);
-        List<Dispatch> whileClaimed = mine(store().claimDispatches("b", now.plusSeconds(10), Duration.ofSeconds(30), 100), job);
-        List<Dispatch> afterExpiry = mine(store().claimDispatches("b", now.plusSeconds(31), Duration.ofSeconds(30), 100), job);
+        List<JobStore.Claim> first = claim(now);
+        List<JobStore.Claim> again = store().claim(Runner.WORKER, "http://w2", now.plusSeconds(60), CLAIM, 100);
 
-        assertThat(first).singleElement().satisfies(d -> {
-            assertThat(d.attempt()).isEqualTo(1);
-            assertThat(d.tries()).isZero();
+        assertThat(first).singleElement().satisfies(c -> {
+            assertThat(c.job().id()).isEqualTo(job.id());
+            assertThat(c.job().status()).isEqualTo(JobStatus.DISPATCHED);
+            assertThat(c.job().runner()).isEqualTo(Runner.WORKER);
+            assertThat(c.job().workerUrl()).isEqualTo("http://w1");
+            assertThat(c.job().leaseUntil()).isEqualTo(now.plus(CLAIM));
+            assertThat(c.claimedUntil()).isEqualTo(now.plus(CLAIM));
+            assertThat(c.sealedSecrets()).isEqualTo("sealed-secret");
+            assertThat(c.tries()).isZero();
         });
-        assertThat(whileClaimed).isEmpty();
-        assertThat(afterExpiry).hasSize(1);
+        assertThat(again).isEmpty();
+        assertThat(store().find(job.id()).orElseThrow()).isEqualTo(first.get(0).job());
+        assertThat(store().events(job.id())).extracting(JobEvent::type).containsExactly(JobEvent.CREATED, JobEvent.DISPATCHED);
     }
 
     @Test
-    void a_dispatch_is_not_due_before_its_time_and_a_reschedule_keeps_its_tries() {
-        Job job = store().create(newJob(null, T0), null, T0.plusSeconds(60)).job();
+    void a_released_job_is_due_again_at_its_time_with_its_tries() {
+        created(T0);
+        JobStore.Claim claim = claim(T0).get(0);
 
-        assertThat(mine(store().claimDispatches("a", T0.plusSeconds(59), Duration.ofSeconds(30), 100), job)).isEmpty();
-        Dispatch d = mine(store().claimDispatches("a", T0.plusSeconds(60), Duration.ofSeconds(30), 100), job).get(0);
-        store().rescheduleDispatch(d.id(), 2, T0.plusSeconds(120), "connection refused", T0.plusSeconds(60));
+        boolean released = store().releaseClaim(claim, 2, T0.plusSeconds(120),
+                JobEvent.of(T0, JobEvent.DISPATCH_FAILED, 1, "connection refused"));
 
-        assertThat(mine(store().claimDispatches("a", T0.plusSeconds(119), Duration.ofSeconds(30), 100), job)).isEmpty();
-        assertThat(mine(store().claimDispatches("a", T0.plusSeconds(120), Duration.ofSeconds(30), 100), job))
-                .singleElement().extracting(Dispatch::tries).isEqualTo(2);
+        assertThat(released).isTrue();
+        assertThat(claim(T0.plusSeconds(119))).isEmpty();
+        assertThat(claim(T0.plusSeconds(120))).singleElement().extracting(JobStore.Claim::tries).isEqualTo(2);
     }
 
     @Test
-    void a_finished_dispatch_is_never_claimed_again() {
+    void writes_after_a_claim_are_fenced_by_its_token() {
         Job job = created(T0);
-        Dispatch d = mine(store().claimDispatches("a", T0, Duration.ofSeconds(1), 100), job).get(0);
+        JobStore.Claim claim = claim(T0).get(0);
+        // the reconciler took the job over (a version-checked write voids the claim)
+        Job reconciled = store().update(claim.job().withLease(T0.plusSeconds(600), T0.plusSeconds(31)), List.of(), null).orElseThrow();
 
-        store().finishDispatch(d.id(), Dispatch.SENT, null, T0);
+        boolean released = store().releaseClaim(claim, 1, T0, JobEvent.of(T0, JobEvent.DISPATCH_FAILED, 1, "late"));
+        boolean moved = store().moveClaim(claim, Runner.WORKER, "http://w2", JobEvent.of(T0, JobEvent.DISPATCH_FAILED, 1, "late"));
+        boolean failed = store().failClaim(claim, "late", T0);
 
-        assertThat(mine(store().claimDispatches("a", T0.plus(1, ChronoUnit.HOURS), Duration.ofSeconds(1), 100), job)).isEmpty();
+        assertThat(List.of(released, moved, failed)).containsOnly(false);
+        assertThat(store().find(job.id()).orElseThrow()).isEqualTo(reconciled);
+        assertThat(store().events(job.id())).extracting(JobEvent::message).noneMatch(m -> m.contains("late"));
     }
 
     @Test
-    void a_new_attempt_enqueues_its_own_dispatch_and_obsoletes_the_old_one() {
+    void a_claim_moves_to_another_worker_and_fails_for_good_while_it_holds() {
+        Job job = created(T0);
+        JobStore.Claim claim = claim(T0).get(0);
+
+        assertThat(store().moveClaim(claim, Runner.WORKER, "http://w2", JobEvent.of(T0, JobEvent.DISPATCH_FAILED, 1, "w1 down"))).isTrue();
+        assertThat(store().find(job.id()).orElseThrow().workerUrl()).isEqualTo("http://w2");
+        assertThat(store().failClaim(claim, "the worker rejected the job (400): bad", T0)).isTrue();
+
+        Job failed = store().find(job.id()).orElseThrow();
+        assertThat(failed.status()).isEqualTo(JobStatus.FAILED);
+        assertThat(failed.error()).contains("rejected");
+        assertThat(store().sealedSecrets(job.id())).isEmpty();
+    }
+
+    @Test
+    void a_new_attempt_is_due_again() {
         Job job = created(T0);
         Job failed = store().update(job.moveTo(JobStatus.FAILED, T0), List.of(), null).orElseThrow();
 
@@ -161,24 +229,23 @@ abstract class JobStoreContract {
         assertThat(retried.status()).isEqualTo(JobStatus.PENDING);
         assertThat(retried.attempt()).isEqualTo(2);
         assertThat(retried.completedAt()).isNull();
-        assertThat(store().sealedSecrets(job.id())).contains("fresh");
-        assertThat(mine(store().claimDispatches("a", T0.plusSeconds(2), Duration.ofSeconds(30), 100), job))
-                .singleElement().extracting(Dispatch::attempt).isEqualTo(2);
+        assertThat(claim(T0.plusSeconds(2))).singleElement().satisfies(c -> {
+            assertThat(c.job().attempt()).isEqualTo(2);
+            assertThat(c.sealedSecrets()).isEqualTo("fresh");
+        });
     }
 
     @Test
     void expired_leases_are_the_active_jobs_past_their_lease() {
         Job expired = created(T0);
-        Job fresh = created(T0);
-        Job pending = created(T0);
-        store().update(expired.moveTo(JobStatus.DISPATCHED, T0).withLease(T0.plusSeconds(10), T0), List.of(), null);
-        Job freshDispatched = store().update(fresh.moveTo(JobStatus.DISPATCHED, T0)
-                .withLease(T0.plusSeconds(100), T0), List.of(), null).orElseThrow();
-        store().update(freshDispatched.moveTo(JobStatus.RUNNING, T0), List.of(), null).orElseThrow();
+        store().claim(Runner.WORKER, "http://w1", T0, Duration.ofSeconds(10), 1);
+        Job fresh = created(T0.plusSeconds(1));
+        store().claim(Runner.WORKER, "http://w1", T0.plusSeconds(1), Duration.ofSeconds(100), 1);
+        Job pending = created(T0.plusSeconds(2));
 
         List<Job> found = store().expiredLeases(T0.plusSeconds(11), 100);
 
-        assertThat(found).extracting(Job::id).contains(expired.id()).doesNotContain(fresh.id(), pending.id());
+        assertThat(found).extracting(Job::id).containsExactly(expired.id()).doesNotContain(fresh.id(), pending.id());
     }
 
     @Test
@@ -188,7 +255,7 @@ abstract class JobStoreContract {
         for (int i = 0; i < 5; i++) {
             Job job = Job.newPending(UUID.randomUUID().toString(), "process-with-repo", "import-repo", Map.of(), 3,
                     project, null, null, T0.plusSeconds(i));
-            store().create(job, null, T0);
+            store().create(job, null);
             ids.add(job.id());
         }
         Collections.reverse(ids);
@@ -207,35 +274,20 @@ abstract class JobStoreContract {
     }
 
     @Test
-    void concurrent_claimers_never_claim_the_same_dispatch_twice() throws Exception {
-        Instant due = T0.minus(1, ChronoUnit.DAYS);
+    void concurrent_claimers_never_claim_the_same_job_twice() throws Exception {
         Set<String> expected = ConcurrentHashMap.newKeySet();
         for (int i = 0; i < 40; i++) {
-            expected.add(store().create(newJob(null, due), null, due).job().id());
+            expected.add(created(T0).id());
         }
-        ExecutorService pool = Executors.newFixedThreadPool(4);
-        CountDownLatch start = new CountDownLatch(1);
-        List<Future<List<Dispatch>>> results = new ArrayList<>();
-        for (int c = 0; c < 4; c++) {
-            String claimer = "claimer-" + c;
-            results.add(pool.submit(() -> {
-                start.await();
-                List<Dispatch> mine = new ArrayList<>();
-                for (int round = 0; round < 20; round++) {
-                    mine.addAll(store().claimDispatches(claimer, T0, Duration.ofMinutes(5), 3));
-                }
-                return mine;
-            }));
-        }
-        start.countDown();
-        List<String> claimedJobIds = new ArrayList<>();
-        for (Future<List<Dispatch>> f : results) {
-            f.get(60, TimeUnit.SECONDS).stream().map(Dispatch::jobId).filter(expected::contains).forEach(claimedJobIds::add);
-        }
-        pool.shutdown();
+        List<String> claimed = concurrently(4, n -> {
+            List<String> mine = new ArrayList<>();
+            for (int round = 0; round < 20; round++) {
+                store().claim(Runner.WORKER, "http://w" + n, T0, CLAIM, 3).forEach(c -> mine.add(c.job().id()));
+            }
+            return mine;
+        });
 
-        assertThat(claimedJobIds).doesNotHaveDuplicates();
-        assertThat(claimedJobIds).containsExactlyInAnyOrderElementsOf(expected);
+        assertThat(claimed).doesNotHaveDuplicates().containsExactlyInAnyOrderElementsOf(expected);
     }
 
     @Test
@@ -243,94 +295,176 @@ abstract class JobStoreContract {
         assertThat(store().isReachable()).isTrue();
     }
 
-    private static List<Dispatch> mine(List<Dispatch> claimed, Job job) {
-        return claimed.stream().filter(d -> d.jobId().equals(job.id())).toList();
-    }
-
-    private static Signatures.Verified message(String id, Instant until) {
-        return new Signatures.Verified(id + "-" + UUID.randomUUID(), until);
-    }
-
     @Test
-    void a_message_is_recorded_once() {
-        Signatures.Verified message = message("msg_once", T0.plusSeconds(300));
-
-        store().recordMessage(message, T0);
-
-        assertThatThrownBy(() -> store().recordMessage(message, T0.plusSeconds(1)))
-                .isInstanceOf(ReplayedMessageException.class)
-                .hasMessageContaining(message.messageId());
-    }
-
-    @Test
-    void update_once_writes_the_job_and_its_message_together_and_a_replay_writes_nothing() {
+    void a_final_callback_applies_once_and_a_late_copy_changes_nothing() {
         Job job = created(T0);
-        Signatures.Verified message = message("msg_update", T0.plusSeconds(300));
-        Job dispatched = store().updateOnce(job.moveTo(JobStatus.DISPATCHED, T0.plusSeconds(1)),
-                List.of(JobEvent.of(T0.plusSeconds(1), JobEvent.PROGRESS, 1, "first")), message).orElseThrow();
+        claim(T0);
 
-        assertThatThrownBy(() -> store().updateOnce(dispatched.moveTo(JobStatus.RUNNING, T0.plusSeconds(2)),
-                List.of(JobEvent.of(T0.plusSeconds(2), JobEvent.PROGRESS, 1, "replayed")), message))
-                .isInstanceOf(ReplayedMessageException.class);
+        CallbackChange.Kind first = apply(callback(job, JobStatus.COMPLETED, 1, null, T0.plusSeconds(1)));
+        CallbackChange.Kind late = apply(callback(job, JobStatus.FAILED, 1, null, T0.plusSeconds(2)));
 
-        assertThat(store().find(job.id()).orElseThrow()).isEqualTo(dispatched);
-        assertThat(store().events(job.id())).extracting(JobEvent::message).doesNotContain("replayed").contains("first");
-        assertThatThrownBy(() -> store().recordMessage(message, T0)).isInstanceOf(ReplayedMessageException.class);
+        Job done = store().find(job.id()).orElseThrow();
+        assertThat(List.of(first, late)).containsExactly(CallbackChange.Kind.APPLIED, CallbackChange.Kind.IGNORED);
+        assertThat(done.status()).isEqualTo(JobStatus.COMPLETED);
+        assertThat(done.result()).containsEntry("files", 2);
+        assertThat(done.durationMs()).isEqualTo(12L);
+        assertThat(done.completedAt()).isEqualTo(T0.plusSeconds(1));
+        assertThat(store().sealedSecrets(job.id())).isEmpty();
+        assertThat(store().events(job.id())).extracting(JobEvent::type)
+                .containsExactly(JobEvent.CREATED, JobEvent.DISPATCHED, JobEvent.CALLBACK);
     }
 
     @Test
-    void update_once_that_loses_the_version_check_leaves_the_message_free() {
+    void a_callback_of_another_attempt_or_an_unknown_job_is_not_applied() {
         Job job = created(T0);
-        store().update(job.moveTo(JobStatus.DISPATCHED, T0), List.of(), null).orElseThrow();
-        Signatures.Verified message = message("msg_stale", T0.plusSeconds(300));
+        claim(T0);
+        Job ghost = newJob(null, T0);
 
-        assertThat(store().updateOnce(job.moveTo(JobStatus.CANCELLED, T0), List.of(), message)).isEmpty();
+        List<CallbackChange.Verdict> verdicts = store().applyCallbacks(List.of(
+                callback(job, JobStatus.COMPLETED, 2, null, T0),
+                callback(ghost, JobStatus.COMPLETED, 1, "msg-ghost", T0)));
 
-        store().recordMessage(message, T0);
+        assertThat(verdicts).extracting(CallbackChange.Verdict::kind)
+                .containsExactly(CallbackChange.Kind.IGNORED, CallbackChange.Kind.UNKNOWN_JOB);
+        assertThat(verdicts.get(0).reason()).contains("attempt 2");
+        assertThat(store().find(job.id()).orElseThrow().status()).isEqualTo(JobStatus.DISPATCHED);
+        // the unknown job's message id stays free: a re-send is not a replay
+        store().create(ghost, null);
+        assertThat(apply(callback(ghost, JobStatus.COMPLETED, 1, "msg-ghost", T0))).isEqualTo(CallbackChange.Kind.APPLIED);
+    }
+
+    @Test
+    void a_progress_callback_moves_the_job_to_running_and_extends_its_lease_and_a_callback_without_attempt_applies_to_the_current_one() {
+        Job job = created(T0);
+        claim(T0);
+
+        CallbackChange.Kind progress = apply(callback(job, JobStatus.RUNNING, null, null, T0.plusSeconds(1)));
+
+        Job running = store().find(job.id()).orElseThrow();
+        assertThat(progress).isEqualTo(CallbackChange.Kind.APPLIED);
+        assertThat(running.status()).isEqualTo(JobStatus.RUNNING);
+        assertThat(running.leaseUntil()).isEqualTo(T0.plusSeconds(601));
+        assertThat(store().events(job.id())).last().extracting(JobEvent::attempt).isEqualTo(1);
+    }
+
+    @Test
+    void a_replayed_message_is_refused_and_changes_nothing_in_a_batch_or_across_batches() {
+        Job job = created(T0);
+        claim(T0);
+
+        List<CallbackChange.Verdict> batch = store().applyCallbacks(List.of(
+                callback(job, JobStatus.RUNNING, 1, "msg-1", T0),
+                callback(job, JobStatus.RUNNING, 1, "msg-1", T0)));
+        CallbackChange.Kind later = apply(callback(job, JobStatus.COMPLETED, 1, "msg-1", T0));
+
+        assertThat(batch).extracting(CallbackChange.Verdict::kind).containsExactly(CallbackChange.Kind.APPLIED, CallbackChange.Kind.REPLAYED);
+        assertThat(later).isEqualTo(CallbackChange.Kind.REPLAYED);
+        assertThat(store().find(job.id()).orElseThrow().status()).isEqualTo(JobStatus.RUNNING);
+        assertThat(store().events(job.id())).filteredOn(e -> e.type().equals(JobEvent.PROGRESS)).hasSize(1);
     }
 
     @Test
     void messages_are_forgotten_once_their_copies_no_longer_verify() {
-        Signatures.Verified soon = message("msg_soon", T0.plusSeconds(60));
-        Signatures.Verified later = message("msg_later", T0.plusSeconds(600));
-        store().recordMessage(soon, T0);
-        store().recordMessage(later, T0);
+        Job job = created(T0);
+        claim(T0);
+        apply(callback(job, JobStatus.RUNNING, 1, "msg-soon", T0));
 
-        assertThat(store().forgetMessages(T0.plusSeconds(61))).isGreaterThanOrEqualTo(1);
+        assertThat(store().forgetMessages(T0.plusSeconds(301))).isEqualTo(1);
 
-        store().recordMessage(soon, T0.plusSeconds(61));
-        assertThatThrownBy(() -> store().recordMessage(later, T0.plusSeconds(61))).isInstanceOf(ReplayedMessageException.class);
+        assertThat(apply(callback(job, JobStatus.RUNNING, 1, "msg-soon", T0.plusSeconds(301)))).isEqualTo(CallbackChange.Kind.APPLIED);
     }
 
     @Test
     void concurrent_copies_of_one_message_apply_once() throws Exception {
         Job job = created(T0);
-        Signatures.Verified message = message("msg_race", T0.plusSeconds(300));
-        int copies = 8;
-        ExecutorService pool = Executors.newFixedThreadPool(copies);
-        CountDownLatch start = new CountDownLatch(1);
-        List<Future<String>> outcomes = new ArrayList<>();
-        for (int i = 0; i < copies; i++) {
-            int n = i;
-            outcomes.add(pool.submit(() -> {
-                start.await();
-                try {
-                    Job next = job.moveTo(JobStatus.DISPATCHED, T0.plusSeconds(1));
-                    return store().updateOnce(next, List.of(JobEvent.of(T0, JobEvent.PROGRESS, 1, "copy " + n)), message)
-                            .isPresent() ? "applied" : "lost the version check";
-                } catch (ReplayedMessageException e) {
-                    return "replay";
+        claim(T0);
+
+        List<CallbackChange.Kind> kinds = concurrently(8, n -> List.of(apply(callback(job, JobStatus.RUNNING, 1, "msg-race", T0))));
+
+        assertThat(kinds).containsOnlyOnce(CallbackChange.Kind.APPLIED);
+        assertThat(store().events(job.id())).filteredOn(e -> e.type().equals(JobEvent.PROGRESS)).hasSize(1);
+    }
+
+    /** Race 2 of issue 13: a final callback used to lose its version check to a busy job and be answered 200 unapplied. */
+    @Test
+    void a_final_callback_is_applied_however_busy_the_job_is() throws Exception {
+        Job job = created(T0);
+        claim(T0);
+        AtomicBoolean done = new AtomicBoolean();
+        ExecutorService pool = Executors.newFixedThreadPool(3);
+        List<Future<?>> bumpers = new ArrayList<>();
+        for (int i = 0; i < 2; i++) {
+            bumpers.add(pool.submit(() -> {
+                while (!done.get()) {
+                    store().applyCallbacks(List.of(callback(job, JobStatus.RUNNING, 1, null, T0)));
+                    store().appendEvent(job.id(), JobEvent.of(T0, JobEvent.RECONCILED, 1, "busy"));
                 }
             }));
         }
-        start.countDown();
-        List<String> results = new ArrayList<>();
-        for (Future<String> outcome : outcomes) {
-            results.add(outcome.get(30, TimeUnit.SECONDS));
+        CallbackChange.Kind finalOne = pool.submit(() -> apply(callback(job, JobStatus.COMPLETED, 1, "msg-final", T0))).get(30, TimeUnit.SECONDS);
+        done.set(true);
+        for (Future<?> bumper : bumpers) {
+            bumper.get(30, TimeUnit.SECONDS);
         }
         pool.shutdown();
 
-        assertThat(results).containsOnlyOnce("applied");
-        assertThat(store().events(job.id())).filteredOn(e -> e.message().startsWith("copy ")).hasSize(1);
+        assertThat(finalOne).isEqualTo(CallbackChange.Kind.APPLIED);
+        assertThat(store().find(job.id()).orElseThrow().status()).isEqualTo(JobStatus.COMPLETED);
+    }
+
+    @Test
+    void concurrent_writers_of_one_job_get_distinct_event_numbers() throws Exception {
+        Job job = created(T0);
+
+        concurrently(4, n -> {
+            for (int i = 0; i < 10; i++) {
+                store().appendEvent(job.id(), JobEvent.of(T0, JobEvent.RECONCILED, 1, "writer " + n + " event " + i));
+            }
+            return List.of();
+        });
+
+        assertThat(store().events(job.id())).hasSize(41);
+    }
+
+    @Test
+    void finished_jobs_past_the_retention_are_deleted_with_their_events() {
+        Job old = created(T0);
+        store().update(old.moveTo(JobStatus.CANCELLED, T0), List.of(JobEvent.of(T0, JobEvent.CANCELLED, 1, "x")), null);
+        Job recent = created(T0);
+        store().update(recent.moveTo(JobStatus.CANCELLED, T0.plusSeconds(100)), List.of(), null);
+        Job open = created(T0);
+
+        int deleted = store().deleteFinished(T0.plusSeconds(50), 10);
+
+        assertThat(deleted).isEqualTo(1);
+        assertThat(store().find(old.id())).isEmpty();
+        assertThat(store().events(old.id())).isEmpty();
+        assertThat(store().find(recent.id())).isPresent();
+        assertThat(store().find(open.id())).isPresent();
+    }
+
+    interface Worker<T> {
+        List<T> run(int n) throws Exception;
+    }
+
+    /** Runs {@code threads} copies of {@code work} from one start signal and gathers what they return. */
+    static <T> List<T> concurrently(int threads, Worker<T> work) throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        CountDownLatch start = new CountDownLatch(1);
+        List<Future<List<T>>> results = new ArrayList<>();
+        for (int i = 0; i < threads; i++) {
+            int n = i;
+            results.add(pool.submit(() -> {
+                start.await();
+                return work.run(n);
+            }));
+        }
+        start.countDown();
+        List<T> all = new ArrayList<>();
+        for (Future<List<T>> result : results) {
+            all.addAll(result.get(60, TimeUnit.SECONDS));
+        }
+        pool.shutdown();
+        return all;
     }
 }

@@ -1,32 +1,21 @@
 package dev.repoworker.api.job;
 
 import dev.repoworker.api.TestDatabases;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.AfterEach;
 
+/** The contract on PostgreSQL: a fresh schema per test on the machine's server (skipped, with the reason, without one). */
 class PostgresJobStoreTest extends JobStoreContract {
 
-    static TestDatabases.PostgresSchema schema;
-    static Database database;
-    static JobStore store;
-
-    @BeforeAll
-    static void open() {
-        schema = TestDatabases.createPostgresSchema();
-        database = Database.open(schema.url(), TestDatabases.POSTGRES_USER, null, 8);
-        store = new JdbiJobStore(database);
-    }
-
-    @AfterAll
-    static void close() {
-        if (database != null) {
-            database.close();
-        }
-        TestDatabases.dropSchema(schema);
-    }
+    private TestDatabases.PostgresSchema schema;
 
     @Override
-    JobStore store() {
-        return store;
+    Database openDatabase() {
+        schema = TestDatabases.createPostgresSchema();
+        return Database.open(schema.url(), TestDatabases.POSTGRES_USER, null, 8);
+    }
+
+    @AfterEach
+    void dropSchema() {
+        TestDatabases.dropSchema(schema);
     }
 }

@@ -1,0 +1,42 @@
+package dev.repoworker.api;
+
+import dev.repoworker.api.job.JobStore;
+import java.time.Clock;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The bound on work waiting for dispatch: past {@code maxPending} pending jobs a submission is refused with
+ * 429 and {@code Retry-After}, instead of accepting work the system cannot finish. The count is read from the
+ * database (so it covers every replica) at most every {@link #REFRESH_MS}, plus this replica's submissions since.
+ */
+final class Backlog {
+
+    static final long REFRESH_MS = 250;
+    private static final long RETRY_AFTER_SECONDS = 1;
+
+    private final JobStore store;
+    private final Clock clock;
+    private final long maxPending;
+    private final AtomicLong readAt = new AtomicLong(Long.MIN_VALUE);
+    private final AtomicLong pending = new AtomicLong();
+
+    Backlog(JobStore store, Clock clock, long maxPending) {
+        this.store = store;
+        this.clock = clock;
+        this.maxPending = maxPending;
+    }
+
+    /** Counts one more submission, or throws 429 when the backlog is full. */
+    void admit() {
+        long now = clock.millis();
+        long last = readAt.get();
+        if (now - last >= REFRESH_MS && readAt.compareAndSet(last, now)) {
+            pending.set(store.pendingCount());
+        }
+        if (pending.incrementAndGet() > maxPending) {
+            pending.decrementAndGet();
+            throw ApiException.tooBusy("too many jobs are waiting for dispatch (more than " + maxPending
+                    + ", MAX_PENDING_JOBS); try again later", RETRY_AFTER_SECONDS);
+        }
+    }
+}
