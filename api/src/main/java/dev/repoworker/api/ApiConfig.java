@@ -175,9 +175,14 @@ public record ApiConfig(
         return workerUrls.isEmpty() ? null : workerUrls.get(0);
     }
 
-    /** How long a replica holds a claimed dispatch: {@code DISPATCH_CLAIM}, else 3 × worker timeout + 30 s. */
+    /**
+     * How long a hand-over holds before the reconciler asks the Worker about a job it has heard nothing of:
+     * {@code DISPATCH_CLAIM}, else 3 × worker timeout + 30 s, never longer than {@code JOB_LEASE}. A job's first
+     * callback extends its lease to {@code JOB_LEASE}.
+     */
     public Duration dispatchClaimOrDefault() {
-        return dispatchClaim != null ? dispatchClaim : workerTimeout.multipliedBy(3).plus(Duration.ofSeconds(30));
+        Duration claim = dispatchClaim != null ? dispatchClaim : workerTimeout.multipliedBy(3).plus(Duration.ofSeconds(30));
+        return claim.compareTo(jobLease) < 0 ? claim : jobLease;
     }
 
     static String embeddedDatabaseUrl(Path dataDir) {

@@ -25,7 +25,7 @@ class ApiConfigTest {
         ApiConfig config = ApiConfig.fromEnv(env());
 
         assertThat(config.port()).isEqualTo(3000);
-        assertThat(config.databaseUrl()).startsWith("jdbc:h2:file:").contains("/data/repo-worker").contains("MODE=PostgreSQL");
+        assertThat(config.databaseUrl()).startsWith("jdbc:sqlite:").endsWith("/data/repo-worker.db");
         assertThat(config.callbackUrl(3000)).isEqualTo("http://localhost:3000/api/cloudrun/callback");
         assertThat(config.workerUrl()).isNull();
         assertThat(config.gitHostUrl()).isEqualTo("https://github.com");

@@ -177,7 +177,31 @@ class CallbackRouteTest {
             assertThat(r.status()).as(body).isEqualTo(400);
             assertThat(r.json().get("error").get("field").asText()).as(body).isEqualTo(field);
         });
-        assertThat(api.signedCallback("[1,2]").status()).isEqualTo(400);
+        assertThat(api.signedCallback("[]").status()).isEqualTo(400);
         assertThat(api.signedCallback("{not json").status()).isEqualTo(400);
+    }
+
+    @Test
+    void a_batch_of_callbacks_under_one_signature_gets_one_answer_per_item_and_a_replay_is_409() {
+        String done = dispatchedJob("tok-batch-1");
+        String running = dispatchedJob("tok-batch-2");
+        String unknown = UUID.randomUUID().toString();
+        String body = "[" + Json.write(Callback.completed(done, 1, Map.of("commit", "abc"), Instant.now(), 10)) + ","
+                + Json.write(Callback.running(running, 1, new Progress("build", 1, 3, "rendering"))) + ","
+                + Json.write(Callback.completed(unknown, 1, Map.of(), Instant.now(), 1)) + ",5]";
+        Map<String, String> headers = new HashMap<>(Signatures.of(List.of(TestApi.SECRET)).headersFor(body));
+        headers.put("Content-Type", "application/json");
+
+        TestApi.Response r = api.post("/api/cloudrun/callback", body, headers);
+        TestApi.Response replay = api.post("/api/cloudrun/callback", body, headers);
+
+        assertThat(r.status()).as(r.body()).isEqualTo(200);
+        assertThat(r.json().findValuesAsText("status")).containsExactly("accepted", "accepted", "error", "error");
+        assertThat(r.json().get(2).get("code").asInt()).isEqualTo(404);
+        assertThat(r.json().get(3).get("code").asInt()).isEqualTo(400);
+        assertThat(stored(done).status().wireName()).isEqualTo("completed");
+        assertThat(stored(running).status().wireName()).isEqualTo("running");
+        assertThat(replay.status()).isIn(200, 409);
+        assertThat(replay.json().toString()).doesNotContain("\"accepted\"");
     }
 }

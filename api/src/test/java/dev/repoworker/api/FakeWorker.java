@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -86,13 +87,22 @@ final class FakeWorker implements AutoCloseable {
             respond(exchange, Reply.of(401, "{\"status\":\"error\",\"message\":\"" + e.getMessage() + "\"}"));
             return;
         }
-        received.add(new Received(exchange.getRequestMethod(), path, body.isEmpty() ? null : Json.mapper().readTree(body), System.nanoTime()));
-        if (path.equals("/process")) {
-            Reply next = processReplies.poll();
-            if (next != null) {
-                lastProcessReply = next;
+        JsonNode parsed = body.isEmpty() ? null : Json.mapper().readTree(body);
+        if (path.equals("/process") && parsed != null && parsed.isArray()) {
+            // the batched form: one recorded request and one reply per job, answered as an array
+            List<Map<String, Object>> answers = new ArrayList<>();
+            for (JsonNode item : parsed) {
+                received.add(new Received(exchange.getRequestMethod(), path, item, System.nanoTime()));
+                Reply reply = nextProcessReply();
+                answers.add(reply.status() == 202 ? Map.of("jobId", item.path("jobId").asText(), "status", "accepted")
+                        : Map.of("jobId", item.path("jobId").asText(), "status", "error", "code", reply.status(), "message", reply.body()));
             }
-            respond(exchange, next != null ? next : lastProcessReply);
+            respond(exchange, Reply.of(200, Json.write(answers)));
+            return;
+        }
+        received.add(new Received(exchange.getRequestMethod(), path, parsed, System.nanoTime()));
+        if (path.equals("/process")) {
+            respond(exchange, nextProcessReply());
         } else if (path.startsWith("/jobs/") && path.endsWith("/cancel")) {
             respond(exchange, Reply.of(202, "{\"status\":\"cancelling\"}"));
         } else if (path.startsWith("/jobs/")) {
@@ -100,6 +110,14 @@ final class FakeWorker implements AutoCloseable {
         } else {
             respond(exchange, Reply.of(404, "{}"));
         }
+    }
+
+    private Reply nextProcessReply() {
+        Reply next = processReplies.poll();
+        if (next != null) {
+            lastProcessReply = next;
+        }
+        return next != null ? next : lastProcessReply;
     }
 
     private static void respond(HttpExchange exchange, Reply reply) throws IOException {

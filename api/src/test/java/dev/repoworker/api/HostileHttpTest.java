@@ -220,7 +220,9 @@ class HostileHttpTest {
                 400, "status"));
         for (String whole : new String[] {"[]", "[{\"task\":\"noop\"}]", "\"text\"", "42", "null", "true"}) {
             cases.add(post("submit whole body " + abbreviate(whole), JOBS, whole, 400, "body"));
-            cases.add(callback("callback whole body " + abbreviate(whole), whole, 400, "body"));
+            if (!whole.startsWith("[{")) { // an array of objects is the batched form: one answer per item (CallbackRouteTest)
+                cases.add(callback("callback whole body " + abbreviate(whole), whole, 400, "body"));
+            }
             cases.add(post("cancel with whole body " + abbreviate(whole), JOBS + "/" + job + "/cancel", whole, 400, "body"));
         }
         return cases.stream();

@@ -36,6 +36,7 @@ class ObservabilityTest {
         Logger root = (Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
         logs.start();
         root.addAppender(logs);
+        ((Logger) LoggerFactory.getLogger("dev.repoworker.api.events")).setLevel(ch.qos.logback.classic.Level.DEBUG);
         worker = new FakeWorker();
         api = TestApi.start(dir, Map.of("REPO_WORKER_API_URL", worker.url()));
     }
@@ -94,7 +95,7 @@ class ObservabilityTest {
     }
 
     @Test
-    void every_job_event_is_one_log_line_with_job_id_and_attempt_and_no_secret() {
+    void every_job_event_is_one_debug_line_and_its_outcome_one_info_line_with_job_id_and_attempt_and_no_secret() {
         String id = completedJob();
 
         List<ILoggingEvent> jobLines = logs.list.stream().filter(e -> id.equals(e.getMDCPropertyMap().get("jobId"))).toList();
@@ -105,6 +106,13 @@ class ObservabilityTest {
                 .anyMatch(l -> l.startsWith("job event dispatched:"))
                 .anyMatch(l -> l.startsWith("job event progress:"))
                 .anyMatch(l -> l.startsWith("job event callback: completed"));
+        assertThat(jobLines).filteredOn(e -> e.getLoggerName().equals("dev.repoworker.api.events"))
+                .allMatch(e -> e.getLevel() == ch.qos.logback.classic.Level.DEBUG);
+        assertThat(jobLines).filteredOn(e -> e.getLoggerName().equals("dev.repoworker.api.jobs"))
+                .singleElement().satisfies(e -> {
+                    assertThat(e.getLevel()).isEqualTo(ch.qos.logback.classic.Level.INFO);
+                    assertThat(e.getFormattedMessage()).isEqualTo("job completed acquire-user-repo");
+                });
         assertThat(jobLines).allMatch(e -> "1".equals(e.getMDCPropertyMap().get("attempt")));
         assertThat(logs.list).noneMatch(e -> e.getFormattedMessage().contains(TOKEN));
         assertThat(logs.list).noneMatch(e -> e.getFormattedMessage().contains(TestApi.SECRET));

@@ -53,6 +53,7 @@ public final class Dispatcher implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Dispatcher.class);
     private static final Duration RUNNER_BUSY_WAIT = Duration.ofSeconds(1);
     private static final Duration BUSY_WAIT = Duration.ofMillis(200);
+    private static final Duration MIN_REQUEST_TIME = Duration.ofMillis(100);
 
     private final JobStore store;
     private final SecretBox secretBox;
@@ -163,18 +164,16 @@ public final class Dispatcher implements AutoCloseable {
 
     /** POSTs {@code batch} to {@code url}; what the Worker could not take goes to the next Worker, back to pending, or elsewhere. */
     private void send(String url, List<Claim> batch, int workersTried) {
-        List<Claim> sendable = new ArrayList<>();
-        for (Claim claim : batch) {
-            // a request that could outlive its claim is never started: the reconciler may have taken the job over
-            if (clock.instant().plus(worker.timeout()).isBefore(claim.claimedUntil())) {
-                sendable.add(claim);
-            }
-        }
+        // a request never outlives its claim (the reconciler may take the job over once the claim ends): it waits
+        // at most until then, and none starts with less than MIN_REQUEST_TIME left
+        Instant now = clock.instant();
+        List<Claim> sendable = batch.stream().filter(c -> now.plus(MIN_REQUEST_TIME).isBefore(c.claimedUntil())).toList();
         if (sendable.isEmpty()) {
             return;
         }
+        Duration within = Duration.between(now, sendable.stream().map(Claim::claimedUntil).min(Instant::compareTo).orElseThrow());
         long started = System.nanoTime();
-        List<DispatchOutcome> outcomes = worker.processAll(url, sendable.stream().map(this::request).toList());
+        List<DispatchOutcome> outcomes = worker.processAll(url, sendable.stream().map(this::request).toList(), within);
         Duration took = Duration.ofNanos(System.nanoTime() - started);
         List<Claim> notTaken = new ArrayList<>();
         String reason = null;
@@ -232,8 +231,8 @@ public final class Dispatcher implements AutoCloseable {
             String next = urls.get((urls.indexOf(url) + 1) % urls.size());
             Instant now = clock.instant();
             List<Claim> moved = claims.stream().filter(c -> store.moveClaim(c, Runner.WORKER, next,
-                    JobEvent.of(now, JobEvent.DISPATCH_FAILED, c.job().attempt(), "the worker at " + url + " did not take the job ("
-                            + reason + "); handed to the worker at " + next))).toList();
+                    JobEvent.of(now, JobEvent.DISPATCHED, c.job().attempt(), "handed to the worker at " + next
+                            + " (the worker at " + url + " did not take it: " + reason + ")"))).toList();
             send(next, moved, workersTried + 1);
             return;
         }

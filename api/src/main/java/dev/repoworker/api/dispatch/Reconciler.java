@@ -76,9 +76,9 @@ public final class Reconciler {
     private void askWorker(Job job) {
         WorkerJobState state = worker.status(job.workerUrl(), job.id());
         boolean sameAttempt = state.attempt() == null || state.attempt() == job.attempt();
-        if (state.kind() == WorkerJobState.Kind.NOT_FOUND && job.status() == JobStatus.DISPATCHED) {
+        if (state.kind() == WorkerJobState.Kind.NOT_FOUND && job.status() == JobStatus.DISPATCHED && !resentBefore(job)) {
             // handed over, never heard of: the request may never have left (a claim lost in a crash). The same
-            // attempt goes out again; the Worker's (jobId, attempt) dedup and the attempt fence make a copy harmless.
+            // attempt goes out again, once; the Worker's (jobId, attempt) dedup and the attempt fence make a copy harmless.
             resend(job);
         } else if (state.kind() != WorkerJobState.Kind.FOUND) {
             lost(job, "no news within the lease and " + state.reason());
@@ -109,10 +109,14 @@ public final class Reconciler {
         store.appendEvent(job.id(), JobEvent.of(clock.instant(), JobEvent.RECONCILED, job.attempt(), message));
     }
 
+    private boolean resentBefore(Job job) {
+        return store.events(job.id()).stream().anyMatch(e -> e.type().equals(JobEvent.RESENT) && e.attempt() == job.attempt());
+    }
+
     private void resend(Job job) {
         Instant now = clock.instant();
         String message = "the worker at " + job.workerUrl() + " does not have the job; sending attempt " + job.attempt() + " again";
-        store.update(job.resend(now), List.of(JobEvent.of(now, JobEvent.RECONCILED, job.attempt(), message)), now);
+        store.update(job.resend(now), List.of(JobEvent.of(now, JobEvent.RESENT, job.attempt(), message)), now);
         LOG.info("job {}: {}", job.id(), message);
     }
 

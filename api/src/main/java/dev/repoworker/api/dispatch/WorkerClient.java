@@ -39,18 +39,18 @@ public final class WorkerClient {
      * there are several and the Worker takes arrays; a Worker that refuses the array form (the original Worker)
      * gets them one by one from then on.
      */
-    List<DispatchOutcome> processAll(String workerUrl, List<ProcessRequest> requests) {
+    List<DispatchOutcome> processAll(String workerUrl, List<ProcessRequest> requests, Duration within) {
         if (requests.size() == 1 || singleOnly.contains(workerUrl)) {
-            return requests.stream().map(r -> process(workerUrl, r)).toList();
+            return requests.stream().map(r -> process(workerUrl, r, within)).toList();
         }
         HttpResponse<String> response;
         try {
-            response = send(signed(workerUrl + "/process", "POST", Json.write(requests)));
+            response = send(signed(workerUrl + "/process", "POST", Json.write(requests), within));
         } catch (IOException e) {
             return same(requests, new DispatchOutcome.Unreachable(describe(e)));
         }
         int status = response.statusCode();
-        if (status == 200) {
+        if (status >= 200 && status < 300) {
             try {
                 JsonNode answers = Json.mapper().readTree(response.body());
                 if (answers.isArray() && answers.size() == requests.size()) {
@@ -59,8 +59,9 @@ public final class WorkerClient {
                     return outcomes;
                 }
             } catch (IOException | RuntimeException notAnArray) {
-                // fall through: the Worker does not answer arrays
+                // a 2xx that is not one answer per job: the Worker says it took the request
             }
+            return same(requests, new DispatchOutcome.Accepted());
         } else if (status == 429 || status == 503) {
             return same(requests, new DispatchOutcome.Busy(status, retryAfter(response)));
         } else if (status == 408 || status >= 500) {
@@ -68,8 +69,9 @@ public final class WorkerClient {
         } else if (status == 401 || status == 403 || status == 409) {
             return same(requests, new DispatchOutcome.Rejected(status, message(response)));
         }
+        // a Worker that refuses the array form (the original Worker): one by one from now on
         singleOnly.add(workerUrl);
-        return requests.stream().map(r -> process(workerUrl, r)).toList();
+        return requests.stream().map(r -> process(workerUrl, r, within)).toList();
     }
 
     private static List<DispatchOutcome> same(List<ProcessRequest> requests, DispatchOutcome outcome) {
@@ -91,15 +93,10 @@ public final class WorkerClient {
         return new DispatchOutcome.Rejected(code, message);
     }
 
-    /** How long one request may take. */
-    Duration timeout() {
-        return timeout;
-    }
-
-    DispatchOutcome process(String workerUrl, ProcessRequest request) {
+    DispatchOutcome process(String workerUrl, ProcessRequest request, Duration within) {
         HttpResponse<String> response;
         try {
-            response = send(signed(workerUrl + "/process", "POST", Json.write(request)));
+            response = send(signed(workerUrl + "/process", "POST", Json.write(request), within));
         } catch (IOException e) {
             return new DispatchOutcome.Unreachable(describe(e));
         }
@@ -154,7 +151,11 @@ public final class WorkerClient {
     }
 
     private HttpRequest signed(String url, String method, String body) {
-        HttpRequest.Builder builder = HttpRequest.newBuilder(URI.create(url)).timeout(timeout)
+        return signed(url, method, body, timeout);
+    }
+
+    private HttpRequest signed(String url, String method, String body, Duration within) {
+        HttpRequest.Builder builder = HttpRequest.newBuilder(URI.create(url)).timeout(within.compareTo(timeout) < 0 ? within : timeout)
                 .header("Content-Type", "application/json")
                 .method(method, method.equals("GET") ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
         signatures.headersFor(body).forEach(builder::header);

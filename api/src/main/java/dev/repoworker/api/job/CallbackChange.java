@@ -15,7 +15,7 @@ public record CallbackChange(String jobId, Integer attempt, JobStatus target, Ma
     /** What became of one callback. */
     public enum Kind { APPLIED, IGNORED, UNKNOWN_JOB, REPLAYED }
 
-    /** {@code task} is the job's task when it is known (for metrics). */
-    public record Verdict(Kind kind, String reason, String task) {
+    /** {@code task} and {@code attempt} are the job's when it is known (for logs and metrics). */
+    public record Verdict(Kind kind, String reason, String task, int attempt) {
     }
 }

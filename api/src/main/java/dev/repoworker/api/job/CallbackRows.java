@@ -42,19 +42,19 @@ final class CallbackRows {
                 continue;
             }
             if (applied[i] == 1) {
-                verdicts[i] = new CallbackChange.Verdict(CallbackChange.Kind.APPLIED, "job is " + change.target(), job == null ? null : job.task());
+                verdicts[i] = new CallbackChange.Verdict(CallbackChange.Kind.APPLIED, "job is " + change.target(), job.task(), job.attempt());
                 JobEvent event = change.event();
                 if (change.attempt() == null && job != null) {
                     event = new JobEvent(event.at(), event.type(), job.attempt(), event.message(), event.data());
                 }
                 events.add(new EventRows.Entry(change.jobId(), event));
             } else if (job == null) {
-                verdicts[i] = new CallbackChange.Verdict(CallbackChange.Kind.UNKNOWN_JOB, "unknown job " + change.jobId(), null);
+                verdicts[i] = new CallbackChange.Verdict(CallbackChange.Kind.UNKNOWN_JOB, "unknown job " + change.jobId(), null, 0);
                 if (change.messageId() != null) {
                     unknownMessages.add(change.messageId());
                 }
             } else {
-                verdicts[i] = new CallbackChange.Verdict(CallbackChange.Kind.IGNORED, whyIgnored(job, change), job.task());
+                verdicts[i] = new CallbackChange.Verdict(CallbackChange.Kind.IGNORED, whyIgnored(job, change), job.task(), job.attempt());
             }
         }
         EventRows.appendAll(h, events);
@@ -91,7 +91,7 @@ final class CallbackRows {
         int[] inserted = batch.execute();
         for (int k = 0; k < signed.size(); k++) {
             if (inserted[k] == 0) {
-                verdicts[signed.get(k)] = new CallbackChange.Verdict(CallbackChange.Kind.REPLAYED, changes.get(signed.get(k)).messageId(), null);
+                verdicts[signed.get(k)] = new CallbackChange.Verdict(CallbackChange.Kind.REPLAYED, changes.get(signed.get(k)).messageId(), null, 0);
             }
         }
     }

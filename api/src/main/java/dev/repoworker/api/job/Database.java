@@ -63,6 +63,9 @@ public final class Database implements AutoCloseable {
      */
     public static Database open(String url, String user, String password, int maxConnections, Duration connectTimeout) {
         Kind kind = Kind.of(url);
+        if (kind == Kind.SQLITE) {
+            createFolderOf(url.substring("jdbc:sqlite:".length()));
+        }
         HikariConfig config = new HikariConfig();
         config.setJdbcUrl(url);
         if (user != null) {
@@ -91,6 +94,16 @@ public final class Database implements AutoCloseable {
         } catch (RuntimeException e) {
             dataSource.close();
             throw e;
+        }
+    }
+
+    private static void createFolderOf(String file) {
+        java.nio.file.Path parent = java.nio.file.Path.of(file.contains("?") ? file.substring(0, file.indexOf('?')) : file)
+                .toAbsolutePath().getParent();
+        try {
+            java.nio.file.Files.createDirectories(parent);
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException("cannot create the database folder " + parent + ": " + e.getMessage(), e);
         }
     }
 

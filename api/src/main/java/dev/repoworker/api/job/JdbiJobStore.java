@@ -182,7 +182,7 @@ public final class JdbiJobStore implements JobStore {
         stored.ifPresent(job -> {
             events.forEach(e -> listener.eventStored(job.id(), e));
             if (job.status().isFinal()) {
-                listener.finished(job.id(), job.task(), job.status());
+                listener.finished(job.id(), job.task(), job.attempt(), job.status());
             }
         });
         return stored;
@@ -197,7 +197,7 @@ public final class JdbiJobStore implements JobStore {
             if (verdict.kind() == CallbackChange.Kind.APPLIED) {
                 listener.eventStored(change.jobId(), change.event());
                 if (change.target().isFinal()) {
-                    listener.finished(change.jobId(), verdict.task(), change.target());
+                    listener.finished(change.jobId(), verdict.task(), verdict.attempt(), change.target());
                 }
             }
         }
@@ -257,7 +257,7 @@ public final class JdbiJobStore implements JobStore {
         boolean failed = database.jdbi().inTransaction(h -> claims.fail(h, claim, error, now, event));
         if (failed) {
             listener.eventStored(claim.job().id(), event);
-            listener.finished(claim.job().id(), claim.job().task(), JobStatus.FAILED);
+            listener.finished(claim.job().id(), claim.job().task(), claim.job().attempt(), JobStatus.FAILED);
         }
         return failed;
     }

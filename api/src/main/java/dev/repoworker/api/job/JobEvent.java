@@ -16,6 +16,7 @@ public record JobEvent(Instant at, String type, int attempt, String message, Map
     public static final String SIMULATED = "simulated";
     public static final String RETRY = "retry";
     public static final String RECONCILED = "reconciled";
+    public static final String RESENT = "resent";
     public static final String CANCELLED = "cancelled";
     public static final String FAILED = "failed";
 

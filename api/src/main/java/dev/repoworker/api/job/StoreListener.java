@@ -12,6 +12,6 @@ public interface StoreListener {
     default void eventStored(String jobId, JobEvent event) {
     }
 
-    default void finished(String jobId, String task, JobStatus status) {
+    default void finished(String jobId, String task, int attempt, JobStatus status) {
     }
 }

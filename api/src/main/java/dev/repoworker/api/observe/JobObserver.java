@@ -38,9 +38,9 @@ public final class JobObserver implements StoreListener {
     }
 
     @Override
-    public void finished(String jobId, String task, JobStatus status) {
+    public void finished(String jobId, String task, int attempt, JobStatus status) {
         metrics.jobFinished(task, status);
-        withJob(jobId, MDC.get("attempt"), () -> OUTCOMES.info("job {} {}", status, task));
+        withJob(jobId, Integer.toString(attempt), () -> OUTCOMES.info("job {} {}", status, task));
     }
 
     /** Runs {@code log} with this job in the MDC, restoring what was there before. */
