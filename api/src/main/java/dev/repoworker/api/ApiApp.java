@@ -138,7 +138,7 @@ public final class ApiApp implements AutoCloseable {
         dispatcher.onBacklog(dispatchSoon);
         JobNotifications notifications = database.isPostgres()
                 ? new JobNotifications(config.databaseUrl(), config.databaseUser(), config.databasePassword(), dispatchSoon) : null;
-        Reconciler reconciler = new Reconciler(store, workerClient, callbacks, fallback, clock, config.jobLease());
+        Reconciler reconciler = new Reconciler(store, workerClient, dispatcher, callbacks, fallback, clock, config.jobLease());
         loops.scheduleWithFixedDelay(() -> safely("dispatch", dispatcher::poll), 0,
                 config.dispatchPoll().toMillis(), TimeUnit.MILLISECONDS);
         loops.scheduleWithFixedDelay(() -> safely("reconcile", reconciler::poll), config.reconcilePoll().toMillis(),

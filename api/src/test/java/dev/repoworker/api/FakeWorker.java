@@ -14,6 +14,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
+import java.util.function.Consumer;
 import java.util.function.Function;
 
 /**
@@ -41,6 +43,7 @@ final class FakeWorker implements AutoCloseable {
     private final Signatures signatures = Signatures.of(List.of(TestApi.SECRET));
     private final ConcurrentLinkedQueue<Reply> processReplies = new ConcurrentLinkedQueue<>();
     private volatile Reply lastProcessReply = Reply.accepted();
+    private volatile Consumer<JsonNode> beforeProcessReply = job -> { };
     private volatile Function<String, Reply> jobStateReply = id -> Reply.of(404, "{\"status\":\"error\",\"message\":\"unknown job\"}");
     final List<Received> received = new CopyOnWriteArrayList<>();
     final List<String> unsigned = new CopyOnWriteArrayList<>();
@@ -52,6 +55,7 @@ final class FakeWorker implements AutoCloseable {
     FakeWorker(int port) throws IOException {
         server = HttpServer.create(new InetSocketAddress("127.0.0.1", port), 0);
         server.createContext("/", this::handle);
+        server.setExecutor(Executors.newCachedThreadPool());
         server.start();
     }
 
@@ -65,6 +69,12 @@ final class FakeWorker implements AutoCloseable {
 
     FakeWorker replyToProcess(Reply... replies) {
         processReplies.addAll(List.of(replies));
+        return this;
+    }
+
+    /** Runs {@code hook} on every {@code /process} job (one call per job of a batch) before the reply goes out. */
+    FakeWorker beforeProcessReply(Consumer<JsonNode> hook) {
+        this.beforeProcessReply = hook;
         return this;
     }
 
@@ -93,6 +103,7 @@ final class FakeWorker implements AutoCloseable {
             List<Map<String, Object>> answers = new ArrayList<>();
             for (JsonNode item : parsed) {
                 received.add(new Received(exchange.getRequestMethod(), path, item, System.nanoTime()));
+                beforeProcessReply.accept(item);
                 Reply reply = nextProcessReply();
                 answers.add(reply.status() == 202 ? Map.of("jobId", item.path("jobId").asText(), "status", "accepted")
                         : Map.of("jobId", item.path("jobId").asText(), "status", "error", "code", reply.status(), "message", reply.body()));
@@ -102,6 +113,7 @@ final class FakeWorker implements AutoCloseable {
         }
         received.add(new Received(exchange.getRequestMethod(), path, parsed, System.nanoTime()));
         if (path.equals("/process")) {
+            beforeProcessReply.accept(parsed);
             respond(exchange, nextProcessReply());
         } else if (path.startsWith("/jobs/") && path.endsWith("/cancel")) {
             respond(exchange, Reply.of(202, "{\"status\":\"cancelling\"}"));

@@ -99,7 +99,7 @@ final class TestApi implements AutoCloseable {
     private Response send(HttpRequest.Builder builder) {
         try {
             HttpResponse<String> r = http.send(builder.timeout(Duration.ofSeconds(20)).build(), HttpResponse.BodyHandlers.ofString());
-            return new Response(r.statusCode(), r.body(), r.headers().firstValue("Content-Type").orElse(""));
+            return new Response(r.statusCode(), r.body(), r.headers().firstValue("Content-Type").orElse(""), r.headers());
         } catch (IOException e) {
             throw new AssertionError(e);
         } catch (InterruptedException e) {
@@ -113,7 +113,11 @@ final class TestApi implements AutoCloseable {
         app.stop();
     }
 
-    record Response(int status, String body, String contentType) {
+    record Response(int status, String body, String contentType, java.net.http.HttpHeaders headers) {
+        String header(String name) {
+            return headers.firstValue(name).orElse(null);
+        }
+
         JsonNode json() {
             try {
                 return Json.mapper().readTree(body);

@@ -13,8 +13,15 @@ sealed interface DispatchOutcome {
     record Busy(int status, Duration retryAfter) implements DispatchOutcome {
     }
 
-    /** Connection refused, timeout, 408 or another 5xx. */
+    /** Not taken, and the Worker never had it: connection refused or not made, 408 or another 5xx. */
     record Unreachable(String reason) implements DispatchOutcome {
+    }
+
+    /**
+     * The request went out and no answer came (a timeout, a connection cut): the Worker may have the job. The
+     * attempt stays with that Worker (never sent to another), and the reconciler asks it when the claim ends.
+     */
+    record Unanswered(String reason) implements DispatchOutcome {
     }
 
     /** Any other 4xx: the Worker will never take this request; {@code message} is its reason. */

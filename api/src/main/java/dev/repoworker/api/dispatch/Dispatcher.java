@@ -192,11 +192,23 @@ public final class Dispatcher implements AutoCloseable {
             } else if (outcome instanceof DispatchOutcome.Unreachable unreachable) {
                 notTaken.add(claim);
                 reason = unreachable.reason();
+            } else if (outcome instanceof DispatchOutcome.Unanswered unanswered) {
+                LOG.debug("job {}: no answer from the worker at {} ({}); the reconciler asks it when the claim ends",
+                        claim.job().id(), url, unanswered.reason());
             }
         }
         if (!notTaken.isEmpty()) {
             notSent(url, notTaken, workersTried, reason, retryAfter);
         }
+    }
+
+    /**
+     * Sends a handed-over job's current attempt again to the Worker it was handed to (the reconciler's way to
+     * settle a hand-over that Worker does not know: its (jobId, attempt) dedup makes a second copy harmless).
+     */
+    public DispatchOutcome resend(Job job, Duration within) {
+        Claim claim = new Claim(job, null, 0, store.sealedSecrets(job.id()).orElse(null), job.leaseUntil());
+        return worker.process(job.workerUrl(), request(claim), within);
     }
 
     private ProcessRequest request(Claim claim) {
@@ -214,6 +226,9 @@ public final class Dispatcher implements AutoCloseable {
         }
         if (outcome instanceof DispatchOutcome.Rejected) {
             return "rejected";
+        }
+        if (outcome instanceof DispatchOutcome.Unanswered) {
+            return "unanswered";
         }
         return outcome instanceof DispatchOutcome.Busy ? "busy" : "unreachable";
     }

@@ -27,6 +27,7 @@ public final class Reconciler {
 
     private static final Logger LOG = LoggerFactory.getLogger(Reconciler.class);
     private static final int BATCH = 20;
+    private static final Duration RESEND_WITHIN = Duration.ofSeconds(10);
 
     private final JobStore store;
     private final WorkerClient worker;
@@ -34,9 +35,11 @@ public final class Reconciler {
     private final LegacyJobRunner fallback;
     private final Clock clock;
     private final Duration lease;
+    private final Dispatcher dispatcher;
 
-    public Reconciler(JobStore store, WorkerClient worker, CallbackHandler callbacks, LegacyJobRunner fallback,
+    public Reconciler(JobStore store, WorkerClient worker, Dispatcher dispatcher, CallbackHandler callbacks, LegacyJobRunner fallback,
                       Clock clock, Duration lease) {
+        this.dispatcher = dispatcher;
         this.store = store;
         this.worker = worker;
         this.callbacks = callbacks;
@@ -113,11 +116,23 @@ public final class Reconciler {
         return store.events(job.id()).stream().anyMatch(e -> e.type().equals(JobEvent.RESENT) && e.attempt() == job.attempt());
     }
 
+    /** The same attempt to the same Worker, once: a copy that did arrive meanwhile is deduplicated there. */
     private void resend(Job job) {
+        DispatchOutcome outcome = dispatcher.resend(job, RESEND_WITHIN);
         Instant now = clock.instant();
-        String message = "the worker at " + job.workerUrl() + " does not have the job; sending attempt " + job.attempt() + " again";
-        store.update(job.resend(now), List.of(JobEvent.of(now, JobEvent.RESENT, job.attempt(), message)), now);
-        LOG.info("job {}: {}", job.id(), message);
+        String sent = "the worker at " + job.workerUrl() + " did not have the job; attempt " + job.attempt() + " sent again: ";
+        if (outcome instanceof DispatchOutcome.Accepted) {
+            store.update(job.withLease(now.plus(lease), now), List.of(JobEvent.of(now, JobEvent.RESENT, job.attempt(), sent + "accepted")), null);
+        } else if (outcome instanceof DispatchOutcome.Rejected rejected) {
+            String error = "the worker rejected the job (" + rejected.status() + "): " + rejected.message();
+            store.update(job.moveTo(JobStatus.FAILED, now).withError(error, now), List.of(JobEvent.of(now, JobEvent.FAILED, job.attempt(), error)), null);
+        } else if (outcome instanceof DispatchOutcome.Unanswered unanswered) {
+            lost(job, "the worker at " + job.workerUrl() + " did not answer (" + unanswered.reason() + ")");
+        } else {
+            // the Worker is down or busy and never had this copy: the attempt is free to go anywhere
+            store.update(job.resend(now), List.of(JobEvent.of(now, JobEvent.RESENT, job.attempt(), sent + "not taken; back to pending")), now);
+        }
+        LOG.info("job {}: {}{}", job.id(), sent, outcome.getClass().getSimpleName().toLowerCase(java.util.Locale.ROOT));
     }
 
     private void lost(Job job, String reason) {

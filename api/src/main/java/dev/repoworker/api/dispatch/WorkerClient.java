@@ -47,7 +47,7 @@ public final class WorkerClient {
         try {
             response = send(signed(workerUrl + "/process", "POST", Json.write(requests), within));
         } catch (IOException e) {
-            return same(requests, new DispatchOutcome.Unreachable(describe(e)));
+            return same(requests, failed(e));
         }
         int status = response.statusCode();
         if (status >= 200 && status < 300) {
@@ -98,7 +98,7 @@ public final class WorkerClient {
         try {
             response = send(signed(workerUrl + "/process", "POST", Json.write(request), within));
         } catch (IOException e) {
-            return new DispatchOutcome.Unreachable(describe(e));
+            return failed(e);
         }
         int status = response.statusCode();
         if (status == 200 || status == 202) {
@@ -202,6 +202,14 @@ public final class WorkerClient {
             // not JSON: fall through to the status line
         }
         return "worker answered " + response.statusCode();
+    }
+
+    /** A request that never reached the Worker is unreachable; one that may have reached it is unanswered. */
+    private static DispatchOutcome failed(IOException e) {
+        boolean neverSent = e instanceof java.net.ConnectException || e instanceof java.net.http.HttpConnectTimeoutException
+                || e instanceof java.net.UnknownHostException || e.getCause() instanceof java.nio.channels.UnresolvedAddressException
+                || e.getCause() instanceof java.net.ConnectException;
+        return neverSent ? new DispatchOutcome.Unreachable(describe(e)) : new DispatchOutcome.Unanswered(describe(e));
     }
 
     private static String describe(IOException e) {
