@@ -17,6 +17,7 @@ import dev.repoworker.api.job.BatchWriter;
 import dev.repoworker.api.job.Database;
 import dev.repoworker.api.job.JobNotifications;
 import dev.repoworker.api.job.JdbiJobStore;
+import dev.repoworker.api.job.LegacyH2Import;
 import dev.repoworker.api.job.JobStore;
 import dev.repoworker.api.job.SecretBox;
 import dev.repoworker.api.observe.ApiMetrics;
@@ -82,6 +83,10 @@ public final class ApiApp implements AutoCloseable {
         Database database = Database.open(config.databaseUrl(), config.databaseUser(), config.databasePassword(),
                 config.databaseMaxConnections(), config.databaseConnectTimeout());
         try {
+            if (config.databaseUrl().equals(ApiConfig.embeddedDatabaseUrl(config.dataDir()))) {
+                // the H2 file of an earlier version's embedded store: imported once, or the start fails saying why
+                LegacyH2Import.importIfPresent(config.dataDir(), database, config.databaseUser(), config.databasePassword());
+            }
             return wire(config, clock, database);
         } catch (RuntimeException e) {
             database.close();
