@@ -31,8 +31,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -71,11 +71,7 @@ public final class WorkerApp {
                     + "Never run like this outside local development. ***");
         }
         Clock clock = Clock.systemUTC();
-        ScheduledExecutorService scheduler = Executors.newScheduledThreadPool(2, r -> {
-            Thread t = new Thread(r, "worker-scheduler");
-            t.setDaemon(true);
-            return t;
-        });
+        ScheduledThreadPoolExecutor scheduler = scheduler("worker-scheduler", 2);
         Optional<Signatures> signatures = config.authenticationRequired()
                 ? Optional.of(Signatures.of(config.secrets())) : Optional.empty();
         ServiceMetrics metrics = ServiceMetrics.create("worker");
@@ -84,6 +80,7 @@ public final class WorkerApp {
         CallbackUrlPolicy callbackUrls = CallbackUrlPolicy.fromConfig(config, network);
         JobExecutor executor = createExecutor(config, callbackUrls, signatures, scheduler, clock, workerMetrics);
         workerMetrics.bindExecutor(executor);
+        workerMetrics.bindScheduler(scheduler);
         ProcessHandler processHandler = new ProcessHandler(registry(config, network), callbackUrls, executor);
         WorkerRoutes routes = new WorkerRoutes(processHandler, executor, new RequestAuthenticator(signatures,
                 new ReplayGuard(ReplayGuard.DEFAULT_CAPACITY, clock)), clock);
@@ -100,6 +97,20 @@ public final class WorkerApp {
         LOG.info("worker listening on port {} (concurrency {}, queue {}, job timeout {})",
                 server.port(), config.concurrency(), config.queueCapacity(), config.jobTimeout());
         return new WorkerApp(config, server, executor, scheduler, metrics);
+    }
+
+    /**
+     * The timers of jobs, callback retries and housekeeping. A cancelled timer leaves the queue at once:
+     * every job cancels its 15-minute timeout when it ends, and at high rates those would pile up.
+     */
+    static ScheduledThreadPoolExecutor scheduler(String name, int threads) {
+        ScheduledThreadPoolExecutor scheduler = new ScheduledThreadPoolExecutor(threads, r -> {
+            Thread t = new Thread(r, name);
+            t.setDaemon(true);
+            return t;
+        });
+        scheduler.setRemoveOnCancelPolicy(true);
+        return scheduler;
     }
 
     /** The executor alone, for the one-shot {@code repo-worker job} mode: the same code path without HTTP. */
