@@ -83,7 +83,7 @@ public final class WorkerApp {
         workerMetrics.bindScheduler(scheduler);
         ProcessHandler processHandler = new ProcessHandler(registry(config, network), callbackUrls, executor);
         WorkerRoutes routes = new WorkerRoutes(processHandler, executor, new RequestAuthenticator(signatures,
-                new ReplayGuard(ReplayGuard.DEFAULT_CAPACITY, clock)), clock);
+                new ReplayGuard(config.replayGuardMaxIds(), clock)), clock);
         Javalin server = Javalin.create(javalin -> {
             javalin.startup.showJavalinBanner = false;
             javalin.http.maxRequestSize = config.maxBodyBytes();

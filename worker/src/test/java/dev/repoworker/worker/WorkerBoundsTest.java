@@ -3,6 +3,7 @@ package dev.repoworker.worker;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.repoworker.protocol.Json;
 import dev.repoworker.protocol.Signatures;
 import dev.repoworker.testkit.CallbackReceiver;
 import dev.repoworker.testkit.PrometheusScrape;
@@ -23,6 +24,7 @@ import org.junit.jupiter.api.io.TempDir;
 class WorkerBoundsTest {
 
     private static final String SECRET = Signatures.newSecret();
+    private static final Signatures SIGNER = Signatures.of(List.of(SECRET));
 
     @TempDir
     Path tempDir;
@@ -74,5 +76,33 @@ class WorkerBoundsTest {
         // what stays is the housekeeping timer, not one cancelled 15-minute timeout per finished job
         await().atMost(Duration.ofSeconds(5)).untilAsserted(() ->
                 assertThat(metrics(http).value("repoworker_worker_scheduled_tasks")).isLessThanOrEqualTo(2));
+    }
+
+    @Test
+    void a_full_replay_guard_refuses_a_new_signed_request_with_429_and_forgets_no_id() throws Exception {
+        WorkerApp app = start(Map.of("REPLAY_GUARD_MAX_IDS", "2"));
+        CallbackReceiver receiver = receiver();
+        SignedHttp http = new SignedHttp(app.port(), SECRET);
+        String first = Json.write(noop("guard-1", receiver.url(), Map.of()));
+        Map<String, String> firstHeaders = SIGNER.headersFor(first);
+        assertThat(http.raw(signed(http, "/process", first, firstHeaders)).statusCode()).isEqualTo(202);
+        assertThat(http.post("/process", noop("guard-2", receiver.url(), Map.of())).statusCode()).isEqualTo(202);
+
+        HttpResponse<String> refused = http.post("/process", noop("guard-3", receiver.url(), Map.of()));
+
+        assertThat(refused.statusCode()).isEqualTo(429);
+        assertThat(refused.headers().firstValue("Retry-After")).hasValueSatisfying(seconds ->
+                assertThat(Long.parseLong(seconds)).isBetween(1L, Duration.ofMinutes(10).toSeconds()));
+        assertThat(SignedHttp.json(refused)).containsEntry("status", "error").containsEntry("field", Signatures.ID_HEADER);
+        assertThat(http.raw(signed(http, "/process", first, firstHeaders)).statusCode()).isEqualTo(409);
+        await().atMost(Duration.ofSeconds(10)).until(() -> receiver.acceptedFinals().size() == 2);
+        assertThat(http.get("/jobs/guard-3").statusCode()).isEqualTo(404);
+    }
+
+    private static HttpRequest signed(SignedHttp http, String path, String body, Map<String, String> headers) {
+        HttpRequest.Builder builder = HttpRequest.newBuilder(http.uri(path))
+                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body));
+        headers.forEach(builder::header);
+        return builder.build();
     }
 }
