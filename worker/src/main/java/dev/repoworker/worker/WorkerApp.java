@@ -6,6 +6,7 @@ import dev.repoworker.protocol.Signatures;
 import dev.repoworker.worker.process.CallbackSender;
 import dev.repoworker.worker.process.CallbackUrlPolicy;
 import dev.repoworker.worker.process.JobExecutor;
+import dev.repoworker.worker.process.JobLimits;
 import dev.repoworker.worker.process.ProcessHandler;
 import dev.repoworker.worker.process.ReplayGuard;
 import dev.repoworker.worker.process.RequestAuthenticator;
@@ -123,8 +124,8 @@ public final class WorkerApp {
     public static JobExecutor createExecutor(WorkerConfig config, CallbackUrlPolicy callbackUrls, Optional<Signatures> signatures,
                                              ScheduledExecutorService scheduler, Clock clock, WorkerMetrics metrics) {
         CallbackSender callbacks = new CallbackSender(callbackUrls, signatures, scheduler, config.callbackRetryWindow(), clock, metrics);
-        return new JobExecutor(config.concurrency(), config.queueCapacity(), config.jobTimeout(), config.resultRetention(),
-                new Workspaces(config.tempDir(), config.keepTmpFiles()), callbacks, scheduler, clock, metrics);
+        return new JobExecutor(JobLimits.fromConfig(config), new Workspaces(config.tempDir(), config.keepTmpFiles()),
+                callbacks, scheduler, clock, metrics);
     }
 
     /** Every task this configuration offers, its hosts checked through the system resolver. */

@@ -99,6 +99,54 @@ class WorkerBoundsTest {
         assertThat(http.get("/jobs/guard-3").statusCode()).isEqualTo(404);
     }
 
+    @Test
+    void over_result_retention_max_the_oldest_delivered_runs_are_dropped() throws Exception {
+        WorkerApp app = start(Map.of("RESULT_RETENTION_MAX", "2"));
+        CallbackReceiver receiver = receiver();
+        SignedHttp http = new SignedHttp(app.port(), SECRET);
+        for (String jobId : new String[] {"kept-1", "kept-2"}) {
+            assertThat(http.post("/process", noop(jobId, receiver.url(), Map.of())).statusCode()).isEqualTo(202);
+            await().atMost(Duration.ofSeconds(10)).until(() -> delivered(http, jobId));
+        }
+
+        assertThat(http.post("/process", noop("kept-3", receiver.url(), Map.of())).statusCode()).isEqualTo(202);
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> receiver.acceptedFinals().size() == 3);
+        assertThat(http.get("/jobs/kept-1").statusCode()).isEqualTo(404);
+        assertThat(http.get("/jobs/kept-2").statusCode()).isEqualTo(200);
+        assertThat(http.get("/jobs/kept-3").statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void runs_whose_callback_is_not_delivered_are_never_dropped_and_a_new_job_gets_429() throws Exception {
+        WorkerApp app = start(Map.of("RESULT_RETENTION_MAX", "3", "CALLBACK_RETRY_WINDOW", "3s"));
+        CallbackReceiver receiver = receiver().alwaysAnswer(503);
+        SignedHttp http = new SignedHttp(app.port(), SECRET);
+        for (String jobId : new String[] {"undelivered-1", "undelivered-2", "undelivered-3"}) {
+            assertThat(http.post("/process", noop(jobId, receiver.url(), Map.of())).statusCode()).isEqualTo(202);
+        }
+        await().atMost(Duration.ofSeconds(10)).until(() -> receiver.received().stream()
+                .filter(r -> !r.status().equals("running")).map(r -> r.body().path("jobId").asText()).distinct().count() == 3);
+
+        HttpResponse<String> refused = http.post("/process", noop("undelivered-4", receiver.url(), Map.of()));
+
+        assertThat(refused.statusCode()).isEqualTo(429);
+        assertThat(refused.headers().firstValue("Retry-After")).isPresent();
+        assertThat(SignedHttp.json(refused)).containsEntry("status", "error")
+                .extractingByKey("message").asString().contains("RESULT_RETENTION_MAX");
+        for (String jobId : new String[] {"undelivered-1", "undelivered-2", "undelivered-3"}) {
+            assertThat(http.get("/jobs/" + jobId).statusCode()).as(jobId).isEqualTo(200);
+        }
+        assertThat(http.get("/jobs/undelivered-4").statusCode()).isEqualTo(404);
+        assertThat(metrics(http).value("repoworker_worker_runs_kept")).isEqualTo(3);
+    }
+
+    private static boolean delivered(SignedHttp http, String jobId) throws Exception {
+        HttpResponse<String> response = http.get("/jobs/" + jobId);
+        return response.statusCode() == 200 && SignedHttp.json(response).get("delivery") instanceof Map<?, ?> delivery
+                && "delivered".equals(delivery.get("state"));
+    }
+
     private static HttpRequest signed(SignedHttp http, String path, String body, Map<String, String> headers) {
         HttpRequest.Builder builder = HttpRequest.newBuilder(http.uri(path))
                 .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body));

@@ -8,6 +8,8 @@ public enum Admission {
     DUPLICATE,
     /** The queue is full: try again later. */
     QUEUE_FULL,
+    /** As many runs are kept as {@code RESULT_RETENTION_MAX} allows and none may be dropped yet: try again later. */
+    RETENTION_FULL,
     /** The Worker is shutting down and admits nothing. */
     SHUTTING_DOWN
 }

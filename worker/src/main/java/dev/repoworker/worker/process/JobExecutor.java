@@ -15,12 +15,10 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
@@ -50,22 +48,17 @@ public final class JobExecutor {
     private final Duration jobTimeout;
     private final Duration retention;
     private final Clock clock;
-    private final Map<String, WorkerJob> runs = new ConcurrentHashMap<>();
-    private final Map<String, WorkerJob> latest = new ConcurrentHashMap<>();
+    private final RetainedRuns runs;
     private final WorkerMetrics metrics;
     private volatile boolean shuttingDown;
 
-    public JobExecutor(int concurrency, int queueCapacity, Duration jobTimeout, Duration retention,
-                       Workspaces workspaces, CallbackSender callbacks, ScheduledExecutorService scheduler, Clock clock) {
-        this(concurrency, queueCapacity, jobTimeout, retention, workspaces, callbacks, scheduler, clock, WorkerMetrics.none());
-    }
-
-    public JobExecutor(int concurrency, int queueCapacity, Duration jobTimeout, Duration retention,
-                       Workspaces workspaces, CallbackSender callbacks, ScheduledExecutorService scheduler, Clock clock,
-                       WorkerMetrics metrics) {
+    public JobExecutor(JobLimits limits, Workspaces workspaces, CallbackSender callbacks, ScheduledExecutorService scheduler,
+                       Clock clock, WorkerMetrics metrics) {
         this.metrics = metrics;
+        int queueCapacity = limits.queueCapacity();
         BlockingQueue<Runnable> queue = queueCapacity == 0 ? new SynchronousQueue<>() : new ArrayBlockingQueue<>(queueCapacity);
         AtomicInteger threads = new AtomicInteger();
+        int concurrency = limits.concurrency();
         this.pool = new ThreadPoolExecutor(concurrency, concurrency, 0, TimeUnit.MILLISECONDS, queue, r -> {
             Thread t = new Thread(r, "job-" + threads.incrementAndGet());
             t.setDaemon(true);
@@ -74,8 +67,9 @@ public final class JobExecutor {
         this.scheduler = scheduler;
         this.workspaces = workspaces;
         this.callbacks = callbacks;
-        this.jobTimeout = jobTimeout;
-        this.retention = retention;
+        this.jobTimeout = limits.jobTimeout();
+        this.retention = limits.retention();
+        this.runs = new RetainedRuns(limits.retentionMax());
         this.clock = clock;
         scheduler.scheduleAtFixedRate(this::forgetExpired, 1, 1, TimeUnit.MINUTES);
     }
@@ -97,17 +91,20 @@ public final class JobExecutor {
         }
         int attempt = request.attempt() == null ? 1 : request.attempt();
         WorkerJob job = new WorkerJob(request.jobId(), attempt, request.task(), request.callbackUrl(), clock.instant());
-        WorkerJob existing = runs.putIfAbsent(key(request.jobId(), attempt), job);
-        if (existing != null) {
+        RetainedRuns.Added added = runs.add(job);
+        if (added == RetainedRuns.Added.DUPLICATE) {
             return Admission.DUPLICATE;
+        }
+        if (added == RetainedRuns.Added.FULL) {
+            return Admission.RETENTION_FULL;
         }
         try {
             job.execution(pool.submit(() -> run(job, task, data)));
         } catch (RejectedExecutionException e) {
-            runs.remove(key(request.jobId(), attempt), job);
+            runs.withdraw(job);
             return shuttingDown ? Admission.SHUTTING_DOWN : Admission.QUEUE_FULL;
         }
-        latest.merge(request.jobId(), job, (old, now) -> now.attempt() >= old.attempt() ? now : old);
+        runs.publish(job);
         try (MDC.MDCCloseable j = MDC.putCloseable("jobId", job.jobId());
              MDC.MDCCloseable a = MDC.putCloseable("attempt", Integer.toString(attempt))) {
             LOG.info("job {} attempt {} admitted: {}", job.jobId(), attempt, job.task());
@@ -117,7 +114,7 @@ public final class JobExecutor {
 
     /** The newest run of a job, while it runs and for the retention window after. */
     public Optional<WorkerJob> find(String jobId) {
-        return Optional.ofNullable(latest.get(jobId));
+        return runs.latest(jobId);
     }
 
     /** Cancels a queued or running job; its callback reports it as failed with "job cancelled". */
@@ -135,6 +132,11 @@ public final class JobExecutor {
         return pool.getActiveCount();
     }
 
+    /** Runs kept now: waiting, running, delivering, or finished within the retention window. */
+    public int kept() {
+        return runs.size();
+    }
+
     public boolean isShuttingDown() {
         return shuttingDown;
     }
@@ -148,12 +150,12 @@ public final class JobExecutor {
         pool.shutdown();
         try {
             if (!pool.awaitTermination(grace.toMillis(), TimeUnit.MILLISECONDS)) {
-                List<WorkerJob> unfinished = runs.values().stream().filter(j -> !j.state().isFinal()).toList();
+                List<WorkerJob> unfinished = runs.all().stream().filter(j -> !j.state().isFinal()).toList();
                 LOG.warn("grace period over; failing {} unfinished job(s)", unfinished.size());
                 unfinished.forEach(j -> end(j, JobState.FAILED, SHUTDOWN_ERROR));
                 pool.shutdownNow();
             }
-            CompletableFuture<?>[] pending = runs.values().stream()
+            CompletableFuture<?>[] pending = runs.all().stream()
                     .map(j -> j.delivery().done()).filter(f -> !f.isDone()).toArray(CompletableFuture[]::new);
             CompletableFuture.allOf(pending).get(deliveryWait.toMillis(), TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
@@ -252,19 +254,7 @@ public final class JobExecutor {
     }
 
     private void forgetExpired() {
-        Instant cutoff = clock.instant().minus(retention);
-        runs.values().removeIf(job -> {
-            boolean expired = job.state().isFinal() && job.delivery().done().isDone()
-                    && job.finishedAt() != null && job.finishedAt().isBefore(cutoff);
-            if (expired) {
-                latest.remove(job.jobId(), job);
-            }
-            return expired;
-        });
-    }
-
-    private static String key(String jobId, int attempt) {
-        return jobId + "#" + attempt;
+        runs.forgetFinishedBefore(clock.instant().minus(retention));
     }
 
     private static String describe(Duration d) {

@@ -54,6 +54,8 @@ public final class ProcessHandler {
         return switch (admission) {
             case ACCEPTED, DUPLICATE -> jobId;
             case QUEUE_FULL -> throw new WorkerError(429, "the worker's queue is full; retry later", null, Map.of("Retry-After", "5"));
+            case RETENTION_FULL -> throw new WorkerError(429, "the worker keeps as many runs as it may (RESULT_RETENTION_MAX) "
+                    + "and none is delivered yet; retry later", null, Map.of("Retry-After", "5"));
             case SHUTTING_DOWN -> throw new WorkerError(503, "the worker is shutting down", null, Map.of("Retry-After", "5"));
         };
     }

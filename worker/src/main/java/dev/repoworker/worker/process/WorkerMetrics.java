@@ -13,7 +13,7 @@ import java.util.concurrent.ScheduledThreadPoolExecutor;
  * {@code repoworker_worker_jobs_refused_total{reason}}, {@code repoworker_worker_jobs_completed_total{task}},
  * {@code repoworker_worker_jobs_failed_total{task, reason}}, {@code repoworker_worker_job_duration_seconds{task, outcome}},
  * {@code repoworker_worker_step_duration_seconds{task, step}}, {@code repoworker_worker_queue_depth},
- * {@code repoworker_worker_jobs_running}, {@code repoworker_worker_scheduled_tasks}, {@code repoworker_worker_callback_deliveries_total{outcome}},
+ * {@code repoworker_worker_jobs_running}, {@code repoworker_worker_runs_kept}, {@code repoworker_worker_scheduled_tasks}, {@code repoworker_worker_callback_deliveries_total{outcome}},
  * {@code repoworker_worker_callback_retries_total}, {@code repoworker_worker_progress_callbacks_total}.
  */
 public final class WorkerMetrics {
@@ -35,6 +35,8 @@ public final class WorkerMetrics {
                 .description("admitted jobs waiting for a thread").register(registry);
         Gauge.builder("repoworker.worker.jobs.running", executor, JobExecutor::running)
                 .description("jobs running now").register(registry);
+        Gauge.builder("repoworker.worker.runs.kept", executor, JobExecutor::kept)
+                .description("runs kept for GET /jobs/{jobId}: waiting, running, delivering or finished").register(registry);
     }
 
     /** Timers waiting in the scheduler (job timeouts, callback retries): finished jobs must leave none behind. */
@@ -49,7 +51,7 @@ public final class WorkerMetrics {
     }
 
     void refused(Admission admission) {
-        Counter.builder("repoworker.worker.jobs.refused").description("jobs not admitted (duplicate, queue full, shutting down)")
+        Counter.builder("repoworker.worker.jobs.refused").description("jobs not admitted (duplicate, queue full, retention full, shutting down)")
                 .tag("reason", admission.name().toLowerCase()).register(registry).increment();
     }
 
