@@ -19,6 +19,7 @@ import java.util.Optional;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Future;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
@@ -39,7 +40,6 @@ public final class JobExecutor {
 
     private static final Logger LOG = LoggerFactory.getLogger(JobExecutor.class);
     public static final String SHUTDOWN_ERROR = "worker shutting down";
-    private static final Duration PROGRESS_INTERVAL = Duration.ofSeconds(1);
 
     private final ThreadPoolExecutor pool;
     private final ScheduledExecutorService scheduler;
@@ -47,6 +47,7 @@ public final class JobExecutor {
     private final CallbackSender callbacks;
     private final Duration jobTimeout;
     private final Duration retention;
+    private final Duration firstProgressDelay;
     private final Clock clock;
     private final RetainedRuns runs;
     private final WorkerMetrics metrics;
@@ -69,6 +70,7 @@ public final class JobExecutor {
         this.callbacks = callbacks;
         this.jobTimeout = limits.jobTimeout();
         this.retention = limits.retention();
+        this.firstProgressDelay = limits.firstProgressDelay();
         this.runs = new RetainedRuns(limits.retentionMax());
         this.clock = clock;
         scheduler.scheduleAtFixedRate(this::forgetExpired, 1, 1, TimeUnit.MINUTES);
@@ -177,6 +179,10 @@ public final class JobExecutor {
         ScheduledFuture<?> timeout = scheduler.schedule(
                 () -> end(job, JobState.FAILED, "job timed out after " + describe(jobTimeout)),
                 jobTimeout.toMillis(), TimeUnit.MILLISECONDS);
+        ProgressThrottle throttle = new ProgressThrottle(firstProgressDelay.isZero());
+        Future<?> firstProgress = firstProgressDelay.isZero() ? CompletableFuture.completedFuture(null) : scheduler.schedule(
+                () -> throttle.open(clock.instant()).ifPresent(progress -> sendProgress(job, progress)),
+                firstProgressDelay.toMillis(), TimeUnit.MILLISECONDS);
         Path workspace = null;
         Runnable ending;
         StepClock steps = new StepClock(metrics, job.task());
@@ -186,19 +192,13 @@ public final class JobExecutor {
                 @Override
                 public void report(Progress progress) {
                     steps.at(progress.step(), clock.instant());
-                    if (job.progressDue(clock.instant(), PROGRESS_INTERVAL)) {
-                        callbacks.sendProgress(job.callbackUrl(), Callback.running(job.jobId(), job.attempt(), progress));
-                        metrics.progressSent();
-                    }
+                    throttle.report(progress, false, clock.instant()).ifPresent(p -> sendProgress(job, p));
                 }
 
                 @Override
                 public void milestone(Progress progress) {
                     steps.at(progress.step(), clock.instant());
-                    if (job.progressDue(clock.instant(), Duration.ZERO)) {
-                        callbacks.sendProgress(job.callbackUrl(), Callback.running(job.jobId(), job.attempt(), progress));
-                        metrics.progressSent();
-                    }
+                    throttle.report(progress, true, clock.instant()).ifPresent(p -> sendProgress(job, p));
                 }
             });
             TaskResult result = task.run(context);
@@ -213,12 +213,21 @@ public final class JobExecutor {
         } finally {
             steps.end(clock.instant());
             timeout.cancel(false);
+            firstProgress.cancel(false);
             Thread.interrupted();
             workspaces.release(workspace);
         }
         // The workspace is gone before the callback leaves, so a finished job leaves nothing behind.
         ending.run();
         MDC.clear();
+    }
+
+    /** Best effort, and never once the run has ended: a late progress must not follow the final callback. */
+    private void sendProgress(WorkerJob job, Progress progress) {
+        if (!job.state().isFinal()) {
+            callbacks.sendProgress(job.callbackUrl(), Callback.running(job.jobId(), job.attempt(), progress));
+            metrics.progressSent();
+        }
     }
 
     private void complete(WorkerJob job, TaskResult result) {
