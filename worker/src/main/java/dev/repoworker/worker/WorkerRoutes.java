@@ -2,6 +2,8 @@ package dev.repoworker.worker;
 
 import dev.repoworker.observe.JsonErrorPages;
 import dev.repoworker.protocol.Json;
+import dev.repoworker.worker.process.CancelRequest;
+import dev.repoworker.worker.process.Cancellation;
 import dev.repoworker.worker.process.JobExecutor;
 import dev.repoworker.worker.process.ProcessHandler;
 import dev.repoworker.worker.process.RequestAuthenticator;
@@ -79,8 +81,15 @@ final class WorkerRoutes {
     private void cancel(Context ctx) {
         authenticator.authenticate(ctx.body(), ctx::header);
         String jobId = jobId(ctx);
-        WorkerJob job = executor.cancel(jobId).orElseThrow(() -> unknown(jobId));
-        ctx.json(Map.of("jobId", jobId, "state", job.state()));
+        Cancellation cancellation = executor.cancel(jobId, CancelRequest.parse(ctx.body()).attempt());
+        if (cancellation instanceof Cancellation.Ended ended) {
+            ctx.json(Map.of("jobId", jobId, "state", ended.job().state()));
+        } else if (cancellation instanceof Cancellation.Refused refused) {
+            throw new WorkerError(429, "too many cancels are waiting for their jobs (RESULT_RETENTION_MAX); retry later", null,
+                    Map.of("Retry-After", Long.toString(refused.retryAfter().toSeconds())));
+        } else {
+            ctx.status(202).json(Map.of("jobId", jobId, "status", "cancelled"));
+        }
     }
 
     private WorkerJob find(Context ctx) {

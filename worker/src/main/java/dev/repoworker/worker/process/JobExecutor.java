@@ -16,6 +16,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
@@ -40,6 +41,7 @@ public final class JobExecutor {
 
     private static final Logger LOG = LoggerFactory.getLogger(JobExecutor.class);
     public static final String SHUTDOWN_ERROR = "worker shutting down";
+    private static final String CANCELLED_ERROR = "job cancelled";
 
     private final ThreadPoolExecutor pool;
     private final ScheduledExecutorService scheduler;
@@ -50,6 +52,9 @@ public final class JobExecutor {
     private final Duration firstProgressDelay;
     private final Clock clock;
     private final RetainedRuns runs;
+    private final Tombstones tombstones;
+    // admission and cancel decide under it, so a cancel and its job crossing each other cannot both miss
+    private final Object arrivals = new Object();
     private final WorkerMetrics metrics;
     private volatile boolean shuttingDown;
 
@@ -72,6 +77,7 @@ public final class JobExecutor {
         this.retention = limits.retention();
         this.firstProgressDelay = limits.firstProgressDelay();
         this.runs = new RetainedRuns(limits.retentionMax());
+        this.tombstones = new Tombstones(limits.retentionMax(), limits.retention());
         this.clock = clock;
         scheduler.scheduleAtFixedRate(this::forgetExpired, 1, 1, TimeUnit.MINUTES);
     }
@@ -93,25 +99,43 @@ public final class JobExecutor {
         }
         int attempt = request.attempt() == null ? 1 : request.attempt();
         WorkerJob job = new WorkerJob(request.jobId(), attempt, request.task(), request.callbackUrl(), clock.instant());
-        RetainedRuns.Added added = runs.add(job);
-        if (added == RetainedRuns.Added.DUPLICATE) {
-            return Admission.DUPLICATE;
+        Admission admission = enter(job, task, data);
+        if (admission == Admission.CANCELLED) {
+            end(job, JobState.CANCELLED, CANCELLED_ERROR);
         }
-        if (added == RetainedRuns.Added.FULL) {
-            return Admission.RETENTION_FULL;
+        if (admission == Admission.ACCEPTED || admission == Admission.CANCELLED) {
+            try (MDC.MDCCloseable j = MDC.putCloseable("jobId", job.jobId());
+                 MDC.MDCCloseable a = MDC.putCloseable("attempt", Integer.toString(attempt))) {
+                LOG.info("job {} attempt {} admitted{}: {}", job.jobId(), attempt,
+                        admission == Admission.CANCELLED ? " after its cancel" : "", job.task());
+            }
         }
-        try {
-            job.execution(pool.submit(() -> run(job, task, data)));
-        } catch (RejectedExecutionException e) {
-            runs.withdraw(job);
-            return shuttingDown ? Admission.SHUTTING_DOWN : Admission.QUEUE_FULL;
+        return admission;
+    }
+
+    /** Keeps the run and queues it, or (when a cancel came first) only keeps it; atomic with {@link #cancel}. */
+    private Admission enter(WorkerJob job, Task task, TaskData data) {
+        synchronized (arrivals) {
+            RetainedRuns.Added added = runs.add(job);
+            if (added == RetainedRuns.Added.DUPLICATE) {
+                return Admission.DUPLICATE;
+            }
+            if (added == RetainedRuns.Added.FULL) {
+                return Admission.RETENTION_FULL;
+            }
+            if (tombstones.claim(job.jobId(), job.attempt(), clock.instant())) {
+                runs.publish(job);
+                return Admission.CANCELLED;
+            }
+            try {
+                job.execution(pool.submit(() -> run(job, task, data)));
+            } catch (RejectedExecutionException e) {
+                runs.withdraw(job);
+                return shuttingDown ? Admission.SHUTTING_DOWN : Admission.QUEUE_FULL;
+            }
+            runs.publish(job);
+            return Admission.ACCEPTED;
         }
-        runs.publish(job);
-        try (MDC.MDCCloseable j = MDC.putCloseable("jobId", job.jobId());
-             MDC.MDCCloseable a = MDC.putCloseable("attempt", Integer.toString(attempt))) {
-            LOG.info("job {} attempt {} admitted: {}", job.jobId(), attempt, job.task());
-        }
-        return Admission.ACCEPTED;
     }
 
     /** The newest run of a job, while it runs and for the retention window after. */
@@ -119,11 +143,30 @@ public final class JobExecutor {
         return runs.latest(jobId);
     }
 
-    /** Cancels a queued or running job; its callback reports it as failed with "job cancelled". */
-    public Optional<WorkerJob> cancel(String jobId) {
-        Optional<WorkerJob> job = find(jobId);
-        job.ifPresent(j -> end(j, JobState.CANCELLED, "job cancelled"));
-        return job;
+    /**
+     * Cancels a queued or running run, whose callback then reports it as failed with "job cancelled": the run
+     * of {@code attempt}, else the newest. A run not here yet gets a tombstone covering attempts up to
+     * {@code attempt} (every attempt when empty), and ends in the same way when it arrives.
+     */
+    public Cancellation cancel(String jobId, OptionalInt attempt) {
+        Cancellation cancellation;
+        Optional<WorkerJob> earlier = Optional.empty();
+        synchronized (arrivals) {
+            Optional<WorkerJob> run = attempt.isPresent() ? runs.get(jobId, attempt.getAsInt()) : runs.latest(jobId);
+            if (run.isPresent()) {
+                cancellation = new Cancellation.Ended(run.get());
+            } else if (tombstones.add(jobId, attempt, clock.instant())) {
+                cancellation = new Cancellation.Awaited();
+                earlier = runs.latest(jobId).filter(job -> job.attempt() < attempt.getAsInt());
+            } else {
+                cancellation = new Cancellation.Refused(tombstones.untilOldestExpires(clock.instant()));
+            }
+        }
+        if (cancellation instanceof Cancellation.Ended ended) {
+            end(ended.job(), JobState.CANCELLED, CANCELLED_ERROR);
+        }
+        earlier.ifPresent(job -> end(job, JobState.CANCELLED, CANCELLED_ERROR));
+        return cancellation;
     }
 
     public int queued() {

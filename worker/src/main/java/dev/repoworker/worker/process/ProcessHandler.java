@@ -52,7 +52,7 @@ public final class ProcessHandler {
         callbackUrls.check(callbackUrl);
         Admission admission = executor.admit(request, task, data);
         return switch (admission) {
-            case ACCEPTED, DUPLICATE -> jobId;
+            case ACCEPTED, DUPLICATE, CANCELLED -> jobId;
             case QUEUE_FULL -> throw new WorkerError(429, "the worker's queue is full; retry later", null, Map.of("Retry-After", "5"));
             case RETENTION_FULL -> throw new WorkerError(429, "the worker keeps as many runs as it may (RESULT_RETENTION_MAX) "
                     + "and none is delivered yet; retry later", null, Map.of("Retry-After", "5"));
