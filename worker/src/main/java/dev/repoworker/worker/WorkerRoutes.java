@@ -1,5 +1,6 @@
 package dev.repoworker.worker;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.repoworker.observe.JsonErrorPages;
 import dev.repoworker.protocol.Json;
 import dev.repoworker.worker.process.CancelRequest;
@@ -66,10 +67,16 @@ final class WorkerRoutes {
         ctx.status(executor.isShuttingDown() ? 503 : 200).json(body);
     }
 
+    /** One request object (202, or its error), or a batch: an array of them, answered 200 with one result per item. */
     private void process(Context ctx) {
         authenticator.authenticate(ctx.body(), ctx::header);
         requireJson(ctx);
-        String jobId = processHandler.admit(strictBody(ctx));
+        JsonNode body = ProcessHandler.parseBody(strictBody(ctx));
+        if (body.isArray()) {
+            ctx.status(200).json(processHandler.admitAll(body));
+            return;
+        }
+        String jobId = processHandler.admit(body);
         ctx.status(202).json(Map.of("status", "accepted", "jobId", jobId));
     }
 

@@ -233,7 +233,7 @@ class WorkerServiceTest {
         String cb = receiver.url();
 
         assertError(http.post("/process", "{not json"), 400, null, "not valid JSON");
-        assertError(http.post("/process", "[1,2]"), 400, null, "JSON object");
+        assertError(http.post("/process", "42"), 400, "body", "JSON object");
         assertError(http.post("/process", Map.of("task", "noop", "callbackUrl", cb)), 400, "jobId", "jobId is required");
         assertError(http.post("/process", Map.of("jobId", "j", "callbackUrl", cb)), 400, "task", "task is required");
         assertError(http.post("/process", Map.of("jobId", "j", "task", "noop")), 400, "callbackUrl", "callbackUrl is required");
