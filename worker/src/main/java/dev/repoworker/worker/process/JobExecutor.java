@@ -306,7 +306,9 @@ public final class JobExecutor {
     }
 
     private void forgetExpired() {
-        runs.forgetFinishedBefore(clock.instant().minus(retention));
+        Instant now = clock.instant();
+        runs.forgetFinishedBefore(now.minus(retention));
+        tombstones.forgetExpired(now);
     }
 
     private static String describe(Duration d) {

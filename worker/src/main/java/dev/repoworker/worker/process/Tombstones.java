@@ -69,11 +69,7 @@ final class Tombstones {
         return Duration.ofSeconds(Math.max(1, seconds));
     }
 
-    synchronized int size() {
-        return byJob.size();
-    }
-
-    private void forgetExpired(Instant now) {
+    synchronized void forgetExpired(Instant now) {
         Iterator<Tombstone> oldestFirst = byJob.values().iterator();
         while (oldestFirst.hasNext() && !oldestFirst.next().expiresAt().isAfter(now)) {
             oldestFirst.remove();
