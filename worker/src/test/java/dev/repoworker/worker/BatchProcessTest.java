@@ -31,28 +31,19 @@ class BatchProcessTest {
     @TempDir
     Path tempDir;
 
-    private final List<AutoCloseable> toClose = new ArrayList<>();
+    private final WorkerFixture workers = new WorkerFixture(SECRET);
 
     @AfterEach
     void close() throws Exception {
-        toClose.sort(java.util.Comparator.comparing(c -> c instanceof CallbackReceiver));
-        for (AutoCloseable c : toClose) {
-            c.close();
-        }
+        workers.close();
     }
 
     private SignedHttp start(Map<String, String> overrides) {
-        Map<String, String> env = TestWorkers.env(SECRET, tempDir);
-        env.putAll(overrides);
-        WorkerApp app = TestWorkers.start(env);
-        toClose.add(app::stop);
-        return new SignedHttp(app.port(), SECRET);
+        return workers.worker(tempDir, overrides);
     }
 
     private CallbackReceiver receiver() {
-        CallbackReceiver receiver = CallbackReceiver.verifying(SECRET);
-        toClose.add(receiver);
-        return receiver;
+        return workers.receiver();
     }
 
     private static Map<String, Object> noop(String jobId, String callbackUrl, Map<String, Object> data) {
@@ -149,8 +140,8 @@ class BatchProcessTest {
         String body = Json.write(List.of(noop("replay-1", receiver.url(), Map.of()), noop("replay-2", receiver.url(), Map.of())));
         Map<String, String> headers = SIGNER.headersFor(body);
 
-        HttpResponse<String> first = http.raw(signed(http, body, headers));
-        HttpResponse<String> replay = http.raw(signed(http, body, headers));
+        HttpResponse<String> first = http.post("/process", body, headers);
+        HttpResponse<String> replay = http.post("/process", body, headers);
 
         assertThat(first.statusCode()).isEqualTo(200);
         assertThat(results(first)).containsExactly(ItemResult.accepted("replay-1"), ItemResult.accepted("replay-2"));
@@ -169,7 +160,7 @@ class BatchProcessTest {
 
         HttpResponse<String> unsigned = http.raw(HttpRequest.newBuilder(http.uri("/process"))
                 .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build());
-        HttpResponse<String> signedForAnother = http.raw(signed(http, body, SIGNER.headersFor(other)));
+        HttpResponse<String> signedForAnother = http.post("/process", body, SIGNER.headersFor(other));
         HttpResponse<String> bearer = http.raw(HttpRequest.newBuilder(http.uri("/process"))
                 .header("Content-Type", "application/json").header("Authorization", "Bearer " + SECRET)
                 .POST(HttpRequest.BodyPublishers.ofString(body)).build());
@@ -178,12 +169,5 @@ class BatchProcessTest {
         assertThat(signedForAnother.statusCode()).isEqualTo(401);
         assertThat(bearer.statusCode()).isEqualTo(200);
         assertThat(results(bearer)).containsExactly(ItemResult.accepted("auth-1"));
-    }
-
-    private static HttpRequest signed(SignedHttp http, String body, Map<String, String> headers) {
-        HttpRequest.Builder builder = HttpRequest.newBuilder(http.uri("/process"))
-                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body));
-        headers.forEach(builder::header);
-        return builder.build();
     }
 }

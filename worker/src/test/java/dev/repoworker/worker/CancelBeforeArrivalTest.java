@@ -8,7 +8,6 @@ import dev.repoworker.testkit.CallbackReceiver;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
@@ -28,28 +27,19 @@ class CancelBeforeArrivalTest {
     @TempDir
     Path tempDir;
 
-    private final List<AutoCloseable> toClose = new ArrayList<>();
+    private final WorkerFixture workers = new WorkerFixture(SECRET);
 
     @AfterEach
     void close() throws Exception {
-        toClose.sort(java.util.Comparator.comparing(c -> c instanceof CallbackReceiver));
-        for (AutoCloseable c : toClose) {
-            c.close();
-        }
+        workers.close();
     }
 
     private SignedHttp start(Map<String, String> overrides) {
-        Map<String, String> env = TestWorkers.env(SECRET, tempDir);
-        env.putAll(overrides);
-        WorkerApp app = TestWorkers.start(env);
-        toClose.add(app::stop);
-        return new SignedHttp(app.port(), SECRET);
+        return workers.worker(tempDir, overrides);
     }
 
     private CallbackReceiver receiver() {
-        CallbackReceiver receiver = CallbackReceiver.verifying(SECRET);
-        toClose.add(receiver);
-        return receiver;
+        return workers.receiver();
     }
 
     private static Map<String, Object> noop(String jobId, String callbackUrl, int attempt, int durationMs) {

@@ -11,7 +11,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
@@ -29,28 +28,19 @@ class WorkerBoundsTest {
     @TempDir
     Path tempDir;
 
-    private final List<AutoCloseable> toClose = new ArrayList<>();
+    private final WorkerFixture workers = new WorkerFixture(SECRET);
 
     @AfterEach
     void close() throws Exception {
-        toClose.sort(java.util.Comparator.comparing(c -> c instanceof CallbackReceiver));
-        for (AutoCloseable c : toClose) {
-            c.close();
-        }
+        workers.close();
     }
 
-    private WorkerApp start(Map<String, String> overrides) {
-        Map<String, String> env = TestWorkers.env(SECRET, tempDir);
-        env.putAll(overrides);
-        WorkerApp app = TestWorkers.start(env);
-        toClose.add(app::stop);
-        return app;
+    private SignedHttp start(Map<String, String> overrides) {
+        return workers.worker(tempDir, overrides);
     }
 
     private CallbackReceiver receiver() {
-        CallbackReceiver receiver = CallbackReceiver.verifying(SECRET);
-        toClose.add(receiver);
-        return receiver;
+        return workers.receiver();
     }
 
     private static Map<String, Object> noop(String jobId, String callbackUrl, Map<String, Object> data) {
@@ -64,9 +54,8 @@ class WorkerBoundsTest {
 
     @Test
     void finished_jobs_leave_no_timers_in_the_scheduler() throws Exception {
-        WorkerApp app = start(Map.of());
+        SignedHttp http = start(Map.of());
         CallbackReceiver receiver = receiver();
-        SignedHttp http = new SignedHttp(app.port(), SECRET);
 
         for (int i = 0; i < 30; i++) {
             assertThat(http.post("/process", noop("timer-" + i, receiver.url(), Map.of())).statusCode()).isEqualTo(202);
@@ -80,12 +69,11 @@ class WorkerBoundsTest {
 
     @Test
     void a_full_replay_guard_refuses_a_new_signed_request_with_429_and_forgets_no_id() throws Exception {
-        WorkerApp app = start(Map.of("REPLAY_GUARD_MAX_IDS", "2"));
+        SignedHttp http = start(Map.of("REPLAY_GUARD_MAX_IDS", "2"));
         CallbackReceiver receiver = receiver();
-        SignedHttp http = new SignedHttp(app.port(), SECRET);
         String first = Json.write(noop("guard-1", receiver.url(), Map.of()));
         Map<String, String> firstHeaders = SIGNER.headersFor(first);
-        assertThat(http.raw(signed(http, "/process", first, firstHeaders)).statusCode()).isEqualTo(202);
+        assertThat(http.post("/process", first, firstHeaders).statusCode()).isEqualTo(202);
         assertThat(http.post("/process", noop("guard-2", receiver.url(), Map.of())).statusCode()).isEqualTo(202);
 
         HttpResponse<String> refused = http.post("/process", noop("guard-3", receiver.url(), Map.of()));
@@ -94,16 +82,15 @@ class WorkerBoundsTest {
         assertThat(refused.headers().firstValue("Retry-After")).hasValueSatisfying(seconds ->
                 assertThat(Long.parseLong(seconds)).isBetween(1L, Duration.ofMinutes(10).toSeconds()));
         assertThat(SignedHttp.json(refused)).containsEntry("status", "error").containsEntry("field", Signatures.ID_HEADER);
-        assertThat(http.raw(signed(http, "/process", first, firstHeaders)).statusCode()).isEqualTo(409);
+        assertThat(http.post("/process", first, firstHeaders).statusCode()).isEqualTo(409);
         await().atMost(Duration.ofSeconds(10)).until(() -> receiver.acceptedFinals().size() == 2);
         assertThat(http.get("/jobs/guard-3").statusCode()).isEqualTo(404);
     }
 
     @Test
     void over_result_retention_max_the_oldest_delivered_runs_are_dropped() throws Exception {
-        WorkerApp app = start(Map.of("RESULT_RETENTION_MAX", "2"));
+        SignedHttp http = start(Map.of("RESULT_RETENTION_MAX", "2"));
         CallbackReceiver receiver = receiver();
-        SignedHttp http = new SignedHttp(app.port(), SECRET);
         for (String jobId : new String[] {"kept-1", "kept-2"}) {
             assertThat(http.post("/process", noop(jobId, receiver.url(), Map.of())).statusCode()).isEqualTo(202);
             await().atMost(Duration.ofSeconds(10)).until(() -> delivered(http, jobId));
@@ -119,9 +106,8 @@ class WorkerBoundsTest {
 
     @Test
     void runs_whose_callback_is_not_delivered_are_never_dropped_and_a_new_job_gets_429() throws Exception {
-        WorkerApp app = start(Map.of("RESULT_RETENTION_MAX", "3", "CALLBACK_RETRY_WINDOW", "3s"));
+        SignedHttp http = start(Map.of("RESULT_RETENTION_MAX", "3", "CALLBACK_RETRY_WINDOW", "3s"));
         CallbackReceiver receiver = receiver().alwaysAnswer(503);
-        SignedHttp http = new SignedHttp(app.port(), SECRET);
         for (String jobId : new String[] {"undelivered-1", "undelivered-2", "undelivered-3"}) {
             assertThat(http.post("/process", noop(jobId, receiver.url(), Map.of())).statusCode()).isEqualTo(202);
         }
@@ -145,12 +131,5 @@ class WorkerBoundsTest {
         HttpResponse<String> response = http.get("/jobs/" + jobId);
         return response.statusCode() == 200 && SignedHttp.json(response).get("delivery") instanceof Map<?, ?> delivery
                 && "delivered".equals(delivery.get("state"));
-    }
-
-    private static HttpRequest signed(SignedHttp http, String path, String body, Map<String, String> headers) {
-        HttpRequest.Builder builder = HttpRequest.newBuilder(http.uri(path))
-                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body));
-        headers.forEach(builder::header);
-        return builder.build();
     }
 }
