@@ -25,6 +25,17 @@ class JsonTest {
     }
 
     @Test
+    void item_result_is_written_without_null_fields_and_reads_back() throws Exception {
+        assertThat(Json.write(ItemResult.accepted("job-1"))).isEqualTo("{\"jobId\":\"job-1\",\"status\":\"accepted\"}");
+        ItemResult error = ItemResult.error("job-2", 400, "task is required", "task");
+        assertThat(Json.write(error))
+                .isEqualTo("{\"jobId\":\"job-2\",\"status\":\"error\",\"code\":400,\"message\":\"task is required\",\"field\":\"task\"}");
+        assertThat(Json.write(ItemResult.error(null, 429, "queue full", null)))
+                .isEqualTo("{\"status\":\"error\",\"code\":429,\"message\":\"queue full\"}");
+        assertThat(Json.mapper().readValue(Json.write(error), ItemResult.class)).isEqualTo(error);
+    }
+
+    @Test
     void process_request_round_trips_and_ignores_unknown_fields() throws Exception {
         ProcessRequest request = Json.mapper().readValue(
                 "{\"jobId\":\"j\",\"task\":\"acquire-user-repo\",\"callbackUrl\":\"http://x/cb\",\"data\":{\"repoUrl\":\"u\"},\"extra\":1}",

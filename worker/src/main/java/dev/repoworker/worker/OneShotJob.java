@@ -13,7 +13,6 @@ import dev.repoworker.worker.process.WorkerJob;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Optional;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 
 /**
@@ -36,11 +35,7 @@ public final class OneShotJob {
      * @throws WorkerError for a request the Worker would refuse with a 4xx (bad task, data or callbackUrl)
      */
     public static Outcome run(WorkerConfig config, ProcessRequest request) throws InterruptedException {
-        ScheduledExecutorService scheduler = Executors.newScheduledThreadPool(1, r -> {
-            Thread t = new Thread(r, "one-shot-scheduler");
-            t.setDaemon(true);
-            return t;
-        });
+        ScheduledExecutorService scheduler = WorkerApp.scheduler("one-shot-scheduler", 1);
         try {
             Optional<Signatures> signatures = config.authenticationRequired()
                     ? Optional.of(Signatures.of(config.secrets())) : Optional.empty();

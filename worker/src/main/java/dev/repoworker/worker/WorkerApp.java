@@ -6,6 +6,7 @@ import dev.repoworker.protocol.Signatures;
 import dev.repoworker.worker.process.CallbackSender;
 import dev.repoworker.worker.process.CallbackUrlPolicy;
 import dev.repoworker.worker.process.JobExecutor;
+import dev.repoworker.worker.process.JobLimits;
 import dev.repoworker.worker.process.ProcessHandler;
 import dev.repoworker.worker.process.ReplayGuard;
 import dev.repoworker.worker.process.RequestAuthenticator;
@@ -31,8 +32,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -71,11 +72,7 @@ public final class WorkerApp {
                     + "Never run like this outside local development. ***");
         }
         Clock clock = Clock.systemUTC();
-        ScheduledExecutorService scheduler = Executors.newScheduledThreadPool(2, r -> {
-            Thread t = new Thread(r, "worker-scheduler");
-            t.setDaemon(true);
-            return t;
-        });
+        ScheduledThreadPoolExecutor scheduler = scheduler("worker-scheduler", 2);
         Optional<Signatures> signatures = config.authenticationRequired()
                 ? Optional.of(Signatures.of(config.secrets())) : Optional.empty();
         ServiceMetrics metrics = ServiceMetrics.create("worker");
@@ -84,9 +81,10 @@ public final class WorkerApp {
         CallbackUrlPolicy callbackUrls = CallbackUrlPolicy.fromConfig(config, network);
         JobExecutor executor = createExecutor(config, callbackUrls, signatures, scheduler, clock, workerMetrics);
         workerMetrics.bindExecutor(executor);
+        workerMetrics.bindScheduler(scheduler);
         ProcessHandler processHandler = new ProcessHandler(registry(config, network), callbackUrls, executor);
         WorkerRoutes routes = new WorkerRoutes(processHandler, executor, new RequestAuthenticator(signatures,
-                new ReplayGuard(ReplayGuard.DEFAULT_CAPACITY, clock)), clock);
+                new ReplayGuard(config.replayGuardMaxIds(), clock)), clock);
         Javalin server = Javalin.create(javalin -> {
             javalin.startup.showJavalinBanner = false;
             javalin.http.maxRequestSize = config.maxBodyBytes();
@@ -102,6 +100,20 @@ public final class WorkerApp {
         return new WorkerApp(config, server, executor, scheduler, metrics);
     }
 
+    /**
+     * The timers of jobs, callback retries and housekeeping. A cancelled timer leaves the queue at once:
+     * every job cancels its 15-minute timeout when it ends, and at high rates those would pile up.
+     */
+    static ScheduledThreadPoolExecutor scheduler(String name, int threads) {
+        ScheduledThreadPoolExecutor scheduler = new ScheduledThreadPoolExecutor(threads, r -> {
+            Thread t = new Thread(r, name);
+            t.setDaemon(true);
+            return t;
+        });
+        scheduler.setRemoveOnCancelPolicy(true);
+        return scheduler;
+    }
+
     /** The executor alone, for the one-shot {@code repo-worker job} mode: the same code path without HTTP. */
     public static JobExecutor createExecutor(WorkerConfig config, CallbackUrlPolicy callbackUrls, Optional<Signatures> signatures,
                                              ScheduledExecutorService scheduler, Clock clock) {
@@ -112,8 +124,8 @@ public final class WorkerApp {
     public static JobExecutor createExecutor(WorkerConfig config, CallbackUrlPolicy callbackUrls, Optional<Signatures> signatures,
                                              ScheduledExecutorService scheduler, Clock clock, WorkerMetrics metrics) {
         CallbackSender callbacks = new CallbackSender(callbackUrls, signatures, scheduler, config.callbackRetryWindow(), clock, metrics);
-        return new JobExecutor(config.concurrency(), config.queueCapacity(), config.jobTimeout(), config.resultRetention(),
-                new Workspaces(config.tempDir(), config.keepTmpFiles()), callbacks, scheduler, clock, metrics);
+        return new JobExecutor(JobLimits.fromConfig(config), new Workspaces(config.tempDir(), config.keepTmpFiles()),
+                callbacks, scheduler, clock, metrics);
     }
 
     /** Every task this configuration offers, its hosts checked through the system resolver. */

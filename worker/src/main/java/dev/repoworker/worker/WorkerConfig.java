@@ -3,6 +3,7 @@ package dev.repoworker.worker;
 import dev.repoworker.embeddings.EmbeddingsConfig;
 import dev.repoworker.protocol.Env;
 import dev.repoworker.protocol.Env.InvalidConfigException;
+import dev.repoworker.worker.process.ReplayGuard;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -28,6 +29,9 @@ public record WorkerConfig(
         Duration shutdownGrace,
         Duration callbackRetryWindow,
         Duration resultRetention,
+        int resultRetentionMax,
+        Duration firstProgressDelay,
+        int replayGuardMaxIds,
         String gitImplementation,
         long maxRepoBytes,
         int maxRepoFiles,
@@ -80,6 +84,9 @@ public record WorkerConfig(
                 env.duration("SHUTDOWN_GRACE", Duration.ofSeconds(30)),
                 positive(env, "CALLBACK_RETRY_WINDOW", Duration.ofMinutes(30)),
                 positive(env, "RESULT_RETENTION", Duration.ofHours(1)),
+                env.integer("RESULT_RETENTION_MAX", 100_000, 1, 10_000_000),
+                env.duration("FIRST_PROGRESS_DELAY", Duration.ofMillis(250)),
+                env.integer("REPLAY_GUARD_MAX_IDS", ReplayGuard.DEFAULT_CAPACITY, 1, 100_000_000),
                 git,
                 env.bytes("MAX_REPO_BYTES", DEFAULT_MAX_REPO_BYTES),
                 env.integer("MAX_REPO_FILES", DEFAULT_MAX_REPO_FILES, 1, Integer.MAX_VALUE),

@@ -1,7 +1,10 @@
 package dev.repoworker.worker;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.repoworker.observe.JsonErrorPages;
 import dev.repoworker.protocol.Json;
+import dev.repoworker.worker.process.CancelRequest;
+import dev.repoworker.worker.process.Cancellation;
 import dev.repoworker.worker.process.JobExecutor;
 import dev.repoworker.worker.process.ProcessHandler;
 import dev.repoworker.worker.process.RequestAuthenticator;
@@ -64,10 +67,16 @@ final class WorkerRoutes {
         ctx.status(executor.isShuttingDown() ? 503 : 200).json(body);
     }
 
+    /** One request object (202, or its error), or a batch: an array of them, answered 200 with one result per item. */
     private void process(Context ctx) {
         authenticator.authenticate(ctx.body(), ctx::header);
         requireJson(ctx);
-        String jobId = processHandler.admit(strictBody(ctx));
+        JsonNode body = ProcessHandler.parseBody(strictBody(ctx));
+        if (body.isArray()) {
+            ctx.status(200).json(processHandler.admitAll(body));
+            return;
+        }
+        String jobId = processHandler.admit(body);
         ctx.status(202).json(Map.of("status", "accepted", "jobId", jobId));
     }
 
@@ -79,8 +88,15 @@ final class WorkerRoutes {
     private void cancel(Context ctx) {
         authenticator.authenticate(ctx.body(), ctx::header);
         String jobId = jobId(ctx);
-        WorkerJob job = executor.cancel(jobId).orElseThrow(() -> unknown(jobId));
-        ctx.json(Map.of("jobId", jobId, "state", job.state()));
+        Cancellation cancellation = executor.cancel(jobId, CancelRequest.parse(ctx.body()).attempt());
+        if (cancellation instanceof Cancellation.Ended ended) {
+            ctx.json(Map.of("jobId", jobId, "state", ended.job().state()));
+        } else if (cancellation instanceof Cancellation.Refused refused) {
+            throw new WorkerError(429, "too many cancels are waiting for their jobs (RESULT_RETENTION_MAX); retry later", null,
+                    Map.of("Retry-After", Long.toString(refused.retryAfter().toSeconds())));
+        } else {
+            ctx.status(202).json(Map.of("jobId", jobId, "status", "cancelled"));
+        }
     }
 
     private WorkerJob find(Context ctx) {

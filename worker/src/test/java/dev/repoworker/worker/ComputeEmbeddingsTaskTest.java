@@ -35,6 +35,8 @@ class ComputeEmbeddingsTaskTest {
         Map<String, String> env = TestWorkers.env(SECRET, tempDir);
         env.put("ARTIFACTS_DIR", artifacts.toString());
         env.put("EMBEDDINGS_CACHE_DIR", tempDir.resolve("cache").toString());
+        // these jobs finish within moments on a small vault; the tests read the progress of every step
+        env.put("FIRST_PROGRESS_DELAY", "0s");
         app = TestWorkers.start(env);
         receiver = CallbackReceiver.verifying(SECRET);
         http = new SignedHttp(app.port(), SECRET);

@@ -186,9 +186,10 @@ class HostileHttpTest {
         cases.add(process("blank body", " \n\t ", 400, "body"));
         cases.add(process("duplicate jobId key", "{\"jobId\":\"dup-1\",\"jobId\":\"dup-2\",\"task\":\"noop\",\"callbackUrl\":\""
                 + receiver.url() + "\"}", 400, "jobId"));
-        for (String whole : new String[] {"[]", "[" + Json.write(valid("t")) + "]", "\"text\"", "42", "null", "true"}) {
+        for (String whole : new String[] {"[]", "[" + "{},".repeat(100) + "{}]", "\"text\"", "42", "null", "true"}) {
             cases.add(process("whole body " + abbreviate(whole), whole, 400, "body"));
         }
+        cases.add(process("a batch of hostile items (answered item by item)", "[" + Json.write(valid("ok-batch")) + ",1,null,[],{}]", 200, null));
         // path parameters
         // Jetty itself refuses a NUL in the path, before any route: still JSON, naming the path
         cases.add(new Hostile("GET /jobs/a%00b", "GET", "/jobs/a%00b", Auth.SIGNED, null, new byte[0], false, 400, "path"));

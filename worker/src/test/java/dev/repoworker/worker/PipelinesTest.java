@@ -87,6 +87,8 @@ class PipelinesTest {
         Map<String, String> env = TestWorkers.env(SECRET, temp.resolve("tmp"));
         env.put("ARTIFACTS_DIR", temp.resolve("artifacts").toString());
         env.put("EMBEDDINGS_CACHE_DIR", temp.resolve("cache").toString());
+        // these jobs finish within moments on a small vault; the tests read the progress of every step
+        env.put("FIRST_PROGRESS_DELAY", "0s");
         env.putAll(extra);
         WorkerApp app = TestWorkers.start(env);
         CallbackReceiver receiver = CallbackReceiver.verifying(SECRET);

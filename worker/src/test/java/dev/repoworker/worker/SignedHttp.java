@@ -31,6 +31,15 @@ final class SignedHttp {
         return http.send(builder.build(), HttpResponse.BodyHandlers.ofString());
     }
 
+    /** A POST with the signature headers given: a copy of an earlier request, as a replay would send it. */
+    HttpResponse<String> post(String path, String body, Map<String, String> headers) throws IOException, InterruptedException {
+        HttpRequest.Builder builder = HttpRequest.newBuilder(URI.create(baseUrl + path))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body));
+        headers.forEach(builder::header);
+        return http.send(builder.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
     HttpResponse<String> get(String path) throws IOException, InterruptedException {
         HttpRequest.Builder builder = HttpRequest.newBuilder(URI.create(baseUrl + path)).GET();
         signatures.headersFor("").forEach(builder::header);

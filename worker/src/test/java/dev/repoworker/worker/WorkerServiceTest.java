@@ -97,16 +97,28 @@ class WorkerServiceTest {
     }
 
     @Test
-    void progress_callbacks_are_sent_while_running() throws Exception {
+    void progress_callbacks_are_sent_while_a_job_runs_past_the_first_progress_delay() throws Exception {
         WorkerApp app = start(Map.of());
         CallbackReceiver receiver = receiver();
-        new SignedHttp(app.port(), SECRET).post("/process", noop("job-progress", receiver.url(), Map.of()));
+        new SignedHttp(app.port(), SECRET).post("/process", noop("job-progress", receiver.url(), Map.of("durationMs", 1_500)));
 
         await().atMost(Duration.ofSeconds(10)).until(() -> receiver.acceptedFinals().size() == 1);
-        await().atMost(Duration.ofSeconds(5)).until(() -> receiver.received().stream().anyMatch(r -> r.status().equals("running")));
+        List<String> statuses = receiver.receivedFor("job-progress").stream().map(CallbackReceiver.Received::status).toList();
+        assertThat(statuses.indexOf("running")).as(statuses.toString()).isNotNegative().isLessThan(statuses.indexOf("completed"));
         CallbackReceiver.Received progress = receiver.received().stream().filter(r -> r.status().equals("running")).findFirst().orElseThrow();
         assertThat(progress.body().path("progress").path("step").asText()).isEqualTo("noop");
         assertThat(progress.signatureValid()).contains(true);
+    }
+
+    @Test
+    void a_job_done_within_the_first_progress_delay_sends_only_its_final_callback() throws Exception {
+        WorkerApp app = start(Map.of());
+        CallbackReceiver receiver = receiver();
+        new SignedHttp(app.port(), SECRET).post("/process", noop("job-quick", receiver.url(), Map.of("durationMs", 0)));
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> receiver.acceptedFinals().size() == 1);
+        await().during(Duration.ofMillis(700)).atMost(Duration.ofSeconds(3)).until(() -> receiver.receivedFor("job-quick").size() == 1);
+        assertThat(receiver.receivedFor("job-quick")).singleElement().satisfies(r -> assertThat(r.status()).isEqualTo("completed"));
     }
 
     @Test
@@ -221,7 +233,7 @@ class WorkerServiceTest {
         String cb = receiver.url();
 
         assertError(http.post("/process", "{not json"), 400, null, "not valid JSON");
-        assertError(http.post("/process", "[1,2]"), 400, null, "JSON object");
+        assertError(http.post("/process", "42"), 400, "body", "JSON object");
         assertError(http.post("/process", Map.of("task", "noop", "callbackUrl", cb)), 400, "jobId", "jobId is required");
         assertError(http.post("/process", Map.of("jobId", "j", "callbackUrl", cb)), 400, "task", "task is required");
         assertError(http.post("/process", Map.of("jobId", "j", "task", "noop")), 400, "callbackUrl", "callbackUrl is required");
@@ -301,7 +313,6 @@ class WorkerServiceTest {
         await().atMost(Duration.ofSeconds(10)).until(() -> receiver.acceptedFinals().size() == 1);
         assertThat(receiver.acceptedFinals().get(0).body().path("error").asText()).isEqualTo("job cancelled");
         await().atMost(Duration.ofSeconds(5)).until(() -> app.executor().running() == 0);
-        assertThat(http.post("/jobs/nobody/cancel", "{}").statusCode()).isEqualTo(404);
     }
 
     @Test

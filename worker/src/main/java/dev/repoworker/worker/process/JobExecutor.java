@@ -15,12 +15,12 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Future;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
@@ -41,7 +41,7 @@ public final class JobExecutor {
 
     private static final Logger LOG = LoggerFactory.getLogger(JobExecutor.class);
     public static final String SHUTDOWN_ERROR = "worker shutting down";
-    private static final Duration PROGRESS_INTERVAL = Duration.ofSeconds(1);
+    private static final String CANCELLED_ERROR = "job cancelled";
 
     private final ThreadPoolExecutor pool;
     private final ScheduledExecutorService scheduler;
@@ -49,23 +49,22 @@ public final class JobExecutor {
     private final CallbackSender callbacks;
     private final Duration jobTimeout;
     private final Duration retention;
+    private final Duration firstProgressDelay;
     private final Clock clock;
-    private final Map<String, WorkerJob> runs = new ConcurrentHashMap<>();
-    private final Map<String, WorkerJob> latest = new ConcurrentHashMap<>();
+    private final RetainedRuns runs;
+    private final Tombstones tombstones;
+    // admission and cancel decide under it, so a cancel and its job crossing each other cannot both miss
+    private final Object arrivals = new Object();
     private final WorkerMetrics metrics;
     private volatile boolean shuttingDown;
 
-    public JobExecutor(int concurrency, int queueCapacity, Duration jobTimeout, Duration retention,
-                       Workspaces workspaces, CallbackSender callbacks, ScheduledExecutorService scheduler, Clock clock) {
-        this(concurrency, queueCapacity, jobTimeout, retention, workspaces, callbacks, scheduler, clock, WorkerMetrics.none());
-    }
-
-    public JobExecutor(int concurrency, int queueCapacity, Duration jobTimeout, Duration retention,
-                       Workspaces workspaces, CallbackSender callbacks, ScheduledExecutorService scheduler, Clock clock,
-                       WorkerMetrics metrics) {
+    public JobExecutor(JobLimits limits, Workspaces workspaces, CallbackSender callbacks, ScheduledExecutorService scheduler,
+                       Clock clock, WorkerMetrics metrics) {
         this.metrics = metrics;
+        int queueCapacity = limits.queueCapacity();
         BlockingQueue<Runnable> queue = queueCapacity == 0 ? new SynchronousQueue<>() : new ArrayBlockingQueue<>(queueCapacity);
         AtomicInteger threads = new AtomicInteger();
+        int concurrency = limits.concurrency();
         this.pool = new ThreadPoolExecutor(concurrency, concurrency, 0, TimeUnit.MILLISECONDS, queue, r -> {
             Thread t = new Thread(r, "job-" + threads.incrementAndGet());
             t.setDaemon(true);
@@ -74,8 +73,11 @@ public final class JobExecutor {
         this.scheduler = scheduler;
         this.workspaces = workspaces;
         this.callbacks = callbacks;
-        this.jobTimeout = jobTimeout;
-        this.retention = retention;
+        this.jobTimeout = limits.jobTimeout();
+        this.retention = limits.retention();
+        this.firstProgressDelay = limits.firstProgressDelay();
+        this.runs = new RetainedRuns(limits.retentionMax());
+        this.tombstones = new Tombstones(limits.retentionMax(), limits.retention());
         this.clock = clock;
         scheduler.scheduleAtFixedRate(this::forgetExpired, 1, 1, TimeUnit.MINUTES);
     }
@@ -97,34 +99,74 @@ public final class JobExecutor {
         }
         int attempt = request.attempt() == null ? 1 : request.attempt();
         WorkerJob job = new WorkerJob(request.jobId(), attempt, request.task(), request.callbackUrl(), clock.instant());
-        WorkerJob existing = runs.putIfAbsent(key(request.jobId(), attempt), job);
-        if (existing != null) {
-            return Admission.DUPLICATE;
+        Admission admission = enter(job, task, data);
+        if (admission == Admission.CANCELLED) {
+            end(job, JobState.CANCELLED, CANCELLED_ERROR);
         }
-        try {
-            job.execution(pool.submit(() -> run(job, task, data)));
-        } catch (RejectedExecutionException e) {
-            runs.remove(key(request.jobId(), attempt), job);
-            return shuttingDown ? Admission.SHUTTING_DOWN : Admission.QUEUE_FULL;
+        if (admission == Admission.ACCEPTED || admission == Admission.CANCELLED) {
+            try (MDC.MDCCloseable j = MDC.putCloseable("jobId", job.jobId());
+                 MDC.MDCCloseable a = MDC.putCloseable("attempt", Integer.toString(attempt))) {
+                LOG.info("job {} attempt {} admitted{}: {}", job.jobId(), attempt,
+                        admission == Admission.CANCELLED ? " after its cancel" : "", job.task());
+            }
         }
-        latest.merge(request.jobId(), job, (old, now) -> now.attempt() >= old.attempt() ? now : old);
-        try (MDC.MDCCloseable j = MDC.putCloseable("jobId", job.jobId());
-             MDC.MDCCloseable a = MDC.putCloseable("attempt", Integer.toString(attempt))) {
-            LOG.info("job {} attempt {} admitted: {}", job.jobId(), attempt, job.task());
+        return admission;
+    }
+
+    /** Keeps the run and queues it, or (when a cancel came first) only keeps it; atomic with {@link #cancel}. */
+    private Admission enter(WorkerJob job, Task task, TaskData data) {
+        synchronized (arrivals) {
+            RetainedRuns.Added added = runs.add(job);
+            if (added == RetainedRuns.Added.DUPLICATE) {
+                return Admission.DUPLICATE;
+            }
+            if (added == RetainedRuns.Added.FULL) {
+                return Admission.RETENTION_FULL;
+            }
+            if (tombstones.claim(job.jobId(), job.attempt(), clock.instant())) {
+                runs.publish(job);
+                return Admission.CANCELLED;
+            }
+            try {
+                job.execution(pool.submit(() -> run(job, task, data)));
+            } catch (RejectedExecutionException e) {
+                runs.withdraw(job);
+                return shuttingDown ? Admission.SHUTTING_DOWN : Admission.QUEUE_FULL;
+            }
+            runs.publish(job);
+            return Admission.ACCEPTED;
         }
-        return Admission.ACCEPTED;
     }
 
     /** The newest run of a job, while it runs and for the retention window after. */
     public Optional<WorkerJob> find(String jobId) {
-        return Optional.ofNullable(latest.get(jobId));
+        return runs.latest(jobId);
     }
 
-    /** Cancels a queued or running job; its callback reports it as failed with "job cancelled". */
-    public Optional<WorkerJob> cancel(String jobId) {
-        Optional<WorkerJob> job = find(jobId);
-        job.ifPresent(j -> end(j, JobState.CANCELLED, "job cancelled"));
-        return job;
+    /**
+     * Cancels a queued or running run, whose callback then reports it as failed with "job cancelled": the run
+     * of {@code attempt}, else the newest. A run not here yet gets a tombstone covering attempts up to
+     * {@code attempt} (every attempt when empty), and ends in the same way when it arrives.
+     */
+    public Cancellation cancel(String jobId, OptionalInt attempt) {
+        Cancellation cancellation;
+        Optional<WorkerJob> earlier = Optional.empty();
+        synchronized (arrivals) {
+            Optional<WorkerJob> run = attempt.isPresent() ? runs.get(jobId, attempt.getAsInt()) : runs.latest(jobId);
+            if (run.isPresent()) {
+                cancellation = new Cancellation.Ended(run.get());
+            } else if (tombstones.add(jobId, attempt, clock.instant())) {
+                cancellation = new Cancellation.Awaited();
+                earlier = runs.latest(jobId).filter(job -> job.attempt() < attempt.getAsInt());
+            } else {
+                cancellation = new Cancellation.Refused(tombstones.untilOldestExpires(clock.instant()));
+            }
+        }
+        if (cancellation instanceof Cancellation.Ended ended) {
+            end(ended.job(), JobState.CANCELLED, CANCELLED_ERROR);
+        }
+        earlier.ifPresent(job -> end(job, JobState.CANCELLED, CANCELLED_ERROR));
+        return cancellation;
     }
 
     public int queued() {
@@ -133,6 +175,11 @@ public final class JobExecutor {
 
     public int running() {
         return pool.getActiveCount();
+    }
+
+    /** Runs kept now: waiting, running, delivering, or finished within the retention window. */
+    public int kept() {
+        return runs.size();
     }
 
     public boolean isShuttingDown() {
@@ -148,12 +195,12 @@ public final class JobExecutor {
         pool.shutdown();
         try {
             if (!pool.awaitTermination(grace.toMillis(), TimeUnit.MILLISECONDS)) {
-                List<WorkerJob> unfinished = runs.values().stream().filter(j -> !j.state().isFinal()).toList();
+                List<WorkerJob> unfinished = runs.all().stream().filter(j -> !j.state().isFinal()).toList();
                 LOG.warn("grace period over; failing {} unfinished job(s)", unfinished.size());
                 unfinished.forEach(j -> end(j, JobState.FAILED, SHUTDOWN_ERROR));
                 pool.shutdownNow();
             }
-            CompletableFuture<?>[] pending = runs.values().stream()
+            CompletableFuture<?>[] pending = runs.all().stream()
                     .map(j -> j.delivery().done()).filter(f -> !f.isDone()).toArray(CompletableFuture[]::new);
             CompletableFuture.allOf(pending).get(deliveryWait.toMillis(), TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
@@ -175,6 +222,10 @@ public final class JobExecutor {
         ScheduledFuture<?> timeout = scheduler.schedule(
                 () -> end(job, JobState.FAILED, "job timed out after " + describe(jobTimeout)),
                 jobTimeout.toMillis(), TimeUnit.MILLISECONDS);
+        ProgressThrottle throttle = new ProgressThrottle(firstProgressDelay.isZero());
+        Future<?> firstProgress = firstProgressDelay.isZero() ? CompletableFuture.completedFuture(null) : scheduler.schedule(
+                () -> throttle.open(clock.instant()).ifPresent(progress -> sendProgress(job, progress)),
+                firstProgressDelay.toMillis(), TimeUnit.MILLISECONDS);
         Path workspace = null;
         Runnable ending;
         StepClock steps = new StepClock(metrics, job.task());
@@ -184,19 +235,13 @@ public final class JobExecutor {
                 @Override
                 public void report(Progress progress) {
                     steps.at(progress.step(), clock.instant());
-                    if (job.progressDue(clock.instant(), PROGRESS_INTERVAL)) {
-                        callbacks.sendProgress(job.callbackUrl(), Callback.running(job.jobId(), job.attempt(), progress));
-                        metrics.progressSent();
-                    }
+                    throttle.report(progress, false, clock.instant()).ifPresent(p -> sendProgress(job, p));
                 }
 
                 @Override
                 public void milestone(Progress progress) {
                     steps.at(progress.step(), clock.instant());
-                    if (job.progressDue(clock.instant(), Duration.ZERO)) {
-                        callbacks.sendProgress(job.callbackUrl(), Callback.running(job.jobId(), job.attempt(), progress));
-                        metrics.progressSent();
-                    }
+                    throttle.report(progress, true, clock.instant()).ifPresent(p -> sendProgress(job, p));
                 }
             });
             TaskResult result = task.run(context);
@@ -211,12 +256,21 @@ public final class JobExecutor {
         } finally {
             steps.end(clock.instant());
             timeout.cancel(false);
+            firstProgress.cancel(false);
             Thread.interrupted();
             workspaces.release(workspace);
         }
         // The workspace is gone before the callback leaves, so a finished job leaves nothing behind.
         ending.run();
         MDC.clear();
+    }
+
+    /** Best effort, and never once the run has ended: a late progress must not follow the final callback. */
+    private void sendProgress(WorkerJob job, Progress progress) {
+        if (!job.state().isFinal()) {
+            callbacks.sendProgress(job.callbackUrl(), Callback.running(job.jobId(), job.attempt(), progress));
+            metrics.progressSent();
+        }
     }
 
     private void complete(WorkerJob job, TaskResult result) {
@@ -252,19 +306,9 @@ public final class JobExecutor {
     }
 
     private void forgetExpired() {
-        Instant cutoff = clock.instant().minus(retention);
-        runs.values().removeIf(job -> {
-            boolean expired = job.state().isFinal() && job.delivery().done().isDone()
-                    && job.finishedAt() != null && job.finishedAt().isBefore(cutoff);
-            if (expired) {
-                latest.remove(job.jobId(), job);
-            }
-            return expired;
-        });
-    }
-
-    private static String key(String jobId, int attempt) {
-        return jobId + "#" + attempt;
+        Instant now = clock.instant();
+        runs.forgetFinishedBefore(now.minus(retention));
+        tombstones.forgetExpired(now);
     }
 
     private static String describe(Duration d) {

@@ -2,6 +2,7 @@ package dev.repoworker.worker.process;
 
 import dev.repoworker.protocol.Signatures;
 import dev.repoworker.worker.WorkerError;
+import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
 
@@ -11,7 +12,8 @@ import java.util.function.Function;
  * (insecure development mode) every call passes.
  *
  * <p>A signed request that changes something is accepted once: its {@code webhook-id} is remembered
- * by the {@link ReplayGuard} and a second request with it is refused with 409. The bearer form has no
+ * by the {@link ReplayGuard} and a second request with it is refused with 409 (and a new one with 429 while
+ * the guard is full of ids that have not expired). The bearer form has no
  * message id and so no replay protection; it stays for compatibility with the original API.
  */
 public final class RequestAuthenticator {
@@ -28,13 +30,18 @@ public final class RequestAuthenticator {
      * For requests that change something: authenticated, and a signed one only once.
      *
      * @throws WorkerError 401 when credentials are missing or the signature fails, 403 for a wrong bearer
-     *                     token, 409 for a replayed {@code webhook-id}
+     *                     token, 409 for a replayed {@code webhook-id}, 429 when the replay guard is full
      */
     public void authenticate(String body, Function<String, String> header) {
         verify(body, header).ifPresent(message -> {
-            if (!replays.firstSighting(message)) {
+            ReplayGuard.Sighting sighting = replays.sight(message);
+            if (sighting instanceof ReplayGuard.Replay) {
                 throw new WorkerError(409, "webhook-id " + message.messageId() + " was already received; a replayed request is "
                         + "refused (sign every request with a new webhook-id)", Signatures.ID_HEADER);
+            }
+            if (sighting instanceof ReplayGuard.Full full) {
+                throw new WorkerError(429, "this worker cannot remember another webhook-id before an older one expires; "
+                        + "retry later", Signatures.ID_HEADER, Map.of("Retry-After", Long.toString(full.retryAfter().toSeconds())));
             }
         });
     }

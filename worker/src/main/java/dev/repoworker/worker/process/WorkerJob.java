@@ -24,7 +24,6 @@ public final class WorkerJob {
     private volatile Instant finishedAt;
     private volatile Future<?> execution;
     private volatile Thread runner;
-    private Instant lastProgressAt;
 
     WorkerJob(String jobId, int attempt, String task, String callbackUrl, Instant receivedAt) {
         this.jobId = jobId;
@@ -59,15 +58,6 @@ public final class WorkerJob {
 
     void execution(Future<?> future) {
         this.execution = future;
-    }
-
-    /** At most one progress callback per interval, none once the job has ended. */
-    synchronized boolean progressDue(Instant now, Duration interval) {
-        if (state.get().isFinal() || (lastProgressAt != null && now.isBefore(lastProgressAt.plus(interval)))) {
-            return false;
-        }
-        lastProgressAt = now;
-        return true;
     }
 
     void running(Thread thread) {

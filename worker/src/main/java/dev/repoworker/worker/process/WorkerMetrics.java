@@ -6,13 +6,14 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 
 /**
  * The Worker's own series (Prometheus names): {@code repoworker_worker_jobs_admitted_total{task}},
  * {@code repoworker_worker_jobs_refused_total{reason}}, {@code repoworker_worker_jobs_completed_total{task}},
  * {@code repoworker_worker_jobs_failed_total{task, reason}}, {@code repoworker_worker_job_duration_seconds{task, outcome}},
  * {@code repoworker_worker_step_duration_seconds{task, step}}, {@code repoworker_worker_queue_depth},
- * {@code repoworker_worker_jobs_running}, {@code repoworker_worker_callback_deliveries_total{outcome}},
+ * {@code repoworker_worker_jobs_running}, {@code repoworker_worker_runs_kept}, {@code repoworker_worker_scheduled_tasks}, {@code repoworker_worker_callback_deliveries_total{outcome}},
  * {@code repoworker_worker_callback_retries_total}, {@code repoworker_worker_progress_callbacks_total}.
  */
 public final class WorkerMetrics {
@@ -34,6 +35,14 @@ public final class WorkerMetrics {
                 .description("admitted jobs waiting for a thread").register(registry);
         Gauge.builder("repoworker.worker.jobs.running", executor, JobExecutor::running)
                 .description("jobs running now").register(registry);
+        Gauge.builder("repoworker.worker.runs.kept", executor, JobExecutor::kept)
+                .description("runs kept for GET /jobs/{jobId}: waiting, running, delivering or finished").register(registry);
+    }
+
+    /** Timers waiting in the scheduler (job timeouts, callback retries): finished jobs must leave none behind. */
+    public void bindScheduler(ScheduledThreadPoolExecutor scheduler) {
+        Gauge.builder("repoworker.worker.scheduled.tasks", scheduler, s -> s.getQueue().size())
+                .description("timers waiting in the scheduler").register(registry);
     }
 
     void admitted(String task) {
@@ -42,7 +51,7 @@ public final class WorkerMetrics {
     }
 
     void refused(Admission admission) {
-        Counter.builder("repoworker.worker.jobs.refused").description("jobs not admitted (duplicate, queue full, shutting down)")
+        Counter.builder("repoworker.worker.jobs.refused").description("jobs not admitted (duplicate, queue full, retention full, shutting down)")
                 .tag("reason", admission.name().toLowerCase()).register(registry).increment();
     }
 

@@ -1,0 +1,41 @@
+package dev.repoworker.worker;
+
+import dev.repoworker.testkit.CallbackReceiver;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/** The Workers and callback receivers one test starts; {@link #close} stops Workers before the receivers they deliver to. */
+final class WorkerFixture implements AutoCloseable {
+
+    private final String secret;
+    private final List<AutoCloseable> toClose = new ArrayList<>();
+
+    WorkerFixture(String secret) {
+        this.secret = secret;
+    }
+
+    /** A Worker with {@link TestWorkers#env} plus {@code overrides}, and a signing client for it. */
+    SignedHttp worker(Path tempDir, Map<String, String> overrides) {
+        Map<String, String> env = TestWorkers.env(secret, tempDir);
+        env.putAll(overrides);
+        WorkerApp app = TestWorkers.start(env);
+        toClose.add(app::stop);
+        return new SignedHttp(app.port(), secret);
+    }
+
+    CallbackReceiver receiver() {
+        CallbackReceiver receiver = CallbackReceiver.verifying(secret);
+        toClose.add(receiver);
+        return receiver;
+    }
+
+    @Override
+    public void close() throws Exception {
+        toClose.sort(java.util.Comparator.comparing(c -> c instanceof CallbackReceiver));
+        for (AutoCloseable c : toClose) {
+            c.close();
+        }
+    }
+}
