@@ -298,7 +298,7 @@ final class FaultCluster implements AutoCloseable {
     }
 
     /** Keeps the processes' logs (they live in a temporary directory) under {@code target}. */
-    void keepLogs(Path into) throws IOException {
+    static void keepLogs(Path dir, Path into) throws IOException {
         java.nio.file.Files.createDirectories(into);
         try (var logs = java.nio.file.Files.list(dir)) {
             for (Path log : logs.filter(p -> p.getFileName().toString().endsWith(".log")).toList()) {
