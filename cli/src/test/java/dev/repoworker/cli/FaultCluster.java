@@ -260,10 +260,10 @@ final class FaultCluster implements AutoCloseable {
                 .collect(Collectors.toList());
         long completed = rows.values().stream().filter(r -> r.status().equals("completed")).count();
         long failed = rows.values().stream().filter(r -> r.status().equals("failed")).count();
-        return new Tally(scenario, acknowledged.size(), completed, failed, lost, duplicated);
+        return new Tally(Integer.toString(scenario), acknowledged.size(), completed, failed, lost, duplicated);
     }
 
-    record Tally(int scenario, int submitted, long completed, long failed, List<String> lost, List<String> duplicated) {
+    record Tally(String scenario, int submitted, long completed, long failed, List<String> lost, List<String> duplicated) {
         String line() {
             return "scenario " + scenario + ": submitted " + submitted + ", completed " + completed + ", failed " + failed
                     + ", lost " + lost.size() + ", duplicated " + duplicated.size();

@@ -36,11 +36,13 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The fault harness: two API replicas (one PostgreSQL schema) and two Workers as real launcher
- * processes, a few hundred jobs, and five faults. Each scenario prints
+ * processes, a few hundred jobs, and five faults (scenarios 1–5); then scenario 6, which needs no
+ * PostgreSQL: {@code kill -9} of the process holding the embedded default store in the middle of a burst,
+ * as {@code standalone} (6a) and as {@code api} beside a separate {@code worker} (6b). Each scenario prints
  * {@code scenario N: submitted X, completed Y, failed Z, lost L, duplicated D} and asserts L = D = 0.
  * Run alone with {@code mvn -B -pl cli -am verify -Dit.test=FaultHarnessIT -Dtest=none -Dsurefire.failIfNoSpecifiedTests=false}
- * (or {@code -Dgroups=faults}); some scenarios with {@code -Dit.test='FaultHarnessIT#scenario_3*'}. The cluster
- * starts with the first scenario that runs; without PostgreSQL (outside CI) the scenarios that need it are skipped.
+ * (or {@code -Dgroups=faults}); one scenario with {@code -Dit.test='FaultHarnessIT#scenario_6*'} (the PostgreSQL
+ * cluster starts only for scenarios 1–5).
  */
 @Tag("faults")
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -309,6 +311,34 @@ class FaultHarnessIT {
         assertThat(sawNotReady).isTrue();
         assertClean(tally);
         assertThat(tally.completed()).isEqualTo(tally.submitted());
+    }
+
+    @Test
+    @Order(6)
+    void scenario_6a_standalone_killed_mid_burst_on_the_embedded_store_keeps_every_acknowledged_job_and_result() throws Exception {
+        CrashAudit.Findings findings = report(KillMidBurst.run(EmbeddedNode.standalone(tmp, "scenario-6a"), "6a"));
+
+        assertKept(findings);
+    }
+
+    @Test
+    @Order(7)
+    void scenario_6b_api_killed_beside_a_worker_every_callback_answered_2xx_stays_the_one_final_result() throws Exception {
+        CrashAudit.Findings findings = report(KillMidBurst.run(EmbeddedNode.apiBesideWorker(tmp, "scenario-6b"), "6b"));
+
+        assertKept(findings);
+    }
+
+    private static CrashAudit.Findings report(KillMidBurst.Result result) {
+        report(result.findings().tally());
+        SUMMARY.add("  " + result.detail());
+        return result.findings();
+    }
+
+    private static void assertKept(CrashAudit.Findings findings) {
+        assertThat(findings.lost()).as("lost jobs, with what became of them").isEmpty();
+        assertThat(findings.outcomesChanged()).as("acknowledged final outcomes replaced by another").isEmpty();
+        assertClean(findings.tally());
     }
 
     private static final long T0 = System.nanoTime();
