@@ -8,18 +8,24 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Open-loop dispatch benchmark. For every run it starts {@code repo-worker standalone} (a separate
@@ -32,28 +38,49 @@ import java.util.concurrent.locks.LockSupport;
  *       the callback is applied) minus the intended send time — read once after the run, so measuring
  *       adds no load;</li>
  *   <li>end-to-end throughput: jobs whose {@code completed_at} falls in the steady window
- *       (the run minus its first 10 s), per second.</li>
+ *       (the run minus its first 10 s, or its first third when it is shorter than 30 s), per second.</li>
  * </ul>
- * Usage: {@code DispatchBench <jar> <seconds> <rate|max>...}; "max" offers far more than the
- * system takes (in-flight submissions capped) and reports what it sustains; a later "80%" means
- * 80 % of that figure.
+ * After each run, with the server stopped, a baseline on the same database: one connection, autocommit,
+ * one single-row INSERT per transaction for {@value #BASELINE_SECONDS} s (pgbench-style), in commits/s,
+ * and the ratio of the run's end-to-end jobs/s to it.
+ *
+ * <p>{@code --store embedded}: the same load on {@code standalone} with its embedded default store (no
+ * {@code DATABASE_URL}, a fresh temporary {@code DATA_DIR} per run). Whether a job is still open is asked over
+ * HTTP while it runs; the completion times are read afterwards, with the server stopped, from the database whose
+ * URL {@code standalone} prints in its start line (H2 or SQLite: both drivers are in the jar), and the baseline
+ * runs against a scratch file of the same kind in the same folder.
+ *
+ * <p>Usage: {@code DispatchBench <jar> <postgres|embedded> <seconds> <rate|max>...}; "max" offers far more than
+ * the system takes (in-flight submissions capped) and reports what it sustains; a later "80%" means 80 % of
+ * that figure.
  */
 public class DispatchBench {
 
     static final String PG = "jdbc:postgresql://127.0.0.1:5432/test";
     static final int MAX_IN_FLIGHT = 64;
     static final double SATURATED = 20_000;
+    static final int BASELINE_SECONDS = 5;
+    static final Set<String> OPEN = Set.of("pending", "dispatched", "running");
 
     record Result(String label, double offered, int submitted, int refused, int completed, double throughput,
-                  long[] submitMicros, long[] e2eMillis, int lost) {
+                  long[] submitMicros, long[] e2eMillis, int lost, double commitsPerSecond) {
+
+        Result withBaseline(double commits) {
+            return new Result(label, offered, submitted, refused, completed, throughput, submitMicros, e2eMillis, lost, commits);
+        }
     }
 
     public static void main(String[] args) throws Exception {
         Path jar = Path.of(args[0]);
-        int seconds = Integer.parseInt(args[1]);
+        boolean embedded = switch (args[1]) {
+            case "postgres" -> false;
+            case "embedded" -> true;
+            default -> throw new IllegalArgumentException("store must be postgres or embedded, not " + args[1]);
+        };
+        int seconds = Integer.parseInt(args[2]);
         List<Result> results = new ArrayList<>();
         Double max = null;
-        for (String spec : Arrays.copyOfRange(args, 2, args.length)) {
+        for (String spec : Arrays.copyOfRange(args, 3, args.length)) {
             double rate;
             String label;
             if (spec.equals("max")) {
@@ -69,7 +96,7 @@ public class DispatchBench {
                 rate = Double.parseDouble(spec);
                 label = "fixed";
             }
-            Result r = run(jar, label, rate, seconds);
+            Result r = run(jar, embedded ? new Embedded() : new Postgres(), label, rate, seconds);
             if (spec.equals("max")) {
                 max = r.throughput();
             }
@@ -78,47 +105,63 @@ public class DispatchBench {
         }
     }
 
-    static Result run(Path jar, String label, double rate, int seconds) throws Exception {
-        String schema = "rw_dbench_" + Long.toHexString(System.nanoTime());
-        try (Connection c = DriverManager.getConnection(PG, "postgres", "")) {
-            c.createStatement().execute("CREATE SCHEMA " + schema);
-        }
+    static Result run(Path jar, Store store, String label, double rate, int seconds) throws Exception {
         int port = freePort();
         Path dir = Files.createTempDirectory("dispatch-bench");
-        Process server = startStandalone(jar, port, schema, dir);
         String base = "http://127.0.0.1:" + port;
         HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
-        try {
-            awaitReady(http, base);
-            System.err.printf("%s at %.0f/s: warming up…%n", label, rate);
-            load(http, base, Math.min(rate, 100), 5, "warmup");
-            drain(schema, "warmup", 30);
-            System.err.printf("%s at %.0f/s: measuring %d s…%n", label, rate, seconds);
-            long startMs = System.currentTimeMillis();
-            Load load = load(http, base, rate, seconds, "measure");
-            int lost = drain(schema, "measure", 60);
-            return collect(schema, label, rate, seconds, startMs, load, lost);
-        } finally {
-            server.destroy();
-            if (!server.waitFor(30, TimeUnit.SECONDS)) {
-                server.destroyForcibly();
+        try (store) {
+            Map<String, String> env = new HashMap<>();
+            store.prepare(env, dir);
+            Process server = startStandalone(jar, port, env, dir);
+            Measured measured;
+            Result result = null;
+            try {
+                awaitReady(http, base);
+                store.started(startLine(dir.resolve("standalone.log")));
+                measured = measure(store, http, base, label, rate, seconds);
+                if (!store.readAfterStop()) {
+                    result = collect(store, label, rate, seconds, measured);
+                }
+            } finally {
+                server.destroy();                                      // SIGTERM: an embedded store closes cleanly
+                if (!server.waitFor(30, TimeUnit.SECONDS)) {
+                    server.destroyForcibly();
+                    server.waitFor(30, TimeUnit.SECONDS);
+                }
             }
-            try (Connection c = DriverManager.getConnection(PG, "postgres", "")) {
-                c.createStatement().execute("DROP SCHEMA " + schema + " CASCADE");
+            if (result == null) {
+                result = collect(store, label, rate, seconds, measured);
             }
+            System.err.printf("%s: baseline, single-connection INSERT+COMMIT for %d s…%n", label, BASELINE_SECONDS);
+            return result.withBaseline(store.baseline());
         }
     }
 
-    static Process startStandalone(Path jar, int port, String schema, Path dir) throws IOException {
+    /** The measured window's start, its load, and how many of its jobs were still open after the drain. */
+    record Measured(long startMs, Load load, int notDone) {
+    }
+
+    static Measured measure(Store store, HttpClient http, String base, String label, double rate, int seconds) throws Exception {
+        System.err.printf("%s at %.0f/s on %s: warming up…%n", label, rate, store);
+        load(http, base, Math.min(rate, 100), 5, "warmup");
+        drain(store, http, base, "warmup", 30);
+        System.err.printf("%s at %.0f/s: measuring %d s…%n", label, rate, seconds);
+        long startMs = System.currentTimeMillis();
+        Load load = load(http, base, rate, seconds, "measure");
+        return new Measured(startMs, load, drain(store, http, base, "measure", 60));
+    }
+
+    static Process startStandalone(Path jar, int port, Map<String, String> settings, Path dir) throws IOException {
         ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx512m", "-jar", jar.toString(), "standalone")
                 .redirectErrorStream(true).redirectOutput(dir.resolve("standalone.log").toFile());
         Map<String, String> env = pb.environment();
+        env.keySet().removeIf(k -> k.startsWith("DATABASE_"));
         env.put("PORT", Integer.toString(port));
         env.put("DATA_DIR", dir.resolve("data").toString());
         env.put("TEMP_DIR", dir.resolve("work").toString());
-        env.put("DATABASE_URL", PG + "?currentSchema=" + schema);
-        env.put("DATABASE_USER", "postgres");
+        env.putAll(settings);
         env.put("ENABLE_DIAGNOSTIC_TASKS", "true");
         env.put("WORKER_CONCURRENCY", System.getenv().getOrDefault("BENCH_WORKER_CONCURRENCY", "4"));
         env.put("WORKER_QUEUE_SIZE", "100000");
@@ -179,30 +222,23 @@ public class DispatchBench {
     }
 
     /** Waits until every job of the project is terminal; returns how many are not. */
-    static int drain(String schema, String project, int maxSeconds) throws Exception {
+    static int drain(Store store, HttpClient http, String base, String project, int maxSeconds) throws Exception {
         long until = System.currentTimeMillis() + maxSeconds * 1000L;
-        int open;
-        do {
-            try (Connection c = DriverManager.getConnection(PG + "?currentSchema=" + schema, "postgres", "");
-                 ResultSet rs = c.createStatement().executeQuery("SELECT COUNT(*) FROM jobs WHERE project_id = '" + project
-                         + "' AND status NOT IN ('completed', 'failed', 'cancelled')")) {
-                rs.next();
-                open = rs.getInt(1);
-            }
-            if (open > 0) {
-                Thread.sleep(200);
-            }
-        } while (open > 0 && System.currentTimeMillis() < until);
-        return open;
+        while (store.anyOpen(http, base, project) && System.currentTimeMillis() < until) {
+            Thread.sleep(200);
+        }
+        return store.open(http, base, project);
     }
 
-    static Result collect(String schema, String label, double rate, int seconds, long startMs, Load load, int lost) throws Exception {
+    static Result collect(Store store, String label, double rate, int seconds, Measured measured) throws Exception {
+        Load load = measured.load();
+        long startMs = measured.startMs();
         List<Long> e2e = new ArrayList<>();
         int inWindow = 0;
         int completed = 0;
-        long windowStart = startMs + 10_000;
+        long windowStart = startMs + Math.min(10_000, seconds * 1000L / 3);
         long windowEnd = startMs + seconds * 1000L;
-        try (Connection c = DriverManager.getConnection(PG + "?currentSchema=" + schema, "postgres", "");
+        try (Connection c = store.connect();
              ResultSet rs = c.createStatement().executeQuery(
                      "SELECT id, completed_at FROM jobs WHERE project_id = 'measure' AND status = 'completed'")) {
             while (rs.next()) {
@@ -219,7 +255,8 @@ public class DispatchBench {
         }
         long[] e2eSorted = e2e.stream().mapToLong(Long::longValue).sorted().toArray();
         double throughput = inWindow / ((windowEnd - windowStart) / 1000.0);
-        return new Result(label, rate, load.submitted(), load.refused(), completed, throughput, load.submitMicros(), e2eSorted, lost);
+        return new Result(label, rate, load.submitted(), load.refused(), completed, throughput, load.submitMicros(), e2eSorted,
+                measured.notDone(), Double.NaN);
     }
 
     static void print(List<Result> results) {
@@ -233,6 +270,15 @@ public class DispatchBench {
                     r.throughput(), ms(pct(r.submitMicros(), 50) / 1000.0), ms(pct(r.submitMicros(), 99) / 1000.0),
                     ms(pct(r.e2eMillis(), 50)), ms(pct(r.e2eMillis(), 99)), r.lost()));
         }
+        double[] commits = results.stream().mapToDouble(Result::commitsPerSecond).sorted().toArray();
+        out.append(String.format("%npgbench-style single-connection INSERT+COMMIT: %.0f commits/s", commits[commits.length / 2]));
+        if (commits.length > 1) {
+            out.append(" (median of ").append(commits.length).append(" runs: ")
+                    .append(String.join(", ", results.stream().map(r -> String.format("%.0f", r.commitsPerSecond())).toList())).append(")");
+        }
+        out.append("\nend-to-end jobs/s ÷ commits/s: ").append(String.join(" · ", results.stream()
+                .map(r -> String.format("%s %.0f ÷ %.0f = %.2g", r.label(), r.throughput(), r.commitsPerSecond(),
+                        r.throughput() / r.commitsPerSecond())).toList())).append('\n');
         System.out.print(out);
         System.out.flush();
     }
@@ -273,6 +319,224 @@ public class DispatchBench {
     static int freePort() throws IOException {
         try (ServerSocket s = new ServerSocket(0)) {
             return s.getLocalPort();
+        }
+    }
+
+    /** The line {@code standalone} prints once it is up ({@code … database <url>}). */
+    static String startLine(Path log) throws Exception {
+        long until = System.currentTimeMillis() + 60_000;
+        while (System.currentTimeMillis() < until) {
+            for (String line : Files.readAllLines(log)) {
+                if (line.startsWith("repo-worker standalone: API on")) {
+                    return line;
+                }
+            }
+            Thread.sleep(100);
+        }
+        throw new IllegalStateException("standalone printed no start line into " + log);
+    }
+
+    /** pgbench-style: one connection, autocommit, one single-row INSERT per transaction, for a few seconds. */
+    static double commitsPerSecond(Connection c) throws SQLException {
+        try (c; Statement ddl = c.createStatement()) {
+            ddl.execute("CREATE TABLE dispatch_baseline (id BIGINT NOT NULL PRIMARY KEY, at BIGINT NOT NULL, note VARCHAR(64))");
+            c.setAutoCommit(true);
+            try (PreparedStatement insert = c.prepareStatement("INSERT INTO dispatch_baseline (id, at, note) VALUES (?, ?, ?)")) {
+                long start = System.nanoTime();
+                long end = start + TimeUnit.SECONDS.toNanos(BASELINE_SECONDS);
+                long commits = 0;
+                while (System.nanoTime() < end) {
+                    insert.setLong(1, commits);
+                    insert.setLong(2, System.currentTimeMillis());
+                    insert.setString(3, "baseline");
+                    insert.executeUpdate();
+                    commits++;
+                }
+                return commits / ((System.nanoTime() - start) / 1e9);
+            }
+        }
+    }
+
+    /** Where one run's jobs live: how standalone is pointed at it, how open jobs are counted, how it is read. */
+    interface Store extends AutoCloseable {
+
+        /** Adds the store's settings to standalone's environment. */
+        void prepare(Map<String, String> env, Path dir) throws SQLException;
+
+        /** Learns what it needs from standalone's start line. */
+        default void started(String startLine) {
+        }
+
+        boolean anyOpen(HttpClient http, String base, String project) throws Exception;
+
+        /** How many jobs of the project are not terminal (asked while standalone runs). */
+        int open(HttpClient http, String base, String project) throws Exception;
+
+        /** True when the database can only be read once standalone has stopped. */
+        boolean readAfterStop();
+
+        Connection connect() throws SQLException;
+
+        /** Single-connection INSERT+COMMIT on the same database (standalone stopped): commits/s. */
+        double baseline() throws SQLException;
+
+        @Override
+        void close() throws SQLException;
+    }
+
+    /** PostgreSQL on this machine, a fresh schema per run, read directly while standalone runs. */
+    static final class Postgres implements Store {
+
+        private final String schema = "rw_dbench_" + Long.toHexString(System.nanoTime());
+
+        @Override
+        public void prepare(Map<String, String> env, Path dir) throws SQLException {
+            try (Connection c = DriverManager.getConnection(PG, "postgres", "")) {
+                c.createStatement().execute("CREATE SCHEMA " + schema);
+            }
+            env.put("DATABASE_URL", PG + "?currentSchema=" + schema);
+            env.put("DATABASE_USER", "postgres");
+        }
+
+        @Override
+        public boolean anyOpen(HttpClient http, String base, String project) throws SQLException {
+            return open(http, base, project) > 0;
+        }
+
+        @Override
+        public int open(HttpClient http, String base, String project) throws SQLException {
+            try (Connection c = connect(); ResultSet rs = c.createStatement().executeQuery("SELECT COUNT(*) FROM jobs WHERE project_id = '"
+                    + project + "' AND status NOT IN ('completed', 'failed', 'cancelled')")) {
+                rs.next();
+                return rs.getInt(1);
+            }
+        }
+
+        @Override
+        public boolean readAfterStop() {
+            return false;
+        }
+
+        @Override
+        public Connection connect() throws SQLException {
+            return DriverManager.getConnection(PG + "?currentSchema=" + schema, "postgres", "");
+        }
+
+        @Override
+        public double baseline() throws SQLException {
+            return commitsPerSecond(connect());
+        }
+
+        @Override
+        public void close() throws SQLException {
+            try (Connection c = DriverManager.getConnection(PG, "postgres", "")) {
+                c.createStatement().execute("DROP SCHEMA " + schema + " CASCADE");
+            }
+        }
+
+        @Override
+        public String toString() {
+            return "PostgreSQL " + PG + ", schema " + schema;
+        }
+    }
+
+    /**
+     * standalone's embedded default store in the run's fresh DATA_DIR: H2 or SQLite, as its start line says.
+     * Asked over HTTP while it runs (the file is standalone's), read directly once it has stopped.
+     */
+    static final class Embedded implements Store {
+
+        private static final Pattern DATABASE = Pattern.compile("database (\\S+)");
+        private static final Pattern FILE_URL = Pattern.compile("(jdbc:(?:h2:(?:file:)?|sqlite:(?:file:)?))([^;?]+)(.*)");
+        private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
+
+        private String url;
+
+        @Override
+        public void prepare(Map<String, String> env, Path dir) {
+            // no DATABASE_URL: standalone's default under DATA_DIR
+        }
+
+        @Override
+        public void started(String startLine) {
+            Matcher m = DATABASE.matcher(startLine);
+            if (!m.find()) {
+                throw new IllegalStateException("no database URL in standalone's start line: " + startLine);
+            }
+            url = m.group(1);
+        }
+
+        @Override
+        public boolean anyOpen(HttpClient http, String base, String project) throws Exception {
+            for (String status : OPEN) {
+                if (page(http, base + "/api/cloudrun/jobs?limit=1&projectId=" + project + "&status=" + status).path("jobs").size() > 0) {
+                    return true;
+                }
+            }
+            return false;
+        }
+
+        @Override
+        public int open(HttpClient http, String base, String project) throws Exception {
+            int open = 0;
+            for (String status : OPEN) {
+                String cursor = null;
+                do {
+                    var page = page(http, base + "/api/cloudrun/jobs?limit=100&projectId=" + project + "&status=" + status
+                            + (cursor == null ? "" : "&cursor=" + java.net.URLEncoder.encode(cursor, java.nio.charset.StandardCharsets.UTF_8)));
+                    open += page.path("jobs").size();
+                    cursor = page.path("nextCursor").isTextual() ? page.path("nextCursor").asText() : null;
+                } while (cursor != null);
+            }
+            return open;
+        }
+
+        private static com.fasterxml.jackson.databind.JsonNode page(HttpClient http, String url) throws Exception {
+            HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.ofString());
+            if (response.statusCode() != 200) {
+                throw new IOException("GET " + url + ": " + response.statusCode() + " " + response.body());
+            }
+            return JSON.readTree(response.body());
+        }
+
+        @Override
+        public boolean readAfterStop() {
+            return true;
+        }
+
+        @Override
+        public Connection connect() throws SQLException {
+            return DriverManager.getConnection(url);
+        }
+
+        /** A scratch file beside standalone's, of the same kind: H2 with standalone's URL options, SQLite in WAL with synchronous=FULL. */
+        @Override
+        public double baseline() throws SQLException {
+            Matcher m = FILE_URL.matcher(url);
+            if (!m.matches()) {
+                throw new IllegalStateException("not an H2 or SQLite file URL: " + url);
+            }
+            Path file = Path.of(m.group(2));
+            String name = file.getFileName().toString();
+            String extension = name.lastIndexOf('.') > 0 ? name.substring(name.lastIndexOf('.')) : "";
+            Connection c = DriverManager.getConnection(m.group(1) + file.resolveSibling("dispatch-baseline" + extension) + m.group(3));
+            if (url.startsWith("jdbc:sqlite:")) {
+                try (Statement pragma = c.createStatement()) {
+                    pragma.execute("PRAGMA journal_mode=WAL");
+                    pragma.execute("PRAGMA synchronous=FULL");
+                }
+            }
+            return commitsPerSecond(c);
+        }
+
+        @Override
+        public void close() {
+            // the run's folder stays, with standalone's log
+        }
+
+        @Override
+        public String toString() {
+            return "the embedded store" + (url == null ? "" : " " + url);
         }
     }
 }

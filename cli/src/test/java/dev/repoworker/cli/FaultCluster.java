@@ -260,10 +260,10 @@ final class FaultCluster implements AutoCloseable {
                 .collect(Collectors.toList());
         long completed = rows.values().stream().filter(r -> r.status().equals("completed")).count();
         long failed = rows.values().stream().filter(r -> r.status().equals("failed")).count();
-        return new Tally(scenario, acknowledged.size(), completed, failed, lost, duplicated);
+        return new Tally(Integer.toString(scenario), acknowledged.size(), completed, failed, lost, duplicated);
     }
 
-    record Tally(int scenario, int submitted, long completed, long failed, List<String> lost, List<String> duplicated) {
+    record Tally(String scenario, int submitted, long completed, long failed, List<String> lost, List<String> duplicated) {
         String line() {
             return "scenario " + scenario + ": submitted " + submitted + ", completed " + completed + ", failed " + failed
                     + ", lost " + lost.size() + ", duplicated " + duplicated.size();
@@ -298,7 +298,7 @@ final class FaultCluster implements AutoCloseable {
     }
 
     /** Keeps the processes' logs (they live in a temporary directory) under {@code target}. */
-    void keepLogs(Path into) throws IOException {
+    static void keepLogs(Path dir, Path into) throws IOException {
         java.nio.file.Files.createDirectories(into);
         try (var logs = java.nio.file.Files.list(dir)) {
             for (Path log : logs.filter(p -> p.getFileName().toString().endsWith(".log")).toList()) {

@@ -23,6 +23,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.assertj.core.api.SoftAssertions;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
@@ -36,10 +37,13 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The fault harness: two API replicas (one PostgreSQL schema) and two Workers as real launcher
- * processes, a few hundred jobs, and five faults. Each scenario prints
+ * processes, a few hundred jobs, and five faults (scenarios 1–5); then scenario 6, which needs no
+ * PostgreSQL: {@code kill -9} of the process holding the embedded default store in the middle of a burst,
+ * as {@code standalone} (6a) and as {@code api} beside a separate {@code worker} (6b). Each scenario prints
  * {@code scenario N: submitted X, completed Y, failed Z, lost L, duplicated D} and asserts L = D = 0.
  * Run alone with {@code mvn -B -pl cli -am verify -Dit.test=FaultHarnessIT -Dtest=none -Dsurefire.failIfNoSpecifiedTests=false}
- * (or {@code -Dgroups=faults}).
+ * (or {@code -Dgroups=faults}); one scenario with {@code -Dit.test='FaultHarnessIT#scenario_6*'} (the PostgreSQL
+ * cluster starts only for scenarios 1–5).
  */
 @Tag("faults")
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -54,6 +58,7 @@ class FaultHarnessIT {
     private final Random random = new Random(7);
     private final Signatures signer = Signatures.of(List.of(FaultCluster.SECRET));
     private FaultCluster cluster;
+    private String postgresMissing;
     private List<String> repoUrls;
     private final List<String> secondAttempts = new ArrayList<>();
 
@@ -65,13 +70,20 @@ class FaultHarnessIT {
             if ("true".equals(System.getenv("CI"))) {
                 throw e;
             }
-            Assumptions.abort("PostgreSQL not reachable at " + FaultCluster.POSTGRES_URL + ": " + e.getMessage());
+            postgresMissing = "PostgreSQL not reachable at " + FaultCluster.POSTGRES_URL + ": " + e.getMessage();
         }
         repoUrls = List.of(
                 TestRepos.withFiles(tmp.resolve("repo-a"), Map.of("index.md", "# A\n", "notes/one.md", "One\n")).fileUrl(),
                 TestRepos.withFiles(tmp.resolve("repo-b"), Map.of("index.md", "# B\n")).fileUrl());
-        cluster = new FaultCluster(tmp);
-        cluster.startAll();
+    }
+
+    /** Scenarios 1–5 share one cluster on PostgreSQL, started by the first of them that runs. */
+    private void requireCluster() throws Exception {
+        Assumptions.assumeTrue(postgresMissing == null, postgresMissing);
+        if (cluster == null) {
+            cluster = new FaultCluster(tmp);
+            cluster.startAll();
+        }
     }
 
     @AfterAll
@@ -79,8 +91,8 @@ class FaultHarnessIT {
         Path target = Path.of(System.getProperty("repoworker.jar", "target/repo-worker.jar")).toAbsolutePath().getParent();
         if (cluster != null) {
             cluster.close();
-            cluster.keepLogs(target.resolve("fault-harness-logs"));
         }
+        FaultCluster.keepLogs(tmp, target.resolve("fault-harness-logs"));
         SUMMARY.forEach(System.out::println);
         Files.write(target.resolve("fault-harness-summary.txt"), SUMMARY);
     }
@@ -88,6 +100,7 @@ class FaultHarnessIT {
     @Test
     @Order(1)
     void scenario_1_a_worker_killed_mid_jobs_every_job_completes_once_and_lost_ones_run_as_attempt_2() throws Exception {
+        requireCluster();
         String project = "scenario-1";
         List<String> ids = new ArrayList<>();
         String victim = cluster.workerUrl(0);
@@ -128,6 +141,7 @@ class FaultHarnessIT {
     @Test
     @Order(2)
     void scenario_2_an_api_replica_killed_the_other_dispatches_and_reconciles_nothing_stays_open() throws Exception {
+        requireCluster();
         String project = "scenario-2";
         List<String> ids = new ArrayList<>();
         List<String> afterKill = new ArrayList<>();
@@ -164,6 +178,7 @@ class FaultHarnessIT {
     @Test
     @Order(3)
     void scenario_3_callbacks_unreachable_for_30_s_every_result_is_delivered_once_afterwards() throws Exception {
+        requireCluster();
         String project = "scenario-3";
         List<String> ids = new ArrayList<>();
         for (int i = 0; i < 100; i++) {
@@ -196,6 +211,7 @@ class FaultHarnessIT {
     @Test
     @Order(4)
     void scenario_4_duplicate_reordered_replayed_and_stale_callbacks_never_transition_twice() throws Exception {
+        requireCluster();
         String project = "scenario-4";
         List<String> ids = new ArrayList<>();
         for (int i = 0; i < 40; i++) {
@@ -251,6 +267,7 @@ class FaultHarnessIT {
     @Test
     @Order(5)
     void scenario_5_postgresql_restarted_ready_goes_503_and_recovers_no_job_lost() throws Exception {
+        requireCluster();
         Optional<PostgresControl> postgres = PostgresControl.find();
         Assumptions.assumeTrue(postgres.isPresent(), "pg_ctlcluster and /etc/postgresql are needed to restart PostgreSQL");
         String project = "scenario-5";
@@ -295,6 +312,37 @@ class FaultHarnessIT {
         assertThat(sawNotReady).isTrue();
         assertClean(tally);
         assertThat(tally.completed()).isEqualTo(tally.submitted());
+    }
+
+    @Test
+    @Order(6)
+    void scenario_6a_standalone_killed_mid_burst_on_the_embedded_store_keeps_every_acknowledged_job_and_result() throws Exception {
+        CrashAudit.Findings findings = report(KillMidBurst.run(EmbeddedNode.standalone(tmp, "scenario-6a"), "6a"));
+
+        assertKept(findings);
+    }
+
+    @Test
+    @Order(7)
+    void scenario_6b_api_killed_beside_a_worker_every_callback_answered_2xx_stays_the_one_final_result() throws Exception {
+        CrashAudit.Findings findings = report(KillMidBurst.run(EmbeddedNode.apiBesideWorker(tmp, "scenario-6b"), "6b"));
+
+        assertKept(findings);
+    }
+
+    private static CrashAudit.Findings report(KillMidBurst.Result result) {
+        report(result.findings().tally());
+        SUMMARY.add("  " + result.detail());
+        return result.findings();
+    }
+
+    /** Every finding at once: a lost job does not hide a changed outcome. */
+    private static void assertKept(CrashAudit.Findings findings) {
+        SoftAssertions.assertSoftly(soft -> {
+            soft.assertThat(findings.lost()).as("lost jobs, with what became of them").isEmpty();
+            soft.assertThat(findings.outcomesChanged()).as("acknowledged final outcomes replaced by another").isEmpty();
+            soft.assertThat(findings.tally().duplicated()).as("jobs with two final outcomes").isEmpty();
+        });
     }
 
     private static final long T0 = System.nanoTime();
