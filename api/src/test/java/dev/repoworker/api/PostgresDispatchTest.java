@@ -4,19 +4,24 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.repoworker.api.client.ApiClient;
+import dev.repoworker.api.job.Database;
+import dev.repoworker.api.job.JdbiJobStore;
+import dev.repoworker.api.job.Job;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Two API replicas on one PostgreSQL schema share the outbox: every job is sent exactly once. */
+/** API replicas on one PostgreSQL schema share the pending jobs: every job is sent exactly once, and a submission wakes them all. */
 class PostgresDispatchTest {
 
     static TestDatabases.PostgresSchema schema;
@@ -47,11 +52,31 @@ class PostgresDispatchTest {
                     ids.add(client.submit("clone-repo", Map.of("owner", "o", "repoName", "r" + i, "gitToken", "tok-" + i + "-xyz")).get("id").asText());
                 }
 
-                await().atMost(Duration.ofSeconds(30)).until(() -> ids.stream().allMatch(id -> second.status(id).equals("dispatched")));
+                await().atMost(Duration.ofSeconds(30)).until(() -> worker.processRequests().size() >= ids.size()
+                        && ids.stream().allMatch(id -> second.status(id).equals("dispatched")));
 
                 List<String> sent = worker.processRequests().stream().map(r -> r.body().get("jobId").asText()).toList();
                 assertThat(sent).doesNotHaveDuplicates().containsExactlyInAnyOrderElementsOf(ids);
                 assertThat(client.get(ids.iterator().next()).get("status").asText()).isEqualTo("dispatched");
+            }
+        }
+    }
+
+    @Test
+    void a_job_stored_by_another_replica_wakes_this_dispatcher_at_once_through_notify() throws Exception {
+        Map<String, String> env = new HashMap<>(Map.of("DATABASE_URL", schema.url(), "DATABASE_USER", TestDatabases.POSTGRES_USER,
+                "SECRETS_KEY", "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=", "DISPATCH_POLL", "1h"));
+        try (FakeWorker worker = new FakeWorker()) {
+            env.put("REPO_WORKER_API_URL", worker.url());
+            try (TestApi listening = TestApi.start(dir.resolve("c"), env);
+                 Database other = Database.open(schema.url(), TestDatabases.POSTGRES_USER, null, 2)) {
+                Job job = Job.newPending(UUID.randomUUID().toString(), "noop", "noop", Map.of(), 3, null, null, null, Instant.now());
+                // another replica's submission: its commit notifies; this replica polls only once an hour
+                new JdbiJobStore(other).create(job, null);
+
+                await().atMost(Duration.ofSeconds(10)).until(() -> worker.processRequests().stream()
+                        .anyMatch(r -> r.body().get("jobId").asText().equals(job.id())));
+                assertThat(listening.status(job.id())).isIn("dispatched", "running");
             }
         }
     }

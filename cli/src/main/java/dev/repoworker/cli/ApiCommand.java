@@ -28,11 +28,15 @@ final class ApiCommand implements Callable<Integer> {
         return 0;
     }
 
-    /** Blocks until SIGTERM/SIGINT, then runs {@code stop} in the JVM's shutdown hook. */
+    /**
+     * Blocks until SIGTERM/SIGINT, then runs {@code stop} in the JVM's shutdown hook and flushes the logs last
+     * (they go through an asynchronous appender, so the services' last lines are written before the exit).
+     */
     static void awaitShutdown(Runnable stop) throws InterruptedException {
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             stop.run();
+            Logs.flush();
             stopped.countDown();
         }, "shutdown"));
         stopped.await();

@@ -17,7 +17,9 @@ public final class Main implements Runnable {
     CommandLine.Model.CommandSpec spec;
 
     public static void main(String[] args) {
-        System.exit(run(args));
+        int status = run(args);
+        Logs.flush();
+        System.exit(status);
     }
 
     static int run(String... args) {

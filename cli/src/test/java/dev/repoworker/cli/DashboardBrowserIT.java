@@ -69,6 +69,7 @@ class DashboardBrowserIT {
         workerEnv.put("WORKER_SECRET", SECRET);
         workerEnv.put("TEMP_DIR", tmp.resolve("work").toString());
         workerEnv.put("ALLOW_FILE_REPOS", "true");
+        workerEnv.put("FIRST_PROGRESS_DELAY", "0s"); // the timeline shows progress even of an import quicker than 250 ms
         workerEnv.put("ALLOWED_CALLBACK_HOSTS", "localhost");
         workerEnv.put("ARTIFACTS_DIR", tmp.resolve("artifacts").toString());
         worker = WorkerApp.start(WorkerConfig.fromEnv(workerEnv));

@@ -2,8 +2,10 @@ package dev.repoworker.api.job;
 
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.statement.PreparedBatch;
 
@@ -72,26 +74,36 @@ final class CallbackRows {
         return "job is already " + job.status();
     }
 
-    /** The primary key refuses an id seen before, by this replica or another; {@code DO NOTHING} keeps the batch going. */
+    /**
+     * One multi-row insert; the primary key refuses an id seen before, by this replica or another, and
+     * {@code DO NOTHING … RETURNING} names the ids that were new (the first copy of an id within the batch wins).
+     */
     private static void recordMessages(Handle h, List<CallbackChange> changes, CallbackChange.Verdict[] verdicts) {
         List<Integer> signed = new ArrayList<>();
-        PreparedBatch batch = h.prepareBatch("INSERT INTO webhook_messages (id, received_at, expires_at) "
-                + "VALUES (:id, :receivedAt, :expiresAt) ON CONFLICT (id) DO NOTHING");
         for (int i = 0; i < changes.size(); i++) {
-            CallbackChange change = changes.get(i);
-            if (change.messageId() != null) {
+            if (changes.get(i).messageId() != null) {
                 signed.add(i);
-                batch.bind("id", change.messageId()).bind("receivedAt", change.now().toEpochMilli())
-                        .bind("expiresAt", change.messageExpiresAt().toEpochMilli()).add();
             }
         }
         if (signed.isEmpty()) {
             return;
         }
-        int[] inserted = batch.execute();
+        StringBuilder sql = new StringBuilder("INSERT INTO webhook_messages (id, received_at, expires_at) VALUES ");
         for (int k = 0; k < signed.size(); k++) {
-            if (inserted[k] == 0) {
-                verdicts[signed.get(k)] = new CallbackChange.Verdict(CallbackChange.Kind.REPLAYED, changes.get(signed.get(k)).messageId(), null, 0);
+            sql.append(k == 0 ? "" : ", ").append("(?, ?, ?)");
+        }
+        sql.append(" ON CONFLICT (id) DO NOTHING RETURNING id");
+        var insert = h.createQuery(sql.toString());
+        int position = 0;
+        for (int i : signed) {
+            CallbackChange change = changes.get(i);
+            insert.bind(position++, change.messageId()).bind(position++, change.now().toEpochMilli())
+                    .bind(position++, change.messageExpiresAt().toEpochMilli());
+        }
+        Set<String> fresh = new HashSet<>(insert.mapTo(String.class).list());
+        for (int i : signed) {
+            if (!fresh.remove(changes.get(i).messageId())) {
+                verdicts[i] = new CallbackChange.Verdict(CallbackChange.Kind.REPLAYED, changes.get(i).messageId(), null, 0);
             }
         }
     }

@@ -11,6 +11,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.HandleCallback;
 import org.jdbi.v3.core.statement.Query;
 
 /**
@@ -235,31 +236,31 @@ public final class JdbiJobStore implements JobStore {
 
     @Override
     public boolean moveClaim(Claim claim, Runner runner, String workerUrl, JobEvent event) {
-        boolean moved = database.jdbi().inTransaction(h -> claims.move(h, claim, runner, workerUrl, event));
-        if (moved) {
-            listener.eventStored(claim.job().id(), event);
-        }
-        return moved;
+        return fenced(claim, event, h -> claims.move(h, claim, runner, workerUrl, event));
     }
 
     @Override
     public boolean releaseClaim(Claim claim, int tries, Instant dueAt, JobEvent event) {
-        boolean released = database.jdbi().inTransaction(h -> claims.release(h, claim, tries, dueAt, event));
-        if (released) {
-            listener.eventStored(claim.job().id(), event);
-        }
-        return released;
+        return fenced(claim, event, h -> claims.release(h, claim, tries, dueAt, event));
     }
 
     @Override
     public boolean failClaim(Claim claim, String error, Instant now) {
         JobEvent event = JobEvent.of(now, JobEvent.FAILED, claim.job().attempt(), error);
-        boolean failed = database.jdbi().inTransaction(h -> claims.fail(h, claim, error, now, event));
+        boolean failed = fenced(claim, event, h -> claims.fail(h, claim, error, now, event));
         if (failed) {
-            listener.eventStored(claim.job().id(), event);
             listener.finished(claim.job().id(), claim.job().task(), claim.job().attempt(), JobStatus.FAILED);
         }
         return failed;
+    }
+
+    /** A write that holds only while {@code claim} does; its event is told once committed. */
+    private boolean fenced(Claim claim, JobEvent event, HandleCallback<Boolean, RuntimeException> write) {
+        boolean written = database.jdbi().inTransaction(write);
+        if (written) {
+            listener.eventStored(claim.job().id(), event);
+        }
+        return written;
     }
 
     @Override

@@ -62,11 +62,6 @@ public record Job(
                 projectId, userId, idempotencyKey, runner, workerUrl, leaseUntil, newProcessedAt, durationMs, createdAt, updatedAt, completedAt);
     }
 
-    public Job withRunner(Runner newRunner, String newWorkerUrl) {
-        return new Job(id, task, requestedTask, status, input, result, error, attempt, maxAttempts, version,
-                projectId, userId, idempotencyKey, newRunner, newWorkerUrl, leaseUntil, processedAt, durationMs, createdAt, updatedAt, completedAt);
-    }
-
     public Job withLease(Instant newLeaseUntil, Instant now) {
         return new Job(id, task, requestedTask, status, input, result, error, attempt, maxAttempts, version,
                 projectId, userId, idempotencyKey, runner, workerUrl, newLeaseUntil, processedAt, durationMs, createdAt, now, completedAt);
