@@ -55,7 +55,8 @@ public final class CallbackSender {
 
     CallbackSender(CallbackUrlPolicy policy, Optional<Signatures> signatures, ScheduledExecutorService scheduler,
                    Duration retryWindow, Duration firstDelay, Duration maxDelay, Clock clock) {
-        this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).followRedirects(HttpClient.Redirect.NEVER).build();
+        this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5))
+                .followRedirects(HttpClient.Redirect.NEVER).build();
         this.policy = policy;
         this.signatures = signatures;
         this.scheduler = scheduler;
