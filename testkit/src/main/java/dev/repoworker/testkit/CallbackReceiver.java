@@ -10,7 +10,9 @@ import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
@@ -26,6 +28,9 @@ public final class CallbackReceiver implements AutoCloseable {
      * One request as received; {@code signatureValid} is empty when no secret was given to check with,
      * {@code webhookId} null when the request had none.
      */
+    private final AtomicInteger batches = new AtomicInteger();
+    private volatile boolean refuseArrays;
+
     public record Received(JsonNode body, String rawBody, Optional<Boolean> signatureValid, int answeredWith, String webhookId) {
         public String status() {
             return body.path("status").asText();
@@ -74,6 +79,17 @@ public final class CallbackReceiver implements AutoCloseable {
         return this;
     }
 
+    /** Answers 400 to an array body, as the original API does: the sender must fall back to one callback per request. */
+    public CallbackReceiver refuseArrays() {
+        refuseArrays = true;
+        return this;
+    }
+
+    /** How many array bodies (several callbacks in one request) arrived. */
+    public int batches() {
+        return batches.get();
+    }
+
     public String url() {
         return "http://127.0.0.1:" + server.getAddress().getPort() + "/api/cloudrun/callback";
     }
@@ -118,8 +134,24 @@ public final class CallbackReceiver implements AutoCloseable {
         } catch (IOException e) {
             json = Json.mapper().createObjectNode();
         }
-        received.add(new Received(json, body, valid, status, exchange.getRequestHeaders().getFirst(Signatures.ID_HEADER)));
+        String webhookId = exchange.getRequestHeaders().getFirst(Signatures.ID_HEADER);
         byte[] answer = "{}".getBytes(StandardCharsets.UTF_8);
+        if (json.isArray() && refuseArrays) {
+            status = 400;
+            batches.incrementAndGet();
+        }
+        if (json.isArray() && status == 200) {
+            // the API's batched form: each callback recorded as if it came alone, one answer per callback
+            List<Map<String, Object>> answers = new ArrayList<>();
+            for (JsonNode item : json) {
+                received.add(new Received(item, item.toString(), valid, status, webhookId));
+                answers.add(Map.of("jobId", item.path("jobId").asText(), "status", "accepted"));
+            }
+            batches.incrementAndGet();
+            answer = Json.write(answers).getBytes(StandardCharsets.UTF_8);
+        } else {
+            received.add(new Received(json, body, valid, status, webhookId));
+        }
         exchange.getResponseHeaders().add("Content-Type", "application/json");
         exchange.sendResponseHeaders(status, answer.length);
         exchange.getResponseBody().write(answer);

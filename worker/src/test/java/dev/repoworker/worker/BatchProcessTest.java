@@ -90,6 +90,50 @@ class BatchProcessTest {
     }
 
     @Test
+    void a_receiver_that_sent_a_batch_gets_its_final_callbacks_in_batches_each_delivered_once() throws Exception {
+        SignedHttp http = start(Map.of("WORKER_CONCURRENCY", "4"));
+        CallbackReceiver receiver = receiver();
+        List<String> ids = new ArrayList<>();
+        List<Object> batch = new ArrayList<>();
+        for (int i = 0; i < 60; i++) {
+            ids.add("batched-callback-" + i);
+            batch.add(noop(ids.get(i), receiver.url(), Map.of()));
+        }
+
+        HttpResponse<String> response = http.post("/process", batch);
+
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+        await().atMost(Duration.ofSeconds(20)).until(() -> receiver.acceptedFinals().size() == ids.size());
+        assertThat(receiver.acceptedFinals()).extracting(r -> r.body().path("jobId").asText()).containsExactlyInAnyOrderElementsOf(ids);
+        assertThat(receiver.batches()).as("final callbacks that waited went together").isPositive();
+        await().atMost(Duration.ofSeconds(10)).until(() -> ids.stream().allMatch(id -> delivery(http, id).equals("delivered")));
+    }
+
+    @Test
+    void a_receiver_that_refuses_a_batch_of_callbacks_gets_them_one_by_one() throws Exception {
+        SignedHttp http = start(Map.of("WORKER_CONCURRENCY", "4"));
+        CallbackReceiver receiver = receiver().refuseArrays();
+        List<Object> batch = new ArrayList<>();
+        for (int i = 0; i < 30; i++) {
+            batch.add(noop("refused-batch-" + i, receiver.url(), Map.of()));
+        }
+
+        http.post("/process", batch);
+
+        await().atMost(Duration.ofSeconds(20)).until(() -> receiver.acceptedFinals().size() >= 30);
+        assertThat(receiver.acceptedFinals()).extracting(r -> r.body().path("jobId").asText()).doesNotHaveDuplicates();
+        assertThat(receiver.batches()).as("at most one refused batch, then one by one").isLessThanOrEqualTo(1);
+    }
+
+    private static String delivery(SignedHttp http, String jobId) {
+        try {
+            return Json.mapper().readTree(http.get("/jobs/" + jobId).body()).path("delivery").path("state").asText();
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Test
     void a_batch_of_more_than_100_or_of_none_is_refused_whole() throws Exception {
         SignedHttp http = start(Map.of("WORKER_QUEUE_SIZE", "100"));
         CallbackReceiver receiver = receiver();

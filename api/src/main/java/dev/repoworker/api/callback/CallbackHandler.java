@@ -95,29 +95,46 @@ public final class CallbackHandler {
         if (items.isEmpty() || items.size() > MAX_BATCH) {
             throw new InvalidInputException("body", "an array of callbacks must hold 1 to " + MAX_BATCH + " items");
         }
-        List<Map<String, Object>> answers = new ArrayList<>();
-        int replayed = 0;
+        // parsed one by one; every valid callback goes to the writer at once, so a batch costs one commit, not one each
+        List<Map<String, Object>> answers = new ArrayList<>(java.util.Collections.nCopies(items.size(), null));
+        List<Integer> valid = new ArrayList<>();
+        List<Callback> callbacks = new ArrayList<>();
+        List<CallbackChange> changes = new ArrayList<>();
         for (int i = 0; i < items.size(); i++) {
-            JsonNode item = items.get(i);
-            String jobId = item.path("jobId").isTextual() ? item.get("jobId").asText() : null;
-            int index = i;
             try {
-                Outcome outcome = apply(CallbackParser.parse(item),
-                        message.map(m -> new MessageId(m.messageId() + "#" + index, m.replayableUntil())));
-                answers.add(answer(jobId, "accepted", null, outcome.reason(), null));
+                Callback callback = CallbackParser.parse(items.get(i));
+                int index = i;
+                changes.add(change(callback, message.map(m -> new MessageId(m.messageId() + "#" + index, m.replayableUntil()))));
+                callbacks.add(callback);
+                valid.add(i);
             } catch (InvalidInputException e) {
-                answers.add(answer(jobId, "error", 400, e.getMessage(), e.field()));
-            } catch (UnknownJobException e) {
-                answers.add(answer(jobId, "error", 404, e.getMessage(), "jobId"));
-            } catch (ReplayedMessageException e) {
+                answers.set(i, answer(jobIdOf(items.get(i)), "error", 400, e.getMessage(), e.field()));
+            }
+        }
+        List<CallbackChange.Verdict> verdicts = writer.writeAll(changes);
+        int replayed = 0;
+        for (int k = 0; k < valid.size(); k++) {
+            Callback callback = callbacks.get(k);
+            CallbackChange.Verdict verdict = verdicts.get(k);
+            answers.set(valid.get(k), switch (verdict.kind()) {
+                case REPLAYED -> answer(callback.jobId(), "error", 409, "webhook-id already acted on", Signatures.ID_HEADER);
+                case UNKNOWN_JOB -> answer(callback.jobId(), "error", 404, new UnknownJobException(callback.jobId()).getMessage(), "jobId");
+                default -> answer(callback.jobId(), "accepted", null, verdict.reason(), null);
+            });
+            if (verdict.kind() == CallbackChange.Kind.REPLAYED) {
                 replayed++;
-                answers.add(answer(jobId, "error", 409, e.getMessage(), Signatures.ID_HEADER));
+            } else if (verdict.kind() != CallbackChange.Kind.UNKNOWN_JOB) {
+                metrics.callbackReceived(callback.status(), verdict.kind() == CallbackChange.Kind.APPLIED);
             }
         }
         if (replayed == items.size()) {
             throw new ReplayedMessageException(message.map(Signatures.Verified::messageId).orElse(""));
         }
         return answers;
+    }
+
+    private static String jobIdOf(JsonNode item) {
+        return item.path("jobId").isTextual() ? item.get("jobId").asText() : null;
     }
 
     private static Map<String, Object> answer(String jobId, String status, Integer code, String message, String field) {

@@ -36,13 +36,24 @@ public final class BatchWriter<I, O> implements AutoCloseable {
 
     /** Writes {@code item} with whatever else is waiting; returns its output once committed, or throws what the batch threw. */
     public O write(I item) {
-        CompletableFuture<O> answer = new CompletableFuture<>();
+        return writeAll(List.of(item)).get(0);
+    }
+
+    /** Writes {@code items} in the coming batch (or batches) together; returns their outputs in order once committed. */
+    public List<O> writeAll(List<I> items) {
         if (closed) {
             throw new IllegalStateException("shutting down");
         }
-        queue.add(new Waiting<>(item, answer));
+        List<CompletableFuture<O>> answers = new ArrayList<>();
+        List<Waiting<I, O>> waiting = new ArrayList<>();
+        for (I item : items) {
+            CompletableFuture<O> answer = new CompletableFuture<>();
+            answers.add(answer);
+            waiting.add(new Waiting<>(item, answer));
+        }
+        queue.addAll(waiting);
         try {
-            return answer.join();
+            return answers.stream().map(CompletableFuture::join).toList();
         } catch (CompletionException e) {
             if (e.getCause() instanceof RuntimeException runtime) {
                 throw runtime;

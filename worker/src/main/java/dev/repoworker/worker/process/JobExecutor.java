@@ -82,6 +82,11 @@ public final class JobExecutor {
         scheduler.scheduleAtFixedRate(this::forgetExpired, 1, 1, TimeUnit.MINUTES);
     }
 
+    /** The receiver at {@code callbackUrl} takes callbacks in arrays (it sent jobs in one). */
+    public void receiverTakesArrays(String callbackUrl) {
+        callbacks.takesArrays(callbackUrl);
+    }
+
     /** Admits a validated request. The same (jobId, attempt) is never run twice. */
     public Admission admit(ProcessRequest request, Task task, TaskData data) {
         Admission admission = admitOnce(request, task, data);

@@ -85,6 +85,8 @@ public final class ProcessHandler {
         for (JsonNode item : batch) {
             try {
                 results.add(ItemResult.accepted(admit(item)));
+                // a sender of arrays takes its callbacks in arrays too
+                executor.receiverTakesArrays(item.get("callbackUrl").asText());
             } catch (WorkerError e) {
                 results.add(ItemResult.error(jobIdOf(item), e.status(), e.getMessage(), e.field()));
             }
