@@ -17,7 +17,8 @@ final class Backlog {
     private final JobStore store;
     private final Clock clock;
     private final long maxPending;
-    private final AtomicLong readAt = new AtomicLong(Long.MIN_VALUE);
+    /** When the count was last read (epoch ms); 0: never, so the first submission reads it. */
+    private final AtomicLong readAt = new AtomicLong();
     private final AtomicLong pending = new AtomicLong();
 
     Backlog(JobStore store, Clock clock, long maxPending) {

@@ -170,6 +170,9 @@ class JobCoreRacesTest {
                     api.signedCallback(Json.write(Callback.completed(id, 1, Map.of(), Instant.now(), 1)));
                 }
                 assertThat(accepted).allSatisfy(id -> assertThat(api.status(id)).isEqualTo("completed"));
+                // the backlog is read again from the database: once the jobs left it, submissions are accepted again
+                await().atMost(Duration.ofSeconds(5)).until(() -> api.post("/api/cloudrun/jobs",
+                        "{\"task\":\"clone-repo\",\"data\":{\"owner\":\"o\",\"repoName\":\"again\"}}").status() == 202);
             }
         }
     }
