@@ -298,7 +298,7 @@ public final class CallbackSender {
                 delivery.attempted(clock.instant(), status, null);
                 delivery.delivered();
                 metrics.delivery("delivered");
-                LOG.info("callback for job {} delivered (HTTP {}, attempt {})", jobId, status, retry + 1);
+                LOG.debug("callback for job {} delivered (HTTP {}, attempt {})", jobId, status, retry + 1);
                 return;
             }
             if (status / 100 == 3) {

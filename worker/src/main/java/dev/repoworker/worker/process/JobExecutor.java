@@ -111,7 +111,7 @@ public final class JobExecutor {
         if (admission == Admission.ACCEPTED || admission == Admission.CANCELLED) {
             try (MDC.MDCCloseable j = MDC.putCloseable("jobId", job.jobId());
                  MDC.MDCCloseable a = MDC.putCloseable("attempt", Integer.toString(attempt))) {
-                LOG.info("job {} attempt {} admitted{}: {}", job.jobId(), attempt,
+                LOG.debug("job {} attempt {} admitted{}: {}", job.jobId(), attempt,
                         admission == Admission.CANCELLED ? " after its cancel" : "", job.task());
             }
         }
