@@ -16,8 +16,8 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -31,20 +31,8 @@ class BatchProcessTest {
     @TempDir
     Path tempDir;
 
-    private final WorkerFixture workers = new WorkerFixture(SECRET);
-
-    @AfterEach
-    void close() throws Exception {
-        workers.close();
-    }
-
-    private SignedHttp start(Map<String, String> overrides) {
-        return workers.worker(tempDir, overrides);
-    }
-
-    private CallbackReceiver receiver() {
-        return workers.receiver();
-    }
+    @RegisterExtension
+    final WorkerFixture workers = new WorkerFixture(SECRET);
 
     private static Map<String, Object> noop(String jobId, String callbackUrl, Map<String, Object> data) {
         Map<String, Object> request = new HashMap<>(Map.of("task", "noop", "callbackUrl", callbackUrl, "data", data));
@@ -60,8 +48,8 @@ class BatchProcessTest {
 
     @Test
     void each_item_of_a_mixed_batch_gets_its_own_answer_and_only_the_valid_ones_run() throws Exception {
-        SignedHttp http = start(Map.of());
-        CallbackReceiver receiver = receiver();
+        SignedHttp http = workers.worker(tempDir, Map.of());
+        CallbackReceiver receiver = workers.receiver();
         List<Object> batch = List.of(
                 noop("batch-ok", receiver.url(), Map.of()),
                 noop("batch-bad-data", receiver.url(), Map.of("durationMs", "soon")),
@@ -91,8 +79,8 @@ class BatchProcessTest {
 
     @Test
     void a_receiver_that_sent_a_batch_gets_its_final_callbacks_in_batches_each_delivered_once() throws Exception {
-        SignedHttp http = start(Map.of("WORKER_CONCURRENCY", "4"));
-        CallbackReceiver receiver = receiver();
+        SignedHttp http = workers.worker(tempDir, Map.of("WORKER_CONCURRENCY", "4"));
+        CallbackReceiver receiver = workers.receiver();
         List<String> ids = new ArrayList<>();
         List<Object> batch = new ArrayList<>();
         for (int i = 0; i < 60; i++) {
@@ -111,8 +99,8 @@ class BatchProcessTest {
 
     @Test
     void a_receiver_that_refuses_a_batch_of_callbacks_gets_them_one_by_one() throws Exception {
-        SignedHttp http = start(Map.of("WORKER_CONCURRENCY", "4"));
-        CallbackReceiver receiver = receiver().refuseArrays();
+        SignedHttp http = workers.worker(tempDir, Map.of("WORKER_CONCURRENCY", "4"));
+        CallbackReceiver receiver = workers.receiver().refuseArrays();
         List<Object> batch = new ArrayList<>();
         for (int i = 0; i < 30; i++) {
             batch.add(noop("refused-batch-" + i, receiver.url(), Map.of()));
@@ -135,8 +123,8 @@ class BatchProcessTest {
 
     @Test
     void a_batch_of_more_than_100_or_of_none_is_refused_whole() throws Exception {
-        SignedHttp http = start(Map.of("WORKER_QUEUE_SIZE", "100"));
-        CallbackReceiver receiver = receiver();
+        SignedHttp http = workers.worker(tempDir, Map.of("WORKER_QUEUE_SIZE", "100"));
+        CallbackReceiver receiver = workers.receiver();
         List<Object> tooMany = new ArrayList<>();
         for (int i = 0; i < 101; i++) {
             tooMany.add(noop("many-" + i, receiver.url(), Map.of()));
@@ -159,8 +147,8 @@ class BatchProcessTest {
 
     @Test
     void an_item_beyond_the_queue_is_answered_429_in_its_place() throws Exception {
-        SignedHttp http = start(Map.of("WORKER_CONCURRENCY", "1", "WORKER_QUEUE_SIZE", "1", "SHUTDOWN_GRACE", "0s"));
-        CallbackReceiver receiver = receiver();
+        SignedHttp http = workers.worker(tempDir, Map.of("WORKER_CONCURRENCY", "1", "WORKER_QUEUE_SIZE", "1", "SHUTDOWN_GRACE", "0s"));
+        CallbackReceiver receiver = workers.receiver();
         List<Object> batch = List.of(
                 noop("queue-1", receiver.url(), Map.of("durationMs", 60_000)),
                 noop("queue-2", receiver.url(), Map.of("durationMs", 60_000)),
@@ -179,8 +167,8 @@ class BatchProcessTest {
 
     @Test
     void a_replayed_batch_is_409_and_its_jobs_run_once() throws Exception {
-        SignedHttp http = start(Map.of());
-        CallbackReceiver receiver = receiver();
+        SignedHttp http = workers.worker(tempDir, Map.of());
+        CallbackReceiver receiver = workers.receiver();
         String body = Json.write(List.of(noop("replay-1", receiver.url(), Map.of()), noop("replay-2", receiver.url(), Map.of())));
         Map<String, String> headers = SIGNER.headersFor(body);
 
@@ -197,8 +185,8 @@ class BatchProcessTest {
 
     @Test
     void a_batch_is_authenticated_once_over_the_whole_body() throws Exception {
-        SignedHttp http = start(Map.of());
-        CallbackReceiver receiver = receiver();
+        SignedHttp http = workers.worker(tempDir, Map.of());
+        CallbackReceiver receiver = workers.receiver();
         String body = Json.write(List.of(noop("auth-1", receiver.url(), Map.of())));
         String other = Json.write(List.of(noop("auth-2", receiver.url(), Map.of())));
 

@@ -10,8 +10,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -27,20 +27,8 @@ class CancelBeforeArrivalTest {
     @TempDir
     Path tempDir;
 
-    private final WorkerFixture workers = new WorkerFixture(SECRET);
-
-    @AfterEach
-    void close() throws Exception {
-        workers.close();
-    }
-
-    private SignedHttp start(Map<String, String> overrides) {
-        return workers.worker(tempDir, overrides);
-    }
-
-    private CallbackReceiver receiver() {
-        return workers.receiver();
-    }
+    @RegisterExtension
+    final WorkerFixture workers = new WorkerFixture(SECRET);
 
     private static Map<String, Object> noop(String jobId, String callbackUrl, int attempt, int durationMs) {
         return Map.of("jobId", jobId, "task", "noop", "callbackUrl", callbackUrl, "attempt", attempt,
@@ -49,8 +37,8 @@ class CancelBeforeArrivalTest {
 
     @Test
     void a_job_whose_cancel_came_first_is_accepted_but_never_runs_and_reports_cancelled() throws Exception {
-        SignedHttp http = start(Map.of());
-        CallbackReceiver receiver = receiver();
+        SignedHttp http = workers.worker(tempDir, Map.of());
+        CallbackReceiver receiver = workers.receiver();
 
         HttpResponse<String> cancel = http.post("/jobs/early/cancel", Map.of("attempt", 1));
         HttpResponse<String> process = http.post("/process", noop("early", receiver.url(), 1, 60_000));
@@ -72,8 +60,8 @@ class CancelBeforeArrivalTest {
 
     @Test
     void a_cancel_covers_the_attempts_up_to_the_one_it_names_or_every_attempt() throws Exception {
-        SignedHttp http = start(Map.of());
-        CallbackReceiver receiver = receiver();
+        SignedHttp http = workers.worker(tempDir, Map.of());
+        CallbackReceiver receiver = workers.receiver();
 
         assertThat(http.post("/jobs/named/cancel", Map.of("attempt", 1)).statusCode()).isEqualTo(202);
         assertThat(http.post("/jobs/unnamed/cancel", "").statusCode()).isEqualTo(202);
@@ -88,8 +76,8 @@ class CancelBeforeArrivalTest {
 
     @Test
     void cancels_waiting_for_their_jobs_are_bounded_and_a_cancel_over_the_bound_gets_429() throws Exception {
-        SignedHttp http = start(Map.of("RESULT_RETENTION_MAX", "1"));
-        CallbackReceiver receiver = receiver();
+        SignedHttp http = workers.worker(tempDir, Map.of("RESULT_RETENTION_MAX", "1"));
+        CallbackReceiver receiver = workers.receiver();
         assertThat(http.post("/jobs/first/cancel", Map.of("attempt", 1)).statusCode()).isEqualTo(202);
 
         HttpResponse<String> refused = http.post("/jobs/second/cancel", Map.of("attempt", 1));
@@ -105,7 +93,7 @@ class CancelBeforeArrivalTest {
 
     @Test
     void a_cancel_with_a_bad_attempt_is_400_naming_it() throws Exception {
-        SignedHttp http = start(Map.of());
+        SignedHttp http = workers.worker(tempDir, Map.of());
         for (Object attempt : List.of(0, -1, "1", 1.5)) {
             HttpResponse<String> response = http.post("/jobs/some-job/cancel", Map.of("attempt", attempt));
             assertThat(response.statusCode()).as(String.valueOf(attempt)).isEqualTo(400);

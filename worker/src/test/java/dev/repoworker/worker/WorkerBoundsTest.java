@@ -13,8 +13,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -28,20 +28,8 @@ class WorkerBoundsTest {
     @TempDir
     Path tempDir;
 
-    private final WorkerFixture workers = new WorkerFixture(SECRET);
-
-    @AfterEach
-    void close() throws Exception {
-        workers.close();
-    }
-
-    private SignedHttp start(Map<String, String> overrides) {
-        return workers.worker(tempDir, overrides);
-    }
-
-    private CallbackReceiver receiver() {
-        return workers.receiver();
-    }
+    @RegisterExtension
+    final WorkerFixture workers = new WorkerFixture(SECRET);
 
     private static Map<String, Object> noop(String jobId, String callbackUrl, Map<String, Object> data) {
         return Map.of("jobId", jobId, "task", "noop", "callbackUrl", callbackUrl, "data", data);
@@ -54,8 +42,8 @@ class WorkerBoundsTest {
 
     @Test
     void finished_jobs_leave_no_timers_in_the_scheduler() throws Exception {
-        SignedHttp http = start(Map.of());
-        CallbackReceiver receiver = receiver();
+        SignedHttp http = workers.worker(tempDir, Map.of());
+        CallbackReceiver receiver = workers.receiver();
 
         for (int i = 0; i < 30; i++) {
             assertThat(http.post("/process", noop("timer-" + i, receiver.url(), Map.of())).statusCode()).isEqualTo(202);
@@ -69,8 +57,8 @@ class WorkerBoundsTest {
 
     @Test
     void a_full_replay_guard_refuses_a_new_signed_request_with_429_and_forgets_no_id() throws Exception {
-        SignedHttp http = start(Map.of("REPLAY_GUARD_MAX_IDS", "2"));
-        CallbackReceiver receiver = receiver();
+        SignedHttp http = workers.worker(tempDir, Map.of("REPLAY_GUARD_MAX_IDS", "2"));
+        CallbackReceiver receiver = workers.receiver();
         String first = Json.write(noop("guard-1", receiver.url(), Map.of()));
         Map<String, String> firstHeaders = SIGNER.headersFor(first);
         assertThat(http.post("/process", first, firstHeaders).statusCode()).isEqualTo(202);
@@ -89,8 +77,8 @@ class WorkerBoundsTest {
 
     @Test
     void over_result_retention_max_the_oldest_delivered_runs_are_dropped() throws Exception {
-        SignedHttp http = start(Map.of("RESULT_RETENTION_MAX", "2"));
-        CallbackReceiver receiver = receiver();
+        SignedHttp http = workers.worker(tempDir, Map.of("RESULT_RETENTION_MAX", "2"));
+        CallbackReceiver receiver = workers.receiver();
         for (String jobId : new String[] {"kept-1", "kept-2"}) {
             assertThat(http.post("/process", noop(jobId, receiver.url(), Map.of())).statusCode()).isEqualTo(202);
             await().atMost(Duration.ofSeconds(10)).until(() -> delivered(http, jobId));
@@ -106,8 +94,8 @@ class WorkerBoundsTest {
 
     @Test
     void runs_whose_callback_is_not_delivered_are_never_dropped_and_a_new_job_gets_429() throws Exception {
-        SignedHttp http = start(Map.of("RESULT_RETENTION_MAX", "3", "CALLBACK_RETRY_WINDOW", "3s"));
-        CallbackReceiver receiver = receiver().alwaysAnswer(503);
+        SignedHttp http = workers.worker(tempDir, Map.of("RESULT_RETENTION_MAX", "3", "CALLBACK_RETRY_WINDOW", "3s"));
+        CallbackReceiver receiver = workers.receiver().alwaysAnswer(503);
         for (String jobId : new String[] {"undelivered-1", "undelivered-2", "undelivered-3"}) {
             assertThat(http.post("/process", noop(jobId, receiver.url(), Map.of())).statusCode()).isEqualTo(202);
         }

@@ -5,9 +5,14 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.junit.jupiter.api.extension.AfterEachCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 
-/** The Workers and callback receivers one test starts; {@link #close} stops Workers before the receivers they deliver to. */
-final class WorkerFixture implements AutoCloseable {
+/**
+ * The Workers and callback receivers one test starts, as a JUnit extension: after each test it stops the Workers
+ * before the receivers they deliver to.
+ */
+final class WorkerFixture implements AutoCloseable, AfterEachCallback {
 
     private final String secret;
     private final List<AutoCloseable> toClose = new ArrayList<>();
@@ -32,10 +37,16 @@ final class WorkerFixture implements AutoCloseable {
     }
 
     @Override
+    public void afterEach(ExtensionContext context) throws Exception {
+        close();
+    }
+
+    @Override
     public void close() throws Exception {
         toClose.sort(java.util.Comparator.comparing(c -> c instanceof CallbackReceiver));
         for (AutoCloseable c : toClose) {
             c.close();
         }
+        toClose.clear();
     }
 }
