@@ -3,7 +3,10 @@ package dev.repoworker.api.job;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.UUID;
+import java.util.function.UnaryOperator;
 import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.statement.Update;
 
 /**
  * The claim is the hand-over: one statement moves due pending jobs to {@code dispatched} with their runner,
@@ -25,7 +28,7 @@ final class ClaimRows {
     }
 
     List<JobStore.Claim> claim(Handle h, Runner runner, String workerUrl, Instant now, Duration claimFor, int limit) {
-        String token = JdbiJobStore.newToken();
+        String token = newToken();
         Instant until = now.plus(claimFor);
         List<JobStore.Claim> claimed = h.createQuery("UPDATE jobs SET status = 'dispatched', runner = :runner, "
                         + "worker_url = :workerUrl, lease_until = :until, claim_token = :token, due_at = NULL, "
@@ -46,33 +49,33 @@ final class ClaimRows {
     }
 
     boolean move(Handle h, JobStore.Claim claim, Runner runner, String workerUrl, JobEvent event) {
-        int moved = h.createUpdate("UPDATE jobs SET runner = :runner, worker_url = :workerUrl, version = version + 1, "
-                        + "updated_at = :now" + FENCE)
-                .bind("runner", runner.wireName()).bind("workerUrl", workerUrl).bind("now", event.at().toEpochMilli())
-                .bind("id", claim.job().id()).bind("token", claim.token()).execute();
-        return appendIf(h, moved, claim, event);
+        return fenced(h, claim, event, "runner = :runner, worker_url = :workerUrl",
+                u -> u.bind("runner", runner.wireName()).bind("workerUrl", workerUrl));
     }
 
     boolean release(Handle h, JobStore.Claim claim, int tries, Instant dueAt, JobEvent event) {
-        int released = h.createUpdate("UPDATE jobs SET status = 'pending', runner = NULL, worker_url = NULL, lease_until = NULL, "
-                        + "claim_token = NULL, due_at = :due, dispatch_tries = :tries, version = version + 1, updated_at = :now" + FENCE)
-                .bind("due", dueAt.toEpochMilli()).bind("tries", tries).bind("now", event.at().toEpochMilli())
-                .bind("id", claim.job().id()).bind("token", claim.token()).execute();
-        return appendIf(h, released, claim, event);
+        return fenced(h, claim, event, "status = 'pending', runner = NULL, worker_url = NULL, lease_until = NULL, "
+                + "claim_token = NULL, due_at = :due, dispatch_tries = :tries", u -> u.bind("due", dueAt.toEpochMilli()).bind("tries", tries));
     }
 
-    boolean fail(Handle h, JobStore.Claim claim, String error, Instant now, JobEvent event) {
-        int failed = h.createUpdate("UPDATE jobs SET status = 'failed', error = :error, processed_at = :now, completed_at = :now, "
-                        + "lease_until = NULL, claim_token = NULL, secrets_sealed = NULL, version = version + 1, updated_at = :now" + FENCE)
-                .bind("error", StoredText.of(error)).bind("now", now.toEpochMilli())
-                .bind("id", claim.job().id()).bind("token", claim.token()).execute();
-        return appendIf(h, failed, claim, event);
+    boolean fail(Handle h, JobStore.Claim claim, String error, JobEvent event) {
+        return fenced(h, claim, event, "status = 'failed', error = :error, processed_at = :now, completed_at = :now, "
+                + "lease_until = NULL, claim_token = NULL, secrets_sealed = NULL", u -> u.bind("error", StoredText.of(error)));
     }
 
-    private static boolean appendIf(Handle h, int changed, JobStore.Claim claim, JobEvent event) {
+    /** {@code set} (and a version bump) while {@code claim} holds, with {@code event} appended when it did. */
+    private static boolean fenced(Handle h, JobStore.Claim claim, JobEvent event, String set, UnaryOperator<Update> values) {
+        int changed = values.apply(h.createUpdate("UPDATE jobs SET " + set + ", version = version + 1, updated_at = :now" + FENCE))
+                .bind("now", event.at().toEpochMilli())
+                .bind("id", claim.job().id()).bind("token", claim.token()).execute();
         if (changed == 1) {
             EventRows.append(h, claim.job().id(), event);
         }
         return changed == 1;
+    }
+
+    /** A fresh claim token. */
+    private static String newToken() {
+        return UUID.randomUUID().toString();
     }
 }

@@ -9,7 +9,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.UUID;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.HandleCallback;
 import org.jdbi.v3.core.statement.Query;
@@ -247,7 +246,7 @@ public final class JdbiJobStore implements JobStore {
     @Override
     public boolean failClaim(Claim claim, String error, Instant now) {
         JobEvent event = JobEvent.of(now, JobEvent.FAILED, claim.job().attempt(), error);
-        boolean failed = fenced(claim, event, h -> claims.fail(h, claim, error, now, event));
+        boolean failed = fenced(claim, event, h -> claims.fail(h, claim, error, event));
         if (failed) {
             listener.finished(claim.job().id(), claim.job().task(), claim.job().attempt(), JobStatus.FAILED);
         }
@@ -296,10 +295,5 @@ public final class JdbiJobStore implements JobStore {
 
     private static Optional<Job> findByKey(Handle h, String key) {
         return h.createQuery("SELECT * FROM jobs WHERE idempotency_key = :key").bind("key", key).map(JobRows.MAPPER).findOne();
-    }
-
-    /** A fresh claim token. */
-    static String newToken() {
-        return UUID.randomUUID().toString();
     }
 }
