@@ -204,11 +204,14 @@ public final class Dispatcher implements AutoCloseable {
 
     /**
      * Sends a handed-over job's current attempt again to the Worker it was handed to (the reconciler's way to
-     * settle a hand-over that Worker does not know: its (jobId, attempt) dedup makes a second copy harmless).
+     * settle a hand-over that Worker does not know: its (jobId, attempt) dedup makes a second copy harmless). A
+     * refusal's message is the job's error as it should be stored.
      */
     public DispatchOutcome resend(Job job, Duration within) {
         Claim claim = new Claim(job, null, 0, store.sealedSecrets(job.id()).orElse(null), job.leaseUntil());
-        return worker.process(job.workerUrl(), request(claim), within);
+        DispatchOutcome outcome = worker.process(job.workerUrl(), request(claim), within);
+        return outcome instanceof DispatchOutcome.Rejected rejected
+                ? new DispatchOutcome.Rejected(rejected.status(), rejectionError(claim, rejected)) : outcome;
     }
 
     private ProcessRequest request(Claim claim) {
@@ -234,9 +237,13 @@ public final class Dispatcher implements AutoCloseable {
     }
 
     private void rejected(Claim claim, DispatchOutcome.Rejected rejection) {
-        String error = "the worker rejected the job (" + rejection.status() + "): "
+        store.failClaim(claim, rejectionError(claim, rejection), clock.instant());
+    }
+
+    /** Why a job failed when its Worker refused it, with the job's secrets redacted from the Worker's words. */
+    private String rejectionError(Claim claim, DispatchOutcome.Rejected rejection) {
+        return "the worker rejected the job (" + rejection.status() + "): "
                 + Secrets.redactText(rejection.message(), Secrets.values(secrets(claim)));
-        store.failClaim(claim, error, clock.instant());
     }
 
     private void notSent(String url, List<Claim> claims, int workersTried, String reason, Duration retryAfter) {

@@ -124,7 +124,7 @@ public final class Reconciler {
         if (outcome instanceof DispatchOutcome.Accepted) {
             store.update(job.withLease(now.plus(lease), now), List.of(JobEvent.of(now, JobEvent.RESENT, job.attempt(), sent + "accepted")), null);
         } else if (outcome instanceof DispatchOutcome.Rejected rejected) {
-            String error = "the worker rejected the job (" + rejected.status() + "): " + rejected.message();
+            String error = rejected.message();
             store.update(job.moveTo(JobStatus.FAILED, now).withError(error, now), List.of(JobEvent.of(now, JobEvent.FAILED, job.attempt(), error)), null);
         } else if (outcome instanceof DispatchOutcome.Unanswered unanswered) {
             lost(job, "the worker at " + job.workerUrl() + " did not answer (" + unanswered.reason() + ")");
