@@ -19,6 +19,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
 
 /** Signed HTTP calls from the API to a Worker: process, status and cancel. */
 public final class WorkerClient {
@@ -62,12 +63,10 @@ public final class WorkerClient {
                 // a 2xx that is not one answer per job: the Worker says it took the request
             }
             return same(requests, new DispatchOutcome.Accepted());
-        } else if (status == 429 || status == 503) {
-            return same(requests, new DispatchOutcome.Busy(status, retryAfter(response)));
-        } else if (status == 408 || status >= 500) {
-            return same(requests, new DispatchOutcome.Unreachable("worker answered " + status));
-        } else if (status == 401 || status == 403 || status == 409) {
-            return same(requests, new DispatchOutcome.Rejected(status, message(response)));
+        }
+        DispatchOutcome whole = outcomeOf(status, retryAfter(response), () -> message(response));
+        if (!(whole instanceof DispatchOutcome.Rejected) || status == 401 || status == 403 || status == 409) {
+            return same(requests, whole);
         }
         // a Worker that refuses the array form (the original Worker): one by one from now on
         singleOnly.add(workerUrl);
@@ -79,18 +78,22 @@ public final class WorkerClient {
     }
 
     private static DispatchOutcome itemOutcome(JsonNode answer) {
-        if ("accepted".equals(answer.path("status").asText())) {
+        int code = "accepted".equals(answer.path("status").asText()) ? 202 : answer.path("code").asInt(500);
+        return outcomeOf(code, null, () -> answer.path("message").asText("worker answered " + code));
+    }
+
+    /** What a Worker's answer {@code status} to one job means; {@code message} is read only for a refusal. */
+    private static DispatchOutcome outcomeOf(int status, Duration retryAfter, Supplier<String> message) {
+        if (status == 200 || status == 202) {
             return new DispatchOutcome.Accepted();
         }
-        int code = answer.path("code").asInt(500);
-        String message = answer.path("message").asText("worker answered " + code);
-        if (code == 429 || code == 503) {
-            return new DispatchOutcome.Busy(code, null);
+        if (status == 429 || status == 503) {
+            return new DispatchOutcome.Busy(status, retryAfter);
         }
-        if (code == 408 || code >= 500) {
-            return new DispatchOutcome.Unreachable(message);
+        if (status == 408 || status >= 500) {
+            return new DispatchOutcome.Unreachable("worker answered " + status);
         }
-        return new DispatchOutcome.Rejected(code, message);
+        return new DispatchOutcome.Rejected(status, message.get());
     }
 
     DispatchOutcome process(String workerUrl, ProcessRequest request, Duration within) {
@@ -100,17 +103,7 @@ public final class WorkerClient {
         } catch (IOException e) {
             return failed(e);
         }
-        int status = response.statusCode();
-        if (status == 200 || status == 202) {
-            return new DispatchOutcome.Accepted();
-        }
-        if (status == 429 || status == 503) {
-            return new DispatchOutcome.Busy(status, retryAfter(response));
-        }
-        if (status == 408 || status >= 500) {
-            return new DispatchOutcome.Unreachable("worker answered " + status);
-        }
-        return new DispatchOutcome.Rejected(status, message(response));
+        return outcomeOf(response.statusCode(), retryAfter(response), () -> message(response));
     }
 
     WorkerJobState status(String workerUrl, String jobId) {
