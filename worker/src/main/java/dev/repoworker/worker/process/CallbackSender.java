@@ -20,6 +20,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
@@ -101,16 +102,8 @@ public final class CallbackSender {
     }
 
     private CompletableFuture<?> first(Final item) {
-        MDC.put("jobId", item.jobId());
-        if (item.attempt() != null) {
-            MDC.put("attempt", item.attempt());
-        }
-        try {
-            return attempt(item.url(), item.body(), item.jobId(), item.delivery(), item.giveUpAt(), 0);
-        } finally {
-            MDC.remove("jobId");
-            MDC.remove("attempt");
-        }
+        return withMdc(item.jobId(), item.attempt(),
+                () -> attempt(item.url(), item.body(), item.jobId(), item.delivery(), item.giveUpAt(), 0));
     }
 
     /**
@@ -238,13 +231,13 @@ public final class CallbackSender {
                 });
     }
 
-    private static void withMdc(String jobId, String attempt, Runnable action) {
+    private static <T> T withMdc(String jobId, String attempt, Supplier<T> action) {
         MDC.put("jobId", jobId);
         if (attempt != null) {
             MDC.put("attempt", attempt);
         }
         try {
-            action.run();
+            return action.get();
         } finally {
             MDC.remove("jobId");
             MDC.remove("attempt");
