@@ -169,9 +169,10 @@ public final class ApiApp implements AutoCloseable {
     /** Finished jobs past the retention, with their events, in small batches so no transaction grows large. */
     private static void deleteOld(JobStore store, Clock clock, Duration retention) {
         Instant cutoff = clock.instant().minus(retention);
-        while (store.deleteFinished(cutoff, RETENTION_BATCH) == RETENTION_BATCH) {
-            Thread.onSpinWait();
-        }
+        int deleted;
+        do {
+            deleted = store.deleteFinished(cutoff, RETENTION_BATCH);
+        } while (deleted == RETENTION_BATCH);
     }
 
     private static LegacyJobRunner fallbackRunner(ApiConfig config, Signatures signing, CallbackHandler callbacks,

@@ -62,11 +62,6 @@ public final class BatchWriter<I, O> implements AutoCloseable {
         }
     }
 
-    /** How many items wait for the next batch. */
-    public int waiting() {
-        return queue.size();
-    }
-
     private void run() {
         List<Waiting<I, O>> batch = new ArrayList<>();
         while (!closed) {
