@@ -10,12 +10,17 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
-/** Everything the Worker reads from its environment, checked once at start. */
+/**
+ * Everything the Worker reads from its environment, checked once at start. {@code cacheDir}
+ * ({@code CACHE_DIR}, default {@code TEMP_DIR}) holds what outlives a job: media variants and chunk
+ * vectors by content hash.
+ */
 public record WorkerConfig(
         int port,
         List<String> secrets,
         boolean insecureDev,
         Path tempDir,
+        Path cacheDir,
         int concurrency,
         int queueCapacity,
         Duration jobTimeout,
@@ -66,11 +71,13 @@ public record WorkerConfig(
             throw new InvalidConfigException("REPO_HOST", "must be github or local, got '" + repoHost + "'");
         }
         Path tempDir = env.path("TEMP_DIR", Path.of(System.getProperty("java.io.tmpdir"), "repo-worker"));
+        Path cacheDir = env.path("CACHE_DIR", tempDir);
         return new WorkerConfig(
                 env.integer("PORT", 8080, 0, 65535),
                 secrets,
                 insecure,
                 tempDir,
+                cacheDir,
                 concurrency,
                 env.integer("WORKER_QUEUE_SIZE", concurrency * 16, 0, 1_000_000),
                 positive(env, "JOB_TIMEOUT", Duration.ofMinutes(15)),
@@ -96,7 +103,7 @@ public record WorkerConfig(
                 env.path("LOCAL_REPO_ROOT", Path.of("data", "repos")).toAbsolutePath().normalize(),
                 httpUrl(env, "GITHUB_API_URL", "https://api.github.com"),
                 env.path("ARTIFACTS_DIR", tempDir.resolve("artifacts")).toAbsolutePath().normalize(),
-                EmbeddingsConfig.fromEnv(environment, tempDir.resolve("embeddings-cache")));
+                EmbeddingsConfig.fromEnv(environment, cacheDir.resolve("embeddings-cache")));
     }
 
     private static String httpUrl(Env env, String name, String fallback) {

@@ -48,10 +48,10 @@ public final class BuildAssetsTask implements Task {
         this.mediaCache = mediaCache == null ? Optional.empty() : mediaCache;
     }
 
-    /** Artifacts in {@code ARTIFACTS_DIR}; media cache in {@code TEMP_DIR/media-cache}; local paths with ALLOW_FILE_REPOS. */
+    /** Artifacts in {@code ARTIFACTS_DIR}; media cache in {@code CACHE_DIR/media-cache}; local paths with ALLOW_FILE_REPOS. */
     public static BuildAssetsTask fromConfig(WorkerConfig config, AcquireRepoTask acquire) {
         return new BuildAssetsTask(acquire, new LocalArtifactStore(config.artifactsDir()), config.allowFileRepos(),
-                Optional.of(config.tempDir().resolve("media-cache")));
+                Optional.of(config.cacheDir().resolve("media-cache")));
     }
 
     @Override
