@@ -124,7 +124,7 @@ public final class WorkerApp {
     public static JobExecutor createExecutor(WorkerConfig config, CallbackUrlPolicy callbackUrls, Optional<Signatures> signatures,
                                              ScheduledExecutorService scheduler, Clock clock, WorkerMetrics metrics) {
         CallbackSender callbacks = new CallbackSender(callbackUrls, signatures, scheduler, config.callbackRetryWindow(), clock, metrics);
-        return new JobExecutor(JobLimits.fromConfig(config), new Workspaces(config.tempDir(), config.keepTmpFiles()),
+        return new JobExecutor(JobLimits.fromConfig(config), Workspaces.removingInBackground(config.tempDir(), config.keepTmpFiles()),
                 callbacks, scheduler, clock, metrics);
     }
 

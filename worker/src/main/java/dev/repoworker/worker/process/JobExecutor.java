@@ -215,6 +215,11 @@ public final class JobExecutor {
         } catch (Exception e) {
             LOG.warn("shutdown: {}", e.toString());
         }
+        try {
+            workspaces.close(deliveryWait);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     private void run(WorkerJob job, Task task, TaskData data) {
@@ -265,7 +270,7 @@ public final class JobExecutor {
             Thread.interrupted();
             workspaces.release(workspace);
         }
-        // The workspace is gone before the callback leaves, so a finished job leaves nothing behind.
+        // The workspace has left jobs/ before the callback leaves; its files go in the background.
         ending.run();
         MDC.clear();
     }

@@ -8,7 +8,6 @@ import dev.repoworker.worker.task.TaskContext;
 import dev.repoworker.worker.task.TaskData;
 import dev.repoworker.worker.task.TaskFailedException;
 import dev.repoworker.worker.task.TaskResult;
-import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Objects;
 import java.util.Optional;
@@ -84,17 +83,11 @@ public final class AcquireRepoTask implements Task {
         context.progress("acquire", 0, 0, "cloning " + shownUrl);
         Git.Cloned cloned = git.cloneRepo(request, directory, new ThrottledProgress(context));
         context.checkCancelled();
-        WorkingTree.Stats stats;
-        try {
-            stats = WorkingTree.count(directory);
-        } catch (IOException e) {
-            throw new TaskFailedException("could not read the cloned repository");
-        }
         long durationMs = (System.nanoTime() - started) / 1_000_000;
-        context.progress("acquire", stats.files(), stats.files(), "cloned " + stats.files() + " files");
+        context.progress("acquire", cloned.files(), cloned.files(), "cloned " + cloned.files() + " files");
         LOG.info("job {}: cloned {} at {}: {} files, {} bytes in {} ms", context.jobId(), shownUrl, cloned.commit(),
-                stats.files(), stats.bytes(), durationMs);
-        return new AcquiredRepo(directory, shownUrl, cloned.branch(), cloned.commit(), stats.files(), stats.bytes(),
+                cloned.files(), cloned.bytes(), durationMs);
+        return new AcquiredRepo(directory, shownUrl, cloned.branch(), cloned.commit(), cloned.files(), cloned.bytes(),
                 durationMs);
     }
 

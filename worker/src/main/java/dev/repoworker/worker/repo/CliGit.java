@@ -99,7 +99,7 @@ public final class CliGit implements Git {
             expectOk(run(cloneCommand(request, dir, pins), env, progress, download), request, scrubber);
             checkoutTarget = "HEAD";
         }
-        tally(dir, checkoutTarget, env);
+        TreeTally tally = tally(dir, checkoutTarget, env);
         WorkingTree.checkOutCommittedBytes(dir);
         List<String> checkout = request.commit().isPresent()
                 ? command(dir, "-c", "advice.detachedHead=false", "checkout", "-q", "--progress",
@@ -113,7 +113,7 @@ public final class CliGit implements Git {
         if (Thread.interrupted()) {
             throw new InterruptedException("clone stopped because the job was interrupted");
         }
-        return new Cloned(head.stdout().trim(), request.branch());
+        return new Cloned(head.stdout().trim(), request.branch(), tally.files(), tally.bytes());
     }
 
     /** Fetches the pinned commit (and the branch it must be on) into a new repository, without checkout. */
@@ -149,7 +149,7 @@ public final class CliGit implements Git {
     }
 
     /** Counts the files of {@code commit}'s tree and sums their sizes; throws when a limit is passed. */
-    private void tally(Path dir, String commit, Map<String, String> env) throws TaskFailedException, InterruptedException {
+    private TreeTally tally(Path dir, String commit, Map<String, String> env) throws TaskFailedException, InterruptedException {
         TreeTally tally = new TreeTally(limits);
         boolean[] unreadable = new boolean[1];
         GitProcess.Result listing;
@@ -170,6 +170,7 @@ public final class CliGit implements Git {
         if (unreadable[0] || !listing.ok()) {
             throw new TaskFailedException("git clone failed: could not list the repository's files");
         }
+        return tally;
     }
 
     /** One record of {@code git ls-tree -l -z}: {@code <mode> SP <type> SP <object> SP+ <size> TAB <path>}. */

@@ -24,7 +24,10 @@ public interface Git {
     Cloned cloneRepo(CloneRequest request, Path directory, GitProgress progress)
             throws TaskFailedException, InterruptedException;
 
-    /** What was checked out: the full sha of HEAD and the branch it came from. */
-    record Cloned(String commit, String branch) {
+    /**
+     * What was checked out: the full sha of HEAD, the branch it came from, and the files and bytes of its
+     * tree as counted before the checkout (symbolic links are files of no bytes; submodules are not files).
+     */
+    record Cloned(String commit, String branch, long files, long bytes) {
     }
 }

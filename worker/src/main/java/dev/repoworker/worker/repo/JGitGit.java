@@ -175,11 +175,11 @@ public final class JGitGit implements Git {
             try (RevWalk walk = new RevWalk(repo)) {
                 commit = walk.parseCommit(target);
             }
-            tally(repo, commit, monitor);
+            TreeTally tally = tally(repo, commit, monitor);
             WorkingTree.checkOutCommittedBytes(dir);
             checkout(repo, commit, pinned ? null : branchRef, monitor);
             stopIfInterrupted(monitor);
-            return new Cloned(commit.name(), request.branch());
+            return new Cloned(commit.name(), request.branch(), tally.files(), tally.bytes());
         } catch (GitAPIException | IOException | URISyntaxException | RuntimeException e) {
             if (download.stop()) {
                 throw limits.downloadTooLarge();
@@ -221,7 +221,7 @@ public final class JGitGit implements Git {
     }
 
     /** Counts the files of {@code commit}'s tree and sums their blob sizes; throws when a limit is passed. */
-    private void tally(Repository repo, RevCommit commit, Monitor monitor)
+    private TreeTally tally(Repository repo, RevCommit commit, Monitor monitor)
             throws IOException, TaskFailedException, InterruptedException {
         TreeTally tally = new TreeTally(limits);
         try (TreeWalk walk = new TreeWalk(repo)) {
@@ -244,6 +244,7 @@ public final class JGitGit implements Git {
             }
         }
         tally.check();
+        return tally;
     }
 
     /** Writes {@code commit}'s files and points HEAD at it: on {@code branchRef}, or detached when that is null. */

@@ -106,16 +106,10 @@ public final class NewRepoFromTemplateTask implements Task {
         Path directory = context.workspace().resolve("repo");
         CloneRequest clone = new CloneRequest(repo.cloneUrl(), repo.defaultBranch(), 1, Optional.empty(), request.token());
         Git.Cloned cloned = cloneWhenReady(clone, directory, context);
-        WorkingTree.Stats stats;
-        try {
-            stats = WorkingTree.count(directory);
-        } catch (IOException e) {
-            throw new TaskFailedException("could not read the new repository");
-        }
         long durationMs = (System.nanoTime() - started) / 1_000_000;
         context.progress("template", 3, 3, "cloned " + repo.fullName());
         return new Created(repo, new AcquiredRepo(directory, RepoUrlPolicy.displayUrl(repo.cloneUrl()), cloned.branch(),
-                cloned.commit(), stats.files(), stats.bytes(), durationMs));
+                cloned.commit(), cloned.files(), cloned.bytes(), durationMs));
     }
 
     private Git.Cloned cloneWhenReady(CloneRequest clone, Path directory, TaskContext context)

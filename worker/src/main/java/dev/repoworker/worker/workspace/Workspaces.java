@@ -6,22 +6,54 @@ import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.time.Duration;
 import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Per-job folders under {@code TEMP_DIR/jobs}, removed when the job ends unless {@code KEEP_TMP_FILES}. */
+/**
+ * Per-job folders under {@code TEMP_DIR/jobs}, removed when the job ends unless {@code KEEP_TMP_FILES}.
+ * A Worker {@linkplain #removingInBackground removes them in the background}: a released workspace is
+ * renamed into {@code TEMP_DIR/trash} at once (it leaves {@code jobs/} before the job's callback does)
+ * and its files are deleted by one thread, off the job's path; what a crash leaves in the trash is
+ * deleted at the next start.
+ */
 public final class Workspaces {
 
     private static final Logger LOG = LoggerFactory.getLogger(Workspaces.class);
 
     private final Path root;
+    private final Path trash;
     private final boolean keep;
+    private final ExecutorService remover;
 
+    /** Removes each workspace on the thread that releases it. */
     public Workspaces(Path tempDir, boolean keep) {
+        this(tempDir, keep, null);
+    }
+
+    private Workspaces(Path tempDir, boolean keep, ExecutorService remover) {
         this.root = tempDir.toAbsolutePath().normalize().resolve("jobs");
+        this.trash = root.resolveSibling("trash");
         this.keep = keep;
+        this.remover = remover;
+    }
+
+    /** Renames each released workspace into the trash and deletes it on a background thread; empties the trash left by an earlier run. */
+    public static Workspaces removingInBackground(Path tempDir, boolean keep) {
+        Workspaces workspaces = new Workspaces(tempDir, keep, Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "workspace-remover");
+            t.setDaemon(true);
+            return t;
+        }));
+        workspaces.emptyTrash();
+        return workspaces;
     }
 
     public Path root() {
@@ -40,7 +72,7 @@ public final class Workspaces {
         }
     }
 
-    /** Removes a workspace and everything in it; symbolic links are removed, never followed. */
+    /** Removes a workspace and everything in it (symbolic links are removed, never followed), or hands it to the background remover. */
     public void release(Path workspace) {
         if (workspace == null || keep || !Files.exists(workspace)) {
             return;
@@ -48,10 +80,47 @@ public final class Workspaces {
         if (!workspace.toAbsolutePath().normalize().startsWith(root)) {
             throw new IllegalArgumentException("not a workspace: " + workspace);
         }
+        if (remover == null) {
+            remove(workspace);
+            return;
+        }
+        Path doomed;
         try {
-            deleteTree(workspace);
+            Files.createDirectories(trash);
+            doomed = Files.move(workspace, trash.resolve(workspace.getFileName()), StandardCopyOption.ATOMIC_MOVE);
         } catch (IOException e) {
-            LOG.warn("could not remove workspace {}: {}", workspace, e.toString());
+            remove(workspace);
+            return;
+        }
+        remover.execute(() -> remove(doomed));
+    }
+
+    /** Waits up to {@code wait} for the background remover to finish what it was given; it takes no more work after. */
+    public void close(Duration wait) throws InterruptedException {
+        if (remover != null) {
+            remover.shutdown();
+            if (!remover.awaitTermination(wait.toMillis(), TimeUnit.MILLISECONDS)) {
+                LOG.warn("workspaces still being removed at shutdown are left in {}", trash);
+            }
+        }
+    }
+
+    private void emptyTrash() {
+        if (!Files.isDirectory(trash)) {
+            return;
+        }
+        try (Stream<Path> left = Files.list(trash)) {
+            left.forEach(dir -> remover.execute(() -> remove(dir)));
+        } catch (IOException e) {
+            LOG.warn("could not list {}: {}", trash, e.toString());
+        }
+    }
+
+    private static void remove(Path dir) {
+        try {
+            deleteTree(dir);
+        } catch (IOException e) {
+            LOG.warn("could not remove workspace {}: {}", dir, e.toString());
         }
     }
 

@@ -126,12 +126,14 @@ class RepoLimitsTest {
                 CloneRequest.of(fiveMbOfZeros, "main"), target(), GitProgress.NONE))
                 .isInstanceOf(RepoTooLargeException.class);
 
-        git.apply(new RepoLimits(fiveMbAndReadme, 2)).cloneRepo(CloneRequest.of(fiveMbOfZeros, "main"), target(),
-                GitProgress.NONE);
+        Git.Cloned cloned = git.apply(new RepoLimits(fiveMbAndReadme, 2)).cloneRepo(CloneRequest.of(fiveMbOfZeros, "main"),
+                target(), GitProgress.NONE);
 
-        WorkingTree.Stats stats = WorkingTree.count(target());
+        WorkingTreeCount.Stats stats = WorkingTreeCount.count(target());
         assertThat(stats.files()).isEqualTo(2);
         assertThat(stats.bytes()).isEqualTo(fiveMbAndReadme);
+        assertThat(cloned.files()).isEqualTo(stats.files());
+        assertThat(cloned.bytes()).isEqualTo(stats.bytes());
         assertThat(TestRepos.git(target(), "symbolic-ref", "HEAD")).isEqualTo("refs/heads/main");
         assertThat(TestRepos.git(target(), "rev-parse", "--abbrev-ref", "main@{upstream}")).isEqualTo("origin/main");
         assertThat(TestRepos.git(target(), "status", "--porcelain")).isEmpty();
@@ -179,10 +181,11 @@ class RepoLimitsTest {
         long committed = text.length() + attributes.length();
         String url = repo.bareCopy(work.resolve("served"), "attributes.git").toUri().toString();
 
-        git.apply(new RepoLimits(MB, 10)).cloneRepo(CloneRequest.of(url, "main"), target(), GitProgress.NONE);
+        Git.Cloned cloned = git.apply(new RepoLimits(MB, 10)).cloneRepo(CloneRequest.of(url, "main"), target(), GitProgress.NONE);
 
         assertThat(Files.readString(target().resolve("notes/ids.md"))).isEqualTo(text); // no CRLF, no $Id: sha $
-        assertThat(WorkingTree.count(target()).bytes()).isEqualTo(committed);
+        assertThat(WorkingTreeCount.count(target()).bytes()).isEqualTo(committed);
+        assertThat(cloned.bytes()).isEqualTo(committed);
     }
 
     @Test
