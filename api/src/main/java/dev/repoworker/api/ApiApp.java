@@ -26,6 +26,8 @@ import dev.repoworker.api.observe.JobObserver;
 import dev.repoworker.observe.ServiceMetrics;
 import dev.repoworker.api.search.JobSearch;
 import dev.repoworker.protocol.Signatures;
+import dev.repoworker.protocol.StartupException;
+import dev.repoworker.protocol.TaskDataRules;
 import io.javalin.Javalin;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
@@ -60,10 +62,13 @@ public final class ApiApp implements AutoCloseable {
     private final Dispatcher dispatcher;
     private final ObserveRoutes observe;
     private final List<AutoCloseable> writers;
+    private final DataDirLock lock;
 
     private ApiApp(ApiConfig config, Database database, JobStore store, Javalin http, ScheduledExecutorService loops,
-                   LegacyJobRunner fallback, Dispatcher dispatcher, ObserveRoutes observe, List<AutoCloseable> writers) {
+                   LegacyJobRunner fallback, Dispatcher dispatcher, ObserveRoutes observe, List<AutoCloseable> writers,
+                   DataDirLock lock) {
         this.writers = writers;
+        this.lock = lock;
         this.observe = observe;
         this.config = config;
         this.database = database;
@@ -76,25 +81,62 @@ public final class ApiApp implements AutoCloseable {
 
     /** Opens the database, starts HTTP on {@code config.port()} (0 picks a free port) and the background loops. */
     public static ApiApp start(ApiConfig config) {
-        return start(config, Clock.systemUTC());
+        return start(config, lockStore(config), TaskDataRules.NONE, Clock.systemUTC());
+    }
+
+    /**
+     * The launcher's start: the store's lock already taken by {@link #lockStore} (a launcher that starts more than
+     * the API takes it first), and the Worker's rules for task data, checked at submission.
+     */
+    public static ApiApp start(ApiConfig config, DataDirLock lock, TaskDataRules rules) {
+        return start(config, lock, rules, Clock.systemUTC());
     }
 
     static ApiApp start(ApiConfig config, Clock clock) {
-        Database database = Database.open(config.databaseUrl(), config.databaseUser(), config.databasePassword(),
-                config.databaseMaxConnections(), config.databaseConnectTimeout());
+        return start(config, lockStore(config), TaskDataRules.NONE, clock);
+    }
+
+    /**
+     * One process per SQLite store (a second one would dispatch the same jobs and fight for the write lock): the
+     * lock of {@code DATA_DIR}, or null on PostgreSQL, which any number of replicas share.
+     *
+     * @throws StartupException when another process holds it
+     */
+    public static DataDirLock lockStore(ApiConfig config) {
+        return Database.Kind.of(config.databaseUrl()) == Database.Kind.SQLITE ? DataDirLock.acquire(config.dataDir()) : null;
+    }
+
+    private static ApiApp start(ApiConfig config, DataDirLock lock, TaskDataRules rules, Clock clock) {
+        boolean embedded = config.databaseUrl().equals(ApiConfig.embeddedDatabaseUrl(config.dataDir()));
+        Database database;
         try {
-            if (config.databaseUrl().equals(ApiConfig.embeddedDatabaseUrl(config.dataDir()))) {
+            database = Database.open(config.databaseUrl(), config.databaseUser(), config.databasePassword(),
+                    config.databaseMaxConnections(), config.databaseConnectTimeout());
+        } catch (RuntimeException e) {
+            closeQuietly(lock);
+            throw e;
+        }
+        try {
+            if (embedded) {
                 // the H2 file of an earlier version's embedded store: imported once, or the start fails saying why
                 LegacyH2Import.importIfPresent(config.dataDir(), database, config.databaseUser(), config.databasePassword());
             }
-            return wire(config, clock, database);
+            return wire(config, clock, database, lock, rules);
         } catch (RuntimeException e) {
             database.close();
+        closeQuietly(lock);
+            closeQuietly(lock);
             throw e;
         }
     }
 
-    private static ApiApp wire(ApiConfig config, Clock clock, Database database) {
+    private static void closeQuietly(DataDirLock lock) {
+        if (lock != null) {
+            lock.close();
+        }
+    }
+
+    private static ApiApp wire(ApiConfig config, Clock clock, Database database, DataDirLock lock, TaskDataRules rules) {
         ServiceMetrics serviceMetrics = ServiceMetrics.create("api");
         ApiMetrics metrics = new ApiMetrics(serviceMetrics.registry());
         metrics.bindJobStates(new JobStateCounts(database, clock, Duration.ofSeconds(5)));
@@ -120,7 +162,7 @@ public final class ApiApp implements AutoCloseable {
                     dispatchSoon.run();
                     return created;
                 });
-        JobService jobs = new JobService(store, new TaskMapping(config.gitHostUrl()), secretBox, workerClient, fallback,
+        JobService jobs = new JobService(store, new TaskMapping(config.gitHostUrl(), rules), secretBox, workerClient, fallback,
                 clock, config.maxAttempts(), dispatchSoon, submissions, new Backlog(store, clock, config.maxPendingJobs()));
         ApiRoutes routes = new ApiRoutes(jobs, store, callbacks, clock)
                 .withSearch(new JobSearch(config.artifactsDir(), config.embeddings().createEmbedder()));
@@ -132,7 +174,12 @@ public final class ApiApp implements AutoCloseable {
             c.http.maxRequestSize = config.maxBodyBytes();
             routes.register(c);
             observe.register(c);
-        }).start(config.host(), config.port());
+        });
+        try {
+            http.start(config.host(), config.port());
+        } catch (io.javalin.util.JavalinBindException e) {
+            throw new StartupException.PortInUse(config.port(), e);
+        }
         int port = http.port();
         Dispatcher dispatcher = new Dispatcher(store, secretBox, workerClient, fallback,
                 new RetryPolicy(config.dispatchBackoff(), config.dispatchBackoffMax()),
@@ -163,7 +210,7 @@ public final class ApiApp implements AutoCloseable {
                     if (notifications != null) {
                         notifications.close();
                     }
-                }));
+                }), lock);
     }
 
     /** Finished jobs past the retention, with their events, in small batches so no transaction grows large. */

@@ -99,12 +99,13 @@ public record ApiConfig(
         if (simulateRequested && !development) {
             throw new Env.InvalidConfigException("SIMULATE_JOBS", "is only allowed when NODE_ENV or APP_ENV is development");
         }
+        DatabaseLogin database = database(env, dataDir);
         return new ApiConfig(
                 port,
                 dataDir,
-                env.text("DATABASE_URL", embeddedDatabaseUrl(dataDir)),
-                env.text("DATABASE_USER").orElse(null),
-                env.text("DATABASE_PASSWORD").orElse(null),
+                database.url(),
+                database.user(),
+                database.password(),
                 env.integer("DATABASE_MAX_CONNECTIONS", 10, 1, 200),
                 url(env, "API_BASE_URL", null),
                 workerUrls,
@@ -183,6 +184,44 @@ public record ApiConfig(
     public Duration dispatchClaimOrDefault() {
         Duration claim = dispatchClaim != null ? dispatchClaim : workerTimeout.multipliedBy(3).plus(Duration.ofSeconds(30));
         return claim.compareTo(jobLease) < 0 ? claim : jobLease;
+    }
+
+    /**
+     * {@code DATABASE_URL} as JDBC wants it, with its user and password: a {@code postgres://user:pass@host:port/db}
+     * URL (the form the original services and most hosts give) becomes {@code jdbc:postgresql://host:port/db} with
+     * its login, unless {@code DATABASE_USER}/{@code DATABASE_PASSWORD} say otherwise.
+     */
+    private static DatabaseLogin database(Env env, Path dataDir) {
+        String url = env.text("DATABASE_URL", embeddedDatabaseUrl(dataDir));
+        String user = env.text("DATABASE_USER").orElse(null);
+        String password = env.text("DATABASE_PASSWORD").orElse(null);
+        if (url.startsWith("postgres://") || url.startsWith("postgresql://")) {
+            java.net.URI uri;
+            try {
+                uri = java.net.URI.create(url);
+            } catch (IllegalArgumentException e) {
+                throw new Env.InvalidConfigException("DATABASE_URL", "is not a valid URL");
+            }
+            if (uri.getHost() == null) {
+                throw new Env.InvalidConfigException("DATABASE_URL", "names no host");
+            }
+            String login = uri.getRawUserInfo();
+            if (login != null) {
+                int colon = login.indexOf(':');
+                String decodedUser = java.net.URLDecoder.decode(colon < 0 ? login : login.substring(0, colon), java.nio.charset.StandardCharsets.UTF_8);
+                user = user != null ? user : decodedUser;
+                if (colon >= 0 && password == null) {
+                    password = java.net.URLDecoder.decode(login.substring(colon + 1), java.nio.charset.StandardCharsets.UTF_8);
+                }
+            }
+            url = "jdbc:postgresql://" + (uri.getHost().contains(":") ? "[" + uri.getHost() + "]" : uri.getHost())
+                    + (uri.getPort() > 0 ? ":" + uri.getPort() : "") + (uri.getRawPath() == null ? "/" : uri.getRawPath())
+                    + (uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery());
+        }
+        return new DatabaseLogin(url, user, password);
+    }
+
+    private record DatabaseLogin(String url, String user, String password) {
     }
 
     static String embeddedDatabaseUrl(Path dataDir) {

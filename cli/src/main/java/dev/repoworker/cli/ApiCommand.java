@@ -2,7 +2,11 @@ package dev.repoworker.cli;
 
 import dev.repoworker.api.ApiApp;
 import dev.repoworker.api.ApiConfig;
+import dev.repoworker.protocol.Env;
 import dev.repoworker.protocol.Env.InvalidConfigException;
+import dev.repoworker.protocol.TaskDataRules;
+import dev.repoworker.worker.WorkerApp;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
@@ -22,10 +26,15 @@ final class ApiCommand implements Callable<Integer> {
             System.err.println("repo-worker api: invalid configuration: " + e.getMessage());
             return 2;
         }
-        ApiApp api = ApiApp.start(config);
+        ApiApp api = ApiApp.start(config, ApiApp.lockStore(config), submissionRules(System.getenv()));
         System.out.println("repo-worker api listening on " + api.localUrl());
         awaitShutdown(api::stop);
         return 0;
+    }
+
+    /** The Worker's rules for task data, applied by the API at submission ({@code noop} only with ENABLE_DIAGNOSTIC_TASKS). */
+    static TaskDataRules submissionRules(Map<String, String> env) {
+        return WorkerApp.submissionRules(new Env(env).flag("ENABLE_DIAGNOSTIC_TASKS", false));
     }
 
     /**

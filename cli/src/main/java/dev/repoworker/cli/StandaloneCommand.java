@@ -2,8 +2,10 @@ package dev.repoworker.cli;
 
 import dev.repoworker.api.ApiApp;
 import dev.repoworker.api.ApiConfig;
+import dev.repoworker.api.DataDirLock;
 import dev.repoworker.protocol.Env.InvalidConfigException;
 import dev.repoworker.protocol.Signatures;
+import dev.repoworker.protocol.StartupException;
 import dev.repoworker.worker.WorkerApp;
 import dev.repoworker.worker.WorkerConfig;
 import java.net.URI;
@@ -43,10 +45,21 @@ final class StandaloneCommand implements Callable<Integer> {
             System.err.println("repo-worker standalone: invalid configuration: " + e.getMessage());
             return 2;
         }
-        WorkerApp worker = WorkerApp.start(workerConfig);
+        // before the Worker starts, so a busy port or a taken ./data is the only line printed
+        if (probe.port() != 0) {
+            checkFree(probe.host(), probe.port());
+        }
+        DataDirLock lock = ApiApp.lockStore(probe);
+        WorkerApp worker;
+        try {
+            worker = WorkerApp.start(workerConfig);
+        } catch (StartupException.PortInUse e) {
+            throw new StartupException(e.getMessage() + " (set WORKER_PORT)", e);
+        }
         ApiApp api;
         try {
-            api = ApiApp.start(ApiConfig.fromEnv(apiEnv(env, worker.port()), SelfCommand.job()));
+            api = ApiApp.start(ApiConfig.fromEnv(apiEnv(env, worker.port()), SelfCommand.job()), lock,
+                    ApiCommand.submissionRules(env));
         } catch (RuntimeException e) {
             worker.stop();
             throw e;
@@ -60,6 +73,15 @@ final class StandaloneCommand implements Callable<Integer> {
             api.stop();
         });
         return 0;
+    }
+
+    private static void checkFree(String host, int port) {
+        try (java.net.ServerSocket socket = new java.net.ServerSocket()) {
+            socket.setReuseAddress(true);
+            socket.bind(new java.net.InetSocketAddress(host, port));
+        } catch (java.io.IOException e) {
+            throw new StartupException.PortInUse(port, e);
+        }
     }
 
     /**

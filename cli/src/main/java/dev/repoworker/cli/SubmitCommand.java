@@ -50,7 +50,8 @@ final class SubmitCommand implements Callable<Integer> {
     @Option(names = "--wait", description = "Wait for the job to end, showing its progress.")
     boolean wait;
 
-    @Option(names = "--timeout", defaultValue = "PT30M", description = "How long --wait waits (ISO-8601, default ${DEFAULT-VALUE}).")
+    @Option(names = "--timeout", defaultValue = "30m", converter = DurationConverter.class,
+            description = "How long --wait waits: 30s, 15m, 2h or ISO-8601 PT30M (default ${DEFAULT-VALUE}).")
     Duration timeout;
 
     @Override
@@ -178,6 +179,8 @@ final class SubmitCommand implements Callable<Integer> {
         if (text.startsWith("@")) {
             try {
                 text = Files.readString(Path.of(text.substring(1)));
+            } catch (java.nio.file.NoSuchFileException e) {
+                throw new IllegalArgumentException("cannot read --data file " + text.substring(1) + ": no such file");
             } catch (IOException e) {
                 throw new IllegalArgumentException("cannot read --data file " + text.substring(1) + ": " + e.getMessage());
             }

@@ -49,6 +49,27 @@ class StandaloneIT {
             assertThat(Files.readString(statusLog)).contains("\"status\" : \"completed\"").contains(repo.head());
             assertThat(Files.exists(tmp.resolve("data"))).isTrue();
 
+            // bad data is refused at submission by the Worker's own rules (exit 2, the field named), never accepted to fail later
+            Launcher.Result noUrl = Launcher.run(Map.of(), tmp, 60, "submit", "acquire-user-repo", "--api", api, "--wait", "--data", "{}");
+            assertThat(noUrl.exit()).as(noUrl.stderr()).isEqualTo(2);
+            assertThat(noUrl.stderr()).contains("data.repoUrl is required").contains("(field data.repoUrl)");
+            Launcher.Result badDepth = Launcher.run(Map.of(), tmp, 60, "submit", "acquire-user-repo", "--api", api,
+                    "--data", Json.write(Map.of("repoUrl", repo.fileUrl(), "depth", -1)));
+            assertThat(badDepth.exit()).as(badDepth.stderr()).isEqualTo(2);
+            assertThat(badDepth.stderr()).contains("field data.depth");
+            Launcher.Result noop = Launcher.run(Map.of(), tmp, 60, "submit", "noop", "--api", api);
+            assertThat(noop.exit()).isEqualTo(2);
+            assertThat(noop.stderr()).contains("unknown task 'noop'").doesNotContain("noop,").doesNotContain(", noop");
+            // --data @FILE in the README's space form reads the file; a missing one says so
+            Path dataFile = Files.writeString(tmp.resolve("job.json"), Json.write(Map.of("repoUrl", repo.fileUrl())));
+            Launcher.Result fromFile = Launcher.run(Map.of(), tmp, 120, "submit", "acquire-user-repo", "--api", api, "--wait",
+                    "--timeout", "90s", "--data", "@" + dataFile);
+            assertThat(fromFile.exit()).as(fromFile.stderr()).isZero();
+            Launcher.Result missing = Launcher.run(Map.of(), tmp, 60, "submit", "acquire-user-repo", "--api", api,
+                    "--data", "@" + tmp.resolve("missing.json"));
+            assertThat(missing.exit()).isEqualTo(2);
+            assertThat(missing.stderr().strip()).isEqualTo("repo-worker submit: cannot read --data file " + tmp.resolve("missing.json") + ": no such file");
+
             Process bad = Launcher.start(Map.of(), tmp.resolve("bad.log"), "submit", "make-coffee", "--api", api);
             assertThat(bad.waitFor(60, TimeUnit.SECONDS)).isTrue();
             assertThat(bad.exitValue()).isEqualTo(2);

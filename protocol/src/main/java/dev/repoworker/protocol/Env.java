@@ -127,7 +127,8 @@ public final class Env {
         }
     }
 
-    static Duration parseDuration(String text) {
+    /** {@code 30s}, {@code 250ms}, {@code 15m}, {@code 2h}, a bare number of seconds, or ISO-8601; null when it is none of these. */
+    public static Duration parseDuration(String text) {
         String value = text.trim();
         if (value.startsWith("P") || value.startsWith("p")) {
             try {

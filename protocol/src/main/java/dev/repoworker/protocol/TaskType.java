@@ -35,6 +35,11 @@ public enum TaskType {
         return Arrays.stream(values()).map(TaskType::wireName).collect(Collectors.joining(", "));
     }
 
+    /** Every task but the diagnostic one, as offered to users. */
+    public static String publicWireNames() {
+        return Arrays.stream(values()).filter(t -> t != NOOP).map(TaskType::wireName).collect(Collectors.joining(", "));
+    }
+
     @Override
     public String toString() {
         return wireName;

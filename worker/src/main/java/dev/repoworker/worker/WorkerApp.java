@@ -3,6 +3,8 @@ package dev.repoworker.worker;
 import dev.repoworker.observe.ServiceMetrics;
 import dev.repoworker.protocol.Json;
 import dev.repoworker.protocol.Signatures;
+import dev.repoworker.protocol.StartupException;
+import dev.repoworker.protocol.TaskDataRules;
 import dev.repoworker.worker.process.CallbackSender;
 import dev.repoworker.worker.process.CallbackUrlPolicy;
 import dev.repoworker.worker.process.JobExecutor;
@@ -24,6 +26,7 @@ import dev.repoworker.worker.artifacts.LocalArtifactStore;
 import dev.repoworker.worker.pipeline.Pipelines;
 import dev.repoworker.worker.task.Task;
 import dev.repoworker.worker.task.TaskRegistry;
+import dev.repoworker.worker.task.WorkerTaskRules;
 import dev.repoworker.worker.workspace.Workspaces;
 import io.javalin.Javalin;
 import io.javalin.json.JavalinJackson;
@@ -31,6 +34,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
@@ -94,7 +98,11 @@ public final class WorkerApp {
             metrics.installHttpMetrics(javalin);
             javalin.routes.get("/metrics", metrics::serve);
         });
-        server.start(config.port());
+        try {
+            server.start(config.host(), config.port());
+        } catch (io.javalin.util.JavalinBindException e) {
+            throw new StartupException.PortInUse(config.port(), e);
+        }
         LOG.info("worker listening on port {} (concurrency {}, queue {}, job timeout {})",
                 server.port(), config.concurrency(), config.queueCapacity(), config.jobTimeout());
         return new WorkerApp(config, server, executor, scheduler, metrics);
@@ -134,7 +142,20 @@ public final class WorkerApp {
     }
 
     public static TaskRegistry registry(WorkerConfig config, NetworkPolicy network) {
-        RepoUrlPolicy repoUrls = RepoUrlPolicy.fromConfig(config, network);
+        return registry(config, RepoUrlPolicy.fromConfig(config, network));
+    }
+
+    /**
+     * The rules of every task for an API to check submissions with (the same code the Worker validates with;
+     * repository URLs checked for their form only). {@code noop} is offered only with {@code diagnosticTasks}.
+     */
+    public static TaskDataRules submissionRules(boolean diagnosticTasks) {
+        WorkerConfig permissive = WorkerConfig.fromEnv(Map.of("WORKER_INSECURE_DEV", "true", "ALLOW_FILE_REPOS", "true",
+                "ALLOW_HTTP_REPOS", "true", "ENABLE_DIAGNOSTIC_TASKS", Boolean.toString(diagnosticTasks)));
+        return new WorkerTaskRules(registry(permissive, RepoUrlPolicy.formOnly()));
+    }
+
+    private static TaskRegistry registry(WorkerConfig config, RepoUrlPolicy repoUrls) {
         AcquireRepoTask acquire = AcquireRepoTask.fromConfig(config, repoUrls);
         NewRepoFromTemplateTask template = NewRepoFromTemplateTask.fromConfig(config, repoUrls);
         BuildAssetsTask build = BuildAssetsTask.fromConfig(config, acquire);

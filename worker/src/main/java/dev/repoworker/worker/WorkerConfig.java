@@ -16,6 +16,7 @@ import java.util.Optional;
  * vectors by content hash.
  */
 public record WorkerConfig(
+        String host,
         int port,
         List<String> secrets,
         boolean insecureDev,
@@ -70,9 +71,11 @@ public record WorkerConfig(
         if (!List.of("github", "local").contains(repoHost)) {
             throw new InvalidConfigException("REPO_HOST", "must be github or local, got '" + repoHost + "'");
         }
-        Path tempDir = env.path("TEMP_DIR", Path.of(System.getProperty("java.io.tmpdir"), "repo-worker"));
+        String systemTemp = environment.getOrDefault("TMPDIR", System.getProperty("java.io.tmpdir"));
+        Path tempDir = env.path("TEMP_DIR", Path.of(systemTemp.isBlank() ? System.getProperty("java.io.tmpdir") : systemTemp, "repo-worker"));
         Path cacheDir = env.path("CACHE_DIR", tempDir);
         return new WorkerConfig(
+                env.text("HOST", "0.0.0.0"),
                 env.integer("PORT", 8080, 0, 65535),
                 secrets,
                 insecure,

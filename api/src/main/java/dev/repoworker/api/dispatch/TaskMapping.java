@@ -1,6 +1,7 @@
 package dev.repoworker.api.dispatch;
 
 import dev.repoworker.api.job.InvalidInputException;
+import dev.repoworker.protocol.TaskDataRules;
 import dev.repoworker.protocol.TaskType;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -28,9 +29,11 @@ public final class TaskMapping {
             "deploy-repo", new Translation(TaskType.PROCESS_WITH_REPO, TaskMapping::deployRepo));
 
     private final String gitHostUrl;
+    private final TaskDataRules rules;
 
-    public TaskMapping(String gitHostUrl) {
+    public TaskMapping(String gitHostUrl, TaskDataRules rules) {
         this.gitHostUrl = gitHostUrl;
+        this.rules = rules;
     }
 
     public Mapped map(String task, Map<String, Object> data) {
@@ -39,15 +42,29 @@ public final class TaskMapping {
         }
         Translation translation = apiTasks.get(task);
         if (translation != null) {
-            return new Mapped(translation.workerTask().wireName(), translation.data().apply(this, new TaskFields(data)));
+            return checked(task, new Mapped(translation.workerTask().wireName(), translation.data().apply(this, new TaskFields(data))));
         }
         Optional<TaskType> workerTask = TaskType.fromWire(task);
         if (workerTask.isPresent()) {
             new TaskFields(data).checkRepositoryUrls();
-            return new Mapped(workerTask.get().wireName(), data);
+            return checked(task, new Mapped(workerTask.get().wireName(), data));
         }
-        throw new InvalidInputException("task", "unknown task '" + task + "'; use one of "
-                + String.join(", ", apiTasks.keySet().stream().sorted().toList()) + ", " + TaskType.allWireNames());
+        throw unknown(task);
+    }
+
+    /** The Worker's own rules for the task's data, applied before the job is recorded. */
+    private Mapped checked(String task, Mapped mapped) {
+        try {
+            rules.check(mapped.workerTask(), mapped.data());
+            return mapped;
+        } catch (TaskDataRules.Violation v) {
+            throw v.field().equals("task") ? unknown(task) : new InvalidInputException(v.field(), v.getMessage());
+        }
+    }
+
+    private static InvalidInputException unknown(String task) {
+        return new InvalidInputException("task", "unknown task '" + task + "'; use one of "
+                + String.join(", ", apiTasks.keySet().stream().sorted().toList()) + ", " + TaskType.publicWireNames());
     }
 
     private Map<String, Object> cloneRepo(TaskFields fields) {

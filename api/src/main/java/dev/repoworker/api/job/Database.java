@@ -2,6 +2,7 @@ package dev.repoworker.api.job;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import dev.repoworker.protocol.Env;
 import java.sql.SQLException;
 import java.time.Duration;
 import org.flywaydb.core.Flyway;
@@ -28,14 +29,14 @@ public final class Database implements AutoCloseable {
             this.migrations = migrations;
         }
 
-        static Kind of(String url) {
+        public static Kind of(String url) {
             if (url.startsWith("jdbc:postgresql:")) {
                 return POSTGRES;
             }
             if (url.startsWith("jdbc:sqlite:")) {
                 return SQLITE;
             }
-            throw new IllegalArgumentException("DATABASE_URL must be jdbc:postgresql://… or jdbc:sqlite:<file>, got '"
+            throw new Env.InvalidConfigException("DATABASE_URL", "must be postgres://…, jdbc:postgresql://… or jdbc:sqlite:<file>, got '"
                     + url.replaceAll("//[^@/]*@", "//…@") + "'");
         }
     }
@@ -76,7 +77,7 @@ public final class Database implements AutoCloseable {
         }
         config.setMaximumPoolSize(maxConnections);
         config.setPoolName("repo-worker-api");
-        config.setInitializationFailTimeout(10_000);
+        config.setInitializationFailTimeout(1); // one attempt: a start against a database that is not there fails at once
         config.setConnectionTimeout(connectTimeout.toMillis());
         config.setValidationTimeout(Math.min(connectTimeout.toMillis(), 5_000));
         if (kind == Kind.POSTGRES) {
@@ -90,7 +91,12 @@ public final class Database implements AutoCloseable {
             config.addDataSourceProperty("foreign_keys", "true");
             config.addDataSourceProperty("transaction_mode", "IMMEDIATE");
         }
-        HikariDataSource dataSource = new HikariDataSource(config);
+        HikariDataSource dataSource;
+        try {
+            dataSource = new HikariDataSource(config);
+        } catch (RuntimeException e) {
+            throw DatabaseOpenFailure.explain(url, kind, e);
+        }
         try {
             Flyway.configure().dataSource(dataSource).locations("classpath:" + kind.migrations)
                     .load().migrate();

@@ -201,8 +201,10 @@ public final class JobExecutor {
         try {
             if (!pool.awaitTermination(grace.toMillis(), TimeUnit.MILLISECONDS)) {
                 List<WorkerJob> unfinished = runs.all().stream().filter(j -> !j.state().isFinal()).toList();
-                LOG.warn("grace period over; failing {} unfinished job(s)", unfinished.size());
-                unfinished.forEach(j -> end(j, JobState.FAILED, SHUTDOWN_ERROR));
+                if (!unfinished.isEmpty()) {
+                    LOG.warn("grace period over; failing {} unfinished job(s)", unfinished.size());
+                    unfinished.forEach(j -> end(j, JobState.FAILED, SHUTDOWN_ERROR));
+                }
                 pool.shutdownNow();
             }
             CompletableFuture<?>[] pending = runs.all().stream()

@@ -27,7 +27,7 @@ public final class RepoUrlPolicy {
     private static final String PRIVATE_HINT =
             "; private networks need ALLOW_PRIVATE_NETWORKS=true or the host listed exactly in ALLOWED_REPO_HOSTS";
 
-    private final HostList allowedHosts;
+    private final HostList allowedHosts; // null: form only
     private final boolean allowHttp;
     private final boolean allowFile;
     private final NetworkPolicy network;
@@ -38,10 +38,18 @@ public final class RepoUrlPolicy {
     }
 
     public RepoUrlPolicy(List<String> allowedHosts, boolean allowHttp, boolean allowFile, NetworkPolicy network) {
-        this.allowedHosts = HostList.of(allowedHosts);
+        this.allowedHosts = allowedHosts == null ? null : HostList.of(allowedHosts);
         this.allowHttp = allowHttp;
         this.allowFile = allowFile;
         this.network = network;
+    }
+
+    /**
+     * The form of a URL only: any scheme a Worker can be allowed (https, http, file), no credentials, a host and a
+     * repository path; which hosts are allowed and where they resolve are not checked (nothing is resolved).
+     */
+    public static RepoUrlPolicy formOnly() {
+        return new RepoUrlPolicy(null, true, true, null);
     }
 
     public static RepoUrlPolicy fromConfig(WorkerConfig config) {
@@ -133,6 +141,9 @@ public final class RepoUrlPolicy {
         }
         if (uri.getRawPath() == null || uri.getRawPath().length() <= 1) {
             return Verdict.refused("must name a repository");
+        }
+        if (allowedHosts == null) {
+            return Verdict.allowed(List.of()); // formOnly: the Worker that runs the job checks the host
         }
         HostList.Match match = allowedHosts.match(host, uri.getPort());
         if (match == HostList.Match.NONE) {

@@ -25,7 +25,7 @@ public final class TaskRegistry {
      */
     public Task resolve(String wireName) throws UnknownTaskException {
         TaskType type = TaskType.fromWire(wireName).orElseThrow(() -> new UnknownTaskException(
-                "task '" + wireName + "' is unknown; known tasks: " + TaskType.allWireNames()));
+                "task '" + wireName + "' is unknown; known tasks: " + available()));
         return find(type).orElseThrow(() -> new UnknownTaskException(
                 "task '" + wireName + "' is not available on this worker; available: " + available()));
     }
