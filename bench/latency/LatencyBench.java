@@ -41,7 +41,7 @@ public class LatencyBench {
 
         String secret = Signatures.newSecret();
         Map<String, String> workerEnv = Map.of("PORT", "0", "WORKER_SECRET", secret, "TEMP_DIR", tmp.resolve("work").toString(),
-                "ALLOW_FILE_REPOS", "true", "ALLOWED_CALLBACK_HOSTS", "localhost");
+                "ALLOW_FILE_REPOS", "true", "ALLOWED_CALLBACK_HOSTS", "127.0.0.1");
         WorkerApp worker = WorkerApp.start(WorkerConfig.fromEnv(workerEnv));
         Map<String, String> apiEnv = new HashMap<>(Map.of("PORT", "0", "WORKER_SECRET", secret, "DATA_DIR", tmp.resolve("data").toString(),
                 "REPO_WORKER_API_URL", "http://127.0.0.1:" + worker.port()));

@@ -230,7 +230,7 @@ public record ApiConfig(
 
     /** {@code API_BASE_URL + /api/cloudrun/callback}; {@code actualPort} stands in when no base URL is set. */
     public String callbackUrl(int actualPort) {
-        return (apiBaseUrl == null ? "http://localhost:" + actualPort : apiBaseUrl) + CALLBACK_PATH;
+        return (apiBaseUrl == null ? "http://127.0.0.1:" + actualPort : apiBaseUrl) + CALLBACK_PATH;
     }
 
     public Path secretsKeyFile() {

@@ -26,7 +26,7 @@ class ApiConfigTest {
 
         assertThat(config.port()).isEqualTo(3000);
         assertThat(config.databaseUrl()).startsWith("jdbc:sqlite:").endsWith("/data/repo-worker.db");
-        assertThat(config.callbackUrl(3000)).isEqualTo("http://localhost:3000/api/cloudrun/callback");
+        assertThat(config.callbackUrl(3000)).isEqualTo("http://127.0.0.1:3000/api/cloudrun/callback");
         assertThat(config.workerUrl()).isNull();
         assertThat(config.gitHostUrl()).isEqualTo("https://github.com");
         assertThat(config.jobLease()).isEqualTo(Duration.ofMinutes(20));

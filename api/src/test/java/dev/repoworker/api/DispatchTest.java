@@ -52,7 +52,7 @@ class DispatchTest {
             assertThat(sent.get("jobId").asText()).isEqualTo(id);
             assertThat(sent.get("task").asText()).isEqualTo("process-with-repo");
             assertThat(sent.get("attempt").asInt()).isEqualTo(1);
-            assertThat(sent.get("callbackUrl").asText()).isEqualTo("http://localhost:" + api.app.port() + "/api/cloudrun/callback");
+            assertThat(sent.get("callbackUrl").asText()).isEqualTo("http://127.0.0.1:" + api.app.port() + "/api/cloudrun/callback");
             assertThat(sent.get("data").get("repoUrl").asText()).isEqualTo("https://git.example.test/a/b");
             assertThat(sent.get("data").get("gitToken").asText()).isEqualTo("s3cr3t-token");
             assertThat(worker.unsigned).isEmpty();
@@ -135,8 +135,8 @@ class DispatchTest {
             assertThat(job.get("result").get("ranBy").asText()).isEqualTo("fake-job-process");
             assertThat(job.get("result").get("task").asText()).isEqualTo("acquire-user-repo");
             assertThat(job.get("result").get("gitAccessProvided").asBoolean()).isTrue();
-            // the child's Worker code may call this API back on localhost: its callback host is listed exactly
-            assertThat(job.get("result").get("allowedCallbackHosts").asText()).isEqualTo("localhost");
+            // the child's Worker code may call this API back on 127.0.0.1: its callback host is listed exactly
+            assertThat(job.get("result").get("allowedCallbackHosts").asText()).isEqualTo("127.0.0.1");
             assertThat(job.get("attempt").asInt()).isEqualTo(1);
             assertThat(job.get("runner").asText()).isEqualTo("fallback");
             assertThat(eventTypes(job)).containsSubsequence("dispatch-failed", "dispatch-failed", "fallback", "callback");

@@ -70,7 +70,7 @@ class DashboardBrowserIT {
         workerEnv.put("TEMP_DIR", tmp.resolve("work").toString());
         workerEnv.put("ALLOW_FILE_REPOS", "true");
         workerEnv.put("FIRST_PROGRESS_DELAY", "0s"); // the timeline shows progress even of an import quicker than 250 ms
-        workerEnv.put("ALLOWED_CALLBACK_HOSTS", "localhost");
+        workerEnv.put("ALLOWED_CALLBACK_HOSTS", "127.0.0.1");
         workerEnv.put("ARTIFACTS_DIR", tmp.resolve("artifacts").toString());
         worker = WorkerApp.start(WorkerConfig.fromEnv(workerEnv));
         Map<String, String> apiEnv = new HashMap<>();

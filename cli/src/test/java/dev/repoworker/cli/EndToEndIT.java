@@ -65,7 +65,7 @@ class EndToEndIT {
         env.put("TEMP_DIR", tmp.resolve("work").toString());
         env.put("ALLOW_HTTP_REPOS", "true");
         env.put("ALLOWED_REPO_HOSTS", "127.0.0.1");
-        env.put("ALLOWED_CALLBACK_HOSTS", "localhost");
+        env.put("ALLOWED_CALLBACK_HOSTS", "127.0.0.1");
         env.put("ENABLE_DIAGNOSTIC_TASKS", "true");
         env.put("SHUTDOWN_GRACE", "1s");
         return env;

@@ -89,8 +89,12 @@ final class WorkerRoutes {
         authenticator.authenticate(ctx.body(), ctx::header);
         String jobId = jobId(ctx);
         Cancellation cancellation = executor.cancel(jobId, CancelRequest.parse(ctx.body()).attempt());
-        if (cancellation instanceof Cancellation.Ended ended) {
+        if (cancellation instanceof Cancellation.Ended ended && ended.cancelledNow()) {
             ctx.json(Map.of("jobId", jobId, "state", ended.job().state()));
+        } else if (cancellation instanceof Cancellation.Ended ended) {
+            // as the API answers: a job that has ended cannot be cancelled
+            ctx.status(409).json(Map.of("jobId", jobId, "state", ended.job().state(),
+                    "error", "job " + jobId + " is already " + ended.job().state().wireName()));
         } else if (cancellation instanceof Cancellation.Refused refused) {
             throw new WorkerError(429, "too many cancels are waiting for their jobs (RESULT_RETENTION_MAX); retry later", null,
                     Map.of("Retry-After", Long.toString(refused.retryAfter().toSeconds())));

@@ -316,6 +316,22 @@ class WorkerServiceTest {
     }
 
     @Test
+    void cancelling_a_job_that_has_ended_is_a_conflict_naming_its_state_as_the_api_answers() throws Exception {
+        WorkerApp app = start(Map.of());
+        CallbackReceiver receiver = receiver();
+        SignedHttp http = new SignedHttp(app.port(), SECRET);
+        http.post("/process", noop("done-already", receiver.url(), Map.of()));
+        await().atMost(Duration.ofSeconds(10)).until(() -> receiver.acceptedFinals().size() == 1);
+
+        HttpResponse<String> late = http.post("/jobs/done-already/cancel", "{}");
+
+        assertThat(late.statusCode()).isEqualTo(409);
+        assertThat(SignedHttp.json(late)).containsEntry("state", "completed")
+                .containsEntry("error", "job done-already is already completed");
+        assertThat(receiver.acceptedFinals()).hasSize(1);
+    }
+
+    @Test
     void shutdown_refuses_new_jobs_and_fails_jobs_still_running_after_the_grace_period() throws Exception {
         WorkerApp app = start(Map.of("SHUTDOWN_GRACE", "1s"));
         CallbackReceiver receiver = receiver();

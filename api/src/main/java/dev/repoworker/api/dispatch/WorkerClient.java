@@ -131,13 +131,14 @@ public final class WorkerClient {
     }
 
     /**
-     * Asks the Worker to stop a job's attempts up to {@code attempt}; true when it took the request or did not
-     * know the job (a Worker of this version then refuses to run that attempt if its request arrives later).
+     * Asks the Worker to stop a job's attempts up to {@code attempt}; true when it took the request, had already
+     * ended the job (409), or did not know it (a Worker of this version then refuses to run that attempt if its
+     * request arrives later).
      */
     public boolean cancel(String workerUrl, String jobId, int attempt) {
         try {
             int status = send(signed(workerUrl + "/jobs/" + jobId + "/cancel", "POST", "{\"attempt\":" + attempt + "}")).statusCode();
-            return status < 300 || status == 404;
+            return status < 300 || status == 404 || status == 409;
         } catch (IOException e) {
             return false;
         }

@@ -5,8 +5,8 @@ import java.time.Duration;
 /** What {@link JobExecutor#cancel} did. */
 public sealed interface Cancellation permits Cancellation.Ended, Cancellation.Awaited, Cancellation.Refused {
 
-    /** A run this Worker has was ended as cancelled (or had already ended: {@code job.state()} says how). */
-    record Ended(WorkerJob job) implements Cancellation {
+    /** A run this Worker has: ended as cancelled by this request ({@code cancelledNow}), or ended before ({@code job.state()} says how). */
+    record Ended(WorkerJob job, boolean cancelledNow) implements Cancellation {
     }
 
     /** The job has not arrived: a tombstone ends it as cancelled when it does. */

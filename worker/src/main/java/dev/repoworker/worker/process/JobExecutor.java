@@ -159,7 +159,7 @@ public final class JobExecutor {
         synchronized (arrivals) {
             Optional<WorkerJob> run = attempt.isPresent() ? runs.get(jobId, attempt.getAsInt()) : runs.latest(jobId);
             if (run.isPresent()) {
-                cancellation = new Cancellation.Ended(run.get());
+                cancellation = new Cancellation.Ended(run.get(), false);
             } else if (tombstones.add(jobId, attempt, clock.instant())) {
                 cancellation = new Cancellation.Awaited();
                 earlier = runs.latest(jobId).filter(job -> job.attempt() < attempt.getAsInt());
@@ -168,7 +168,7 @@ public final class JobExecutor {
             }
         }
         if (cancellation instanceof Cancellation.Ended ended) {
-            end(ended.job(), JobState.CANCELLED, CANCELLED_ERROR);
+            cancellation = new Cancellation.Ended(ended.job(), end(ended.job(), JobState.CANCELLED, CANCELLED_ERROR));
         }
         earlier.ifPresent(job -> end(job, JobState.CANCELLED, CANCELLED_ERROR));
         return cancellation;
@@ -295,8 +295,8 @@ public final class JobExecutor {
         }
     }
 
-    /** Ends a job that did not complete; only the first ending counts and sends a callback. */
-    private void end(WorkerJob job, JobState state, String error) {
+    /** Ends a job that did not complete; only the first ending counts and sends a callback (true when this one did). */
+    private boolean end(WorkerJob job, JobState state, String error) {
         Instant now = clock.instant();
         if (job.finish(state, Callback.failed(job.jobId(), job.attempt(), error, now), now)) {
             LOG.info("job {} {}: {}", job.jobId(), state.wireName(), error);
@@ -304,7 +304,9 @@ public final class JobExecutor {
                     job.startedAt() == null ? null : Duration.between(job.startedAt(), now));
             job.interruptUnlessCurrent();
             callbacks.deliver(job.callbackUrl(), job.outcome().join(), job.delivery());
+            return true;
         }
+        return false;
     }
 
     private static String failureReason(JobState state, String error) {
