@@ -17,8 +17,9 @@ final class ProgressBar {
     void show(String status, JsonNode progress) {
         String line = status;
         if (progress != null) {
-            long done = progress.path("done").asLong();
             long total = progress.path("total").asLong();
+            // a job that completed went through all of its last step, whatever its last report said
+            long done = status.equals("completed") ? total : progress.path("done").asLong();
             String bar = "";
             if (total > 0) {
                 int filled = (int) Math.min(WIDTH, WIDTH * done / total);

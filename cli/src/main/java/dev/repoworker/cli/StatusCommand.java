@@ -11,7 +11,7 @@ import picocli.CommandLine.Parameters;
 
 @Command(name = "status", mixinStandardHelpOptions = true,
         description = {"Prints a job as the API sees it: status, attempt, result or error, and its events.",
-                "Exit status: 0 found, 1 unknown job or API unreachable, 2 bad id.",
+                "Exit status: 0 found, 1 unknown job or API unreachable, 2 bad id or a missing/wrong DASHBOARD_TOKEN.",
                 "Sends DASHBOARD_TOKEN from the environment, when set, as the API's bearer token."})
 final class StatusCommand implements Callable<Integer> {
 

@@ -28,7 +28,7 @@ import picocli.CommandLine.Parameters;
 @Command(name = "submit", mixinStandardHelpOptions = true,
         description = {"Submits a job to a running API and prints its id.",
                 "With --wait, shows its progress until it ends. Exit status: 0 submitted (with --wait: completed), "
-                        + "1 failed or cancelled or the API unreachable, 2 refused as bad input.",
+                        + "1 failed or cancelled or the API unreachable, 2 refused: bad input, or a missing/wrong DASHBOARD_TOKEN.",
                 "Sends DASHBOARD_TOKEN from the environment, when set, as the API's bearer token."})
 final class SubmitCommand implements Callable<Integer> {
 

@@ -84,7 +84,7 @@ public final class ApiClient {
                 } catch (IOException e) {
                     // not JSON: keep the text
                 }
-                throw new ApiError(response.statusCode(), message, null);
+                throw new ApiError(response.statusCode(), explained(response.statusCode(), message), null);
             }
             SseParser parser = new SseParser(listener);
             lines.forEach(parser::line);
@@ -155,10 +155,18 @@ public final class ApiClient {
         }
         JsonNode body = Json.mapper().readTree(response.body());
         if (response.statusCode() >= 400) {
-            throw new ApiError(response.statusCode(), body.path("error").path("message").asText(response.body()),
+            throw new ApiError(response.statusCode(), explained(response.statusCode(), body.path("error").path("message").asText(response.body())),
                     body.path("error").path("field").asText(null));
         }
         return body;
+    }
+
+    /** A refusal for want of the dashboard token says which variable carries it. */
+    private String explained(int status, String message) {
+        if (status == 401 || status == 403) {
+            return message + (token == null ? " (set DASHBOARD_TOKEN to the API's dashboard token)" : " (check DASHBOARD_TOKEN)");
+        }
+        return message;
     }
 
     /** The API refused a request; {@code field} names the culprit when known. */

@@ -8,8 +8,8 @@ import java.util.Optional;
 /**
  * Which progress of one run becomes a {@code running} callback. None during the run's first moments
  * ({@code FIRST_PROGRESS_DELAY}), so a job finished by then sends only its final callback; then the
- * latest progress held back, and after that at most one a second, milestones (pipeline step boundaries)
- * always.
+ * latest progress held back, and after that at most one a second; milestones (pipeline step boundaries)
+ * and the first progress of each step always, so a client sees every step a job went through.
  */
 final class ProgressThrottle {
 
@@ -18,6 +18,7 @@ final class ProgressThrottle {
     private boolean open;
     private Progress held;
     private Instant lastSentAt;
+    private String lastSentStep;
 
     /** {@code open}: no quiet start, every progress is subject to the throttle alone. */
     ProgressThrottle(boolean open) {
@@ -30,10 +31,12 @@ final class ProgressThrottle {
             held = progress;
             return Optional.empty();
         }
-        if (!milestone && lastSentAt != null && now.isBefore(lastSentAt.plus(INTERVAL))) {
+        boolean newStep = !progress.step().equals(lastSentStep);
+        if (!milestone && !newStep && lastSentAt != null && now.isBefore(lastSentAt.plus(INTERVAL))) {
             return Optional.empty();
         }
         lastSentAt = now;
+        lastSentStep = progress.step();
         return Optional.of(progress);
     }
 
@@ -44,6 +47,7 @@ final class ProgressThrottle {
         held = null;
         if (due != null) {
             lastSentAt = now;
+            lastSentStep = due.step();
         }
         return Optional.ofNullable(due);
     }
