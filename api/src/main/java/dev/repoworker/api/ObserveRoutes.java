@@ -15,7 +15,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * The routes that let people look at jobs: the dashboard, {@code /metrics}, a job's live event
@@ -76,15 +78,21 @@ final class ObserveRoutes implements AutoCloseable {
 
     private void listArtifacts(Context ctx) {
         String id = existingJob(ctx);
-        var list = artifacts.list(id).stream().map(a -> {
+        List<ArtifactFiles.Artifact> files = artifacts.list(id);
+        Map<String, Object> answer = new LinkedHashMap<>();
+        answer.put("jobId", id);
+        answer.put("artifacts", files.stream().map(a -> {
             Map<String, Object> json = new LinkedHashMap<>();
             json.put("path", a.path());
             json.put("size", a.size());
             json.put("contentType", a.contentType());
             json.put("url", JOBS + "/" + id + "/artifacts/" + encodePath(a.path()));
             return json;
-        }).toList();
-        ctx.contentType("application/json").result(Json.write(Map.of("jobId", id, "artifacts", list)));
+        }).toList());
+        if (files.isEmpty()) {
+            elsewhere(id).ifPresent(note -> answer.put("note", note));
+        }
+        ctx.contentType("application/json").result(Json.write(answer));
     }
 
     private void artifact(Context ctx) throws IOException {
@@ -106,6 +114,17 @@ final class ObserveRoutes implements AutoCloseable {
     public void close() {
         events.close();
         metrics.close();
+    }
+
+    /** Why a job that published artifacts lists none here: the Worker wrote them where this API does not read. */
+    private Optional<String> elsewhere(String id) {
+        Object manifest = store.find(id).map(job -> job.result()).map(result -> result.get("manifest")).orElse(null);
+        if (manifest instanceof Map<?, ?> published && published.get("location") != null) {
+            return Optional.of("the Worker published this job's artifacts (" + published.get("location") + " in its "
+                    + published.get("store") + " store), which this API does not see: it reads ARTIFACTS_DIR=" + artifacts.root()
+                    + "; give the API and the Worker the same ARTIFACTS_DIR (standalone does)");
+        }
+        return Optional.empty();
     }
 
     private String existingJob(Context ctx) {

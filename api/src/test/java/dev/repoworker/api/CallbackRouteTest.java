@@ -71,6 +71,20 @@ class CallbackRouteTest {
     }
 
     @Test
+    void artifacts_a_worker_published_where_this_api_cannot_read_are_explained_not_silently_empty() {
+        String id = dispatchedJob("tok-cccc-3");
+        Map<String, Object> manifest = Map.of("store", "local", "location", id + "/manifest.json", "files", 3, "bytes", 100);
+        api.signedCallback(Json.write(Callback.completed(id, 1, Map.of("posts", 2, "manifest", manifest), Instant.now(), 10)));
+
+        TestApi.Response list = api.get("/api/cloudrun/jobs/" + id + "/artifacts");
+
+        assertThat(list.status()).isEqualTo(200);
+        assertThat(list.json().get("artifacts")).isEmpty();
+        assertThat(list.json().get("note").asText()).contains(id + "/manifest.json").contains("ARTIFACTS_DIR=")
+                .contains("the same ARTIFACTS_DIR");
+    }
+
+    @Test
     void a_signed_completed_callback_stores_the_result_once() {
         String id = dispatchedJob("tok-bbbb-2");
         Instant processedAt = Instant.parse("2030-05-01T10:00:00Z");
