@@ -11,8 +11,8 @@ import java.util.Properties;
 final class DatabaseOpenFailure {
 
     private static final String INVALID_CATALOG = "3D000";
-    private static final String INVALID_PASSWORD = "28P01";
-    private static final String INVALID_AUTHORIZATION = "28000";
+    /** invalid_password, invalid_authorization_specification. */
+    private static final java.util.Set<String> LOGIN_REFUSED = java.util.Set.of("28P01", "28000");
 
     private DatabaseOpenFailure() {
     }
@@ -41,8 +41,7 @@ final class DatabaseOpenFailure {
             if (cause instanceof SQLException sql && INVALID_CATALOG.equals(sql.getSQLState())) {
                 return new StartupException("PostgreSQL at " + at + " has no database '" + database + "' (DATABASE_URL)", failure);
             }
-            if (cause instanceof SQLException sql
-                    && (INVALID_PASSWORD.equals(sql.getSQLState()) || INVALID_AUTHORIZATION.equals(sql.getSQLState()))) {
+            if (cause instanceof SQLException sql && sql.getSQLState() != null && LOGIN_REFUSED.contains(sql.getSQLState())) {
                 return new StartupException("PostgreSQL at " + at + " refused the login: " + firstLine(sql)
                         + " (DATABASE_USER, DATABASE_PASSWORD or DATABASE_URL)", failure);
             }
