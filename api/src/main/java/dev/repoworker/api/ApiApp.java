@@ -97,13 +97,14 @@ public final class ApiApp implements AutoCloseable {
     }
 
     /**
-     * One process per SQLite store (a second one would dispatch the same jobs and fight for the write lock): the
-     * lock of {@code DATA_DIR}, or null on PostgreSQL, which any number of replicas share.
+     * One process on the default embedded store (a second {@code standalone} started in the same folder by mistake
+     * would share its jobs and its write lock): the lock of {@code DATA_DIR}. Null when {@code DATABASE_URL} names
+     * the database, which replicas may share on purpose (PostgreSQL, or a SQLite file they all open).
      *
      * @throws StartupException when another process holds it
      */
     public static DataDirLock lockStore(ApiConfig config) {
-        return Database.Kind.of(config.databaseUrl()) == Database.Kind.SQLITE ? DataDirLock.acquire(config.dataDir()) : null;
+        return config.databaseUrl().equals(ApiConfig.embeddedDatabaseUrl(config.dataDir())) ? DataDirLock.acquire(config.dataDir()) : null;
     }
 
     private static ApiApp start(ApiConfig config, DataDirLock lock, TaskDataRules rules, Clock clock) {
@@ -124,7 +125,6 @@ public final class ApiApp implements AutoCloseable {
             return wire(config, clock, database, lock, rules);
         } catch (RuntimeException e) {
             database.close();
-        closeQuietly(lock);
             closeQuietly(lock);
             throw e;
         }
@@ -285,6 +285,7 @@ public final class ApiApp implements AutoCloseable {
             fallback.close();
         }
         database.close();
+        closeQuietly(lock);
     }
 
     @Override

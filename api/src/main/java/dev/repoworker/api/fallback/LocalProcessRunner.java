@@ -45,11 +45,8 @@ public final class LocalProcessRunner implements LegacyJobRunner {
     private final Semaphore slots;
     private final ExitListener onExit;
     private final Map<String, Process> running = new ConcurrentHashMap<>();
-    private final ExecutorService watchers = Executors.newCachedThreadPool(r -> {
-        Thread t = new Thread(r, "legacy-job-watcher");
-        t.setDaemon(true);
-        return t;
-    });
+    /** A virtual thread per child, which only waits for it to exit. */
+    private final ExecutorService watchers = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("legacy-job-watcher-", 1).factory());
 
     public LocalProcessRunner(List<String> command, int maxParallel, String workerSecret, ExitListener onExit) {
         if (command.isEmpty()) {

@@ -126,11 +126,9 @@ final class GitProcess {
                 || line.startsWith("remote: Total ");
     }
 
+    /** A virtual thread per stream of a child: each only waits on a pipe. */
     private static Thread daemon(Runnable runnable, String name) {
-        Thread thread = new Thread(runnable, name);
-        thread.setDaemon(true);
-        thread.start();
-        return thread;
+        return Thread.ofVirtual().name(name).start(runnable);
     }
 
     /** Splits a stream at NUL bytes; keeps the first {@link #MAX_RECORD} bytes of each record (the fields come first). */
