@@ -14,6 +14,7 @@ import java.util.stream.IntStream;
 import org.apache.lucene.document.Document;
 import org.apache.lucene.index.DirectoryReader;
 import org.apache.lucene.index.FloatVectorValues;
+import org.apache.lucene.index.KnnVectorValues;
 import org.apache.lucene.index.LeafReaderContext;
 import org.apache.lucene.index.StoredFields;
 import org.apache.lucene.search.DocIdSetIterator;
@@ -23,6 +24,7 @@ import org.apache.lucene.search.ScoreDoc;
 import org.apache.lucene.search.TopDocs;
 import org.apache.lucene.store.Directory;
 import org.apache.lucene.store.FSDirectory;
+import org.apache.lucene.util.Bits;
 
 /**
  * Related posts through the HNSW index: each post's vector (the normalised mean of its chunks'
@@ -54,9 +56,14 @@ public final class Related {
                 if (values == null) {
                     continue;
                 }
-                for (int doc = values.nextDoc(); doc != DocIdSetIterator.NO_MORE_DOCS; doc = values.nextDoc()) {
+                Bits live = leaf.reader().getLiveDocs();
+                KnnVectorValues.DocIndexIterator it = values.iterator();
+                for (int doc = it.nextDoc(); doc != DocIdSetIterator.NO_MORE_DOCS; doc = it.nextDoc()) {
+                    if (live != null && !live.get(doc)) {
+                        continue;
+                    }
                     postDocs.add(new int[] {leaf.docBase + doc});
-                    postVectors.add(values.vectorValue().clone());
+                    postVectors.add(values.vectorValue(it.index()).clone());
                 }
             }
             Map<Integer, RelatedPost> info = new ConcurrentHashMap<>();

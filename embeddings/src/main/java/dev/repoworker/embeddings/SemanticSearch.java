@@ -19,6 +19,7 @@ import org.apache.lucene.analysis.tokenattributes.CharTermAttribute;
 import org.apache.lucene.document.Document;
 import org.apache.lucene.index.DirectoryReader;
 import org.apache.lucene.index.FloatVectorValues;
+import org.apache.lucene.index.KnnVectorValues;
 import org.apache.lucene.index.LeafReaderContext;
 import org.apache.lucene.index.ReaderUtil;
 import org.apache.lucene.index.StoredFields;
@@ -33,6 +34,7 @@ import org.apache.lucene.search.TermQuery;
 import org.apache.lucene.search.TopDocs;
 import org.apache.lucene.store.Directory;
 import org.apache.lucene.store.FSDirectory;
+import org.apache.lucene.util.Bits;
 
 /**
  * Query time over an {@code embeddings/} folder. The query is embedded with the model recorded in
@@ -68,7 +70,12 @@ public final class SemanticSearch implements AutoCloseable {
             if (values == null) {
                 continue;
             }
-            for (int doc = values.nextDoc(); doc != DocIdSetIterator.NO_MORE_DOCS; doc = values.nextDoc()) {
+            Bits live = leaf.reader().getLiveDocs();
+            KnnVectorValues.DocIndexIterator it = values.iterator();
+            for (int doc = it.nextDoc(); doc != DocIdSetIterator.NO_MORE_DOCS; doc = it.nextDoc()) {
+                if (live != null && !live.get(doc)) {
+                    continue;
+                }
                 Document d = stored.document(leaf.docBase + doc);
                 posts.put(d.get(VectorIndex.SLUG), new String[] {d.get(VectorIndex.TITLE), d.get(VectorIndex.URL)});
             }
@@ -181,10 +188,14 @@ public final class SemanticSearch implements AutoCloseable {
     private double cosine(int doc, float[] query) throws IOException {
         LeafReaderContext leaf = reader.leaves().get(ReaderUtil.subIndex(doc, reader.leaves()));
         FloatVectorValues values = leaf.reader().getFloatVectorValues(VectorIndex.VECTOR);
-        if (values == null || values.advance(doc - leaf.docBase) != doc - leaf.docBase) {
+        if (values == null) {
             return 0;
         }
-        float[] v = values.vectorValue();
+        KnnVectorValues.DocIndexIterator it = values.iterator();
+        if (it.advance(doc - leaf.docBase) != doc - leaf.docBase) {
+            return 0;
+        }
+        float[] v = values.vectorValue(it.index());
         double dot = 0;
         for (int i = 0; i < v.length; i++) {
             dot += v[i] * query[i];

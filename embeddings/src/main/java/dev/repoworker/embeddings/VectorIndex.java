@@ -16,7 +16,7 @@ import java.util.Map;
 import org.apache.lucene.analysis.standard.StandardAnalyzer;
 import org.apache.lucene.codecs.Codec;
 import org.apache.lucene.codecs.KnnVectorsFormat;
-import org.apache.lucene.codecs.lucene912.Lucene912Codec;
+import org.apache.lucene.codecs.lucene104.Lucene104Codec;
 import org.apache.lucene.codecs.lucene99.Lucene99HnswVectorsFormat;
 import org.apache.lucene.document.Document;
 import org.apache.lucene.document.Field;
@@ -66,7 +66,7 @@ public final class VectorIndex {
     static final int BEAM_WIDTH = 48;
 
     /** The default codec with our HNSW parameters; readers need nothing special (format names are standard). */
-    private static final Codec CODEC = new Lucene912Codec() {
+    private static final Codec CODEC = new Lucene104Codec() {
         private final KnnVectorsFormat vectors = new Lucene99HnswVectorsFormat(MAX_CONNECTIONS, BEAM_WIDTH);
 
         @Override
