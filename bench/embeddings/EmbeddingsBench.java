@@ -194,7 +194,7 @@ public class EmbeddingsBench {
         }
         long t0 = System.nanoTime();
         VectorIndex.write(dir, new IndexMeta(model.model(), dimension, count, posts.size(), "synthetic", 256, 32,
-                IndexMeta.VECTORS_FORMAT, Instant.now().toString()), posts, chunks, vectors);
+                IndexMeta.VECTORS_FORMAT, VectorIndex.FORMAT, Instant.now().toString()), posts, chunks, vectors);
         System.out.printf(Locale.ROOT, "index of %d random unit vectors built in %.1f s%n", count, (System.nanoTime() - t0) / 1e9);
 
         float[][] queries = new float[1000][];

@@ -13,6 +13,7 @@ import java.nio.file.StandardOpenOption;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.apache.lucene.analysis.standard.StandardAnalyzer;
 import org.apache.lucene.codecs.Codec;
 import org.apache.lucene.codecs.KnnVectorsFormat;
@@ -26,6 +27,7 @@ import org.apache.lucene.document.StringField;
 import org.apache.lucene.document.TextField;
 import org.apache.lucene.index.IndexWriter;
 import org.apache.lucene.index.IndexWriterConfig;
+import org.apache.lucene.index.Term;
 import org.apache.lucene.index.VectorSimilarityFunction;
 import org.apache.lucene.store.Directory;
 import org.apache.lucene.store.FSDirectory;
@@ -33,8 +35,9 @@ import org.apache.lucene.store.FSDirectory;
 /**
  * Writes an {@code embeddings/} folder: {@code vectors.f32} (L2-normalised float32, little-endian,
  * row-major; row i is chunk i), {@code chunks.jsonl}, {@code meta.json}, and {@code index/}: a Lucene
- * index with one document per chunk (HNSW {@code vector}, cosine; BM25 {@code text}) and one per
- * post (HNSW {@code postVector}: the normalised mean of its chunks, used for related posts).
+ * index with one document per chunk (HNSW {@code vector}, dot product of unit vectors = cosine; BM25
+ * {@code text}) and one per post (HNSW {@code postVector}: the normalised mean of its chunks, used for
+ * related posts; {@code hash}: what its documents were made from, see {@link PostHash}).
  */
 public final class VectorIndex {
 
@@ -45,7 +48,6 @@ public final class VectorIndex {
     static final String TYPE = "type";
     static final String CHUNK = "chunk";
     static final String POST = "post";
-    static final String ID = "id";
     static final String SLUG = "slug";
     static final String TITLE = "title";
     static final String URL = "url";
@@ -53,17 +55,24 @@ public final class VectorIndex {
     static final String ANCHOR = "anchor";
     static final String TEXT = "text";
     static final String BODY = "body";
+    static final String HASH = "hash";
     static final String VECTOR = "vector";
     static final String POST_VECTOR = "postVector";
 
     /** HNSW graph degree (Lucene's default). */
     static final int MAX_CONNECTIONS = 16;
-    /**
-     * Candidates kept while inserting into the graph. Lucene's default is 100; on Java 17 (no vector
-     * API, scalar dot products) building cost grows with it and dominated a re-run with one changed
-     * note, while 48 keeps recall at k=10 high for these sizes.
-     */
+    /** Candidates kept while inserting into the graph (Lucene's default is 100); see docs/performance.md, issue 14. */
     static final int BEAM_WIDTH = 48;
+    /** Every vector is unit length, so the dot product is the cosine, without the norms cosine would recompute. */
+    static final VectorSimilarityFunction SIMILARITY = VectorSimilarityFunction.DOT_PRODUCT;
+    /** Enough to keep a 100,000-chunk vault in one segment: one graph, built once, no merge. */
+    private static final double RAM_BUFFER_MB = 1024;
+
+    /**
+     * Names what {@code index/} holds and how ({@link IndexMeta#index}); an earlier index is only updated in place when
+     * it names the same. Change it with any change to the documents, fields, similarity or vector format.
+     */
+    public static final String FORMAT = "lucene104 hnsw(16,48) dot-product float32; chunk and post documents v2";
 
     /** The default codec with our HNSW parameters; readers need nothing special (format names are standard). */
     private static final Codec CODEC = new Lucene104Codec() {
@@ -80,19 +89,59 @@ public final class VectorIndex {
 
     /** Writes everything into {@code dir} (created; expected empty). {@code vectors} are normalised in place. */
     public static void write(Path dir, IndexMeta meta, List<Post> posts, List<Chunk> chunks, float[][] vectors) throws IOException {
+        checkSizes(chunks, vectors);
+        Files.createDirectories(dir);
+        normalizeAll(vectors);
+        writeLucene(dir.resolve(INDEX_DIR), IndexWriterConfig.OpenMode.CREATE, Set.copyOf(slugs(posts)), posts, chunks, vectors,
+                meta.dimension());
+        writeFiles(dir, meta, chunks, vectors);
+    }
+
+    /**
+     * Brings the index that {@code dir/index} holds (a copy of an earlier run's, made with the same {@link IndexMeta#sameMaking})
+     * up to date: the documents of the posts named in {@code replaced} (changed, added or removed ones) are deleted and those
+     * of the changed and added posts written again; every other document stays, with its HNSW graph. {@code vectors.f32},
+     * {@code chunks.jsonl} and {@code meta.json} are written whole, as by {@link #write}. The vectors of replaced posts'
+     * chunks are normalised in place; the others are expected normalised already (they come from the earlier run).
+     */
+    static void update(Path dir, IndexMeta meta, List<Post> posts, List<Chunk> chunks, float[][] vectors, Set<String> replaced)
+            throws IOException {
+        checkSizes(chunks, vectors);
+        for (int i = 0; i < chunks.size(); i++) {
+            if (replaced.contains(chunks.get(i).slug())) {
+                normalizeOrMark(vectors[i]);
+            }
+        }
+        writeLucene(dir.resolve(INDEX_DIR), IndexWriterConfig.OpenMode.APPEND, replaced, posts, chunks, vectors, meta.dimension());
+        writeFiles(dir, meta, chunks, vectors);
+    }
+
+    private static void checkSizes(List<Chunk> chunks, float[][] vectors) {
         if (chunks.size() != vectors.length) {
             throw new IllegalArgumentException(chunks.size() + " chunks but " + vectors.length + " vectors");
         }
-        Files.createDirectories(dir);
+    }
+
+    private static void normalizeAll(float[][] vectors) {
         for (float[] vector : vectors) {
-            if (!normalize(vector)) {
-                vector[0] = 1; // Lucene refuses zero vectors under cosine; a model never returns one in practice
-            }
+            normalizeOrMark(vector);
         }
+    }
+
+    private static void normalizeOrMark(float[] vector) {
+        if (!normalize(vector)) {
+            vector[0] = 1; // Lucene refuses zero vectors; a model never returns one in practice
+        }
+    }
+
+    private static void writeFiles(Path dir, IndexMeta meta, List<Chunk> chunks, float[][] vectors) throws IOException {
         writeVectors(dir.resolve(VECTORS_FILE), vectors, meta.dimension());
         writeChunks(dir.resolve(CHUNKS_FILE), chunks);
-        writeLucene(dir.resolve(INDEX_DIR), posts, chunks, vectors, meta.dimension());
         Files.write(dir.resolve(IndexMeta.FILE), Json.mapper().writerWithDefaultPrettyPrinter().writeValueAsBytes(meta));
+    }
+
+    private static List<String> slugs(List<Post> posts) {
+        return posts.stream().map(Post::slug).toList();
     }
 
     private static void writeVectors(Path file, float[][] vectors, int dimension) throws IOException {
@@ -139,49 +188,69 @@ public final class VectorIndex {
         }
     }
 
-    private static void writeLucene(Path dir, List<Post> posts, List<Chunk> chunks, float[][] vectors, int dimension)
-            throws IOException {
+    /** Deletes the documents of the {@code replaced} posts (none in a new index), then adds theirs. */
+    private static void writeLucene(Path dir, IndexWriterConfig.OpenMode mode, Set<String> replaced, List<Post> posts,
+                                    List<Chunk> chunks, float[][] vectors, int dimension) throws IOException {
         Map<String, float[]> centroids = new LinkedHashMap<>();
         for (int i = 0; i < chunks.size(); i++) {
-            float[] sum = centroids.computeIfAbsent(chunks.get(i).slug(), s -> new float[dimension]);
+            Chunk chunk = chunks.get(i);
+            if (!replaced.contains(chunk.slug())) {
+                continue;
+            }
+            float[] sum = centroids.computeIfAbsent(chunk.slug(), s -> new float[dimension]);
             for (int d = 0; d < dimension; d++) {
                 sum[d] += vectors[i][d];
             }
         }
         IndexWriterConfig config = new IndexWriterConfig(new StandardAnalyzer())
                 .setCodec(CODEC)
-                .setOpenMode(IndexWriterConfig.OpenMode.CREATE)
-                .setRAMBufferSizeMB(512);
+                .setOpenMode(mode)
+                .setRAMBufferSizeMB(RAM_BUFFER_MB);
         try (Directory directory = FSDirectory.open(dir); IndexWriter writer = new IndexWriter(directory, config)) {
-            for (int i = 0; i < chunks.size(); i++) {
-                Chunk chunk = chunks.get(i);
-                Document doc = new Document();
-                doc.add(new StringField(TYPE, CHUNK, Field.Store.NO));
-                doc.add(new StoredField(ID, i));
-                doc.add(new StringField(SLUG, chunk.slug(), Field.Store.YES));
-                doc.add(new StoredField(HEADING, chunk.heading()));
-                doc.add(new StoredField(ANCHOR, chunk.anchor()));
-                doc.add(new TextField(TEXT, chunk.text(), Field.Store.NO));
-                doc.add(new StoredField(BODY, chunk.body()));
-                doc.add(new KnnFloatVectorField(VECTOR, vectors[i], VectorSimilarityFunction.COSINE));
-                writer.addDocument(doc);
+            if (mode == IndexWriterConfig.OpenMode.APPEND) {
+                for (String slug : replaced) {
+                    writer.deleteDocuments(new Term(SLUG, slug));
+                }
             }
+            for (int i = 0; i < chunks.size(); i++) {
+                if (replaced.contains(chunks.get(i).slug())) {
+                    writer.addDocument(chunkDocument(chunks.get(i), vectors[i]));
+                }
+            }
+            Map<String, List<Chunk>> bySlug = PostHash.group(chunks);
             for (Post post : posts) {
                 float[] centroid = centroids.get(post.slug());
                 if (centroid == null || !normalize(centroid)) {
                     continue;
                 }
-                Document doc = new Document();
-                doc.add(new StringField(TYPE, POST, Field.Store.NO));
-                doc.add(new StringField(SLUG, post.slug(), Field.Store.YES));
-                doc.add(new StoredField(TITLE, post.title()));
-                doc.add(new StoredField(URL, post.url()));
-                doc.add(new KnnFloatVectorField(POST_VECTOR, centroid, VectorSimilarityFunction.COSINE));
-                writer.addDocument(doc);
+                String hash = PostHash.of(post, bySlug.get(post.slug()));
+                writer.addDocument(postDocument(post, hash, centroid));
             }
-            writer.forceMerge(1);
             writer.commit();
         }
+    }
+
+    private static Document chunkDocument(Chunk chunk, float[] vector) {
+        Document doc = new Document();
+        doc.add(new StringField(TYPE, CHUNK, Field.Store.NO));
+        doc.add(new StringField(SLUG, chunk.slug(), Field.Store.YES));
+        doc.add(new StoredField(HEADING, chunk.heading()));
+        doc.add(new StoredField(ANCHOR, chunk.anchor()));
+        doc.add(new TextField(TEXT, chunk.text(), Field.Store.NO));
+        doc.add(new StoredField(BODY, chunk.body()));
+        doc.add(new KnnFloatVectorField(VECTOR, vector, SIMILARITY));
+        return doc;
+    }
+
+    private static Document postDocument(Post post, String hash, float[] centroid) {
+        Document doc = new Document();
+        doc.add(new StringField(TYPE, POST, Field.Store.NO));
+        doc.add(new StringField(SLUG, post.slug(), Field.Store.YES));
+        doc.add(new StoredField(TITLE, post.title()));
+        doc.add(new StoredField(URL, post.url()));
+        doc.add(new StoredField(HASH, hash));
+        doc.add(new KnnFloatVectorField(POST_VECTOR, centroid, SIMILARITY));
+        return doc;
     }
 
     /** Scales to unit length; false for a zero vector (left as is). */
