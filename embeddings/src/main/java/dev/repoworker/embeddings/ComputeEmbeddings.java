@@ -6,7 +6,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -32,7 +31,7 @@ public final class ComputeEmbeddings {
     public static final String OUTPUT_DIR = "embeddings";
 
     private static final Logger LOG = LoggerFactory.getLogger(ComputeEmbeddings.class);
-    /** Below this share of reusable chunks an update would delete most of the index: building anew costs no more. */
+    /** Below this share of unchanged posts an update would delete most of the index: building anew costs no more. */
     private static final double MIN_REUSE = 0.5;
 
     private final Embedder embedder;
@@ -79,30 +78,35 @@ public final class ComputeEmbeddings {
             throws IOException, InterruptedException {
         long started = System.nanoTime();
         List<Post> posts = PostsFile.read(buildDir.resolve(PostsFile.NAME));
-        progress.report(new Progress("chunk", 0, posts.size(), "chunking " + posts.size() + " posts"));
-        List<Chunk> chunks = chunk(posts);
-        checkInterrupted();
-
-        IndexMeta meta = new IndexMeta(embedder.model(), embedder.dimension(), chunks.size(), posts.size(), chunker.tokenizer(),
-                chunker.maxTokens(), chunker.overlap(), IndexMeta.VECTORS_FORMAT, VectorIndex.FORMAT, Instant.now().toString());
-        float[][] vectors = new float[chunks.size()][];
+        IndexMeta wanted = meta(0, posts.size());
         Files.createDirectories(outDir);
         Path target = outDir.resolve(OUTPUT_DIR);
         Path staging = outDir.resolve("." + OUTPUT_DIR + "-" + UUID.randomUUID());
         int embedded;
-        Optional<Set<String>> replaced;
+        int count;
+        Optional<Update> update;
         try {
             List<Path> earlier = Stream.concat(Stream.of(target),
                     source == null ? Stream.empty() : kept.flatMap(k -> k.find(source)).stream()).toList();
-            replaced = reuse(earlier, staging, meta, posts, chunks, vectors);
-            embedded = EmbedMissing.fill(embedder, cache, chunks, vectors, progress);
+            update = reuse(earlier, staging, wanted, posts);
+            List<Post> changed = update.map(u -> posts.stream().filter(p -> !u.unchanged().containsKey(p.slug())).toList())
+                    .orElse(posts);
+            progress.report(new Progress("chunk", 0, changed.size(), "chunking " + changed.size() + " of " + posts.size() + " posts"));
+            List<Chunk> chunks = chunk(changed);
+            checkInterrupted();
+            float[][] chunkVectors = new float[chunks.size()][];
+            embedded = EmbedMissing.fill(embedder, cache, chunks, chunkVectors, progress);
 
-            progress.report(new Progress("index", 0, chunks.size(), (replaced.isPresent() ? "updating " : "indexing ")
+            progress.report(new Progress("index", 0, chunks.size(), (update.isPresent() ? "updating the index with " : "indexing ")
                     + chunks.size() + " vectors"));
-            if (replaced.isPresent()) {
-                VectorIndex.update(staging, meta, posts, chunks, vectors, replaced.get());
+            if (update.isPresent()) {
+                Rows all = Rows.inPostsOrder(posts, update.get().unchanged(), chunks, chunkVectors);
+                count = all.rows().size();
+                VectorIndex.update(staging, meta(count, posts.size()), posts, all.rows(), all.vectors(), chunks, chunkVectors,
+                        update.get().replaced());
             } else {
-                VectorIndex.write(staging, meta, posts, chunks, vectors);
+                count = chunks.size();
+                VectorIndex.write(staging, meta(count, posts.size()), posts, chunks, chunkVectors);
             }
             checkInterrupted();
             progress.report(new Progress("related", 0, posts.size(), "finding related posts"));
@@ -114,11 +118,16 @@ public final class ComputeEmbeddings {
             Folders.deleteRecursively(staging);
         }
         keep(source, target);
-        EmbeddingReport report = new EmbeddingReport(posts.size(), chunks.size(), embedded, chunks.size() - embedded,
-                meta.model(), meta.dimension(), replaced.isPresent() ? EmbeddingReport.UPDATED : EmbeddingReport.BUILT,
+        EmbeddingReport report = new EmbeddingReport(posts.size(), count, embedded, count - embedded, wanted.model(),
+                wanted.dimension(), update.isPresent() ? EmbeddingReport.UPDATED : EmbeddingReport.BUILT,
                 (System.nanoTime() - started) / 1_000_000);
-        progress.report(new Progress("done", chunks.size(), chunks.size(), embedded + " embedded, " + report.reused() + " reused"));
+        progress.report(new Progress("done", count, count, embedded + " embedded, " + report.reused() + " reused"));
         return report;
+    }
+
+    private IndexMeta meta(int chunks, int posts) throws IOException, InterruptedException {
+        return new IndexMeta(embedder.model(), embedder.dimension(), chunks, posts, chunker.tokenizer(), chunker.maxTokens(),
+                chunker.overlap(), IndexMeta.VECTORS_FORMAT, VectorIndex.FORMAT, Instant.now().toString());
     }
 
     private List<Chunk> chunk(List<Post> posts) {
@@ -128,56 +137,76 @@ public final class ComputeEmbeddings {
         return chunks;
     }
 
+    /** What an update keeps (unchanged posts, by slug) and rewrites (changed, added and removed posts). */
+    private record Update(Map<String, PreviousIndex.Kept> unchanged, Set<String> replaced) {
+
+        static Update plan(PreviousIndex previous, List<Post> posts) {
+            Map<String, PreviousIndex.Kept> unchanged = new HashMap<>();
+            Set<String> replaced = new HashSet<>(previous.slugs());
+            for (Post post : posts) {
+                Optional<PreviousIndex.Kept> kept = previous.unchanged(post.slug(), PostHash.of(post));
+                if (kept.isPresent()) {
+                    unchanged.put(post.slug(), kept.get());
+                    replaced.remove(post.slug());
+                } else {
+                    replaced.add(post.slug());
+                }
+            }
+            return new Update(unchanged, replaced);
+        }
+    }
+
+    /** Every chunk's row and vector, in posts order: kept ones from the earlier index, the rest from this run. */
+    private record Rows(List<ChunkRow> rows, float[][] vectors) {
+
+        static Rows inPostsOrder(List<Post> posts, Map<String, PreviousIndex.Kept> unchanged, List<Chunk> chunks, float[][] vectors) {
+            Map<String, List<Integer>> fresh = new HashMap<>();
+            for (int i = 0; i < chunks.size(); i++) {
+                fresh.computeIfAbsent(chunks.get(i).slug(), s -> new ArrayList<>()).add(i);
+            }
+            List<ChunkRow> rows = new ArrayList<>();
+            List<float[]> all = new ArrayList<>();
+            for (Post post : posts) {
+                PreviousIndex.Kept kept = unchanged.get(post.slug());
+                if (kept != null) {
+                    rows.addAll(kept.rows());
+                    all.addAll(kept.vectors());
+                    continue;
+                }
+                for (int i : fresh.getOrDefault(post.slug(), List.of())) {
+                    rows.add(ChunkRow.of(chunks.get(i)));
+                    all.add(vectors[i]);
+                }
+            }
+            return new Rows(rows, all.toArray(float[][]::new));
+        }
+    }
+
     /**
-     * Copies the first usable earlier index into {@code staging} and takes the vectors of its unchanged posts.
+     * Copies the first usable earlier index into {@code staging} and plans its update.
      *
-     * @return the slugs whose documents must be rewritten (changed, added, removed), or empty: build from scratch
+     * @return empty when there is none, or too few posts are unchanged for an update to pay: build from scratch
      */
-    private Optional<Set<String>> reuse(List<Path> earlier, Path staging, IndexMeta meta, List<Post> posts, List<Chunk> chunks,
-                                        float[][] vectors) throws IOException {
+    private Optional<Update> reuse(List<Path> earlier, Path staging, IndexMeta wanted, List<Post> posts) throws IOException {
         for (Path dir : earlier) {
-            if (!PreviousIndex.matches(dir, meta)) {
+            if (!PreviousIndex.matches(dir, wanted)) {
                 continue;
             }
             try {
                 Folders.link(dir, staging);
-                Optional<PreviousIndex> previous = PreviousIndex.read(staging, meta);
+                Optional<PreviousIndex> previous = PreviousIndex.read(staging, wanted);
                 if (previous.isPresent()) {
-                    Set<String> replaced = takeUnchanged(previous.get(), posts, chunks, vectors);
-                    if (replaced != null) {
-                        return Optional.of(replaced);
+                    Update update = Update.plan(previous.get(), posts);
+                    if (update.unchanged().size() >= MIN_REUSE * posts.size()) {
+                        return Optional.of(update);
                     }
                 }
             } catch (IOException e) {
                 LOG.info("an earlier index could not be reused, building anew: {}", e.toString());
             }
-            Arrays.fill(vectors, null);
             Folders.deleteRecursively(staging);
         }
         return Optional.empty();
-    }
-
-    /** Fills the vectors of unchanged posts; null when too few are unchanged for an update to pay. */
-    private static Set<String> takeUnchanged(PreviousIndex previous, List<Post> posts, List<Chunk> chunks, float[][] vectors) {
-        Map<String, List<Chunk>> bySlug = PostHash.group(chunks);
-        Set<String> replaced = new HashSet<>(previous.slugs());
-        int at = 0;
-        int reused = 0;
-        for (Post post : posts) {
-            List<Chunk> own = bySlug.getOrDefault(post.slug(), List.of());
-            Optional<List<float[]>> unchanged = previous.unchanged(post.slug(), PostHash.of(post, own));
-            if (unchanged.isPresent() && unchanged.get().size() == own.size()) {
-                for (int i = 0; i < own.size(); i++) {
-                    vectors[at + i] = unchanged.get().get(i);
-                }
-                replaced.remove(post.slug());
-                reused += own.size();
-            } else {
-                replaced.add(post.slug());
-            }
-            at += own.size();
-        }
-        return reused >= MIN_REUSE * chunks.size() ? replaced : null;
     }
 
     private static Map<String, List<Related.RelatedPost>> inPostsOrder(List<Post> posts, Map<String, List<Related.RelatedPost>> related) {

@@ -4,50 +4,40 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.util.ArrayList;
 import java.util.HexFormat;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
 
 /**
- * One hash over everything a post's index documents are made of (its slug, title, url and every chunk: text, body,
- * headings, anchor, span). A post whose hash is the one an earlier index recorded keeps its documents and vectors
- * there; any other is written again.
+ * One hash over everything a post's chunks and index documents are made from: its fields and the version of the
+ * chunking code. A post whose hash is the one an earlier index recorded keeps its chunks, vectors and documents
+ * there, without being chunked again; any other is chunked and written again.
  */
 final class PostHash {
+
+    /** Raise with any change to {@link Chunker} or {@link PostText} that changes which chunks a post gives. */
+    static final int CHUNKING_VERSION = 1;
 
     private PostHash() {
     }
 
-    static String of(Post post, List<Chunk> chunks) {
+    static String of(Post post) {
         MessageDigest digest = sha256();
+        add(digest, Integer.toString(CHUNKING_VERSION));
         add(digest, post.slug());
         add(digest, post.title());
         add(digest, post.url());
-        for (Chunk chunk : chunks) {
-            add(digest, chunk.text());
-            add(digest, chunk.body());
-            add(digest, String.join("\u001f", chunk.headingPath()));
-            add(digest, chunk.anchor());
-            add(digest, chunk.start() + ":" + chunk.end());
+        add(digest, post.html());
+        add(digest, post.plain());
+        for (Post.TocEntry entry : post.toc()) {
+            add(digest, entry.level() + " " + entry.anchor());
+            add(digest, entry.text());
         }
         return HexFormat.of().formatHex(digest.digest());
     }
 
-    /** Chunks by slug, each post's in order. */
-    static Map<String, List<Chunk>> group(List<Chunk> chunks) {
-        Map<String, List<Chunk>> bySlug = new LinkedHashMap<>();
-        for (Chunk chunk : chunks) {
-            bySlug.computeIfAbsent(chunk.slug(), s -> new ArrayList<>()).add(chunk);
-        }
-        return bySlug;
-    }
-
-    /** Length-prefixed, so that no two different sequences of strings hash alike. */
+    /** Length-prefixed (null apart from empty), so that no two different sequences of strings hash alike. */
     private static void add(MessageDigest digest, String value) {
         byte[] bytes = value == null ? new byte[0] : value.getBytes(StandardCharsets.UTF_8);
-        digest.update(ByteBuffer.allocate(Integer.BYTES).putInt(bytes.length).array());
+        digest.update(ByteBuffer.allocate(Integer.BYTES).putInt(value == null ? -1 : bytes.length).array());
         digest.update(bytes);
     }
 

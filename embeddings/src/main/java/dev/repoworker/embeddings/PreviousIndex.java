@@ -4,8 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.repoworker.protocol.Json;
 import java.io.BufferedReader;
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.FloatBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -29,18 +29,22 @@ import org.apache.lucene.util.Bits;
 
 /**
  * An earlier run's {@code embeddings/} folder, read to be updated: each post's {@link PostHash} (from its index
- * document) and its chunks' vectors (from {@code vectors.f32}, rows matched to posts by {@code chunks.jsonl}).
+ * document), its chunks' rows ({@code chunks.jsonl}) and their vectors ({@code vectors.f32}).
  * Read only when it was made the same way ({@link IndexMeta#sameMaking}) and its parts agree on the number of chunks;
  * anything else is no previous index, and the run builds from scratch.
  */
 final class PreviousIndex {
 
-    private final Map<String, String> hashes;
-    private final Map<String, List<float[]>> vectors;
+    /** An unchanged post's chunks, as the earlier run stored them. */
+    record Kept(List<ChunkRow> rows, List<float[]> vectors) {
+    }
 
-    private PreviousIndex(Map<String, String> hashes, Map<String, List<float[]>> vectors) {
+    private final Map<String, String> hashes;
+    private final Map<String, Kept> posts;
+
+    private PreviousIndex(Map<String, String> hashes, Map<String, Kept> posts) {
         this.hashes = hashes;
-        this.vectors = vectors;
+        this.posts = posts;
     }
 
     /** Whether {@code dir} holds an index made like {@code wanted} would be, without reading more than its meta. */
@@ -62,7 +66,7 @@ final class PreviousIndex {
         if (!meta.sameMaking(wanted)) {
             return Optional.empty();
         }
-        List<String> rows = rowSlugs(dir.resolve(VectorIndex.CHUNKS_FILE));
+        List<ChunkRow> rows = rows(dir.resolve(VectorIndex.CHUNKS_FILE));
         Path vectorsFile = dir.resolve(VectorIndex.VECTORS_FILE);
         if (rows.size() != meta.count() || Files.size(vectorsFile) != (long) meta.count() * meta.dimension() * Float.BYTES) {
             return Optional.empty();
@@ -71,7 +75,7 @@ final class PreviousIndex {
         if (hashes(dir.resolve(VectorIndex.INDEX_DIR), hashes) != meta.count()) {
             return Optional.empty();
         }
-        return Optional.of(new PreviousIndex(hashes, vectorsBySlug(vectorsFile, rows, meta.dimension())));
+        return Optional.of(new PreviousIndex(hashes, bySlug(vectorsFile, rows, meta.dimension())));
     }
 
     /** Slugs of the posts that have documents in the index. */
@@ -79,23 +83,26 @@ final class PreviousIndex {
         return hashes.keySet();
     }
 
-    /** The vectors of {@code slug}'s chunks, when the index holds that post made from exactly {@code hash}. */
-    Optional<List<float[]>> unchanged(String slug, String hash) {
-        return hash.equals(hashes.get(slug)) ? Optional.ofNullable(vectors.get(slug)) : Optional.empty();
+    /** {@code slug}'s chunks, when the index holds that post made from exactly {@code hash}. */
+    Optional<Kept> unchanged(String slug, String hash) {
+        return hash.equals(hashes.get(slug)) ? Optional.ofNullable(posts.get(slug)) : Optional.empty();
     }
 
-    private static List<String> rowSlugs(Path chunksFile) throws IOException {
-        List<String> slugs = new ArrayList<>();
+    private static List<ChunkRow> rows(Path chunksFile) throws IOException {
+        List<ChunkRow> rows = new ArrayList<>();
         try (BufferedReader in = Files.newBufferedReader(chunksFile, StandardCharsets.UTF_8)) {
             for (String line = in.readLine(); line != null; line = in.readLine()) {
                 JsonNode row = Json.mapper().readTree(line);
-                if (row.path("id").asInt(-1) != slugs.size() || !row.path("slug").isTextual()) {
-                    throw new IOException(VectorIndex.CHUNKS_FILE + " line " + (slugs.size() + 1) + " is not chunk " + slugs.size());
+                if (row.path("id").asInt(-1) != rows.size() || !row.path("slug").isTextual()) {
+                    throw new IOException(VectorIndex.CHUNKS_FILE + " line " + (rows.size() + 1) + " is not chunk " + rows.size());
                 }
-                slugs.add(row.get("slug").asText());
+                List<String> headingPath = new ArrayList<>();
+                row.path("headingPath").forEach(heading -> headingPath.add(heading.asText()));
+                rows.add(new ChunkRow(row.get("slug").asText(), headingPath, row.path("anchor").asText(""),
+                        row.path("start").asInt(), row.path("end").asInt()));
             }
         }
-        return slugs;
+        return rows;
     }
 
     /** Fills slug → hash from the post documents; returns how many chunk vectors the index holds (live documents). */
@@ -131,15 +138,17 @@ final class PreviousIndex {
         return docs;
     }
 
-    private static Map<String, List<float[]>> vectorsBySlug(Path file, List<String> rows, int dimension) throws IOException {
-        Map<String, List<float[]>> bySlug = new HashMap<>();
+    private static Map<String, Kept> bySlug(Path file, List<ChunkRow> rows, int dimension) throws IOException {
+        Map<String, Kept> bySlug = new HashMap<>();
         try (FileChannel channel = FileChannel.open(file)) {
-            ByteBuffer buffer = channel.map(FileChannel.MapMode.READ_ONLY, 0, channel.size()).order(ByteOrder.LITTLE_ENDIAN);
-            var floats = buffer.asFloatBuffer();
-            for (String slug : rows) {
+            FloatBuffer floats = channel.map(FileChannel.MapMode.READ_ONLY, 0, channel.size()).order(ByteOrder.LITTLE_ENDIAN)
+                    .asFloatBuffer();
+            for (ChunkRow row : rows) {
                 float[] vector = new float[dimension];
                 floats.get(vector);
-                bySlug.computeIfAbsent(slug, s -> new ArrayList<>()).add(vector);
+                Kept kept = bySlug.computeIfAbsent(row.slug(), s -> new Kept(new ArrayList<>(), new ArrayList<>()));
+                kept.rows().add(row);
+                kept.vectors().add(vector);
             }
         }
         return bySlug;

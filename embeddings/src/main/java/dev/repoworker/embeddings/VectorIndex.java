@@ -3,6 +3,7 @@ package dev.repoworker.embeddings;
 import dev.repoworker.protocol.Json;
 import java.io.BufferedWriter;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
@@ -10,10 +11,12 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.stream.IntStream;
 import org.apache.lucene.analysis.standard.StandardAnalyzer;
 import org.apache.lucene.codecs.Codec;
 import org.apache.lucene.codecs.KnnVectorsFormat;
@@ -65,8 +68,11 @@ public final class VectorIndex {
     static final int BEAM_WIDTH = 48;
     /** Every vector is unit length, so the dot product is the cosine, without the norms cosine would recompute. */
     static final VectorSimilarityFunction SIMILARITY = VectorSimilarityFunction.DOT_PRODUCT;
-    /** Enough to keep a 100,000-chunk vault in one segment: one graph, built once, no merge. */
-    private static final double RAM_BUFFER_MB = 1024;
+    /**
+     * Enough for each indexing thread to keep its share of a 100,000-chunk vault in one segment (a flush would start a new
+     * graph, and merging graphs inserts the vectors again), within a quarter of the heap.
+     */
+    private static final double RAM_BUFFER_MB = Math.min(1024, Runtime.getRuntime().maxMemory() / 4.0 / (1 << 20));
 
     /**
      * Names what {@code index/} holds and how ({@link IndexMeta#index}); an earlier index is only updated in place when
@@ -89,42 +95,41 @@ public final class VectorIndex {
 
     /** Writes everything into {@code dir} (created; expected empty). {@code vectors} are normalised in place. */
     public static void write(Path dir, IndexMeta meta, List<Post> posts, List<Chunk> chunks, float[][] vectors) throws IOException {
-        checkSizes(chunks, vectors);
+        checkSizes(chunks.size(), vectors);
         Files.createDirectories(dir);
-        normalizeAll(vectors);
+        for (float[] vector : vectors) {
+            normalizeOrMark(vector);
+        }
         writeLucene(dir.resolve(INDEX_DIR), IndexWriterConfig.OpenMode.CREATE, Set.copyOf(slugs(posts)), posts, chunks, vectors,
                 meta.dimension());
-        writeFiles(dir, meta, chunks, vectors);
+        writeFiles(dir, meta, chunks.stream().map(ChunkRow::of).toList(), vectors);
     }
 
     /**
-     * Brings the index that {@code dir/index} holds (a copy of an earlier run's, made with the same {@link IndexMeta#sameMaking})
-     * up to date: the documents of the posts named in {@code replaced} (changed, added or removed ones) are deleted and those
-     * of the changed and added posts written again; every other document stays, with its HNSW graph. {@code vectors.f32},
-     * {@code chunks.jsonl} and {@code meta.json} are written whole, as by {@link #write}. The vectors of replaced posts'
-     * chunks are normalised in place; the others are expected normalised already (they come from the earlier run).
+     * Brings the index that {@code dir/index} holds (a copy of an earlier run's, made the same way: {@link IndexMeta#sameMaking})
+     * up to date: the documents of the posts named in {@code replaced} (changed, added or removed ones) are deleted, and
+     * {@code chunks} (all chunks of the changed and added posts) are written with their posts' documents; every other
+     * document stays, with its HNSW graph. {@code vectors.f32}, {@code chunks.jsonl} and {@code meta.json} are written
+     * whole from {@code rows} and {@code vectors} (every chunk, in posts order), as {@link #write} would write them.
+     *
+     * @param chunkVectors the vectors of {@code chunks}, normalised here in place (the same arrays are among {@code vectors};
+     *                     the others come from the earlier run, normalised already)
      */
-    static void update(Path dir, IndexMeta meta, List<Post> posts, List<Chunk> chunks, float[][] vectors, Set<String> replaced)
-            throws IOException {
-        checkSizes(chunks, vectors);
-        for (int i = 0; i < chunks.size(); i++) {
-            if (replaced.contains(chunks.get(i).slug())) {
-                normalizeOrMark(vectors[i]);
-            }
-        }
-        writeLucene(dir.resolve(INDEX_DIR), IndexWriterConfig.OpenMode.APPEND, replaced, posts, chunks, vectors, meta.dimension());
-        writeFiles(dir, meta, chunks, vectors);
-    }
-
-    private static void checkSizes(List<Chunk> chunks, float[][] vectors) {
-        if (chunks.size() != vectors.length) {
-            throw new IllegalArgumentException(chunks.size() + " chunks but " + vectors.length + " vectors");
-        }
-    }
-
-    private static void normalizeAll(float[][] vectors) {
-        for (float[] vector : vectors) {
+    static void update(Path dir, IndexMeta meta, List<Post> posts, List<ChunkRow> rows, float[][] vectors, List<Chunk> chunks,
+                       float[][] chunkVectors, Set<String> replaced) throws IOException {
+        checkSizes(rows.size(), vectors);
+        checkSizes(chunks.size(), chunkVectors);
+        for (float[] vector : chunkVectors) {
             normalizeOrMark(vector);
+        }
+        writeLucene(dir.resolve(INDEX_DIR), IndexWriterConfig.OpenMode.APPEND, replaced, posts, chunks, chunkVectors,
+                meta.dimension());
+        writeFiles(dir, meta, rows, vectors);
+    }
+
+    private static void checkSizes(int chunks, float[][] vectors) {
+        if (chunks != vectors.length) {
+            throw new IllegalArgumentException(chunks + " chunks but " + vectors.length + " vectors");
         }
     }
 
@@ -134,9 +139,9 @@ public final class VectorIndex {
         }
     }
 
-    private static void writeFiles(Path dir, IndexMeta meta, List<Chunk> chunks, float[][] vectors) throws IOException {
+    private static void writeFiles(Path dir, IndexMeta meta, List<ChunkRow> rows, float[][] vectors) throws IOException {
         writeVectors(dir.resolve(VECTORS_FILE), vectors, meta.dimension());
-        writeChunks(dir.resolve(CHUNKS_FILE), chunks);
+        writeChunks(dir.resolve(CHUNKS_FILE), rows);
         Files.write(dir.resolve(IndexMeta.FILE), Json.mapper().writerWithDefaultPrettyPrinter().writeValueAsBytes(meta));
     }
 
@@ -171,10 +176,10 @@ public final class VectorIndex {
         buffer.clear();
     }
 
-    private static void writeChunks(Path file, List<Chunk> chunks) throws IOException {
+    private static void writeChunks(Path file, List<ChunkRow> rows) throws IOException {
         try (BufferedWriter out = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
-            for (int i = 0; i < chunks.size(); i++) {
-                Chunk chunk = chunks.get(i);
+            for (int i = 0; i < rows.size(); i++) {
+                ChunkRow chunk = rows.get(i);
                 Map<String, Object> line = new LinkedHashMap<>();
                 line.put("id", i);
                 line.put("slug", chunk.slug());
@@ -212,21 +217,35 @@ public final class VectorIndex {
                     writer.deleteDocuments(new Term(SLUG, slug));
                 }
             }
-            for (int i = 0; i < chunks.size(); i++) {
-                if (replaced.contains(chunks.get(i).slug())) {
-                    writer.addDocument(chunkDocument(chunks.get(i), vectors[i]));
-                }
-            }
-            Map<String, List<Chunk>> bySlug = PostHash.group(chunks);
+            addInParallel(writer, IntStream.range(0, chunks.size()).filter(i -> replaced.contains(chunks.get(i).slug()))
+                    .mapToObj(i -> chunkDocument(chunks.get(i), vectors[i])).toList());
+            List<Document> postDocuments = new ArrayList<>();
             for (Post post : posts) {
                 float[] centroid = centroids.get(post.slug());
-                if (centroid == null || !normalize(centroid)) {
-                    continue;
+                if (centroid != null && normalize(centroid)) {
+                    postDocuments.add(postDocument(post, PostHash.of(post), centroid));
                 }
-                String hash = PostHash.of(post, bySlug.get(post.slug()));
-                writer.addDocument(postDocument(post, hash, centroid));
             }
+            addInParallel(writer, postDocuments);
             writer.commit();
+        }
+    }
+
+    /**
+     * Each indexing thread fills a segment of its own and inserts into that segment's HNSW graph as it goes, so the
+     * graphs are built on all cores; the segments are left as they are (merging them would insert every vector again).
+     */
+    private static void addInParallel(IndexWriter writer, List<Document> documents) throws IOException {
+        try {
+            documents.parallelStream().forEach(doc -> {
+                try {
+                    writer.addDocument(doc);
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            });
+        } catch (UncheckedIOException e) {
+            throw e.getCause();
         }
     }
 
