@@ -22,6 +22,7 @@ import org.apache.lucene.index.FloatVectorValues;
 import org.apache.lucene.index.KnnVectorValues;
 import org.apache.lucene.index.LeafReaderContext;
 import org.apache.lucene.index.ReaderUtil;
+import org.apache.lucene.index.SortedDocValues;
 import org.apache.lucene.index.StoredFields;
 import org.apache.lucene.index.Term;
 import org.apache.lucene.search.BooleanClause;
@@ -158,17 +159,17 @@ public final class SemanticSearch implements AutoCloseable {
 
     private List<SearchHit> rank(Map<Integer, double[]> chunks, double maxKeyword, int k, List<String> terms) throws IOException {
         Map<String, Best> bestBySlug = new HashMap<>();
-        StoredFields stored = reader.storedFields();
+        Map<Integer, String> slugs = slugs(chunks.keySet());
         for (Map.Entry<Integer, double[]> entry : chunks.entrySet()) {
             double[] s = entry.getValue();
             double score = SEMANTIC_WEIGHT * s[0] + (1 - SEMANTIC_WEIGHT) * (maxKeyword > 0 ? s[1] / maxKeyword : 0);
-            Document doc = stored.document(entry.getKey(), Set.of(VectorIndex.SLUG));
-            String slug = doc.get(VectorIndex.SLUG);
+            String slug = slugs.get(entry.getKey());
             Best best = bestBySlug.get(slug);
             if (best == null || score > best.score) {
                 bestBySlug.put(slug, new Best(entry.getKey(), score));
             }
         }
+        StoredFields stored = reader.storedFields();
         List<Map.Entry<String, Best>> ranked = new ArrayList<>(bestBySlug.entrySet());
         ranked.sort(Comparator.comparingDouble((Map.Entry<String, Best> e) -> -e.getValue().score).thenComparing(Map.Entry::getKey));
         List<SearchHit> hits = new ArrayList<>();
@@ -182,6 +183,27 @@ public final class SemanticSearch implements AutoCloseable {
     }
 
     private record Best(int doc, double score) {
+    }
+
+    /** The slugs of these chunk documents, from doc values (read in doc order). */
+    private Map<Integer, String> slugs(Set<Integer> docs) throws IOException {
+        Map<Integer, String> slugs = new HashMap<>();
+        List<LeafReaderContext> leaves = reader.leaves();
+        SortedDocValues values = null;
+        int leafIndex = -1;
+        for (int doc : docs.stream().sorted().toList()) {
+            int index = ReaderUtil.subIndex(doc, leaves);
+            if (index != leafIndex) {
+                leafIndex = index;
+                values = leaves.get(index).reader().getSortedDocValues(VectorIndex.SLUG);
+            }
+            if (values != null && values.advanceExact(doc - leaves.get(index).docBase)) {
+                slugs.put(doc, values.lookupOrd(values.ordValue()).utf8ToString());
+            } else { // an index written before slugs had doc values
+                slugs.put(doc, reader.storedFields().document(doc, Set.of(VectorIndex.SLUG)).get(VectorIndex.SLUG));
+            }
+        }
+        return slugs;
     }
 
     /** Cosine between the query and a chunk that only the keyword search found. */

@@ -25,6 +25,7 @@ import org.apache.lucene.codecs.lucene99.Lucene99HnswVectorsFormat;
 import org.apache.lucene.document.Document;
 import org.apache.lucene.document.Field;
 import org.apache.lucene.document.KnnFloatVectorField;
+import org.apache.lucene.document.SortedDocValuesField;
 import org.apache.lucene.document.StoredField;
 import org.apache.lucene.document.StringField;
 import org.apache.lucene.document.TextField;
@@ -34,6 +35,7 @@ import org.apache.lucene.index.Term;
 import org.apache.lucene.index.VectorSimilarityFunction;
 import org.apache.lucene.store.Directory;
 import org.apache.lucene.store.FSDirectory;
+import org.apache.lucene.util.BytesRef;
 
 /**
  * Writes an {@code embeddings/} folder: {@code vectors.f32} (L2-normalised float32, little-endian,
@@ -253,6 +255,7 @@ public final class VectorIndex {
         Document doc = new Document();
         doc.add(new StringField(TYPE, CHUNK, Field.Store.NO));
         doc.add(new StringField(SLUG, chunk.slug(), Field.Store.YES));
+        doc.add(new SortedDocValuesField(SLUG, new BytesRef(chunk.slug()))); // ranking reads every candidate's slug
         doc.add(new StoredField(HEADING, chunk.heading()));
         doc.add(new StoredField(ANCHOR, chunk.anchor()));
         doc.add(new TextField(TEXT, chunk.text(), Field.Store.NO));
