@@ -36,6 +36,7 @@ import org.apache.lucene.search.TopDocs;
 import org.apache.lucene.store.Directory;
 import org.apache.lucene.store.FSDirectory;
 import org.apache.lucene.util.Bits;
+import org.apache.lucene.util.VectorUtil;
 
 /**
  * Query time over an {@code embeddings/} folder. The query is embedded with the model recorded in
@@ -144,15 +145,18 @@ public final class SemanticSearch implements AutoCloseable {
                 keyword.add(new TermQuery(new Term(VectorIndex.TEXT, term)), BooleanClause.Occur.SHOULD);
             }
             TopDocs matches = searcher.search(keyword.build(), candidates);
+            List<Integer> keywordOnly = new ArrayList<>();
             for (ScoreDoc hit : matches.scoreDocs) {
                 maxKeyword = Math.max(maxKeyword, hit.score);
                 double[] scores = chunks.get(hit.doc);
                 if (scores == null) {
-                    scores = new double[] {cosine(hit.doc, vector), 0};
+                    scores = new double[] {0, 0};
                     chunks.put(hit.doc, scores);
+                    keywordOnly.add(hit.doc);
                 }
                 scores[1] = hit.score;
             }
+            cosines(keywordOnly, vector, chunks);
         }
         return rank(chunks, maxKeyword, k, terms);
     }
@@ -206,23 +210,24 @@ public final class SemanticSearch implements AutoCloseable {
         return slugs;
     }
 
-    /** Cosine between the query and a chunk that only the keyword search found. */
-    private double cosine(int doc, float[] query) throws IOException {
-        LeafReaderContext leaf = reader.leaves().get(ReaderUtil.subIndex(doc, reader.leaves()));
-        FloatVectorValues values = leaf.reader().getFloatVectorValues(VectorIndex.VECTOR);
-        if (values == null) {
-            return 0;
+    /** Cosines between the query and the chunks only the keyword search found, one pass over each segment's vectors. */
+    private void cosines(List<Integer> docs, float[] query, Map<Integer, double[]> chunks) throws IOException {
+        List<LeafReaderContext> leaves = reader.leaves();
+        FloatVectorValues values = null;
+        KnnVectorValues.DocIndexIterator it = null;
+        int leafIndex = -1;
+        for (int doc : docs.stream().sorted().toList()) {
+            int index = ReaderUtil.subIndex(doc, leaves);
+            if (index != leafIndex) {
+                leafIndex = index;
+                values = leaves.get(index).reader().getFloatVectorValues(VectorIndex.VECTOR);
+                it = values == null ? null : values.iterator();
+            }
+            int target = doc - leaves.get(index).docBase;
+            if (it != null && (it.docID() == target || it.docID() < target && it.advance(target) == target)) {
+                chunks.get(doc)[0] = VectorUtil.dotProduct(query, values.vectorValue(it.index()));
+            }
         }
-        KnnVectorValues.DocIndexIterator it = values.iterator();
-        if (it.advance(doc - leaf.docBase) != doc - leaf.docBase) {
-            return 0;
-        }
-        float[] v = values.vectorValue(it.index());
-        double dot = 0;
-        for (int i = 0; i < v.length; i++) {
-            dot += v[i] * query[i];
-        }
-        return dot;
     }
 
     private List<String> terms(String query) throws IOException {

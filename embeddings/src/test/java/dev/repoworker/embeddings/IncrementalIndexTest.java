@@ -122,7 +122,8 @@ class IncrementalIndexTest {
 
     /**
      * Same vectors and chunk rows byte for byte, same related posts, the same posts found with the same best hit. Scores
-     * may differ a little: BM25 statistics count deleted documents until their segment is merged away.
+     * may differ a little (and with them which of a post's chunks is its best): BM25 statistics count deleted documents
+     * until their segment is merged away.
      */
     static void assertSameResults(Path updated, Path rebuilt) throws Exception {
         for (String file : List.of(VectorIndex.VECTORS_FILE, VectorIndex.CHUNKS_FILE)) {
@@ -141,7 +142,6 @@ class IncrementalIndexTest {
                 assertThat(bySlug(found).keySet()).as(query).isEqualTo(expected.keySet());
                 assertThat(found.get(0).slug()).as(query).isEqualTo(y.search(query, 1).get(0).slug());
                 for (SearchHit hit : found) {
-                    assertThat(hit.heading()).isEqualTo(expected.get(hit.slug()).heading());
                     assertThat(hit.score()).as(query).isCloseTo(expected.get(hit.slug()).score(), within(0.02));
                 }
             }
