@@ -82,17 +82,9 @@ public final class VectorIndex {
      */
     public static final String FORMAT = "lucene104 hnsw(16,48) dot-product float32; chunk and post documents v2";
 
-    /**
-     * A segment gets an HNSW graph only from about 9,000 vectors on (Lucene builds one when {@code n > ln(n) · threshold});
-     * below, a search compares every vector (exact, and cheap at that size with the vector API) and writing builds no
-     * graph. Most vaults, and every small segment an update adds, stay below it; see docs/performance.md, issue 14.
-     */
-    static final int GRAPH_THRESHOLD = 1000;
-
     /** The default codec with our HNSW parameters; readers need nothing special (format names are standard). */
     private static final Codec CODEC = new Lucene104Codec() {
-        private final KnnVectorsFormat vectors = new Lucene99HnswVectorsFormat(MAX_CONNECTIONS, BEAM_WIDTH,
-                Lucene99HnswVectorsFormat.DEFAULT_NUM_MERGE_WORKER, null, GRAPH_THRESHOLD);
+        private final KnnVectorsFormat vectors = new Lucene99HnswVectorsFormat(MAX_CONNECTIONS, BEAM_WIDTH);
 
         @Override
         public KnnVectorsFormat getKnnVectorsFormatForField(String field) {
