@@ -12,6 +12,10 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import org.apache.lucene.analysis.Analyzer;
 import org.apache.lucene.analysis.TokenStream;
 import org.apache.lucene.analysis.standard.StandardAnalyzer;
@@ -33,6 +37,7 @@ import org.apache.lucene.search.KnnFloatVectorQuery;
 import org.apache.lucene.search.ScoreDoc;
 import org.apache.lucene.search.TermQuery;
 import org.apache.lucene.search.TopDocs;
+import org.apache.lucene.search.TotalHits;
 import org.apache.lucene.store.Directory;
 import org.apache.lucene.store.FSDirectory;
 import org.apache.lucene.util.Bits;
@@ -51,6 +56,8 @@ public final class SemanticSearch implements AutoCloseable {
     static final double SEMANTIC_WEIGHT = 0.8;
     private static final int SNIPPET_CHARS = 220;
     private static final int MAX_QUERY_CHARS = 2_000;
+    /** Keyword searches run beside the query's embedding: they need only its words. */
+    private static final ExecutorService KEYWORD_SEARCHES = Executors.newVirtualThreadPerTaskExecutor();
 
     private final IndexMeta meta;
     private final Embedder embedder;
@@ -129,36 +136,59 @@ public final class SemanticSearch implements AutoCloseable {
             throw new IllegalArgumentException("k must be between 1 and " + MAX_K);
         }
         String q = query.length() > MAX_QUERY_CHARS ? query.substring(0, MAX_QUERY_CHARS) : query.strip();
-        float[] vector = embedder.embed(List.of(q))[0];
-        VectorIndex.normalize(vector);
         int candidates = Math.max(50, k * 8);
+        List<String> terms = terms(q);
+        Future<TopDocs> keywordMatches = KEYWORD_SEARCHES.submit(() -> keywordSearch(terms, candidates));
+        float[] vector;
+        try {
+            vector = embedder.embed(List.of(q))[0];
+        } catch (IOException | InterruptedException | RuntimeException e) {
+            keywordMatches.cancel(true);
+            throw e;
+        }
+        VectorIndex.normalize(vector);
         Map<Integer, double[]> chunks = new HashMap<>(); // doc → {cosine, bm25}
         TopDocs nearest = searcher.search(new KnnFloatVectorQuery(VectorIndex.VECTOR, vector, candidates), candidates);
         for (ScoreDoc hit : nearest.scoreDocs) {
             chunks.put(hit.doc, new double[] {2.0 * hit.score - 1, 0});
         }
-        List<String> terms = terms(q);
         double maxKeyword = 0;
-        if (!terms.isEmpty()) {
-            BooleanQuery.Builder keyword = new BooleanQuery.Builder();
-            for (String term : terms) {
-                keyword.add(new TermQuery(new Term(VectorIndex.TEXT, term)), BooleanClause.Occur.SHOULD);
+        List<Integer> keywordOnly = new ArrayList<>();
+        for (ScoreDoc hit : await(keywordMatches).scoreDocs) {
+            maxKeyword = Math.max(maxKeyword, hit.score);
+            double[] scores = chunks.get(hit.doc);
+            if (scores == null) {
+                scores = new double[] {0, 0};
+                chunks.put(hit.doc, scores);
+                keywordOnly.add(hit.doc);
             }
-            TopDocs matches = searcher.search(keyword.build(), candidates);
-            List<Integer> keywordOnly = new ArrayList<>();
-            for (ScoreDoc hit : matches.scoreDocs) {
-                maxKeyword = Math.max(maxKeyword, hit.score);
-                double[] scores = chunks.get(hit.doc);
-                if (scores == null) {
-                    scores = new double[] {0, 0};
-                    chunks.put(hit.doc, scores);
-                    keywordOnly.add(hit.doc);
-                }
-                scores[1] = hit.score;
-            }
-            cosines(keywordOnly, vector, chunks);
+            scores[1] = hit.score;
         }
+        cosines(keywordOnly, vector, chunks);
         return rank(chunks, maxKeyword, k, terms);
+    }
+
+    /** The best BM25 chunks for the query's words (none without words); runs while the query is embedded. */
+    private TopDocs keywordSearch(List<String> terms, int candidates) throws IOException {
+        if (terms.isEmpty()) {
+            return new TopDocs(new TotalHits(0, TotalHits.Relation.EQUAL_TO), new ScoreDoc[0]);
+        }
+        BooleanQuery.Builder keyword = new BooleanQuery.Builder();
+        for (String term : terms) {
+            keyword.add(new TermQuery(new Term(VectorIndex.TEXT, term)), BooleanClause.Occur.SHOULD);
+        }
+        return searcher.search(keyword.build(), candidates);
+    }
+
+    private static TopDocs await(Future<TopDocs> matches) throws IOException, InterruptedException {
+        try {
+            return matches.get();
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof IOException io) {
+                throw io;
+            }
+            throw new IllegalStateException("the keyword search failed", e.getCause());
+        }
     }
 
     private List<SearchHit> rank(Map<Integer, double[]> chunks, double maxKeyword, int k, List<String> terms) throws IOException {
