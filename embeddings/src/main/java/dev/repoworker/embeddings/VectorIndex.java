@@ -141,7 +141,14 @@ public final class VectorIndex {
         }
     }
 
+    /**
+     * Each file is removed before it is written: in an update it is a hard link to the earlier run's file, which other
+     * folders (a finished job's artifacts, a kept index) share, and writing through it would change theirs.
+     */
     private static void writeFiles(Path dir, IndexMeta meta, List<ChunkRow> rows, float[][] vectors) throws IOException {
+        for (String name : List.of(VECTORS_FILE, CHUNKS_FILE, IndexMeta.FILE)) {
+            Files.deleteIfExists(dir.resolve(name));
+        }
         writeVectors(dir.resolve(VECTORS_FILE), vectors, meta.dimension());
         writeChunks(dir.resolve(CHUNKS_FILE), rows);
         Files.write(dir.resolve(IndexMeta.FILE), Json.mapper().writerWithDefaultPrettyPrinter().writeValueAsBytes(meta));

@@ -11,7 +11,9 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -91,6 +93,7 @@ class IncrementalIndexTest {
                 new Chunker(), kept);
         Path build = TestVault.write(dir.resolve("build"), TestVault.notes()).getParent();
         compute.computeEmbeddings(build, dir.resolve("job-1"), "repo", ProgressListener.NONE);
+        Map<String, byte[]> job1 = files(dir.resolve("job-1").resolve("embeddings"));
 
         Path edited = TestVault.write(dir.resolve("build-2"), edited()).getParent();
         EmbeddingReport update = compute.computeEmbeddings(edited, dir.resolve("job-2"), "repo", ProgressListener.NONE);
@@ -102,7 +105,19 @@ class IncrementalIndexTest {
         assertThat(elsewhere.index()).isEqualTo("built");
         assertThat(kept.versions("repo")).isEqualTo(1);
         assertSameResults(dir.resolve("job-2"), rebuilt);
-        assertThat(dir.resolve("job-1").resolve("embeddings").resolve(IndexMeta.FILE)).as("an earlier job's artifacts stay").exists();
+        assertThat(files(dir.resolve("job-1").resolve("embeddings"))).as("an earlier job's artifacts, hard-linked by the update")
+                .containsExactlyInAnyOrderEntriesOf(job1);
+    }
+
+    /** Every file under {@code root} (relative path → bytes). */
+    static Map<String, byte[]> files(Path root) throws Exception {
+        try (Stream<Path> paths = Files.walk(root)) {
+            Map<String, byte[]> files = new TreeMap<>();
+            for (Path file : paths.filter(Files::isRegularFile).toList()) {
+                files.put(root.relativize(file).toString(), Files.readAllBytes(file));
+            }
+            return files;
+        }
     }
 
     @Test
