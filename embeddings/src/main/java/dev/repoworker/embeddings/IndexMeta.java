@@ -6,7 +6,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.util.Objects;
 
 /**
  * {@code embeddings/meta.json}: what produced the vectors, so queries use the same model.
@@ -35,8 +34,15 @@ public record IndexMeta(String model, int dimension, int count, int posts, Strin
 
     /** True when an index with this meta can be updated in place of one built with {@code other}: same vectors, same chunks. */
     boolean sameMaking(IndexMeta other) {
-        return model.equals(other.model) && dimension == other.dimension && Objects.equals(tokenizer, other.tokenizer)
-                && maxTokens == other.maxTokens && overlap == other.overlap && Objects.equals(vectors, other.vectors)
-                && Objects.equals(index, other.index);
+        return making().equals(other.making());
+    }
+
+    private Making making() {
+        return new Making(model, dimension, tokenizer, maxTokens, overlap, vectors, index);
+    }
+
+    /** What decides a meta's vectors and chunks (not how many there are, nor when they were made). */
+    private record Making(String model, int dimension, String chunkTokenizer, int maxTokens, int overlap, String vectors,
+                          String index) {
     }
 }

@@ -80,7 +80,7 @@ public final class VectorIndex {
      * Names what {@code index/} holds and how ({@link IndexMeta#index}); an earlier index is only updated in place when
      * it names the same. Change it with any change to the documents, fields, similarity or vector format.
      */
-    public static final String FORMAT = "lucene104 hnsw(16,48) dot-product float32; chunk and post documents v2";
+    public static final String FORMAT = "lucene104 hnsw(16,48) dot-product float32; chunk and post documents v3";
 
     /** The default codec with our HNSW parameters; readers need nothing special (format names are standard). */
     private static final Codec CODEC = new Lucene104Codec() {
@@ -261,8 +261,7 @@ public final class VectorIndex {
     private static Document chunkDocument(Chunk chunk, float[] vector) {
         Document doc = new Document();
         doc.add(new StringField(TYPE, CHUNK, Field.Store.NO));
-        doc.add(new StringField(SLUG, chunk.slug(), Field.Store.YES));
-        doc.add(new SortedDocValuesField(SLUG, new BytesRef(chunk.slug()))); // ranking reads every candidate's slug
+        addSlug(doc, chunk.slug());
         doc.add(new StoredField(HEADING, chunk.heading()));
         doc.add(new StoredField(ANCHOR, chunk.anchor()));
         doc.add(new TextField(TEXT, chunk.text(), Field.Store.NO));
@@ -271,10 +270,16 @@ public final class VectorIndex {
         return doc;
     }
 
+    /** Indexed (updates delete by it), stored, and as doc values (ranking reads every candidate's); one schema for all documents. */
+    private static void addSlug(Document doc, String slug) {
+        doc.add(new StringField(SLUG, slug, Field.Store.YES));
+        doc.add(new SortedDocValuesField(SLUG, new BytesRef(slug)));
+    }
+
     private static Document postDocument(Post post, String hash, float[] centroid) {
         Document doc = new Document();
         doc.add(new StringField(TYPE, POST, Field.Store.NO));
-        doc.add(new StringField(SLUG, post.slug(), Field.Store.YES));
+        addSlug(doc, post.slug());
         doc.add(new StoredField(TITLE, post.title()));
         doc.add(new StoredField(URL, post.url()));
         doc.add(new StoredField(HASH, hash));
