@@ -51,11 +51,19 @@ public class EmbeddingsBench {
                 Runtime.getRuntime().availableProcessors(), notes, vectors, work);
 
         LocalMiniLmEmbedder model = LocalMiniLmEmbedder.shared();
-        if (notes > 0) {
-            vaultRuns(work, notes, model);
-        }
-        if (vectors > 0) {
-            searchLatency(work.resolve("big"), vectors, model);
+        try {
+            if (notes > 0) {
+                vaultRuns(work, notes, model);
+            }
+            if (vectors > 0) {
+                searchLatency(work.resolve("big"), vectors, model);
+            }
+        } finally {
+            try (var paths = Files.walk(work)) { // about 450 MB after a full run
+                for (Path path : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                    Files.delete(path);
+                }
+            }
         }
     }
 
