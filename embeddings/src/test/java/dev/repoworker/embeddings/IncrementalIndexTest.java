@@ -135,6 +135,35 @@ class IncrementalIndexTest {
         assertThat(again.embedded()).as("the cache still serves every vector").isZero();
     }
 
+    /** {@code lucene912-embeddings/}: the 12 notes as the code before Lucene 10 wrote them (codec Lucene912, cosine). */
+    @Test
+    void an_index_written_before_lucene_10_is_searched_and_then_built_anew() throws Exception {
+        Path build = TestVault.write(dir.resolve("build"), TestVault.notes()).getParent();
+        Path old = Path.of(getClass().getResource("/lucene912-embeddings").toURI());
+        Folders.link(old, build.resolve("embeddings"));
+        List<String> before = new ArrayList<>();
+        try (SemanticSearch search = SemanticSearch.open(build.resolve("embeddings"), new WordsEmbedder("words"))) {
+            for (String query : QUERIES) {
+                before.add(search.search(query, 1).get(0).slug());
+            }
+        }
+
+        EmbeddingReport again = compute("words", "cache").computeEmbeddings(build, build, ProgressListener.NONE);
+
+        assertThat(again.index()).as("no index field in its meta.json").isEqualTo("built");
+        try (SemanticSearch search = SemanticSearch.open(build.resolve("embeddings"), new WordsEmbedder("words"))) {
+            assertThat(QUERIES.stream().map(q -> first(search, q)).toList()).isEqualTo(before);
+        }
+    }
+
+    static String first(SemanticSearch search, String query) {
+        try {
+            return search.search(query, 1).get(0).slug();
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     /**
      * Same vectors and chunk rows byte for byte, same related posts, the same posts found with the same best hit. Scores
      * may differ a little (and with them which of a post's chunks is its best): BM25 statistics count deleted documents
