@@ -8,9 +8,14 @@ import java.util.Map;
  *
  * @param chunks   chunks of all posts
  * @param embedded chunks the model had to embed (cache misses)
- * @param reused   chunks whose vector came from the cache (or from an identical chunk of this run)
+ * @param reused   chunks whose vector came from an earlier index, the cache, or an identical chunk of this run
+ * @param index    {@code built} (from scratch) or {@code updated} (an earlier run's index, only changed posts rewritten)
  */
-public record EmbeddingReport(int posts, int chunks, int embedded, int reused, String model, int dimension, long durationMs) {
+public record EmbeddingReport(int posts, int chunks, int embedded, int reused, String model, int dimension, String index,
+                              long durationMs) {
+
+    public static final String BUILT = "built";
+    public static final String UPDATED = "updated";
 
     /** The callback {@code result} fields. */
     public Map<String, Object> summary() {
@@ -21,6 +26,7 @@ public record EmbeddingReport(int posts, int chunks, int embedded, int reused, S
         summary.put("reused", reused);
         summary.put("model", model);
         summary.put("dimension", dimension);
+        summary.put("index", index);
         summary.put("durationMs", durationMs);
         return summary;
     }

@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
 import java.util.Set;
+import java.util.regex.Pattern;
 import org.jsoup.Jsoup;
 import org.jsoup.nodes.Element;
 import org.jsoup.nodes.Node;
@@ -104,6 +105,8 @@ record PostText(String text, List<Section> sections) {
 
     /** Accumulates normalised text and cuts a section at every heading. */
     private static final class Builder {
+        private static final Pattern SPACE_RUN = Pattern.compile("[ \\t\\x0B\\f\\r\\u00A0]+");
+        private static final Pattern NEWLINE_RUN = Pattern.compile(" ?\\n[ \\n]*");
         private final StringBuilder text = new StringBuilder();
         private final List<Section> sections = new ArrayList<>();
         private final Deque<Heading> path = new ArrayDeque<>();
@@ -114,7 +117,7 @@ record PostText(String text, List<Section> sections) {
         }
 
         void append(String raw) {
-            String collapsed = raw.replaceAll("[ \\t\\x0B\\f\\r\\u00A0]+", " ").replaceAll(" ?\\n[ \\n]*", "\n");
+            String collapsed = NEWLINE_RUN.matcher(SPACE_RUN.matcher(raw).replaceAll(" ")).replaceAll("\n");
             for (int i = 0; i < collapsed.length(); i++) {
                 char c = collapsed.charAt(i);
                 if (c == ' ' || c == '\n') {

@@ -12,6 +12,10 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import org.apache.lucene.analysis.Analyzer;
 import org.apache.lucene.analysis.TokenStream;
 import org.apache.lucene.analysis.standard.StandardAnalyzer;
@@ -19,8 +23,10 @@ import org.apache.lucene.analysis.tokenattributes.CharTermAttribute;
 import org.apache.lucene.document.Document;
 import org.apache.lucene.index.DirectoryReader;
 import org.apache.lucene.index.FloatVectorValues;
+import org.apache.lucene.index.KnnVectorValues;
 import org.apache.lucene.index.LeafReaderContext;
 import org.apache.lucene.index.ReaderUtil;
+import org.apache.lucene.index.SortedDocValues;
 import org.apache.lucene.index.StoredFields;
 import org.apache.lucene.index.Term;
 import org.apache.lucene.search.BooleanClause;
@@ -31,8 +37,11 @@ import org.apache.lucene.search.KnnFloatVectorQuery;
 import org.apache.lucene.search.ScoreDoc;
 import org.apache.lucene.search.TermQuery;
 import org.apache.lucene.search.TopDocs;
+import org.apache.lucene.search.TotalHits;
 import org.apache.lucene.store.Directory;
 import org.apache.lucene.store.FSDirectory;
+import org.apache.lucene.util.Bits;
+import org.apache.lucene.util.VectorUtil;
 
 /**
  * Query time over an {@code embeddings/} folder. The query is embedded with the model recorded in
@@ -47,6 +56,8 @@ public final class SemanticSearch implements AutoCloseable {
     static final double SEMANTIC_WEIGHT = 0.8;
     private static final int SNIPPET_CHARS = 220;
     private static final int MAX_QUERY_CHARS = 2_000;
+    /** Keyword searches run beside the query's embedding: they need only its words. */
+    private static final ExecutorService KEYWORD_SEARCHES = Executors.newVirtualThreadPerTaskExecutor();
 
     private final IndexMeta meta;
     private final Embedder embedder;
@@ -68,7 +79,12 @@ public final class SemanticSearch implements AutoCloseable {
             if (values == null) {
                 continue;
             }
-            for (int doc = values.nextDoc(); doc != DocIdSetIterator.NO_MORE_DOCS; doc = values.nextDoc()) {
+            Bits live = leaf.reader().getLiveDocs();
+            KnnVectorValues.DocIndexIterator it = values.iterator();
+            for (int doc = it.nextDoc(); doc != DocIdSetIterator.NO_MORE_DOCS; doc = it.nextDoc()) {
+                if (live != null && !live.get(doc)) {
+                    continue;
+                }
                 Document d = stored.document(leaf.docBase + doc);
                 posts.put(d.get(VectorIndex.SLUG), new String[] {d.get(VectorIndex.TITLE), d.get(VectorIndex.URL)});
             }
@@ -120,48 +136,74 @@ public final class SemanticSearch implements AutoCloseable {
             throw new IllegalArgumentException("k must be between 1 and " + MAX_K);
         }
         String q = query.length() > MAX_QUERY_CHARS ? query.substring(0, MAX_QUERY_CHARS) : query.strip();
-        float[] vector = embedder.embed(List.of(q))[0];
-        VectorIndex.normalize(vector);
         int candidates = Math.max(50, k * 8);
+        List<String> terms = terms(q);
+        Future<TopDocs> keywordMatches = KEYWORD_SEARCHES.submit(() -> keywordSearch(terms, candidates));
+        float[] vector;
+        try {
+            vector = embedder.embed(List.of(q))[0];
+        } catch (IOException | InterruptedException | RuntimeException e) {
+            keywordMatches.cancel(true);
+            throw e;
+        }
+        VectorIndex.normalize(vector);
         Map<Integer, double[]> chunks = new HashMap<>(); // doc → {cosine, bm25}
         TopDocs nearest = searcher.search(new KnnFloatVectorQuery(VectorIndex.VECTOR, vector, candidates), candidates);
         for (ScoreDoc hit : nearest.scoreDocs) {
             chunks.put(hit.doc, new double[] {2.0 * hit.score - 1, 0});
         }
-        List<String> terms = terms(q);
         double maxKeyword = 0;
-        if (!terms.isEmpty()) {
-            BooleanQuery.Builder keyword = new BooleanQuery.Builder();
-            for (String term : terms) {
-                keyword.add(new TermQuery(new Term(VectorIndex.TEXT, term)), BooleanClause.Occur.SHOULD);
+        List<Integer> keywordOnly = new ArrayList<>();
+        for (ScoreDoc hit : await(keywordMatches).scoreDocs) {
+            maxKeyword = Math.max(maxKeyword, hit.score);
+            double[] scores = chunks.get(hit.doc);
+            if (scores == null) {
+                scores = new double[] {0, 0};
+                chunks.put(hit.doc, scores);
+                keywordOnly.add(hit.doc);
             }
-            TopDocs matches = searcher.search(keyword.build(), candidates);
-            for (ScoreDoc hit : matches.scoreDocs) {
-                maxKeyword = Math.max(maxKeyword, hit.score);
-                double[] scores = chunks.get(hit.doc);
-                if (scores == null) {
-                    scores = new double[] {cosine(hit.doc, vector), 0};
-                    chunks.put(hit.doc, scores);
-                }
-                scores[1] = hit.score;
-            }
+            scores[1] = hit.score;
         }
+        cosines(keywordOnly, vector, chunks);
         return rank(chunks, maxKeyword, k, terms);
+    }
+
+    /** The best BM25 chunks for the query's words (none without words); runs while the query is embedded. */
+    private TopDocs keywordSearch(List<String> terms, int candidates) throws IOException {
+        if (terms.isEmpty()) {
+            return new TopDocs(new TotalHits(0, TotalHits.Relation.EQUAL_TO), new ScoreDoc[0]);
+        }
+        BooleanQuery.Builder keyword = new BooleanQuery.Builder();
+        for (String term : terms) {
+            keyword.add(new TermQuery(new Term(VectorIndex.TEXT, term)), BooleanClause.Occur.SHOULD);
+        }
+        return searcher.search(keyword.build(), candidates);
+    }
+
+    private static TopDocs await(Future<TopDocs> matches) throws IOException, InterruptedException {
+        try {
+            return matches.get();
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof IOException io) {
+                throw io;
+            }
+            throw new IllegalStateException("the keyword search failed", e.getCause());
+        }
     }
 
     private List<SearchHit> rank(Map<Integer, double[]> chunks, double maxKeyword, int k, List<String> terms) throws IOException {
         Map<String, Best> bestBySlug = new HashMap<>();
-        StoredFields stored = reader.storedFields();
+        Map<Integer, String> slugs = slugs(chunks.keySet());
         for (Map.Entry<Integer, double[]> entry : chunks.entrySet()) {
             double[] s = entry.getValue();
             double score = SEMANTIC_WEIGHT * s[0] + (1 - SEMANTIC_WEIGHT) * (maxKeyword > 0 ? s[1] / maxKeyword : 0);
-            Document doc = stored.document(entry.getKey(), Set.of(VectorIndex.SLUG));
-            String slug = doc.get(VectorIndex.SLUG);
+            String slug = slugs.get(entry.getKey());
             Best best = bestBySlug.get(slug);
             if (best == null || score > best.score) {
                 bestBySlug.put(slug, new Best(entry.getKey(), score));
             }
         }
+        StoredFields stored = reader.storedFields();
         List<Map.Entry<String, Best>> ranked = new ArrayList<>(bestBySlug.entrySet());
         ranked.sort(Comparator.comparingDouble((Map.Entry<String, Best> e) -> -e.getValue().score).thenComparing(Map.Entry::getKey));
         List<SearchHit> hits = new ArrayList<>();
@@ -177,19 +219,45 @@ public final class SemanticSearch implements AutoCloseable {
     private record Best(int doc, double score) {
     }
 
-    /** Cosine between the query and a chunk that only the keyword search found. */
-    private double cosine(int doc, float[] query) throws IOException {
-        LeafReaderContext leaf = reader.leaves().get(ReaderUtil.subIndex(doc, reader.leaves()));
-        FloatVectorValues values = leaf.reader().getFloatVectorValues(VectorIndex.VECTOR);
-        if (values == null || values.advance(doc - leaf.docBase) != doc - leaf.docBase) {
-            return 0;
+    /** The slugs of these chunk documents, from doc values (read in doc order). */
+    private Map<Integer, String> slugs(Set<Integer> docs) throws IOException {
+        Map<Integer, String> slugs = new HashMap<>();
+        List<LeafReaderContext> leaves = reader.leaves();
+        SortedDocValues values = null;
+        int leafIndex = -1;
+        for (int doc : docs.stream().sorted().toList()) {
+            int index = ReaderUtil.subIndex(doc, leaves);
+            if (index != leafIndex) {
+                leafIndex = index;
+                values = leaves.get(index).reader().getSortedDocValues(VectorIndex.SLUG);
+            }
+            if (values != null && values.advanceExact(doc - leaves.get(index).docBase)) {
+                slugs.put(doc, values.lookupOrd(values.ordValue()).utf8ToString());
+            } else { // an index written before slugs had doc values
+                slugs.put(doc, reader.storedFields().document(doc, Set.of(VectorIndex.SLUG)).get(VectorIndex.SLUG));
+            }
         }
-        float[] v = values.vectorValue();
-        double dot = 0;
-        for (int i = 0; i < v.length; i++) {
-            dot += v[i] * query[i];
+        return slugs;
+    }
+
+    /** Cosines between the query and the chunks only the keyword search found, one pass over each segment's vectors. */
+    private void cosines(List<Integer> docs, float[] query, Map<Integer, double[]> chunks) throws IOException {
+        List<LeafReaderContext> leaves = reader.leaves();
+        FloatVectorValues values = null;
+        KnnVectorValues.DocIndexIterator it = null;
+        int leafIndex = -1;
+        for (int doc : docs.stream().sorted().toList()) {
+            int index = ReaderUtil.subIndex(doc, leaves);
+            if (index != leafIndex) {
+                leafIndex = index;
+                values = leaves.get(index).reader().getFloatVectorValues(VectorIndex.VECTOR);
+                it = values == null ? null : values.iterator();
+            }
+            int target = doc - leaves.get(index).docBase;
+            if (it != null && (it.docID() == target || it.docID() < target && it.advance(target) == target)) {
+                chunks.get(doc)[0] = VectorUtil.dotProduct(query, values.vectorValue(it.index()));
+            }
         }
-        return dot;
     }
 
     private List<String> terms(String query) throws IOException {

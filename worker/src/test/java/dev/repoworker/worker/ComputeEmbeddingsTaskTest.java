@@ -84,6 +84,9 @@ class ComputeEmbeddingsTaskTest {
         JsonNode again = finalCallback("embed-2").body().get("result");
         assertThat(again.get("embedded").asInt()).isZero();
         assertThat(again.get("reused").asInt()).isEqualTo(26);
+        assertThat(result.get("index").asText()).isEqualTo("built");
+        assertThat(again.get("index").asText()).as("the index embed-1 kept under CACHE_DIR").isEqualTo("updated");
+        assertThat(artifacts.resolve("embed-1/embeddings/meta.json")).as("embed-1's own artifacts stay").isRegularFile();
     }
 
     @Test

@@ -1,7 +1,9 @@
 package dev.repoworker.worker.embeddings;
 
+import dev.repoworker.embeddings.Chunker;
 import dev.repoworker.embeddings.ComputeEmbeddings;
 import dev.repoworker.embeddings.EmbeddingReport;
+import dev.repoworker.embeddings.KeptIndexes;
 import dev.repoworker.embeddings.PostsFile;
 import dev.repoworker.protocol.JobIds;
 import dev.repoworker.protocol.TaskType;
@@ -17,6 +19,7 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -26,11 +29,15 @@ import org.slf4j.LoggerFactory;
  * the job whose folder ({@code ARTIFACTS_DIR/<jobId>/}) holds {@code posts.json}. The output goes
  * to <em>this</em> job's folder, {@code ARTIFACTS_DIR/<this jobId>/embeddings/} and
  * {@code related.json}, so a finished job's artifacts are never changed by a later one and two
- * embedding runs over one build cannot collide. Vectors come from the shared content cache first.
+ * embedding runs over one build cannot collide. Vectors come from the shared content cache first, and the
+ * last index of the job's repository ({@code data.repoUrl} or {@code data.repoPath}; one shared slot for jobs
+ * naming neither) is kept under {@code CACHE_DIR/embeddings-indexes} so that the next run updates it instead of
+ * building the HNSW graph anew.
  */
 public final class ComputeEmbeddingsTask implements Task {
 
     private static final Logger LOG = LoggerFactory.getLogger(ComputeEmbeddingsTask.class);
+    static final String KEPT_INDEXES = "embeddings-indexes";
 
     private final Path artifactsDir;
     private final ComputeEmbeddings compute;
@@ -41,8 +48,8 @@ public final class ComputeEmbeddingsTask implements Task {
     }
 
     public static ComputeEmbeddingsTask fromConfig(WorkerConfig config) {
-        return new ComputeEmbeddingsTask(config.artifactsDir(),
-                new ComputeEmbeddings(config.embeddings().createEmbedder(), config.embeddings().createCache()));
+        return new ComputeEmbeddingsTask(config.artifactsDir(), new ComputeEmbeddings(config.embeddings().createEmbedder(),
+                config.embeddings().createCache(), new Chunker(), new KeptIndexes(config.cacheDir().resolve(KEPT_INDEXES))));
     }
 
     @Override
@@ -98,7 +105,7 @@ public final class ComputeEmbeddingsTask implements Task {
         Path outDir = artifactsDir.resolve(outName);
         EmbeddingReport report;
         try {
-            report = compute.computeEmbeddings(buildDir, outDir, context.progressListener()::report);
+            report = compute.computeEmbeddings(buildDir, outDir, source(context), context.progressListener()::report);
         } catch (NoSuchFileException e) {
             throw new TaskFailedException("the artifacts of job " + sourceJob + " hold no " + PostsFile.NAME);
         } catch (IOException e) {
@@ -110,6 +117,16 @@ public final class ComputeEmbeddingsTask implements Task {
         result.put("artifacts", outName + "/" + ComputeEmbeddings.OUTPUT_DIR);
         result.put("related", outName + "/related.json");
         return result;
+    }
+
+    /** What names the kept index to update: the repository when the job names one (any other value is ignored here). */
+    private static String source(TaskContext context) {
+        for (String field : List.of("repoUrl", "repoPath")) {
+            if (context.data().values().get(field) instanceof String text && !text.isBlank()) {
+                return field + ":" + text.strip();
+            }
+        }
+        return "";
     }
 
     /** The message without the worker's local paths (results and errors never carry them). */
