@@ -4,13 +4,16 @@ import dev.repoworker.worker.workspace.Workspaces;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
 
 /**
  * The folder where {@code repo-worker process} keeps what it can reuse between runs (media variants, chunk vectors,
- * rendered notes, the last run's record). Its {@value #STAMP} file names the format; a folder stamped with another
- * format is emptied (one line on stderr) rather than read, and a non-empty folder without a stamp is not ours to
- * touch.
+ * rendered notes, the last run's record) and its runs' scratch space ({@code tmp/}). Its {@value #STAMP} file names
+ * the format; a folder stamped with another format is emptied (one line on stderr) rather than read, and a non-empty
+ * folder without a stamp is not ours to touch.
  */
 final class CacheFolder {
 
@@ -54,10 +57,28 @@ final class CacheFolder {
             if (!Files.isRegularFile(stamp)) {
                 Files.writeString(stamp, FORMAT + "\n");
             }
+            sweepScratch(dir.resolve("tmp"));
             return dir;
         } catch (IOException | SecurityException e) {
             throw new Unusable("cannot use the cache folder " + dir + " (" + e.getClass().getSimpleName()
                     + (e.getMessage() == null ? "" : ": " + e.getMessage()) + "); choose another --cache or use --no-cache");
+        }
+    }
+
+    /** Removes scratch folders of runs that were killed (a day old is older than any run still going); best effort. */
+    private static void sweepScratch(Path tmp) {
+        if (!Files.isDirectory(tmp)) {
+            return;
+        }
+        Instant dayAgo = Instant.now().minus(Duration.ofDays(1));
+        try (var entries = Files.list(tmp)) {
+            for (Path entry : (Iterable<Path>) entries::iterator) {
+                if (Files.getLastModifiedTime(entry, LinkOption.NOFOLLOW_LINKS).toInstant().isBefore(dayAgo)) {
+                    Workspaces.deleteTree(entry);
+                }
+            }
+        } catch (IOException e) {
+            // what is left is swept next time
         }
     }
 
@@ -70,7 +91,7 @@ final class CacheFolder {
     private static void empty(Path dir) throws IOException {
         try (var entries = Files.list(dir)) {
             for (Path entry : (Iterable<Path>) entries::iterator) {
-                if (Files.isDirectory(entry, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+                if (Files.isDirectory(entry, LinkOption.NOFOLLOW_LINKS)) {
                     Workspaces.deleteTree(entry);
                 } else {
                     Files.delete(entry);

@@ -28,7 +28,7 @@ import picocli.CommandLine.Parameters;
                 "The repository is a local folder or a Git URL (https, or file:). Shows a progress bar per phase on a "
                         + "terminal, plain lines otherwise; prints the summary. Keeps what it can reuse (media variants, "
                         + "rendered notes, chunk vectors, the last run's record) in a cache folder, so a run on an unchanged "
-                        + "folder reuses --out and a run after a few edits redoes only them. "
+                        + "folder reuses --out and a run after a few edits renders and embeds only the changed notes. "
                         + "Exit status: 0 completed, 1 failed, 2 bad input."})
 final class ProcessCommand implements Callable<Integer> {
 

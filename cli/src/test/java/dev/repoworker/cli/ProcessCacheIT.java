@@ -49,10 +49,13 @@ class ProcessCacheIT {
         assertThat(cache.resolve("cache-format")).as("the default cache is beside --out").isRegularFile();
         assertThat(cache.resolve("media-cache")).isDirectory();
         assertThat(cache.resolve("render-cache")).isDirectory();
+        Path killedRun = Files.createDirectories(cache.resolve("tmp").resolve("run-killed"));
+        Files.setLastModifiedTime(killedRun, java.nio.file.attribute.FileTime.from(java.time.Instant.now().minus(java.time.Duration.ofDays(2))));
 
         assertThat(process("--out", out.toString())).isZero();
 
         assertThat(Files.readString(log)).contains("nothing changed since the last run").contains("\"posts\" : 5");
+        assertThat(killedRun).as("a killed run's scratch folder is swept").doesNotExist();
         assertThat(tree(out)).isEqualTo(tree(uncached("unchanged")));
     }
 
