@@ -17,6 +17,7 @@ import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -25,7 +26,10 @@ import picocli.CommandLine.Parameters;
 @Command(name = "process", mixinStandardHelpOptions = true,
         description = {"Runs a task on a repository in this process — no servers — and writes the artifacts to --out.",
                 "The repository is a local folder or a Git URL (https, or file:). Shows a progress bar per phase on a "
-                        + "terminal, plain lines otherwise; prints the summary. Exit status: 0 completed, 1 failed, 2 bad input."})
+                        + "terminal, plain lines otherwise; prints the summary. Keeps what it can reuse (media variants, "
+                        + "rendered notes, chunk vectors, the last run's record) in a cache folder, so a run on an unchanged "
+                        + "folder reuses --out and a run after a few edits renders and embeds only the changed notes. "
+                        + "Exit status: 0 completed, 1 failed, 2 bad input."})
 final class ProcessCommand implements Callable<Integer> {
 
     @Parameters(index = "0", description = "A local folder, or a repository URL.")
@@ -43,6 +47,13 @@ final class ProcessCommand implements Callable<Integer> {
     @Option(names = "--data", defaultValue = "{}", description = "More task data as a JSON object (e.g. {\"includePrivate\":false}).")
     String extraData;
 
+    @Option(names = "--cache", paramLabel = "DIR", description = "The cache folder (default: " + CacheFolder.DEFAULT_NAME
+            + " beside --out, so per project). A cache of another format is emptied; a folder that is not a cache is refused.")
+    Path cache;
+
+    @Option(names = "--no-cache", description = "Reuse nothing and keep nothing: every run starts from scratch.")
+    boolean noCache;
+
     @Override
     public Integer call() throws InterruptedException {
         TaskType type = TaskType.fromWire(task).orElse(null);
@@ -50,18 +61,31 @@ final class ProcessCommand implements Callable<Integer> {
             System.err.println("repo-worker process: unknown task '" + task + "'; known tasks: " + TaskType.allWireNames());
             return 2;
         }
+        if (noCache && cache != null) {
+            System.err.println("repo-worker process: --cache and --no-cache exclude each other");
+            return 2;
+        }
         Map<String, Object> data;
+        Path cacheDir;
         Path scratch;
         WorkerConfig config;
+        Optional<String> inputs;
         try {
             if (!LocalRun.replaceable(out)) {
                 System.err.println("repo-worker process: " + out + " is not empty and holds no earlier build; choose another --out");
                 return 2;
             }
             data = data();
-            scratch = Files.createTempDirectory("repo-worker-process");
-            config = WorkerConfig.fromEnv(env(scratch));
-        } catch (IllegalArgumentException | InvalidConfigException | IOException e) {
+            cacheDir = noCache ? null : CacheFolder.open(cache != null ? cache : CacheFolder.beside(out), System.err);
+            inputs = inputs(cacheDir, data);
+            if (inputs.isPresent() && reusedLastRun(cacheDir, inputs.get())) {
+                return 0;
+            }
+            // Inside the cache folder the scratch space is on the same disk as --out (usually), so publishing is a rename.
+            scratch = cacheDir == null ? Files.createTempDirectory("repo-worker-process")
+                    : Files.createTempDirectory(Files.createDirectories(cacheDir.resolve("tmp")), "run-");
+            config = WorkerConfig.fromEnv(env(scratch, cacheDir == null ? scratch.resolve("tmp") : cacheDir));
+        } catch (CacheFolder.Unusable | IllegalArgumentException | InvalidConfigException | IOException e) {
             System.err.println("repo-worker process: " + e.getMessage());
             return 2;
         }
@@ -88,6 +112,9 @@ final class ProcessCommand implements Callable<Integer> {
                 publish(run.artifacts(jobId), out);
             }
             System.out.println(Json.mapper().writerWithDefaultPrettyPrinter().writeValueAsString(result.summary()));
+            if (inputs.isPresent()) {
+                remember(cacheDir, inputs.get(), result);
+            }
             System.err.println("completed: artifacts in " + out.toAbsolutePath());
             return 0;
         } catch (UnknownTaskException | InvalidTaskDataException e) {
@@ -103,6 +130,34 @@ final class ProcessCommand implements Callable<Integer> {
             return 1;
         } finally {
             deleteQuietly(scratch);
+        }
+    }
+
+    /** The fingerprint of this run's inputs when it can be compared: a local folder and a cache to keep it in. */
+    private Optional<String> inputs(Path cacheDir, Map<String, Object> data) throws IOException, InterruptedException {
+        if (cacheDir == null || !data.containsKey("repoPath")) {
+            return Optional.empty();
+        }
+        return Optional.of(LastRun.inputs(Path.of((String) data.get("repoPath")), task, data, System.getenv()));
+    }
+
+    /** True (and the last summary printed) when the last run into --out had these inputs and --out is as it left it. */
+    private boolean reusedLastRun(Path cacheDir, String inputs) throws IOException {
+        Optional<LastRun> last = LastRun.read(cacheDir, out);
+        if (last.isEmpty() || !last.get().inputs().equals(inputs) || !last.get().output().equals(LastRun.output(out))) {
+            return false;
+        }
+        System.out.println(Json.mapper().writerWithDefaultPrettyPrinter().writeValueAsString(last.get().summary()));
+        System.err.println("cache: nothing changed since the last run into " + out.toAbsolutePath() + "; its artifacts are kept");
+        System.err.println("completed: artifacts in " + out.toAbsolutePath());
+        return true;
+    }
+
+    private void remember(Path cacheDir, String inputs, TaskResult result) {
+        try {
+            new LastRun(inputs, LastRun.output(out), Json.mapper().valueToTree(result.summary())).write(cacheDir, out);
+        } catch (IOException e) {
+            System.err.println("cache: could not record this run, the next one will not be skipped (" + e.getMessage() + ")");
         }
     }
 
@@ -131,13 +186,18 @@ final class ProcessCommand implements Callable<Integer> {
         return data;
     }
 
-    /** The Worker's configuration for a local run: local folders and file: URLs allowed, scratch space in a temp folder. */
-    private static Map<String, String> env(Path scratch) {
+    /**
+     * The Worker's configuration for a local run: local folders and file: URLs allowed, scratch space in a temp folder,
+     * every cache in {@code cacheDir}.
+     */
+    private static Map<String, String> env(Path scratch, Path cacheDir) {
         Map<String, String> env = new HashMap<>(System.getenv());
         env.putIfAbsent("WORKER_INSECURE_DEV", "true");
         env.putIfAbsent("ALLOW_FILE_REPOS", "true");
         env.put("TEMP_DIR", scratch.resolve("tmp").toString());
         env.put("ARTIFACTS_DIR", scratch.resolve("artifacts").toString());
+        env.put("CACHE_DIR", cacheDir.toString());
+        env.remove("EMBEDDINGS_CACHE_DIR");
         env.remove("PORT");
         return env;
     }

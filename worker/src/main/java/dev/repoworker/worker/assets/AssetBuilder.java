@@ -19,6 +19,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.function.Function;
 
 /**
  * The build from a directory already on disk: scan → media → render → write. This is the entry point for the
@@ -52,8 +53,13 @@ public final class AssetBuilder {
 
         long t2 = System.nanoTime();
         List<Note> notes = SlugAssigner.assign(scanned.notes, issues);
-        MarkdownRenderer renderer = new MarkdownRenderer(new LinkIndex(notes, media), options, issues);
-        List<Rendered> rendered = renderAll(notes, renderer, options, progress);
+        LinkIndex index = new LinkIndex(notes, media);
+        MarkdownRenderer renderer = new MarkdownRenderer(index, options, issues);
+        RenderCache cache = RenderCache.open(options, index, issues, notes, media);
+        List<Rendered> rendered = renderAll(notes, cache::render, options, progress);
+        cache.keep(notes, rendered);
+        progress.report(new Progress("render", notes.size(), notes.size(), cache.reused() + " of " + notes.size()
+                + " notes reused from the render cache"));
         List<Post> posts = Posts.assemble(notes, rendered, renderer);
         durations.put("render", millisSince(t2));
 
@@ -175,7 +181,7 @@ public final class AssetBuilder {
                 || Frontmatter.flag(note.frontmatter(), "private", false);
     }
 
-    private static List<Rendered> renderAll(List<Note> notes, MarkdownRenderer renderer, BuildOptions options,
+    private static List<Rendered> renderAll(List<Note> notes, Function<Note, Rendered> renderer, BuildOptions options,
                                             ProgressListener progress) throws InterruptedException {
         int n = notes.size();
         Rendered[] out = new Rendered[n];
@@ -187,7 +193,7 @@ public final class AssetBuilder {
                     checkInterrupted();
                     progress.report(new Progress("render", i, n, notes.get(i).path()));
                 }
-                out[i] = renderer.render(notes.get(i));
+                out[i] = renderer.apply(notes.get(i));
             }
         } else {
             ExecutorService pool = Executors.newFixedThreadPool(threads, r -> {
@@ -202,7 +208,7 @@ public final class AssetBuilder {
                     futures.add(pool.submit(() -> {
                         int i;
                         while ((i = next.getAndIncrement()) < n && !Thread.currentThread().isInterrupted()) {
-                            out[i] = renderer.render(notes.get(i));
+                            out[i] = renderer.apply(notes.get(i));
                             if (i % 200 == 0) {
                                 progress.report(new Progress("render", i, n, notes.get(i).path()));
                             }
