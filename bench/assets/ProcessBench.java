@@ -10,12 +10,13 @@ import java.util.List;
  * Whole commands, JVM start included, as a new user would run them: {@code bin/repo-worker process VAULT --task
  * build-assets --out OUT} against {@code hugo} on the same generated notes (AssetsBench's generator, no images), run
  * alternately, ours then Hugo's, {@code runs} times each; prints the median wall time and peak RSS
- * ({@code /usr/bin/time -f '%e %M'}) of each and the ratios. JAVA_OPTS is passed through to the launcher.
+ * ({@code /usr/bin/time}; CPU time, user + system, alongside: on a shared machine it moves less than wall time) of
+ * each and the ratios. JAVA_OPTS is passed through to the launcher.
  * Usage: bench/assets/run --process [runs] [notes…] (default 3 runs, 1000 and 10000 notes)
  */
 public class ProcessBench {
 
-    record Sample(double seconds, long rssKb) {
+    record Sample(double seconds, long rssKb, double cpuSeconds) {
     }
 
     public static void main(String[] args) throws Exception {
@@ -45,15 +46,17 @@ public class ProcessBench {
                     Sample b = timed("hugo", "--quiet", "-s", site.toString(), "-d", publicDir.toString());
                     ours.add(a);
                     hugo.add(b);
-                    System.out.printf("  run %d: ours %.2f s %,d MB · hugo %.2f s %,d MB · load %s%n", run + 1,
-                            a.seconds, a.rssKb >> 10, b.seconds, b.rssKb >> 10, AssetsBench.loadAverage());
+                    System.out.printf("  run %d: ours %.2f s (CPU %.2f s) %,d MB · hugo %.2f s (CPU %.2f s) %,d MB · load %s%n",
+                            run + 1, a.seconds, a.cpuSeconds, a.rssKb >> 10, b.seconds, b.cpuSeconds, b.rssKb >> 10,
+                            AssetsBench.loadAverage());
                 }
                 Sample o = median(ours);
                 Sample h = median(hugo);
-                System.out.printf("%,d notes, median of %d: ours %.2f s, peak RSS %,d MB; hugo %.2f s, peak RSS %,d MB%n",
-                        notes, runs, o.seconds, o.rssKb >> 10, h.seconds, h.rssKb >> 10);
-                System.out.printf("%,d notes: wall ours/hugo %.2f× (target ≤ %.1f×), peak RSS ours/hugo %.2f× (target ≤ 0.5×)%n",
-                        notes, o.seconds / h.seconds, notes >= 10_000 ? 1.0 : 2.0, (double) o.rssKb / h.rssKb);
+                System.out.printf("%,d notes, median of %d: ours %.2f s (CPU %.2f s), peak RSS %,d MB; hugo %.2f s (CPU %.2f s), peak RSS %,d MB%n",
+                        notes, runs, o.seconds, o.cpuSeconds, o.rssKb >> 10, h.seconds, h.cpuSeconds, h.rssKb >> 10);
+                System.out.printf("%,d notes: wall ours/hugo %.2f× (target ≤ %.1f×), peak RSS ours/hugo %.2f× (target ≤ 0.5×), CPU ours/hugo %.2f×%n",
+                        notes, o.seconds / h.seconds, notes >= 10_000 ? 1.0 : 2.0, (double) o.rssKb / h.rssKb,
+                        o.cpuSeconds / h.cpuSeconds);
             }
         } finally {
             AssetsBench.deleteTree(root);
@@ -64,7 +67,7 @@ public class ProcessBench {
     static Sample timed(String... command) throws IOException, InterruptedException {
         Path report = Files.createTempFile("time", ".txt");
         try {
-            List<String> line = new ArrayList<>(List.of("/usr/bin/time", "-o", report.toString(), "-f", "%e %M"));
+            List<String> line = new ArrayList<>(List.of("/usr/bin/time", "-o", report.toString(), "-f", "%e %M %U %S"));
             line.addAll(List.of(command));
             Process p = new ProcessBuilder(line).redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
@@ -73,7 +76,8 @@ public class ProcessBench {
             }
             List<String> lines = Files.readAllLines(report);
             String[] f = lines.get(lines.size() - 1).strip().split(" ");
-            return new Sample(Double.parseDouble(f[0]), Long.parseLong(f[1]));
+            return new Sample(Double.parseDouble(f[0]), Long.parseLong(f[1]),
+                    Double.parseDouble(f[2]) + Double.parseDouble(f[3]));
         } finally {
             Files.deleteIfExists(report);
         }
@@ -83,7 +87,8 @@ public class ProcessBench {
     static Sample median(List<Sample> samples) {
         double[] s = samples.stream().mapToDouble(Sample::seconds).sorted().toArray();
         long[] r = samples.stream().mapToLong(Sample::rssKb).sorted().toArray();
-        return new Sample(s[s.length / 2], r[r.length / 2]);
+        double[] c = samples.stream().mapToDouble(Sample::cpuSeconds).sorted().toArray();
+        return new Sample(s[s.length / 2], r[r.length / 2], c[c.length / 2]);
     }
 
     static String output(String... command) throws IOException, InterruptedException {
