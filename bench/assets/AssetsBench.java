@@ -179,14 +179,7 @@ public class AssetsBench {
         } catch (IOException e) {
             return null;
         }
-        copyTree(notes, site.resolve("content"));
-        Files.writeString(site.resolve("hugo.toml"), "baseURL = 'https://example.org/'\ntitle = 'bench'\n"
-                + "disableKinds = ['taxonomy', 'term', 'RSS', 'sitemap', 'robotsTXT', '404']\n");
-        Files.createDirectories(site.resolve("layouts/_default"));
-        Files.writeString(site.resolve("layouts/_default/single.html"),
-                "<html><head><title>{{ .Title }}</title></head><body><h1>{{ .Title }}</h1>{{ .TableOfContents }}{{ .Content }}</body></html>\n");
-        Files.writeString(site.resolve("layouts/_default/list.html"),
-                "<html><body>{{ range .Pages }}<a href=\"{{ .RelPermalink }}\">{{ .Title }}</a>{{ end }}</body></html>\n");
+        hugoSite(site, notes);
         long best = Long.MAX_VALUE;
         for (int run = 0; run < 2; run++) {
             deleteTree(site.resolve("public"));
@@ -203,6 +196,18 @@ public class AssetsBench {
             System.out.printf("hugo wrote %d HTML files%n", pages.filter(f -> f.toString().endsWith(".html")).count());
         }
         return best;
+    }
+
+    /** A Hugo site with the notes as content pages and a minimal layout, so that Hugo renders every page to HTML. */
+    static void hugoSite(Path site, Path notes) throws IOException {
+        copyTree(notes, site.resolve("content"));
+        Files.writeString(site.resolve("hugo.toml"), "baseURL = 'https://example.org/'\ntitle = 'bench'\n"
+                + "disableKinds = ['taxonomy', 'term', 'RSS', 'sitemap', 'robotsTXT', '404']\n");
+        Files.createDirectories(site.resolve("layouts/_default"));
+        Files.writeString(site.resolve("layouts/_default/single.html"),
+                "<html><head><title>{{ .Title }}</title></head><body><h1>{{ .Title }}</h1>{{ .TableOfContents }}{{ .Content }}</body></html>\n");
+        Files.writeString(site.resolve("layouts/_default/list.html"),
+                "<html><body>{{ range .Pages }}<a href=\"{{ .RelPermalink }}\">{{ .Title }}</a>{{ end }}</body></html>\n");
     }
 
     static long cpuMs() {

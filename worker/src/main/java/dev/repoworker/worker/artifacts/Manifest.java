@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import dev.repoworker.protocol.Json;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
@@ -31,24 +32,31 @@ public final class Manifest {
 
     /** Lists {@code directory} (symlinks are not followed) and writes {@code manifest.json} into it. */
     public static Content write(Path directory) throws IOException {
-        List<Entry> entries = new ArrayList<>();
-        try (Stream<Path> files = Files.walk(directory)) {
-            for (Path file : (Iterable<Path>) files.sorted()::iterator) {
-                if (!Files.isRegularFile(file, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
-                    continue;
-                }
-                String relative = directory.relativize(file).toString().replace('\\', '/');
-                if (relative.equals(FILE_NAME)) {
-                    continue;
-                }
-                entries.add(new Entry(relative, Files.size(file), sha256(file)));
-            }
+        List<Path> files;
+        try (Stream<Path> walk = Files.walk(directory)) {
+            files = walk.filter(f -> Files.isRegularFile(f, java.nio.file.LinkOption.NOFOLLOW_LINKS))
+                    .filter(f -> !directory.relativize(f).toString().equals(FILE_NAME)).toList();
+        }
+        // Hashing is most of the cost (a build writes every post twice): the files are hashed on every core.
+        List<Entry> entries;
+        try {
+            entries = new ArrayList<>(files.parallelStream().map(file -> entry(directory, file)).toList());
+        } catch (UncheckedIOException e) {
+            throw e.getCause();
         }
         entries.sort(java.util.Comparator.comparing(Entry::path));
         long total = entries.stream().mapToLong(Entry::size).sum();
         Content content = new Content(entries.size(), total, entries);
         Files.write(directory.resolve(FILE_NAME), Json.mapper().writerWithDefaultPrettyPrinter().writeValueAsBytes(content));
         return content;
+    }
+
+    private static Entry entry(Path directory, Path file) {
+        try {
+            return new Entry(directory.relativize(file).toString().replace('\\', '/'), Files.size(file), sha256(file));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     public static String sha256(Path file) throws IOException {

@@ -15,10 +15,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 
 /**
@@ -65,7 +62,8 @@ public final class AssetBuilder {
 
         long t3 = System.nanoTime();
         progress.report(new Progress("write", 0, posts.size(), "writing " + posts.size() + " posts"));
-        OutputWriter.Written written = OutputWriter.write(outDir, posts, rendered, notes, media, issues.sorted());
+        OutputWriter.Written written = OutputWriter.write(outDir, posts, rendered, notes, media, issues.sorted(),
+                options.effectiveThreads());
         progress.report(new Progress("write", posts.size(), posts.size(), "wrote " + written.files() + " files"));
         durations.put("write", millisSince(t3));
 
@@ -105,24 +103,21 @@ public final class AssetBuilder {
         checkInterrupted();
         Map<String, String> gitDates = GitDates.lastCommitDates(root);
         int total = selection.notes().size() + selection.media().size();
+        List<Vault.Entry> entries = selection.notes();
+        Note[] read = new Note[entries.size()];
+        AtomicInteger done = new AtomicInteger();
+        Parallel.forEach(entries.size(), options.effectiveThreads(), "read-notes", i -> {
+            if (done.incrementAndGet() % 500 == 0) {
+                progress.report(new Progress("scan", done.get(), total, "reading notes"));
+            }
+            read[i] = read(entries.get(i), options, gitDates, issues).orElse(null);
+        });
         List<Note> notes = new ArrayList<>();
         int excluded = 0;
-        int done = 0;
-        for (Vault.Entry entry : selection.notes()) {
-            if (++done % 500 == 0) {
-                checkInterrupted();
-                progress.report(new Progress("scan", done, total, "reading notes"));
-            }
-            if (entry.size() > options.limits().maxNoteBytes()) {
-                issues.add(Issue.FILE_TOO_LARGE, entry.path(), 0, "note of " + entry.size() + " bytes is over the limit of "
-                        + options.limits().maxNoteBytes() + "; skipped");
+        for (Note note : read) {
+            if (note == null) {
                 continue;
             }
-            Optional<Note> read = read(entry, gitDates, issues);
-            if (read.isEmpty()) {
-                continue;
-            }
-            Note note = read.get();
             if (!options.includePrivate() && isPrivate(note)) {
                 excluded++;
                 continue;
@@ -131,9 +126,9 @@ public final class AssetBuilder {
         }
         List<MediaFile> media = new ArrayList<>();
         for (Vault.Entry entry : selection.media()) {
-            if (++done % 50 == 0) {
+            if (done.incrementAndGet() % 50 == 0) {
                 checkInterrupted();
-                progress.report(new Progress("scan", done, total, "reading media headers"));
+                progress.report(new Progress("scan", done.get(), total, "reading media headers"));
             }
             media.add(MediaOptimizer.probe(entry, options, issues));
         }
@@ -141,8 +136,14 @@ public final class AssetBuilder {
         return new Scanned(notes, media, selection.notes().size(), excluded);
     }
 
-    /** The note of a selected file, or empty (reported) when the file cannot be read. */
-    private static Optional<Note> read(Vault.Entry entry, Map<String, String> gitDates, Issues issues) {
+    /** The note of a selected file, or empty (reported) when the file is too large or cannot be read. */
+    private static Optional<Note> read(Vault.Entry entry, BuildOptions options, Map<String, String> gitDates,
+                                       Issues issues) {
+        if (entry.size() > options.limits().maxNoteBytes()) {
+            issues.add(Issue.FILE_TOO_LARGE, entry.path(), 0, "note of " + entry.size() + " bytes is over the limit of "
+                    + options.limits().maxNoteBytes() + "; skipped");
+            return Optional.empty();
+        }
         try {
             byte[] bytes = Files.readAllBytes(entry.file());
             String updated = gitDates.get(entry.path());
@@ -182,49 +183,16 @@ public final class AssetBuilder {
     }
 
     private static List<Rendered> renderAll(List<Note> notes, Function<Note, Rendered> renderer, BuildOptions options,
-                                            ProgressListener progress) throws InterruptedException {
+                                            ProgressListener progress) throws IOException, InterruptedException {
         int n = notes.size();
         Rendered[] out = new Rendered[n];
-        int threads = Math.min(options.effectiveThreads(), Math.max(1, n / 50));
         progress.report(new Progress("render", 0, n, "rendering " + n + " notes"));
-        if (threads <= 1) {
-            for (int i = 0; i < n; i++) {
-                if (i % 200 == 0) {
-                    checkInterrupted();
-                    progress.report(new Progress("render", i, n, notes.get(i).path()));
-                }
-                out[i] = renderer.apply(notes.get(i));
+        Parallel.forEach(n, Math.min(options.effectiveThreads(), Math.max(1, n / 50)), "markdown-render", i -> {
+            out[i] = renderer.apply(notes.get(i));
+            if (i % 200 == 0) {
+                progress.report(new Progress("render", i, n, notes.get(i).path()));
             }
-        } else {
-            ExecutorService pool = Executors.newFixedThreadPool(threads, r -> {
-                Thread t = new Thread(r, "markdown-render");
-                t.setDaemon(true);
-                return t;
-            });
-            java.util.concurrent.atomic.AtomicInteger next = new java.util.concurrent.atomic.AtomicInteger();
-            try {
-                List<Future<?>> futures = new ArrayList<>();
-                for (int k = 0; k < threads; k++) {
-                    futures.add(pool.submit(() -> {
-                        int i;
-                        while ((i = next.getAndIncrement()) < n && !Thread.currentThread().isInterrupted()) {
-                            out[i] = renderer.apply(notes.get(i));
-                            if (i % 200 == 0) {
-                                progress.report(new Progress("render", i, n, notes.get(i).path()));
-                            }
-                        }
-                    }));
-                }
-                for (Future<?> f : futures) {
-                    f.get();
-                }
-            } catch (ExecutionException e) {
-                throw new IllegalStateException("rendering failed", e.getCause());
-            } finally {
-                pool.shutdownNow();
-            }
-        }
-        checkInterrupted();
+        });
         progress.report(new Progress("render", n, n, "rendered " + n + " notes"));
         return List.of(out);
     }

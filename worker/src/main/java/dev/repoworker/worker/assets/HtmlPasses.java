@@ -340,6 +340,7 @@ final class HtmlPasses {
                 media, firstImage);
     }
 
+    private static final Pattern SPACES = Pattern.compile("[ \\t\\u00a0]+");
     private static final Set<String> BLOCKS = Set.of("p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "li", "pre",
             "blockquote", "tr", "br", "details", "summary", "table", "ul", "ol", "hr", "section", "figure");
 
@@ -365,7 +366,7 @@ final class HtmlPasses {
         }, body);
         StringBuilder result = new StringBuilder();
         for (String line : out.toString().split("\n")) {
-            String l = line.replaceAll("[ \\t\\u00a0]+", " ").strip();
+            String l = SPACES.matcher(line).replaceAll(" ").strip();
             if (!l.isEmpty()) {
                 result.append(l).append('\n');
             }

@@ -240,7 +240,7 @@ final class ObsidianSyntax {
 
     private boolean finish(StringBuilder kept, List<int[]> codeSpans, int lineNo, StringBuilder out, boolean comment) {
         String text = kept.toString();
-        if (SETEXT.matcher(text).matches()) {
+        if (text.indexOf('=') >= 0 && SETEXT.matcher(text).matches()) {
             out.append(text);
             return comment;
         }
@@ -255,7 +255,7 @@ final class ObsidianSyntax {
         String tail = text.substring(from);
         Matcher block = BLOCK_ID.matcher(tail);
         String blockAnchor = "";
-        if (block.find()) {
+        if (tail.indexOf('^') >= 0 && block.find()) {
             blockAnchor = " " + placeholder("<span class=\"block-anchor\" id=\"^" + block.group(1) + "\"></span>", false);
             tail = tail.substring(0, block.start());
         }
@@ -267,21 +267,26 @@ final class ObsidianSyntax {
         if (text.isEmpty()) {
             return text;
         }
-        String s = replace(WIKI, text, m -> {
+        String s = replace(WIKI, "[[", text, m -> {
             Fragment f = links.wiki(m.group(2), !m.group(1).isEmpty(), alone, lineNo);
             return placeholder(f.html(), f.block());
         });
-        s = replace(DISPLAY_MATH_LINE, s, m -> placeholder(mathHtml(m.group(1).strip(), true), false));
-        s = replace(INLINE_MATH, s, m -> placeholder(mathHtml(m.group(1), false), false));
-        s = replace(TAG, s, m -> {
+        s = replace(DISPLAY_MATH_LINE, "$$", s, m -> placeholder(mathHtml(m.group(1).strip(), true), false));
+        s = replace(INLINE_MATH, "$", s, m -> placeholder(mathHtml(m.group(1), false), false));
+        s = replace(TAG, "#", s, m -> {
             links.tag(m.group(1));
             return placeholder("<span class=\"tag\" data-tag=\"" + Html.attr(m.group(1)) + "\">#"
                     + Html.text(m.group(1)) + "</span>", false);
         });
-        return replace(HIGHLIGHT, s, m -> "<mark>" + m.group(1) + "</mark>");
+        return replace(HIGHLIGHT, "==", s, m -> "<mark>" + m.group(1) + "</mark>");
     }
 
-    private static String replace(Pattern pattern, String text, java.util.function.Function<Matcher, String> with) {
+    /** {@code trigger} is text every match contains: most lines have none, and searching for it is far cheaper. */
+    private static String replace(Pattern pattern, String trigger, String text,
+                                  java.util.function.Function<Matcher, String> with) {
+        if (!text.contains(trigger)) {
+            return text;
+        }
         Matcher m = pattern.matcher(text);
         if (!m.find()) {
             return text;

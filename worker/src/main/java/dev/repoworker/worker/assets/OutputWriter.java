@@ -4,7 +4,9 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import com.fasterxml.jackson.databind.ObjectWriter;
 import dev.repoworker.protocol.Json;
+import java.io.BufferedOutputStream;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -44,13 +46,9 @@ final class OutputWriter {
     }
 
     static Written write(Path out, List<Post> posts, List<Rendered> rendered, List<Note> notes, List<MediaFile> media,
-                         List<Issue> issues) throws IOException {
+                         List<Issue> issues, int threads) throws IOException, InterruptedException {
         ObjectWriter json = Json.mapper().writer();
-        Files.write(out.resolve("posts.json"), json.writeValueAsBytes(posts));
-        Path postDir = Files.createDirectories(out.resolve("posts"));
-        for (Post post : posts) {
-            Files.write(postDir.resolve(post.slug() + ".json"), json.writeValueAsBytes(post));
-        }
+        writePosts(out, posts, json, threads);
         Files.write(out.resolve("posts-index.json"), json.writeValueAsBytes(posts.stream().map(Post::indexEntry).toList()));
         List<MediaEntry> mediaEntries = media.stream().sorted(Comparator.comparing(MediaFile::path)).map(m -> new MediaEntry(
                 m.path(), m.hash(), m.kind().name().toLowerCase(java.util.Locale.ROOT), m.size(),
@@ -71,6 +69,37 @@ final class OutputWriter {
         }
         return new Written(files, bytes);
     }
+
+    /**
+     * posts/{slug}.json and posts.json (the same bytes, in one array) streamed to disk: each post is serialised once,
+     * a batch at a time on {@code threads} threads, and appended in order, so no file is ever whole in memory.
+     */
+    private static void writePosts(Path out, List<Post> posts, ObjectWriter json, int threads)
+            throws IOException, InterruptedException {
+        Path postDir = Files.createDirectories(out.resolve("posts"));
+        byte[][] batch = new byte[POSTS_PER_BATCH][];
+        try (OutputStream all = new BufferedOutputStream(Files.newOutputStream(out.resolve("posts.json")), 1 << 16)) {
+            all.write('[');
+            for (int from = 0; from < posts.size(); from += POSTS_PER_BATCH) {
+                int start = from;
+                int size = Math.min(POSTS_PER_BATCH, posts.size() - from);
+                Parallel.forEach(size, threads, "write-posts", i -> {
+                    Post post = posts.get(start + i);
+                    batch[i] = json.writeValueAsBytes(post);
+                    Files.write(postDir.resolve(post.slug() + ".json"), batch[i]);
+                });
+                for (int i = 0; i < size; i++) {
+                    if (start + i > 0) {
+                        all.write(',');
+                    }
+                    all.write(batch[i]);
+                }
+            }
+            all.write(']');
+        }
+    }
+
+    private static final int POSTS_PER_BATCH = 256;
 
     private static Graph graph(List<Post> posts, List<Rendered> rendered, List<Note> notes, List<MediaFile> media) {
         List<GraphNode> nodes = new ArrayList<>();

@@ -30,7 +30,7 @@ final class Posts {
             Rendered r = rendered.get(i);
             String title = note.frontmatterTitle() != null ? note.frontmatterTitle()
                     : r.firstHeading() != null && !r.firstHeading().isBlank() ? r.firstHeading() : note.name();
-            int words = r.plain().isBlank() ? 0 : r.plain().split("\\s+").length;
+            int words = words(r.plain());
             posts.add(new Post(note.slug(), title, note.path(), renderer.noteUrl(note), note.hash(), note.updated(),
                     tags(note, r), List.copyOf(note.aliases()), List.copyOf(outgoing(r)),
                     List.copyOf(backlinks.getOrDefault(note.slug(), new TreeSet<>())), words,
@@ -39,6 +39,21 @@ final class Posts {
         }
         posts.sort(Comparator.comparing(Post::slug));
         return posts;
+    }
+
+    /** The words of a post's plain text (stripped): runs of characters between ASCII white space. */
+    static int words(String plain) {
+        int words = 0;
+        boolean inWord = false;
+        for (int i = 0; i < plain.length(); i++) {
+            char c = plain.charAt(i);
+            boolean space = c == ' ' || c == '\t' || c == '\n' || c == '\u000B' || c == '\f' || c == '\r';
+            if (!space && !inWord) {
+                words++;
+            }
+            inWord = !space;
+        }
+        return words;
     }
 
     static TreeSet<String> outgoing(Rendered r) {
