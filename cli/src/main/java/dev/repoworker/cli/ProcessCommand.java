@@ -29,6 +29,7 @@ import picocli.CommandLine.Parameters;
                         + "terminal, plain lines otherwise; prints the summary. Keeps what it can reuse (media variants, "
                         + "rendered notes, chunk vectors, the last run's record) in a cache folder, so a run on an unchanged "
                         + "folder reuses --out and a run after a few edits renders and embeds only the changed notes. "
+                        + "acquire-user-repo and new-repo-from-template leave the clone in --out. "
                         + "Exit status: 0 completed, 1 failed, 2 bad input."})
 final class ProcessCommand implements Callable<Integer> {
 
@@ -111,9 +112,10 @@ final class ProcessCommand implements Callable<Integer> {
                 progress.end();
                 publish(run.artifacts(jobId), out);
             }
-            System.out.println(Json.mapper().writerWithDefaultPrettyPrinter().writeValueAsString(result.summary()));
+            Map<String, Object> summary = published(result.summary());
+            System.out.println(Json.mapper().writerWithDefaultPrettyPrinter().writeValueAsString(summary));
             if (inputs.isPresent()) {
-                remember(cacheDir, inputs.get(), result);
+                remember(cacheDir, inputs.get(), summary);
             }
             System.err.println("completed: artifacts in " + out.toAbsolutePath());
             return 0;
@@ -153,9 +155,22 @@ final class ProcessCommand implements Callable<Integer> {
         return true;
     }
 
-    private void remember(Path cacheDir, String inputs, TaskResult result) {
+    /** The summary with the manifest where it now is: in --out, not in the scratch store it was written to. */
+    private Map<String, Object> published(Map<String, Object> summary) {
+        if (!(summary.get("manifest") instanceof Map<?, ?> manifest)) {
+            return summary;
+        }
+        Map<String, Object> moved = new LinkedHashMap<>();
+        manifest.forEach((k, v) -> moved.put(String.valueOf(k), v));
+        moved.put("location", out.resolve(Manifest.FILE_NAME).toAbsolutePath().normalize().toString());
+        Map<String, Object> copy = new LinkedHashMap<>(summary);
+        copy.put("manifest", moved);
+        return copy;
+    }
+
+    private void remember(Path cacheDir, String inputs, Map<String, Object> summary) {
         try {
-            new LastRun(inputs, LastRun.output(out), Json.mapper().valueToTree(result.summary())).write(cacheDir, out);
+            new LastRun(inputs, LastRun.output(out), Json.mapper().valueToTree(summary)).write(cacheDir, out);
         } catch (IOException e) {
             System.err.println("cache: could not record this run, the next one will not be skipped (" + e.getMessage() + ")");
         }

@@ -53,6 +53,24 @@ class ProcessCommandIT {
         int exit = run(tmp.resolve("url.log"), "process", repo.fileUrl(), "--out", out.toString());
         assertThat(exit).as(Files.readString(tmp.resolve("url.log"))).isZero();
         assertThat(Json.mapper().readTree(out.resolve("posts.json").toFile())).hasSize(2);
+        // the summary names the manifest where it is now, in --out
+        String printed = Files.readString(tmp.resolve("url.log"));
+        assertThat(printed).contains("\"location\" : \"" + out.resolve("manifest.json").toAbsolutePath().normalize() + "\"");
+    }
+
+    @Test
+    void acquire_user_repo_leaves_the_clone_in_the_out_folder() throws Exception {
+        TestRepos.Repo repo = TestRepos.withFiles(tmp.resolve("notes"), Map.of("index.md", "# Home\n", "a/b.md", "B\n"));
+        Path out = tmp.resolve("clone");
+        Path log = tmp.resolve("acquire.log");
+
+        int exit = run(log, "process", repo.fileUrl(), "--task", "acquire-user-repo", "--out", out.toString());
+
+        assertThat(exit).as(Files.readString(log)).isZero();
+        assertThat(out.resolve("index.md")).hasContent("# Home\n");
+        assertThat(out.resolve("a/b.md")).hasContent("B\n");
+        assertThat(TestRepos.git(out, "rev-parse", "HEAD")).isEqualTo(repo.head());
+        assertThat(Files.readString(log)).contains("\"files\" : 2").contains("completed: artifacts in");
     }
 
     @Test

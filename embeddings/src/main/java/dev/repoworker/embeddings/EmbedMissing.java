@@ -45,9 +45,12 @@ final class EmbedMissing {
     private static void embed(Embedder embedder, EmbeddingCache cache, List<Chunk> chunks, float[][] vectors,
                               Map<String, List<Integer>> missing, List<String> order, ProgressListener progress)
             throws IOException, InterruptedException {
-        int batch = Math.max(1, embedder.batchSize());
         int total = order.size();
         progress.report(new Progress("embed", 0, total, total + " of " + chunks.size() + " chunks to embed"));
+        if (total == 0) {
+            return; // every vector was cached: asking the batch size would load the local model for nothing
+        }
+        int batch = Math.max(1, embedder.batchSize());
         for (int from = 0; from < total; from += batch) {
             ComputeEmbeddings.checkInterrupted();
             List<String> shas = order.subList(from, Math.min(total, from + batch));

@@ -41,13 +41,28 @@ public final class LocalRun {
         Workspaces workspaces = new Workspaces(config.tempDir(), config.keepTmpFiles());
         Path workspace = workspaces.create(jobId);
         try {
-            return task.run(new TaskContext(jobId, taskData, workspace, progress));
+            TaskResult result = task.run(new TaskContext(jobId, taskData, workspace, progress));
+            if (CLONES.contains(type)) {
+                keepClone(workspace, jobId);
+            }
+            return result;
         } catch (TaskFailedException | InterruptedException e) {
             throw e;
         } catch (Exception e) {
             throw new TaskFailedException("internal error in task " + type.wireName() + ": " + e.getClass().getSimpleName(), e);
         } finally {
             workspaces.release(workspace);
+        }
+    }
+
+    /** Tasks whose product is the clone itself: a local run keeps it as the job's artifacts. */
+    private static final java.util.Set<TaskType> CLONES = java.util.EnumSet.of(TaskType.ACQUIRE_USER_REPO, TaskType.NEW_REPO_FROM_TEMPLATE);
+
+    private void keepClone(Path workspace, String jobId) throws java.io.IOException {
+        Path clone = workspace.resolve("repo");
+        if (java.nio.file.Files.isDirectory(clone)) {
+            java.nio.file.Files.createDirectories(artifacts(jobId).getParent());
+            java.nio.file.Files.move(clone, artifacts(jobId));
         }
     }
 
