@@ -134,6 +134,7 @@ final class FaultCluster implements AutoCloseable {
         env.put("DISPATCH_MAX_TRIES", "100");
         env.put("WORKER_TIMEOUT", "5s");
         env.put("MAX_ATTEMPTS", "5");
+        env.put("ENABLE_DIAGNOSTIC_TASKS", "true"); // the API accepts noop jobs, which its Workers offer
         apis[i] = Launcher.start(env, log("api-" + i), "api");
     }
 
