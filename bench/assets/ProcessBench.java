@@ -40,8 +40,9 @@ public class ProcessBench {
                 System.out.printf("%n%,d notes; load average at start: %s%n", notes, AssetsBench.loadAverage());
                 for (int run = 0; run < runs; run++) {
                     AssetsBench.deleteTree(out);
+                    // --no-cache: a whole build every time, as Hugo does (a kept cache would reuse every note's render)
                     Sample a = timed(launcher.toString(), "process", vault.toString(), "--task", "build-assets",
-                            "--out", out.toString());
+                            "--out", out.toString(), "--no-cache");
                     AssetsBench.deleteTree(publicDir);
                     Sample b = timed("hugo", "--quiet", "-s", site.toString(), "-d", publicDir.toString());
                     ours.add(a);

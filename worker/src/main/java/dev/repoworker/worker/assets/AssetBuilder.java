@@ -54,7 +54,7 @@ public final class AssetBuilder {
         MarkdownRenderer renderer = new MarkdownRenderer(index, options, issues);
         RenderCache cache = RenderCache.open(options, index, issues, notes, media);
         List<Rendered> rendered = renderAll(notes, cache::render, options, progress);
-        cache.keep(notes, rendered);
+        cache.keep(notes, rendered, options.effectiveThreads());
         progress.report(new Progress("render", notes.size(), notes.size(), cache.reused() + " of " + notes.size()
                 + " notes reused from the render cache"));
         List<Post> posts = Posts.assemble(notes, rendered, renderer);

@@ -99,8 +99,11 @@ final class RenderCache {
         return reused.get();
     }
 
-    /** Keeps the renders made in this build; {@code rendered} is in the order of {@code notes}. A failed write is a miss next time. */
-    void keep(List<Note> notes, List<Rendered> rendered) {
+    /**
+     * Keeps the renders made in this build, on {@code threads} threads; {@code rendered} is in the order of
+     * {@code notes}. A failed write is a miss next time.
+     */
+    void keep(List<Note> notes, List<Rendered> rendered, int threads) throws InterruptedException {
         if (dir.isEmpty() || fresh.isEmpty()) {
             return;
         }
@@ -108,16 +111,16 @@ final class RenderCache {
         for (int i = 0; i < notes.size(); i++) {
             bySlugRendered.put(notes.get(i).slug(), rendered.get(i));
         }
-        for (int i = 0; i < notes.size(); i++) {
-            Note note = notes.get(i);
-            List<Issue> found = fresh.get(note.path());
-            if (found != null) {
-                try {
+        try {
+            Parallel.forEach(notes.size(), threads, "render-cache", i -> {
+                Note note = notes.get(i);
+                List<Issue> found = fresh.get(note.path());
+                if (found != null) {
                     write(note, Entry.of(rendered.get(i), embedded(note, bySlugRendered), found));
-                } catch (IOException e) {
-                    return;
                 }
-            }
+            });
+        } catch (IOException e) {
+            // the cache folder cannot be written: the renders not kept are made again next time
         }
     }
 
