@@ -177,8 +177,9 @@ class DashboardBrowserIT {
         Files.writeString(folder.resolve("posts.json"), "[{\"slug\":\"index\"}]");
         Files.writeString(folder.resolve("manifest.json"), "{\"files\":[{\"path\":\"posts.json\"}]}");
         browser.navigate().refresh();
-        WebElement link = waitUpTo(10).until(ExpectedConditions.visibilityOfElementLocated(By.linkText("posts.json")));
-        assertThat(link.getAttribute("href")).endsWith("/api/cloudrun/jobs/" + id + "/artifacts/posts.json");
+        // the list may be drawn again as the job's last events arrive: look the link up afresh until it is there
+        waitUpTo(10).until(ExpectedConditions.attributeContains(
+                By.linkText("posts.json"), "href", "/api/cloudrun/jobs/" + id + "/artifacts/posts.json"));
         screenshot("dashboard-job-completed.png");
 
         browser.get(api.localUrl() + "/");
