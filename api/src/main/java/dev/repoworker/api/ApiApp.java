@@ -272,6 +272,12 @@ public final class ApiApp implements AutoCloseable {
     public void stop() {
         observe.close();
         loops.shutdownNow();
+        try {
+            // a dispatch tick still running would otherwise hand work to the dispatcher closed below (an ERROR at Ctrl-C)
+            loops.awaitTermination(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         dispatcher.close();
         http.stop();
         for (AutoCloseable writer : writers) {
