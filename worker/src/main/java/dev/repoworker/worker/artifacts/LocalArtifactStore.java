@@ -1,11 +1,9 @@
 package dev.repoworker.worker.artifacts;
 
+import dev.repoworker.worker.workspace.Workspaces;
 import java.io.IOException;
-import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.SimpleFileVisitor;
-import java.nio.file.attribute.BasicFileAttributes;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -45,7 +43,7 @@ public final class LocalArtifactStore implements ArtifactStore {
     public Path open(String jobId) throws IOException {
         Path dir = directory(jobId);
         if (Files.exists(dir, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
-            deleteTree(dir);
+            Workspaces.deleteTree(dir);
         }
         Files.createDirectories(dir);
         return dir;
@@ -63,27 +61,10 @@ public final class LocalArtifactStore implements ArtifactStore {
         try {
             Path dir = directory(jobId);
             if (Files.exists(dir, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
-                deleteTree(dir);
+                Workspaces.deleteTree(dir);
             }
         } catch (IOException | RuntimeException e) {
             LOG.warn("could not remove the artifacts of job {}: {}", jobId, e.toString());
         }
-    }
-
-    /** Deletes a tree; symbolic links are removed, never followed. */
-    public static void deleteTree(Path dir) throws IOException {
-        Files.walkFileTree(dir, new SimpleFileVisitor<>() {
-            @Override
-            public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
-                Files.delete(file);
-                return FileVisitResult.CONTINUE;
-            }
-
-            @Override
-            public FileVisitResult postVisitDirectory(Path d, IOException exc) throws IOException {
-                Files.delete(d);
-                return FileVisitResult.CONTINUE;
-            }
-        });
     }
 }
