@@ -58,6 +58,8 @@ public final class JobExecutor {
     private final WorkerMetrics metrics;
     private volatile boolean shuttingDown;
 
+    private static final Duration WORKSPACE_REMOVAL_WAIT = Duration.ofSeconds(30);
+
     public JobExecutor(JobLimits limits, Workspaces workspaces, CallbackSender callbacks, ScheduledExecutorService scheduler,
                        Clock clock, WorkerMetrics metrics) {
         this.metrics = metrics;
@@ -218,7 +220,8 @@ public final class JobExecutor {
             LOG.warn("shutdown: {}", e.toString());
         }
         try {
-            workspaces.close(deliveryWait);
+            // not bounded by the delivery wait (zero for a one-shot job): the remover is idle or done in moments
+            workspaces.close(WORKSPACE_REMOVAL_WAIT);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
