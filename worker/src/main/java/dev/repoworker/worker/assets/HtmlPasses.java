@@ -20,7 +20,7 @@ import org.jsoup.select.NodeTraversor;
 import org.jsoup.select.QueryParser;
 
 /**
- * The DOM pass after flexmark, the other half of the Obsidian support: placeholders become their HTML, callouts
+ * The DOM pass after commonmark-java, the other half of the Obsidian support: placeholders become their HTML, callouts
  * become {@code <div class="callout">} or foldable {@code <details>}, headings get ids, {@code ```mermaid} becomes
  * {@code <pre class="mermaid">}, Markdown links to {@code .md} files and local images are resolved. Content of
  * embedded notes was already processed when it was rendered and is left alone.
@@ -70,7 +70,7 @@ final class HtmlPasses {
     // Placeholders from ObsidianSyntax.
 
     /**
-     * Puts the fragments in place of their placeholders in flexmark's HTML, before it is parsed once: a block
+     * Puts the fragments in place of their placeholders in the parser's HTML, before it is parsed once: a block
      * fragment alone in a paragraph replaces the paragraph; inside a tag (an attribute value) a placeholder becomes
      * the fragment's escaped text, so it can never open markup there.
      */

@@ -42,6 +42,7 @@ final class HtmlSanitizer {
     }
 
     private static final Evaluator SRCSET = QueryParser.parse("img[srcset]");
+    private static final Evaluator LINK_WITHOUT_TARGET = QueryParser.parse("a:not([href])");
     private static final Pattern INVISIBLE = Pattern.compile("[\\s\\p{Cntrl}\\u00a0\\u200b-\\u200d\\ufeff]+");
     private static final Pattern SCHEME = Pattern.compile("^[a-z][a-z0-9+.-]*:");
 
@@ -53,6 +54,10 @@ final class HtmlSanitizer {
             if (!safeSrcset(img.attr("srcset"))) {
                 img.removeAttr("srcset");
             }
+        }
+        // A link whose URL was dropped (javascript:, an unknown scheme) is shown as its text.
+        for (Element a : clean.select(LINK_WITHOUT_TARGET)) {
+            a.unwrap();
         }
         clean.outputSettings().prettyPrint(false);
         return clean;

@@ -1,49 +1,37 @@
 package dev.repoworker.worker.assets;
 
-import com.vladsch.flexmark.ext.autolink.AutolinkExtension;
-import com.vladsch.flexmark.ext.footnotes.FootnoteExtension;
-import com.vladsch.flexmark.ext.gfm.strikethrough.StrikethroughExtension;
-import com.vladsch.flexmark.ext.gfm.tasklist.TaskListExtension;
-import com.vladsch.flexmark.ext.tables.TablesExtension;
-import com.vladsch.flexmark.html.HtmlRenderer;
-import com.vladsch.flexmark.parser.Parser;
-import com.vladsch.flexmark.util.ast.Node;
-import com.vladsch.flexmark.util.data.MutableDataSet;
-import com.vladsch.flexmark.util.sequence.BasedSequence;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import org.commonmark.Extension;
+import org.commonmark.ext.autolink.AutolinkExtension;
+import org.commonmark.ext.footnotes.FootnotesExtension;
+import org.commonmark.ext.gfm.strikethrough.StrikethroughExtension;
+import org.commonmark.ext.gfm.tables.TablesExtension;
+import org.commonmark.ext.task.list.items.TaskListItemsExtension;
+import org.commonmark.parser.Parser;
+import org.commonmark.renderer.html.HtmlRenderer;
 import org.jsoup.Jsoup;
 import org.jsoup.nodes.Document;
 
 /**
- * Markdown → sanitised HTML for one note: {@link ObsidianSyntax} (text pass) → flexmark (CommonMark + GFM tables,
- * strikethrough, task lists, footnotes, autolinks) → {@link HtmlPasses} (DOM pass: placeholders, callouts, heading
+ * Markdown → sanitised HTML for one note: {@link ObsidianSyntax} (text pass) → commonmark-java (CommonMark + GFM
+ * tables, strikethrough, task lists, footnotes, autolinks) → {@link HtmlPasses} (DOM pass: placeholders, callouts, heading
  * ids, mermaid, Markdown links and images) → {@link HtmlSanitizer}. Stateless apart from the shared index: safe
  * to use from several threads.
  */
 final class MarkdownRenderer {
 
-    private static final Parser PARSER;
-    private static final HtmlRenderer RENDERER;
-
-    static {
-        MutableDataSet options = new MutableDataSet();
-        options.set(Parser.EXTENSIONS, List.of(TablesExtension.create(), StrikethroughExtension.create(),
-                TaskListExtension.create(), FootnoteExtension.create(), AutolinkExtension.create()));
-        options.set(TablesExtension.APPEND_MISSING_COLUMNS, true);
-        options.set(TablesExtension.DISCARD_EXTRA_COLUMNS, true);
-        options.set(TablesExtension.HEADER_SEPARATOR_COLUMN_MATCH, true);
-        options.set(HtmlRenderer.SOFT_BREAK, "\n");
-        options.set(Parser.SPACE_IN_LINK_URLS, true);
-        options.set(HtmlRenderer.GENERATE_HEADER_ID, false);
-        options.set(HtmlRenderer.RENDER_HEADER_ID, false);
-        PARSER = Parser.builder(options).customInlineParserFactory(LinearInlineParser.FACTORY).build();
-        RENDERER = HtmlRenderer.builder(options).build();
-    }
+    private static final List<Extension> EXTENSIONS = List.of(TablesExtension.create(),
+            StrikethroughExtension.create(), TaskListItemsExtension.create(), FootnotesExtension.create(),
+            AutolinkExtension.create());
+    private static final Parser PARSER = Parser.builder().extensions(EXTENSIONS)
+            .inlineParserFactory(BoundedInlineParser::new).build();
+    private static final HtmlRenderer RENDERER = HtmlRenderer.builder().extensions(EXTENSIONS).percentEncodeUrls(true)
+            .build();
 
     private final LinkIndex index;
     private final BuildOptions options;
@@ -124,8 +112,8 @@ final class MarkdownRenderer {
         state.budget.check();
         String body = blankFrontmatter(note);
         ObsidianSyntax.Prepared prepared = ObsidianSyntax.prepare(body, 1, new WikiLinks(this, state));
-        Node markdown = PARSER.parse(BasedSequence.of(state.budget.chars(prepared.markdown())));
-        String html = HtmlPasses.substitute(RENDERER.render(markdown), prepared.fragments());
+        String html = HtmlPasses.substitute(RENDERER.render(PARSER.parse(prepared.markdown())), prepared.fragments());
+        state.budget.check();
         Document dom = Jsoup.parseBodyFragment(html, HtmlSanitizer.BASE);
         new HtmlPasses(this, state).apply(dom);
         return dom;
@@ -173,7 +161,7 @@ final class MarkdownRenderer {
         issues.add(kind, state.note.path(), line, message);
     }
 
-    /** The frontmatter lines become empty lines, so flexmark's line numbers stay the file's. */
+    /** The frontmatter lines become empty lines, so the parser's line numbers stay the file's. */
     private static String blankFrontmatter(Note note) {
         String source = note.source();
         if (note.frontmatterLines() == 0) {

@@ -6,12 +6,12 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * The text pass for the Obsidian syntax no Markdown library knows, run before flexmark on the note body,
+ * The text pass for the Obsidian syntax no Markdown library knows, run before commonmark-java on the note body,
  * line by line and code-aware (fenced and indented code and inline code spans are left alone):
  * {@code %%comments%%} are removed; {@code [[links]]}, {@code ![[embeds]]}, inline {@code #tags},
  * {@code ^block} ids and {@code $math$}/{@code $$math$$} become placeholders that {@link HtmlPasses} swaps
  * for HTML after rendering; {@code ==highlight==} becomes {@code <mark>}. Line count never changes, so
- * flexmark's and our line numbers stay those of the file.
+ * the parser's and our line numbers stay those of the file.
  */
 final class ObsidianSyntax {
 
@@ -29,10 +29,10 @@ final class ObsidianSyntax {
     private static final Pattern LIST_ITEM = Pattern.compile("^\\s*([-*+]|\\d+[.)])\\s");
     private static final Pattern SETEXT = Pattern.compile("^\\s*=+\\s*$");
 
-    /** Quotes and list items one line may open (or sit in); flexmark's time and stack grow with the depth. */
+    /** Quotes and list items one line may open (or sit in); the parser's time and stack grow with the depth. */
     static final int MAX_NESTING = 100;
 
-    /** A line nested deeper than {@link #MAX_NESTING}: the note is not given to flexmark. */
+    /** A line nested deeper than {@link #MAX_NESTING}: the note is not given to the parser. */
     static final class TooDeep extends RuntimeException {
         final int line;
 
@@ -54,7 +54,7 @@ final class ObsidianSyntax {
     record Fragment(String html, boolean block) {
     }
 
-    /** The Markdown to give flexmark and the fragments its placeholders stand for. */
+    /** The Markdown to give the parser and the fragments its placeholders stand for. */
     record Prepared(String markdown, List<Fragment> fragments) {
     }
 

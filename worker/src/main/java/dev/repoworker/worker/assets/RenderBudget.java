@@ -4,18 +4,14 @@ import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 
 /**
- * What rendering one note (with the notes it embeds) may cost. flexmark has inputs on which it takes time quadratic
- * in a paragraph's length (an unclosed {@code [a](} repeated, for one), so a hostile note of a few megabytes could
- * keep a worker busy for hours. flexmark reads the Markdown through {@link #chars}, which counts the reads of each
- * text (a deterministic bound: the same outcome on every machine) and, now and then, checks the CPU time the render
- * has used (the backstop for work between reads). Either limit ends the render with {@link Exceeded}.
+ * The CPU time rendering one note (with the notes it embeds) may take, checked between its stages (text pass,
+ * parse, DOM pass, each embed). commonmark-java parses in time linear in its input, and {@link BoundedInlineParser}
+ * refuses its one superlinear case before it starts, so no single stage runs away; this is the backstop for a note
+ * whose stages add up, such as one embedding the same large note many times. Exceeding it ends the render with
+ * {@link Exceeded}.
  */
 final class RenderBudget {
 
-    /** Character reads allowed per character of a text, on top of {@link #BASE_READS}; linear parsing needs ~10. */
-    static final long READS_PER_CHAR = 100;
-    static final long BASE_READS = 50_000_000L;
-    private static final int READS_PER_CLOCK_CHECK = 1 << 20;
     private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
 
     /** The render needed more than its budget. */
@@ -42,50 +38,7 @@ final class RenderBudget {
         }
     }
 
-    /** {@code text} as flexmark should read it: every read counted against this budget. */
-    CharSequence chars(String text) {
-        return new Counted(text, BASE_READS + READS_PER_CHAR * text.length());
-    }
-
     private static long cpuNanos() {
         return THREADS.isCurrentThreadCpuTimeSupported() ? THREADS.getCurrentThreadCpuTime() : System.nanoTime();
-    }
-
-    private final class Counted implements CharSequence {
-        private final String text;
-        private long remaining;
-        private int untilClockCheck = READS_PER_CLOCK_CHECK;
-
-        Counted(String text, long reads) {
-            this.text = text;
-            this.remaining = reads;
-        }
-
-        @Override
-        public char charAt(int index) {
-            if (--remaining < 0) {
-                throw new Exceeded("needed more than " + READS_PER_CHAR + " reads per character");
-            }
-            if (--untilClockCheck == 0) {
-                untilClockCheck = READS_PER_CLOCK_CHECK;
-                check();
-            }
-            return text.charAt(index);
-        }
-
-        @Override
-        public int length() {
-            return text.length();
-        }
-
-        @Override
-        public CharSequence subSequence(int start, int end) {
-            return text.subSequence(start, end);
-        }
-
-        @Override
-        public String toString() {
-            return text;
-        }
     }
 }
