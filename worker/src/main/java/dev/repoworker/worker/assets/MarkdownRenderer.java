@@ -48,11 +48,13 @@ final class MarkdownRenderer {
     private final LinkIndex index;
     private final BuildOptions options;
     private final Issues issues;
+    private final HtmlSanitizer.Trust trust;
 
     MarkdownRenderer(LinkIndex index, BuildOptions options, Issues issues) {
         this.index = index;
         this.options = options;
         this.issues = issues;
+        this.trust = HtmlSanitizer.Trust.fresh(options.mediaBase());
     }
 
     String noteUrl(Note note) {
@@ -87,8 +89,8 @@ final class MarkdownRenderer {
         return rendered;
     }
 
-    private static Rendered summarize(Document dirty, State state) {
-        return HtmlPasses.summarize(HtmlSanitizer.clean(dirty), state.links, state.embeds, state.tags, state.media);
+    private Rendered summarize(Document dirty, State state) {
+        return HtmlPasses.summarize(HtmlSanitizer.clean(dirty, trust), state.links, state.embeds, state.tags, state.media);
     }
 
     /**
@@ -147,6 +149,10 @@ final class MarkdownRenderer {
         return "<div class=\"embed embed-note\" data-embed=\"" + Html.attr(target.slug()) + "\">"
                 + "<div class=\"embed-title\"><a class=\"internal-link\" href=\"" + Html.attr(noteUrl(target)) + "\">"
                 + Html.text(title(target)) + "</a></div><div class=\"embed-content\">" + content + "</div></div>";
+    }
+
+    HtmlSanitizer.Trust trust() {
+        return trust;
     }
 
     static String title(Note note) {

@@ -5,7 +5,8 @@ import java.util.Optional;
 
 /**
  * {@code [[Note]]}, {@code [[Note|Alias]]}, {@code [[Note#Heading]]}, {@code [[#Heading]]}, {@code [[Note#^block]]},
- * {@code ![[image.png|300]]} and {@code ![[Other note]]} to HTML; unresolved ones become marked plain text and issues.
+ * {@code ![[image.png|300]]}, {@code ![[talk.mp3]]}, {@code ![[paper.pdf#page=3]]} and {@code ![[Other note]]} to HTML;
+ * unresolved ones become marked plain text and issues.
  */
 final class WikiLinks implements ObsidianSyntax.Links {
 
@@ -44,7 +45,7 @@ final class WikiLinks implements ObsidianSyntax.Links {
         page = page.strip();
         Optional<Vault.Kind> kind = Vault.kindOf(page);
         if (kind.isPresent() && kind.get() != Vault.Kind.NOTE) {
-            return media(page, display, embed, line);
+            return media(page, anchor == null ? "" : anchor, display, embed, line);
         }
         if (embed && !page.isEmpty()) {
             return noteEmbed(page, anchor, display, alone, line);
@@ -96,7 +97,8 @@ final class WikiLinks implements ObsidianSyntax.Links {
         return new Fragment(html, alone);
     }
 
-    private Fragment media(String page, String display, boolean embed, int line) {
+    /** {@code fragment} is what followed {@code #} ({@code ""} when nothing): a PDF's {@code page=N} and {@code height=N}. */
+    private Fragment media(String page, String fragment, String display, boolean embed, int line) {
         LinkIndex.Lookup<MediaFile> found = renderer.index().media(page, state.note.folder());
         String label = display != null && !display.isEmpty() && !display.matches("\\d+(x\\d+)?") ? display : page;
         if (found.unsafe()) {
@@ -122,7 +124,7 @@ final class WikiLinks implements ObsidianSyntax.Links {
             height = parts.length > 1 ? Integer.parseInt(parts[1]) : null;
         }
         String alt = display != null && width == null ? display : media.name();
-        return new Fragment(MediaHtml.element(media, alt, width, height), false);
+        return new Fragment(MediaHtml.element(media, alt, width, height, fragment, renderer.trust()), false);
     }
 
     /** A note a link or embed names, or the marked text that stands in for it (already reported). */
