@@ -4,12 +4,12 @@ import dev.repoworker.worker.assets.ObsidianSyntax.Fragment;
 import java.util.Optional;
 
 /**
- * {@code [[Note]]}, {@code [[Note|Alias]]}, {@code [[Note#Heading]]}, {@code [[#Heading]]}, {@code [[Note#^block]]},
- * {@code ![[image.png|300]]}, {@code ![[talk.mp3]]}, {@code ![[paper.pdf#page=3]]} and {@code ![[Other note]]} to HTML;
- * unresolved ones become marked plain text and issues.
+ * {@code [[Note]]}, {@code [[Note|Alias]]}, {@code [[Note#Heading]]},
+ * {@code [[#Heading]]}, {@code [[Note#^block]]}, {@code ![[image.png|300]]}, {@code ![[talk.mp3]]},
+ * {@code ![[paper.pdf#page=3]]}, {@code ![[Other note]]} and {@code ![[#Own heading]]} to HTML; unresolved ones become
+ * marked plain text and issues.
  */
 final class WikiLinks implements ObsidianSyntax.Links {
-
     private final MarkdownRenderer renderer;
     private final MarkdownRenderer.State state;
 
@@ -47,7 +47,7 @@ final class WikiLinks implements ObsidianSyntax.Links {
         if (kind.isPresent() && kind.get() != Vault.Kind.NOTE) {
             return media(page, anchor == null ? "" : anchor, display, embed, line);
         }
-        if (embed && !page.isEmpty()) {
+        if (embed && (!page.isEmpty() || anchor != null && !anchor.isEmpty())) {
             return noteEmbed(page, anchor, display, alone, line);
         }
         return link(page, anchor, display, line);
@@ -58,9 +58,10 @@ final class WikiLinks implements ObsidianSyntax.Links {
                 : page.isEmpty() ? (anchor == null ? "" : anchor.replaceFirst("^\\^", ""))
                 : anchor == null ? page : page + " > " + anchor.replaceFirst("^\\^", "");
         String fragment = anchor == null || anchor.isEmpty() ? "" : "#" + anchorId(anchor);
+        String label = Html.text(text);
         if (page.isEmpty()) {
-            return new Fragment("<a class=\"internal-link\" href=\"" + Html.attr(fragment) + "\">" + Html.text(text)
-                    + "</a>", false);
+            return new Fragment("<a class=\"internal-link\" href=\"" + Html.attr(fragment) + "\">" + label + "</a>",
+                    false);
         }
         Resolved resolved = resolve(page, "link [[" + page + "]]", "not followed", text, line);
         if (resolved.failure() != null) {
@@ -71,30 +72,33 @@ final class WikiLinks implements ObsidianSyntax.Links {
             state.links.add(target.slug());
         }
         return new Fragment("<a class=\"internal-link\" data-slug=\"" + Html.attr(target.slug()) + "\" href=\""
-                + Html.attr(renderer.noteUrl(target) + fragment) + "\">" + Html.text(text) + "</a>", false);
+                + Html.attr(renderer.noteUrl(target) + fragment) + "\">" + label + "</a>", false);
     }
 
+    /** {@code ![[Note]]}, {@code ![[Note#Heading]]}, {@code ![[Note#^block]]}; an empty page is the note itself. */
     private Fragment noteEmbed(String page, String anchor, String display, boolean alone, int line) {
-        Resolved resolved = resolve(page, "embed ![[" + page + "]]", "not read", page, line);
-        if (resolved.failure() != null) {
-            return resolved.failure();
+        String named = page + (anchor == null ? "" : "#" + anchor);
+        Note target = state.note;
+        if (!page.isEmpty()) {
+            Resolved resolved = resolve(page, "embed ![[" + page + "]]", "not read", page, line);
+            if (resolved.failure() != null) {
+                return resolved.failure();
+            }
+            target = resolved.note();
         }
-        Note target = resolved.note();
-        if (!state.quiet) {
+        if (!state.quiet && !target.path().equals(state.note.path())) {
             state.embeds.add(target.slug());
         }
-        if (state.stack.contains(target.path())) {
-            renderer.reportAlways(state, Issue.EMBED_CYCLE, line, "embed ![[" + page + "]] would embed itself (cycle); shown as a link");
-            return link(page, anchor, display, line);
+        Optional<String> section = Optional.ofNullable(anchor).filter(a -> !a.isEmpty()).map(WikiLinks::anchorId);
+        if (state.stack.contains(MarkdownRenderer.embedKey(target, section))) {
+            return renderer.stopEmbed(state, Issue.EMBED_CYCLE, line, "embed ![[" + named
+                    + "]] would embed itself (cycle); shown as a link", link(page, anchor, display, line));
         }
         if (state.depth >= renderer.options().limits().maxEmbedDepth()) {
-            renderer.reportAlways(state, Issue.EMBED_DEPTH, line, "embed ![[" + page + "]] is nested deeper than "
-                    + renderer.options().limits().maxEmbedDepth() + "; shown as a link");
-            return link(page, anchor, display, line);
+            return renderer.stopEmbed(state, Issue.EMBED_DEPTH, line, "embed ![[" + named + "]] is nested deeper than "
+                    + renderer.options().limits().maxEmbedDepth() + "; shown as a link", link(page, anchor, display, line));
         }
-        String html = renderer.embed(target, Optional.ofNullable(anchor).filter(a -> !a.isEmpty()).map(WikiLinks::anchorId),
-                state);
-        return new Fragment(html, alone);
+        return new Fragment(renderer.embed(target, section, state), alone);
     }
 
     /** {@code fragment} is what followed {@code #} ({@code ""} when nothing): a PDF's {@code page=N} and {@code height=N}. */
