@@ -139,6 +139,16 @@ final class MarkdownRenderer {
     }
 
     /**
+     * Markdown text → the HTML of its inline content without the wrapping {@code <p>} (for a link's display text);
+     * what it holds is not sanitised yet.
+     */
+    String inlineHtml(String markdown, State state) {
+        Node parsed = PARSER.parse(BasedSequence.of(state.budget.chars(markdown)));
+        String html = RENDERER.render(parsed).strip();
+        return html.startsWith("<p>") && html.endsWith("</p>") ? html.substring(3, html.length() - 4) : html;
+    }
+
+    /**
      * The embedded note's HTML (whole, or one heading's section, or one block), for {@code ![[Note]]}. A section is
      * cut from the whole note's render, so the cycles and depth overruns that render meets are only deferred (see
      * {@link #stopEmbed}): those inside the section are reported here, the others are not cycles of this embed.

@@ -2,14 +2,24 @@ package dev.repoworker.worker.assets;
 
 import dev.repoworker.worker.assets.ObsidianSyntax.Fragment;
 import java.util.Optional;
+import java.util.regex.Pattern;
+import org.jsoup.Jsoup;
+import org.jsoup.nodes.Document;
+import org.jsoup.safety.Safelist;
 
 /**
- * {@code [[Note]]}, {@code [[Note|Alias]]}, {@code [[Note#Heading]]},
+ * {@code [[Note]]}, {@code [[Note|Alias]]} (the alias's inline Markdown rendered), {@code [[Note#Heading]]},
  * {@code [[#Heading]]}, {@code [[Note#^block]]}, {@code ![[image.png|300]]}, {@code ![[talk.mp3]]},
  * {@code ![[paper.pdf#page=3]]}, {@code ![[Other note]]} and {@code ![[#Own heading]]} to HTML; unresolved ones become
  * marked plain text and issues.
  */
 final class WikiLinks implements ObsidianSyntax.Links {
+
+    /** What a link's display text may keep of its Markdown: code, emphasis, strong, strikethrough. */
+    private static final Safelist DISPLAY = Safelist.none().addTags("code", "em", "strong", "del", "s");
+    private static final Pattern INLINE_MARKDOWN = Pattern.compile("[`*_~]");
+    private static final Document.OutputSettings COMPACT = new Document.OutputSettings().prettyPrint(false);
+
     private final MarkdownRenderer renderer;
     private final MarkdownRenderer.State state;
 
@@ -58,7 +68,7 @@ final class WikiLinks implements ObsidianSyntax.Links {
                 : page.isEmpty() ? (anchor == null ? "" : anchor.replaceFirst("^\\^", ""))
                 : anchor == null ? page : page + " > " + anchor.replaceFirst("^\\^", "");
         String fragment = anchor == null || anchor.isEmpty() ? "" : "#" + anchorId(anchor);
-        String label = Html.text(text);
+        String label = display != null && !display.isEmpty() ? displayHtml(display) : Html.text(text);
         if (page.isEmpty()) {
             return new Fragment("<a class=\"internal-link\" href=\"" + Html.attr(fragment) + "\">" + label + "</a>",
                     false);
@@ -73,6 +83,14 @@ final class WikiLinks implements ObsidianSyntax.Links {
         }
         return new Fragment("<a class=\"internal-link\" data-slug=\"" + Html.attr(target.slug()) + "\" href=\""
                 + Html.attr(renderer.noteUrl(target) + fragment) + "\">" + label + "</a>", false);
+    }
+
+    /** A link's display text as HTML: its code, emphasis, strong and strikethrough rendered, other markup as text. */
+    private String displayHtml(String display) {
+        if (!INLINE_MARKDOWN.matcher(display).find()) {
+            return Html.text(display);
+        }
+        return Jsoup.clean(renderer.inlineHtml(display, state), "", DISPLAY, COMPACT);
     }
 
     /** {@code ![[Note]]}, {@code ![[Note#Heading]]}, {@code ![[Note#^block]]}; an empty page is the note itself. */
