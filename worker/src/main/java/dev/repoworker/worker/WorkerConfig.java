@@ -3,6 +3,7 @@ package dev.repoworker.worker;
 import dev.repoworker.embeddings.EmbeddingsConfig;
 import dev.repoworker.protocol.Env;
 import dev.repoworker.protocol.Env.InvalidConfigException;
+import dev.repoworker.worker.assets.BuildOptions;
 import dev.repoworker.worker.process.ReplayGuard;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -42,6 +43,7 @@ public record WorkerConfig(
         long maxRepoBytes,
         int maxRepoFiles,
         long maxBodyBytes,
+        long maxMediaBytes,
         boolean diagnosticTasks,
         String repoHost,
         Path localRepoRoot,
@@ -101,6 +103,7 @@ public record WorkerConfig(
                 env.bytes("MAX_REPO_BYTES", DEFAULT_MAX_REPO_BYTES),
                 env.integer("MAX_REPO_FILES", DEFAULT_MAX_REPO_FILES, 1, Integer.MAX_VALUE),
                 env.integer("MAX_BODY_BYTES", 1_048_576, 1024, Integer.MAX_VALUE),
+                env.bytes("MAX_MEDIA_BYTES", BuildOptions.Limits.defaults().maxMediaBytes()),
                 env.flag("ENABLE_DIAGNOSTIC_TASKS", false),
                 repoHost,
                 env.path("LOCAL_REPO_ROOT", Path.of("data", "repos")).toAbsolutePath().normalize(),

@@ -39,19 +39,26 @@ public final class BuildAssetsTask implements Task {
     private final ArtifactStore store;
     private final boolean allowLocalPaths;
     private final Optional<Path> mediaCache;
+    private final BuildOptions.Limits limits;
     private final AssetBuilder builder = new AssetBuilder();
 
-    public BuildAssetsTask(AcquireRepoTask acquire, ArtifactStore store, boolean allowLocalPaths, Optional<Path> mediaCache) {
+    public BuildAssetsTask(AcquireRepoTask acquire, ArtifactStore store, boolean allowLocalPaths, Optional<Path> mediaCache,
+                           BuildOptions.Limits limits) {
         this.acquire = Objects.requireNonNull(acquire, "acquire");
         this.store = Objects.requireNonNull(store, "store");
         this.allowLocalPaths = allowLocalPaths;
         this.mediaCache = mediaCache == null ? Optional.empty() : mediaCache;
+        this.limits = Objects.requireNonNull(limits, "limits");
     }
 
-    /** Artifacts in {@code ARTIFACTS_DIR}; media cache in {@code CACHE_DIR/media-cache}; local paths with ALLOW_FILE_REPOS. */
+    /**
+     * Artifacts in {@code ARTIFACTS_DIR}; media cache in {@code CACHE_DIR/media-cache}; local paths with
+     * ALLOW_FILE_REPOS; media files up to {@code MAX_MEDIA_BYTES}.
+     */
     public static BuildAssetsTask fromConfig(WorkerConfig config, AcquireRepoTask acquire) {
         return new BuildAssetsTask(acquire, new LocalArtifactStore(config.artifactsDir()), config.allowFileRepos(),
-                Optional.of(config.cacheDir().resolve("media-cache")));
+                Optional.of(config.cacheDir().resolve("media-cache")),
+                BuildOptions.Limits.defaults().withMaxMediaBytes(config.maxMediaBytes()));
     }
 
     @Override
@@ -114,9 +121,9 @@ public final class BuildAssetsTask implements Task {
         return new Source(acquired.directory(), true, repository);
     }
 
-    /** The build options of {@code data} with this worker's media cache. */
+    /** The build options of {@code data} with this worker's limits and media cache. */
     public BuildOptions options(TaskData data) throws InvalidTaskDataException {
-        BuildOptions options = BuildOptions.fromData(data);
+        BuildOptions options = BuildOptions.fromData(data).withLimits(limits);
         return mediaCache.map(options::withMediaCacheDir).orElse(options);
     }
 

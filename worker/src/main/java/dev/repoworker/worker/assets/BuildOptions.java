@@ -38,6 +38,10 @@ public record BuildOptions(String repositoryFolder, List<String> ignoreFiles, St
             return new Limits(bytes, maxMediaBytes, maxImagePixels, maxEmbedDepth, maxRenderCpuMillis, maxHtmlChars);
         }
 
+        public Limits withMaxMediaBytes(long bytes) {
+            return new Limits(maxNoteBytes, bytes, maxImagePixels, maxEmbedDepth, maxRenderCpuMillis, maxHtmlChars);
+        }
+
         public Limits withMaxRenderCpuMillis(long millis) {
             return new Limits(maxNoteBytes, maxMediaBytes, maxImagePixels, maxEmbedDepth, millis, maxHtmlChars);
         }

@@ -35,7 +35,7 @@ final class HtmlPasses {
     private static final Evaluator MERMAID = QueryParser.parse("pre > code.language-mermaid");
     private static final Evaluator LINKS = QueryParser.parse("a[href]");
     private static final Evaluator IMAGES = QueryParser.parse("img[src]");
-    private static final Evaluator MEDIA = QueryParser.parse("img, video");
+    private static final Evaluator MEDIA = QueryParser.parse("img, video, audio, iframe");
     private static final Evaluator HEADINGS = QueryParser.parse("h1, h2, h3, h4, h5, h6");
 
     private final MarkdownRenderer renderer;
@@ -224,21 +224,48 @@ final class HtmlPasses {
     private void image(Element img) {
         String raw = img.attr("src");
         if (SCHEME.matcher(raw).find() || raw.startsWith("//")) {
-            img.attr("loading", "lazy");
+            webImage(img, raw);
             return;
         }
         String path = percentDecode(raw.replaceAll("[?#].*$", ""));
         LinkIndex.Lookup<MediaFile> found = renderer.index().media(path, state.note.folder());
         String alt = img.attr("alt");
         if (found.unsafe() || found.target().isEmpty()) {
-            renderer.report(state, found.unsafe() ? Issue.UNSAFE_PATH : Issue.MISSING_MEDIA, lineOf(raw), "image " + raw
+            String what = Vault.kindOf(path).filter(k -> k != Vault.Kind.IMAGE && k != Vault.Kind.SVG).isPresent()
+                    ? "media " : "image ";
+            renderer.report(state, found.unsafe() ? Issue.UNSAFE_PATH : Issue.MISSING_MEDIA, lineOf(raw), what + raw
                     + (found.unsafe() ? " leaves the repository; not read" : " is not in the repository"));
             img.replaceWith(new Element("span").addClass("missing-media").text(alt.isEmpty() ? raw : alt));
             return;
         }
         MediaFile media = found.target().get();
         state.media.add(media.hash());
-        img.replaceWith(parseOne(MediaHtml.element(media, alt, null, null)));
+        int hash = raw.indexOf('#');
+        String fragment = hash < 0 ? "" : raw.substring(hash + 1);
+        img.replaceWith(parseOne(MediaHtml.element(media, alt, null, null, fragment, renderer.trust())));
+    }
+
+    /**
+     * {@code ![alt](https://…)}: an image stays one; a YouTube video, an X post or any other page becomes what
+     * {@link WebEmbeds} makes of it (inside a link it stays an image: a link cannot hold another).
+     */
+    private void webImage(Element img, String raw) {
+        WebEmbeds.Embed embed = WebEmbeds.of(raw);
+        if (embed instanceof WebEmbeds.Image || img.closest("a") != null) {
+            img.attr("loading", "lazy");
+            return;
+        }
+        Element shown = parseOne(WebEmbeds.html(embed, img.attr("alt"), renderer.trust()));
+        Element paragraph = img.parent();
+        if (!(embed instanceof WebEmbeds.Post)) {
+            img.replaceWith(shown);
+        } else if (paragraph != null && paragraph.normalName().equals("p") && paragraph.childrenSize() == 1
+                && paragraph.ownText().isBlank()) {
+            paragraph.replaceWith(shown);
+        } else {
+            // A quote cannot sit inside a paragraph: the post's link alone.
+            img.replaceWith(shown.child(0));
+        }
     }
 
     /** The line of a link's or image's target: first as a Markdown destination, else anywhere. */

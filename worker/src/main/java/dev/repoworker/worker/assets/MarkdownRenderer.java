@@ -1,11 +1,14 @@
 package dev.repoworker.worker.assets;
 
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Deque;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.commonmark.Extension;
 import org.commonmark.ext.autolink.AutolinkExtension;
 import org.commonmark.ext.footnotes.FootnotesExtension;
@@ -36,11 +39,15 @@ final class MarkdownRenderer {
     private final LinkIndex index;
     private final BuildOptions options;
     private final Issues issues;
+    private final HtmlSanitizer.Trust trust;
+    private final Pattern deferredMark;
 
     MarkdownRenderer(LinkIndex index, BuildOptions options, Issues issues) {
         this.index = index;
         this.options = options;
         this.issues = issues;
+        this.trust = HtmlSanitizer.Trust.fresh(options.mediaBase());
+        this.deferredMark = Pattern.compile(" " + DEFERRED + "=\"" + trust.token() + ":(\\d+)\"");
     }
 
     String noteUrl(Note note) {
@@ -49,8 +56,8 @@ final class MarkdownRenderer {
 
     /** Renders a note as a post; issues found on the way are reported against its file. */
     Rendered render(Note note) {
-        State state = new State(note, 0, false, new ArrayDeque<>(List.of(note.path())),
-                new RenderBudget(options.limits().maxRenderCpuMillis()));
+        State state = new State(note, 0, false, false, new ArrayDeque<>(List.of(embedKey(note, Optional.empty()))),
+                new RenderBudget(options.limits().maxRenderCpuMillis()), new ArrayList<>());
         Document dirty;
         try {
             dirty = renderDom(note, state);
@@ -75,8 +82,8 @@ final class MarkdownRenderer {
         return rendered;
     }
 
-    private static Rendered summarize(Document dirty, State state) {
-        return HtmlPasses.summarize(HtmlSanitizer.clean(dirty), state.links, state.embeds, state.tags, state.media);
+    private Rendered summarize(Document dirty, State state) {
+        return HtmlPasses.summarize(HtmlSanitizer.clean(dirty, trust), state.links, state.embeds, state.tags, state.media);
     }
 
     /**
@@ -119,10 +126,24 @@ final class MarkdownRenderer {
         return dom;
     }
 
-    /** The embedded note's HTML (whole, or one heading's section, or one block), for {@code ![[Note]]}. */
+    /**
+     * Markdown text → the HTML of its inline content without the wrapping {@code <p>} (for a link's display text);
+     * what it holds is not sanitised yet.
+     */
+    String inlineHtml(String markdown, State state) {
+        String html = RENDERER.render(PARSER.parse(markdown)).strip();
+        return html.startsWith("<p>") && html.endsWith("</p>") ? html.substring(3, html.length() - 4) : html;
+    }
+
+    /**
+     * The embedded note's HTML (whole, or one heading's section, or one block), for {@code ![[Note]]}. A section is
+     * cut from the whole note's render, so the cycles and depth overruns that render meets are only deferred (see
+     * {@link #stopEmbed}): those inside the section are reported here, the others are not cycles of this embed.
+     */
     String embed(Note target, Optional<String> anchor, State outer) {
-        State inner = new State(target, outer.depth + 1, true, new ArrayDeque<>(outer.stack), outer.budget);
-        inner.stack.push(target.path());
+        State inner = new State(target, outer.depth + 1, true, outer.deferring || anchor.isPresent(),
+                new ArrayDeque<>(outer.stack), outer.budget, outer.deferred);
+        inner.stack.push(embedKey(target, anchor));
         Document dom;
         try {
             dom = renderDom(target, inner);
@@ -131,10 +152,50 @@ final class MarkdownRenderer {
             return "<a class=\"internal-link\" href=\"" + Html.attr(noteUrl(target)) + "\">" + Html.text(title(target)) + "</a>";
         }
         outer.media.addAll(inner.media);
-        String content = anchor.map(a -> HtmlPasses.section(dom, a)).orElse(dom.body().html());
+        String content = anchor.isEmpty() ? dom.body().html() : HtmlPasses.section(dom, anchor.get());
+        if (anchor.isPresent() && !outer.deferring) {
+            content = reportDeferred(content, outer);
+        }
         return "<div class=\"embed embed-note\" data-embed=\"" + Html.attr(target.slug()) + "\">"
                 + "<div class=\"embed-title\"><a class=\"internal-link\" href=\"" + Html.attr(noteUrl(target)) + "\">"
                 + Html.text(title(target)) + "</a></div><div class=\"embed-content\">" + content + "</div></div>";
+    }
+
+    /** What the stack of embeds holds: a note, or one section or block of it. */
+    static String embedKey(Note note, Optional<String> anchor) {
+        return note.path() + "#" + anchor.orElse("");
+    }
+
+    /**
+     * An embed that is not rendered (a cycle, or too deep) becomes {@code link}, and the issue is reported; while a
+     * section is being cut from a whole note, the report waits for the cut (a mark on the link says which one).
+     */
+    ObsidianSyntax.Fragment stopEmbed(State state, String kind, int line, String message, ObsidianSyntax.Fragment link) {
+        if (!state.deferring) {
+            reportAlways(state, kind, line, message);
+            return link;
+        }
+        state.deferred.add(new Issue(kind, state.note.path(), line, message));
+        int id = state.deferred.size() - 1;
+        String marked = link.html().replaceFirst("^<a ", "<a " + DEFERRED + "=\"" + trust.token() + ":" + id + "\" ");
+        return new ObsidianSyntax.Fragment(marked, link.block());
+    }
+
+    /** Reports the deferred issues whose marks are in {@code html}; returns it without the marks. */
+    private String reportDeferred(String html, State state) {
+        Matcher m = deferredMark.matcher(html);
+        if (!m.find()) {
+            return html;
+        }
+        do {
+            Issue issue = state.deferred.get(Integer.parseInt(m.group(1)));
+            issues.add(issue.kind(), issue.file(), issue.line(), issue.message());
+        } while (m.find());
+        return m.replaceAll("");
+    }
+
+    HtmlSanitizer.Trust trust() {
+        return trust;
     }
 
     static String title(Note note) {
@@ -177,12 +238,20 @@ final class MarkdownRenderer {
         return "\n".repeat(note.frontmatterLines()) + source.substring(pos);
     }
 
-    /** Per-render state: the note, embed depth and stack, and what the render found. */
+    private static final String DEFERRED = "data-deferred";
+
+    /**
+     * Per-render state: the note, embed depth and stack ({@link #embedKey}s), whether cycles are deferred (inside the
+     * render of a note a section is cut from) and what the render found.
+     */
     static final class State {
         final Note note;
         final int depth;
         final boolean quiet;
+        final boolean deferring;
         final Deque<String> stack;
+        /** Shared with the renders of embedded notes, like the budget. */
+        final List<Issue> deferred;
         final Set<String> links = new LinkedHashSet<>();
         final Set<String> embeds = new LinkedHashSet<>();
         final Set<String> tags = new LinkedHashSet<>();
@@ -191,11 +260,14 @@ final class MarkdownRenderer {
         /** Shared with the renders of embedded notes: the budget is the top-level note's. */
         final RenderBudget budget;
 
-        State(Note note, int depth, boolean quiet, Deque<String> stack, RenderBudget budget) {
+        State(Note note, int depth, boolean quiet, boolean deferring, Deque<String> stack, RenderBudget budget,
+              List<Issue> deferred) {
             this.note = note;
             this.depth = depth;
             this.quiet = quiet;
+            this.deferring = deferring;
             this.stack = stack;
+            this.deferred = deferred;
             this.lines = new SourceLines(note.source());
             this.budget = budget;
         }

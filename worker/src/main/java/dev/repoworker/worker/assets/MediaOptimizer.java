@@ -34,8 +34,9 @@ import net.coobird.thumbnailator.Thumbnails;
 
 /**
  * Media: every jpg/jpeg/png/gif/webp is resized (never enlarged) to the widths of {@link #SIZES} and written as
- * WebP and JPEG under {@code media/{sha256}-{size}.{ext}}; svg (without active content, see {@link SvgCheck}) and
- * video are copied as {@code media/{sha256}.{ext}}.
+ * WebP and JPEG under {@code media/{sha256}-{size}.{ext}}; svg (without active content, see {@link SvgCheck}),
+ * video, audio and PDF (that starts as one) are copied as {@code media/{sha256}.{ext}}, never transcoded. Every media
+ * file is capped by {@link BuildOptions.Limits#maxMediaBytes}.
  * Dimensions come from the file header before any decoding, so an image over the pixel limit is refused (an issue)
  * without allocating it. Work is skipped when the outputs for a hash already exist in the output or the cache.
  * Images are processed on a bounded pool; an interrupt stops the run promptly.
@@ -76,6 +77,10 @@ final class MediaOptimizer {
                 return refused(entry, hash, "active content");
             }
         }
+        if (entry.kind() == Vault.Kind.PDF && !startsWith(entry.file(), PDF_MAGIC)) {
+            issues.add(Issue.MEDIA_FAILED, entry.path(), 0, "not a PDF (no %PDF- header); not published");
+            return refused(entry, hash, "not a pdf");
+        }
         if (entry.kind() != Vault.Kind.IMAGE) {
             String ext = Vault.extension(entry.path());
             return new MediaFile(entry.path(), entry.file(), entry.kind(), entry.size(), hash, 0, 0, Optional.empty(),
@@ -95,6 +100,15 @@ final class MediaOptimizer {
         }
         return new MediaFile(entry.path(), entry.file(), entry.kind(), entry.size(), hash, dims[0], dims[1],
                 Optional.empty(), plan(hash, dims[0], dims[1], base), Optional.empty());
+    }
+
+    private static final byte[] PDF_MAGIC = "%PDF-".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+
+    /** The PDF viewer shows the file in a frame of the site's origin: it must be a PDF, not a page named like one. */
+    private static boolean startsWith(Path file, byte[] magic) throws IOException {
+        try (InputStream in = Files.newInputStream(file)) {
+            return java.util.Arrays.equals(in.readNBytes(magic.length), magic);
+        }
     }
 
     private static MediaFile refused(Vault.Entry entry, String hash, String why) {

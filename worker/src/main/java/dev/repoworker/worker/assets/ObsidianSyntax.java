@@ -214,6 +214,13 @@ final class ObsidianSyntax {
                 continue;
             }
             char c = line.charAt(i);
+            int wikiEnd = c == '[' ? wikiEnd(line, i) : -1;
+            if (wikiEnd > 0) {
+                // A link is one unit: backticks in its display text ([[Note|`code`]]) open no code span.
+                kept.append(line, i, wikiEnd);
+                i = wikiEnd;
+                continue;
+            }
             if (c == '`') {
                 int run = runLength(line, i, '`');
                 int close = findRun(line, i + run, run);
@@ -308,6 +315,23 @@ final class ObsidianSyntax {
     private String placeholder(String html, boolean block) {
         fragments.add(new Fragment(html, block));
         return OPEN + Integer.toString(fragments.size() - 1) + CLOSE;
+    }
+
+    /** The end of the {@code [[…]]} at {@code at} (as {@link #WIKI} would match it), or -1. */
+    private static int wikiEnd(String line, int at) {
+        if (!line.startsWith("[[", at)) {
+            return -1;
+        }
+        for (int i = at + 2; i < line.length(); i++) {
+            char c = line.charAt(i);
+            if (c == ']') {
+                return i > at + 2 && line.startsWith("]]", i) ? i + 2 : -1;
+            }
+            if (c == '[') {
+                return -1;
+            }
+        }
+        return -1;
     }
 
     private static int runLength(String s, int at, char c) {

@@ -31,7 +31,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 final class RenderCache {
 
-    static final String FORMAT = "render-cache 1";
+    static final String FORMAT = "render-cache 2";
     private static final Map<String, String> NO_DEPS = Map.of();
 
     /** What one render gave, as kept on disk; {@code deps} maps each transitively embedded note's path to its hash. */

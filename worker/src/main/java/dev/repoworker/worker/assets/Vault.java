@@ -24,10 +24,11 @@ import java.util.Set;
  */
 final class Vault {
 
-    enum Kind { NOTE, IMAGE, SVG, VIDEO }
+    enum Kind { NOTE, IMAGE, SVG, VIDEO, AUDIO, PDF }
 
     static final Set<String> IMAGE_EXTENSIONS = Set.of("jpg", "jpeg", "png", "gif", "webp");
     static final Set<String> VIDEO_EXTENSIONS = Set.of("mp4", "webm", "mov", "m4v", "ogv");
+    static final Set<String> AUDIO_EXTENSIONS = Set.of("mp3", "wav", "m4a", "flac", "ogg", "oga", "opus");
 
     /** A selected file: path relative to the root with {@code /}, and the path to read it from. */
     record Entry(String path, Path file, Kind kind, long size) {
@@ -52,6 +53,12 @@ final class Vault {
         }
         if (VIDEO_EXTENSIONS.contains(ext)) {
             return Optional.of(Kind.VIDEO);
+        }
+        if (AUDIO_EXTENSIONS.contains(ext)) {
+            return Optional.of(Kind.AUDIO);
+        }
+        if (ext.equals("pdf")) {
+            return Optional.of(Kind.PDF);
         }
         return Optional.empty();
     }

@@ -2,12 +2,23 @@ package dev.repoworker.worker.assets;
 
 import dev.repoworker.worker.assets.ObsidianSyntax.Fragment;
 import java.util.Optional;
+import java.util.regex.Pattern;
+import org.jsoup.Jsoup;
+import org.jsoup.nodes.Document;
+import org.jsoup.safety.Safelist;
 
 /**
- * {@code [[Note]]}, {@code [[Note|Alias]]}, {@code [[Note#Heading]]}, {@code [[#Heading]]}, {@code [[Note#^block]]},
- * {@code ![[image.png|300]]} and {@code ![[Other note]]} to HTML; unresolved ones become marked plain text and issues.
+ * {@code [[Note]]}, {@code [[Note|Alias]]} (the alias's inline Markdown rendered), {@code [[Note#Heading]]},
+ * {@code [[#Heading]]}, {@code [[Note#^block]]}, {@code ![[image.png|300]]}, {@code ![[talk.mp3]]},
+ * {@code ![[paper.pdf#page=3]]}, {@code ![[Other note]]} and {@code ![[#Own heading]]} to HTML; unresolved ones become
+ * marked plain text and issues.
  */
 final class WikiLinks implements ObsidianSyntax.Links {
+
+    /** What a link's display text may keep of its Markdown: code, emphasis, strong, strikethrough. */
+    private static final Safelist DISPLAY = Safelist.none().addTags("code", "em", "strong", "del", "s");
+    private static final Pattern INLINE_MARKDOWN = Pattern.compile("[`*_~]");
+    private static final Document.OutputSettings COMPACT = new Document.OutputSettings().prettyPrint(false);
 
     private final MarkdownRenderer renderer;
     private final MarkdownRenderer.State state;
@@ -44,9 +55,9 @@ final class WikiLinks implements ObsidianSyntax.Links {
         page = page.strip();
         Optional<Vault.Kind> kind = Vault.kindOf(page);
         if (kind.isPresent() && kind.get() != Vault.Kind.NOTE) {
-            return media(page, display, embed, line);
+            return media(page, anchor == null ? "" : anchor, display, embed, line);
         }
-        if (embed && !page.isEmpty()) {
+        if (embed && (!page.isEmpty() || anchor != null && !anchor.isEmpty())) {
             return noteEmbed(page, anchor, display, alone, line);
         }
         return link(page, anchor, display, line);
@@ -57,9 +68,10 @@ final class WikiLinks implements ObsidianSyntax.Links {
                 : page.isEmpty() ? (anchor == null ? "" : anchor.replaceFirst("^\\^", ""))
                 : anchor == null ? page : page + " > " + anchor.replaceFirst("^\\^", "");
         String fragment = anchor == null || anchor.isEmpty() ? "" : "#" + anchorId(anchor);
+        String label = display != null && !display.isEmpty() ? displayHtml(display) : Html.text(text);
         if (page.isEmpty()) {
-            return new Fragment("<a class=\"internal-link\" href=\"" + Html.attr(fragment) + "\">" + Html.text(text)
-                    + "</a>", false);
+            return new Fragment("<a class=\"internal-link\" href=\"" + Html.attr(fragment) + "\">" + label + "</a>",
+                    false);
         }
         Resolved resolved = resolve(page, "link [[" + page + "]]", "not followed", text, line);
         if (resolved.failure() != null) {
@@ -70,33 +82,45 @@ final class WikiLinks implements ObsidianSyntax.Links {
             state.links.add(target.slug());
         }
         return new Fragment("<a class=\"internal-link\" data-slug=\"" + Html.attr(target.slug()) + "\" href=\""
-                + Html.attr(renderer.noteUrl(target) + fragment) + "\">" + Html.text(text) + "</a>", false);
+                + Html.attr(renderer.noteUrl(target) + fragment) + "\">" + label + "</a>", false);
     }
 
-    private Fragment noteEmbed(String page, String anchor, String display, boolean alone, int line) {
-        Resolved resolved = resolve(page, "embed ![[" + page + "]]", "not read", page, line);
-        if (resolved.failure() != null) {
-            return resolved.failure();
+    /** A link's display text as HTML: its code, emphasis, strong and strikethrough rendered, other markup as text. */
+    private String displayHtml(String display) {
+        if (!INLINE_MARKDOWN.matcher(display).find()) {
+            return Html.text(display);
         }
-        Note target = resolved.note();
-        if (!state.quiet) {
+        return Jsoup.clean(renderer.inlineHtml(display, state), "", DISPLAY, COMPACT);
+    }
+
+    /** {@code ![[Note]]}, {@code ![[Note#Heading]]}, {@code ![[Note#^block]]}; an empty page is the note itself. */
+    private Fragment noteEmbed(String page, String anchor, String display, boolean alone, int line) {
+        String named = page + (anchor == null ? "" : "#" + anchor);
+        Note target = state.note;
+        if (!page.isEmpty()) {
+            Resolved resolved = resolve(page, "embed ![[" + page + "]]", "not read", page, line);
+            if (resolved.failure() != null) {
+                return resolved.failure();
+            }
+            target = resolved.note();
+        }
+        if (!state.quiet && !target.path().equals(state.note.path())) {
             state.embeds.add(target.slug());
         }
-        if (state.stack.contains(target.path())) {
-            renderer.reportAlways(state, Issue.EMBED_CYCLE, line, "embed ![[" + page + "]] would embed itself (cycle); shown as a link");
-            return link(page, anchor, display, line);
+        Optional<String> section = Optional.ofNullable(anchor).filter(a -> !a.isEmpty()).map(WikiLinks::anchorId);
+        if (state.stack.contains(MarkdownRenderer.embedKey(target, section))) {
+            return renderer.stopEmbed(state, Issue.EMBED_CYCLE, line, "embed ![[" + named
+                    + "]] would embed itself (cycle); shown as a link", link(page, anchor, display, line));
         }
         if (state.depth >= renderer.options().limits().maxEmbedDepth()) {
-            renderer.reportAlways(state, Issue.EMBED_DEPTH, line, "embed ![[" + page + "]] is nested deeper than "
-                    + renderer.options().limits().maxEmbedDepth() + "; shown as a link");
-            return link(page, anchor, display, line);
+            return renderer.stopEmbed(state, Issue.EMBED_DEPTH, line, "embed ![[" + named + "]] is nested deeper than "
+                    + renderer.options().limits().maxEmbedDepth() + "; shown as a link", link(page, anchor, display, line));
         }
-        String html = renderer.embed(target, Optional.ofNullable(anchor).filter(a -> !a.isEmpty()).map(WikiLinks::anchorId),
-                state);
-        return new Fragment(html, alone);
+        return new Fragment(renderer.embed(target, section, state), alone);
     }
 
-    private Fragment media(String page, String display, boolean embed, int line) {
+    /** {@code fragment} is what followed {@code #} ({@code ""} when nothing): a PDF's {@code page=N} and {@code height=N}. */
+    private Fragment media(String page, String fragment, String display, boolean embed, int line) {
         LinkIndex.Lookup<MediaFile> found = renderer.index().media(page, state.note.folder());
         String label = display != null && !display.isEmpty() && !display.matches("\\d+(x\\d+)?") ? display : page;
         if (found.unsafe()) {
@@ -122,7 +146,7 @@ final class WikiLinks implements ObsidianSyntax.Links {
             height = parts.length > 1 ? Integer.parseInt(parts[1]) : null;
         }
         String alt = display != null && width == null ? display : media.name();
-        return new Fragment(MediaHtml.element(media, alt, width, height), false);
+        return new Fragment(MediaHtml.element(media, alt, width, height, fragment, renderer.trust()), false);
     }
 
     /** A note a link or embed names, or the marked text that stands in for it (already reported). */

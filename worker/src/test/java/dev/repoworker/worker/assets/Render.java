@@ -8,7 +8,8 @@ import java.util.Optional;
 
 /**
  * One note through the build's own render path (note reading, slugs, link index, {@link MarkdownRenderer}) beside a
- * few neighbours to link to and embed, without files: for the XSS vectors and the fuzzing.
+ * few neighbours to link to and embed and a few media ({@code images/photo.png}, {@code sounds/talk.mp3},
+ * {@code docs/paper.pdf}), without files: for the XSS vectors and the fuzzing.
  */
 final class Render {
 
@@ -44,9 +45,18 @@ final class Render {
                 .getBytes(StandardCharsets.UTF_8), UPDATED, issues));
         List<Note> slugged = SlugAssigner.assign(notes, issues);
         BuildOptions options = BuildOptions.defaults();
-        MarkdownRenderer renderer = new MarkdownRenderer(new LinkIndex(slugged, List.of(image(options))), options, issues);
+        MarkdownRenderer renderer = new MarkdownRenderer(new LinkIndex(slugged, List.of(image(options),
+                original("sounds/talk.mp3", Vault.Kind.AUDIO, "b", options), original("docs/paper.pdf", Vault.Kind.PDF, "c", options))),
+                options, issues);
         Rendered rendered = renderer.render(slugged.get(which));
         return new Result(rendered.html(), issues.sorted());
+    }
+
+    /** A media file published as it is (audio, video, PDF). */
+    private static MediaFile original(String path, Vault.Kind kind, String hashDigit, BuildOptions options) {
+        String hash = hashDigit.repeat(64);
+        return new MediaFile(path, Path.of(path), kind, 1000, hash, 0, 0, Optional.empty(), List.of(),
+                Optional.of(options.mediaBase() + "/" + hash + "." + Vault.extension(path)));
     }
 
     private static MediaFile image(BuildOptions options) {

@@ -10,12 +10,20 @@ import org.jsoup.nodes.Attribute;
 import org.jsoup.nodes.Document;
 import org.jsoup.nodes.Element;
 
-/** What a post's HTML must never hold, checked on the parsed output (jsoup), as a browser would read it. */
+/**
+ * What a post's HTML must never hold, checked on the parsed output (jsoup), as a browser would read it. The only
+ * frames allowed are the build's own: a sandboxed YouTube player on {@code youtube-nocookie.com/embed/} and the PDF
+ * viewer on one of the build's media files.
+ */
 final class XssAssertions {
 
-    static final Set<String> FORBIDDEN_ELEMENTS = Set.of("script", "iframe", "frame", "frameset", "object", "embed",
+    static final Set<String> FORBIDDEN_ELEMENTS = Set.of("script", "frame", "frameset", "object", "embed",
             "applet", "param", "base", "meta", "link", "form", "button", "select", "textarea", "keygen", "isindex",
-            "style", "svg", "math", "template", "noscript", "xmp", "map", "area", "source", "audio", "marquee");
+            "style", "svg", "math", "template", "noscript", "xmp", "map", "area", "source", "marquee");
+    static final String YOUTUBE_SANDBOX = "allow-scripts allow-same-origin allow-presentation";
+    private static final Pattern YOUTUBE_PLAYER =
+            Pattern.compile("https://www\\.youtube-nocookie\\.com/embed/[A-Za-z0-9_-]{11}(\\?start=\\d+)?");
+    private static final Pattern OWN_PDF = Pattern.compile("/_repo/medias/[0-9a-f]{64}\\.pdf(#page=\\d+)?");
     static final Set<String> URL_ATTRIBUTES = Set.of("href", "src", "action", "formaction", "srcdoc", "data",
             "background", "cite", "poster", "lowsrc", "dynsrc", "ping", "srcset", "codebase", "longdesc", "usemap");
     private static final Pattern INVISIBLE = Pattern.compile("[\\s\\p{Cntrl}\\u00a0\\u200b-\\u200d\\ufeff]+");
@@ -42,6 +50,9 @@ final class XssAssertions {
             if (element.equals("input")) {
                 assertThat(e.attr("type")).as("input type in %s", html).isEqualTo("checkbox");
             }
+            if (element.equals("iframe")) {
+                assertOwnFrame(e, html);
+            }
             for (Attribute a : e.attributes()) {
                 String name = a.getKey().toLowerCase(Locale.ROOT);
                 assertThat(name).as("attribute of <%s> in %s", element, html)
@@ -53,6 +64,17 @@ final class XssAssertions {
                     }
                 }
             }
+        }
+    }
+
+    private static void assertOwnFrame(Element iframe, String html) {
+        String src = iframe.attr("src");
+        assertThat(iframe.childNodeSize()).as("content of an iframe in %s", html).isZero();
+        if (YOUTUBE_PLAYER.matcher(src).matches()) {
+            assertThat(iframe.attr("sandbox")).as("sandbox of the player in %s", html).isEqualTo(YOUTUBE_SANDBOX);
+        } else {
+            assertThat(src).as("an iframe that is neither the YouTube player nor the PDF viewer in %s", html)
+                    .matches(OWN_PDF);
         }
     }
 

@@ -7,6 +7,8 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.stream.Stream;
+import org.jsoup.Jsoup;
+import org.jsoup.nodes.Document;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -54,12 +56,54 @@ class XssVectorsTest {
         XssAssertions.assertSafe(Render.embedding(vector).html());
     }
 
+    @ParameterizedTest
+    @MethodSource("userWrittenFrames")
+    void no_user_written_iframe_survives_even_one_that_looks_like_the_builds_own(String frame) {
+        for (String note : List.of(frame, "> [!note]\n> " + frame, "text " + frame + " text")) {
+            String html = Render.markdown(note).html();
+            assertThat(Jsoup.parseBodyFragment(html).select("iframe")).as(html).isEmpty();
+            assertThat(Jsoup.parseBodyFragment(Render.embedding(note).html()).select("iframe")).isEmpty();
+        }
+    }
+
+    static Stream<String> userWrittenFrames() {
+        String pdf = "/_repo/medias/" + "c".repeat(64) + ".pdf";
+        return Stream.of("<iframe src=\"https://www.youtube-nocookie.com/embed/dQw4w9WgXcQ\"></iframe>",
+                "<iframe src=\"https://www.youtube-nocookie.com/embed/dQw4w9WgXcQ\" sandbox=\"allow-scripts allow-same-origin"
+                        + " allow-presentation\" data-trusted=\"0\"></iframe>",
+                "<iframe src=\"" + pdf + "\"></iframe>", "<iframe src=\"" + pdf + "#page=2\" data-trusted=\"x\"></iframe>",
+                "<iframe class=\"media-pdf-viewer\" src=\"https://e.example/x.pdf\"></iframe>",
+                "<iframe srcdoc=\"<p>x</p>\"></iframe>", "<iframe src=\"https://e.example/\" sandbox></iframe>");
+    }
+
+    @Test
+    void the_builds_own_players_and_viewers_pass_the_assertions() {
+        String html = Render.markdown("![Talk](https://www.youtube.com/watch?v=dQw4w9WgXcQ&t=1m30s)\n\n"
+                + "![[paper.pdf#page=2&height=300]]\n\n![[talk.mp3]]\n\n![](https://x.com/u/status/1)\n").html();
+        XssAssertions.assertSafe(html);
+        Document doc = Jsoup.parseBodyFragment(html);
+        assertThat(doc.select("iframe")).extracting(f -> f.attr("src")).containsExactly(
+                "https://www.youtube-nocookie.com/embed/dQw4w9WgXcQ?start=90", "/_repo/medias/" + "c".repeat(64) + ".pdf#page=2");
+        assertThat(doc.select("iframe").get(1).attr("height")).isEqualTo("300");
+        assertThat(doc.select("audio").attr("src")).isEqualTo("/_repo/medias/" + "b".repeat(64) + ".mp3");
+        assertThat(doc.select("[data-trusted]")).isEmpty();
+    }
+
     @Test
     void the_assertions_catch_what_they_look_for() {
+        String pdf = "/_repo/medias/" + "c".repeat(64) + ".pdf";
         for (String unsafe : List.of("<script>alert(1)</script>", "<img src=x onerror=alert(1)>",
                 "<a href=\"java&#x09;script:alert(1)\">x</a>", "<a href=\"data:text/html,x\">x</a>",
                 "<iframe src=\"https://e.example\"></iframe>", "<svg><a>x</a></svg>", "<input type=\"password\">",
-                "<p title='a<b'>x</p>", "<img srcset=\"https://e.example/a.png 1x, javascript:alert(1) 2x\">")) {
+                "<p title='a<b'>x</p>", "<img srcset=\"https://e.example/a.png 1x, javascript:alert(1) 2x\">",
+                "<iframe src=\"https://www.youtube-nocookie.com/embed/dQw4w9WgXcQ\"></iframe>",
+                "<iframe src=\"https://www.youtube-nocookie.com/embed/dQw4w9WgXcQ\" sandbox=\"allow-scripts allow-same-origin"
+                        + " allow-presentation allow-top-navigation\"></iframe>",
+                "<iframe src=\"https://www.youtube-nocookie.com.evil.example/embed/dQw4w9WgXcQ\" sandbox=\""
+                        + XssAssertions.YOUTUBE_SANDBOX + "\"></iframe>",
+                "<iframe src=\"" + pdf + "\" srcdoc=\"x\"></iframe>", "<iframe src=\"/elsewhere/x.pdf\"></iframe>",
+                "<audio src=\"javascript:alert(1)\"></audio>", "<video src=\"data:video/mp4;base64,AA\"></video>",
+                "<object data=\"" + pdf + "\"></object>", "<audio><source src=\"a.mp3\"></audio>")) {
             org.assertj.core.api.Assertions.assertThatThrownBy(() -> XssAssertions.assertSafe(unsafe))
                     .as(unsafe).isInstanceOf(AssertionError.class);
         }
