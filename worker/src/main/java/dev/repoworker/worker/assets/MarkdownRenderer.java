@@ -61,8 +61,12 @@ final class MarkdownRenderer {
 
     /** Renders a note as a post; issues found on the way are reported against its file. */
     Rendered render(Note note) {
-        State state = new State(note, 0, false, new ArrayDeque<>(List.of(note.path())),
-                new RenderBudget(options.limits().maxRenderCpuMillis()));
+        return render(note, new RenderBudget(options.limits().maxRenderCpuMillis()));
+    }
+
+    /** Renders within {@code budget}, which the text cards of one canvas share. */
+    Rendered render(Note note, RenderBudget budget) {
+        State state = new State(note, 0, false, new ArrayDeque<>(List.of(note.path())), budget);
         Document dirty;
         try {
             dirty = renderDom(note, state);

@@ -5,7 +5,8 @@ import java.util.Optional;
 
 /**
  * {@code [[Note]]}, {@code [[Note|Alias]]}, {@code [[Note#Heading]]}, {@code [[#Heading]]}, {@code [[Note#^block]]},
- * {@code ![[image.png|300]]} and {@code ![[Other note]]} to HTML; unresolved ones become marked plain text and issues.
+ * {@code ![[image.png|300]]} and {@code ![[Other note]]} (an embedded canvas is a link) to HTML; unresolved ones
+ * become marked plain text and issues.
  */
 final class WikiLinks implements ObsidianSyntax.Links {
 
@@ -43,7 +44,7 @@ final class WikiLinks implements ObsidianSyntax.Links {
         }
         page = page.strip();
         Optional<Vault.Kind> kind = Vault.kindOf(page);
-        if (kind.isPresent() && kind.get() != Vault.Kind.NOTE) {
+        if (kind.isPresent() && kind.get().isMedia()) {
             return media(page, display, embed, line);
         }
         if (embed && !page.isEmpty()) {
@@ -79,6 +80,10 @@ final class WikiLinks implements ObsidianSyntax.Links {
             return resolved.failure();
         }
         Note target = resolved.note();
+        if (target.isCanvas()) {
+            // A canvas page is positioned markup that a note's sanitiser would flatten: shown as a link to it.
+            return link(page, anchor, display, line);
+        }
         if (!state.quiet) {
             state.embeds.add(target.slug());
         }
