@@ -136,7 +136,7 @@ public final class AssetBuilder {
         return new Scanned(notes, media, selection.notes().size(), excluded);
     }
 
-    /** The note of a selected file, or empty (reported) when the file is too large or cannot be read. */
+    /** The note (or canvas) of a selected file, or empty (reported) when the file is too large or cannot be read. */
     private static Optional<Note> read(Vault.Entry entry, BuildOptions options, Map<String, String> gitDates,
                                        Issues issues) {
         if (entry.size() > options.limits().maxNoteBytes()) {
@@ -150,7 +150,8 @@ public final class AssetBuilder {
             if (updated == null) {
                 updated = Files.getLastModifiedTime(entry.file()).toInstant().truncatedTo(ChronoUnit.SECONDS).toString();
             }
-            return Optional.of(note(entry.path(), bytes, updated, issues));
+            return entry.kind() == Vault.Kind.CANVAS ? canvas(entry.path(), bytes, updated, issues)
+                    : Optional.of(note(entry.path(), bytes, updated, issues));
         } catch (IOException e) {
             issues.add(Issue.UNREADABLE, entry.path(), 0, "could not be read (" + e.getClass().getSimpleName() + ")");
             return Optional.empty();
@@ -174,7 +175,26 @@ public final class AssetBuilder {
                 .map(t -> t.startsWith("#") ? t.substring(1) : t).filter(t -> !t.isBlank()).toList();
         return new Note(path, Note.folderOf(path), Note.nameOf(path), source, values,
                 fm.lines(), null, Frontmatter.string(values, "title").orElse(null),
-                Frontmatter.strings(values, "aliases", "alias"), tags, Manifest.sha256(bytes), updated);
+                Frontmatter.strings(values, "aliases", "alias"), tags, Manifest.sha256(bytes), updated, null);
+    }
+
+    /**
+     * The note of a {@code .canvas} file: no frontmatter, its source the JSON, its {@code canvas} the parsed file; empty
+     * (reported as {@code invalid-canvas}) when the file is not a canvas. Elements left out are reported too.
+     */
+    static Optional<Note> canvas(String path, byte[] bytes, String updated, Issues issues) {
+        String source = Utf8.decode(bytes, path, issues);
+        if (source.startsWith("\uFEFF")) {
+            source = source.substring(1);
+        }
+        try {
+            CanvasFile canvas = CanvasFile.parse(source, problem -> issues.add(Issue.INVALID_CANVAS, path, 0, problem));
+            return Optional.of(new Note(path, Note.folderOf(path), Note.nameOf(path), source, Map.of(), 0, null, null,
+                    List.of(), List.of(), Manifest.sha256(bytes), updated, canvas));
+        } catch (CanvasFile.Invalid e) {
+            issues.add(Issue.INVALID_CANVAS, path, 0, e.getMessage() + "; skipped");
+            return Optional.empty();
+        }
     }
 
     static boolean isPrivate(Note note) {

@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -22,8 +23,8 @@ import org.jsoup.select.QueryParser;
 /**
  * The DOM pass after commonmark-java, the other half of the Obsidian support: placeholders become their HTML, callouts
  * become {@code <div class="callout">} or foldable {@code <details>}, headings get ids, {@code ```mermaid} becomes
- * {@code <pre class="mermaid">}, Markdown links to {@code .md} files and local images are resolved. Content of
- * embedded notes was already processed when it was rendered and is left alone.
+ * {@code <pre class="mermaid">}, Markdown links to {@code .md} and {@code .canvas} files and local images are
+ * resolved. Content of embedded notes was already processed when it was rendered and is left alone.
  */
 final class HtmlPasses {
 
@@ -193,7 +194,8 @@ final class HtmlPasses {
         int hash = decoded.indexOf('#');
         String path = hash >= 0 ? decoded.substring(0, hash) : decoded;
         String anchor = hash >= 0 ? decoded.substring(hash + 1) : "";
-        if (path.toLowerCase(Locale.ROOT).endsWith(".md")) {
+        Optional<Vault.Kind> kind = Vault.kindOf(path);
+        if (kind.isPresent() && !kind.get().isMedia()) {
             LinkIndex.Lookup<Note> found = renderer.index().note(path, state.note.folder());
             if (found.unsafe() || found.target().isEmpty()) {
                 renderer.report(state, found.unsafe() ? Issue.UNSAFE_PATH : Issue.BROKEN_LINK, lineOf(raw), "link " + raw
@@ -209,7 +211,7 @@ final class HtmlPasses {
                     .addClass("internal-link").attr("data-slug", target.slug());
             return;
         }
-        if (Vault.kindOf(path).filter(k -> k != Vault.Kind.NOTE).isPresent()) {
+        if (kind.isPresent()) {
             LinkIndex.Lookup<MediaFile> media = renderer.index().media(path, state.note.folder());
             if (media.target().isPresent()) {
                 state.media.add(media.target().get().hash());
@@ -363,7 +365,7 @@ final class HtmlPasses {
         Element img = clean.selectFirst(IMAGES);
         String firstImage = img == null ? null : img.attr("src");
         return new Rendered(clean.body().html(), plain(clean.body()), excerpt, toc, firstHeading, links, embeds, tags,
-                media, firstImage);
+                media, firstImage, null);
     }
 
     private static final Pattern SPACES = Pattern.compile("[ \\t\\u00a0]+");

@@ -24,6 +24,7 @@ public record Issue(String kind, String file, int line, String message) implemen
     public static final String TOO_COMPLEX = "too-complex";
     public static final String HTML_TOO_LARGE = "html-too-large";
     public static final String ACTIVE_CONTENT = "active-content";
+    public static final String INVALID_CANVAS = "invalid-canvas";
 
     @Override
     public int compareTo(Issue o) {

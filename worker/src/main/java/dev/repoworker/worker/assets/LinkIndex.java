@@ -12,7 +12,9 @@ import java.util.function.Function;
 /**
  * Resolves link targets to notes and media. Notes: by path (when the target has a folder), then slug,
  * then aliases, then file name, case-insensitively; a match in the linking note's folder beats the tier order;
- * among equals the shortest path wins, then the first path. Media: by path relative to the note, then from the root,
+ * among equals the shortest path wins, then the first path. A canvas is found by its file name with or without
+ * {@code .canvas}; {@code [[Board]]} finds {@code Board.md} before a {@code Board.canvas} beside it (the note keeps
+ * the slug, and among file names the shorter path wins). Media: by path relative to the note, then from the root,
  * then by file name anywhere (same preference). A target that climbs out of the root is refused.
  */
 final class LinkIndex {
@@ -42,6 +44,9 @@ final class LinkIndex {
             add(notesBySlug, n.slug(), n);
             n.aliases().forEach(a -> add(notesByAlias, a, n));
             add(notesByName, n.name(), n);
+            if (n.isCanvas()) {
+                add(notesByName, n.path().substring(n.path().lastIndexOf('/') + 1), n);
+            }
             bySlugExact.put(n.slug(), n);
         }
         for (MediaFile m : media) {

@@ -56,8 +56,13 @@ final class MarkdownRenderer {
 
     /** Renders a note as a post; issues found on the way are reported against its file. */
     Rendered render(Note note) {
+        return render(note, new RenderBudget(options.limits().maxRenderCpuMillis()));
+    }
+
+    /** Renders within {@code budget}, which the text cards of one canvas share. */
+    Rendered render(Note note, RenderBudget budget) {
         State state = new State(note, 0, false, false, new ArrayDeque<>(List.of(embedKey(note, Optional.empty()))),
-                new RenderBudget(options.limits().maxRenderCpuMillis()), new ArrayList<>());
+                budget, new ArrayList<>());
         Document dirty;
         try {
             dirty = renderDom(note, state);

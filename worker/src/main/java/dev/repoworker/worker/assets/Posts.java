@@ -35,7 +35,7 @@ final class Posts {
                     tags(note, r), List.copyOf(note.aliases()), List.copyOf(outgoing(r)),
                     List.copyOf(backlinks.getOrDefault(note.slug(), new TreeSet<>())), words,
                     Math.max(1, (words + WORDS_PER_MINUTE - 1) / WORDS_PER_MINUTE), r.excerpt(), r.firstImage(), r.toc(),
-                    note.frontmatter(), r.plain(), r.html()));
+                    note.frontmatter(), r.plain(), r.html(), r.canvas()));
         }
         posts.sort(Comparator.comparing(Post::slug));
         return posts;

@@ -26,7 +26,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * file per render. A render depends on the note's bytes, its path and slug, the build options that reach the HTML, the
  * whole link index (every note's path, slug, name, title and aliases; every media file's hash, size and variants: a
  * rename elsewhere can change where a link goes) and the notes it embeds, transitively. The first four make the key;
- * the embedded notes' hashes are kept in the entry and checked on use. The issues the render reported are kept and
+ * the embedded notes' hashes are kept in the entry and checked on use. A canvas is kept the same way: its cards read
+ * only the index (titles, URLs, media) and the notes its text cards embed. The issues the render reported are kept and
  * reported again. Bump {@link #FORMAT} when rendering changes what it writes.
  */
 final class RenderCache {
@@ -37,16 +38,17 @@ final class RenderCache {
     /** What one render gave, as kept on disk; {@code deps} maps each transitively embedded note's path to its hash. */
     record Entry(Map<String, String> deps, List<Issue> issues, String html, String plain, String excerpt,
                  List<Rendered.TocEntry> toc, String firstHeading, List<String> links, List<String> embeds,
-                 List<String> tags, List<String> media, String firstImage) {
+                 List<String> tags, List<String> media, String firstImage, Canvas canvas) {
 
         static Entry of(Rendered r, Map<String, String> deps, List<Issue> issues) {
             return new Entry(deps, issues, r.html(), r.plain(), r.excerpt(), r.toc(), r.firstHeading(), List.copyOf(r.links()),
-                    List.copyOf(r.embeds()), List.copyOf(r.tags()), List.copyOf(r.media()), r.firstImage());
+                    List.copyOf(r.embeds()), List.copyOf(r.tags()), List.copyOf(r.media()), r.firstImage(), r.canvas());
         }
 
         Rendered rendered() {
             return new Rendered(html, plain, excerpt, List.copyOf(toc), firstHeading, new LinkedHashSet<>(links),
-                    new LinkedHashSet<>(embeds), new LinkedHashSet<>(tags), new LinkedHashSet<>(media), firstImage);
+                    new LinkedHashSet<>(embeds), new LinkedHashSet<>(tags), new LinkedHashSet<>(media), firstImage,
+                    canvas);
         }
     }
 
@@ -88,7 +90,8 @@ final class RenderCache {
             return kept.get().rendered();
         }
         Issues own = new Issues();
-        Rendered rendered = new MarkdownRenderer(index, options, own).render(note);
+        MarkdownRenderer markdown = new MarkdownRenderer(index, options, own);
+        Rendered rendered = note.isCanvas() ? new CanvasRenderer(markdown, own, note).render() : markdown.render(note);
         List<Issue> found = own.sorted();
         found.forEach(i -> issues.add(i.kind(), i.file(), i.line(), i.message()));
         fresh.put(note.path(), found);

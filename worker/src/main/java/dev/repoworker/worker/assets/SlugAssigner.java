@@ -12,8 +12,8 @@ import java.util.TreeMap;
 
 /**
  * Slugs: the frontmatter {@code slug} wins, else the slugified file name; {@code index.md} and {@code README.md}
- * take their folder's name. Notes that want the same slug are ordered (frontmatter slugs first, then by path): the
- * first keeps it, the others get {@code -2}, {@code -3}…, and each renamed note is reported.
+ * take their folder's name. Notes that want the same slug are ordered (frontmatter slugs first, then Markdown notes
+ * before canvases, then by path): the first keeps it, the others get {@code -2}, {@code -3}…, and each renamed note is reported.
  */
 final class SlugAssigner {
 
@@ -32,7 +32,8 @@ final class SlugAssigner {
         Map<String, Note> byPath = new HashMap<>();
         for (Map.Entry<String, List<Note>> group : groups.entrySet()) {
             List<Note> members = group.getValue();
-            members.sort(Comparator.comparing((Note n) -> !explicit.get(n)).thenComparing(Note::path));
+            members.sort(Comparator.comparing((Note n) -> !explicit.get(n)).thenComparing(Note::isCanvas)
+                    .thenComparing(Note::path));
             Note first = members.get(0);
             byPath.put(first.path(), first.withSlug(group.getKey()));
             int n = 2;
@@ -54,7 +55,7 @@ final class SlugAssigner {
             return Slugs.slugify(fmSlug);
         }
         String name = note.name().toLowerCase(Locale.ROOT);
-        if (name.equals("index") || name.equals("readme")) {
+        if (!note.isCanvas() && (name.equals("index") || name.equals("readme"))) {
             String folder = note.folder();
             return folder.isEmpty() ? "index" : Slugs.slugify(folder.substring(folder.lastIndexOf('/') + 1));
         }

@@ -17,14 +17,21 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * File selection: every {@code *.md} note and every media file under the root, minus what {@link IgnoreRules}
- * skips. Symbolic links are never followed out of the root: a link that resolves outside (to a file or a folder) is
- * reported and left unread; a link to a regular file inside is used; links to folders are not walked. Only regular
- * files are read (a named pipe called {@code x.md} would block the build).
+ * File selection: every {@code *.md} note, every {@code *.canvas} (JSON Canvas) and every media file under the root,
+ * minus what {@link IgnoreRules} skips. Symbolic links are never followed out of the root: a link that resolves outside
+ * (to a file or a folder) is reported and left unread; a link to a regular file inside is used; links to folders are
+ * not walked. Only regular files are read (a named pipe called {@code x.md} would block the build).
  */
 final class Vault {
 
-    enum Kind { NOTE, IMAGE, SVG, VIDEO, AUDIO, PDF }
+    enum Kind {
+        NOTE, CANVAS, IMAGE, SVG, VIDEO, AUDIO, PDF;
+
+        /** Media are shown or linked by posts; notes and canvases become posts. */
+        boolean isMedia() {
+            return this != NOTE && this != CANVAS;
+        }
+    }
 
     static final Set<String> IMAGE_EXTENSIONS = Set.of("jpg", "jpeg", "png", "gif", "webp");
     static final Set<String> VIDEO_EXTENSIONS = Set.of("mp4", "webm", "mov", "m4v", "ogv");
@@ -34,6 +41,7 @@ final class Vault {
     record Entry(String path, Path file, Kind kind, long size) {
     }
 
+    /** {@code notes} holds the files that become posts: Markdown notes and canvases. */
     record Selection(List<Entry> notes, List<Entry> media) {
     }
 
@@ -44,6 +52,9 @@ final class Vault {
         String ext = extension(fileName);
         if (ext.equals("md")) {
             return Optional.of(Kind.NOTE);
+        }
+        if (ext.equals("canvas")) {
+            return Optional.of(Kind.CANVAS);
         }
         if (IMAGE_EXTENSIONS.contains(ext)) {
             return Optional.of(Kind.IMAGE);
@@ -109,14 +120,14 @@ final class Vault {
                         return FileVisitResult.CONTINUE;
                     }
                     Entry entry = new Entry(rel, target.get(), kind.get(), Files.size(target.get()));
-                    (kind.get() == Kind.NOTE ? notes : media).add(entry);
+                    (kind.get().isMedia() ? media : notes).add(entry);
                     return FileVisitResult.CONTINUE;
                 }
                 if (kind.isEmpty() || name.startsWith(".") || rules.ignored(rel, false) || !attrs.isRegularFile()) {
                     return FileVisitResult.CONTINUE;
                 }
                 Entry entry = new Entry(rel, file, kind.get(), attrs.size());
-                (kind.get() == Kind.NOTE ? notes : media).add(entry);
+                (kind.get().isMedia() ? media : notes).add(entry);
                 return FileVisitResult.CONTINUE;
             }
 

@@ -10,8 +10,8 @@ import org.jsoup.safety.Safelist;
 /**
  * {@code [[Note]]}, {@code [[Note|Alias]]} (the alias's inline Markdown rendered), {@code [[Note#Heading]]},
  * {@code [[#Heading]]}, {@code [[Note#^block]]}, {@code ![[image.png|300]]}, {@code ![[talk.mp3]]},
- * {@code ![[paper.pdf#page=3]]}, {@code ![[Other note]]} and {@code ![[#Own heading]]} to HTML; unresolved ones become
- * marked plain text and issues.
+ * {@code ![[paper.pdf#page=3]]}, {@code ![[Other note]]} and {@code ![[#Own heading]]} (an embedded canvas is a link)
+ * to HTML; unresolved ones become marked plain text and issues.
  */
 final class WikiLinks implements ObsidianSyntax.Links {
 
@@ -54,7 +54,7 @@ final class WikiLinks implements ObsidianSyntax.Links {
         }
         page = page.strip();
         Optional<Vault.Kind> kind = Vault.kindOf(page);
-        if (kind.isPresent() && kind.get() != Vault.Kind.NOTE) {
+        if (kind.isPresent() && kind.get().isMedia()) {
             return media(page, anchor == null ? "" : anchor, display, embed, line);
         }
         if (embed && (!page.isEmpty() || anchor != null && !anchor.isEmpty())) {
@@ -103,6 +103,10 @@ final class WikiLinks implements ObsidianSyntax.Links {
                 return resolved.failure();
             }
             target = resolved.note();
+        }
+        if (target.isCanvas()) {
+            // A canvas page is positioned markup that a note's sanitiser would flatten: shown as a link to it.
+            return link(page, anchor, display, line);
         }
         if (!state.quiet && !target.path().equals(state.note.path())) {
             state.embeds.add(target.slug());

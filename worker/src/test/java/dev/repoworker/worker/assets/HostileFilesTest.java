@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.repoworker.embeddings.ComputeEmbeddings;
-import dev.repoworker.embeddings.Embedder;
 import dev.repoworker.embeddings.EmbeddingCache;
 import dev.repoworker.embeddings.EmbeddingReport;
 import dev.repoworker.protocol.Json;
@@ -321,32 +320,6 @@ class HostileFilesTest {
         assertThat(embedded.posts()).isEqualTo(7);
         assertThat(embedded.chunks()).isGreaterThan(100);
         assertThat(temp.resolve("embedded/related.json")).isRegularFile();
-    }
-
-    /** Vectors from the text's hash: enough for the index, related posts and the cache, without a model. */
-    private static final class HashEmbedder implements Embedder {
-        @Override
-        public String model() {
-            return "test-hash";
-        }
-
-        @Override
-        public int dimension() {
-            return 8;
-        }
-
-        @Override
-        public float[][] embed(List<String> texts) {
-            float[][] vectors = new float[texts.size()][];
-            for (int i = 0; i < texts.size(); i++) {
-                java.util.Random random = new java.util.Random(texts.get(i).hashCode());
-                vectors[i] = new float[8];
-                for (int d = 0; d < 8; d++) {
-                    vectors[i][d] = random.nextFloat() - 0.5f;
-                }
-            }
-            return vectors;
-        }
     }
 
     // Sizes.

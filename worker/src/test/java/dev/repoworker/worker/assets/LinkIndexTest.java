@@ -10,7 +10,7 @@ class LinkIndexTest {
 
     private static Note note(String path, String slug, String... aliases) {
         return new Note(path, Note.folderOf(path), Note.nameOf(path), "", Map.of(), 0, slug, null, List.of(aliases),
-                List.of(), "h", "t");
+                List.of(), "h", "t", null);
     }
 
     private final LinkIndex index = new LinkIndex(List.of(
@@ -34,6 +34,34 @@ class LinkIndexTest {
         assertThat(resolve("Zed.md", "a")).isEqualTo("Zed.md");
         assertThat(resolve("Missing", "")).isEqualTo("-");
         assertThat(index.note("../../etc/passwd", "a").unsafe()).isTrue();
+    }
+
+    @Test
+    void a_canvas_is_found_with_or_without_its_extension_and_a_note_of_the_same_name_in_the_folder_wins() {
+        CanvasFile empty = new CanvasFile(List.of(), List.of());
+        LinkIndex withCanvases = new LinkIndex(List.of(canvas("maps/Board.canvas", "board-2", empty),
+                note("maps/Board.md", "board"), canvas("Plan.canvas", "plan", empty)), List.of());
+
+        assertThat(withCanvases.note("Board.canvas", "").target().map(Note::path)).contains("maps/Board.canvas");
+        assertThat(withCanvases.note("maps/Board.canvas", "").target().map(Note::path)).contains("maps/Board.canvas");
+        assertThat(withCanvases.note("Board", "maps").target().map(Note::path)).contains("maps/Board.md");
+        assertThat(withCanvases.note("Plan", "maps").target().map(Note::path)).contains("Plan.canvas");
+        assertThat(withCanvases.note("plan.CANVAS", "").target().map(Note::path)).contains("Plan.canvas");
+    }
+
+    @Test
+    void a_note_keeps_the_slug_a_canvas_of_the_same_name_wants() {
+        Issues issues = new Issues();
+        List<Note> slugged = SlugAssigner.assign(List.of(canvas("Board.canvas", null, new CanvasFile(List.of(), List.of())),
+                note("Board.md", null)), issues);
+
+        assertThat(slugged).extracting(Note::slug).containsExactly("board-2", "board");
+        assertThat(issues.sorted()).extracting(Issue::file).containsExactly("Board.canvas");
+    }
+
+    private static Note canvas(String path, String slug, CanvasFile canvas) {
+        return new Note(path, Note.folderOf(path), Note.nameOf(path), "{}", Map.of(), 0, slug, null, List.of(),
+                List.of(), "h", "t", canvas);
     }
 
     @Test

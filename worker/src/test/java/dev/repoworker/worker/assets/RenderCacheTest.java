@@ -74,6 +74,23 @@ class RenderCacheTest {
         assertThat(tree(temp.resolve("after"))).isEqualTo(tree(temp.resolve("uncached")));
     }
 
+    @Test
+    void canvases_are_cached_like_notes_and_rendered_again_when_a_card_s_target_changes() throws Exception {
+        Path vault = CanvasBuildTest.writeVault(temp.resolve("vault"));
+        build(vault, temp.resolve("cold"), true);
+        messages.clear();
+
+        BuildReport warm = build(vault, temp.resolve("warm"), true);
+        Files.writeString(vault.resolve("notes/Target Note.md"), "---\ntitle: Renamed\n---\n# Target\n");
+        build(vault, temp.resolve("after"), true);
+        build(vault, temp.resolve("uncached"), false);
+
+        assertThat(messages).contains(warm.posts() + " of " + warm.posts() + " notes reused from the render cache");
+        assertThat(tree(temp.resolve("warm"))).isEqualTo(tree(temp.resolve("cold")));
+        assertThat(Files.readString(temp.resolve("after/posts/board.json"))).contains("\">Renamed</a>");
+        assertThat(tree(temp.resolve("after"))).isEqualTo(tree(temp.resolve("uncached")));
+    }
+
     private static Map<String, String> tree(Path root) throws Exception {
         Map<String, String> files = new TreeMap<>();
         try (Stream<Path> walk = Files.walk(root)) {

@@ -82,7 +82,7 @@ final class XssAssertions {
      * No raw {@code <} or {@code >} inside a quoted attribute value: such HTML mutates when a page puts it in a
      * raw-text context ({@code <noscript><p title="</noscript><img onerror…>">}).
      */
-    private static void assertNoMarkupInAttributes(String html) {
+    static void assertNoMarkupInAttributes(String html) {
         boolean inTag = false;
         char quote = 0;
         for (int i = 0; i < html.length(); i++) {

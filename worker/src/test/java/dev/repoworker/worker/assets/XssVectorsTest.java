@@ -2,6 +2,9 @@ package dev.repoworker.worker.assets;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.repoworker.protocol.Json;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -15,7 +18,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * Every vector of {@code xss/vectors.txt} through the renderer build-assets uses for {@code html}: on its own, inside a
- * callout, in a list item, and embedded into another note. The output must pass {@link XssAssertions}.
+ * callout, in a list item, embedded into another note, and anywhere in a canvas. The output must pass
+ * {@link XssAssertions} ({@link CanvasAssertions} for a canvas page).
  */
 class XssVectorsTest {
 
@@ -87,6 +91,41 @@ class XssVectorsTest {
         assertThat(doc.select("iframe").get(1).attr("height")).isEqualTo("300");
         assertThat(doc.select("audio").attr("src")).isEqualTo("/_repo/medias/" + "b".repeat(64) + ".mp3");
         assertThat(doc.select("[data-trusted]")).isEmpty();
+    }
+
+    @ParameterizedTest
+    @MethodSource("vectorSource")
+    void a_vector_anywhere_in_a_canvas_is_neutralised(String vector) {
+        CanvasAssertions.assertSafeCanvas(Render.canvas(canvasHolding(vector)).html());
+    }
+
+    /** The vector as a text card, a group label, a file, a link, an id, a color and an edge label. */
+    private static String canvasHolding(String vector) {
+        ObjectNode canvas = Json.mapper().createObjectNode();
+        ArrayNode nodes = canvas.putArray("nodes");
+        nodes.addObject().put("id", vector).put("type", "text").put("x", 0).put("y", 0).put("width", 100)
+                .put("height", 100).put("color", vector).put("text", vector);
+        nodes.addObject().put("id", "group").put("type", "group").put("x", -10).put("y", -10).put("width", 500)
+                .put("height", 500).put("label", vector).put("background", vector);
+        nodes.addObject().put("id", "file").put("type", "file").put("x", 200).put("y", 0).put("width", 100)
+                .put("height", 100).put("file", vector).put("subpath", "#" + vector);
+        nodes.addObject().put("id", "link").put("type", "link").put("x", 0).put("y", 200).put("width", 100)
+                .put("height", 100).put("url", vector);
+        canvas.putArray("edges").addObject().put("id", vector).put("fromNode", vector).put("toNode", "file")
+                .put("color", vector).put("label", vector).put("fromEnd", "arrow");
+        return canvas.toString();
+    }
+
+    @Test
+    void the_canvas_assertions_catch_what_they_look_for() {
+        for (String unsafe : List.of("<div style=\"background:url(javascript:alert(1))\"></div>",
+                "<div style=\"left:1px;width:expression(alert(1))\"></div>", "<svg onload=\"alert(1)\"></svg>",
+                "<svg><a href=\"javascript:alert(1)\">x</a></svg>", "<svg><text>a<script>alert(1)</script></text></svg>",
+                "<div class=\"canvas-card-content\"><img src=x onerror=alert(1)></div>",
+                "<svg><path d=\"M0,0 C1,1 2,2 3,3\" stroke=\"url(#x)\"></path></svg>")) {
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> CanvasAssertions.assertSafeCanvas(unsafe))
+                    .as(unsafe).isInstanceOf(AssertionError.class);
+        }
     }
 
     @Test
