@@ -62,6 +62,18 @@ function badge(status) {
   return el('span', { class: 'badge status status-' + status }, status);
 }
 
+const SIMULATED_NOTE = 'development mode: no worker took this job, nothing was processed';
+
+function runnerLabel(job) {
+  return job.runner === 'simulated' ? 'simulated (' + SIMULATED_NOTE + ')' : (job.runner || '—');
+}
+
+function statusCell(job) {
+  const cell = [badge(job.status)];
+  if (job.runner === 'simulated') cell.push(' ', el('span', { class: 'badge simulated', title: SIMULATED_NOTE }, 'simulated'));
+  return cell;
+}
+
 // ---------------------------------------------------------------- jobs list
 
 const list = { cursor: null, shown: 0, timer: null };
@@ -83,7 +95,7 @@ function jobRow(job) {
     el('td', { 'data-label': 'Type' }, job.type || ''),
     el('td', { 'data-label': 'Task' }, job.task || ''),
     el('td', { 'data-label': 'Project' }, job.projectId || ''),
-    el('td', { 'data-label': 'Status' }, badge(job.status)),
+    el('td', { 'data-label': 'Status' }, ...statusCell(job)),
     el('td', { 'data-label': 'Age', title: job.createdAt }, ago(job.createdAt)),
     el('td', { 'data-label': 'Duration' }, duration(jobDuration(job))));
 }
@@ -171,7 +183,8 @@ function renderJob(job) {
   $('#job-task').textContent = job.task || '';
   $('#job-project').textContent = job.projectId || '—';
   $('#job-attempt').textContent = job.attempt + ' of ' + job.maxAttempts;
-  $('#job-runner').textContent = job.runner || '—';
+  $('#job-runner').textContent = runnerLabel(job);
+  $('#job-runner').className = job.runner === 'simulated' ? 'simulated' : '';
   $('#job-created').textContent = new Date(job.createdAt).toLocaleString() + ' (' + ago(job.createdAt) + ')';
   $('#job-duration').textContent = duration(jobDuration(job)) || '—';
   $('#retry').hidden = !(job.status === 'failed' || job.status === 'cancelled');

@@ -184,7 +184,7 @@ public final class ApiApp implements AutoCloseable {
         Dispatcher dispatcher = new Dispatcher(store, secretBox, workerClient, fallback,
                 new RetryPolicy(config.dispatchBackoff(), config.dispatchBackoffMax()),
                 new Dispatcher.Settings(config.workerUrls(), config.callbackUrl(port), config.dispatchMaxTries(),
-                        config.dispatchClaimOrDefault(), SENDER_THREADS, config.dispatchBatch()),
+                        config.dispatchClaimOrDefault(), SENDER_THREADS, config.dispatchBatch(), config.simulate()),
                 clock, metrics);
         dispatchSoon.wire(() -> safely("dispatch", dispatcher::poll));
         dispatcher.onBacklog(dispatchSoon);

@@ -18,7 +18,8 @@ import java.util.Map;
  * @param workerSecrets    first signs, all verify; empty only in insecure development mode
  * @param secretsKey       base64 AES key, or null: a key is generated into {@code dataDir/secrets.key}
  * @param legacyCommand    the one-shot job command of the fallback runner; empty when there is none
- * @param simulate         development only: jobs with no worker walk to a simulated completion
+ * @param simulate         development only ({@code SIMULATE_JOBS}, on by default there): a job no Worker takes
+ *                         (none configured, or the Worker cannot be reached) walks to a simulated completion
  * @param host             the address HTTP binds to ({@code 0.0.0.0}: every interface)
  * @param dashboardToken   the dashboard's and {@code /metrics}' login token, or null
  * @param artifactsDir     where jobs' artifacts are, one folder per job id (shared with the Worker in standalone)
@@ -95,8 +96,8 @@ public record ApiConfig(
                     "is required (a comma-separated list; the first signs); set API_INSECURE_DEV=true only for local development");
         }
         List<String> workerUrls = workerUrls(env);
-        boolean simulateRequested = env.flag("SIMULATE_JOBS", false);
-        if (simulateRequested && !development) {
+        boolean simulate = env.flag("SIMULATE_JOBS", development);
+        if (simulate && !development) {
             throw new Env.InvalidConfigException("SIMULATE_JOBS", "is only allowed when NODE_ENV or APP_ENV is development");
         }
         DatabaseLogin database = database(env, dataDir);
@@ -112,7 +113,7 @@ public record ApiConfig(
                 secrets,
                 insecure,
                 development,
-                simulateRequested && workerUrls.isEmpty(),
+                simulate,
                 env.text("SECRETS_KEY").orElse(null),
                 url(env, "GIT_HOST_URL", "https://github.com"),
                 positive(env, "JOB_LEASE", Duration.ofMinutes(20)),

@@ -77,10 +77,12 @@ class ApiConfigTest {
     }
 
     @Test
-    void simulation_needs_development_and_no_worker() {
-        assertThat(ApiConfig.fromEnv(env("NODE_ENV", "development", "SIMULATE_JOBS", "true")).simulate()).isTrue();
+    void simulation_is_on_in_development_unless_turned_off_and_never_in_production() {
+        assertThat(ApiConfig.fromEnv(env("NODE_ENV", "development")).simulate()).isTrue();
         assertThat(ApiConfig.fromEnv(env("APP_ENV", "development", "SIMULATE_JOBS", "true")).simulate()).isTrue();
-        assertThat(ApiConfig.fromEnv(env("NODE_ENV", "development", "SIMULATE_JOBS", "true", "REPO_WORKER_API_URL", "http://w")).simulate()).isFalse();
+        assertThat(ApiConfig.fromEnv(env("NODE_ENV", "development", "REPO_WORKER_API_URL", "http://w")).simulate()).isTrue();
+        assertThat(ApiConfig.fromEnv(env("NODE_ENV", "development", "SIMULATE_JOBS", "false")).simulate()).isFalse();
+        assertThat(ApiConfig.fromEnv(env("NODE_ENV", "production")).simulate()).isFalse();
         assertThatThrownBy(() -> ApiConfig.fromEnv(env("NODE_ENV", "production", "SIMULATE_JOBS", "true")))
                 .isInstanceOfSatisfying(Env.InvalidConfigException.class, e -> assertThat(e.variable()).isEqualTo("SIMULATE_JOBS"));
     }

@@ -185,6 +185,73 @@ class DispatchTest {
     }
 
     @Test
+    void in_development_a_job_whose_worker_is_not_reachable_is_simulated() throws Exception {
+        Map<String, String> env = Map.of("NODE_ENV", "development", "SIMULATION_DELAY", "300ms",
+                "REPO_WORKER_API_URL", "http://127.0.0.1:" + freePort());
+        try (TestApi api = start(env, fakeJobCommand())) {
+            String id = api.submit("import-repo", "{\"sourceUrl\":\"https://git.example.test/a/b\",\"gitToken\":\"s3cr3t-token\"}");
+
+            await().atMost(Duration.ofSeconds(10)).until(() -> api.status(id).equals("completed"));
+
+            JsonNode job = api.job(id);
+            assertThat(job.get("runner").asText()).isEqualTo("simulated");
+            assertThat(job.get("result").get("simulated").asBoolean()).isTrue();
+            assertThat(job.get("result").get("imported").asBoolean()).isTrue();
+            assertThat(job.get("result").has("ranBy")).as("the legacy runner never ran").isFalse();
+            assertThat(eventTypes(job)).containsSubsequence("dispatched", "simulated", "progress", "callback");
+            assertThat(job.get("events").findValuesAsText("message"))
+                    .anySatisfy(m -> assertThat(m).contains("not reachable").contains("simulated"))
+                    .anySatisfy(m -> assertThat(m).contains("simulated compute-embeddings"));
+            assertThat(job.toString()).doesNotContain("s3cr3t-token");
+        }
+    }
+
+    @Test
+    void in_production_a_job_whose_worker_is_not_reachable_runs_on_the_legacy_runner() throws Exception {
+        Map<String, String> env = Map.of("NODE_ENV", "production", "DISPATCH_MAX_TRIES", "2",
+                "REPO_WORKER_API_URL", "http://127.0.0.1:" + freePort());
+        try (TestApi api = start(env, fakeJobCommand())) {
+            String id = api.submit("import-repo", "{\"sourceUrl\":\"https://git.example.test/a/b\"}");
+
+            await().atMost(Duration.ofSeconds(30)).until(() -> api.status(id).equals("completed"));
+
+            JsonNode job = api.job(id);
+            assertThat(job.get("runner").asText()).isEqualTo("fallback");
+            assertThat(job.get("result").get("ranBy").asText()).isEqualTo("fake-job-process");
+            assertThat(job.get("result").has("simulated")).isFalse();
+            assertThat(eventTypes(job)).containsSubsequence("dispatch-failed", "fallback", "callback").doesNotContain("simulated");
+        }
+    }
+
+    @Test
+    void in_development_with_simulation_turned_off_an_unreachable_worker_means_the_legacy_runner() throws Exception {
+        Map<String, String> env = Map.of("NODE_ENV", "development", "SIMULATE_JOBS", "false", "DISPATCH_MAX_TRIES", "1",
+                "REPO_WORKER_API_URL", "http://127.0.0.1:" + freePort());
+        try (TestApi api = start(env, fakeJobCommand())) {
+            String id = api.submit("clone-repo", "{\"owner\":\"o\",\"repoName\":\"r\"}");
+
+            await().atMost(Duration.ofSeconds(30)).until(() -> api.status(id).equals("completed"));
+
+            assertThat(api.job(id).get("runner").asText()).isEqualTo("fallback");
+        }
+    }
+
+    @Test
+    void in_development_a_busy_worker_is_waited_for_not_simulated() throws Exception {
+        try (FakeWorker worker = new FakeWorker();
+             TestApi api = start(Map.of("NODE_ENV", "development", "REPO_WORKER_API_URL", worker.url()), List.of())) {
+            worker.replyToProcess(FakeWorker.Reply.of(429, "{\"status\":\"busy\"}"), FakeWorker.Reply.accepted());
+            String id = api.submit("clone-repo", "{\"owner\":\"o\",\"repoName\":\"r\"}");
+
+            await().atMost(Duration.ofSeconds(10)).until(() -> worker.processRequests().size() == 2 && api.status(id).equals("dispatched"));
+
+            JsonNode job = api.job(id);
+            assertThat(job.get("runner").asText()).isEqualTo("worker");
+            assertThat(eventTypes(job)).contains("dispatch-failed").doesNotContain("simulated");
+        }
+    }
+
+    @Test
     void simulation_walks_running_then_completed_in_development_only() {
         Map<String, String> env = new HashMap<>(Map.of("NODE_ENV", "development", "SIMULATE_JOBS", "true", "SIMULATION_DELAY", "300ms"));
         try (TestApi api = start(env, List.of())) {

@@ -32,7 +32,8 @@ import org.slf4j.LoggerFactory;
  * statement (the claim is the hand-over: the job is {@code dispatched} to that Worker before the request goes
  * out), then POSTs them in one request. Nothing is written after the POST unless it failed: a refused job
  * fails, an unreachable or busy Worker hands the same try to the next Worker in the list, and after that the
- * job goes back to pending with a backoff, or to the fallback runner after {@code maxTries}. Every write after
+ * job goes back to pending with a backoff, or to the fallback runner after {@code maxTries} — or at once when
+ * no Worker could be reached and {@code fallBackWhenUnreachable} says not to wait for one. Every write after
  * the claim is fenced by the claim's token, and no request starts once the claim could expire before its
  * answer, so a job is never sent by a claim the reconciler has taken over.
  */
@@ -42,9 +43,12 @@ public final class Dispatcher implements AutoCloseable {
      * How dispatch behaves. {@code workerUrls} are used round-robin, one per batch; an empty list means every
      * job goes to the fallback runner. A claim holds for {@code claimFor} (then the reconciler looks after the
      * job); a batch has at most {@code batchSize} jobs, and {@code parallelism} batches are in flight at once.
+     * {@code fallBackWhenUnreachable}: a job whose Worker cannot be reached (connection refused or not made, 408,
+     * a 5xx other than 503) goes to the fallback runner at once instead of after {@code maxTries} — development,
+     * where that runner is the simulation; a busy Worker (429, 503) is still waited for.
      */
     public record Settings(List<String> workerUrls, String callbackUrl, int maxTries, Duration claimFor, int parallelism,
-                           int batchSize) {
+                           int batchSize, boolean fallBackWhenUnreachable) {
         public Settings {
             workerUrls = List.copyOf(workerUrls);
         }
@@ -178,17 +182,19 @@ public final class Dispatcher implements AutoCloseable {
         List<Claim> notTaken = new ArrayList<>();
         String reason = null;
         Duration retryAfter = null;
+        boolean busy = false;
         for (int i = 0; i < sendable.size(); i++) {
             Claim claim = sendable.get(i);
             DispatchOutcome outcome = outcomes.get(i);
             metrics.dispatchAttempt(outcomeName(outcome), took);
             if (outcome instanceof DispatchOutcome.Rejected rejected) {
                 rejected(claim, rejected);
-            } else if (outcome instanceof DispatchOutcome.Busy busy) {
+            } else if (outcome instanceof DispatchOutcome.Busy answer) {
                 notTaken.add(claim);
-                reason = "worker answered " + busy.status();
-                retryAfter = busy.retryAfter();
-                busyUntil.put(url, clock.instant().plus(busy.retryAfter() == null ? BUSY_WAIT : busy.retryAfter()));
+                busy = true;
+                reason = "worker answered " + answer.status();
+                retryAfter = answer.retryAfter();
+                busyUntil.put(url, clock.instant().plus(answer.retryAfter() == null ? BUSY_WAIT : answer.retryAfter()));
             } else if (outcome instanceof DispatchOutcome.Unreachable unreachable) {
                 notTaken.add(claim);
                 reason = unreachable.reason();
@@ -198,7 +204,7 @@ public final class Dispatcher implements AutoCloseable {
             }
         }
         if (!notTaken.isEmpty()) {
-            notSent(url, notTaken, workersTried, reason, retryAfter);
+            notSent(url, notTaken, workersTried, reason, retryAfter, !busy);
         }
     }
 
@@ -246,7 +252,7 @@ public final class Dispatcher implements AutoCloseable {
                 + Secrets.redactText(rejection.message(), Secrets.values(secrets(claim)));
     }
 
-    private void notSent(String url, List<Claim> claims, int workersTried, String reason, Duration retryAfter) {
+    private void notSent(String url, List<Claim> claims, int workersTried, String reason, Duration retryAfter, boolean unreachable) {
         List<String> urls = settings.workerUrls();
         if (workersTried < urls.size()) {
             // the same try goes to the next Worker in the list: a dead Worker costs no backoff while another is up
@@ -260,7 +266,9 @@ public final class Dispatcher implements AutoCloseable {
         }
         for (Claim claim : claims) {
             int tries = claim.tries() + 1;
-            if (tries >= settings.maxTries()) {
+            if (unreachable && settings.fallBackWhenUnreachable()) {
+                runElsewhere(claim, tries, "the worker is not reachable (" + reason + ")");
+            } else if (tries >= settings.maxTries()) {
                 runElsewhere(claim, tries, "worker unreachable after " + tries + " tries (" + reason + ")");
             } else {
                 Instant now = clock.instant();
@@ -278,8 +286,9 @@ public final class Dispatcher implements AutoCloseable {
             store.failClaim(claim, reason + " and no fallback runner is configured (set LEGACY_JOB_COMMAND)", now);
             return;
         }
-        String type = fallback.kind() == Runner.SIMULATED ? JobEvent.SIMULATED : JobEvent.FALLBACK;
-        JobEvent event = JobEvent.of(now, type, job.attempt(), reason + "; running on the " + fallback.kind().wireName() + " runner");
+        JobEvent event = fallback.kind() == Runner.SIMULATED
+                ? JobEvent.of(now, JobEvent.SIMULATED, job.attempt(), reason + "; development mode: the job is simulated, nothing is processed")
+                : JobEvent.of(now, JobEvent.FALLBACK, job.attempt(), reason + "; running on the " + fallback.kind().wireName() + " runner");
         // recorded before the start, so the runner's callback always finds the hand-over in place
         if (!store.moveClaim(claim, fallback.kind(), null, event)) {
             return;
