@@ -11,7 +11,7 @@ import java.util.Optional;
 import java.util.Set;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.HandleCallback;
-import org.jdbi.v3.core.statement.Query;
+import org.jdbi.v3.core.transaction.TransactionIsolationLevel;
 
 /**
  * {@link JobStore} on PostgreSQL or SQLite through Jdbi. Batches are one transaction each with one JDBC batch
@@ -125,42 +125,18 @@ public final class JdbiJobStore implements JobStore {
 
     @Override
     public JobPage list(JobQuery query) {
-        StringBuilder sql = new StringBuilder("SELECT * FROM jobs WHERE 1 = 1");
-        if (query.status() != null) {
-            sql.append(" AND status = :status");
+        return database.jdbi().withHandle(h -> JobListRows.byCursor(h, query));
+    }
+
+    @Override
+    public NumberedPage listPage(JobFilter filter, int page, int limit) {
+        if (page < 1 || limit < 1) {
+            throw new IllegalArgumentException("page and limit start at 1");
         }
-        if (query.type() != null) {
-            sql.append(" AND (task = :type OR requested_task = :type)");
-        }
-        if (query.projectId() != null) {
-            sql.append(" AND project_id = :projectId");
-        }
-        if (query.after() != null) {
-            sql.append(" AND (created_at < :afterAt OR (created_at = :afterAt AND id < :afterId))");
-        }
-        sql.append(" ORDER BY created_at DESC, id DESC LIMIT :limit");
-        List<Job> rows = database.jdbi().withHandle(h -> {
-            Query q = h.createQuery(sql.toString()).bind("limit", query.limit() + 1);
-            if (query.status() != null) {
-                q.bind("status", query.status().wireName());
-            }
-            if (query.type() != null) {
-                q.bind("type", query.type());
-            }
-            if (query.projectId() != null) {
-                q.bind("projectId", query.projectId());
-            }
-            if (query.after() != null) {
-                q.bind("afterAt", query.after().createdAt().toEpochMilli()).bind("afterId", query.after().id());
-            }
-            return q.map(JobRows.MAPPER).list();
-        });
-        if (rows.size() <= query.limit()) {
-            return new JobPage(rows, null);
-        }
-        List<Job> page = rows.subList(0, query.limit());
-        Job last = page.get(page.size() - 1);
-        return new JobPage(List.copyOf(page), new JobQuery.Position(last.createdAt(), last.id()).encode());
+        // PostgreSQL reads each statement at its own moment unless asked otherwise; SQLite's transaction is one snapshot
+        return database.isPostgres()
+                ? database.jdbi().inTransaction(TransactionIsolationLevel.REPEATABLE_READ, h -> JobListRows.byNumber(h, filter, page, limit))
+                : database.jdbi().inTransaction(h -> JobListRows.byNumber(h, filter, page, limit));
     }
 
     @Override

@@ -11,6 +11,10 @@ import java.util.Optional;
  */
 public record JobQuery(JobStatus status, String type, String projectId, int limit, Position after) {
 
+    public JobFilter filter() {
+        return new JobFilter(status, type, projectId);
+    }
+
     /** Where a page ended: jobs are ordered by (createdAt, id) descending. */
     public record Position(Instant createdAt, String id) {
 

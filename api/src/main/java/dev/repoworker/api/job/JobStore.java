@@ -34,6 +34,12 @@ public interface JobStore {
 
     JobPage list(JobQuery query);
 
+    /**
+     * Page {@code page} (from 1) of {@code limit} jobs matching {@code filter}, newest first, with how many match
+     * in all, read at one moment: the total always agrees with the page.
+     */
+    NumberedPage listPage(JobFilter filter, int page, int limit);
+
     /** How many jobs wait for a dispatch. */
     long pendingCount();
 

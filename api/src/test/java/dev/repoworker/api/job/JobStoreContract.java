@@ -274,6 +274,44 @@ abstract class JobStoreContract {
     }
 
     @Test
+    void numbered_pages_are_newest_first_with_the_total_of_the_filtered_jobs() {
+        String project = "project-" + UUID.randomUUID();
+        List<String> imports = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            Job job = Job.newPending(UUID.randomUUID().toString(), "process-with-repo", "import-repo", Map.of(), 3,
+                    project, null, null, T0.plusSeconds(i));
+            store().create(job, null);
+            imports.add(job.id());
+        }
+        Collections.reverse(imports);
+        store().create(Job.newPending(UUID.randomUUID().toString(), "acquire-user-repo", "clone-repo", Map.of(), 3,
+                project, null, null, T0.plusSeconds(10)), null);
+        store().create(Job.newPending(UUID.randomUUID().toString(), "process-with-repo", "import-repo", Map.of(), 3,
+                "another-" + project, null, null, T0.plusSeconds(11)), null);
+        Job cancelled = store().find(imports.get(0)).orElseThrow().moveTo(JobStatus.CANCELLED, T0.plusSeconds(20));
+        store().update(cancelled, List.of(), null).orElseThrow();
+
+        NumberedPage first = store().listPage(new JobFilter(null, "import-repo", project), 1, 2);
+        NumberedPage last = store().listPage(new JobFilter(null, "process-with-repo", project), 3, 2);
+        NumberedPage pastTheEnd = store().listPage(new JobFilter(null, "import-repo", project), 4, 2);
+        NumberedPage pending = store().listPage(new JobFilter(JobStatus.PENDING, "import-repo", project), 1, 10);
+        NumberedPage wholeProject = store().listPage(new JobFilter(null, null, project), 1, 100);
+        NumberedPage none = store().listPage(new JobFilter(JobStatus.COMPLETED, null, project), 1, 10);
+
+        assertThat(first.jobs()).extracting(Job::id).containsExactly(imports.get(0), imports.get(1));
+        assertThat(first.total()).isEqualTo(5);
+        assertThat(first.pages()).isEqualTo(3);
+        assertThat(last.jobs()).extracting(Job::id).containsExactly(imports.get(4));
+        assertThat(pastTheEnd.jobs()).isEmpty();
+        assertThat(pastTheEnd.total()).isEqualTo(5);
+        assertThat(pending.jobs()).extracting(Job::id).containsExactlyElementsOf(imports.subList(1, 5));
+        assertThat(pending.total()).isEqualTo(4);
+        assertThat(wholeProject.total()).isEqualTo(6);
+        assertThat(none.total()).isZero();
+        assertThat(none.pages()).isZero();
+    }
+
+    @Test
     void concurrent_claimers_never_claim_the_same_job_twice() throws Exception {
         Set<String> expected = ConcurrentHashMap.newKeySet();
         for (int i = 0; i < 40; i++) {
