@@ -2,7 +2,9 @@ package dev.repoworker.api;
 
 import dev.repoworker.api.callback.CallbackHandler;
 import dev.repoworker.api.callback.UnauthorizedException;
+import dev.repoworker.api.dispatch.TaskMapping;
 import dev.repoworker.api.job.InvalidInputException;
+import dev.repoworker.api.job.JobFilter;
 import dev.repoworker.api.job.JobQuery;
 import dev.repoworker.api.job.JobStatus;
 import dev.repoworker.api.job.JobStore;
@@ -30,6 +32,8 @@ final class ApiRoutes {
     private static final String BASE = "/api/cloudrun";
     private static final int MAX_KEY_LENGTH = 200;
     private static final int MAX_QUERY_LENGTH = 1000;
+    private static final int MAX_LIMIT = 100;
+    private static final int MAX_PAGE = 1_000_000;
 
     private final JobService jobs;
     private final JobStore store;
@@ -58,7 +62,8 @@ final class ApiRoutes {
             config.routes.post(BASE + "/" + task, ctx -> submitConvenience(ctx, task));
         }
         config.routes.get(BASE + "/jobs", this::list);
-        config.routes.get(BASE + "/jobs/{id}", ctx -> json(ctx, 200, JobJson.detail(jobs.get(id(ctx)), store.events(id(ctx)))));
+        config.routes.get(BASE + "/jobs/{id}", this::job);
+        config.routes.get(BASE + "/job/{id}", this::job); // the original API's path for the same answer
         config.routes.post(BASE + "/jobs/{id}/cancel", ctx -> {
             Requests.object(ctx, true);
             json(ctx, 200, JobJson.summary(jobs.cancel(id(ctx))));
@@ -103,20 +108,47 @@ final class ApiRoutes {
         json(ctx, created.isNew() ? 202 : 200, JobJson.summary(created.job()));
     }
 
+    private void job(Context ctx) {
+        String id = id(ctx);
+        json(ctx, 200, JobJson.detail(jobs.get(id), store.events(id)));
+    }
+
+    /** By cursor ({@code cursor}, {@code nextCursor}), or with {@code page} by number, as the original API lists. */
     private void list(Context ctx) {
-        String status = ctx.queryParam("status");
-        JobStatus parsedStatus = null;
-        if (status != null && !status.isBlank()) {
-            parsedStatus = JobStatus.fromWire(status).orElseThrow(() -> ApiException.badRequest("status",
-                    "status must be one of pending, dispatched, running, completed, failed, cancelled"));
-        }
+        JobFilter filter = new JobFilter(status(ctx), type(ctx), filter(ctx, "projectId"));
         String cursor = ctx.queryParam("cursor");
+        boolean hasCursor = cursor != null && !cursor.isBlank();
+        String page = ctx.queryParam("page");
+        if (page != null && !page.isBlank()) {
+            if (hasCursor) {
+                throw ApiException.badRequest("cursor", "use either page or cursor, not both");
+            }
+            int number = Requests.intParam(ctx, "page", 1, 1, MAX_PAGE);
+            int limit = Requests.intParam(ctx, "limit", 50, 1, MAX_LIMIT);
+            json(ctx, 200, JobJson.numberedPage(store.listPage(filter, number, limit)));
+            return;
+        }
         JobQuery.Position after = null;
-        if (cursor != null && !cursor.isBlank()) {
+        if (hasCursor) {
             after = JobQuery.Position.decode(cursor).orElseThrow(() -> ApiException.badRequest("cursor", "cursor is not one this API returned"));
         }
-        int limit = Requests.intParam(ctx, "limit", 20, 1, 100);
-        json(ctx, 200, JobJson.page(store.list(new JobQuery(parsedStatus, filter(ctx, "type"), filter(ctx, "projectId"), limit, after))));
+        int limit = Requests.intParam(ctx, "limit", 20, 1, MAX_LIMIT);
+        json(ctx, 200, JobJson.page(store.list(new JobQuery(filter.status(), filter.type(), filter.projectId(), limit, after))));
+    }
+
+    private static JobStatus status(Context ctx) {
+        String status = ctx.queryParam("status");
+        if (status == null || status.isBlank()) {
+            return null;
+        }
+        return JobStatus.fromWire(status).orElseThrow(() -> ApiException.badRequest("status",
+                "status must be one of pending, dispatched, running, completed, failed, cancelled"));
+    }
+
+    /** A task name, or one of the original API's type names ({@code repo_clone}, {@code repo_import}, {@code repo_deploy}). */
+    private static String type(Context ctx) {
+        String type = filter(ctx, "type");
+        return type == null ? null : TaskMapping.taskOfType(type);
     }
 
     private void callback(Context ctx) {

@@ -3,6 +3,7 @@ package dev.repoworker.api;
 import dev.repoworker.api.job.Job;
 import dev.repoworker.api.job.JobEvent;
 import dev.repoworker.api.job.JobPage;
+import dev.repoworker.api.job.NumberedPage;
 import dev.repoworker.api.job.Secrets;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -49,6 +50,20 @@ final class JobJson {
         Map<String, Object> json = new LinkedHashMap<>();
         json.put("jobs", page.jobs().stream().map(JobJson::summary).toList());
         json.put("nextCursor", page.nextCursor());
+        return json;
+    }
+
+    /** The original API's page-based answer: {@code {success, jobs, pagination: {total, page, limit, pages}}}. */
+    static Map<String, Object> numberedPage(NumberedPage page) {
+        Map<String, Object> pagination = new LinkedHashMap<>();
+        pagination.put("total", page.total());
+        pagination.put("page", page.page());
+        pagination.put("limit", page.limit());
+        pagination.put("pages", page.pages());
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("success", true);
+        json.put("jobs", page.jobs().stream().map(JobJson::summary).toList());
+        json.put("pagination", pagination);
         return json;
     }
 

@@ -23,7 +23,8 @@ class JobApiAccessTest {
 
     private static final String TOKEN = "job-api-token-0123456789";
     private static final List<String> GUARDED = List.of(
-            "/api/cloudrun/jobs", "/api/cloudrun/jobs/some-id", "/api/cloudrun/jobs/some-id/events",
+            "/api/cloudrun/jobs", "/api/cloudrun/jobs?page=1", "/api/cloudrun/jobs/some-id", "/api/cloudrun/job/some-id",
+            "/api/cloudrun/jobs/some-id/events",
             "/api/cloudrun/jobs/some-id/artifacts", "/api/cloudrun/jobs/some-id/artifacts/posts.json",
             "/api/cloudrun/jobs/some-id/search?q=x");
 

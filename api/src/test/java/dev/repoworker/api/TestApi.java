@@ -60,7 +60,13 @@ final class TestApi implements AutoCloseable {
     }
 
     Response get(String path) {
-        return send(HttpRequest.newBuilder(URI.create(url(path))).GET());
+        return get(path, Map.of());
+    }
+
+    Response get(String path, Map<String, String> headers) {
+        HttpRequest.Builder builder = HttpRequest.newBuilder(URI.create(url(path))).GET();
+        headers.forEach(builder::header);
+        return send(builder);
     }
 
     Response post(String path, String body) {
@@ -119,10 +125,14 @@ final class TestApi implements AutoCloseable {
         }
 
         JsonNode json() {
+            return parse(body);
+        }
+
+        static JsonNode parse(String json) {
             try {
-                return Json.mapper().readTree(body);
+                return Json.mapper().readTree(json);
             } catch (IOException e) {
-                throw new AssertionError("not JSON (" + status + "): " + body, e);
+                throw new AssertionError("not JSON: " + json, e);
             }
         }
     }

@@ -28,6 +28,12 @@ public final class TaskMapping {
             "import-repo", new Translation(TaskType.PROCESS_WITH_REPO, TaskMapping::importRepo),
             "deploy-repo", new Translation(TaskType.PROCESS_WITH_REPO, TaskMapping::deployRepo));
 
+    /** The original API's job type names, each for the task its jobs were created with (its createRepo…Job). */
+    private static final Map<String, String> originalTypes = Map.of(
+            "repo_clone", "clone-repo",
+            "repo_import", "import-repo",
+            "repo_deploy", "deploy-repo");
+
     private final String gitHostUrl;
     private final TaskDataRules rules;
 
@@ -50,6 +56,11 @@ public final class TaskMapping {
             return checked(task, new Mapped(workerTask.get().wireName(), data));
         }
         throw unknown(task);
+    }
+
+    /** A listing's {@code type}: an original type name ({@code repo_clone} …) means its task; any other name is itself. */
+    public static String taskOfType(String type) {
+        return originalTypes.getOrDefault(type, type);
     }
 
     /** The Worker's own rules for the task's data, applied before the job is recorded. */
