@@ -248,17 +248,23 @@ abstract class JobStoreContract {
         assertThat(found).extracting(Job::id).containsExactly(expired.id()).doesNotContain(fresh.id(), pending.id());
     }
 
-    @Test
-    void list_is_newest_first_filtered_and_paged_by_cursor() {
-        String project = "project-" + UUID.randomUUID();
+    /** {@code count} import jobs of {@code project}, a second apart; their ids newest first. */
+    List<String> importJobs(String project, int count) {
         List<String> ids = new ArrayList<>();
-        for (int i = 0; i < 5; i++) {
+        for (int i = 0; i < count; i++) {
             Job job = Job.newPending(UUID.randomUUID().toString(), "process-with-repo", "import-repo", Map.of(), 3,
                     project, null, null, T0.plusSeconds(i));
             store().create(job, null);
             ids.add(job.id());
         }
         Collections.reverse(ids);
+        return ids;
+    }
+
+    @Test
+    void list_is_newest_first_filtered_and_paged_by_cursor() {
+        String project = "project-" + UUID.randomUUID();
+        List<String> ids = importJobs(project, 5);
 
         JobPage first = store().list(new JobQuery(null, "import-repo", project, 2, null));
         JobPage second = store().list(new JobQuery(JobStatus.PENDING, null, project, 2,
@@ -276,14 +282,7 @@ abstract class JobStoreContract {
     @Test
     void numbered_pages_are_newest_first_with_the_total_of_the_filtered_jobs() {
         String project = "project-" + UUID.randomUUID();
-        List<String> imports = new ArrayList<>();
-        for (int i = 0; i < 5; i++) {
-            Job job = Job.newPending(UUID.randomUUID().toString(), "process-with-repo", "import-repo", Map.of(), 3,
-                    project, null, null, T0.plusSeconds(i));
-            store().create(job, null);
-            imports.add(job.id());
-        }
-        Collections.reverse(imports);
+        List<String> imports = importJobs(project, 5);
         store().create(Job.newPending(UUID.randomUUID().toString(), "acquire-user-repo", "clone-repo", Map.of(), 3,
                 project, null, null, T0.plusSeconds(10)), null);
         store().create(Job.newPending(UUID.randomUUID().toString(), "process-with-repo", "import-repo", Map.of(), 3,
