@@ -9,6 +9,8 @@ import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import dev.repoworker.api.job.CallbackTokens;
 import dev.repoworker.api.job.Job;
+import dev.repoworker.api.job.JobStore;
+import dev.repoworker.api.job.SecretBox;
 import dev.repoworker.protocol.Callback;
 import dev.repoworker.protocol.Json;
 import java.nio.file.Path;
@@ -173,6 +175,26 @@ class CallbackTokenTest {
                 .map(r -> r.body().get("callbackUrl").asText())
                 .map(u -> u.substring(u.indexOf("?token=") + "?token=".length()))
                 .filter(t -> !t.equals(before.token())).findFirst().orElse(null), t -> t != null);
+    }
+
+    @Test
+    void jobs_sent_to_our_worker_in_one_array_get_the_plain_callback_url_so_their_signed_callbacks_batch() {
+        // stored straight into the job store, they are due together and the next dispatch poll sends them as one array
+        SecretBox box = SecretBox.loadOrCreate(api.app.config().secretsKeyFile());
+        List<JobStore.NewJob> jobs = new java.util.ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            String id = java.util.UUID.randomUUID().toString();
+            CallbackTokens.Issued token = CallbackTokens.issue();
+            jobs.add(new JobStore.NewJob(Job.newPending(id, "acquire-user-repo", "clone-repo", Map.of("repoUrl", "https://github.com/o/r"),
+                    3, null, null, null, Instant.now()), box.seal(id, CallbackTokens.sealedWith(Map.of(), token.token())), token.hash()));
+        }
+        List<String> ids = jobs.stream().map(j -> j.job().id()).toList();
+
+        api.app.store().createAll(jobs);
+
+        List<FakeWorker.Received> sent = await().atMost(Duration.ofSeconds(10)).until(() -> worker.processRequests().stream()
+                .filter(r -> ids.contains(r.body().get("jobId").asText())).toList(), r -> r.size() == ids.size());
+        assertThat(sent).allSatisfy(r -> assertThat(r.body().get("callbackUrl").asText()).isEqualTo(api.url(ApiConfig.CALLBACK_PATH)));
     }
 
     @Test

@@ -1,6 +1,7 @@
 package dev.repoworker.api.dispatch;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.repoworker.api.job.CallbackTokens;
 import dev.repoworker.protocol.Callback;
 import dev.repoworker.protocol.Json;
 import dev.repoworker.protocol.ProcessRequest;
@@ -43,15 +44,19 @@ public final class WorkerClient {
     /**
      * Sends several jobs to one Worker: one request with an array body (one signature, one answer per job) when
      * there are several and the Worker takes arrays; a Worker that refuses the array form (the original Worker)
-     * gets them one by one from then on.
+     * gets them one by one from then on. Only our Worker takes arrays, and it signs its callbacks: the array form
+     * carries the plain callback URL, without the jobs' callback tokens, so that Worker can send the callbacks of
+     * many jobs to one URL in one request.
      */
     List<DispatchOutcome> processAll(String workerUrl, List<ProcessRequest> requests, Duration within) {
         if (requests.size() == 1 || singleOnly.contains(workerUrl)) {
             return requests.stream().map(r -> process(workerUrl, r, within)).toList();
         }
+        List<ProcessRequest> signingWorker = requests.stream().map(r -> new ProcessRequest(r.jobId(), r.task(),
+                CallbackTokens.withoutToken(r.callbackUrl()), r.data(), r.attempt())).toList();
         HttpResponse<String> response;
         try {
-            response = send(authenticated(workerUrl + "/process", "POST", Json.write(requests), within));
+            response = send(authenticated(workerUrl + "/process", "POST", Json.write(signingWorker), within));
         } catch (IOException e) {
             return same(requests, failed(e));
         }

@@ -89,4 +89,10 @@ public final class CallbackTokens {
         }
         return callbackUrl + (callbackUrl.contains("?") ? "&" : "?") + PARAMETER + "=" + token;
     }
+
+    /** {@code url} as {@link #url} built it, without its token. */
+    public static String withoutToken(String url) {
+        int at = Math.max(url.lastIndexOf("?" + PARAMETER + "="), url.lastIndexOf("&" + PARAMETER + "="));
+        return at < 0 ? url : url.substring(0, at);
+    }
 }
