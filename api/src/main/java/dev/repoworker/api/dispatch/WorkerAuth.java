@@ -14,7 +14,7 @@ public enum WorkerAuth {
     public static final String VARIABLE = "WORKER_AUTH";
 
     public static WorkerAuth fromEnv(Env env) {
-        String value = env.text(VARIABLE, "both").trim().toLowerCase(Locale.ROOT);
+        String value = env.text("WORKER_AUTH", "both").trim().toLowerCase(Locale.ROOT);
         return switch (value) {
             case "signature" -> SIGNATURE;
             case "bearer" -> BEARER;
