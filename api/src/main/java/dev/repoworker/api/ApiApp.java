@@ -146,13 +146,14 @@ public final class ApiApp implements AutoCloseable {
                 : SecretBox.loadOrCreate(config.secretsKeyFile());
         Signatures verifying = config.workerSecrets().isEmpty() ? null : Signatures.of(config.workerSecrets());
         Signatures signing = verifying != null ? verifying : Signatures.of(List.of(Signatures.newSecret()));
-        WorkerClient workerClient = new WorkerClient(signing, config.workerTimeout());
+        WorkerClient workerClient = new WorkerClient(signing, config.workerAuth(), config.workerTimeout());
         ScheduledExecutorService loops = Executors.newScheduledThreadPool(4, r -> {
             Thread t = new Thread(r, "api-loop");
             t.setDaemon(true);
             return t;
         });
-        CallbackHandler callbacks = new CallbackHandler(store, secretBox, verifying, clock, config.jobLease(), metrics);
+        CallbackHandler callbacks = new CallbackHandler(store, secretBox, verifying, clock, config.jobLease(), metrics,
+                config.maxCallbackBytes());
         LegacyJobRunner fallback = fallbackRunner(config, signing, callbacks, store, loops, clock);
         WakeUp dispatchSoon = new WakeUp(loops);
         // submissions: one writer, one transaction per batch of whatever arrived meanwhile; it wakes the dispatcher
@@ -164,7 +165,9 @@ public final class ApiApp implements AutoCloseable {
                 });
         JobService jobs = new JobService(store, new TaskMapping(config.gitHostUrl(), rules), secretBox, workerClient, fallback,
                 clock, config.maxAttempts(), dispatchSoon, submissions, new Backlog(store, clock, config.maxPendingJobs()));
-        ApiRoutes routes = new ApiRoutes(jobs, store, callbacks, clock)
+        List<String> callbackPaths = config.devCallbackRoute()
+                ? List.of(ApiConfig.CALLBACK_PATH, ApiConfig.DEV_CALLBACK_PATH) : List.of(ApiConfig.CALLBACK_PATH);
+        ApiRoutes routes = new ApiRoutes(jobs, store, callbacks, clock, callbackPaths)
                 .withSearch(new JobSearch(config.artifactsDir(), config.embeddings().createEmbedder()));
         ObserveRoutes observe = new ObserveRoutes(store, serviceMetrics,
                 new Dashboard(new DashboardAuth(config.dashboardToken(), config.localhostOnly())),

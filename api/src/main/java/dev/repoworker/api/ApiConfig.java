@@ -1,5 +1,6 @@
 package dev.repoworker.api;
 
+import dev.repoworker.api.dispatch.WorkerAuth;
 import dev.repoworker.embeddings.EmbeddingsConfig;
 import dev.repoworker.protocol.Env;
 import java.net.URI;
@@ -27,6 +28,9 @@ import java.util.Map;
  * @param maxPendingJobs   past this many pending jobs a submission is refused with 429 and {@code Retry-After}
  * @param dispatchBatch    the most jobs one claim hands over and one {@code POST /process} carries
  * @param jobRetention     finished jobs older than this are deleted with their events
+ * @param workerAuth       what the API sends a Worker to authenticate ({@code WORKER_AUTH})
+ * @param maxCallbackBytes the largest callback body taken (413 beyond); read as a stream, never held whole
+ * @param devCallbackRoute {@code USE_DEV_CLOUDRUN_WORKER=true}: callbacks are also served at {@code /api/cloudrun-dev/callback}
  */
 public record ApiConfig(
         int port,
@@ -63,9 +67,16 @@ public record ApiConfig(
         Duration databaseConnectTimeout,
         int maxPendingJobs,
         int dispatchBatch,
-        Duration jobRetention) {
+        Duration jobRetention,
+        WorkerAuth workerAuth,
+        long maxCallbackBytes,
+        boolean devCallbackRoute) {
 
     public static final String CALLBACK_PATH = "/api/cloudrun/callback";
+    /** The original API's callback path in its development mode ({@code USE_DEV_CLOUDRUN_WORKER=true}). */
+    public static final String DEV_CALLBACK_PATH = "/api/cloudrun-dev/callback";
+    /** The original API's body limit (its {@code MAX_UPLOAD_SIZE} of 20mb), which its Worker's callbacks may use up. */
+    public static final long DEFAULT_MAX_CALLBACK_BYTES = 20L * 1024 * 1024;
 
     public ApiConfig {
         workerUrls = List.copyOf(workerUrls);
@@ -136,7 +147,18 @@ public record ApiConfig(
                 atLeast(env, "DATABASE_CONNECT_TIMEOUT", Duration.ofSeconds(5), Duration.ofMillis(250)),
                 env.integer("MAX_PENDING_JOBS", 10_000, 1, 100_000_000),
                 env.integer("DISPATCH_BATCH", 100, 1, 100),
-                positive(env, "JOB_RETENTION", Duration.ofDays(30)));
+                positive(env, "JOB_RETENTION", Duration.ofDays(30)),
+                WorkerAuth.fromEnv(env),
+                maxCallbackBytes(env),
+                env.flag("USE_DEV_CLOUDRUN_WORKER", false));
+    }
+
+    private static long maxCallbackBytes(Env env) {
+        long value = env.bytes("MAX_CALLBACK_BYTES", DEFAULT_MAX_CALLBACK_BYTES);
+        if (value < 1024 || value > 1024L * 1024 * 1024) {
+            throw new Env.InvalidConfigException("MAX_CALLBACK_BYTES", "must be between 1KB and 1GB");
+        }
+        return value;
     }
 
     private static String dashboardToken(Env env) {

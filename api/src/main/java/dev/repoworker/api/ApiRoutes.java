@@ -1,14 +1,17 @@
 package dev.repoworker.api;
 
 import dev.repoworker.api.callback.CallbackHandler;
+import dev.repoworker.api.callback.CallbackTooLargeException;
 import dev.repoworker.api.callback.UnauthorizedException;
 import dev.repoworker.api.dispatch.TaskMapping;
+import dev.repoworker.api.job.CallbackTokens;
 import dev.repoworker.api.job.InvalidInputException;
 import dev.repoworker.api.job.JobFilter;
 import dev.repoworker.api.job.JobQuery;
 import dev.repoworker.api.job.JobStatus;
 import dev.repoworker.api.job.JobStore;
 import dev.repoworker.api.job.ReplayedMessageException;
+import dev.repoworker.api.job.Secrets;
 import dev.repoworker.api.job.UnknownJobException;
 import dev.repoworker.api.search.JobSearch;
 import dev.repoworker.embeddings.SemanticSearch;
@@ -19,8 +22,11 @@ import dev.repoworker.protocol.Signatures;
 import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
+import java.io.IOException;
+import java.io.InputStream;
 import java.time.Clock;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -39,9 +45,12 @@ final class ApiRoutes {
     private final JobStore store;
     private final CallbackHandler callbacks;
     private final Clock clock;
+    private final List<String> callbackPaths;
     private JobSearch search;
 
-    ApiRoutes(JobService jobs, JobStore store, CallbackHandler callbacks, Clock clock) {
+    /** @param callbackPaths where callbacks are served: {@code /api/cloudrun/callback}, maybe the original's dev path too */
+    ApiRoutes(JobService jobs, JobStore store, CallbackHandler callbacks, Clock clock, List<String> callbackPaths) {
+        this.callbackPaths = List.copyOf(callbackPaths);
         this.jobs = jobs;
         this.store = store;
         this.callbacks = callbacks;
@@ -72,7 +81,10 @@ final class ApiRoutes {
             Map<String, Object> body = Requests.object(ctx, true);
             json(ctx, 202, JobJson.summary(jobs.retry(id(ctx), Requests.objectField(body, "data"))));
         });
-        config.routes.post(BASE + "/callback", this::callback);
+        for (String path : callbackPaths) {
+            config.routes.post(path, this::callback);
+            config.routes.post(path + "/{" + CallbackTokens.PARAMETER + "}", this::callback);
+        }
         if (search != null) {
             config.routes.get(BASE + "/jobs/{id}/search", this::search);
         }
@@ -151,9 +163,20 @@ final class ApiRoutes {
         return type == null ? null : TaskMapping.taskOfType(type);
     }
 
+    /**
+     * A callback, read from the request as a stream; its job's callback token may come as {@code ?token=} or as
+     * the last path segment.
+     */
     private void callback(Context ctx) {
         Requests.requireJson(ctx);
-        CallbackHandler.Received received = callbacks.receive(ctx.bodyAsBytes(), ctx::header);
+        String token = ctx.pathParamMap().containsKey(CallbackTokens.PARAMETER)
+                ? ctx.pathParam(CallbackTokens.PARAMETER) : ctx.queryParam(CallbackTokens.PARAMETER);
+        CallbackHandler.Received received;
+        try (InputStream body = ctx.bodyInputStream()) {
+            received = callbacks.receive(body, ctx.req().getContentLengthLong(), ctx::header, token);
+        } catch (IOException e) {
+            throw ApiException.badRequest("body", "the body could not be read");
+        }
         if (received.items() != null) {
             json(ctx, 200, received.items());
             return;
@@ -211,13 +234,14 @@ final class ApiRoutes {
         });
         config.routes.exception(InvalidInputException.class, (e, ctx) -> error(ctx, 400, "invalid_request", e.getMessage(), e.field()));
         config.routes.exception(UnknownJobException.class, (e, ctx) -> error(ctx, 404, "not_found", e.getMessage(), null));
+        config.routes.exception(CallbackTooLargeException.class, (e, ctx) -> error(ctx, 413, "payload_too_large", e.getMessage(), "body"));
         config.routes.exception(UnauthorizedException.class, (e, ctx) -> error(ctx, 401, "unauthorized", e.getMessage(), e.field()));
         config.routes.exception(ReplayedMessageException.class, (e, ctx) -> error(ctx, 409, "replayed", e.getMessage(),
                 Signatures.ID_HEADER));
         config.routes.exception(HttpResponseException.class, (e, ctx) -> error(ctx, e.getStatus(), code(e.getStatus()), e.getMessage(),
                 e.getStatus() == 413 ? "body" : null));
         config.routes.exception(Exception.class, (e, ctx) -> {
-            LOG.error("unexpected error on {} {}", ctx.method(), ctx.path(), e);
+            LOG.error("unexpected error on {} {}", ctx.method(), withoutCallbackToken(ctx), e);
             error(ctx, 500, "internal_error", "an unexpected error occurred", null);
         });
         JsonErrorPages.install(config, (status, message, field) -> Json.write(errorBody(code(status), message, field)));
@@ -226,6 +250,17 @@ final class ApiRoutes {
                 error(ctx, 404, "not_found", "no route " + ctx.method() + " " + ctx.path(), null);
             }
         });
+    }
+
+    /** The request's path, with a callback token in its last segment redacted (tokens never reach the logs). */
+    private String withoutCallbackToken(Context ctx) {
+        String path = ctx.path();
+        for (String callbackPath : callbackPaths) {
+            if (path.startsWith(callbackPath + "/")) {
+                return callbackPath + "/" + Secrets.REDACTED;
+            }
+        }
+        return path;
     }
 
     private static String code(int status) {

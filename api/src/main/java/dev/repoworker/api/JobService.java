@@ -4,6 +4,7 @@ import dev.repoworker.api.dispatch.TaskMapping;
 import dev.repoworker.api.dispatch.WorkerClient;
 import dev.repoworker.api.fallback.LegacyJobRunner;
 import dev.repoworker.api.job.BatchWriter;
+import dev.repoworker.api.job.CallbackTokens;
 import dev.repoworker.api.job.Job;
 import dev.repoworker.api.job.JobEvent;
 import dev.repoworker.api.job.JobStatus;
@@ -61,10 +62,11 @@ final class JobService {
         String id = UUID.randomUUID().toString();
         Job job = Job.newPending(id, mapped.workerTask(), submission.task(), split.publicData(), maxAttempts,
                 submission.projectId(), submission.userId(), submission.idempotencyKey(), now);
-        String sealed = secretBox.seal(id, split.secretData());
+        CallbackTokens.Issued token = CallbackTokens.issue();
+        String sealed = secretBox.seal(id, CallbackTokens.sealedWith(split.secretData(), token.token()));
         backlog.admit();
         // answered once the batch that holds it is committed; the writer wakes the dispatcher
-        return submissions.write(new JobStore.NewJob(job, sealed));
+        return submissions.write(new JobStore.NewJob(job, sealed, token.hash()));
     }
 
     Job get(String id) {
@@ -97,7 +99,10 @@ final class JobService {
         }
     }
 
-    /** A failed or cancelled job runs again as a new attempt; {@code freshData} may bring secrets again. */
+    /**
+     * A failed or cancelled job runs again as a new attempt; {@code freshData} may bring secrets again. The attempt
+     * gets a new callback token: the previous one stays refused.
+     */
     Job retry(String id, Map<String, Object> freshData) {
         for (int i = 0; i < MAX_CONFLICT_RETRIES; i++) {
             Job job = get(id);
@@ -108,9 +113,8 @@ final class JobService {
             Instant now = clock.instant();
             Job next = job.nextAttempt(Math.max(job.maxAttempts(), job.attempt() + 1), now);
             JobEvent event = JobEvent.of(now, JobEvent.RETRY, next.attempt(), "retry requested; attempt " + next.attempt());
-            if (!freshSecrets.isEmpty()) {
-                store.replaceSecrets(id, secretBox.seal(id, freshSecrets));
-            }
+            CallbackTokens.Issued token = CallbackTokens.issue();
+            store.replaceSecrets(id, secretBox.seal(id, CallbackTokens.sealedWith(freshSecrets, token.token())), token.hash());
             Optional<Job> stored = store.update(next, List.of(event), now);
             if (stored.isPresent()) {
                 dispatchSoon.run();

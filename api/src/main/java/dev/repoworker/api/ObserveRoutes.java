@@ -57,10 +57,10 @@ final class ObserveRoutes implements AutoCloseable {
     /**
      * The job API is the dashboard's data (job inputs, results, and artifacts rendered from private
      * repositories), so the dashboard's rule guards it; only the Worker's callback, which carries its
-     * own signature, is left to its handler.
+     * own signature or callback token, is left to its handler.
      */
     private void guardJobApi(Context ctx) {
-        if (ctx.path().equals(BASE + "/callback")) {
+        if (ctx.path().equals(BASE + "/callback") || ctx.path().startsWith(BASE + "/callback/")) {
             return;
         }
         switch (dashboard.auth().check(ctx)) {

@@ -3,6 +3,7 @@ package dev.repoworker.api;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.repoworker.api.dispatch.WorkerAuth;
 import dev.repoworker.protocol.Env;
 import java.time.Duration;
 import java.util.HashMap;
@@ -35,6 +36,19 @@ class ApiConfigTest {
         assertThat(config.legacyMaxParallel()).isEqualTo(2);
         assertThat(config.simulate()).isFalse();
         assertThat(config.secretsKeyFile().toString()).endsWith("data/secrets.key");
+        assertThat(config.workerAuth()).isEqualTo(WorkerAuth.BOTH);
+        assertThat(config.maxCallbackBytes()).isEqualTo(20L * 1024 * 1024);
+        assertThat(config.devCallbackRoute()).isFalse();
+    }
+
+    @Test
+    void worker_auth_callback_size_and_the_dev_callback_route_are_read_as_documented() {
+        assertThat(ApiConfig.fromEnv(env("WORKER_AUTH", "signature")).workerAuth()).isEqualTo(WorkerAuth.SIGNATURE);
+        assertThat(ApiConfig.fromEnv(env("WORKER_AUTH", "Bearer")).workerAuth()).isEqualTo(WorkerAuth.BEARER);
+        assertThat(ApiConfig.fromEnv(env("WORKER_AUTH", "both")).workerAuth()).isEqualTo(WorkerAuth.BOTH);
+        assertThat(ApiConfig.fromEnv(env("MAX_CALLBACK_BYTES", "50mb")).maxCallbackBytes()).isEqualTo(50L * 1024 * 1024);
+        assertThat(ApiConfig.fromEnv(env("MAX_CALLBACK_BYTES", "4096")).maxCallbackBytes()).isEqualTo(4096);
+        assertThat(ApiConfig.fromEnv(env("USE_DEV_CLOUDRUN_WORKER", "true")).devCallbackRoute()).isTrue();
     }
 
     @Test
@@ -97,7 +111,9 @@ class ApiConfigTest {
                 "WORKER_SECRET", new HashMap<>(Map.of()),
                 "API_INSECURE_DEV", new HashMap<>(Map.of("API_INSECURE_DEV", "true")),
                 "LEGACY_JOB_COMMAND", env("LEGACY_JOB_COMMAND", "java 'unclosed"),
-                "USE_DEV_CLOUDRUN_WORKER", env("USE_DEV_CLOUDRUN_WORKER", "maybe"));
+                "USE_DEV_CLOUDRUN_WORKER", env("USE_DEV_CLOUDRUN_WORKER", "maybe"),
+                "WORKER_AUTH", env("WORKER_AUTH", "hmac"),
+                "MAX_CALLBACK_BYTES", env("MAX_CALLBACK_BYTES", "100"));
         cases.forEach((variable, env) -> assertThatThrownBy(() -> ApiConfig.fromEnv(env)).as(variable)
                 .isInstanceOfSatisfying(Env.InvalidConfigException.class, e -> assertThat(e.variable()).isEqualTo(variable)));
     }

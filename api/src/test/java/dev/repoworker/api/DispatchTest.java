@@ -52,7 +52,8 @@ class DispatchTest {
             assertThat(sent.get("jobId").asText()).isEqualTo(id);
             assertThat(sent.get("task").asText()).isEqualTo("process-with-repo");
             assertThat(sent.get("attempt").asInt()).isEqualTo(1);
-            assertThat(sent.get("callbackUrl").asText()).isEqualTo("http://127.0.0.1:" + api.app.port() + "/api/cloudrun/callback");
+            assertThat(sent.get("callbackUrl").asText())
+                    .matches("http://127\\.0\\.0\\.1:" + api.app.port() + "/api/cloudrun/callback\\?token=[A-Za-z0-9_-]{43}");
             assertThat(sent.get("data").get("repoUrl").asText()).isEqualTo("https://git.example.test/a/b");
             assertThat(sent.get("data").get("gitToken").asText()).isEqualTo("s3cr3t-token");
             assertThat(worker.unsigned).isEmpty();

@@ -55,7 +55,8 @@ class HostileHttpTest {
     @BeforeAll
     static void start() throws Exception {
         worker = new FakeWorker();
-        api = TestApi.start(dir, Map.of("REPO_WORKER_API_URL", worker.url(), "MAX_BODY_BYTES", Integer.toString(MAX_BODY_BYTES)));
+        api = TestApi.start(dir, Map.of("REPO_WORKER_API_URL", worker.url(), "MAX_BODY_BYTES", Integer.toString(MAX_BODY_BYTES),
+                "MAX_CALLBACK_BYTES", Integer.toString(MAX_BODY_BYTES)));
         job = api.submit("clone-repo", "{\"owner\":\"o\",\"repoName\":\"r\"}");
         await().atMost(Duration.ofSeconds(10)).until(() -> api.status(job).equals("dispatched"));
     }
@@ -108,7 +109,9 @@ class HostileHttpTest {
         cases.add(post("submit over MAX_BODY_BYTES", JOBS, "{\"task\":\"noop\",\"data\":{\"pad\":\"" + bigPad + "\"}}", 413, "body"));
         cases.add(new Hostile("chunked submit over MAX_BODY_BYTES", "POST", JOBS, Auth.NONE, json(),
                 ("{\"task\":\"noop\",\"data\":{\"pad\":\"" + bigPad + "\"}}").getBytes(StandardCharsets.UTF_8), true, 413, "body"));
-        cases.add(callback("callback over MAX_BODY_BYTES", failed(job).put("error", bigPad), 413, "body"));
+        cases.add(callback("callback over MAX_CALLBACK_BYTES", failed(job).put("error", bigPad), 413, "body"));
+        cases.add(new Hostile("chunked callback over MAX_CALLBACK_BYTES", "POST", CALLBACK, Auth.SIGNED, json(),
+                bytes(Json.write(failed(job).put("error", bigPad))), true, 413, "body"));
         for (String type : new String[] {"text/plain", "application/x-www-form-urlencoded", "application/jsonx",
                 "application/json; charset=iso-8859-1", "multipart/form-data; boundary=x"}) {
             cases.add(new Hostile("submit as " + type, "POST", JOBS, Auth.NONE, Map.of("Content-Type", type),
@@ -296,6 +299,17 @@ class HostileHttpTest {
         return text.length() > 24 ? text.substring(0, 12) + "…(" + text.length() + ")" : text;
     }
 
+    /** Standard Webhooks headers over the exact bytes sent (which may be malformed UTF-8 on purpose). */
+    private static Map<String, String> signedBytes(byte[] body) throws Exception {
+        String id = "msg_hostile_" + UUID.randomUUID().toString().replace("-", "");
+        long timestamp = java.time.Instant.now().getEpochSecond();
+        javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA256");
+        mac.init(new javax.crypto.spec.SecretKeySpec(TestApi.SECRET.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
+        mac.update((id + "." + timestamp + ".").getBytes(StandardCharsets.UTF_8));
+        String signature = "v1," + java.util.Base64.getEncoder().encodeToString(mac.doFinal(body));
+        return Map.of(Signatures.ID_HEADER, id, Signatures.TIMESTAMP_HEADER, Long.toString(timestamp), Signatures.SIGNATURE_HEADER, signature);
+    }
+
     private static HttpResponse<String> send(Hostile request) throws Exception {
         HttpRequest.BodyPublisher publisher = request.chunked()
                 ? HttpRequest.BodyPublishers.ofInputStream(() -> new ByteArrayInputStream(request.body()))
@@ -306,8 +320,7 @@ class HostileHttpTest {
         if (request.auth() == Auth.BEARER) {
             headers.put("Authorization", "Bearer " + TestApi.SECRET);
         } else if (request.auth() == Auth.SIGNED) {
-            // what the receiver sees after lenient decoding: a signature cannot tell malformed bytes apart
-            headers.putAll(Signatures.of(List.of(TestApi.SECRET)).headersFor(new String(request.body(), StandardCharsets.UTF_8)));
+            headers.putAll(signedBytes(request.body()));
         }
         headers.forEach(builder::header);
         return HTTP.send(builder.build(), HttpResponse.BodyHandlers.ofString());

@@ -9,7 +9,7 @@ import java.util.Map;
 /**
  * Body the Worker POSTs to {@code callbackUrl}: a finished job ({@code completed} with
  * {@code result} and {@code duration} in milliseconds, or {@code failed} with {@code error}) or a
- * progress report ({@code running} with {@code progress}).
+ * progress report ({@code running} with {@code progress}). The API also takes {@code cancelled}.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record Callback(
@@ -26,6 +26,8 @@ public record Callback(
     public static final String COMPLETED = "completed";
     public static final String FAILED = "failed";
     public static final String RUNNING = "running";
+    /** The original Worker's word for a job it stopped; ours does not send it. */
+    public static final String CANCELLED = "cancelled";
 
     public static Callback completed(String jobId, Integer attempt, Map<String, Object> result, Instant processedAt, long durationMs) {
         return new Callback(jobId, COMPLETED, result, null, processedAt, durationMs, null, attempt, null);
@@ -41,6 +43,6 @@ public record Callback(
 
     @JsonIgnore
     public boolean isFinal() {
-        return COMPLETED.equals(status) || FAILED.equals(status);
+        return COMPLETED.equals(status) || FAILED.equals(status) || CANCELLED.equals(status);
     }
 }

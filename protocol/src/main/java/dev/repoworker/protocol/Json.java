@@ -16,6 +16,9 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import com.fasterxml.jackson.core.JsonFactory;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.Reader;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
@@ -65,17 +68,41 @@ public final class Json {
         if (text == null || text.isBlank()) {
             throw new InvalidJsonException(null, "the body is empty");
         }
-        JsonParser parser;
         try {
-            parser = MAPPER.createParser(text);
+            return parseUntrusted(MAPPER.createParser(text));
         } catch (IOException e) {
             throw new InvalidJsonException(null, "the body is not valid JSON");
         }
+    }
+
+    /**
+     * {@link #parseUntrusted(String)} straight from a stream, decoded strictly as UTF-8 as it is read (malformed
+     * bytes are refused, never replaced), so a large body is never held as bytes or text besides its tree.
+     */
+    public static JsonNode parseUntrusted(InputStream body) throws InvalidJsonException {
+        Reader reader = new InputStreamReader(body, StandardCharsets.UTF_8.newDecoder()
+                .onMalformedInput(CodingErrorAction.REPORT)
+                .onUnmappableCharacter(CodingErrorAction.REPORT));
+        JsonParser parser;
+        try {
+            parser = MAPPER.createParser(reader);
+        } catch (IOException e) {
+            throw new InvalidJsonException(null, "the body is not valid JSON");
+        }
+        return parseUntrusted(parser);
+    }
+
+    private static JsonNode parseUntrusted(JsonParser parser) throws InvalidJsonException {
         JsonNode tree;
         try (parser) {
             tree = MAPPER.readTree(parser);
+        } catch (CharacterCodingException e) {
+            throw new InvalidJsonException(null, "the body is not valid UTF-8");
         } catch (IOException e) {
             throw new InvalidJsonException(topLevelField(parser.getParsingContext()), describe(e));
+        }
+        if (tree == null || tree.isMissingNode()) {
+            throw new InvalidJsonException(null, "the body is empty");
         }
         rejectNonFinite(tree, null);
         return tree;

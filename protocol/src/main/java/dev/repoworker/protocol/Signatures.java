@@ -96,6 +96,18 @@ public final class Signatures {
      * @throws SignatureException naming what is wrong and in which header
      */
     public Verified verify(String body, Function<String, String> header) throws SignatureException {
+        Pending pending = start(header);
+        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+        pending.update(bytes, 0, bytes.length);
+        return pending.finish();
+    }
+
+    /**
+     * {@link #verify} for a body read as a stream: the headers (presence, message id, timestamp) are checked
+     * now, the body's bytes are fed to {@link Pending#update} as they are read, and {@link Pending#finish} checks
+     * the signature, so the body never has to be held as a whole.
+     */
+    public Pending start(Function<String, String> header) throws SignatureException {
         String id = header.apply(ID_HEADER);
         String timestampText = header.apply(TIMESTAMP_HEADER);
         String signatureHeader = header.apply(SIGNATURE_HEADER);
@@ -118,27 +130,58 @@ public final class Signatures {
         if (timestamp < now - tolerance.toSeconds() || timestamp > now + tolerance.toSeconds()) {
             throw new SignatureException(TIMESTAMP_HEADER, "webhook-timestamp is outside the tolerance of " + tolerance.toSeconds() + " s");
         }
-        if (matchesAnyKey(id, timestamp, body, signatureHeader)) {
-            // the check above compares whole seconds: a copy verifies until the second after timestamp + tolerance
-            return new Verified(id, Instant.ofEpochSecond(timestamp).plus(tolerance).plusSeconds(1));
-        }
-        throw new SignatureException(SIGNATURE_HEADER, "webhook-signature does not match");
+        return new Pending(id, timestamp, signatureHeader);
     }
 
-    private boolean matchesAnyKey(String id, long timestamp, String body, String signatureHeader) {
+    /** A message whose headers checked out and whose body is being read: one HMAC per configured secret. */
+    public final class Pending {
+        private final String id;
+        private final long timestamp;
+        private final String signatureHeader;
+        private final List<Mac> macs;
+
+        private Pending(String id, long timestamp, String signatureHeader) {
+            this.id = id;
+            this.timestamp = timestamp;
+            this.signatureHeader = signatureHeader;
+            byte[] prefix = (id + "." + timestamp + ".").getBytes(StandardCharsets.UTF_8);
+            this.macs = keys.stream().map(key -> {
+                Mac mac = mac(key);
+                mac.update(prefix);
+                return mac;
+            }).toList();
+        }
+
+        /** The next bytes of the body, as received. */
+        public void update(byte[] bytes, int offset, int length) {
+            macs.forEach(mac -> mac.update(bytes, offset, length));
+        }
+
+        /** Checks the signature over everything fed so far. */
+        public Verified finish() throws SignatureException {
+            boolean match = false;
+            for (Mac mac : macs) {
+                match |= matches(mac.doFinal(), signatureHeader);
+            }
+            if (match) {
+                // the check above compares whole seconds: a copy verifies until the second after timestamp + tolerance
+                return new Verified(id, Instant.ofEpochSecond(timestamp).plus(tolerance).plusSeconds(1));
+            }
+            throw new SignatureException(SIGNATURE_HEADER, "webhook-signature does not match");
+        }
+    }
+
+    private static boolean matches(byte[] expected, String signatureHeader) {
         boolean match = false;
-        for (byte[] key : keys) {
-            byte[] expected = hmac(key, id, timestamp, body);
-            for (String candidate : signatureHeader.trim().split(" +")) {
-                int comma = candidate.indexOf(',');
-                if (comma < 0 || !VERSION.equals(candidate.substring(0, comma))) {
-                    continue;
-                }
-                try {
-                    match |= ConstantTime.equals(expected, Base64.getDecoder().decode(candidate.substring(comma + 1)));
-                } catch (IllegalArgumentException notBase64) {
-                    // another candidate may still match
-                }
+        for (String candidate : signatureHeader.trim().split(" +")) {
+            int comma = candidate.indexOf(',');
+            if (comma < 0 || !VERSION.equals(candidate.substring(0, comma))) {
+                continue;
+            }
+            try {
+                match |= ConstantTime.equals(expected, Base64.getDecoder().decode(candidate.substring(comma + 1)));
+            } catch (IllegalArgumentException notBase64) {
+                // another candidate may still match
             }
         }
         return match;
@@ -177,10 +220,14 @@ public final class Signatures {
     }
 
     private static byte[] hmac(byte[] key, String id, long timestamp, String body) {
+        return mac(key).doFinal((id + "." + timestamp + "." + body).getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static Mac mac(byte[] key) {
         try {
             Mac mac = Mac.getInstance("HmacSHA256");
             mac.init(new SecretKeySpec(key, "HmacSHA256"));
-            return mac.doFinal((id + "." + timestamp + "." + body).getBytes(StandardCharsets.UTF_8));
+            return mac;
         } catch (NoSuchAlgorithmException | InvalidKeyException e) {
             throw new IllegalStateException("HmacSHA256 is not available", e);
         }

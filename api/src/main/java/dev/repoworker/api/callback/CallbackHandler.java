@@ -2,6 +2,7 @@ package dev.repoworker.api.callback;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.repoworker.api.job.BatchWriter;
+import dev.repoworker.api.job.CallbackTokens;
 import dev.repoworker.api.job.CallbackChange;
 import dev.repoworker.api.job.InvalidInputException;
 import dev.repoworker.api.job.JobEvent;
@@ -13,10 +14,9 @@ import dev.repoworker.api.job.Secrets;
 import dev.repoworker.api.job.UnknownJobException;
 import dev.repoworker.api.observe.ApiMetrics;
 import dev.repoworker.protocol.Callback;
-import dev.repoworker.protocol.Json;
 import dev.repoworker.protocol.Progress;
 import dev.repoworker.protocol.Signatures;
-import java.nio.charset.StandardCharsets;
+import java.io.InputStream;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -32,10 +32,15 @@ import org.slf4j.MDC;
  * Authenticates callbacks and applies them to their job exactly once: a repeated, late or
  * superseded callback is acknowledged and changes nothing; a replayed one (a {@code webhook-id} already
  * acted on, by any replica) is refused with 409.
+ *
+ * <p>A callback is authenticated by its Standard Webhooks signature, by the bearer secret, or by the callback
+ * token of its job ({@link CallbackTokens}, for senders that do not sign, such as the original Worker). A request
+ * with none of them is refused before its body is read.
  */
 public final class CallbackHandler {
 
-    private static final int MAX_LOG_LINES = 50;
+    private static final String NO_CREDENTIALS = "a callback needs the webhook-id, webhook-timestamp and webhook-signature "
+            + "headers, Authorization: Bearer <WORKER_SECRET>, or its job's callback token (the callbackUrl's ?token=)";
     /** The most callbacks one request may carry in the array form. */
     public static final int MAX_BATCH = 100;
 
@@ -54,10 +59,15 @@ public final class CallbackHandler {
     private final Duration lease;
     private final ApiMetrics metrics;
     private final BatchWriter<CallbackChange, CallbackChange.Verdict> writer;
+    private final long maxBodyBytes;
 
-    /** @param signatures null only in insecure development mode: callbacks are then not authenticated */
+    /**
+     * @param signatures   null only in insecure development mode: callbacks are then not authenticated
+     * @param maxBodyBytes the largest body taken ({@code MAX_CALLBACK_BYTES})
+     */
     public CallbackHandler(JobStore store, SecretBox secretBox, Signatures signatures, Clock clock, Duration lease,
-                           ApiMetrics metrics) {
+                           ApiMetrics metrics, long maxBodyBytes) {
+        this.maxBodyBytes = maxBodyBytes;
         this.metrics = metrics;
         this.store = store;
         this.secretBox = secretBox;
@@ -68,30 +78,40 @@ public final class CallbackHandler {
     }
 
     /**
-     * A callback from the network: verified (over the body as its sender signed it), decoded strictly as
+     * A callback from the network, read as a stream ({@link CallbackBody}): authenticated, decoded strictly as
      * UTF-8, validated, then applied with whatever other callbacks arrived meanwhile, and answered once committed.
      * An array body carries several callbacks under one signature and gets one answer per item.
+     *
+     * @param declaredLength the request's {@code Content-Length}, or -1
+     * @param token          the callback token the request presents (query or path), or null
      */
-    public Received receive(byte[] body, Function<String, String> header) {
-        Optional<Signatures.Verified> message = authenticate(new String(body, StandardCharsets.UTF_8), header);
-        String text;
+    public Received receive(InputStream body, long declaredLength, Function<String, String> header, String token) {
+        Credentials credentials = credentials(header, token);
+        if (declaredLength > maxBodyBytes) {
+            throw new CallbackTooLargeException(maxBodyBytes);
+        }
+        JsonNode node;
         try {
-            text = Json.decodeUtf8(body);
-        } catch (Json.InvalidJsonException e) {
-            throw new InvalidInputException("body", e.getMessage());
+            node = CallbackBody.read(body, maxBodyBytes, credentials.signature());
+        } catch (InvalidInputException e) {
+            credentials.verified(); // a forged request is a 401 even when its body is also bad
+            throw e;
         }
-        JsonNode node = CallbackParser.read(text);
+        Optional<Signatures.Verified> message = credentials.verified();
         if (!node.isArray()) {
-            return new Received(apply(CallbackParser.parse(node), message.map(m -> new MessageId(m.messageId(), m.replayableUntil()))), null);
+            CallbackParser.Parsed parsed = CallbackParser.parse(node);
+            credentials.checkToken(List.of(parsed.callback().jobId()));
+            return new Received(apply(parsed.callback(), parsed.logs(),
+                    message.map(m -> new MessageId(m.messageId(), m.replayableUntil()))), null);
         }
-        return new Received(null, applyAll(node, message));
+        return new Received(null, applyAll(node, message, credentials));
     }
 
     /** The id a callback is remembered by: the request's {@code webhook-id} (with the item's index in an array). */
     private record MessageId(String id, Instant expiresAt) {
     }
 
-    private List<Map<String, Object>> applyAll(JsonNode items, Optional<Signatures.Verified> message) {
+    private List<Map<String, Object>> applyAll(JsonNode items, Optional<Signatures.Verified> message, Credentials credentials) {
         if (items.isEmpty() || items.size() > MAX_BATCH) {
             throw new InvalidInputException("body", "an array of callbacks must hold 1 to " + MAX_BATCH + " items");
         }
@@ -99,17 +119,23 @@ public final class CallbackHandler {
         List<Map<String, Object>> answers = new ArrayList<>(java.util.Collections.nCopies(items.size(), null));
         List<Integer> valid = new ArrayList<>();
         List<Callback> callbacks = new ArrayList<>();
-        List<CallbackChange> changes = new ArrayList<>();
+        List<CallbackParser.Parsed> parsed = new ArrayList<>();
         for (int i = 0; i < items.size(); i++) {
             try {
-                Callback callback = CallbackParser.parse(items.get(i));
-                int index = i;
-                changes.add(change(callback, message.map(m -> new MessageId(m.messageId() + "#" + index, m.replayableUntil()))));
-                callbacks.add(callback);
+                parsed.add(CallbackParser.parse(items.get(i)));
                 valid.add(i);
             } catch (InvalidInputException e) {
                 answers.set(i, answer(jobIdOf(items.get(i)), "error", 400, e.getMessage(), e.field()));
             }
+        }
+        credentials.checkToken(parsed.stream().map(p -> p.callback().jobId()).distinct().toList());
+        List<CallbackChange> changes = new ArrayList<>();
+        for (int k = 0; k < parsed.size(); k++) {
+            int index = valid.get(k);
+            Callback callback = parsed.get(k).callback();
+            changes.add(change(callback, parsed.get(k).logs(),
+                    message.map(m -> new MessageId(m.messageId() + "#" + index, m.replayableUntil()))));
+            callbacks.add(callback);
         }
         List<CallbackChange.Verdict> verdicts = writer.writeAll(changes);
         int replayed = 0;
@@ -152,23 +178,67 @@ public final class CallbackHandler {
     }
 
     /**
-     * The verified message, or empty for the bearer form (no message id, so no replay protection: the
-     * original API's compatibility path) and in insecure development mode.
+     * What the request offers: nothing to check (insecure development mode, or the bearer secret), a signature to
+     * check over the body as it is read, or a callback token to check against the jobs the body names.
      */
-    private Optional<Signatures.Verified> authenticate(String body, Function<String, String> header) {
+    private Credentials credentials(Function<String, String> header, String token) {
         if (signatures == null || signatures.acceptsBearer(header.apply("Authorization"))) {
-            return Optional.empty();
+            return new Credentials(null, null);
+        }
+        boolean signed = header.apply(Signatures.ID_HEADER) != null || header.apply(Signatures.TIMESTAMP_HEADER) != null
+                || header.apply(Signatures.SIGNATURE_HEADER) != null;
+        if (!signed && token != null) {
+            return new Credentials(null, token);
         }
         try {
-            return Optional.of(signatures.verify(body, header));
+            return new Credentials(signatures.start(header), null);
         } catch (Signatures.SignatureException e) {
-            throw new UnauthorizedException(e.getMessage(), e.header());
+            throw new UnauthorizedException(signed ? e.getMessage() : NO_CREDENTIALS, e.header());
+        }
+    }
+
+    /** A request's credentials: a signature being computed over the body, or a callback token, or neither to check. */
+    private final class Credentials {
+        private final Signatures.Pending signature;
+        private final String token;
+
+        Credentials(Signatures.Pending signature, String token) {
+            this.signature = signature;
+            this.token = token;
+        }
+
+        Signatures.Pending signature() {
+            return signature;
+        }
+
+        /** The verified message once the whole body was read; empty for the other forms (no replay protection). */
+        Optional<Signatures.Verified> verified() {
+            if (signature == null) {
+                return Optional.empty();
+            }
+            try {
+                return Optional.of(signature.finish());
+            } catch (Signatures.SignatureException e) {
+                throw new UnauthorizedException(e.getMessage(), e.header());
+            }
+        }
+
+        /** With a token: it must be the callback token of every job named (an unknown job has none: also 401). */
+        void checkToken(List<String> jobIds) {
+            if (token == null) {
+                return;
+            }
+            for (String jobId : jobIds) {
+                if (!CallbackTokens.matches(store.callbackTokenHash(jobId).orElse(null), token)) {
+                    throw new UnauthorizedException("the callback token is not the token of job " + jobId, CallbackTokens.PARAMETER);
+                }
+            }
         }
     }
 
     /** A callback already trusted (a runner inside this process, or one the Worker kept). */
     public Outcome apply(Callback callback) {
-        return apply(callback, Optional.empty());
+        return apply(callback, CallbackLogs.of(callback.logs()), Optional.empty());
     }
 
     /**
@@ -176,14 +246,14 @@ public final class CallbackHandler {
      * it (or that finds it changes nothing), and a copy is refused with {@link ReplayedMessageException}. A
      * callback for an unknown job records nothing, so a sender that re-sends it later is not taken for a replay.
      */
-    private Outcome apply(Callback callback, Optional<MessageId> message) {
+    private Outcome apply(Callback callback, CallbackLogs.Lines logs, Optional<MessageId> message) {
         String previousJob = MDC.get("jobId");
         MDC.put("jobId", callback.jobId());
         if (callback.attempt() != null) {
             MDC.put("attempt", Integer.toString(callback.attempt()));
         }
         try {
-            CallbackChange.Verdict verdict = writer.write(change(callback, message));
+            CallbackChange.Verdict verdict = writer.write(change(callback, logs, message));
             switch (verdict.kind()) {
                 case REPLAYED -> throw new ReplayedMessageException(verdict.reason());
                 case UNKNOWN_JOB -> throw new UnknownJobException(callback.jobId());
@@ -201,12 +271,11 @@ public final class CallbackHandler {
         }
     }
 
-    private CallbackChange change(Callback callback, Optional<MessageId> message) {
+    private CallbackChange change(Callback callback, CallbackLogs.Lines logs, Optional<MessageId> message) {
         Instant now = clock.instant();
         Instant processedAt = callback.processedAt() == null ? now : callback.processedAt();
         int attempt = callback.attempt() == null ? 0 : callback.attempt();
-        List<String> secrets = callback.error() != null || (callback.logs() != null && !callback.logs().isEmpty())
-                ? secretValues(callback.jobId()) : List.of();
+        List<String> secrets = callback.error() != null || !logs.isEmpty() ? secretValues(callback.jobId()) : List.of();
         JobStatus target;
         Map<String, Object> result = null;
         String error = null;
@@ -215,12 +284,17 @@ public final class CallbackHandler {
             case Callback.COMPLETED -> {
                 target = JobStatus.COMPLETED;
                 result = Secrets.redact(callback.result() == null ? Map.of() : callback.result());
-                event = JobEvent.of(now, JobEvent.CALLBACK, attempt, "completed", logs(callback, secrets));
+                event = JobEvent.of(now, JobEvent.CALLBACK, attempt, "completed");
             }
             case Callback.FAILED -> {
                 target = JobStatus.FAILED;
                 error = Secrets.redactText(callback.error(), secrets);
-                event = JobEvent.of(now, JobEvent.CALLBACK, attempt, "failed: " + error, logs(callback, secrets));
+                event = JobEvent.of(now, JobEvent.CALLBACK, attempt, "failed: " + error);
+            }
+            case Callback.CANCELLED -> {
+                target = JobStatus.CANCELLED;
+                error = callback.error() == null ? "cancelled by the worker" : Secrets.redactText(callback.error(), secrets);
+                event = JobEvent.of(now, JobEvent.CANCELLED, attempt, error);
             }
             default -> {
                 target = JobStatus.RUNNING;
@@ -228,7 +302,8 @@ public final class CallbackHandler {
             }
         }
         return new CallbackChange(callback.jobId(), callback.attempt(), target, result, error, processedAt, callback.duration(),
-                now.plus(lease), event, message.map(MessageId::id).orElse(null), message.map(MessageId::expiresAt).orElse(null), now);
+                now.plus(lease), event, message.map(MessageId::id).orElse(null), message.map(MessageId::expiresAt).orElse(null), now,
+                CallbackLogs.events(logs, attempt, now, secrets));
     }
 
     private static JobEvent progressEvent(int attempt, Progress progress, Instant now) {
@@ -241,16 +316,6 @@ public final class CallbackHandler {
         data.put("total", progress.total());
         String message = Secrets.redactText(progress.message(), List.of());
         return JobEvent.of(now, JobEvent.PROGRESS, attempt, message == null ? progress.step() : message, data);
-    }
-
-    private static Map<String, Object> logs(Callback callback, List<String> secrets) {
-        if (callback.logs() == null || callback.logs().isEmpty()) {
-            return null;
-        }
-        List<String> lines = callback.logs();
-        List<String> tail = lines.subList(Math.max(0, lines.size() - MAX_LOG_LINES), lines.size()).stream()
-                .map(line -> Secrets.redactText(line, secrets)).toList();
-        return Map.of("logs", tail);
     }
 
     private List<String> secretValues(String jobId) {

@@ -3,6 +3,7 @@ package dev.repoworker.api.callback;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.repoworker.api.job.InvalidInputException;
 import dev.repoworker.protocol.Callback;
 import dev.repoworker.protocol.JobIds;
@@ -11,10 +12,18 @@ import java.time.Instant;
 import java.util.List;
 import java.util.stream.Collectors;
 
-/** Reads a callback body, naming the first field that is missing or of the wrong kind. */
+/**
+ * Reads a callback body, naming the first field that is missing or of the wrong kind. Lenient where the
+ * original Worker differs: {@code output} stands for {@code result}, {@code cancelled} is a status, and
+ * {@code logs} may be objects ({@link CallbackLogs}).
+ */
 final class CallbackParser {
 
-    private static final List<String> STATUSES = List.of(Callback.COMPLETED, Callback.FAILED, Callback.RUNNING);
+    private static final List<String> STATUSES = List.of(Callback.COMPLETED, Callback.FAILED, Callback.RUNNING, Callback.CANCELLED);
+
+    /** A callback as read from the network, with its logs in either form. */
+    record Parsed(Callback callback, CallbackLogs.Lines logs) {
+    }
     /** Times the job store can hold as epoch milliseconds, and any real job has. */
     private static final Instant EARLIEST = Instant.EPOCH;
     private static final Instant LATEST = Instant.parse("9999-12-31T23:59:59Z");
@@ -22,20 +31,7 @@ final class CallbackParser {
     private CallbackParser() {
     }
 
-    static Callback parse(String body) {
-        return parse(read(body));
-    }
-
-    /** The body as JSON: one callback (an object) or a batch of them (an array). */
-    static JsonNode read(String body) {
-        try {
-            return Json.parseUntrusted(body);
-        } catch (Json.InvalidJsonException e) {
-            throw new InvalidInputException(e.field() == null ? "body" : e.field(), e.getMessage());
-        }
-    }
-
-    static Callback parse(JsonNode node) {
+    static Parsed parse(JsonNode node) {
         if (!node.isObject()) {
             throw new InvalidInputException("body", "the body must be a JSON object");
         }
@@ -55,6 +51,9 @@ final class CallbackParser {
         if (node.hasNonNull("result") && !node.get("result").isObject()) {
             throw new InvalidInputException("result", "result must be an object");
         }
+        if (node.hasNonNull("output") && !node.get("output").isObject()) {
+            throw new InvalidInputException("output", "output (the original Worker's name for result) must be an object");
+        }
         if (Callback.FAILED.equals(status)) {
             requireText(node, "error");
         } else if (node.hasNonNull("error") && !node.get("error").isTextual()) {
@@ -67,13 +66,25 @@ final class CallbackParser {
             throw new InvalidInputException("processedAt", "processedAt must be an ISO-8601 time such as 2030-01-01T00:00:00Z");
         }
         checkProgress(node.get("progress"));
-        checkLogs(node.get("logs"));
-        Callback callback = toCallback(node);
+        CallbackLogs.Lines logs = CallbackLogs.read(node.get("logs"));
+        Callback callback = toCallback(withoutLogsAndOutput((ObjectNode) node));
         if (callback.processedAt() != null
                 && (callback.processedAt().isBefore(EARLIEST) || callback.processedAt().isAfter(LATEST))) {
             throw new InvalidInputException("processedAt", "processedAt must be a time between 1970 and 9999");
         }
-        return callback;
+        return new Parsed(callback, logs);
+    }
+
+    /** A shallow copy that maps onto {@link Callback}: {@code output} as {@code result} when there is none, no {@code logs}. */
+    private static ObjectNode withoutLogsAndOutput(ObjectNode node) {
+        ObjectNode copy = Json.mapper().createObjectNode();
+        copy.setAll(node);
+        copy.remove("logs");
+        JsonNode output = copy.remove("output");
+        if (!copy.hasNonNull("result") && output != null && !output.isNull()) {
+            copy.set("result", output);
+        }
+        return copy;
     }
 
     private static void checkProgress(JsonNode progress) {
@@ -91,20 +102,6 @@ final class CallbackParser {
         for (String field : new String[] {"done", "total"}) {
             if (progress.hasNonNull(field) && !isWholeNonNegative(progress.get(field))) {
                 throw new InvalidInputException("progress." + field, "progress." + field + " must be a whole number of at least 0");
-            }
-        }
-    }
-
-    private static void checkLogs(JsonNode logs) {
-        if (logs == null || logs.isNull()) {
-            return;
-        }
-        if (!logs.isArray()) {
-            throw new InvalidInputException("logs", "logs must be a list of strings");
-        }
-        for (JsonNode line : logs) {
-            if (!line.isTextual()) {
-                throw new InvalidInputException("logs", "logs must be a list of strings");
             }
         }
     }

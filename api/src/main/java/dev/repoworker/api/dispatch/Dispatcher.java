@@ -2,6 +2,7 @@ package dev.repoworker.api.dispatch;
 
 import dev.repoworker.api.fallback.LegacyJob;
 import dev.repoworker.api.fallback.LegacyJobRunner;
+import dev.repoworker.api.job.CallbackTokens;
 import dev.repoworker.api.job.Job;
 import dev.repoworker.api.job.JobEvent;
 import dev.repoworker.api.job.JobStatus;
@@ -220,9 +221,12 @@ public final class Dispatcher implements AutoCloseable {
                 ? new DispatchOutcome.Rejected(rejected.status(), rejectionError(claim, rejected)) : outcome;
     }
 
+    /** The job as a Worker gets it: its data with its secrets, and a callback URL that carries its callback token. */
     private ProcessRequest request(Claim claim) {
         Job job = claim.job();
-        return new ProcessRequest(job.id(), job.task(), settings.callbackUrl(), Secrets.merge(job.input(), secrets(claim)), job.attempt());
+        CallbackTokens.Opened opened = CallbackTokens.open(secrets(claim));
+        return new ProcessRequest(job.id(), job.task(), CallbackTokens.url(settings.callbackUrl(), opened.token()),
+                Secrets.merge(job.input(), opened.secrets()), job.attempt());
     }
 
     private Map<String, Object> secrets(Claim claim) {
@@ -294,8 +298,9 @@ public final class Dispatcher implements AutoCloseable {
             return;
         }
         Map<String, Object> secrets = secrets(claim);
-        LegacyJob legacyJob = new LegacyJob(job.id(), job.task(), job.attempt(), Secrets.merge(job.input(), secrets),
-                settings.callbackUrl(), Secrets.values(secrets));
+        CallbackTokens.Opened opened = CallbackTokens.open(secrets);
+        LegacyJob legacyJob = new LegacyJob(job.id(), job.task(), job.attempt(), Secrets.merge(job.input(), opened.secrets()),
+                CallbackTokens.url(settings.callbackUrl(), opened.token()), Secrets.values(secrets));
         try {
             if (fallback.start(legacyJob)) {
                 metrics.dispatchedElsewhere(fallback.kind().wireName());

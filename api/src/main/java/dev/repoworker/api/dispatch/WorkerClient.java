@@ -1,6 +1,7 @@
 package dev.repoworker.api.dispatch;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.repoworker.api.job.CallbackTokens;
 import dev.repoworker.protocol.Callback;
 import dev.repoworker.protocol.Json;
 import dev.repoworker.protocol.ProcessRequest;
@@ -21,32 +22,41 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 
-/** Signed HTTP calls from the API to a Worker: process, status and cancel. */
+/**
+ * Authenticated HTTP calls from the API to a Worker: process, status and cancel. Each request carries what
+ * {@link WorkerAuth} says: the Standard Webhooks signature headers, {@code Authorization: Bearer <secret>}, or both.
+ */
 public final class WorkerClient {
 
     private final HttpClient http;
     private final Signatures signatures;
+    private final WorkerAuth auth;
     private final Duration timeout;
     private final Set<String> singleOnly = ConcurrentHashMap.newKeySet();
 
-    public WorkerClient(Signatures signatures, Duration timeout) {
+    public WorkerClient(Signatures signatures, WorkerAuth auth, Duration timeout) {
         this.http = HttpClient.newBuilder().connectTimeout(timeout).version(HttpClient.Version.HTTP_1_1).build();
         this.signatures = signatures;
+        this.auth = auth;
         this.timeout = timeout;
     }
 
     /**
      * Sends several jobs to one Worker: one request with an array body (one signature, one answer per job) when
      * there are several and the Worker takes arrays; a Worker that refuses the array form (the original Worker)
-     * gets them one by one from then on.
+     * gets them one by one from then on. Only our Worker takes arrays, and it signs its callbacks: the array form
+     * carries the plain callback URL, without the jobs' callback tokens, so that Worker can send the callbacks of
+     * many jobs to one URL in one request.
      */
     List<DispatchOutcome> processAll(String workerUrl, List<ProcessRequest> requests, Duration within) {
         if (requests.size() == 1 || singleOnly.contains(workerUrl)) {
             return requests.stream().map(r -> process(workerUrl, r, within)).toList();
         }
+        List<ProcessRequest> signingWorker = requests.stream().map(r -> new ProcessRequest(r.jobId(), r.task(),
+                CallbackTokens.withoutToken(r.callbackUrl()), r.data(), r.attempt())).toList();
         HttpResponse<String> response;
         try {
-            response = send(signed(workerUrl + "/process", "POST", Json.write(requests), within));
+            response = send(authenticated(workerUrl + "/process", "POST", Json.write(signingWorker), within));
         } catch (IOException e) {
             return same(requests, failed(e));
         }
@@ -82,9 +92,12 @@ public final class WorkerClient {
         return outcomeOf(code, null, () -> answer.path("message").asText("worker answered " + code));
     }
 
-    /** What a Worker's answer {@code status} to one job means; {@code message} is read only for a refusal. */
+    /**
+     * What a Worker's answer {@code status} to one job means; {@code message} is read only for a refusal. Any 2xx
+     * is an acceptance: ours answers 202, the original Worker 200.
+     */
     private static DispatchOutcome outcomeOf(int status, Duration retryAfter, Supplier<String> message) {
-        if (status == 200 || status == 202) {
+        if (status >= 200 && status < 300) {
             return new DispatchOutcome.Accepted();
         }
         if (status == 429 || status == 503) {
@@ -99,7 +112,7 @@ public final class WorkerClient {
     DispatchOutcome process(String workerUrl, ProcessRequest request, Duration within) {
         HttpResponse<String> response;
         try {
-            response = send(signed(workerUrl + "/process", "POST", Json.write(request), within));
+            response = send(authenticated(workerUrl + "/process", "POST", Json.write(request), within));
         } catch (IOException e) {
             return failed(e);
         }
@@ -109,7 +122,7 @@ public final class WorkerClient {
     WorkerJobState status(String workerUrl, String jobId) {
         HttpResponse<String> response;
         try {
-            response = send(signed(workerUrl + "/jobs/" + jobId, "GET", ""));
+            response = send(authenticated(workerUrl + "/jobs/" + jobId, "GET", ""));
         } catch (IOException e) {
             return WorkerJobState.unreachable(describe(e));
         }
@@ -137,22 +150,27 @@ public final class WorkerClient {
      */
     public boolean cancel(String workerUrl, String jobId, int attempt) {
         try {
-            int status = send(signed(workerUrl + "/jobs/" + jobId + "/cancel", "POST", "{\"attempt\":" + attempt + "}")).statusCode();
+            int status = send(authenticated(workerUrl + "/jobs/" + jobId + "/cancel", "POST", "{\"attempt\":" + attempt + "}")).statusCode();
             return status < 300 || status == 404 || status == 409;
         } catch (IOException e) {
             return false;
         }
     }
 
-    private HttpRequest signed(String url, String method, String body) {
-        return signed(url, method, body, timeout);
+    private HttpRequest authenticated(String url, String method, String body) {
+        return authenticated(url, method, body, timeout);
     }
 
-    private HttpRequest signed(String url, String method, String body, Duration within) {
+    private HttpRequest authenticated(String url, String method, String body, Duration within) {
         HttpRequest.Builder builder = HttpRequest.newBuilder(URI.create(url)).timeout(within.compareTo(timeout) < 0 ? within : timeout)
                 .header("Content-Type", "application/json")
                 .method(method, method.equals("GET") ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
-        signatures.headersFor(body).forEach(builder::header);
+        if (auth.signs()) {
+            signatures.headersFor(body).forEach(builder::header);
+        }
+        if (auth.sendsBearer()) {
+            builder.header("Authorization", "Bearer " + signatures.bearerToken());
+        }
         return builder.build();
     }
 

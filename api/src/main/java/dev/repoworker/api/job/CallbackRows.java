@@ -45,11 +45,12 @@ final class CallbackRows {
             }
             if (applied[i] == 1) {
                 verdicts[i] = new CallbackChange.Verdict(CallbackChange.Kind.APPLIED, "job is " + change.target(), job.task(), job.attempt());
-                JobEvent event = change.event();
-                if (change.attempt() == null && job != null) {
-                    event = new JobEvent(event.at(), event.type(), job.attempt(), event.message(), event.data());
+                for (JobEvent event : change.events()) {
+                    if (change.attempt() == null && job != null) {
+                        event = new JobEvent(event.at(), event.type(), job.attempt(), event.message(), event.data());
+                    }
+                    events.add(new EventRows.Entry(change.jobId(), event));
                 }
-                events.add(new EventRows.Entry(change.jobId(), event));
             } else if (job == null) {
                 verdicts[i] = new CallbackChange.Verdict(CallbackChange.Kind.UNKNOWN_JOB, "unknown job " + change.jobId(), null, 0);
                 if (change.messageId() != null) {

@@ -119,6 +119,12 @@ public final class JdbiJobStore implements JobStore {
     }
 
     @Override
+    public Optional<String> callbackTokenHash(String id) {
+        return database.jdbi().withHandle(h -> h.createQuery("SELECT callback_token_hash FROM jobs WHERE id = :id")
+                .bind("id", id).mapTo(String.class).findOne());
+    }
+
+    @Override
     public List<JobEvent> events(String id) {
         return database.jdbi().withHandle(h -> EventRows.list(h, id));
     }
@@ -171,7 +177,7 @@ public final class JdbiJobStore implements JobStore {
             CallbackChange change = changes.get(i);
             CallbackChange.Verdict verdict = verdicts.get(i);
             if (verdict.kind() == CallbackChange.Kind.APPLIED) {
-                listener.eventStored(change.jobId(), change.event());
+                change.events().forEach(event -> listener.eventStored(change.jobId(), event));
                 if (change.target().isFinal()) {
                     listener.finished(change.jobId(), verdict.task(), verdict.attempt(), change.target());
                 }
@@ -187,9 +193,9 @@ public final class JdbiJobStore implements JobStore {
     }
 
     @Override
-    public void replaceSecrets(String jobId, String sealedSecrets) {
-        database.jdbi().useHandle(h -> h.createUpdate("UPDATE jobs SET secrets_sealed = :s WHERE id = :id")
-                .bind("s", sealedSecrets).bind("id", jobId).execute());
+    public void replaceSecrets(String jobId, String sealedSecrets, String callbackTokenHash) {
+        database.jdbi().useHandle(h -> h.createUpdate("UPDATE jobs SET secrets_sealed = :s, callback_token_hash = :t WHERE id = :id")
+                .bind("s", sealedSecrets).bind("t", callbackTokenHash).bind("id", jobId).execute());
     }
 
     @Override

@@ -19,6 +19,8 @@ public record JobEvent(Instant at, String type, int attempt, String message, Map
     public static final String RESENT = "resent";
     public static final String CANCELLED = "cancelled";
     public static final String FAILED = "failed";
+    /** One line of a callback's {@code logs}. */
+    public static final String LOG = "log";
 
     public static JobEvent of(Instant at, String type, int attempt, String message) {
         return new JobEvent(at, type, attempt, message, null);

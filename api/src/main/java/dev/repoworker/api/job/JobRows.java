@@ -43,10 +43,11 @@ final class JobRows {
     static void insertAll(Handle h, List<JobStore.NewJob> jobs) {
         PreparedBatch batch = h.prepareBatch("INSERT INTO jobs (id, task, requested_task, status, input_json, secrets_sealed, "
                 + "result_json, error, attempt, max_attempts, version, project_id, user_id, idempotency_key, runner, "
-                + "worker_url, lease_until, processed_at, duration_ms, created_at, updated_at, completed_at, due_at, dispatch_tries) "
+                + "worker_url, lease_until, processed_at, duration_ms, created_at, updated_at, completed_at, due_at, dispatch_tries, "
+                + "callback_token_hash) "
                 + "VALUES (:id, :task, :requestedTask, :status, :input, :secrets, :result, :error, :attempt, :maxAttempts, "
                 + ":version, :projectId, :userId, :idempotencyKey, :runner, :workerUrl, :leaseUntil, :processedAt, "
-                + ":durationMs, :createdAt, :updatedAt, :completedAt, :createdAt, 0)");
+                + ":durationMs, :createdAt, :updatedAt, :completedAt, :createdAt, 0, :callbackTokenHash)");
         for (JobStore.NewJob newJob : jobs) {
             Job job = newJob.job();
             bindColumns(batch, job)
@@ -54,6 +55,7 @@ final class JobRows {
                     .bind("task", job.task())
                     .bind("input", JsonColumns.write(job.input()))
                     .bind("secrets", newJob.sealedSecrets())
+                    .bind("callbackTokenHash", newJob.callbackTokenHash())
                     .bind("projectId", job.projectId())
                     .bind("userId", job.userId())
                     .bind("idempotencyKey", job.idempotencyKey())

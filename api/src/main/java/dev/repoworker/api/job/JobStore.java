@@ -30,6 +30,9 @@ public interface JobStore {
     /** The encrypted secrets of a job, while a dispatch may still need them. */
     Optional<String> sealedSecrets(String id);
 
+    /** The SHA-256 of the job's callback token ({@link CallbackTokens}); empty for an unknown job or one without. */
+    Optional<String> callbackTokenHash(String id);
+
     List<JobEvent> events(String id);
 
     JobPage list(JobQuery query);
@@ -62,8 +65,8 @@ public interface JobStore {
     /** Forgets the recorded messages whose copies no longer verify (expired before {@code now}); returns how many. */
     int forgetMessages(Instant now);
 
-    /** Replaces the encrypted secrets (a retry may bring fresh ones). */
-    void replaceSecrets(String jobId, String sealedSecrets);
+    /** Replaces the encrypted secrets and the callback token's hash (a retry brings a new token, maybe fresh secrets). */
+    void replaceSecrets(String jobId, String sealedSecrets, String callbackTokenHash);
 
     void appendEvent(String jobId, JobEvent event);
 
@@ -93,8 +96,11 @@ public interface JobStore {
     /** True when the database answers. */
     boolean isReachable();
 
-    /** A job to store and its sealed secrets (null when it has none). */
-    record NewJob(Job job, String sealedSecrets) {
+    /** A job to store, its sealed secrets (null when it has none) and its callback token's hash (or null). */
+    record NewJob(Job job, String sealedSecrets, String callbackTokenHash) {
+        public NewJob(Job job, String sealedSecrets) {
+            this(job, sealedSecrets, null);
+        }
     }
 
     /** The outcome of a creation. */

@@ -222,7 +222,7 @@ abstract class JobStoreContract {
         Job job = created(T0);
         Job failed = store().update(job.moveTo(JobStatus.FAILED, T0), List.of(), null).orElseThrow();
 
-        store().replaceSecrets(job.id(), "fresh");
+        store().replaceSecrets(job.id(), "fresh", "hash-of-the-new-token");
         Job retried = store().update(failed.nextAttempt(3, T0.plusSeconds(1)),
                 List.of(JobEvent.of(T0.plusSeconds(1), JobEvent.RETRY, 2, "retry")), T0.plusSeconds(1)).orElseThrow();
 
@@ -233,6 +233,19 @@ abstract class JobStoreContract {
             assertThat(c.job().attempt()).isEqualTo(2);
             assertThat(c.sealedSecrets()).isEqualTo("fresh");
         });
+        assertThat(store().callbackTokenHash(job.id())).contains("hash-of-the-new-token");
+    }
+
+    @Test
+    void the_callback_token_hash_is_stored_with_the_job_and_kept_once_it_is_final() {
+        Job job = newJob(null, T0);
+        store().createAll(List.of(new JobStore.NewJob(job, "sealed", "token-hash")));
+
+        store().update(job.moveTo(JobStatus.CANCELLED, T0), List.of(), null).orElseThrow();
+
+        assertThat(store().callbackTokenHash(job.id())).contains("token-hash");
+        assertThat(store().sealedSecrets(job.id())).isEmpty();
+        assertThat(store().callbackTokenHash("no-such-job")).isEmpty();
     }
 
     @Test
