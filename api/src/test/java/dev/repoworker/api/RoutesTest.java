@@ -76,7 +76,7 @@ class RoutesTest {
     void convenience_routes_take_the_data_as_body() {
         TestApi.Response imported = api.post("/api/cloudrun/import-repo", "{\"sourceUrl\":\"https://git.example.test/a/b\",\"branch\":\"dev\"}");
         TestApi.Response deployed = api.post("/api/cloudrun/deploy-repo",
-                "{\"owner\":\"a\",\"repoName\":\"b\",\"projectId\":\"p9\",\"commit\":\"abcdef1\",\"ignoreFiles\":[\"drafts/\"]}");
+                "{\"owner\":\"a\",\"repoName\":\"b\",\"projectId\":\"p9\",\"commit\":\"" + "abcdef1".repeat(5) + "abcde\",\"ignoreFiles\":[\"drafts/\"]}");
         TestApi.Response cloned = api.post("/api/cloudrun/clone-repo", "{\"owner\":\"a\",\"repoName\":\"b\"}");
 
         assertThat(imported.status()).isEqualTo(202);
@@ -85,8 +85,22 @@ class RoutesTest {
         assertThat(deployed.status()).isEqualTo(202);
         assertThat(deployed.json().get("projectId").asText()).isEqualTo("p9");
         assertThat(deployed.json().get("input").get("mediaPrefix").asText()).isEqualTo("/_repo/medias");
-        assertThat(deployed.json().get("input").get("commit").asText()).isEqualTo("abcdef1");
+        assertThat(deployed.json().get("task").asText()).isEqualTo("deploy-repo");
+        assertThat(deployed.json().get("input").get("commit").asText()).isEqualTo("abcdef1".repeat(5) + "abcde");
         assertThat(cloned.json().get("task").asText()).isEqualTo("acquire-user-repo");
+    }
+
+    @Test
+    void a_deploy_as_the_original_api_sends_it_with_commit_latest_is_the_branch_head() {
+        TestApi.Response r = api.post("/api/cloudrun/jobs", "{\"task\":\"deploy-repo\",\"data\":{\"userId\":\"u1\","
+                + "\"projectId\":\"p1\",\"commit\":\"latest\",\"branch\":\"main\",\"notePrefix\":\"\",\"mediaPrefix\":\"/_repo/medias\","
+                + "\"domain\":\"\",\"repoUrl\":\"https://git.example.test/a/b\"}}");
+
+        assertThat(r.status()).isEqualTo(202);
+        assertThat(r.json().get("task").asText()).isEqualTo("deploy-repo");
+        assertThat(r.json().get("input").has("commit")).isFalse();
+        assertThat(r.json().get("input").get("depth").asInt()).isEqualTo(1);
+        assertThat(r.json().get("input").get("branch").asText()).isEqualTo("main");
     }
 
     @Test
@@ -127,6 +141,8 @@ class RoutesTest {
             "/api/cloudrun/deploy-repo|{\"owner\":\"o\",\"repoName\":\"r\"}|application/json|400|data.projectId",
             "/api/cloudrun/deploy-repo|{\"projectId\":\"p\"}|application/json|400|data.repoUrl",
             "/api/cloudrun/deploy-repo|{\"projectId\":\"p\",\"owner\":\"o\",\"repoName\":\"r\",\"commit\":\"zz\"}|application/json|400|data.commit",
+            "/api/cloudrun/deploy-repo|{\"projectId\":\"p\",\"owner\":\"o\",\"repoName\":\"r\",\"commit\":\"abcdef1\"}|application/json|400|data.commit",
+            "/api/cloudrun/jobs|{\"task\":\"deploy-repo\",\"data\":{\"projectId\":\"p\",\"repoUrl\":\"https://git.example.test/o/r\",\"commit\":\"0123abc\"}}|application/json|400|data.commit",
             "/api/cloudrun/deploy-repo|{\"projectId\":\"p\",\"owner\":\"o\",\"repoName\":\"r\",\"ignoreFiles\":\"x\"}|application/json|400|data.ignoreFiles",
             "/api/cloudrun/callback|{\"status\":\"completed\"}|application/json|400|jobId",
     })

@@ -14,6 +14,8 @@ public enum TaskType {
     PROCESS_ALL("process-all"),
     PROCESS_WITH_REPO("process-with-repo"),
     PROCESS_FROM_TEMPLATE("process-from-template"),
+    /** The original API's deploy: process-with-repo, then publish to {@code data.projectId} (always). */
+    DEPLOY_REPO("deploy-repo"),
     /** Diagnostic: waits, then completes or fails as asked. Offered only with ENABLE_DIAGNOSTIC_TASKS=true. */
     NOOP("noop");
 

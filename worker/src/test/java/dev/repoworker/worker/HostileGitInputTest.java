@@ -239,7 +239,7 @@ class HostileGitInputTest {
                 "https://127.0.0.1:" + CREDENTIAL + "@evil.example/a/b",
                 "https://leaker%40x:" + CREDENTIAL + "@localhost/a/b.git");
         Map<String, String> fieldOfTask = Map.of("acquire-user-repo", "repoUrl", "build-assets", "repoUrl",
-                "process-with-repo", "repoUrl", "process-all", "repoUrl",
+                "process-with-repo", "repoUrl", "process-all", "repoUrl", "deploy-repo", "repoUrl",
                 "new-repo-from-template", "templateRepoUrl", "process-from-template", "templateRepoUrl");
         int n = 0;
         for (String url : urls) {
@@ -322,6 +322,7 @@ class HostileGitInputTest {
                 "build-assets", Map.of("repoUrl", repoUrl),
                 "process-with-repo", Map.of("repoUrl", repoUrl),
                 "process-all", Map.of("repoUrl", repoUrl),
+                "deploy-repo", Map.of("repoUrl", repoUrl, "projectId", "site"),
                 "new-repo-from-template", Map.of("templateRepoUrl", repoUrl, "newRepoName", "site"),
                 "process-from-template", Map.of("templateRepoUrl", repoUrl, "newRepoName", "site"));
         int n = 0;

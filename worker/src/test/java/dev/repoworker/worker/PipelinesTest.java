@@ -147,6 +147,43 @@ class PipelinesTest {
     }
 
     @Test
+    void deploy_repo_publishes_the_commit_it_is_pinned_to_or_with_commit_latest_the_branch_head() throws Exception {
+        Running worker = start(Map.of());
+        TestRepos.Repo repo = vault();
+        String first = repo.git("rev-parse", "HEAD~1").trim();
+
+        Map<String, Object> pinned = Map.of("repoUrl", repo.fileUrl(), "projectId", "site-2", "commit", first,
+                "deployRequestedAt", "2026-06-01T09:00:00Z");
+        Map<String, Object> latest = Map.of("repoUrl", repo.fileUrl(), "projectId", "site-2", "commit", "latest",
+                "deployRequestedAt", "2026-06-01T10:00:00Z");
+        assertThat(worker.process("deploy-repo", "pinned", pinned).statusCode()).isEqualTo(202);
+        JsonNode old = worker.finalCallback("pinned").body();
+        assertThat(worker.process("deploy-repo", "head", latest).statusCode()).isEqualTo(202);
+        JsonNode head = worker.finalCallback("head").body();
+
+        assertThat(old.path("status").asText()).as(old.toString()).isEqualTo("completed");
+        assertThat(old.path("result").path("pipeline").toString())
+                .isEqualTo("[\"acquire\",\"build-assets\",\"compute-embeddings\",\"enrich-data\",\"publish\"]");
+        assertThat(old.path("result").path("steps").path("acquire").path("commit").asText()).isEqualTo(first);
+        assertThat(head.path("result").path("steps").path("acquire").path("commit").asText()).isEqualTo(repo.head());
+        assertThat(head.path("result").path("steps").path("publish").path("active").asBoolean()).isTrue();
+        Path project = temp.resolve("artifacts").resolve("projects").resolve("site-2");
+        assertThat(read(project.resolve("active.json")).path("jobId").asText()).isEqualTo("head");
+        assertThat(Files.readString(project.resolve("pinned").resolve("posts.json"))).doesNotContain("Gamma");
+        assertThat(Files.readString(project.resolve("head").resolve("posts.json"))).contains("Gamma");
+    }
+
+    @Test
+    void deploy_repo_refuses_a_short_sha_and_a_missing_project_before_admission() throws Exception {
+        Running worker = start(Map.of());
+        String repoUrl = "http://127.0.0.1/o/r.git";
+        assertField(worker.process("deploy-repo", "d-1", Map.of("repoUrl", repoUrl, "projectId", "p", "commit", "abcdef1")),
+                "data.commit");
+        assertField(worker.process("deploy-repo", "d-2", Map.of("repoUrl", repoUrl)), "data.projectId");
+        assertField(worker.process("deploy-repo", "d-3", Map.of("projectId", "p")), "data.repoUrl");
+    }
+
+    @Test
     void process_with_repo_runs_every_step_and_enriches_the_posts_with_history_related_and_sql() throws Exception {
         Running worker = start(Map.of());
         TestRepos.Repo repo = vault();

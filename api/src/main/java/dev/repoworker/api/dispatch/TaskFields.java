@@ -10,7 +10,10 @@ final class TaskFields {
 
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9._-]{1,100}");
     private static final Pattern BRANCH = Pattern.compile("[A-Za-z0-9._/-]{1,200}");
-    private static final Pattern COMMIT = Pattern.compile("[0-9a-fA-F]{7,64}");
+    /** As the Worker's: a full commit id, since a shallow fetch cannot resolve an abbreviation. */
+    private static final Pattern COMMIT = Pattern.compile("[0-9a-fA-F]{40}|[0-9a-fA-F]{64}");
+    /** The original API's default commit: the head of the branch. */
+    private static final String LATEST = "latest";
 
     private final Map<String, Object> data;
 
@@ -54,10 +57,15 @@ final class TaskFields {
         return value;
     }
 
+    /** The commit to pin, or null for the branch head (no commit, or {@code "latest"}). */
     String commit() {
         String value = optionalText("commit");
-        if (value != null && !COMMIT.matcher(value).matches()) {
-            throw new InvalidInputException("data.commit", "data.commit must be a hexadecimal commit sha");
+        if (value == null || value.equals(LATEST)) {
+            return null;
+        }
+        if (!COMMIT.matcher(value).matches()) {
+            throw new InvalidInputException("data.commit",
+                    "data.commit must be a full commit sha (40 or 64 hex digits) or \"latest\" for the branch head");
         }
         return value;
     }

@@ -26,7 +26,7 @@ public final class TaskMapping {
     private static final Map<String, Translation> apiTasks = Map.of(
             "clone-repo", new Translation(TaskType.ACQUIRE_USER_REPO, TaskMapping::cloneRepo),
             "import-repo", new Translation(TaskType.PROCESS_WITH_REPO, TaskMapping::importRepo),
-            "deploy-repo", new Translation(TaskType.PROCESS_WITH_REPO, TaskMapping::deployRepo));
+            "deploy-repo", new Translation(TaskType.DEPLOY_REPO, TaskMapping::deployRepo));
 
     /** The original API's job type names, each for the task its jobs were created with (its createRepo…Job). */
     private static final Map<String, String> originalTypes = Map.of(
@@ -113,8 +113,7 @@ public final class TaskMapping {
         putIfPresent(out, "domain", fields.optionalText("domain"));
         putIfPresent(out, "repositoryFolder", fields.optionalText("repositoryFolder"));
         putIfPresent(out, "ignoreFiles", fields.textList("ignoreFiles"));
-        // the Worker publishes a deploy and moves the project's active pointer only forward, in request order
-        out.put("publish", true);
+        // the Worker's deploy-repo publishes and moves the project's active pointer only forward, in request order
         out.put("deployRequestedAt", java.time.Instant.now().toString());
         return out;
     }

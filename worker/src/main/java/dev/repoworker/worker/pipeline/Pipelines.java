@@ -16,7 +16,8 @@ import java.util.List;
  * <ul>
  *   <li>{@code process-all}: build-assets → compute-embeddings → enrich-data (repository from repoUrl/repoPath);</li>
  *   <li>{@code process-with-repo}: acquire → the same steps (→ publish, for deploys);</li>
- *   <li>{@code process-from-template}: template → the same steps.</li>
+ *   <li>{@code process-from-template}: template → the same steps;</li>
+ *   <li>{@code deploy-repo} (the original API's deploy): acquire → the same steps → publish, always.</li>
  * </ul>
  */
 public final class Pipelines {
@@ -26,11 +27,15 @@ public final class Pipelines {
 
     public static List<Pipeline> all(LocalArtifactStore store, AcquireRepoTask acquire, NewRepoFromTemplateTask template,
                                      BuildAssetsTask build, ComputeEmbeddingsTask embeddings, EnrichDataTask enrich) {
+        Deployments deployments = new Deployments(store.root());
         return List.of(
                 new Pipeline(TaskType.PROCESS_ALL, processAll(store, build, embeddings, enrich, true), store),
                 new Pipeline(TaskType.PROCESS_WITH_REPO,
                         append(prepend(Steps.acquire(acquire), processAll(store, build, embeddings, enrich, false)),
-                                Steps.publish(new Deployments(store.root()))), store),
+                                Steps.publish(deployments)), store),
+                new Pipeline(TaskType.DEPLOY_REPO,
+                        append(prepend(Steps.acquire(acquire), processAll(store, build, embeddings, enrich, false)),
+                                Steps.deploy(deployments)), store),
                 new Pipeline(TaskType.PROCESS_FROM_TEMPLATE,
                         prepend(Steps.template(template), processAll(store, build, embeddings, enrich, false)), store));
     }

@@ -91,10 +91,20 @@ public final class Steps {
     }
 
     /**
-     * {@code publish} (deploys): with {@code data.publish = true}, copies the artifacts to the project's deploys and
-     * moves its {@code active} pointer forward ({@code data.projectId}, ordered by {@code data.deployRequestedAt}).
+     * {@code publish} at the end of process-with-repo: with {@code data.publish = true}, copies the artifacts to the
+     * project's deploys and moves its {@code active} pointer forward ({@code data.projectId}, ordered by
+     * {@code data.deployRequestedAt}).
      */
     public static PipelineStep publish(Deployments deployments) {
+        return publish(deployments, false);
+    }
+
+    /** {@code publish} at the end of deploy-repo: as {@link #publish(Deployments)}, on every job. */
+    public static PipelineStep deploy(Deployments deployments) {
+        return publish(deployments, true);
+    }
+
+    private static PipelineStep publish(Deployments deployments, boolean always) {
         return new PipelineStep() {
             @Override
             public String name() {
@@ -104,7 +114,7 @@ public final class Steps {
             @Override
             public boolean appliesTo(TaskData data) {
                 try {
-                    return data.optionalBoolean("publish", false);
+                    return always || data.optionalBoolean("publish", false);
                 } catch (InvalidTaskDataException e) {
                     return true;
                 }
@@ -112,7 +122,7 @@ public final class Steps {
 
             @Override
             public void validate(TaskData data) throws InvalidTaskDataException {
-                if (!data.optionalBoolean("publish", false)) {
+                if (!always && !data.optionalBoolean("publish", false)) {
                     return;
                 }
                 String projectId = data.requiredString("projectId");

@@ -16,7 +16,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * {@code acquire-user-repo}: clones {@code data.repoUrl} at {@code branch} (default main) with
- * {@code depth} (default 1, 0 = full history), optionally pinned to {@code commit}, authenticated by
+ * {@code depth} (default 1, 0 = full history), optionally pinned to {@code commit} ({@code "latest"}, the
+ * original API's default, = the branch head), authenticated by
  * {@code gitToken} or else the Worker's {@code GITHUB_TOKEN}, into {@code <workspace>/repo}.
  */
 public final class AcquireRepoTask implements Task {
@@ -104,10 +105,10 @@ public final class AcquireRepoTask implements Task {
             throw new InvalidTaskDataException("branch", branchProblem.get());
         }
         int depth = data.optionalInt("depth", DEFAULT_DEPTH, 0, MAX_DEPTH);
-        Optional<String> commitText = data.optionalString("commit");
+        Optional<String> commitText = data.optionalString("commit").filter(c -> !CommitIds.isLatest(c));
         Optional<String> commit = commitText.flatMap(CommitIds::normalize);
         if (commitText.isPresent() && commit.isEmpty()) {
-            throw new InvalidTaskDataException("commit", "must be a full commit id (40 or 64 hex digits)");
+            throw new InvalidTaskDataException("commit", "must be a full commit id (40 or 64 hex digits) or \"latest\"");
         }
         Optional<String> token = data.optionalString("gitToken").or(() -> defaultToken);
         return new CloneRequest(url, branch, depth, commit, token);
