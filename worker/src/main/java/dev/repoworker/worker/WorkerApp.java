@@ -22,6 +22,8 @@ import dev.repoworker.worker.net.NetworkPolicy;
 import dev.repoworker.worker.diagnostic.NoopTask;
 import dev.repoworker.worker.embeddings.ComputeEmbeddingsTask;
 import dev.repoworker.worker.enrich.EnrichDataTask;
+import dev.repoworker.worker.artifacts.ArtifactStore;
+import dev.repoworker.worker.artifacts.ArtifactStores;
 import dev.repoworker.worker.artifacts.LocalArtifactStore;
 import dev.repoworker.worker.pipeline.Pipelines;
 import dev.repoworker.worker.task.Task;
@@ -158,11 +160,13 @@ public final class WorkerApp {
     private static TaskRegistry registry(WorkerConfig config, RepoUrlPolicy repoUrls) {
         AcquireRepoTask acquire = AcquireRepoTask.fromConfig(config, repoUrls);
         NewRepoFromTemplateTask template = NewRepoFromTemplateTask.fromConfig(config, repoUrls);
-        BuildAssetsTask build = BuildAssetsTask.fromConfig(config, acquire);
+        LocalArtifactStore local = new LocalArtifactStore(config.artifactsDir());
+        ArtifactStore store = ArtifactStores.fromConfig(config, local);
+        BuildAssetsTask build = BuildAssetsTask.fromConfig(config, acquire, store);
         ComputeEmbeddingsTask embeddings = ComputeEmbeddingsTask.fromConfig(config);
-        EnrichDataTask enrich = EnrichDataTask.fromConfig(config);
+        EnrichDataTask enrich = EnrichDataTask.fromConfig(config, store);
         List<Task> tasks = new ArrayList<>(List.of(acquire, template, build, embeddings, enrich));
-        tasks.addAll(Pipelines.all(new LocalArtifactStore(config.artifactsDir()), acquire, template, build, embeddings, enrich));
+        tasks.addAll(Pipelines.all(store, local, acquire, template, build, embeddings, enrich));
         if (config.diagnosticTasks()) {
             tasks.add(new NoopTask());
         }

@@ -1,6 +1,7 @@
 package dev.repoworker.worker;
 
 import dev.repoworker.embeddings.EmbeddingsConfig;
+import dev.repoworker.objectstore.S3Settings;
 import dev.repoworker.protocol.Env;
 import dev.repoworker.protocol.Env.InvalidConfigException;
 import dev.repoworker.worker.assets.BuildOptions;
@@ -14,7 +15,8 @@ import java.util.Optional;
 /**
  * Everything the Worker reads from its environment, checked once at start. {@code cacheDir}
  * ({@code CACHE_DIR}, default {@code TEMP_DIR}) holds what outlives a job: media variants and chunk
- * vectors by content hash.
+ * vectors by content hash. {@code s3Artifacts}: empty with {@code ARTIFACT_STORE=local} (the default), the bucket's
+ * settings with {@code ARTIFACT_STORE=s3}.
  */
 public record WorkerConfig(
         String host,
@@ -49,6 +51,7 @@ public record WorkerConfig(
         Path localRepoRoot,
         String githubApiUrl,
         Path artifactsDir,
+        Optional<S3Settings> s3Artifacts,
         EmbeddingsConfig embeddings) {
 
     public static final List<String> ANY_HOST = List.of();
@@ -109,6 +112,7 @@ public record WorkerConfig(
                 env.path("LOCAL_REPO_ROOT", Path.of("data", "repos")).toAbsolutePath().normalize(),
                 httpUrl(env, "GITHUB_API_URL", "https://api.github.com"),
                 env.path("ARTIFACTS_DIR", tempDir.resolve("artifacts")).toAbsolutePath().normalize(),
+                S3Settings.fromEnv(environment),
                 EmbeddingsConfig.fromEnv(environment, cacheDir.resolve("embeddings-cache")));
     }
 

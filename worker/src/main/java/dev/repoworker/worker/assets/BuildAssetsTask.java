@@ -4,6 +4,7 @@ import dev.repoworker.protocol.TaskType;
 import dev.repoworker.worker.WorkerConfig;
 import dev.repoworker.worker.artifacts.ArtifactStore;
 import dev.repoworker.worker.artifacts.LocalArtifactStore;
+import dev.repoworker.worker.artifacts.PublishFailedException;
 import dev.repoworker.worker.artifacts.StoredArtifacts;
 import dev.repoworker.worker.repo.AcquireRepoTask;
 import dev.repoworker.worker.repo.AcquiredRepo;
@@ -52,11 +53,15 @@ public final class BuildAssetsTask implements Task {
     }
 
     /**
-     * Artifacts in {@code ARTIFACTS_DIR}; media cache in {@code CACHE_DIR/media-cache}; local paths with
+     * Artifacts in {@code store}; media cache in {@code CACHE_DIR/media-cache}; local paths with
      * ALLOW_FILE_REPOS; media files up to {@code MAX_MEDIA_BYTES}.
      */
     public static BuildAssetsTask fromConfig(WorkerConfig config, AcquireRepoTask acquire) {
-        return new BuildAssetsTask(acquire, new LocalArtifactStore(config.artifactsDir()), config.allowFileRepos(),
+        return fromConfig(config, acquire, new LocalArtifactStore(config.artifactsDir()));
+    }
+
+    public static BuildAssetsTask fromConfig(WorkerConfig config, AcquireRepoTask acquire, ArtifactStore store) {
+        return new BuildAssetsTask(acquire, store, config.allowFileRepos(),
                 Optional.of(config.cacheDir().resolve("media-cache")),
                 BuildOptions.Limits.defaults().withMaxMediaBytes(config.maxMediaBytes()));
     }
@@ -145,6 +150,9 @@ public final class BuildAssetsTask implements Task {
             LOG.info("job {}: built {} posts, {} media, {} variants, {} issues", context.jobId(), report.posts(),
                     report.media(), report.variants(), report.issues());
             return summary;
+        } catch (PublishFailedException e) {
+            store.discard(context.jobId());
+            throw new TaskFailedException("build-assets failed: " + e.getMessage());
         } catch (IOException e) {
             store.discard(context.jobId());
             LOG.warn("job {}: build failed", context.jobId(), e);

@@ -5,6 +5,7 @@ import dev.repoworker.protocol.TaskType;
 import dev.repoworker.worker.WorkerConfig;
 import dev.repoworker.worker.artifacts.ArtifactStore;
 import dev.repoworker.worker.artifacts.LocalArtifactStore;
+import dev.repoworker.worker.artifacts.PublishFailedException;
 import dev.repoworker.worker.artifacts.StoredArtifacts;
 import dev.repoworker.worker.task.InvalidTaskDataException;
 import dev.repoworker.worker.task.Task;
@@ -42,7 +43,12 @@ public final class EnrichDataTask implements Task {
     }
 
     public static EnrichDataTask fromConfig(WorkerConfig config) {
-        return new EnrichDataTask(config.artifactsDir(), new LocalArtifactStore(config.artifactsDir()));
+        return fromConfig(config, new LocalArtifactStore(config.artifactsDir()));
+    }
+
+    /** Reads earlier jobs' artifacts from this Worker's {@code ARTIFACTS_DIR}; publishes to {@code store}. */
+    public static EnrichDataTask fromConfig(WorkerConfig config, ArtifactStore store) {
+        return new EnrichDataTask(config.artifactsDir(), store);
     }
 
     @Override
@@ -92,6 +98,9 @@ public final class EnrichDataTask implements Task {
             summary.put("artifactsOf", source);
             summary.put("manifest", stored.summary());
             return new TaskResult(summary);
+        } catch (PublishFailedException e) {
+            store.discard(context.jobId());
+            throw new TaskFailedException("enrich-data failed: " + e.getMessage());
         } catch (IOException e) {
             store.discard(context.jobId());
             LOG.warn("job {}: enrich-data failed", context.jobId(), e);

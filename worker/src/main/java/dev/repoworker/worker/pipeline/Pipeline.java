@@ -2,6 +2,7 @@ package dev.repoworker.worker.pipeline;
 
 import dev.repoworker.protocol.TaskType;
 import dev.repoworker.worker.artifacts.ArtifactStore;
+import dev.repoworker.worker.artifacts.PublishFailedException;
 import dev.repoworker.worker.artifacts.StoredArtifacts;
 import dev.repoworker.worker.task.InvalidTaskDataException;
 import dev.repoworker.worker.task.Task;
@@ -95,6 +96,9 @@ public final class Pipeline implements Task {
             try {
                 StoredArtifacts stored = store.publish(context.jobId(), state.artifacts().get());
                 result.put("manifest", stored.summary());
+            } catch (PublishFailedException e) {
+                discard(context, state);
+                throw new TaskFailedException(e.getMessage(), e);
             } catch (IOException e) {
                 discard(context, state);
                 throw new TaskFailedException("publishing the artifacts failed (" + e.getClass().getSimpleName() + ")", e);

@@ -1,6 +1,7 @@
 package dev.repoworker.worker.pipeline;
 
 import dev.repoworker.protocol.TaskType;
+import dev.repoworker.worker.artifacts.ArtifactStore;
 import dev.repoworker.worker.artifacts.LocalArtifactStore;
 import dev.repoworker.worker.assets.BuildAssetsTask;
 import dev.repoworker.worker.deploy.Deployments;
@@ -25,19 +26,21 @@ public final class Pipelines {
     private Pipelines() {
     }
 
-    public static List<Pipeline> all(LocalArtifactStore store, AcquireRepoTask acquire, NewRepoFromTemplateTask template,
-                                     BuildAssetsTask build, ComputeEmbeddingsTask embeddings, EnrichDataTask enrich) {
-        Deployments deployments = new Deployments(store.root());
+    /** {@code store} publishes; {@code local} holds the folders the steps write in (and, for now, the deploys). */
+    public static List<Pipeline> all(ArtifactStore store, LocalArtifactStore local, AcquireRepoTask acquire,
+                                     NewRepoFromTemplateTask template, BuildAssetsTask build, ComputeEmbeddingsTask embeddings,
+                                     EnrichDataTask enrich) {
+        Deployments deployments = new Deployments(local.root());
         return List.of(
-                new Pipeline(TaskType.PROCESS_ALL, processAll(store, build, embeddings, enrich, true), store),
+                new Pipeline(TaskType.PROCESS_ALL, processAll(local, build, embeddings, enrich, true), store),
                 new Pipeline(TaskType.PROCESS_WITH_REPO,
-                        append(prepend(Steps.acquire(acquire), processAll(store, build, embeddings, enrich, false)),
+                        append(prepend(Steps.acquire(acquire), processAll(local, build, embeddings, enrich, false)),
                                 Steps.publish(deployments)), store),
                 new Pipeline(TaskType.DEPLOY_REPO,
-                        append(prepend(Steps.acquire(acquire), processAll(store, build, embeddings, enrich, false)),
+                        append(prepend(Steps.acquire(acquire), processAll(local, build, embeddings, enrich, false)),
                                 Steps.deploy(deployments)), store),
                 new Pipeline(TaskType.PROCESS_FROM_TEMPLATE,
-                        prepend(Steps.template(template), processAll(store, build, embeddings, enrich, false)), store));
+                        prepend(Steps.template(template), processAll(local, build, embeddings, enrich, false)), store));
     }
 
     static List<PipelineStep> processAll(LocalArtifactStore store, BuildAssetsTask build, ComputeEmbeddingsTask embeddings,
