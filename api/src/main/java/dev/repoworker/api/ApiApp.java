@@ -1,6 +1,10 @@
 package dev.repoworker.api;
 
 import dev.repoworker.api.artifacts.ArtifactFiles;
+import dev.repoworker.api.artifacts.ArtifactReader;
+import dev.repoworker.api.artifacts.LocalArtifactReader;
+import dev.repoworker.api.artifacts.S3ArtifactReader;
+import dev.repoworker.objectstore.S3Clients;
 import dev.repoworker.api.callback.CallbackHandler;
 import dev.repoworker.api.dashboard.Dashboard;
 import dev.repoworker.api.dashboard.DashboardAuth;
@@ -171,7 +175,7 @@ public final class ApiApp implements AutoCloseable {
                 .withSearch(new JobSearch(config.artifactsDir(), config.embeddings().createEmbedder()));
         ObserveRoutes observe = new ObserveRoutes(store, serviceMetrics,
                 new Dashboard(new DashboardAuth(config.dashboardToken(), config.localhostOnly())),
-                new JobEventStream(store, loops, EVENT_POLL), new ArtifactFiles(config.artifactsDir()));
+                new JobEventStream(store, loops, EVENT_POLL), artifactReader(config));
         Javalin http = Javalin.create(c -> {
             c.startup.showJavalinBanner = false;
             c.http.maxRequestSize = config.maxBodyBytes();
@@ -270,6 +274,13 @@ public final class ApiApp implements AutoCloseable {
 
     public JobStore store() {
         return store;
+    }
+
+    /** {@code ARTIFACT_STORE=s3}: the Workers' bucket; otherwise {@code ARTIFACTS_DIR}. */
+    private static ArtifactReader artifactReader(ApiConfig config) {
+        return config.s3Artifacts()
+                .<ArtifactReader>map(s3 -> new S3ArtifactReader(S3Clients.create(s3), s3))
+                .orElseGet(() -> new LocalArtifactReader(new ArtifactFiles(config.artifactsDir())));
     }
 
     public void stop() {

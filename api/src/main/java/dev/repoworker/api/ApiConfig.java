@@ -2,12 +2,14 @@ package dev.repoworker.api;
 
 import dev.repoworker.api.dispatch.WorkerAuth;
 import dev.repoworker.embeddings.EmbeddingsConfig;
+import dev.repoworker.objectstore.S3Settings;
 import dev.repoworker.protocol.Env;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Everything the API reads from its environment, validated once: a bad value fails the start with
@@ -24,6 +26,8 @@ import java.util.Map;
  * @param host             the address HTTP binds to ({@code 0.0.0.0}: every interface)
  * @param dashboardToken   the dashboard's and {@code /metrics}' login token, or null
  * @param artifactsDir     where jobs' artifacts are, one folder per job id (shared with the Worker in standalone)
+ * @param s3Artifacts      empty with {@code ARTIFACT_STORE=local} (the default); the Workers' bucket with {@code s3}:
+ *                         artifacts are then read from it (the Workers' {@code S3_*} variables)
  * @param embeddings       how search queries are embedded ({@code EMBEDDINGS_*}, the Worker's settings)
  * @param maxPendingJobs   past this many pending jobs a submission is refused with 429 and {@code Retry-After}
  * @param dispatchBatch    the most jobs one claim hands over and one {@code POST /process} carries
@@ -63,6 +67,7 @@ public record ApiConfig(
         String host,
         String dashboardToken,
         Path artifactsDir,
+        Optional<S3Settings> s3Artifacts,
         EmbeddingsConfig embeddings,
         Duration databaseConnectTimeout,
         int maxPendingJobs,
@@ -143,6 +148,7 @@ public record ApiConfig(
                 env.text("HOST", "0.0.0.0"),
                 dashboardToken(env),
                 env.path("ARTIFACTS_DIR", dataDir.resolve("artifacts")).toAbsolutePath().normalize(),
+                S3Settings.fromEnv(variables),
                 EmbeddingsConfig.fromEnv(variables, dataDir.resolve("embeddings-cache")),
                 atLeast(env, "DATABASE_CONNECT_TIMEOUT", Duration.ofSeconds(5), Duration.ofMillis(250)),
                 env.integer("MAX_PENDING_JOBS", 10_000, 1, 100_000_000),

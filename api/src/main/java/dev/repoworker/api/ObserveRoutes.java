@@ -1,6 +1,6 @@
 package dev.repoworker.api;
 
-import dev.repoworker.api.artifacts.ArtifactFiles;
+import dev.repoworker.api.artifacts.ArtifactReader;
 import dev.repoworker.api.dashboard.Dashboard;
 import dev.repoworker.api.job.JobStore;
 import dev.repoworker.api.job.UnknownJobException;
@@ -9,11 +9,8 @@ import dev.repoworker.protocol.Json;
 import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -34,9 +31,9 @@ final class ObserveRoutes implements AutoCloseable {
     private final ServiceMetrics metrics;
     private final Dashboard dashboard;
     private final JobEventStream events;
-    private final ArtifactFiles artifacts;
+    private final ArtifactReader artifacts;
 
-    ObserveRoutes(JobStore store, ServiceMetrics metrics, Dashboard dashboard, JobEventStream events, ArtifactFiles artifacts) {
+    ObserveRoutes(JobStore store, ServiceMetrics metrics, Dashboard dashboard, JobEventStream events, ArtifactReader artifacts) {
         this.store = store;
         this.metrics = metrics;
         this.dashboard = dashboard;
@@ -78,7 +75,7 @@ final class ObserveRoutes implements AutoCloseable {
 
     private void listArtifacts(Context ctx) {
         String id = existingJob(ctx);
-        List<ArtifactFiles.Artifact> files = artifacts.list(id);
+        List<ArtifactReader.Artifact> files = artifacts.list(id);
         Map<String, Object> answer = new LinkedHashMap<>();
         answer.put("jobId", id);
         answer.put("artifacts", files.stream().map(a -> {
@@ -98,15 +95,14 @@ final class ObserveRoutes implements AutoCloseable {
     private void artifact(Context ctx) throws IOException {
         String id = existingJob(ctx);
         String path = ctx.pathParam("path");
-        Path file = artifacts.find(id, path)
+        ArtifactReader.Content content = artifacts.open(id, path)
                 .orElseThrow(() -> ApiException.notFound("job " + id + " has no artifact " + printable(path)));
         ctx.header("X-Content-Type-Options", "nosniff");
         ctx.header("Content-Security-Policy", ARTIFACT_CSP);
         ctx.header("Cache-Control", "private, max-age=60");
-        ctx.header("Content-Length", Long.toString(Files.size(file)));
-        ctx.contentType(ArtifactFiles.contentType(file.getFileName().toString()));
-        InputStream in = Files.newInputStream(file);
-        ctx.result(in);
+        ctx.header("Content-Length", Long.toString(content.size()));
+        ctx.contentType(content.contentType());
+        ctx.result(content.body());
     }
 
     /** Ends every open event stream, then the metrics' JVM binders. */
@@ -114,6 +110,7 @@ final class ObserveRoutes implements AutoCloseable {
     public void close() {
         events.close();
         metrics.close();
+        artifacts.close();
     }
 
     /** Why a job that published artifacts lists none here: the Worker wrote them where this API does not read. */
@@ -121,8 +118,8 @@ final class ObserveRoutes implements AutoCloseable {
         Object manifest = store.find(id).map(job -> job.result()).map(result -> result.get("manifest")).orElse(null);
         if (manifest instanceof Map<?, ?> published && published.get("location") != null) {
             return Optional.of("the Worker published this job's artifacts (" + published.get("location") + " in its "
-                    + published.get("store") + " store), which this API does not see: it reads ARTIFACTS_DIR=" + artifacts.root()
-                    + "; give the API and the Worker the same ARTIFACTS_DIR (standalone does)");
+                    + published.get("store") + " store), which this API does not see: it reads " + artifacts.describe()
+                    + "; give the API and the Worker the same ARTIFACTS_DIR (standalone does) or the same ARTIFACT_STORE=s3 bucket");
         }
         return Optional.empty();
     }

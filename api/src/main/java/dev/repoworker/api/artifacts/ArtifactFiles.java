@@ -1,13 +1,13 @@
 package dev.repoworker.api.artifacts;
 
+import dev.repoworker.api.artifacts.ArtifactReader.Artifact;
+import dev.repoworker.objectstore.ContentTypes;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
-import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -20,37 +20,8 @@ import java.util.stream.Stream;
  */
 public final class ArtifactFiles {
 
-    /** One file of a job, relative to its folder. */
-    public record Artifact(String path, long size, String contentType) {
-    }
-
     private static final Pattern JOB_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
     private static final int MAX_LISTED = 1000;
-    private static final Map<String, String> TYPES = Map.ofEntries(
-            Map.entry("json", "application/json"),
-            Map.entry("html", "text/html; charset=utf-8"),
-            Map.entry("htm", "text/html; charset=utf-8"),
-            Map.entry("txt", "text/plain; charset=utf-8"),
-            Map.entry("md", "text/markdown; charset=utf-8"),
-            Map.entry("csv", "text/csv; charset=utf-8"),
-            Map.entry("xml", "application/xml"),
-            Map.entry("css", "text/css; charset=utf-8"),
-            Map.entry("js", "text/javascript; charset=utf-8"),
-            Map.entry("png", "image/png"),
-            Map.entry("jpg", "image/jpeg"),
-            Map.entry("jpeg", "image/jpeg"),
-            Map.entry("gif", "image/gif"),
-            Map.entry("webp", "image/webp"),
-            Map.entry("avif", "image/avif"),
-            Map.entry("svg", "image/svg+xml"),
-            Map.entry("ico", "image/x-icon"),
-            Map.entry("pdf", "application/pdf"),
-            Map.entry("mp4", "video/mp4"),
-            Map.entry("webm", "video/webm"),
-            Map.entry("mp3", "audio/mpeg"),
-            Map.entry("bin", "application/octet-stream"),
-            Map.entry("npy", "application/octet-stream"));
-
     private final Path root;
 
     public ArtifactFiles(Path root) {
@@ -101,16 +72,11 @@ public final class ArtifactFiles {
 
     /** The content type by file extension; {@code application/octet-stream} when unknown. */
     public static String contentType(String path) {
-        int dot = path.lastIndexOf('.');
-        int slash = path.lastIndexOf('/');
-        if (dot <= slash + 1) {
-            return "application/octet-stream";
-        }
-        return TYPES.getOrDefault(path.substring(dot + 1).toLowerCase(Locale.ROOT), "application/octet-stream");
+        return ContentTypes.of(path);
     }
 
     /** A relative path of plain segments: no empty, {@code .} or {@code ..} segment, no backslash, colon or control character. */
-    static boolean isSafeRelative(String path) {
+    public static boolean isSafeRelative(String path) {
         if (path == null || path.isEmpty() || path.length() > 1024 || path.startsWith("/")) {
             return false;
         }

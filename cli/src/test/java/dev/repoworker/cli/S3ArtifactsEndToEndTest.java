@@ -1,0 +1,96 @@
+package dev.repoworker.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.repoworker.api.ApiApp;
+import dev.repoworker.api.ApiConfig;
+import dev.repoworker.protocol.Json;
+import dev.repoworker.protocol.Signatures;
+import dev.repoworker.testkit.S3Server;
+import dev.repoworker.testkit.TestRepos;
+import dev.repoworker.worker.WorkerApp;
+import dev.repoworker.worker.WorkerConfig;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * An API and a Worker that share no folder (each its own ARTIFACTS_DIR, DATA_DIR and TEMP_DIR), both pointed at
+ * one bucket on S3Proxy: what the Worker builds, the API serves from the bucket.
+ */
+class S3ArtifactsEndToEndTest {
+
+    private static final String SECRET = Signatures.newSecret();
+    private static final String BUCKET = "sites";
+
+    @TempDir
+    Path tmp;
+    private S3Server s3;
+    private WorkerApp worker;
+    private ApiApp api;
+
+    @AfterEach
+    void stop() {
+        if (api != null) {
+            api.stop();
+        }
+        if (worker != null) {
+            worker.stop();
+        }
+        if (s3 != null) {
+            s3.close();
+        }
+    }
+
+    @Test
+    void the_api_serves_from_the_bucket_what_a_worker_on_another_disk_built() throws Exception {
+        s3 = S3Server.start(tmp.resolve("s3")).createBucket(BUCKET);
+        TestRepos.Repo repo = TestRepos.withFiles(tmp.resolve("notes"),
+                Map.of("index.md", "# Home\n\nSee [[one]].\n", "one.md", "# One\n\nHello.\n"));
+        Map<String, String> workerEnv = new HashMap<>(s3.environment(BUCKET, "builds/"));
+        workerEnv.putAll(Map.of("PORT", "0", "WORKER_SECRET", SECRET, "TEMP_DIR", tmp.resolve("worker-tmp").toString(),
+                "ARTIFACTS_DIR", tmp.resolve("worker-artifacts").toString(), "ALLOW_FILE_REPOS", "true",
+                "ALLOWED_CALLBACK_HOSTS", "127.0.0.1", "ALLOW_PRIVATE_NETWORKS", "true"));
+        worker = WorkerApp.start(WorkerConfig.fromEnv(workerEnv));
+        Map<String, String> apiEnv = new HashMap<>(s3.environment(BUCKET, "builds/"));
+        apiEnv.putAll(Map.of("PORT", "0", "WORKER_SECRET", SECRET, "DATA_DIR", tmp.resolve("api-data").toString(),
+                "ARTIFACTS_DIR", tmp.resolve("api-artifacts").toString(), "REPO_WORKER_API_URL",
+                "http://127.0.0.1:" + worker.port(), "HOST", "127.0.0.1"));
+        api = ApiApp.start(ApiConfig.fromEnv(apiEnv));
+        ApiHttp http = new ApiHttp(api.localUrl());
+
+        HttpResponse<String> created = http.post("/api/cloudrun/jobs",
+                Map.of("task", "build-assets", "data", Map.of("repoUrl", repo.fileUrl())));
+
+        assertThat(created.statusCode()).as(created.body()).isEqualTo(202);
+        String id = ApiHttp.json(created).path("id").asText();
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200)).ignoreExceptions()
+                .until(() -> http.job(id).path("status").asText().equals("completed"));
+        JsonNode job = http.job(id);
+        assertThat(job.path("result").path("manifest").path("location").asText())
+                .isEqualTo("s3://" + BUCKET + "/builds/" + id + "/manifest.json");
+
+        HttpResponse<String> posts = http.get("/api/cloudrun/jobs/" + id + "/artifacts/posts.json");
+        assertThat(posts.statusCode()).isEqualTo(200);
+        assertThat(posts.headers().firstValue("Content-Type")).get().asString().startsWith("application/json");
+        assertThat(posts.headers().firstValue("Content-Security-Policy")).get().asString().startsWith("sandbox");
+        assertThat(posts.body()).contains("one");
+        HttpResponse<String> manifest = http.get("/api/cloudrun/jobs/" + id + "/artifacts/manifest.json");
+        assertThat(manifest.statusCode()).isEqualTo(200);
+        assertThat(Json.mapper().readTree(manifest.body()).path("entries").toString()).contains("posts.json");
+        HttpResponse<String> listing = http.get("/api/cloudrun/jobs/" + id + "/artifacts");
+        assertThat(ApiHttp.json(listing).path("artifacts").toString()).contains("posts.json").contains("manifest.json");
+        assertThat(http.get("/api/cloudrun/jobs/" + id + "/artifacts/..%2Fmanifest.json").statusCode()).isIn(400, 404);
+        assertThat(http.get("/api/cloudrun/jobs/" + id + "/artifacts/no-such.json").statusCode()).isEqualTo(404);
+        assertThat(tmp.resolve("api-artifacts").resolve(id)).doesNotExist();
+        assertThat(Files.exists(tmp.resolve("worker-artifacts").resolve(id).resolve("posts.json"))).isTrue();
+    }
+}
