@@ -50,22 +50,31 @@ class S3ArtifactsEndToEndTest {
         }
     }
 
-    @Test
-    void the_api_serves_from_the_bucket_what_a_worker_on_another_disk_built() throws Exception {
+    /** A Worker and an API on S3Proxy's {@code bucket}, each with folders of its own. */
+    private ApiHttp startBoth(String bucket) {
         s3 = S3Server.start(tmp.resolve("s3")).createBucket(BUCKET);
-        TestRepos.Repo repo = TestRepos.withFiles(tmp.resolve("notes"),
-                Map.of("index.md", "# Home\n\nSee [[one]].\n", "one.md", "# One\n\nHello.\n"));
-        Map<String, String> workerEnv = new HashMap<>(s3.environment(BUCKET, "builds/"));
+        Map<String, String> workerEnv = new HashMap<>(s3.environment(bucket, "builds/"));
         workerEnv.putAll(Map.of("PORT", "0", "WORKER_SECRET", SECRET, "TEMP_DIR", tmp.resolve("worker-tmp").toString(),
                 "ARTIFACTS_DIR", tmp.resolve("worker-artifacts").toString(), "ALLOW_FILE_REPOS", "true",
                 "ALLOWED_CALLBACK_HOSTS", "127.0.0.1", "ALLOW_PRIVATE_NETWORKS", "true"));
         worker = WorkerApp.start(WorkerConfig.fromEnv(workerEnv));
-        Map<String, String> apiEnv = new HashMap<>(s3.environment(BUCKET, "builds/"));
+        Map<String, String> apiEnv = new HashMap<>(s3.environment(bucket, "builds/"));
         apiEnv.putAll(Map.of("PORT", "0", "WORKER_SECRET", SECRET, "DATA_DIR", tmp.resolve("api-data").toString(),
                 "ARTIFACTS_DIR", tmp.resolve("api-artifacts").toString(), "REPO_WORKER_API_URL",
                 "http://127.0.0.1:" + worker.port(), "HOST", "127.0.0.1"));
         api = ApiApp.start(ApiConfig.fromEnv(apiEnv));
-        ApiHttp http = new ApiHttp(api.localUrl());
+        return new ApiHttp(api.localUrl());
+    }
+
+    private TestRepos.Repo notes() {
+        return TestRepos.withFiles(tmp.resolve("notes"),
+                Map.of("index.md", "# Home\n\nSee [[one]].\n", "one.md", "# One\n\nHello.\n"));
+    }
+
+    @Test
+    void the_api_serves_from_the_bucket_what_a_worker_on_another_disk_built() throws Exception {
+        ApiHttp http = startBoth(BUCKET);
+        TestRepos.Repo repo = notes();
 
         HttpResponse<String> created = http.post("/api/cloudrun/jobs",
                 Map.of("task", "build-assets", "data", Map.of("repoUrl", repo.fileUrl())));
@@ -92,5 +101,19 @@ class S3ArtifactsEndToEndTest {
         assertThat(http.get("/api/cloudrun/jobs/" + id + "/artifacts/no-such.json").statusCode()).isEqualTo(404);
         assertThat(tmp.resolve("api-artifacts").resolve(id)).doesNotExist();
         assertThat(Files.exists(tmp.resolve("worker-artifacts").resolve(id).resolve("posts.json"))).isTrue();
+    }
+
+    @Test
+    void a_bucket_that_does_not_exist_fails_the_job_naming_the_bucket_and_the_s3_error_code() throws Exception {
+        ApiHttp http = startBoth("no-such-bucket");
+        TestRepos.Repo repo = notes();
+
+        HttpResponse<String> created = http.post("/api/cloudrun/jobs",
+                Map.of("task", "build-assets", "data", Map.of("repoUrl", repo.fileUrl())));
+
+        String id = ApiHttp.json(created).path("id").asText();
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200)).ignoreExceptions()
+                .until(() -> http.job(id).path("status").asText().equals("failed"));
+        assertThat(http.job(id).path("error").toString()).contains("bucket no-such-bucket").contains("NoSuchBucket");
     }
 }

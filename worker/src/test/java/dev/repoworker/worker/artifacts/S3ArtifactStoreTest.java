@@ -19,6 +19,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.core.SdkRequest;
 import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.core.interceptor.Context;
@@ -189,6 +191,23 @@ class S3ArtifactStoreTest extends ArtifactStoreContract {
 
         assertThatThrownBy(() -> missing.publish(jobId, dir)).isInstanceOf(PublishFailedException.class)
                 .hasMessageContaining("bucket no-such-bucket").hasMessageContaining("NoSuchBucket");
+    }
+
+    @Test
+    void refused_credentials_fail_the_publish_naming_the_bucket_and_the_s3_error_code() throws IOException {
+        S3Settings settings = S3Settings.fromEnv(server.environment(BUCKET, PREFIX)).orElseThrow();
+        S3Client wrong = S3Clients.builder(settings)
+                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("intruder", "not-the-secret")))
+                .build();
+        S3ArtifactStore refused = new S3ArtifactStore(new LocalArtifactStore(temp.resolve("refused")), wrong, settings);
+        String jobId = newJobId();
+        Path dir = refused.open(jobId);
+        write(dir, sampleFiles());
+
+        assertThatThrownBy(() -> refused.publish(jobId, dir)).isInstanceOf(PublishFailedException.class)
+                .hasMessageContaining("bucket " + BUCKET).hasMessageContaining("InvalidAccessKeyId")
+                .hasMessageNotContaining("not-the-secret");
+        assertThat(paths(jobId)).isEmpty();
     }
 
     @Test
