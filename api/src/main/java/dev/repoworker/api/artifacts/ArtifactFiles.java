@@ -2,6 +2,7 @@ package dev.repoworker.api.artifacts;
 
 import dev.repoworker.api.artifacts.ArtifactReader.Artifact;
 import dev.repoworker.objectstore.ContentTypes;
+import dev.repoworker.objectstore.ObjectKeys;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -77,21 +78,7 @@ public final class ArtifactFiles {
 
     /** A relative path of plain segments: no empty, {@code .} or {@code ..} segment, no backslash, colon or control character. */
     public static boolean isSafeRelative(String path) {
-        if (path == null || path.isEmpty() || path.length() > 1024 || path.startsWith("/")) {
-            return false;
-        }
-        for (int i = 0; i < path.length(); i++) {
-            char c = path.charAt(i);
-            if (c < 0x20 || c == 0x7f || c == '\\' || c == ':') {
-                return false;
-            }
-        }
-        for (String segment : path.split("/", -1)) {
-            if (segment.isEmpty() || segment.equals(".") || segment.equals("..")) {
-                return false;
-            }
-        }
-        return true;
+        return ObjectKeys.isSafeRelative(path);
     }
 
     private Optional<Path> jobFolder(String jobId) {
