@@ -1,0 +1,80 @@
+package dev.repoworker.api.project;
+
+import dev.repoworker.api.job.Database;
+import dev.repoworker.protocol.Json;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import org.jdbi.v3.core.mapper.RowMapper;
+
+/** {@link ProjectStore} on the job store's database (SQLite or PostgreSQL), through Jdbi. */
+public final class JdbiProjectStore implements ProjectStore {
+
+    private static final RowMapper<Project> MAPPER = (ResultSet rs, org.jdbi.v3.core.statement.StatementContext ctx) -> new Project(
+            rs.getString("id"), settings(rs.getString("settings_json")), rs.getString("secrets_sealed"),
+            instant(rs, "created_at"), instant(rs, "updated_at"));
+
+    private final Database database;
+
+    public JdbiProjectStore(Database database) {
+        this.database = database;
+    }
+
+    @Override
+    public boolean create(Project project) {
+        try {
+            database.jdbi().useHandle(h -> h.createUpdate("INSERT INTO projects (id, settings_json, secrets_sealed, created_at, updated_at) "
+                            + "VALUES (:id, :settings, :secrets, :createdAt, :updatedAt)")
+                    .bind("id", project.id())
+                    .bind("settings", Json.write(project.settings()))
+                    .bind("secrets", project.sealedSecrets())
+                    .bind("createdAt", project.createdAt().toEpochMilli())
+                    .bind("updatedAt", project.updatedAt().toEpochMilli())
+                    .execute());
+            return true;
+        } catch (RuntimeException e) {
+            if (Database.isUniqueViolation(e)) {
+                return false;
+            }
+            throw e;
+        }
+    }
+
+    @Override
+    public Optional<Project> find(String id) {
+        return database.jdbi().withHandle(h -> h.createQuery("SELECT * FROM projects WHERE id = :id")
+                .bind("id", id).map(MAPPER).findOne());
+    }
+
+    @Override
+    public List<Project> list() {
+        return database.jdbi().withHandle(h -> h.createQuery("SELECT * FROM projects ORDER BY id").map(MAPPER).list());
+    }
+
+    @Override
+    public boolean update(Project project) {
+        return database.jdbi().withHandle(h -> h.createUpdate("UPDATE projects SET settings_json = :settings, "
+                        + "secrets_sealed = :secrets, updated_at = :updatedAt WHERE id = :id")
+                .bind("id", project.id())
+                .bind("settings", Json.write(project.settings()))
+                .bind("secrets", project.sealedSecrets())
+                .bind("updatedAt", project.updatedAt().toEpochMilli())
+                .execute()) == 1;
+    }
+
+    private static Project.Settings settings(String json) {
+        try {
+            return Json.mapper().readValue(json, Project.Settings.class);
+        } catch (IOException e) {
+            throw new UncheckedIOException("a stored project's settings are not readable", e);
+        }
+    }
+
+    private static Instant instant(ResultSet rs, String column) throws SQLException {
+        return Instant.ofEpochMilli(rs.getLong(column));
+    }
+}

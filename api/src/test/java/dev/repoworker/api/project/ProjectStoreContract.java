@@ -1,0 +1,87 @@
+package dev.repoworker.api.project;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.repoworker.api.job.Database;
+import java.time.Instant;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** What every {@link ProjectStore} must do; subclasses supply a fresh database per test. */
+abstract class ProjectStoreContract {
+
+    static final Instant T0 = Instant.parse("2030-01-01T00:00:00Z");
+
+    private Database database;
+    private ProjectStore store;
+
+    abstract Database openDatabase();
+
+    @BeforeEach
+    void openStore() {
+        database = openDatabase();
+        store = new JdbiProjectStore(database);
+    }
+
+    @AfterEach
+    void closeStore() {
+        if (database != null) {
+            database.close();
+        }
+    }
+
+    static Project project(String id, String branch, String sealed, Instant at) {
+        return new Project(id, new Project.Settings("https://git.example.test/o/" + id, branch, "/notes", "/_repo/medias",
+                "https://site.example.test", "docs", List.of("drafts/**", "*.tmp"), List.of("https://hooks.example.test/a")),
+                sealed, at, at);
+    }
+
+    @Test
+    void a_created_project_is_found_with_every_setting_and_its_sealed_secrets() {
+        Project project = project("blog", "main", "sealed-blob", T0);
+
+        assertThat(store.create(project)).isTrue();
+
+        assertThat(store.find("blog")).contains(project);
+    }
+
+    @Test
+    void a_second_project_with_the_same_id_is_refused_and_the_first_stays() {
+        store.create(project("blog", "main", null, T0));
+
+        assertThat(store.create(project("blog", "other", "x", T0.plusSeconds(1)))).isFalse();
+
+        assertThat(store.find("blog").orElseThrow().settings().branch()).isEqualTo("main");
+    }
+
+    @Test
+    void an_update_replaces_settings_and_secrets_and_keeps_the_creation_time() {
+        store.create(project("blog", "main", "old", T0));
+        Project changed = new Project("blog", project("blog", "release", null, T0).settings(), null, T0, T0.plusSeconds(60));
+
+        assertThat(store.update(changed)).isTrue();
+
+        Project found = store.find("blog").orElseThrow();
+        assertThat(found.settings().branch()).isEqualTo("release");
+        assertThat(found.sealedSecrets()).isNull();
+        assertThat(found.createdAt()).isEqualTo(T0);
+        assertThat(found.updatedAt()).isEqualTo(T0.plusSeconds(60));
+    }
+
+    @Test
+    void an_unknown_project_is_not_found_and_not_updated() {
+        assertThat(store.find("nope")).isEmpty();
+        assertThat(store.update(project("nope", "main", null, T0))).isFalse();
+        assertThat(store.list()).isEmpty();
+    }
+
+    @Test
+    void projects_are_listed_by_id() {
+        store.create(project("zeta", "main", null, T0));
+        store.create(project("alpha", "main", null, T0));
+
+        assertThat(store.list()).extracting(Project::id).containsExactly("alpha", "zeta");
+    }
+}
