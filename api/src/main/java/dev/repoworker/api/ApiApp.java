@@ -24,6 +24,7 @@ import dev.repoworker.api.job.JdbiJobStore;
 import dev.repoworker.api.job.LegacyH2Import;
 import dev.repoworker.api.job.JobStore;
 import dev.repoworker.api.job.SecretBox;
+import dev.repoworker.api.project.JdbiProjectStore;
 import dev.repoworker.api.observe.ApiMetrics;
 import dev.repoworker.api.observe.JobStateCounts;
 import dev.repoworker.api.observe.JobObserver;
@@ -167,12 +168,15 @@ public final class ApiApp implements AutoCloseable {
                     dispatchSoon.run();
                     return created;
                 });
-        JobService jobs = new JobService(store, new TaskMapping(config.gitHostUrl(), rules), secretBox, workerClient, fallback,
+        TaskMapping mapping = new TaskMapping(config.gitHostUrl(), rules);
+        JobService jobs = new JobService(store, mapping, secretBox, workerClient, fallback,
                 clock, config.maxAttempts(), dispatchSoon, submissions, new Backlog(store, clock, config.maxPendingJobs()));
         List<String> callbackPaths = config.devCallbackRoute()
                 ? List.of(ApiConfig.CALLBACK_PATH, ApiConfig.DEV_CALLBACK_PATH) : List.of(ApiConfig.CALLBACK_PATH);
         ApiRoutes routes = new ApiRoutes(jobs, store, callbacks, clock, callbackPaths)
                 .withSearch(new JobSearch(config.artifactsDir(), config.embeddings().createEmbedder()));
+        ProjectRoutes projects = new ProjectRoutes(
+                new ProjectService(new JdbiProjectStore(database), jobs, mapping, secretBox, clock), secretBox);
         ObserveRoutes observe = new ObserveRoutes(store, serviceMetrics,
                 new Dashboard(new DashboardAuth(config.dashboardToken(), config.localhostOnly())),
                 new JobEventStream(store, loops, EVENT_POLL), artifactReader(config));
@@ -180,6 +184,7 @@ public final class ApiApp implements AutoCloseable {
             c.startup.showJavalinBanner = false;
             c.http.maxRequestSize = config.maxBodyBytes();
             routes.register(c);
+            projects.register(c);
             observe.register(c);
         });
         try {

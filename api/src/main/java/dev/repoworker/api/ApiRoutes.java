@@ -204,7 +204,7 @@ final class ApiRoutes {
         }
     }
 
-    private static String idempotencyKey(Context ctx) {
+    static String idempotencyKey(Context ctx) {
         String key = ctx.header("Idempotency-Key");
         if (key == null || key.isBlank()) {
             return null;

@@ -45,6 +45,8 @@ final class ObserveRoutes implements AutoCloseable {
         metrics.installHttpMetrics(config);
         dashboard.register(config);
         config.routes.before(BASE + "/*", this::guardJobApi);
+        config.routes.before(ProjectRoutes.BASE, this::guardJobApi);
+        config.routes.before(ProjectRoutes.BASE + "/*", this::guardJobApi);
         config.routes.get("/metrics", dashboard.auth().tokenRequired() ? dashboard.guarded(metrics::serve) : metrics::serve);
         config.routes.get(JOBS + "/{id}/events", ctx -> events.handle(ctx, jobId(ctx)));
         config.routes.get(JOBS + "/{id}/artifacts", this::listArtifacts);

@@ -113,6 +113,7 @@ public final class TaskMapping {
         putIfPresent(out, "domain", fields.optionalText("domain"));
         putIfPresent(out, "repositoryFolder", fields.optionalText("repositoryFolder"));
         putIfPresent(out, "ignoreFiles", fields.textList("ignoreFiles"));
+        putIfPresent(out, "triggeredBy", fields.optionalText("triggeredBy"));
         // the Worker's deploy-repo publishes and moves the project's active pointer only forward, in request order
         out.put("deployRequestedAt", java.time.Instant.now().toString());
         return out;

@@ -1,0 +1,130 @@
+package dev.repoworker.api;
+
+import dev.repoworker.api.dispatch.TaskMapping;
+import dev.repoworker.api.job.InvalidInputException;
+import dev.repoworker.api.job.SecretBox;
+import dev.repoworker.api.project.Project;
+import dev.repoworker.api.project.ProjectStore;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * Projects and their deploys. A project's settings are checked by the very rules a {@code deploy-repo} submission
+ * meets (repository URL policy, branch names, ignoreFiles limits), so a project that is accepted can be deployed.
+ * The Git token and the webhook secrets are sealed on the way in and opened only to make a deploy job.
+ */
+final class ProjectService {
+
+    private static final String DEFAULT_BRANCH = "main";
+    private static final String DEFAULT_MEDIA_PREFIX = "/_repo/medias";
+
+    private final ProjectStore store;
+    private final JobService jobs;
+    private final TaskMapping mapping;
+    private final SecretBox secretBox;
+    private final Clock clock;
+
+    ProjectService(ProjectStore store, JobService jobs, TaskMapping mapping, SecretBox secretBox, Clock clock) {
+        this.store = store;
+        this.jobs = jobs;
+        this.mapping = mapping;
+        this.secretBox = secretBox;
+        this.clock = clock;
+    }
+
+    Project create(Map<String, Object> body) {
+        ProjectInput input = ProjectInput.read(body);
+        String id = input.id() != null ? input.id() : UUID.randomUUID().toString();
+        ProjectSecrets secrets = input.secrets(ProjectSecrets.NONE);
+        Project.Settings settings = input.settings(null, DEFAULT_BRANCH, DEFAULT_MEDIA_PREFIX);
+        check(id, settings);
+        Instant now = clock.instant();
+        Project project = new Project(id, settings, secrets.seal(secretBox, id), now, now);
+        if (!store.create(project)) {
+            throw ApiException.conflict("project " + id + " exists already");
+        }
+        return project;
+    }
+
+    Project get(String id) {
+        return store.find(ProjectInput.pathId(id)).orElseThrow(() -> ApiException.notFound("project " + id + " not found"));
+    }
+
+    List<Project> list() {
+        return store.list();
+    }
+
+    Project patch(String id, Map<String, Object> body) {
+        Project current = get(id);
+        ProjectInput input = ProjectInput.read(body);
+        if (input.id() != null && !input.id().equals(current.id())) {
+            throw ApiException.badRequest("id", "id cannot be changed");
+        }
+        Project.Settings settings = input.settings(current.settings(), DEFAULT_BRANCH, DEFAULT_MEDIA_PREFIX);
+        check(current.id(), settings);
+        ProjectSecrets secrets = input.secrets(ProjectSecrets.open(secretBox, current));
+        Project next = new Project(current.id(), settings, secrets.seal(secretBox, current.id()), current.createdAt(), clock.instant());
+        if (!store.update(next)) {
+            throw ApiException.notFound("project " + id + " not found");
+        }
+        return next;
+    }
+
+    /** The original's createRepoDeployJob: a {@code deploy-repo} job made of the project's settings. */
+    dev.repoworker.api.job.JobStore.Created deploy(String id, Map<String, Object> body, String idempotencyKey) {
+        Project project = get(id);
+        String commit = Requests.textField(body, "commit", 64);
+        String branch = Requests.textField(body, "branch", 200);
+        for (String field : body.keySet()) {
+            if (!field.equals("commit") && !field.equals("branch")) {
+                throw ApiException.badRequest(field, "a deploy takes only commit and branch; " + field + " is not one of them");
+            }
+        }
+        Map<String, Object> data = deployData(project, commit == null ? "latest" : commit,
+                branch == null ? project.settings().branch() : branch);
+        data.put("triggeredBy", "api");
+        ProjectSecrets secrets = ProjectSecrets.open(secretBox, project);
+        if (secrets.gitToken() != null) {
+            data.put("gitToken", secrets.gitToken());
+        }
+        try {
+            return jobs.submit(new JobService.Submission("deploy-repo", data, project.id(), null, idempotencyKey));
+        } catch (InvalidInputException e) {
+            throw withoutDataPrefix(e);
+        }
+    }
+
+    /** The project's settings put to the job submission's rules; a complaint names the project's field. */
+    private void check(String id, Project.Settings settings) {
+        try {
+            mapping.map("deploy-repo", deployData(new Project(id, settings, null, null, null), "latest", settings.branch()));
+        } catch (InvalidInputException e) {
+            throw withoutDataPrefix(e);
+        }
+    }
+
+    private static Map<String, Object> deployData(Project project, String commit, String branch) {
+        Project.Settings s = project.settings();
+        Map<String, Object> data = new LinkedHashMap<>();
+        data.put("projectId", project.id());
+        data.put("repoUrl", s.repoUrl());
+        data.put("branch", branch);
+        data.put("commit", commit);
+        data.put("notePrefix", s.notePrefix());
+        data.put("mediaPrefix", s.mediaPrefix());
+        data.put("domain", s.domain());
+        data.put("repositoryFolder", s.repositoryFolder());
+        data.put("ignoreFiles", s.ignoreFiles());
+        data.values().removeIf(java.util.Objects::isNull);
+        return data;
+    }
+
+    private static InvalidInputException withoutDataPrefix(InvalidInputException e) {
+        String field = e.field() == null ? null : e.field().replaceFirst("^data\\.", "");
+        return new InvalidInputException(field, e.getMessage().replace("data.", ""));
+    }
+}
