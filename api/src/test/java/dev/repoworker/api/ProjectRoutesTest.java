@@ -8,12 +8,14 @@ import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.repoworker.protocol.TaskDataRules;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -63,6 +65,10 @@ class ProjectRoutesTest {
     }
 
     static TestApi.Response patch(String path, String body) {
+        return patch(api, path, body);
+    }
+
+    static TestApi.Response patch(TestApi api, String path, String body) {
         try {
             HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(api.url(path)))
                     .method("PATCH", HttpRequest.BodyPublishers.ofString(body)).header("Content-Type", "application/json").build(),
@@ -211,6 +217,25 @@ class ProjectRoutesTest {
             assertThat(withToken.post("/api/projects", fullProject("guarded")).status()).isEqualTo(401);
             assertThat(withToken.post("/api/projects/guarded/deploy", "{}").status()).isEqualTo(401);
             assertThat(withToken.get("/api/projects", Map.of("Authorization", "Bearer dashboard-token-for-projects")).status()).isEqualTo(200);
+        }
+    }
+
+    @Test
+    void the_workers_task_data_rules_apply_to_a_projects_settings_and_name_the_project_field(@TempDir Path withRules) {
+        TaskDataRules atMostTwoPatterns = (task, data) -> {
+            if (data.get("ignoreFiles") instanceof List<?> patterns && patterns.size() > 2) {
+                throw new TaskDataRules.Violation("data.ignoreFiles", "data.ignoreFiles takes at most 2 patterns");
+            }
+        };
+        try (TestApi checked = TestApi.start(ApiConfig.fromEnv(TestApi.env(withRules, Map.of())), atMostTwoPatterns)) {
+            TestApi.Response refused = checked.post("/api/projects",
+                    "{\"repoUrl\":\"https://git.example.test/a/b\",\"ignoreFiles\":[\"a\",\"b\",\"c\"]}");
+
+            assertThat(error(refused)).isEqualTo("ignoreFiles");
+            assertThat(refused.json().get("error").get("message").asText()).isEqualTo("ignoreFiles takes at most 2 patterns");
+            assertThat(checked.post("/api/projects", "{\"id\":\"ok\",\"repoUrl\":\"https://git.example.test/a/b\",\"ignoreFiles\":[\"a\"]}")
+                    .status()).isEqualTo(201);
+            assertThat(error(patch(checked, "/api/projects/ok", "{\"ignoreFiles\":[\"a\",\"b\",\"c\"]}"))).isEqualTo("ignoreFiles");
         }
     }
 }

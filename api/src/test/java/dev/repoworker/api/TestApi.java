@@ -50,6 +50,11 @@ final class TestApi implements AutoCloseable {
         return new TestApi(ApiApp.start(config));
     }
 
+    /** An API that checks task data with {@code rules}, as the launcher's API checks with the Worker's. */
+    static TestApi start(ApiConfig config, dev.repoworker.protocol.TaskDataRules rules) {
+        return new TestApi(ApiApp.start(config, ApiApp.lockStore(config), rules));
+    }
+
     /** An API whose loops and stored times follow {@code clock} (signatures still check the real time). */
     static TestApi start(ApiConfig config, java.time.Clock clock) {
         return new TestApi(ApiApp.start(config, clock));
