@@ -2,11 +2,11 @@ package dev.repoworker.api;
 
 import dev.repoworker.api.dispatch.TaskMapping;
 import dev.repoworker.api.job.InvalidInputException;
+import dev.repoworker.api.job.JobStore;
 import dev.repoworker.api.job.SecretBox;
 import dev.repoworker.api.project.Project;
 import dev.repoworker.api.project.ProjectStore;
 import java.time.Clock;
-import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -21,6 +21,7 @@ final class ProjectService {
 
     private static final String DEFAULT_BRANCH = "main";
     private static final String DEFAULT_MEDIA_PREFIX = "/_repo/medias";
+    private static final int MAX_CONFLICT_RETRIES = 10;
 
     private final ProjectStore store;
     private final JobService jobs;
@@ -42,8 +43,7 @@ final class ProjectService {
         ProjectSecrets secrets = input.secrets(ProjectSecrets.NONE);
         Project.Settings settings = input.settings(null, DEFAULT_BRANCH, DEFAULT_MEDIA_PREFIX);
         check(id, settings);
-        Instant now = clock.instant();
-        Project project = new Project(id, settings, secrets.seal(secretBox, id), now, now);
+        Project project = Project.newProject(id, settings, secrets.seal(secretBox, id), clock.instant());
         if (!store.create(project)) {
             throw ApiException.conflict("project " + id + " exists already");
         }
@@ -58,24 +58,27 @@ final class ProjectService {
         return store.list();
     }
 
+    /** Applied over the version it was read from, read again when another change came first. */
     Project patch(String id, Map<String, Object> body) {
-        Project current = get(id);
         ProjectInput input = ProjectInput.read(body);
-        if (input.id() != null && !input.id().equals(current.id())) {
-            throw ApiException.badRequest("id", "id cannot be changed");
+        for (int i = 0; i < MAX_CONFLICT_RETRIES; i++) {
+            Project current = get(id);
+            if (input.id() != null && !input.id().equals(current.id())) {
+                throw ApiException.badRequest("id", "id cannot be changed");
+            }
+            Project.Settings settings = input.settings(current.settings(), DEFAULT_BRANCH, DEFAULT_MEDIA_PREFIX);
+            check(current.id(), settings);
+            ProjectSecrets secrets = input.secrets(ProjectSecrets.open(secretBox, current));
+            Project next = current.changed(settings, secrets.seal(secretBox, current.id()), clock.instant());
+            if (store.update(next)) {
+                return next;
+            }
         }
-        Project.Settings settings = input.settings(current.settings(), DEFAULT_BRANCH, DEFAULT_MEDIA_PREFIX);
-        check(current.id(), settings);
-        ProjectSecrets secrets = input.secrets(ProjectSecrets.open(secretBox, current));
-        Project next = new Project(current.id(), settings, secrets.seal(secretBox, current.id()), current.createdAt(), clock.instant());
-        if (!store.update(next)) {
-            throw ApiException.notFound("project " + id + " not found");
-        }
-        return next;
+        throw ApiException.conflict("project " + id + " kept changing; try again");
     }
 
     /** The original's createRepoDeployJob: a {@code deploy-repo} job made of the project's settings. */
-    dev.repoworker.api.job.JobStore.Created deploy(String id, Map<String, Object> body, String idempotencyKey) {
+    JobStore.Created deploy(String id, Map<String, Object> body, String idempotencyKey) {
         Project project = get(id);
         String commit = Requests.textField(body, "commit", 64);
         String branch = Requests.textField(body, "branch", 200);
@@ -101,7 +104,7 @@ final class ProjectService {
     /** The project's settings put to the job submission's rules; a complaint names the project's field. */
     private void check(String id, Project.Settings settings) {
         try {
-            mapping.map("deploy-repo", deployData(new Project(id, settings, null, null, null), "latest", settings.branch()));
+            mapping.map("deploy-repo", deployData(Project.newProject(id, settings, null, null), "latest", settings.branch()));
         } catch (InvalidInputException e) {
             throw withoutDataPrefix(e);
         }

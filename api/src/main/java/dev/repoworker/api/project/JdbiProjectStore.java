@@ -15,7 +15,7 @@ import org.jdbi.v3.core.mapper.RowMapper;
 public final class JdbiProjectStore implements ProjectStore {
 
     private static final RowMapper<Project> MAPPER = (ResultSet rs, org.jdbi.v3.core.statement.StatementContext ctx) -> new Project(
-            rs.getString("id"), settings(rs.getString("settings_json")), rs.getString("secrets_sealed"),
+            rs.getString("id"), settings(rs.getString("settings_json")), rs.getString("secrets_sealed"), rs.getInt("version"),
             instant(rs, "created_at"), instant(rs, "updated_at"));
 
     private final Database database;
@@ -27,8 +27,9 @@ public final class JdbiProjectStore implements ProjectStore {
     @Override
     public boolean create(Project project) {
         try {
-            database.jdbi().useHandle(h -> h.createUpdate("INSERT INTO projects (id, settings_json, secrets_sealed, created_at, updated_at) "
-                            + "VALUES (:id, :settings, :secrets, :createdAt, :updatedAt)")
+            database.jdbi().useHandle(h -> h.createUpdate("INSERT INTO projects (id, settings_json, secrets_sealed, version, created_at, updated_at) "
+                            + "VALUES (:id, :settings, :secrets, :version, :createdAt, :updatedAt)")
+                    .bind("version", project.version())
                     .bind("id", project.id())
                     .bind("settings", Json.write(project.settings()))
                     .bind("secrets", project.sealedSecrets())
@@ -56,13 +57,15 @@ public final class JdbiProjectStore implements ProjectStore {
     }
 
     @Override
-    public boolean update(Project project) {
+    public boolean update(Project next) {
         return database.jdbi().withHandle(h -> h.createUpdate("UPDATE projects SET settings_json = :settings, "
-                        + "secrets_sealed = :secrets, updated_at = :updatedAt WHERE id = :id")
-                .bind("id", project.id())
-                .bind("settings", Json.write(project.settings()))
-                .bind("secrets", project.sealedSecrets())
-                .bind("updatedAt", project.updatedAt().toEpochMilli())
+                        + "secrets_sealed = :secrets, version = :version, updated_at = :updatedAt WHERE id = :id AND version = :previous")
+                .bind("id", next.id())
+                .bind("settings", Json.write(next.settings()))
+                .bind("secrets", next.sealedSecrets())
+                .bind("version", next.version())
+                .bind("previous", next.version() - 1)
+                .bind("updatedAt", next.updatedAt().toEpochMilli())
                 .execute()) == 1;
     }
 

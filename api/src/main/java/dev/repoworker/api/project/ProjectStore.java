@@ -14,6 +14,9 @@ public interface ProjectStore {
     /** Every project, by id. */
     List<Project> list();
 
-    /** Replaces the settings and secrets of an existing project; false when there is none. */
-    boolean update(Project project);
+    /**
+     * Stores {@code next} over version {@code next.version() - 1}; false when there is no such project or it has
+     * changed meanwhile (nothing is written).
+     */
+    boolean update(Project next);
 }

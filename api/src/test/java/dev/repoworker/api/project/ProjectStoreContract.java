@@ -35,7 +35,7 @@ abstract class ProjectStoreContract {
     static Project project(String id, String branch, String sealed, Instant at) {
         return new Project(id, new Project.Settings("https://git.example.test/o/" + id, branch, "/notes", "/_repo/medias",
                 "https://site.example.test", "docs", List.of("drafts/**", "*.tmp"), List.of("https://hooks.example.test/a")),
-                sealed, at, at);
+                sealed, 1, at, at);
     }
 
     @Test
@@ -57,23 +57,37 @@ abstract class ProjectStoreContract {
     }
 
     @Test
-    void an_update_replaces_settings_and_secrets_and_keeps_the_creation_time() {
-        store.create(project("blog", "main", "old", T0));
-        Project changed = new Project("blog", project("blog", "release", null, T0).settings(), null, T0, T0.plusSeconds(60));
+    void an_update_replaces_settings_and_secrets_bumps_the_version_and_keeps_the_creation_time() {
+        Project first = project("blog", "main", "old", T0);
+        store.create(first);
+        Project changed = first.changed(project("blog", "release", null, T0).settings(), null, T0.plusSeconds(60));
 
         assertThat(store.update(changed)).isTrue();
 
         Project found = store.find("blog").orElseThrow();
         assertThat(found.settings().branch()).isEqualTo("release");
         assertThat(found.sealedSecrets()).isNull();
+        assertThat(found.version()).isEqualTo(2);
         assertThat(found.createdAt()).isEqualTo(T0);
         assertThat(found.updatedAt()).isEqualTo(T0.plusSeconds(60));
     }
 
     @Test
+    void an_update_made_from_a_version_that_has_changed_meanwhile_is_refused_and_writes_nothing() {
+        Project first = project("blog", "main", "old", T0);
+        store.create(first);
+        store.update(first.changed(first.settings(), "theirs", T0.plusSeconds(1)));
+
+        boolean stale = store.update(first.changed(project("blog", "mine", null, T0).settings(), "mine", T0.plusSeconds(2)));
+
+        assertThat(stale).isFalse();
+        assertThat(store.find("blog").orElseThrow().sealedSecrets()).isEqualTo("theirs");
+    }
+
+    @Test
     void an_unknown_project_is_not_found_and_not_updated() {
         assertThat(store.find("nope")).isEmpty();
-        assertThat(store.update(project("nope", "main", null, T0))).isFalse();
+        assertThat(store.update(project("nope", "main", null, T0).changed(project("nope", "x", null, T0).settings(), null, T0))).isFalse();
         assertThat(store.list()).isEmpty();
     }
 
