@@ -5,7 +5,6 @@ import dev.repoworker.worker.WorkerConfig;
 import dev.repoworker.worker.artifacts.ArtifactStore;
 import dev.repoworker.worker.artifacts.LocalArtifactStore;
 import dev.repoworker.worker.artifacts.PublishFailedException;
-import dev.repoworker.worker.artifacts.StoredArtifacts;
 import dev.repoworker.worker.repo.AcquireRepoTask;
 import dev.repoworker.worker.repo.AcquiredRepo;
 import dev.repoworker.worker.task.InvalidTaskDataException;
@@ -101,7 +100,7 @@ public final class BuildAssetsTask implements Task {
         BuildOptions options = options(context.data());
         Source source = source(context);
         context.checkCancelled();
-        Map<String, Object> summary = buildAndPublish(context, source.directory(), options);
+        Map<String, Object> summary = buildIntoStore(context, source.directory(), options, true);
         summary.put("repository", source.repository());
         return new TaskResult(summary);
     }
@@ -133,20 +132,27 @@ public final class BuildAssetsTask implements Task {
     }
 
     /**
-     * For pipelines: builds {@code repoRoot} (already acquired) into the artifact store under the job's id, writes
-     * the manifest and returns the summary (counts, issues by kind, bytes, durations, manifest location). On failure
-     * the partial artifacts are removed.
+     * For pipelines: builds {@code repoRoot} (already acquired) into the job's folder of the artifact store without
+     * publishing it (the pipeline publishes once, after its last step) and returns the summary (counts, issues by
+     * kind, bytes, durations). On failure the partial artifacts are removed.
      */
-    public Map<String, Object> buildAndPublish(TaskContext context, Path repoRoot, BuildOptions options)
+    public Map<String, Object> buildIntoStore(TaskContext context, Path repoRoot, BuildOptions options)
+            throws TaskFailedException, InterruptedException {
+        return buildIntoStore(context, repoRoot, options, false);
+    }
+
+    /** As {@link #buildIntoStore(TaskContext, Path, BuildOptions)}; with {@code publish}, also the manifest location. */
+    private Map<String, Object> buildIntoStore(TaskContext context, Path repoRoot, BuildOptions options, boolean publish)
             throws TaskFailedException, InterruptedException {
         Path out = null;
         try {
             out = store.open(context.jobId());
             BuildReport report = build(repoRoot, options, out, context.progressListener());
             context.checkCancelled();
-            StoredArtifacts stored = store.publish(context.jobId(), out);
             Map<String, Object> summary = new LinkedHashMap<>(report.summary());
-            summary.put("manifest", stored.summary());
+            if (publish) {
+                summary.put("manifest", store.publish(context.jobId(), out).summary());
+            }
             LOG.info("job {}: built {} posts, {} media, {} variants, {} issues", context.jobId(), report.posts(),
                     report.media(), report.variants(), report.issues());
             return summary;

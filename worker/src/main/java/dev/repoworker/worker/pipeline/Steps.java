@@ -61,10 +61,9 @@ public final class Steps {
                 state.repo(source.directory(), source.git(), source.repository());
             }
             context.checkCancelled();
-            Map<String, Object> summary = task.buildAndPublish(context, state.repoDirectory().orElseThrow(),
+            Map<String, Object> summary = task.buildIntoStore(context, state.repoDirectory().orElseThrow(),
                     task.options(context.data()));
             state.artifacts(jobArtifacts.apply(context.jobId()));
-            summary.remove("manifest");
             summary.put("repository", state.repository());
             return summary;
         });
