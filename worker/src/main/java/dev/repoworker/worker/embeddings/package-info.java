@@ -1,0 +1,2 @@
+/** The compute-embeddings task on the Worker. */
+package dev.repoworker.worker.embeddings;

@@ -1,0 +1,2 @@
+/** The enrich-data task: Git history per post and the content database. */
+package dev.repoworker.worker.enrich;

@@ -1,0 +1,2 @@
+/** Admission, execution and callbacks of jobs posted to {@code /process}. */
+package dev.repoworker.worker.process;
