@@ -10,7 +10,6 @@ import dev.repoworker.api.dashboard.Dashboard;
 import dev.repoworker.api.dashboard.DashboardAuth;
 import dev.repoworker.api.dispatch.Dispatcher;
 import dev.repoworker.api.dispatch.Reconciler;
-import dev.repoworker.api.dispatch.RetryPolicy;
 import dev.repoworker.api.dispatch.TaskMapping;
 import dev.repoworker.api.dispatch.WakeUp;
 import dev.repoworker.api.dispatch.WorkerClient;
@@ -30,6 +29,7 @@ import dev.repoworker.api.observe.JobStateCounts;
 import dev.repoworker.api.observe.JobObserver;
 import dev.repoworker.observe.ServiceMetrics;
 import dev.repoworker.api.search.JobSearch;
+import dev.repoworker.protocol.Backoff;
 import dev.repoworker.protocol.Signatures;
 import dev.repoworker.protocol.StartupException;
 import dev.repoworker.protocol.TaskDataRules;
@@ -151,7 +151,7 @@ public final class ApiApp implements AutoCloseable {
                 : SecretBox.loadOrCreate(config.secretsKeyFile());
         Signatures verifying = config.workerSecrets().isEmpty() ? null : Signatures.of(config.workerSecrets());
         Signatures signing = verifying != null ? verifying : Signatures.of(List.of(Signatures.newSecret()));
-        WorkerClient workerClient = new WorkerClient(signing, config.workerAuth(), config.workerTimeout());
+        WorkerClient workerClient = new WorkerClient(signing, config.workerAuth(), config.workerTimeout(), clock);
         ScheduledExecutorService loops = Executors.newScheduledThreadPool(4, r -> {
             Thread t = new Thread(r, "api-loop");
             t.setDaemon(true);
@@ -168,7 +168,7 @@ public final class ApiApp implements AutoCloseable {
                     dispatchSoon.run();
                     return created;
                 });
-        TaskMapping mapping = new TaskMapping(config.gitHostUrl(), rules);
+        TaskMapping mapping = new TaskMapping(config.gitHostUrl(), rules, clock);
         JobService jobs = new JobService(store, mapping, secretBox, workerClient, fallback,
                 clock, config.maxAttempts(), dispatchSoon, submissions, new Backlog(store, clock, config.maxPendingJobs()));
         List<String> callbackPaths = config.devCallbackRoute()
@@ -194,7 +194,7 @@ public final class ApiApp implements AutoCloseable {
         }
         int port = http.port();
         Dispatcher dispatcher = new Dispatcher(store, secretBox, workerClient, fallback,
-                new RetryPolicy(config.dispatchBackoff(), config.dispatchBackoffMax()),
+                new Backoff(config.dispatchBackoff(), config.dispatchBackoffMax()),
                 new Dispatcher.Settings(config.workerUrls(), config.callbackUrl(port), config.dispatchMaxTries(),
                         config.dispatchClaimOrDefault(), SENDER_THREADS, config.dispatchBatch(), config.simulate()),
                 clock, metrics);

@@ -58,10 +58,6 @@ final class JobEventStream implements AutoCloseable {
         follower.task = scheduler.scheduleWithFixedDelay(follower::tick, 0, pollEvery.toMillis(), TimeUnit.MILLISECONDS);
     }
 
-    int openStreams() {
-        return open.size();
-    }
-
     private static int lastEventId(String header) {
         try {
             return header == null ? -1 : Integer.parseInt(header.trim());

@@ -1,13 +1,16 @@
 package dev.repoworker.embeddings;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.repoworker.protocol.Backoff;
 import dev.repoworker.protocol.Json;
+import dev.repoworker.protocol.RetryAfter;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -23,6 +26,8 @@ import java.util.Optional;
 public final class HttpEmbedder implements Embedder {
 
     private static final int MAX_TRIES = 4;
+    private static final Backoff BACKOFF = new Backoff(Duration.ofMillis(250), Duration.ofSeconds(4));
+    private static final Duration LONGEST_RETRY_AFTER = Duration.ofSeconds(30);
 
     private final URI endpoint;
     private final String model;
@@ -98,9 +103,10 @@ public final class HttpEmbedder implements Embedder {
         apiKey.ifPresent(key -> builder.header("Authorization", "Bearer " + key));
         HttpRequest request = builder.build();
         IOException last = null;
+        Duration retryAfter = null;
         for (int attempt = 1; attempt <= MAX_TRIES; attempt++) {
             if (attempt > 1) {
-                Thread.sleep(250L << (attempt - 2));
+                Thread.sleep(BACKOFF.delay(attempt - 2, retryAfter, LONGEST_RETRY_AFTER).toMillis());
             }
             HttpResponse<String> response;
             try {
@@ -114,6 +120,7 @@ public final class HttpEmbedder implements Embedder {
                 return parse(response.body(), batch.size());
             }
             last = new IOException("embeddings endpoint " + endpoint + " answered " + status + ": " + excerpt(response.body()));
+            retryAfter = RetryAfter.parse(response.headers().firstValue("Retry-After").orElse(null), Instant.now()).orElse(null);
             if (status != 429 && status < 500) {
                 break;
             }

@@ -12,6 +12,7 @@ import dev.repoworker.api.job.Runner;
 import dev.repoworker.api.job.SecretBox;
 import dev.repoworker.api.job.Secrets;
 import dev.repoworker.api.observe.ApiMetrics;
+import dev.repoworker.protocol.Backoff;
 import dev.repoworker.protocol.ProcessRequest;
 import java.time.Clock;
 import java.time.Duration;
@@ -58,13 +59,14 @@ public final class Dispatcher implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Dispatcher.class);
     private static final Duration RUNNER_BUSY_WAIT = Duration.ofSeconds(1);
     private static final Duration BUSY_WAIT = Duration.ofMillis(200);
+    private static final Duration LONGEST_RETRY_AFTER = Duration.ofMinutes(10);
     private static final Duration MIN_REQUEST_TIME = Duration.ofMillis(100);
 
     private final JobStore store;
     private final SecretBox secretBox;
     private final WorkerClient worker;
     private final LegacyJobRunner fallback;
-    private final RetryPolicy retry;
+    private final Backoff retry;
     private final Settings settings;
     private final Clock clock;
     private final ExecutorService senders;
@@ -76,7 +78,7 @@ public final class Dispatcher implements AutoCloseable {
     private volatile Runnable wakeUp = () -> { };
 
     public Dispatcher(JobStore store, SecretBox secretBox, WorkerClient worker, LegacyJobRunner fallback,
-                      RetryPolicy retry, Settings settings, Clock clock, ApiMetrics metrics) {
+                      Backoff retry, Settings settings, Clock clock, ApiMetrics metrics) {
         this.metrics = metrics;
         this.store = store;
         this.secretBox = secretBox;
@@ -276,7 +278,7 @@ public final class Dispatcher implements AutoCloseable {
                 runElsewhere(claim, tries, "worker unreachable after " + tries + " tries (" + reason + ")");
             } else {
                 Instant now = clock.instant();
-                Duration wait = retry.delay(tries, retryAfter);
+                Duration wait = retry.delay(tries - 1, retryAfter, LONGEST_RETRY_AFTER);
                 store.releaseClaim(claim, tries, now.plus(wait), JobEvent.of(now, JobEvent.DISPATCH_FAILED, claim.job().attempt(),
                         "try " + tries + " failed: " + reason + "; next try in " + wait.toMillis() + " ms"));
             }

@@ -3,6 +3,7 @@ package dev.repoworker.api.dispatch;
 import dev.repoworker.api.job.InvalidInputException;
 import dev.repoworker.protocol.TaskDataRules;
 import dev.repoworker.protocol.TaskType;
+import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -36,10 +37,12 @@ public final class TaskMapping {
 
     private final String gitHostUrl;
     private final TaskDataRules rules;
+    private final Clock clock;
 
-    public TaskMapping(String gitHostUrl, TaskDataRules rules) {
+    public TaskMapping(String gitHostUrl, TaskDataRules rules, Clock clock) {
         this.gitHostUrl = gitHostUrl;
         this.rules = rules;
+        this.clock = clock;
     }
 
     public Mapped map(String task, Map<String, Object> data) {
@@ -115,7 +118,7 @@ public final class TaskMapping {
         putIfPresent(out, "ignoreFiles", fields.textList("ignoreFiles"));
         putIfPresent(out, "triggeredBy", fields.optionalText("triggeredBy"));
         // the Worker's deploy-repo publishes and moves the project's active pointer only forward, in request order
-        out.put("deployRequestedAt", java.time.Instant.now().toString());
+        out.put("deployRequestedAt", clock.instant().toString());
         return out;
     }
 

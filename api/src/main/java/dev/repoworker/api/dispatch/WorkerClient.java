@@ -5,17 +5,15 @@ import dev.repoworker.api.job.CallbackTokens;
 import dev.repoworker.protocol.Callback;
 import dev.repoworker.protocol.Json;
 import dev.repoworker.protocol.ProcessRequest;
+import dev.repoworker.protocol.RetryAfter;
 import dev.repoworker.protocol.Signatures;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.ZonedDateTime;
-import java.time.format.DateTimeFormatter;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -32,13 +30,15 @@ public final class WorkerClient {
     private final Signatures signatures;
     private final WorkerAuth auth;
     private final Duration timeout;
+    private final Clock clock;
     private final Set<String> singleOnly = ConcurrentHashMap.newKeySet();
 
-    public WorkerClient(Signatures signatures, WorkerAuth auth, Duration timeout) {
+    public WorkerClient(Signatures signatures, WorkerAuth auth, Duration timeout, Clock clock) {
         this.http = HttpClient.newBuilder().connectTimeout(timeout).version(HttpClient.Version.HTTP_1_1).build();
         this.signatures = signatures;
         this.auth = auth;
         this.timeout = timeout;
+        this.clock = clock;
     }
 
     /**
@@ -183,22 +183,8 @@ public final class WorkerClient {
         }
     }
 
-    private static Duration retryAfter(HttpResponse<String> response) {
-        String value = response.headers().firstValue("Retry-After").orElse(null);
-        if (value == null) {
-            return null;
-        }
-        try {
-            return Duration.ofSeconds(Math.max(0, Long.parseLong(value.trim())));
-        } catch (NumberFormatException notSeconds) {
-            try {
-                Instant at = ZonedDateTime.parse(value.trim(), DateTimeFormatter.RFC_1123_DATE_TIME).toInstant();
-                Duration wait = Duration.between(Instant.now(), at);
-                return wait.isNegative() ? Duration.ZERO : wait;
-            } catch (DateTimeParseException e) {
-                return null;
-            }
-        }
+    private Duration retryAfter(HttpResponse<String> response) {
+        return RetryAfter.parse(response.headers().firstValue("Retry-After").orElse(null), clock.instant()).orElse(null);
     }
 
     private static String message(HttpResponse<String> response) {

@@ -48,10 +48,6 @@ public final class Pipeline implements Task {
         return type;
     }
 
-    public List<String> stepNames() {
-        return steps.stream().map(PipelineStep::name).toList();
-    }
-
     @Override
     public void validate(TaskData data) throws InvalidTaskDataException {
         for (PipelineStep step : steps) {

@@ -1,8 +1,10 @@
 package dev.repoworker.worker.process;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.repoworker.protocol.Backoff;
 import dev.repoworker.protocol.Callback;
 import dev.repoworker.protocol.Json;
+import dev.repoworker.protocol.RetryAfter;
 import dev.repoworker.protocol.Signatures;
 import dev.repoworker.worker.net.NetworkPolicy;
 import java.net.URI;
@@ -22,7 +24,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -41,14 +42,14 @@ public final class CallbackSender {
     private static final Logger LOG = LoggerFactory.getLogger(CallbackSender.class);
     private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(15);
     private static final int MAX_BATCH = 100;
+    private static final Duration LONGEST_RETRY_AFTER = Duration.ofMinutes(5);
 
     private final HttpClient http;
     private final CallbackUrlPolicy policy;
     private final Optional<Signatures> signatures;
     private final ScheduledExecutorService scheduler;
     private final Duration retryWindow;
-    private final Duration firstDelay;
-    private final Duration maxDelay;
+    private final Backoff backoff;
     private final Clock clock;
     private WorkerMetrics metrics = WorkerMetrics.none();
     private final Set<String> arrayReceivers = ConcurrentHashMap.newKeySet();
@@ -73,8 +74,7 @@ public final class CallbackSender {
         this.signatures = signatures;
         this.scheduler = scheduler;
         this.retryWindow = retryWindow;
-        this.firstDelay = firstDelay;
-        this.maxDelay = maxDelay;
+        this.backoff = new Backoff(firstDelay, maxDelay);
         this.clock = clock;
     }
 
@@ -271,7 +271,8 @@ public final class CallbackSender {
     private void outcome(String url, String body, String jobId, Delivery delivery, Instant giveUpAt, int retry,
                          HttpResponse<String> response, Throwable failure) {
         if (response != null) {
-            Duration retryAfter = response.headers().firstValue("Retry-After").map(CallbackSender::parseRetryAfter).orElse(null);
+            Duration retryAfter = RetryAfter.parse(response.headers().firstValue("Retry-After").orElse(null), clock.instant())
+                    .orElse(null);
             settle(url, body, jobId, delivery, giveUpAt, retry, response.statusCode(), retryAfter, "HTTP " + response.statusCode());
         } else {
             Throwable e = failure instanceof java.util.concurrent.CompletionException && failure.getCause() != null
@@ -307,7 +308,7 @@ public final class CallbackSender {
             metrics.delivery("refused");
             return;
         }
-        Duration delay = retryAfter != null ? retryAfter : backoff(retry);
+        Duration delay = backoff.delay(retry, retryAfter, LONGEST_RETRY_AFTER);
         Instant next = clock.instant().plus(delay);
         if (next.isAfter(giveUpAt) || scheduler.isShutdown()) {
             LOG.warn("callback for job {} not delivered after {} attempts: {}", jobId, retry + 1, error);
@@ -334,12 +335,6 @@ public final class CallbackSender {
         metrics.delivery("refused");
     }
 
-    /** Exponential backoff with "equal jitter": half the step fixed, half random. */
-    Duration backoff(int retry) {
-        long step = Math.min(maxDelay.toMillis(), firstDelay.toMillis() << Math.min(retry, 20));
-        return Duration.ofMillis(step / 2 + ThreadLocalRandom.current().nextLong(step / 2 + 1));
-    }
-
     private HttpRequest request(String url, String body) {
         HttpRequest.Builder builder = HttpRequest.newBuilder(URI.create(url))
                 .timeout(REQUEST_TIMEOUT)
@@ -347,13 +342,5 @@ public final class CallbackSender {
                 .POST(HttpRequest.BodyPublishers.ofString(body));
         signatures.ifPresent(s -> s.headersFor(body).forEach(builder::header));
         return builder.build();
-    }
-
-    private static Duration parseRetryAfter(String value) {
-        try {
-            return Duration.ofSeconds(Math.max(0, Math.min(300, Long.parseLong(value.trim()))));
-        } catch (NumberFormatException e) {
-            return null;
-        }
     }
 }

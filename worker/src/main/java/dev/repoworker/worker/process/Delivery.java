@@ -51,10 +51,6 @@ public final class Delivery {
         return done;
     }
 
-    public synchronized int attempts() {
-        return attempts;
-    }
-
     public synchronized Map<String, Object> view() {
         Map<String, Object> view = new LinkedHashMap<>();
         view.put("state", outcome);

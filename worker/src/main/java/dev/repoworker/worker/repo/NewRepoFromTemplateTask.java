@@ -1,5 +1,6 @@
 package dev.repoworker.worker.repo;
 
+import dev.repoworker.protocol.Backoff;
 import dev.repoworker.protocol.TaskType;
 import dev.repoworker.worker.WorkerConfig;
 import dev.repoworker.worker.task.InvalidTaskDataException;
@@ -28,6 +29,7 @@ public final class NewRepoFromTemplateTask implements Task {
     private static final Pattern REPO_NAME = Pattern.compile("[A-Za-z0-9_][A-Za-z0-9._-]{0,99}");
     /** GitHub fills a generated repository asynchronously: its first clone may find nothing yet. */
     private static final int CLONE_TRIES = 6;
+    private static final Backoff READY_BACKOFF = new Backoff(Duration.ofMillis(500), Duration.ofSeconds(8));
 
     private final RepoHost host;
     private final Git git;
@@ -113,7 +115,6 @@ public final class NewRepoFromTemplateTask implements Task {
 
     private Git.Cloned cloneWhenReady(CloneRequest clone, Path directory, TaskContext context)
             throws TaskFailedException, InterruptedException {
-        Duration wait = Duration.ofMillis(500);
         for (int attempt = 1; ; attempt++) {
             try {
                 return git.cloneRepo(clone, directory, GitProgress.NONE);
@@ -124,8 +125,7 @@ public final class NewRepoFromTemplateTask implements Task {
                 }
                 context.progress("template", 2, 3, "waiting for the new repository to be ready");
                 WorkingTree.deleteIfPresent(directory);
-                Thread.sleep(wait.toMillis());
-                wait = wait.multipliedBy(2);
+                Thread.sleep(READY_BACKOFF.delay(attempt - 1).toMillis());
             }
         }
     }

@@ -60,10 +60,6 @@ public final class RepoUrlPolicy {
         return new RepoUrlPolicy(config.allowedRepoHosts(), config.allowHttpRepos(), config.allowFileRepos(), network);
     }
 
-    public boolean allowsFileRepos() {
-        return allowFile;
-    }
-
     /** Why {@code url} may not be fetched, or empty when it may. The reason never echoes credentials. */
     public Optional<String> problem(String url) {
         return evaluate(url).problem();
