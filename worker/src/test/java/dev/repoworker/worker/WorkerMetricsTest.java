@@ -70,4 +70,26 @@ class WorkerMetricsTest {
         assertThat(samples.value("system_cpu_count")).isPositive();
         assertThat(samples.series()).allMatch(k -> k.contains("service=\"worker\""));
     }
+
+    @Test
+    void a_run_that_times_out_or_is_cancelled_is_counted_under_its_own_reason() throws Exception {
+        Map<String, String> env = TestWorkers.env(SECRET, tempDir);
+        env.put("JOB_TIMEOUT", "1s");
+        app = TestWorkers.start(env);
+        receiver = CallbackReceiver.verifying(SECRET);
+        SignedHttp http = new SignedHttp(app.port(), SECRET);
+
+        http.post("/process", noop("too-slow", receiver.url(), Map.of("durationMs", 60_000)));
+        http.post("/process", noop("to-cancel", receiver.url(), Map.of("durationMs", 60_000)));
+        http.post("/jobs/to-cancel/cancel", "{}");
+        await().atMost(Duration.ofSeconds(20)).until(() -> receiver.received().stream()
+                .filter(r -> !r.status().equals("running")).count() == 2);
+        HttpResponse<String> response = HttpClient.newHttpClient().send(
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + app.port() + "/metrics")).build(),
+                HttpResponse.BodyHandlers.ofString());
+
+        PrometheusScrape samples = PrometheusScrape.parse(response.body());
+        assertThat(samples.value("repoworker_worker_jobs_failed_total", "task=\"noop\"", "reason=\"timeout\"")).isEqualTo(1);
+        assertThat(samples.value("repoworker_worker_jobs_failed_total", "task=\"noop\"", "reason=\"cancelled\"")).isEqualTo(1);
+    }
 }

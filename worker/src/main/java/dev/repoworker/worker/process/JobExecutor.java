@@ -108,7 +108,7 @@ public final class JobExecutor {
         WorkerJob job = new WorkerJob(request.jobId(), attempt, request.task(), request.callbackUrl(), clock.instant());
         Admission admission = enter(job, task, data);
         if (admission == Admission.CANCELLED) {
-            end(job, JobState.CANCELLED, CANCELLED_ERROR);
+            end(job, Ending.CANCELLED, CANCELLED_ERROR);
         }
         if (admission == Admission.ACCEPTED || admission == Admission.CANCELLED) {
             try (MDC.MDCCloseable j = MDC.putCloseable("jobId", job.jobId());
@@ -170,9 +170,9 @@ public final class JobExecutor {
             }
         }
         if (cancellation instanceof Cancellation.Ended ended) {
-            cancellation = new Cancellation.Ended(ended.job(), end(ended.job(), JobState.CANCELLED, CANCELLED_ERROR));
+            cancellation = new Cancellation.Ended(ended.job(), end(ended.job(), Ending.CANCELLED, CANCELLED_ERROR));
         }
-        earlier.ifPresent(job -> end(job, JobState.CANCELLED, CANCELLED_ERROR));
+        earlier.ifPresent(job -> end(job, Ending.CANCELLED, CANCELLED_ERROR));
         return cancellation;
     }
 
@@ -205,7 +205,7 @@ public final class JobExecutor {
                 List<WorkerJob> unfinished = runs.all().stream().filter(j -> !j.state().isFinal()).toList();
                 if (!unfinished.isEmpty()) {
                     LOG.warn("grace period over; failing {} unfinished job(s)", unfinished.size());
-                    unfinished.forEach(j -> end(j, JobState.FAILED, SHUTDOWN_ERROR));
+                    unfinished.forEach(j -> end(j, Ending.SHUTDOWN, SHUTDOWN_ERROR));
                 }
                 pool.shutdownNow();
             }
@@ -235,7 +235,7 @@ public final class JobExecutor {
         MDC.put("jobId", job.jobId());
         MDC.put("attempt", Integer.toString(job.attempt()));
         ScheduledFuture<?> timeout = scheduler.schedule(
-                () -> end(job, JobState.FAILED, "job timed out after " + describe(jobTimeout)),
+                () -> end(job, Ending.TIMEOUT, "job timed out after " + describe(jobTimeout)),
                 jobTimeout.toMillis(), TimeUnit.MILLISECONDS);
         ProgressThrottle throttle = new ProgressThrottle(firstProgressDelay.isZero());
         Future<?> firstProgress = firstProgressDelay.isZero() ? CompletableFuture.completedFuture(null) : scheduler.schedule(
@@ -262,12 +262,12 @@ public final class JobExecutor {
             TaskResult result = task.run(context);
             ending = () -> complete(job, result);
         } catch (InterruptedException e) {
-            ending = () -> end(job, JobState.FAILED, shuttingDown ? SHUTDOWN_ERROR : "job interrupted");
+            ending = shuttingDown ? () -> end(job, Ending.SHUTDOWN, SHUTDOWN_ERROR) : () -> end(job, Ending.FAILED, "job interrupted");
         } catch (TaskFailedException e) {
-            ending = () -> end(job, JobState.FAILED, e.getMessage());
+            ending = () -> end(job, Ending.FAILED, e.getMessage());
         } catch (Exception | StackOverflowError | OutOfMemoryError e) {
             LOG.error("job {} failed unexpectedly", job.jobId(), e);
-            ending = () -> end(job, JobState.FAILED, "internal error in task " + job.task() + ": " + e.getClass().getSimpleName());
+            ending = () -> end(job, Ending.FAILED, "internal error in task " + job.task() + ": " + e.getClass().getSimpleName());
         } finally {
             steps.end(clock.instant());
             timeout.cancel(false);
@@ -299,11 +299,12 @@ public final class JobExecutor {
     }
 
     /** Ends a job that did not complete; only the first ending counts and sends a callback (true when this one did). */
-    private boolean end(WorkerJob job, JobState state, String error) {
+    private boolean end(WorkerJob job, Ending ending, String error) {
         Instant now = clock.instant();
+        JobState state = ending == Ending.CANCELLED ? JobState.CANCELLED : JobState.FAILED;
         if (job.finish(state, Callback.failed(job.jobId(), job.attempt(), error, now), now)) {
             LOG.info("job {} {}: {}", job.jobId(), state.wireName(), error);
-            metrics.failed(job.task(), failureReason(state, error),
+            metrics.failed(job.task(), ending.metricLabel(),
                     job.startedAt() == null ? null : Duration.between(job.startedAt(), now));
             job.interruptUnlessCurrent();
             callbacks.deliver(job.callbackUrl(), job.outcome().join(), job.delivery());
@@ -312,14 +313,19 @@ public final class JobExecutor {
         return false;
     }
 
-    private static String failureReason(JobState state, String error) {
-        if (state == JobState.CANCELLED) {
-            return "cancelled";
+    /** Why a run ended without completing, as the metrics count it. */
+    private enum Ending {
+        CANCELLED("cancelled"), SHUTDOWN("shutdown"), TIMEOUT("timeout"), FAILED("failed");
+
+        private final String metricLabel;
+
+        Ending(String metricLabel) {
+            this.metricLabel = metricLabel;
         }
-        if (SHUTDOWN_ERROR.equals(error)) {
-            return "shutdown";
+
+        String metricLabel() {
+            return metricLabel;
         }
-        return error != null && error.startsWith("job timed out") ? "timeout" : "failed";
     }
 
     private void forgetExpired() {
