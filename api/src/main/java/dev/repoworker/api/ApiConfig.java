@@ -124,23 +124,23 @@ public record ApiConfig(
                 database.user(),
                 database.password(),
                 env.integer("DATABASE_MAX_CONNECTIONS", 10, 1, 200),
-                url(env, "API_BASE_URL", null),
+                env.httpUrl("API_BASE_URL", null),
                 workerUrls,
                 secrets,
                 insecure,
                 development,
                 simulate,
                 env.text("SECRETS_KEY").orElse(null),
-                url(env, "GIT_HOST_URL", "https://github.com"),
-                positive(env, "JOB_LEASE", Duration.ofMinutes(20)),
+                env.httpUrl("GIT_HOST_URL", "https://github.com"),
+                env.positiveDuration("JOB_LEASE", Duration.ofMinutes(20)),
                 env.integer("MAX_ATTEMPTS", 3, 1, 100),
                 env.integer("DISPATCH_MAX_TRIES", 5, 1, 1000),
-                positive(env, "DISPATCH_BACKOFF", Duration.ofSeconds(1)),
-                positive(env, "DISPATCH_BACKOFF_MAX", Duration.ofMinutes(1)),
-                positive(env, "WORKER_TIMEOUT", Duration.ofSeconds(10)),
-                positive(env, "DISPATCH_POLL", Duration.ofMillis(500)),
-                env.text("DISPATCH_CLAIM").isPresent() ? positive(env, "DISPATCH_CLAIM", null) : null,
-                positive(env, "RECONCILE_POLL", Duration.ofSeconds(15)),
+                env.positiveDuration("DISPATCH_BACKOFF", Duration.ofSeconds(1)),
+                env.positiveDuration("DISPATCH_BACKOFF_MAX", Duration.ofMinutes(1)),
+                env.positiveDuration("WORKER_TIMEOUT", Duration.ofSeconds(10)),
+                env.positiveDuration("DISPATCH_POLL", Duration.ofMillis(500)),
+                env.text("DISPATCH_CLAIM").isPresent() ? env.positiveDuration("DISPATCH_CLAIM", null) : null,
+                env.positiveDuration("RECONCILE_POLL", Duration.ofSeconds(15)),
                 env.duration("SIMULATION_DELAY", Duration.ofSeconds(2)),
                 env.text("LEGACY_JOB_COMMAND").map(c -> CommandLine.split("LEGACY_JOB_COMMAND", c)).orElse(defaultLegacyCommand),
                 env.integer("LEGACY_MAX_PARALLEL", 2, 1, 64),
@@ -150,10 +150,10 @@ public record ApiConfig(
                 env.path("ARTIFACTS_DIR", dataDir.resolve("artifacts")).toAbsolutePath().normalize(),
                 S3Settings.fromEnv(variables),
                 EmbeddingsConfig.fromEnv(variables, dataDir.resolve("embeddings-cache")),
-                atLeast(env, "DATABASE_CONNECT_TIMEOUT", Duration.ofSeconds(5), Duration.ofMillis(250)),
+                env.duration("DATABASE_CONNECT_TIMEOUT", Duration.ofSeconds(5), Duration.ofMillis(250)),
                 env.integer("MAX_PENDING_JOBS", 10_000, 1, 100_000_000),
                 env.integer("DISPATCH_BATCH", 100, 1, 100),
-                positive(env, "JOB_RETENTION", Duration.ofDays(30)),
+                env.positiveDuration("JOB_RETENTION", Duration.ofDays(30)),
                 WorkerAuth.fromEnv(env),
                 maxCallbackBytes(env),
                 env.flag("USE_DEV_CLOUDRUN_WORKER", false));
@@ -187,16 +187,16 @@ public record ApiConfig(
      */
     static List<String> workerUrls(Env env) {
         if (env.flag("USE_DEV_CLOUDRUN_WORKER", false)) {
-            String dev = url(env, "REPO_WORKER_API_URL_DEV", null);
+            String dev = env.httpUrl("REPO_WORKER_API_URL_DEV", null);
             if (dev != null) {
                 return List.of(dev);
             }
         }
         List<String> listed = env.list("REPO_WORKER_API_URLS", List.of());
         if (!listed.isEmpty()) {
-            return listed.stream().map(u -> checkedUrl("REPO_WORKER_API_URLS", u)).distinct().toList();
+            return listed.stream().map(u -> Env.checkedHttpUrl("REPO_WORKER_API_URLS", u)).distinct().toList();
         }
-        String main = url(env, "REPO_WORKER_API_URL", null);
+        String main = env.httpUrl("REPO_WORKER_API_URL", null);
         return main == null ? List.of() : List.of(main);
     }
 
@@ -225,9 +225,9 @@ public record ApiConfig(
         String user = env.text("DATABASE_USER").orElse(null);
         String password = env.text("DATABASE_PASSWORD").orElse(null);
         if (url.startsWith("postgres://") || url.startsWith("postgresql://")) {
-            java.net.URI uri;
+            URI uri;
             try {
-                uri = java.net.URI.create(url);
+                uri = URI.create(url);
             } catch (IllegalArgumentException e) {
                 throw new Env.InvalidConfigException("DATABASE_URL", "is not a valid URL");
             }
@@ -264,38 +264,5 @@ public record ApiConfig(
 
     public Path secretsKeyFile() {
         return dataDir.resolve("secrets.key");
-    }
-
-    private static String url(Env env, String name, String fallback) {
-        String value = env.text(name).orElse(null);
-        return value == null ? fallback : checkedUrl(name, value);
-    }
-
-    private static String checkedUrl(String name, String value) {
-        try {
-            URI uri = URI.create(value);
-            if (!("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) || uri.getHost() == null) {
-                throw new Env.InvalidConfigException(name, "must be an http(s) URL, got '" + value + "'");
-            }
-        } catch (IllegalArgumentException e) {
-            throw new Env.InvalidConfigException(name, "must be an http(s) URL, got '" + value + "'");
-        }
-        return value.endsWith("/") ? value.substring(0, value.length() - 1) : value;
-    }
-
-    private static Duration atLeast(Env env, String name, Duration fallback, Duration minimum) {
-        Duration value = env.duration(name, fallback);
-        if (value.compareTo(minimum) < 0) {
-            throw new Env.InvalidConfigException(name, "must be at least " + minimum.toMillis() + " ms");
-        }
-        return value;
-    }
-
-    private static Duration positive(Env env, String name, Duration fallback) {
-        Duration value = env.duration(name, fallback);
-        if (value.isZero()) {
-            throw new Env.InvalidConfigException(name, "must be longer than zero");
-        }
-        return value;
     }
 }

@@ -1,5 +1,6 @@
 package dev.repoworker.protocol;
 
+import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
@@ -73,6 +74,42 @@ public final class Env {
             throw new InvalidConfigException(name, "must be a duration such as 30s, 15m or PT15M, got '" + value.get() + "'");
         }
         return parsed;
+    }
+
+    /** {@link #duration}, refused when zero. */
+    public Duration positiveDuration(String name, Duration fallback) {
+        Duration value = duration(name, fallback);
+        if (value != null && value.isZero()) {
+            throw new InvalidConfigException(name, "must be longer than zero");
+        }
+        return value;
+    }
+
+    /** {@link #duration}, refused when shorter than {@code minimum}. */
+    public Duration duration(String name, Duration fallback, Duration minimum) {
+        Duration value = duration(name, fallback);
+        if (value.compareTo(minimum) < 0) {
+            throw new InvalidConfigException(name, "must be at least " + minimum.toMillis() + " ms");
+        }
+        return value;
+    }
+
+    /** An http(s) URL with a host, without a trailing slash; {@code fallback} when unset. */
+    public String httpUrl(String name, String fallback) {
+        return text(name).map(value -> checkedHttpUrl(name, value)).orElse(fallback);
+    }
+
+    /** {@code value} checked as {@link #httpUrl(String, String)} checks the variable {@code name}. */
+    public static String checkedHttpUrl(String name, String value) {
+        try {
+            URI uri = URI.create(value);
+            if (!("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) || uri.getHost() == null) {
+                throw new InvalidConfigException(name, "must be an http(s) URL, got '" + value + "'");
+            }
+        } catch (IllegalArgumentException e) {
+            throw new InvalidConfigException(name, "must be an http(s) URL, got '" + value + "'");
+        }
+        return value.endsWith("/") ? value.substring(0, value.length() - 1) : value;
     }
 
     /**

@@ -58,4 +58,20 @@ class EnvTest {
         }
         assertThatThrownBy(() -> env.bytes("ZERO", 1)).hasMessage("ZERO must be greater than zero");
     }
+
+    @Test
+    void durations_and_urls_are_checked_where_they_are_read() {
+        Env env = new Env(Map.of("ZERO", "0s", "SHORT", "10ms", "FTP", "ftp://example.org", "NOHOST", "http://", "SLASH",
+                "https://example.org/base/"));
+
+        assertThatThrownBy(() -> env.positiveDuration("ZERO", Duration.ofSeconds(1))).hasMessage("ZERO must be longer than zero");
+        assertThatThrownBy(() -> env.duration("SHORT", Duration.ofSeconds(1), Duration.ofMillis(250)))
+                .hasMessage("SHORT must be at least 250 ms");
+        assertThat(env.positiveDuration("MISSING", Duration.ofSeconds(3))).isEqualTo(Duration.ofSeconds(3));
+        for (String name : List.of("FTP", "NOHOST")) {
+            assertThatThrownBy(() -> env.httpUrl(name, null)).hasMessageStartingWith(name + " must be an http(s) URL");
+        }
+        assertThat(env.httpUrl("SLASH", null)).isEqualTo("https://example.org/base");
+        assertThat(env.httpUrl("MISSING", "https://fallback")).isEqualTo("https://fallback");
+    }
 }

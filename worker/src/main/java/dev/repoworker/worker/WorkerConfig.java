@@ -88,7 +88,7 @@ public record WorkerConfig(
                 cacheDir,
                 concurrency,
                 env.integer("WORKER_QUEUE_SIZE", concurrency * 16, 0, 1_000_000),
-                positive(env, "JOB_TIMEOUT", Duration.ofMinutes(15)),
+                env.positiveDuration("JOB_TIMEOUT", Duration.ofMinutes(15)),
                 env.text("GITHUB_TOKEN"),
                 env.list("ALLOWED_REPO_HOSTS", List.of("github.com")),
                 env.list("ALLOWED_CALLBACK_HOSTS", ANY_HOST),
@@ -97,8 +97,8 @@ public record WorkerConfig(
                 env.flag("ALLOW_PRIVATE_NETWORKS", false),
                 env.flag("KEEP_TMP_FILES", false),
                 env.duration("SHUTDOWN_GRACE", Duration.ofSeconds(30)),
-                positive(env, "CALLBACK_RETRY_WINDOW", Duration.ofMinutes(30)),
-                positive(env, "RESULT_RETENTION", Duration.ofHours(1)),
+                env.positiveDuration("CALLBACK_RETRY_WINDOW", Duration.ofMinutes(30)),
+                env.positiveDuration("RESULT_RETENTION", Duration.ofHours(1)),
                 env.integer("RESULT_RETENTION_MAX", 100_000, 1, 10_000_000),
                 env.duration("FIRST_PROGRESS_DELAY", Duration.ofMillis(250)),
                 env.integer("REPLAY_GUARD_MAX_IDS", ReplayGuard.DEFAULT_CAPACITY, 1, 100_000_000),
@@ -110,31 +110,10 @@ public record WorkerConfig(
                 env.flag("ENABLE_DIAGNOSTIC_TASKS", false),
                 repoHost,
                 env.path("LOCAL_REPO_ROOT", Path.of("data", "repos")).toAbsolutePath().normalize(),
-                httpUrl(env, "GITHUB_API_URL", "https://api.github.com"),
+                env.httpUrl("GITHUB_API_URL", "https://api.github.com"),
                 env.path("ARTIFACTS_DIR", tempDir.resolve("artifacts")).toAbsolutePath().normalize(),
                 S3Settings.fromEnv(environment),
                 EmbeddingsConfig.fromEnv(environment, cacheDir.resolve("embeddings-cache")));
-    }
-
-    private static String httpUrl(Env env, String name, String fallback) {
-        String value = env.text(name, fallback);
-        try {
-            java.net.URI uri = java.net.URI.create(value);
-            if (!List.of("http", "https").contains(String.valueOf(uri.getScheme())) || uri.getHost() == null) {
-                throw new InvalidConfigException(name, "must be an http(s) URL, got '" + value + "'");
-            }
-        } catch (IllegalArgumentException e) {
-            throw new InvalidConfigException(name, "must be an http(s) URL, got '" + value + "'");
-        }
-        return value;
-    }
-
-    private static Duration positive(Env env, String name, Duration fallback) {
-        Duration value = env.duration(name, fallback);
-        if (value.isZero()) {
-            throw new InvalidConfigException(name, "must be greater than zero");
-        }
-        return value;
     }
 
     /** Signatures are required unless the worker runs in insecure development mode. */
