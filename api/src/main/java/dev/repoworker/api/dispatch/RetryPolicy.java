@@ -4,7 +4,7 @@ import java.time.Duration;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.DoubleSupplier;
 
-/** Exponential backoff with jitter between dispatch tries; a Worker's Retry-After wins when given. */
+/** Exponential backoff with jitter between tries (dispatch, deployment webhooks); the far side's Retry-After wins when given. */
 public record RetryPolicy(Duration base, Duration max, DoubleSupplier random) {
 
     private static final Duration LONGEST_RETRY_AFTER = Duration.ofMinutes(10);
@@ -20,7 +20,7 @@ public record RetryPolicy(Duration base, Duration max, DoubleSupplier random) {
         return Duration.ofMillis(capped / 2 + (long) (random.getAsDouble() * (capped / 2.0)));
     }
 
-    Duration delay(int tries, Duration retryAfter) {
+    public Duration delay(int tries, Duration retryAfter) {
         if (retryAfter == null) {
             return backoff(tries);
         }

@@ -183,7 +183,8 @@ public final class WorkerClient {
         }
     }
 
-    private static Duration retryAfter(HttpResponse<String> response) {
+    /** A {@code Retry-After} in seconds or as an HTTP date, or null when there is none or it is unreadable. */
+    public static Duration retryAfter(HttpResponse<?> response) {
         String value = response.headers().firstValue("Retry-After").orElse(null);
         if (value == null) {
             return null;
