@@ -225,4 +225,25 @@ class DeployWebhooksTest {
         assertThat(api.get("/api/projects/nobody/deploys").status()).isEqualTo(404);
         assertThat(api.get("/api/projects/nobody/deploys/active").status()).isEqualTo(404);
     }
+
+    @Test
+    void a_private_subscriber_url_is_refused_on_create_and_patch_naming_the_field(@TempDir Path strictDir) {
+        try (TestApi strict = TestApi.start(strictDir, Map.of())) {
+            for (String url : List.of("http://127.0.0.1:9/hook", "http://10.0.0.7/hook", "http://169.254.169.254/latest/meta-data",
+                    "http://localhost:9/hook", "http://[::1]/hook")) {
+                TestApi.Response refused = strict.post("/api/projects", project("private-hook", "https://hooks.example.test/ok", url));
+                assertThat(refused.status()).as(url).isEqualTo(400);
+                assertThat(refused.json().path("error").path("field").asText()).as(url).isEqualTo("webhooks[1].url");
+            }
+            assertThat(strict.post("/api/projects", project("public-hook", "https://hooks.example.test/ok")).status()).isEqualTo(201);
+
+            TestApi.Response patched = ProjectRoutesTest.patch(strict, "/api/projects/public-hook",
+                    "{\"webhooks\":[{\"url\":\"http://192.168.1.1/hook\",\"secret\":\"s3cret\"}]}");
+
+            assertThat(patched.status()).isEqualTo(400);
+            assertThat(patched.json().path("error").path("field").asText()).isEqualTo("webhooks[0].url");
+            assertThat(strict.get("/api/projects/public-hook").json().path("webhooks").findValuesAsText("url"))
+                    .containsExactly("https://hooks.example.test/ok");
+        }
+    }
 }
