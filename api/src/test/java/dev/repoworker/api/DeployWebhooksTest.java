@@ -246,4 +246,38 @@ class DeployWebhooksTest {
                     .containsExactly("https://hooks.example.test/ok");
         }
     }
+
+    @Test
+    void a_webhook_leased_by_a_replica_that_died_is_sent_once_its_lease_ran_out(@TempDir Path crashDir) throws Exception {
+        Map<String, String> env = Map.of("REPO_WORKER_API_URL", worker.url(), "ALLOW_PRIVATE_NETWORKS", "true");
+        try (CallbackReceiver hook = CallbackReceiver.verifying(HOOK_SECRET).alwaysAnswer(503)) {
+            String id;
+            try (TestApi before = TestApi.start(crashDir, env)) {
+                before.post("/api/projects", project("resumed", hook.url()));
+                id = deploy(before, "resumed");
+                await().atMost(Duration.ofSeconds(10)).until(() -> !hook.received().isEmpty());
+            }
+            int attemptsBefore;
+            try (java.sql.Connection db = java.sql.DriverManager.getConnection(TestDatabases.sqliteUrl(crashDir));
+                 java.sql.PreparedStatement lease = db.prepareStatement("UPDATE deploy_webhooks SET lease_owner = 'dead-replica', "
+                         + "lease_until = ?, due_at = ? WHERE job_id = ?")) {
+                long now = System.currentTimeMillis();
+                lease.setLong(1, now - 1);
+                lease.setLong(2, now);
+                lease.setString(3, id);
+                assertThat(lease.executeUpdate()).isEqualTo(1);
+                try (java.sql.ResultSet rs = db.createStatement().executeQuery("SELECT attempts FROM deploy_webhooks")) {
+                    attemptsBefore = rs.getInt(1);
+                }
+            }
+            hook.alwaysAnswer(200);
+
+            try (TestApi after = TestApi.start(crashDir, env)) {
+                await().atMost(Duration.ofSeconds(10)).until(() -> onlyDeploy(after, "resumed").path("webhooks").findValuesAsText("state")
+                        .equals(List.of("delivered")));
+                assertThat(onlyDeploy(after, "resumed").path("webhooks").get(0).path("attempts").asInt()).isEqualTo(attemptsBefore + 1);
+            }
+            assertThat(hook.received()).extracting(CallbackReceiver.Received::answeredWith).endsWith(200).containsOnlyOnce(200);
+        }
+    }
 }
