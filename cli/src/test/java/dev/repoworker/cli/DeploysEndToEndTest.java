@@ -83,6 +83,7 @@ class DeploysEndToEndTest {
             String first = deploy(http, "{}");
             repo.write("two.md", "# Two\n\nMore.\n").git("add", "-A");
             repo.git("commit", "-q", "-m", "two");
+            String head = repo.git("rev-parse", "HEAD").trim();
             String second = deploy(http, "{}");
             String broken = deploy(http, "{\"branch\":\"no-such-branch\"}");
 
@@ -108,6 +109,9 @@ class DeploysEndToEndTest {
             assertThat(deploys.get(2).path("active").asBoolean()).isFalse();
             assertThat(deploys.get(1).path("duration").asLong()).isPositive();
             assertThat(deploys.get(1).path("startedAt").asText()).isNotEmpty();
+            assertThat(deploys.get(1).path("commit").asText()).isEqualTo(head);
+            assertThat(hook.received().stream().filter(r -> r.body().path("type").asText().equals("deployment.completed"))
+                    .map(r -> r.body().path("data").path("commit").asText())).contains(head);
             assertThat(deploys.get(0).path("error").asText()).isNotEmpty();
             assertThat(deploys.get(0).path("branch").asText()).isEqualTo("no-such-branch");
         }

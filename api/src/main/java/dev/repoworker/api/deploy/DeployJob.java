@@ -19,6 +19,15 @@ record DeployJob(String jobId, String projectId, String status, Map<String, Obje
         return steps.get("publish") instanceof Map<?, ?> publish ? (Map<String, Object>) publish : Map.of();
     }
 
+    /** The commit the Worker built ({@code result.steps.acquire.commit}), else the one asked for ({@code latest} by default). */
+    String commit() {
+        if (result != null && result.get("steps") instanceof Map<?, ?> steps && steps.get("acquire") instanceof Map<?, ?> acquire
+                && acquire.get("commit") instanceof String built) {
+            return built;
+        }
+        return text("commit");
+    }
+
     boolean started() {
         return startedAt != null || "running".equals(status);
     }

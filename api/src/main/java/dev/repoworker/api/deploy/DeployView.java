@@ -21,7 +21,7 @@ public record DeployView(String jobId, String projectId, String status, String c
         List<Webhook> webhooks = deliveries.stream()
                 .map(d -> new Webhook(d.subscriber(), d.event(), d.state().wireName(), d.attempts(), d.lastError(), d.deliveredAt()))
                 .toList();
-        return new DeployView(deploy.jobId(), deploy.projectId(), deploy.status(), deploy.text("commit"), deploy.text("branch"),
+        return new DeployView(deploy.jobId(), deploy.projectId(), deploy.status(), deploy.commit(), deploy.text("branch"),
                 deploy.text("triggeredBy"), deploy.requestedAt(), deploy.startedAt(), deploy.completedAt(), deploy.durationMs(),
                 stats(deploy), deploy.jobId().equals(activeJobId), deploy.error(), webhooks);
     }

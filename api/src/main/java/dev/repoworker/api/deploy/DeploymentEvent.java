@@ -39,7 +39,7 @@ enum DeploymentEvent {
         data.put("projectId", deploy.projectId());
         data.put("jobId", deploy.jobId());
         data.put("branch", deploy.text("branch"));
-        data.put("commit", deploy.text("commit"));
+        data.put("commit", deploy.commit());
         data.put("triggeredBy", deploy.text("triggeredBy"));
         switch (this) {
             case STARTED -> data.put("startedAt", deploy.startedAt() != null ? deploy.startedAt() : deploy.requestedAt());
