@@ -234,7 +234,10 @@ public final class ApiApp implements AutoCloseable {
             safely("deployment webhook sweep", sweeper::sweep);
             safely("deployment webhooks", webhooks::sendDue);
         }, 0, config.dispatchPoll().toMillis(), TimeUnit.MILLISECONDS);
-        loops.scheduleWithFixedDelay(() -> safely("retention", () -> deleteOld(store, clock, config.jobRetention())),
+        loops.scheduleWithFixedDelay(() -> safely("retention", () -> {
+                    deleteOld(store, clock, config.jobRetention());
+                    sweeper.forgetDeleted();
+                }),
                 config.reconcilePoll().toMillis(), RETENTION_POLL.toMillis(), TimeUnit.MILLISECONDS);
         LOG.info("API listening on port {}; worker(s) {}; fallback {}; database {}", port,
                 config.workerUrls().isEmpty() ? "none" : String.join(", ", config.workerUrls()),

@@ -92,6 +92,12 @@ final class Deliveries {
                 .execute());
     }
 
+    /** Deletes the rows of jobs that are gone (job retention deleted them); @return how many. */
+    int forgetOrphans() {
+        return database.jdbi().withHandle(h -> h.createUpdate("DELETE FROM deploy_webhooks WHERE NOT EXISTS "
+                + "(SELECT 1 FROM jobs j WHERE j.id = deploy_webhooks.job_id)").execute());
+    }
+
     private static Instant instant(ResultSet rs, String column) throws SQLException {
         long value = rs.getLong(column);
         return rs.wasNull() ? null : Instant.ofEpochMilli(value);

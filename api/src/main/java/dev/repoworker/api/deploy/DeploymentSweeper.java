@@ -59,4 +59,9 @@ public final class DeploymentSweeper {
         }
         return inserted;
     }
+
+    /** The webhooks of deploys whose jobs the job retention deleted go with them. */
+    public int forgetDeleted() {
+        return deliveries.forgetOrphans();
+    }
 }
