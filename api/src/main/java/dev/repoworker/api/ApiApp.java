@@ -243,7 +243,12 @@ public final class ApiApp implements AutoCloseable {
                 config.workerUrls().isEmpty() ? "none" : String.join(", ", config.workerUrls()),
                 fallback == null ? "none" : fallback.kind().wireName(), database.kind().name().toLowerCase(java.util.Locale.ROOT));
         return new ApiApp(config, database, store, http, loops, fallback, dispatcher, observe,
-                List.of(webhookLoop::shutdownNow, submissions, callbacks::close, () -> {
+                List.of(() -> {
+                    // a tick still sending would otherwise write its outcome to the database closed below
+                    webhookLoop.shutdownNow();
+                    webhookLoop.awaitTermination(15, TimeUnit.SECONDS);
+                    webhooks.close();
+                }, submissions, callbacks::close, () -> {
                     if (notifications != null) {
                         notifications.close();
                     }

@@ -24,7 +24,7 @@ import org.slf4j.LoggerFactory;
  * runs out, and the row is sent again (same {@code webhook-id}). Retried with {@link RetryPolicy}'s backoff until a
  * 2xx, a 4xx other than 408/429, a refused address, or the retry window since the event has passed.
  */
-public final class WebhookSender {
+public final class WebhookSender implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(WebhookSender.class);
     private static final Duration TIMEOUT = Duration.ofSeconds(10);
@@ -119,6 +119,11 @@ public final class WebhookSender {
             Thread.currentThread().interrupt();
             return Outcome.retry("interrupted", null);
         }
+    }
+
+    @Override
+    public void close() {
+        http.close();
     }
 
     private record Outcome(boolean delivered, boolean final_, String error, Duration retryAfter) {
