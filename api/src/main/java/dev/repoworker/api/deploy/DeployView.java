@@ -27,9 +27,7 @@ public record DeployView(String jobId, String projectId, String status, String c
     }
 
     static Stats stats(DeployJob deploy) {
-        Map<String, Object> stats = deploy.publish().get("stats") instanceof Map<?, ?> map
-                ? map.entrySet().stream().collect(java.util.stream.Collectors.toMap(e -> String.valueOf(e.getKey()), e -> (Object) e.getValue()))
-                : Map.of();
+        Map<?, ?> stats = deploy.publish().get("stats") instanceof Map<?, ?> map ? map : Map.of();
         return new Stats(number(stats.get("pages")), number(stats.get("files")), number(stats.get("bytes")), deploy.durationMs());
     }
 
