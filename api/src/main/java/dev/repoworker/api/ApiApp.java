@@ -7,6 +7,10 @@ import dev.repoworker.api.artifacts.S3ArtifactReader;
 import dev.repoworker.objectstore.S3Clients;
 import dev.repoworker.api.callback.CallbackHandler;
 import dev.repoworker.api.dashboard.Dashboard;
+import dev.repoworker.api.deploy.DeployRecords;
+import dev.repoworker.api.deploy.DeploymentSweeper;
+import dev.repoworker.api.deploy.SubscriberPolicy;
+import dev.repoworker.api.deploy.WebhookSender;
 import dev.repoworker.api.dashboard.DashboardAuth;
 import dev.repoworker.api.dispatch.Dispatcher;
 import dev.repoworker.api.dispatch.Reconciler;
@@ -33,6 +37,7 @@ import dev.repoworker.protocol.Backoff;
 import dev.repoworker.protocol.Signatures;
 import dev.repoworker.protocol.StartupException;
 import dev.repoworker.protocol.TaskDataRules;
+import dev.repoworker.protocol.net.HostResolver;
 import io.javalin.Javalin;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
@@ -175,11 +180,14 @@ public final class ApiApp implements AutoCloseable {
                 ? List.of(ApiConfig.CALLBACK_PATH, ApiConfig.DEV_CALLBACK_PATH) : List.of(ApiConfig.CALLBACK_PATH);
         ApiRoutes routes = new ApiRoutes(jobs, store, callbacks, clock, callbackPaths)
                 .withSearch(new JobSearch(config.artifactsDir(), config.embeddings().createEmbedder()));
-        ProjectRoutes projects = new ProjectRoutes(
-                new ProjectService(new JdbiProjectStore(database), jobs, mapping, secretBox, clock), secretBox);
+        ArtifactReader artifacts = artifactReader(config);
+        SubscriberPolicy subscriberPolicy = new SubscriberPolicy(config.allowPrivateNetworks(), HostResolver.SYSTEM);
+        ProjectService projectService = new ProjectService(new JdbiProjectStore(database), jobs, mapping, secretBox,
+                subscriberPolicy, clock);
+        ProjectRoutes projects = new ProjectRoutes(projectService, new DeployRecords(database, artifacts), secretBox);
         ObserveRoutes observe = new ObserveRoutes(store, serviceMetrics,
                 new Dashboard(new DashboardAuth(config.dashboardToken(), config.localhostOnly())),
-                new JobEventStream(store, loops, EVENT_POLL), artifactReader(config));
+                new JobEventStream(store, loops, EVENT_POLL), artifacts);
         Javalin http = Javalin.create(c -> {
             c.startup.showJavalinBanner = false;
             c.http.maxRequestSize = config.maxBodyBytes();
@@ -212,13 +220,35 @@ public final class ApiApp implements AutoCloseable {
         loops.scheduleWithFixedDelay(() -> safely("forget webhook ids",
                         () -> store.forgetMessages(clock.instant().minus(CLOCK_SKEW_MARGIN))),
                 config.reconcilePoll().toMillis(), config.reconcilePoll().toMillis(), TimeUnit.MILLISECONDS);
-        loops.scheduleWithFixedDelay(() -> safely("retention", () -> deleteOld(store, clock, config.jobRetention())),
+        // deployment webhooks: derived from the job rows, then sent on their own thread (a slow subscriber waits
+        // there, not in the dispatch loops)
+        DeploymentSweeper sweeper = new DeploymentSweeper(database, projectService::subscribers, config.webhookRetryWindow(), clock);
+        WebhookSender webhooks = new WebhookSender(database, projectService::subscribers, subscriberPolicy,
+                new Backoff(config.dispatchBackoff(), config.dispatchBackoffMax()), config.webhookRetryWindow(), clock);
+        ScheduledExecutorService webhookLoop = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "deploy-webhooks");
+            t.setDaemon(true);
+            return t;
+        });
+        webhookLoop.scheduleWithFixedDelay(() -> {
+            safely("deployment webhook sweep", sweeper::sweep);
+            safely("deployment webhooks", webhooks::sendDue);
+        }, 0, config.dispatchPoll().toMillis(), TimeUnit.MILLISECONDS);
+        loops.scheduleWithFixedDelay(() -> safely("retention", () -> {
+                    deleteOld(store, clock, config.jobRetention());
+                    sweeper.forgetDeleted();
+                }),
                 config.reconcilePoll().toMillis(), RETENTION_POLL.toMillis(), TimeUnit.MILLISECONDS);
         LOG.info("API listening on port {}; worker(s) {}; fallback {}; database {}", port,
                 config.workerUrls().isEmpty() ? "none" : String.join(", ", config.workerUrls()),
                 fallback == null ? "none" : fallback.kind().wireName(), database.kind().name().toLowerCase(java.util.Locale.ROOT));
         return new ApiApp(config, database, store, http, loops, fallback, dispatcher, observe,
-                List.of(submissions, callbacks::close, () -> {
+                List.of(() -> {
+                    // a tick still sending would otherwise write its outcome to the database closed below
+                    webhookLoop.shutdownNow();
+                    webhookLoop.awaitTermination(15, TimeUnit.SECONDS);
+                    webhooks.close();
+                }, submissions, callbacks::close, () -> {
                     if (notifications != null) {
                         notifications.close();
                     }

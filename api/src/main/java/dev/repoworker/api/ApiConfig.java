@@ -35,6 +35,9 @@ import java.util.Optional;
  * @param workerAuth       what the API sends a Worker to authenticate ({@code WORKER_AUTH})
  * @param maxCallbackBytes the largest callback body taken (413 beyond); read as a stream, never held whole
  * @param devCallbackRoute {@code USE_DEV_CLOUDRUN_WORKER=true}: callbacks are also served at {@code /api/cloudrun-dev/callback}
+ * @param allowPrivateNetworks {@code ALLOW_PRIVATE_NETWORKS=true} (development, tests): project webhook subscribers may be
+ *                         private addresses (loopback, RFC 1918 …); refused otherwise, at create/PATCH and at send time
+ * @param webhookRetryWindow how long a deployment webhook is retried after its event ({@code WEBHOOK_RETRY_WINDOW})
  */
 public record ApiConfig(
         int port,
@@ -75,7 +78,9 @@ public record ApiConfig(
         Duration jobRetention,
         WorkerAuth workerAuth,
         long maxCallbackBytes,
-        boolean devCallbackRoute) {
+        boolean devCallbackRoute,
+        boolean allowPrivateNetworks,
+        Duration webhookRetryWindow) {
 
     public static final String CALLBACK_PATH = "/api/cloudrun/callback";
     /** The original API's callback path in its development mode ({@code USE_DEV_CLOUDRUN_WORKER=true}). */
@@ -156,7 +161,9 @@ public record ApiConfig(
                 env.positiveDuration("JOB_RETENTION", Duration.ofDays(30)),
                 WorkerAuth.fromEnv(env),
                 maxCallbackBytes(env),
-                env.flag("USE_DEV_CLOUDRUN_WORKER", false));
+                env.flag("USE_DEV_CLOUDRUN_WORKER", false),
+                env.flag("ALLOW_PRIVATE_NETWORKS", false),
+                env.positiveDuration("WEBHOOK_RETRY_WINDOW", Duration.ofHours(24)));
     }
 
     private static long maxCallbackBytes(Env env) {

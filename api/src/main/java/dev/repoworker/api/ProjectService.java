@@ -1,5 +1,6 @@
 package dev.repoworker.api;
 
+import dev.repoworker.api.deploy.SubscriberPolicy;
 import dev.repoworker.api.dispatch.TaskMapping;
 import dev.repoworker.api.job.InvalidInputException;
 import dev.repoworker.api.job.JobStore;
@@ -27,14 +28,22 @@ final class ProjectService {
     private final JobService jobs;
     private final TaskMapping mapping;
     private final SecretBox secretBox;
+    private final SubscriberPolicy subscriberPolicy;
     private final Clock clock;
 
-    ProjectService(ProjectStore store, JobService jobs, TaskMapping mapping, SecretBox secretBox, Clock clock) {
+    ProjectService(ProjectStore store, JobService jobs, TaskMapping mapping, SecretBox secretBox,
+                   SubscriberPolicy subscriberPolicy, Clock clock) {
         this.store = store;
         this.jobs = jobs;
         this.mapping = mapping;
         this.secretBox = secretBox;
+        this.subscriberPolicy = subscriberPolicy;
         this.clock = clock;
+    }
+
+    /** The project's webhook subscribers (URL → secret), empty when the project is gone: whom its deploys are announced to. */
+    Map<String, String> subscribers(String projectId) {
+        return store.find(projectId).map(p -> ProjectSecrets.open(secretBox, p).webhookSecrets()).orElse(Map.of());
     }
 
     Project create(Map<String, Object> body) {
@@ -77,8 +86,12 @@ final class ProjectService {
         throw ApiException.conflict("project " + id + " kept changing; try again");
     }
 
-    /** The original's createRepoDeployJob: a {@code deploy-repo} job made of the project's settings. */
-    JobStore.Created deploy(String id, Map<String, Object> body, String idempotencyKey) {
+    /**
+     * The original's createRepoDeployJob: a {@code deploy-repo} job made of the project's settings.
+     *
+     * @param triggeredBy {@code api} for {@code POST /api/projects/{id}/deploy}, {@code webhook} for a Git push
+     */
+    JobStore.Created deploy(String id, Map<String, Object> body, String idempotencyKey, String triggeredBy) {
         Project project = get(id);
         String commit = Requests.textField(body, "commit", 64);
         String branch = Requests.textField(body, "branch", 200);
@@ -89,7 +102,7 @@ final class ProjectService {
         }
         Map<String, Object> data = deployData(project, commit == null ? "latest" : commit,
                 branch == null ? project.settings().branch() : branch);
-        data.put("triggeredBy", "api");
+        data.put("triggeredBy", triggeredBy);
         ProjectSecrets secrets = ProjectSecrets.open(secretBox, project);
         if (secrets.gitToken() != null) {
             data.put("gitToken", secrets.gitToken());
@@ -103,6 +116,12 @@ final class ProjectService {
 
     /** The project's settings put to the job submission's rules; a complaint names the project's field. */
     private void check(String id, Project.Settings settings) {
+        for (int i = 0; i < settings.webhookUrls().size(); i++) {
+            String field = "webhooks[" + i + "].url";
+            subscriberPolicy.refusalOnSave(settings.webhookUrls().get(i)).ifPresent(problem -> {
+                throw ApiException.badRequest(field, field + " is not allowed: " + problem);
+            });
+        }
         try {
             mapping.map("deploy-repo", deployData(Project.newProject(id, settings, null, null), "latest", settings.branch()));
         } catch (InvalidInputException e) {

@@ -1,7 +1,9 @@
 package dev.repoworker.api.artifacts;
 
+import dev.repoworker.protocol.Json;
 import java.io.IOException;
 import java.io.InputStream;
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 
@@ -25,6 +27,24 @@ public interface ArtifactReader extends AutoCloseable {
 
     /** The artifact at {@code path} of {@code jobId}; empty when there is none or the path is refused. */
     Optional<Content> open(String jobId, String path) throws IOException;
+
+    /** A project's pointer to the deploy that serves: {@code projects/{projectId}/active.json}, as the Workers publish it. */
+    record ActivePointer(String jobId, Instant requestedAt, String location) {
+    }
+
+    /**
+     * The active pointer of {@code projectId} from the store ({@code ARTIFACTS_DIR} or the bucket, under the same
+     * checks as any artifact); empty when the project has none yet.
+     */
+    default Optional<ActivePointer> activePointer(String projectId) throws IOException {
+        Optional<Content> content = open("projects", projectId + "/active.json");
+        if (content.isEmpty()) {
+            return Optional.empty();
+        }
+        try (InputStream body = content.get().body()) {
+            return Optional.of(Json.mapper().readValue(body, ActivePointer.class));
+        }
+    }
 
     /** Where this reader looks, for the note on a job whose artifacts it cannot see ({@code ARTIFACTS_DIR=…}). */
     String describe();

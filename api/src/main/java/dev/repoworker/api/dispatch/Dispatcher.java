@@ -14,6 +14,7 @@ import dev.repoworker.api.job.Secrets;
 import dev.repoworker.api.observe.ApiMetrics;
 import dev.repoworker.protocol.Backoff;
 import dev.repoworker.protocol.ProcessRequest;
+import dev.repoworker.protocol.TaskType;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -192,6 +193,10 @@ public final class Dispatcher implements AutoCloseable {
             metrics.dispatchAttempt(outcomeName(outcome), took);
             if (outcome instanceof DispatchOutcome.Rejected rejected) {
                 rejected(claim, rejected);
+            } else if (outcome instanceof DispatchOutcome.Accepted && TaskType.DEPLOY_REPO.wireName().equals(claim.job().task())) {
+                // when a deploy started: its project's webhooks announce it (deployment.started)
+                store.appendEvent(claim.job().id(), JobEvent.of(clock.instant(), JobEvent.ACCEPTED, claim.job().attempt(),
+                        "accepted by the worker at " + url));
             } else if (outcome instanceof DispatchOutcome.Busy answer) {
                 notTaken.add(claim);
                 busy = true;
