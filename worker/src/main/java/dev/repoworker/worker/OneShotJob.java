@@ -4,8 +4,8 @@ import dev.repoworker.protocol.Callback;
 import dev.repoworker.protocol.Json;
 import dev.repoworker.protocol.ProcessRequest;
 import dev.repoworker.protocol.Signatures;
-import dev.repoworker.worker.net.HostResolver;
-import dev.repoworker.worker.net.NetworkPolicy;
+import dev.repoworker.protocol.net.HostResolver;
+import dev.repoworker.protocol.net.NetworkPolicy;
 import dev.repoworker.worker.process.CallbackUrlPolicy;
 import dev.repoworker.worker.process.JobExecutor;
 import dev.repoworker.worker.process.ProcessHandler;
@@ -39,7 +39,7 @@ public final class OneShotJob {
         try {
             Optional<Signatures> signatures = config.authenticationRequired()
                     ? Optional.of(Signatures.of(config.secrets())) : Optional.empty();
-            NetworkPolicy network = NetworkPolicy.fromConfig(config, HostResolver.SYSTEM);
+            NetworkPolicy network = new NetworkPolicy(config.allowPrivateNetworks(), HostResolver.SYSTEM);
             CallbackUrlPolicy callbackUrls = CallbackUrlPolicy.fromConfig(config, network);
             JobExecutor executor = WorkerApp.createExecutor(config, callbackUrls, signatures, scheduler, Clock.systemUTC());
             ProcessHandler admission = new ProcessHandler(WorkerApp.registry(config, network), callbackUrls, executor);

@@ -17,8 +17,8 @@ import dev.repoworker.worker.assets.BuildAssetsTask;
 import dev.repoworker.worker.repo.AcquireRepoTask;
 import dev.repoworker.worker.repo.NewRepoFromTemplateTask;
 import dev.repoworker.worker.repo.RepoUrlPolicy;
-import dev.repoworker.worker.net.HostResolver;
-import dev.repoworker.worker.net.NetworkPolicy;
+import dev.repoworker.protocol.net.HostResolver;
+import dev.repoworker.protocol.net.NetworkPolicy;
 import dev.repoworker.worker.diagnostic.NoopTask;
 import dev.repoworker.worker.embeddings.ComputeEmbeddingsTask;
 import dev.repoworker.worker.enrich.EnrichDataTask;
@@ -83,7 +83,7 @@ public final class WorkerApp {
                 ? Optional.of(Signatures.of(config.secrets())) : Optional.empty();
         ServiceMetrics metrics = ServiceMetrics.create("worker");
         WorkerMetrics workerMetrics = new WorkerMetrics(metrics.registry());
-        NetworkPolicy network = NetworkPolicy.fromConfig(config, resolver);
+        NetworkPolicy network = new NetworkPolicy(config.allowPrivateNetworks(), resolver);
         CallbackUrlPolicy callbackUrls = CallbackUrlPolicy.fromConfig(config, network);
         JobExecutor executor = createExecutor(config, callbackUrls, signatures, scheduler, clock, workerMetrics);
         workerMetrics.bindExecutor(executor);
@@ -140,7 +140,7 @@ public final class WorkerApp {
 
     /** Every task this configuration offers, its hosts checked through the system resolver. */
     public static TaskRegistry registry(WorkerConfig config) {
-        return registry(config, NetworkPolicy.fromConfig(config, HostResolver.SYSTEM));
+        return registry(config, new NetworkPolicy(config.allowPrivateNetworks(), HostResolver.SYSTEM));
     }
 
     public static TaskRegistry registry(WorkerConfig config, NetworkPolicy network) {

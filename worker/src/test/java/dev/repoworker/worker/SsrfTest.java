@@ -8,7 +8,7 @@ import dev.repoworker.protocol.Signatures;
 import dev.repoworker.testkit.CallbackReceiver;
 import dev.repoworker.testkit.GitHttpServer;
 import dev.repoworker.testkit.TestRepos;
-import dev.repoworker.worker.net.FakeDns;
+import dev.repoworker.protocol.net.FakeDns;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;

@@ -59,10 +59,6 @@ public final class NetworkPolicy {
         return new NetworkPolicy(false, HostResolver.SYSTEM);
     }
 
-    public boolean allowsPrivateNetworks() {
-        return allowPrivateNetworks;
-    }
-
     /**
      * Checks {@code host} as a URL names it (a name, a dotted quad, or an IPv6 literal in brackets) and returns the
      * addresses to connect to — all of them checked — or an empty list when nothing is checked (private networks

@@ -1,2 +1,2 @@
-/** The network policy for outgoing connections: which hosts and addresses the Worker may reach. */
+/** Allow-lists of host names for outgoing connections (callback and repository hosts); the address rules are in {@code dev.repoworker.protocol.net}. */
 package dev.repoworker.worker.net;

@@ -6,7 +6,7 @@ import dev.repoworker.protocol.Callback;
 import dev.repoworker.protocol.Json;
 import dev.repoworker.protocol.RetryAfter;
 import dev.repoworker.protocol.Signatures;
-import dev.repoworker.worker.net.NetworkPolicy;
+import dev.repoworker.protocol.net.NetworkPolicy;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;

@@ -4,7 +4,7 @@ import dev.repoworker.protocol.NumericHosts;
 import dev.repoworker.worker.WorkerConfig;
 import dev.repoworker.worker.WorkerError;
 import dev.repoworker.worker.net.HostList;
-import dev.repoworker.worker.net.NetworkPolicy;
+import dev.repoworker.protocol.net.NetworkPolicy;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.util.List;

@@ -3,8 +3,8 @@ package dev.repoworker.worker.repo;
 import dev.repoworker.protocol.NumericHosts;
 import dev.repoworker.worker.WorkerConfig;
 import dev.repoworker.worker.net.HostList;
-import dev.repoworker.worker.net.HostResolver;
-import dev.repoworker.worker.net.NetworkPolicy;
+import dev.repoworker.protocol.net.HostResolver;
+import dev.repoworker.protocol.net.NetworkPolicy;
 import dev.repoworker.worker.task.TaskFailedException;
 import java.net.InetAddress;
 import java.net.URI;
@@ -53,7 +53,7 @@ public final class RepoUrlPolicy {
     }
 
     public static RepoUrlPolicy fromConfig(WorkerConfig config) {
-        return fromConfig(config, NetworkPolicy.fromConfig(config, HostResolver.SYSTEM));
+        return fromConfig(config, new NetworkPolicy(config.allowPrivateNetworks(), HostResolver.SYSTEM));
     }
 
     public static RepoUrlPolicy fromConfig(WorkerConfig config, NetworkPolicy network) {

@@ -3,8 +3,8 @@ package dev.repoworker.worker.repo;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.repoworker.worker.net.FakeDns;
-import dev.repoworker.worker.net.NetworkPolicy;
+import dev.repoworker.protocol.net.FakeDns;
+import dev.repoworker.protocol.net.NetworkPolicy;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
