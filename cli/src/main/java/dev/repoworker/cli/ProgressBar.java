@@ -2,6 +2,7 @@ package dev.repoworker.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.PrintStream;
+import java.util.Set;
 
 /**
  * A job's progress as {@code submit --wait} shows it: on a terminal, status, step and a bar redrawn in place;
@@ -10,6 +11,7 @@ import java.io.PrintStream;
 final class ProgressBar {
 
     private static final int WIDTH = 30;
+    private static final Set<String> FINAL = Set.of("completed", "failed", "cancelled");
     private final PrintStream out;
     private final StepLines plain;
     private String last = "";
@@ -25,7 +27,9 @@ final class ProgressBar {
         long done = progress == null ? 0 : status.equals("completed") ? total : progress.path("done").asLong();
         if (plain != null) {
             if (progress == null) {
-                plain.show(status, status);
+                if (!FINAL.contains(status)) { // how the job ended is submit's own last line
+                    plain.show(status, status);
+                }
             } else {
                 String step = Terminal.oneLine(progress.path("step").asText());
                 plain.show(step, step + (total > 0 ? " " + done + "/" + total : "") + " " + Terminal.oneLine(progress.path("message").asText("")));
