@@ -83,6 +83,22 @@ class StatsRouteTest {
         assertThat(r.json().get("error").get("message").asText()).contains("24h");
     }
 
+    @Test
+    void the_stats_are_behind_the_job_api_token() {
+        String token = "stats-token-0123456789";
+        try (TestApi guarded = TestApi.start(dir.resolve("guarded"), Map.of("DASHBOARD_TOKEN", token))) {
+            TestApi.Response anonymous = guarded.get("/api/cloudrun/stats");
+            TestApi.Response withToken = guarded.get("/api/cloudrun/stats", Map.of("Authorization", "Bearer " + token));
+
+            assertThat(anonymous.status()).isEqualTo(401);
+            assertThat(anonymous.json().get("error").get("field").asText()).isEqualTo("Authorization");
+            assertThat(withToken.status()).isEqualTo(200);
+            assertThat(withToken.json().get("throughput")).hasSize(60).allSatisfy(minute ->
+                    assertThat(minute.get("completed").asInt() + minute.get("failed").asInt() + minute.get("cancelled").asInt()).isZero());
+            assertThat(withToken.json().get("durations")).isEmpty();
+        }
+    }
+
     /** The non-empty minutes of a throughput list, as {minute → {outcome → count}}. */
     static Map<String, Map<String, Integer>> byMinute(JsonNode throughput) {
         Map<String, Map<String, Integer>> minutes = new HashMap<>();
