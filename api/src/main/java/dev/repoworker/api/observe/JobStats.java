@@ -73,15 +73,8 @@ public final class JobStats {
         return database.jdbi().withHandle(h -> {
             long[][] counts = new long[minutes][3];
             h.createQuery(THROUGHPUT).bind("from", from).bind("until", until)
-                    .map((rs, ctx) -> {
-                        int outcome = switch (rs.getString("status")) {
-                            case "completed" -> 0;
-                            case "failed" -> 1;
-                            default -> 2;
-                        };
-                        counts[(int) (rs.getLong("minute") - first)][outcome] = rs.getLong("n");
-                        return null;
-                    }).list();
+                    .map((rs, ctx) -> new Finished(rs.getLong("minute"), rs.getString("status"), rs.getLong("n")))
+                    .forEach(f -> counts[(int) (f.minute() - first)][f.outcome()] = f.count());
             List<Minute> throughput = new ArrayList<>(minutes);
             for (int i = 0; i < minutes; i++) {
                 throughput.add(new Minute(Instant.ofEpochMilli((first + i) * MINUTE_MS), counts[i][0], counts[i][1], counts[i][2]));
@@ -98,6 +91,19 @@ public final class JobStats {
     /** The p50 row and the p95 row of one task as one (they are one row when both ranks are the same). */
     private static TaskDurations merged(TaskDurations a, TaskDurations b) {
         return new TaskDurations(a.task(), a.count(), a.p50Ms() >= 0 ? a.p50Ms() : b.p50Ms(), a.p95Ms() >= 0 ? a.p95Ms() : b.p95Ms());
+    }
+
+    /** One row of the throughput query: how many jobs ended one way in one minute (epoch minutes). */
+    private record Finished(long minute, String status, long count) {
+
+        /** The column of {@code counts}: completed, failed, cancelled. */
+        int outcome() {
+            return switch (status) {
+                case "completed" -> 0;
+                case "failed" -> 1;
+                default -> 2;
+            };
+        }
     }
 
     /** One row of the percentile query: a duration, its rank among its task's, and how many the task has. */
