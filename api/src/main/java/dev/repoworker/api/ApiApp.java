@@ -30,6 +30,7 @@ import dev.repoworker.api.job.SecretBox;
 import dev.repoworker.api.project.JdbiProjectStore;
 import dev.repoworker.api.observe.ApiMetrics;
 import dev.repoworker.api.observe.JobStateCounts;
+import dev.repoworker.api.observe.JobStats;
 import dev.repoworker.api.observe.JobObserver;
 import dev.repoworker.observe.ServiceMetrics;
 import dev.repoworker.api.search.JobSearch;
@@ -179,7 +180,8 @@ public final class ApiApp implements AutoCloseable {
         List<String> callbackPaths = config.devCallbackRoute()
                 ? List.of(ApiConfig.CALLBACK_PATH, ApiConfig.DEV_CALLBACK_PATH) : List.of(ApiConfig.CALLBACK_PATH);
         ApiRoutes routes = new ApiRoutes(jobs, store, callbacks, clock, callbackPaths)
-                .withSearch(new JobSearch(config.artifactsDir(), config.embeddings().createEmbedder()));
+                .withSearch(new JobSearch(config.artifactsDir(), config.embeddings().createEmbedder()))
+                .withStats(new JobStats(database, clock));
         ArtifactReader artifacts = artifactReader(config);
         SubscriberPolicy subscriberPolicy = new SubscriberPolicy(config.allowPrivateNetworks(), HostResolver.SYSTEM);
         ProjectService projectService = new ProjectService(new JdbiProjectStore(database), jobs, mapping, secretBox,

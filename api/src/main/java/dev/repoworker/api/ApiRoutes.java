@@ -13,6 +13,7 @@ import dev.repoworker.api.job.JobStore;
 import dev.repoworker.api.job.ReplayedMessageException;
 import dev.repoworker.api.job.Secrets;
 import dev.repoworker.api.job.UnknownJobException;
+import dev.repoworker.api.observe.JobStats;
 import dev.repoworker.api.search.JobSearch;
 import dev.repoworker.embeddings.SemanticSearch;
 import dev.repoworker.observe.JsonErrorPages;
@@ -28,6 +29,8 @@ import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -40,6 +43,7 @@ final class ApiRoutes {
     private static final int MAX_QUERY_LENGTH = 1000;
     private static final int MAX_LIMIT = 100;
     private static final int MAX_PAGE = 1_000_000;
+    private static final Pattern WINDOW = Pattern.compile("([1-9][0-9]{0,3})([mh])");
 
     private final JobService jobs;
     private final JobStore store;
@@ -47,6 +51,7 @@ final class ApiRoutes {
     private final Clock clock;
     private final List<String> callbackPaths;
     private JobSearch search;
+    private JobStats stats;
 
     /** @param callbackPaths where callbacks are served: {@code /api/cloudrun/callback}, maybe the original's dev path too */
     ApiRoutes(JobService jobs, JobStore store, CallbackHandler callbacks, Clock clock, List<String> callbackPaths) {
@@ -60,6 +65,12 @@ final class ApiRoutes {
     /** Offers {@code GET /api/cloudrun/jobs/{id}/search}. */
     ApiRoutes withSearch(JobSearch search) {
         this.search = search;
+        return this;
+    }
+
+    /** Offers {@code GET /api/cloudrun/stats?window=1h}. */
+    ApiRoutes withStats(JobStats stats) {
+        this.stats = stats;
         return this;
     }
 
@@ -87,6 +98,9 @@ final class ApiRoutes {
         }
         if (search != null) {
             config.routes.get(BASE + "/jobs/{id}/search", this::search);
+        }
+        if (stats != null) {
+            config.routes.get(BASE + "/stats", this::stats);
         }
         registerErrors(config);
     }
@@ -202,6 +216,20 @@ final class ApiRoutes {
         } catch (JobSearch.NotSearchableException e) {
             throw ApiException.conflict(e.getMessage());
         }
+    }
+
+    /** Jobs finished per minute by outcome, and p50/p95 duration per task, over {@code ?window=} (1m to 24h, default 1h). */
+    private void stats(Context ctx) {
+        String window = ctx.queryParam("window");
+        if (window == null || window.isBlank()) {
+            window = "1h";
+        }
+        Matcher m = WINDOW.matcher(window);
+        long minutes = m.matches() ? Long.parseLong(m.group(1)) * (m.group(2).equals("h") ? 60 : 1) : -1;
+        if (minutes < 1 || minutes > JobStats.MAX_WINDOW.toMinutes()) {
+            throw ApiException.badRequest("window", "window must be minutes or hours from 1m to 24h, like 15m or 1h");
+        }
+        json(ctx, 200, stats.last((int) minutes, window));
     }
 
     static String idempotencyKey(Context ctx) {

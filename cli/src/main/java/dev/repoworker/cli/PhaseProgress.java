@@ -4,50 +4,47 @@ import dev.repoworker.protocol.Progress;
 import dev.repoworker.worker.task.ProgressListener;
 import java.io.PrintStream;
 
-/** Progress of a local run: a bar redrawn in place on a terminal, one line per phase (and at most one a second) otherwise. */
+/** Progress of a local run: a bar redrawn in place on a terminal, one plain line per phase ({@link StepLines}) otherwise. */
 final class PhaseProgress implements ProgressListener {
 
     private static final int WIDTH = 30;
     private final PrintStream out;
-    private final boolean terminal;
+    private final StepLines plain;
     private String phase = "";
-    private long lastLine;
     private int lastLength;
 
     PhaseProgress(PrintStream out, boolean terminal) {
         this.out = out;
-        this.terminal = terminal;
+        this.plain = terminal ? null : new StepLines(out);
     }
 
     @Override
     public synchronized void report(Progress progress) {
+        String message = Terminal.oneLine(progress.message());
+        String counts = progress.total() > 0 ? " " + progress.done() + "/" + progress.total() : "";
+        if (plain != null) {
+            plain.show(progress.step(), String.format("%-8s%s %s", progress.step(), counts, message));
+            return;
+        }
         String bar = progress.total() > 0
                 ? " [" + "#".repeat((int) Math.min(WIDTH, WIDTH * progress.done() / progress.total()))
-                + "-".repeat(WIDTH - (int) Math.min(WIDTH, WIDTH * progress.done() / progress.total())) + "] "
-                + progress.done() + "/" + progress.total()
+                + "-".repeat(WIDTH - (int) Math.min(WIDTH, WIDTH * progress.done() / progress.total())) + "]" + counts
                 : "";
-        String line = String.format("%-8s%s %s", progress.step(), bar, progress.message() == null ? "" : progress.message());
-        if (terminal) {
-            if (!progress.step().equals(phase) && !phase.isEmpty()) {
-                out.println();
-                lastLength = 0;
-            }
-            out.print("\r" + line + " ".repeat(Math.max(0, lastLength - line.length())));
-            lastLength = line.length();
-        } else {
-            long now = System.currentTimeMillis();
-            boolean finished = progress.total() > 0 && progress.done() >= progress.total();
-            if (!progress.step().equals(phase) || finished || now - lastLine >= 1000) {
-                out.println(line);
-                lastLine = now;
-            }
+        String line = String.format("%-8s%s %s", progress.step(), bar, message);
+        if (!progress.step().equals(phase) && !phase.isEmpty()) {
+            out.println();
+            lastLength = 0;
         }
+        out.print("\r" + line + " ".repeat(Math.max(0, lastLength - line.length())));
+        lastLength = line.length();
         phase = progress.step();
         out.flush();
     }
 
     synchronized void end() {
-        if (terminal && lastLength > 0) {
+        if (plain != null) {
+            plain.end();
+        } else if (lastLength > 0) {
             out.println();
             lastLength = 0;
         }

@@ -55,6 +55,9 @@ final class ProcessCommand implements Callable<Integer> {
     @Option(names = "--no-cache", description = "Reuse nothing and keep nothing: every run starts from scratch.")
     boolean noCache;
 
+    @Option(names = "--json", description = "Print the summary as one line of JSON (a failed task as {\"status\":\"failed\",\"error\":…}), for scripts.")
+    boolean json;
+
     @Override
     public Integer call() throws InterruptedException {
         TaskType type = TaskType.fromWire(task).orElse(null);
@@ -92,7 +95,7 @@ final class ProcessCommand implements Callable<Integer> {
         }
         String jobId = "local-" + Long.toString(System.currentTimeMillis(), 36);
         LocalRun run = new LocalRun(config);
-        PhaseProgress progress = new PhaseProgress(System.err, System.console() != null);
+        PhaseProgress progress = new PhaseProgress(System.err, Terminal.isInteractive());
         try {
             TaskResult result;
             if (ON_A_BUILD.contains(type)) {
@@ -113,7 +116,7 @@ final class ProcessCommand implements Callable<Integer> {
                 publish(run.artifacts(jobId), out);
             }
             Map<String, Object> summary = published(result.summary());
-            System.out.println(Json.mapper().writerWithDefaultPrettyPrinter().writeValueAsString(summary));
+            printSummary(summary);
             if (inputs.isPresent()) {
                 remember(cacheDir, inputs.get(), summary);
             }
@@ -125,9 +128,13 @@ final class ProcessCommand implements Callable<Integer> {
             return 2;
         } catch (TaskFailedException e) {
             progress.end();
+            if (json) {
+                System.out.println(Json.write(Map.of("status", "failed", "error", e.getMessage())));
+            }
             System.err.println("failed: " + e.getMessage());
             return 1;
         } catch (IOException e) {
+            progress.end();
             System.err.println("repo-worker process: could not write " + out + ": " + e.getMessage());
             return 1;
         } finally {
@@ -149,10 +156,15 @@ final class ProcessCommand implements Callable<Integer> {
         if (last.isEmpty() || !last.get().inputs().equals(inputs) || !last.get().output().equals(LastRun.output(out))) {
             return false;
         }
-        System.out.println(Json.mapper().writerWithDefaultPrettyPrinter().writeValueAsString(last.get().summary()));
+        printSummary(last.get().summary());
         System.err.println("cache: nothing changed since the last run into " + out.toAbsolutePath() + "; its artifacts are kept");
         System.err.println("completed: artifacts in " + out.toAbsolutePath());
         return true;
+    }
+
+    /** The run's summary on stdout: indented for people, or with --json on one line for scripts. */
+    private void printSummary(Object summary) throws IOException {
+        System.out.println(json ? Json.write(summary) : Json.mapper().writerWithDefaultPrettyPrinter().writeValueAsString(summary));
     }
 
     /** The summary with the manifest where it now is: in --out, not in the scratch store it was written to. */

@@ -1,5 +1,6 @@
 package dev.repoworker.cli;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.repoworker.api.client.ApiClient;
 import dev.repoworker.protocol.Json;
 import java.io.IOException;
@@ -22,6 +23,9 @@ final class StatusCommand implements Callable<Integer> {
             description = "The API's base URL (default: $REPO_WORKER_URL or ${DEFAULT-VALUE}).")
     String api;
 
+    @Option(names = "--json", description = "Print the job as one line of JSON, for scripts (default: indented).")
+    boolean json;
+
     @Override
     public Integer call() throws InterruptedException {
         if (!id.matches("[A-Za-z0-9._:-]{1,128}")) {
@@ -29,7 +33,8 @@ final class StatusCommand implements Callable<Integer> {
             return 2;
         }
         try {
-            System.out.println(Json.mapper().writerWithDefaultPrettyPrinter().writeValueAsString(new ApiClient(api, System.getenv("DASHBOARD_TOKEN")).get(id)));
+            JsonNode job = new ApiClient(api, System.getenv("DASHBOARD_TOKEN")).get(id);
+            System.out.println(json ? Json.write(job) : Json.mapper().writerWithDefaultPrettyPrinter().writeValueAsString(job));
             return 0;
         } catch (ApiClient.ApiError e) {
             System.err.println("repo-worker status: " + e.getMessage());

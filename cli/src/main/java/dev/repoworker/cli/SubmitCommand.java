@@ -27,7 +27,8 @@ import picocli.CommandLine.Parameters;
 
 @Command(name = "submit", mixinStandardHelpOptions = true,
         description = {"Submits a job to a running API and prints its id.",
-                "With --wait, shows its progress until it ends. Exit status: 0 submitted (with --wait: completed), "
+                "With --wait, shows its progress until it ends: a bar on a terminal, one plain line per step otherwise "
+                        + "(on stderr). With --json, stdout holds one JSON document: the job (with --wait, as it ended). Exit status: 0 submitted (with --wait: completed), "
                         + "1 failed or cancelled or the API unreachable, 2 refused: bad input, or a missing/wrong DASHBOARD_TOKEN.",
                 "Sends DASHBOARD_TOKEN from the environment, when set, as the API's bearer token."})
 final class SubmitCommand implements Callable<Integer> {
@@ -50,6 +51,9 @@ final class SubmitCommand implements Callable<Integer> {
     @Option(names = "--wait", description = "Wait for the job to end, showing its progress.")
     boolean wait;
 
+    @Option(names = "--json", description = "Print the job as one line of JSON instead of its id (with --wait: the finished job), for scripts.")
+    boolean json;
+
     @Option(names = "--timeout", defaultValue = "30m", converter = DurationConverter.class,
             description = "How long --wait waits: 30s, 15m, 2h or ISO-8601 PT30M (default ${DEFAULT-VALUE}).")
     Duration timeout;
@@ -65,9 +69,16 @@ final class SubmitCommand implements Callable<Integer> {
         }
         ApiClient client = new ApiClient(api, System.getenv("DASHBOARD_TOKEN"));
         try {
-            String id = client.submit(task, payload, projectId).path("id").asText();
-            System.out.println(id);
-            return wait ? follow(client, id) : 0;
+            JsonNode created = client.submit(task, payload, projectId);
+            String id = created.path("id").asText();
+            if (wait) {
+                if (!json) {
+                    System.out.println(id);
+                }
+                return follow(client, id);
+            }
+            System.out.println(json ? Json.write(created) : id);
+            return 0;
         } catch (ApiClient.ApiError e) {
             System.err.println("repo-worker submit: refused (HTTP " + e.status() + "): " + e.getMessage()
                     + (e.field() == null ? "" : " (field " + e.field() + ")"));
@@ -84,7 +95,7 @@ final class SubmitCommand implements Callable<Integer> {
     /** Follows the job's event stream (SSE) for the progress bar; polls the job instead when the stream is unavailable. */
     private int follow(ApiClient client, String id) throws IOException, InterruptedException {
         Instant deadline = Instant.now().plus(timeout);
-        ProgressBar bar = new ProgressBar(System.err);
+        ProgressBar bar = new ProgressBar(System.err, Terminal.isInteractive());
         if (!streamed(client, id, bar, deadline)) {
             return poll(client, id, bar, deadline);
         }
@@ -138,10 +149,17 @@ final class SubmitCommand implements Callable<Integer> {
         }
         bar.end();
         System.err.println("repo-worker submit: still not finished after " + timeout + "; see `repo-worker status " + id + "`");
+        if (json) {
+            System.out.println(Json.write(client.get(id)));
+        }
         return 1;
     }
 
-    private static int outcome(JsonNode job) {
+    /** Prints how the job ended (with --json, the job itself on stdout); 0 when it completed. */
+    private int outcome(JsonNode job) {
+        if (json) {
+            System.out.println(Json.write(job));
+        }
         String status = job.path("status").asText();
         if (status.equals("completed")) {
             System.err.println("completed: " + job.path("result"));

@@ -24,12 +24,16 @@ public final class Dashboard {
     private final byte[] page;
     private final byte[] script;
     private final byte[] style;
+    private final byte[] overviewScript;
+    private final byte[] overviewStyle;
 
     public Dashboard(DashboardAuth auth) {
         this.auth = auth;
         this.page = resource("index.html");
         this.script = resource("app.js");
         this.style = resource("app.css");
+        this.overviewScript = resource("overview.js");
+        this.overviewStyle = resource("overview.css");
     }
 
     public DashboardAuth auth() {
@@ -41,6 +45,8 @@ public final class Dashboard {
         config.routes.get("/jobs/{id}", guarded(ctx -> asset(ctx, page, "text/html; charset=utf-8")));
         config.routes.get("/dashboard/app.js", ctx -> asset(ctx, script, "text/javascript; charset=utf-8"));
         config.routes.get("/dashboard/app.css", ctx -> asset(ctx, style, "text/css; charset=utf-8"));
+        config.routes.get("/dashboard/overview.js", ctx -> asset(ctx, overviewScript, "text/javascript; charset=utf-8"));
+        config.routes.get("/dashboard/overview.css", ctx -> asset(ctx, overviewStyle, "text/css; charset=utf-8"));
         config.routes.get("/login", ctx -> loginPage(ctx, 200, null));
         config.routes.post("/login", this::login);
         config.routes.post("/logout", ctx -> {
