@@ -16,6 +16,13 @@ public record ActivePointer(String jobId, String requestedAt, String location) {
     private static final Comparator<ActivePointer> ORDER = Comparator.comparing(ActivePointer::requested)
             .thenComparing(ActivePointer::jobId);
 
+    public ActivePointer {
+        if (jobId == null || jobId.isBlank()) {
+            throw new IllegalArgumentException("jobId is missing");
+        }
+        Instant.parse(java.util.Objects.requireNonNull(requestedAt, "requestedAt is missing"));
+    }
+
     static ActivePointer of(String projectId, String jobId, Instant requestedAt) {
         return new ActivePointer(jobId, requestedAt.toString(), Deployments.location(projectId, jobId));
     }

@@ -1,5 +1,6 @@
 package dev.repoworker.worker.deploy;
 
+import com.fasterxml.jackson.core.JacksonException;
 import dev.repoworker.objectstore.ObjectKeys;
 import dev.repoworker.worker.artifacts.Manifest;
 import dev.repoworker.worker.artifacts.PublishFailedException;
@@ -59,7 +60,7 @@ public final class Deployments {
     /** The job id the pointer names once {@code candidate} has had its chance. */
     private String moveForward(String projectId, ActivePointer candidate) throws IOException, TaskFailedException {
         for (int attempt = 0; attempt < POINTER_ATTEMPTS; attempt++) {
-            Optional<VersionedPointer> current = store.readPointer(projectId);
+            Optional<VersionedPointer> current = readPointer(projectId);
             if (current.isPresent() && !candidate.mayReplace(current.get().pointer())) {
                 return current.get().pointer().jobId();
             }
@@ -70,6 +71,16 @@ public final class Deployments {
         throw new TaskFailedException("the active pointer of project " + projectId + " changed " + POINTER_ATTEMPTS
                 + " times while this deploy tried to move it; the deploy is published at "
                 + location(projectId, candidate.jobId()) + " but not active");
+    }
+
+    /** A pointer nobody can order against is not overwritten: an operator looks at it first. */
+    private Optional<VersionedPointer> readPointer(String projectId) throws IOException, TaskFailedException {
+        try {
+            return store.readPointer(projectId);
+        } catch (JacksonException e) {
+            throw new TaskFailedException("projects/" + projectId + "/" + ACTIVE + " is not a pointer {jobId, requestedAt, location} ("
+                    + e.getOriginalMessage() + "); it was left as it is");
+        }
     }
 
     /** Refuses ids and paths that could name anything outside the project's folder; writes the manifest. */

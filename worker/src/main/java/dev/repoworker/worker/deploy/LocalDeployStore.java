@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
@@ -42,7 +43,14 @@ final class LocalDeployStore implements DeployStore {
         Path project = Files.createDirectories(projects.resolve(projectId));
         Path staging = project.resolve("." + jobId + ".staging");
         Workspaces.copyTree(artifacts, staging);
-        Files.move(staging, project.resolve(jobId), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        Path target = project.resolve(jobId);
+        if (Files.exists(target, LinkOption.NOFOLLOW_LINKS)) {
+            // a retried job: a folder is replaced only when empty, so the earlier attempt's is moved aside first
+            Path earlier = project.resolve("." + jobId + ".earlier");
+            Files.move(target, earlier, StandardCopyOption.ATOMIC_MOVE);
+            Workspaces.deleteTree(earlier);
+        }
+        Files.move(staging, target, StandardCopyOption.ATOMIC_MOVE);
         int media = (int) content.entries().stream().filter(e -> CachePolicy.isContentHashed(e.path())).count();
         return new StoredFiles(content.files(), content.totalBytes(), media, 0);
     }

@@ -134,6 +134,21 @@ abstract class DeploymentsContract {
     }
 
     @Test
+    void a_retried_deploy_of_the_same_job_replaces_its_files_and_stays_active() throws Exception {
+        String project = newProject();
+        deployments().publish(project, "job-1", artifacts("first"), T, 1);
+        Path again = artifacts("second");
+        Files.delete(again.resolve("posts/hello.html"));
+
+        PublishedDeploy retried = deployments().publish(project, "job-1", again, T, 1);
+
+        assertThat(retried.active()).isTrue();
+        assertThat(text("projects/" + project + "/job-1/posts.json")).contains("[\"second\"]");
+        assertThat(read("projects/" + project + "/job-1/posts/hello.html")).isEmpty();
+        assertThat(activeJob(project)).isEqualTo("job-1");
+    }
+
+    @Test
     void a_store_that_refuses_the_deploy_fails_it_and_the_pointer_stays_where_it_was() throws Exception {
         String project = newProject();
         deployments().publish(project, "job-1", artifacts("job-1"), T, 1);

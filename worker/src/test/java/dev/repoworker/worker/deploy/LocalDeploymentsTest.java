@@ -1,9 +1,15 @@
 package dev.repoworker.worker.deploy;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.repoworker.worker.task.TaskFailedException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Optional;
+import org.junit.jupiter.api.Test;
 
 /** The contract on the local disk ({@code ARTIFACT_STORE=local}): deploys under {@code ARTIFACTS_DIR/projects/}. */
 class LocalDeploymentsTest extends DeploymentsContract {
@@ -42,5 +48,19 @@ class LocalDeploymentsTest extends DeploymentsContract {
     @Override
     boolean sharesMedia() {
         return false;
+    }
+
+    @Test
+    void a_pointer_that_is_not_one_fails_the_deploy_naming_it_and_is_left_as_it_is() throws Exception {
+        String project = newProject();
+        Path pointer = Files.createDirectories(root().resolve("projects").resolve(project)).resolve("active.json");
+        for (String garbage : List.of("not json", "{\"jobId\":\"x\"}", "{\"jobId\":\"x\",\"requestedAt\":\"yesterday\"}")) {
+            Files.writeString(pointer, garbage);
+            Path dir = artifacts("job-1");
+
+            assertThatThrownBy(() -> deployments().publish(project, "job-1", dir, T, 1)).as(garbage)
+                    .isInstanceOf(TaskFailedException.class).hasMessageContaining("projects/" + project + "/active.json is not a pointer");
+            assertThat(pointer).hasContent(garbage);
+        }
     }
 }
