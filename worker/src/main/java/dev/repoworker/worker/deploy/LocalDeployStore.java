@@ -42,17 +42,26 @@ final class LocalDeployStore implements DeployStore {
             throws IOException {
         Path project = Files.createDirectories(projects.resolve(projectId));
         Path staging = project.resolve("." + jobId + ".staging");
+        Path earlier = project.resolve("." + jobId + ".earlier");
+        // what an attempt that stopped midway left
+        deleteIfThere(staging);
+        deleteIfThere(earlier);
         Workspaces.copyTree(artifacts, staging);
         Path target = project.resolve(jobId);
         if (Files.exists(target, LinkOption.NOFOLLOW_LINKS)) {
             // a retried job: a folder is replaced only when empty, so the earlier attempt's is moved aside first
-            Path earlier = project.resolve("." + jobId + ".earlier");
             Files.move(target, earlier, StandardCopyOption.ATOMIC_MOVE);
             Workspaces.deleteTree(earlier);
         }
         Files.move(staging, target, StandardCopyOption.ATOMIC_MOVE);
         int media = (int) content.entries().stream().filter(e -> CachePolicy.isContentHashed(e.path())).count();
         return new StoredFiles(content.files(), content.totalBytes(), media, 0);
+    }
+
+    private static void deleteIfThere(Path folder) throws IOException {
+        if (Files.exists(folder, LinkOption.NOFOLLOW_LINKS)) {
+            Workspaces.deleteTree(folder);
+        }
     }
 
     @Override

@@ -63,4 +63,16 @@ class LocalDeploymentsTest extends DeploymentsContract {
             assertThat(pointer).hasContent(garbage);
         }
     }
+
+    @Test
+    void what_a_deploy_stopped_midway_left_is_not_mixed_into_the_next_attempt() throws Exception {
+        String project = newProject();
+        Path leftover = Files.createDirectories(root().resolve("projects").resolve(project).resolve(".job-1.staging"));
+        Files.writeString(leftover.resolve("stale.html"), "from a crashed attempt");
+
+        deployments().publish(project, "job-1", artifacts("job-1"), T, 1);
+
+        assertThat(read("projects/" + project + "/job-1/stale.html")).isEmpty();
+        assertThat(text("projects/" + project + "/job-1/posts.json")).contains("[\"job-1\"]");
+    }
 }
