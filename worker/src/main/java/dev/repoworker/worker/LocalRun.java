@@ -1,12 +1,14 @@
 package dev.repoworker.worker;
 
 import dev.repoworker.protocol.TaskType;
+import dev.repoworker.worker.artifacts.ObjectStorage;
 import dev.repoworker.worker.task.InvalidTaskDataException;
 import dev.repoworker.worker.task.ProgressListener;
 import dev.repoworker.worker.task.Task;
 import dev.repoworker.worker.task.TaskContext;
 import dev.repoworker.worker.task.TaskData;
 import dev.repoworker.worker.task.TaskFailedException;
+import dev.repoworker.worker.task.TaskRegistry;
 import dev.repoworker.worker.task.TaskResult;
 import dev.repoworker.worker.task.UnknownTaskException;
 import dev.repoworker.worker.workspace.Workspaces;
@@ -14,6 +16,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Runs one task in this process with no servers and no callback — the local {@code repo-worker
@@ -35,7 +38,17 @@ public final class LocalRun {
      */
     public TaskResult run(String jobId, TaskType type, Map<String, Object> data, ProgressListener progress)
             throws UnknownTaskException, InvalidTaskDataException, TaskFailedException, InterruptedException {
-        Task task = WorkerApp.registry(config).resolve(type.wireName());
+        Optional<ObjectStorage> objectStorage = ObjectStorage.fromConfig(config);
+        try {
+            return run(jobId, type, data, progress, WorkerApp.registry(config, objectStorage));
+        } finally {
+            objectStorage.ifPresent(ObjectStorage::close);
+        }
+    }
+
+    private TaskResult run(String jobId, TaskType type, Map<String, Object> data, ProgressListener progress, TaskRegistry tasks)
+            throws UnknownTaskException, InvalidTaskDataException, TaskFailedException, InterruptedException {
+        Task task = tasks.resolve(type.wireName());
         TaskData taskData = new TaskData(data);
         task.validate(taskData);
         Workspaces workspaces = new Workspaces(config.tempDir(), config.keepTmpFiles());

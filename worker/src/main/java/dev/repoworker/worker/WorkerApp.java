@@ -25,6 +25,8 @@ import dev.repoworker.worker.enrich.EnrichDataTask;
 import dev.repoworker.worker.artifacts.ArtifactStore;
 import dev.repoworker.worker.artifacts.ArtifactStores;
 import dev.repoworker.worker.artifacts.LocalArtifactStore;
+import dev.repoworker.worker.artifacts.ObjectStorage;
+import dev.repoworker.worker.deploy.DeployStore;
 import dev.repoworker.worker.pipeline.Pipelines;
 import dev.repoworker.worker.task.Task;
 import dev.repoworker.worker.task.TaskRegistry;
@@ -55,11 +57,13 @@ public final class WorkerApp {
     private final JobExecutor executor;
     private final Javalin server;
     private final ServiceMetrics metrics;
+    private final Optional<ObjectStorage> objectStorage;
     private volatile boolean stopped;
 
     private WorkerApp(WorkerConfig config, Javalin server, JobExecutor executor, ScheduledExecutorService scheduler,
-                      ServiceMetrics metrics) {
+                      ServiceMetrics metrics, Optional<ObjectStorage> objectStorage) {
         this.metrics = metrics;
+        this.objectStorage = objectStorage;
         this.config = config;
         this.server = server;
         this.executor = executor;
@@ -88,7 +92,8 @@ public final class WorkerApp {
         JobExecutor executor = createExecutor(config, callbackUrls, signatures, scheduler, clock, workerMetrics);
         workerMetrics.bindExecutor(executor);
         workerMetrics.bindScheduler(scheduler);
-        ProcessHandler processHandler = new ProcessHandler(registry(config, network), callbackUrls, executor);
+        Optional<ObjectStorage> objectStorage = ObjectStorage.fromConfig(config);
+        ProcessHandler processHandler = new ProcessHandler(registry(config, network, objectStorage), callbackUrls, executor);
         WorkerRoutes routes = new WorkerRoutes(processHandler, executor, new RequestAuthenticator(signatures,
                 new ReplayGuard(config.replayGuardMaxIds(), clock)), clock);
         Javalin server = Javalin.create(javalin -> {
@@ -103,11 +108,12 @@ public final class WorkerApp {
         try {
             server.start(config.host(), config.port());
         } catch (io.javalin.util.JavalinBindException e) {
+            objectStorage.ifPresent(ObjectStorage::close);
             throw new StartupException.PortInUse(config.port(), e);
         }
         LOG.info("worker listening on port {} (concurrency {}, queue {}, job timeout {})",
                 server.port(), config.concurrency(), config.queueCapacity(), config.jobTimeout());
-        return new WorkerApp(config, server, executor, scheduler, metrics);
+        return new WorkerApp(config, server, executor, scheduler, metrics, objectStorage);
     }
 
     /**
@@ -138,13 +144,13 @@ public final class WorkerApp {
                 callbacks, scheduler, clock, metrics);
     }
 
-    /** Every task this configuration offers, its hosts checked through the system resolver. */
-    public static TaskRegistry registry(WorkerConfig config) {
-        return registry(config, new NetworkPolicy(config.allowPrivateNetworks(), HostResolver.SYSTEM));
+    /** Every task this configuration offers, its hosts checked through the system resolver; the caller closes the storage. */
+    public static TaskRegistry registry(WorkerConfig config, Optional<ObjectStorage> objectStorage) {
+        return registry(config, new NetworkPolicy(config.allowPrivateNetworks(), HostResolver.SYSTEM), objectStorage);
     }
 
-    public static TaskRegistry registry(WorkerConfig config, NetworkPolicy network) {
-        return registry(config, RepoUrlPolicy.fromConfig(config, network));
+    public static TaskRegistry registry(WorkerConfig config, NetworkPolicy network, Optional<ObjectStorage> objectStorage) {
+        return registry(config, RepoUrlPolicy.fromConfig(config, network), objectStorage);
     }
 
     /**
@@ -154,19 +160,20 @@ public final class WorkerApp {
     public static TaskDataRules submissionRules(boolean diagnosticTasks) {
         WorkerConfig permissive = WorkerConfig.fromEnv(Map.of("WORKER_INSECURE_DEV", "true", "ALLOW_FILE_REPOS", "true",
                 "ALLOW_HTTP_REPOS", "true", "ENABLE_DIAGNOSTIC_TASKS", Boolean.toString(diagnosticTasks)));
-        return new WorkerTaskRules(registry(permissive, RepoUrlPolicy.formOnly()));
+        return new WorkerTaskRules(registry(permissive, RepoUrlPolicy.formOnly(), Optional.empty()));
     }
 
-    private static TaskRegistry registry(WorkerConfig config, RepoUrlPolicy repoUrls) {
+    private static TaskRegistry registry(WorkerConfig config, RepoUrlPolicy repoUrls, Optional<ObjectStorage> objectStorage) {
         AcquireRepoTask acquire = AcquireRepoTask.fromConfig(config, repoUrls);
         NewRepoFromTemplateTask template = NewRepoFromTemplateTask.fromConfig(config, repoUrls);
         LocalArtifactStore local = new LocalArtifactStore(config.artifactsDir());
-        ArtifactStore store = ArtifactStores.fromConfig(config, local);
+        ArtifactStore store = ArtifactStores.of(local, objectStorage);
+        DeployStore deploys = DeployStore.of(config.artifactsDir(), objectStorage);
         BuildAssetsTask build = BuildAssetsTask.fromConfig(config, acquire, store);
         ComputeEmbeddingsTask embeddings = ComputeEmbeddingsTask.fromConfig(config);
         EnrichDataTask enrich = EnrichDataTask.fromConfig(config, store);
         List<Task> tasks = new ArrayList<>(List.of(acquire, template, build, embeddings, enrich));
-        tasks.addAll(Pipelines.all(store, local, acquire, template, build, embeddings, enrich));
+        tasks.addAll(Pipelines.all(store, local, deploys, acquire, template, build, embeddings, enrich));
         if (config.diagnosticTasks()) {
             tasks.add(new NoopTask());
         }
@@ -197,6 +204,8 @@ public final class WorkerApp {
             Thread.currentThread().interrupt();
         }
         metrics.close();
+        // after the executor: jobs still publishing in the grace period need the client
+        objectStorage.ifPresent(ObjectStorage::close);
         LOG.info("worker stopped");
     }
 }

@@ -5,20 +5,20 @@ package dev.repoworker.worker.artifacts;
  * never change, so caches keep them a year; everything else (JSON, HTML) changes with each build under the
  * same name, so caches check again after a minute.
  */
-final class CachePolicy {
+public final class CachePolicy {
 
-    static final String IMMUTABLE = "public,max-age=31536000,immutable";
-    static final String SHORT = "public,max-age=60";
+    public static final String IMMUTABLE = "public,max-age=31536000,immutable";
+    public static final String SHORT = "public,max-age=60";
 
     private CachePolicy() {
     }
 
-    static String of(String path) {
+    public static String of(String path) {
         return isContentHashed(path) ? IMMUTABLE : SHORT;
     }
 
     /** {@code media/} followed by 64 hex digits (the sha256 the optimiser names its variants by). */
-    static boolean isContentHashed(String path) {
+    public static boolean isContentHashed(String path) {
         if (!path.startsWith("media/") || path.length() < "media/".length() + 64) {
             return false;
         }

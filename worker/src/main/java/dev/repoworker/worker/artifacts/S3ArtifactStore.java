@@ -1,6 +1,5 @@
 package dev.repoworker.worker.artifacts;
 
-import dev.repoworker.objectstore.ContentTypes;
 import dev.repoworker.objectstore.ObjectKeys;
 import dev.repoworker.objectstore.S3Failures;
 import dev.repoworker.objectstore.S3Settings;
@@ -9,10 +8,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.core.exception.SdkException;
@@ -21,23 +16,20 @@ import software.amazon.awssdk.services.s3.S3Client;
 /**
  * Artifacts on S3-compatible object storage ({@code ARTIFACT_STORE=s3}) under {@code {S3_PREFIX}{jobId}/}. A job
  * writes into a local staging folder ({@code ARTIFACTS_DIR/{jobId}/}, kept as this Worker's copy); {@link #publish}
- * removes the earlier manifest, uploads every file ({@value #PARALLEL_UPLOADS} at a time, large ones in parts), and
+ * removes the earlier manifest, uploads every file ({@value S3Objects#PARALLEL_CALLS} at a time, large ones in parts), and
  * writes {@code manifest.json} last, so a reader that finds a manifest finds every file it lists. Content-hashed
  * media already in the bucket are not uploaded again.
  */
 public final class S3ArtifactStore implements ArtifactStore {
 
     private static final Logger LOG = LoggerFactory.getLogger(S3ArtifactStore.class);
-    static final int PARALLEL_UPLOADS = 8;
 
     private final LocalArtifactStore staging;
-    private final S3Client s3;
     private final S3Settings settings;
     private final S3Objects objects;
 
     public S3ArtifactStore(LocalArtifactStore staging, S3Client s3, S3Settings settings) {
         this.staging = staging;
-        this.s3 = s3;
         this.settings = settings;
         this.objects = new S3Objects(s3, settings.bucket());
     }
@@ -59,30 +51,22 @@ public final class S3ArtifactStore implements ArtifactStore {
         List<Upload> uploads = new ArrayList<>();
         for (Manifest.Entry entry : content.entries()) {
             String key = keyOrRefuse(() -> ObjectKeys.key(settings.prefix(), jobId, entry.path()));
-            uploads.add(new Upload(directory.resolve(entry.path()), key, contentType(entry.path()), CachePolicy.of(entry.path())));
+            uploads.add(new Upload(directory.resolve(entry.path()), key, S3Objects.contentType(entry.path()), CachePolicy.of(entry.path())));
         }
         try {
             Map<String, Long> existing = objects.list(folder);
             objects.delete(folder + Manifest.FILE_NAME);
-            inParallel(uploads.stream().filter(u -> !alreadyThere(u, existing)).toList(), objects::put);
+            S3Objects.inParallel(uploads.stream().filter(u -> !alreadyThere(u, existing)).toList(), objects::put);
             objects.put(new Upload(directory.resolve(Manifest.FILE_NAME), folder + Manifest.FILE_NAME,
-                    contentType(Manifest.FILE_NAME), CachePolicy.SHORT));
+                    S3Objects.contentType(Manifest.FILE_NAME), CachePolicy.SHORT));
             List<String> stale = existing.keySet().stream()
                     .filter(key -> uploads.stream().noneMatch(u -> u.key().equals(key)))
                     .filter(key -> !key.equals(folder + Manifest.FILE_NAME)).toList();
-            inParallel(stale, objects::delete);
+            S3Objects.inParallel(stale, objects::delete);
         } catch (SdkException e) {
             throw new PublishFailedException("publishing the artifacts failed: " + S3Failures.describe(settings.bucket(), e), e);
         }
         return new StoredArtifacts(kind(), settings.location(jobId) + Manifest.FILE_NAME, content.files(), content.totalBytes());
-    }
-
-    /**
-     * The signed {@code Content-Type}, with the charset spelled {@code UTF-8}: servers on Jetty (S3Proxy) read it
-     * back so before checking the signature, and the two spellings mean the same.
-     */
-    private static String contentType(String path) {
-        return ContentTypes.of(path).replace("charset=utf-8", "charset=UTF-8");
     }
 
     /** A content-hashed medium of the same size is the same file: an earlier publish of this job uploaded it. */
@@ -91,53 +75,16 @@ public final class S3ArtifactStore implements ArtifactStore {
         return size != null && CachePolicy.IMMUTABLE.equals(upload.cacheControl()) && size == upload.size();
     }
 
-    private interface ObjectCall<T> {
-        void run(T item) throws IOException;
-    }
-
-    /** Runs {@code call} on every item, {@value #PARALLEL_UPLOADS} at a time; the first failure stops the rest. */
-    private static <T> void inParallel(List<T> items, ObjectCall<T> call) throws IOException {
-        try (ExecutorService pool = Executors.newFixedThreadPool(PARALLEL_UPLOADS, Thread.ofVirtual().name("s3-", 0).factory())) {
-            List<Future<?>> pending = new ArrayList<>();
-            for (T item : items) {
-                pending.add(pool.submit(() -> {
-                    call.run(item);
-                    return null;
-                }));
-            }
-            for (Future<?> future : pending) {
-                try {
-                    future.get();
-                } catch (ExecutionException e) {
-                    pending.forEach(f -> f.cancel(true));
-                    switch (e.getCause()) {
-                        case SdkException sdk -> throw sdk;
-                        case IOException io -> throw io;
-                        default -> throw new IOException("an object call failed", e.getCause());
-                    }
-                }
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new java.io.InterruptedIOException("publishing was interrupted");
-        }
-    }
-
     @Override
     public void discard(String jobId) {
         staging.discard(jobId);
         try {
             String folder = ObjectKeys.jobFolder(settings.prefix(), jobId);
-            inParallel(List.copyOf(objects.list(folder).keySet()), objects::delete);
+            S3Objects.inParallel(List.copyOf(objects.list(folder).keySet()), objects::delete);
         } catch (SdkException | IOException | IllegalArgumentException e) {
             LOG.warn("could not remove the artifacts of job {} from the bucket: {}", jobId,
                     e instanceof SdkException sdk ? S3Failures.describe(settings.bucket(), sdk) : e.getMessage());
         }
-    }
-
-    /** The client, for the composition root to close. */
-    public S3Client client() {
-        return s3;
     }
 
     private static String keyOrRefuse(java.util.function.Supplier<String> key) throws PublishFailedException {

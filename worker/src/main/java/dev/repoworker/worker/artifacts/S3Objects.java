@@ -1,5 +1,6 @@
 package dev.repoworker.worker.artifacts;
 
+import dev.repoworker.objectstore.ContentTypes;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -7,28 +8,46 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.CompletedMultipartUpload;
 import software.amazon.awssdk.services.s3.model.CompletedPart;
 import software.amazon.awssdk.services.s3.model.S3Object;
 
-/** The few S3 calls the artifact store makes, on one bucket: put (in parts when large), list a folder, delete a key. */
-final class S3Objects {
+/**
+ * The few S3 calls the artifact and deploy stores make, on one bucket: put (in parts when large), copy, list a
+ * folder, delete a key, and run such calls {@value #PARALLEL_CALLS} at a time.
+ */
+public final class S3Objects {
 
     /** Files past this size go up in parts of {@link #PART_SIZE} (S3's parts are at least 5 MiB, but the last). */
     static final long MULTIPART_THRESHOLD = 16L * 1024 * 1024;
     static final int PART_SIZE = 8 * 1024 * 1024;
 
+    static final int PARALLEL_CALLS = 8;
+
     private final S3Client s3;
     private final String bucket;
 
-    S3Objects(S3Client s3, String bucket) {
+    public S3Objects(S3Client s3, String bucket) {
         this.s3 = s3;
         this.bucket = bucket;
     }
 
-    void put(Upload upload) throws IOException {
+    /**
+     * The signed {@code Content-Type}, with the charset spelled {@code UTF-8}: servers on Jetty (S3Proxy) read it
+     * back so before checking the signature, and the two spellings mean the same.
+     */
+    public static String contentType(String path) {
+        return ContentTypes.of(path).replace("charset=utf-8", "charset=UTF-8");
+    }
+
+    public void put(Upload upload) throws IOException {
         if (upload.size() > MULTIPART_THRESHOLD) {
             putInParts(upload);
             return;
@@ -63,8 +82,13 @@ final class S3Objects {
         }
     }
 
+    /** A server-side copy: no bytes go through this Worker; the type and Cache-Control are copied with the object. */
+    public void copy(String sourceKey, String targetKey) {
+        s3.copyObject(b -> b.sourceBucket(bucket).sourceKey(sourceKey).destinationBucket(bucket).destinationKey(targetKey));
+    }
+
     /** Every key under {@code folder} with its size. */
-    Map<String, Long> list(String folder) {
+    public Map<String, Long> list(String folder) {
         Map<String, Long> keys = new LinkedHashMap<>();
         for (S3Object object : s3.listObjectsV2Paginator(b -> b.bucket(bucket).prefix(folder)).contents()) {
             keys.put(object.key(), object.size());
@@ -76,7 +100,39 @@ final class S3Objects {
      * One key at a time: DeleteObjects needs a checksum of its body, and the SDK's default one (CRC32, not
      * Content-MD5) is refused by several S3-compatible services (S3Proxy answers 501 NotImplemented).
      */
-    void delete(String key) {
+    public void delete(String key) {
         s3.deleteObject(b -> b.bucket(bucket).key(key));
+    }
+
+    public interface ObjectCall<T> {
+        void run(T item) throws IOException;
+    }
+
+    /** Runs {@code call} on every item, {@value #PARALLEL_CALLS} at a time; the first failure stops the rest. */
+    public static <T> void inParallel(List<T> items, ObjectCall<T> call) throws IOException {
+        try (ExecutorService pool = Executors.newFixedThreadPool(PARALLEL_CALLS, Thread.ofVirtual().name("s3-", 0).factory())) {
+            List<Future<?>> pending = new ArrayList<>();
+            for (T item : items) {
+                pending.add(pool.submit(() -> {
+                    call.run(item);
+                    return null;
+                }));
+            }
+            for (Future<?> future : pending) {
+                try {
+                    future.get();
+                } catch (ExecutionException e) {
+                    pending.forEach(f -> f.cancel(true));
+                    switch (e.getCause()) {
+                        case SdkException sdk -> throw sdk;
+                        case IOException io -> throw io;
+                        default -> throw new IOException("an object call failed", e.getCause());
+                    }
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new java.io.InterruptedIOException("the object calls were interrupted");
+        }
     }
 }

@@ -6,9 +6,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /** One file to put under {@code key}, with the headers readers get back. */
-record Upload(Path file, String key, String contentType, String cacheControl) {
+public record Upload(Path file, String key, String contentType, String cacheControl) {
 
-    long size() {
+    public long size() {
         try {
             return Files.size(file);
         } catch (IOException e) {

@@ -1,91 +1,106 @@
 package dev.repoworker.worker.deploy;
 
-import dev.repoworker.protocol.Json;
+import com.fasterxml.jackson.core.JacksonException;
+import dev.repoworker.objectstore.ObjectKeys;
 import dev.repoworker.worker.artifacts.Manifest;
+import dev.repoworker.worker.artifacts.PublishFailedException;
+import dev.repoworker.worker.deploy.DeployStore.StoredFiles;
+import dev.repoworker.worker.deploy.DeployStore.VersionedPointer;
 import dev.repoworker.worker.task.TaskFailedException;
-import dev.repoworker.worker.workspace.Workspaces;
 import java.io.IOException;
-import java.nio.channels.FileChannel;
-import java.nio.channels.FileLock;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.time.Instant;
-import java.util.LinkedHashMap;
-import java.util.Map;
+import java.util.Optional;
 import java.util.regex.Pattern;
 
 /**
- * Published deploys: a job's artifacts copied to {@code <root>/projects/<projectId>/<jobId>/}, and
- * {@code active.json}, the project's pointer to the deploy that serves. The pointer only moves forward:
- * a deploy requested earlier than the active one (a late, slow, older deploy) is published but never
- * becomes active. Pointer updates hold a file lock, so concurrent deploys on one machine take turns.
+ * Published deploys: a job's artifacts under {@code projects/{projectId}/{jobId}/}, and {@code active.json}, the
+ * project's pointer to the deploy that serves. The pointer only moves forward in {@code requestedAt} order (ties by
+ * job id): a deploy requested earlier than the active one (a late, slow, older deploy) is published but never becomes
+ * active. The pointer is replaced by compare-and-set: on a conflict the deploy reads it again and decides again.
  */
 public final class Deployments {
 
     public static final Pattern PROJECT_ID = Pattern.compile("[A-Za-z0-9._-]{1,128}");
     static final String ACTIVE = "active.json";
-    private static final java.util.concurrent.ConcurrentMap<Path, java.util.concurrent.locks.ReentrantLock> LOCKS =
-            new java.util.concurrent.ConcurrentHashMap<>();
+    /** Each conflict means another deploy moved the pointer, so a few rounds settle any realistic number of them. */
+    static final int POINTER_ATTEMPTS = 10;
 
-    private final Path projects;
+    private final DeployStore store;
 
-    public Deployments(Path artifactsRoot) {
-        this.projects = artifactsRoot.toAbsolutePath().normalize().resolve("projects");
+    public Deployments(DeployStore store) {
+        this.store = store;
     }
 
     public static boolean validProjectId(String projectId) {
-        return PROJECT_ID.matcher(projectId).matches() && !projectId.contains("..");
+        return projectId != null && PROJECT_ID.matcher(projectId).matches() && !projectId.contains("..");
+    }
+
+    static String location(String projectId, String jobId) {
+        return "projects/" + projectId + "/" + jobId;
     }
 
     /**
      * @param requestedAt when the deploy was asked for; it orders deploys of one project
-     * @return {location, active, activeJobId}
+     * @param pages       the number of posts the deploy holds
      */
-    public Map<String, Object> publish(String projectId, String jobId, Path artifacts, Instant requestedAt)
+    public PublishedDeploy publish(String projectId, String jobId, Path artifacts, Instant requestedAt, int pages)
+            throws TaskFailedException, IOException {
+        Manifest.Content content = checked(projectId, jobId, artifacts);
+        try {
+            StoredFiles stored = store.publishFiles(projectId, jobId, artifacts, content);
+            String activeJobId = moveForward(projectId, ActivePointer.of(projectId, jobId, requestedAt));
+            return new PublishedDeploy(projectId, jobId, location(projectId, jobId), activeJobId.equals(jobId), activeJobId,
+                    requestedAt.toString(), store.kind(), PublishedDeploy.Stats.of(pages, stored));
+        } catch (PublishFailedException e) {
+            throw new TaskFailedException(e.getMessage(), e);
+        }
+    }
+
+    /** The job id the pointer names once {@code candidate} has had its chance. */
+    private String moveForward(String projectId, ActivePointer candidate) throws IOException, TaskFailedException {
+        for (int attempt = 0; attempt < POINTER_ATTEMPTS; attempt++) {
+            Optional<VersionedPointer> current = readPointer(projectId);
+            if (current.isPresent() && !candidate.mayReplace(current.get().pointer())) {
+                return current.get().pointer().jobId();
+            }
+            if (store.replacePointer(projectId, candidate, current.map(VersionedPointer::version))) {
+                return candidate.jobId();
+            }
+        }
+        throw new TaskFailedException("the active pointer of project " + projectId + " changed " + POINTER_ATTEMPTS
+                + " times while this deploy tried to move it; the deploy is published at "
+                + location(projectId, candidate.jobId()) + " but not active");
+    }
+
+    /** A pointer nobody can order against is not overwritten: an operator looks at it first. */
+    private Optional<VersionedPointer> readPointer(String projectId) throws IOException, TaskFailedException {
+        try {
+            return store.readPointer(projectId);
+        } catch (JacksonException e) {
+            throw new TaskFailedException("projects/" + projectId + "/" + ACTIVE + " is not a pointer {jobId, requestedAt, location} ("
+                    + e.getOriginalMessage() + "); it was left as it is");
+        }
+    }
+
+    /** Refuses ids and paths that could name anything outside the project's folder; writes the manifest. */
+    private static Manifest.Content checked(String projectId, String jobId, Path artifacts)
             throws TaskFailedException, IOException {
         if (!validProjectId(projectId)) {
             throw new TaskFailedException("projectId must be 1 to 128 characters of A-Z a-z 0-9 . _ -");
         }
-        Manifest.write(artifacts);
-        Path project = Files.createDirectories(projects.resolve(projectId));
-        Path target = project.resolve(jobId);
-        Path staging = project.resolve("." + jobId + ".staging");
-        Workspaces.copyTree(artifacts, staging);
-        Files.move(staging, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        boolean active;
-        String activeJob;
-        // A file lock keeps other processes out; threads of this JVM queue on the project's own lock first.
-        java.util.concurrent.locks.ReentrantLock local = LOCKS.computeIfAbsent(project, p -> new java.util.concurrent.locks.ReentrantLock());
-        local.lock();
-        try (FileChannel channel = FileChannel.open(project.resolve(".lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-             FileLock ignored = channel.lock()) {
-            Map<?, ?> current = Files.exists(project.resolve(ACTIVE))
-                    ? Json.mapper().readValue(project.resolve(ACTIVE).toFile(), Map.class) : Map.of();
-            Instant currentAt = current.get("requestedAt") == null ? Instant.MIN : Instant.parse((String) current.get("requestedAt"));
-            active = !requestedAt.isBefore(currentAt);
-            if (active) {
-                Map<String, Object> pointer = new LinkedHashMap<>();
-                pointer.put("jobId", jobId);
-                pointer.put("requestedAt", requestedAt.toString());
-                pointer.put("location", "projects/" + projectId + "/" + jobId);
-                Path temporary = project.resolve(ACTIVE + ".tmp");
-                Files.write(temporary, Json.writeBytes(pointer));
-                Files.move(temporary, project.resolve(ACTIVE), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-                activeJob = jobId;
-            } else {
-                activeJob = String.valueOf(current.get("jobId"));
-            }
-        } finally {
-            local.unlock();
+        try {
+            ObjectKeys.jobFolder("", jobId);
+        } catch (IllegalArgumentException e) {
+            throw new TaskFailedException("cannot deploy: " + e.getMessage());
         }
-        Map<String, Object> summary = new LinkedHashMap<>();
-        summary.put("projectId", projectId);
-        summary.put("location", "projects/" + projectId + "/" + jobId);
-        summary.put("active", active);
-        summary.put("activeJobId", activeJob);
-        return summary;
+        Manifest.Content content = Manifest.write(artifacts);
+        for (Manifest.Entry entry : content.entries()) {
+            if (!ObjectKeys.isSafeRelative(entry.path())) {
+                throw new TaskFailedException("cannot deploy: the artifact path '" + entry.path().replaceAll("\\p{Cntrl}", "?")
+                        + "' would leave the deploy's folder");
+            }
+        }
+        return content;
     }
-
 }

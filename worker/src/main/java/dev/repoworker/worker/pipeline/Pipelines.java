@@ -4,6 +4,7 @@ import dev.repoworker.protocol.TaskType;
 import dev.repoworker.worker.artifacts.ArtifactStore;
 import dev.repoworker.worker.artifacts.LocalArtifactStore;
 import dev.repoworker.worker.assets.BuildAssetsTask;
+import dev.repoworker.worker.deploy.DeployStore;
 import dev.repoworker.worker.deploy.Deployments;
 import dev.repoworker.worker.embeddings.ComputeEmbeddingsTask;
 import dev.repoworker.worker.enrich.EnrichDataTask;
@@ -26,11 +27,11 @@ public final class Pipelines {
     private Pipelines() {
     }
 
-    /** {@code store} publishes; {@code local} holds the folders the steps write in (and, for now, the deploys). */
-    public static List<Pipeline> all(ArtifactStore store, LocalArtifactStore local, AcquireRepoTask acquire,
+    /** {@code store} publishes; {@code local} holds the folders the steps write in; {@code deploys} takes the deploys. */
+    public static List<Pipeline> all(ArtifactStore store, LocalArtifactStore local, DeployStore deploys, AcquireRepoTask acquire,
                                      NewRepoFromTemplateTask template, BuildAssetsTask build, ComputeEmbeddingsTask embeddings,
                                      EnrichDataTask enrich) {
-        Deployments deployments = new Deployments(local.root());
+        Deployments deployments = new Deployments(deploys);
         return List.of(
                 new Pipeline(TaskType.PROCESS_ALL, processAll(local, build, embeddings, enrich, true), store),
                 new Pipeline(TaskType.PROCESS_WITH_REPO,

@@ -90,8 +90,8 @@ public final class Steps {
     }
 
     /**
-     * {@code publish} at the end of process-with-repo: with {@code data.publish = true}, copies the artifacts to the
-     * project's deploys and moves its {@code active} pointer forward ({@code data.projectId}, ordered by
+     * {@code publish} at the end of process-with-repo: with {@code data.publish = true}, publishes the artifacts to the
+     * project's deploys on the deploy store and moves its {@code active} pointer forward ({@code data.projectId}, ordered by
      * {@code data.deployRequestedAt}).
      */
     public static PipelineStep publish(Deployments deployments) {
@@ -134,7 +134,7 @@ public final class Steps {
             @Override
             public Map<String, Object> run(TaskContext context, PipelineState state) throws Exception {
                 return deployments.publish(context.data().requiredString("projectId"), context.jobId(), requireArtifacts(state),
-                        requestedAt(context.data()));
+                        requestedAt(context.data()), pages(state)).summary();
             }
         };
     }
@@ -149,6 +149,12 @@ public final class Steps {
         } catch (java.time.format.DateTimeParseException e) {
             throw new InvalidTaskDataException("deployRequestedAt", "must be an ISO-8601 instant such as 2026-01-02T03:04:05Z");
         }
+    }
+
+    /** The posts build-assets reported (0 when it reported none). */
+    private static int pages(PipelineState state) {
+        Map<String, Object> build = state.steps().getOrDefault("build-assets", Map.of());
+        return build.get("posts") instanceof Number posts ? posts.intValue() : 0;
     }
 
     private static Path requireArtifacts(PipelineState state) throws TaskFailedException {

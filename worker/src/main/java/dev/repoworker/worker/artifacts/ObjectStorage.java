@@ -1,0 +1,24 @@
+package dev.repoworker.worker.artifacts;
+
+import dev.repoworker.objectstore.S3Clients;
+import dev.repoworker.objectstore.S3Settings;
+import dev.repoworker.worker.WorkerConfig;
+import java.util.Optional;
+import software.amazon.awssdk.services.s3.S3Client;
+
+/**
+ * The bucket of {@code ARTIFACT_STORE=s3} and the one client that serves both the job artifacts and the deploys;
+ * whoever builds it closes it when the Worker stops.
+ */
+public record ObjectStorage(S3Client client, S3Settings settings) implements AutoCloseable {
+
+    /** Empty with {@code ARTIFACT_STORE=local}. */
+    public static Optional<ObjectStorage> fromConfig(WorkerConfig config) {
+        return config.s3Artifacts().map(settings -> new ObjectStorage(S3Clients.create(settings), settings));
+    }
+
+    @Override
+    public void close() {
+        client.close();
+    }
+}

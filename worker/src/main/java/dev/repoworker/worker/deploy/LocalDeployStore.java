@@ -1,0 +1,97 @@
+package dev.repoworker.worker.deploy;
+
+import dev.repoworker.protocol.Json;
+import dev.repoworker.worker.artifacts.CachePolicy;
+import dev.repoworker.worker.artifacts.Manifest;
+import dev.repoworker.worker.workspace.Workspaces;
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * Deploys under {@code ARTIFACTS_DIR/projects/}: a deploy is copied to a staging folder and moved into place; the
+ * pointer's version is the sha256 of its bytes, and a replacement holds a file lock while it compares and writes,
+ * so Workers sharing the disk take turns.
+ */
+final class LocalDeployStore implements DeployStore {
+
+    private static final ConcurrentMap<Path, ReentrantLock> LOCKS = new ConcurrentHashMap<>();
+
+    private final Path projects;
+
+    LocalDeployStore(Path artifactsRoot) {
+        this.projects = artifactsRoot.toAbsolutePath().normalize().resolve("projects");
+    }
+
+    @Override
+    public String kind() {
+        return "local";
+    }
+
+    @Override
+    public StoredFiles publishFiles(String projectId, String jobId, Path artifacts, Manifest.Content content)
+            throws IOException {
+        Path project = Files.createDirectories(projects.resolve(projectId));
+        Path staging = project.resolve("." + jobId + ".staging");
+        Path earlier = project.resolve("." + jobId + ".earlier");
+        // what an attempt that stopped midway left
+        deleteIfThere(staging);
+        deleteIfThere(earlier);
+        Workspaces.copyTree(artifacts, staging);
+        Path target = project.resolve(jobId);
+        if (Files.exists(target, LinkOption.NOFOLLOW_LINKS)) {
+            // a retried job: a folder is replaced only when empty, so the earlier attempt's is moved aside first
+            Files.move(target, earlier, StandardCopyOption.ATOMIC_MOVE);
+            Workspaces.deleteTree(earlier);
+        }
+        Files.move(staging, target, StandardCopyOption.ATOMIC_MOVE);
+        int media = (int) content.entries().stream().filter(e -> CachePolicy.isContentHashed(e.path())).count();
+        return new StoredFiles(content.files(), content.totalBytes(), media, 0);
+    }
+
+    private static void deleteIfThere(Path folder) throws IOException {
+        if (Files.exists(folder, LinkOption.NOFOLLOW_LINKS)) {
+            Workspaces.deleteTree(folder);
+        }
+    }
+
+    @Override
+    public Optional<VersionedPointer> readPointer(String projectId) throws IOException {
+        Path file = projects.resolve(projectId).resolve(Deployments.ACTIVE);
+        if (!Files.exists(file)) {
+            return Optional.empty();
+        }
+        byte[] bytes = Files.readAllBytes(file);
+        return Optional.of(new VersionedPointer(Json.mapper().readValue(bytes, ActivePointer.class), Manifest.sha256(bytes)));
+    }
+
+    @Override
+    public boolean replacePointer(String projectId, ActivePointer next, Optional<String> expected) throws IOException {
+        Path project = Files.createDirectories(projects.resolve(projectId));
+        // A file lock keeps other processes out; threads of this JVM queue on the project's own lock first.
+        ReentrantLock local = LOCKS.computeIfAbsent(project, p -> new ReentrantLock());
+        local.lock();
+        try (FileChannel channel = FileChannel.open(project.resolve(".lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+             FileLock ignored = channel.lock()) {
+            if (!readPointer(projectId).map(VersionedPointer::version).equals(expected)) {
+                return false;
+            }
+            Path temporary = project.resolve(Deployments.ACTIVE + ".tmp");
+            Files.write(temporary, Json.writeBytes(next));
+            Files.move(temporary, project.resolve(Deployments.ACTIVE), StandardCopyOption.ATOMIC_MOVE,
+                    StandardCopyOption.REPLACE_EXISTING);
+            return true;
+        } finally {
+            local.unlock();
+        }
+    }
+}

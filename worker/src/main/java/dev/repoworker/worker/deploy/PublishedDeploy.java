@@ -1,0 +1,28 @@
+package dev.repoworker.worker.deploy;
+
+import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+import com.fasterxml.jackson.core.type.TypeReference;
+import dev.repoworker.protocol.Json;
+import dev.repoworker.worker.deploy.DeployStore.StoredFiles;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/** {@code result.steps.publish} of a deploy (the shared contract of issue 18). */
+@JsonPropertyOrder({"projectId", "jobId", "location", "active", "activeJobId", "requestedAt", "store", "stats"})
+public record PublishedDeploy(String projectId, String jobId, String location, boolean active, String activeJobId,
+                              String requestedAt, String store, Stats stats) {
+
+    /** {@code pages}: posts; {@code files}/{@code bytes}: the deploy folder; media uploaded now or found shared. */
+    @JsonPropertyOrder({"pages", "files", "bytes", "mediaUploaded", "mediaReused"})
+    public record Stats(int pages, int files, long bytes, int mediaUploaded, int mediaReused) {
+
+        static Stats of(int pages, StoredFiles stored) {
+            return new Stats(pages, stored.files(), stored.bytes(), stored.mediaUploaded(), stored.mediaReused());
+        }
+    }
+
+    /** As the pipeline's step sections are: a map, in this order. */
+    public Map<String, Object> summary() {
+        return Json.mapper().convertValue(this, new TypeReference<LinkedHashMap<String, Object>>() { });
+    }
+}

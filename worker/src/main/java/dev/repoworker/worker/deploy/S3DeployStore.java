@@ -1,0 +1,128 @@
+package dev.repoworker.worker.deploy;
+
+import dev.repoworker.objectstore.ObjectKeys;
+import dev.repoworker.objectstore.S3Failures;
+import dev.repoworker.objectstore.S3Settings;
+import dev.repoworker.protocol.Json;
+import dev.repoworker.worker.artifacts.CachePolicy;
+import dev.repoworker.worker.artifacts.Manifest;
+import dev.repoworker.worker.artifacts.PublishFailedException;
+import dev.repoworker.worker.artifacts.S3Objects;
+import dev.repoworker.worker.artifacts.Upload;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import software.amazon.awssdk.core.ResponseBytes;
+import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.GetObjectResponse;
+import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
+import software.amazon.awssdk.services.s3.model.S3Exception;
+
+/**
+ * Deploys in the bucket under {@code {S3_PREFIX}projects/{projectId}/}. Content-hashed media go once to
+ * {@code _shared/medias/} (one LIST tells which are there) and are copied server-side into the deploy's folder, so a
+ * deploy's folder is complete and its pages' relative links work; every other file is uploaded, {@code manifest.json}
+ * last. The pointer is replaced with {@code If-Match: <ETag>} ({@code If-None-Match: *} when there is none).
+ */
+final class S3DeployStore implements DeployStore {
+
+    private static final String SHARED_MEDIA = "_shared/medias/";
+    private static final String MEDIA = "media/";
+    private static final String POINTER_CACHE = "no-cache";
+
+    private final S3Client s3;
+    private final S3Settings settings;
+    private final S3Objects objects;
+
+    S3DeployStore(S3Client s3, S3Settings settings) {
+        this.s3 = s3;
+        this.settings = settings;
+        this.objects = new S3Objects(s3, settings.bucket());
+    }
+
+    @Override
+    public String kind() {
+        return "s3";
+    }
+
+    @Override
+    public StoredFiles publishFiles(String projectId, String jobId, Path artifacts, Manifest.Content content)
+            throws IOException {
+        String project = projectFolder(projectId);
+        String folder = ObjectKeys.jobFolder(project, jobId);
+        List<Upload> files = new ArrayList<>();
+        List<Upload> media = new ArrayList<>();
+        for (Manifest.Entry entry : content.entries()) {
+            String path = entry.path();
+            boolean shared = CachePolicy.isContentHashed(path);
+            String key = shared ? project + SHARED_MEDIA + path.substring(MEDIA.length()) : ObjectKeys.key(project, jobId, path);
+            (shared ? media : files).add(new Upload(artifacts.resolve(path), key, S3Objects.contentType(path), CachePolicy.of(path)));
+        }
+        try {
+            Map<String, Long> inShared = objects.list(project + SHARED_MEDIA);
+            List<Upload> missing = media.stream().filter(m -> !Long.valueOf(m.size()).equals(inShared.get(m.key()))).toList();
+            Map<String, Long> earlier = objects.list(folder);
+            objects.delete(folder + Manifest.FILE_NAME);
+            S3Objects.inParallel(missing, objects::put);
+            S3Objects.inParallel(media, m -> objects.copy(m.key(), folder + MEDIA + m.key().substring((project + SHARED_MEDIA).length())));
+            S3Objects.inParallel(files, objects::put);
+            objects.put(new Upload(artifacts.resolve(Manifest.FILE_NAME), folder + Manifest.FILE_NAME,
+                    S3Objects.contentType(Manifest.FILE_NAME), CachePolicy.SHORT));
+            List<String> kept = content.entries().stream().map(e -> folder + e.path()).toList();
+            S3Objects.inParallel(earlier.keySet().stream()
+                    .filter(key -> !kept.contains(key) && !key.equals(folder + Manifest.FILE_NAME)).toList(), objects::delete);
+            return new StoredFiles(content.files(), content.totalBytes(), missing.size(), media.size() - missing.size());
+        } catch (SdkException e) {
+            throw failure("publishing the deploy", e);
+        }
+    }
+
+    @Override
+    public Optional<VersionedPointer> readPointer(String projectId) throws IOException {
+        try {
+            ResponseBytes<GetObjectResponse> bytes = s3.getObjectAsBytes(b -> b.bucket(settings.bucket()).key(pointerKey(projectId)));
+            return Optional.of(new VersionedPointer(Json.mapper().readValue(bytes.asByteArray(), ActivePointer.class),
+                    bytes.response().eTag()));
+        } catch (NoSuchKeyException e) {
+            return Optional.empty();
+        } catch (SdkException e) {
+            throw failure("reading the active pointer", e);
+        }
+    }
+
+    @Override
+    public boolean replacePointer(String projectId, ActivePointer next, Optional<String> expected) throws IOException {
+        try {
+            s3.putObject(b -> {
+                b.bucket(settings.bucket()).key(pointerKey(projectId)).contentType("application/json").cacheControl(POINTER_CACHE);
+                expected.ifPresentOrElse(b::ifMatch, () -> b.ifNoneMatch("*"));
+            }, RequestBody.fromBytes(Json.writeBytes(next)));
+            return true;
+        } catch (S3Exception e) {
+            // 412 PreconditionFailed: changed since read; 409 ConditionalRequestConflict: another write is in flight
+            if (e.statusCode() == 412 || e.statusCode() == 409) {
+                return false;
+            }
+            throw failure("moving the active pointer", e);
+        } catch (SdkException e) {
+            throw failure("moving the active pointer", e);
+        }
+    }
+
+    private String projectFolder(String projectId) {
+        return settings.prefix() + "projects/" + projectId + "/";
+    }
+
+    private String pointerKey(String projectId) {
+        return projectFolder(projectId) + Deployments.ACTIVE;
+    }
+
+    private PublishFailedException failure(String doing, SdkException e) {
+        return new PublishFailedException(doing + " failed: " + S3Failures.describe(settings.bucket(), e), e);
+    }
+}
