@@ -25,6 +25,7 @@ import dev.repoworker.api.job.LegacyH2Import;
 import dev.repoworker.api.job.JobStore;
 import dev.repoworker.api.job.SecretBox;
 import dev.repoworker.api.project.JdbiProjectStore;
+import dev.repoworker.api.github.GitHubDeliveries;
 import dev.repoworker.api.observe.ApiMetrics;
 import dev.repoworker.api.observe.JobStateCounts;
 import dev.repoworker.api.observe.JobObserver;
@@ -175,8 +176,11 @@ public final class ApiApp implements AutoCloseable {
                 ? List.of(ApiConfig.CALLBACK_PATH, ApiConfig.DEV_CALLBACK_PATH) : List.of(ApiConfig.CALLBACK_PATH);
         ApiRoutes routes = new ApiRoutes(jobs, store, callbacks, clock, callbackPaths)
                 .withSearch(new JobSearch(config.artifactsDir(), config.embeddings().createEmbedder()));
-        ProjectRoutes projects = new ProjectRoutes(
-                new ProjectService(new JdbiProjectStore(database), jobs, mapping, secretBox, clock), secretBox);
+        ProjectService projectService = new ProjectService(new JdbiProjectStore(database), jobs, mapping, secretBox, clock);
+        ProjectRoutes projects = new ProjectRoutes(projectService, secretBox);
+        GitHubWebhookRoutes github = new GitHubWebhookRoutes(
+                new GitHubWebhook(projectService, new GitHubDeliveries(database), clock),
+                config.githubWebhookSecret(), config.development());
         ObserveRoutes observe = new ObserveRoutes(store, serviceMetrics,
                 new Dashboard(new DashboardAuth(config.dashboardToken(), config.localhostOnly())),
                 new JobEventStream(store, loops, EVENT_POLL), artifactReader(config));
@@ -185,6 +189,7 @@ public final class ApiApp implements AutoCloseable {
             c.http.maxRequestSize = config.maxBodyBytes();
             routes.register(c);
             projects.register(c);
+            github.register(c);
             observe.register(c);
         });
         try {

@@ -35,6 +35,8 @@ import java.util.Optional;
  * @param workerAuth       what the API sends a Worker to authenticate ({@code WORKER_AUTH})
  * @param maxCallbackBytes the largest callback body taken (413 beyond); read as a stream, never held whole
  * @param devCallbackRoute {@code USE_DEV_CLOUDRUN_WORKER=true}: callbacks are also served at {@code /api/cloudrun-dev/callback}
+ * @param githubWebhookSecret {@code GITHUB_WEBHOOK_SECRET}, the secret GitHub signs push webhooks with, or null: webhooks
+ *                         are then refused, except in development, where they are taken unverified
  */
 public record ApiConfig(
         int port,
@@ -75,7 +77,8 @@ public record ApiConfig(
         Duration jobRetention,
         WorkerAuth workerAuth,
         long maxCallbackBytes,
-        boolean devCallbackRoute) {
+        boolean devCallbackRoute,
+        String githubWebhookSecret) {
 
     public static final String CALLBACK_PATH = "/api/cloudrun/callback";
     /** The original API's callback path in its development mode ({@code USE_DEV_CLOUDRUN_WORKER=true}). */
@@ -156,7 +159,8 @@ public record ApiConfig(
                 positive(env, "JOB_RETENTION", Duration.ofDays(30)),
                 WorkerAuth.fromEnv(env),
                 maxCallbackBytes(env),
-                env.flag("USE_DEV_CLOUDRUN_WORKER", false));
+                env.flag("USE_DEV_CLOUDRUN_WORKER", false),
+                env.text("GITHUB_WEBHOOK_SECRET").orElse(null));
     }
 
     private static long maxCallbackBytes(Env env) {

@@ -36,7 +36,7 @@ final class ProjectRoutes {
     /** Answers like a job submission: 202 with the job (200 when an Idempotency-Key named an existing one). */
     private void deploy(Context ctx) {
         JobStore.Created created = projects.deploy(ctx.pathParam("id"), Requests.object(ctx, true),
-                ApiRoutes.idempotencyKey(ctx));
+                ApiRoutes.idempotencyKey(ctx), "api");
         ctx.header("Location", "/api/cloudrun/jobs/" + created.job().id());
         json(ctx, created.isNew() ? 202 : 200, JobJson.summary(created.job()));
     }

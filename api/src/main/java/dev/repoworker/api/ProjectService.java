@@ -77,8 +77,12 @@ final class ProjectService {
         throw ApiException.conflict("project " + id + " kept changing; try again");
     }
 
-    /** The original's createRepoDeployJob: a {@code deploy-repo} job made of the project's settings. */
-    JobStore.Created deploy(String id, Map<String, Object> body, String idempotencyKey) {
+    /**
+     * The original's createRepoDeployJob: a {@code deploy-repo} job made of the project's settings.
+     *
+     * @param triggeredBy {@code api} ({@code POST /api/projects/{id}/deploy}) or {@code webhook} (a GitHub push)
+     */
+    JobStore.Created deploy(String id, Map<String, Object> body, String idempotencyKey, String triggeredBy) {
         Project project = get(id);
         String commit = Requests.textField(body, "commit", 64);
         String branch = Requests.textField(body, "branch", 200);
@@ -89,7 +93,7 @@ final class ProjectService {
         }
         Map<String, Object> data = deployData(project, commit == null ? "latest" : commit,
                 branch == null ? project.settings().branch() : branch);
-        data.put("triggeredBy", "api");
+        data.put("triggeredBy", triggeredBy);
         ProjectSecrets secrets = ProjectSecrets.open(secretBox, project);
         if (secrets.gitToken() != null) {
             data.put("gitToken", secrets.gitToken());
