@@ -289,7 +289,9 @@ public final class ApiApp implements AutoCloseable {
     /** {@code ARTIFACT_STORE=s3}: the Workers' bucket; otherwise {@code ARTIFACTS_DIR}. */
     private static ArtifactReader artifactReader(ApiConfig config) {
         return config.s3Artifacts()
-                .<ArtifactReader>map(s3 -> new S3ArtifactReader(S3Clients.create(s3), s3))
+                .<ArtifactReader>map(s3 -> config.artifactDelivery().redirect()
+                        ? new S3ArtifactReader(S3Clients.create(s3), s3, S3ArtifactReader.presigner(s3), config.artifactDelivery().redirectTtl())
+                        : new S3ArtifactReader(S3Clients.create(s3), s3))
                 .orElseGet(() -> new LocalArtifactReader(new ArtifactFiles(config.artifactsDir())));
     }
 

@@ -1,5 +1,6 @@
 package dev.repoworker.api;
 
+import dev.repoworker.api.artifacts.ArtifactDelivery;
 import dev.repoworker.api.dispatch.WorkerAuth;
 import dev.repoworker.embeddings.EmbeddingsConfig;
 import dev.repoworker.objectstore.S3Settings;
@@ -35,6 +36,8 @@ import java.util.Optional;
  * @param workerAuth       what the API sends a Worker to authenticate ({@code WORKER_AUTH})
  * @param maxCallbackBytes the largest callback body taken (413 beyond); read as a stream, never held whole
  * @param devCallbackRoute {@code USE_DEV_CLOUDRUN_WORKER=true}: callbacks are also served at {@code /api/cloudrun-dev/callback}
+ * @param artifactDelivery {@code ARTIFACTS_DELIVERY}, {@code ARTIFACTS_REDIRECT_TTL}: artifacts streamed, or redirected to
+ *                         presigned S3 URLs
  * @param githubWebhookSecret {@code GITHUB_WEBHOOK_SECRET}, the secret GitHub signs push webhooks with, or null: webhooks
  *                         are then refused, except in development, where they are taken unverified
  */
@@ -78,7 +81,8 @@ public record ApiConfig(
         WorkerAuth workerAuth,
         long maxCallbackBytes,
         boolean devCallbackRoute,
-        String githubWebhookSecret) {
+        String githubWebhookSecret,
+        ArtifactDelivery artifactDelivery) {
 
     public static final String CALLBACK_PATH = "/api/cloudrun/callback";
     /** The original API's callback path in its development mode ({@code USE_DEV_CLOUDRUN_WORKER=true}). */
@@ -160,7 +164,8 @@ public record ApiConfig(
                 WorkerAuth.fromEnv(env),
                 maxCallbackBytes(env),
                 env.flag("USE_DEV_CLOUDRUN_WORKER", false),
-                env.text("GITHUB_WEBHOOK_SECRET").orElse(null));
+                env.text("GITHUB_WEBHOOK_SECRET").orElse(null),
+                ArtifactDelivery.fromEnv(env, S3Settings.fromEnv(variables).isPresent()));
     }
 
     private static long maxCallbackBytes(Env env) {

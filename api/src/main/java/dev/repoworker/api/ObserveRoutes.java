@@ -97,6 +97,13 @@ final class ObserveRoutes implements AutoCloseable {
     private void artifact(Context ctx) throws IOException {
         String id = existingJob(ctx);
         String path = ctx.pathParam("path");
+        java.util.Optional<java.net.URI> direct = artifacts.redirect(id, path);
+        if (direct.isPresent()) {
+            // the presigned URL expires: no cache may keep the redirect longer
+            ctx.header("Cache-Control", "no-store");
+            ctx.redirect(direct.get().toString(), io.javalin.http.HttpStatus.FOUND);
+            return;
+        }
         ArtifactReader.Content content = artifacts.open(id, path)
                 .orElseThrow(() -> ApiException.notFound("job " + id + " has no artifact " + printable(path)));
         ctx.header("X-Content-Type-Options", "nosniff");

@@ -2,6 +2,7 @@ package dev.repoworker.api.artifacts;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.URI;
 import java.util.List;
 import java.util.Optional;
 
@@ -25,6 +26,15 @@ public interface ArtifactReader extends AutoCloseable {
 
     /** The artifact at {@code path} of {@code jobId}; empty when there is none or the path is refused. */
     Optional<Content> open(String jobId, String path) throws IOException;
+
+    /**
+     * A short-lived URL to fetch the artifact at {@code path} from directly, when this reader gives them out and the
+     * file is safe to serve without this API's headers; empty otherwise (then it is streamed by {@link #open}, which
+     * also answers refused and missing paths).
+     */
+    default Optional<URI> redirect(String jobId, String path) {
+        return Optional.empty();
+    }
 
     /** Where this reader looks, for the note on a job whose artifacts it cannot see ({@code ARTIFACTS_DIR=…}). */
     String describe();
