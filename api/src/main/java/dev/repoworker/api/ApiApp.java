@@ -30,7 +30,9 @@ import dev.repoworker.api.observe.ApiMetrics;
 import dev.repoworker.api.observe.JobStateCounts;
 import dev.repoworker.api.observe.JobObserver;
 import dev.repoworker.observe.ServiceMetrics;
+import dev.repoworker.api.search.IndexFolders;
 import dev.repoworker.api.search.JobSearch;
+import dev.repoworker.api.search.S3IndexCache;
 import dev.repoworker.protocol.Signatures;
 import dev.repoworker.protocol.StartupException;
 import dev.repoworker.protocol.TaskDataRules;
@@ -174,8 +176,12 @@ public final class ApiApp implements AutoCloseable {
                 clock, config.maxAttempts(), dispatchSoon, submissions, new Backlog(store, clock, config.maxPendingJobs()));
         List<String> callbackPaths = config.devCallbackRoute()
                 ? List.of(ApiConfig.CALLBACK_PATH, ApiConfig.DEV_CALLBACK_PATH) : List.of(ApiConfig.CALLBACK_PATH);
+        S3IndexCache indexCache = config.s3Artifacts()
+                .map(s3 -> new S3IndexCache(S3Clients.create(s3), s3, config.dataDir().resolve("search-cache"), config.searchCacheBytes()))
+                .orElse(null);
         ApiRoutes routes = new ApiRoutes(jobs, store, callbacks, clock, callbackPaths)
-                .withSearch(new JobSearch(config.artifactsDir(), config.embeddings().createEmbedder()));
+                .withSearch(new JobSearch(indexCache != null ? indexCache : IndexFolders.local(config.artifactsDir()),
+                        config.embeddings().createEmbedder()));
         ProjectService projectService = new ProjectService(new JdbiProjectStore(database), jobs, mapping, secretBox, clock);
         ProjectRoutes projects = new ProjectRoutes(projectService, secretBox);
         GitHubWebhookRoutes github = new GitHubWebhookRoutes(
@@ -224,6 +230,10 @@ public final class ApiApp implements AutoCloseable {
                 fallback == null ? "none" : fallback.kind().wireName(), database.kind().name().toLowerCase(java.util.Locale.ROOT));
         return new ApiApp(config, database, store, http, loops, fallback, dispatcher, observe,
                 List.of(submissions, callbacks::close, () -> {
+                    if (indexCache != null) {
+                        indexCache.close();
+                    }
+                }, () -> {
                     if (notifications != null) {
                         notifications.close();
                     }

@@ -38,6 +38,8 @@ import java.util.Optional;
  * @param devCallbackRoute {@code USE_DEV_CLOUDRUN_WORKER=true}: callbacks are also served at {@code /api/cloudrun-dev/callback}
  * @param artifactDelivery {@code ARTIFACTS_DELIVERY}, {@code ARTIFACTS_REDIRECT_TTL}: artifacts streamed, or redirected to
  *                         presigned S3 URLs
+ * @param searchCacheBytes {@code SEARCH_CACHE_SIZE}: with {@code ARTIFACT_STORE=s3}, how many bytes of downloaded search
+ *                         indexes {@code DATA_DIR/search-cache} keeps (least recently searched deleted first)
  * @param githubWebhookSecret {@code GITHUB_WEBHOOK_SECRET}, the secret GitHub signs push webhooks with, or null: webhooks
  *                         are then refused, except in development, where they are taken unverified
  */
@@ -82,7 +84,8 @@ public record ApiConfig(
         long maxCallbackBytes,
         boolean devCallbackRoute,
         String githubWebhookSecret,
-        ArtifactDelivery artifactDelivery) {
+        ArtifactDelivery artifactDelivery,
+        long searchCacheBytes) {
 
     public static final String CALLBACK_PATH = "/api/cloudrun/callback";
     /** The original API's callback path in its development mode ({@code USE_DEV_CLOUDRUN_WORKER=true}). */
@@ -165,13 +168,22 @@ public record ApiConfig(
                 maxCallbackBytes(env),
                 env.flag("USE_DEV_CLOUDRUN_WORKER", false),
                 env.text("GITHUB_WEBHOOK_SECRET").orElse(null),
-                ArtifactDelivery.fromEnv(env, S3Settings.fromEnv(variables).isPresent()));
+                ArtifactDelivery.fromEnv(env, S3Settings.fromEnv(variables).isPresent()),
+                searchCacheBytes(env));
     }
 
     private static long maxCallbackBytes(Env env) {
         long value = env.bytes("MAX_CALLBACK_BYTES", DEFAULT_MAX_CALLBACK_BYTES);
         if (value < 1024 || value > 1024L * 1024 * 1024) {
             throw new Env.InvalidConfigException("MAX_CALLBACK_BYTES", "must be between 1KB and 1GB");
+        }
+        return value;
+    }
+
+    private static long searchCacheBytes(Env env) {
+        long value = env.bytes("SEARCH_CACHE_SIZE", 512L * 1024 * 1024);
+        if (value < 1024 * 1024) {
+            throw new Env.InvalidConfigException("SEARCH_CACHE_SIZE", "must be at least 1MB");
         }
         return value;
     }
