@@ -1,7 +1,5 @@
 package dev.repoworker.api;
 
-import com.fasterxml.jackson.core.type.TypeReference;
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.repoworker.api.github.GitHubSignature;
 import dev.repoworker.protocol.Json;
 import io.javalin.config.JavalinConfig;
@@ -23,8 +21,6 @@ final class GitHubWebhookRoutes {
     static final int MAX_BODY_BYTES = 5 * 1024 * 1024;
     private static final int MAX_HEADER_LENGTH = 100;
     private static final Logger LOG = LoggerFactory.getLogger(GitHubWebhookRoutes.class);
-    private static final TypeReference<Map<String, Object>> MAP = new TypeReference<>() {
-    };
 
     private final GitHubWebhook webhook;
     private final String secret;
@@ -43,22 +39,25 @@ final class GitHubWebhookRoutes {
 
     private void receive(Context ctx) {
         byte[] body = boundedBody(ctx);
-        authenticate(ctx, body);
+        boolean verified = authenticate(ctx, body);
         String deliveryId = header(ctx, "X-GitHub-Delivery");
         String event = header(ctx, "X-GitHub-Event");
+        if (!verified) {
+            LOG.warn("GitHub delivery {} taken UNVERIFIED: no GITHUB_WEBHOOK_SECRET (development)", deliveryId);
+        }
         Requests.requireJson(ctx);
         GitHubWebhook.Answer answer = webhook.receive(deliveryId, event, payload(body));
         ctx.status(answer.status()).contentType("application/json").result(Json.write(answer.body()));
     }
 
-    private void authenticate(Context ctx, byte[] body) {
+    /** @return false when taken unverified (development without a secret); throws 401/503 when refused */
+    private boolean authenticate(Context ctx, byte[] body) {
         if (secret == null) {
             if (!development) {
                 throw new ApiException(503, "not_configured",
                         "GitHub webhooks are off: set GITHUB_WEBHOOK_SECRET to the webhook's secret", null);
             }
-            LOG.warn("GitHub delivery {} taken UNVERIFIED: no GITHUB_WEBHOOK_SECRET (development)", ctx.header("X-GitHub-Delivery"));
-            return;
+            return false;
         }
         String signature = ctx.header(GitHubSignature.HEADER);
         if (signature == null || signature.isBlank()) {
@@ -68,6 +67,7 @@ final class GitHubWebhookRoutes {
             throw new ApiException(401, "unauthorized", "the " + GitHubSignature.HEADER
                     + " signature does not match the body and the webhook secret", GitHubSignature.HEADER);
         }
+        return true;
     }
 
     private static byte[] boundedBody(Context ctx) {
@@ -102,15 +102,10 @@ final class GitHubWebhookRoutes {
     }
 
     private static Map<String, Object> payload(byte[] body) {
-        JsonNode node;
         try {
-            node = Json.parseUntrusted(Json.decodeUtf8(body));
+            return Requests.object(Json.decodeUtf8(body));
         } catch (Json.InvalidJsonException e) {
-            throw new ApiException(400, "invalid_json", e.getMessage(), e.field() == null ? "body" : e.field());
+            throw new ApiException(400, "invalid_json", e.getMessage(), "body");
         }
-        if (!node.isObject()) {
-            throw ApiException.badRequest("body", "the body must be a JSON object");
-        }
-        return Json.mapper().convertValue(node, MAP);
     }
 }
