@@ -3,6 +3,9 @@ package dev.repoworker.api;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.repoworker.protocol.Json;
@@ -17,6 +20,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.LoggerFactory;
 
 /** {@code POST /api/github/webhook} with deliveries signed and shaped as GitHub sends them. */
 class GitHubWebhookTest {
@@ -191,6 +195,10 @@ class GitHubWebhookTest {
 
     @Test
     void without_a_secret_webhooks_are_refused_in_production_and_taken_unverified_in_development() {
+        ListAppender<ILoggingEvent> logs = new ListAppender<>();
+        logs.start();
+        Logger routes = (Logger) LoggerFactory.getLogger(GitHubWebhookRoutes.class);
+        routes.addAppender(logs);
         try (TestApi production = TestApi.start(dir.resolve("production"), Map.of());
              TestApi development = TestApi.start(dir.resolve("development"), Map.of("NODE_ENV", "development"))) {
             ObjectNode ping = GitHubWebhookSender.fixture("ping");
@@ -201,6 +209,10 @@ class GitHubWebhookTest {
             assertThat(refused.status()).as(refused.body()).isEqualTo(503);
             assertThat(json(refused).get("error").get("message").asText()).contains("GITHUB_WEBHOOK_SECRET");
             assertThat(taken.status()).as(taken.body()).isEqualTo(200);
+            assertThat(logs.list).extracting(ILoggingEvent::getFormattedMessage)
+                    .containsExactly("GitHub delivery " + taken.deliveryId() + " taken UNVERIFIED: no GITHUB_WEBHOOK_SECRET (development)");
+        } finally {
+            routes.detachAppender(logs);
         }
     }
 }
