@@ -28,13 +28,16 @@ import dev.repoworker.api.job.LegacyH2Import;
 import dev.repoworker.api.job.JobStore;
 import dev.repoworker.api.job.SecretBox;
 import dev.repoworker.api.project.JdbiProjectStore;
+import dev.repoworker.api.github.GitHubDeliveries;
 import dev.repoworker.api.observe.ApiMetrics;
 import dev.repoworker.api.observe.JobStateCounts;
 import dev.repoworker.api.observe.JobStats;
 import dev.repoworker.api.observe.JobObserver;
 import dev.repoworker.observe.ServiceMetrics;
+import dev.repoworker.api.search.IndexFolders;
 import dev.repoworker.api.search.JobSearch;
 import dev.repoworker.protocol.Backoff;
+import dev.repoworker.api.search.S3IndexCache;
 import dev.repoworker.protocol.Signatures;
 import dev.repoworker.protocol.StartupException;
 import dev.repoworker.protocol.TaskDataRules;
@@ -179,14 +182,21 @@ public final class ApiApp implements AutoCloseable {
                 clock, config.maxAttempts(), dispatchSoon, submissions, new Backlog(store, clock, config.maxPendingJobs()));
         List<String> callbackPaths = config.devCallbackRoute()
                 ? List.of(ApiConfig.CALLBACK_PATH, ApiConfig.DEV_CALLBACK_PATH) : List.of(ApiConfig.CALLBACK_PATH);
+        S3IndexCache indexCache = config.s3Artifacts()
+                .map(s3 -> new S3IndexCache(S3Clients.create(s3), s3, config.dataDir().resolve("search-cache"), config.searchCacheBytes()))
+                .orElse(null);
         ApiRoutes routes = new ApiRoutes(jobs, store, callbacks, clock, callbackPaths)
-                .withSearch(new JobSearch(config.artifactsDir(), config.embeddings().createEmbedder()))
+                .withSearch(new JobSearch(indexCache != null ? indexCache : IndexFolders.local(config.artifactsDir()),
+                        config.embeddings().createEmbedder()))
                 .withStats(new JobStats(database, clock));
         ArtifactReader artifacts = artifactReader(config);
         SubscriberPolicy subscriberPolicy = new SubscriberPolicy(config.allowPrivateNetworks(), HostResolver.SYSTEM);
         ProjectService projectService = new ProjectService(new JdbiProjectStore(database), jobs, mapping, secretBox,
                 subscriberPolicy, clock);
         ProjectRoutes projects = new ProjectRoutes(projectService, new DeployRecords(database, artifacts), secretBox);
+        GitHubWebhookRoutes github = new GitHubWebhookRoutes(
+                new GitHubWebhook(projectService, new GitHubDeliveries(database), clock),
+                config.githubWebhookSecret(), config.development());
         ObserveRoutes observe = new ObserveRoutes(store, serviceMetrics,
                 new Dashboard(new DashboardAuth(config.dashboardToken(), config.localhostOnly())),
                 new JobEventStream(store, loops, EVENT_POLL), artifacts);
@@ -195,6 +205,7 @@ public final class ApiApp implements AutoCloseable {
             c.http.maxRequestSize = config.maxBodyBytes();
             routes.register(c);
             projects.register(c);
+            github.register(c);
             observe.register(c);
         });
         try {
@@ -251,6 +262,10 @@ public final class ApiApp implements AutoCloseable {
                     webhookLoop.awaitTermination(15, TimeUnit.SECONDS);
                     webhooks.close();
                 }, submissions, callbacks::close, () -> {
+                    if (indexCache != null) {
+                        indexCache.close();
+                    }
+                }, () -> {
                     if (notifications != null) {
                         notifications.close();
                     }
@@ -316,7 +331,9 @@ public final class ApiApp implements AutoCloseable {
     /** {@code ARTIFACT_STORE=s3}: the Workers' bucket; otherwise {@code ARTIFACTS_DIR}. */
     private static ArtifactReader artifactReader(ApiConfig config) {
         return config.s3Artifacts()
-                .<ArtifactReader>map(s3 -> new S3ArtifactReader(S3Clients.create(s3), s3))
+                .<ArtifactReader>map(s3 -> config.artifactDelivery().redirect()
+                        ? new S3ArtifactReader(S3Clients.create(s3), s3, S3ArtifactReader.presigner(s3), config.artifactDelivery().redirectTtl())
+                        : new S3ArtifactReader(S3Clients.create(s3), s3))
                 .orElseGet(() -> new LocalArtifactReader(new ArtifactFiles(config.artifactsDir())));
     }
 

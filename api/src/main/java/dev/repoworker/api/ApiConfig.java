@@ -1,5 +1,6 @@
 package dev.repoworker.api;
 
+import dev.repoworker.api.artifacts.ArtifactDelivery;
 import dev.repoworker.api.dispatch.WorkerAuth;
 import dev.repoworker.embeddings.EmbeddingsConfig;
 import dev.repoworker.objectstore.S3Settings;
@@ -38,6 +39,12 @@ import java.util.Optional;
  * @param allowPrivateNetworks {@code ALLOW_PRIVATE_NETWORKS=true} (development, tests): project webhook subscribers may be
  *                         private addresses (loopback, RFC 1918 …); refused otherwise, at create/PATCH and at send time
  * @param webhookRetryWindow how long a deployment webhook is retried after its event ({@code WEBHOOK_RETRY_WINDOW})
+ * @param artifactDelivery {@code ARTIFACTS_DELIVERY}, {@code ARTIFACTS_REDIRECT_TTL}: artifacts streamed, or redirected to
+ *                         presigned S3 URLs
+ * @param searchCacheBytes {@code SEARCH_CACHE_SIZE}: with {@code ARTIFACT_STORE=s3}, how many bytes of downloaded search
+ *                         indexes {@code DATA_DIR/search-cache} keeps (least recently searched deleted first)
+ * @param githubWebhookSecret {@code GITHUB_WEBHOOK_SECRET}, the secret GitHub signs push webhooks with, or null: webhooks
+ *                         are then refused, except in development, where they are taken unverified
  */
 public record ApiConfig(
         int port,
@@ -80,7 +87,10 @@ public record ApiConfig(
         long maxCallbackBytes,
         boolean devCallbackRoute,
         boolean allowPrivateNetworks,
-        Duration webhookRetryWindow) {
+        Duration webhookRetryWindow,
+        String githubWebhookSecret,
+        ArtifactDelivery artifactDelivery,
+        long searchCacheBytes) {
 
     public static final String CALLBACK_PATH = "/api/cloudrun/callback";
     /** The original API's callback path in its development mode ({@code USE_DEV_CLOUDRUN_WORKER=true}). */
@@ -163,13 +173,24 @@ public record ApiConfig(
                 maxCallbackBytes(env),
                 env.flag("USE_DEV_CLOUDRUN_WORKER", false),
                 env.flag("ALLOW_PRIVATE_NETWORKS", false),
-                env.positiveDuration("WEBHOOK_RETRY_WINDOW", Duration.ofHours(24)));
+                env.positiveDuration("WEBHOOK_RETRY_WINDOW", Duration.ofHours(24)),
+                env.text("GITHUB_WEBHOOK_SECRET").orElse(null),
+                ArtifactDelivery.fromEnv(env, S3Settings.fromEnv(variables).isPresent()),
+                searchCacheBytes(env));
     }
 
     private static long maxCallbackBytes(Env env) {
         long value = env.bytes("MAX_CALLBACK_BYTES", DEFAULT_MAX_CALLBACK_BYTES);
         if (value < 1024 || value > 1024L * 1024 * 1024) {
             throw new Env.InvalidConfigException("MAX_CALLBACK_BYTES", "must be between 1KB and 1GB");
+        }
+        return value;
+    }
+
+    private static long searchCacheBytes(Env env) {
+        long value = env.bytes("SEARCH_CACHE_SIZE", 512L * 1024 * 1024);
+        if (value < 1024 * 1024) {
+            throw new Env.InvalidConfigException("SEARCH_CACHE_SIZE", "must be at least 1MB");
         }
         return value;
     }

@@ -8,7 +8,9 @@ import dev.repoworker.observe.ServiceMetrics;
 import dev.repoworker.protocol.Json;
 import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
+import io.javalin.http.HttpStatus;
 import java.io.IOException;
+import java.net.URI;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
@@ -97,6 +99,13 @@ final class ObserveRoutes implements AutoCloseable {
     private void artifact(Context ctx) throws IOException {
         String id = existingJob(ctx);
         String path = ctx.pathParam("path");
+        Optional<URI> direct = artifacts.redirect(id, path);
+        if (direct.isPresent()) {
+            // the presigned URL expires: no cache may keep the redirect longer
+            ctx.header("Cache-Control", "no-store");
+            ctx.redirect(direct.get().toString(), HttpStatus.FOUND);
+            return;
+        }
         ArtifactReader.Content content = artifacts.open(id, path)
                 .orElseThrow(() -> ApiException.notFound("job " + id + " has no artifact " + printable(path)));
         ctx.header("X-Content-Type-Options", "nosniff");

@@ -46,6 +46,11 @@ final class Requests {
         if (optional && text.isEmpty()) {
             return Map.of();
         }
+        return object(text);
+    }
+
+    /** {@code text} as a JSON object, parsed with the limits for untrusted input; a 400 naming the problem otherwise. */
+    static Map<String, Object> object(String text) {
         JsonNode node;
         try {
             node = Json.parseUntrusted(text);

@@ -4,6 +4,7 @@ import dev.repoworker.protocol.Json;
 import java.io.IOException;
 import java.io.InputStream;
 import java.time.Instant;
+import java.net.URI;
 import java.util.List;
 import java.util.Optional;
 
@@ -44,6 +45,15 @@ public interface ArtifactReader extends AutoCloseable {
         try (InputStream body = content.get().body()) {
             return Optional.of(Json.mapper().readValue(body, ActivePointer.class));
         }
+    }
+
+    /**
+     * A short-lived URL to fetch the artifact at {@code path} from directly, when this reader gives them out and the
+     * file is safe to serve without this API's headers; empty otherwise (then it is streamed by {@link #open}, which
+     * also answers refused and missing paths).
+     */
+    default Optional<URI> redirect(String jobId, String path) {
+        return Optional.empty();
     }
 
     /** Where this reader looks, for the note on a job whose artifacts it cannot see ({@code ARTIFACTS_DIR=…}). */

@@ -1,6 +1,5 @@
 package dev.repoworker.api.search;
 
-import dev.repoworker.embeddings.ComputeEmbeddings;
 import dev.repoworker.embeddings.Embedder;
 import dev.repoworker.embeddings.SearchHit;
 import dev.repoworker.embeddings.SemanticSearch;
@@ -11,20 +10,24 @@ import java.util.List;
 import java.util.regex.Pattern;
 
 /**
- * Semantic search over a job's artifacts: {@code ARTIFACTS_DIR/<jobId>/embeddings}, written by that
- * job's {@code compute-embeddings} (or a pipeline that ran it). The index is opened per request
- * (memory-mapped, a few milliseconds); the query embedder is created once and, for the local model,
- * loads on the first search.
+ * Semantic search over a job's artifacts: its {@code embeddings} index, written by that job's
+ * {@code compute-embeddings} (or a pipeline that ran it), found by {@link IndexFolders} (under
+ * {@code ARTIFACTS_DIR}, or downloaded from S3). The index is opened per request (memory-mapped, a few
+ * milliseconds); the query embedder is created once and, for the local model, loads on the first search.
  */
 public final class JobSearch {
 
     private static final Pattern JOB_ID = Pattern.compile("[A-Za-z0-9._:-]{1,128}");
 
-    private final Path artifactsDir;
+    private final IndexFolders folders;
     private final Embedder embedder;
 
     public JobSearch(Path artifactsDir, Embedder embedder) {
-        this.artifactsDir = artifactsDir;
+        this(IndexFolders.local(artifactsDir), embedder);
+    }
+
+    public JobSearch(IndexFolders folders, Embedder embedder) {
+        this.folders = folders;
         this.embedder = embedder;
     }
 
@@ -39,10 +42,9 @@ public final class JobSearch {
         if (!JOB_ID.matcher(jobId).matches() || jobId.contains("..")) {
             throw new NotSearchableException("job " + jobId + " has no embeddings");
         }
-        Path dir = artifactsDir.resolve(jobId).resolve(ComputeEmbeddings.OUTPUT_DIR);
         SemanticSearch search;
         try {
-            search = SemanticSearch.open(dir, embedder);
+            search = open(jobId);
         } catch (NoSuchFileException e) {
             throw new NotSearchableException("job " + jobId + " has no embeddings: run compute-embeddings on it "
                     + "(data {\"artifactsOf\": \"<build job id>\"}) and search that job");
@@ -51,6 +53,15 @@ public final class JobSearch {
         }
         try (search) {
             return search.search(query, k);
+        }
+    }
+
+    /** Once more when the index went between finding and opening it (a cache evicted it): it is fetched again. */
+    private SemanticSearch open(String jobId) throws IOException, SemanticSearch.ModelMismatchException {
+        try {
+            return SemanticSearch.open(folders.of(jobId), embedder);
+        } catch (NoSuchFileException e) {
+            return SemanticSearch.open(folders.of(jobId), embedder);
         }
     }
 }

@@ -1,0 +1,98 @@
+package dev.repoworker.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.repoworker.api.ApiApp;
+import dev.repoworker.api.ApiConfig;
+import dev.repoworker.protocol.Signatures;
+import dev.repoworker.testkit.S3Server;
+import dev.repoworker.testkit.TestRepos;
+import dev.repoworker.testkit.TestVault;
+import dev.repoworker.worker.WorkerApp;
+import dev.repoworker.worker.WorkerConfig;
+import java.net.URLEncoder;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Semantic search on an API that has no Worker disk: the Worker embeds a repository and publishes to a bucket on
+ * S3Proxy; the API, with folders of its own, fetches the index from the bucket and searches it.
+ */
+class S3SearchEndToEndTest {
+
+    private static final String SECRET = Signatures.newSecret();
+    private static final String BUCKET = "sites";
+
+    @TempDir
+    Path tmp;
+    private S3Server s3;
+    private WorkerApp worker;
+    private ApiApp api;
+
+    @AfterEach
+    void stop() {
+        if (api != null) {
+            api.stop();
+        }
+        if (worker != null) {
+            worker.stop();
+        }
+        if (s3 != null) {
+            s3.close();
+        }
+    }
+
+    @Test
+    void the_api_searches_the_index_a_worker_on_another_disk_published_to_the_bucket() throws Exception {
+        s3 = S3Server.start(tmp.resolve("s3")).createBucket(BUCKET);
+        Map<String, String> workerEnv = new HashMap<>(s3.environment(BUCKET, "builds/"));
+        workerEnv.putAll(Map.of("PORT", "0", "WORKER_SECRET", SECRET, "TEMP_DIR", tmp.resolve("worker-tmp").toString(),
+                "ARTIFACTS_DIR", tmp.resolve("worker-artifacts").toString(), "ALLOW_FILE_REPOS", "true",
+                "ALLOWED_CALLBACK_HOSTS", "127.0.0.1", "ALLOW_PRIVATE_NETWORKS", "true"));
+        worker = WorkerApp.start(WorkerConfig.fromEnv(workerEnv));
+        Map<String, String> apiEnv = new HashMap<>(s3.environment(BUCKET, "builds/"));
+        apiEnv.putAll(Map.of("PORT", "0", "WORKER_SECRET", SECRET, "DATA_DIR", tmp.resolve("api-data").toString(),
+                "ARTIFACTS_DIR", tmp.resolve("api-artifacts").toString(), "REPO_WORKER_API_URL",
+                "http://127.0.0.1:" + worker.port(), "HOST", "127.0.0.1"));
+        api = ApiApp.start(ApiConfig.fromEnv(apiEnv));
+        ApiHttp http = new ApiHttp(api.localUrl());
+        TestRepos.Repo repo = TestRepos.init(tmp.resolve("vault"));
+        for (TestVault.Note note : TestVault.notes()) {
+            StringBuilder markdown = new StringBuilder("# " + note.title() + "\n\n");
+            for (String[] section : note.sections()) {
+                markdown.append("## ").append(section[0]).append("\n\n").append(section[1]).append("\n\n");
+            }
+            repo.write(note.slug() + ".md", markdown.toString());
+        }
+        repo.commit("notes");
+
+        HttpResponse<String> created = http.post("/api/cloudrun/jobs",
+                Map.of("task", "process-with-repo", "data", Map.of("repoUrl", repo.fileUrl())));
+        String id = ApiHttp.json(created).path("id").asText();
+        await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(250)).ignoreExceptions()
+                .until(() -> http.job(id).path("status").asText().matches("completed|failed"));
+        assertThat(http.job(id).path("status").asText()).as(http.job(id).toString()).isEqualTo("completed");
+
+        HttpResponse<String> found = http.get("/api/cloudrun/jobs/" + id + "/search?k=3&q="
+                + URLEncoder.encode("my container keeps restarting", StandardCharsets.UTF_8));
+
+        assertThat(found.statusCode()).as(found.body()).isEqualTo(200);
+        JsonNode hits = ApiHttp.json(found);
+        assertThat(hits).hasSize(3);
+        assertThat(hits.get(0).path("slug").asText()).isEqualTo("kubernetes-crashloop");
+        assertThat(tmp.resolve("api-artifacts").resolve(id)).doesNotExist();
+        try (var cached = Files.walk(tmp.resolve("api-data").resolve("search-cache"))) {
+            assertThat(cached.anyMatch(p -> p.getFileName().toString().equals(id))).isTrue();
+        }
+    }
+}
