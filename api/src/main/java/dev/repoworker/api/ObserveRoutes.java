@@ -1,6 +1,7 @@
 package dev.repoworker.api;
 
 import dev.repoworker.api.artifacts.ArtifactReader;
+import dev.repoworker.api.artifacts.PostSummaries;
 import dev.repoworker.api.dashboard.Dashboard;
 import dev.repoworker.api.job.JobStore;
 import dev.repoworker.api.job.UnknownJobException;
@@ -51,6 +52,7 @@ final class ObserveRoutes implements AutoCloseable {
         config.routes.get(JOBS + "/{id}/events", ctx -> events.handle(ctx, jobId(ctx)));
         config.routes.get(JOBS + "/{id}/artifacts", this::listArtifacts);
         config.routes.get(JOBS + "/{id}/artifacts/<path>", this::artifact);
+        config.routes.get(JOBS + "/{id}/posts", this::posts);
     }
 
     /**
@@ -105,6 +107,19 @@ final class ObserveRoutes implements AutoCloseable {
         ctx.header("Content-Length", Long.toString(content.size()));
         ctx.contentType(content.contentType());
         ctx.result(content.body());
+    }
+
+    /** The job's posts without their bodies (see {@link PostSummaries}), for the dashboard's post list and graph. */
+    private void posts(Context ctx) throws IOException {
+        String id = existingJob(ctx);
+        List<PostSummaries.Summary> posts;
+        try {
+            posts = PostSummaries.read(artifacts, id)
+                    .orElseThrow(() -> ApiException.notFound("job " + id + " has no posts.json"));
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw ApiException.conflict("job " + id + " has a posts.json that is not valid JSON");
+        }
+        ctx.contentType("application/json").result(Json.write(Map.of("jobId", id, "posts", posts)));
     }
 
     /** Ends every open event stream, then the metrics' JVM binders. */
