@@ -104,7 +104,12 @@ final class ObserveRoutes implements AutoCloseable {
         ctx.header("X-Content-Type-Options", "nosniff");
         ctx.header("Content-Security-Policy", ARTIFACT_CSP);
         ctx.header("Cache-Control", "private, max-age=60");
-        ctx.header("Content-Length", Long.toString(content.size()));
+        if (compressible(content.contentType())) {
+            // Javalin may gzip it (browsers ask): the length sent is then not the file's, so Jetty chunks it
+        } else {
+            ctx.disableCompression();
+            ctx.header("Content-Length", Long.toString(content.size()));
+        }
         ctx.contentType(content.contentType());
         ctx.result(content.body());
     }
@@ -120,6 +125,11 @@ final class ObserveRoutes implements AutoCloseable {
             throw ApiException.conflict("job " + id + " has a posts.json that is not valid JSON");
         }
         ctx.contentType("application/json").result(Json.write(Map.of("jobId", id, "posts", posts)));
+    }
+
+    private static boolean compressible(String contentType) {
+        String type = contentType.toLowerCase(java.util.Locale.ROOT);
+        return type.startsWith("text/") || type.contains("json") || type.contains("xml") || type.contains("javascript");
     }
 
     /** Ends every open event stream, then the metrics' JVM binders. */
