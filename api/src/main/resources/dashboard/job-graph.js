@@ -45,17 +45,21 @@ const JobGraph = (() => {
     for (let step = 0; step < iterations; step++) {
       nodes.forEach((node) => { node.dx = -node.x * 0.01; node.dy = -node.y * 0.01; }); // a little gravity
       const grid = new Map();
+      const cell = (gx, gy) => (gx + 32768) * 65536 + (gy + 32768);
       for (const node of nodes) {
-        const key = Math.floor(node.x / reach) + ',' + Math.floor(node.y / reach);
-        if (!grid.has(key)) grid.set(key, []);
-        grid.get(key).push(node);
+        const key = cell(Math.floor(node.x / reach), Math.floor(node.y / reach));
+        const bucket = grid.get(key);
+        if (bucket) bucket.push(node);
+        else grid.set(key, [node]);
       }
       for (const node of nodes) {
         const cx = Math.floor(node.x / reach);
         const cy = Math.floor(node.y / reach);
         for (let gx = cx - 1; gx <= cx + 1; gx++) {
           for (let gy = cy - 1; gy <= cy + 1; gy++) {
-            for (const other of grid.get(gx + ',' + gy) || []) {
+            const bucket = grid.get(cell(gx, gy));
+            if (!bucket) continue;
+            for (const other of bucket) {
               if (other === node) continue;
               const ddx = node.x - other.x;
               const ddy = node.y - other.y;

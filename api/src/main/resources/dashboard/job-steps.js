@@ -37,6 +37,8 @@ const JobSteps = (() => {
     const origin = seen.length > 0 ? seen[0].at : 0;
     let offset = 0;
     const names = resultSteps ? Object.keys(resultSteps) : seen.map((s) => s.name);
+    // progress may arrive out of order: a phase the worker timed belongs to its own step, whatever the events say
+    const timed = new Set(Object.values(resultSteps || {}).flatMap((summary) => Object.keys(summary.durationsMs || {})));
     names.forEach((name, i) => {
       const step = seen.find((s) => s.name === name) || { name, at: null, phases: [] };
       const next = seen[seen.indexOf(step) + 1];
@@ -52,8 +54,8 @@ const JobSteps = (() => {
           inner += Number(phaseMs) || 0;
         }
       } else if (step.at !== null) {
-        step.phases.forEach((phase, j) => {
-          const phaseEnd = j + 1 < step.phases.length ? step.phases[j + 1].at : stepEnd;
+        step.phases.filter((phase) => !timed.has(phase.name)).forEach((phase, j, phases) => {
+          const phaseEnd = j + 1 < phases.length ? phases[j + 1].at : stepEnd;
           const phaseStart = start + (phase.at - step.at);
           out.push({ name: phase.name, parent: name, start: Math.min(phaseStart, start + ms), ms: Math.max(0, Math.min(phaseEnd - phase.at, start + ms - phaseStart)),
             final: !!summary, approximate: true });
