@@ -39,6 +39,10 @@ const JobArtifacts = (() => {
   }
 
   function render(container, artifacts, originals) {
+    if (artifacts.length === 0) {
+      container.replaceChildren();
+      return;
+    }
     const top = [];
     const folders = new Map();
     for (const a of artifacts) {

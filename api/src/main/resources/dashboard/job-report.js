@@ -25,9 +25,12 @@ const JobReport = (() => {
   function summary(container, result) {
     const steps = (result && result.steps) || {};
     const cells = COUNTS.map(([key, label, read]) => [key, label, read(steps)]).filter(([, , value]) => value !== undefined);
+    const source = steps.acquire || steps.template;
+    if (source && source.commit) cells.push(['commit', 'commit' + (source.branch ? ' on ' + source.branch : ''), String(source.commit).slice(0, 10)]);
     container.hidden = cells.length === 0;
     container.replaceChildren(...cells.map(([key, label, value]) => el('div', { class: 'stat' + (key === 'issues' && value > 0 ? ' warn' : ''), 'data-key': key },
-      el('span', { class: 'value' }, value.toLocaleString('en')), el('span', { class: 'label' }, label))));
+      el('span', { class: 'value', title: key === 'commit' ? source.commit : '' }, typeof value === 'number' ? value.toLocaleString('en') : value),
+      el('span', { class: 'label' }, label))));
   }
 
   function raw(pre, result) {

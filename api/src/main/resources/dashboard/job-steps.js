@@ -81,7 +81,7 @@ const JobSteps = (() => {
       const end = latest && running ? Date.now() : Date.parse(list[list.length - 1].at);
       const state = !latest ? 'failed' : running ? 'running' : job.status;
       return { attempt, state, rows: rows(fromEvents(list, pipeline), result && result.steps, end) };
-    }).filter((a) => a.rows.length > 0);
+    });
   }
 
   function row(attempt, r, total) {
@@ -103,7 +103,8 @@ const JobSteps = (() => {
     container.replaceChildren(...blocks.map((attempt) => {
       const total = Math.max(0, ...attempt.rows.map((r) => r.start + r.ms));
       return el('div', { class: 'step-attempt ' + attempt.state, 'data-attempt': String(attempt.attempt) },
-        el('div', { class: 'step-head' }, 'attempt ' + attempt.attempt + ' · ' + attempt.state + ' · ' + duration(total)),
+        el('div', { class: 'step-head' }, 'attempt ' + attempt.attempt + ' · ' + attempt.state
+          + (attempt.rows.length > 0 ? ' · ' + duration(total) : attempt.state === 'running' ? ' · waiting for its first step' : ' · no step started')),
         ...attempt.rows.map((r) => row(attempt, r, total)));
     }));
     if (blocks.length === 0) container.append(el('p', { class: 'muted' }, 'No steps yet.'));

@@ -163,9 +163,14 @@ class JobPageBrowserIT {
         }
     }
 
+    /** A wide window on the completed job's page (one test visits another job). */
     @BeforeEach
-    void wide_window() {
+    void on_the_jobs_page() {
         browser.manage().window().setSize(new Dimension(1280, 1000));
+        if (!browser.getCurrentUrl().endsWith("/jobs/" + jobId)) {
+            browser.get(api.localUrl() + "/jobs/" + jobId);
+            waitUpTo(20).until(ExpectedConditions.textToBe(By.id("status"), "completed"));
+        }
     }
 
     private static WebDriverWait waitUpTo(int seconds) {
@@ -258,9 +263,12 @@ class JobPageBrowserIT {
             WebElement image = browser.findElement(By.cssSelector("img"));
             assertThat(image.getAttribute("src")).contains("/api/cloudrun/jobs/" + jobId + "/artifacts/media/");
             waitUpTo(10).until(d -> ((Number) script("return arguments[0].naturalWidth;", image)).intValue() > 0);
+            browser.findElement(By.linkText("Astronomy")).click();
         } finally {
             browser.switchTo().defaultContent();
         }
+        // a link between posts opens the linked post in the preview
+        waitUpTo(10).until(ExpectedConditions.textToBePresentInElementLocated(By.id("preview-caption"), "Astronomy"));
         screenshotOf("#preview-card", "job-preview.png");
     }
 
@@ -309,6 +317,25 @@ class JobPageBrowserIT {
         assertThat(photo.findElement(By.tagName("summary")).getText()).contains("photo.png").contains("6 files");
         assertThat(browser.findElement(By.cssSelector("#artifacts")).getText()).containsPattern("\\d+(\\.\\d)? (B|KiB|MiB)");
         screenshotOf("#artifacts-card", "job-artifacts.png");
+    }
+
+    @Test
+    void each_attempt_of_a_retried_job_has_its_own_rows() throws Exception {
+        String failing = submit("file://" + tmp.resolve("no-such-vault"));
+        browser.get(api.localUrl() + "/jobs/" + failing);
+        waitUpTo(60).until(ExpectedConditions.textToBe(By.id("status"), "failed"));
+        browser.findElement(By.id("retry")).click();
+        waitUpTo(10).until(ExpectedConditions.textToBePresentInElementLocated(By.id("job-attempt"), "2 of"));
+        waitUpTo(60).until(ExpectedConditions.textToBe(By.id("status"), "failed"));
+
+        waitUpTo(10).until(d -> d.findElements(By.cssSelector("#steps .step-attempt.failed")).size() == 2);
+        assertThat(browser.findElements(By.cssSelector("#steps .step-attempt"))).extracting(a -> a.getAttribute("data-attempt"))
+                .containsExactly("1", "2");
+        assertThat(browser.findElements(By.cssSelector("#steps .step-attempt .step-head"))).extracting(WebElement::getText)
+                .allMatch(head -> head.contains("failed"));
+        assertThat(browser.findElements(By.cssSelector("#steps .step-row[data-step=acquire]"))).extracting(r -> r.getAttribute("data-attempt"))
+                .containsExactly("1", "2");
+        screenshotOf("#steps-card", "job-attempts.png");
     }
 
     @Test
