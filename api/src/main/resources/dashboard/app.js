@@ -203,7 +203,7 @@ function renderResult(result) {
   body.replaceChildren();
   const entries = result ? Object.entries(result).filter(([, value]) => typeof value !== 'object' || value === null) : [];
   entries.forEach(([key, value]) => body.append(el('tr', {},
-    el('th', {}, key), el('td', {}, typeof value === 'object' && value !== null ? JSON.stringify(value) : String(value)))));
+    el('th', {}, key), el('td', {}, String(value)))));
   $('#result-empty').hidden = entries.length > 0;
 }
 

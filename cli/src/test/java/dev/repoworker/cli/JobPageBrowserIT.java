@@ -11,7 +11,6 @@ import dev.repoworker.worker.WorkerApp;
 import dev.repoworker.worker.WorkerConfig;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
-import java.io.File;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -25,7 +24,6 @@ import java.util.List;
 import java.util.Map;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -37,9 +35,6 @@ import org.openqa.selenium.OutputType;
 import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
-import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
@@ -51,8 +46,6 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  */
 class JobPageBrowserIT {
 
-    private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
-    private static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
     private static final Path SCREENSHOTS = Path.of("target", "screenshots");
     private static final String SECRET = Signatures.newSecret();
     private static final String TOKEN = "job-page-token-" + Long.toHexString(System.nanoTime());
@@ -68,7 +61,7 @@ class JobPageBrowserIT {
 
     @BeforeAll
     static void start() throws Exception {
-        requireChromium();
+        HeadlessChromium.require("JobPageBrowserIT");
         TestRepos.Repo repo = TestRepos.withFiles(tmp.resolve("vault"), Map.of(
                 "index.md", "# Welcome\n\nStart with [[Gardening]] or [[Astronomy]].\n\n![[photo.png]]\n",
                 "gardening.md", "---\ntags: [garden]\n---\n# Gardening\n\nCompost and [[Missing Note]] help tomatoes grow.\n",
@@ -96,7 +89,7 @@ class JobPageBrowserIT {
         apiEnv.put("DASHBOARD_TOKEN", TOKEN);
         api = ApiApp.start(ApiConfig.fromEnv(apiEnv));
         jobId = submit(repo.fileUrl());
-        browser = chromium();
+        browser = HeadlessChromium.start(tmp.resolve("chromium-profile"));
         browser.get(api.localUrl() + "/?token=" + TOKEN);
         Files.createDirectories(SCREENSHOTS);
         browser.get(api.localUrl() + "/jobs/" + jobId);
@@ -124,30 +117,6 @@ class JobPageBrowserIT {
                 .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
         assertThat(response.statusCode()).as(response.body()).isEqualTo(202);
         return (String) Json.mapper().readValue(response.body(), Map.class).get("id");
-    }
-
-    private static void requireChromium() {
-        if (Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER)) {
-            return;
-        }
-        String reason = "headless Chromium not installed (" + CHROMIUM + ", " + CHROMEDRIVER
-                + "): apt-get install -y chromium chromium-driver, or run .ci/run";
-        if ("true".equals(System.getenv("CI"))) {
-            throw new AssertionError(reason);
-        }
-        System.out.println("JobPageBrowserIT skipped: " + reason);
-        Assumptions.abort(reason);
-    }
-
-    private static WebDriver chromium() throws Exception {
-        ChromeOptions options = new ChromeOptions();
-        options.setBinary(CHROMIUM.toFile());
-        options.addArguments("--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                "--disable-component-update", "--no-first-run", "--disable-dev-shm-usage", "--window-size=1280,1000",
-                "--user-data-dir=" + Files.createDirectories(tmp.resolve("chromium-profile")));
-        ChromeDriverService service = new ChromeDriverService.Builder()
-                .usingDriverExecutable(new File(CHROMEDRIVER.toString())).usingAnyFreePort().build();
-        return new ChromeDriver(service, options);
     }
 
     @AfterAll
