@@ -49,17 +49,33 @@ const JobPage = (() => {
       linksIn: (p.backlinks || []).length, linksOut: (p.links || []).length }));
   }
 
+  /** Media hash → "photo.png · in Welcome, Cooking": the vault's name for it and the posts that show it (graph.json). */
+  function mediaNames(medias, graph) {
+    const titles = new Map(((graph && graph.nodes) || []).map((n) => [n.id, n.label]));
+    const usedBy = new Map();
+    for (const link of (graph && graph.links) || []) {
+      if (link.type !== 'media') continue;
+      const hash = link.target.slice('media:'.length);
+      if (!usedBy.has(hash)) usedBy.set(hash, []);
+      usedBy.get(hash).push(titles.get(link.source) || link.source.slice('post:'.length));
+    }
+    return new Map((medias || []).map((m) => {
+      const posts = usedBy.get(m.hash) || [];
+      const shown = posts.slice(0, 3).join(', ') + (posts.length > 3 ? ' +' + (posts.length - 3) : '');
+      return [m.hash, m.path + (posts.length > 0 ? ' · in ' + shown : ' · unused')];
+    }));
+  }
+
   /** The job's listing is in: draw the tree, then read the build's JSON files for the other views (once per job). */
   async function artifacts(listing) {
     const files = new Map(listing.map((a) => [a.path, a]));
-    const medias = await json(files, 'medias.json').catch(() => null);
-    JobArtifacts.render($('#artifacts'), listing, new Map((medias || []).map((m) => [m.hash, m.path])));
+    const [medias, graph] = await Promise.all(['medias.json', 'graph.json'].map((path) => json(files, path).catch(() => null)));
+    JobArtifacts.render($('#artifacts'), listing, mediaNames(medias, graph));
     const key = state.job && state.job.id + ':' + listing.length;
     if (!state.job || state.loadedFor === key || !files.has('posts.json')) return;
     state.loadedFor = key;
     $('#content-views').hidden = false;
-    const [issues, graph, summaries] = await Promise.all([json(files, 'issues.json').catch(() => null),
-      json(files, 'graph.json').catch(() => null),
+    const [issues, summaries] = await Promise.all([json(files, 'issues.json').catch(() => null),
       api('/jobs/' + encodeURIComponent(state.job.id) + '/posts').then((body) => body.posts).catch(() => [])]);
     $('#issues-box').hidden = !issues;
     JobReport.issues($('#issues'), $('#issues-filter'), issues || []);

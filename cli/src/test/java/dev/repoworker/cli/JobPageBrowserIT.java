@@ -283,7 +283,7 @@ class JobPageBrowserIT {
         media.findElement(By.tagName("summary")).click();
         WebElement photo = media.findElement(By.cssSelector("details[data-media]"));
         assertThat(photo.getAttribute("open")).isNull();
-        assertThat(photo.findElement(By.tagName("summary")).getText()).contains("photo.png").contains("6 files");
+        assertThat(photo.findElement(By.tagName("summary")).getText()).contains("photo.png · in Welcome").contains("6 files");
         assertThat(browser.findElement(By.cssSelector("#artifacts")).getText()).containsPattern("\\d+(\\.\\d)? (B|KiB|MiB)");
         screenshotOf("#artifacts-card", "job-artifacts.png");
     }
