@@ -1,6 +1,7 @@
 package dev.repoworker.api;
 
 import dev.repoworker.api.artifacts.ArtifactReader;
+import dev.repoworker.api.artifacts.PostSummaries;
 import dev.repoworker.api.dashboard.Dashboard;
 import dev.repoworker.api.job.JobStore;
 import dev.repoworker.api.job.UnknownJobException;
@@ -53,6 +54,7 @@ final class ObserveRoutes implements AutoCloseable {
         config.routes.get(JOBS + "/{id}/events", ctx -> events.handle(ctx, jobId(ctx)));
         config.routes.get(JOBS + "/{id}/artifacts", this::listArtifacts);
         config.routes.get(JOBS + "/{id}/artifacts/<path>", this::artifact);
+        config.routes.get(JOBS + "/{id}/posts", this::posts);
     }
 
     /**
@@ -111,9 +113,32 @@ final class ObserveRoutes implements AutoCloseable {
         ctx.header("X-Content-Type-Options", "nosniff");
         ctx.header("Content-Security-Policy", ARTIFACT_CSP);
         ctx.header("Cache-Control", "private, max-age=60");
-        ctx.header("Content-Length", Long.toString(content.size()));
+        if (compressible(content.contentType())) {
+            // Javalin may gzip it (browsers ask): the length sent is then not the file's, so Jetty chunks it
+        } else {
+            ctx.disableCompression();
+            ctx.header("Content-Length", Long.toString(content.size()));
+        }
         ctx.contentType(content.contentType());
         ctx.result(content.body());
+    }
+
+    /** The job's posts without their bodies (see {@link PostSummaries}), for the dashboard's post list and graph. */
+    private void posts(Context ctx) throws IOException {
+        String id = existingJob(ctx);
+        List<PostSummaries.Summary> posts;
+        try {
+            posts = PostSummaries.read(artifacts, id)
+                    .orElseThrow(() -> ApiException.notFound("job " + id + " has no posts.json"));
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw ApiException.conflict("job " + id + " has a posts.json that is not valid JSON");
+        }
+        ctx.contentType("application/json").result(Json.write(Map.of("jobId", id, "posts", posts)));
+    }
+
+    private static boolean compressible(String contentType) {
+        String type = contentType.toLowerCase(java.util.Locale.ROOT);
+        return type.startsWith("text/") || type.contains("json") || type.contains("xml") || type.contains("javascript");
     }
 
     /** Ends every open event stream, then the metrics' JVM binders. */
