@@ -28,6 +28,7 @@ const JobPosts = (() => {
       if (item && e.target.closest('button')) show(item.dataset.slug);
     };
     $('#posts-empty').hidden = state.posts.length > 0;
+    document.querySelectorAll('#posts li').forEach((li) => li.classList.toggle('chosen', li.dataset.slug === state.chosen));
   }
 
   /** A media URL of the post's html (…/{hash}-{size}.{format}) as the job's artifact URL; others unchanged. */

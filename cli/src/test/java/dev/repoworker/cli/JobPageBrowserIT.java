@@ -32,6 +32,7 @@ import org.openqa.selenium.By;
 import org.openqa.selenium.Dimension;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.OutputType;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
@@ -205,9 +206,11 @@ class JobPageBrowserIT {
 
     @Test
     void the_preview_shows_the_chosen_post_in_a_sandboxed_frame_with_its_media() throws Exception {
-        WebElement item = waitUpTo(20).until(ExpectedConditions.elementToBeClickable(By.cssSelector("#posts [data-slug=astronomy] button")));
-        assertThat(browser.findElement(By.cssSelector("#posts [data-slug=astronomy]")).getText()).contains("Astronomy");
-        item.click();
+        // the list is drawn again when the finished job's full listing arrives: find and click in one go
+        waitUpTo(20).ignoring(StaleElementReferenceException.class).until(d -> {
+            d.findElement(By.cssSelector("#posts [data-slug=astronomy] button")).click();
+            return d.findElement(By.cssSelector("#posts [data-slug=astronomy]")).getText().contains("Astronomy");
+        });
 
         WebElement frame = browser.findElement(By.id("preview-frame"));
         assertThat(frame.getAttribute("sandbox")).doesNotContain("allow-scripts");
