@@ -23,9 +23,8 @@ import dev.repoworker.api.fallback.SimulatedRunner;
 import dev.repoworker.api.job.BatchWriter;
 import dev.repoworker.api.job.Database;
 import dev.repoworker.api.job.JobNotifications;
-import dev.repoworker.api.job.JdbiJobStore;
-import dev.repoworker.api.job.LegacyH2Import;
 import dev.repoworker.api.job.JobStore;
+import dev.repoworker.api.job.LegacyH2Import;
 import dev.repoworker.api.job.SecretBox;
 import dev.repoworker.api.project.JdbiProjectStore;
 import dev.repoworker.api.github.GitHubDeliveries;
@@ -154,7 +153,7 @@ public final class ApiApp implements AutoCloseable {
         ServiceMetrics serviceMetrics = ServiceMetrics.create("api");
         ApiMetrics metrics = new ApiMetrics(serviceMetrics.registry());
         metrics.bindJobStates(new JobStateCounts(database, clock, Duration.ofSeconds(5)));
-        JobStore store = new JdbiJobStore(database, new JobObserver(metrics));
+        JobStore store = new JobStore(database, new JobObserver(metrics));
         SecretBox secretBox = config.secretsKey() != null
                 ? SecretBox.fromBase64("SECRETS_KEY", config.secretsKey())
                 : SecretBox.loadOrCreate(config.secretsKeyFile());
@@ -231,7 +230,7 @@ public final class ApiApp implements AutoCloseable {
         // webhook ids are needed only while a copy of their message would still verify: forgotten a margin later,
         // so a replica whose clock runs ahead never reopens the window on one whose clock lags
         loops.scheduleWithFixedDelay(() -> safely("forget webhook ids",
-                        () -> store.forgetMessages(clock.instant().minus(CLOCK_SKEW_MARGIN))),
+                        () -> store.messages().forgetMessages(clock.instant().minus(CLOCK_SKEW_MARGIN))),
                 config.reconcilePoll().toMillis(), config.reconcilePoll().toMillis(), TimeUnit.MILLISECONDS);
         // deployment webhooks: derived from the job rows, then sent on their own thread (a slow subscriber waits
         // there, not in the dispatch loops)
@@ -277,7 +276,7 @@ public final class ApiApp implements AutoCloseable {
         Instant cutoff = clock.instant().minus(retention);
         int deleted;
         do {
-            deleted = store.deleteFinished(cutoff, RETENTION_BATCH);
+            deleted = store.jobs().deleteFinished(cutoff, RETENTION_BATCH);
         } while (deleted == RETENTION_BATCH);
     }
 

@@ -136,7 +136,7 @@ final class ApiRoutes {
 
     private void job(Context ctx) {
         String id = id(ctx);
-        json(ctx, 200, JobJson.detail(jobs.get(id), store.events(id)));
+        json(ctx, 200, JobJson.detail(jobs.get(id), store.jobs().events(id)));
     }
 
     /** By cursor ({@code cursor}, {@code nextCursor}), or with {@code page} by number, as the original API lists. */
@@ -151,7 +151,7 @@ final class ApiRoutes {
             }
             int number = Requests.intParam(ctx, "page", 1, 1, MAX_PAGE);
             int limit = Requests.intParam(ctx, "limit", 50, 1, MAX_LIMIT);
-            json(ctx, 200, JobJson.numberedPage(store.listPage(filter, number, limit)));
+            json(ctx, 200, JobJson.numberedPage(store.jobs().listPage(filter, number, limit)));
             return;
         }
         JobQuery.Position after = null;
@@ -159,7 +159,7 @@ final class ApiRoutes {
             after = JobQuery.Position.decode(cursor).orElseThrow(() -> ApiException.badRequest("cursor", "cursor is not one this API returned"));
         }
         int limit = Requests.intParam(ctx, "limit", 20, 1, MAX_LIMIT);
-        json(ctx, 200, JobJson.page(store.list(new JobQuery(filter.status(), filter.type(), filter.projectId(), limit, after))));
+        json(ctx, 200, JobJson.page(store.jobs().list(new JobQuery(filter.status(), filter.type(), filter.projectId(), limit, after))));
     }
 
     private static JobStatus status(Context ctx) {

@@ -32,7 +32,7 @@ final class Backlog {
         long now = clock.millis();
         long last = readAt.get();
         if (now - last >= REFRESH_MS && readAt.compareAndSet(last, now)) {
-            pending.set(store.pendingCount());
+            pending.set(store.jobs().pendingCount());
         }
         if (pending.incrementAndGet() > maxPending) {
             pending.decrementAndGet();

@@ -26,7 +26,7 @@ final class FallbackExitListener implements LocalProcessRunner.ExitListener {
 
     @Override
     public void exited(LegacyJob job, int exitCode, String outputTail) {
-        store.appendEvent(job.jobId(), JobEvent.of(clock.instant(), JobEvent.FALLBACK, job.attempt(),
+        store.jobs().appendEvent(job.jobId(), JobEvent.of(clock.instant(), JobEvent.FALLBACK, job.attempt(),
                 "the legacy job process exited with code " + exitCode));
         String lastLine = outputTail.isBlank() ? "" : ": " + outputTail.substring(outputTail.lastIndexOf('\n') + 1);
         String error = exitCode == 0

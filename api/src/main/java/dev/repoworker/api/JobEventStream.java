@@ -43,7 +43,7 @@ final class JobEventStream implements AutoCloseable {
     }
 
     void handle(Context ctx, String jobId) {
-        store.find(jobId).orElseThrow(() -> new UnknownJobException(jobId));
+        store.jobs().find(jobId).orElseThrow(() -> new UnknownJobException(jobId));
         int resumeAfter = lastEventId(ctx.header("Last-Event-ID"));
         ctx.status(200);
         ctx.res().setCharacterEncoding("UTF-8");
@@ -95,8 +95,8 @@ final class JobEventStream implements AutoCloseable {
                     return;
                 }
                 // the job first, then its events: a final status is stored with its last event in one transaction
-                Job job = store.find(jobId).orElse(null);
-                List<JobEvent> events = store.events(jobId);
+                Job job = store.jobs().find(jobId).orElse(null);
+                List<JobEvent> events = store.jobs().events(jobId);
                 for (JobEvent event : events) {
                     if (sent.add(key(event))) {
                         int id = nextId++;

@@ -70,7 +70,7 @@ final class JobService {
     }
 
     Job get(String id) {
-        return store.find(id).orElseThrow(() -> new UnknownJobException(id));
+        return store.jobs().find(id).orElseThrow(() -> new UnknownJobException(id));
     }
 
     Job cancel(String id) {
@@ -81,7 +81,7 @@ final class JobService {
             }
             Instant now = clock.instant();
             Job cancelled = job.moveTo(JobStatus.CANCELLED, now);
-            if (store.update(cancelled, List.of(JobEvent.of(now, JobEvent.CANCELLED, job.attempt(), "cancelled by request")), null).isPresent()) {
+            if (store.jobs().update(cancelled, List.of(JobEvent.of(now, JobEvent.CANCELLED, job.attempt(), "cancelled by request")), null).isPresent()) {
                 stopRunner(job);
                 return get(id);
             }
@@ -92,7 +92,7 @@ final class JobService {
     private void stopRunner(Job job) {
         if (job.runner() == Runner.WORKER && job.workerUrl() != null) {
             boolean told = worker.cancel(job.workerUrl(), job.id(), job.attempt());
-            store.appendEvent(job.id(), JobEvent.of(clock.instant(), JobEvent.CANCELLED, job.attempt(),
+            store.jobs().appendEvent(job.id(), JobEvent.of(clock.instant(), JobEvent.CANCELLED, job.attempt(),
                     told ? "the worker was asked to stop the job" : "the worker could not be reached to stop the job"));
         } else if (fallback != null && job.runner() == fallback.kind()) {
             fallback.cancel(job.id());
@@ -114,8 +114,8 @@ final class JobService {
             Job next = job.nextAttempt(Math.max(job.maxAttempts(), job.attempt() + 1), now);
             JobEvent event = JobEvent.of(now, JobEvent.RETRY, next.attempt(), "retry requested; attempt " + next.attempt());
             CallbackTokens.Issued token = CallbackTokens.issue();
-            store.replaceSecrets(id, secretBox.seal(id, CallbackTokens.sealedWith(freshSecrets, token.token())), token.hash());
-            Optional<Job> stored = store.update(next, List.of(event), now);
+            store.jobs().replaceSecrets(id, secretBox.seal(id, CallbackTokens.sealedWith(freshSecrets, token.token())), token.hash());
+            Optional<Job> stored = store.jobs().update(next, List.of(event), now);
             if (stored.isPresent()) {
                 dispatchSoon.run();
                 return stored.get();

@@ -126,7 +126,7 @@ final class ObserveRoutes implements AutoCloseable {
 
     /** Why a job that published artifacts lists none here: the Worker wrote them where this API does not read. */
     private Optional<String> elsewhere(String id) {
-        Object manifest = store.find(id).map(job -> job.result()).map(result -> result.get("manifest")).orElse(null);
+        Object manifest = store.jobs().find(id).map(job -> job.result()).map(result -> result.get("manifest")).orElse(null);
         if (manifest instanceof Map<?, ?> published && published.get("location") != null) {
             return Optional.of("the Worker published this job's artifacts (" + published.get("location") + " in its "
                     + published.get("store") + " store), which this API does not see: it reads " + artifacts.describe()
@@ -137,7 +137,7 @@ final class ObserveRoutes implements AutoCloseable {
 
     private String existingJob(Context ctx) {
         String id = jobId(ctx);
-        store.find(id).orElseThrow(() -> new UnknownJobException(id));
+        store.jobs().find(id).orElseThrow(() -> new UnknownJobException(id));
         return id;
     }
 

@@ -51,9 +51,9 @@ public final class Reconciler {
     /** Reconciles the jobs whose lease has ended; returns how many this replica took on. */
     public int poll() {
         int taken = 0;
-        for (Job expired : store.expiredLeases(clock.instant(), BATCH)) {
+        for (Job expired : store.outbox().expiredLeases(clock.instant(), BATCH)) {
             Instant now = clock.instant();
-            Optional<Job> claimed = store.update(expired.withLease(now.plus(lease), now), List.of(), null);
+            Optional<Job> claimed = store.jobs().update(expired.withLease(now.plus(lease), now), List.of(), null);
             if (claimed.isPresent()) {
                 taken++;
                 try {
@@ -99,7 +99,7 @@ public final class Reconciler {
     private void applyKept(Job job, Callback kept) {
         Callback callback = new Callback(job.id(), kept.status(), kept.result(), kept.error(), kept.processedAt(),
                 kept.duration(), kept.progress(), job.attempt(), kept.logs());
-        store.appendEvent(job.id(), JobEvent.of(clock.instant(), JobEvent.RECONCILED, job.attempt(),
+        store.jobs().appendEvent(job.id(), JobEvent.of(clock.instant(), JobEvent.RECONCILED, job.attempt(),
                 "the callback was lost; applying the " + kept.status() + " result the worker kept"));
         try {
             callbacks.apply(callback);
@@ -109,11 +109,11 @@ public final class Reconciler {
     }
 
     private void note(Job job, String message) {
-        store.appendEvent(job.id(), JobEvent.of(clock.instant(), JobEvent.RECONCILED, job.attempt(), message));
+        store.jobs().appendEvent(job.id(), JobEvent.of(clock.instant(), JobEvent.RECONCILED, job.attempt(), message));
     }
 
     private boolean resentBefore(Job job) {
-        return store.events(job.id()).stream().anyMatch(e -> e.type().equals(JobEvent.RESENT) && e.attempt() == job.attempt());
+        return store.jobs().events(job.id()).stream().anyMatch(e -> e.type().equals(JobEvent.RESENT) && e.attempt() == job.attempt());
     }
 
     /** The same attempt to the same Worker, once: a copy that did arrive meanwhile is deduplicated there. */
@@ -122,15 +122,15 @@ public final class Reconciler {
         Instant now = clock.instant();
         String sent = "the worker at " + job.workerUrl() + " did not have the job; attempt " + job.attempt() + " sent again: ";
         if (outcome instanceof DispatchOutcome.Accepted) {
-            store.update(job.withLease(now.plus(lease), now), List.of(JobEvent.of(now, JobEvent.RESENT, job.attempt(), sent + "accepted")), null);
+            store.jobs().update(job.withLease(now.plus(lease), now), List.of(JobEvent.of(now, JobEvent.RESENT, job.attempt(), sent + "accepted")), null);
         } else if (outcome instanceof DispatchOutcome.Rejected rejected) {
             String error = rejected.message();
-            store.update(job.moveTo(JobStatus.FAILED, now).withError(error, now), List.of(JobEvent.of(now, JobEvent.FAILED, job.attempt(), error)), null);
+            store.jobs().update(job.moveTo(JobStatus.FAILED, now).withError(error, now), List.of(JobEvent.of(now, JobEvent.FAILED, job.attempt(), error)), null);
         } else if (outcome instanceof DispatchOutcome.Unanswered unanswered) {
             lost(job, "the worker at " + job.workerUrl() + " did not answer (" + unanswered.reason() + ")");
         } else {
             // the Worker is down or busy and never had this copy: the attempt is free to go anywhere
-            store.update(job.resend(now), List.of(JobEvent.of(now, JobEvent.RESENT, job.attempt(), sent + "not taken; back to pending")), now);
+            store.jobs().update(job.resend(now), List.of(JobEvent.of(now, JobEvent.RESENT, job.attempt(), sent + "not taken; back to pending")), now);
         }
         LOG.info("job {}: {}{}", job.id(), sent, outcome.getClass().getSimpleName().toLowerCase(java.util.Locale.ROOT));
     }
@@ -140,11 +140,11 @@ public final class Reconciler {
         if (job.attempt() < job.maxAttempts()) {
             Job next = job.nextAttempt(job.maxAttempts(), now);
             String message = reason + "; re-dispatching as attempt " + next.attempt() + " of " + job.maxAttempts();
-            store.update(next, List.of(JobEvent.of(now, JobEvent.RECONCILED, job.attempt(), message)), now);
+            store.jobs().update(next, List.of(JobEvent.of(now, JobEvent.RECONCILED, job.attempt(), message)), now);
             LOG.info("job {}: {}", job.id(), message);
         } else {
             String error = "job lost: " + reason + "; gave up after " + job.attempt() + " attempts";
-            store.update(job.moveTo(JobStatus.FAILED, now).withError(error, now),
+            store.jobs().update(job.moveTo(JobStatus.FAILED, now).withError(error, now),
                     List.of(JobEvent.of(now, JobEvent.FAILED, job.attempt(), error)), null);
             LOG.info("job {}: {}", job.id(), error);
         }
