@@ -177,8 +177,8 @@ public final class ApiApp implements AutoCloseable {
                     return created;
                 });
         TaskMapping mapping = new TaskMapping(config.gitHostUrl(), rules, clock);
-        JobService jobs = new JobService(store, mapping, secretBox, workerClient, fallback,
-                clock, config.maxAttempts(), dispatchSoon, submissions, new Backlog(store, clock, config.maxPendingJobs()));
+        JobService jobs = new JobService(store.jobs(), mapping, secretBox, workerClient, fallback,
+                clock, config.maxAttempts(), dispatchSoon, submissions, new Backlog(store.jobs(), clock, config.maxPendingJobs()));
         List<String> callbackPaths = config.devCallbackRoute()
                 ? List.of(ApiConfig.CALLBACK_PATH, ApiConfig.DEV_CALLBACK_PATH) : List.of(ApiConfig.CALLBACK_PATH);
         S3IndexCache indexCache = config.s3Artifacts()
@@ -196,9 +196,9 @@ public final class ApiApp implements AutoCloseable {
         GitHubWebhookRoutes github = new GitHubWebhookRoutes(
                 new GitHubWebhook(projectService, new GitHubDeliveries(database), clock),
                 config.githubWebhookSecret(), config.development());
-        ObserveRoutes observe = new ObserveRoutes(store, serviceMetrics,
+        ObserveRoutes observe = new ObserveRoutes(store.jobs(), serviceMetrics,
                 new Dashboard(new DashboardAuth(config.dashboardToken(), config.localhostOnly())),
-                new JobEventStream(store, loops, EVENT_POLL), artifacts);
+                new JobEventStream(store.jobs(), loops, EVENT_POLL), artifacts);
         Javalin http = Javalin.create(c -> {
             c.startup.showJavalinBanner = false;
             c.http.maxRequestSize = config.maxBodyBytes();
@@ -213,7 +213,7 @@ public final class ApiApp implements AutoCloseable {
             throw new StartupException.PortInUse(config.port(), e);
         }
         int port = http.port();
-        Dispatcher dispatcher = new Dispatcher(store, secretBox, workerClient, fallback,
+        Dispatcher dispatcher = new Dispatcher(store.jobs(), store.outbox(), secretBox, workerClient, fallback,
                 new Backoff(config.dispatchBackoff(), config.dispatchBackoffMax()),
                 new Dispatcher.Settings(config.workerUrls(), config.callbackUrl(port), config.dispatchMaxTries(),
                         config.dispatchClaimOrDefault(), SENDER_THREADS, config.dispatchBatch(), config.simulate()),
@@ -222,7 +222,7 @@ public final class ApiApp implements AutoCloseable {
         dispatcher.onBacklog(dispatchSoon);
         JobNotifications notifications = database.isPostgres()
                 ? new JobNotifications(config.databaseUrl(), config.databaseUser(), config.databasePassword(), dispatchSoon) : null;
-        Reconciler reconciler = new Reconciler(store, workerClient, dispatcher, callbacks, fallback, clock, config.jobLease());
+        Reconciler reconciler = new Reconciler(store.jobs(), store.outbox(), workerClient, dispatcher, callbacks, fallback, clock, config.jobLease());
         loops.scheduleWithFixedDelay(() -> safely("dispatch", dispatcher::poll), 0,
                 config.dispatchPoll().toMillis(), TimeUnit.MILLISECONDS);
         loops.scheduleWithFixedDelay(() -> safely("reconcile", reconciler::poll), config.reconcilePoll().toMillis(),
@@ -289,7 +289,7 @@ public final class ApiApp implements AutoCloseable {
             return null;
         }
         return new LocalProcessRunner(config.legacyCommand(), config.legacyMaxParallel(), signing.bearerToken(),
-                new FallbackExitListener(store, callbacks, clock));
+                new FallbackExitListener(store.jobs(), callbacks, clock));
     }
 
     private static void safely(String what, Runnable action) {

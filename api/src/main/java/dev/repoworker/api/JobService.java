@@ -9,6 +9,7 @@ import dev.repoworker.api.job.Job;
 import dev.repoworker.api.job.JobEvent;
 import dev.repoworker.api.job.JobStatus;
 import dev.repoworker.api.job.JobStore;
+import dev.repoworker.api.job.Jobs;
 import dev.repoworker.api.job.Runner;
 import dev.repoworker.api.job.SecretBox;
 import dev.repoworker.api.job.Secrets;
@@ -29,7 +30,7 @@ final class JobService {
     record Submission(String task, Map<String, Object> data, String projectId, String userId, String idempotencyKey) {
     }
 
-    private final JobStore store;
+    private final Jobs jobs;
     private final TaskMapping mapping;
     private final SecretBox secretBox;
     private final WorkerClient worker;
@@ -40,12 +41,12 @@ final class JobService {
     private final BatchWriter<JobStore.NewJob, JobStore.Created> submissions;
     private final Backlog backlog;
 
-    JobService(JobStore store, TaskMapping mapping, SecretBox secretBox, WorkerClient worker, LegacyJobRunner fallback,
+    JobService(Jobs jobs, TaskMapping mapping, SecretBox secretBox, WorkerClient worker, LegacyJobRunner fallback,
                Clock clock, int maxAttempts, Runnable dispatchSoon, BatchWriter<JobStore.NewJob, JobStore.Created> submissions,
                Backlog backlog) {
         this.submissions = submissions;
         this.backlog = backlog;
-        this.store = store;
+        this.jobs = jobs;
         this.mapping = mapping;
         this.secretBox = secretBox;
         this.worker = worker;
@@ -70,7 +71,7 @@ final class JobService {
     }
 
     Job get(String id) {
-        return store.jobs().find(id).orElseThrow(() -> new UnknownJobException(id));
+        return jobs.find(id).orElseThrow(() -> new UnknownJobException(id));
     }
 
     Job cancel(String id) {
@@ -81,7 +82,7 @@ final class JobService {
             }
             Instant now = clock.instant();
             Job cancelled = job.moveTo(JobStatus.CANCELLED, now);
-            if (store.jobs().update(cancelled, List.of(JobEvent.of(now, JobEvent.CANCELLED, job.attempt(), "cancelled by request")), null).isPresent()) {
+            if (jobs.update(cancelled, List.of(JobEvent.of(now, JobEvent.CANCELLED, job.attempt(), "cancelled by request")), null).isPresent()) {
                 stopRunner(job);
                 return get(id);
             }
@@ -92,7 +93,7 @@ final class JobService {
     private void stopRunner(Job job) {
         if (job.runner() == Runner.WORKER && job.workerUrl() != null) {
             boolean told = worker.cancel(job.workerUrl(), job.id(), job.attempt());
-            store.jobs().appendEvent(job.id(), JobEvent.of(clock.instant(), JobEvent.CANCELLED, job.attempt(),
+            jobs.appendEvent(job.id(), JobEvent.of(clock.instant(), JobEvent.CANCELLED, job.attempt(),
                     told ? "the worker was asked to stop the job" : "the worker could not be reached to stop the job"));
         } else if (fallback != null && job.runner() == fallback.kind()) {
             fallback.cancel(job.id());
@@ -114,8 +115,8 @@ final class JobService {
             Job next = job.nextAttempt(Math.max(job.maxAttempts(), job.attempt() + 1), now);
             JobEvent event = JobEvent.of(now, JobEvent.RETRY, next.attempt(), "retry requested; attempt " + next.attempt());
             CallbackTokens.Issued token = CallbackTokens.issue();
-            store.jobs().replaceSecrets(id, secretBox.seal(id, CallbackTokens.sealedWith(freshSecrets, token.token())), token.hash());
-            Optional<Job> stored = store.jobs().update(next, List.of(event), now);
+            jobs.replaceSecrets(id, secretBox.seal(id, CallbackTokens.sealedWith(freshSecrets, token.token())), token.hash());
+            Optional<Job> stored = jobs.update(next, List.of(event), now);
             if (stored.isPresent()) {
                 dispatchSoon.run();
                 return stored.get();

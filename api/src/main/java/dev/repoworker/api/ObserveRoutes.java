@@ -2,7 +2,7 @@ package dev.repoworker.api;
 
 import dev.repoworker.api.artifacts.ArtifactReader;
 import dev.repoworker.api.dashboard.Dashboard;
-import dev.repoworker.api.job.JobStore;
+import dev.repoworker.api.job.Jobs;
 import dev.repoworker.api.job.UnknownJobException;
 import dev.repoworker.observe.ServiceMetrics;
 import dev.repoworker.protocol.Json;
@@ -29,14 +29,14 @@ final class ObserveRoutes implements AutoCloseable {
     /** Artifacts come from repositories: hostile input. They never run as this origin's pages. */
     private static final String ARTIFACT_CSP = "sandbox; default-src 'none'; img-src 'self' data:; media-src 'self'; style-src 'unsafe-inline'";
 
-    private final JobStore store;
+    private final Jobs jobs;
     private final ServiceMetrics metrics;
     private final Dashboard dashboard;
     private final JobEventStream events;
     private final ArtifactReader artifacts;
 
-    ObserveRoutes(JobStore store, ServiceMetrics metrics, Dashboard dashboard, JobEventStream events, ArtifactReader artifacts) {
-        this.store = store;
+    ObserveRoutes(Jobs jobs, ServiceMetrics metrics, Dashboard dashboard, JobEventStream events, ArtifactReader artifacts) {
+        this.jobs = jobs;
         this.metrics = metrics;
         this.dashboard = dashboard;
         this.events = events;
@@ -126,7 +126,7 @@ final class ObserveRoutes implements AutoCloseable {
 
     /** Why a job that published artifacts lists none here: the Worker wrote them where this API does not read. */
     private Optional<String> elsewhere(String id) {
-        Object manifest = store.jobs().find(id).map(job -> job.result()).map(result -> result.get("manifest")).orElse(null);
+        Object manifest = jobs.find(id).map(job -> job.result()).map(result -> result.get("manifest")).orElse(null);
         if (manifest instanceof Map<?, ?> published && published.get("location") != null) {
             return Optional.of("the Worker published this job's artifacts (" + published.get("location") + " in its "
                     + published.get("store") + " store), which this API does not see: it reads " + artifacts.describe()
@@ -137,7 +137,7 @@ final class ObserveRoutes implements AutoCloseable {
 
     private String existingJob(Context ctx) {
         String id = jobId(ctx);
-        store.jobs().find(id).orElseThrow(() -> new UnknownJobException(id));
+        jobs.find(id).orElseThrow(() -> new UnknownJobException(id));
         return id;
     }
 

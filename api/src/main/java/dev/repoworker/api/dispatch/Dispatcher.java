@@ -6,7 +6,8 @@ import dev.repoworker.api.job.CallbackTokens;
 import dev.repoworker.api.job.Job;
 import dev.repoworker.api.job.JobEvent;
 import dev.repoworker.api.job.JobStatus;
-import dev.repoworker.api.job.JobStore;
+import dev.repoworker.api.job.DispatchOutbox;
+import dev.repoworker.api.job.Jobs;
 import dev.repoworker.api.job.DispatchOutbox.Claim;
 import dev.repoworker.api.job.Runner;
 import dev.repoworker.api.job.SecretBox;
@@ -63,7 +64,8 @@ public final class Dispatcher implements AutoCloseable {
     private static final Duration LONGEST_RETRY_AFTER = Duration.ofMinutes(10);
     private static final Duration MIN_REQUEST_TIME = Duration.ofMillis(100);
 
-    private final JobStore store;
+    private final Jobs jobs;
+    private final DispatchOutbox outbox;
     private final SecretBox secretBox;
     private final WorkerClient worker;
     private final LegacyJobRunner fallback;
@@ -78,10 +80,11 @@ public final class Dispatcher implements AutoCloseable {
     private final AtomicBoolean backlog = new AtomicBoolean();
     private volatile Runnable wakeUp = () -> { };
 
-    public Dispatcher(JobStore store, SecretBox secretBox, WorkerClient worker, LegacyJobRunner fallback,
+    public Dispatcher(Jobs jobs, DispatchOutbox outbox, SecretBox secretBox, WorkerClient worker, LegacyJobRunner fallback,
                       Backoff retry, Settings settings, Clock clock, ApiMetrics metrics) {
         this.metrics = metrics;
-        this.store = store;
+        this.jobs = jobs;
+        this.outbox = outbox;
         this.secretBox = secretBox;
         this.worker = worker;
         this.fallback = fallback;
@@ -133,10 +136,10 @@ public final class Dispatcher implements AutoCloseable {
         if (settings.workerUrls().isEmpty()) {
             int slots = fallback == null ? settings.batchSize() : Math.min(settings.batchSize(), fallback.freeSlots());
             Runner runner = fallback == null ? Runner.FALLBACK : fallback.kind();
-            return slots == 0 ? List.of() : store.outbox().claim(runner, null, now, settings.claimFor(), slots);
+            return slots == 0 ? List.of() : outbox.claim(runner, null, now, settings.claimFor(), slots);
         }
         String url = nextFreeWorker(now);
-        return url == null ? List.of() : store.outbox().claim(Runner.WORKER, url, now, settings.claimFor(), settings.batchSize());
+        return url == null ? List.of() : outbox.claim(Runner.WORKER, url, now, settings.claimFor(), settings.batchSize());
     }
 
     /** The next Worker round-robin that has not just said it is busy; null when all have. */
@@ -195,7 +198,7 @@ public final class Dispatcher implements AutoCloseable {
                 rejected(claim, rejected);
             } else if (outcome instanceof DispatchOutcome.Accepted && TaskType.DEPLOY_REPO.wireName().equals(claim.job().task())) {
                 // when a deploy started: its project's webhooks announce it (deployment.started)
-                store.jobs().appendEvent(claim.job().id(), JobEvent.of(clock.instant(), JobEvent.ACCEPTED, claim.job().attempt(),
+                jobs.appendEvent(claim.job().id(), JobEvent.of(clock.instant(), JobEvent.ACCEPTED, claim.job().attempt(),
                         "accepted by the worker at " + url));
             } else if (outcome instanceof DispatchOutcome.Busy answer) {
                 notTaken.add(claim);
@@ -222,7 +225,7 @@ public final class Dispatcher implements AutoCloseable {
      * refusal's message is the job's error as it should be stored.
      */
     public DispatchOutcome resend(Job job, Duration within) {
-        Claim claim = new Claim(job, null, 0, store.jobs().sealedSecrets(job.id()).orElse(null), job.leaseUntil());
+        Claim claim = new Claim(job, null, 0, jobs.sealedSecrets(job.id()).orElse(null), job.leaseUntil());
         DispatchOutcome outcome = worker.process(job.workerUrl(), request(claim), within);
         return outcome instanceof DispatchOutcome.Rejected rejected
                 ? new DispatchOutcome.Rejected(rejected.status(), rejectionError(claim, rejected)) : outcome;
@@ -254,7 +257,7 @@ public final class Dispatcher implements AutoCloseable {
     }
 
     private void rejected(Claim claim, DispatchOutcome.Rejected rejection) {
-        store.outbox().failClaim(claim, rejectionError(claim, rejection), clock.instant());
+        outbox.failClaim(claim, rejectionError(claim, rejection), clock.instant());
     }
 
     /** Why a job failed when its Worker refused it, with the job's secrets redacted from the Worker's words. */
@@ -269,7 +272,7 @@ public final class Dispatcher implements AutoCloseable {
             // the same try goes to the next Worker in the list: a dead Worker costs no backoff while another is up
             String next = urls.get((urls.indexOf(url) + 1) % urls.size());
             Instant now = clock.instant();
-            List<Claim> moved = claims.stream().filter(c -> store.outbox().moveClaim(c, Runner.WORKER, next,
+            List<Claim> moved = claims.stream().filter(c -> outbox.moveClaim(c, Runner.WORKER, next,
                     JobEvent.of(now, JobEvent.DISPATCHED, c.job().attempt(), "handed to the worker at " + next
                             + " (the worker at " + url + " did not take it: " + reason + ")"))).toList();
             send(next, moved, workersTried + 1);
@@ -284,7 +287,7 @@ public final class Dispatcher implements AutoCloseable {
             } else {
                 Instant now = clock.instant();
                 Duration wait = retry.delay(tries - 1, retryAfter, LONGEST_RETRY_AFTER);
-                store.outbox().releaseClaim(claim, tries, now.plus(wait), JobEvent.of(now, JobEvent.DISPATCH_FAILED, claim.job().attempt(),
+                outbox.releaseClaim(claim, tries, now.plus(wait), JobEvent.of(now, JobEvent.DISPATCH_FAILED, claim.job().attempt(),
                         "try " + tries + " failed: " + reason + "; next try in " + wait.toMillis() + " ms"));
             }
         }
@@ -294,14 +297,14 @@ public final class Dispatcher implements AutoCloseable {
         Instant now = clock.instant();
         Job job = claim.job();
         if (fallback == null) {
-            store.outbox().failClaim(claim, reason + " and no fallback runner is configured (set LEGACY_JOB_COMMAND)", now);
+            outbox.failClaim(claim, reason + " and no fallback runner is configured (set LEGACY_JOB_COMMAND)", now);
             return;
         }
         JobEvent event = fallback.kind() == Runner.SIMULATED
                 ? JobEvent.of(now, JobEvent.SIMULATED, job.attempt(), reason + "; development mode: the job is simulated, nothing is processed")
                 : JobEvent.of(now, JobEvent.FALLBACK, job.attempt(), reason + "; running on the " + fallback.kind().wireName() + " runner");
         // recorded before the start, so the runner's callback always finds the hand-over in place
-        if (!store.outbox().moveClaim(claim, fallback.kind(), null, event)) {
+        if (!outbox.moveClaim(claim, fallback.kind(), null, event)) {
             return;
         }
         Map<String, Object> secrets = secrets(claim);
@@ -311,15 +314,15 @@ public final class Dispatcher implements AutoCloseable {
         try {
             if (fallback.start(legacyJob)) {
                 metrics.dispatchedElsewhere(fallback.kind().wireName());
-                if (store.jobs().find(job.id()).map(j -> j.status() == JobStatus.CANCELLED && j.attempt() == job.attempt()).orElse(false)) {
+                if (jobs.find(job.id()).map(j -> j.status() == JobStatus.CANCELLED && j.attempt() == job.attempt()).orElse(false)) {
                     fallback.cancel(job.id()); // cancelled between the hand-over and the start
                 }
             } else {
-                store.outbox().releaseClaim(claim, claim.tries(), now.plus(RUNNER_BUSY_WAIT),
+                outbox.releaseClaim(claim, claim.tries(), now.plus(RUNNER_BUSY_WAIT),
                         JobEvent.of(now, JobEvent.DISPATCH_FAILED, job.attempt(), "the " + fallback.kind().wireName() + " runner is busy"));
             }
         } catch (LegacyJobRunner.LegacyRunException e) {
-            store.outbox().failClaim(claim, reason + "; the fallback runner failed: " + e.getMessage(), now);
+            outbox.failClaim(claim, reason + "; the fallback runner failed: " + e.getMessage(), now);
         }
     }
 
