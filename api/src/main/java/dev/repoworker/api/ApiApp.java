@@ -15,7 +15,6 @@ import dev.repoworker.api.dashboard.DashboardAuth;
 import dev.repoworker.api.dispatch.Dispatcher;
 import dev.repoworker.api.dispatch.Reconciler;
 import dev.repoworker.api.dispatch.TaskMapping;
-import dev.repoworker.api.dispatch.WakeUp;
 import dev.repoworker.api.dispatch.WorkerClient;
 import dev.repoworker.api.fallback.LegacyJobRunner;
 import dev.repoworker.api.fallback.LocalProcessRunner;
@@ -168,17 +167,21 @@ public final class ApiApp implements AutoCloseable {
         CallbackHandler callbacks = new CallbackHandler(store, secretBox, verifying, clock, config.jobLease(), metrics,
                 config.maxCallbackBytes());
         LegacyJobRunner fallback = fallbackRunner(config, signing, callbacks, store, loops, clock);
-        WakeUp dispatchSoon = new WakeUp(loops);
+        Dispatcher dispatcher = new Dispatcher(store.jobs(), store.outbox(), secretBox, workerClient, fallback,
+                new Backoff(config.dispatchBackoff(), config.dispatchBackoffMax()),
+                new Dispatcher.Settings(config.workerUrls(), config.dispatchMaxTries(), config.dispatchClaimOrDefault(),
+                        SENDER_THREADS, config.dispatchBatch(), config.simulate(), config.dispatchPoll()),
+                clock, metrics, loops);
         // submissions: one writer, one transaction per batch of whatever arrived meanwhile; it wakes the dispatcher
         BatchWriter<JobStore.NewJob, JobStore.Created> submissions = new BatchWriter<>("submission-writer", MAX_SUBMISSION_BATCH,
                 batch -> {
                     List<JobStore.Created> created = store.createAll(batch);
-                    dispatchSoon.run();
+                    dispatcher.wakeUp();
                     return created;
                 });
         TaskMapping mapping = new TaskMapping(config.gitHostUrl(), rules, clock);
         JobService jobs = new JobService(store.jobs(), mapping, secretBox, workerClient, fallback,
-                clock, config.maxAttempts(), dispatchSoon, submissions, new Backlog(store.jobs(), clock, config.maxPendingJobs()));
+                clock, config.maxAttempts(), dispatcher::wakeUp, submissions, new Backlog(store.jobs(), clock, config.maxPendingJobs()));
         List<String> callbackPaths = config.devCallbackRoute()
                 ? List.of(ApiConfig.CALLBACK_PATH, ApiConfig.DEV_CALLBACK_PATH) : List.of(ApiConfig.CALLBACK_PATH);
         S3IndexCache indexCache = config.s3Artifacts()
@@ -210,21 +213,14 @@ public final class ApiApp implements AutoCloseable {
         try {
             http.start(config.host(), config.port());
         } catch (io.javalin.util.JavalinBindException e) {
+            dispatcher.close();
             throw new StartupException.PortInUse(config.port(), e);
         }
         int port = http.port();
-        Dispatcher dispatcher = new Dispatcher(store.jobs(), store.outbox(), secretBox, workerClient, fallback,
-                new Backoff(config.dispatchBackoff(), config.dispatchBackoffMax()),
-                new Dispatcher.Settings(config.workerUrls(), config.callbackUrl(port), config.dispatchMaxTries(),
-                        config.dispatchClaimOrDefault(), SENDER_THREADS, config.dispatchBatch(), config.simulate()),
-                clock, metrics);
-        dispatchSoon.wire(() -> safely("dispatch", dispatcher::poll));
-        dispatcher.onBacklog(dispatchSoon);
+        dispatcher.start(config.callbackUrl(port));
         JobNotifications notifications = database.isPostgres()
-                ? new JobNotifications(config.databaseUrl(), config.databaseUser(), config.databasePassword(), dispatchSoon) : null;
+                ? new JobNotifications(config.databaseUrl(), config.databaseUser(), config.databasePassword(), dispatcher::wakeUp) : null;
         Reconciler reconciler = new Reconciler(store.jobs(), store.outbox(), workerClient, dispatcher, callbacks, fallback, clock, config.jobLease());
-        loops.scheduleWithFixedDelay(() -> safely("dispatch", dispatcher::poll), 0,
-                config.dispatchPoll().toMillis(), TimeUnit.MILLISECONDS);
         loops.scheduleWithFixedDelay(() -> safely("reconcile", reconciler::poll), config.reconcilePoll().toMillis(),
                 config.reconcilePoll().toMillis(), TimeUnit.MILLISECONDS);
         // webhook ids are needed only while a copy of their message would still verify: forgotten a margin later,

@@ -25,7 +25,9 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
@@ -49,10 +51,11 @@ public final class Dispatcher implements AutoCloseable {
      * job); a batch has at most {@code batchSize} jobs, and {@code parallelism} batches are in flight at once.
      * {@code fallBackWhenUnreachable}: a job whose Worker cannot be reached (connection refused or not made, 408,
      * a 5xx other than 503) goes to the fallback runner at once instead of after {@code maxTries} — development,
-     * where that runner is the simulation; a busy Worker (429, 503) is still waited for.
+     * where that runner is the simulation; a busy Worker (429, 503) is still waited for. A poll runs every
+     * {@code pollEvery}, and sooner when {@link #wakeUp} asks.
      */
-    public record Settings(List<String> workerUrls, String callbackUrl, int maxTries, Duration claimFor, int parallelism,
-                           int batchSize, boolean fallBackWhenUnreachable) {
+    public record Settings(List<String> workerUrls, int maxTries, Duration claimFor, int parallelism,
+                           int batchSize, boolean fallBackWhenUnreachable, Duration pollEvery) {
         public Settings {
             workerUrls = List.copyOf(workerUrls);
         }
@@ -78,11 +81,16 @@ public final class Dispatcher implements AutoCloseable {
     private final AtomicInteger nextWorker = new AtomicInteger();
     private final Map<String, Instant> busyUntil = new ConcurrentHashMap<>();
     private final AtomicBoolean backlog = new AtomicBoolean();
-    private volatile Runnable wakeUp = () -> { };
+    private final ScheduledExecutorService loops;
+    private final WakeUp soon;
+    /** Where runners send their callbacks: known once the API listens, set by {@link #start}. */
+    private volatile String callbackUrl;
 
     public Dispatcher(Jobs jobs, DispatchOutbox outbox, SecretBox secretBox, WorkerClient worker, LegacyJobRunner fallback,
-                      Backoff retry, Settings settings, Clock clock, ApiMetrics metrics) {
+                      Backoff retry, Settings settings, Clock clock, ApiMetrics metrics, ScheduledExecutorService loops) {
         this.metrics = metrics;
+        this.loops = loops;
+        this.soon = new WakeUp(loops, this::pollSafely);
         this.jobs = jobs;
         this.outbox = outbox;
         this.secretBox = secretBox;
@@ -99,9 +107,31 @@ public final class Dispatcher implements AutoCloseable {
         this.free = new Semaphore(settings.parallelism());
     }
 
-    /** What to run when a sender frees up after a poll that had more to do: a wake-up, never the poll itself. */
-    public void onBacklog(Runnable wakeUp) {
-        this.wakeUp = wakeUp;
+    /**
+     * Starts polling on the loops, handing jobs over with callbacks to {@code callbackUrl} (which names the port the
+     * API listens on, so it is known only once it listens). Wake-ups before the start change nothing.
+     */
+    public void start(String callbackUrl) {
+        this.callbackUrl = callbackUrl;
+        loops.scheduleWithFixedDelay(this::pollSafely, 0, settings.pollEvery().toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /**
+     * Asks for a poll soon, on the loops (never on the caller's thread): new jobs, a retry, a notification from
+     * another replica. Requests that arrive while one is queued share it, so a burst costs one claim query.
+     */
+    public void wakeUp() {
+        if (callbackUrl != null) {
+            soon.run();
+        }
+    }
+
+    private void pollSafely() {
+        try {
+            poll();
+        } catch (RuntimeException e) {
+            LOG.error("dispatch loop failed; it runs again on its next tick", e);
+        }
     }
 
     /** Claims due jobs, batch by batch, while senders are free and batches come back full; returns how many. */
@@ -168,7 +198,7 @@ public final class Dispatcher implements AutoCloseable {
         } finally {
             free.release();
             if (backlog.compareAndSet(true, false)) {
-                wakeUp.run();
+                wakeUp(); // never the poll itself: this is a sender thread
             }
         }
     }
@@ -235,7 +265,7 @@ public final class Dispatcher implements AutoCloseable {
     private ProcessRequest request(Claim claim) {
         Job job = claim.job();
         CallbackTokens.Opened opened = CallbackTokens.open(secrets(claim));
-        return new ProcessRequest(job.id(), job.task(), CallbackTokens.url(settings.callbackUrl(), opened.token()),
+        return new ProcessRequest(job.id(), job.task(), CallbackTokens.url(callbackUrl, opened.token()),
                 Secrets.merge(job.input(), opened.secrets()), job.attempt());
     }
 
@@ -310,7 +340,7 @@ public final class Dispatcher implements AutoCloseable {
         Map<String, Object> secrets = secrets(claim);
         CallbackTokens.Opened opened = CallbackTokens.open(secrets);
         LegacyJob legacyJob = new LegacyJob(job.id(), job.task(), job.attempt(), Secrets.merge(job.input(), opened.secrets()),
-                CallbackTokens.url(settings.callbackUrl(), opened.token()), Secrets.values(secrets));
+                CallbackTokens.url(callbackUrl, opened.token()), Secrets.values(secrets));
         try {
             if (fallback.start(legacyJob)) {
                 metrics.dispatchedElsewhere(fallback.kind().wireName());
