@@ -14,6 +14,7 @@ import dev.repoworker.api.deploy.WebhookSender;
 import dev.repoworker.api.dashboard.DashboardAuth;
 import dev.repoworker.api.dispatch.Dispatcher;
 import dev.repoworker.api.dispatch.Reconciler;
+import dev.repoworker.api.dispatch.RunnerStop;
 import dev.repoworker.api.dispatch.TaskMapping;
 import dev.repoworker.api.dispatch.WorkerClient;
 import dev.repoworker.api.fallback.LegacyJobRunner;
@@ -167,7 +168,8 @@ public final class ApiApp implements AutoCloseable {
         CallbackHandler callbacks = new CallbackHandler(store, secretBox, verifying, clock, config.jobLease(), metrics,
                 config.maxCallbackBytes());
         LegacyJobRunner fallback = fallbackRunner(config, signing, callbacks, store, loops, clock);
-        Dispatcher dispatcher = new Dispatcher(store.jobs(), store.outbox(), secretBox, workerClient, fallback,
+        RunnerStop runners = new RunnerStop(store.jobs(), workerClient, fallback, clock);
+        Dispatcher dispatcher = new Dispatcher(store.jobs(), store.outbox(), secretBox, workerClient, fallback, runners,
                 new Backoff(config.dispatchBackoff(), config.dispatchBackoffMax()),
                 new Dispatcher.Settings(config.workerUrls(), config.dispatchMaxTries(), config.dispatchClaimOrDefault(),
                         SENDER_THREADS, config.dispatchBatch(), config.simulate(), config.dispatchPoll()),
@@ -180,7 +182,7 @@ public final class ApiApp implements AutoCloseable {
                     return created;
                 });
         TaskMapping mapping = new TaskMapping(config.gitHostUrl(), rules, clock);
-        JobService jobs = new JobService(store.jobs(), mapping, secretBox, workerClient, fallback,
+        JobService jobs = new JobService(store.jobs(), mapping, secretBox, runners,
                 clock, config.maxAttempts(), dispatcher::wakeUp, submissions, new Backlog(store.jobs(), clock, config.maxPendingJobs()));
         List<String> callbackPaths = config.devCallbackRoute()
                 ? List.of(ApiConfig.CALLBACK_PATH, ApiConfig.DEV_CALLBACK_PATH) : List.of(ApiConfig.CALLBACK_PATH);

@@ -1,8 +1,7 @@
 package dev.repoworker.api;
 
 import dev.repoworker.api.dispatch.TaskMapping;
-import dev.repoworker.api.dispatch.WorkerClient;
-import dev.repoworker.api.fallback.LegacyJobRunner;
+import dev.repoworker.api.dispatch.RunnerStop;
 import dev.repoworker.api.job.BatchWriter;
 import dev.repoworker.api.job.CallbackTokens;
 import dev.repoworker.api.job.Job;
@@ -10,7 +9,6 @@ import dev.repoworker.api.job.JobEvent;
 import dev.repoworker.api.job.JobStatus;
 import dev.repoworker.api.job.JobStore;
 import dev.repoworker.api.job.Jobs;
-import dev.repoworker.api.job.Runner;
 import dev.repoworker.api.job.SecretBox;
 import dev.repoworker.api.job.Secrets;
 import dev.repoworker.api.job.UnknownJobException;
@@ -33,15 +31,14 @@ final class JobService {
     private final Jobs jobs;
     private final TaskMapping mapping;
     private final SecretBox secretBox;
-    private final WorkerClient worker;
-    private final LegacyJobRunner fallback;
+    private final RunnerStop runners;
     private final Clock clock;
     private final int maxAttempts;
     private final Runnable dispatchSoon;
     private final BatchWriter<JobStore.NewJob, JobStore.Created> submissions;
     private final Backlog backlog;
 
-    JobService(Jobs jobs, TaskMapping mapping, SecretBox secretBox, WorkerClient worker, LegacyJobRunner fallback,
+    JobService(Jobs jobs, TaskMapping mapping, SecretBox secretBox, RunnerStop runners,
                Clock clock, int maxAttempts, Runnable dispatchSoon, BatchWriter<JobStore.NewJob, JobStore.Created> submissions,
                Backlog backlog) {
         this.submissions = submissions;
@@ -49,8 +46,7 @@ final class JobService {
         this.jobs = jobs;
         this.mapping = mapping;
         this.secretBox = secretBox;
-        this.worker = worker;
-        this.fallback = fallback;
+        this.runners = runners;
         this.clock = clock;
         this.maxAttempts = maxAttempts;
         this.dispatchSoon = dispatchSoon;
@@ -83,21 +79,11 @@ final class JobService {
             Instant now = clock.instant();
             Job cancelled = job.moveTo(JobStatus.CANCELLED, now);
             if (jobs.update(cancelled, List.of(JobEvent.of(now, JobEvent.CANCELLED, job.attempt(), "cancelled by request")), null).isPresent()) {
-                stopRunner(job);
+                runners.stop(job);
                 return get(id);
             }
         }
         throw ApiException.conflict("job " + id + " kept changing; try again");
-    }
-
-    private void stopRunner(Job job) {
-        if (job.runner() == Runner.WORKER && job.workerUrl() != null) {
-            boolean told = worker.cancel(job.workerUrl(), job.id(), job.attempt());
-            jobs.appendEvent(job.id(), JobEvent.of(clock.instant(), JobEvent.CANCELLED, job.attempt(),
-                    told ? "the worker was asked to stop the job" : "the worker could not be reached to stop the job"));
-        } else if (fallback != null && job.runner() == fallback.kind()) {
-            fallback.cancel(job.id());
-        }
     }
 
     /**

@@ -72,6 +72,7 @@ public final class Dispatcher implements AutoCloseable {
     private final SecretBox secretBox;
     private final WorkerClient worker;
     private final LegacyJobRunner fallback;
+    private final RunnerStop runners;
     private final Backoff retry;
     private final Settings settings;
     private final Clock clock;
@@ -87,7 +88,7 @@ public final class Dispatcher implements AutoCloseable {
     private volatile String callbackUrl;
 
     public Dispatcher(Jobs jobs, DispatchOutbox outbox, SecretBox secretBox, WorkerClient worker, LegacyJobRunner fallback,
-                      Backoff retry, Settings settings, Clock clock, ApiMetrics metrics, ScheduledExecutorService loops) {
+                      RunnerStop runners, Backoff retry, Settings settings, Clock clock, ApiMetrics metrics, ScheduledExecutorService loops) {
         this.metrics = metrics;
         this.loops = loops;
         this.soon = new WakeUp(loops, this::pollSafely);
@@ -96,6 +97,7 @@ public final class Dispatcher implements AutoCloseable {
         this.secretBox = secretBox;
         this.worker = worker;
         this.fallback = fallback;
+        this.runners = runners;
         this.retry = retry;
         this.settings = settings;
         this.clock = clock;
@@ -344,9 +346,9 @@ public final class Dispatcher implements AutoCloseable {
         try {
             if (fallback.start(legacyJob)) {
                 metrics.dispatchedElsewhere(fallback.kind().wireName());
-                if (jobs.find(job.id()).map(j -> j.status() == JobStatus.CANCELLED && j.attempt() == job.attempt()).orElse(false)) {
-                    fallback.cancel(job.id()); // cancelled between the hand-over and the start
-                }
+                // cancelled between the hand-over and the start
+                jobs.find(job.id()).filter(j -> j.status() == JobStatus.CANCELLED && j.attempt() == job.attempt())
+                        .ifPresent(runners::stop);
             } else {
                 outbox.releaseClaim(claim, claim.tries(), now.plus(RUNNER_BUSY_WAIT),
                         JobEvent.of(now, JobEvent.DISPATCH_FAILED, job.attempt(), "the " + fallback.kind().wireName() + " runner is busy"));
