@@ -201,16 +201,14 @@ public final class ApiApp implements AutoCloseable {
         GitHubWebhookRoutes github = new GitHubWebhookRoutes(
                 new GitHubWebhook(projectService, new GitHubDeliveries(database), clock),
                 config.githubWebhookSecret(), config.development());
-        ObserveRoutes observe = new ObserveRoutes(store.jobs(), serviceMetrics,
-                new Dashboard(new DashboardAuth(config.dashboardToken(), config.localhostOnly())),
+        Dashboard dashboard = new Dashboard(new DashboardAuth(config.dashboardToken(), config.localhostOnly()));
+        ObserveRoutes observe = new ObserveRoutes(store.jobs(), serviceMetrics, dashboard,
                 new JobEventStream(store.jobs(), loops, EVENT_POLL), artifacts);
+        ApiRouteTable table = new ApiRouteTable(routes, projects, github, observe, dashboard, serviceMetrics);
         Javalin http = Javalin.create(c -> {
             c.startup.showJavalinBanner = false;
             c.http.maxRequestSize = config.maxBodyBytes();
-            routes.register(c);
-            projects.register(c);
-            github.register(c);
-            observe.register(c);
+            table.register(c);
         });
         try {
             http.start(config.host(), config.port());

@@ -6,7 +6,6 @@ import dev.repoworker.api.job.Jobs;
 import dev.repoworker.api.job.UnknownJobException;
 import dev.repoworker.observe.ServiceMetrics;
 import dev.repoworker.protocol.Json;
-import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
 import io.javalin.http.HttpStatus;
 import java.io.IOException;
@@ -19,8 +18,8 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * The routes that let people look at jobs: the dashboard, {@code /metrics}, a job's live event
- * stream and its artifacts. Registered beside {@link ApiRoutes}, whose error mapping they share.
+ * The handlers that let people look at jobs: {@code /metrics}, a job's live event stream and its artifacts, and the
+ * job API's guard (the dashboard's rule). {@link ApiRouteTable} registers them.
  */
 final class ObserveRoutes implements AutoCloseable {
 
@@ -43,16 +42,17 @@ final class ObserveRoutes implements AutoCloseable {
         this.artifacts = artifacts;
     }
 
-    void register(JavalinConfig config) {
-        metrics.installHttpMetrics(config);
-        dashboard.register(config);
-        config.routes.before(BASE + "/*", this::guardJobApi);
-        config.routes.before(ProjectRoutes.BASE, this::guardJobApi);
-        config.routes.before(ProjectRoutes.BASE + "/*", this::guardJobApi);
-        config.routes.get("/metrics", dashboard.auth().tokenRequired() ? dashboard.guarded(metrics::serve) : metrics::serve);
-        config.routes.get(JOBS + "/{id}/events", ctx -> events.handle(ctx, jobId(ctx)));
-        config.routes.get(JOBS + "/{id}/artifacts", this::listArtifacts);
-        config.routes.get(JOBS + "/{id}/artifacts/<path>", this::artifact);
+    void events(Context ctx) {
+        events.handle(ctx, jobId(ctx));
+    }
+
+    /** {@code /metrics}, behind the dashboard's token when it has one. */
+    void metrics(Context ctx) throws Exception {
+        if (dashboard.auth().tokenRequired()) {
+            dashboard.guarded(metrics::serve).handle(ctx);
+        } else {
+            metrics.serve(ctx);
+        }
     }
 
     /**
@@ -60,7 +60,7 @@ final class ObserveRoutes implements AutoCloseable {
      * repositories), so the dashboard's rule guards it; only the Worker's callback, which carries its
      * own signature or callback token, is left to its handler.
      */
-    private void guardJobApi(Context ctx) {
+    void guardJobApi(Context ctx) {
         if (ctx.path().equals(BASE + "/callback") || ctx.path().startsWith(BASE + "/callback/")) {
             return;
         }
@@ -77,7 +77,7 @@ final class ObserveRoutes implements AutoCloseable {
         }
     }
 
-    private void listArtifacts(Context ctx) {
+    void listArtifacts(Context ctx) {
         String id = existingJob(ctx);
         List<ArtifactReader.Artifact> files = artifacts.list(id);
         Map<String, Object> answer = new LinkedHashMap<>();
@@ -96,7 +96,7 @@ final class ObserveRoutes implements AutoCloseable {
         ctx.contentType("application/json").result(Json.write(answer));
     }
 
-    private void artifact(Context ctx) throws IOException {
+    void artifact(Context ctx) throws IOException {
         String id = existingJob(ctx);
         String path = ctx.pathParam("path");
         Optional<URI> direct = artifacts.redirect(id, path);
