@@ -42,13 +42,10 @@ import dev.repoworker.protocol.StartupException;
 import dev.repoworker.protocol.TaskDataRules;
 import dev.repoworker.protocol.net.HostResolver;
 import io.javalin.Javalin;
-import java.net.InetAddress;
-import java.net.UnknownHostException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.UUID;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -294,16 +291,6 @@ public final class ApiApp implements AutoCloseable {
         } catch (RuntimeException e) {
             LOG.error("{} loop failed; it runs again on its next tick", what, e);
         }
-    }
-
-    private static String instanceId() {
-        String host;
-        try {
-            host = InetAddress.getLocalHost().getHostName();
-        } catch (UnknownHostException e) {
-            host = "api";
-        }
-        return host + "-" + UUID.randomUUID().toString().substring(0, 8);
     }
 
     public int port() {

@@ -4,12 +4,13 @@ import dev.repoworker.api.dashboard.Dashboard;
 import dev.repoworker.api.job.CallbackTokens;
 import dev.repoworker.observe.ServiceMetrics;
 import io.javalin.config.JavalinConfig;
+import io.javalin.http.Context;
 
 /**
  * Every route of the API in one table: method, path and guard → handler. The handlers live in their feature
  * classes; errors map to {@code {"error":{code, message, field}}} for every route ({@link ApiRoutes#registerErrors}).
  *
- * <p>Guards: the job and project APIs answer only what the dashboard's rule allows ({@link ObserveRoutes#guardJobApi});
+ * <p>Guards: the job and project APIs answer only what the dashboard's rule allows ({@link #guardJobApi});
  * callbacks carry their own signature or callback token, GitHub's webhook its {@code X-Hub-Signature-256};
  * {@code /health} and {@code /ready} are open; the dashboard's pages guard themselves.
  */
@@ -39,9 +40,9 @@ final class ApiRouteTable {
         metrics.installHttpMetrics(config);
 
         // guards (the callback paths under /api/cloudrun are let through by guardJobApi itself)
-        routes.before(ApiRoutes.BASE + "/*", observe::guardJobApi);
-        routes.before(ProjectRoutes.BASE, observe::guardJobApi);
-        routes.before(ProjectRoutes.BASE + "/*", observe::guardJobApi);
+        routes.before(ApiRoutes.BASE + "/*", this::guardJobApi);
+        routes.before(ProjectRoutes.BASE, this::guardJobApi);
+        routes.before(ProjectRoutes.BASE + "/*", this::guardJobApi);
 
         // open
         routes.get("/health", jobs::health);
@@ -93,5 +94,27 @@ final class ApiRouteTable {
         dashboard.register(config);
 
         jobs.registerErrors(config);
+    }
+
+    /**
+     * The job API is the dashboard's data (job inputs, results, and artifacts rendered from private
+     * repositories), so the dashboard's rule guards it; only the Worker's callback, which carries its
+     * own signature or callback token, is left to its handler.
+     */
+    private void guardJobApi(Context ctx) {
+        if (ctx.path().equals(ApiRoutes.BASE + "/callback") || ctx.path().startsWith(ApiRoutes.BASE + "/callback/")) {
+            return;
+        }
+        switch (dashboard.auth().check(ctx)) {
+            case ALLOW -> { }
+            case LOGIN -> {
+                ctx.header("WWW-Authenticate", "Bearer");
+                throw new ApiException(401, "unauthorized",
+                        "this API needs its DASHBOARD_TOKEN: send Authorization: Bearer <token>", "Authorization");
+            }
+            case FORBIDDEN -> throw new ApiException(403, "forbidden", "this API listens on every interface and has no "
+                    + "DASHBOARD_TOKEN, so its job routes only answer clients on this machine; set DASHBOARD_TOKEN, "
+                    + "or HOST=127.0.0.1", null);
+        }
     }
 }

@@ -18,8 +18,8 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * The handlers that let people look at jobs: {@code /metrics}, a job's live event stream and its artifacts, and the
- * job API's guard (the dashboard's rule). {@link ApiRouteTable} registers them.
+ * The handlers that let people look at jobs: {@code /metrics}, a job's live event stream and its artifacts.
+ * {@link ApiRouteTable} registers them.
  */
 final class ObserveRoutes implements AutoCloseable {
 
@@ -52,28 +52,6 @@ final class ObserveRoutes implements AutoCloseable {
             dashboard.guarded(metrics::serve).handle(ctx);
         } else {
             metrics.serve(ctx);
-        }
-    }
-
-    /**
-     * The job API is the dashboard's data (job inputs, results, and artifacts rendered from private
-     * repositories), so the dashboard's rule guards it; only the Worker's callback, which carries its
-     * own signature or callback token, is left to its handler.
-     */
-    void guardJobApi(Context ctx) {
-        if (ctx.path().equals(BASE + "/callback") || ctx.path().startsWith(BASE + "/callback/")) {
-            return;
-        }
-        switch (dashboard.auth().check(ctx)) {
-            case ALLOW -> { }
-            case LOGIN -> {
-                ctx.header("WWW-Authenticate", "Bearer");
-                throw new ApiException(401, "unauthorized",
-                        "this API needs its DASHBOARD_TOKEN: send Authorization: Bearer <token>", "Authorization");
-            }
-            case FORBIDDEN -> throw new ApiException(403, "forbidden", "this API listens on every interface and has no "
-                    + "DASHBOARD_TOKEN, so its job routes only answer clients on this machine; set DASHBOARD_TOKEN, "
-                    + "or HOST=127.0.0.1", null);
         }
     }
 
