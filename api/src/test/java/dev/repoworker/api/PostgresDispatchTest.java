@@ -5,7 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import dev.repoworker.api.client.ApiClient;
 import dev.repoworker.api.job.Database;
-import dev.repoworker.api.job.JdbiJobStore;
+import dev.repoworker.api.job.JobStore;
 import dev.repoworker.api.job.Job;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -72,7 +72,7 @@ class PostgresDispatchTest {
                  Database other = Database.open(schema.url(), TestDatabases.POSTGRES_USER, null, 2)) {
                 Job job = Job.newPending(UUID.randomUUID().toString(), "noop", "noop", Map.of(), 3, null, null, null, Instant.now());
                 // another replica's submission: its commit notifies; this replica polls only once an hour
-                new JdbiJobStore(other).create(job, null);
+                new JobStore(other).create(job, null);
 
                 await().atMost(Duration.ofSeconds(10)).until(() -> worker.processRequests().stream()
                         .anyMatch(r -> r.body().get("jobId").asText().equals(job.id())));
