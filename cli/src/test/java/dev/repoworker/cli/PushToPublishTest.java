@@ -4,8 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.repoworker.api.ApiApp;
-import dev.repoworker.api.ApiConfig;
 import dev.repoworker.objectstore.S3Clients;
 import dev.repoworker.objectstore.S3Settings;
 import dev.repoworker.protocol.Json;
@@ -15,15 +13,12 @@ import dev.repoworker.testkit.GitHttpServer;
 import dev.repoworker.testkit.GitHubWebhookSender;
 import dev.repoworker.testkit.S3Server;
 import dev.repoworker.testkit.TestRepos;
-import dev.repoworker.worker.WorkerApp;
-import dev.repoworker.worker.WorkerConfig;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -42,7 +37,6 @@ import software.amazon.awssdk.services.s3.S3Client;
  */
 class PushToPublishTest {
 
-    private static final String WORKER_SECRET = Signatures.newSecret();
     private static final String HOOK_SECRET = "github-push-secret";
     private static final String SUBSCRIBER_SECRET = Signatures.newSecret();
     private static final String SECRETS_KEY = "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=";
@@ -51,13 +45,13 @@ class PushToPublishTest {
 
     @TempDir
     Path tmp;
-    private final List<AutoCloseable> running = new ArrayList<>();
+    private LocalCluster cluster;
     private String schema;
 
     @AfterEach
     void stop() throws Exception {
-        for (AutoCloseable service : running.reversed()) {
-            service.close();
+        if (cluster != null) {
+            cluster.close();
         }
         if (schema != null) {
             try (Connection c = DriverManager.getConnection(FaultCluster.POSTGRES_URL, "postgres", "")) {
@@ -69,19 +63,20 @@ class PushToPublishTest {
     @Test
     void a_push_is_built_published_made_active_and_announced_across_replicas_that_share_no_disk() throws Exception {
         String databaseUrl = postgresSchema();
-        S3Server s3 = S3Server.start(tmp.resolve("s3")).createBucket(BUCKET);
-        running.add(s3);
+        cluster = new LocalCluster(tmp);
+        S3Server s3 = cluster.add(S3Server.start(tmp.resolve("s3")).createBucket(BUCKET));
         TestRepos.Repo repo = TestRepos.withFiles(tmp.resolve("notes"), Map.of("index.md", "# Home\n\nFirst words.\n"));
         Path bare = repo.bareCopy(tmp.resolve("served"), "notes.git");
-        GitHttpServer git = GitHttpServer.start(tmp.resolve("served"));
-        running.add(git);
-        CallbackReceiver subscriber = CallbackReceiver.verifying(SUBSCRIBER_SECRET);
-        running.add(subscriber);
-        String workerUrls = startWorker("worker-a", s3) + "," + startWorker("worker-b", s3);
-        ApiHttp replicaOne = new ApiHttp(startApi("api-1", s3, databaseUrl, workerUrls));
-        String replicaTwoUrl = startApi("api-2", s3, databaseUrl, workerUrls);
-        ApiHttp replicaTwo = new ApiHttp(replicaTwoUrl);
-        GitHubWebhookSender github = new GitHubWebhookSender(replicaTwoUrl + "/api/github/webhook", HOOK_SECRET);
+        GitHttpServer git = cluster.add(GitHttpServer.start(tmp.resolve("served")));
+        CallbackReceiver subscriber = cluster.add(CallbackReceiver.verifying(SUBSCRIBER_SECRET));
+        Map<String, String> bucket = s3.environment(BUCKET, PREFIX);
+        String workerUrls = cluster.worker("worker-a", bucket) + "," + cluster.worker("worker-b", bucket);
+        Map<String, String> replicaEnv = new HashMap<>(bucket);
+        replicaEnv.putAll(Map.of("GITHUB_WEBHOOK_SECRET", HOOK_SECRET, "DATABASE_URL", databaseUrl, "DATABASE_USER", "postgres",
+                "SECRETS_KEY", SECRETS_KEY));
+        ApiHttp replicaOne = cluster.api("api-1", workerUrls, replicaEnv);
+        ApiHttp replicaTwo = cluster.api("api-2", workerUrls, replicaEnv);
+        GitHubWebhookSender github = new GitHubWebhookSender(replicaTwo.base() + "/api/github/webhook", HOOK_SECRET);
 
         HttpResponse<String> created = replicaOne.post("/api/projects", Map.of("id", "notes-site",
                 "repoUrl", git.url("notes.git"), "branch", "main",
@@ -129,12 +124,12 @@ class PushToPublishTest {
     }
 
     /** Started and completed for {@code jobId}, each exactly once, signed with the subscriber's secret, no secret inside. */
-    private static void announced(CallbackReceiver subscriber, String jobId) {
+    private void announced(CallbackReceiver subscriber, String jobId) {
         await().atMost(Duration.ofSeconds(30)).until(() -> events(subscriber, jobId).contains("deployment.completed"));
         assertThat(events(subscriber, jobId)).containsExactlyInAnyOrder("deployment.started", "deployment.completed");
         assertThat(subscriber.received()).allSatisfy(r -> {
             assertThat(r.signatureValid()).contains(true);
-            assertThat(r.rawBody()).doesNotContain(SUBSCRIBER_SECRET).doesNotContain(WORKER_SECRET).doesNotContain("gitToken");
+            assertThat(r.rawBody()).doesNotContain(SUBSCRIBER_SECRET).doesNotContain(cluster.workerSecret()).doesNotContain("gitToken");
         });
         JsonNode completed = subscriber.received().stream()
                 .filter(r -> r.body().path("data").path("jobId").asText().equals(jobId)
@@ -146,28 +141,6 @@ class PushToPublishTest {
     private static List<String> events(CallbackReceiver subscriber, String jobId) {
         return subscriber.received().stream().filter(r -> r.body().path("data").path("jobId").asText().equals(jobId))
                 .map(r -> r.body().path("type").asText()).toList();
-    }
-
-    private String startWorker(String name, S3Server s3) {
-        Map<String, String> env = new HashMap<>(s3.environment(BUCKET, PREFIX));
-        env.putAll(Map.of("PORT", "0", "WORKER_SECRET", WORKER_SECRET, "TEMP_DIR", tmp.resolve(name + "-tmp").toString(),
-                "ARTIFACTS_DIR", tmp.resolve(name + "-artifacts").toString(), "ALLOW_HTTP_REPOS", "true",
-                "ALLOWED_REPO_HOSTS", "127.0.0.1", "ALLOWED_CALLBACK_HOSTS", "127.0.0.1", "ALLOW_PRIVATE_NETWORKS", "true"));
-        WorkerApp worker = WorkerApp.start(WorkerConfig.fromEnv(env));
-        running.add(worker::stop);
-        return "http://127.0.0.1:" + worker.port();
-    }
-
-    private String startApi(String name, S3Server s3, String databaseUrl, String workerUrls) {
-        Map<String, String> env = new HashMap<>(s3.environment(BUCKET, PREFIX));
-        env.putAll(Map.of("PORT", "0", "WORKER_SECRET", WORKER_SECRET, "HOST", "127.0.0.1",
-                "DATA_DIR", tmp.resolve(name + "-data").toString(), "ARTIFACTS_DIR", tmp.resolve(name + "-artifacts").toString(),
-                "REPO_WORKER_API_URLS", workerUrls, "GITHUB_WEBHOOK_SECRET", HOOK_SECRET, "ALLOW_PRIVATE_NETWORKS", "true"));
-        env.putAll(Map.of("DATABASE_URL", databaseUrl, "DATABASE_USER", "postgres", "SECRETS_KEY", SECRETS_KEY,
-                "DISPATCH_POLL", "100ms"));
-        ApiApp api = ApiApp.start(ApiConfig.fromEnv(env));
-        running.add(api::stop);
-        return api.localUrl();
     }
 
     private String postgresSchema() {
