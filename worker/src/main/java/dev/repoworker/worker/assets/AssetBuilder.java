@@ -1,5 +1,6 @@
 package dev.repoworker.worker.assets;
 
+import dev.repoworker.embeddings.Post;
 import dev.repoworker.protocol.Progress;
 import dev.repoworker.worker.artifacts.Manifest;
 import dev.repoworker.worker.task.ProgressListener;

@@ -1,5 +1,6 @@
 package dev.repoworker.worker.assets;
 
+import dev.repoworker.embeddings.Post;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -23,7 +24,7 @@ final class HtmlSummary {
     }
 
     static Rendered summarize(Document clean, Set<String> links, Set<String> embeds, Set<String> tags, Set<String> media) {
-        List<Rendered.TocEntry> toc = new ArrayList<>();
+        List<Post.TocEntry> toc = new ArrayList<>();
         String firstHeading = null;
         for (Element h : clean.select(HEADINGS)) {
             if (HtmlSections.insideEmbed(h)) {
@@ -33,7 +34,7 @@ final class HtmlSummary {
             if (level == 1 && firstHeading == null) {
                 firstHeading = h.text();
             }
-            toc.add(new Rendered.TocEntry(level, h.text(), h.id()));
+            toc.add(new Post.TocEntry(level, h.text(), h.id()));
         }
         String excerpt = "";
         for (Element p : clean.body().children()) {
