@@ -1,6 +1,5 @@
 package dev.repoworker.worker.assets;
 
-import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.repoworker.embeddings.Canvas.Edge;
 import dev.repoworker.protocol.Json;

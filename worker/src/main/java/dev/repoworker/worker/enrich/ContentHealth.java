@@ -19,7 +19,7 @@ final class ContentHealth {
     private ContentHealth() {
     }
 
-    static Map<String, Object> of(List<ObjectNode> posts, Map<String, List<Map<String, Object>>> backlinks,
+    static Map<String, Object> of(List<ObjectNode> posts, Map<String, List<Enrichment.Backlink>> backlinks,
                                        JsonNode issues, JsonNode medias, JsonNode graph, int shortPostWords) {
         List<Map<String, Object>> problems = new ArrayList<>();
         for (ObjectNode post : posts) {

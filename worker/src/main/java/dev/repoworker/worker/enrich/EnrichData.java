@@ -55,7 +55,7 @@ public final class EnrichData {
         PostLinks links = PostLinks.of(posts);
         progress.report(new Progress("history", 0, posts.size(), "git history"));
         Optional<GitHistory.History> history = history(request.gitRepo(), notes);
-        Map<String, Object> enrichedPosts = addToPosts(posts, related, links.backlinks(), history);
+        Map<String, Enrichment.Entry> enrichedPosts = addToPosts(posts, related, links.backlinks(), history);
 
         progress.report(new Progress("tags", 0, posts.size(), "tag index"));
         TagIndex tags = TagIndex.of(posts);
@@ -138,41 +138,24 @@ public final class EnrichData {
     }
 
     /** Adds related posts, backlinks with context, reading time and history to each post; returns them by slug. */
-    private Map<String, Object> addToPosts(List<ObjectNode> posts, Map<String, JsonNode> related,
-                                           Map<String, List<Map<String, Object>>> backlinks,
-                                           Optional<GitHistory.History> history) {
-        Map<String, Object> enrichedPosts = new LinkedHashMap<>();
+    private Map<String, Enrichment.Entry> addToPosts(List<ObjectNode> posts, Map<String, JsonNode> related,
+                                                     Map<String, List<Enrichment.Backlink>> backlinks,
+                                                     Optional<GitHistory.History> history) {
+        Map<String, Enrichment.Entry> enrichedPosts = new LinkedHashMap<>();
         for (ObjectNode post : posts) {
             String slug = post.path("slug").asText();
-            Map<String, Object> e = new LinkedHashMap<>();
-            JsonNode rel = related.get(slug);
-            if (rel != null) {
-                e.put("related", rel);
-                post.set("related", rel);
-            }
-            List<Map<String, Object>> in = backlinks.getOrDefault(slug, List.of());
-            e.put("backlinks", in);
-            post.set("backlinkContexts", json.valueToTree(in));
             int words = post.has("wordCount") ? post.path("wordCount").asInt() : countWords(post.path("plain").asText(""));
             int minutes = post.has("readingTimeMinutes") ? post.path("readingTimeMinutes").asInt() : Math.max(1, (words + 199) / 200);
-            e.put("wordCount", words);
-            e.put("readingTimeMinutes", minutes);
-            post.put("wordCount", words);
-            post.put("readingTimeMinutes", minutes);
-            if (history.isPresent()) {
-                GitHistory.FileHistory file = fileHistory(history.get(), post.path("path").asText(""));
-                if (file != null) {
-                    e.put("history", file);
-                    post.set("history", json.valueToTree(file));
-                }
-            }
-            enrichedPosts.put(slug, e);
+            Enrichment enrichment = new Enrichment(related.get(slug), backlinks.getOrDefault(slug, List.of()), words, minutes,
+                    history.map(h -> fileHistory(h, post.path("path").asText(""))).orElse(null));
+            post.setAll((ObjectNode) json.valueToTree(enrichment));
+            enrichedPosts.put(slug, enrichment.entry());
         }
         return enrichedPosts;
     }
 
     /** {@code enriched.json}. */
-    private static Map<String, Object> enriched(Map<String, Object> enrichedPosts, Optional<GitHistory.History> history,
+    private static Map<String, Object> enriched(Map<String, Enrichment.Entry> enrichedPosts, Optional<GitHistory.History> history,
                                                 List<String> notes) {
         Map<String, Object> enriched = new LinkedHashMap<>();
         enriched.put("posts", enrichedPosts);

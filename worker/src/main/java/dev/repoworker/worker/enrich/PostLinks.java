@@ -10,14 +10,14 @@ import java.util.Set;
 
 /**
  * Every link from a post to another post, with the sentence it stands in, and the same links as backlinks by target
- * slug ({@code {slug, title, url, context}} in post order).
+ * slug, in post order.
  */
-record PostLinks(Map<String, List<Map<String, Object>>> backlinks, List<ContentDatabase.Link> all) {
+record PostLinks(Map<String, List<Enrichment.Backlink>> backlinks, List<ContentDatabase.Link> all) {
 
     static PostLinks of(List<ObjectNode> posts) throws InterruptedException {
         Set<String> slugs = new LinkedHashSet<>();
         posts.forEach(p -> slugs.add(p.path("slug").asText()));
-        Map<String, List<Map<String, Object>>> backlinks = new LinkedHashMap<>();
+        Map<String, List<Enrichment.Backlink>> backlinks = new LinkedHashMap<>();
         List<ContentDatabase.Link> links = new ArrayList<>();
         for (ObjectNode post : posts) {
             EnrichData.checkInterrupted();
@@ -32,12 +32,8 @@ record PostLinks(Map<String, List<Map<String, Object>>> backlinks, List<ContentD
                 }
                 String context = contexts.get(target);
                 links.add(new ContentDatabase.Link(slug, target, context));
-                Map<String, Object> entry = new LinkedHashMap<>();
-                entry.put("slug", slug);
-                entry.put("title", post.path("title").asText());
-                entry.put("url", post.path("url").asText(null));
-                entry.put("context", context);
-                backlinks.computeIfAbsent(target, t -> new ArrayList<>()).add(entry);
+                backlinks.computeIfAbsent(target, t -> new ArrayList<>()).add(new Enrichment.Backlink(slug,
+                        post.path("title").asText(), post.path("url").asText(null), context));
             }
         }
         return new PostLinks(backlinks, links);
