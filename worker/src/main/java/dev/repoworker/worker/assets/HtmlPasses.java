@@ -5,36 +5,29 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.jsoup.Jsoup;
 import org.jsoup.nodes.Document;
 import org.jsoup.nodes.Element;
-import org.jsoup.nodes.Node;
-import org.jsoup.nodes.TextNode;
 import org.jsoup.select.Evaluator;
 import org.jsoup.select.QueryParser;
 
 /**
- * The DOM transforms after commonmark-java, the other half of the Obsidian support: placeholders become their HTML, callouts
- * become {@code <div class="callout">} or foldable {@code <details>}, headings get ids, {@code ```mermaid} becomes
- * {@code <pre class="mermaid">}, Markdown links to {@code .md} and {@code .canvas} files and local images are
- * resolved. Content of embedded notes was already processed when it was rendered and is left alone. Placeholders
- * are put in place before by {@link Placeholders}; the summary and plain text are {@link HtmlSummary}'s.
+ * The DOM transforms after commonmark-java, the other half of the Obsidian support: callouts ({@link Callouts}),
+ * {@code ```mermaid} becomes {@code <pre class="mermaid">}, Markdown links to {@code .md} and {@code .canvas} files
+ * and local images are resolved, headings get ids. Content of embedded notes was already processed when it was
+ * rendered and is left alone. {@link Placeholders} runs before (on the HTML text); {@link HtmlSummary} after.
  */
 final class HtmlPasses {
 
-    private static final Pattern CALLOUT = Pattern.compile("^\\s*\\[!([A-Za-z][\\w-]*)]([+-]?)[ \\t]*");
     private static final Pattern SCHEME = Pattern.compile("^[A-Za-z][A-Za-z0-9+.-]*:");
     // Selectors parsed once: jsoup parses a selector string on every select() call.
     private static final Evaluator BLOCKQUOTE = QueryParser.parse("blockquote");
     private static final Evaluator MERMAID = QueryParser.parse("pre > code.language-mermaid");
     private static final Evaluator LINKS = QueryParser.parse("a[href]");
     private static final Evaluator IMAGES = QueryParser.parse("img[src]");
-    private static final Evaluator MEDIA = QueryParser.parse("img, video, audio, iframe");
     private static final Evaluator HEADINGS = QueryParser.parse("h1, h2, h3, h4, h5, h6");
 
     private final MarkdownRenderer renderer;
@@ -47,7 +40,7 @@ final class HtmlPasses {
 
     void apply(Document dom) {
         for (Element quote : reversed(dom.select(BLOCKQUOTE))) {
-            callout(quote);
+            Callouts.replace(quote);
         }
         for (Element code : dom.select(MERMAID)) {
             Element pre = new Element("pre").addClass("mermaid").text(code.wholeText());
@@ -69,65 +62,6 @@ final class HtmlPasses {
     /** The one element {@code html} holds. */
     private static Element parseOne(String html) {
         return Jsoup.parseBodyFragment(html, HtmlSanitizer.BASE).body().child(0);
-    }
-
-    // Callouts: > [!type]± Title
-
-    private static void callout(Element quote) {
-        Element first = quote.firstElementChild();
-        if (first == null || !first.normalName().equals("p") || first.childNodeSize() == 0
-                || !(first.childNode(0) instanceof TextNode lead)) {
-            return;
-        }
-        Matcher m = CALLOUT.matcher(lead.getWholeText());
-        if (!m.find()) {
-            return;
-        }
-        String type = m.group(1).toLowerCase(Locale.ROOT);
-        String fold = m.group(2);
-        lead.text(lead.getWholeText().substring(m.end()));
-        Element title = new Element(fold.isEmpty() ? "div" : "summary").addClass("callout-title");
-        // The title is the first line of the first paragraph: the nodes before a line break. Nodes are moved as
-        // lists (jsoup re-indexes siblings on every single removal: quadratic on a huge paragraph).
-        List<Node> nodes = new ArrayList<>(first.childNodes());
-        first.empty();
-        List<Node> titleNodes = new ArrayList<>();
-        int rest = nodes.size();
-        for (int i = 0; i < nodes.size(); i++) {
-            Node node = nodes.get(i);
-            if (node instanceof TextNode t && t.getWholeText().contains("\n")) {
-                String whole = t.getWholeText();
-                int nl = whole.indexOf('\n');
-                titleNodes.add(new TextNode(whole.substring(0, nl)));
-                t.text(whole.substring(nl + 1));
-                rest = i;
-                break;
-            }
-            if (node instanceof Element e && e.normalName().equals("br")) {
-                rest = i + 1;
-                break;
-            }
-            titleNodes.add(node);
-        }
-        title.appendChildren(titleNodes);
-        first.appendChildren(nodes.subList(rest, nodes.size()));
-        if (title.text().isBlank()) {
-            title.text(type.substring(0, 1).toUpperCase(Locale.ROOT) + type.substring(1));
-        }
-        if (first.text().isBlank() && first.select(MEDIA).isEmpty()) {
-            first.remove();
-        }
-        Element content = new Element("div").addClass("callout-content");
-        List<Node> children = new ArrayList<>(quote.childNodes());
-        quote.empty();
-        content.appendChildren(children);
-        Element callout = new Element(fold.isEmpty() ? "div" : "details").addClass("callout").attr("data-callout", type);
-        if (fold.equals("+")) {
-            callout.attr("open", true);
-        }
-        callout.appendChild(title);
-        callout.appendChild(content);
-        quote.replaceWith(callout);
     }
 
     // Markdown links and images.
