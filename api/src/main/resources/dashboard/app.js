@@ -194,14 +194,16 @@ function renderJob(job) {
   error.textContent = job.error || '';
   renderResult(job.result);
   renderProgress();
+  JobPage.job(job);
 }
 
+// Scalar fields only: the nested ones are the job page's views (job.js), and all of it is under "raw result JSON".
 function renderResult(result) {
   const body = $('#result tbody');
   body.replaceChildren();
-  const entries = result ? Object.entries(result) : [];
+  const entries = result ? Object.entries(result).filter(([, value]) => typeof value !== 'object' || value === null) : [];
   entries.forEach(([key, value]) => body.append(el('tr', {},
-    el('th', {}, key), el('td', {}, typeof value === 'object' && value !== null ? JSON.stringify(value) : String(value)))));
+    el('th', {}, key), el('td', {}, String(value)))));
   $('#result-empty').hidden = entries.length > 0;
 }
 
@@ -249,16 +251,15 @@ function addEvent(event) {
     el('span', { class: 'muted' }, 'attempt ' + event.attempt),
     el('span', { class: 'msg' }, message)));
   renderProgress();
+  JobPage.event(event);
 }
 
 async function loadArtifacts() {
-  const listNode = $('#artifacts');
   try {
     const body = await api('/jobs/' + encodeURIComponent(view.id) + '/artifacts');
-    listNode.replaceChildren(...body.artifacts.map((a) => el('li', {},
-      el('a', { href: a.url, target: '_blank', rel: 'noopener' }, a.path),
-      el('span', { class: 'size' }, a.size >= 0 ? (a.size < 1024 ? a.size + ' B' : (a.size / 1024).toFixed(1) + ' KiB') : ''))));
     $('#artifacts-empty').hidden = body.artifacts.length > 0;
+    if (body.note) $('#artifacts-empty').textContent = body.note;
+    await JobPage.artifacts(body.artifacts);
   } catch (e) {
     $('#artifacts-empty').hidden = false;
   }
@@ -272,6 +273,7 @@ function follow() {
   if (view.stream) view.stream.close();
   clearInterval(view.poll);
   $('#timeline').replaceChildren();
+  JobPage.reset();
   view.progress = null;
   if (!window.EventSource) {
     pollJob();
@@ -301,6 +303,7 @@ function pollJob() {
     try {
       const job = await api('/jobs/' + encodeURIComponent(view.id));
       $('#timeline').replaceChildren();
+      JobPage.reset();
       (job.events || []).forEach(addEvent);
       renderJob(job);
       if (FINAL.includes(job.status)) {
@@ -334,6 +337,7 @@ async function showJob(id) {
   $('#job-view').hidden = false;
   $('#retry').addEventListener('click', () => act('retry'));
   $('#cancel').addEventListener('click', () => act('cancel'));
+  JobPage.init();
   try {
     await refreshJob();
   } catch (e) {

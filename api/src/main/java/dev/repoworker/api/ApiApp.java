@@ -14,8 +14,8 @@ import dev.repoworker.api.deploy.WebhookSender;
 import dev.repoworker.api.dashboard.DashboardAuth;
 import dev.repoworker.api.dispatch.Dispatcher;
 import dev.repoworker.api.dispatch.Reconciler;
+import dev.repoworker.api.dispatch.RunnerStop;
 import dev.repoworker.api.dispatch.TaskMapping;
-import dev.repoworker.api.dispatch.WakeUp;
 import dev.repoworker.api.dispatch.WorkerClient;
 import dev.repoworker.api.fallback.LegacyJobRunner;
 import dev.repoworker.api.fallback.LocalProcessRunner;
@@ -23,9 +23,8 @@ import dev.repoworker.api.fallback.SimulatedRunner;
 import dev.repoworker.api.job.BatchWriter;
 import dev.repoworker.api.job.Database;
 import dev.repoworker.api.job.JobNotifications;
-import dev.repoworker.api.job.JdbiJobStore;
-import dev.repoworker.api.job.LegacyH2Import;
 import dev.repoworker.api.job.JobStore;
+import dev.repoworker.api.job.LegacyH2Import;
 import dev.repoworker.api.job.SecretBox;
 import dev.repoworker.api.project.JdbiProjectStore;
 import dev.repoworker.api.github.GitHubDeliveries;
@@ -43,13 +42,10 @@ import dev.repoworker.protocol.StartupException;
 import dev.repoworker.protocol.TaskDataRules;
 import dev.repoworker.protocol.net.HostResolver;
 import io.javalin.Javalin;
-import java.net.InetAddress;
-import java.net.UnknownHostException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.UUID;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -154,7 +150,7 @@ public final class ApiApp implements AutoCloseable {
         ServiceMetrics serviceMetrics = ServiceMetrics.create("api");
         ApiMetrics metrics = new ApiMetrics(serviceMetrics.registry());
         metrics.bindJobStates(new JobStateCounts(database, clock, Duration.ofSeconds(5)));
-        JobStore store = new JdbiJobStore(database, new JobObserver(metrics));
+        JobStore store = new JobStore(database, new JobObserver(metrics));
         SecretBox secretBox = config.secretsKey() != null
                 ? SecretBox.fromBase64("SECRETS_KEY", config.secretsKey())
                 : SecretBox.loadOrCreate(config.secretsKeyFile());
@@ -169,17 +165,22 @@ public final class ApiApp implements AutoCloseable {
         CallbackHandler callbacks = new CallbackHandler(store, secretBox, verifying, clock, config.jobLease(), metrics,
                 config.maxCallbackBytes());
         LegacyJobRunner fallback = fallbackRunner(config, signing, callbacks, store, loops, clock);
-        WakeUp dispatchSoon = new WakeUp(loops);
+        RunnerStop runners = new RunnerStop(store.jobs(), workerClient, fallback, clock);
+        Dispatcher dispatcher = new Dispatcher(store.jobs(), store.outbox(), secretBox, workerClient, fallback, runners,
+                new Backoff(config.dispatchBackoff(), config.dispatchBackoffMax()),
+                new Dispatcher.Settings(config.workerUrls(), config.dispatchMaxTries(), config.dispatchClaimOrDefault(),
+                        SENDER_THREADS, config.dispatchBatch(), config.simulate(), config.dispatchPoll()),
+                clock, metrics, loops);
         // submissions: one writer, one transaction per batch of whatever arrived meanwhile; it wakes the dispatcher
         BatchWriter<JobStore.NewJob, JobStore.Created> submissions = new BatchWriter<>("submission-writer", MAX_SUBMISSION_BATCH,
                 batch -> {
                     List<JobStore.Created> created = store.createAll(batch);
-                    dispatchSoon.run();
+                    dispatcher.wakeUp();
                     return created;
                 });
         TaskMapping mapping = new TaskMapping(config.gitHostUrl(), rules, clock);
-        JobService jobs = new JobService(store, mapping, secretBox, workerClient, fallback,
-                clock, config.maxAttempts(), dispatchSoon, submissions, new Backlog(store, clock, config.maxPendingJobs()));
+        JobService jobs = new JobService(store.jobs(), mapping, secretBox, runners,
+                clock, config.maxAttempts(), dispatcher::wakeUp, submissions, new Backlog(store.jobs(), clock, config.maxPendingJobs()));
         List<String> callbackPaths = config.devCallbackRoute()
                 ? List.of(ApiConfig.CALLBACK_PATH, ApiConfig.DEV_CALLBACK_PATH) : List.of(ApiConfig.CALLBACK_PATH);
         S3IndexCache indexCache = config.s3Artifacts()
@@ -197,41 +198,32 @@ public final class ApiApp implements AutoCloseable {
         GitHubWebhookRoutes github = new GitHubWebhookRoutes(
                 new GitHubWebhook(projectService, new GitHubDeliveries(database), clock),
                 config.githubWebhookSecret(), config.development());
-        ObserveRoutes observe = new ObserveRoutes(store, serviceMetrics,
-                new Dashboard(new DashboardAuth(config.dashboardToken(), config.localhostOnly())),
-                new JobEventStream(store, loops, EVENT_POLL), artifacts);
+        Dashboard dashboard = new Dashboard(new DashboardAuth(config.dashboardToken(), config.localhostOnly()));
+        ObserveRoutes observe = new ObserveRoutes(store.jobs(), serviceMetrics, dashboard,
+                new JobEventStream(store.jobs(), loops, EVENT_POLL), artifacts);
+        ApiRouteTable table = new ApiRouteTable(routes, projects, github, observe, dashboard, serviceMetrics);
         Javalin http = Javalin.create(c -> {
             c.startup.showJavalinBanner = false;
             c.http.maxRequestSize = config.maxBodyBytes();
-            routes.register(c);
-            projects.register(c);
-            github.register(c);
-            observe.register(c);
+            table.register(c);
         });
         try {
             http.start(config.host(), config.port());
         } catch (io.javalin.util.JavalinBindException e) {
+            dispatcher.close();
             throw new StartupException.PortInUse(config.port(), e);
         }
         int port = http.port();
-        Dispatcher dispatcher = new Dispatcher(store, secretBox, workerClient, fallback,
-                new Backoff(config.dispatchBackoff(), config.dispatchBackoffMax()),
-                new Dispatcher.Settings(config.workerUrls(), config.callbackUrl(port), config.dispatchMaxTries(),
-                        config.dispatchClaimOrDefault(), SENDER_THREADS, config.dispatchBatch(), config.simulate()),
-                clock, metrics);
-        dispatchSoon.wire(() -> safely("dispatch", dispatcher::poll));
-        dispatcher.onBacklog(dispatchSoon);
+        dispatcher.start(config.callbackUrl(port));
         JobNotifications notifications = database.isPostgres()
-                ? new JobNotifications(config.databaseUrl(), config.databaseUser(), config.databasePassword(), dispatchSoon) : null;
-        Reconciler reconciler = new Reconciler(store, workerClient, dispatcher, callbacks, fallback, clock, config.jobLease());
-        loops.scheduleWithFixedDelay(() -> safely("dispatch", dispatcher::poll), 0,
-                config.dispatchPoll().toMillis(), TimeUnit.MILLISECONDS);
+                ? new JobNotifications(config.databaseUrl(), config.databaseUser(), config.databasePassword(), dispatcher::wakeUp) : null;
+        Reconciler reconciler = new Reconciler(store.jobs(), store.outbox(), workerClient, dispatcher, callbacks, fallback, clock, config.jobLease());
         loops.scheduleWithFixedDelay(() -> safely("reconcile", reconciler::poll), config.reconcilePoll().toMillis(),
                 config.reconcilePoll().toMillis(), TimeUnit.MILLISECONDS);
         // webhook ids are needed only while a copy of their message would still verify: forgotten a margin later,
         // so a replica whose clock runs ahead never reopens the window on one whose clock lags
         loops.scheduleWithFixedDelay(() -> safely("forget webhook ids",
-                        () -> store.forgetMessages(clock.instant().minus(CLOCK_SKEW_MARGIN))),
+                        () -> store.messages().forgetMessages(clock.instant().minus(CLOCK_SKEW_MARGIN))),
                 config.reconcilePoll().toMillis(), config.reconcilePoll().toMillis(), TimeUnit.MILLISECONDS);
         // deployment webhooks: derived from the job rows, then sent on their own thread (a slow subscriber waits
         // there, not in the dispatch loops)
@@ -277,7 +269,7 @@ public final class ApiApp implements AutoCloseable {
         Instant cutoff = clock.instant().minus(retention);
         int deleted;
         do {
-            deleted = store.deleteFinished(cutoff, RETENTION_BATCH);
+            deleted = store.jobs().deleteFinished(cutoff, RETENTION_BATCH);
         } while (deleted == RETENTION_BATCH);
     }
 
@@ -290,7 +282,7 @@ public final class ApiApp implements AutoCloseable {
             return null;
         }
         return new LocalProcessRunner(config.legacyCommand(), config.legacyMaxParallel(), signing.bearerToken(),
-                new FallbackExitListener(store, callbacks, clock));
+                new FallbackExitListener(store.jobs(), callbacks, clock));
     }
 
     private static void safely(String what, Runnable action) {
@@ -299,16 +291,6 @@ public final class ApiApp implements AutoCloseable {
         } catch (RuntimeException e) {
             LOG.error("{} loop failed; it runs again on its next tick", what, e);
         }
-    }
-
-    private static String instanceId() {
-        String host;
-        try {
-            host = InetAddress.getLocalHost().getHostName();
-        } catch (UnknownHostException e) {
-            host = "api";
-        }
-        return host + "-" + UUID.randomUUID().toString().substring(0, 8);
     }
 
     public int port() {

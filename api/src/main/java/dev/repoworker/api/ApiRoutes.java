@@ -34,11 +34,14 @@ import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Every route of the API and the mapping of errors to {@code {"error":{code, message, field}}}. */
+/**
+ * The job API's handlers (submit, list, get, cancel, retry, callbacks, search, stats, health) and the mapping of
+ * errors to {@code {"error":{code, message, field}}}; {@link ApiRouteTable} says which path serves which.
+ */
 final class ApiRoutes {
 
     private static final Logger LOG = LoggerFactory.getLogger(ApiRoutes.class);
-    private static final String BASE = "/api/cloudrun";
+    static final String BASE = "/api/cloudrun";
     private static final int MAX_KEY_LENGTH = 200;
     private static final int MAX_QUERY_LENGTH = 1000;
     private static final int MAX_LIMIT = 100;
@@ -74,44 +77,40 @@ final class ApiRoutes {
         return this;
     }
 
-    void register(JavalinConfig config) {
-        config.routes.get("/health", ctx -> json(ctx, 200, Map.of("status", "healthy", "timestamp", clock.instant())));
-        config.routes.get("/ready", this::ready);
-        config.routes.post(BASE + "/jobs", this::submit);
-        for (String task : new String[] {"clone-repo", "import-repo", "deploy-repo"}) {
-            config.routes.post(BASE + "/" + task, ctx -> submitConvenience(ctx, task));
-        }
-        config.routes.get(BASE + "/jobs", this::list);
-        config.routes.get(BASE + "/jobs/{id}", this::job);
-        config.routes.get(BASE + "/job/{id}", this::job); // the original API's path for the same answer
-        config.routes.post(BASE + "/jobs/{id}/cancel", ctx -> {
-            Requests.object(ctx, true);
-            json(ctx, 200, JobJson.summary(jobs.cancel(id(ctx))));
-        });
-        config.routes.post(BASE + "/jobs/{id}/retry", ctx -> {
-            Map<String, Object> body = Requests.object(ctx, true);
-            json(ctx, 202, JobJson.summary(jobs.retry(id(ctx), Requests.objectField(body, "data"))));
-        });
-        for (String path : callbackPaths) {
-            config.routes.post(path, this::callback);
-            config.routes.post(path + "/{" + CallbackTokens.PARAMETER + "}", this::callback);
-        }
-        if (search != null) {
-            config.routes.get(BASE + "/jobs/{id}/search", this::search);
-        }
-        if (stats != null) {
-            config.routes.get(BASE + "/stats", this::stats);
-        }
-        registerErrors(config);
+    /** Where callbacks are served: {@code /api/cloudrun/callback}, maybe the original's development path too. */
+    List<String> callbackPaths() {
+        return callbackPaths;
     }
 
-    private void ready(Context ctx) {
+    boolean searches() {
+        return search != null;
+    }
+
+    boolean hasStats() {
+        return stats != null;
+    }
+
+    void health(Context ctx) {
+        json(ctx, 200, Map.of("status", "healthy", "timestamp", clock.instant()));
+    }
+
+    void cancel(Context ctx) {
+        Requests.object(ctx, true);
+        json(ctx, 200, JobJson.summary(jobs.cancel(id(ctx))));
+    }
+
+    void retry(Context ctx) {
+        Map<String, Object> body = Requests.object(ctx, true);
+        json(ctx, 202, JobJson.summary(jobs.retry(id(ctx), Requests.objectField(body, "data"))));
+    }
+
+    void ready(Context ctx) {
         boolean up = store.isReachable();
         json(ctx, up ? 200 : 503, Map.of("status", up ? "ready" : "unavailable", "database", up ? "up" : "down",
                 "timestamp", clock.instant()));
     }
 
-    private void submit(Context ctx) {
+    void submit(Context ctx) {
         Map<String, Object> body = Requests.object(ctx, false);
         Object task = body.get("task");
         if (task != null && !(task instanceof String)) {
@@ -122,7 +121,7 @@ final class ApiRoutes {
                 idempotencyKey(ctx)));
     }
 
-    private void submitConvenience(Context ctx, String task) {
+    void submitConvenience(Context ctx, String task) {
         Map<String, Object> data = Requests.object(ctx, false);
         respondCreated(ctx, new JobService.Submission(task, data, Requests.textField(data, "projectId", MAX_KEY_LENGTH),
                 Requests.textField(data, "userId", MAX_KEY_LENGTH), idempotencyKey(ctx)));
@@ -134,13 +133,13 @@ final class ApiRoutes {
         json(ctx, created.isNew() ? 202 : 200, JobJson.summary(created.job()));
     }
 
-    private void job(Context ctx) {
+    void job(Context ctx) {
         String id = id(ctx);
-        json(ctx, 200, JobJson.detail(jobs.get(id), store.events(id)));
+        json(ctx, 200, JobJson.detail(jobs.get(id), store.jobs().events(id)));
     }
 
     /** By cursor ({@code cursor}, {@code nextCursor}), or with {@code page} by number, as the original API lists. */
-    private void list(Context ctx) {
+    void list(Context ctx) {
         JobFilter filter = new JobFilter(status(ctx), type(ctx), filter(ctx, "projectId"));
         String cursor = ctx.queryParam("cursor");
         boolean hasCursor = cursor != null && !cursor.isBlank();
@@ -151,7 +150,7 @@ final class ApiRoutes {
             }
             int number = Requests.intParam(ctx, "page", 1, 1, MAX_PAGE);
             int limit = Requests.intParam(ctx, "limit", 50, 1, MAX_LIMIT);
-            json(ctx, 200, JobJson.numberedPage(store.listPage(filter, number, limit)));
+            json(ctx, 200, JobJson.numberedPage(store.jobs().listPage(filter, number, limit)));
             return;
         }
         JobQuery.Position after = null;
@@ -159,7 +158,7 @@ final class ApiRoutes {
             after = JobQuery.Position.decode(cursor).orElseThrow(() -> ApiException.badRequest("cursor", "cursor is not one this API returned"));
         }
         int limit = Requests.intParam(ctx, "limit", 20, 1, MAX_LIMIT);
-        json(ctx, 200, JobJson.page(store.list(new JobQuery(filter.status(), filter.type(), filter.projectId(), limit, after))));
+        json(ctx, 200, JobJson.page(store.jobs().list(new JobQuery(filter.status(), filter.type(), filter.projectId(), limit, after))));
     }
 
     private static JobStatus status(Context ctx) {
@@ -181,7 +180,7 @@ final class ApiRoutes {
      * A callback, read from the request as a stream; its job's callback token may come as {@code ?token=} or as
      * the last path segment.
      */
-    private void callback(Context ctx) {
+    void callback(Context ctx) {
         Requests.requireJson(ctx);
         String token = ctx.pathParamMap().containsKey(CallbackTokens.PARAMETER)
                 ? ctx.pathParam(CallbackTokens.PARAMETER) : ctx.queryParam(CallbackTokens.PARAMETER);
@@ -200,7 +199,7 @@ final class ApiRoutes {
     }
 
     /** Semantic search over a job's embeddings: {@code ?q=…&k=10} → {@code [{slug, title, url, score, snippet, heading}]}. */
-    private void search(Context ctx) throws Exception {
+    void search(Context ctx) throws Exception {
         String q = ctx.queryParam("q");
         if (q == null || q.isBlank()) {
             throw ApiException.badRequest("q", "q (the search query) is required");
@@ -219,7 +218,7 @@ final class ApiRoutes {
     }
 
     /** Jobs finished per minute by outcome, and p50/p95 duration per task, over {@code ?window=} (1m to 24h, default 1h). */
-    private void stats(Context ctx) {
+    void stats(Context ctx) {
         String window = ctx.queryParam("window");
         if (window == null || window.isBlank()) {
             window = "1h";
@@ -253,7 +252,8 @@ final class ApiRoutes {
         return id;
     }
 
-    private void registerErrors(JavalinConfig config) {
+    /** Every error as {@code {"error":{code, message, field}}}, for every route. */
+    void registerErrors(JavalinConfig config) {
         config.routes.exception(ApiException.class, (e, ctx) -> {
             if (e.retryAfterSeconds() != null) {
                 ctx.header("Retry-After", Long.toString(e.retryAfterSeconds()));

@@ -1,6 +1,6 @@
 package dev.repoworker.api;
 
-import dev.repoworker.api.job.JobStore;
+import dev.repoworker.api.job.Jobs;
 import java.time.Clock;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -14,15 +14,15 @@ final class Backlog {
     static final long REFRESH_MS = 250;
     private static final long RETRY_AFTER_SECONDS = 1;
 
-    private final JobStore store;
+    private final Jobs jobs;
     private final Clock clock;
     private final long maxPending;
     /** When the count was last read (epoch ms); 0: never, so the first submission reads it. */
     private final AtomicLong readAt = new AtomicLong();
     private final AtomicLong pending = new AtomicLong();
 
-    Backlog(JobStore store, Clock clock, long maxPending) {
-        this.store = store;
+    Backlog(Jobs jobs, Clock clock, long maxPending) {
+        this.jobs = jobs;
         this.clock = clock;
         this.maxPending = maxPending;
     }
@@ -32,7 +32,7 @@ final class Backlog {
         long now = clock.millis();
         long last = readAt.get();
         if (now - last >= REFRESH_MS && readAt.compareAndSet(last, now)) {
-            pending.set(store.pendingCount());
+            pending.set(jobs.pendingCount());
         }
         if (pending.incrementAndGet() > maxPending) {
             pending.decrementAndGet();

@@ -4,7 +4,7 @@ import dev.repoworker.api.callback.CallbackHandler;
 import dev.repoworker.api.fallback.LegacyJob;
 import dev.repoworker.api.fallback.LocalProcessRunner;
 import dev.repoworker.api.job.JobEvent;
-import dev.repoworker.api.job.JobStore;
+import dev.repoworker.api.job.Jobs;
 import dev.repoworker.protocol.Callback;
 import java.time.Clock;
 
@@ -14,19 +14,19 @@ import java.time.Clock;
  */
 final class FallbackExitListener implements LocalProcessRunner.ExitListener {
 
-    private final JobStore store;
+    private final Jobs jobs;
     private final CallbackHandler callbacks;
     private final Clock clock;
 
-    FallbackExitListener(JobStore store, CallbackHandler callbacks, Clock clock) {
-        this.store = store;
+    FallbackExitListener(Jobs jobs, CallbackHandler callbacks, Clock clock) {
+        this.jobs = jobs;
         this.callbacks = callbacks;
         this.clock = clock;
     }
 
     @Override
     public void exited(LegacyJob job, int exitCode, String outputTail) {
-        store.appendEvent(job.jobId(), JobEvent.of(clock.instant(), JobEvent.FALLBACK, job.attempt(),
+        jobs.appendEvent(job.jobId(), JobEvent.of(clock.instant(), JobEvent.FALLBACK, job.attempt(),
                 "the legacy job process exited with code " + exitCode));
         String lastLine = outputTail.isBlank() ? "" : ": " + outputTail.substring(outputTail.lastIndexOf('\n') + 1);
         String error = exitCode == 0

@@ -2,7 +2,6 @@ package dev.repoworker.api;
 
 import dev.repoworker.api.github.GitHubSignature;
 import dev.repoworker.protocol.Json;
-import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
 import java.io.IOException;
 import java.io.InputStream;
@@ -33,11 +32,7 @@ final class GitHubWebhookRoutes {
         this.development = development;
     }
 
-    void register(JavalinConfig config) {
-        config.routes.post(PATH, this::receive);
-    }
-
-    private void receive(Context ctx) {
+    void receive(Context ctx) {
         byte[] body = boundedBody(ctx);
         boolean verified = authenticate(ctx, body);
         String deliveryId = header(ctx, "X-GitHub-Delivery");

@@ -2,7 +2,7 @@ package dev.repoworker.api;
 
 import dev.repoworker.api.job.Job;
 import dev.repoworker.api.job.JobEvent;
-import dev.repoworker.api.job.JobStore;
+import dev.repoworker.api.job.Jobs;
 import dev.repoworker.api.job.UnknownJobException;
 import dev.repoworker.protocol.Json;
 import io.javalin.http.Context;
@@ -31,19 +31,19 @@ final class JobEventStream implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(JobEventStream.class);
     private static final long HEARTBEAT_TICKS = 60;
 
-    private final JobStore store;
+    private final Jobs jobs;
     private final ScheduledExecutorService scheduler;
     private final Duration pollEvery;
     private final Set<Follower> open = ConcurrentHashMap.newKeySet();
 
-    JobEventStream(JobStore store, ScheduledExecutorService scheduler, Duration pollEvery) {
-        this.store = store;
+    JobEventStream(Jobs jobs, ScheduledExecutorService scheduler, Duration pollEvery) {
+        this.jobs = jobs;
         this.scheduler = scheduler;
         this.pollEvery = pollEvery;
     }
 
     void handle(Context ctx, String jobId) {
-        store.find(jobId).orElseThrow(() -> new UnknownJobException(jobId));
+        jobs.find(jobId).orElseThrow(() -> new UnknownJobException(jobId));
         int resumeAfter = lastEventId(ctx.header("Last-Event-ID"));
         ctx.status(200);
         ctx.res().setCharacterEncoding("UTF-8");
@@ -95,8 +95,8 @@ final class JobEventStream implements AutoCloseable {
                     return;
                 }
                 // the job first, then its events: a final status is stored with its last event in one transaction
-                Job job = store.find(jobId).orElse(null);
-                List<JobEvent> events = store.events(jobId);
+                Job job = jobs.find(jobId).orElse(null);
+                List<JobEvent> events = jobs.events(jobId);
                 for (JobEvent event : events) {
                     if (sent.add(key(event))) {
                         int id = nextId++;

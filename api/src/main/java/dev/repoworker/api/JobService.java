@@ -1,15 +1,14 @@
 package dev.repoworker.api;
 
 import dev.repoworker.api.dispatch.TaskMapping;
-import dev.repoworker.api.dispatch.WorkerClient;
-import dev.repoworker.api.fallback.LegacyJobRunner;
+import dev.repoworker.api.dispatch.RunnerStop;
 import dev.repoworker.api.job.BatchWriter;
 import dev.repoworker.api.job.CallbackTokens;
 import dev.repoworker.api.job.Job;
 import dev.repoworker.api.job.JobEvent;
 import dev.repoworker.api.job.JobStatus;
 import dev.repoworker.api.job.JobStore;
-import dev.repoworker.api.job.Runner;
+import dev.repoworker.api.job.Jobs;
 import dev.repoworker.api.job.SecretBox;
 import dev.repoworker.api.job.Secrets;
 import dev.repoworker.api.job.UnknownJobException;
@@ -29,27 +28,25 @@ final class JobService {
     record Submission(String task, Map<String, Object> data, String projectId, String userId, String idempotencyKey) {
     }
 
-    private final JobStore store;
+    private final Jobs jobs;
     private final TaskMapping mapping;
     private final SecretBox secretBox;
-    private final WorkerClient worker;
-    private final LegacyJobRunner fallback;
+    private final RunnerStop runners;
     private final Clock clock;
     private final int maxAttempts;
     private final Runnable dispatchSoon;
     private final BatchWriter<JobStore.NewJob, JobStore.Created> submissions;
     private final Backlog backlog;
 
-    JobService(JobStore store, TaskMapping mapping, SecretBox secretBox, WorkerClient worker, LegacyJobRunner fallback,
+    JobService(Jobs jobs, TaskMapping mapping, SecretBox secretBox, RunnerStop runners,
                Clock clock, int maxAttempts, Runnable dispatchSoon, BatchWriter<JobStore.NewJob, JobStore.Created> submissions,
                Backlog backlog) {
         this.submissions = submissions;
         this.backlog = backlog;
-        this.store = store;
+        this.jobs = jobs;
         this.mapping = mapping;
         this.secretBox = secretBox;
-        this.worker = worker;
-        this.fallback = fallback;
+        this.runners = runners;
         this.clock = clock;
         this.maxAttempts = maxAttempts;
         this.dispatchSoon = dispatchSoon;
@@ -70,7 +67,7 @@ final class JobService {
     }
 
     Job get(String id) {
-        return store.find(id).orElseThrow(() -> new UnknownJobException(id));
+        return jobs.find(id).orElseThrow(() -> new UnknownJobException(id));
     }
 
     Job cancel(String id) {
@@ -81,22 +78,12 @@ final class JobService {
             }
             Instant now = clock.instant();
             Job cancelled = job.moveTo(JobStatus.CANCELLED, now);
-            if (store.update(cancelled, List.of(JobEvent.of(now, JobEvent.CANCELLED, job.attempt(), "cancelled by request")), null).isPresent()) {
-                stopRunner(job);
+            if (jobs.update(cancelled, List.of(JobEvent.of(now, JobEvent.CANCELLED, job.attempt(), "cancelled by request")), null).isPresent()) {
+                runners.stop(job);
                 return get(id);
             }
         }
         throw ApiException.conflict("job " + id + " kept changing; try again");
-    }
-
-    private void stopRunner(Job job) {
-        if (job.runner() == Runner.WORKER && job.workerUrl() != null) {
-            boolean told = worker.cancel(job.workerUrl(), job.id(), job.attempt());
-            store.appendEvent(job.id(), JobEvent.of(clock.instant(), JobEvent.CANCELLED, job.attempt(),
-                    told ? "the worker was asked to stop the job" : "the worker could not be reached to stop the job"));
-        } else if (fallback != null && job.runner() == fallback.kind()) {
-            fallback.cancel(job.id());
-        }
     }
 
     /**
@@ -114,8 +101,8 @@ final class JobService {
             Job next = job.nextAttempt(Math.max(job.maxAttempts(), job.attempt() + 1), now);
             JobEvent event = JobEvent.of(now, JobEvent.RETRY, next.attempt(), "retry requested; attempt " + next.attempt());
             CallbackTokens.Issued token = CallbackTokens.issue();
-            store.replaceSecrets(id, secretBox.seal(id, CallbackTokens.sealedWith(freshSecrets, token.token())), token.hash());
-            Optional<Job> stored = store.update(next, List.of(event), now);
+            jobs.replaceSecrets(id, secretBox.seal(id, CallbackTokens.sealedWith(freshSecrets, token.token())), token.hash());
+            Optional<Job> stored = jobs.update(next, List.of(event), now);
             if (stored.isPresent()) {
                 dispatchSoon.run();
                 return stored.get();

@@ -1,12 +1,12 @@
 package dev.repoworker.api;
 
 import dev.repoworker.api.artifacts.ArtifactReader;
+import dev.repoworker.api.artifacts.PostSummaries;
 import dev.repoworker.api.dashboard.Dashboard;
-import dev.repoworker.api.job.JobStore;
+import dev.repoworker.api.job.Jobs;
 import dev.repoworker.api.job.UnknownJobException;
 import dev.repoworker.observe.ServiceMetrics;
 import dev.repoworker.protocol.Json;
-import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
 import io.javalin.http.HttpStatus;
 import java.io.IOException;
@@ -19,8 +19,8 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * The routes that let people look at jobs: the dashboard, {@code /metrics}, a job's live event
- * stream and its artifacts. Registered beside {@link ApiRoutes}, whose error mapping they share.
+ * The handlers that let people look at jobs: {@code /metrics}, a job's live event stream and its artifacts.
+ * {@link ApiRouteTable} registers them.
  */
 final class ObserveRoutes implements AutoCloseable {
 
@@ -29,55 +29,34 @@ final class ObserveRoutes implements AutoCloseable {
     /** Artifacts come from repositories: hostile input. They never run as this origin's pages. */
     private static final String ARTIFACT_CSP = "sandbox; default-src 'none'; img-src 'self' data:; media-src 'self'; style-src 'unsafe-inline'";
 
-    private final JobStore store;
+    private final Jobs jobs;
     private final ServiceMetrics metrics;
     private final Dashboard dashboard;
     private final JobEventStream events;
     private final ArtifactReader artifacts;
 
-    ObserveRoutes(JobStore store, ServiceMetrics metrics, Dashboard dashboard, JobEventStream events, ArtifactReader artifacts) {
-        this.store = store;
+    ObserveRoutes(Jobs jobs, ServiceMetrics metrics, Dashboard dashboard, JobEventStream events, ArtifactReader artifacts) {
+        this.jobs = jobs;
         this.metrics = metrics;
         this.dashboard = dashboard;
         this.events = events;
         this.artifacts = artifacts;
     }
 
-    void register(JavalinConfig config) {
-        metrics.installHttpMetrics(config);
-        dashboard.register(config);
-        config.routes.before(BASE + "/*", this::guardJobApi);
-        config.routes.before(ProjectRoutes.BASE, this::guardJobApi);
-        config.routes.before(ProjectRoutes.BASE + "/*", this::guardJobApi);
-        config.routes.get("/metrics", dashboard.auth().tokenRequired() ? dashboard.guarded(metrics::serve) : metrics::serve);
-        config.routes.get(JOBS + "/{id}/events", ctx -> events.handle(ctx, jobId(ctx)));
-        config.routes.get(JOBS + "/{id}/artifacts", this::listArtifacts);
-        config.routes.get(JOBS + "/{id}/artifacts/<path>", this::artifact);
+    void events(Context ctx) {
+        events.handle(ctx, jobId(ctx));
     }
 
-    /**
-     * The job API is the dashboard's data (job inputs, results, and artifacts rendered from private
-     * repositories), so the dashboard's rule guards it; only the Worker's callback, which carries its
-     * own signature or callback token, is left to its handler.
-     */
-    private void guardJobApi(Context ctx) {
-        if (ctx.path().equals(BASE + "/callback") || ctx.path().startsWith(BASE + "/callback/")) {
-            return;
-        }
-        switch (dashboard.auth().check(ctx)) {
-            case ALLOW -> { }
-            case LOGIN -> {
-                ctx.header("WWW-Authenticate", "Bearer");
-                throw new ApiException(401, "unauthorized",
-                        "this API needs its DASHBOARD_TOKEN: send Authorization: Bearer <token>", "Authorization");
-            }
-            case FORBIDDEN -> throw new ApiException(403, "forbidden", "this API listens on every interface and has no "
-                    + "DASHBOARD_TOKEN, so its job routes only answer clients on this machine; set DASHBOARD_TOKEN, "
-                    + "or HOST=127.0.0.1", null);
+    /** {@code /metrics}, behind the dashboard's token when it has one. */
+    void metrics(Context ctx) throws Exception {
+        if (dashboard.auth().tokenRequired()) {
+            dashboard.guarded(metrics::serve).handle(ctx);
+        } else {
+            metrics.serve(ctx);
         }
     }
 
-    private void listArtifacts(Context ctx) {
+    void listArtifacts(Context ctx) {
         String id = existingJob(ctx);
         List<ArtifactReader.Artifact> files = artifacts.list(id);
         Map<String, Object> answer = new LinkedHashMap<>();
@@ -96,7 +75,7 @@ final class ObserveRoutes implements AutoCloseable {
         ctx.contentType("application/json").result(Json.write(answer));
     }
 
-    private void artifact(Context ctx) throws IOException {
+    void artifact(Context ctx) throws IOException {
         String id = existingJob(ctx);
         String path = ctx.pathParam("path");
         Optional<URI> direct = artifacts.redirect(id, path);
@@ -111,9 +90,32 @@ final class ObserveRoutes implements AutoCloseable {
         ctx.header("X-Content-Type-Options", "nosniff");
         ctx.header("Content-Security-Policy", ARTIFACT_CSP);
         ctx.header("Cache-Control", "private, max-age=60");
-        ctx.header("Content-Length", Long.toString(content.size()));
+        if (compressible(content.contentType())) {
+            // Javalin may gzip it (browsers ask): the length sent is then not the file's, so Jetty chunks it
+        } else {
+            ctx.disableCompression();
+            ctx.header("Content-Length", Long.toString(content.size()));
+        }
         ctx.contentType(content.contentType());
         ctx.result(content.body());
+    }
+
+    /** The job's posts without their bodies (see {@link PostSummaries}), for the dashboard's post list and graph. */
+    void posts(Context ctx) throws IOException {
+        String id = existingJob(ctx);
+        List<PostSummaries.Summary> posts;
+        try {
+            posts = PostSummaries.read(artifacts, id)
+                    .orElseThrow(() -> ApiException.notFound("job " + id + " has no posts.json"));
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw ApiException.conflict("job " + id + " has a posts.json that is not valid JSON");
+        }
+        ctx.contentType("application/json").result(Json.write(Map.of("jobId", id, "posts", posts)));
+    }
+
+    private static boolean compressible(String contentType) {
+        String type = contentType.toLowerCase(java.util.Locale.ROOT);
+        return type.startsWith("text/") || type.contains("json") || type.contains("xml") || type.contains("javascript");
     }
 
     /** Ends every open event stream, then the metrics' JVM binders. */
@@ -126,7 +128,7 @@ final class ObserveRoutes implements AutoCloseable {
 
     /** Why a job that published artifacts lists none here: the Worker wrote them where this API does not read. */
     private Optional<String> elsewhere(String id) {
-        Object manifest = store.find(id).map(job -> job.result()).map(result -> result.get("manifest")).orElse(null);
+        Object manifest = jobs.find(id).map(job -> job.result()).map(result -> result.get("manifest")).orElse(null);
         if (manifest instanceof Map<?, ?> published && published.get("location") != null) {
             return Optional.of("the Worker published this job's artifacts (" + published.get("location") + " in its "
                     + published.get("store") + " store), which this API does not see: it reads " + artifacts.describe()
@@ -137,7 +139,7 @@ final class ObserveRoutes implements AutoCloseable {
 
     private String existingJob(Context ctx) {
         String id = jobId(ctx);
-        store.find(id).orElseThrow(() -> new UnknownJobException(id));
+        jobs.find(id).orElseThrow(() -> new UnknownJobException(id));
         return id;
     }
 

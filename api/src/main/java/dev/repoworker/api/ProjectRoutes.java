@@ -5,12 +5,11 @@ import dev.repoworker.api.job.JobStore;
 import dev.repoworker.api.job.SecretBox;
 import dev.repoworker.api.project.Project;
 import dev.repoworker.protocol.Json;
-import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-/** The project routes; the job API's guard covers them ({@link ObserveRoutes}), errors map as in {@link ApiRoutes}. */
+/** The project handlers; {@link ApiRouteTable} registers them behind the job API's guard, errors map as in {@link ApiRoutes}. */
 final class ProjectRoutes {
 
     static final String BASE = "/api/projects";
@@ -27,23 +26,23 @@ final class ProjectRoutes {
         this.secretBox = secretBox;
     }
 
-    void register(JavalinConfig config) {
-        config.routes.post(BASE, ctx -> {
-            Project created = projects.create(Requests.object(ctx, false));
-            ctx.header("Location", BASE + "/" + created.id());
-            json(ctx, 201, view(created));
-        });
-        config.routes.get(BASE, ctx -> json(ctx, 200, Map.of("projects", projects.list().stream().map(this::view).toList())));
-        config.routes.get(BASE + "/{id}", this::project);
-        config.routes.patch(BASE + "/{id}", ctx -> json(ctx, 200, view(projects.patch(ctx.pathParam("id"), Requests.object(ctx, false)))));
-        config.routes.post(BASE + "/{id}/deploy", this::deploy);
-        config.routes.get(BASE + "/{id}/deploys", this::deploys);
-        config.routes.get(BASE + "/{id}/deploys/active", this::activeDeploy);
+    void create(Context ctx) {
+        Project created = projects.create(Requests.object(ctx, false));
+        ctx.header("Location", BASE + "/" + created.id());
+        json(ctx, 201, view(created));
+    }
+
+    void list(Context ctx) {
+        json(ctx, 200, Map.of("projects", projects.list().stream().map(this::view).toList()));
+    }
+
+    void patch(Context ctx) {
+        json(ctx, 200, view(projects.patch(ctx.pathParam("id"), Requests.object(ctx, false))));
     }
 
     /** The project and the deploy that serves it ({@code activeDeploy}: jobId, requestedAt, location; null before any). */
     @SuppressWarnings("unchecked")
-    private void project(Context ctx) {
+    void project(Context ctx) {
         Project project = projects.get(ctx.pathParam("id"));
         Map<String, Object> body = new LinkedHashMap<>(Json.mapper().convertValue(view(project), Map.class));
         body.put("activeDeploy", deploys.active(project.id()).orElse(null));
@@ -51,7 +50,7 @@ final class ProjectRoutes {
     }
 
     /** Newest first, paged like the job list ({@code page} from 1, {@code limit} up to 100). */
-    private void deploys(Context ctx) {
+    void deploys(Context ctx) {
         Project project = projects.get(ctx.pathParam("id"));
         int page = Requests.intParam(ctx, "page", 1, 1, MAX_PAGE);
         int limit = Requests.intParam(ctx, "limit", 20, 1, MAX_LIMIT);
@@ -69,7 +68,7 @@ final class ProjectRoutes {
     }
 
     /** The active revision and its deploy record (null when its job is no longer kept); 404 before the first deploy. */
-    private void activeDeploy(Context ctx) {
+    void activeDeploy(Context ctx) {
         Project project = projects.get(ctx.pathParam("id"));
         DeployRecords.Active active = deploys.active(project.id())
                 .orElseThrow(() -> ApiException.notFound("project " + project.id() + " has no active deploy yet"));
@@ -82,7 +81,7 @@ final class ProjectRoutes {
     }
 
     /** Answers like a job submission: 202 with the job (200 when an Idempotency-Key named an existing one). */
-    private void deploy(Context ctx) {
+    void deploy(Context ctx) {
         JobStore.Created created = projects.deploy(ctx.pathParam("id"), Requests.object(ctx, true),
                 ApiRoutes.idempotencyKey(ctx), "api");
         ctx.header("Location", "/api/cloudrun/jobs/" + created.job().id());

@@ -63,7 +63,7 @@ class ApiAuthenticationTest {
     }
 
     private static Job stored(String id) {
-        return api.app.store().find(id).orElseThrow();
+        return api.app.store().jobs().find(id).orElseThrow();
     }
 
     private static TestApi.Response post(TestApi to, String body, Map<String, String> headers) {

@@ -152,7 +152,7 @@ class CallbackBodyTest {
         TestApi.Response answer = api.signedCallback(json);
 
         assertThat(answer.status()).as(answer.body()).isEqualTo(200);
-        assertThat(api.app.store().find(id).orElseThrow().result().get("report").toString()).hasSize((int) (15 * MB));
+        assertThat(api.app.store().jobs().find(id).orElseThrow().result().get("report").toString()).hasSize((int) (15 * MB));
     }
 
     @Test

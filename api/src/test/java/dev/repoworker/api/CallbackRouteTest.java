@@ -47,7 +47,7 @@ class CallbackRouteTest {
     }
 
     private Job stored(String id) {
-        return api.app.store().find(id).orElseThrow();
+        return api.app.store().jobs().find(id).orElseThrow();
     }
 
     @Test
@@ -107,7 +107,7 @@ class CallbackRouteTest {
         assertThat(job.get("duration").asLong()).isEqualTo(1234);
         assertThat(job.get("processedAt").asText()).isEqualTo("2030-05-01T10:00:00Z");
         assertThat(job.get("events").findValuesAsText("type")).containsOnlyOnce("callback");
-        assertThat(api.app.store().sealedSecrets(id)).isEmpty();
+        assertThat(api.app.store().jobs().sealedSecrets(id)).isEmpty();
     }
 
     @Test

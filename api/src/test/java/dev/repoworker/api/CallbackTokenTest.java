@@ -79,7 +79,7 @@ class CallbackTokenTest {
     }
 
     private static Job stored(String id) {
-        return api.app.store().find(id).orElseThrow();
+        return api.app.store().jobs().find(id).orElseThrow();
     }
 
     @Test
@@ -220,7 +220,7 @@ class CallbackTokenTest {
         assertThat(api.get("/api/cloudrun/jobs/" + job.id()).body()).doesNotContain(job.token()).contains("[redacted]");
         assertThat(api.get("/api/cloudrun/jobs?limit=100").body()).doesNotContain(job.token());
         assertThat(api.get("/metrics").body()).doesNotContain(job.token());
-        assertThat(api.app.store().events(job.id())).allSatisfy(e -> assertThat(String.valueOf(e)).doesNotContain(job.token()));
+        assertThat(api.app.store().jobs().events(job.id())).allSatisfy(e -> assertThat(String.valueOf(e)).doesNotContain(job.token()));
         assertThat(logs.list).isNotEmpty().noneMatch(e -> e.getFormattedMessage().contains(job.token())
                 || String.valueOf(e.getMDCPropertyMap()).contains(job.token())
                 || (e.getThrowableProxy() != null && String.valueOf(e.getThrowableProxy().getMessage()).contains(job.token())));

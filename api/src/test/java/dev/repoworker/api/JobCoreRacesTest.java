@@ -46,7 +46,7 @@ class JobCoreRacesTest {
                 String id = started.submit("clone-repo", "{\"owner\":\"o\",\"repoName\":\"r\"}");
                 await().atMost(Duration.ofSeconds(10)).until(() -> started.status(id).equals("running"));
 
-                assertThat(started.app.store().find(id).orElseThrow().workerUrl()).isEqualTo(worker.url());
+                assertThat(started.app.store().jobs().find(id).orElseThrow().workerUrl()).isEqualTo(worker.url());
                 assertThat(started.post("/api/cloudrun/jobs/" + id + "/cancel", "{}").status()).isEqualTo(200);
                 await().atMost(Duration.ofSeconds(5)).until(() -> worker.received.stream()
                         .anyMatch(r -> r.path().equals("/jobs/" + id + "/cancel")));
@@ -115,7 +115,7 @@ class JobCoreRacesTest {
                 FakeWorker other = slow == one ? two : one;
                 assertThat(attempts(slow, id)).containsExactly(1, 1);
                 assertThat(attempts(other, id)).isEmpty();
-                assertThat(api.app.store().find(id).orElseThrow().workerUrl()).isEqualTo(slow.url());
+                assertThat(api.app.store().jobs().find(id).orElseThrow().workerUrl()).isEqualTo(slow.url());
             }
         }
     }

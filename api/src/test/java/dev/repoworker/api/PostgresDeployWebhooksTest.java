@@ -13,33 +13,23 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
 import java.util.stream.StreamSupport;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Two API replicas on one PostgreSQL schema both sweep and send deployment webhooks: each one arrives once. */
 class PostgresDeployWebhooksTest {
 
-    static TestDatabases.PostgresSchema schema;
+    @RegisterExtension
+    static final SharedPostgres postgres = new SharedPostgres();
 
     @TempDir
     Path dir;
 
-    @BeforeAll
-    static void createSchema() {
-        schema = TestDatabases.createPostgresSchema();
-    }
-
-    @AfterAll
-    static void dropSchema() {
-        TestDatabases.dropSchema(schema);
-    }
-
     @Test
     void two_replicas_deliver_each_deployment_webhook_once() throws Exception {
-        Map<String, String> env = new HashMap<>(Map.of("DATABASE_URL", schema.url(), "DATABASE_USER", TestDatabases.POSTGRES_USER,
-                "SECRETS_KEY", "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=", "ALLOW_PRIVATE_NETWORKS", "true"));
+        Map<String, String> env = postgres.replicaEnv();
+        env.put("ALLOW_PRIVATE_NETWORKS", "true");
         try (FakeWorker worker = new FakeWorker(); CallbackReceiver hook = CallbackReceiver.verifying(DeployWebhooksTest.HOOK_SECRET)) {
             env.put("REPO_WORKER_API_URL", worker.url());
             try (TestApi first = TestApi.start(dir.resolve("a"), env); TestApi second = TestApi.start(dir.resolve("b"), env)) {

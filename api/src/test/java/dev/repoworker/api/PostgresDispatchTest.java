@@ -5,7 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import dev.repoworker.api.client.ApiClient;
 import dev.repoworker.api.job.Database;
-import dev.repoworker.api.job.JdbiJobStore;
+import dev.repoworker.api.job.JobStore;
 import dev.repoworker.api.job.Job;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -16,33 +16,23 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** API replicas on one PostgreSQL schema share the pending jobs: every job is sent exactly once, and a submission wakes them all. */
 class PostgresDispatchTest {
 
-    static TestDatabases.PostgresSchema schema;
+    @RegisterExtension
+    static final SharedPostgres postgres = new SharedPostgres();
 
     @TempDir
     Path dir;
 
-    @BeforeAll
-    static void createSchema() {
-        schema = TestDatabases.createPostgresSchema();
-    }
-
-    @AfterAll
-    static void dropSchema() {
-        TestDatabases.dropSchema(schema);
-    }
-
     @Test
     void two_replicas_never_send_the_same_dispatch_twice() throws Exception {
-        Map<String, String> env = new HashMap<>(Map.of("DATABASE_URL", schema.url(), "DATABASE_USER", TestDatabases.POSTGRES_USER,
-                "SECRETS_KEY", "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=", "DISPATCH_POLL", "10ms"));
+        Map<String, String> env = postgres.replicaEnv();
+        env.put("DISPATCH_POLL", "10ms");
         try (FakeWorker worker = new FakeWorker()) {
             env.put("REPO_WORKER_API_URL", worker.url());
             try (TestApi first = TestApi.start(dir.resolve("a"), env); TestApi second = TestApi.start(dir.resolve("b"), env)) {
@@ -64,15 +54,15 @@ class PostgresDispatchTest {
 
     @Test
     void a_job_stored_by_another_replica_wakes_this_dispatcher_at_once_through_notify() throws Exception {
-        Map<String, String> env = new HashMap<>(Map.of("DATABASE_URL", schema.url(), "DATABASE_USER", TestDatabases.POSTGRES_USER,
-                "SECRETS_KEY", "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=", "DISPATCH_POLL", "1h"));
+        Map<String, String> env = postgres.replicaEnv();
+        env.put("DISPATCH_POLL", "1h");
         try (FakeWorker worker = new FakeWorker()) {
             env.put("REPO_WORKER_API_URL", worker.url());
             try (TestApi listening = TestApi.start(dir.resolve("c"), env);
-                 Database other = Database.open(schema.url(), TestDatabases.POSTGRES_USER, null, 2)) {
+                 Database other = Database.open(postgres.schema().url(), TestDatabases.POSTGRES_USER, null, 2)) {
                 Job job = Job.newPending(UUID.randomUUID().toString(), "noop", "noop", Map.of(), 3, null, null, null, Instant.now());
                 // another replica's submission: its commit notifies; this replica polls only once an hour
-                new JdbiJobStore(other).create(job, null);
+                new JobStore(other).create(job, null);
 
                 await().atMost(Duration.ofSeconds(10)).until(() -> worker.processRequests().stream()
                         .anyMatch(r -> r.body().get("jobId").asText().equals(job.id())));

@@ -10,33 +10,23 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** GitHub deliveries on PostgreSQL, shared by API replicas: one delivery sent to two replicas deploys once. */
 class PostgresGitHubWebhookTest {
 
-    static TestDatabases.PostgresSchema schema;
+    @RegisterExtension
+    static final SharedPostgres postgres = new SharedPostgres();
 
     @TempDir
     Path dir;
 
-    @BeforeAll
-    static void createSchema() {
-        schema = TestDatabases.createPostgresSchema();
-    }
-
-    @AfterAll
-    static void dropSchema() {
-        TestDatabases.dropSchema(schema);
-    }
-
     @Test
     void one_delivery_taken_by_two_replicas_at_once_makes_one_deploy_and_one_duplicate_answer() throws Exception {
-        Map<String, String> env = new HashMap<>(Map.of("DATABASE_URL", schema.url(), "DATABASE_USER", TestDatabases.POSTGRES_USER,
-                "SECRETS_KEY", "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=", "GITHUB_WEBHOOK_SECRET", GitHubWebhookTest.HOOK_SECRET));
+        Map<String, String> env = postgres.replicaEnv();
+        env.put("GITHUB_WEBHOOK_SECRET", GitHubWebhookTest.HOOK_SECRET);
         try (FakeWorker worker = new FakeWorker()) {
             env.put("REPO_WORKER_API_URL", worker.url());
             try (TestApi first = TestApi.start(dir.resolve("a"), env); TestApi second = TestApi.start(dir.resolve("b"), env)) {

@@ -8,33 +8,22 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Projects on PostgreSQL, shared by API replicas: one replica's project deploys from another, token and all. */
 class PostgresProjectsTest {
 
-    static TestDatabases.PostgresSchema schema;
+    @RegisterExtension
+    static final SharedPostgres postgres = new SharedPostgres();
 
     @TempDir
     Path dir;
 
-    @BeforeAll
-    static void createSchema() {
-        schema = TestDatabases.createPostgresSchema();
-    }
-
-    @AfterAll
-    static void dropSchema() {
-        TestDatabases.dropSchema(schema);
-    }
-
     @Test
     void a_project_created_on_one_replica_is_deployed_from_another_with_its_token() throws Exception {
-        Map<String, String> env = new HashMap<>(Map.of("DATABASE_URL", schema.url(), "DATABASE_USER", TestDatabases.POSTGRES_USER,
-                "SECRETS_KEY", "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA="));
+        Map<String, String> env = postgres.replicaEnv();
         try (FakeWorker worker = new FakeWorker()) {
             env.put("REPO_WORKER_API_URL", worker.url());
             try (TestApi first = TestApi.start(dir.resolve("a"), env); TestApi second = TestApi.start(dir.resolve("b"), env)) {

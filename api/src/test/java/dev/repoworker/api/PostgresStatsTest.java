@@ -5,33 +5,22 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.file.Path;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** {@code GET /api/cloudrun/stats} on PostgreSQL: two API replicas on one schema give the same, known answer. */
 class PostgresStatsTest {
 
-    static TestDatabases.PostgresSchema schema;
+    @RegisterExtension
+    static final SharedPostgres postgres = new SharedPostgres();
 
     @TempDir
     Path dir;
 
-    @BeforeAll
-    static void createSchema() {
-        schema = TestDatabases.createPostgresSchema();
-    }
-
-    @AfterAll
-    static void dropSchema() {
-        TestDatabases.dropSchema(schema);
-    }
-
     @Test
     void two_replicas_answer_identically_with_the_known_percentiles() throws Exception {
-        Map<String, String> env = Map.of("DATABASE_URL", schema.url(), "DATABASE_USER", TestDatabases.POSTGRES_USER,
-                "SECRETS_KEY", "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=");
+        Map<String, String> env = postgres.replicaEnv();
         try (FakeWorker worker = new FakeWorker();
              TestApi first = TestApi.start(dir.resolve("a"), withWorker(env, worker));
              TestApi second = TestApi.start(dir.resolve("b"), withWorker(env, worker))) {

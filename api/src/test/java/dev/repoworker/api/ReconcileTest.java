@@ -93,7 +93,7 @@ class ReconcileTest {
             assertThat(job.get("error").asText()).contains("job lost").contains("gave up after 2 attempts");
             // each attempt the Worker does not know is sent once more as it is (it may never have arrived), then given up
             assertThat(attemptsSent(worker, id)).containsExactly(1, 1, 2, 2);
-            assertThat(api.app.store().sealedSecrets(id)).isEmpty();
+            assertThat(api.app.store().jobs().sealedSecrets(id)).isEmpty();
         }
     }
 }

@@ -65,7 +65,7 @@ class RoutesTest {
         assertThat(detail.body()).doesNotContain("s3cr3t-token");
         assertThat(detail.json().get("events").findValuesAsText("type")).contains("created", "dispatched");
         assertThat(api.get("/api/cloudrun/jobs?limit=100").body()).doesNotContain("s3cr3t-token");
-        assertThat(api.app.store().find(id).orElseThrow().input()).doesNotContainKey("gitToken");
+        assertThat(api.app.store().jobs().find(id).orElseThrow().input()).doesNotContainKey("gitToken");
         assertThat(worker.processRequests()).anySatisfy(p -> {
             assertThat(p.body().get("jobId").asText()).isEqualTo(id);
             assertThat(p.body().get("data").get("gitToken").asText()).isEqualTo("s3cr3t-token");

@@ -17,6 +17,10 @@ final class ApiHttp {
         this.base = base;
     }
 
+    String base() {
+        return base;
+    }
+
     HttpResponse<String> post(String path, Object body) throws Exception {
         return http.send(HttpRequest.newBuilder(URI.create(base + path)).header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(body instanceof String s ? s : Json.write(body))).build(),

@@ -8,7 +8,6 @@ import dev.repoworker.protocol.Signatures;
 import dev.repoworker.testkit.TestRepos;
 import dev.repoworker.worker.WorkerApp;
 import dev.repoworker.worker.WorkerConfig;
-import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -17,7 +16,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
@@ -30,9 +28,6 @@ import org.openqa.selenium.OutputType;
 import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
-import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
@@ -47,8 +42,6 @@ import org.openqa.selenium.support.ui.WebDriverWait;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class DashboardBrowserIT {
 
-    private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
-    private static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
     private static final Path SCREENSHOTS = Path.of("target", "screenshots");
     private static final String SECRET = Signatures.newSecret();
     private static final String TOKEN = "browser-dashboard-token-" + Long.toHexString(System.nanoTime());
@@ -62,7 +55,7 @@ class DashboardBrowserIT {
 
     @BeforeAll
     static void start() throws Exception {
-        requireChromium();
+        HeadlessChromium.require("DashboardBrowserIT");
         repo = TestRepos.withFiles(tmp.resolve("notes"), Map.of("index.md", "# Home\n", "notes/one.md", "One [[index]]\n"));
         Map<String, String> workerEnv = new HashMap<>();
         workerEnv.put("PORT", "0");
@@ -82,33 +75,9 @@ class DashboardBrowserIT {
         apiEnv.put("DISPATCH_POLL", "100ms");
         apiEnv.put("DASHBOARD_TOKEN", TOKEN);
         api = ApiApp.start(ApiConfig.fromEnv(apiEnv));
-        browser = chromium();
+        browser = HeadlessChromium.start(tmp.resolve("chromium-profile"));
         browser.get(api.localUrl() + "/?token=" + TOKEN);
         Files.createDirectories(SCREENSHOTS);
-    }
-
-    private static void requireChromium() {
-        if (Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER)) {
-            return;
-        }
-        String reason = "headless Chromium not installed (" + CHROMIUM + ", " + CHROMEDRIVER
-                + "): apt-get install -y chromium chromium-driver, or run .ci/run";
-        if ("true".equals(System.getenv("CI"))) {
-            throw new AssertionError(reason);
-        }
-        System.out.println("DashboardBrowserIT skipped: " + reason);
-        Assumptions.abort(reason);
-    }
-
-    private static WebDriver chromium() throws Exception {
-        ChromeOptions options = new ChromeOptions();
-        options.setBinary(CHROMIUM.toFile());
-        options.addArguments("--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                "--disable-component-update", "--no-first-run", "--disable-dev-shm-usage", "--window-size=1280,1000",
-                "--user-data-dir=" + Files.createDirectories(tmp.resolve("chromium-profile")));
-        ChromeDriverService service = new ChromeDriverService.Builder()
-                .usingDriverExecutable(new File(CHROMEDRIVER.toString())).usingAnyFreePort().build();
-        return new ChromeDriver(service, options);
     }
 
     @AfterAll

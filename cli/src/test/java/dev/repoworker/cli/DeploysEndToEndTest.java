@@ -4,13 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.repoworker.api.ApiApp;
-import dev.repoworker.api.ApiConfig;
 import dev.repoworker.protocol.Signatures;
 import dev.repoworker.testkit.CallbackReceiver;
 import dev.repoworker.testkit.TestRepos;
-import dev.repoworker.worker.WorkerApp;
-import dev.repoworker.worker.WorkerConfig;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -27,33 +23,22 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class DeploysEndToEndTest {
 
-    private static final String SECRET = Signatures.newSecret();
     private static final String HOOK_SECRET = Signatures.newSecret();
 
     @TempDir
     Path tmp;
-    private WorkerApp worker;
-    private ApiApp api;
+    private LocalCluster cluster;
 
     @AfterEach
-    void stop() {
-        if (api != null) {
-            api.stop();
-        }
-        if (worker != null) {
-            worker.stop();
-        }
+    void stop() throws Exception {
+        cluster.close();
     }
 
+    /** A Worker and an API sharing one artifact store (a folder). */
     private ApiHttp startBoth() {
-        String store = tmp.resolve("store").toString();
-        worker = WorkerApp.start(WorkerConfig.fromEnv(Map.of("PORT", "0", "WORKER_SECRET", SECRET,
-                "TEMP_DIR", tmp.resolve("worker-tmp").toString(), "ARTIFACTS_DIR", store, "ALLOW_FILE_REPOS", "true",
-                "ALLOWED_CALLBACK_HOSTS", "127.0.0.1", "ALLOW_PRIVATE_NETWORKS", "true")));
-        api = ApiApp.start(ApiConfig.fromEnv(Map.of("PORT", "0", "WORKER_SECRET", SECRET, "DATA_DIR", tmp.resolve("api-data").toString(),
-                "ARTIFACTS_DIR", store, "REPO_WORKER_API_URL", "http://127.0.0.1:" + worker.port(), "HOST", "127.0.0.1",
-                "ALLOW_PRIVATE_NETWORKS", "true", "DISPATCH_POLL", "100ms")));
-        return new ApiHttp(api.localUrl());
+        cluster = new LocalCluster(tmp);
+        Map<String, String> store = Map.of("ARTIFACTS_DIR", tmp.resolve("store").toString());
+        return cluster.api("api", cluster.worker("worker", store), store);
     }
 
     private static String deploy(ApiHttp http, String body) throws Exception {
@@ -96,7 +81,7 @@ class DeploysEndToEndTest {
             assertThat(events(hook, second)).containsExactlyInAnyOrder("deployment.started", "deployment.completed");
             assertThat(hook.received()).allSatisfy(r -> {
                 assertThat(r.signatureValid()).contains(true);
-                assertThat(r.rawBody()).doesNotContain(SECRET).doesNotContain(HOOK_SECRET).doesNotContain("gitToken");
+                assertThat(r.rawBody()).doesNotContain(cluster.workerSecret()).doesNotContain(HOOK_SECRET).doesNotContain("gitToken");
             });
 
             JsonNode active = ApiHttp.json(http.get("/api/projects/notes/deploys/active"));

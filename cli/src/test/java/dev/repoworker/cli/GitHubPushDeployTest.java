@@ -4,14 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.repoworker.api.ApiApp;
-import dev.repoworker.api.ApiConfig;
-import dev.repoworker.protocol.Signatures;
 import dev.repoworker.testkit.GitHttpServer;
 import dev.repoworker.testkit.GitHubWebhookSender;
 import dev.repoworker.testkit.TestRepos;
-import dev.repoworker.worker.WorkerApp;
-import dev.repoworker.worker.WorkerConfig;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -27,26 +22,15 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class GitHubPushDeployTest {
 
-    private static final String SECRET = Signatures.newSecret();
     private static final String HOOK_SECRET = "push-to-publish-secret";
 
     @TempDir
     Path tmp;
-    private GitHttpServer git;
-    private WorkerApp worker;
-    private ApiApp api;
+    private LocalCluster cluster;
 
     @AfterEach
-    void stop() {
-        if (api != null) {
-            api.stop();
-        }
-        if (worker != null) {
-            worker.stop();
-        }
-        if (git != null) {
-            git.close();
-        }
+    void stop() throws Exception {
+        cluster.close();
     }
 
     @Test
@@ -55,20 +39,16 @@ class GitHubPushDeployTest {
         String pushed = repo.head();
         repo.write("index.md", "# Home\n\nLater words.\n").commit("later");
         repo.bareCopy(tmp.resolve("served"), "notes.git");
-        git = GitHttpServer.start(tmp.resolve("served"));
-        worker = WorkerApp.start(WorkerConfig.fromEnv(Map.of("PORT", "0", "WORKER_SECRET", SECRET,
-                "TEMP_DIR", tmp.resolve("worker-tmp").toString(), "ARTIFACTS_DIR", tmp.resolve("artifacts").toString(),
-                "ALLOW_HTTP_REPOS", "true", "ALLOWED_REPO_HOSTS", "127.0.0.1", "ALLOW_PRIVATE_NETWORKS", "true",
-                "ALLOWED_CALLBACK_HOSTS", "127.0.0.1")));
-        api = ApiApp.start(ApiConfig.fromEnv(Map.of("PORT", "0", "WORKER_SECRET", SECRET, "HOST", "127.0.0.1",
-                "DATA_DIR", tmp.resolve("api-data").toString(), "ARTIFACTS_DIR", tmp.resolve("artifacts").toString(),
-                "REPO_WORKER_API_URL", "http://127.0.0.1:" + worker.port(), "GITHUB_WEBHOOK_SECRET", HOOK_SECRET)));
-        ApiHttp http = new ApiHttp(api.localUrl());
+        cluster = new LocalCluster(tmp);
+        GitHttpServer git = cluster.add(GitHttpServer.start(tmp.resolve("served")));
+        String artifacts = tmp.resolve("artifacts").toString();
+        ApiHttp http = cluster.api("api", cluster.worker("worker", Map.of("ARTIFACTS_DIR", artifacts)),
+                Map.of("ARTIFACTS_DIR", artifacts, "GITHUB_WEBHOOK_SECRET", HOOK_SECRET));
         HttpResponse<String> created = http.post("/api/projects",
                 Map.of("id", "notes-site", "repoUrl", git.url("notes.git"), "branch", "main"));
         assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
 
-        GitHubWebhookSender.Sent sent = new GitHubWebhookSender(api.localUrl() + "/api/github/webhook", HOOK_SECRET)
+        GitHubWebhookSender.Sent sent = new GitHubWebhookSender(http.base() + "/api/github/webhook", HOOK_SECRET)
                 .send("push", GitHubWebhookSender.push(git.url("notes.git"), "refs/heads/main", pushed));
 
         assertThat(sent.status()).as(sent.body()).isEqualTo(202);

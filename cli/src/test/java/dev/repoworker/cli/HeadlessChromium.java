@@ -1,7 +1,6 @@
 package dev.repoworker.cli;
 
 import java.io.File;
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Assumptions;
@@ -10,7 +9,10 @@ import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
 
-/** Debian's headless Chromium for browser tests; without it a test is skipped with the reason, and fails under CI=true. */
+/**
+ * Debian's chromium and chromium-driver for the browser tests: without them a test is skipped with the reason,
+ * except under {@code CI=true}, where it fails.
+ */
 final class HeadlessChromium {
 
     private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
@@ -19,7 +21,7 @@ final class HeadlessChromium {
     private HeadlessChromium() {
     }
 
-    static void require() {
+    static void require(String test) {
         if (Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER)) {
             return;
         }
@@ -28,12 +30,12 @@ final class HeadlessChromium {
         if ("true".equals(System.getenv("CI"))) {
             throw new AssertionError(reason);
         }
-        System.out.println("browser test skipped: " + reason);
+        System.out.println(test + " skipped: " + reason);
         Assumptions.abort(reason);
     }
 
-    /** A 1280×1000 window with its profile in {@code profile}. */
-    static WebDriver start(Path profile) throws IOException {
+    /** A 1280 × 1000 headless window with its own profile folder under {@code profile}. */
+    static WebDriver start(Path profile) throws Exception {
         ChromeOptions options = new ChromeOptions();
         options.setBinary(CHROMIUM.toFile());
         options.addArguments("--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",

@@ -54,7 +54,7 @@ class OverviewBrowserIT {
 
     @BeforeAll
     static void start() throws Exception {
-        HeadlessChromium.require();
+        HeadlessChromium.require("OverviewBrowserIT");
         Map<String, String> workerEnv = new HashMap<>();
         workerEnv.put("PORT", "0");
         workerEnv.put("WORKER_SECRET", SECRET);

@@ -4,19 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.repoworker.api.ApiApp;
-import dev.repoworker.api.ApiConfig;
 import dev.repoworker.protocol.Json;
-import dev.repoworker.protocol.Signatures;
 import dev.repoworker.testkit.S3Server;
 import dev.repoworker.testkit.TestRepos;
-import dev.repoworker.worker.WorkerApp;
-import dev.repoworker.worker.WorkerConfig;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -28,42 +22,23 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class S3ArtifactsEndToEndTest {
 
-    private static final String SECRET = Signatures.newSecret();
     private static final String BUCKET = "sites";
 
     @TempDir
     Path tmp;
-    private S3Server s3;
-    private WorkerApp worker;
-    private ApiApp api;
+    private LocalCluster cluster;
 
     @AfterEach
-    void stop() {
-        if (api != null) {
-            api.stop();
-        }
-        if (worker != null) {
-            worker.stop();
-        }
-        if (s3 != null) {
-            s3.close();
-        }
+    void stop() throws Exception {
+        cluster.close();
     }
 
     /** A Worker and an API on S3Proxy's {@code bucket}, each with folders of its own. */
     private ApiHttp startBoth(String bucket) {
-        s3 = S3Server.start(tmp.resolve("s3")).createBucket(BUCKET);
-        Map<String, String> workerEnv = new HashMap<>(s3.environment(bucket, "builds/"));
-        workerEnv.putAll(Map.of("PORT", "0", "WORKER_SECRET", SECRET, "TEMP_DIR", tmp.resolve("worker-tmp").toString(),
-                "ARTIFACTS_DIR", tmp.resolve("worker-artifacts").toString(), "ALLOW_FILE_REPOS", "true",
-                "ALLOWED_CALLBACK_HOSTS", "127.0.0.1", "ALLOW_PRIVATE_NETWORKS", "true"));
-        worker = WorkerApp.start(WorkerConfig.fromEnv(workerEnv));
-        Map<String, String> apiEnv = new HashMap<>(s3.environment(bucket, "builds/"));
-        apiEnv.putAll(Map.of("PORT", "0", "WORKER_SECRET", SECRET, "DATA_DIR", tmp.resolve("api-data").toString(),
-                "ARTIFACTS_DIR", tmp.resolve("api-artifacts").toString(), "REPO_WORKER_API_URL",
-                "http://127.0.0.1:" + worker.port(), "HOST", "127.0.0.1"));
-        api = ApiApp.start(ApiConfig.fromEnv(apiEnv));
-        return new ApiHttp(api.localUrl());
+        cluster = new LocalCluster(tmp);
+        S3Server s3 = cluster.add(S3Server.start(tmp.resolve("s3")).createBucket(BUCKET));
+        Map<String, String> bucketEnv = s3.environment(bucket, "builds/");
+        return cluster.api("api", cluster.worker("worker", bucketEnv), bucketEnv);
     }
 
     private TestRepos.Repo notes() {

@@ -4,21 +4,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.repoworker.api.ApiApp;
-import dev.repoworker.api.ApiConfig;
-import dev.repoworker.protocol.Signatures;
 import dev.repoworker.testkit.S3Server;
 import dev.repoworker.testkit.TestRepos;
 import dev.repoworker.testkit.TestVault;
-import dev.repoworker.worker.WorkerApp;
-import dev.repoworker.worker.WorkerConfig;
 import java.net.URLEncoder;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -30,42 +24,23 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class S3SearchEndToEndTest {
 
-    private static final String SECRET = Signatures.newSecret();
     private static final String BUCKET = "sites";
 
     @TempDir
     Path tmp;
-    private S3Server s3;
-    private WorkerApp worker;
-    private ApiApp api;
+    private LocalCluster cluster;
 
     @AfterEach
-    void stop() {
-        if (api != null) {
-            api.stop();
-        }
-        if (worker != null) {
-            worker.stop();
-        }
-        if (s3 != null) {
-            s3.close();
-        }
+    void stop() throws Exception {
+        cluster.close();
     }
 
     @Test
     void the_api_searches_the_index_a_worker_on_another_disk_published_to_the_bucket() throws Exception {
-        s3 = S3Server.start(tmp.resolve("s3")).createBucket(BUCKET);
-        Map<String, String> workerEnv = new HashMap<>(s3.environment(BUCKET, "builds/"));
-        workerEnv.putAll(Map.of("PORT", "0", "WORKER_SECRET", SECRET, "TEMP_DIR", tmp.resolve("worker-tmp").toString(),
-                "ARTIFACTS_DIR", tmp.resolve("worker-artifacts").toString(), "ALLOW_FILE_REPOS", "true",
-                "ALLOWED_CALLBACK_HOSTS", "127.0.0.1", "ALLOW_PRIVATE_NETWORKS", "true"));
-        worker = WorkerApp.start(WorkerConfig.fromEnv(workerEnv));
-        Map<String, String> apiEnv = new HashMap<>(s3.environment(BUCKET, "builds/"));
-        apiEnv.putAll(Map.of("PORT", "0", "WORKER_SECRET", SECRET, "DATA_DIR", tmp.resolve("api-data").toString(),
-                "ARTIFACTS_DIR", tmp.resolve("api-artifacts").toString(), "REPO_WORKER_API_URL",
-                "http://127.0.0.1:" + worker.port(), "HOST", "127.0.0.1"));
-        api = ApiApp.start(ApiConfig.fromEnv(apiEnv));
-        ApiHttp http = new ApiHttp(api.localUrl());
+        cluster = new LocalCluster(tmp);
+        S3Server s3 = cluster.add(S3Server.start(tmp.resolve("s3")).createBucket(BUCKET));
+        ApiHttp http = cluster.api("api", cluster.worker("worker", s3.environment(BUCKET, "builds/")),
+                s3.environment(BUCKET, "builds/"));
         TestRepos.Repo repo = TestRepos.init(tmp.resolve("vault"));
         for (TestVault.Note note : TestVault.notes()) {
             StringBuilder markdown = new StringBuilder("# " + note.title() + "\n\n");

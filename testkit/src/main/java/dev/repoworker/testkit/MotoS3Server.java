@@ -56,6 +56,18 @@ public final class MotoS3Server implements AutoCloseable {
         }
     }
 
+    /**
+     * Why a test should skip (empty: moto runs here). Under {@code CI=true} moto is required ({@code .ci/run}
+     * installs it), so a missing moto throws instead of skipping the conditional-write proofs silently.
+     */
+    public static Optional<String> skipReason() {
+        Optional<String> reason = unavailable();
+        if (reason.isPresent() && "true".equals(System.getenv("CI"))) {
+            throw new IllegalStateException(reason.get() + "; CI=true requires it (.ci/run installs it)");
+        }
+        return reason;
+    }
+
     /** Starts moto's S3 server on a free loopback port and waits until it answers. */
     public static MotoS3Server start(Path logFile) throws IOException {
         // moto accepts any credentials; the SDK's default chain must still find some

@@ -229,7 +229,7 @@ public final class CallbackHandler {
                 return;
             }
             for (String jobId : jobIds) {
-                if (!CallbackTokens.matches(store.callbackTokenHash(jobId).orElse(null), token)) {
+                if (!CallbackTokens.matches(store.jobs().callbackTokenHash(jobId).orElse(null), token)) {
                     throw new UnauthorizedException("the callback token is not the token of job " + jobId, CallbackTokens.PARAMETER);
                 }
             }
@@ -319,7 +319,7 @@ public final class CallbackHandler {
     }
 
     private List<String> secretValues(String jobId) {
-        return store.sealedSecrets(jobId).map(sealed -> Secrets.values(secretBox.open(jobId, sealed))).orElse(List.of());
+        return store.jobs().sealedSecrets(jobId).map(sealed -> Secrets.values(secretBox.open(jobId, sealed))).orElse(List.of());
     }
 
     /** Stops the writer; callbacks still waiting fail (their senders retry). */

@@ -8,6 +8,9 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 
 /**
  * The web dashboard: a static page ({@code /} and {@code /jobs/{id}}) with a script that reads the
@@ -20,20 +23,18 @@ public final class Dashboard {
     private static final String PAGE_HEADERS_CSP = "default-src 'self'; script-src 'self'; style-src 'self'; "
             + "img-src 'self' data:; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
 
+    /** The page's scripts and styles, served as {@code /dashboard/{name}}; the job page's views have files of their own. */
+    private static final List<String> ASSETS = List.of("app.js", "app.css", "job.js", "job-steps.js", "job-report.js",
+            "job-posts.js", "job-graph.js", "job-artifacts.js", "job.css", "job-preview.css", "overview.js", "overview.css");
+
     private final DashboardAuth auth;
     private final byte[] page;
-    private final byte[] script;
-    private final byte[] style;
-    private final byte[] overviewScript;
-    private final byte[] overviewStyle;
+    private final Map<String, byte[]> assets = new LinkedHashMap<>();
 
     public Dashboard(DashboardAuth auth) {
         this.auth = auth;
         this.page = resource("index.html");
-        this.script = resource("app.js");
-        this.style = resource("app.css");
-        this.overviewScript = resource("overview.js");
-        this.overviewStyle = resource("overview.css");
+        ASSETS.forEach(name -> assets.put(name, resource(name)));
     }
 
     public DashboardAuth auth() {
@@ -43,10 +44,8 @@ public final class Dashboard {
     public void register(JavalinConfig config) {
         config.routes.get("/", guarded(ctx -> asset(ctx, page, "text/html; charset=utf-8")));
         config.routes.get("/jobs/{id}", guarded(ctx -> asset(ctx, page, "text/html; charset=utf-8")));
-        config.routes.get("/dashboard/app.js", ctx -> asset(ctx, script, "text/javascript; charset=utf-8"));
-        config.routes.get("/dashboard/app.css", ctx -> asset(ctx, style, "text/css; charset=utf-8"));
-        config.routes.get("/dashboard/overview.js", ctx -> asset(ctx, overviewScript, "text/javascript; charset=utf-8"));
-        config.routes.get("/dashboard/overview.css", ctx -> asset(ctx, overviewStyle, "text/css; charset=utf-8"));
+        assets.forEach((name, body) -> config.routes.get("/dashboard/" + name, ctx -> asset(ctx, body,
+                name.endsWith(".js") ? "text/javascript; charset=utf-8" : "text/css; charset=utf-8")));
         config.routes.get("/login", ctx -> loginPage(ctx, 200, null));
         config.routes.post("/login", this::login);
         config.routes.post("/logout", ctx -> {

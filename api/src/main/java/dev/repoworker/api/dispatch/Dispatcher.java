@@ -6,8 +6,9 @@ import dev.repoworker.api.job.CallbackTokens;
 import dev.repoworker.api.job.Job;
 import dev.repoworker.api.job.JobEvent;
 import dev.repoworker.api.job.JobStatus;
-import dev.repoworker.api.job.JobStore;
-import dev.repoworker.api.job.JobStore.Claim;
+import dev.repoworker.api.job.DispatchOutbox;
+import dev.repoworker.api.job.Jobs;
+import dev.repoworker.api.job.DispatchOutbox.Claim;
 import dev.repoworker.api.job.Runner;
 import dev.repoworker.api.job.SecretBox;
 import dev.repoworker.api.job.Secrets;
@@ -24,7 +25,9 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
@@ -48,10 +51,11 @@ public final class Dispatcher implements AutoCloseable {
      * job); a batch has at most {@code batchSize} jobs, and {@code parallelism} batches are in flight at once.
      * {@code fallBackWhenUnreachable}: a job whose Worker cannot be reached (connection refused or not made, 408,
      * a 5xx other than 503) goes to the fallback runner at once instead of after {@code maxTries} — development,
-     * where that runner is the simulation; a busy Worker (429, 503) is still waited for.
+     * where that runner is the simulation; a busy Worker (429, 503) is still waited for. A poll runs every
+     * {@code pollEvery}, and sooner when {@link #wakeUp} asks.
      */
-    public record Settings(List<String> workerUrls, String callbackUrl, int maxTries, Duration claimFor, int parallelism,
-                           int batchSize, boolean fallBackWhenUnreachable) {
+    public record Settings(List<String> workerUrls, int maxTries, Duration claimFor, int parallelism,
+                           int batchSize, boolean fallBackWhenUnreachable, Duration pollEvery) {
         public Settings {
             workerUrls = List.copyOf(workerUrls);
         }
@@ -63,10 +67,12 @@ public final class Dispatcher implements AutoCloseable {
     private static final Duration LONGEST_RETRY_AFTER = Duration.ofMinutes(10);
     private static final Duration MIN_REQUEST_TIME = Duration.ofMillis(100);
 
-    private final JobStore store;
+    private final Jobs jobs;
+    private final DispatchOutbox outbox;
     private final SecretBox secretBox;
     private final WorkerClient worker;
     private final LegacyJobRunner fallback;
+    private final RunnerStop runners;
     private final Backoff retry;
     private final Settings settings;
     private final Clock clock;
@@ -76,15 +82,22 @@ public final class Dispatcher implements AutoCloseable {
     private final AtomicInteger nextWorker = new AtomicInteger();
     private final Map<String, Instant> busyUntil = new ConcurrentHashMap<>();
     private final AtomicBoolean backlog = new AtomicBoolean();
-    private volatile Runnable wakeUp = () -> { };
+    private final ScheduledExecutorService loops;
+    private final WakeUp soon;
+    /** Where runners send their callbacks: known once the API listens, set by {@link #start}. */
+    private volatile String callbackUrl;
 
-    public Dispatcher(JobStore store, SecretBox secretBox, WorkerClient worker, LegacyJobRunner fallback,
-                      Backoff retry, Settings settings, Clock clock, ApiMetrics metrics) {
+    public Dispatcher(Jobs jobs, DispatchOutbox outbox, SecretBox secretBox, WorkerClient worker, LegacyJobRunner fallback,
+                      RunnerStop runners, Backoff retry, Settings settings, Clock clock, ApiMetrics metrics, ScheduledExecutorService loops) {
         this.metrics = metrics;
-        this.store = store;
+        this.loops = loops;
+        this.soon = new WakeUp(loops, this::pollSafely);
+        this.jobs = jobs;
+        this.outbox = outbox;
         this.secretBox = secretBox;
         this.worker = worker;
         this.fallback = fallback;
+        this.runners = runners;
         this.retry = retry;
         this.settings = settings;
         this.clock = clock;
@@ -96,9 +109,31 @@ public final class Dispatcher implements AutoCloseable {
         this.free = new Semaphore(settings.parallelism());
     }
 
-    /** What to run when a sender frees up after a poll that had more to do: a wake-up, never the poll itself. */
-    public void onBacklog(Runnable wakeUp) {
-        this.wakeUp = wakeUp;
+    /**
+     * Starts polling on the loops, handing jobs over with callbacks to {@code callbackUrl} (which names the port the
+     * API listens on, so it is known only once it listens). Wake-ups before the start change nothing.
+     */
+    public void start(String callbackUrl) {
+        this.callbackUrl = callbackUrl;
+        loops.scheduleWithFixedDelay(this::pollSafely, 0, settings.pollEvery().toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /**
+     * Asks for a poll soon, on the loops (never on the caller's thread): new jobs, a retry, a notification from
+     * another replica. Requests that arrive while one is queued share it, so a burst costs one claim query.
+     */
+    public void wakeUp() {
+        if (callbackUrl != null) {
+            soon.run();
+        }
+    }
+
+    private void pollSafely() {
+        try {
+            poll();
+        } catch (RuntimeException e) {
+            LOG.error("dispatch loop failed; it runs again on its next tick", e);
+        }
     }
 
     /** Claims due jobs, batch by batch, while senders are free and batches come back full; returns how many. */
@@ -133,10 +168,10 @@ public final class Dispatcher implements AutoCloseable {
         if (settings.workerUrls().isEmpty()) {
             int slots = fallback == null ? settings.batchSize() : Math.min(settings.batchSize(), fallback.freeSlots());
             Runner runner = fallback == null ? Runner.FALLBACK : fallback.kind();
-            return slots == 0 ? List.of() : store.claim(runner, null, now, settings.claimFor(), slots);
+            return slots == 0 ? List.of() : outbox.claim(runner, null, now, settings.claimFor(), slots);
         }
         String url = nextFreeWorker(now);
-        return url == null ? List.of() : store.claim(Runner.WORKER, url, now, settings.claimFor(), settings.batchSize());
+        return url == null ? List.of() : outbox.claim(Runner.WORKER, url, now, settings.claimFor(), settings.batchSize());
     }
 
     /** The next Worker round-robin that has not just said it is busy; null when all have. */
@@ -165,7 +200,7 @@ public final class Dispatcher implements AutoCloseable {
         } finally {
             free.release();
             if (backlog.compareAndSet(true, false)) {
-                wakeUp.run();
+                wakeUp(); // never the poll itself: this is a sender thread
             }
         }
     }
@@ -195,7 +230,7 @@ public final class Dispatcher implements AutoCloseable {
                 rejected(claim, rejected);
             } else if (outcome instanceof DispatchOutcome.Accepted && TaskType.DEPLOY_REPO.wireName().equals(claim.job().task())) {
                 // when a deploy started: its project's webhooks announce it (deployment.started)
-                store.appendEvent(claim.job().id(), JobEvent.of(clock.instant(), JobEvent.ACCEPTED, claim.job().attempt(),
+                jobs.appendEvent(claim.job().id(), JobEvent.of(clock.instant(), JobEvent.ACCEPTED, claim.job().attempt(),
                         "accepted by the worker at " + url));
             } else if (outcome instanceof DispatchOutcome.Busy answer) {
                 notTaken.add(claim);
@@ -222,7 +257,7 @@ public final class Dispatcher implements AutoCloseable {
      * refusal's message is the job's error as it should be stored.
      */
     public DispatchOutcome resend(Job job, Duration within) {
-        Claim claim = new Claim(job, null, 0, store.sealedSecrets(job.id()).orElse(null), job.leaseUntil());
+        Claim claim = new Claim(job, null, 0, jobs.sealedSecrets(job.id()).orElse(null), job.leaseUntil());
         DispatchOutcome outcome = worker.process(job.workerUrl(), request(claim), within);
         return outcome instanceof DispatchOutcome.Rejected rejected
                 ? new DispatchOutcome.Rejected(rejected.status(), rejectionError(claim, rejected)) : outcome;
@@ -232,7 +267,7 @@ public final class Dispatcher implements AutoCloseable {
     private ProcessRequest request(Claim claim) {
         Job job = claim.job();
         CallbackTokens.Opened opened = CallbackTokens.open(secrets(claim));
-        return new ProcessRequest(job.id(), job.task(), CallbackTokens.url(settings.callbackUrl(), opened.token()),
+        return new ProcessRequest(job.id(), job.task(), CallbackTokens.url(callbackUrl, opened.token()),
                 Secrets.merge(job.input(), opened.secrets()), job.attempt());
     }
 
@@ -254,7 +289,7 @@ public final class Dispatcher implements AutoCloseable {
     }
 
     private void rejected(Claim claim, DispatchOutcome.Rejected rejection) {
-        store.failClaim(claim, rejectionError(claim, rejection), clock.instant());
+        outbox.failClaim(claim, rejectionError(claim, rejection), clock.instant());
     }
 
     /** Why a job failed when its Worker refused it, with the job's secrets redacted from the Worker's words. */
@@ -269,7 +304,7 @@ public final class Dispatcher implements AutoCloseable {
             // the same try goes to the next Worker in the list: a dead Worker costs no backoff while another is up
             String next = urls.get((urls.indexOf(url) + 1) % urls.size());
             Instant now = clock.instant();
-            List<Claim> moved = claims.stream().filter(c -> store.moveClaim(c, Runner.WORKER, next,
+            List<Claim> moved = claims.stream().filter(c -> outbox.moveClaim(c, Runner.WORKER, next,
                     JobEvent.of(now, JobEvent.DISPATCHED, c.job().attempt(), "handed to the worker at " + next
                             + " (the worker at " + url + " did not take it: " + reason + ")"))).toList();
             send(next, moved, workersTried + 1);
@@ -284,7 +319,7 @@ public final class Dispatcher implements AutoCloseable {
             } else {
                 Instant now = clock.instant();
                 Duration wait = retry.delay(tries - 1, retryAfter, LONGEST_RETRY_AFTER);
-                store.releaseClaim(claim, tries, now.plus(wait), JobEvent.of(now, JobEvent.DISPATCH_FAILED, claim.job().attempt(),
+                outbox.releaseClaim(claim, tries, now.plus(wait), JobEvent.of(now, JobEvent.DISPATCH_FAILED, claim.job().attempt(),
                         "try " + tries + " failed: " + reason + "; next try in " + wait.toMillis() + " ms"));
             }
         }
@@ -294,32 +329,32 @@ public final class Dispatcher implements AutoCloseable {
         Instant now = clock.instant();
         Job job = claim.job();
         if (fallback == null) {
-            store.failClaim(claim, reason + " and no fallback runner is configured (set LEGACY_JOB_COMMAND)", now);
+            outbox.failClaim(claim, reason + " and no fallback runner is configured (set LEGACY_JOB_COMMAND)", now);
             return;
         }
         JobEvent event = fallback.kind() == Runner.SIMULATED
                 ? JobEvent.of(now, JobEvent.SIMULATED, job.attempt(), reason + "; development mode: the job is simulated, nothing is processed")
                 : JobEvent.of(now, JobEvent.FALLBACK, job.attempt(), reason + "; running on the " + fallback.kind().wireName() + " runner");
         // recorded before the start, so the runner's callback always finds the hand-over in place
-        if (!store.moveClaim(claim, fallback.kind(), null, event)) {
+        if (!outbox.moveClaim(claim, fallback.kind(), null, event)) {
             return;
         }
         Map<String, Object> secrets = secrets(claim);
         CallbackTokens.Opened opened = CallbackTokens.open(secrets);
         LegacyJob legacyJob = new LegacyJob(job.id(), job.task(), job.attempt(), Secrets.merge(job.input(), opened.secrets()),
-                CallbackTokens.url(settings.callbackUrl(), opened.token()), Secrets.values(secrets));
+                CallbackTokens.url(callbackUrl, opened.token()), Secrets.values(secrets));
         try {
             if (fallback.start(legacyJob)) {
                 metrics.dispatchedElsewhere(fallback.kind().wireName());
-                if (store.find(job.id()).map(j -> j.status() == JobStatus.CANCELLED && j.attempt() == job.attempt()).orElse(false)) {
-                    fallback.cancel(job.id()); // cancelled between the hand-over and the start
-                }
+                // cancelled between the hand-over and the start
+                jobs.find(job.id()).filter(j -> j.status() == JobStatus.CANCELLED && j.attempt() == job.attempt())
+                        .ifPresent(runners::stop);
             } else {
-                store.releaseClaim(claim, claim.tries(), now.plus(RUNNER_BUSY_WAIT),
+                outbox.releaseClaim(claim, claim.tries(), now.plus(RUNNER_BUSY_WAIT),
                         JobEvent.of(now, JobEvent.DISPATCH_FAILED, job.attempt(), "the " + fallback.kind().wireName() + " runner is busy"));
             }
         } catch (LegacyJobRunner.LegacyRunException e) {
-            store.failClaim(claim, reason + "; the fallback runner failed: " + e.getMessage(), now);
+            outbox.failClaim(claim, reason + "; the fallback runner failed: " + e.getMessage(), now);
         }
     }
 

@@ -5,7 +5,8 @@ import dev.repoworker.api.fallback.LegacyJobRunner;
 import dev.repoworker.api.job.Job;
 import dev.repoworker.api.job.JobEvent;
 import dev.repoworker.api.job.JobStatus;
-import dev.repoworker.api.job.JobStore;
+import dev.repoworker.api.job.DispatchOutbox;
+import dev.repoworker.api.job.Jobs;
 import dev.repoworker.api.job.Runner;
 import dev.repoworker.api.job.UnknownJobException;
 import dev.repoworker.protocol.Callback;
@@ -29,7 +30,8 @@ public final class Reconciler {
     private static final int BATCH = 20;
     private static final Duration RESEND_WITHIN = Duration.ofSeconds(10);
 
-    private final JobStore store;
+    private final Jobs jobs;
+    private final DispatchOutbox outbox;
     private final WorkerClient worker;
     private final CallbackHandler callbacks;
     private final LegacyJobRunner fallback;
@@ -37,10 +39,11 @@ public final class Reconciler {
     private final Duration lease;
     private final Dispatcher dispatcher;
 
-    public Reconciler(JobStore store, WorkerClient worker, Dispatcher dispatcher, CallbackHandler callbacks, LegacyJobRunner fallback,
+    public Reconciler(Jobs jobs, DispatchOutbox outbox, WorkerClient worker, Dispatcher dispatcher, CallbackHandler callbacks, LegacyJobRunner fallback,
                       Clock clock, Duration lease) {
         this.dispatcher = dispatcher;
-        this.store = store;
+        this.jobs = jobs;
+        this.outbox = outbox;
         this.worker = worker;
         this.callbacks = callbacks;
         this.fallback = fallback;
@@ -51,9 +54,9 @@ public final class Reconciler {
     /** Reconciles the jobs whose lease has ended; returns how many this replica took on. */
     public int poll() {
         int taken = 0;
-        for (Job expired : store.expiredLeases(clock.instant(), BATCH)) {
+        for (Job expired : outbox.expiredLeases(clock.instant(), BATCH)) {
             Instant now = clock.instant();
-            Optional<Job> claimed = store.update(expired.withLease(now.plus(lease), now), List.of(), null);
+            Optional<Job> claimed = jobs.update(expired.withLease(now.plus(lease), now), List.of(), null);
             if (claimed.isPresent()) {
                 taken++;
                 try {
@@ -99,7 +102,7 @@ public final class Reconciler {
     private void applyKept(Job job, Callback kept) {
         Callback callback = new Callback(job.id(), kept.status(), kept.result(), kept.error(), kept.processedAt(),
                 kept.duration(), kept.progress(), job.attempt(), kept.logs());
-        store.appendEvent(job.id(), JobEvent.of(clock.instant(), JobEvent.RECONCILED, job.attempt(),
+        jobs.appendEvent(job.id(), JobEvent.of(clock.instant(), JobEvent.RECONCILED, job.attempt(),
                 "the callback was lost; applying the " + kept.status() + " result the worker kept"));
         try {
             callbacks.apply(callback);
@@ -109,11 +112,11 @@ public final class Reconciler {
     }
 
     private void note(Job job, String message) {
-        store.appendEvent(job.id(), JobEvent.of(clock.instant(), JobEvent.RECONCILED, job.attempt(), message));
+        jobs.appendEvent(job.id(), JobEvent.of(clock.instant(), JobEvent.RECONCILED, job.attempt(), message));
     }
 
     private boolean resentBefore(Job job) {
-        return store.events(job.id()).stream().anyMatch(e -> e.type().equals(JobEvent.RESENT) && e.attempt() == job.attempt());
+        return jobs.events(job.id()).stream().anyMatch(e -> e.type().equals(JobEvent.RESENT) && e.attempt() == job.attempt());
     }
 
     /** The same attempt to the same Worker, once: a copy that did arrive meanwhile is deduplicated there. */
@@ -122,15 +125,15 @@ public final class Reconciler {
         Instant now = clock.instant();
         String sent = "the worker at " + job.workerUrl() + " did not have the job; attempt " + job.attempt() + " sent again: ";
         if (outcome instanceof DispatchOutcome.Accepted) {
-            store.update(job.withLease(now.plus(lease), now), List.of(JobEvent.of(now, JobEvent.RESENT, job.attempt(), sent + "accepted")), null);
+            jobs.update(job.withLease(now.plus(lease), now), List.of(JobEvent.of(now, JobEvent.RESENT, job.attempt(), sent + "accepted")), null);
         } else if (outcome instanceof DispatchOutcome.Rejected rejected) {
             String error = rejected.message();
-            store.update(job.moveTo(JobStatus.FAILED, now).withError(error, now), List.of(JobEvent.of(now, JobEvent.FAILED, job.attempt(), error)), null);
+            jobs.update(job.moveTo(JobStatus.FAILED, now).withError(error, now), List.of(JobEvent.of(now, JobEvent.FAILED, job.attempt(), error)), null);
         } else if (outcome instanceof DispatchOutcome.Unanswered unanswered) {
             lost(job, "the worker at " + job.workerUrl() + " did not answer (" + unanswered.reason() + ")");
         } else {
             // the Worker is down or busy and never had this copy: the attempt is free to go anywhere
-            store.update(job.resend(now), List.of(JobEvent.of(now, JobEvent.RESENT, job.attempt(), sent + "not taken; back to pending")), now);
+            jobs.update(job.resend(now), List.of(JobEvent.of(now, JobEvent.RESENT, job.attempt(), sent + "not taken; back to pending")), now);
         }
         LOG.info("job {}: {}{}", job.id(), sent, outcome.getClass().getSimpleName().toLowerCase(java.util.Locale.ROOT));
     }
@@ -140,11 +143,11 @@ public final class Reconciler {
         if (job.attempt() < job.maxAttempts()) {
             Job next = job.nextAttempt(job.maxAttempts(), now);
             String message = reason + "; re-dispatching as attempt " + next.attempt() + " of " + job.maxAttempts();
-            store.update(next, List.of(JobEvent.of(now, JobEvent.RECONCILED, job.attempt(), message)), now);
+            jobs.update(next, List.of(JobEvent.of(now, JobEvent.RECONCILED, job.attempt(), message)), now);
             LOG.info("job {}: {}", job.id(), message);
         } else {
             String error = "job lost: " + reason + "; gave up after " + job.attempt() + " attempts";
-            store.update(job.moveTo(JobStatus.FAILED, now).withError(error, now),
+            jobs.update(job.moveTo(JobStatus.FAILED, now).withError(error, now),
                     List.of(JobEvent.of(now, JobEvent.FAILED, job.attempt(), error)), null);
             LOG.info("job {}: {}", job.id(), error);
         }

@@ -8,18 +8,14 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * A wake-up signal for a loop: ask for a run now, on {@code executor}. Requests that arrive while one is
  * already queued share it, so a burst of submissions costs one claim query, not one each.
  */
-public final class WakeUp implements Runnable {
+final class WakeUp implements Runnable {
 
     private final Executor executor;
     private final AtomicBoolean queued = new AtomicBoolean();
-    private volatile Runnable action = () -> { };
+    private final Runnable action;
 
-    public WakeUp(Executor executor) {
+    WakeUp(Executor executor, Runnable action) {
         this.executor = executor;
-    }
-
-    /** What a wake-up runs (set once the loop exists). */
-    public void wire(Runnable action) {
         this.action = action;
     }
 

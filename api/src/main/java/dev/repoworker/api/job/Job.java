@@ -2,6 +2,7 @@ package dev.repoworker.api.job;
 
 import java.time.Instant;
 import java.util.Map;
+import java.util.function.Consumer;
 
 /**
  * One job as stored. {@code input} never holds secrets (they live encrypted beside the row);
@@ -46,32 +47,46 @@ public record Job(
         if (!status.canMoveTo(target)) {
             throw new IllegalTransitionException(id, status, target);
         }
-        Instant lease = target.isActive() ? leaseUntil : null;
-        Instant completed = target.isFinal() ? now : null;
-        return new Job(id, task, requestedTask, target, input, result, error, attempt, maxAttempts, version,
-                projectId, userId, idempotencyKey, runner, workerUrl, lease, processedAt, durationMs, createdAt, now, completed);
+        return with(c -> {
+            c.status = target;
+            c.leaseUntil = target.isActive() ? leaseUntil : null;
+            c.updatedAt = now;
+            c.completedAt = target.isFinal() ? now : null;
+        });
     }
 
     public Job withResult(Map<String, Object> newResult, Instant newProcessedAt, Long newDurationMs) {
-        return new Job(id, task, requestedTask, status, input, newResult, error, attempt, maxAttempts, version,
-                projectId, userId, idempotencyKey, runner, workerUrl, leaseUntil, newProcessedAt, newDurationMs, createdAt, updatedAt, completedAt);
+        return with(c -> {
+            c.result = newResult;
+            c.processedAt = newProcessedAt;
+            c.durationMs = newDurationMs;
+        });
     }
 
     public Job withError(String newError, Instant newProcessedAt) {
-        return new Job(id, task, requestedTask, status, input, result, newError, attempt, maxAttempts, version,
-                projectId, userId, idempotencyKey, runner, workerUrl, leaseUntil, newProcessedAt, durationMs, createdAt, updatedAt, completedAt);
+        return with(c -> {
+            c.error = newError;
+            c.processedAt = newProcessedAt;
+        });
     }
 
     public Job withLease(Instant newLeaseUntil, Instant now) {
-        return new Job(id, task, requestedTask, status, input, result, error, attempt, maxAttempts, version,
-                projectId, userId, idempotencyKey, runner, workerUrl, newLeaseUntil, processedAt, durationMs, createdAt, now, completedAt);
+        return with(c -> {
+            c.leaseUntil = newLeaseUntil;
+            c.updatedAt = now;
+        });
     }
 
     /** This job as stored after a successful version-checked update (which bumps the version by one). */
     public Job stored() {
-        return new Job(id, task, requestedTask, status, input, result, error, attempt, maxAttempts, version + 1,
-                projectId, userId, idempotencyKey, runner, workerUrl, millis(leaseUntil), millis(processedAt), durationMs,
-                millis(createdAt), millis(updatedAt), millis(completedAt));
+        return with(c -> {
+            c.version = version + 1;
+            c.leaseUntil = millis(leaseUntil);
+            c.processedAt = millis(processedAt);
+            c.createdAt = millis(createdAt);
+            c.updatedAt = millis(updatedAt);
+            c.completedAt = millis(completedAt);
+        });
     }
 
     /** Instants are stored as epoch milliseconds. */
@@ -81,16 +96,85 @@ public record Job(
 
     /** A fresh attempt: back to pending with the outcome of the previous attempt cleared. */
     public Job nextAttempt(int newMaxAttempts, Instant now) {
-        Job pending = moveTo(JobStatus.PENDING, now);
-        return new Job(id, task, requestedTask, JobStatus.PENDING, input, null, null, attempt + 1, newMaxAttempts, version,
-                projectId, userId, idempotencyKey, null, null, null, null, null, createdAt, pending.updatedAt(), null);
+        return resend(now).with(c -> {
+            c.result = null;
+            c.error = null;
+            c.attempt = attempt + 1;
+            c.maxAttempts = newMaxAttempts;
+            c.processedAt = null;
+            c.durationMs = null;
+        });
     }
 
     /** The same attempt, back to pending for another hand-over (its first one may never have reached the runner). */
     public Job resend(Instant now) {
-        Job pending = moveTo(JobStatus.PENDING, now);
-        return new Job(id, task, requestedTask, JobStatus.PENDING, input, result, error, attempt, maxAttempts, version,
-                projectId, userId, idempotencyKey, null, null, null, processedAt, durationMs, createdAt, pending.updatedAt(), null);
+        return moveTo(JobStatus.PENDING, now).with(c -> {
+            c.runner = null;
+            c.workerUrl = null;
+            c.leaseUntil = null;
+        });
+    }
+
+    /** A copy of this job with what {@code change} sets; the only place besides reading a row that lists every field. */
+    private Job with(Consumer<Copy> change) {
+        Copy copy = new Copy(this);
+        change.accept(copy);
+        return copy.build();
+    }
+
+    /** The fields of a job while a copy is being changed. */
+    private static final class Copy {
+        private final String id;
+        private final String task;
+        private final String requestedTask;
+        private JobStatus status;
+        private final Map<String, Object> input;
+        private Map<String, Object> result;
+        private String error;
+        private int attempt;
+        private int maxAttempts;
+        private int version;
+        private final String projectId;
+        private final String userId;
+        private final String idempotencyKey;
+        private Runner runner;
+        private String workerUrl;
+        private Instant leaseUntil;
+        private Instant processedAt;
+        private Long durationMs;
+        private Instant createdAt;
+        private Instant updatedAt;
+        private Instant completedAt;
+
+        private Copy(Job job) {
+            id = job.id;
+            task = job.task;
+            requestedTask = job.requestedTask;
+            status = job.status;
+            input = job.input;
+            result = job.result;
+            error = job.error;
+            attempt = job.attempt;
+            maxAttempts = job.maxAttempts;
+            version = job.version;
+            projectId = job.projectId;
+            userId = job.userId;
+            idempotencyKey = job.idempotencyKey;
+            runner = job.runner;
+            workerUrl = job.workerUrl;
+            leaseUntil = job.leaseUntil;
+            processedAt = job.processedAt;
+            durationMs = job.durationMs;
+            createdAt = job.createdAt;
+            updatedAt = job.updatedAt;
+            completedAt = job.completedAt;
+        }
+
+        private Job build() {
+            return new Job(id, task, requestedTask, status, input, result, error, attempt, maxAttempts, version,
+                    projectId, userId, idempotencyKey, runner, workerUrl, leaseUntil, processedAt, durationMs,
+                    createdAt, updatedAt, completedAt);
+        }
     }
 
     /** Thrown when a change would break the state machine. */

@@ -10,7 +10,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * PostgreSQL {@code LISTEN} on the channel a batch of new jobs notifies ({@link JdbiJobStore#JOBS_CHANNEL}), on
+ * PostgreSQL {@code LISTEN} on the channel a batch of new jobs notifies ({@link JobStore#JOBS_CHANNEL}), on
  * a connection of its own: a submission on any replica wakes the dispatcher of every replica at once. Polling
  * stays as the safety net (a notification is lost while this connection is down, and that is all).
  */
@@ -40,7 +40,7 @@ public final class JobNotifications implements AutoCloseable {
         while (!closed) {
             try (Connection connection = DriverManager.getConnection(url, user, password)) {
                 try (Statement listen = connection.createStatement()) {
-                    listen.execute("LISTEN " + JdbiJobStore.JOBS_CHANNEL);
+                    listen.execute("LISTEN " + JobStore.JOBS_CHANNEL);
                 }
                 PGConnection pg = connection.unwrap(PGConnection.class);
                 while (!closed) {

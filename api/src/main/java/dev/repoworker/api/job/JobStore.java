@@ -1,113 +1,174 @@
 package dev.repoworker.api.job;
 
-import java.time.Duration;
-import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import org.jdbi.v3.core.Handle;
 
 /**
- * Durable jobs and their event log. Every method is safe to call from several threads and from several API
- * replicas sharing one database, and every method that writes has committed when it returns.
+ * Durable jobs on PostgreSQL or SQLite through Jdbi, by aggregate: {@link #jobs()} (a job with its events and
+ * secrets), {@link #outbox()} (claims that hand a pending job to a runner) and {@link #messages()} (the webhook
+ * ids of applied callbacks). The writes that span aggregates are here and only here, each one transaction:
+ * creating jobs (rows, {@code created} events and, on PostgreSQL, one {@code NOTIFY} that wakes the dispatchers
+ * of every replica) and applying callbacks (job, events and webhook id).
  *
- * <p>A pending job is its own dispatch intent (due at a time); a claim hands it over to a runner in the same
- * statement, and the claimer's later writes are fenced by the claim's token.
+ * <p>Every method is safe to call from several threads and from several API replicas sharing one database, and
+ * every method that writes has committed when it returns.
  */
-public interface JobStore {
+public final class JobStore {
+
+    /** The channel a batch of new jobs notifies on PostgreSQL. */
+    public static final String JOBS_CHANNEL = "repo_worker_jobs";
+
+    private final Database database;
+    private final StoreListener listener;
+    private final Jobs jobs;
+    private final DispatchOutbox outbox;
+    private final MessageLog messages;
+
+    public JobStore(Database database) {
+        this(database, StoreListener.NONE);
+    }
+
+    public JobStore(Database database, StoreListener listener) {
+        this.database = database;
+        this.listener = listener;
+        this.jobs = new Jobs(database, listener);
+        this.outbox = new DispatchOutbox(database, listener);
+        this.messages = new MessageLog(database);
+    }
+
+    public Jobs jobs() {
+        return jobs;
+    }
+
+    public DispatchOutbox outbox() {
+        return outbox;
+    }
+
+    public MessageLog messages() {
+        return messages;
+    }
 
     /**
      * Stores new jobs, each pending and due at once with its {@code created} event, in one transaction. A job
      * whose idempotency key is already taken (in the database or earlier in {@code jobs}) stores nothing and
      * answers the existing job.
      */
-    List<Created> createAll(List<NewJob> jobs);
+    public List<Created> createAll(List<NewJob> newJobs) {
+        List<Created> created;
+        try {
+            created = database.jdbi().inTransaction(h -> insertNew(h, newJobs));
+        } catch (RuntimeException e) {
+            if (!Database.isUniqueViolation(e)) {
+                throw e;
+            }
+            // another replica took one of these idempotency keys meanwhile: one by one, each sees the winner
+            if (newJobs.size() > 1) {
+                return newJobs.stream().flatMap(job -> createAll(List.of(job)).stream()).toList();
+            }
+            String key = newJobs.get(0).job().idempotencyKey();
+            return List.of(new Created(database.jdbi().withHandle(h -> findByKey(h, key)).orElseThrow(() -> e), false));
+        }
+        created.stream().filter(Created::isNew).forEach(c -> {
+            listener.created(c.job());
+            listener.eventStored(c.job().id(), createdEvent(c.job()));
+        });
+        return created;
+    }
 
-    default Created create(Job job, String sealedSecrets) {
+    public Created create(Job job, String sealedSecrets) {
         return createAll(List.of(new NewJob(job, sealedSecrets))).get(0);
     }
 
-    Optional<Job> find(String id);
+    private List<Created> insertNew(Handle h, List<NewJob> newJobs) {
+        Map<String, Job> byKey = new HashMap<>();
+        Set<String> keys = new LinkedHashSet<>();
+        newJobs.forEach(j -> {
+            if (j.job().idempotencyKey() != null) {
+                keys.add(j.job().idempotencyKey());
+            }
+        });
+        if (!keys.isEmpty()) {
+            h.createQuery("SELECT * FROM jobs WHERE idempotency_key IN (<keys>)").bindList("keys", List.copyOf(keys))
+                    .map(JobRows.MAPPER).forEach(job -> byKey.put(job.idempotencyKey(), job));
+        }
+        List<Created> answers = new ArrayList<>();
+        List<NewJob> fresh = new ArrayList<>();
+        List<EventRows.Entry> events = new ArrayList<>();
+        for (NewJob newJob : newJobs) {
+            Job job = newJob.job();
+            Job existing = job.idempotencyKey() == null ? null : byKey.get(job.idempotencyKey());
+            if (existing != null) {
+                answers.add(new Created(existing, false));
+                continue;
+            }
+            if (job.idempotencyKey() != null) {
+                byKey.put(job.idempotencyKey(), job);
+            }
+            fresh.add(newJob);
+            events.add(new EventRows.Entry(job.id(), createdEvent(job)));
+            answers.add(new Created(job, true));
+        }
+        if (!fresh.isEmpty()) {
+            JobRows.insertAll(h, fresh);
+            EventRows.appendFirst(h, events);
+            if (database.isPostgres()) {
+                h.execute("NOTIFY " + JOBS_CHANNEL);
+            }
+        }
+        return answers;
+    }
 
-    /** The encrypted secrets of a job, while a dispatch may still need them. */
-    Optional<String> sealedSecrets(String id);
+    private static JobEvent createdEvent(Job job) {
+        return JobEvent.of(job.createdAt(), JobEvent.CREATED, job.attempt(), "job created for task " + job.requestedTask());
+    }
 
-    /** The SHA-256 of the job's callback token ({@link CallbackTokens}); empty for an unknown job or one without. */
-    Optional<String> callbackTokenHash(String id);
-
-    List<JobEvent> events(String id);
-
-    JobPage list(JobQuery query);
-
-    /**
-     * Page {@code page} (from 1) of {@code limit} jobs matching {@code filter}, newest first, with how many match
-     * in all, read at one moment: the total always agrees with the page.
-     */
-    NumberedPage listPage(JobFilter filter, int page, int limit);
-
-    /** How many jobs wait for a dispatch. */
-    long pendingCount();
-
-    /**
-     * Writes {@code next} if the stored row still has {@code next.version()}, bumping the version, and appends
-     * {@code events} in the same transaction. A final state drops the secrets; a non-null {@code dispatchAt}
-     * makes the (pending) job due then, with no dispatch tries yet. Any claim on the job is void afterwards.
-     *
-     * @return the stored job, or empty when another writer got there first
-     */
-    Optional<Job> update(Job next, List<JobEvent> events, Instant dispatchAt);
+    private static Optional<Job> findByKey(Handle h, String key) {
+        return h.createQuery("SELECT * FROM jobs WHERE idempotency_key = :key").bind("key", key).map(JobRows.MAPPER).findOne();
+    }
 
     /**
      * Applies callbacks in one transaction, each fenced by its attempt and by the job not being final (never
      * by a version, so a busy job cannot starve its own result). Webhook ids are recorded in the same
-     * transaction; one seen before makes its callback {@link CallbackChange.Verdict#REPLAYED}.
+     * transaction; one seen before makes its callback {@link CallbackChange.Kind#REPLAYED}.
      */
-    List<CallbackChange.Verdict> applyCallbacks(List<CallbackChange> changes);
-
-    /** Forgets the recorded messages whose copies no longer verify (expired before {@code now}); returns how many. */
-    int forgetMessages(Instant now);
-
-    /** Replaces the encrypted secrets and the callback token's hash (a retry brings a new token, maybe fresh secrets). */
-    void replaceSecrets(String jobId, String sealedSecrets, String callbackTokenHash);
-
-    void appendEvent(String jobId, JobEvent event);
-
-    /**
-     * The hand-over: moves up to {@code limit} due pending jobs to {@code dispatched} with {@code runner},
-     * {@code workerUrl} (null for a runner in or beside this process), a lease of {@code claimFor} and a new
-     * claim token, in one statement, and returns them with their sealed secrets. A job is handed to exactly one
-     * claimer.
-     */
-    List<Claim> claim(Runner runner, String workerUrl, Instant now, Duration claimFor, int limit);
-
-    /** While {@code claim} still holds: the job goes to another Worker (the first was unreachable or busy). */
-    boolean moveClaim(Claim claim, Runner runner, String workerUrl, JobEvent event);
-
-    /** While {@code claim} still holds: back to pending, due at {@code dueAt} after {@code tries} failed tries. */
-    boolean releaseClaim(Claim claim, int tries, Instant dueAt, JobEvent event);
-
-    /** While {@code claim} still holds: the job fails for good with {@code error}. */
-    boolean failClaim(Claim claim, String error, Instant now);
-
-    /** Dispatched or running jobs whose lease ended before {@code now}, oldest first. */
-    List<Job> expiredLeases(Instant now, int limit);
-
-    /** Deletes up to {@code limit} final jobs that finished before {@code cutoff}, with their events; returns how many. */
-    int deleteFinished(Instant cutoff, int limit);
+    public List<CallbackChange.Verdict> applyCallbacks(List<CallbackChange> changes) {
+        List<CallbackChange.Verdict> verdicts = database.jdbi().inTransaction(h -> CallbackRows.apply(h, changes));
+        for (int i = 0; i < changes.size(); i++) {
+            CallbackChange change = changes.get(i);
+            CallbackChange.Verdict verdict = verdicts.get(i);
+            if (verdict.kind() == CallbackChange.Kind.APPLIED) {
+                change.events().forEach(event -> listener.eventStored(change.jobId(), event));
+                if (change.target().isFinal()) {
+                    listener.finished(change.jobId(), verdict.task(), verdict.attempt(), change.target());
+                }
+            }
+        }
+        return verdicts;
+    }
 
     /** True when the database answers. */
-    boolean isReachable();
+    public boolean isReachable() {
+        try {
+            return database.jdbi().withHandle(h -> h.createQuery("SELECT 1").mapTo(Integer.class).one()) == 1;
+        } catch (RuntimeException e) {
+            return false;
+        }
+    }
 
     /** A job to store, its sealed secrets (null when it has none) and its callback token's hash (or null). */
-    record NewJob(Job job, String sealedSecrets, String callbackTokenHash) {
+    public record NewJob(Job job, String sealedSecrets, String callbackTokenHash) {
         public NewJob(Job job, String sealedSecrets) {
             this(job, sealedSecrets, null);
         }
     }
 
     /** The outcome of a creation. */
-    record Created(Job job, boolean isNew) {
-    }
-
-    /** A job handed over by {@link #claim}: fenced writes name its {@code token}. */
-    record Claim(Job job, String token, int tries, String sealedSecrets, Instant claimedUntil) {
+    public record Created(Job job, boolean isNew) {
     }
 }

@@ -35,7 +35,7 @@ abstract class JobStoreContract {
     @BeforeEach
     void openStore() {
         database = openDatabase();
-        store = new JdbiJobStore(database);
+        store = new JobStore(database);
     }
 
     @AfterEach
@@ -58,8 +58,8 @@ abstract class JobStoreContract {
         return store().create(newJob(null, at), "sealed-secret").job();
     }
 
-    List<JobStore.Claim> claim(Instant now) {
-        return store().claim(Runner.WORKER, "http://w1", now, CLAIM, 100);
+    List<DispatchOutbox.Claim> claim(Instant now) {
+        return store().outbox().claim(Runner.WORKER, "http://w1", now, CLAIM, 100);
     }
 
     static CallbackChange callback(Job job, JobStatus target, Integer attempt, String messageId, Instant now) {
@@ -81,18 +81,18 @@ abstract class JobStoreContract {
         JobStore.Created created = store().create(job, "sealed");
 
         assertThat(created.isNew()).isTrue();
-        Job found = store().find(job.id()).orElseThrow();
+        Job found = store().jobs().find(job.id()).orElseThrow();
         assertThat(found).isEqualTo(job);
         assertThat(found.input()).containsEntry("depth", 1);
-        assertThat(store().sealedSecrets(job.id())).contains("sealed");
-        assertThat(store().events(job.id())).extracting(JobEvent::type).containsExactly(JobEvent.CREATED);
-        assertThat(store().pendingCount()).isEqualTo(1);
+        assertThat(store().jobs().sealedSecrets(job.id())).contains("sealed");
+        assertThat(store().jobs().events(job.id())).extracting(JobEvent::type).containsExactly(JobEvent.CREATED);
+        assertThat(store().jobs().pendingCount()).isEqualTo(1);
     }
 
     @Test
     void unknown_job_is_empty() {
-        assertThat(store().find("no-such-job")).isEmpty();
-        assertThat(store().events("no-such-job")).isEmpty();
+        assertThat(store().jobs().find("no-such-job")).isEmpty();
+        assertThat(store().jobs().events("no-such-job")).isEmpty();
     }
 
     @Test
@@ -118,36 +118,36 @@ abstract class JobStoreContract {
         Instant t1 = T0.plusSeconds(1);
         Job cancelled = job.moveTo(JobStatus.CANCELLED, t1);
 
-        Job stored = store().update(cancelled, List.of(JobEvent.of(t1, JobEvent.CANCELLED, 1, "a"),
+        Job stored = store().jobs().update(cancelled, List.of(JobEvent.of(t1, JobEvent.CANCELLED, 1, "a"),
                 JobEvent.of(t1, JobEvent.CANCELLED, 1, "b")), null).orElseThrow();
 
         assertThat(stored.version()).isEqualTo(job.version() + 1);
-        assertThat(store().find(job.id()).orElseThrow()).isEqualTo(stored);
-        assertThat(store().events(job.id())).extracting(JobEvent::message).containsExactly("job created for task clone-repo", "a", "b");
+        assertThat(store().jobs().find(job.id()).orElseThrow()).isEqualTo(stored);
+        assertThat(store().jobs().events(job.id())).extracting(JobEvent::message).containsExactly("job created for task clone-repo", "a", "b");
     }
 
     @Test
     void update_with_a_stale_version_changes_nothing() {
         Job job = created(T0);
-        Job first = store().update(job.moveTo(JobStatus.CANCELLED, T0), List.of(), null).orElseThrow();
+        Job first = store().jobs().update(job.moveTo(JobStatus.CANCELLED, T0), List.of(), null).orElseThrow();
 
-        var stale = store().update(job.moveTo(JobStatus.FAILED, T0), List.of(JobEvent.of(T0, "x", 1, "x")), null);
+        var stale = store().jobs().update(job.moveTo(JobStatus.FAILED, T0), List.of(JobEvent.of(T0, "x", 1, "x")), null);
 
         assertThat(stale).isEmpty();
-        assertThat(store().find(job.id()).orElseThrow()).isEqualTo(first);
-        assertThat(store().events(job.id())).extracting(JobEvent::type).containsExactly(JobEvent.CREATED);
+        assertThat(store().jobs().find(job.id()).orElseThrow()).isEqualTo(first);
+        assertThat(store().jobs().events(job.id())).extracting(JobEvent::type).containsExactly(JobEvent.CREATED);
     }
 
     @Test
     void final_state_drops_the_secrets_and_is_never_claimed() {
         Job job = created(T0);
 
-        store().update(job.moveTo(JobStatus.CANCELLED, T0.plusSeconds(1)), List.of(), null).orElseThrow();
+        store().jobs().update(job.moveTo(JobStatus.CANCELLED, T0.plusSeconds(1)), List.of(), null).orElseThrow();
 
-        assertThat(store().sealedSecrets(job.id())).isEmpty();
-        assertThat(store().find(job.id()).orElseThrow().completedAt()).isEqualTo(T0.plusSeconds(1));
+        assertThat(store().jobs().sealedSecrets(job.id())).isEmpty();
+        assertThat(store().jobs().find(job.id()).orElseThrow().completedAt()).isEqualTo(T0.plusSeconds(1));
         assertThat(claim(T0.plusSeconds(5))).isEmpty();
-        assertThat(store().pendingCount()).isZero();
+        assertThat(store().jobs().pendingCount()).isZero();
     }
 
     @Test
@@ -155,8 +155,8 @@ abstract class JobStoreContract {
         Job job = created(T0);
         Instant now = T0.plusSeconds(1);
 
-        List<JobStore.Claim> first = claim(now);
-        List<JobStore.Claim> again = store().claim(Runner.WORKER, "http://w2", now.plusSeconds(60), CLAIM, 100);
+        List<DispatchOutbox.Claim> first = claim(now);
+        List<DispatchOutbox.Claim> again = store().outbox().claim(Runner.WORKER, "http://w2", now.plusSeconds(60), CLAIM, 100);
 
         assertThat(first).singleElement().satisfies(c -> {
             assertThat(c.job().id()).isEqualTo(job.id());
@@ -169,61 +169,61 @@ abstract class JobStoreContract {
             assertThat(c.tries()).isZero();
         });
         assertThat(again).isEmpty();
-        assertThat(store().find(job.id()).orElseThrow()).isEqualTo(first.get(0).job());
-        assertThat(store().events(job.id())).extracting(JobEvent::type).containsExactly(JobEvent.CREATED, JobEvent.DISPATCHED);
+        assertThat(store().jobs().find(job.id()).orElseThrow()).isEqualTo(first.get(0).job());
+        assertThat(store().jobs().events(job.id())).extracting(JobEvent::type).containsExactly(JobEvent.CREATED, JobEvent.DISPATCHED);
     }
 
     @Test
     void a_released_job_is_due_again_at_its_time_with_its_tries() {
         created(T0);
-        JobStore.Claim claim = claim(T0).get(0);
+        DispatchOutbox.Claim claim = claim(T0).get(0);
 
-        boolean released = store().releaseClaim(claim, 2, T0.plusSeconds(120),
+        boolean released = store().outbox().releaseClaim(claim, 2, T0.plusSeconds(120),
                 JobEvent.of(T0, JobEvent.DISPATCH_FAILED, 1, "connection refused"));
 
         assertThat(released).isTrue();
         assertThat(claim(T0.plusSeconds(119))).isEmpty();
-        assertThat(claim(T0.plusSeconds(120))).singleElement().extracting(JobStore.Claim::tries).isEqualTo(2);
+        assertThat(claim(T0.plusSeconds(120))).singleElement().extracting(DispatchOutbox.Claim::tries).isEqualTo(2);
     }
 
     @Test
     void writes_after_a_claim_are_fenced_by_its_token() {
         Job job = created(T0);
-        JobStore.Claim claim = claim(T0).get(0);
+        DispatchOutbox.Claim claim = claim(T0).get(0);
         // the reconciler took the job over (a version-checked write voids the claim)
-        Job reconciled = store().update(claim.job().withLease(T0.plusSeconds(600), T0.plusSeconds(31)), List.of(), null).orElseThrow();
+        Job reconciled = store().jobs().update(claim.job().withLease(T0.plusSeconds(600), T0.plusSeconds(31)), List.of(), null).orElseThrow();
 
-        boolean released = store().releaseClaim(claim, 1, T0, JobEvent.of(T0, JobEvent.DISPATCH_FAILED, 1, "late"));
-        boolean moved = store().moveClaim(claim, Runner.WORKER, "http://w2", JobEvent.of(T0, JobEvent.DISPATCH_FAILED, 1, "late"));
-        boolean failed = store().failClaim(claim, "late", T0);
+        boolean released = store().outbox().releaseClaim(claim, 1, T0, JobEvent.of(T0, JobEvent.DISPATCH_FAILED, 1, "late"));
+        boolean moved = store().outbox().moveClaim(claim, Runner.WORKER, "http://w2", JobEvent.of(T0, JobEvent.DISPATCH_FAILED, 1, "late"));
+        boolean failed = store().outbox().failClaim(claim, "late", T0);
 
         assertThat(List.of(released, moved, failed)).containsOnly(false);
-        assertThat(store().find(job.id()).orElseThrow()).isEqualTo(reconciled);
-        assertThat(store().events(job.id())).extracting(JobEvent::message).noneMatch(m -> m.contains("late"));
+        assertThat(store().jobs().find(job.id()).orElseThrow()).isEqualTo(reconciled);
+        assertThat(store().jobs().events(job.id())).extracting(JobEvent::message).noneMatch(m -> m.contains("late"));
     }
 
     @Test
     void a_claim_moves_to_another_worker_and_fails_for_good_while_it_holds() {
         Job job = created(T0);
-        JobStore.Claim claim = claim(T0).get(0);
+        DispatchOutbox.Claim claim = claim(T0).get(0);
 
-        assertThat(store().moveClaim(claim, Runner.WORKER, "http://w2", JobEvent.of(T0, JobEvent.DISPATCH_FAILED, 1, "w1 down"))).isTrue();
-        assertThat(store().find(job.id()).orElseThrow().workerUrl()).isEqualTo("http://w2");
-        assertThat(store().failClaim(claim, "the worker rejected the job (400): bad", T0)).isTrue();
+        assertThat(store().outbox().moveClaim(claim, Runner.WORKER, "http://w2", JobEvent.of(T0, JobEvent.DISPATCH_FAILED, 1, "w1 down"))).isTrue();
+        assertThat(store().jobs().find(job.id()).orElseThrow().workerUrl()).isEqualTo("http://w2");
+        assertThat(store().outbox().failClaim(claim, "the worker rejected the job (400): bad", T0)).isTrue();
 
-        Job failed = store().find(job.id()).orElseThrow();
+        Job failed = store().jobs().find(job.id()).orElseThrow();
         assertThat(failed.status()).isEqualTo(JobStatus.FAILED);
         assertThat(failed.error()).contains("rejected");
-        assertThat(store().sealedSecrets(job.id())).isEmpty();
+        assertThat(store().jobs().sealedSecrets(job.id())).isEmpty();
     }
 
     @Test
     void a_new_attempt_is_due_again() {
         Job job = created(T0);
-        Job failed = store().update(job.moveTo(JobStatus.FAILED, T0), List.of(), null).orElseThrow();
+        Job failed = store().jobs().update(job.moveTo(JobStatus.FAILED, T0), List.of(), null).orElseThrow();
 
-        store().replaceSecrets(job.id(), "fresh", "hash-of-the-new-token");
-        Job retried = store().update(failed.nextAttempt(3, T0.plusSeconds(1)),
+        store().jobs().replaceSecrets(job.id(), "fresh", "hash-of-the-new-token");
+        Job retried = store().jobs().update(failed.nextAttempt(3, T0.plusSeconds(1)),
                 List.of(JobEvent.of(T0.plusSeconds(1), JobEvent.RETRY, 2, "retry")), T0.plusSeconds(1)).orElseThrow();
 
         assertThat(retried.status()).isEqualTo(JobStatus.PENDING);
@@ -233,7 +233,7 @@ abstract class JobStoreContract {
             assertThat(c.job().attempt()).isEqualTo(2);
             assertThat(c.sealedSecrets()).isEqualTo("fresh");
         });
-        assertThat(store().callbackTokenHash(job.id())).contains("hash-of-the-new-token");
+        assertThat(store().jobs().callbackTokenHash(job.id())).contains("hash-of-the-new-token");
     }
 
     @Test
@@ -241,22 +241,22 @@ abstract class JobStoreContract {
         Job job = newJob(null, T0);
         store().createAll(List.of(new JobStore.NewJob(job, "sealed", "token-hash")));
 
-        store().update(job.moveTo(JobStatus.CANCELLED, T0), List.of(), null).orElseThrow();
+        store().jobs().update(job.moveTo(JobStatus.CANCELLED, T0), List.of(), null).orElseThrow();
 
-        assertThat(store().callbackTokenHash(job.id())).contains("token-hash");
-        assertThat(store().sealedSecrets(job.id())).isEmpty();
-        assertThat(store().callbackTokenHash("no-such-job")).isEmpty();
+        assertThat(store().jobs().callbackTokenHash(job.id())).contains("token-hash");
+        assertThat(store().jobs().sealedSecrets(job.id())).isEmpty();
+        assertThat(store().jobs().callbackTokenHash("no-such-job")).isEmpty();
     }
 
     @Test
     void expired_leases_are_the_active_jobs_past_their_lease() {
         Job expired = created(T0);
-        store().claim(Runner.WORKER, "http://w1", T0, Duration.ofSeconds(10), 1);
+        store().outbox().claim(Runner.WORKER, "http://w1", T0, Duration.ofSeconds(10), 1);
         Job fresh = created(T0.plusSeconds(1));
-        store().claim(Runner.WORKER, "http://w1", T0.plusSeconds(1), Duration.ofSeconds(100), 1);
+        store().outbox().claim(Runner.WORKER, "http://w1", T0.plusSeconds(1), Duration.ofSeconds(100), 1);
         Job pending = created(T0.plusSeconds(2));
 
-        List<Job> found = store().expiredLeases(T0.plusSeconds(11), 100);
+        List<Job> found = store().outbox().expiredLeases(T0.plusSeconds(11), 100);
 
         assertThat(found).extracting(Job::id).containsExactly(expired.id()).doesNotContain(fresh.id(), pending.id());
     }
@@ -279,17 +279,17 @@ abstract class JobStoreContract {
         String project = "project-" + UUID.randomUUID();
         List<String> ids = importJobs(project, 5);
 
-        JobPage first = store().list(new JobQuery(null, "import-repo", project, 2, null));
-        JobPage second = store().list(new JobQuery(JobStatus.PENDING, null, project, 2,
+        JobPage first = store().jobs().list(new JobQuery(null, "import-repo", project, 2, null));
+        JobPage second = store().jobs().list(new JobQuery(JobStatus.PENDING, null, project, 2,
                 JobQuery.Position.decode(first.nextCursor()).orElseThrow()));
-        JobPage third = store().list(new JobQuery(null, "process-with-repo", project, 2,
+        JobPage third = store().jobs().list(new JobQuery(null, "process-with-repo", project, 2,
                 JobQuery.Position.decode(second.nextCursor()).orElseThrow()));
 
         assertThat(first.jobs()).extracting(Job::id).containsExactly(ids.get(0), ids.get(1));
         assertThat(second.jobs()).extracting(Job::id).containsExactly(ids.get(2), ids.get(3));
         assertThat(third.jobs()).extracting(Job::id).containsExactly(ids.get(4));
         assertThat(third.nextCursor()).isNull();
-        assertThat(store().list(new JobQuery(JobStatus.COMPLETED, null, project, 10, null)).jobs()).isEmpty();
+        assertThat(store().jobs().list(new JobQuery(JobStatus.COMPLETED, null, project, 10, null)).jobs()).isEmpty();
     }
 
     @Test
@@ -300,15 +300,15 @@ abstract class JobStoreContract {
                 project, null, null, T0.plusSeconds(10)), null);
         store().create(Job.newPending(UUID.randomUUID().toString(), "process-with-repo", "import-repo", Map.of(), 3,
                 "another-" + project, null, null, T0.plusSeconds(11)), null);
-        Job cancelled = store().find(imports.get(0)).orElseThrow().moveTo(JobStatus.CANCELLED, T0.plusSeconds(20));
-        store().update(cancelled, List.of(), null).orElseThrow();
+        Job cancelled = store().jobs().find(imports.get(0)).orElseThrow().moveTo(JobStatus.CANCELLED, T0.plusSeconds(20));
+        store().jobs().update(cancelled, List.of(), null).orElseThrow();
 
-        NumberedPage first = store().listPage(new JobFilter(null, "import-repo", project), 1, 2);
-        NumberedPage last = store().listPage(new JobFilter(null, "process-with-repo", project), 3, 2);
-        NumberedPage pastTheEnd = store().listPage(new JobFilter(null, "import-repo", project), 4, 2);
-        NumberedPage pending = store().listPage(new JobFilter(JobStatus.PENDING, "import-repo", project), 1, 10);
-        NumberedPage wholeProject = store().listPage(new JobFilter(null, null, project), 1, 100);
-        NumberedPage none = store().listPage(new JobFilter(JobStatus.COMPLETED, null, project), 1, 10);
+        NumberedPage first = store().jobs().listPage(new JobFilter(null, "import-repo", project), 1, 2);
+        NumberedPage last = store().jobs().listPage(new JobFilter(null, "process-with-repo", project), 3, 2);
+        NumberedPage pastTheEnd = store().jobs().listPage(new JobFilter(null, "import-repo", project), 4, 2);
+        NumberedPage pending = store().jobs().listPage(new JobFilter(JobStatus.PENDING, "import-repo", project), 1, 10);
+        NumberedPage wholeProject = store().jobs().listPage(new JobFilter(null, null, project), 1, 100);
+        NumberedPage none = store().jobs().listPage(new JobFilter(JobStatus.COMPLETED, null, project), 1, 10);
 
         assertThat(first.jobs()).extracting(Job::id).containsExactly(imports.get(0), imports.get(1));
         assertThat(first.total()).isEqualTo(5);
@@ -332,7 +332,7 @@ abstract class JobStoreContract {
         List<String> claimed = concurrently(4, n -> {
             List<String> mine = new ArrayList<>();
             for (int round = 0; round < 20; round++) {
-                store().claim(Runner.WORKER, "http://w" + n, T0, CLAIM, 3).forEach(c -> mine.add(c.job().id()));
+                store().outbox().claim(Runner.WORKER, "http://w" + n, T0, CLAIM, 3).forEach(c -> mine.add(c.job().id()));
             }
             return mine;
         });
@@ -353,14 +353,14 @@ abstract class JobStoreContract {
         CallbackChange.Kind first = apply(callback(job, JobStatus.COMPLETED, 1, null, T0.plusSeconds(1)));
         CallbackChange.Kind late = apply(callback(job, JobStatus.FAILED, 1, null, T0.plusSeconds(2)));
 
-        Job done = store().find(job.id()).orElseThrow();
+        Job done = store().jobs().find(job.id()).orElseThrow();
         assertThat(List.of(first, late)).containsExactly(CallbackChange.Kind.APPLIED, CallbackChange.Kind.IGNORED);
         assertThat(done.status()).isEqualTo(JobStatus.COMPLETED);
         assertThat(done.result()).containsEntry("files", 2);
         assertThat(done.durationMs()).isEqualTo(12L);
         assertThat(done.completedAt()).isEqualTo(T0.plusSeconds(1));
-        assertThat(store().sealedSecrets(job.id())).isEmpty();
-        assertThat(store().events(job.id())).extracting(JobEvent::type)
+        assertThat(store().jobs().sealedSecrets(job.id())).isEmpty();
+        assertThat(store().jobs().events(job.id())).extracting(JobEvent::type)
                 .containsExactly(JobEvent.CREATED, JobEvent.DISPATCHED, JobEvent.CALLBACK);
     }
 
@@ -377,7 +377,7 @@ abstract class JobStoreContract {
         assertThat(verdicts).extracting(CallbackChange.Verdict::kind)
                 .containsExactly(CallbackChange.Kind.IGNORED, CallbackChange.Kind.UNKNOWN_JOB);
         assertThat(verdicts.get(0).reason()).contains("attempt 2");
-        assertThat(store().find(job.id()).orElseThrow().status()).isEqualTo(JobStatus.DISPATCHED);
+        assertThat(store().jobs().find(job.id()).orElseThrow().status()).isEqualTo(JobStatus.DISPATCHED);
         // the unknown job's message id stays free: a re-send is not a replay
         store().create(ghost, null);
         assertThat(apply(callback(ghost, JobStatus.COMPLETED, 1, "msg-ghost", T0))).isEqualTo(CallbackChange.Kind.APPLIED);
@@ -390,11 +390,11 @@ abstract class JobStoreContract {
 
         CallbackChange.Kind progress = apply(callback(job, JobStatus.RUNNING, null, null, T0.plusSeconds(1)));
 
-        Job running = store().find(job.id()).orElseThrow();
+        Job running = store().jobs().find(job.id()).orElseThrow();
         assertThat(progress).isEqualTo(CallbackChange.Kind.APPLIED);
         assertThat(running.status()).isEqualTo(JobStatus.RUNNING);
         assertThat(running.leaseUntil()).isEqualTo(T0.plusSeconds(601));
-        assertThat(store().events(job.id())).last().extracting(JobEvent::attempt).isEqualTo(1);
+        assertThat(store().jobs().events(job.id())).last().extracting(JobEvent::attempt).isEqualTo(1);
     }
 
     @Test
@@ -409,8 +409,8 @@ abstract class JobStoreContract {
 
         assertThat(batch).extracting(CallbackChange.Verdict::kind).containsExactly(CallbackChange.Kind.APPLIED, CallbackChange.Kind.REPLAYED);
         assertThat(later).isEqualTo(CallbackChange.Kind.REPLAYED);
-        assertThat(store().find(job.id()).orElseThrow().status()).isEqualTo(JobStatus.RUNNING);
-        assertThat(store().events(job.id())).filteredOn(e -> e.type().equals(JobEvent.PROGRESS)).hasSize(1);
+        assertThat(store().jobs().find(job.id()).orElseThrow().status()).isEqualTo(JobStatus.RUNNING);
+        assertThat(store().jobs().events(job.id())).filteredOn(e -> e.type().equals(JobEvent.PROGRESS)).hasSize(1);
     }
 
     @Test
@@ -419,7 +419,7 @@ abstract class JobStoreContract {
         claim(T0);
         apply(callback(job, JobStatus.RUNNING, 1, "msg-soon", T0));
 
-        assertThat(store().forgetMessages(T0.plusSeconds(301))).isEqualTo(1);
+        assertThat(store().messages().forgetMessages(T0.plusSeconds(301))).isEqualTo(1);
 
         assertThat(apply(callback(job, JobStatus.RUNNING, 1, "msg-soon", T0.plusSeconds(301)))).isEqualTo(CallbackChange.Kind.APPLIED);
     }
@@ -432,7 +432,7 @@ abstract class JobStoreContract {
         List<CallbackChange.Kind> kinds = concurrently(8, n -> List.of(apply(callback(job, JobStatus.RUNNING, 1, "msg-race", T0))));
 
         assertThat(kinds).containsOnlyOnce(CallbackChange.Kind.APPLIED);
-        assertThat(store().events(job.id())).filteredOn(e -> e.type().equals(JobEvent.PROGRESS)).hasSize(1);
+        assertThat(store().jobs().events(job.id())).filteredOn(e -> e.type().equals(JobEvent.PROGRESS)).hasSize(1);
     }
 
     /** Race 2 of issue 13: a final callback used to lose its version check to a busy job and be answered 200 unapplied. */
@@ -447,7 +447,7 @@ abstract class JobStoreContract {
             bumpers.add(pool.submit(() -> {
                 while (!done.get()) {
                     store().applyCallbacks(List.of(callback(job, JobStatus.RUNNING, 1, null, T0)));
-                    store().appendEvent(job.id(), JobEvent.of(T0, JobEvent.RECONCILED, 1, "busy"));
+                    store().jobs().appendEvent(job.id(), JobEvent.of(T0, JobEvent.RECONCILED, 1, "busy"));
                 }
             }));
         }
@@ -459,7 +459,7 @@ abstract class JobStoreContract {
         pool.shutdown();
 
         assertThat(finalOne).isEqualTo(CallbackChange.Kind.APPLIED);
-        assertThat(store().find(job.id()).orElseThrow().status()).isEqualTo(JobStatus.COMPLETED);
+        assertThat(store().jobs().find(job.id()).orElseThrow().status()).isEqualTo(JobStatus.COMPLETED);
     }
 
     @Test
@@ -468,29 +468,29 @@ abstract class JobStoreContract {
 
         concurrently(4, n -> {
             for (int i = 0; i < 10; i++) {
-                store().appendEvent(job.id(), JobEvent.of(T0, JobEvent.RECONCILED, 1, "writer " + n + " event " + i));
+                store().jobs().appendEvent(job.id(), JobEvent.of(T0, JobEvent.RECONCILED, 1, "writer " + n + " event " + i));
             }
             return List.of();
         });
 
-        assertThat(store().events(job.id())).hasSize(41);
+        assertThat(store().jobs().events(job.id())).hasSize(41);
     }
 
     @Test
     void finished_jobs_past_the_retention_are_deleted_with_their_events() {
         Job old = created(T0);
-        store().update(old.moveTo(JobStatus.CANCELLED, T0), List.of(JobEvent.of(T0, JobEvent.CANCELLED, 1, "x")), null);
+        store().jobs().update(old.moveTo(JobStatus.CANCELLED, T0), List.of(JobEvent.of(T0, JobEvent.CANCELLED, 1, "x")), null);
         Job recent = created(T0);
-        store().update(recent.moveTo(JobStatus.CANCELLED, T0.plusSeconds(100)), List.of(), null);
+        store().jobs().update(recent.moveTo(JobStatus.CANCELLED, T0.plusSeconds(100)), List.of(), null);
         Job open = created(T0);
 
-        int deleted = store().deleteFinished(T0.plusSeconds(50), 10);
+        int deleted = store().jobs().deleteFinished(T0.plusSeconds(50), 10);
 
         assertThat(deleted).isEqualTo(1);
-        assertThat(store().find(old.id())).isEmpty();
-        assertThat(store().events(old.id())).isEmpty();
-        assertThat(store().find(recent.id())).isPresent();
-        assertThat(store().find(open.id())).isPresent();
+        assertThat(store().jobs().find(old.id())).isEmpty();
+        assertThat(store().jobs().events(old.id())).isEmpty();
+        assertThat(store().jobs().find(recent.id())).isPresent();
+        assertThat(store().jobs().find(open.id())).isPresent();
     }
 
     interface Worker<T> {
