@@ -1,71 +1,38 @@
 package dev.repoworker.embeddings;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import java.util.ArrayList;
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import java.util.List;
+import java.util.Map;
 
 /**
- * The fields of one {@code posts.json} entry this module uses (written by {@code build-assets});
- * anything else in the file is ignored, anything missing falls back.
+ * One post of {@code posts.json} and {@code posts/{slug}.json}, the one record for the file: build-assets writes it,
+ * compute-embeddings reads it ({@link LenientPost}: missing fields fall back, unknown ones are ignored, so files of
+ * older versions and of the original system still read). {@code canvas} is there only for a post made from a
+ * {@code .canvas} file (left out otherwise, so a note's post reads as it always has).
  *
- * @param toc headings of {@code plain}, used only when there is no {@code html}
+ * @param toc headings of the post; the embeddings use it for {@code plain} when there is no {@code html}
  */
-public record Post(String slug, String title, String url, String html, String plain, List<TocEntry> toc) {
+@JsonPropertyOrder({"slug", "title", "path", "url", "hash", "updated", "tags", "aliases", "links", "backlinks",
+        "wordCount", "readingTimeMinutes", "excerpt", "firstImage", "toc", "frontmatter", "plain", "html", "canvas"})
+@JsonInclude(JsonInclude.Include.ALWAYS)
+public record Post(String slug, String title, String path, String url, String hash, String updated, List<String> tags,
+                   List<String> aliases, List<String> links, List<String> backlinks, int wordCount,
+                   int readingTimeMinutes, String excerpt, String firstImage, List<TocEntry> toc,
+                   Map<String, Object> frontmatter, String plain, String html,
+                   @JsonInclude(JsonInclude.Include.NON_NULL) Canvas canvas) {
 
-    /** One heading of the table of contents. */
-    public record TocEntry(int level, String text, String anchor) {
+    /** A heading of the table of contents; {@code id} is the anchor in the post's HTML. */
+    @JsonPropertyOrder({"level", "text", "id"})
+    public record TocEntry(int level, String text, String id) {
     }
 
-    public Post {
-        slug = slug == null ? "" : slug;
-        title = title == null ? "" : title;
-        url = url == null ? "" : url;
-        toc = toc == null ? List.of() : List.copyOf(toc);
+    /** The entry of {@code posts-index.json}. */
+    @JsonPropertyOrder({"slug", "title", "url", "hash", "tags", "excerpt"})
+    public record IndexEntry(String slug, String title, String url, String hash, List<String> tags, String excerpt) {
     }
 
-    /** Lenient reading: strings where strings are expected, otherwise empty; the slug falls back to url, then title. */
-    static Post fromJson(JsonNode node, int index) {
-        String title = text(node, "title");
-        String url = text(node, "url");
-        String slug = text(node, "slug");
-        if (slug.isBlank()) {
-            slug = !url.isBlank() ? url : !title.isBlank() ? title : "post-" + index;
-        }
-        String html = node.path("html").isTextual() ? node.get("html").asText() : null;
-        String plain = node.path("plain").isTextual() ? node.get("plain").asText()
-                : node.path("text").isTextual() ? node.get("text").asText() : null;
-        List<TocEntry> toc = new ArrayList<>();
-        collectToc(node.path("toc"), 1, toc);
-        return new Post(slug, title.isBlank() ? slug : title, url, html, plain, toc);
-    }
-
-    private static void collectToc(JsonNode entries, int defaultLevel, List<TocEntry> out) {
-        if (!entries.isArray()) {
-            return;
-        }
-        for (JsonNode entry : entries) {
-            String text = firstText(entry, "text", "title", "heading", "value");
-            int level = entry.has("level") ? entry.get("level").asInt(defaultLevel)
-                    : entry.has("depth") ? entry.get("depth").asInt(defaultLevel) : defaultLevel;
-            if (!text.isBlank()) {
-                out.add(new TocEntry(Math.max(1, Math.min(6, level)), text, firstText(entry, "anchor", "id", "slug")));
-            }
-            collectToc(entry.path("children"), level + 1, out);
-        }
-    }
-
-    private static String firstText(JsonNode node, String... names) {
-        for (String name : names) {
-            String value = text(node, name);
-            if (!value.isBlank()) {
-                return value;
-            }
-        }
-        return "";
-    }
-
-    private static String text(JsonNode node, String name) {
-        JsonNode value = node.path(name);
-        return value.isTextual() || value.isNumber() ? value.asText().trim() : "";
+    public IndexEntry indexEntry() {
+        return new IndexEntry(slug, title, url, hash, tags, excerpt);
     }
 }

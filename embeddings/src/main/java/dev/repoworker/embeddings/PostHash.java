@@ -28,7 +28,7 @@ final class PostHash {
         add(digest, post.html());
         add(digest, post.plain());
         for (Post.TocEntry entry : post.toc()) {
-            add(digest, entry.level() + " " + entry.anchor());
+            add(digest, entry.level() + " " + entry.id());
             add(digest, entry.text());
         }
         return HexFormat.of().formatHex(digest.digest());

@@ -50,7 +50,7 @@ record PostText(String text, List<Section> sections) {
                 continue;
             }
             builder.append(plain.substring(position, at));
-            builder.heading(entry.level(), entry.text(), entry.anchor());
+            builder.heading(entry.level(), entry.text(), entry.id());
             position = at + entry.text().length();
         }
         builder.append(plain.substring(position));

@@ -69,7 +69,7 @@ public final class PostsFile {
         if (!node.isObject()) {
             return;
         }
-        Post post = Post.fromJson(node, posts.size());
+        Post post = LenientPost.fromJson(node, posts.size());
         if (slugs.add(post.slug())) {
             posts.add(post);
         }

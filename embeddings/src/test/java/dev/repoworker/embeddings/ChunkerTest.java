@@ -13,7 +13,7 @@ class ChunkerTest {
     private static final Chunker CHUNKER = new Chunker();
 
     private static Post post(Map<String, Object> json) {
-        return Post.fromJson(Json.mapper().valueToTree(json), 0);
+        return LenientPost.fromJson(Json.mapper().valueToTree(json), 0);
     }
 
     @Test

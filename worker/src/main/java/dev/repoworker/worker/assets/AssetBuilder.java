@@ -1,5 +1,6 @@
 package dev.repoworker.worker.assets;
 
+import dev.repoworker.embeddings.Post;
 import dev.repoworker.protocol.Progress;
 import dev.repoworker.worker.artifacts.Manifest;
 import dev.repoworker.worker.task.ProgressListener;
@@ -44,8 +45,9 @@ public final class AssetBuilder {
         durations.put("scan", millisSince(t0));
 
         long t1 = System.nanoTime();
-        MediaOptimizer.Stats[] mediaStats = {new MediaOptimizer.Stats(0, 0, 0, 0)};
-        List<MediaFile> media = MediaOptimizer.process(scanned.media, outDir, options, issues, progress, mediaStats);
+        MediaOptimizer.Processed processed = MediaOptimizer.process(scanned.media, outDir, options, issues, progress);
+        List<MediaFile> media = processed.media();
+        MediaOptimizer.Stats mediaStats = processed.stats();
         durations.put("media", millisSince(t1));
 
         long t2 = System.nanoTime();
@@ -69,7 +71,7 @@ public final class AssetBuilder {
 
         List<Issue> all = issues.sorted();
         return new BuildReport(scanned.notesFound, posts.size(), scanned.excludedPrivate, media.size(),
-                mediaStats[0].processed(), mediaStats[0].reused(), mediaStats[0].variants(), all.size(),
+                mediaStats.processed(), mediaStats.reused(), mediaStats.variants(), all.size(),
                 issues.countsByKind(), written.files(), written.bytes(), durations);
     }
 

@@ -1,7 +1,7 @@
 package dev.repoworker.worker.assets;
 
-import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.repoworker.embeddings.Canvas.Edge;
 import dev.repoworker.protocol.Json;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -70,12 +70,6 @@ record CanvasFile(List<Node> nodes, List<Edge> edges) {
     /** A labelled box drawn behind the cards it holds; {@code background} is an image path of the vault. */
     record Group(String id, Box box, String color, String label, String background, String backgroundStyle)
             implements Node {
-    }
-
-    /** A connection between two nodes; the ends default to the spec's (no arrow at the start, an arrow at the end). */
-    @JsonPropertyOrder({"id", "fromNode", "fromSide", "fromEnd", "toNode", "toSide", "toEnd", "color", "label"})
-    record Edge(String id, String fromNode, String fromSide, String fromEnd, String toNode, String toSide, String toEnd,
-                String color, String label) {
     }
 
     /**

@@ -1,5 +1,6 @@
 package dev.repoworker.worker.assets;
 
+import dev.repoworker.embeddings.Canvas;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
@@ -36,7 +37,7 @@ final class CanvasHtml {
     private CanvasHtml() {
     }
 
-    static String page(List<CanvasRenderer.Card> cards, List<CanvasFile.Edge> edges) {
+    static String page(List<CanvasRenderer.Card> cards, List<Canvas.Edge> edges) {
         long minX = cards.stream().mapToLong(c -> c.source().box().x()).min().orElse(0);
         long minY = cards.stream().mapToLong(c -> c.source().box().y()).min().orElse(0);
         Map<String, CanvasFile.Box> boxes = new HashMap<>();
@@ -95,7 +96,7 @@ final class CanvasHtml {
                 .append(extraStyle).append("\">");
     }
 
-    private static void edge(StringBuilder html, CanvasFile.Edge edge, CanvasFile.Box from, CanvasFile.Box to) {
+    private static void edge(StringBuilder html, Canvas.Edge edge, CanvasFile.Box from, CanvasFile.Box to) {
         String fromSide = edge.fromSide() != null ? edge.fromSide() : facing(from, to);
         String toSide = edge.toSide() != null ? edge.toSide() : facing(to, from);
         Point start = anchor(from, fromSide);

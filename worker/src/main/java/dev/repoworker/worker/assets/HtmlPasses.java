@@ -1,42 +1,33 @@
 package dev.repoworker.worker.assets;
 
-import dev.repoworker.worker.assets.ObsidianSyntax.Fragment;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.jsoup.Jsoup;
 import org.jsoup.nodes.Document;
 import org.jsoup.nodes.Element;
-import org.jsoup.nodes.Node;
-import org.jsoup.nodes.TextNode;
 import org.jsoup.select.Evaluator;
-import org.jsoup.select.NodeTraversor;
 import org.jsoup.select.QueryParser;
 
 /**
- * The DOM pass after commonmark-java, the other half of the Obsidian support: placeholders become their HTML, callouts
- * become {@code <div class="callout">} or foldable {@code <details>}, headings get ids, {@code ```mermaid} becomes
- * {@code <pre class="mermaid">}, Markdown links to {@code .md} and {@code .canvas} files and local images are
- * resolved. Content of embedded notes was already processed when it was rendered and is left alone.
+ * The DOM transforms after commonmark-java, the other half of the Obsidian support: callouts ({@link Callouts}),
+ * {@code ```mermaid} becomes {@code <pre class="mermaid">}, Markdown links to {@code .md} and {@code .canvas} files
+ * and local images are resolved, headings get ids. Content of embedded notes was already processed when it was
+ * rendered and is left alone. {@link Placeholders} runs before (on the HTML text); {@link HtmlSummary} after.
  */
 final class HtmlPasses {
 
-    private static final Pattern CALLOUT = Pattern.compile("^\\s*\\[!([A-Za-z][\\w-]*)]([+-]?)[ \\t]*");
     private static final Pattern SCHEME = Pattern.compile("^[A-Za-z][A-Za-z0-9+.-]*:");
-    private static final int EXCERPT_LENGTH = 280;
     // Selectors parsed once: jsoup parses a selector string on every select() call.
     private static final Evaluator BLOCKQUOTE = QueryParser.parse("blockquote");
     private static final Evaluator MERMAID = QueryParser.parse("pre > code.language-mermaid");
     private static final Evaluator LINKS = QueryParser.parse("a[href]");
     private static final Evaluator IMAGES = QueryParser.parse("img[src]");
-    private static final Evaluator MEDIA = QueryParser.parse("img, video, audio, iframe");
     private static final Evaluator HEADINGS = QueryParser.parse("h1, h2, h3, h4, h5, h6");
 
     private final MarkdownRenderer renderer;
@@ -49,138 +40,28 @@ final class HtmlPasses {
 
     void apply(Document dom) {
         for (Element quote : reversed(dom.select(BLOCKQUOTE))) {
-            callout(quote);
+            Callouts.replace(quote);
         }
         for (Element code : dom.select(MERMAID)) {
             Element pre = new Element("pre").addClass("mermaid").text(code.wholeText());
             code.parent().replaceWith(pre);
         }
         for (Element a : dom.select(LINKS)) {
-            if (!insideEmbed(a) && !a.hasClass("internal-link") && !a.hasClass("media-link")) {
+            if (!HtmlSections.insideEmbed(a) && !a.hasClass("internal-link") && !a.hasClass("media-link")) {
                 markdownLink(a);
             }
         }
         for (Element img : dom.select(IMAGES)) {
-            if (!insideEmbed(img) && !img.hasClass("media")) {
+            if (!HtmlSections.insideEmbed(img) && !img.hasClass("media")) {
                 image(img);
             }
         }
         headingIds(dom);
     }
 
-    // Placeholders from ObsidianSyntax.
-
-    /**
-     * Puts the fragments in place of their placeholders in the parser's HTML, before it is parsed once: a block
-     * fragment alone in a paragraph replaces the paragraph; inside a tag (an attribute value) a placeholder becomes
-     * the fragment's escaped text, so it can never open markup there.
-     */
-    static String substitute(String html, List<Fragment> fragments) {
-        if (fragments.isEmpty() || html.indexOf(ObsidianSyntax.OPEN) < 0) {
-            return html;
-        }
-        StringBuilder out = new StringBuilder(html.length() + fragments.size() * 64);
-        boolean inTag = false;
-        int i = 0;
-        while (i < html.length()) {
-            char c = html.charAt(i);
-            if (c == ObsidianSyntax.OPEN) {
-                int close = html.indexOf(ObsidianSyntax.CLOSE, i);
-                if (close > i) {
-                    Fragment f = fragments.get(Integer.parseInt(html, i + 1, close, 10));
-                    if (inTag) {
-                        out.append(Html.text(TAGS.matcher(f.html()).replaceAll("")));
-                    } else if (f.block() && endsWith(out, "<p>") && html.startsWith("</p>", close + 1)) {
-                        out.setLength(out.length() - 3);
-                        out.append(f.html());
-                        close += 4;
-                    } else {
-                        out.append(f.html());
-                    }
-                    i = close + 1;
-                    continue;
-                }
-            }
-            if (c == '<') {
-                inTag = true;
-            } else if (c == '>') {
-                inTag = false;
-            }
-            out.append(c);
-            i++;
-        }
-        return out.toString();
-    }
-
-    private static final Pattern TAGS = Pattern.compile("<[^>]*>");
-
-    private static boolean endsWith(StringBuilder sb, String suffix) {
-        int n = sb.length() - suffix.length();
-        return n >= 0 && sb.indexOf(suffix, n) == n;
-    }
-
     /** The one element {@code html} holds. */
     private static Element parseOne(String html) {
         return Jsoup.parseBodyFragment(html, HtmlSanitizer.BASE).body().child(0);
-    }
-
-    // Callouts: > [!type]± Title
-
-    private static void callout(Element quote) {
-        Element first = quote.firstElementChild();
-        if (first == null || !first.normalName().equals("p") || first.childNodeSize() == 0
-                || !(first.childNode(0) instanceof TextNode lead)) {
-            return;
-        }
-        Matcher m = CALLOUT.matcher(lead.getWholeText());
-        if (!m.find()) {
-            return;
-        }
-        String type = m.group(1).toLowerCase(Locale.ROOT);
-        String fold = m.group(2);
-        lead.text(lead.getWholeText().substring(m.end()));
-        Element title = new Element(fold.isEmpty() ? "div" : "summary").addClass("callout-title");
-        // The title is the first line of the first paragraph: the nodes before a line break. Nodes are moved as
-        // lists (jsoup re-indexes siblings on every single removal: quadratic on a huge paragraph).
-        List<Node> nodes = new ArrayList<>(first.childNodes());
-        first.empty();
-        List<Node> titleNodes = new ArrayList<>();
-        int rest = nodes.size();
-        for (int i = 0; i < nodes.size(); i++) {
-            Node node = nodes.get(i);
-            if (node instanceof TextNode t && t.getWholeText().contains("\n")) {
-                String whole = t.getWholeText();
-                int nl = whole.indexOf('\n');
-                titleNodes.add(new TextNode(whole.substring(0, nl)));
-                t.text(whole.substring(nl + 1));
-                rest = i;
-                break;
-            }
-            if (node instanceof Element e && e.normalName().equals("br")) {
-                rest = i + 1;
-                break;
-            }
-            titleNodes.add(node);
-        }
-        title.appendChildren(titleNodes);
-        first.appendChildren(nodes.subList(rest, nodes.size()));
-        if (title.text().isBlank()) {
-            title.text(type.substring(0, 1).toUpperCase(Locale.ROOT) + type.substring(1));
-        }
-        if (first.text().isBlank() && first.select(MEDIA).isEmpty()) {
-            first.remove();
-        }
-        Element content = new Element("div").addClass("callout-content");
-        List<Node> children = new ArrayList<>(quote.childNodes());
-        quote.empty();
-        content.appendChildren(children);
-        Element callout = new Element(fold.isEmpty() ? "div" : "details").addClass("callout").attr("data-callout", type);
-        if (fold.equals("+")) {
-            callout.attr("open", true);
-        }
-        callout.appendChild(title);
-        callout.appendChild(content);
-        quote.replaceWith(callout);
     }
 
     // Markdown links and images.
@@ -294,12 +175,12 @@ final class HtmlPasses {
         return out.toString(StandardCharsets.UTF_8);
     }
 
-    // Headings, sections, summaries.
+    // Heading ids.
 
     private static void headingIds(Document dom) {
         Set<String> used = new HashSet<>();
         for (Element h : dom.select(HEADINGS)) {
-            if (insideEmbed(h)) {
+            if (HtmlSections.insideEmbed(h)) {
                 continue;
             }
             String base = Slugs.anchor(h.text());
@@ -312,103 +193,6 @@ final class HtmlPasses {
         }
     }
 
-    /** One heading's section (up to the next heading of the same or a higher level) or one block, as HTML. */
-    static String section(Document dom, String anchor) {
-        Element target = dom.getElementById(anchor);
-        if (target == null) {
-            return dom.body().html();
-        }
-        if (!target.normalName().matches("h[1-6]")) {
-            Element block = target.closest("p, li, blockquote, table, div.callout, details");
-            return (block == null ? target : block).outerHtml();
-        }
-        int level = target.normalName().charAt(1) - '0';
-        StringBuilder html = new StringBuilder(target.outerHtml());
-        for (Element e = target.nextElementSibling(); e != null; e = e.nextElementSibling()) {
-            if (e.normalName().matches("h[1-6]") && e.normalName().charAt(1) - '0' <= level) {
-                break;
-            }
-            html.append(e.outerHtml());
-        }
-        return html.toString();
-    }
-
-    static boolean insideEmbed(Element e) {
-        for (Element p = e.parent(); p != null; p = p.parent()) {
-            if (p.hasClass("embed")) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    static Rendered summarize(Document clean, Set<String> links, Set<String> embeds, Set<String> tags, Set<String> media) {
-        List<Rendered.TocEntry> toc = new ArrayList<>();
-        String firstHeading = null;
-        for (Element h : clean.select(HEADINGS)) {
-            if (insideEmbed(h)) {
-                continue;
-            }
-            int level = h.normalName().charAt(1) - '0';
-            if (level == 1 && firstHeading == null) {
-                firstHeading = h.text();
-            }
-            toc.add(new Rendered.TocEntry(level, h.text(), h.id()));
-        }
-        String excerpt = "";
-        for (Element p : clean.body().children()) {
-            if (p.normalName().equals("p") && !p.text().isBlank()) {
-                excerpt = shorten(p.text());
-                break;
-            }
-        }
-        Element img = clean.selectFirst(IMAGES);
-        String firstImage = img == null ? null : img.attr("src");
-        return new Rendered(clean.body().html(), plain(clean.body()), excerpt, toc, firstHeading, links, embeds, tags,
-                media, firstImage, null);
-    }
-
-    private static final Pattern SPACES = Pattern.compile("[ \\t\\u00a0]+");
-    private static final Set<String> BLOCKS = Set.of("p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "li", "pre",
-            "blockquote", "tr", "br", "details", "summary", "table", "ul", "ol", "hr", "section", "figure");
-
-    /** Text with one line per block element and single spaces inside lines. */
-    static String plain(Element body) {
-        StringBuilder out = new StringBuilder();
-        NodeTraversor.traverse(new org.jsoup.select.NodeVisitor() {
-            @Override
-            public void head(Node node, int depth) {
-                if (node instanceof TextNode t) {
-                    out.append(t.getWholeText());
-                } else if (node instanceof Element e && BLOCKS.contains(e.normalName())) {
-                    out.append('\n');
-                }
-            }
-
-            @Override
-            public void tail(Node node, int depth) {
-                if (node instanceof Element e && BLOCKS.contains(e.normalName())) {
-                    out.append('\n');
-                }
-            }
-        }, body);
-        StringBuilder result = new StringBuilder();
-        for (String line : out.toString().split("\n")) {
-            String l = SPACES.matcher(line).replaceAll(" ").strip();
-            if (!l.isEmpty()) {
-                result.append(l).append('\n');
-            }
-        }
-        return result.toString().strip();
-    }
-
-    private static String shorten(String text) {
-        if (text.length() <= EXCERPT_LENGTH) {
-            return text;
-        }
-        int cut = text.lastIndexOf(' ', EXCERPT_LENGTH);
-        return text.substring(0, cut > EXCERPT_LENGTH / 2 ? cut : EXCERPT_LENGTH) + "…";
-    }
 
     private static <T> List<T> reversed(List<T> list) {
         List<T> copy = new ArrayList<>(list);

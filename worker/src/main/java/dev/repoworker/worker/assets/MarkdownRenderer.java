@@ -88,7 +88,7 @@ final class MarkdownRenderer {
     }
 
     private Rendered summarize(Document dirty, State state) {
-        return HtmlPasses.summarize(HtmlSanitizer.clean(dirty, trust), state.links, state.embeds, state.tags, state.media);
+        return HtmlSummary.summarize(HtmlSanitizer.clean(dirty, trust), state.links, state.embeds, state.tags, state.media);
     }
 
     /**
@@ -124,7 +124,7 @@ final class MarkdownRenderer {
         state.budget.check();
         String body = blankFrontmatter(note);
         ObsidianSyntax.Prepared prepared = ObsidianSyntax.prepare(body, 1, new WikiLinks(this, state));
-        String html = HtmlPasses.substitute(RENDERER.render(PARSER.parse(prepared.markdown())), prepared.fragments());
+        String html = Placeholders.substitute(RENDERER.render(PARSER.parse(prepared.markdown())), prepared.fragments());
         state.budget.check();
         Document dom = Jsoup.parseBodyFragment(html, HtmlSanitizer.BASE);
         new HtmlPasses(this, state).apply(dom);
@@ -157,7 +157,7 @@ final class MarkdownRenderer {
             return "<a class=\"internal-link\" href=\"" + Html.attr(noteUrl(target)) + "\">" + Html.text(title(target)) + "</a>";
         }
         outer.media.addAll(inner.media);
-        String content = anchor.isEmpty() ? dom.body().html() : HtmlPasses.section(dom, anchor.get());
+        String content = anchor.isEmpty() ? dom.body().html() : HtmlSections.section(dom, anchor.get());
         if (anchor.isPresent() && !outer.deferring) {
             content = reportDeferred(content, outer);
         }

@@ -3,8 +3,6 @@ package dev.repoworker.worker.assets;
 import dev.repoworker.worker.artifacts.Manifest;
 import dev.repoworker.worker.task.ProgressListener;
 import dev.repoworker.protocol.Progress;
-import java.awt.Graphics2D;
-import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -23,14 +21,9 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
-import javax.imageio.IIOImage;
 import javax.imageio.ImageIO;
 import javax.imageio.ImageReader;
-import javax.imageio.ImageWriteParam;
-import javax.imageio.ImageWriter;
 import javax.imageio.stream.ImageInputStream;
-import javax.imageio.stream.ImageOutputStream;
-import net.coobird.thumbnailator.Thumbnails;
 
 /**
  * Media: every jpg/jpeg/png/gif/webp is resized (never enlarged) to the widths of {@link #SIZES} and written as
@@ -49,8 +42,6 @@ final class MediaOptimizer {
     static final List<Size> SIZES = List.of(new Size("xs", 100), new Size("sm", 300), new Size("md", 700),
             new Size("lg", 1400), new Size("xl", 2160));
     static final List<String> FORMATS = List.of("webp", "jpg");
-    private static final float WEBP_QUALITY = 0.80f;
-    private static final float JPEG_QUALITY = 0.82f;
 
     /** What the media phase did. */
     record Stats(int processed, int reused, int variants, int failed) {
@@ -157,20 +148,43 @@ final class MediaOptimizer {
 
     // Media phase.
 
-    /**
-     * Writes every media file's outputs into {@code outDir}; returns the media list with failures marked refused.
-     */
-    static List<MediaFile> process(List<MediaFile> media, Path outDir, BuildOptions options, Issues issues,
-                                   ProgressListener progress, Stats[] stats) throws IOException, InterruptedException {
+    /** The media list with failures marked refused, and what the phase did. */
+    record Processed(List<MediaFile> media, Stats stats) {
+    }
+
+    /** Writes every media file's outputs into {@code outDir}. */
+    static Processed process(List<MediaFile> media, Path outDir, BuildOptions options, Issues issues,
+                             ProgressListener progress) throws IOException, InterruptedException {
         Files.createDirectories(outDir.resolve("media"));
+        List<MediaFile> toProduce = distinctAccepted(media);
+        Tally tally = produceAll(toProduce, outDir, options, progress);
+        return new Processed(withFailuresRefused(media, tally.failures, issues), tally.stats(toProduce.size()));
+    }
+
+    /** One file per content hash; refused files have no outputs. */
+    private static List<MediaFile> distinctAccepted(List<MediaFile> media) {
         Map<String, MediaFile> unique = new LinkedHashMap<>();
         media.stream().filter(m -> m.refused().isEmpty()).forEach(m -> unique.putIfAbsent(m.hash(), m));
+        return List.copyOf(unique.values());
+    }
+
+    /** Counts kept by the pool's threads. */
+    private static final class Tally {
+        final AtomicInteger reused = new AtomicInteger();
+        final AtomicInteger variants = new AtomicInteger();
+        final Map<String, String> failures = new java.util.concurrent.ConcurrentHashMap<>();
+
+        Stats stats(int total) {
+            return new Stats(total - reused.get() - failures.size(), reused.get(), variants.get(), failures.size());
+        }
+    }
+
+    private static Tally produceAll(List<MediaFile> media, Path outDir, BuildOptions options, ProgressListener progress)
+            throws IOException, InterruptedException {
+        Tally tally = new Tally();
         AtomicInteger done = new AtomicInteger();
-        AtomicInteger reused = new AtomicInteger();
-        AtomicInteger variants = new AtomicInteger();
         AtomicLong lastReport = new AtomicLong();
-        Map<String, String> failures = new java.util.concurrent.ConcurrentHashMap<>();
-        int total = unique.size();
+        int total = media.size();
         progress.report(new Progress("media", 0, total, "optimising " + total + " media files"));
         ExecutorService pool = Executors.newFixedThreadPool(Math.min(options.effectiveThreads(), Math.max(1, total)), r -> {
             Thread t = new Thread(r, "media-optimizer");
@@ -179,19 +193,10 @@ final class MediaOptimizer {
         });
         try {
             List<Future<?>> futures = new ArrayList<>();
-            for (MediaFile m : unique.values()) {
+            for (MediaFile m : media) {
                 futures.add(pool.submit(() -> {
-                    try {
-                        if (one(m, outDir, options.mediaCacheDir())) {
-                            reused.incrementAndGet();
-                        }
-                        variants.addAndGet(m.variants().size());
-                    } catch (InterruptedException e) {
-                        Thread.currentThread().interrupt();
+                    if (!produceCounted(m, outDir, options.mediaCacheDir(), tally)) {
                         return null;
-                    } catch (IOException | RuntimeException | OutOfMemoryError e) {
-                        failures.put(m.hash(), e.getClass().getSimpleName()
-                                + (e.getMessage() == null ? "" : ": " + Frontmatter.truncate(e.getMessage(), 120)));
                     }
                     int n = done.incrementAndGet();
                     long now = System.nanoTime();
@@ -218,6 +223,28 @@ final class MediaOptimizer {
         if (Thread.currentThread().isInterrupted()) {
             throw new InterruptedException("media phase interrupted");
         }
+        return tally;
+    }
+
+    /** Produces one file's outputs and counts the outcome; false when interrupted. */
+    private static boolean produceCounted(MediaFile m, Path outDir, Optional<Path> cacheDir, Tally tally) {
+        try {
+            if (produce(m, outDir, cacheDir)) {
+                tally.reused.incrementAndGet();
+            }
+            tally.variants.addAndGet(m.variants().size());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        } catch (IOException | RuntimeException | OutOfMemoryError e) {
+            tally.failures.put(m.hash(), e.getClass().getSimpleName()
+                    + (e.getMessage() == null ? "" : ": " + Frontmatter.truncate(e.getMessage(), 120)));
+        }
+        return true;
+    }
+
+    /** {@code media} in order, a file whose conversion failed marked refused and reported. */
+    private static List<MediaFile> withFailuresRefused(List<MediaFile> media, Map<String, String> failures, Issues issues) {
         List<MediaFile> result = new ArrayList<>();
         for (MediaFile m : media) {
             String failure = failures.get(m.hash());
@@ -229,12 +256,11 @@ final class MediaOptimizer {
                 result.add(m);
             }
         }
-        stats[0] = new Stats(total - reused.get() - failures.size(), reused.get(), variants.get() - 0, failures.size());
         return result;
     }
 
     /** Produces one media file's outputs; true when they were reused (already there or cached). */
-    private static boolean one(MediaFile m, Path outDir, Optional<Path> cacheDir) throws IOException, InterruptedException {
+    private static boolean produce(MediaFile m, Path outDir, Optional<Path> cacheDir) throws IOException, InterruptedException {
         List<String> files = m.variants().isEmpty()
                 ? List.of("media/" + m.hash() + "." + Vault.extension(m.path()))
                 : m.variants().stream().map(MediaFile.Variant::file).toList();
@@ -250,7 +276,7 @@ final class MediaOptimizer {
         if (m.variants().isEmpty()) {
             atomicCopy(m.file(), outDir.resolve(files.get(0)));
         } else {
-            convert(m, outDir);
+            ImageTranscoder.transcode(m, outDir);
         }
         if (cacheDir.isPresent()) {
             Files.createDirectories(cacheDir.get().resolve("media"));
@@ -259,78 +285,6 @@ final class MediaOptimizer {
             }
         }
         return false;
-    }
-
-    private static void convert(MediaFile m, Path outDir) throws IOException, InterruptedException {
-        BufferedImage source;
-        try (InputStream in = Files.newInputStream(m.file())) {
-            source = ImageIO.read(in);
-        }
-        if (source == null) {
-            throw new IOException("no decoder for this image");
-        }
-        boolean alpha = source.getColorModel().hasAlpha();
-        List<MediaFile.Variant> variants = new ArrayList<>(m.variants());
-        java.util.Collections.reverse(variants);
-        BufferedImage current = source;
-        for (int i = 0; i < variants.size(); i += FORMATS.size()) {
-            if (Thread.currentThread().isInterrupted()) {
-                throw new InterruptedException("media conversion interrupted");
-            }
-            MediaFile.Variant v = variants.get(i);
-            if (current.getWidth() != v.width() || current.getHeight() != v.height()) {
-                current = Thumbnails.of(current).size(v.width(), v.height()).keepAspectRatio(false).asBufferedImage();
-            }
-            for (int k = 0; k < FORMATS.size(); k++) {
-                MediaFile.Variant out = variants.get(i + k);
-                write(current, out.format(), alpha, outDir.resolve(out.file()));
-            }
-        }
-    }
-
-    private static void write(BufferedImage image, String format, boolean alpha, Path target) throws IOException {
-        BufferedImage pixels = format.equals("jpg") || !alpha ? rgb(image) : argb(image);
-        ImageWriter writer = ImageIO.getImageWritersByFormatName(format.equals("jpg") ? "jpeg" : format).next();
-        Path tmp = target.resolveSibling(target.getFileName() + ".tmp-" + Thread.currentThread().getId());
-        try (ImageOutputStream out = ImageIO.createImageOutputStream(tmp.toFile())) {
-            writer.setOutput(out);
-            ImageWriteParam param = writer.getDefaultWriteParam();
-            param.setCompressionMode(ImageWriteParam.MODE_EXPLICIT);
-            if (format.equals("webp")) {
-                param.setCompressionType("Lossy");
-                param.setCompressionQuality(WEBP_QUALITY);
-            } else {
-                param.setCompressionQuality(JPEG_QUALITY);
-            }
-            writer.write(null, new IIOImage(pixels, null, null), param);
-        } finally {
-            writer.dispose();
-        }
-        Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-    }
-
-    private static BufferedImage rgb(BufferedImage image) {
-        if (image.getType() == BufferedImage.TYPE_INT_RGB) {
-            return image;
-        }
-        BufferedImage rgb = new BufferedImage(image.getWidth(), image.getHeight(), BufferedImage.TYPE_INT_RGB);
-        Graphics2D g = rgb.createGraphics();
-        g.setColor(java.awt.Color.WHITE);
-        g.fillRect(0, 0, image.getWidth(), image.getHeight());
-        g.drawImage(image, 0, 0, null);
-        g.dispose();
-        return rgb;
-    }
-
-    private static BufferedImage argb(BufferedImage image) {
-        if (image.getType() == BufferedImage.TYPE_INT_ARGB) {
-            return image;
-        }
-        BufferedImage argb = new BufferedImage(image.getWidth(), image.getHeight(), BufferedImage.TYPE_INT_ARGB);
-        Graphics2D g = argb.createGraphics();
-        g.drawImage(image, 0, 0, null);
-        g.dispose();
-        return argb;
     }
 
     private static void atomicCopy(Path from, Path to) throws IOException {

@@ -3,6 +3,7 @@ package dev.repoworker.worker.assets;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import com.fasterxml.jackson.databind.ObjectWriter;
+import dev.repoworker.embeddings.Post;
 import dev.repoworker.protocol.Json;
 import java.io.BufferedOutputStream;
 import java.io.IOException;

@@ -1,5 +1,6 @@
 package dev.repoworker.worker.assets;
 
+import dev.repoworker.embeddings.Post;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;

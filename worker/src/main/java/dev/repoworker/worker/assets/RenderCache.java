@@ -1,5 +1,7 @@
 package dev.repoworker.worker.assets;
 
+import dev.repoworker.embeddings.Canvas;
+import dev.repoworker.embeddings.Post;
 import dev.repoworker.protocol.Json;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -37,7 +39,7 @@ final class RenderCache {
 
     /** What one render gave, as kept on disk; {@code deps} maps each transitively embedded note's path to its hash. */
     record Entry(Map<String, String> deps, List<Issue> issues, String html, String plain, String excerpt,
-                 List<Rendered.TocEntry> toc, String firstHeading, List<String> links, List<String> embeds,
+                 List<Post.TocEntry> toc, String firstHeading, List<String> links, List<String> embeds,
                  List<String> tags, List<String> media, String firstImage, Canvas canvas) {
 
         static Entry of(Rendered r, Map<String, String> deps, List<Issue> issues) {

@@ -11,19 +11,11 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
-import java.util.TreeMap;
-import java.util.TreeSet;
 import java.util.regex.Pattern;
-import org.jsoup.Jsoup;
-import org.jsoup.nodes.Document;
-import org.jsoup.nodes.Element;
 
 /**
  * {@code enrich-data}'s work on a build's artifacts: reads {@code posts.json}, {@code issues.json},
@@ -41,9 +33,6 @@ public final class EnrichData {
     public static final String DATABASE = "content.sqlite";
     public static final int RELATED_LIMIT = 10;
     public static final int DEFAULT_SHORT_POST_WORDS = 50;
-    private static final Pattern SENTENCE_END = Pattern.compile("(?<=[.!?])\\s+");
-    private static final Pattern DATE = Pattern.compile("\\d{4}-\\d{2}-\\d{2}([T ][0-9:.]+(Z|[+-]\\d{2}:?\\d{2})?)?");
-    private static final int CONTEXT_MAX = 300;
 
     /** Where to read and write, and what else is available. */
     public record Request(Path sourceDir, Optional<Path> relatedFile, Path outDir, Optional<Path> gitRepo, int shortPostWords) {
@@ -57,8 +46,54 @@ public final class EnrichData {
     public Map<String, Object> enrich(Request request, ProgressListener progress) throws IOException, InterruptedException {
         long started = System.nanoTime();
         List<String> notes = new ArrayList<>();
+        List<ObjectNode> posts = publishablePosts(request.sourceDir().resolve("posts.json"), notes);
+        Files.createDirectories(request.outDir());
+
+        progress.report(new Progress("related", 0, posts.size(), "related posts"));
+        Map<String, JsonNode> related = related(request.relatedFile(), notes);
+        progress.report(new Progress("backlinks", 0, posts.size(), "backlinks with context"));
+        PostLinks links = PostLinks.of(posts);
+        progress.report(new Progress("history", 0, posts.size(), "git history"));
+        Optional<GitHistory.History> history = history(request.gitRepo(), notes);
+        Map<String, Enrichment.Entry> enrichedPosts = addToPosts(posts, related, links.backlinks(), history);
+
+        progress.report(new Progress("tags", 0, posts.size(), "tag index"));
+        TagIndex tags = TagIndex.of(posts);
+        JsonNode issues = readOrEmpty(request.sourceDir().resolve("issues.json"));
+        JsonNode medias = readOrEmpty(request.sourceDir().resolve("medias.json"));
+        JsonNode graph = readOrEmpty(request.sourceDir().resolve("graph.json"));
+        Map<String, Object> health = ContentHealth.of(posts, links.backlinks(), issues, medias, graph, request.shortPostWords());
+        Map<String, Object> schema = FrontmatterSchema.of(posts);
+
+        Path out = request.outDir();
+        write(out.resolve(ENRICHED), enriched(enrichedPosts, history, notes));
+        write(out.resolve(TAGS), Map.of("tags", tags.entries()));
+        write(out.resolve(HEALTH), health);
+        write(out.resolve(SCHEMA), schema);
+        writePosts(out, posts);
+        checkInterrupted();
+        progress.report(new Progress("database", 0, posts.size(), "writing " + DATABASE));
+        ContentDatabase.write(out.resolve(DATABASE), posts, tags.postsByTag(), links.all(), medias, graph, schema);
+
+        Map<String, Object> summary = new LinkedHashMap<>();
+        summary.put("posts", posts.size());
+        summary.put("tags", tags.entries().size());
+        summary.put("links", links.all().size());
+        summary.put("related", !related.isEmpty());
+        summary.put("history", history.isPresent());
+        history.ifPresent(h -> summary.put("commits", h.commits()));
+        summary.put("healthProblems", ((List<?>) health.get("problems")).size());
+        summary.put("frontmatterKeys", ((Map<?, ?>) schema.get("keys")).size());
+        summary.put("files", List.of(ENRICHED, TAGS, HEALTH, SCHEMA, DATABASE, "posts.json", "posts/"));
+        summary.put("notes", notes);
+        summary.put("durationMs", (System.nanoTime() - started) / 1_000_000);
+        return summary;
+    }
+
+    /** The posts whose slug can name a file; the others are left out with a note. */
+    private List<ObjectNode> publishablePosts(Path postsFile, List<String> notes) throws IOException {
         List<ObjectNode> posts = new ArrayList<>();
-        for (ObjectNode post : readPosts(request.sourceDir().resolve("posts.json"))) {
+        for (ObjectNode post : readPosts(postsFile)) {
             String slug = post.path("slug").asText();
             // A slug names the file posts/{slug}.json: one that is not a plain slug could name a path anywhere.
             if (PLAIN_SLUG.matcher(slug).matches()) {
@@ -67,14 +102,14 @@ public final class EnrichData {
                 notes.add("a post whose slug is not a plain slug was left out: " + printable(slug));
             }
         }
-        Files.createDirectories(request.outDir());
-        Map<String, ObjectNode> bySlug = new LinkedHashMap<>();
-        posts.forEach(p -> bySlug.put(p.path("slug").asText(), p));
+        return posts;
+    }
 
-        progress.report(new Progress("related", 0, posts.size(), "related posts"));
+    /** Slug → its first {@link #RELATED_LIMIT} related posts from {@code related.json}; empty, with a note, without one. */
+    private Map<String, JsonNode> related(Optional<Path> relatedFile, List<String> notes) throws IOException {
         Map<String, JsonNode> related = new LinkedHashMap<>();
-        if (request.relatedFile().isPresent() && Files.isRegularFile(request.relatedFile().get())) {
-            JsonNode all = json.readTree(request.relatedFile().get().toFile());
+        if (relatedFile.isPresent() && Files.isRegularFile(relatedFile.get())) {
+            JsonNode all = json.readTree(relatedFile.get().toFile());
             all.fields().forEachRemaining(e -> {
                 ArrayNode top = json.createArrayNode();
                 for (JsonNode r : e.getValue()) {
@@ -87,93 +122,41 @@ public final class EnrichData {
         } else {
             notes.add("related posts are absent: compute-embeddings did not run (no related.json)");
         }
+        return related;
+    }
 
-        progress.report(new Progress("backlinks", 0, posts.size(), "backlinks with context"));
-        // target slug → [{slug, title, url, context}] in post order
-        Map<String, List<Map<String, Object>>> backlinks = new LinkedHashMap<>();
-        List<ContentDatabase.Link> links = new ArrayList<>();
-        for (ObjectNode post : posts) {
-            checkInterrupted();
-            String slug = post.path("slug").asText();
-            Map<String, String> contexts = linkContexts(post.path("html").asText(""));
-            Set<String> targets = new LinkedHashSet<>();
-            post.path("links").forEach(l -> targets.add(l.asText()));
-            targets.addAll(contexts.keySet());
-            for (String target : targets) {
-                if (target.equals(slug) || !bySlug.containsKey(target)) {
-                    continue;
-                }
-                String context = contexts.get(target);
-                links.add(new ContentDatabase.Link(slug, target, context));
-                Map<String, Object> entry = new LinkedHashMap<>();
-                entry.put("slug", slug);
-                entry.put("title", post.path("title").asText());
-                entry.put("url", post.path("url").asText(null));
-                entry.put("context", context);
-                backlinks.computeIfAbsent(target, t -> new ArrayList<>()).add(entry);
-            }
-        }
-
-        progress.report(new Progress("history", 0, posts.size(), "git history"));
-        Optional<GitHistory.History> history = Optional.empty();
-        if (request.gitRepo().isPresent()) {
-            history = GitHistory.read(request.gitRepo().get());
-            if (history.isEmpty()) {
-                notes.add("git history is absent: the clone is shallow (use depth: 0) or not a Git repository");
-            }
-        } else {
+    private static Optional<GitHistory.History> history(Optional<Path> gitRepo, List<String> notes) throws InterruptedException {
+        if (gitRepo.isEmpty()) {
             notes.add("git history is absent: the notes did not come from a Git clone in this job");
+            return Optional.empty();
         }
+        Optional<GitHistory.History> history = GitHistory.read(gitRepo.get());
+        if (history.isEmpty()) {
+            notes.add("git history is absent: the clone is shallow (use depth: 0) or not a Git repository");
+        }
+        return history;
+    }
 
-        Map<String, Object> enrichedPosts = new LinkedHashMap<>();
+    /** Adds related posts, backlinks with context, reading time and history to each post; returns them by slug. */
+    private Map<String, Enrichment.Entry> addToPosts(List<ObjectNode> posts, Map<String, JsonNode> related,
+                                                     Map<String, List<Enrichment.Backlink>> backlinks,
+                                                     Optional<GitHistory.History> history) {
+        Map<String, Enrichment.Entry> enrichedPosts = new LinkedHashMap<>();
         for (ObjectNode post : posts) {
             String slug = post.path("slug").asText();
-            Map<String, Object> e = new LinkedHashMap<>();
-            JsonNode rel = related.get(slug);
-            if (rel != null) {
-                e.put("related", rel);
-                post.set("related", rel);
-            }
-            List<Map<String, Object>> in = backlinks.getOrDefault(slug, List.of());
-            e.put("backlinks", in);
-            post.set("backlinkContexts", json.valueToTree(in));
             int words = post.has("wordCount") ? post.path("wordCount").asInt() : countWords(post.path("plain").asText(""));
             int minutes = post.has("readingTimeMinutes") ? post.path("readingTimeMinutes").asInt() : Math.max(1, (words + 199) / 200);
-            e.put("wordCount", words);
-            e.put("readingTimeMinutes", minutes);
-            post.put("wordCount", words);
-            post.put("readingTimeMinutes", minutes);
-            if (history.isPresent()) {
-                GitHistory.FileHistory file = fileHistory(history.get(), post.path("path").asText(""));
-                if (file != null) {
-                    e.put("history", file);
-                    post.set("history", json.valueToTree(file));
-                }
-            }
-            enrichedPosts.put(slug, e);
+            Enrichment enrichment = new Enrichment(related.get(slug), backlinks.getOrDefault(slug, List.of()), words, minutes,
+                    history.map(h -> fileHistory(h, post.path("path").asText(""))).orElse(null));
+            post.setAll((ObjectNode) json.valueToTree(enrichment));
+            enrichedPosts.put(slug, enrichment.entry());
         }
+        return enrichedPosts;
+    }
 
-        progress.report(new Progress("tags", 0, posts.size(), "tag index"));
-        Map<String, TreeSet<String>> tagPosts = new TreeMap<>();
-        for (ObjectNode post : posts) {
-            post.path("tags").forEach(t -> tagPosts.computeIfAbsent(t.asText(), k -> new TreeSet<>()).add(post.path("slug").asText()));
-        }
-        List<Map<String, Object>> tags = new ArrayList<>();
-        tagPosts.forEach((tag, slugs) -> {
-            Map<String, Object> t = new LinkedHashMap<>();
-            t.put("tag", tag);
-            t.put("count", slugs.size());
-            t.put("posts", List.copyOf(slugs));
-            tags.add(t);
-        });
-        tags.sort((a, b) -> (int) b.get("count") - (int) a.get("count"));
-
-        JsonNode issues = readOrEmpty(request.sourceDir().resolve("issues.json"));
-        JsonNode medias = readOrEmpty(request.sourceDir().resolve("medias.json"));
-        JsonNode graph = readOrEmpty(request.sourceDir().resolve("graph.json"));
-        Map<String, Object> health = health(posts, backlinks, issues, medias, graph, request.shortPostWords());
-        Map<String, Object> schema = schema(posts);
-
+    /** {@code enriched.json}. */
+    private static Map<String, Object> enriched(Map<String, Enrichment.Entry> enrichedPosts, Optional<GitHistory.History> history,
+                                                List<String> notes) {
         Map<String, Object> enriched = new LinkedHashMap<>();
         enriched.put("posts", enrichedPosts);
         enriched.put("repository", history.map(h -> {
@@ -183,69 +166,15 @@ public final class EnrichData {
             return (Object) r;
         }).orElse(null));
         enriched.put("notes", notes);
+        return enriched;
+    }
 
-        Path out = request.outDir();
-        write(out.resolve(ENRICHED), enriched);
-        write(out.resolve(TAGS), Map.of("tags", tags));
-        write(out.resolve(HEALTH), health);
-        write(out.resolve(SCHEMA), schema);
+    private void writePosts(Path out, List<ObjectNode> posts) throws IOException {
         write(out.resolve("posts.json"), posts);
         Path postDir = Files.createDirectories(out.resolve("posts"));
         for (ObjectNode post : posts) {
             write(postDir.resolve(post.path("slug").asText() + ".json"), post);
         }
-        checkInterrupted();
-        progress.report(new Progress("database", 0, posts.size(), "writing " + DATABASE));
-        ContentDatabase.write(out.resolve(DATABASE), posts, tagPosts, links, medias, graph, schema);
-
-        Map<String, Object> summary = new LinkedHashMap<>();
-        summary.put("posts", posts.size());
-        summary.put("tags", tags.size());
-        summary.put("links", links.size());
-        summary.put("related", !related.isEmpty());
-        summary.put("history", history.isPresent());
-        history.ifPresent(h -> summary.put("commits", h.commits()));
-        summary.put("healthProblems", ((List<?>) health.get("problems")).size());
-        summary.put("frontmatterKeys", ((Map<?, ?>) schema.get("keys")).size());
-        summary.put("files", List.of(ENRICHED, TAGS, HEALTH, SCHEMA, DATABASE, "posts.json", "posts/"));
-        summary.put("notes", notes);
-        summary.put("durationMs", (System.nanoTime() - started) / 1_000_000);
-        return summary;
-    }
-
-    /** Target slug → the sentence of the first link to it in {@code html}. */
-    static Map<String, String> linkContexts(String html) {
-        Map<String, String> contexts = new LinkedHashMap<>();
-        if (html.isBlank()) {
-            return contexts;
-        }
-        Document document = Jsoup.parseBodyFragment(html);
-        for (Element a : document.select("a[data-slug]")) {
-            String target = a.attr("data-slug");
-            if (target.isBlank() || contexts.containsKey(target)) {
-                continue;
-            }
-            Element block = a;
-            while (block.parent() != null && !block.isBlock()) {
-                block = block.parent();
-            }
-            String text = block.text().trim();
-            String anchor = a.text().trim();
-            String sentence = text;
-            for (String s : SENTENCE_END.split(text)) {
-                if (!anchor.isEmpty() && s.contains(anchor)) {
-                    sentence = s;
-                    break;
-                }
-            }
-            if (sentence.length() > CONTEXT_MAX) {
-                int at = Math.max(0, sentence.indexOf(anchor));
-                int from = Math.max(0, Math.min(at - CONTEXT_MAX / 3, sentence.length() - CONTEXT_MAX));
-                sentence = (from > 0 ? "…" : "") + sentence.substring(from, Math.min(sentence.length(), from + CONTEXT_MAX)).trim() + "…";
-            }
-            contexts.put(target, sentence);
-        }
-        return contexts;
     }
 
     private static GitHistory.FileHistory fileHistory(GitHistory.History history, String path) {
@@ -258,132 +187,6 @@ public final class EnrichData {
         }
         return history.files().entrySet().stream().filter(e -> e.getKey().endsWith("/" + path))
                 .map(Map.Entry::getValue).findFirst().orElse(null);
-    }
-
-    private Map<String, Object> health(List<ObjectNode> posts, Map<String, List<Map<String, Object>>> backlinks,
-                                       JsonNode issues, JsonNode medias, JsonNode graph, int shortPostWords) {
-        List<Map<String, Object>> problems = new ArrayList<>();
-        for (ObjectNode post : posts) {
-            String slug = post.path("slug").asText();
-            String file = post.path("path").asText(slug);
-            JsonNode fm = post.path("frontmatter");
-            if (blank(fm.path("title")) ) {
-                problems.add(problem("missing-title", file, slug, "no title in the frontmatter (the title falls back to \""
-                        + post.path("title").asText() + "\")"));
-            }
-            if (blank(fm.path("description"))) {
-                problems.add(problem("missing-description", file, slug, "no description in the frontmatter"));
-            }
-            int words = post.path("wordCount").asInt();
-            if (words < shortPostWords) {
-                problems.add(problem("short-post", file, slug, "only " + words + " words (fewer than " + shortPostWords + ")"));
-            }
-            boolean linksOut = post.path("links").size() > 0;
-            boolean linksIn = !backlinks.getOrDefault(slug, List.of()).isEmpty() || post.path("backlinks").size() > 0;
-            if (!linksOut && !linksIn) {
-                problems.add(problem("orphan", file, slug, "no links to or from other posts"));
-            }
-        }
-        Set<String> usedMedia = new TreeSet<>();
-        for (JsonNode link : graph.path("links")) {
-            if ("media".equals(link.path("type").asText())) {
-                usedMedia.add(link.path("target").asText().replaceFirst("^media:", ""));
-            }
-        }
-        for (JsonNode media : medias) {
-            if (!usedMedia.contains(media.path("hash").asText())) {
-                problems.add(problem("unused-media", media.path("path").asText(), null, "no post shows or links this file"));
-            }
-        }
-        for (JsonNode issue : issues) {
-            String kind = issue.path("kind").asText();
-            if (kind.equals("broken-link") || kind.equals("missing-media") || kind.equals("slug-conflict")) {
-                Map<String, Object> p = problem(kind, issue.path("file").asText(), null, issue.path("message").asText());
-                if (issue.path("line").asInt() > 0) {
-                    p.put("line", issue.path("line").asInt());
-                }
-                problems.add(p);
-            }
-        }
-        Map<String, Integer> counts = new TreeMap<>();
-        problems.forEach(p -> counts.merge((String) p.get("kind"), 1, Integer::sum));
-        Map<String, Object> health = new LinkedHashMap<>();
-        health.put("posts", posts.size());
-        health.put("counts", counts);
-        health.put("problems", problems);
-        return health;
-    }
-
-    private static Map<String, Object> problem(String kind, String file, String slug, String message) {
-        Map<String, Object> p = new LinkedHashMap<>();
-        p.put("kind", kind);
-        p.put("file", file);
-        if (slug != null) {
-            p.put("slug", slug);
-        }
-        p.put("message", message);
-        return p;
-    }
-
-    private static boolean blank(JsonNode node) {
-        return node.isMissingNode() || node.isNull() || (node.isTextual() && node.asText().isBlank());
-    }
-
-    /** Per frontmatter key: the types seen, how many posts have it, and whether the types conflict. */
-    static Map<String, Object> schema(List<ObjectNode> posts) {
-        Map<String, Map<String, List<String>>> types = new TreeMap<>(); // key → type → slugs
-        Map<String, Integer> counts = new TreeMap<>();
-        for (ObjectNode post : posts) {
-            JsonNode fm = post.path("frontmatter");
-            Iterator<Map.Entry<String, JsonNode>> fields = fm.fields();
-            while (fields.hasNext()) {
-                Map.Entry<String, JsonNode> field = fields.next();
-                counts.merge(field.getKey(), 1, Integer::sum);
-                types.computeIfAbsent(field.getKey(), k -> new TreeMap<>())
-                        .computeIfAbsent(typeOf(field.getValue()), t -> new ArrayList<>()).add(post.path("slug").asText());
-            }
-        }
-        Map<String, Object> keys = new LinkedHashMap<>();
-        types.forEach((key, byType) -> {
-            Map<String, Object> k = new LinkedHashMap<>();
-            k.put("types", List.copyOf(byType.keySet()));
-            k.put("count", counts.get(key));
-            k.put("coverage", posts.isEmpty() ? 0 : Math.round(1000.0 * counts.get(key) / posts.size()) / 1000.0);
-            boolean conflict = byType.keySet().stream().filter(t -> !t.equals("null")).count() > 1;
-            k.put("conflict", conflict);
-            if (conflict) {
-                Map<String, Object> examples = new TreeMap<>();
-                byType.forEach((t, slugs) -> examples.put(t, slugs.subList(0, Math.min(5, slugs.size()))));
-                k.put("postsByType", examples);
-            }
-            keys.put(key, k);
-        });
-        Map<String, Object> schema = new LinkedHashMap<>();
-        schema.put("posts", posts.size());
-        schema.put("keys", keys);
-        return schema;
-    }
-
-    static String typeOf(JsonNode value) {
-        if (value == null || value.isNull() || value.isMissingNode()) {
-            return "null";
-        }
-        if (value.isBoolean()) {
-            return "boolean";
-        }
-        if (value.isIntegralNumber()) {
-            return "integer";
-        }
-        if (value.isNumber()) {
-            return "number";
-        }
-        if (value.isArray()) {
-            return "list";
-        }
-        if (value.isObject()) {
-            return "map";
-        }
-        return DATE.matcher(value.asText()).matches() ? "date" : "string";
     }
 
     private static String printable(String text) {
@@ -417,7 +220,7 @@ public final class EnrichData {
         Files.move(temp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
     }
 
-    private static void checkInterrupted() throws InterruptedException {
+    static void checkInterrupted() throws InterruptedException {
         if (Thread.currentThread().isInterrupted()) {
             throw new InterruptedException("enrich-data was cancelled");
         }

@@ -100,7 +100,7 @@ class LinkIndexTest {
         List<ObsidianSyntax.Fragment> fragments = List.of(new ObsidianSyntax.Fragment("<span class=\"tag\">#x\"y</span>", false),
                 new ObsidianSyntax.Fragment("<div class=\"embed\">E</div>", true));
         String html = "<p><img alt=\"a \uE0000\uE001\" src=\"i.png\"> \uE0000\uE001</p>\n<p>\uE0001\uE001</p>";
-        assertThat(HtmlPasses.substitute(html, fragments))
+        assertThat(Placeholders.substitute(html, fragments))
                 .isEqualTo("<p><img alt=\"a #x&quot;y\" src=\"i.png\"> <span class=\"tag\">#x\"y</span></p>\n<div class=\"embed\">E</div>");
     }
 }

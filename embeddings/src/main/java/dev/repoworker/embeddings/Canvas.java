@@ -1,4 +1,4 @@
-package dev.repoworker.worker.assets;
+package dev.repoworker.embeddings;
 
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import com.fasterxml.jackson.annotation.JsonSubTypes;
@@ -8,10 +8,10 @@ import java.util.List;
 /**
  * The {@code canvas} field of a canvas post: its nodes as in the file (positions untouched), each resolved, and its
  * edges. Text nodes carry their sanitised HTML; file nodes the post or media they show, or {@code missing}; link nodes
- * their http(s) URL; groups their label.
+ * their http(s) URL; groups their label. Written by the build, carried along by enrich-data.
  */
 @JsonPropertyOrder({"nodes", "edges"})
-public record Canvas(List<Node> nodes, List<CanvasFile.Edge> edges) {
+public record Canvas(List<Node> nodes, List<Edge> edges) {
 
     @JsonTypeInfo(use = JsonTypeInfo.Id.NAME, property = "type")
     @JsonSubTypes({@JsonSubTypes.Type(value = Text.class, name = "text"),
@@ -42,5 +42,11 @@ public record Canvas(List<Node> nodes, List<CanvasFile.Edge> edges) {
     @JsonPropertyOrder({"id", "x", "y", "width", "height", "color", "label", "background", "backgroundStyle"})
     public record Group(String id, long x, long y, long width, long height, String color, String label,
                         String background, String backgroundStyle) implements Node {
+    }
+
+    /** A connection between two nodes; the ends default to the spec's (no arrow at the start, an arrow at the end). */
+    @JsonPropertyOrder({"id", "fromNode", "fromSide", "fromEnd", "toNode", "toSide", "toEnd", "color", "label"})
+    public record Edge(String id, String fromNode, String fromSide, String fromEnd, String toNode, String toSide,
+                       String toEnd, String color, String label) {
     }
 }
