@@ -4,7 +4,7 @@ import dev.repoworker.protocol.TaskType;
 import dev.repoworker.worker.artifacts.ObjectStorage;
 import dev.repoworker.worker.task.InvalidTaskDataException;
 import dev.repoworker.worker.task.ProgressListener;
-import dev.repoworker.worker.task.Task;
+import dev.repoworker.worker.task.ParsedTask;
 import dev.repoworker.worker.task.TaskContext;
 import dev.repoworker.worker.task.TaskData;
 import dev.repoworker.worker.task.TaskFailedException;
@@ -48,13 +48,11 @@ public final class LocalRun {
 
     private TaskResult run(String jobId, TaskType type, Map<String, Object> data, ProgressListener progress, TaskRegistry tasks)
             throws UnknownTaskException, InvalidTaskDataException, TaskFailedException, InterruptedException {
-        Task task = tasks.resolve(type.wireName());
-        TaskData taskData = new TaskData(data);
-        task.validate(taskData);
+        ParsedTask<?> task = tasks.resolve(type.wireName()).admit(new TaskData(data));
         Workspaces workspaces = new Workspaces(config.tempDir(), config.keepTmpFiles());
         Path workspace = workspaces.create(jobId);
         try {
-            TaskResult result = task.run(new TaskContext(jobId, taskData, workspace, progress));
+            TaskResult result = task.run(new TaskContext(jobId, workspace, progress));
             if (CLONES.contains(type)) {
                 keepClone(workspace, jobId);
             }

@@ -172,7 +172,7 @@ public final class WorkerApp {
         BuildAssetsTask build = BuildAssetsTask.fromConfig(config, acquire, store);
         ComputeEmbeddingsTask embeddings = ComputeEmbeddingsTask.fromConfig(config);
         EnrichDataTask enrich = EnrichDataTask.fromConfig(config, store);
-        List<Task> tasks = new ArrayList<>(List.of(acquire, template, build, embeddings, enrich));
+        List<Task<?>> tasks = new ArrayList<>(List.of(acquire, template, build, embeddings, enrich));
         tasks.addAll(Pipelines.all(store, local, deploys, acquire, template, build, embeddings, enrich));
         if (config.diagnosticTasks()) {
             tasks.add(new NoopTask());

@@ -3,10 +3,9 @@ package dev.repoworker.worker.process;
 import dev.repoworker.protocol.Callback;
 import dev.repoworker.protocol.Progress;
 import dev.repoworker.protocol.ProcessRequest;
-import dev.repoworker.worker.task.Task;
+import dev.repoworker.worker.task.ParsedTask;
 import dev.repoworker.worker.task.ProgressListener;
 import dev.repoworker.worker.task.TaskContext;
-import dev.repoworker.worker.task.TaskData;
 import dev.repoworker.worker.task.TaskFailedException;
 import dev.repoworker.worker.task.TaskResult;
 import dev.repoworker.worker.workspace.Workspaces;
@@ -89,9 +88,9 @@ public final class JobExecutor {
         callbacks.takesArrays(callbackUrl);
     }
 
-    /** Admits a validated request. The same (jobId, attempt) is never run twice. */
-    public Admission admit(ProcessRequest request, Task task, TaskData data) {
-        Admission admission = admitOnce(request, task, data);
+    /** Admits a request whose data {@code task} parsed. The same (jobId, attempt) is never run twice. */
+    public Admission admit(ProcessRequest request, ParsedTask<?> task) {
+        Admission admission = admitOnce(request, task);
         if (admission == Admission.ACCEPTED) {
             metrics.admitted(request.task());
         } else {
@@ -100,13 +99,13 @@ public final class JobExecutor {
         return admission;
     }
 
-    private Admission admitOnce(ProcessRequest request, Task task, TaskData data) {
+    private Admission admitOnce(ProcessRequest request, ParsedTask<?> task) {
         if (shuttingDown) {
             return Admission.SHUTTING_DOWN;
         }
         int attempt = request.attempt() == null ? 1 : request.attempt();
         WorkerJob job = new WorkerJob(request.jobId(), attempt, request.task(), request.callbackUrl(), clock.instant());
-        Admission admission = enter(job, task, data);
+        Admission admission = enter(job, task);
         if (admission == Admission.CANCELLED) {
             end(job, Ending.CANCELLED, CANCELLED_ERROR);
         }
@@ -121,7 +120,7 @@ public final class JobExecutor {
     }
 
     /** Keeps the run and queues it, or (when a cancel came first) only keeps it; atomic with {@link #cancel}. */
-    private Admission enter(WorkerJob job, Task task, TaskData data) {
+    private Admission enter(WorkerJob job, ParsedTask<?> task) {
         synchronized (arrivals) {
             RetainedRuns.Added added = runs.add(job);
             if (added == RetainedRuns.Added.DUPLICATE) {
@@ -135,7 +134,7 @@ public final class JobExecutor {
                 return Admission.CANCELLED;
             }
             try {
-                job.execution(pool.submit(() -> run(job, task, data)));
+                job.execution(pool.submit(() -> run(job, task)));
             } catch (RejectedExecutionException e) {
                 runs.withdraw(job);
                 return shuttingDown ? Admission.SHUTTING_DOWN : Admission.QUEUE_FULL;
@@ -227,7 +226,7 @@ public final class JobExecutor {
         }
     }
 
-    private void run(WorkerJob job, Task task, TaskData data) {
+    private void run(WorkerJob job, ParsedTask<?> task) {
         if (!job.start(clock.instant())) {
             return;
         }
@@ -246,7 +245,7 @@ public final class JobExecutor {
         StepClock steps = new StepClock(metrics, job.task());
         try {
             workspace = workspaces.create(job.jobId());
-            TaskContext context = new TaskContext(job.jobId(), data, workspace, new ProgressListener() {
+            TaskContext context = new TaskContext(job.jobId(), workspace, new ProgressListener() {
                 @Override
                 public void report(Progress progress) {
                     steps.at(progress.step(), clock.instant());
