@@ -1,7 +1,6 @@
 package dev.repoworker.worker;
 
 import dev.repoworker.protocol.TaskType;
-import dev.repoworker.worker.artifacts.ObjectStorage;
 import dev.repoworker.worker.task.InvalidTaskDataException;
 import dev.repoworker.worker.task.ProgressListener;
 import dev.repoworker.worker.task.ParsedTask;
@@ -38,11 +37,8 @@ public final class LocalRun {
      */
     public TaskResult run(String jobId, TaskType type, Map<String, Object> data, ProgressListener progress)
             throws UnknownTaskException, InvalidTaskDataException, TaskFailedException, InterruptedException {
-        Optional<ObjectStorage> objectStorage = ObjectStorage.fromConfig(config);
-        try {
-            return run(jobId, type, data, progress, WorkerApp.registry(config, objectStorage));
-        } finally {
-            objectStorage.ifPresent(ObjectStorage::close);
+        try (WorkerRoot root = WorkerRoot.of(config)) {
+            return run(jobId, type, data, progress, root.tasks());
         }
     }
 

@@ -1,7 +1,6 @@
 package dev.repoworker.worker.assets;
 
 import dev.repoworker.protocol.TaskType;
-import dev.repoworker.worker.WorkerConfig;
 import dev.repoworker.worker.artifacts.ArtifactStore;
 import dev.repoworker.worker.artifacts.LocalArtifactStore;
 import dev.repoworker.worker.artifacts.PublishFailedException;
@@ -49,20 +48,6 @@ public final class BuildAssetsTask implements Task<BuildAssetsTask.Request> {
         this.allowLocalPaths = allowLocalPaths;
         this.mediaCache = mediaCache == null ? Optional.empty() : mediaCache;
         this.limits = Objects.requireNonNull(limits, "limits");
-    }
-
-    /**
-     * Artifacts in {@code store}; media cache in {@code CACHE_DIR/media-cache}; local paths with
-     * ALLOW_FILE_REPOS; media files up to {@code MAX_MEDIA_BYTES}.
-     */
-    public static BuildAssetsTask fromConfig(WorkerConfig config, AcquireRepoTask acquire) {
-        return fromConfig(config, acquire, new LocalArtifactStore(config.artifactsDir()));
-    }
-
-    public static BuildAssetsTask fromConfig(WorkerConfig config, AcquireRepoTask acquire, ArtifactStore store) {
-        return new BuildAssetsTask(acquire, store, config.allowFileRepos(),
-                Optional.of(config.cacheDir().resolve("media-cache")),
-                BuildOptions.Limits.defaults().withMaxMediaBytes(config.maxMediaBytes()));
     }
 
     @Override

@@ -8,7 +8,6 @@ import dev.repoworker.embeddings.KeptIndexes;
 import dev.repoworker.embeddings.PostsFile;
 import dev.repoworker.protocol.JobIds;
 import dev.repoworker.protocol.TaskType;
-import dev.repoworker.worker.WorkerConfig;
 import dev.repoworker.worker.task.InvalidTaskDataException;
 import dev.repoworker.worker.task.Task;
 import dev.repoworker.worker.task.TaskContext;
@@ -47,7 +46,8 @@ public final class ComputeEmbeddingsTask implements Task<ComputeEmbeddingsTask.R
     }
 
     private static final Logger LOG = LoggerFactory.getLogger(ComputeEmbeddingsTask.class);
-    static final String KEPT_INDEXES = "embeddings-indexes";
+    /** Under {@code CACHE_DIR}: the last index of each repository, kept for the next run to update. */
+    public static final String KEPT_INDEXES = "embeddings-indexes";
 
     private final Path artifactsDir;
     private final ComputeEmbeddings compute;
@@ -55,11 +55,6 @@ public final class ComputeEmbeddingsTask implements Task<ComputeEmbeddingsTask.R
     public ComputeEmbeddingsTask(Path artifactsDir, ComputeEmbeddings compute) {
         this.artifactsDir = artifactsDir;
         this.compute = compute;
-    }
-
-    public static ComputeEmbeddingsTask fromConfig(WorkerConfig config) {
-        return new ComputeEmbeddingsTask(config.artifactsDir(), new ComputeEmbeddings(config.embeddings().createEmbedder(),
-                config.embeddings().createCache(), new Chunker(), new KeptIndexes(config.cacheDir().resolve(KEPT_INDEXES))));
     }
 
     @Override

@@ -2,7 +2,6 @@ package dev.repoworker.worker.enrich;
 
 import dev.repoworker.protocol.JobIds;
 import dev.repoworker.protocol.TaskType;
-import dev.repoworker.worker.WorkerConfig;
 import dev.repoworker.worker.artifacts.ArtifactStore;
 import dev.repoworker.worker.artifacts.LocalArtifactStore;
 import dev.repoworker.worker.artifacts.PublishFailedException;
@@ -42,15 +41,6 @@ public final class EnrichDataTask implements Task<EnrichDataTask.Request> {
     public EnrichDataTask(Path artifactsDir, ArtifactStore store) {
         this.artifactsDir = artifactsDir.toAbsolutePath().normalize();
         this.store = store;
-    }
-
-    public static EnrichDataTask fromConfig(WorkerConfig config) {
-        return fromConfig(config, new LocalArtifactStore(config.artifactsDir()));
-    }
-
-    /** Reads earlier jobs' artifacts from this Worker's {@code ARTIFACTS_DIR}; publishes to {@code store}. */
-    public static EnrichDataTask fromConfig(WorkerConfig config, ArtifactStore store) {
-        return new EnrichDataTask(config.artifactsDir(), store);
     }
 
     @Override

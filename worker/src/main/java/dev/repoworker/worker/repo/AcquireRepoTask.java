@@ -1,7 +1,6 @@
 package dev.repoworker.worker.repo;
 
 import dev.repoworker.protocol.TaskType;
-import dev.repoworker.worker.WorkerConfig;
 import dev.repoworker.worker.task.InvalidTaskDataException;
 import dev.repoworker.worker.task.Task;
 import dev.repoworker.worker.task.TaskContext;
@@ -36,16 +35,6 @@ public final class AcquireRepoTask implements Task<CloneRequest> {
         this.git = Objects.requireNonNull(git, "git");
         this.policy = Objects.requireNonNull(policy, "policy");
         this.defaultToken = defaultToken == null ? Optional.empty() : defaultToken.filter(t -> !t.isBlank());
-    }
-
-    /** Git implementation, URL policy (system resolver) and default token from the config. */
-    public static AcquireRepoTask fromConfig(WorkerConfig config) {
-        return fromConfig(config, RepoUrlPolicy.fromConfig(config));
-    }
-
-    /** The composition root's entry: one URL policy for admission and for Git's check before it connects. */
-    public static AcquireRepoTask fromConfig(WorkerConfig config, RepoUrlPolicy policy) {
-        return new AcquireRepoTask(Gits.forConfig(config, policy), policy, config.githubToken());
     }
 
     @Override

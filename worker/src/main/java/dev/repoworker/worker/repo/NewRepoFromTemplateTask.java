@@ -2,7 +2,6 @@ package dev.repoworker.worker.repo;
 
 import dev.repoworker.protocol.Backoff;
 import dev.repoworker.protocol.TaskType;
-import dev.repoworker.worker.WorkerConfig;
 import dev.repoworker.worker.task.InvalidTaskDataException;
 import dev.repoworker.worker.task.Task;
 import dev.repoworker.worker.task.TaskContext;
@@ -39,22 +38,6 @@ public final class NewRepoFromTemplateTask implements Task<RepoHost.TemplateRequ
         this.git = git;
         this.policy = policy;
         this.defaultToken = defaultToken.filter(t -> !t.isBlank());
-    }
-
-    /** {@code REPO_HOST=github} (default; {@code GITHUB_API_URL}) or {@code local} ({@code LOCAL_REPO_ROOT}). */
-    public static NewRepoFromTemplateTask fromConfig(WorkerConfig config) {
-        return fromConfig(config, RepoUrlPolicy.fromConfig(config));
-    }
-
-    /** The template's URL and GitHub's clone URL go through {@code policy}; the local host's own bare repository needs no check. */
-    public static NewRepoFromTemplateTask fromConfig(WorkerConfig config, RepoUrlPolicy policy) {
-        Git git = Gits.forConfig(config, policy);
-        RepoHost host = config.repoHost().equals("local")
-                ? new LocalRepoHost(config.localRepoRoot(), git)
-                : new GitHubRepoHost(URI.create(config.githubApiUrl()));
-        Git cloneNew = config.repoHost().equals("local")
-                ? Gits.forName(config.gitImplementation(), true, RepoLimits.fromConfig(config), ConnectionCheck.NONE) : git;
-        return new NewRepoFromTemplateTask(host, cloneNew, policy, config.githubToken());
     }
 
     @Override

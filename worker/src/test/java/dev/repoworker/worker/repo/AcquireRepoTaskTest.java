@@ -13,6 +13,7 @@ import dev.repoworker.protocol.Json;
 import dev.repoworker.protocol.Progress;
 import dev.repoworker.protocol.TaskType;
 import dev.repoworker.worker.WorkerConfig;
+import dev.repoworker.worker.WorkerRoot;
 import dev.repoworker.worker.task.InvalidTaskDataException;
 import dev.repoworker.worker.task.TaskContext;
 import dev.repoworker.worker.task.TaskData;
@@ -220,10 +221,10 @@ class AcquireRepoTaskTest {
     }
 
     @Test
-    void from_config_builds_the_task_with_the_configured_git_and_policy() throws Exception {
+    void the_composition_root_builds_the_task_with_the_configured_git_and_policy() throws Exception {
         WorkerConfig config = WorkerConfig.fromEnv(Map.of("WORKER_INSECURE_DEV", "true", "GIT_IMPLEMENTATION", "jgit",
                 "ALLOWED_REPO_HOSTS", "git.example.com", "GITHUB_TOKEN", "from-env"));
-        AcquireRepoTask task = AcquireRepoTask.fromConfig(config);
+        AcquireRepoTask task = (AcquireRepoTask) WorkerRoot.of(config).tasks().find(TaskType.ACQUIRE_USER_REPO).orElseThrow();
 
         task.parse(new TaskData(Map.of("repoUrl", "https://git.example.com/a/b")));
         assertThat(task.parse(new TaskData(Map.of("repoUrl", "https://git.example.com/a/b"))).token())
