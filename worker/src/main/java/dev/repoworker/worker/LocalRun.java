@@ -1,10 +1,10 @@
 package dev.repoworker.worker;
 
 import dev.repoworker.protocol.TaskType;
+import dev.repoworker.worker.process.TaskRunner;
 import dev.repoworker.worker.task.InvalidTaskDataException;
 import dev.repoworker.worker.task.ProgressListener;
 import dev.repoworker.worker.task.ParsedTask;
-import dev.repoworker.worker.task.TaskContext;
 import dev.repoworker.worker.task.TaskData;
 import dev.repoworker.worker.task.TaskFailedException;
 import dev.repoworker.worker.task.TaskRegistry;
@@ -45,21 +45,9 @@ public final class LocalRun {
     private TaskResult run(String jobId, TaskType type, Map<String, Object> data, ProgressListener progress, TaskRegistry tasks)
             throws UnknownTaskException, InvalidTaskDataException, TaskFailedException, InterruptedException {
         ParsedTask<?> task = tasks.resolve(type.wireName()).admit(new TaskData(data));
-        Workspaces workspaces = new Workspaces(config.tempDir(), config.keepTmpFiles());
-        Path workspace = workspaces.create(jobId);
-        try {
-            TaskResult result = task.run(new TaskContext(jobId, workspace, progress));
-            if (CLONES.contains(type)) {
-                keepClone(workspace, jobId);
-            }
-            return result;
-        } catch (TaskFailedException | InterruptedException e) {
-            throw e;
-        } catch (Exception e) {
-            throw new TaskFailedException("internal error in task " + type.wireName() + ": " + e.getClass().getSimpleName(), e);
-        } finally {
-            workspaces.release(workspace);
-        }
+        TaskRunner runner = new TaskRunner(new Workspaces(config.tempDir(), config.keepTmpFiles()));
+        return runner.run(jobId, type.wireName(), task, progress,
+                CLONES.contains(type) ? (workspace, result) -> keepClone(workspace, jobId) : TaskRunner.BeforeRelease.NOTHING);
     }
 
     /** Tasks whose product is the clone itself: a local run keeps it as the job's artifacts. */

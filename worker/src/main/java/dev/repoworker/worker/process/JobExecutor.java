@@ -5,11 +5,9 @@ import dev.repoworker.protocol.Progress;
 import dev.repoworker.protocol.ProcessRequest;
 import dev.repoworker.worker.task.ParsedTask;
 import dev.repoworker.worker.task.ProgressListener;
-import dev.repoworker.worker.task.TaskContext;
 import dev.repoworker.worker.task.TaskFailedException;
 import dev.repoworker.worker.task.TaskResult;
 import dev.repoworker.worker.workspace.Workspaces;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -45,6 +43,7 @@ public final class JobExecutor {
     private final ThreadPoolExecutor pool;
     private final ScheduledExecutorService scheduler;
     private final Workspaces workspaces;
+    private final TaskRunner runner;
     private final CallbackSender callbacks;
     private final Duration jobTimeout;
     private final Duration retention;
@@ -73,6 +72,7 @@ public final class JobExecutor {
         });
         this.scheduler = scheduler;
         this.workspaces = workspaces;
+        this.runner = new TaskRunner(workspaces);
         this.callbacks = callbacks;
         this.jobTimeout = limits.jobTimeout();
         this.retention = limits.retention();
@@ -240,12 +240,10 @@ public final class JobExecutor {
         Future<?> firstProgress = firstProgressDelay.isZero() ? CompletableFuture.completedFuture(null) : scheduler.schedule(
                 () -> throttle.open(clock.instant()).ifPresent(progress -> sendProgress(job, progress)),
                 firstProgressDelay.toMillis(), TimeUnit.MILLISECONDS);
-        Path workspace = null;
         Runnable ending;
         StepClock steps = new StepClock(metrics, job.task());
         try {
-            workspace = workspaces.create(job.jobId());
-            TaskContext context = new TaskContext(job.jobId(), workspace, new ProgressListener() {
+            TaskResult result = runner.run(job.jobId(), job.task(), task, new ProgressListener() {
                 @Override
                 public void report(Progress progress) {
                     steps.at(progress.step(), clock.instant());
@@ -258,21 +256,16 @@ public final class JobExecutor {
                     throttle.report(progress, true, clock.instant()).ifPresent(p -> sendProgress(job, p));
                 }
             });
-            TaskResult result = task.run(context);
             ending = () -> complete(job, result);
         } catch (InterruptedException e) {
             ending = shuttingDown ? () -> end(job, Ending.SHUTDOWN, SHUTDOWN_ERROR) : () -> end(job, Ending.FAILED, "job interrupted");
         } catch (TaskFailedException e) {
             ending = () -> end(job, Ending.FAILED, e.getMessage());
-        } catch (Exception | StackOverflowError | OutOfMemoryError e) {
-            LOG.error("job {} failed unexpectedly", job.jobId(), e);
-            ending = () -> end(job, Ending.FAILED, "internal error in task " + job.task() + ": " + e.getClass().getSimpleName());
         } finally {
             steps.end(clock.instant());
             timeout.cancel(false);
             firstProgress.cancel(false);
             Thread.interrupted();
-            workspaces.release(workspace);
         }
         // The workspace has left jobs/ before the callback leaves; its files go in the background.
         ending.run();
