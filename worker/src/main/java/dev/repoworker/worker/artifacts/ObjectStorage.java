@@ -1,8 +1,6 @@
 package dev.repoworker.worker.artifacts;
 
-import dev.repoworker.objectstore.S3Clients;
 import dev.repoworker.objectstore.S3Settings;
-import java.util.Optional;
 import software.amazon.awssdk.services.s3.S3Client;
 
 /**

@@ -1,10 +1,8 @@
 package dev.repoworker.worker.embeddings;
 
 import com.fasterxml.jackson.annotation.JsonUnwrapped;
-import dev.repoworker.embeddings.Chunker;
 import dev.repoworker.embeddings.ComputeEmbeddings;
 import dev.repoworker.embeddings.EmbeddingReport;
-import dev.repoworker.embeddings.KeptIndexes;
 import dev.repoworker.embeddings.PostsFile;
 import dev.repoworker.protocol.JobIds;
 import dev.repoworker.protocol.TaskType;

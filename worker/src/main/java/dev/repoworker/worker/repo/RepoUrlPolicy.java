@@ -2,7 +2,6 @@ package dev.repoworker.worker.repo;
 
 import dev.repoworker.protocol.NumericHosts;
 import dev.repoworker.worker.net.HostList;
-import dev.repoworker.protocol.net.HostResolver;
 import dev.repoworker.protocol.net.NetworkPolicy;
 import dev.repoworker.worker.task.TaskFailedException;
 import java.net.InetAddress;
