@@ -1,11 +1,10 @@
 package dev.repoworker.worker;
 
 import dev.repoworker.protocol.TaskType;
-import dev.repoworker.worker.artifacts.ObjectStorage;
+import dev.repoworker.worker.process.TaskRunner;
 import dev.repoworker.worker.task.InvalidTaskDataException;
 import dev.repoworker.worker.task.ProgressListener;
-import dev.repoworker.worker.task.Task;
-import dev.repoworker.worker.task.TaskContext;
+import dev.repoworker.worker.task.ParsedTask;
 import dev.repoworker.worker.task.TaskData;
 import dev.repoworker.worker.task.TaskFailedException;
 import dev.repoworker.worker.task.TaskRegistry;
@@ -16,7 +15,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
-import java.util.Optional;
 
 /**
  * Runs one task in this process with no servers and no callback — the local {@code repo-worker
@@ -38,34 +36,17 @@ public final class LocalRun {
      */
     public TaskResult run(String jobId, TaskType type, Map<String, Object> data, ProgressListener progress)
             throws UnknownTaskException, InvalidTaskDataException, TaskFailedException, InterruptedException {
-        Optional<ObjectStorage> objectStorage = ObjectStorage.fromConfig(config);
-        try {
-            return run(jobId, type, data, progress, WorkerApp.registry(config, objectStorage));
-        } finally {
-            objectStorage.ifPresent(ObjectStorage::close);
+        try (WorkerRoot root = WorkerRoot.of(config)) {
+            return run(jobId, type, data, progress, root.tasks());
         }
     }
 
     private TaskResult run(String jobId, TaskType type, Map<String, Object> data, ProgressListener progress, TaskRegistry tasks)
             throws UnknownTaskException, InvalidTaskDataException, TaskFailedException, InterruptedException {
-        Task task = tasks.resolve(type.wireName());
-        TaskData taskData = new TaskData(data);
-        task.validate(taskData);
-        Workspaces workspaces = new Workspaces(config.tempDir(), config.keepTmpFiles());
-        Path workspace = workspaces.create(jobId);
-        try {
-            TaskResult result = task.run(new TaskContext(jobId, taskData, workspace, progress));
-            if (CLONES.contains(type)) {
-                keepClone(workspace, jobId);
-            }
-            return result;
-        } catch (TaskFailedException | InterruptedException e) {
-            throw e;
-        } catch (Exception e) {
-            throw new TaskFailedException("internal error in task " + type.wireName() + ": " + e.getClass().getSimpleName(), e);
-        } finally {
-            workspaces.release(workspace);
-        }
+        ParsedTask<?> task = tasks.resolve(type.wireName()).admit(new TaskData(data));
+        TaskRunner runner = new TaskRunner(new Workspaces(config.tempDir(), config.keepTmpFiles()));
+        return runner.run(jobId, type.wireName(), task, progress,
+                CLONES.contains(type) ? (workspace, result) -> keepClone(workspace, jobId) : TaskRunner.BeforeRelease.NOTHING);
     }
 
     /** Tasks whose product is the clone itself: a local run keeps it as the job's artifacts. */

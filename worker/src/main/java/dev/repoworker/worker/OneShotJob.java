@@ -3,17 +3,11 @@ package dev.repoworker.worker;
 import dev.repoworker.protocol.Callback;
 import dev.repoworker.protocol.Json;
 import dev.repoworker.protocol.ProcessRequest;
-import dev.repoworker.protocol.Signatures;
-import dev.repoworker.protocol.net.HostResolver;
-import dev.repoworker.protocol.net.NetworkPolicy;
-import dev.repoworker.worker.artifacts.ObjectStorage;
-import dev.repoworker.worker.process.CallbackUrlPolicy;
 import dev.repoworker.worker.process.JobExecutor;
-import dev.repoworker.worker.process.ProcessHandler;
+import dev.repoworker.worker.process.WorkerMetrics;
 import dev.repoworker.worker.process.WorkerJob;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.Optional;
 import java.util.concurrent.ScheduledExecutorService;
 
 /**
@@ -37,16 +31,9 @@ public final class OneShotJob {
      */
     public static Outcome run(WorkerConfig config, ProcessRequest request) throws InterruptedException {
         ScheduledExecutorService scheduler = WorkerApp.scheduler("one-shot-scheduler", 1);
-        Optional<ObjectStorage> objectStorage = ObjectStorage.fromConfig(config);
-        try {
-            Optional<Signatures> signatures = config.authenticationRequired()
-                    ? Optional.of(Signatures.of(config.secrets())) : Optional.empty();
-            NetworkPolicy network = new NetworkPolicy(config.allowPrivateNetworks(), HostResolver.SYSTEM);
-            CallbackUrlPolicy callbackUrls = CallbackUrlPolicy.fromConfig(config, network);
-            JobExecutor executor = WorkerApp.createExecutor(config, callbackUrls, signatures, scheduler, Clock.systemUTC());
-            ProcessHandler admission = new ProcessHandler(WorkerApp.registry(config, network, objectStorage), callbackUrls,
-                    executor);
-            String jobId = admission.admit(Json.write(request));
+        try (WorkerRoot root = WorkerRoot.of(config)) {
+            JobExecutor executor = root.executor(scheduler, Clock.systemUTC(), WorkerMetrics.none());
+            String jobId = root.admission(executor).admit(Json.write(request));
             WorkerJob job = executor.find(jobId).orElseThrow();
             Callback callback = job.outcome().join();
             boolean delivered = job.delivery().done().join();
@@ -54,7 +41,6 @@ public final class OneShotJob {
             return new Outcome(callback, delivered);
         } finally {
             scheduler.shutdownNow();
-            objectStorage.ifPresent(ObjectStorage::close);
         }
     }
 }

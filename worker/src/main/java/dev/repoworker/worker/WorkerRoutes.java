@@ -2,6 +2,7 @@ package dev.repoworker.worker;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.repoworker.observe.JsonErrorPages;
+import dev.repoworker.observe.ServiceMetrics;
 import dev.repoworker.protocol.Json;
 import dev.repoworker.worker.process.CancelRequest;
 import dev.repoworker.worker.process.Cancellation;
@@ -29,12 +30,15 @@ final class WorkerRoutes {
     private final JobExecutor executor;
     private final RequestAuthenticator authenticator;
     private final Clock clock;
+    private final ServiceMetrics metrics;
 
-    WorkerRoutes(ProcessHandler processHandler, JobExecutor executor, RequestAuthenticator authenticator, Clock clock) {
+    WorkerRoutes(ProcessHandler processHandler, JobExecutor executor, RequestAuthenticator authenticator, Clock clock,
+                 ServiceMetrics metrics) {
         this.processHandler = processHandler;
         this.executor = executor;
         this.authenticator = authenticator;
         this.clock = clock;
+        this.metrics = metrics;
     }
 
     void register(JavalinConfig config) {
@@ -42,6 +46,8 @@ final class WorkerRoutes {
         config.routes.post("/process", this::process);
         config.routes.get("/jobs/{jobId}", this::job);
         config.routes.post("/jobs/{jobId}/cancel", this::cancel);
+        // open like /health (no job data in it); see README "Metrics"
+        config.routes.get("/metrics", metrics::serve);
         config.routes.exception(WorkerError.class, (e, ctx) -> error(ctx, e.status(), e.getMessage(), e.field(), e.headers()));
         config.routes.exception(HttpResponseException.class, (e, ctx) -> error(ctx, e.getStatus(), describe(e), field(e), Map.of()));
         config.routes.exception(Exception.class, (e, ctx) -> {
@@ -56,6 +62,7 @@ final class WorkerRoutes {
         });
         config.routes.error(405, ctx -> error(ctx, 405, "method " + ctx.method() + " not allowed on " + ctx.path(), null, Map.of()));
         JsonErrorPages.install(config, (status, message, field) -> Json.write(errorBody(message, field)));
+        metrics.installHttpMetrics(config);
     }
 
     private void health(Context ctx) {

@@ -1,9 +1,6 @@
 package dev.repoworker.worker.artifacts;
 
-import dev.repoworker.objectstore.S3Clients;
 import dev.repoworker.objectstore.S3Settings;
-import dev.repoworker.worker.WorkerConfig;
-import java.util.Optional;
 import software.amazon.awssdk.services.s3.S3Client;
 
 /**
@@ -11,11 +8,6 @@ import software.amazon.awssdk.services.s3.S3Client;
  * whoever builds it closes it when the Worker stops.
  */
 public record ObjectStorage(S3Client client, S3Settings settings) implements AutoCloseable {
-
-    /** Empty with {@code ARTIFACT_STORE=local}. */
-    public static Optional<ObjectStorage> fromConfig(WorkerConfig config) {
-        return config.s3Artifacts().map(settings -> new ObjectStorage(S3Clients.create(settings), settings));
-    }
 
     @Override
     public void close() {

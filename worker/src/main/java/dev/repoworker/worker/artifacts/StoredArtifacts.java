@@ -1,20 +1,10 @@
 package dev.repoworker.worker.artifacts;
 
-import java.util.LinkedHashMap;
-import java.util.Map;
+import com.fasterxml.jackson.annotation.JsonProperty;
 
 /**
  * A published set of artifacts: the store kind, the manifest's location relative to the store (never a
- * local absolute path), and the totals.
+ * local absolute path), and the totals. Results show it as {@code {store, location, files, bytes}}.
  */
-public record StoredArtifacts(String store, String manifest, int files, long bytes) {
-
-    public Map<String, Object> summary() {
-        Map<String, Object> summary = new LinkedHashMap<>();
-        summary.put("store", store);
-        summary.put("location", manifest);
-        summary.put("files", files);
-        summary.put("bytes", bytes);
-        return summary;
-    }
+public record StoredArtifacts(String store, @JsonProperty("location") String manifest, int files, long bytes) {
 }

@@ -1,25 +1,23 @@
 package dev.repoworker.worker.assets;
 
 import dev.repoworker.protocol.TaskType;
-import dev.repoworker.worker.WorkerConfig;
 import dev.repoworker.worker.artifacts.ArtifactStore;
-import dev.repoworker.worker.artifacts.LocalArtifactStore;
 import dev.repoworker.worker.artifacts.PublishFailedException;
+import dev.repoworker.worker.artifacts.StoredArtifacts;
 import dev.repoworker.worker.repo.AcquireRepoTask;
 import dev.repoworker.worker.repo.AcquiredRepo;
+import dev.repoworker.worker.repo.CloneRequest;
+import dev.repoworker.worker.repo.RepoSource;
 import dev.repoworker.worker.task.InvalidTaskDataException;
 import dev.repoworker.worker.task.ProgressListener;
 import dev.repoworker.worker.task.Task;
 import dev.repoworker.worker.task.TaskContext;
 import dev.repoworker.worker.task.TaskData;
 import dev.repoworker.worker.task.TaskFailedException;
-import dev.repoworker.worker.task.TaskResult;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import org.slf4j.Logger;
@@ -31,7 +29,7 @@ import org.slf4j.LoggerFactory;
  * {@code acquire-user-repo}: branch, gitToken, commit, depth) or {@code data.repoPath}, a local folder (only when
  * {@code ALLOW_FILE_REPOS=true}). Options: {@link BuildOptions#fromData}.
  */
-public final class BuildAssetsTask implements Task {
+public final class BuildAssetsTask implements Task<BuildAssetsTask.Request> {
 
     private static final Logger LOG = LoggerFactory.getLogger(BuildAssetsTask.class);
 
@@ -51,28 +49,23 @@ public final class BuildAssetsTask implements Task {
         this.limits = Objects.requireNonNull(limits, "limits");
     }
 
-    /**
-     * Artifacts in {@code store}; media cache in {@code CACHE_DIR/media-cache}; local paths with
-     * ALLOW_FILE_REPOS; media files up to {@code MAX_MEDIA_BYTES}.
-     */
-    public static BuildAssetsTask fromConfig(WorkerConfig config, AcquireRepoTask acquire) {
-        return fromConfig(config, acquire, new LocalArtifactStore(config.artifactsDir()));
-    }
-
-    public static BuildAssetsTask fromConfig(WorkerConfig config, AcquireRepoTask acquire, ArtifactStore store) {
-        return new BuildAssetsTask(acquire, store, config.allowFileRepos(),
-                Optional.of(config.cacheDir().resolve("media-cache")),
-                BuildOptions.Limits.defaults().withMaxMediaBytes(config.maxMediaBytes()));
-    }
-
     @Override
     public TaskType type() {
         return TaskType.BUILD_ASSETS;
     }
 
+    /**
+     * What to build: a local folder ({@code repoPath}) or a repository to clone ({@code repoUrl}, read like
+     * acquire-user-repo reads it), and the build options with this worker's limits and media cache.
+     */
+    public record Request(Optional<Path> repoPath, Optional<CloneRequest> cloneOf, BuildOptions options) {
+    }
+
     @Override
-    public void validate(TaskData data) throws InvalidTaskDataException {
+    public Request parse(TaskData data) throws InvalidTaskDataException {
         Optional<String> repoPath = data.optionalString("repoPath");
+        Optional<Path> folder = Optional.empty();
+        Optional<CloneRequest> clone = Optional.empty();
         if (repoPath.isPresent()) {
             if (!allowLocalPaths) {
                 throw new InvalidTaskDataException("repoPath", "is not allowed on this worker (local folders need ALLOW_FILE_REPOS=true); use repoUrl");
@@ -89,40 +82,31 @@ public final class BuildAssetsTask implements Task {
             if (!path.isAbsolute() || !Files.isDirectory(path)) {
                 throw new InvalidTaskDataException("repoPath", "must be the absolute path of an existing folder");
             }
+            folder = Optional.of(path);
         } else {
-            acquire.validate(data);
+            clone = Optional.of(acquire.parse(data));
         }
-        BuildOptions.fromData(data);
+        return new Request(folder, clone, options(data));
     }
 
     @Override
-    public TaskResult run(TaskContext context) throws Exception {
-        BuildOptions options = options(context.data());
-        Source source = source(context);
+    public Built run(TaskContext context, Request request) throws Exception {
+        Source source = source(context, request);
         context.checkCancelled();
-        Map<String, Object> summary = buildIntoStore(context, source.directory(), options, true);
-        summary.put("repository", source.repository());
-        return new TaskResult(summary);
+        return buildIntoStore(context, source.directory(), request.options(), true, source.repository());
     }
 
     /** Where the notes are: a local folder or a clone in the workspace; {@code git} when it is a clone. */
-    public record Source(Path directory, boolean git, Map<String, Object> repository) {
+    public record Source(Path directory, boolean git, RepoSource repository) {
     }
 
     /** For pipelines: the repository as this task finds it, {@code data.repoPath} or a clone of {@code data.repoUrl}. */
-    public Source source(TaskContext context) throws TaskFailedException, InterruptedException, InvalidTaskDataException {
-        Map<String, Object> repository = new LinkedHashMap<>();
-        Optional<String> repoPath = context.data().optionalString("repoPath");
-        if (repoPath.isPresent()) {
-            repository.put("source", "local");
-            return new Source(Path.of(repoPath.get()), false, repository);
+    public Source source(TaskContext context, Request request) throws TaskFailedException, InterruptedException {
+        if (request.repoPath().isPresent()) {
+            return new Source(request.repoPath().get(), false, RepoSource.local());
         }
-        AcquiredRepo acquired = acquire.acquire(context);
-        repository.put("source", "git");
-        repository.put("repoUrl", acquired.repoUrl());
-        repository.put("branch", acquired.branch());
-        repository.put("commit", acquired.commit());
-        return new Source(acquired.directory(), true, repository);
+        AcquiredRepo acquired = acquire.acquire(context, request.cloneOf().orElseThrow());
+        return new Source(acquired.directory(), true, RepoSource.of("git", acquired));
     }
 
     /** The build options of {@code data} with this worker's limits and media cache. */
@@ -133,29 +117,25 @@ public final class BuildAssetsTask implements Task {
 
     /**
      * For pipelines: builds {@code repoRoot} (already acquired) into the job's folder of the artifact store without
-     * publishing it (the pipeline publishes once, after its last step) and returns the summary (counts, issues by
-     * kind, bytes, durations). On failure the partial artifacts are removed.
+     * publishing it (the pipeline publishes once, after its last step). On failure the partial artifacts are removed.
      */
-    public Map<String, Object> buildIntoStore(TaskContext context, Path repoRoot, BuildOptions options)
+    public Built buildIntoStore(TaskContext context, Path repoRoot, BuildOptions options, RepoSource repository)
             throws TaskFailedException, InterruptedException {
-        return buildIntoStore(context, repoRoot, options, false);
+        return buildIntoStore(context, repoRoot, options, false, repository);
     }
 
-    /** As {@link #buildIntoStore(TaskContext, Path, BuildOptions)}; with {@code publish}, also the manifest location. */
-    private Map<String, Object> buildIntoStore(TaskContext context, Path repoRoot, BuildOptions options, boolean publish)
-            throws TaskFailedException, InterruptedException {
+    /** As {@link #buildIntoStore(TaskContext, Path, BuildOptions, RepoSource)}; with {@code publish}, also the manifest. */
+    private Built buildIntoStore(TaskContext context, Path repoRoot, BuildOptions options, boolean publish,
+                                 RepoSource repository) throws TaskFailedException, InterruptedException {
         Path out = null;
         try {
             out = store.open(context.jobId());
             BuildReport report = build(repoRoot, options, out, context.progressListener());
             context.checkCancelled();
-            Map<String, Object> summary = new LinkedHashMap<>(report.summary());
-            if (publish) {
-                summary.put("manifest", store.publish(context.jobId(), out).summary());
-            }
+            StoredArtifacts manifest = publish ? store.publish(context.jobId(), out) : null;
             LOG.info("job {}: built {} posts, {} media, {} variants, {} issues", context.jobId(), report.posts(),
                     report.media(), report.variants(), report.issues());
-            return summary;
+            return new Built(report, manifest, repository);
         } catch (PublishFailedException e) {
             store.discard(context.jobId());
             throw new TaskFailedException("build-assets failed: " + e.getMessage());

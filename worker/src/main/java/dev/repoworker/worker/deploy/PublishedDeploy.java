@@ -1,11 +1,7 @@
 package dev.repoworker.worker.deploy;
 
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
-import com.fasterxml.jackson.core.type.TypeReference;
-import dev.repoworker.protocol.Json;
 import dev.repoworker.worker.deploy.DeployStore.StoredFiles;
-import java.util.LinkedHashMap;
-import java.util.Map;
 
 /** {@code result.steps.publish} of a deploy (the shared contract of issue 18). */
 @JsonPropertyOrder({"projectId", "jobId", "location", "active", "activeJobId", "requestedAt", "store", "stats"})
@@ -19,10 +15,5 @@ public record PublishedDeploy(String projectId, String jobId, String location, b
         static Stats of(int pages, StoredFiles stored) {
             return new Stats(pages, stored.files(), stored.bytes(), stored.mediaUploaded(), stored.mediaReused());
         }
-    }
-
-    /** As the pipeline's step sections are: a map, in this order. */
-    public Map<String, Object> summary() {
-        return Json.mapper().convertValue(this, new TypeReference<LinkedHashMap<String, Object>>() { });
     }
 }

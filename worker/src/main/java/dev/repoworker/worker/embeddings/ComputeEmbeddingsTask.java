@@ -1,26 +1,22 @@
 package dev.repoworker.worker.embeddings;
 
-import dev.repoworker.embeddings.Chunker;
+import com.fasterxml.jackson.annotation.JsonUnwrapped;
 import dev.repoworker.embeddings.ComputeEmbeddings;
 import dev.repoworker.embeddings.EmbeddingReport;
-import dev.repoworker.embeddings.KeptIndexes;
 import dev.repoworker.embeddings.PostsFile;
 import dev.repoworker.protocol.JobIds;
 import dev.repoworker.protocol.TaskType;
-import dev.repoworker.worker.WorkerConfig;
 import dev.repoworker.worker.task.InvalidTaskDataException;
 import dev.repoworker.worker.task.Task;
 import dev.repoworker.worker.task.TaskContext;
 import dev.repoworker.worker.task.TaskData;
 import dev.repoworker.worker.task.TaskFailedException;
-import dev.repoworker.worker.task.TaskResult;
+import dev.repoworker.worker.task.Timed;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -34,10 +30,22 @@ import org.slf4j.LoggerFactory;
  * naming neither) is kept under {@code CACHE_DIR/embeddings-indexes} so that the next run updates it instead of
  * building the HNSW graph anew.
  */
-public final class ComputeEmbeddingsTask implements Task {
+public final class ComputeEmbeddingsTask implements Task<ComputeEmbeddingsTask.Request> {
+
+    /** The build to embed ({@code artifactsOf}) and the name of the kept index to update (see {@link #keptIndex}). */
+    public record Request(String artifactsOf, String keptIndex) {
+    }
+
+    /**
+     * What a run did and where its output is (relative to the artifacts root); {@code artifactsOf} names the embedded
+     * build, absent inside a pipeline (the build is the pipeline's own).
+     */
+    public record Embedded(@JsonUnwrapped EmbeddingReport report, String artifactsOf, String artifacts, String related) {
+    }
 
     private static final Logger LOG = LoggerFactory.getLogger(ComputeEmbeddingsTask.class);
-    static final String KEPT_INDEXES = "embeddings-indexes";
+    /** Under {@code CACHE_DIR}: the last index of each repository, kept for the next run to update. */
+    public static final String KEPT_INDEXES = "embeddings-indexes";
 
     private final Path artifactsDir;
     private final ComputeEmbeddings compute;
@@ -47,32 +55,23 @@ public final class ComputeEmbeddingsTask implements Task {
         this.compute = compute;
     }
 
-    public static ComputeEmbeddingsTask fromConfig(WorkerConfig config) {
-        return new ComputeEmbeddingsTask(config.artifactsDir(), new ComputeEmbeddings(config.embeddings().createEmbedder(),
-                config.embeddings().createCache(), new Chunker(), new KeptIndexes(config.cacheDir().resolve(KEPT_INDEXES))));
-    }
-
     @Override
     public TaskType type() {
         return TaskType.COMPUTE_EMBEDDINGS;
     }
 
     @Override
-    public void validate(TaskData data) throws InvalidTaskDataException {
-        source(data);
-    }
-
-    private static String source(TaskData data) throws InvalidTaskDataException {
+    public Request parse(TaskData data) throws InvalidTaskDataException {
         String jobId = data.requiredString("artifactsOf");
         if (!JobIds.isValid(jobId)) {
             throw new InvalidTaskDataException("artifactsOf", "must be a job id: it " + JobIds.RULE);
         }
-        return jobId;
+        return new Request(jobId, keptIndex(data));
     }
 
     @Override
-    public TaskResult run(TaskContext context) throws Exception {
-        String sourceJob = source(context.data());
+    public Timed<Embedded> run(TaskContext context, Request request) throws Exception {
+        String sourceJob = request.artifactsOf();
         Path buildDir = artifactsDir.resolve(sourceJob).normalize();
         if (!buildDir.startsWith(artifactsDir) || !Files.isDirectory(buildDir)) {
             throw new TaskFailedException("no artifacts for job " + sourceJob + " (data.artifactsOf): run build-assets first");
@@ -80,15 +79,16 @@ public final class ComputeEmbeddingsTask implements Task {
         if (!Files.isRegularFile(buildDir.resolve(PostsFile.NAME))) {
             throw new TaskFailedException("the artifacts of job " + sourceJob + " hold no " + PostsFile.NAME);
         }
-        return new TaskResult(compute(context, sourceJob, buildDir));
+        Embedded embedded = compute(context, sourceJob, buildDir, request.keptIndex(), true);
+        return new Timed<>(embedded, embedded.report().durationMs());
     }
 
     /**
      * For pipelines: embeds the posts this job's build wrote into its own folder
      * ({@code ARTIFACTS_DIR/<jobId>/}), writing {@code embeddings/} and {@code related.json} beside them.
      */
-    public Map<String, Object> computeInPlace(TaskContext context) throws TaskFailedException, InterruptedException {
-        return compute(context, context.jobId(), artifactsDir.resolve(outName(context)));
+    public Embedded computeInPlace(TaskContext context, String keptIndex) throws TaskFailedException, InterruptedException {
+        return compute(context, context.jobId(), artifactsDir.resolve(outName(context)), keptIndex, false);
     }
 
     private static String outName(TaskContext context) throws TaskFailedException {
@@ -99,30 +99,27 @@ public final class ComputeEmbeddingsTask implements Task {
         return outName;
     }
 
-    private Map<String, Object> compute(TaskContext context, String sourceJob, Path buildDir)
+    private Embedded compute(TaskContext context, String sourceJob, Path buildDir, String keptIndex, boolean showSource)
             throws TaskFailedException, InterruptedException {
         String outName = outName(context);
         Path outDir = artifactsDir.resolve(outName);
         EmbeddingReport report;
         try {
-            report = compute.computeEmbeddings(buildDir, outDir, source(context), context.progressListener()::report);
+            report = compute.computeEmbeddings(buildDir, outDir, keptIndex, context.progressListener()::report);
         } catch (NoSuchFileException e) {
             throw new TaskFailedException("the artifacts of job " + sourceJob + " hold no " + PostsFile.NAME);
         } catch (IOException e) {
             LOG.warn("compute-embeddings of {} failed", sourceJob, e);
             throw new TaskFailedException("computing embeddings of job " + sourceJob + " failed: " + safeMessage(e, outDir), e);
         }
-        Map<String, Object> result = new LinkedHashMap<>(report.summary());
-        result.put("artifactsOf", sourceJob);
-        result.put("artifacts", outName + "/" + ComputeEmbeddings.OUTPUT_DIR);
-        result.put("related", outName + "/related.json");
-        return result;
+        return new Embedded(report, showSource ? sourceJob : null, outName + "/" + ComputeEmbeddings.OUTPUT_DIR,
+                outName + "/related.json");
     }
 
     /** What names the kept index to update: the repository when the job names one (any other value is ignored here). */
-    private static String source(TaskContext context) {
+    public static String keptIndex(TaskData data) {
         for (String field : List.of("repoUrl", "repoPath")) {
-            if (context.data().values().get(field) instanceof String text && !text.isBlank()) {
+            if (data.values().get(field) instanceof String text && !text.isBlank()) {
                 return field + ":" + text.strip();
             }
         }

@@ -2,9 +2,7 @@ package dev.repoworker.worker.enrich;
 
 import dev.repoworker.protocol.JobIds;
 import dev.repoworker.protocol.TaskType;
-import dev.repoworker.worker.WorkerConfig;
 import dev.repoworker.worker.artifacts.ArtifactStore;
-import dev.repoworker.worker.artifacts.LocalArtifactStore;
 import dev.repoworker.worker.artifacts.PublishFailedException;
 import dev.repoworker.worker.artifacts.StoredArtifacts;
 import dev.repoworker.worker.task.InvalidTaskDataException;
@@ -12,11 +10,9 @@ import dev.repoworker.worker.task.Task;
 import dev.repoworker.worker.task.TaskContext;
 import dev.repoworker.worker.task.TaskData;
 import dev.repoworker.worker.task.TaskFailedException;
-import dev.repoworker.worker.task.TaskResult;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import org.slf4j.Logger;
@@ -29,7 +25,11 @@ import org.slf4j.LoggerFactory;
  * threshold. The output goes to this job's own folder ({@code ARTIFACTS_DIR/<jobId>/}), never into the
  * source job's. Inside a pipeline it works on the pipeline job's folder in place ({@link #enrichInPlace}).
  */
-public final class EnrichDataTask implements Task {
+public final class EnrichDataTask implements Task<EnrichDataTask.Request> {
+
+    /** The build to enrich, the job whose related.json to read, and the health report's short-post threshold. */
+    public record Request(String artifactsOf, String embeddingsOf, int shortPostWords) {
+    }
 
     private static final Logger LOG = LoggerFactory.getLogger(EnrichDataTask.class);
 
@@ -42,30 +42,21 @@ public final class EnrichDataTask implements Task {
         this.store = store;
     }
 
-    public static EnrichDataTask fromConfig(WorkerConfig config) {
-        return fromConfig(config, new LocalArtifactStore(config.artifactsDir()));
-    }
-
-    /** Reads earlier jobs' artifacts from this Worker's {@code ARTIFACTS_DIR}; publishes to {@code store}. */
-    public static EnrichDataTask fromConfig(WorkerConfig config, ArtifactStore store) {
-        return new EnrichDataTask(config.artifactsDir(), store);
-    }
-
     @Override
     public TaskType type() {
         return TaskType.ENRICH_DATA;
     }
 
     @Override
-    public void validate(TaskData data) throws InvalidTaskDataException {
-        jobId(data, "artifactsOf", true);
-        jobId(data, "embeddingsOf", false);
-        validateOptions(data);
+    public Request parse(TaskData data) throws InvalidTaskDataException {
+        String source = jobId(data, "artifactsOf", true).orElseThrow();
+        String embeddings = jobId(data, "embeddingsOf", false).orElse(source);
+        return new Request(source, embeddings, shortPostWords(data));
     }
 
-    /** The options a pipeline's enrich-data step reads. */
-    public static void validateOptions(TaskData data) throws InvalidTaskDataException {
-        data.optionalInt("shortPostWords", EnrichData.DEFAULT_SHORT_POST_WORDS, 0, 100_000);
+    /** The option a pipeline's enrich-data step reads: the health report's short-post threshold. */
+    public static int shortPostWords(TaskData data) throws InvalidTaskDataException {
+        return data.optionalInt("shortPostWords", EnrichData.DEFAULT_SHORT_POST_WORDS, 0, 100_000);
     }
 
     private static Optional<String> jobId(TaskData data, String field, boolean required) throws InvalidTaskDataException {
@@ -77,9 +68,9 @@ public final class EnrichDataTask implements Task {
     }
 
     @Override
-    public TaskResult run(TaskContext context) throws Exception {
-        String source = jobId(context.data(), "artifactsOf", true).orElseThrow();
-        String embeddings = jobId(context.data(), "embeddingsOf", false).orElse(source);
+    public Enriched run(TaskContext context, Request request) throws Exception {
+        String source = request.artifactsOf();
+        String embeddings = request.embeddingsOf();
         Path sourceDir = artifactsDir.resolve(source).normalize();
         if (!sourceDir.startsWith(artifactsDir) || !Files.isRegularFile(sourceDir.resolve("posts.json"))) {
             throw new TaskFailedException("no posts.json in the artifacts of job " + source + " (data.artifactsOf): run build-assets first");
@@ -91,13 +82,11 @@ public final class EnrichDataTask implements Task {
         Path out = null;
         try {
             out = store.open(context.jobId());
-            Map<String, Object> summary = new LinkedHashMap<>(enrich.enrich(new EnrichData.Request(sourceDir,
-                    Optional.of(relatedDir.resolve("related.json")), out, Optional.empty(), shortPostWords(context.data())),
-                    context.progressListener()));
+            Map<String, Object> computed = enrich.enrich(new EnrichData.Request(sourceDir,
+                    Optional.of(relatedDir.resolve("related.json")), out, Optional.empty(), request.shortPostWords()),
+                    context.progressListener());
             StoredArtifacts stored = store.publish(context.jobId(), out);
-            summary.put("artifactsOf", source);
-            summary.put("manifest", stored.summary());
-            return new TaskResult(summary);
+            return new Enriched(computed, source, stored);
         } catch (PublishFailedException e) {
             store.discard(context.jobId());
             throw new TaskFailedException("enrich-data failed: " + e.getMessage());
@@ -118,20 +107,14 @@ public final class EnrichDataTask implements Task {
      * For pipelines: enriches the job's own artifacts folder in place; {@code related} when compute-embeddings
      * wrote {@code related.json} there; {@code gitRepo} the clone to read history from.
      */
-    public Map<String, Object> enrichInPlace(TaskContext context, Path jobArtifacts, Optional<Path> gitRepo)
+    public Enriched enrichInPlace(TaskContext context, Path jobArtifacts, Optional<Path> gitRepo, int shortPostWords)
             throws TaskFailedException, InterruptedException {
         try {
-            return enrich.enrich(new EnrichData.Request(jobArtifacts, Optional.of(jobArtifacts.resolve("related.json")),
-                    jobArtifacts, gitRepo, shortPostWords(context.data())), context.progressListener());
+            return new Enriched(enrich.enrich(new EnrichData.Request(jobArtifacts, Optional.of(jobArtifacts.resolve("related.json")),
+                    jobArtifacts, gitRepo, shortPostWords), context.progressListener()), null, null);
         } catch (IOException e) {
             LOG.warn("job {}: enrich-data failed", context.jobId(), e);
             throw new TaskFailedException("could not read the artifacts or write the results (" + e.getClass().getSimpleName() + ")");
-        } catch (InvalidTaskDataException e) {
-            throw new TaskFailedException(e.getMessage());
         }
-    }
-
-    private static int shortPostWords(TaskData data) throws InvalidTaskDataException {
-        return data.optionalInt("shortPostWords", EnrichData.DEFAULT_SHORT_POST_WORDS, 0, 100_000);
     }
 }

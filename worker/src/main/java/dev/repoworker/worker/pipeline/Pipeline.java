@@ -9,32 +9,34 @@ import dev.repoworker.worker.task.Task;
 import dev.repoworker.worker.task.TaskContext;
 import dev.repoworker.worker.task.TaskData;
 import dev.repoworker.worker.task.TaskFailedException;
-import dev.repoworker.worker.task.TaskResult;
+import dev.repoworker.worker.task.Timed;
 import java.io.IOException;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Objects;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * A task declared as data: a list of {@link PipelineStep}s run in order on one {@link PipelineState}.
- * {@link #validate} checks every step's data before admission; a {@code running} progress callback marks
+ * {@link #parse} reads every step's part of the data once, before admission; a {@code running} progress callback marks
  * each step boundary ({@code step, done, total}); the result holds one section per step with its
  * {@code durationMs}; a failing step fails the job as {@code "<step> failed: …"} and the job's partial
  * artifacts are removed. When the artifacts were written, the manifest is rewritten at the end so it
  * lists what the later steps added.
  */
-public final class Pipeline implements Task {
+public final class Pipeline implements Task<List<PipelineStep.Planned<?>>> {
 
     private static final Logger LOG = LoggerFactory.getLogger(Pipeline.class);
 
     private final TaskType type;
-    private final List<PipelineStep> steps;
+    private final List<PipelineStep<?>> steps;
     private final ArtifactStore store;
 
-    public Pipeline(TaskType type, List<PipelineStep> steps, ArtifactStore store) {
+    public Pipeline(TaskType type, List<PipelineStep<?>> steps, ArtifactStore store) {
         this.type = Objects.requireNonNull(type, "type");
         this.steps = List.copyOf(steps);
         this.store = Objects.requireNonNull(store, "store");
@@ -48,27 +50,34 @@ public final class Pipeline implements Task {
         return type;
     }
 
+    /** The steps this job runs, each with its request. */
     @Override
-    public void validate(TaskData data) throws InvalidTaskDataException {
-        for (PipelineStep step : steps) {
-            step.validate(data);
+    public List<PipelineStep.Planned<?>> parse(TaskData data) throws InvalidTaskDataException {
+        List<PipelineStep.Planned<?>> planned = new ArrayList<>();
+        for (PipelineStep<?> step : steps) {
+            plan(step, data).ifPresent(planned::add);
         }
+        return List.copyOf(planned);
+    }
+
+    private static <R> Optional<PipelineStep.Planned<?>> plan(PipelineStep<R> step, TaskData data) throws InvalidTaskDataException {
+        return step.parse(data).map(request -> new PipelineStep.Planned<>(step, request));
     }
 
     @Override
-    public TaskResult run(TaskContext context) throws Exception {
+    public PipelineResult run(TaskContext context, List<PipelineStep.Planned<?>> planned) throws Exception {
         PipelineState state = new PipelineState();
-        List<PipelineStep> applicable = steps.stream().filter(step -> step.appliesTo(context.data())).toList();
-        int total = applicable.size();
+        Map<String, Timed<Object>> sections = new LinkedHashMap<>();
+        int total = planned.size();
         long started = System.nanoTime();
         for (int i = 0; i < total; i++) {
-            PipelineStep step = applicable.get(i);
+            PipelineStep.Planned<?> step = planned.get(i);
             context.checkCancelled();
             context.milestone(step.name(), i, total, "step " + (i + 1) + " of " + total + ": " + step.name());
             long stepStarted = System.nanoTime();
-            Map<String, Object> summary;
+            Object section;
             try {
-                summary = new LinkedHashMap<>(step.run(context, state));
+                section = step.run(context, state);
             } catch (TaskFailedException e) {
                 discard(context, state);
                 String message = e.getMessage();
@@ -82,16 +91,14 @@ public final class Pipeline implements Task {
                 LOG.warn("job {}: pipeline step {} failed", context.jobId(), step.name(), e);
                 throw new TaskFailedException(step.name() + " failed: internal error (" + e.getClass().getSimpleName() + ")", e);
             }
-            summary.put("durationMs", (System.nanoTime() - stepStarted) / 1_000_000);
-            state.steps().put(step.name(), summary);
-            LOG.info("job {}: {} step {} done in {} ms", context.jobId(), type.wireName(), step.name(), summary.get("durationMs"));
+            long durationMs = (System.nanoTime() - stepStarted) / 1_000_000;
+            sections.put(step.name(), new Timed<>(section, durationMs));
+            LOG.info("job {}: {} step {} done in {} ms", context.jobId(), type.wireName(), step.name(), durationMs);
         }
-        Map<String, Object> result = new LinkedHashMap<>();
-        result.put("pipeline", applicable.stream().map(PipelineStep::name).toList());
+        StoredArtifacts manifest = null;
         if (state.artifacts().isPresent()) {
             try {
-                StoredArtifacts stored = store.publish(context.jobId(), state.artifacts().get());
-                result.put("manifest", stored.summary());
+                manifest = store.publish(context.jobId(), state.artifacts().get());
             } catch (PublishFailedException e) {
                 discard(context, state);
                 throw new TaskFailedException(e.getMessage(), e);
@@ -100,10 +107,9 @@ public final class Pipeline implements Task {
                 throw new TaskFailedException("publishing the artifacts failed (" + e.getClass().getSimpleName() + ")", e);
             }
         }
-        result.put("steps", state.steps());
-        result.put("durationMs", (System.nanoTime() - started) / 1_000_000);
         context.progress("done", total, total, "pipeline finished");
-        return new TaskResult(result);
+        return new PipelineResult(planned.stream().map(PipelineStep.Planned::name).toList(), manifest, sections,
+                (System.nanoTime() - started) / 1_000_000);
     }
 
     private void discard(TaskContext context, PipelineState state) {

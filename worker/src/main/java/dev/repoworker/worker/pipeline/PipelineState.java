@@ -1,23 +1,21 @@
 package dev.repoworker.worker.pipeline;
 
+import dev.repoworker.worker.repo.RepoSource;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.Optional;
 
 /**
  * What the steps of one pipeline run hand to each other: the repository on disk (set by acquire,
- * template or build-assets), the job's artifacts folder once build-assets wrote it, and each finished
- * step's summary. One instance per job; steps run one after the other on the job's thread.
+ * template or build-assets) and where it came from, the job's artifacts folder once build-assets wrote it
+ * and the number of posts it built. One instance per job; steps run one after the other on the job's thread.
  */
 public final class PipelineState {
 
     private Path repoDirectory;
     private boolean gitRepository;
-    private Map<String, Object> repository = new LinkedHashMap<>();
+    private RepoSource repository;
     private Path artifacts;
-    private boolean embeddings;
-    private final Map<String, Map<String, Object>> steps = new LinkedHashMap<>();
+    private int posts;
 
     public Optional<Path> repoDirectory() {
         return Optional.ofNullable(repoDirectory);
@@ -28,13 +26,13 @@ public final class PipelineState {
         return gitRepository;
     }
 
-    public void repo(Path directory, boolean git, Map<String, Object> description) {
+    public void repo(Path directory, boolean git, RepoSource source) {
         this.repoDirectory = directory;
         this.gitRepository = git;
-        this.repository = new LinkedHashMap<>(description);
+        this.repository = source;
     }
 
-    public Map<String, Object> repository() {
+    public RepoSource repository() {
         return repository;
     }
 
@@ -42,20 +40,14 @@ public final class PipelineState {
         return Optional.ofNullable(artifacts);
     }
 
-    public void artifacts(Path directory) {
+    /** build-assets wrote {@code posts} posts into {@code directory}, the job's artifacts folder. */
+    public void built(Path directory, int posts) {
         this.artifacts = directory;
+        this.posts = posts;
     }
 
-    /** Whether compute-embeddings wrote {@code related.json} into the job's folder. */
-    public boolean embeddings() {
-        return embeddings;
-    }
-
-    public void embeddings(boolean computed) {
-        this.embeddings = computed;
-    }
-
-    public Map<String, Map<String, Object>> steps() {
-        return steps;
+    /** The posts build-assets built (0 before it ran). */
+    public int posts() {
+        return posts;
     }
 }

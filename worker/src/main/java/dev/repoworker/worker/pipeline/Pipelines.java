@@ -44,20 +44,20 @@ public final class Pipelines {
                         prepend(Steps.template(template), processAll(local, build, embeddings, enrich, false)), store));
     }
 
-    static List<PipelineStep> processAll(LocalArtifactStore store, BuildAssetsTask build, ComputeEmbeddingsTask embeddings,
+    static List<PipelineStep<?>> processAll(LocalArtifactStore store, BuildAssetsTask build, ComputeEmbeddingsTask embeddings,
                                          EnrichDataTask enrich, boolean ownSource) {
         return List.of(Steps.buildAssets(build, store::directory, ownSource), Steps.computeEmbeddings(embeddings),
                 Steps.enrichData(enrich));
     }
 
-    private static List<PipelineStep> append(List<PipelineStep> steps, PipelineStep last) {
-        List<PipelineStep> all = new ArrayList<>(steps);
+    private static List<PipelineStep<?>> append(List<PipelineStep<?>> steps, PipelineStep<?> last) {
+        List<PipelineStep<?>> all = new ArrayList<>(steps);
         all.add(last);
         return all;
     }
 
-    private static List<PipelineStep> prepend(PipelineStep first, List<PipelineStep> rest) {
-        List<PipelineStep> steps = new ArrayList<>();
+    private static List<PipelineStep<?>> prepend(PipelineStep<?> first, List<PipelineStep<?>> rest) {
+        List<PipelineStep<?>> steps = new ArrayList<>();
         steps.add(first);
         steps.addAll(rest);
         return steps;

@@ -1,7 +1,6 @@
 package dev.repoworker.worker.process;
 
 import dev.repoworker.protocol.NumericHosts;
-import dev.repoworker.worker.WorkerConfig;
 import dev.repoworker.worker.WorkerError;
 import dev.repoworker.worker.net.HostList;
 import dev.repoworker.protocol.net.NetworkPolicy;
@@ -27,10 +26,6 @@ public final class CallbackUrlPolicy {
     public CallbackUrlPolicy(List<String> allowedHosts, NetworkPolicy network) {
         this.allowedHosts = HostList.of(allowedHosts);
         this.network = network;
-    }
-
-    public static CallbackUrlPolicy fromConfig(WorkerConfig config, NetworkPolicy network) {
-        return new CallbackUrlPolicy(config.allowedCallbackHosts(), network);
     }
 
     /** Admission: throws a 400 {@link WorkerError} naming {@code callbackUrl}. */

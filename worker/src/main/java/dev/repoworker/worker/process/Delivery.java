@@ -1,8 +1,6 @@
 package dev.repoworker.worker.process;
 
 import java.time.Instant;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 
 /** Delivery state of one job's final callback, visible through {@code GET /jobs/{jobId}}. */
@@ -51,14 +49,12 @@ public final class Delivery {
         return done;
     }
 
-    public synchronized Map<String, Object> view() {
-        Map<String, Object> view = new LinkedHashMap<>();
-        view.put("state", outcome);
-        view.put("attempts", attempts);
-        view.put("lastStatus", lastStatus);
-        view.put("lastError", lastError);
-        view.put("lastAttemptAt", lastAttemptAt);
-        view.put("nextAttemptAt", nextAttemptAt);
-        return view;
+    /** {@code delivery} in {@code GET /jobs/{jobId}}; absent values are left out. */
+    public record View(String state, int attempts, Integer lastStatus, String lastError, Instant lastAttemptAt,
+                       Instant nextAttemptAt) {
+    }
+
+    public synchronized View view() {
+        return new View(outcome, attempts, lastStatus, lastError, lastAttemptAt, nextAttemptAt);
     }
 }

@@ -3,14 +3,11 @@ package dev.repoworker.worker.process;
 import dev.repoworker.protocol.Callback;
 import dev.repoworker.protocol.Progress;
 import dev.repoworker.protocol.ProcessRequest;
-import dev.repoworker.worker.task.Task;
+import dev.repoworker.worker.task.ParsedTask;
 import dev.repoworker.worker.task.ProgressListener;
-import dev.repoworker.worker.task.TaskContext;
-import dev.repoworker.worker.task.TaskData;
 import dev.repoworker.worker.task.TaskFailedException;
 import dev.repoworker.worker.task.TaskResult;
 import dev.repoworker.worker.workspace.Workspaces;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -46,6 +43,7 @@ public final class JobExecutor {
     private final ThreadPoolExecutor pool;
     private final ScheduledExecutorService scheduler;
     private final Workspaces workspaces;
+    private final TaskRunner runner;
     private final CallbackSender callbacks;
     private final Duration jobTimeout;
     private final Duration retention;
@@ -74,6 +72,7 @@ public final class JobExecutor {
         });
         this.scheduler = scheduler;
         this.workspaces = workspaces;
+        this.runner = new TaskRunner(workspaces);
         this.callbacks = callbacks;
         this.jobTimeout = limits.jobTimeout();
         this.retention = limits.retention();
@@ -89,9 +88,9 @@ public final class JobExecutor {
         callbacks.takesArrays(callbackUrl);
     }
 
-    /** Admits a validated request. The same (jobId, attempt) is never run twice. */
-    public Admission admit(ProcessRequest request, Task task, TaskData data) {
-        Admission admission = admitOnce(request, task, data);
+    /** Admits a request whose data {@code task} parsed. The same (jobId, attempt) is never run twice. */
+    public Admission admit(ProcessRequest request, ParsedTask<?> task) {
+        Admission admission = admitOnce(request, task);
         if (admission == Admission.ACCEPTED) {
             metrics.admitted(request.task());
         } else {
@@ -100,13 +99,13 @@ public final class JobExecutor {
         return admission;
     }
 
-    private Admission admitOnce(ProcessRequest request, Task task, TaskData data) {
+    private Admission admitOnce(ProcessRequest request, ParsedTask<?> task) {
         if (shuttingDown) {
             return Admission.SHUTTING_DOWN;
         }
         int attempt = request.attempt() == null ? 1 : request.attempt();
         WorkerJob job = new WorkerJob(request.jobId(), attempt, request.task(), request.callbackUrl(), clock.instant());
-        Admission admission = enter(job, task, data);
+        Admission admission = enter(job, task);
         if (admission == Admission.CANCELLED) {
             end(job, Ending.CANCELLED, CANCELLED_ERROR);
         }
@@ -121,7 +120,7 @@ public final class JobExecutor {
     }
 
     /** Keeps the run and queues it, or (when a cancel came first) only keeps it; atomic with {@link #cancel}. */
-    private Admission enter(WorkerJob job, Task task, TaskData data) {
+    private Admission enter(WorkerJob job, ParsedTask<?> task) {
         synchronized (arrivals) {
             RetainedRuns.Added added = runs.add(job);
             if (added == RetainedRuns.Added.DUPLICATE) {
@@ -135,7 +134,7 @@ public final class JobExecutor {
                 return Admission.CANCELLED;
             }
             try {
-                job.execution(pool.submit(() -> run(job, task, data)));
+                job.execution(pool.submit(() -> run(job, task)));
             } catch (RejectedExecutionException e) {
                 runs.withdraw(job);
                 return shuttingDown ? Admission.SHUTTING_DOWN : Admission.QUEUE_FULL;
@@ -227,7 +226,7 @@ public final class JobExecutor {
         }
     }
 
-    private void run(WorkerJob job, Task task, TaskData data) {
+    private void run(WorkerJob job, ParsedTask<?> task) {
         if (!job.start(clock.instant())) {
             return;
         }
@@ -241,12 +240,10 @@ public final class JobExecutor {
         Future<?> firstProgress = firstProgressDelay.isZero() ? CompletableFuture.completedFuture(null) : scheduler.schedule(
                 () -> throttle.open(clock.instant()).ifPresent(progress -> sendProgress(job, progress)),
                 firstProgressDelay.toMillis(), TimeUnit.MILLISECONDS);
-        Path workspace = null;
         Runnable ending;
         StepClock steps = new StepClock(metrics, job.task());
         try {
-            workspace = workspaces.create(job.jobId());
-            TaskContext context = new TaskContext(job.jobId(), data, workspace, new ProgressListener() {
+            TaskResult result = runner.run(job.jobId(), job.task(), task, new ProgressListener() {
                 @Override
                 public void report(Progress progress) {
                     steps.at(progress.step(), clock.instant());
@@ -259,21 +256,16 @@ public final class JobExecutor {
                     throttle.report(progress, true, clock.instant()).ifPresent(p -> sendProgress(job, p));
                 }
             });
-            TaskResult result = task.run(context);
             ending = () -> complete(job, result);
         } catch (InterruptedException e) {
             ending = shuttingDown ? () -> end(job, Ending.SHUTDOWN, SHUTDOWN_ERROR) : () -> end(job, Ending.FAILED, "job interrupted");
         } catch (TaskFailedException e) {
             ending = () -> end(job, Ending.FAILED, e.getMessage());
-        } catch (Exception | StackOverflowError | OutOfMemoryError e) {
-            LOG.error("job {} failed unexpectedly", job.jobId(), e);
-            ending = () -> end(job, Ending.FAILED, "internal error in task " + job.task() + ": " + e.getClass().getSimpleName());
         } finally {
             steps.end(clock.instant());
             timeout.cancel(false);
             firstProgress.cancel(false);
             Thread.interrupted();
-            workspaces.release(workspace);
         }
         // The workspace has left jobs/ before the callback leaves; its files go in the background.
         ending.run();

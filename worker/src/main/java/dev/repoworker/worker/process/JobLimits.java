@@ -1,14 +1,8 @@
 package dev.repoworker.worker.process;
 
-import dev.repoworker.worker.WorkerConfig;
 import java.time.Duration;
 
 /** How much the {@link JobExecutor} runs, holds and remembers, for how long, and how soon a run reports progress. */
 public record JobLimits(int concurrency, int queueCapacity, Duration jobTimeout, Duration retention, int retentionMax,
                         Duration firstProgressDelay) {
-
-    public static JobLimits fromConfig(WorkerConfig config) {
-        return new JobLimits(config.concurrency(), config.queueCapacity(), config.jobTimeout(), config.resultRetention(),
-                config.resultRetentionMax(), config.firstProgressDelay());
-    }
 }

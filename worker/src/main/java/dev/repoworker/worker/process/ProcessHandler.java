@@ -8,7 +8,7 @@ import dev.repoworker.protocol.Json;
 import dev.repoworker.protocol.ProcessRequest;
 import dev.repoworker.worker.WorkerError;
 import dev.repoworker.worker.task.InvalidTaskDataException;
-import dev.repoworker.worker.task.Task;
+import dev.repoworker.worker.task.ParsedTask;
 import dev.repoworker.worker.task.TaskData;
 import dev.repoworker.worker.task.TaskRegistry;
 import dev.repoworker.worker.task.UnknownTaskException;
@@ -51,18 +51,16 @@ public final class ProcessHandler {
         if (request.attempt() != null && request.attempt() < 1) {
             throw new WorkerError(400, "attempt must be 1 or more", "attempt");
         }
-        Task task;
-        TaskData data = new TaskData(request.data());
+        ParsedTask<?> task;
         try {
-            task = tasks.resolve(taskName);
-            task.validate(data);
+            task = tasks.resolve(taskName).admit(new TaskData(request.data()));
         } catch (UnknownTaskException e) {
             throw new WorkerError(400, e.getMessage(), "task");
         } catch (InvalidTaskDataException e) {
             throw new WorkerError(400, e.getMessage(), e.field());
         }
         callbackUrls.check(callbackUrl);
-        Admission admission = executor.admit(request, task, data);
+        Admission admission = executor.admit(request, task);
         return switch (admission) {
             case ACCEPTED, DUPLICATE, CANCELLED -> jobId;
             case QUEUE_FULL -> throw new WorkerError(429, "the worker's queue is full; retry later", null, Map.of("Retry-After", "5"));

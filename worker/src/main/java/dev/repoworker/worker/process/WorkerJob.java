@@ -3,8 +3,6 @@ package dev.repoworker.worker.process;
 import dev.repoworker.protocol.Callback;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicReference;
@@ -109,24 +107,17 @@ public final class WorkerJob {
         return finishedAt;
     }
 
-    /** The body of {@code GET /jobs/{jobId}}. */
-    public Map<String, Object> view() {
-        Map<String, Object> view = new LinkedHashMap<>();
-        view.put("jobId", jobId);
-        view.put("attempt", attempt);
-        view.put("task", task);
-        view.put("state", state.get());
-        view.put("receivedAt", receivedAt);
-        view.put("startedAt", startedAt);
-        view.put("finishedAt", finishedAt);
-        if (startedAt != null && finishedAt != null) {
-            view.put("durationMs", Duration.between(startedAt, finishedAt).toMillis());
-        }
+    /** The body of {@code GET /jobs/{jobId}}: absent values are left out; the callback and its delivery once it ended. */
+    public record View(String jobId, int attempt, String task, JobState state, Instant receivedAt, Instant startedAt,
+                       Instant finishedAt, Long durationMs, Callback callback, Delivery.View delivery) {
+    }
+
+    public View view() {
+        Instant started = startedAt;
+        Instant finished = finishedAt;
+        Long durationMs = started != null && finished != null ? Duration.between(started, finished).toMillis() : null;
         Callback callback = outcome.getNow(null);
-        if (callback != null) {
-            view.put("callback", callback);
-            view.put("delivery", delivery.view());
-        }
-        return view;
+        return new View(jobId, attempt, task, state.get(), receivedAt, started, finished, durationMs, callback,
+                callback == null ? null : delivery.view());
     }
 }

@@ -1,13 +1,12 @@
 package dev.repoworker.worker.repo;
 
 import dev.repoworker.protocol.TaskType;
-import dev.repoworker.worker.WorkerConfig;
 import dev.repoworker.worker.task.InvalidTaskDataException;
 import dev.repoworker.worker.task.Task;
 import dev.repoworker.worker.task.TaskContext;
 import dev.repoworker.worker.task.TaskData;
 import dev.repoworker.worker.task.TaskFailedException;
-import dev.repoworker.worker.task.TaskResult;
+import dev.repoworker.worker.task.Timed;
 import java.nio.file.Path;
 import java.util.Objects;
 import java.util.Optional;
@@ -20,7 +19,7 @@ import org.slf4j.LoggerFactory;
  * original API's default, = the branch head), authenticated by
  * {@code gitToken} or else the Worker's {@code GITHUB_TOKEN}, into {@code <workspace>/repo}.
  */
-public final class AcquireRepoTask implements Task {
+public final class AcquireRepoTask implements Task<CloneRequest> {
 
     public static final String DEFAULT_BRANCH = "main";
     public static final int DEFAULT_DEPTH = 1;
@@ -38,44 +37,24 @@ public final class AcquireRepoTask implements Task {
         this.defaultToken = defaultToken == null ? Optional.empty() : defaultToken.filter(t -> !t.isBlank());
     }
 
-    /** Git implementation, URL policy (system resolver) and default token from the config. */
-    public static AcquireRepoTask fromConfig(WorkerConfig config) {
-        return fromConfig(config, RepoUrlPolicy.fromConfig(config));
-    }
-
-    /** The composition root's entry: one URL policy for admission and for Git's check before it connects. */
-    public static AcquireRepoTask fromConfig(WorkerConfig config, RepoUrlPolicy policy) {
-        return new AcquireRepoTask(Gits.forConfig(config, policy), policy, config.githubToken());
-    }
-
     @Override
     public TaskType type() {
         return TaskType.ACQUIRE_USER_REPO;
     }
 
     @Override
-    public void validate(TaskData data) throws InvalidTaskDataException {
-        request(data);
-    }
-
-    @Override
-    public TaskResult run(TaskContext context) throws Exception {
-        return new TaskResult(acquire(context).summary());
+    public Timed<AcquiredRepo.Shown> run(TaskContext context, CloneRequest request) throws Exception {
+        return acquire(context, request).result();
     }
 
     /** Clones into {@code <workspace>/repo}; for pipelines that go on working on the files. */
-    public AcquiredRepo acquire(TaskContext context) throws TaskFailedException, InterruptedException {
-        return acquire(context, context.workspace().resolve(DIRECTORY));
+    public AcquiredRepo acquire(TaskContext context, CloneRequest request) throws TaskFailedException, InterruptedException {
+        return acquire(context, request, context.workspace().resolve(DIRECTORY));
     }
 
     /** Clones into {@code directory} (must not exist or be empty). */
-    public AcquiredRepo acquire(TaskContext context, Path directory) throws TaskFailedException, InterruptedException {
-        CloneRequest request;
-        try {
-            request = request(context.data());
-        } catch (InvalidTaskDataException e) {
-            throw new TaskFailedException(e.getMessage());
-        }
+    public AcquiredRepo acquire(TaskContext context, CloneRequest request, Path directory)
+            throws TaskFailedException, InterruptedException {
         String shownUrl = RepoUrlPolicy.displayUrl(request.url());
         long started = System.nanoTime();
         LOG.info("job {}: cloning {} branch {} depth {}{} with {} git{}", context.jobId(), shownUrl, request.branch(),
@@ -93,7 +72,8 @@ public final class AcquireRepoTask implements Task {
     }
 
     /** The validated clone request for {@code data}; every problem names its field. */
-    CloneRequest request(TaskData data) throws InvalidTaskDataException {
+    @Override
+    public CloneRequest parse(TaskData data) throws InvalidTaskDataException {
         String url = data.requiredString("repoUrl");
         Optional<String> urlProblem = policy.problem(url);
         if (urlProblem.isPresent()) {

@@ -1,6 +1,5 @@
 package dev.repoworker.worker.repo;
 
-import dev.repoworker.worker.WorkerConfig;
 import java.io.IOException;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -9,15 +8,6 @@ import java.util.concurrent.TimeUnit;
 public final class Gits {
 
     private Gits() {
-    }
-
-    /** The configured Git, checking every URL's host right before it connects (with the configured policy). */
-    public static Git forConfig(WorkerConfig config) {
-        return forConfig(config, RepoUrlPolicy.fromConfig(config));
-    }
-
-    public static Git forConfig(WorkerConfig config, RepoUrlPolicy policy) {
-        return forName(config.gitImplementation(), config.allowFileRepos(), RepoLimits.fromConfig(config), policy::addressesToConnect);
     }
 
     public static Git forName(String implementation, boolean allowFileRepos, RepoLimits limits, ConnectionCheck check) {

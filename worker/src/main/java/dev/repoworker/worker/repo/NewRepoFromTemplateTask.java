@@ -2,18 +2,14 @@ package dev.repoworker.worker.repo;
 
 import dev.repoworker.protocol.Backoff;
 import dev.repoworker.protocol.TaskType;
-import dev.repoworker.worker.WorkerConfig;
 import dev.repoworker.worker.task.InvalidTaskDataException;
 import dev.repoworker.worker.task.Task;
 import dev.repoworker.worker.task.TaskContext;
 import dev.repoworker.worker.task.TaskData;
 import dev.repoworker.worker.task.TaskFailedException;
-import dev.repoworker.worker.task.TaskResult;
-import java.net.URI;
+import dev.repoworker.worker.task.Timed;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
@@ -23,7 +19,7 @@ import org.slf4j.LoggerFactory;
  * {@code new-repo-from-template}: creates {@code newRepoName} from {@code templateRepoUrl} on the
  * configured {@link RepoHost}, then clones the new repository into the workspace.
  */
-public final class NewRepoFromTemplateTask implements Task {
+public final class NewRepoFromTemplateTask implements Task<RepoHost.TemplateRequest> {
 
     private static final Logger LOG = LoggerFactory.getLogger(NewRepoFromTemplateTask.class);
     private static final Pattern REPO_NAME = Pattern.compile("[A-Za-z0-9_][A-Za-z0-9._-]{0,99}");
@@ -43,56 +39,31 @@ public final class NewRepoFromTemplateTask implements Task {
         this.defaultToken = defaultToken.filter(t -> !t.isBlank());
     }
 
-    /** {@code REPO_HOST=github} (default; {@code GITHUB_API_URL}) or {@code local} ({@code LOCAL_REPO_ROOT}). */
-    public static NewRepoFromTemplateTask fromConfig(WorkerConfig config) {
-        return fromConfig(config, RepoUrlPolicy.fromConfig(config));
-    }
-
-    /** The template's URL and GitHub's clone URL go through {@code policy}; the local host's own bare repository needs no check. */
-    public static NewRepoFromTemplateTask fromConfig(WorkerConfig config, RepoUrlPolicy policy) {
-        Git git = Gits.forConfig(config, policy);
-        RepoHost host = config.repoHost().equals("local")
-                ? new LocalRepoHost(config.localRepoRoot(), git)
-                : new GitHubRepoHost(URI.create(config.githubApiUrl()));
-        Git cloneNew = config.repoHost().equals("local")
-                ? Gits.forName(config.gitImplementation(), true, RepoLimits.fromConfig(config), ConnectionCheck.NONE) : git;
-        return new NewRepoFromTemplateTask(host, cloneNew, policy, config.githubToken());
-    }
-
     @Override
     public TaskType type() {
         return TaskType.NEW_REPO_FROM_TEMPLATE;
     }
 
     @Override
-    public void validate(TaskData data) throws InvalidTaskDataException {
-        request(data);
-    }
-
-    @Override
-    public TaskResult run(TaskContext context) throws Exception {
-        return new TaskResult(createAndClone(context).summary());
+    public Timed<Created.Shown> run(TaskContext context, RepoHost.TemplateRequest request) throws Exception {
+        Created created = createAndClone(context, request);
+        return new Timed<>(created.shown(), created.acquired().durationMs());
     }
 
     /** What the task did, with the clone's local path for the steps of a pipeline that follow. */
     public record Created(RepoHost.NewRepo repo, AcquiredRepo acquired) {
-        public Map<String, Object> summary() {
-            Map<String, Object> summary = new LinkedHashMap<>();
-            summary.put("newRepo", repo.summary());
-            summary.put("commit", acquired.commit());
-            summary.put("files", acquired.files());
-            summary.put("durationMs", acquired.durationMs());
-            return summary;
+
+        /** {@code {newRepo, commit, files}}: what a result shows. */
+        public record Shown(RepoHost.NewRepo.Shown newRepo, String commit, long files) {
+        }
+
+        public Shown shown() {
+            return new Shown(repo.shown(), acquired.commit(), acquired.files());
         }
     }
 
-    public Created createAndClone(TaskContext context) throws TaskFailedException, InterruptedException {
-        RepoHost.TemplateRequest request;
-        try {
-            request = request(context.data());
-        } catch (InvalidTaskDataException e) {
-            throw new TaskFailedException(e.getMessage());
-        }
+    public Created createAndClone(TaskContext context, RepoHost.TemplateRequest request)
+            throws TaskFailedException, InterruptedException {
         LOG.info("job {}: creating {} from {} on {}", context.jobId(), request.newRepoName(),
                 RepoUrlPolicy.displayUrl(request.templateRepoUrl()), host.name());
         long started = System.nanoTime();
@@ -130,7 +101,8 @@ public final class NewRepoFromTemplateTask implements Task {
         }
     }
 
-    RepoHost.TemplateRequest request(TaskData data) throws InvalidTaskDataException {
+    @Override
+    public RepoHost.TemplateRequest parse(TaskData data) throws InvalidTaskDataException {
         String template = data.requiredString("templateRepoUrl");
         Optional<String> urlProblem = policy.problem(template);
         if (urlProblem.isPresent()) {

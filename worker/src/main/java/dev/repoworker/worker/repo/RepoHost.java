@@ -1,10 +1,9 @@
 package dev.repoworker.worker.repo;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.repoworker.worker.task.InvalidTaskDataException;
 import dev.repoworker.worker.task.TaskContext;
 import dev.repoworker.worker.task.TaskFailedException;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.Optional;
 
 /** Where new repositories are created from templates: GitHub (or GitHub Enterprise), or a local directory. */
@@ -21,14 +20,13 @@ public interface RepoHost {
 
     /** The created repository; {@code cloneUrl} is what the task clones next. */
     record NewRepo(String name, String fullName, String htmlUrl, String cloneUrl, boolean isPrivate, String defaultBranch) {
-        public Map<String, Object> summary() {
-            Map<String, Object> summary = new LinkedHashMap<>();
-            summary.put("name", name);
-            summary.put("fullName", fullName);
-            summary.put("htmlUrl", htmlUrl);
-            summary.put("cloneUrl", RepoUrlPolicy.displayUrl(cloneUrl));
-            summary.put("isPrivate", isPrivate);
-            return summary;
+        /** What a result shows of it: the clone URL without credentials, no default branch. */
+        public Shown shown() {
+            return new Shown(name, fullName, htmlUrl, RepoUrlPolicy.displayUrl(cloneUrl), isPrivate);
+        }
+
+        public record Shown(String name, String fullName, String htmlUrl, String cloneUrl,
+                            @JsonProperty("isPrivate") boolean isPrivate) {
         }
     }
 

@@ -20,10 +20,6 @@ public record RepoLimits(long maxBytes, long maxFiles) {
         }
     }
 
-    public static RepoLimits fromConfig(WorkerConfig config) {
-        return new RepoLimits(config.maxRepoBytes(), config.maxRepoFiles());
-    }
-
     RepoTooLargeException tooManyFiles() {
         return new RepoTooLargeException("repository has more than " + maxFiles + " files; the limit is MAX_REPO_FILES="
                 + maxFiles);

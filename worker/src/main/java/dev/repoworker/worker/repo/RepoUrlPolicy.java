@@ -1,9 +1,7 @@
 package dev.repoworker.worker.repo;
 
 import dev.repoworker.protocol.NumericHosts;
-import dev.repoworker.worker.WorkerConfig;
 import dev.repoworker.worker.net.HostList;
-import dev.repoworker.protocol.net.HostResolver;
 import dev.repoworker.protocol.net.NetworkPolicy;
 import dev.repoworker.worker.task.TaskFailedException;
 import java.net.InetAddress;
@@ -50,14 +48,6 @@ public final class RepoUrlPolicy {
      */
     public static RepoUrlPolicy formOnly() {
         return new RepoUrlPolicy(null, true, true, null);
-    }
-
-    public static RepoUrlPolicy fromConfig(WorkerConfig config) {
-        return fromConfig(config, new NetworkPolicy(config.allowPrivateNetworks(), HostResolver.SYSTEM));
-    }
-
-    public static RepoUrlPolicy fromConfig(WorkerConfig config, NetworkPolicy network) {
-        return new RepoUrlPolicy(config.allowedRepoHosts(), config.allowHttpRepos(), config.allowFileRepos(), network);
     }
 
     /** Why {@code url} may not be fetched, or empty when it may. The reason never echoes credentials. */

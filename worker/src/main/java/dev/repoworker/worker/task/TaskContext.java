@@ -3,8 +3,8 @@ package dev.repoworker.worker.task;
 import dev.repoworker.protocol.Progress;
 import java.nio.file.Path;
 
-/** What a running task may use: its job id, validated data, private workspace and progress channel. */
-public record TaskContext(String jobId, TaskData data, Path workspace, ProgressListener progressListener) {
+/** What a running task may use besides its request: its job id, private workspace and progress channel. */
+public record TaskContext(String jobId, Path workspace, ProgressListener progressListener) {
 
     public void progress(String step, long done, long total, String message) {
         progressListener.report(new Progress(step, done, total, message));

@@ -1,11 +1,18 @@
 package dev.repoworker.worker.task;
 
+import com.fasterxml.jackson.core.type.TypeReference;
+import dev.repoworker.protocol.Json;
+import java.util.LinkedHashMap;
 import java.util.Map;
 
-/** The small summary a task reports as the callback's {@code result}: counts, commit, timings. */
-public record TaskResult(Map<String, Object> summary) {
+/**
+ * What a task reports as the callback's {@code result}: a record (counts, commit, timings) that Jackson writes
+ * in component order. Results never hold a path of this machine.
+ */
+public interface TaskResult {
 
-    public TaskResult {
-        summary = Map.copyOf(summary);
+    /** The wire form, as the callback and the local {@code process} command carry it. */
+    default Map<String, Object> summary() {
+        return Json.mapper().convertValue(this, new TypeReference<LinkedHashMap<String, Object>>() { });
     }
 }

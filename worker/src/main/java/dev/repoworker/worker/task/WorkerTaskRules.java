@@ -18,14 +18,14 @@ public final class WorkerTaskRules implements TaskDataRules {
 
     @Override
     public void check(String task, Map<String, Object> data) throws Violation {
-        Task resolved;
+        Task<?> resolved;
         try {
             resolved = registry.resolve(task);
         } catch (UnknownTaskException e) {
             throw new Violation("task", e.getMessage());
         }
         try {
-            resolved.validate(new TaskData(data));
+            resolved.parse(new TaskData(data));
         } catch (InvalidTaskDataException e) {
             throw new Violation(e.field(), e.getMessage());
         }

@@ -4,10 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.repoworker.protocol.Json;
+import dev.repoworker.protocol.TaskType;
 import dev.repoworker.testkit.EmbedVault;
 import dev.repoworker.worker.WorkerConfig;
+import dev.repoworker.worker.WorkerRoot;
 import dev.repoworker.worker.artifacts.Manifest;
-import dev.repoworker.worker.repo.AcquireRepoTask;
 import dev.repoworker.worker.task.TaskData;
 import dev.repoworker.worker.task.ProgressListener;
 import java.nio.file.Path;
@@ -132,7 +133,7 @@ class EmbedVaultBuildTest {
     void media_over_max_media_bytes_is_refused_and_reported() throws Exception {
         WorkerConfig config = WorkerConfig.fromEnv(Map.of("WORKER_SECRET", "secret", "TEMP_DIR", temp.resolve("tmp").toString(),
                 "MAX_MEDIA_BYTES", "1KB"));
-        BuildOptions options = BuildAssetsTask.fromConfig(config, AcquireRepoTask.fromConfig(config))
+        BuildOptions options = ((BuildAssetsTask) WorkerRoot.of(config).tasks().find(TaskType.BUILD_ASSETS).orElseThrow())
                 .options(new TaskData(Map.of()));
         Path capped = temp.resolve("capped");
         new AssetBuilder().build(vault, options, capped, ProgressListener.NONE);

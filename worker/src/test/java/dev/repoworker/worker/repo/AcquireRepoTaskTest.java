@@ -13,11 +13,12 @@ import dev.repoworker.protocol.Json;
 import dev.repoworker.protocol.Progress;
 import dev.repoworker.protocol.TaskType;
 import dev.repoworker.worker.WorkerConfig;
+import dev.repoworker.worker.WorkerRoot;
 import dev.repoworker.worker.task.InvalidTaskDataException;
 import dev.repoworker.worker.task.TaskContext;
 import dev.repoworker.worker.task.TaskData;
 import dev.repoworker.worker.task.TaskFailedException;
-import dev.repoworker.worker.task.TaskResult;
+import dev.repoworker.worker.task.Timed;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
@@ -81,8 +82,9 @@ class AcquireRepoTaskTest {
         return GitFixture.gits();
     }
 
-    private TaskContext context(Map<String, Object> data) {
-        return new TaskContext("job-1", new TaskData(data), workspace, progress::add);
+    /** Parses {@code data} as admission does, then runs the task with the request. */
+    private Timed<AcquiredRepo.Shown> run(AcquireRepoTask task, Map<String, Object> data) throws Exception {
+        return task.run(new TaskContext("job-1", workspace, progress::add), task.parse(new TaskData(data)));
     }
 
     private String allLogs() {
@@ -96,16 +98,16 @@ class AcquireRepoTaskTest {
     void result_is_exactly_the_summary_with_counts_of_the_working_tree(Git git) throws Exception {
         AcquireRepoTask task = new AcquireRepoTask(git, LOCAL, Optional.empty());
 
-        TaskResult result = task.run(context(Map.of("repoUrl", fixture.httpUrl())));
+        Timed<AcquiredRepo.Shown> result = run(task, Map.of("repoUrl", fixture.httpUrl()));
 
         long[] expected = GitFixture.mainTreeStats();
         assertThat(result.summary()).containsOnlyKeys("repoUrl", "branch", "commit", "files", "bytes", "durationMs")
                 .containsEntry("repoUrl", fixture.httpUrl())
                 .containsEntry("branch", "main")
-                .containsEntry("commit", fixture.mainHead)
-                .containsEntry("files", expected[0])
-                .containsEntry("bytes", expected[1]);
-        assertThat((Long) result.summary().get("durationMs")).isNotNegative();
+                .containsEntry("commit", fixture.mainHead);
+        assertThat(result.section().files()).isEqualTo(expected[0]);
+        assertThat(result.section().bytes()).isEqualTo(expected[1]);
+        assertThat(result.durationMs()).isNotNegative();
         assertThat(workspace.resolve("repo/.git")).isDirectory();
         assertThat(Json.write(result.summary())).doesNotContain(workspace.toString());
         assertThat(progress).isNotEmpty().allSatisfy(p -> assertThat(p.step()).isEqualTo("acquire"));
@@ -122,13 +124,13 @@ class AcquireRepoTaskTest {
         Path bare = repo.bareCopy(workspace.resolve("served"), "links.git");
         AcquireRepoTask task = new AcquireRepoTask(git, LOCAL, Optional.empty());
 
-        AcquiredRepo acquired = task.acquire(new TaskContext("job-2",
-                new TaskData(Map.of("repoUrl", bare.toUri().toString())), workspace.resolve("job"), p -> { }));
+        AcquiredRepo acquired = task.acquire(new TaskContext("job-2", workspace.resolve("job"), p -> { }),
+                task.parse(new TaskData(Map.of("repoUrl", bare.toUri().toString()))));
 
         assertThat(acquired.files()).isEqualTo(2);
         assertThat(acquired.bytes()).isEqualTo(5);
         assertThat(acquired.directory()).isEqualTo(workspace.resolve("job/repo"));
-        assertThat(acquired.summary()).doesNotContainKey("directory");
+        assertThat(acquired.result().summary()).doesNotContainKey("directory");
     }
 
     @ParameterizedTest
@@ -136,7 +138,7 @@ class AcquireRepoTaskTest {
     void a_private_repository_clones_with_data_token_and_the_token_appears_nowhere(Git git) throws Exception {
         AcquireRepoTask task = new AcquireRepoTask(git, LOCAL, Optional.empty());
 
-        TaskResult result = task.run(context(Map.of("repoUrl", fixture.privateUrl(), "gitToken", TOKEN, "depth", 0)));
+        Timed<AcquiredRepo.Shown> result = run(task, Map.of("repoUrl", fixture.privateUrl(), "gitToken", TOKEN, "depth", 0));
 
         assertThat(result.summary()).containsEntry("commit", fixture.mainHead);
         assertThat(Json.write(result.summary()) + progress + allLogs()).doesNotContain(TOKEN);
@@ -148,7 +150,7 @@ class AcquireRepoTaskTest {
     void the_configured_token_is_used_when_data_has_none(Git git) throws Exception {
         AcquireRepoTask task = new AcquireRepoTask(git, LOCAL, Optional.of(TOKEN));
 
-        TaskResult result = task.run(context(Map.of("repoUrl", fixture.privateUrl())));
+        Timed<AcquiredRepo.Shown> result = run(task, Map.of("repoUrl", fixture.privateUrl()));
 
         assertThat(result.summary()).containsEntry("commit", fixture.mainHead);
     }
@@ -158,7 +160,7 @@ class AcquireRepoTaskTest {
     void a_wrong_token_fails_with_authentication_failed_and_leaks_nothing(Git git) {
         AcquireRepoTask task = new AcquireRepoTask(git, LOCAL, Optional.of(TOKEN));
 
-        assertThatThrownBy(() -> task.run(context(Map.of("repoUrl", fixture.privateUrl(), "gitToken", WRONG_TOKEN))))
+        assertThatThrownBy(() -> run(task, Map.of("repoUrl", fixture.privateUrl(), "gitToken", WRONG_TOKEN)))
                 .isInstanceOf(TaskFailedException.class)
                 .hasMessage("authentication failed")
                 .satisfies(e -> assertThat(GitCloneTest.fullTrace(e)).doesNotContain(WRONG_TOKEN).doesNotContain(TOKEN));
@@ -170,8 +172,8 @@ class AcquireRepoTaskTest {
     void branch_depth_and_commit_come_from_data(Git git) throws Exception {
         AcquireRepoTask task = new AcquireRepoTask(git, LOCAL, Optional.empty());
 
-        TaskResult result = task.run(context(Map.of("repoUrl", fixture.fileUrl(), "branch", "feature",
-                "depth", "0", "commit", fixture.secondCommit.toUpperCase())));
+        Timed<AcquiredRepo.Shown> result = run(task, Map.of("repoUrl", fixture.fileUrl(), "branch", "feature",
+                "depth", "0", "commit", fixture.secondCommit.toUpperCase()));
 
         assertThat(result.summary()).containsEntry("branch", "feature").containsEntry("commit", fixture.secondCommit);
         assertThat(GitFixture.commitCount(workspace.resolve("repo"))).isEqualTo(2);
@@ -207,31 +209,31 @@ class AcquireRepoTaskTest {
         AcquireRepoTask task = new AcquireRepoTask(new JGitGit(), new RepoUrlPolicy(List.of("github.com"), false, false),
                 Optional.of("configured"));
 
-        task.validate(new TaskData(Map.of("repoUrl", "https://github.com/acme/notes")));
-        CloneRequest request = task.request(new TaskData(Map.of("repoUrl", "https://github.com/acme/notes.git")));
+        task.parse(new TaskData(Map.of("repoUrl", "https://github.com/acme/notes")));
+        CloneRequest request = task.parse(new TaskData(Map.of("repoUrl", "https://github.com/acme/notes.git")));
 
         assertThat(request.branch()).isEqualTo("main");
         assertThat(request.depth()).isEqualTo(1);
         assertThat(request.commit()).isEmpty();
         assertThat(request.token()).contains("configured");
-        assertThat(task.request(new TaskData(Map.of("repoUrl", "https://github.com/a/b", "gitToken", "own"))).token())
+        assertThat(task.parse(new TaskData(Map.of("repoUrl", "https://github.com/a/b", "gitToken", "own"))).token())
                 .contains("own");
     }
 
     @Test
-    void from_config_builds_the_task_with_the_configured_git_and_policy() throws Exception {
+    void the_composition_root_builds_the_task_with_the_configured_git_and_policy() throws Exception {
         WorkerConfig config = WorkerConfig.fromEnv(Map.of("WORKER_INSECURE_DEV", "true", "GIT_IMPLEMENTATION", "jgit",
                 "ALLOWED_REPO_HOSTS", "git.example.com", "GITHUB_TOKEN", "from-env"));
-        AcquireRepoTask task = AcquireRepoTask.fromConfig(config);
+        AcquireRepoTask task = (AcquireRepoTask) WorkerRoot.of(config).tasks().find(TaskType.ACQUIRE_USER_REPO).orElseThrow();
 
-        task.validate(new TaskData(Map.of("repoUrl", "https://git.example.com/a/b")));
-        assertThat(task.request(new TaskData(Map.of("repoUrl", "https://git.example.com/a/b"))).token())
+        task.parse(new TaskData(Map.of("repoUrl", "https://git.example.com/a/b")));
+        assertThat(task.parse(new TaskData(Map.of("repoUrl", "https://git.example.com/a/b"))).token())
                 .contains("from-env");
         assertInvalid(task, Map.of("repoUrl", "https://github.com/a/b"), "data.repoUrl", "not allowed");
     }
 
     private static void assertInvalid(AcquireRepoTask task, Map<String, Object> data, String field, String text) {
-        assertThatThrownBy(() -> task.validate(new TaskData(data)))
+        assertThatThrownBy(() -> task.parse(new TaskData(data)))
                 .isInstanceOf(InvalidTaskDataException.class)
                 .hasMessageContaining(text)
                 .satisfies(e -> assertThat(((InvalidTaskDataException) e).field()).isEqualTo(field));

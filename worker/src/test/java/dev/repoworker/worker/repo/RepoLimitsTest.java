@@ -7,6 +7,7 @@ import static org.awaitility.Awaitility.await;
 import dev.repoworker.protocol.Env;
 import dev.repoworker.testkit.TestRepos;
 import dev.repoworker.worker.WorkerConfig;
+import dev.repoworker.worker.WorkerRoot;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -247,10 +248,10 @@ class RepoLimitsTest {
 
     @Test
     void the_limits_come_from_max_repo_bytes_and_max_repo_files() {
-        assertThat(RepoLimits.fromConfig(config(Map.of()))).isEqualTo(new RepoLimits(2L << 30, 200_000));
-        assertThat(RepoLimits.fromConfig(config(Map.of("MAX_REPO_BYTES", "500MB", "MAX_REPO_FILES", "5000"))))
+        assertThat(WorkerRoot.repoLimits(config(Map.of()))).isEqualTo(new RepoLimits(2L << 30, 200_000));
+        assertThat(WorkerRoot.repoLimits(config(Map.of("MAX_REPO_BYTES", "500MB", "MAX_REPO_FILES", "5000"))))
                 .isEqualTo(new RepoLimits(500 * MB, 5000));
-        assertThat(RepoLimits.fromConfig(config(Map.of("MAX_REPO_BYTES", "123456")))).extracting(RepoLimits::maxBytes)
+        assertThat(WorkerRoot.repoLimits(config(Map.of("MAX_REPO_BYTES", "123456")))).extracting(RepoLimits::maxBytes)
                 .isEqualTo(123_456L);
         assertThatThrownBy(() -> config(Map.of("MAX_REPO_BYTES", "lots"))).isInstanceOf(Env.InvalidConfigException.class)
                 .hasMessageStartingWith("MAX_REPO_BYTES must be a size such as");
