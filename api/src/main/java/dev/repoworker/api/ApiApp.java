@@ -8,9 +8,8 @@ import dev.repoworker.objectstore.S3Clients;
 import dev.repoworker.api.callback.CallbackHandler;
 import dev.repoworker.api.dashboard.Dashboard;
 import dev.repoworker.api.deploy.DeployRecords;
-import dev.repoworker.api.deploy.DeploymentSweeper;
+import dev.repoworker.api.deploy.DeploymentWebhooks;
 import dev.repoworker.api.deploy.SubscriberPolicy;
-import dev.repoworker.api.deploy.WebhookSender;
 import dev.repoworker.api.dashboard.DashboardAuth;
 import dev.repoworker.api.dispatch.Dispatcher;
 import dev.repoworker.api.dispatch.Reconciler;
@@ -218,42 +217,15 @@ public final class ApiApp implements AutoCloseable {
         JobNotifications notifications = database.isPostgres()
                 ? new JobNotifications(config.databaseUrl(), config.databaseUser(), config.databasePassword(), dispatcher::wakeUp) : null;
         Reconciler reconciler = new Reconciler(store.jobs(), store.outbox(), workerClient, dispatcher, callbacks, fallback, clock, config.jobLease());
-        loops.scheduleWithFixedDelay(() -> safely("reconcile", reconciler::poll), config.reconcilePoll().toMillis(),
-                config.reconcilePoll().toMillis(), TimeUnit.MILLISECONDS);
-        // webhook ids are needed only while a copy of their message would still verify: forgotten a margin later,
-        // so a replica whose clock runs ahead never reopens the window on one whose clock lags
-        loops.scheduleWithFixedDelay(() -> safely("forget webhook ids",
-                        () -> store.messages().forgetMessages(clock.instant().minus(CLOCK_SKEW_MARGIN))),
-                config.reconcilePoll().toMillis(), config.reconcilePoll().toMillis(), TimeUnit.MILLISECONDS);
-        // deployment webhooks: derived from the job rows, then sent on their own thread (a slow subscriber waits
-        // there, not in the dispatch loops)
-        DeploymentSweeper sweeper = new DeploymentSweeper(database, projectService::subscribers, config.webhookRetryWindow(), clock);
-        WebhookSender webhooks = new WebhookSender(database, projectService::subscribers, subscriberPolicy,
-                new Backoff(config.dispatchBackoff(), config.dispatchBackoffMax()), config.webhookRetryWindow(), clock);
-        ScheduledExecutorService webhookLoop = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "deploy-webhooks");
-            t.setDaemon(true);
-            return t;
-        });
-        webhookLoop.scheduleWithFixedDelay(() -> {
-            safely("deployment webhook sweep", sweeper::sweep);
-            safely("deployment webhooks", webhooks::sendDue);
-        }, 0, config.dispatchPoll().toMillis(), TimeUnit.MILLISECONDS);
-        loops.scheduleWithFixedDelay(() -> safely("retention", () -> {
-                    deleteOld(store, clock, config.jobRetention());
-                    sweeper.forgetDeleted();
-                }),
-                config.reconcilePoll().toMillis(), RETENTION_POLL.toMillis(), TimeUnit.MILLISECONDS);
+        DeploymentWebhooks webhooks = new DeploymentWebhooks(database, projectService::subscribers, subscriberPolicy,
+                new Backoff(config.dispatchBackoff(), config.dispatchBackoffMax()), config.webhookRetryWindow(), clock)
+                .start(config.dispatchPoll());
+        scheduleHousekeeping(loops, config, store, reconciler, webhooks, clock);
         LOG.info("API listening on port {}; worker(s) {}; fallback {}; database {}", port,
                 config.workerUrls().isEmpty() ? "none" : String.join(", ", config.workerUrls()),
                 fallback == null ? "none" : fallback.kind().wireName(), database.kind().name().toLowerCase(java.util.Locale.ROOT));
         return new ApiApp(config, database, store, http, loops, fallback, dispatcher, observe,
-                List.of(() -> {
-                    // a tick still sending would otherwise write its outcome to the database closed below
-                    webhookLoop.shutdownNow();
-                    webhookLoop.awaitTermination(15, TimeUnit.SECONDS);
-                    webhooks.close();
-                }, submissions, callbacks::close, () -> {
+                List.of(webhooks, submissions, callbacks::close, () -> {
                     if (indexCache != null) {
                         indexCache.close();
                     }
@@ -262,6 +234,23 @@ public final class ApiApp implements AutoCloseable {
                         notifications.close();
                     }
                 }), lock);
+    }
+
+    /** The loops every replica runs: reconcile, forget old webhook ids, delete finished jobs past the retention. */
+    private static void scheduleHousekeeping(ScheduledExecutorService loops, ApiConfig config, JobStore store,
+                                             Reconciler reconciler, DeploymentWebhooks webhooks, Clock clock) {
+        loops.scheduleWithFixedDelay(() -> safely("reconcile", reconciler::poll), config.reconcilePoll().toMillis(),
+                config.reconcilePoll().toMillis(), TimeUnit.MILLISECONDS);
+        // webhook ids are needed only while a copy of their message would still verify: forgotten a margin later,
+        // so a replica whose clock runs ahead never reopens the window on one whose clock lags
+        loops.scheduleWithFixedDelay(() -> safely("forget webhook ids",
+                        () -> store.messages().forgetMessages(clock.instant().minus(CLOCK_SKEW_MARGIN))),
+                config.reconcilePoll().toMillis(), config.reconcilePoll().toMillis(), TimeUnit.MILLISECONDS);
+        loops.scheduleWithFixedDelay(() -> safely("retention", () -> {
+                    deleteOld(store, clock, config.jobRetention());
+                    webhooks.forgetDeleted();
+                }),
+                config.reconcilePoll().toMillis(), RETENTION_POLL.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     /** Finished jobs past the retention, with their events, in small batches so no transaction grows large. */
