@@ -2,17 +2,11 @@ package dev.repoworker.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.repoworker.api.ApiApp;
-import dev.repoworker.api.ApiConfig;
-import dev.repoworker.protocol.Signatures;
 import dev.repoworker.testkit.TestRepos;
-import dev.repoworker.worker.WorkerApp;
-import dev.repoworker.worker.WorkerConfig;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
@@ -43,13 +37,12 @@ import org.openqa.selenium.support.ui.WebDriverWait;
 class DashboardBrowserIT {
 
     private static final Path SCREENSHOTS = Path.of("target", "screenshots");
-    private static final String SECRET = Signatures.newSecret();
     private static final String TOKEN = "browser-dashboard-token-" + Long.toHexString(System.nanoTime());
 
     @TempDir
     static Path tmp;
-    static WorkerApp worker;
-    static ApiApp api;
+    static LocalCluster cluster;
+    static String apiUrl;
     static WebDriver browser;
     static TestRepos.Repo repo;
 
@@ -57,39 +50,23 @@ class DashboardBrowserIT {
     static void start() throws Exception {
         HeadlessChromium.require("DashboardBrowserIT");
         repo = TestRepos.withFiles(tmp.resolve("notes"), Map.of("index.md", "# Home\n", "notes/one.md", "One [[index]]\n"));
-        Map<String, String> workerEnv = new HashMap<>();
-        workerEnv.put("PORT", "0");
-        workerEnv.put("WORKER_SECRET", SECRET);
-        workerEnv.put("TEMP_DIR", tmp.resolve("work").toString());
-        workerEnv.put("ALLOW_FILE_REPOS", "true");
-        workerEnv.put("FIRST_PROGRESS_DELAY", "0s"); // the timeline shows progress even of an import quicker than 250 ms
-        workerEnv.put("ALLOWED_CALLBACK_HOSTS", "127.0.0.1");
-        workerEnv.put("ARTIFACTS_DIR", tmp.resolve("artifacts").toString());
-        worker = WorkerApp.start(WorkerConfig.fromEnv(workerEnv));
-        Map<String, String> apiEnv = new HashMap<>();
-        apiEnv.put("PORT", "0");
-        apiEnv.put("DATA_DIR", tmp.resolve("data").toString());
-        apiEnv.put("WORKER_SECRET", SECRET);
-        apiEnv.put("REPO_WORKER_API_URL", "http://127.0.0.1:" + worker.port());
-        apiEnv.put("ARTIFACTS_DIR", tmp.resolve("artifacts").toString());
-        apiEnv.put("DISPATCH_POLL", "100ms");
-        apiEnv.put("DASHBOARD_TOKEN", TOKEN);
-        api = ApiApp.start(ApiConfig.fromEnv(apiEnv));
+        cluster = new LocalCluster(tmp);
+        String artifacts = tmp.resolve("artifacts").toString();
+        // the timeline shows progress even of an import quicker than 250 ms
+        apiUrl = cluster.api("api", cluster.worker("worker", Map.of("FIRST_PROGRESS_DELAY", "0s", "ARTIFACTS_DIR", artifacts)),
+                Map.of("DASHBOARD_TOKEN", TOKEN, "ARTIFACTS_DIR", artifacts)).base();
         browser = HeadlessChromium.start(tmp.resolve("chromium-profile"));
-        browser.get(api.localUrl() + "/?token=" + TOKEN);
+        browser.get(apiUrl + "/?token=" + TOKEN);
         Files.createDirectories(SCREENSHOTS);
     }
 
     @AfterAll
-    static void stop() {
+    static void stop() throws Exception {
         if (browser != null) {
             browser.quit();
         }
-        if (api != null) {
-            api.stop();
-        }
-        if (worker != null) {
-            worker.stop();
+        if (cluster != null) {
+            cluster.close();
         }
     }
 
@@ -118,7 +95,7 @@ class DashboardBrowserIT {
     }
 
     private static String submitFromTheForm(String repoUrl) {
-        browser.get(api.localUrl() + "/");
+        browser.get(apiUrl + "/");
         WebElement url = waitUpTo(10).until(ExpectedConditions.visibilityOfElementLocated(By.id("repo-url")));
         url.sendKeys(repoUrl);
         browser.findElement(By.id("submit")).click();
@@ -151,7 +128,7 @@ class DashboardBrowserIT {
                 By.linkText("posts.json"), "href", "/api/cloudrun/jobs/" + id + "/artifacts/posts.json"));
         screenshot("dashboard-job-completed.png");
 
-        browser.get(api.localUrl() + "/");
+        browser.get(apiUrl + "/");
         WebElement row = waitUpTo(10).until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector("tr[data-job-id='" + id + "']")));
         assertThat(row.getText()).contains("acquire-user-repo").contains("completed");
         screenshot("dashboard-jobs.png");
@@ -178,7 +155,7 @@ class DashboardBrowserIT {
     @Order(3)
     void the_jobs_list_is_readable_on_a_phone_and_filters_by_status() throws Exception {
         browser.manage().window().setSize(new Dimension(390, 844));
-        browser.get(api.localUrl() + "/");
+        browser.get(apiUrl + "/");
         waitUpTo(10).until(ExpectedConditions.numberOfElementsToBeMoreThan(By.cssSelector("#jobs tbody tr"), 1));
         new org.openqa.selenium.support.ui.Select(browser.findElement(By.id("filter-status"))).selectByVisibleText("failed");
 

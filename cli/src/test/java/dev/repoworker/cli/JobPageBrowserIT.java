@@ -2,13 +2,8 @@ package dev.repoworker.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.repoworker.api.ApiApp;
-import dev.repoworker.api.ApiConfig;
 import dev.repoworker.protocol.Json;
-import dev.repoworker.protocol.Signatures;
 import dev.repoworker.testkit.TestRepos;
-import dev.repoworker.worker.WorkerApp;
-import dev.repoworker.worker.WorkerConfig;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.net.URI;
@@ -19,7 +14,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import javax.imageio.ImageIO;
@@ -48,15 +42,14 @@ import org.openqa.selenium.support.ui.WebDriverWait;
 class JobPageBrowserIT {
 
     private static final Path SCREENSHOTS = Path.of("target", "screenshots");
-    private static final String SECRET = Signatures.newSecret();
     private static final String TOKEN = "job-page-token-" + Long.toHexString(System.nanoTime());
     private static final List<String> STEPS = List.of("acquire", "build-assets", "scan", "media", "render", "write",
             "compute-embeddings", "embed", "related", "enrich-data");
 
     @TempDir
     static Path tmp;
-    static WorkerApp worker;
-    static ApiApp api;
+    static LocalCluster cluster;
+    static String apiUrl;
     static WebDriver browser;
     static String jobId;
 
@@ -71,29 +64,16 @@ class JobPageBrowserIT {
                 "cooking.md", "# Cooking\n\nBread needs flour, water, salt and time in a hot oven. See [[Gardening]].\n"));
         repo.write("photo.png", png());
         repo.commit("photo");
-        Map<String, String> workerEnv = new HashMap<>();
-        workerEnv.put("PORT", "0");
-        workerEnv.put("WORKER_SECRET", SECRET);
-        workerEnv.put("TEMP_DIR", tmp.resolve("work").toString());
-        workerEnv.put("ALLOW_FILE_REPOS", "true");
-        workerEnv.put("FIRST_PROGRESS_DELAY", "0s"); // every phase's first progress is sent, so the chart has every row
-        workerEnv.put("ALLOWED_CALLBACK_HOSTS", "127.0.0.1");
-        workerEnv.put("ARTIFACTS_DIR", tmp.resolve("artifacts").toString());
-        worker = WorkerApp.start(WorkerConfig.fromEnv(workerEnv));
-        Map<String, String> apiEnv = new HashMap<>();
-        apiEnv.put("PORT", "0");
-        apiEnv.put("DATA_DIR", tmp.resolve("data").toString());
-        apiEnv.put("WORKER_SECRET", SECRET);
-        apiEnv.put("REPO_WORKER_API_URL", "http://127.0.0.1:" + worker.port());
-        apiEnv.put("ARTIFACTS_DIR", tmp.resolve("artifacts").toString());
-        apiEnv.put("DISPATCH_POLL", "100ms");
-        apiEnv.put("DASHBOARD_TOKEN", TOKEN);
-        api = ApiApp.start(ApiConfig.fromEnv(apiEnv));
+        cluster = new LocalCluster(tmp);
+        String artifacts = tmp.resolve("artifacts").toString();
+        // every phase's first progress is sent, so the chart has every row
+        apiUrl = cluster.api("api", cluster.worker("worker", Map.of("FIRST_PROGRESS_DELAY", "0s", "ARTIFACTS_DIR", artifacts)),
+                Map.of("DASHBOARD_TOKEN", TOKEN, "ARTIFACTS_DIR", artifacts)).base();
         jobId = submit(repo.fileUrl());
         browser = HeadlessChromium.start(tmp.resolve("chromium-profile"));
-        browser.get(api.localUrl() + "/?token=" + TOKEN);
+        browser.get(apiUrl + "/?token=" + TOKEN);
         Files.createDirectories(SCREENSHOTS);
-        browser.get(api.localUrl() + "/jobs/" + jobId);
+        browser.get(apiUrl + "/jobs/" + jobId);
         new WebDriverWait(browser, Duration.ofSeconds(180), Duration.ofMillis(200))
                 .until(ExpectedConditions.textToBe(By.id("status"), "completed"));
     }
@@ -113,7 +93,7 @@ class JobPageBrowserIT {
     private static String submit(String repoUrl) throws Exception {
         String body = Json.write(Map.of("task", "import-repo", "data", Map.of("sourceUrl", repoUrl)));
         HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                        URI.create(api.localUrl() + "/api/cloudrun/jobs"))
+                        URI.create(apiUrl + "/api/cloudrun/jobs"))
                 .header("Authorization", "Bearer " + TOKEN).header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
         assertThat(response.statusCode()).as(response.body()).isEqualTo(202);
@@ -121,15 +101,12 @@ class JobPageBrowserIT {
     }
 
     @AfterAll
-    static void stop() {
+    static void stop() throws Exception {
         if (browser != null) {
             browser.quit();
         }
-        if (api != null) {
-            api.stop();
-        }
-        if (worker != null) {
-            worker.stop();
+        if (cluster != null) {
+            cluster.close();
         }
     }
 
@@ -138,7 +115,7 @@ class JobPageBrowserIT {
     void on_the_jobs_page() {
         browser.manage().window().setSize(new Dimension(1280, 1000));
         if (!browser.getCurrentUrl().endsWith("/jobs/" + jobId)) {
-            browser.get(api.localUrl() + "/jobs/" + jobId);
+            browser.get(apiUrl + "/jobs/" + jobId);
             waitUpTo(20).until(ExpectedConditions.textToBe(By.id("status"), "completed"));
         }
     }
@@ -214,7 +191,7 @@ class JobPageBrowserIT {
 
         WebElement frame = browser.findElement(By.id("preview-frame"));
         assertThat(frame.getAttribute("sandbox")).doesNotContain("allow-scripts");
-        String csp = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(api.localUrl() + "/jobs/" + jobId))
+        String csp = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(apiUrl + "/jobs/" + jobId))
                 .header("Authorization", "Bearer " + TOKEN).build(), HttpResponse.BodyHandlers.discarding())
                 .headers().firstValue("Content-Security-Policy").orElseThrow();
         assertThat(java.util.Arrays.stream(csp.split(";")).map(String::trim).filter(d -> d.startsWith("script-src")))
@@ -294,7 +271,7 @@ class JobPageBrowserIT {
     @Test
     void each_attempt_of_a_retried_job_has_its_own_rows() throws Exception {
         String failing = submit("file://" + tmp.resolve("no-such-vault"));
-        browser.get(api.localUrl() + "/jobs/" + failing);
+        browser.get(apiUrl + "/jobs/" + failing);
         waitUpTo(60).until(ExpectedConditions.textToBe(By.id("status"), "failed"));
         browser.findElement(By.id("retry")).click();
         waitUpTo(10).until(ExpectedConditions.textToBePresentInElementLocated(By.id("job-attempt"), "2 of"));

@@ -4,13 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.repoworker.api.ApiApp;
-import dev.repoworker.api.ApiConfig;
 import dev.repoworker.api.client.ApiClient;
-import dev.repoworker.protocol.Signatures;
 import dev.repoworker.testkit.TestRepos;
-import dev.repoworker.worker.WorkerApp;
-import dev.repoworker.worker.WorkerConfig;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -43,57 +38,41 @@ import org.openqa.selenium.support.ui.WebDriverWait;
 class OverviewBrowserIT {
 
     private static final Path SCREENSHOTS = Path.of("target", "screenshots");
-    private static final String SECRET = Signatures.newSecret();
     private static final String TOKEN = "overview-token-" + Long.toHexString(System.nanoTime());
 
     @TempDir
     static Path tmp;
-    static WorkerApp worker;
-    static ApiApp api;
+    static LocalCluster cluster;
+    static String apiUrl;
     static WebDriver browser;
 
     @BeforeAll
     static void start() throws Exception {
         HeadlessChromium.require("OverviewBrowserIT");
-        Map<String, String> workerEnv = new HashMap<>();
-        workerEnv.put("PORT", "0");
-        workerEnv.put("WORKER_SECRET", SECRET);
-        workerEnv.put("TEMP_DIR", tmp.resolve("work").toString());
-        workerEnv.put("ALLOW_FILE_REPOS", "true");
-        workerEnv.put("ALLOWED_CALLBACK_HOSTS", "127.0.0.1");
-        worker = WorkerApp.start(WorkerConfig.fromEnv(workerEnv));
-        Map<String, String> apiEnv = new HashMap<>();
-        apiEnv.put("PORT", "0");
-        apiEnv.put("DATA_DIR", tmp.resolve("data").toString());
-        apiEnv.put("WORKER_SECRET", SECRET);
-        apiEnv.put("REPO_WORKER_API_URL", "http://127.0.0.1:" + worker.port());
-        apiEnv.put("DISPATCH_POLL", "100ms");
-        apiEnv.put("DASHBOARD_TOKEN", TOKEN);
-        api = ApiApp.start(ApiConfig.fromEnv(apiEnv));
+        cluster = new LocalCluster(tmp);
+        apiUrl = cluster.api("api", cluster.worker("worker", Map.of()),
+                Map.of("DASHBOARD_TOKEN", TOKEN)).base();
         browser = HeadlessChromium.start(tmp.resolve("chromium-profile"));
         Files.createDirectories(SCREENSHOTS);
     }
 
     @AfterAll
-    static void stop() {
+    static void stop() throws Exception {
         if (browser != null) {
             browser.quit();
         }
-        if (api != null) {
-            api.stop();
-        }
-        if (worker != null) {
-            worker.stop();
+        if (cluster != null) {
+            cluster.close();
         }
     }
 
     @Test
     void jobs_finished_while_the_page_is_open_show_as_bars_in_their_minutes_and_their_task_in_the_table() throws Exception {
-        browser.get(api.localUrl() + "/?token=" + TOKEN);
+        browser.get(apiUrl + "/?token=" + TOKEN);
         waitUpTo(10).until(ExpectedConditions.visibilityOfElementLocated(By.id("durations-empty")));
         assertThat(browser.findElements(By.cssSelector("#throughput g.minute"))).isEmpty();
 
-        ApiClient client = new ApiClient(api.localUrl(), TOKEN);
+        ApiClient client = new ApiClient(apiUrl, TOKEN);
         TestRepos.Repo repo = TestRepos.withFiles(tmp.resolve("notes"), Map.of("index.md", "# Home\n"));
         List<String> ids = new ArrayList<>();
         ids.add(client.submit("acquire-user-repo", Map.of("repoUrl", repo.fileUrl())).path("id").asText());
