@@ -24,6 +24,8 @@ import javax.crypto.spec.SecretKeySpec;
  */
 public final class GitHubWebhookSender {
 
+    private static final int LARGE_BODY = 1024 * 1024;
+
     /** What the server answered, and the delivery id it was sent under. */
     public record Sent(String deliveryId, int status, String body) {
     }
@@ -96,6 +98,11 @@ public final class GitHubWebhookSender {
                 .header("X-GitHub-Delivery", deliveryId)
                 .header("X-GitHub-Hook-ID", "109948940")
                 .POST(HttpRequest.BodyPublishers.ofByteArray(body));
+        if (body.length > LARGE_BODY) {
+            // waits for the server's go-ahead before the body, as clients do for large uploads: a refusal made from
+            // the headers (413 by Content-Length) then arrives as an answer, not as a connection reset mid-upload
+            request.expectContinue(true);
+        }
         if (signature != null) {
             request.header("X-Hub-Signature-256", signature);
         }
