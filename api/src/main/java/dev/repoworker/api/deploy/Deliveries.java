@@ -1,8 +1,7 @@
 package dev.repoworker.api.deploy;
 
+import dev.repoworker.api.job.Columns;
 import dev.repoworker.api.job.Database;
-import java.sql.ResultSet;
-import java.sql.SQLException;
 import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
@@ -20,7 +19,7 @@ final class Deliveries {
     private static final RowMapper<Delivery> MAPPER = (rs, ctx) -> new Delivery(rs.getString("id"), rs.getString("job_id"),
             rs.getString("project_id"), rs.getString("subscriber"), rs.getString("event"), rs.getString("payload_json"),
             Delivery.State.valueOf(rs.getString("state").toUpperCase(Locale.ROOT)), rs.getInt("attempts"),
-            rs.getString("last_error"), instant(rs, "created_at"), instant(rs, "delivered_at"));
+            rs.getString("last_error"), Columns.instant(rs, "created_at"), Columns.instant(rs, "delivered_at"));
 
     private final Database database;
 
@@ -96,10 +95,5 @@ final class Deliveries {
     int forgetOrphans() {
         return database.jdbi().withHandle(h -> h.createUpdate("DELETE FROM deploy_webhooks WHERE NOT EXISTS "
                 + "(SELECT 1 FROM jobs j WHERE j.id = deploy_webhooks.job_id)").execute());
-    }
-
-    private static Instant instant(ResultSet rs, String column) throws SQLException {
-        long value = rs.getLong(column);
-        return rs.wasNull() ? null : Instant.ofEpochMilli(value);
     }
 }

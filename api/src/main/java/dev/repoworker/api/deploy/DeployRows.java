@@ -1,14 +1,8 @@
 package dev.repoworker.api.deploy;
 
-import com.fasterxml.jackson.core.type.TypeReference;
-import dev.repoworker.protocol.Json;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.sql.ResultSet;
-import java.sql.SQLException;
+import dev.repoworker.api.job.Columns;
 import java.time.Instant;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.mapper.RowMapper;
@@ -23,12 +17,10 @@ final class DeployRows {
     private static final String SELECT = "SELECT j.id, j.project_id, j.status, j.input_json, j.result_json, j.error, "
             + "j.duration_ms, j.created_at, j.completed_at, " + STARTED_AT + " FROM jobs j WHERE j.task = '" + TASK + "' ";
     private static final String NEWEST_FIRST = " ORDER BY j.created_at DESC, j.id DESC";
-    private static final TypeReference<Map<String, Object>> MAP = new TypeReference<>() {
-    };
-
     static final RowMapper<DeployJob> MAPPER = (rs, ctx) -> new DeployJob(rs.getString("id"), rs.getString("project_id"),
-            rs.getString("status"), json(rs.getString("input_json")), json(rs.getString("result_json")), rs.getString("error"),
-            nullableLong(rs, "duration_ms"), instant(rs, "created_at"), instant(rs, "started_at"), instant(rs, "completed_at"));
+            rs.getString("status"), Columns.read(rs.getString("input_json")), Columns.read(rs.getString("result_json")),
+            rs.getString("error"), Columns.nullableLong(rs, "duration_ms"), Columns.instant(rs, "created_at"),
+            Columns.instant(rs, "started_at"), Columns.instant(rs, "completed_at"));
 
     private DeployRows() {
     }
@@ -60,26 +52,5 @@ final class DeployRows {
     static List<DeployJob> changedSince(Handle h, Instant since, int limit) {
         return h.createQuery(SELECT + "AND j.project_id IS NOT NULL AND j.updated_at >= :since ORDER BY j.updated_at DESC LIMIT :limit")
                 .bind("since", since.toEpochMilli()).bind("limit", limit).map(MAPPER).list();
-    }
-
-    private static Map<String, Object> json(String text) {
-        if (text == null) {
-            return null;
-        }
-        try {
-            return Json.mapper().readValue(text, MAP);
-        } catch (IOException e) {
-            throw new UncheckedIOException("a stored job's JSON is not readable", e);
-        }
-    }
-
-    private static Instant instant(ResultSet rs, String column) throws SQLException {
-        long value = rs.getLong(column);
-        return rs.wasNull() ? null : Instant.ofEpochMilli(value);
-    }
-
-    private static Long nullableLong(ResultSet rs, String column) throws SQLException {
-        long value = rs.getLong(column);
-        return rs.wasNull() ? null : value;
     }
 }

@@ -140,7 +140,7 @@ final class CallbackRows {
         }
         if (change.target().isFinal()) {
             batch.bind("status", change.target().wireName())
-                    .bind("result", JsonColumns.write(change.result()))
+                    .bind("result", Columns.write(change.result()))
                     .bind("error", StoredText.of(change.error()))
                     .bind("processedAt", change.processedAt().toEpochMilli())
                     .bind("durationMs", change.durationMs());

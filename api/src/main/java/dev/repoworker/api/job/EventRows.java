@@ -53,7 +53,7 @@ final class EventRows {
                     .bind("type", event.type())
                     .bind("attempt", event.attempt())
                     .bind("message", StoredText.of(event.message()))
-                    .bind("data", JsonColumns.write(event.data()))
+                    .bind("data", Columns.write(event.data()))
                     .add();
         }
         batch.execute();
@@ -63,7 +63,7 @@ final class EventRows {
         return h.createQuery("SELECT at, type, attempt, message, data_json FROM job_events WHERE job_id = :jobId ORDER BY seq")
                 .bind("jobId", jobId)
                 .map((rs, ctx) -> new JobEvent(Instant.ofEpochMilli(rs.getLong("at")), rs.getString("type"),
-                        rs.getInt("attempt"), rs.getString("message"), JsonColumns.read(rs.getString("data_json"))))
+                        rs.getInt("attempt"), rs.getString("message"), Columns.read(rs.getString("data_json"))))
                 .list();
     }
 }

@@ -1,7 +1,5 @@
 package dev.repoworker.api.job;
 
-import java.sql.ResultSet;
-import java.sql.SQLException;
 import java.time.Instant;
 import java.util.List;
 import org.jdbi.v3.core.Handle;
@@ -18,8 +16,8 @@ final class JobRows {
             rs.getString("task"),
             rs.getString("requested_task"),
             JobStatus.fromWire(rs.getString("status")).orElseThrow(),
-            JsonColumns.read(rs.getString("input_json")),
-            JsonColumns.read(rs.getString("result_json")),
+            Columns.read(rs.getString("input_json")),
+            Columns.read(rs.getString("result_json")),
             rs.getString("error"),
             rs.getInt("attempt"),
             rs.getInt("max_attempts"),
@@ -29,12 +27,12 @@ final class JobRows {
             rs.getString("idempotency_key"),
             Runner.fromWire(rs.getString("runner")),
             rs.getString("worker_url"),
-            instant(rs, "lease_until"),
-            instant(rs, "processed_at"),
-            nullableLong(rs, "duration_ms"),
-            instant(rs, "created_at"),
-            instant(rs, "updated_at"),
-            instant(rs, "completed_at"));
+            Columns.instant(rs, "lease_until"),
+            Columns.instant(rs, "processed_at"),
+            Columns.nullableLong(rs, "duration_ms"),
+            Columns.instant(rs, "created_at"),
+            Columns.instant(rs, "updated_at"),
+            Columns.instant(rs, "completed_at"));
 
     private JobRows() {
     }
@@ -53,7 +51,7 @@ final class JobRows {
             bindColumns(batch, job)
                     .bind("requestedTask", job.requestedTask())
                     .bind("task", job.task())
-                    .bind("input", JsonColumns.write(job.input()))
+                    .bind("input", Columns.write(job.input()))
                     .bind("secrets", newJob.sealedSecrets())
                     .bind("callbackTokenHash", newJob.callbackTokenHash())
                     .bind("projectId", job.projectId())
@@ -89,7 +87,7 @@ final class JobRows {
         return update
                 .bind("id", job.id())
                 .bind("status", job.status().wireName())
-                .bind("result", JsonColumns.write(job.result()))
+                .bind("result", Columns.write(job.result()))
                 .bind("error", StoredText.of(job.error()))
                 .bind("attempt", job.attempt())
                 .bind("maxAttempts", job.maxAttempts())
@@ -104,15 +102,5 @@ final class JobRows {
 
     private static Long millis(Instant instant) {
         return instant == null ? null : instant.toEpochMilli();
-    }
-
-    private static Instant instant(ResultSet rs, String column) throws SQLException {
-        long value = rs.getLong(column);
-        return rs.wasNull() ? null : Instant.ofEpochMilli(value);
-    }
-
-    private static Long nullableLong(ResultSet rs, String column) throws SQLException {
-        long value = rs.getLong(column);
-        return rs.wasNull() ? null : value;
     }
 }

@@ -1,12 +1,11 @@
 package dev.repoworker.api.project;
 
+import dev.repoworker.api.job.Columns;
 import dev.repoworker.api.job.Database;
 import dev.repoworker.protocol.Json;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.sql.ResultSet;
-import java.sql.SQLException;
-import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import org.jdbi.v3.core.mapper.RowMapper;
@@ -16,7 +15,7 @@ public final class JdbiProjectStore implements ProjectStore {
 
     private static final RowMapper<Project> MAPPER = (ResultSet rs, org.jdbi.v3.core.statement.StatementContext ctx) -> new Project(
             rs.getString("id"), settings(rs.getString("settings_json")), rs.getString("secrets_sealed"), rs.getInt("version"),
-            instant(rs, "created_at"), instant(rs, "updated_at"));
+            Columns.instant(rs, "created_at"), Columns.instant(rs, "updated_at"));
 
     private final Database database;
 
@@ -75,9 +74,5 @@ public final class JdbiProjectStore implements ProjectStore {
         } catch (IOException e) {
             throw new UncheckedIOException("a stored project's settings are not readable", e);
         }
-    }
-
-    private static Instant instant(ResultSet rs, String column) throws SQLException {
-        return Instant.ofEpochMilli(rs.getLong(column));
     }
 }
