@@ -55,14 +55,8 @@ public final class S3ArtifactStore implements ArtifactStore {
         }
         try {
             Map<String, Long> existing = objects.list(folder);
-            objects.delete(folder + Manifest.FILE_NAME);
-            S3Objects.inParallel(uploads.stream().filter(u -> !alreadyThere(u, existing)).toList(), objects::put);
-            objects.put(new Upload(directory.resolve(Manifest.FILE_NAME), folder + Manifest.FILE_NAME,
-                    S3Objects.contentType(Manifest.FILE_NAME), CachePolicy.SHORT));
-            List<String> stale = existing.keySet().stream()
-                    .filter(key -> uploads.stream().noneMatch(u -> u.key().equals(key)))
-                    .filter(key -> !key.equals(folder + Manifest.FILE_NAME)).toList();
-            S3Objects.inParallel(stale, objects::delete);
+            objects.publishSet(folder, directory.resolve(Manifest.FILE_NAME), existing, uploads.stream().map(Upload::key).toList(),
+                    () -> S3Objects.inParallel(uploads.stream().filter(u -> !alreadyThere(u, existing)).toList(), objects::put));
         } catch (SdkException e) {
             throw new PublishFailedException("publishing the artifacts failed: " + S3Failures.describe(settings.bucket(), e), e);
         }

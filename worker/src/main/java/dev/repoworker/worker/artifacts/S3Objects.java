@@ -4,10 +4,14 @@ import dev.repoworker.objectstore.ContentTypes;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -102,6 +106,27 @@ public final class S3Objects {
      */
     public void delete(String key) {
         s3.deleteObject(b -> b.bucket(bucket).key(key));
+    }
+
+    /** Uploads a set's contents (anything but its manifest). */
+    public interface Contents {
+        void upload() throws IOException;
+    }
+
+    /**
+     * Publishes a set of files to {@code folder} so that a reader never sees half of it: the folder's old manifest
+     * is withdrawn first, then {@code contents} are uploaded, then {@code manifest} is put last; keys the folder held
+     * before ({@code earlier}) that are neither in {@code kept} nor the manifest are deleted after.
+     */
+    public void publishSet(String folder, Path manifest, Map<String, Long> earlier, Collection<String> kept, Contents contents)
+            throws IOException {
+        String manifestKey = folder + Manifest.FILE_NAME;
+        delete(manifestKey);
+        contents.upload();
+        put(new Upload(manifest, manifestKey, contentType(Manifest.FILE_NAME), CachePolicy.SHORT));
+        Set<String> keep = new HashSet<>(kept);
+        inParallel(earlier.keySet().stream().filter(key -> !keep.contains(key) && !key.equals(manifestKey)).toList(),
+                this::delete);
     }
 
     public interface ObjectCall<T> {

@@ -66,16 +66,12 @@ final class S3DeployStore implements DeployStore {
         try {
             Map<String, Long> inShared = objects.list(project + SHARED_MEDIA);
             List<Upload> missing = media.stream().filter(m -> !Long.valueOf(m.size()).equals(inShared.get(m.key()))).toList();
-            Map<String, Long> earlier = objects.list(folder);
-            objects.delete(folder + Manifest.FILE_NAME);
-            S3Objects.inParallel(missing, objects::put);
-            S3Objects.inParallel(media, m -> objects.copy(m.key(), folder + MEDIA + m.key().substring((project + SHARED_MEDIA).length())));
-            S3Objects.inParallel(files, objects::put);
-            objects.put(new Upload(artifacts.resolve(Manifest.FILE_NAME), folder + Manifest.FILE_NAME,
-                    S3Objects.contentType(Manifest.FILE_NAME), CachePolicy.SHORT));
             List<String> kept = content.entries().stream().map(e -> folder + e.path()).toList();
-            S3Objects.inParallel(earlier.keySet().stream()
-                    .filter(key -> !kept.contains(key) && !key.equals(folder + Manifest.FILE_NAME)).toList(), objects::delete);
+            objects.publishSet(folder, artifacts.resolve(Manifest.FILE_NAME), objects.list(folder), kept, () -> {
+                S3Objects.inParallel(missing, objects::put);
+                S3Objects.inParallel(media, m -> objects.copy(m.key(), folder + MEDIA + m.key().substring((project + SHARED_MEDIA).length())));
+                S3Objects.inParallel(files, objects::put);
+            });
             return new StoredFiles(content.files(), content.totalBytes(), missing.size(), media.size() - missing.size());
         } catch (SdkException e) {
             throw failure("publishing the deploy", e);
