@@ -3,10 +3,6 @@ package dev.repoworker.api;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import ch.qos.logback.classic.Level;
-import ch.qos.logback.classic.Logger;
-import ch.qos.logback.classic.spi.ILoggingEvent;
-import ch.qos.logback.core.read.ListAppender;
 import dev.repoworker.api.job.CallbackTokens;
 import dev.repoworker.api.job.Job;
 import dev.repoworker.api.job.JobStore;
@@ -21,8 +17,8 @@ import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
-import org.slf4j.LoggerFactory;
 
 /**
  * The per-job callback token in each job's {@code callbackUrl}: it authenticates an unsigned callback for its own
@@ -34,17 +30,11 @@ class CallbackTokenTest {
     static Path dir;
     static FakeWorker worker;
     static TestApi api;
-    static final ListAppender<ILoggingEvent> logs = new ListAppender<>();
-    static final Logger root = (Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
-    static final Logger ours = (Logger) LoggerFactory.getLogger("dev.repoworker");
-    static Level oursBefore;
+    @RegisterExtension
+    static final CapturedLogs logs = new CapturedLogs();
 
     @BeforeAll
     static void start() throws Exception {
-        logs.start();
-        root.addAppender(logs);
-        oursBefore = ours.getLevel();
-        ours.setLevel(Level.DEBUG);
         worker = new FakeWorker();
         api = TestApi.start(dir, Map.of("REPO_WORKER_API_URL", worker.url(), "USE_DEV_CLOUDRUN_WORKER", "true"));
     }
@@ -53,8 +43,6 @@ class CallbackTokenTest {
     static void stop() {
         api.close();
         worker.close();
-        root.detachAppender(logs);
-        ours.setLevel(oursBefore);
     }
 
     /** A job handed to the Worker, and the token of the callbackUrl the Worker was given. */
@@ -221,7 +209,7 @@ class CallbackTokenTest {
         assertThat(api.get("/api/cloudrun/jobs?limit=100").body()).doesNotContain(job.token());
         assertThat(api.get("/metrics").body()).doesNotContain(job.token());
         assertThat(api.app.store().jobs().events(job.id())).allSatisfy(e -> assertThat(String.valueOf(e)).doesNotContain(job.token()));
-        assertThat(logs.list).isNotEmpty().noneMatch(e -> e.getFormattedMessage().contains(job.token())
+        assertThat(logs.lines()).isNotEmpty().noneMatch(e -> e.getFormattedMessage().contains(job.token())
                 || String.valueOf(e.getMDCPropertyMap()).contains(job.token())
                 || (e.getThrowableProxy() != null && String.valueOf(e.getThrowableProxy().getMessage()).contains(job.token())));
     }

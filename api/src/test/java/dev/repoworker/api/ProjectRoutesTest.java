@@ -3,10 +3,6 @@ package dev.repoworker.api;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import ch.qos.logback.classic.Level;
-import ch.qos.logback.classic.Logger;
-import ch.qos.logback.classic.spi.ILoggingEvent;
-import ch.qos.logback.core.read.ListAppender;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.repoworker.protocol.TaskDataRules;
 import java.net.URI;
@@ -20,8 +16,8 @@ import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
-import org.slf4j.LoggerFactory;
 
 /** Projects over HTTP: create, read, change, deploy; secrets sealed and never shown. */
 class ProjectRoutesTest {
@@ -34,17 +30,11 @@ class ProjectRoutesTest {
     static Path dir;
     static FakeWorker worker;
     static TestApi api;
-    static final ListAppender<ILoggingEvent> logs = new ListAppender<>();
-    static final Logger root = (Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
-    static final Logger ours = (Logger) LoggerFactory.getLogger("dev.repoworker");
-    static Level oursBefore;
+    @RegisterExtension
+    static final CapturedLogs logs = new CapturedLogs();
 
     @BeforeAll
     static void start() throws Exception {
-        logs.start();
-        root.addAppender(logs);
-        oursBefore = ours.getLevel();
-        ours.setLevel(Level.DEBUG);
         worker = new FakeWorker();
         api = TestApi.start(dir, Map.of("REPO_WORKER_API_URL", worker.url()));
     }
@@ -53,8 +43,6 @@ class ProjectRoutesTest {
     static void stop() {
         api.close();
         worker.close();
-        root.detachAppender(logs);
-        ours.setLevel(oursBefore);
     }
 
     static String fullProject(String id) {
@@ -191,7 +179,7 @@ class ProjectRoutesTest {
         assertNoSecret(answer.body());
         assertNoSecret(job.toString());
         assertThat(api.get("/api/cloudrun/jobs?projectId=deployed").json().findValuesAsText("id")).contains(id);
-        assertThat(logs.list).allSatisfy(line -> assertNoSecret(line.getFormattedMessage()));
+        assertThat(logs.lines()).allSatisfy(line -> assertNoSecret(line.getFormattedMessage()));
     }
 
     @Test
