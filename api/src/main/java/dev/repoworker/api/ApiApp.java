@@ -165,8 +165,9 @@ public final class ApiApp implements AutoCloseable {
                 config.maxCallbackBytes());
         LegacyJobRunner fallback = fallbackRunner(config, signing, callbacks, store, loops, clock);
         RunnerStop runners = new RunnerStop(store.jobs(), workerClient, fallback, clock);
-        Dispatcher dispatcher = new Dispatcher(store.jobs(), store.outbox(), secretBox, workerClient, fallback, runners,
-                new Backoff(config.dispatchBackoff(), config.dispatchBackoffMax()),
+        // one backoff for every retry the API makes: dispatches and deployment webhooks
+        Backoff backoff = new Backoff(config.dispatchBackoff(), config.dispatchBackoffMax());
+        Dispatcher dispatcher = new Dispatcher(store.jobs(), store.outbox(), secretBox, workerClient, fallback, runners, backoff,
                 new Dispatcher.Settings(config.workerUrls(), config.dispatchMaxTries(), config.dispatchClaimOrDefault(),
                         SENDER_THREADS, config.dispatchBatch(), config.simulate(), config.dispatchPoll()),
                 clock, metrics, loops);
@@ -218,7 +219,7 @@ public final class ApiApp implements AutoCloseable {
                 ? new JobNotifications(config.databaseUrl(), config.databaseUser(), config.databasePassword(), dispatcher::wakeUp) : null;
         Reconciler reconciler = new Reconciler(store.jobs(), store.outbox(), workerClient, dispatcher, callbacks, fallback, clock, config.jobLease());
         DeploymentWebhooks webhooks = new DeploymentWebhooks(database, projectService::subscribers, subscriberPolicy,
-                new Backoff(config.dispatchBackoff(), config.dispatchBackoffMax()), config.webhookRetryWindow(), clock)
+                backoff, config.webhookRetryWindow(), clock)
                 .start(config.dispatchPoll());
         scheduleHousekeeping(loops, config, store, reconciler, webhooks, clock);
         LOG.info("API listening on port {}; worker(s) {}; fallback {}; database {}", port,
