@@ -22,11 +22,11 @@ class EnvironmentVariablesDocTest {
 
     private static final Path ROOT = Path.of("..").toAbsolutePath().normalize();
     private static final List<Pattern> READS = Stream.of(
-            "\\benv\\.(?:text|flag|integer|duration|positiveDuration|httpUrl|bytes|list|path|get|getOrDefault)\\(\"([A-Z][A-Z0-9_]+)\"",
-            "\\((?:env|environment|variables), \"([A-Z][A-Z0-9_]+)\"",
-            "\\b(?:environment|variables)\\.(?:get|getOrDefault)\\(\"([A-Z][A-Z0-9_]+)\"",
-            "getenv\\(\"([A-Z][A-Z0-9_]+)\"",
-            "\\brequired\\(\"([A-Z][A-Z0-9_]+)\"",
+            "\\benv\\.(?:text|flag|integer|duration|positiveDuration|httpUrl|bytes|list|path|get|getOrDefault)\\(\\s*\"([A-Z][A-Z0-9_]+)\"",
+            "\\((?:env|environment|variables),\\s*\"([A-Z][A-Z0-9_]+)\"",
+            "\\b(?:environment|variables)\\.(?:get|getOrDefault)\\(\\s*\"([A-Z][A-Z0-9_]+)\"",
+            "getenv\\(\\s*\"([A-Z][A-Z0-9_]+)\"",
+            "\\brequired\\(\\s*\"([A-Z][A-Z0-9_]+)\"",
             "\\$\\{env:([A-Z][A-Z0-9_]+)",
             "\\$\\{([A-Z][A-Z0-9_]+):-").map(Pattern::compile).toList();
     /** Read by bin/repo-worker and bin/find-java, which are not Java. */

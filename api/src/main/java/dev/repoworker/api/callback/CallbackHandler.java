@@ -319,7 +319,7 @@ public final class CallbackHandler {
     }
 
     private List<String> secretValues(String jobId) {
-        return store.jobs().sealedSecrets(jobId).map(sealed -> Secrets.values(secretBox.open(jobId, sealed))).orElse(List.of());
+        return store.jobs().sealedSecrets(jobId).map(sealedSecrets -> Secrets.values(secretBox.open(jobId, sealedSecrets))).orElse(List.of());
     }
 
     /** Stops the writer; callbacks still waiting fail (their senders retry). */
