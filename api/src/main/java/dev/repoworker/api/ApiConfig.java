@@ -116,20 +116,24 @@ public record ApiConfig(
         Env env = new Env(variables);
         int port = env.integer("PORT", 3000, 0, 65535);
         Path dataDir = env.path("DATA_DIR", Path.of("data")).toAbsolutePath().normalize();
-        boolean development = "development".equalsIgnoreCase(env.text("NODE_ENV").orElse(env.text("APP_ENV", "production")));
+        boolean development =
+                "development".equalsIgnoreCase(env.text("NODE_ENV").orElse(env.text("APP_ENV", "production")));
         boolean insecure = env.flag("API_INSECURE_DEV", false);
         if (insecure && !development) {
-            throw new Env.InvalidConfigException("API_INSECURE_DEV", "is only allowed when NODE_ENV or APP_ENV is development");
+            throw new Env.InvalidConfigException(
+                    "API_INSECURE_DEV", "is only allowed when NODE_ENV or APP_ENV is development");
         }
         List<String> secrets = env.list("WORKER_SECRET", List.of());
         if (secrets.isEmpty() && !insecure) {
-            throw new Env.InvalidConfigException("WORKER_SECRET",
+            throw new Env.InvalidConfigException(
+                    "WORKER_SECRET",
                     "is required (a comma-separated list; the first signs); set API_INSECURE_DEV=true only for local development");
         }
         List<String> workerUrls = workerUrls(env);
         boolean simulate = env.flag("SIMULATE_JOBS", development);
         if (simulate && !development) {
-            throw new Env.InvalidConfigException("SIMULATE_JOBS", "is only allowed when NODE_ENV or APP_ENV is development");
+            throw new Env.InvalidConfigException(
+                    "SIMULATE_JOBS", "is only allowed when NODE_ENV or APP_ENV is development");
         }
         DatabaseLogin database = database(env, dataDir);
         return new ApiConfig(
@@ -157,12 +161,16 @@ public record ApiConfig(
                 env.text("DISPATCH_CLAIM").isPresent() ? env.positiveDuration("DISPATCH_CLAIM", null) : null,
                 env.positiveDuration("RECONCILE_POLL", Duration.ofSeconds(15)),
                 env.duration("SIMULATION_DELAY", Duration.ofSeconds(2)),
-                env.text("LEGACY_JOB_COMMAND").map(c -> CommandLine.split("LEGACY_JOB_COMMAND", c)).orElse(defaultLegacyCommand),
+                env.text("LEGACY_JOB_COMMAND")
+                        .map(c -> CommandLine.split("LEGACY_JOB_COMMAND", c))
+                        .orElse(defaultLegacyCommand),
                 env.integer("LEGACY_MAX_PARALLEL", 2, 1, 64),
                 env.integer("MAX_BODY_BYTES", 1024 * 1024, 1024, 64 * 1024 * 1024),
                 env.text("HOST", "0.0.0.0"),
                 dashboardToken(env),
-                env.path("ARTIFACTS_DIR", dataDir.resolve("artifacts")).toAbsolutePath().normalize(),
+                env.path("ARTIFACTS_DIR", dataDir.resolve("artifacts"))
+                        .toAbsolutePath()
+                        .normalize(),
                 S3Settings.fromEnv(variables),
                 EmbeddingsConfig.fromEnv(variables, dataDir.resolve("embeddings-cache")),
                 env.duration("DATABASE_CONNECT_TIMEOUT", Duration.ofSeconds(5), Duration.ofMillis(250)),
@@ -222,7 +230,10 @@ public record ApiConfig(
         }
         List<String> listed = env.list("REPO_WORKER_API_URLS", List.of());
         if (!listed.isEmpty()) {
-            return listed.stream().map(u -> Env.checkedHttpUrl("REPO_WORKER_API_URLS", u)).distinct().toList();
+            return listed.stream()
+                    .map(u -> Env.checkedHttpUrl("REPO_WORKER_API_URLS", u))
+                    .distinct()
+                    .toList();
         }
         String main = env.httpUrl("REPO_WORKER_API_URL", null);
         return main == null ? List.of() : List.of(main);
@@ -239,7 +250,9 @@ public record ApiConfig(
      * callback extends its lease to {@code JOB_LEASE}.
      */
     public Duration dispatchClaimOrDefault() {
-        Duration claim = dispatchClaim != null ? dispatchClaim : workerTimeout.multipliedBy(3).plus(Duration.ofSeconds(30));
+        Duration claim = dispatchClaim != null
+                ? dispatchClaim
+                : workerTimeout.multipliedBy(3).plus(Duration.ofSeconds(30));
         return claim.compareTo(jobLease) < 0 ? claim : jobLease;
     }
 
@@ -265,21 +278,23 @@ public record ApiConfig(
             String login = uri.getRawUserInfo();
             if (login != null) {
                 int colon = login.indexOf(':');
-                String decodedUser = java.net.URLDecoder.decode(colon < 0 ? login : login.substring(0, colon), java.nio.charset.StandardCharsets.UTF_8);
+                String decodedUser = java.net.URLDecoder.decode(
+                        colon < 0 ? login : login.substring(0, colon), java.nio.charset.StandardCharsets.UTF_8);
                 user = user != null ? user : decodedUser;
                 if (colon >= 0 && password == null) {
-                    password = java.net.URLDecoder.decode(login.substring(colon + 1), java.nio.charset.StandardCharsets.UTF_8);
+                    password = java.net.URLDecoder.decode(
+                            login.substring(colon + 1), java.nio.charset.StandardCharsets.UTF_8);
                 }
             }
             url = "jdbc:postgresql://" + (uri.getHost().contains(":") ? "[" + uri.getHost() + "]" : uri.getHost())
-                    + (uri.getPort() > 0 ? ":" + uri.getPort() : "") + (uri.getRawPath() == null ? "/" : uri.getRawPath())
+                    + (uri.getPort() > 0 ? ":" + uri.getPort() : "")
+                    + (uri.getRawPath() == null ? "/" : uri.getRawPath())
                     + (uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery());
         }
         return new DatabaseLogin(url, user, password);
     }
 
-    private record DatabaseLogin(String url, String user, String password) {
-    }
+    private record DatabaseLogin(String url, String user, String password) {}
 
     static String embeddedDatabaseUrl(Path dataDir) {
         return "jdbc:sqlite:" + dataDir.resolve("repo-worker.db");

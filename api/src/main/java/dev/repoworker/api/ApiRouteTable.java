@@ -25,8 +25,13 @@ final class ApiRouteTable {
     private final Dashboard dashboard;
     private final ServiceMetrics metrics;
 
-    ApiRouteTable(ApiRoutes jobs, ProjectRoutes projects, GitHubWebhookRoutes github, ObserveRoutes observe,
-                  Dashboard dashboard, ServiceMetrics metrics) {
+    ApiRouteTable(
+            ApiRoutes jobs,
+            ProjectRoutes projects,
+            GitHubWebhookRoutes github,
+            ObserveRoutes observe,
+            Dashboard dashboard,
+            ServiceMetrics metrics) {
         this.jobs = jobs;
         this.projects = projects;
         this.github = github;
@@ -107,15 +112,23 @@ final class ApiRouteTable {
             return;
         }
         switch (dashboard.auth().check(ctx)) {
-            case ALLOW -> { }
+            case ALLOW -> {}
             case LOGIN -> {
                 ctx.header("WWW-Authenticate", "Bearer");
-                throw new ApiException(401, "unauthorized",
-                        "this API needs its DASHBOARD_TOKEN: send Authorization: Bearer <token>", "Authorization");
+                throw new ApiException(
+                        401,
+                        "unauthorized",
+                        "this API needs its DASHBOARD_TOKEN: send Authorization: Bearer <token>",
+                        "Authorization");
             }
-            case FORBIDDEN -> throw new ApiException(403, "forbidden", "this API listens on every interface and has no "
-                    + "DASHBOARD_TOKEN, so its job routes only answer clients on this machine; set DASHBOARD_TOKEN, "
-                    + "or HOST=127.0.0.1", null);
+            case FORBIDDEN ->
+                throw new ApiException(
+                        403,
+                        "forbidden",
+                        "this API listens on every interface and has no "
+                                + "DASHBOARD_TOKEN, so its job routes only answer clients on this machine; set DASHBOARD_TOKEN, "
+                                + "or HOST=127.0.0.1",
+                        null);
         }
     }
 }

@@ -106,8 +106,16 @@ final class ApiRoutes {
 
     void ready(Context ctx) {
         boolean up = store.isReachable();
-        json(ctx, up ? 200 : 503, Map.of("status", up ? "ready" : "unavailable", "database", up ? "up" : "down",
-                "timestamp", clock.instant()));
+        json(
+                ctx,
+                up ? 200 : 503,
+                Map.of(
+                        "status",
+                        up ? "ready" : "unavailable",
+                        "database",
+                        up ? "up" : "down",
+                        "timestamp",
+                        clock.instant()));
     }
 
     void submit(Context ctx) {
@@ -116,15 +124,26 @@ final class ApiRoutes {
         if (task != null && !(task instanceof String)) {
             throw ApiException.badRequest("task", "task must be a string");
         }
-        respondCreated(ctx, new JobService.Submission((String) task, Requests.objectField(body, "data"),
-                Requests.textField(body, "projectId", MAX_KEY_LENGTH), Requests.textField(body, "userId", MAX_KEY_LENGTH),
-                idempotencyKey(ctx)));
+        respondCreated(
+                ctx,
+                new JobService.Submission(
+                        (String) task,
+                        Requests.objectField(body, "data"),
+                        Requests.textField(body, "projectId", MAX_KEY_LENGTH),
+                        Requests.textField(body, "userId", MAX_KEY_LENGTH),
+                        idempotencyKey(ctx)));
     }
 
     void submitConvenience(Context ctx, String task) {
         Map<String, Object> data = Requests.object(ctx, false);
-        respondCreated(ctx, new JobService.Submission(task, data, Requests.textField(data, "projectId", MAX_KEY_LENGTH),
-                Requests.textField(data, "userId", MAX_KEY_LENGTH), idempotencyKey(ctx)));
+        respondCreated(
+                ctx,
+                new JobService.Submission(
+                        task,
+                        data,
+                        Requests.textField(data, "projectId", MAX_KEY_LENGTH),
+                        Requests.textField(data, "userId", MAX_KEY_LENGTH),
+                        idempotencyKey(ctx)));
     }
 
     private void respondCreated(Context ctx, JobService.Submission submission) {
@@ -155,10 +174,15 @@ final class ApiRoutes {
         }
         JobQuery.Position after = null;
         if (hasCursor) {
-            after = JobQuery.Position.decode(cursor).orElseThrow(() -> ApiException.badRequest("cursor", "cursor is not one this API returned"));
+            after = JobQuery.Position.decode(cursor)
+                    .orElseThrow(() -> ApiException.badRequest("cursor", "cursor is not one this API returned"));
         }
         int limit = Requests.intParam(ctx, "limit", 20, 1, MAX_LIMIT);
-        json(ctx, 200, JobJson.page(store.jobs().list(new JobQuery(filter.status(), filter.type(), filter.projectId(), limit, after))));
+        json(
+                ctx,
+                200,
+                JobJson.page(store.jobs()
+                        .list(new JobQuery(filter.status(), filter.type(), filter.projectId(), limit, after))));
     }
 
     private static JobStatus status(Context ctx) {
@@ -166,8 +190,9 @@ final class ApiRoutes {
         if (status == null || status.isBlank()) {
             return null;
         }
-        return JobStatus.fromWire(status).orElseThrow(() -> ApiException.badRequest("status",
-                "status must be one of pending, dispatched, running, completed, failed, cancelled"));
+        return JobStatus.fromWire(status)
+                .orElseThrow(() -> ApiException.badRequest(
+                        "status", "status must be one of pending, dispatched, running, completed, failed, cancelled"));
     }
 
     /** A task name, or one of the original API's type names ({@code repo_clone}, {@code repo_import}, {@code repo_deploy}). */
@@ -183,7 +208,8 @@ final class ApiRoutes {
     void callback(Context ctx) {
         Requests.requireJson(ctx);
         String token = ctx.pathParamMap().containsKey(CallbackTokens.PARAMETER)
-                ? ctx.pathParam(CallbackTokens.PARAMETER) : ctx.queryParam(CallbackTokens.PARAMETER);
+                ? ctx.pathParam(CallbackTokens.PARAMETER)
+                : ctx.queryParam(CallbackTokens.PARAMETER);
         CallbackHandler.Received received;
         try (InputStream body = ctx.bodyInputStream()) {
             received = callbacks.receive(body, ctx.req().getContentLengthLong(), ctx::header, token);
@@ -237,8 +263,10 @@ final class ApiRoutes {
             return null;
         }
         if (key.length() > MAX_KEY_LENGTH || Requests.hasControlCharacters(key)) {
-            throw ApiException.badRequest("Idempotency-Key", "the Idempotency-Key header must be at most " + MAX_KEY_LENGTH
-                    + " characters, without control characters");
+            throw ApiException.badRequest(
+                    "Idempotency-Key",
+                    "the Idempotency-Key header must be at most " + MAX_KEY_LENGTH
+                            + " characters, without control characters");
         }
         return key.trim();
     }
@@ -260,14 +288,22 @@ final class ApiRoutes {
             }
             error(ctx, e.status(), e.code(), e.getMessage(), e.field());
         });
-        config.routes.exception(InvalidInputException.class, (e, ctx) -> error(ctx, 400, "invalid_request", e.getMessage(), e.field()));
-        config.routes.exception(UnknownJobException.class, (e, ctx) -> error(ctx, 404, "not_found", e.getMessage(), null));
-        config.routes.exception(CallbackTooLargeException.class, (e, ctx) -> error(ctx, 413, "payload_too_large", e.getMessage(), "body"));
-        config.routes.exception(UnauthorizedException.class, (e, ctx) -> error(ctx, 401, "unauthorized", e.getMessage(), e.field()));
-        config.routes.exception(ReplayedMessageException.class, (e, ctx) -> error(ctx, 409, "replayed", e.getMessage(),
-                Signatures.ID_HEADER));
-        config.routes.exception(HttpResponseException.class, (e, ctx) -> error(ctx, e.getStatus(), code(e.getStatus()), e.getMessage(),
-                e.getStatus() == 413 ? "body" : null));
+        config.routes.exception(
+                InvalidInputException.class, (e, ctx) -> error(ctx, 400, "invalid_request", e.getMessage(), e.field()));
+        config.routes.exception(
+                UnknownJobException.class, (e, ctx) -> error(ctx, 404, "not_found", e.getMessage(), null));
+        config.routes.exception(
+                CallbackTooLargeException.class,
+                (e, ctx) -> error(ctx, 413, "payload_too_large", e.getMessage(), "body"));
+        config.routes.exception(
+                UnauthorizedException.class, (e, ctx) -> error(ctx, 401, "unauthorized", e.getMessage(), e.field()));
+        config.routes.exception(
+                ReplayedMessageException.class,
+                (e, ctx) -> error(ctx, 409, "replayed", e.getMessage(), Signatures.ID_HEADER));
+        config.routes.exception(
+                HttpResponseException.class,
+                (e, ctx) -> error(
+                        ctx, e.getStatus(), code(e.getStatus()), e.getMessage(), e.getStatus() == 413 ? "body" : null));
         config.routes.exception(Exception.class, (e, ctx) -> {
             LOG.error("unexpected error on {} {}", ctx.method(), withoutCallbackToken(ctx), e);
             error(ctx, 500, "internal_error", "an unexpected error occurred", null);
@@ -323,7 +359,8 @@ final class ApiRoutes {
             return null;
         }
         if (value.length() > MAX_KEY_LENGTH || Requests.hasControlCharacters(value)) {
-            throw ApiException.badRequest(name, name + " must be at most " + MAX_KEY_LENGTH + " characters, without control characters");
+            throw ApiException.badRequest(
+                    name, name + " must be at most " + MAX_KEY_LENGTH + " characters, without control characters");
         }
         return value;
     }

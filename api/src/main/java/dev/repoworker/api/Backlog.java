@@ -19,6 +19,7 @@ final class Backlog {
     private final long maxPending;
     /** When the count was last read (epoch ms); 0: never, so the first submission reads it. */
     private final AtomicLong readAt = new AtomicLong();
+
     private final AtomicLong pending = new AtomicLong();
 
     Backlog(Jobs jobs, Clock clock, long maxPending) {
@@ -36,8 +37,10 @@ final class Backlog {
         }
         if (pending.incrementAndGet() > maxPending) {
             pending.decrementAndGet();
-            throw ApiException.tooBusy("too many jobs are waiting for dispatch (more than " + maxPending
-                    + ", MAX_PENDING_JOBS); try again later", RETRY_AFTER_SECONDS);
+            throw ApiException.tooBusy(
+                    "too many jobs are waiting for dispatch (more than " + maxPending
+                            + ", MAX_PENDING_JOBS); try again later",
+                    RETRY_AFTER_SECONDS);
         }
     }
 }

@@ -10,8 +10,7 @@ import java.util.List;
  */
 final class CommandLine {
 
-    private CommandLine() {
-    }
+    private CommandLine() {}
 
     static List<String> split(String variable, String line) {
         List<String> args = new ArrayList<>();

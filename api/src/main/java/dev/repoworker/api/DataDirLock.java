@@ -48,7 +48,8 @@ public final class DataDirLock implements AutoCloseable {
     }
 
     private static StartupException taken(Path dataDir, Throwable cause) {
-        return new StartupException("another repo-worker is using " + shown(dataDir) + " (stop it or set DATA_DIR)", cause);
+        return new StartupException(
+                "another repo-worker is using " + shown(dataDir) + " (stop it or set DATA_DIR)", cause);
     }
 
     private static String shown(Path dataDir) {

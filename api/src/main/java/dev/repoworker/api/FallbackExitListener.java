@@ -26,8 +26,13 @@ final class FallbackExitListener implements LocalProcessRunner.ExitListener {
 
     @Override
     public void exited(LegacyJob job, int exitCode, String outputTail) {
-        jobs.appendEvent(job.jobId(), JobEvent.of(clock.instant(), JobEvent.FALLBACK, job.attempt(),
-                "the legacy job process exited with code " + exitCode));
+        jobs.appendEvent(
+                job.jobId(),
+                JobEvent.of(
+                        clock.instant(),
+                        JobEvent.FALLBACK,
+                        job.attempt(),
+                        "the legacy job process exited with code " + exitCode));
         String lastLine = outputTail.isBlank() ? "" : ": " + outputTail.substring(outputTail.lastIndexOf('\n') + 1);
         String error = exitCode == 0
                 ? "the legacy job process exited without reporting a result"

@@ -34,8 +34,7 @@ final class GitHubWebhook {
     }
 
     /** The answer: its HTTP status and JSON body. */
-    record Answer(int status, Map<String, Object> body) {
-    }
+    record Answer(int status, Map<String, Object> body) {}
 
     Answer receive(String deliveryId, String event, Map<String, Object> payload) {
         var earlier = deliveries.find(deliveryId);
@@ -43,19 +42,26 @@ final class GitHubWebhook {
             return duplicate(earlier.get());
         }
         if (event.equals("ping")) {
-            return record(new Delivery(deliveryId, event, null, null, Delivery.Outcome.PONG, List.of(), clock.instant()),
-                    200, body("ok", deliveryId));
+            return record(
+                    new Delivery(deliveryId, event, null, null, Delivery.Outcome.PONG, List.of(), clock.instant()),
+                    200,
+                    body("ok", deliveryId));
         }
         if (!event.equals("push")) {
             return ignored(deliveryId, event, null, null, "the " + event + " event does not deploy; only push does");
         }
         PushEvent push = PushEvent.parse(payload);
         List<Project> ofRepository = projects.list().stream()
-                .filter(p -> push.repositoryKeys().contains(RepositoryKey.of(p.settings().repoUrl()))).toList();
+                .filter(p -> push.repositoryKeys()
+                        .contains(RepositoryKey.of(p.settings().repoUrl())))
+                .toList();
         if (ofRepository.isEmpty()) {
             deliveries.record(delivery(deliveryId, event, push, Delivery.Outcome.UNKNOWN_REPOSITORY, List.of()));
             LOG.info("GitHub delivery {}: no project deploys {}", deliveryId, push.repository());
-            throw new ApiException(404, "unknown_repository", "no project deploys the repository " + push.repository(),
+            throw new ApiException(
+                    404,
+                    "unknown_repository",
+                    "no project deploys the repository " + push.repository(),
                     "repository.clone_url");
         }
         String reason = ignoreReason(push, ofRepository);
@@ -77,7 +83,12 @@ final class GitHubWebhook {
         }
         if (ofRepository.stream().noneMatch(p -> p.settings().branch().equals(push.branch()))) {
             return "no project deploys branch " + push.branch() + " of " + push.repository() + " (they deploy "
-                    + String.join(", ", ofRepository.stream().map(p -> p.settings().branch()).distinct().toList()) + ")";
+                    + String.join(
+                            ", ",
+                            ofRepository.stream()
+                                    .map(p -> p.settings().branch())
+                                    .distinct()
+                                    .toList()) + ")";
         }
         return null;
     }
@@ -86,9 +97,11 @@ final class GitHubWebhook {
         List<String> jobIds = new ArrayList<>();
         for (Project project : ofRepository) {
             if (project.settings().branch().equals(push.branch())) {
-                JobStore.Created created = projects.deploy(project.id(),
+                JobStore.Created created = projects.deploy(
+                        project.id(),
                         Map.of("commit", push.commit(), "branch", push.branch()),
-                        "github-delivery:" + deliveryId + ":" + project.id(), "webhook");
+                        "github-delivery:" + deliveryId + ":" + project.id(),
+                        "webhook");
                 jobIds.add(created.job().id());
             }
         }
@@ -104,8 +117,10 @@ final class GitHubWebhook {
         Map<String, Object> body = body("ignored", deliveryId);
         body.put("ignored", true);
         body.put("reason", reason);
-        return record(new Delivery(deliveryId, event, repository, ref, Delivery.Outcome.IGNORED, List.of(), clock.instant()),
-                200, body);
+        return record(
+                new Delivery(deliveryId, event, repository, ref, Delivery.Outcome.IGNORED, List.of(), clock.instant()),
+                200,
+                body);
     }
 
     /** Recorded after its effect is committed; a replica that recorded it first answers for both. */
@@ -124,7 +139,8 @@ final class GitHubWebhook {
         return new Answer(200, body);
     }
 
-    private Delivery delivery(String deliveryId, String event, PushEvent push, Delivery.Outcome outcome, List<String> jobIds) {
+    private Delivery delivery(
+            String deliveryId, String event, PushEvent push, Delivery.Outcome outcome, List<String> jobIds) {
         return new Delivery(deliveryId, event, push.repository(), push.ref(), outcome, jobIds, clock.instant());
     }
 

@@ -18,6 +18,7 @@ final class GitHubWebhookRoutes {
     static final String PATH = "/api/github/webhook";
     /** GitHub caps payloads at 25 MB; pushes that deploy notes are far smaller. */
     static final int MAX_BODY_BYTES = 5 * 1024 * 1024;
+
     private static final int MAX_HEADER_LENGTH = 100;
     private static final Logger LOG = LoggerFactory.getLogger(GitHubWebhookRoutes.class);
 
@@ -49,18 +50,28 @@ final class GitHubWebhookRoutes {
     private boolean authenticate(Context ctx, byte[] body) {
         if (secret == null) {
             if (!development) {
-                throw new ApiException(503, "not_configured",
-                        "GitHub webhooks are off: set GITHUB_WEBHOOK_SECRET to the webhook's secret", null);
+                throw new ApiException(
+                        503,
+                        "not_configured",
+                        "GitHub webhooks are off: set GITHUB_WEBHOOK_SECRET to the webhook's secret",
+                        null);
             }
             return false;
         }
         String signature = ctx.header(GitHubSignature.HEADER);
         if (signature == null || signature.isBlank()) {
-            throw new ApiException(401, "unauthorized", "the " + GitHubSignature.HEADER + " header is missing", GitHubSignature.HEADER);
+            throw new ApiException(
+                    401,
+                    "unauthorized",
+                    "the " + GitHubSignature.HEADER + " header is missing",
+                    GitHubSignature.HEADER);
         }
         if (!GitHubSignature.verify(secret, body, signature)) {
-            throw new ApiException(401, "unauthorized", "the " + GitHubSignature.HEADER
-                    + " signature does not match the body and the webhook secret", GitHubSignature.HEADER);
+            throw new ApiException(
+                    401,
+                    "unauthorized",
+                    "the " + GitHubSignature.HEADER + " signature does not match the body and the webhook secret",
+                    GitHubSignature.HEADER);
         }
         return true;
     }
@@ -81,7 +92,8 @@ final class GitHubWebhookRoutes {
     }
 
     private static ApiException tooLarge() {
-        return new ApiException(413, "payload_too_large", "a GitHub webhook body may be at most " + MAX_BODY_BYTES + " bytes", "body");
+        return new ApiException(
+                413, "payload_too_large", "a GitHub webhook body may be at most " + MAX_BODY_BYTES + " bytes", "body");
     }
 
     private static String header(Context ctx, String name) {
@@ -90,8 +102,10 @@ final class GitHubWebhookRoutes {
             throw ApiException.badRequest(name, "the " + name + " header is required");
         }
         if (value.length() > MAX_HEADER_LENGTH || Requests.hasControlCharacters(value)) {
-            throw ApiException.badRequest(name, "the " + name + " header must be at most " + MAX_HEADER_LENGTH
-                    + " characters, without control characters");
+            throw ApiException.badRequest(
+                    name,
+                    "the " + name + " header must be at most " + MAX_HEADER_LENGTH
+                            + " characters, without control characters");
         }
         return value.strip();
     }

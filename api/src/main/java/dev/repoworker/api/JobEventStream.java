@@ -55,7 +55,8 @@ final class JobEventStream implements AutoCloseable {
         Follower follower = new Follower(client, jobId, resumeAfter);
         open.add(follower);
         client.onClose(follower::stop);
-        follower.task = scheduler.scheduleWithFixedDelay(follower::tick, 0, pollEvery.toMillis(), TimeUnit.MILLISECONDS);
+        follower.task =
+                scheduler.scheduleWithFixedDelay(follower::tick, 0, pollEvery.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     private static int lastEventId(String header) {
@@ -115,7 +116,8 @@ final class JobEventStream implements AutoCloseable {
                     client.sendEvent("job", Json.write(JobJson.summary(job)));
                 }
                 if (job.status().isFinal()) {
-                    client.sendEvent("end", Json.write(Map.of("status", job.status().wireName())));
+                    client.sendEvent(
+                            "end", Json.write(Map.of("status", job.status().wireName())));
                     client.close();
                     return;
                 }

@@ -12,8 +12,7 @@ import java.util.Map;
 /** How jobs look to clients. Secrets are never part of it (and redacted again, just in case). */
 final class JobJson {
 
-    private JobJson() {
-    }
+    private JobJson() {}
 
     static Map<String, Object> summary(Job job) {
         Map<String, Object> json = new LinkedHashMap<>();

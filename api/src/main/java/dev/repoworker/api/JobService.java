@@ -1,7 +1,7 @@
 package dev.repoworker.api;
 
-import dev.repoworker.api.dispatch.TaskMapping;
 import dev.repoworker.api.dispatch.RunnerStop;
+import dev.repoworker.api.dispatch.TaskMapping;
 import dev.repoworker.api.job.BatchWriter;
 import dev.repoworker.api.job.CallbackTokens;
 import dev.repoworker.api.job.Job;
@@ -25,8 +25,7 @@ final class JobService {
     private static final int MAX_CONFLICT_RETRIES = 10;
 
     /** A submission as the routes read it. */
-    record Submission(String task, Map<String, Object> data, String projectId, String userId, String idempotencyKey) {
-    }
+    record Submission(String task, Map<String, Object> data, String projectId, String userId, String idempotencyKey) {}
 
     private final Jobs jobs;
     private final TaskMapping mapping;
@@ -38,9 +37,16 @@ final class JobService {
     private final BatchWriter<JobStore.NewJob, JobStore.Created> submissions;
     private final Backlog backlog;
 
-    JobService(Jobs jobs, TaskMapping mapping, SecretBox secretBox, RunnerStop runners,
-               Clock clock, int maxAttempts, Runnable dispatchSoon, BatchWriter<JobStore.NewJob, JobStore.Created> submissions,
-               Backlog backlog) {
+    JobService(
+            Jobs jobs,
+            TaskMapping mapping,
+            SecretBox secretBox,
+            RunnerStop runners,
+            Clock clock,
+            int maxAttempts,
+            Runnable dispatchSoon,
+            BatchWriter<JobStore.NewJob, JobStore.Created> submissions,
+            Backlog backlog) {
         this.submissions = submissions;
         this.backlog = backlog;
         this.jobs = jobs;
@@ -57,8 +63,16 @@ final class JobService {
         Secrets.Split split = Secrets.split(mapped.data());
         Instant now = clock.instant();
         String id = UUID.randomUUID().toString();
-        Job job = Job.newPending(id, mapped.workerTask(), submission.task(), split.publicData(), maxAttempts,
-                submission.projectId(), submission.userId(), submission.idempotencyKey(), now);
+        Job job = Job.newPending(
+                id,
+                mapped.workerTask(),
+                submission.task(),
+                split.publicData(),
+                maxAttempts,
+                submission.projectId(),
+                submission.userId(),
+                submission.idempotencyKey(),
+                now);
         CallbackTokens.Issued token = CallbackTokens.issue();
         String sealed = secretBox.seal(id, CallbackTokens.sealedWith(split.secretData(), token.token()));
         backlog.admit();
@@ -78,7 +92,11 @@ final class JobService {
             }
             Instant now = clock.instant();
             Job cancelled = job.moveTo(JobStatus.CANCELLED, now);
-            if (jobs.update(cancelled, List.of(JobEvent.of(now, JobEvent.CANCELLED, job.attempt(), "cancelled by request")), null).isPresent()) {
+            if (jobs.update(
+                            cancelled,
+                            List.of(JobEvent.of(now, JobEvent.CANCELLED, job.attempt(), "cancelled by request")),
+                            null)
+                    .isPresent()) {
                 runners.stop(job);
                 return get(id);
             }
@@ -94,14 +112,17 @@ final class JobService {
         for (int i = 0; i < MAX_CONFLICT_RETRIES; i++) {
             Job job = get(id);
             if (job.status() != JobStatus.FAILED && job.status() != JobStatus.CANCELLED) {
-                throw ApiException.conflict("only a failed or cancelled job can be retried; job " + id + " is " + job.status());
+                throw ApiException.conflict(
+                        "only a failed or cancelled job can be retried; job " + id + " is " + job.status());
             }
             Map<String, Object> freshSecrets = Secrets.split(freshData).secretData();
             Instant now = clock.instant();
             Job next = job.nextAttempt(Math.max(job.maxAttempts(), job.attempt() + 1), now);
-            JobEvent event = JobEvent.of(now, JobEvent.RETRY, next.attempt(), "retry requested; attempt " + next.attempt());
+            JobEvent event =
+                    JobEvent.of(now, JobEvent.RETRY, next.attempt(), "retry requested; attempt " + next.attempt());
             CallbackTokens.Issued token = CallbackTokens.issue();
-            jobs.replaceSecrets(id, secretBox.seal(id, CallbackTokens.sealedWith(freshSecrets, token.token())), token.hash());
+            jobs.replaceSecrets(
+                    id, secretBox.seal(id, CallbackTokens.sealedWith(freshSecrets, token.token())), token.hash());
             Optional<Job> stored = jobs.update(next, List.of(event), now);
             if (stored.isPresent()) {
                 dispatchSoon.run();

@@ -27,7 +27,8 @@ final class ObserveRoutes implements AutoCloseable {
     private static final String BASE = "/api/cloudrun";
     private static final String JOBS = BASE + "/jobs";
     /** Artifacts come from repositories: hostile input. They never run as this origin's pages. */
-    private static final String ARTIFACT_CSP = "sandbox; default-src 'none'; img-src 'self' data:; media-src 'self'; style-src 'unsafe-inline'";
+    private static final String ARTIFACT_CSP =
+            "sandbox; default-src 'none'; img-src 'self' data:; media-src 'self'; style-src 'unsafe-inline'";
 
     private final Jobs jobs;
     private final ServiceMetrics metrics;
@@ -35,7 +36,8 @@ final class ObserveRoutes implements AutoCloseable {
     private final JobEventStream events;
     private final ArtifactReader artifacts;
 
-    ObserveRoutes(Jobs jobs, ServiceMetrics metrics, Dashboard dashboard, JobEventStream events, ArtifactReader artifacts) {
+    ObserveRoutes(
+            Jobs jobs, ServiceMetrics metrics, Dashboard dashboard, JobEventStream events, ArtifactReader artifacts) {
         this.jobs = jobs;
         this.metrics = metrics;
         this.dashboard = dashboard;
@@ -61,14 +63,18 @@ final class ObserveRoutes implements AutoCloseable {
         List<ArtifactReader.Artifact> files = artifacts.list(id);
         Map<String, Object> answer = new LinkedHashMap<>();
         answer.put("jobId", id);
-        answer.put("artifacts", files.stream().map(a -> {
-            Map<String, Object> json = new LinkedHashMap<>();
-            json.put("path", a.path());
-            json.put("size", a.size());
-            json.put("contentType", a.contentType());
-            json.put("url", JOBS + "/" + id + "/artifacts/" + encodePath(a.path()));
-            return json;
-        }).toList());
+        answer.put(
+                "artifacts",
+                files.stream()
+                        .map(a -> {
+                            Map<String, Object> json = new LinkedHashMap<>();
+                            json.put("path", a.path());
+                            json.put("size", a.size());
+                            json.put("contentType", a.contentType());
+                            json.put("url", JOBS + "/" + id + "/artifacts/" + encodePath(a.path()));
+                            return json;
+                        })
+                        .toList());
         if (files.isEmpty()) {
             elsewhere(id).ifPresent(note -> answer.put("note", note));
         }
@@ -85,7 +91,8 @@ final class ObserveRoutes implements AutoCloseable {
             ctx.redirect(direct.get().toString(), HttpStatus.FOUND);
             return;
         }
-        ArtifactReader.Content content = artifacts.open(id, path)
+        ArtifactReader.Content content = artifacts
+                .open(id, path)
                 .orElseThrow(() -> ApiException.notFound("job " + id + " has no artifact " + printable(path)));
         ctx.header("X-Content-Type-Options", "nosniff");
         ctx.header("Content-Security-Policy", ARTIFACT_CSP);
@@ -128,11 +135,16 @@ final class ObserveRoutes implements AutoCloseable {
 
     /** Why a job that published artifacts lists none here: the Worker wrote them where this API does not read. */
     private Optional<String> elsewhere(String id) {
-        Object manifest = jobs.find(id).map(job -> job.result()).map(result -> result.get("manifest")).orElse(null);
+        Object manifest = jobs.find(id)
+                .map(job -> job.result())
+                .map(result -> result.get("manifest"))
+                .orElse(null);
         if (manifest instanceof Map<?, ?> published && published.get("location") != null) {
-            return Optional.of("the Worker published this job's artifacts (" + published.get("location") + " in its "
-                    + published.get("store") + " store), which this API does not see: it reads " + artifacts.describe()
-                    + "; give the API and the Worker the same ARTIFACTS_DIR (standalone does) or the same ARTIFACT_STORE=s3 bucket");
+            return Optional.of(
+                    "the Worker published this job's artifacts (" + published.get("location") + " in its "
+                            + published.get("store") + " store), which this API does not see: it reads "
+                            + artifacts.describe()
+                            + "; give the API and the Worker the same ARTIFACTS_DIR (standalone does) or the same ARTIFACT_STORE=s3 bucket");
         }
         return Optional.empty();
     }

@@ -16,9 +16,19 @@ import java.util.regex.Pattern;
 record ProjectInput(Map<String, Object> body, String id) {
 
     private static final Pattern ID = Pattern.compile("[a-z0-9](?:[a-z0-9_-]{0,98}[a-z0-9])?");
-    private static final String ID_RULE = "must be 1 to 100 lower-case letters, digits, - or _, starting and ending with a letter or digit";
-    private static final Set<String> FIELDS = Set.of("id", "repoUrl", "branch", "notePrefix", "mediaPrefix", "domain",
-            "repositoryFolder", "ignoreFiles", "gitToken", "webhooks");
+    private static final String ID_RULE =
+            "must be 1 to 100 lower-case letters, digits, - or _, starting and ending with a letter or digit";
+    private static final Set<String> FIELDS = Set.of(
+            "id",
+            "repoUrl",
+            "branch",
+            "notePrefix",
+            "mediaPrefix",
+            "domain",
+            "repositoryFolder",
+            "ignoreFiles",
+            "gitToken",
+            "webhooks");
     private static final int MAX_TEXT = 2000;
     private static final int MAX_WEBHOOKS = 10;
     private static final int MAX_SECRET = 1000;
@@ -26,7 +36,10 @@ record ProjectInput(Map<String, Object> body, String id) {
     static ProjectInput read(Map<String, Object> body) {
         for (String field : body.keySet()) {
             if (!FIELDS.contains(field)) {
-                throw ApiException.badRequest(field, field + " is not a project field; use " + String.join(", ", FIELDS.stream().sorted().toList()));
+                throw ApiException.badRequest(
+                        field,
+                        field + " is not a project field; use "
+                                + String.join(", ", FIELDS.stream().sorted().toList()));
             }
         }
         String id = Requests.textField(body, "id", 100);
@@ -52,13 +65,17 @@ record ProjectInput(Map<String, Object> body, String id) {
         }
         String branch = text("branch", current == null ? null : current.branch());
         String mediaPrefix = text("mediaPrefix", current == null ? null : current.mediaPrefix());
-        return new Project.Settings(repoUrl, branch == null ? defaultBranch : branch,
+        return new Project.Settings(
+                repoUrl,
+                branch == null ? defaultBranch : branch,
                 text("notePrefix", current == null ? null : current.notePrefix()),
                 mediaPrefix == null ? defaultMediaPrefix : mediaPrefix,
                 text("domain", current == null ? null : current.domain()),
                 text("repositoryFolder", current == null ? null : current.repositoryFolder()),
                 body.containsKey("ignoreFiles") ? ignoreFiles() : current == null ? null : current.ignoreFiles(),
-                body.containsKey("webhooks") ? webhooks().keySet().stream().toList() : current == null ? List.of() : current.webhookUrls());
+                body.containsKey("webhooks")
+                        ? webhooks().keySet().stream().toList()
+                        : current == null ? List.of() : current.webhookUrls());
     }
 
     /**
@@ -72,9 +89,12 @@ record ProjectInput(Map<String, Object> body, String id) {
             webhookSecrets = new LinkedHashMap<>();
             int i = 0;
             for (Map.Entry<String, String> hook : webhooks().entrySet()) {
-                String secret = hook.getValue() != null ? hook.getValue() : current.webhookSecrets().get(hook.getKey());
+                String secret = hook.getValue() != null
+                        ? hook.getValue()
+                        : current.webhookSecrets().get(hook.getKey());
                 if (secret == null) {
-                    throw ApiException.badRequest("webhooks[" + i + "].secret", "webhooks[" + i + "].secret is required for a new webhook");
+                    throw ApiException.badRequest(
+                            "webhooks[" + i + "].secret", "webhooks[" + i + "].secret is required for a new webhook");
                 }
                 webhookSecrets.put(hook.getKey(), secret);
                 i++;
@@ -135,12 +155,17 @@ record ProjectInput(Map<String, Object> body, String id) {
     }
 
     private static String webhookUrl(Object value, String field) {
-        if (!(value instanceof String text) || text.isBlank() || text.length() > MAX_TEXT || Requests.hasControlCharacters(text)) {
+        if (!(value instanceof String text)
+                || text.isBlank()
+                || text.length() > MAX_TEXT
+                || Requests.hasControlCharacters(text)) {
             throw ApiException.badRequest(field, field + " is required: an http or https URL");
         }
         try {
             URI uri = new URI(text.trim());
-            if (("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) && uri.getHost() != null && uri.getUserInfo() == null) {
+            if (("http".equals(uri.getScheme()) || "https".equals(uri.getScheme()))
+                    && uri.getHost() != null
+                    && uri.getUserInfo() == null) {
                 return uri.toString();
             }
         } catch (java.net.URISyntaxException ignored) {
@@ -153,9 +178,14 @@ record ProjectInput(Map<String, Object> body, String id) {
         if (value == null) {
             return null;
         }
-        if (!(value instanceof String text) || text.isBlank() || text.length() > MAX_SECRET || Requests.hasControlCharacters(text)) {
-            throw ApiException.badRequest(field, field + " must be a non-empty string of at most " + MAX_SECRET
-                    + " characters, without control characters");
+        if (!(value instanceof String text)
+                || text.isBlank()
+                || text.length() > MAX_SECRET
+                || Requests.hasControlCharacters(text)) {
+            throw ApiException.badRequest(
+                    field,
+                    field + " must be a non-empty string of at most " + MAX_SECRET
+                            + " characters, without control characters");
         }
         return text;
     }

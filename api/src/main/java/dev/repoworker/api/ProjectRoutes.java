@@ -33,7 +33,10 @@ final class ProjectRoutes {
     }
 
     void list(Context ctx) {
-        json(ctx, 200, Map.of("projects", projects.list().stream().map(this::view).toList()));
+        json(
+                ctx,
+                200,
+                Map.of("projects", projects.list().stream().map(this::view).toList()));
     }
 
     void patch(Context ctx) {
@@ -82,8 +85,8 @@ final class ProjectRoutes {
 
     /** Answers like a job submission: 202 with the job (200 when an Idempotency-Key named an existing one). */
     void deploy(Context ctx) {
-        JobStore.Created created = projects.deploy(ctx.pathParam("id"), Requests.object(ctx, true),
-                ApiRoutes.idempotencyKey(ctx), "api");
+        JobStore.Created created =
+                projects.deploy(ctx.pathParam("id"), Requests.object(ctx, true), ApiRoutes.idempotencyKey(ctx), "api");
         ctx.header("Location", "/api/cloudrun/jobs/" + created.job().id());
         json(ctx, created.isNew() ? 202 : 200, JobJson.summary(created.job()));
     }

@@ -18,7 +18,8 @@ record ProjectSecrets(String gitToken, Map<String, String> webhookSecrets) {
     static ProjectSecrets open(SecretBox box, Project project) {
         Map<String, Object> open = box.open(project.secretsBinding(), project.sealedSecrets());
         Object hooks = open.get("webhookSecrets");
-        return new ProjectSecrets((String) open.get("gitToken"), hooks instanceof Map<?, ?> map ? (Map<String, String>) map : Map.of());
+        return new ProjectSecrets(
+                (String) open.get("gitToken"), hooks instanceof Map<?, ?> map ? (Map<String, String>) map : Map.of());
     }
 
     String seal(SecretBox box, String projectId) {

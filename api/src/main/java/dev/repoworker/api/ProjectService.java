@@ -31,8 +31,13 @@ final class ProjectService {
     private final SubscriberPolicy subscriberPolicy;
     private final Clock clock;
 
-    ProjectService(ProjectStore store, JobService jobs, TaskMapping mapping, SecretBox secretBox,
-                   SubscriberPolicy subscriberPolicy, Clock clock) {
+    ProjectService(
+            ProjectStore store,
+            JobService jobs,
+            TaskMapping mapping,
+            SecretBox secretBox,
+            SubscriberPolicy subscriberPolicy,
+            Clock clock) {
         this.store = store;
         this.jobs = jobs;
         this.mapping = mapping;
@@ -43,7 +48,9 @@ final class ProjectService {
 
     /** The project's webhook subscribers (URL → secret), empty when the project is gone: whom its deploys are announced to. */
     Map<String, String> subscribers(String projectId) {
-        return store.find(projectId).map(p -> ProjectSecrets.open(secretBox, p).webhookSecrets()).orElse(Map.of());
+        return store.find(projectId)
+                .map(p -> ProjectSecrets.open(secretBox, p).webhookSecrets())
+                .orElse(Map.of());
     }
 
     Project create(Map<String, Object> body) {
@@ -60,7 +67,8 @@ final class ProjectService {
     }
 
     Project get(String id) {
-        return store.find(ProjectInput.pathId(id)).orElseThrow(() -> ApiException.notFound("project " + id + " not found"));
+        return store.find(ProjectInput.pathId(id))
+                .orElseThrow(() -> ApiException.notFound("project " + id + " not found"));
     }
 
     List<Project> list() {
@@ -97,10 +105,13 @@ final class ProjectService {
         String branch = Requests.textField(body, "branch", 200);
         for (String field : body.keySet()) {
             if (!field.equals("commit") && !field.equals("branch")) {
-                throw ApiException.badRequest(field, "a deploy takes only commit and branch; " + field + " is not one of them");
+                throw ApiException.badRequest(
+                        field, "a deploy takes only commit and branch; " + field + " is not one of them");
             }
         }
-        Map<String, Object> data = deployData(project, commit == null ? "latest" : commit,
+        Map<String, Object> data = deployData(
+                project,
+                commit == null ? "latest" : commit,
                 branch == null ? project.settings().branch() : branch);
         data.put("triggeredBy", triggeredBy);
         ProjectSecrets secrets = ProjectSecrets.open(secretBox, project);
@@ -123,7 +134,9 @@ final class ProjectService {
             });
         }
         try {
-            mapping.map("deploy-repo", deployData(Project.newProject(id, settings, null, null), "latest", settings.branch()));
+            mapping.map(
+                    "deploy-repo",
+                    deployData(Project.newProject(id, settings, null, null), "latest", settings.branch()));
         } catch (InvalidInputException e) {
             throw withoutDataPrefix(e);
         }

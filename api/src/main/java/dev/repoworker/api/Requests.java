@@ -9,11 +9,9 @@ import java.util.Map;
 /** Reading request bodies and parameters, each complaint a clear 4xx naming the field. */
 final class Requests {
 
-    private static final TypeReference<Map<String, Object>> MAP = new TypeReference<>() {
-    };
+    private static final TypeReference<Map<String, Object>> MAP = new TypeReference<>() {};
 
-    private Requests() {
-    }
+    private Requests() {}
 
     /** The body as text, after checking it is declared JSON; an empty body is allowed when {@code optional}. */
     static String jsonText(Context ctx, boolean optional) {
@@ -27,7 +25,11 @@ final class Requests {
     /** 415 unless the body is declared {@code application/json} (in UTF-8). */
     static void requireJson(Context ctx) {
         if (!Json.isJsonContentType(ctx.contentType())) {
-            throw new ApiException(415, "unsupported_media_type", "the body must be sent as application/json (in UTF-8)", "Content-Type");
+            throw new ApiException(
+                    415,
+                    "unsupported_media_type",
+                    "the body must be sent as application/json (in UTF-8)",
+                    "Content-Type");
         }
     }
 
@@ -81,8 +83,9 @@ final class Requests {
             return null;
         }
         if (!(value instanceof String text) || text.length() > maxLength || hasControlCharacters(text)) {
-            throw ApiException.badRequest(field, field + " must be a string of at most " + maxLength
-                    + " characters, without control characters");
+            throw ApiException.badRequest(
+                    field,
+                    field + " must be a string of at most " + maxLength + " characters, without control characters");
         }
         return text.isBlank() ? null : text;
     }

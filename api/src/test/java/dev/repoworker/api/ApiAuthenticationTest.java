@@ -37,6 +37,7 @@ class ApiAuthenticationTest {
 
     @TempDir
     static Path dir;
+
     static FakeWorker worker;
     static TestApi api;
     static TestApi replica;
@@ -78,23 +79,50 @@ class ApiAuthenticationTest {
         Job before = stored(id);
         String body = Json.write(Callback.completed(id, 1, Map.of("commit", "abc"), Instant.now(), 5));
         long now = Instant.now().getEpochSecond();
-        Signatures sixMinutesAgo = Signatures.of(List.of(TestApi.SECRET), Signatures.DEFAULT_TOLERANCE,
+        Signatures sixMinutesAgo = Signatures.of(
+                List.of(TestApi.SECRET),
+                Signatures.DEFAULT_TOLERANCE,
                 Clock.offset(Clock.systemUTC(), Duration.ofMinutes(-6)));
-        Signatures sixMinutesAhead = Signatures.of(List.of(TestApi.SECRET), Signatures.DEFAULT_TOLERANCE,
+        Signatures sixMinutesAhead = Signatures.of(
+                List.of(TestApi.SECRET),
+                Signatures.DEFAULT_TOLERANCE,
                 Clock.offset(Clock.systemUTC(), Duration.ofMinutes(6)));
         long overflowing = Long.MIN_VALUE + now;
         String longId = "m".repeat(Signatures.MAX_MESSAGE_ID_LENGTH + 1);
 
         assertUnauthorized(post(api, body, Map.of()), Signatures.ID_HEADER);
-        assertUnauthorized(post(api, body, Signatures.of(List.of(Signatures.newSecret())).headersFor(body)), Signatures.SIGNATURE_HEADER);
+        assertUnauthorized(
+                post(api, body, Signatures.of(List.of(Signatures.newSecret())).headersFor(body)),
+                Signatures.SIGNATURE_HEADER);
         assertUnauthorized(post(api, body, SIGNER.headersFor(body.replace("abc", "abd"))), Signatures.SIGNATURE_HEADER);
         assertUnauthorized(post(api, body, sixMinutesAgo.headersFor(body)), Signatures.TIMESTAMP_HEADER);
         assertUnauthorized(post(api, body, sixMinutesAhead.headersFor(body)), Signatures.TIMESTAMP_HEADER);
-        assertUnauthorized(post(api, body, Map.of(Signatures.ID_HEADER, "msg_x", Signatures.TIMESTAMP_HEADER, Long.toString(overflowing),
-                Signatures.SIGNATURE_HEADER, SIGNER.sign("msg_x", overflowing, body))), Signatures.TIMESTAMP_HEADER);
-        assertUnauthorized(post(api, body, Map.of(Signatures.ID_HEADER, longId, Signatures.TIMESTAMP_HEADER, Long.toString(now),
-                Signatures.SIGNATURE_HEADER, SIGNER.sign(longId, now, body))), Signatures.ID_HEADER);
-        assertUnauthorized(post(api, body, Map.of("Authorization", "Bearer " + TestApi.SECRET + "x")), Signatures.ID_HEADER);
+        assertUnauthorized(
+                post(
+                        api,
+                        body,
+                        Map.of(
+                                Signatures.ID_HEADER,
+                                "msg_x",
+                                Signatures.TIMESTAMP_HEADER,
+                                Long.toString(overflowing),
+                                Signatures.SIGNATURE_HEADER,
+                                SIGNER.sign("msg_x", overflowing, body))),
+                Signatures.TIMESTAMP_HEADER);
+        assertUnauthorized(
+                post(
+                        api,
+                        body,
+                        Map.of(
+                                Signatures.ID_HEADER,
+                                longId,
+                                Signatures.TIMESTAMP_HEADER,
+                                Long.toString(now),
+                                Signatures.SIGNATURE_HEADER,
+                                SIGNER.sign(longId, now, body))),
+                Signatures.ID_HEADER);
+        assertUnauthorized(
+                post(api, body, Map.of("Authorization", "Bearer " + TestApi.SECRET + "x")), Signatures.ID_HEADER);
 
         assertThat(stored(id)).isEqualTo(before);
     }
@@ -157,7 +185,11 @@ class ApiAuthenticationTest {
         String fromFirstWorker = Json.write(Callback.completed(id, 1, Map.of("worker", "first"), Instant.now(), 5));
         String fromSecondWorker = Json.write(Callback.completed(id, 1, Map.of("worker", "second"), Instant.now(), 6));
 
-        assertThat(post(api, fromFirstWorker, SIGNER.headersFor(fromFirstWorker)).json().get("applied").asBoolean()).isTrue();
+        assertThat(post(api, fromFirstWorker, SIGNER.headersFor(fromFirstWorker))
+                        .json()
+                        .get("applied")
+                        .asBoolean())
+                .isTrue();
         TestApi.Response second = post(replica, fromSecondWorker, SIGNER.headersFor(fromSecondWorker));
 
         assertThat(second.status()).isEqualTo(200);
@@ -185,16 +217,20 @@ class ApiAuthenticationTest {
     void recorded_webhook_ids_are_pruned_a_margin_after_their_copies_stop_verifying() throws Exception {
         Path own = dir.resolve("pruning");
         MovableClock clock = new MovableClock();
-        try (TestApi pruning = TestApi.start(ApiConfig.fromEnv(TestApi.env(own, Map.of("REPO_WORKER_API_URL", worker.url(),
-                "RECONCILE_POLL", "100ms"))), clock)) {
+        try (TestApi pruning = TestApi.start(
+                ApiConfig.fromEnv(
+                        TestApi.env(own, Map.of("REPO_WORKER_API_URL", worker.url(), "RECONCILE_POLL", "100ms"))),
+                clock)) {
             String id = pruning.submit("clone-repo", "{\"owner\":\"o\",\"repoName\":\"r\"}");
-            await().atMost(Duration.ofSeconds(10)).until(() -> pruning.status(id).equals("dispatched"));
+            await().atMost(Duration.ofSeconds(10))
+                    .until(() -> pruning.status(id).equals("dispatched"));
             String body = Json.write(Callback.running(id, 1, new Progress("clone", 1, 2, "to be forgotten")));
             Map<String, String> headers = SIGNER.headersFor(body);
             String messageId = headers.get(Signatures.ID_HEADER);
 
             assertThat(post(pruning, body, headers).status()).isEqualTo(200);
-            clock.advance(Signatures.DEFAULT_TOLERANCE.plus(ApiApp.CLOCK_SKEW_MARGIN).minusSeconds(5));
+            clock.advance(
+                    Signatures.DEFAULT_TOLERANCE.plus(ApiApp.CLOCK_SKEW_MARGIN).minusSeconds(5));
             await().during(Duration.ofMillis(500)).atMost(Duration.ofSeconds(5)).until(() -> recorded(own, messageId));
 
             clock.advance(Duration.ofSeconds(10));
@@ -228,7 +264,7 @@ class ApiAuthenticationTest {
 
     private static boolean recorded(Path apiDir, String messageId) throws Exception {
         try (Connection c = DriverManager.getConnection(TestDatabases.sqliteUrl(apiDir));
-             var statement = c.prepareStatement("SELECT COUNT(*) FROM webhook_messages WHERE id = ?")) {
+                var statement = c.prepareStatement("SELECT COUNT(*) FROM webhook_messages WHERE id = ?")) {
             statement.setString(1, messageId);
             try (ResultSet rows = statement.executeQuery()) {
                 rows.next();

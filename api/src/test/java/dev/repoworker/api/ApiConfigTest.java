@@ -43,40 +43,70 @@ class ApiConfigTest {
 
     @Test
     void worker_auth_callback_size_and_the_dev_callback_route_are_read_as_documented() {
-        assertThat(ApiConfig.fromEnv(env("WORKER_AUTH", "signature")).workerAuth()).isEqualTo(WorkerAuth.SIGNATURE);
+        assertThat(ApiConfig.fromEnv(env("WORKER_AUTH", "signature")).workerAuth())
+                .isEqualTo(WorkerAuth.SIGNATURE);
         assertThat(ApiConfig.fromEnv(env("WORKER_AUTH", "Bearer")).workerAuth()).isEqualTo(WorkerAuth.BEARER);
         assertThat(ApiConfig.fromEnv(env("WORKER_AUTH", "both")).workerAuth()).isEqualTo(WorkerAuth.BOTH);
-        assertThat(ApiConfig.fromEnv(env("MAX_CALLBACK_BYTES", "50mb")).maxCallbackBytes()).isEqualTo(50L * 1024 * 1024);
-        assertThat(ApiConfig.fromEnv(env("MAX_CALLBACK_BYTES", "4096")).maxCallbackBytes()).isEqualTo(4096);
-        assertThat(ApiConfig.fromEnv(env("USE_DEV_CLOUDRUN_WORKER", "true")).devCallbackRoute()).isTrue();
+        assertThat(ApiConfig.fromEnv(env("MAX_CALLBACK_BYTES", "50mb")).maxCallbackBytes())
+                .isEqualTo(50L * 1024 * 1024);
+        assertThat(ApiConfig.fromEnv(env("MAX_CALLBACK_BYTES", "4096")).maxCallbackBytes())
+                .isEqualTo(4096);
+        assertThat(ApiConfig.fromEnv(env("USE_DEV_CLOUDRUN_WORKER", "true")).devCallbackRoute())
+                .isTrue();
     }
 
     @Test
     void the_worker_url_is_selected_exactly_as_configured() {
-        assertThat(ApiConfig.fromEnv(env("REPO_WORKER_API_URL", "http://main:8080/")).workerUrl()).isEqualTo("http://main:8080");
-        assertThat(ApiConfig.fromEnv(env("REPO_WORKER_API_URL", "http://main", "REPO_WORKER_API_URL_DEV", "http://dev")).workerUrl())
+        assertThat(ApiConfig.fromEnv(env("REPO_WORKER_API_URL", "http://main:8080/"))
+                        .workerUrl())
+                .isEqualTo("http://main:8080");
+        assertThat(ApiConfig.fromEnv(env("REPO_WORKER_API_URL", "http://main", "REPO_WORKER_API_URL_DEV", "http://dev"))
+                        .workerUrl())
                 .isEqualTo("http://main");
-        assertThat(ApiConfig.fromEnv(env("REPO_WORKER_API_URL", "http://main", "REPO_WORKER_API_URL_DEV", "http://dev",
-                "USE_DEV_CLOUDRUN_WORKER", "true")).workerUrl()).isEqualTo("http://dev");
-        assertThat(ApiConfig.fromEnv(env("REPO_WORKER_API_URL", "http://main", "USE_DEV_CLOUDRUN_WORKER", "true")).workerUrl())
+        assertThat(ApiConfig.fromEnv(env(
+                                "REPO_WORKER_API_URL",
+                                "http://main",
+                                "REPO_WORKER_API_URL_DEV",
+                                "http://dev",
+                                "USE_DEV_CLOUDRUN_WORKER",
+                                "true"))
+                        .workerUrl())
+                .isEqualTo("http://dev");
+        assertThat(ApiConfig.fromEnv(env("REPO_WORKER_API_URL", "http://main", "USE_DEV_CLOUDRUN_WORKER", "true"))
+                        .workerUrl())
                 .isEqualTo("http://main");
     }
 
     @Test
     void a_worker_url_list_is_used_round_robin_and_the_dev_selection_still_wins() {
-        assertThat(ApiConfig.fromEnv(env("REPO_WORKER_API_URLS", "http://w1:8080/, http://w2:8080", "REPO_WORKER_API_URL", "http://main"))
-                .workerUrls()).containsExactly("http://w1:8080", "http://w2:8080");
-        assertThat(ApiConfig.fromEnv(env("REPO_WORKER_API_URL", "http://main")).workerUrls()).containsExactly("http://main");
-        assertThat(ApiConfig.fromEnv(env("REPO_WORKER_API_URLS", "http://w1,http://w2", "REPO_WORKER_API_URL_DEV", "http://dev",
-                "USE_DEV_CLOUDRUN_WORKER", "true")).workerUrls()).containsExactly("http://dev");
+        assertThat(ApiConfig.fromEnv(env(
+                                "REPO_WORKER_API_URLS",
+                                "http://w1:8080/, http://w2:8080",
+                                "REPO_WORKER_API_URL",
+                                "http://main"))
+                        .workerUrls())
+                .containsExactly("http://w1:8080", "http://w2:8080");
+        assertThat(ApiConfig.fromEnv(env("REPO_WORKER_API_URL", "http://main")).workerUrls())
+                .containsExactly("http://main");
+        assertThat(ApiConfig.fromEnv(env(
+                                "REPO_WORKER_API_URLS",
+                                "http://w1,http://w2",
+                                "REPO_WORKER_API_URL_DEV",
+                                "http://dev",
+                                "USE_DEV_CLOUDRUN_WORKER",
+                                "true"))
+                        .workerUrls())
+                .containsExactly("http://dev");
         assertThat(ApiConfig.fromEnv(env()).workerUrls()).isEmpty();
         assertThatThrownBy(() -> ApiConfig.fromEnv(env("REPO_WORKER_API_URLS", "http://w1,ftp://w2")))
-                .isInstanceOf(Env.InvalidConfigException.class).hasMessageContaining("REPO_WORKER_API_URLS");
+                .isInstanceOf(Env.InvalidConfigException.class)
+                .hasMessageContaining("REPO_WORKER_API_URLS");
     }
 
     @Test
     void api_base_url_builds_the_callback_url_and_secrets_rotate() {
-        ApiConfig config = ApiConfig.fromEnv(env("API_BASE_URL", "https://api.example.test", "WORKER_SECRET", "new, old"));
+        ApiConfig config =
+                ApiConfig.fromEnv(env("API_BASE_URL", "https://api.example.test", "WORKER_SECRET", "new, old"));
 
         assertThat(config.callbackUrl(1)).isEqualTo("https://api.example.test/api/cloudrun/callback");
         assertThat(config.workerSecrets()).containsExactly("new", "old");
@@ -84,21 +114,31 @@ class ApiConfigTest {
 
     @Test
     void the_legacy_command_is_split_without_a_shell_or_taken_from_the_launcher() {
-        assertThat(ApiConfig.fromEnv(env("LEGACY_JOB_COMMAND", "java -cp 'a b.jar' Main \"job x\"")).legacyCommand())
+        assertThat(ApiConfig.fromEnv(env("LEGACY_JOB_COMMAND", "java -cp 'a b.jar' Main \"job x\""))
+                        .legacyCommand())
                 .containsExactly("java", "-cp", "a b.jar", "Main", "job x");
-        assertThat(ApiConfig.fromEnv(env(), List.of("java", "-cp", "cp", "dev.repoworker.cli.Main", "job")).legacyCommand())
+        assertThat(ApiConfig.fromEnv(env(), List.of("java", "-cp", "cp", "dev.repoworker.cli.Main", "job"))
+                        .legacyCommand())
                 .containsExactly("java", "-cp", "cp", "dev.repoworker.cli.Main", "job");
     }
 
     @Test
     void simulation_is_on_in_development_unless_turned_off_and_never_in_production() {
         assertThat(ApiConfig.fromEnv(env("NODE_ENV", "development")).simulate()).isTrue();
-        assertThat(ApiConfig.fromEnv(env("APP_ENV", "development", "SIMULATE_JOBS", "true")).simulate()).isTrue();
-        assertThat(ApiConfig.fromEnv(env("NODE_ENV", "development", "REPO_WORKER_API_URL", "http://w")).simulate()).isTrue();
-        assertThat(ApiConfig.fromEnv(env("NODE_ENV", "development", "SIMULATE_JOBS", "false")).simulate()).isFalse();
+        assertThat(ApiConfig.fromEnv(env("APP_ENV", "development", "SIMULATE_JOBS", "true"))
+                        .simulate())
+                .isTrue();
+        assertThat(ApiConfig.fromEnv(env("NODE_ENV", "development", "REPO_WORKER_API_URL", "http://w"))
+                        .simulate())
+                .isTrue();
+        assertThat(ApiConfig.fromEnv(env("NODE_ENV", "development", "SIMULATE_JOBS", "false"))
+                        .simulate())
+                .isFalse();
         assertThat(ApiConfig.fromEnv(env("NODE_ENV", "production")).simulate()).isFalse();
         assertThatThrownBy(() -> ApiConfig.fromEnv(env("NODE_ENV", "production", "SIMULATE_JOBS", "true")))
-                .isInstanceOfSatisfying(Env.InvalidConfigException.class, e -> assertThat(e.variable()).isEqualTo("SIMULATE_JOBS"));
+                .isInstanceOfSatisfying(
+                        Env.InvalidConfigException.class,
+                        e -> assertThat(e.variable()).isEqualTo("SIMULATE_JOBS"));
     }
 
     @Test
@@ -114,8 +154,11 @@ class ApiConfigTest {
                 "USE_DEV_CLOUDRUN_WORKER", env("USE_DEV_CLOUDRUN_WORKER", "maybe"),
                 "WORKER_AUTH", env("WORKER_AUTH", "hmac"),
                 "MAX_CALLBACK_BYTES", env("MAX_CALLBACK_BYTES", "100"));
-        cases.forEach((variable, env) -> assertThatThrownBy(() -> ApiConfig.fromEnv(env)).as(variable)
-                .isInstanceOfSatisfying(Env.InvalidConfigException.class, e -> assertThat(e.variable()).isEqualTo(variable)));
+        cases.forEach((variable, env) -> assertThatThrownBy(() -> ApiConfig.fromEnv(env))
+                .as(variable)
+                .isInstanceOfSatisfying(
+                        Env.InvalidConfigException.class,
+                        e -> assertThat(e.variable()).isEqualTo(variable)));
     }
 
     @Test

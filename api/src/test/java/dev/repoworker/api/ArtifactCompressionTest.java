@@ -26,6 +26,7 @@ class ArtifactCompressionTest {
 
     @TempDir
     static Path dir;
+
     static TestApi api;
     static String jobId;
     static String json;
@@ -50,8 +51,13 @@ class ArtifactCompressionTest {
     }
 
     private static HttpResponse<byte[]> gzipGet(String path) throws Exception {
-        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(api.url("/api/cloudrun/jobs/" + jobId + "/artifacts/" + path)))
-                .header("Accept-Encoding", "gzip").build(), HttpResponse.BodyHandlers.ofByteArray());
+        return HttpClient.newHttpClient()
+                .send(
+                        HttpRequest.newBuilder(
+                                        URI.create(api.url("/api/cloudrun/jobs/" + jobId + "/artifacts/" + path)))
+                                .header("Accept-Encoding", "gzip")
+                                .build(),
+                        HttpResponse.BodyHandlers.ofByteArray());
     }
 
     @Test

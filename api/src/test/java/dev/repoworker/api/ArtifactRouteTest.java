@@ -2,9 +2,9 @@ package dev.repoworker.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.net.Socket;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -22,6 +22,7 @@ class ArtifactRouteTest {
 
     @TempDir
     static Path dir;
+
     static Path artifacts;
     static TestApi api;
     static String jobId;
@@ -65,13 +66,18 @@ class ArtifactRouteTest {
 
     @Test
     void repository_content_is_served_sandboxed_so_it_never_runs_as_this_origin() throws Exception {
-        java.net.http.HttpResponse<String> svg = java.net.http.HttpClient.newHttpClient().send(
-                java.net.http.HttpRequest.newBuilder(java.net.URI.create(api.url("/api/cloudrun/jobs/" + jobId
-                        + "/artifacts/media/odd%20name.svg"))).build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+        java.net.http.HttpResponse<String> svg = java.net.http.HttpClient.newHttpClient()
+                .send(
+                        java.net.http.HttpRequest.newBuilder(java.net.URI.create(
+                                        api.url("/api/cloudrun/jobs/" + jobId + "/artifacts/media/odd%20name.svg")))
+                                .build(),
+                        java.net.http.HttpResponse.BodyHandlers.ofString());
 
         assertThat(svg.statusCode()).isEqualTo(200);
         assertThat(svg.headers().firstValue("Content-Security-Policy").orElseThrow())
-                .startsWith("sandbox").contains("default-src 'none'").doesNotContain("script-src");
+                .startsWith("sandbox")
+                .contains("default-src 'none'")
+                .doesNotContain("script-src");
         assertThat(svg.headers().firstValue("X-Content-Type-Options")).hasValue("nosniff");
     }
 
@@ -90,7 +96,9 @@ class ArtifactRouteTest {
     void missing_files_and_unknown_jobs_are_404() {
         assertThat(artifact("nope.json").status()).isEqualTo(404);
         assertThat(artifact("media").status()).isEqualTo(404);
-        assertThat(api.get("/api/cloudrun/jobs/unknown-job/artifacts/posts.json").status()).isEqualTo(404);
+        assertThat(api.get("/api/cloudrun/jobs/unknown-job/artifacts/posts.json")
+                        .status())
+                .isEqualTo(404);
         assertThat(api.get("/api/cloudrun/jobs/unknown-job/artifacts").status()).isEqualTo(404);
     }
 
@@ -99,8 +107,16 @@ class ArtifactRouteTest {
         Files.writeString(artifacts.resolve("secret.txt"), OUTSIDE);
         Files.writeString(dir.resolve("secret.txt"), OUTSIDE);
 
-        for (String path : List.of("../secret.txt", "..%2fsecret.txt", "%2e%2e/secret.txt", "%2e%2e%2fsecret.txt",
-                "media/../../secret.txt", "%2Fetc%2Fpasswd", "/etc/passwd", "..%5csecret.txt", "media/..%2f..%2fsecret.txt",
+        for (String path : List.of(
+                "../secret.txt",
+                "..%2fsecret.txt",
+                "%2e%2e/secret.txt",
+                "%2e%2e%2fsecret.txt",
+                "media/../../secret.txt",
+                "%2Fetc%2Fpasswd",
+                "/etc/passwd",
+                "..%5csecret.txt",
+                "media/..%2f..%2fsecret.txt",
                 "%2e%2e/%2e%2e/secret.txt")) {
             String raw = rawGet("/api/cloudrun/jobs/" + jobId + "/artifacts/" + path);
             assertThat(raw).as(path).doesNotContain(OUTSIDE).doesNotContain("root:");
@@ -121,7 +137,8 @@ class ArtifactRouteTest {
     private static String rawGet(String target) throws Exception {
         try (Socket socket = new Socket("127.0.0.1", api.app.port())) {
             OutputStream out = socket.getOutputStream();
-            out.write(("GET " + target + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            out.write(("GET " + target + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
             out.flush();
             InputStream in = socket.getInputStream();
             return new String(in.readAllBytes(), StandardCharsets.UTF_8);

@@ -34,6 +34,7 @@ class CallbackBodyTest {
 
     @TempDir
     static Path dir;
+
     static FakeWorker worker;
     static TestApi api;
 
@@ -108,8 +109,19 @@ class CallbackBodyTest {
     void string_and_object_logs_become_one_event_each() {
         String id = dispatchedJob();
         Map<String, Object> body = callback(id, "completed");
-        body.put("logs", List.of("plain line",
-                Map.of("type", "error", "jobId", id, "timestamp", "2030-01-01T00:00:00.000Z", "message", "object line")));
+        body.put(
+                "logs",
+                List.of(
+                        "plain line",
+                        Map.of(
+                                "type",
+                                "error",
+                                "jobId",
+                                id,
+                                "timestamp",
+                                "2030-01-01T00:00:00.000Z",
+                                "message",
+                                "object line")));
 
         api.signedCallback(Json.write(body));
 
@@ -135,10 +147,14 @@ class CallbackBodyTest {
 
         List<JsonNode> logs = OriginalWorkerTest.logEvents(api.job(id));
         assertThat(logs).hasSize(1 + 1_000);
-        assertThat(logs.get(0).get("message").asText()).isEqualTo("6 earlier log lines were dropped (the last 1000 are kept)");
+        assertThat(logs.get(0).get("message").asText())
+                .isEqualTo("6 earlier log lines were dropped (the last 1000 are kept)");
         assertThat(logs.get(1).get("message").asText()).isEqualTo("line 7");
         String last = logs.get(logs.size() - 1).get("message").asText();
-        assertThat(last).startsWith("x".repeat(8_192)).endsWith("…[cut at 8192 characters]").hasSize(8_192 + " …[cut at 8192 characters]".length());
+        assertThat(last)
+                .startsWith("x".repeat(8_192))
+                .endsWith("…[cut at 8192 characters]")
+                .hasSize(8_192 + " …[cut at 8192 characters]".length());
     }
 
     @Test
@@ -152,7 +168,15 @@ class CallbackBodyTest {
         TestApi.Response answer = api.signedCallback(json);
 
         assertThat(answer.status()).as(answer.body()).isEqualTo(200);
-        assertThat(api.app.store().jobs().find(id).orElseThrow().result().get("report").toString()).hasSize((int) (15 * MB));
+        assertThat(api.app
+                        .store()
+                        .jobs()
+                        .find(id)
+                        .orElseThrow()
+                        .result()
+                        .get("report")
+                        .toString())
+                .hasSize((int) (15 * MB));
     }
 
     @Test
@@ -190,9 +214,13 @@ class CallbackBodyTest {
         HttpRequest.Builder builder = HttpRequest.newBuilder(URI.create(api.url(ApiConfig.CALLBACK_PATH)))
                 .timeout(Duration.ofSeconds(30))
                 .header("Content-Type", "application/json")
-                .POST(chunked ? HttpRequest.BodyPublishers.ofInputStream(() -> new ByteArrayInputStream(body))
-                        : HttpRequest.BodyPublishers.ofByteArray(body));
-        Signatures.of(List.of(TestApi.SECRET)).headersFor(new String(body, StandardCharsets.UTF_8)).forEach(builder::header);
+                .POST(
+                        chunked
+                                ? HttpRequest.BodyPublishers.ofInputStream(() -> new ByteArrayInputStream(body))
+                                : HttpRequest.BodyPublishers.ofByteArray(body));
+        Signatures.of(List.of(TestApi.SECRET))
+                .headersFor(new String(body, StandardCharsets.UTF_8))
+                .forEach(builder::header);
         return HttpClient.newHttpClient().send(builder.build(), HttpResponse.BodyHandlers.ofString());
     }
 }

@@ -39,8 +39,8 @@ class CallbackFuzzTest {
 
     private static final Signatures SIGNER = Signatures.of(List.of(TestApi.SECRET));
     private static final Duration ANSWER_BOUND = Duration.ofSeconds(10);
-    private static final List<String> CALLBACK_FIELDS = List.of("jobId", "status", "result", "error", "processedAt", "duration",
-            "progress", "attempt", "logs");
+    private static final List<String> CALLBACK_FIELDS =
+            List.of("jobId", "status", "result", "error", "processedAt", "duration", "progress", "attempt", "logs");
     private static final List<String> SUBMIT_FIELDS = List.of("task", "data", "projectId", "userId");
     private static final HttpClient HTTP = HttpClient.newHttpClient();
 
@@ -55,9 +55,11 @@ class CallbackFuzzTest {
         worker = new FakeWorker();
         api = TestApi.start(dir, Map.of("REPO_WORKER_API_URL", worker.url()));
         for (int i = 0; i < 4; i++) {
-            jobs.add(api.submit("clone-repo", "{\"owner\":\"o\",\"repoName\":\"r" + i + "\",\"gitToken\":\"tok-fuzz-" + i + "\"}"));
+            jobs.add(api.submit(
+                    "clone-repo", "{\"owner\":\"o\",\"repoName\":\"r" + i + "\",\"gitToken\":\"tok-fuzz-" + i + "\"}"));
         }
-        await().atMost(Duration.ofSeconds(10)).until(() -> jobs.stream().allMatch(id -> api.status(id).equals("dispatched")));
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> jobs.stream().allMatch(id -> api.status(id).equals("dispatched")));
     }
 
     @AfterAll
@@ -77,8 +79,11 @@ class CallbackFuzzTest {
 
     @Test
     void signed_random_json_at_the_callback_is_never_a_5xx() {
-        PropertyCheck.forAll(300, randomCallbacks(),
-                body -> assertClean(send(ApiConfig.CALLBACK_PATH, body.getBytes(StandardCharsets.UTF_8), SIGNER.headersFor(body))));
+        PropertyCheck.forAll(
+                300,
+                randomCallbacks(),
+                body -> assertClean(
+                        send(ApiConfig.CALLBACK_PATH, body.getBytes(StandardCharsets.UTF_8), SIGNER.headersFor(body))));
     }
 
     @Test
@@ -91,14 +96,18 @@ class CallbackFuzzTest {
 
     @Test
     void random_bytes_at_the_callback_with_the_bearer_secret_are_never_a_5xx() {
-        PropertyCheck.forAll(200, HostileJson.bytes(300),
-                body -> assertClean(send(ApiConfig.CALLBACK_PATH, body, Map.of("Authorization", "Bearer " + TestApi.SECRET))));
+        PropertyCheck.forAll(
+                200,
+                HostileJson.bytes(300),
+                body -> assertClean(
+                        send(ApiConfig.CALLBACK_PATH, body, Map.of("Authorization", "Bearer " + TestApi.SECRET))));
     }
 
     @Test
     void unsigned_random_json_at_the_callback_is_always_401() {
         PropertyCheck.forAll(200, randomCallbacks(), body -> {
-            HttpResponse<String> response = send(ApiConfig.CALLBACK_PATH, body.getBytes(StandardCharsets.UTF_8), Map.of());
+            HttpResponse<String> response =
+                    send(ApiConfig.CALLBACK_PATH, body.getBytes(StandardCharsets.UTF_8), Map.of());
             assertThat(response.statusCode()).as(response.body()).isEqualTo(401);
             assertThat(HostileJson.leak(response.body())).isEmpty();
         });
@@ -106,7 +115,9 @@ class CallbackFuzzTest {
 
     @Test
     void random_and_mutated_submissions_are_never_a_5xx() {
-        PropertyCheck.forAll(300, submissions(),
+        PropertyCheck.forAll(
+                300,
+                submissions(),
                 body -> assertClean(send("/api/cloudrun/jobs", body.getBytes(StandardCharsets.UTF_8), Map.of())));
     }
 
@@ -118,12 +129,21 @@ class CallbackFuzzTest {
         List<Gen<JsonNode>> mutated = new ArrayList<>();
         for (String job : jobs) {
             ObjectNode running = callback(job, "running");
-            running.putObject("progress").put("step", "clone").put("done", 1).put("total", 3).put("message", "cloning");
+            running.putObject("progress")
+                    .put("step", "clone")
+                    .put("done", 1)
+                    .put("total", 3)
+                    .put("message", "cloning");
             ObjectNode completed = callback(job, "completed");
-            completed.putObject("result").put("commit", "abc").putObject("counts").put("files", 3);
+            completed
+                    .putObject("result")
+                    .put("commit", "abc")
+                    .putObject("counts")
+                    .put("files", 3);
             completed.put("processedAt", "2030-01-01T00:00:00Z").put("duration", 12);
             completed.putArray("logs").add("cloned").add("built");
-            ObjectNode failed = callback(job, "failed").put("error", "clone failed for https://x:tok-fuzz-0@git.example.test/o/r");
+            ObjectNode failed =
+                    callback(job, "failed").put("error", "clone failed for https://x:tok-fuzz-0@git.example.test/o/r");
             mutated.add(HostileJson.mutationsOf(running));
             mutated.add(HostileJson.mutationsOf(completed));
             mutated.add(HostileJson.mutationsOf(failed));
@@ -132,24 +152,43 @@ class CallbackFuzzTest {
     }
 
     private static Gen<String> submissions() {
-        ObjectNode cloneRepo = Json.mapper().createObjectNode().put("task", "clone-repo").put("projectId", "p").put("userId", "u");
-        cloneRepo.putObject("data").put("owner", "o").put("repoName", "r").put("branch", "main").put("gitToken", "tok-submit");
+        ObjectNode cloneRepo = Json.mapper()
+                .createObjectNode()
+                .put("task", "clone-repo")
+                .put("projectId", "p")
+                .put("userId", "u");
+        cloneRepo
+                .putObject("data")
+                .put("owner", "o")
+                .put("repoName", "r")
+                .put("branch", "main")
+                .put("gitToken", "tok-submit");
         ObjectNode deploy = Json.mapper().createObjectNode().put("task", "deploy-repo");
-        ObjectNode deployData = deploy.putObject("data").put("projectId", "site").put("repoUrl", "https://git.example.test/o/r")
-                .put("commit", "a".repeat(40)).put("notePrefix", "/notes");
+        ObjectNode deployData = deploy.putObject("data")
+                .put("projectId", "site")
+                .put("repoUrl", "https://git.example.test/o/r")
+                .put("commit", "a".repeat(40))
+                .put("notePrefix", "/notes");
         deployData.putArray("ignoreFiles").add("drafts/");
         ObjectNode passThrough = Json.mapper().createObjectNode().put("task", "build-assets");
-        passThrough.putObject("data").put("repoUrl", "https://git.example.test/o/r").put("depth", 1);
+        passThrough
+                .putObject("data")
+                .put("repoUrl", "https://git.example.test/o/r")
+                .put("depth", 1);
         return Generate.oneOf(
-                HostileJson.texts(HostileJson.objectsWithFields(SUBMIT_FIELDS)),
-                HostileJson.mutationsOf(cloneRepo).map(Json::write),
-                HostileJson.mutationsOf(deploy).map(Json::write),
-                HostileJson.mutationsOf(passThrough).map(Json::write))
+                        HostileJson.texts(HostileJson.objectsWithFields(SUBMIT_FIELDS)),
+                        HostileJson.mutationsOf(cloneRepo).map(Json::write),
+                        HostileJson.mutationsOf(deploy).map(Json::write),
+                        HostileJson.mutationsOf(passThrough).map(Json::write))
                 .describedAs(HostileJson::escaped);
     }
 
     private static ObjectNode callback(String jobId, String status) {
-        return Json.mapper().createObjectNode().put("jobId", jobId).put("status", status).put("attempt", 1);
+        return Json.mapper()
+                .createObjectNode()
+                .put("jobId", jobId)
+                .put("status", status)
+                .put("attempt", 1);
     }
 
     private static void assertClean(HttpResponse<String> response) {
@@ -161,8 +200,10 @@ class CallbackFuzzTest {
     }
 
     private static HttpResponse<String> send(String path, byte[] body, Map<String, String> headers) throws Exception {
-        HttpRequest.Builder builder = HttpRequest.newBuilder(URI.create(api.url(path))).timeout(ANSWER_BOUND)
-                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofByteArray(body));
+        HttpRequest.Builder builder = HttpRequest.newBuilder(URI.create(api.url(path)))
+                .timeout(ANSWER_BOUND)
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body));
         headers.forEach(builder::header);
         return HTTP.send(builder.build(), HttpResponse.BodyHandlers.ofString());
     }

@@ -25,13 +25,15 @@ class CallbackRouteTest {
 
     @TempDir
     static Path dir;
+
     static FakeWorker worker;
     static TestApi api;
 
     @BeforeAll
     static void start() throws Exception {
         worker = new FakeWorker();
-        api = TestApi.start(dir, Map.of("REPO_WORKER_API_URL", worker.url(), "WORKER_SECRET", TestApi.SECRET + ",previous-secret"));
+        api = TestApi.start(
+                dir, Map.of("REPO_WORKER_API_URL", worker.url(), "WORKER_SECRET", TestApi.SECRET + ",previous-secret"));
     }
 
     @AfterAll
@@ -55,12 +57,15 @@ class CallbackRouteTest {
         String id = dispatchedJob("tok-aaaa-1");
         Job before = stored(id);
         String body = Json.write(Callback.completed(id, 1, Map.of("commit", "abc"), Instant.now(), 10));
-        Map<String, String> forged = new HashMap<>(Signatures.of(List.of("not-the-secret")).headersFor(body));
+        Map<String, String> forged =
+                new HashMap<>(Signatures.of(List.of("not-the-secret")).headersFor(body));
         forged.put("Content-Type", "application/json");
 
         TestApi.Response missing = api.post(ApiConfig.CALLBACK_PATH, body);
         TestApi.Response wrong = api.post(ApiConfig.CALLBACK_PATH, body, forged);
-        TestApi.Response badBearer = api.post(ApiConfig.CALLBACK_PATH, body,
+        TestApi.Response badBearer = api.post(
+                ApiConfig.CALLBACK_PATH,
+                body,
                 Map.of("Content-Type", "application/json", "Authorization", "Bearer nope"));
 
         assertThat(List.of(missing, wrong, badBearer)).allSatisfy(r -> {
@@ -73,14 +78,18 @@ class CallbackRouteTest {
     @Test
     void artifacts_a_worker_published_where_this_api_cannot_read_are_explained_not_silently_empty() {
         String id = dispatchedJob("tok-cccc-3");
-        Map<String, Object> manifest = Map.of("store", "local", "location", id + "/manifest.json", "files", 3, "bytes", 100);
-        api.signedCallback(Json.write(Callback.completed(id, 1, Map.of("posts", 2, "manifest", manifest), Instant.now(), 10)));
+        Map<String, Object> manifest =
+                Map.of("store", "local", "location", id + "/manifest.json", "files", 3, "bytes", 100);
+        api.signedCallback(
+                Json.write(Callback.completed(id, 1, Map.of("posts", 2, "manifest", manifest), Instant.now(), 10)));
 
         TestApi.Response list = api.get("/api/cloudrun/jobs/" + id + "/artifacts");
 
         assertThat(list.status()).isEqualTo(200);
         assertThat(list.json().get("artifacts")).isEmpty();
-        assertThat(list.json().get("note").asText()).contains(id + "/manifest.json").contains("ARTIFACTS_DIR=")
+        assertThat(list.json().get("note").asText())
+                .contains(id + "/manifest.json")
+                .contains("ARTIFACTS_DIR=")
                 .contains("the same ARTIFACTS_DIR");
     }
 
@@ -113,9 +122,12 @@ class CallbackRouteTest {
     @Test
     void the_bearer_secret_is_accepted_too() {
         String id = dispatchedJob("tok-cccc-3");
-        String body = Json.write(Callback.failed(id, null, "clone failed for https://x:tok-cccc-3@git.example.test/o/r", Instant.now()));
+        String body = Json.write(
+                Callback.failed(id, null, "clone failed for https://x:tok-cccc-3@git.example.test/o/r", Instant.now()));
 
-        TestApi.Response r = api.post(ApiConfig.CALLBACK_PATH, body,
+        TestApi.Response r = api.post(
+                ApiConfig.CALLBACK_PATH,
+                body,
                 Map.of("Content-Type", "application/json", "Authorization", "Bearer " + TestApi.SECRET));
 
         assertThat(r.status()).isEqualTo(200);
@@ -128,7 +140,8 @@ class CallbackRouteTest {
     void a_callback_signed_with_a_previous_secret_still_verifies() {
         String id = dispatchedJob("tok-ffff-6");
         String body = Json.write(Callback.completed(id, 1, Map.of("commit", "def"), Instant.now(), 5));
-        Map<String, String> headers = new HashMap<>(Signatures.of(List.of("previous-secret")).headersFor(body));
+        Map<String, String> headers =
+                new HashMap<>(Signatures.of(List.of("previous-secret")).headersFor(body));
         headers.put("Content-Type", "application/json");
 
         assertThat(api.post(ApiConfig.CALLBACK_PATH, body, headers).status()).isEqualTo(200);
@@ -141,7 +154,8 @@ class CallbackRouteTest {
         Instant leaseBefore = stored(id).leaseUntil();
 
         await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> {
-            TestApi.Response r = api.signedCallback(Json.write(Callback.running(id, 1, new Progress("clone", 1, 4, "cloning"))));
+            TestApi.Response r =
+                    api.signedCallback(Json.write(Callback.running(id, 1, new Progress("clone", 1, 4, "cloning"))));
             assertThat(r.status()).isEqualTo(200);
             assertThat(stored(id).leaseUntil()).isAfter(leaseBefore);
         });
@@ -160,7 +174,8 @@ class CallbackRouteTest {
         await().atMost(Duration.ofSeconds(10)).until(() -> api.status(id).equals("dispatched"));
         Job before = stored(id);
 
-        TestApi.Response stale = api.signedCallback(Json.write(Callback.completed(id, 1, Map.of("stale", true), Instant.now(), 1)));
+        TestApi.Response stale =
+                api.signedCallback(Json.write(Callback.completed(id, 1, Map.of("stale", true), Instant.now(), 1)));
 
         assertThat(stale.status()).isEqualTo(200);
         assertThat(stale.json().get("applied").asBoolean()).isFalse();
@@ -170,7 +185,8 @@ class CallbackRouteTest {
 
     @Test
     void a_callback_for_an_unknown_job_is_404() {
-        TestApi.Response r = api.signedCallback(Json.write(Callback.completed(UUID.randomUUID().toString(), 1, Map.of(), Instant.now(), 1)));
+        TestApi.Response r = api.signedCallback(
+                Json.write(Callback.completed(UUID.randomUUID().toString(), 1, Map.of(), Instant.now(), 1)));
         assertThat(r.status()).isEqualTo(404);
         assertThat(r.json().get("error").get("code").asText()).isEqualTo("not_found");
     }
@@ -203,7 +219,8 @@ class CallbackRouteTest {
         String body = "[" + Json.write(Callback.completed(done, 1, Map.of("commit", "abc"), Instant.now(), 10)) + ","
                 + Json.write(Callback.running(running, 1, new Progress("build", 1, 3, "rendering"))) + ","
                 + Json.write(Callback.completed(unknown, 1, Map.of(), Instant.now(), 1)) + ",5]";
-        Map<String, String> headers = new HashMap<>(Signatures.of(List.of(TestApi.SECRET)).headersFor(body));
+        Map<String, String> headers =
+                new HashMap<>(Signatures.of(List.of(TestApi.SECRET)).headersFor(body));
         headers.put("Content-Type", "application/json");
 
         TestApi.Response r = api.post("/api/cloudrun/callback", body, headers);

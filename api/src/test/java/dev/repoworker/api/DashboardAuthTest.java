@@ -19,6 +19,7 @@ class DashboardAuthTest {
 
     @TempDir
     Path dir;
+
     private final HttpClient http = HttpClient.newHttpClient();
 
     private HttpResponse<String> get(TestApi api, String path, String... headers) throws Exception {
@@ -52,7 +53,8 @@ class DashboardAuthTest {
             HttpResponse<String> wrongBearer = get(api, "/metrics", "Authorization", "Bearer not-the-token-at-all");
             HttpResponse<String> bearer = get(api, "/metrics", "Authorization", "Bearer " + TOKEN);
             HttpResponse<String> viaQuery = get(api, "/?token=" + TOKEN);
-            String cookie = viaQuery.headers().firstValue("Set-Cookie").orElseThrow().split(";")[0];
+            String cookie =
+                    viaQuery.headers().firstValue("Set-Cookie").orElseThrow().split(";")[0];
             HttpResponse<String> withCookie = get(api, "/", "Cookie", cookie);
             HttpResponse<String> loginForm = get(api, "/login");
 
@@ -65,10 +67,16 @@ class DashboardAuthTest {
             assertThat(viaQuery.statusCode()).isEqualTo(303);
             assertThat(viaQuery.headers().firstValue("Location")).hasValue("/");
             assertThat(viaQuery.headers().firstValue("Set-Cookie").orElseThrow())
-                    .contains("HttpOnly").contains("SameSite=Strict").doesNotContain(TOKEN);
+                    .contains("HttpOnly")
+                    .contains("SameSite=Strict")
+                    .doesNotContain(TOKEN);
             assertThat(withCookie.statusCode()).isEqualTo(200);
             assertThat(withCookie.body()).contains("<title>Repo Worker</title>");
-            assertThat(withCookie.headers().firstValue("Content-Security-Policy").orElseThrow()).contains("script-src 'self'");
+            assertThat(withCookie
+                            .headers()
+                            .firstValue("Content-Security-Policy")
+                            .orElseThrow())
+                    .contains("script-src 'self'");
             assertThat(loginForm.statusCode()).isEqualTo(200);
             assertThat(loginForm.body()).contains("name=\"token\"");
         }
@@ -77,12 +85,17 @@ class DashboardAuthTest {
     @Test
     void the_login_form_sets_the_cookie_only_for_the_right_token() throws Exception {
         try (TestApi api = TestApi.start(dir, Map.of("DASHBOARD_TOKEN", TOKEN))) {
-            HttpResponse<String> wrong = http.send(HttpRequest.newBuilder(URI.create(api.url("/login")))
-                    .header("Content-Type", "application/x-www-form-urlencoded")
-                    .POST(HttpRequest.BodyPublishers.ofString("token=nope&next=%2Fjobs%2Fx")).build(), HttpResponse.BodyHandlers.ofString());
-            HttpResponse<String> right = http.send(HttpRequest.newBuilder(URI.create(api.url("/login")))
-                    .header("Content-Type", "application/x-www-form-urlencoded")
-                    .POST(HttpRequest.BodyPublishers.ofString("token=" + TOKEN + "&next=%2F%2Fevil.example")).build(),
+            HttpResponse<String> wrong = http.send(
+                    HttpRequest.newBuilder(URI.create(api.url("/login")))
+                            .header("Content-Type", "application/x-www-form-urlencoded")
+                            .POST(HttpRequest.BodyPublishers.ofString("token=nope&next=%2Fjobs%2Fx"))
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> right = http.send(
+                    HttpRequest.newBuilder(URI.create(api.url("/login")))
+                            .header("Content-Type", "application/x-www-form-urlencoded")
+                            .POST(HttpRequest.BodyPublishers.ofString("token=" + TOKEN + "&next=%2F%2Fevil.example"))
+                            .build(),
                     HttpResponse.BodyHandlers.ofString());
 
             assertThat(wrong.statusCode()).isEqualTo(401);
@@ -110,16 +123,25 @@ class DashboardAuthTest {
     void a_login_with_a_body_that_is_not_the_form_is_refused_never_a_5xx() throws Exception {
         try (TestApi api = TestApi.start(dir, Map.of("DASHBOARD_TOKEN", TOKEN))) {
             for (String[] typeAndBody : new String[][] {
-                    {"multipart/form-data; boundary=x", "--x"},
-                    {"multipart/form-data; boundary=x", "--x\r\nContent-Disposition: form-data; name=\"token\"\r\n\r\n" + TOKEN + "\r\n--x--\r\n"},
-                    {"application/json", "{\"token\":\"" + TOKEN + "\"}"},
-                    {"text/plain", "token=" + TOKEN},
-                    {"application/x-www-form-urlencoded", "token=%ff%fe&next=%00"}}) {
-                HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(api.url("/login")))
-                        .header("Content-Type", typeAndBody[0]).POST(HttpRequest.BodyPublishers.ofString(typeAndBody[1])).build(),
+                {"multipart/form-data; boundary=x", "--x"},
+                {
+                    "multipart/form-data; boundary=x",
+                    "--x\r\nContent-Disposition: form-data; name=\"token\"\r\n\r\n" + TOKEN + "\r\n--x--\r\n"
+                },
+                {"application/json", "{\"token\":\"" + TOKEN + "\"}"},
+                {"text/plain", "token=" + TOKEN},
+                {"application/x-www-form-urlencoded", "token=%ff%fe&next=%00"}
+            }) {
+                HttpResponse<String> response = http.send(
+                        HttpRequest.newBuilder(URI.create(api.url("/login")))
+                                .header("Content-Type", typeAndBody[0])
+                                .POST(HttpRequest.BodyPublishers.ofString(typeAndBody[1]))
+                                .build(),
                         HttpResponse.BodyHandlers.ofString());
 
-                assertThat(response.statusCode()).as(typeAndBody[0] + " " + typeAndBody[1]).isEqualTo(401);
+                assertThat(response.statusCode())
+                        .as(typeAndBody[0] + " " + typeAndBody[1])
+                        .isEqualTo(401);
                 assertThat(response.headers().firstValue("Set-Cookie")).isEmpty();
             }
         }
@@ -127,7 +149,8 @@ class DashboardAuthTest {
 
     @Test
     void a_short_token_is_refused_at_start() {
-        org.assertj.core.api.Assertions.assertThatThrownBy(() -> ApiConfig.fromEnv(TestApi.env(dir, Map.of("DASHBOARD_TOKEN", "short"))))
+        org.assertj.core.api.Assertions.assertThatThrownBy(
+                        () -> ApiConfig.fromEnv(TestApi.env(dir, Map.of("DASHBOARD_TOKEN", "short"))))
                 .hasMessageContaining("DASHBOARD_TOKEN");
     }
 }

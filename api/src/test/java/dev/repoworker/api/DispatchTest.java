@@ -21,8 +21,11 @@ class DispatchTest {
     Path dir;
 
     static List<String> fakeJobCommand(String... args) {
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", System.getProperty("java.class.path"), FakeJobProcess.class.getName()));
+        List<String> command = new ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp",
+                System.getProperty("java.class.path"),
+                FakeJobProcess.class.getName()));
         command.addAll(List.of(args));
         return command;
     }
@@ -43,8 +46,10 @@ class DispatchTest {
 
     @Test
     void an_accepted_dispatch_is_signed_and_carries_job_task_callback_and_attempt() throws Exception {
-        try (FakeWorker worker = new FakeWorker(); TestApi api = start(Map.of("REPO_WORKER_API_URL", worker.url()), List.of())) {
-            String id = api.submit("import-repo", "{\"sourceUrl\":\"https://git.example.test/a/b\",\"gitToken\":\"s3cr3t-token\"}");
+        try (FakeWorker worker = new FakeWorker();
+                TestApi api = start(Map.of("REPO_WORKER_API_URL", worker.url()), List.of())) {
+            String id = api.submit(
+                    "import-repo", "{\"sourceUrl\":\"https://git.example.test/a/b\",\"gitToken\":\"s3cr3t-token\"}");
 
             await().atMost(Duration.ofSeconds(10)).until(() -> api.status(id).equals("dispatched"));
 
@@ -53,7 +58,8 @@ class DispatchTest {
             assertThat(sent.get("task").asText()).isEqualTo("process-with-repo");
             assertThat(sent.get("attempt").asInt()).isEqualTo(1);
             assertThat(sent.get("callbackUrl").asText())
-                    .matches("http://127\\.0\\.0\\.1:" + api.app.port() + "/api/cloudrun/callback\\?token=[A-Za-z0-9_-]{43}");
+                    .matches("http://127\\.0\\.0\\.1:" + api.app.port()
+                            + "/api/cloudrun/callback\\?token=[A-Za-z0-9_-]{43}");
             assertThat(sent.get("data").get("repoUrl").asText()).isEqualTo("https://git.example.test/a/b");
             assertThat(sent.get("data").get("gitToken").asText()).isEqualTo("s3cr3t-token");
             assertThat(worker.unsigned).isEmpty();
@@ -63,11 +69,15 @@ class DispatchTest {
 
     @Test
     void a_5xx_is_retried_with_backoff_without_using_up_attempts() throws Exception {
-        try (FakeWorker worker = new FakeWorker(); TestApi api = start(Map.of("REPO_WORKER_API_URL", worker.url()), List.of())) {
-            worker.replyToProcess(FakeWorker.Reply.of(500, "{}"), FakeWorker.Reply.of(503, "{}"), FakeWorker.Reply.accepted());
+        try (FakeWorker worker = new FakeWorker();
+                TestApi api = start(Map.of("REPO_WORKER_API_URL", worker.url()), List.of())) {
+            worker.replyToProcess(
+                    FakeWorker.Reply.of(500, "{}"), FakeWorker.Reply.of(503, "{}"), FakeWorker.Reply.accepted());
             String id = api.submit("clone-repo", "{\"owner\":\"o\",\"repoName\":\"r\"}");
 
-            await().atMost(Duration.ofSeconds(10)).until(() -> worker.processRequests().size() == 3 && api.status(id).equals("dispatched"));
+            await().atMost(Duration.ofSeconds(10))
+                    .until(() -> worker.processRequests().size() == 3
+                            && api.status(id).equals("dispatched"));
 
             JsonNode job = api.job(id);
             assertThat(job.get("attempt").asInt()).isEqualTo(1);
@@ -77,21 +87,29 @@ class DispatchTest {
 
     @Test
     void a_429_waits_for_retry_after() throws Exception {
-        try (FakeWorker worker = new FakeWorker(); TestApi api = start(Map.of("REPO_WORKER_API_URL", worker.url()), List.of())) {
-            worker.replyToProcess(new FakeWorker.Reply(429, "{\"status\":\"busy\"}", Map.of("Retry-After", "1")), FakeWorker.Reply.accepted());
+        try (FakeWorker worker = new FakeWorker();
+                TestApi api = start(Map.of("REPO_WORKER_API_URL", worker.url()), List.of())) {
+            worker.replyToProcess(
+                    new FakeWorker.Reply(429, "{\"status\":\"busy\"}", Map.of("Retry-After", "1")),
+                    FakeWorker.Reply.accepted());
             String id = api.submit("clone-repo", "{\"owner\":\"o\",\"repoName\":\"r\"}");
 
-            await().atMost(Duration.ofSeconds(10)).until(() -> worker.processRequests().size() == 2 && api.status(id).equals("dispatched"));
+            await().atMost(Duration.ofSeconds(10))
+                    .until(() -> worker.processRequests().size() == 2
+                            && api.status(id).equals("dispatched"));
 
             List<FakeWorker.Received> tries = worker.processRequests();
-            assertThat(Duration.ofNanos(tries.get(1).atNanos() - tries.get(0).atNanos())).isGreaterThanOrEqualTo(Duration.ofMillis(900));
+            assertThat(Duration.ofNanos(tries.get(1).atNanos() - tries.get(0).atNanos()))
+                    .isGreaterThanOrEqualTo(Duration.ofMillis(900));
         }
     }
 
     @Test
     void a_4xx_fails_the_job_with_the_workers_message() throws Exception {
-        try (FakeWorker worker = new FakeWorker(); TestApi api = start(Map.of("REPO_WORKER_API_URL", worker.url()), List.of())) {
-            worker.replyToProcess(FakeWorker.Reply.of(400, "{\"status\":\"error\",\"message\":\"data.repoUrl host is not allowed\"}"));
+        try (FakeWorker worker = new FakeWorker();
+                TestApi api = start(Map.of("REPO_WORKER_API_URL", worker.url()), List.of())) {
+            worker.replyToProcess(FakeWorker.Reply.of(
+                    400, "{\"status\":\"error\",\"message\":\"data.repoUrl host is not allowed\"}"));
             String id = api.submit("clone-repo", "{\"owner\":\"o\",\"repoName\":\"r\"}");
 
             await().atMost(Duration.ofSeconds(10)).until(() -> api.status(id).equals("failed"));
@@ -104,16 +122,21 @@ class DispatchTest {
     @Test
     void a_worker_url_list_is_used_round_robin_and_a_dead_worker_hands_the_try_to_the_next() throws Exception {
         int dead = freePort();
-        try (FakeWorker one = new FakeWorker(); FakeWorker two = new FakeWorker();
-             TestApi api = start(Map.of("REPO_WORKER_API_URLS", one.url() + "," + two.url() + ",http://127.0.0.1:" + dead), List.of())) {
+        try (FakeWorker one = new FakeWorker();
+                FakeWorker two = new FakeWorker();
+                TestApi api = start(
+                        Map.of("REPO_WORKER_API_URLS", one.url() + "," + two.url() + ",http://127.0.0.1:" + dead),
+                        List.of())) {
             List<String> ids = new ArrayList<>();
             for (int i = 0; i < 6; i++) {
                 ids.add(api.submit("clone-repo", "{\"owner\":\"o\",\"repoName\":\"r" + i + "\"}"));
             }
 
-            await().atMost(Duration.ofSeconds(10)).until(() -> ids.stream().allMatch(id -> api.status(id).equals("dispatched")));
+            await().atMost(Duration.ofSeconds(10))
+                    .until(() -> ids.stream().allMatch(id -> api.status(id).equals("dispatched")));
 
-            assertThat(one.processRequests().size() + two.processRequests().size()).isEqualTo(6);
+            assertThat(one.processRequests().size() + two.processRequests().size())
+                    .isEqualTo(6);
             assertThat(one.processRequests()).isNotEmpty();
             assertThat(two.processRequests()).isNotEmpty();
             for (String id : ids) {
@@ -124,7 +147,8 @@ class DispatchTest {
     }
 
     @Test
-    void an_unreachable_worker_falls_back_to_a_real_child_process_and_later_jobs_go_to_the_worker_again() throws Exception {
+    void an_unreachable_worker_falls_back_to_a_real_child_process_and_later_jobs_go_to_the_worker_again()
+            throws Exception {
         int port = freePort();
         Map<String, String> env = Map.of("REPO_WORKER_API_URL", "http://127.0.0.1:" + port, "DISPATCH_MAX_TRIES", "3");
         try (TestApi api = start(env, fakeJobCommand())) {
@@ -140,13 +164,17 @@ class DispatchTest {
             assertThat(job.get("result").get("allowedCallbackHosts").asText()).isEqualTo("127.0.0.1");
             assertThat(job.get("attempt").asInt()).isEqualTo(1);
             assertThat(job.get("runner").asText()).isEqualTo("fallback");
-            assertThat(eventTypes(job)).containsSubsequence("dispatch-failed", "dispatch-failed", "fallback", "callback");
+            assertThat(eventTypes(job))
+                    .containsSubsequence("dispatch-failed", "dispatch-failed", "fallback", "callback");
             assertThat(job.toString()).doesNotContain("s3cr3t-token");
 
             try (FakeWorker back = new FakeWorker(port)) {
                 String later = api.submit("clone-repo", "{\"owner\":\"o\",\"repoName\":\"r2\"}");
-                await().atMost(Duration.ofSeconds(10)).until(() -> api.status(later).equals("dispatched"));
-                assertThat(back.processRequests()).extracting(r -> r.body().get("jobId").asText()).containsExactly(later);
+                await().atMost(Duration.ofSeconds(10))
+                        .until(() -> api.status(later).equals("dispatched"));
+                assertThat(back.processRequests())
+                        .extracting(r -> r.body().get("jobId").asText())
+                        .containsExactly(later);
             }
         }
     }
@@ -181,16 +209,24 @@ class DispatchTest {
 
             await().atMost(Duration.ofSeconds(10)).until(() -> api.status(id).equals("failed"));
 
-            assertThat(api.job(id).get("error").asText()).contains("no worker URL").contains("LEGACY_JOB_COMMAND");
+            assertThat(api.job(id).get("error").asText())
+                    .contains("no worker URL")
+                    .contains("LEGACY_JOB_COMMAND");
         }
     }
 
     @Test
     void in_development_a_job_whose_worker_is_not_reachable_is_simulated() throws Exception {
-        Map<String, String> env = Map.of("NODE_ENV", "development", "SIMULATION_DELAY", "300ms",
-                "REPO_WORKER_API_URL", "http://127.0.0.1:" + freePort());
+        Map<String, String> env = Map.of(
+                "NODE_ENV",
+                "development",
+                "SIMULATION_DELAY",
+                "300ms",
+                "REPO_WORKER_API_URL",
+                "http://127.0.0.1:" + freePort());
         try (TestApi api = start(env, fakeJobCommand())) {
-            String id = api.submit("import-repo", "{\"sourceUrl\":\"https://git.example.test/a/b\",\"gitToken\":\"s3cr3t-token\"}");
+            String id = api.submit(
+                    "import-repo", "{\"sourceUrl\":\"https://git.example.test/a/b\",\"gitToken\":\"s3cr3t-token\"}");
 
             await().atMost(Duration.ofSeconds(10)).until(() -> api.status(id).equals("completed"));
 
@@ -198,7 +234,9 @@ class DispatchTest {
             assertThat(job.get("runner").asText()).isEqualTo("simulated");
             assertThat(job.get("result").get("simulated").asBoolean()).isTrue();
             assertThat(job.get("result").get("imported").asBoolean()).isTrue();
-            assertThat(job.get("result").has("ranBy")).as("the legacy runner never ran").isFalse();
+            assertThat(job.get("result").has("ranBy"))
+                    .as("the legacy runner never ran")
+                    .isFalse();
             assertThat(eventTypes(job)).containsSubsequence("dispatched", "simulated", "progress", "callback");
             assertThat(job.get("events").findValuesAsText("message"))
                     .anySatisfy(m -> assertThat(m).contains("not reachable").contains("simulated"))
@@ -209,8 +247,13 @@ class DispatchTest {
 
     @Test
     void in_production_a_job_whose_worker_is_not_reachable_runs_on_the_legacy_runner() throws Exception {
-        Map<String, String> env = Map.of("NODE_ENV", "production", "DISPATCH_MAX_TRIES", "2",
-                "REPO_WORKER_API_URL", "http://127.0.0.1:" + freePort());
+        Map<String, String> env = Map.of(
+                "NODE_ENV",
+                "production",
+                "DISPATCH_MAX_TRIES",
+                "2",
+                "REPO_WORKER_API_URL",
+                "http://127.0.0.1:" + freePort());
         try (TestApi api = start(env, fakeJobCommand())) {
             String id = api.submit("import-repo", "{\"sourceUrl\":\"https://git.example.test/a/b\"}");
 
@@ -220,14 +263,23 @@ class DispatchTest {
             assertThat(job.get("runner").asText()).isEqualTo("fallback");
             assertThat(job.get("result").get("ranBy").asText()).isEqualTo("fake-job-process");
             assertThat(job.get("result").has("simulated")).isFalse();
-            assertThat(eventTypes(job)).containsSubsequence("dispatch-failed", "fallback", "callback").doesNotContain("simulated");
+            assertThat(eventTypes(job))
+                    .containsSubsequence("dispatch-failed", "fallback", "callback")
+                    .doesNotContain("simulated");
         }
     }
 
     @Test
     void in_development_with_simulation_turned_off_an_unreachable_worker_means_the_legacy_runner() throws Exception {
-        Map<String, String> env = Map.of("NODE_ENV", "development", "SIMULATE_JOBS", "false", "DISPATCH_MAX_TRIES", "1",
-                "REPO_WORKER_API_URL", "http://127.0.0.1:" + freePort());
+        Map<String, String> env = Map.of(
+                "NODE_ENV",
+                "development",
+                "SIMULATE_JOBS",
+                "false",
+                "DISPATCH_MAX_TRIES",
+                "1",
+                "REPO_WORKER_API_URL",
+                "http://127.0.0.1:" + freePort());
         try (TestApi api = start(env, fakeJobCommand())) {
             String id = api.submit("clone-repo", "{\"owner\":\"o\",\"repoName\":\"r\"}");
 
@@ -240,11 +292,14 @@ class DispatchTest {
     @Test
     void in_development_a_busy_worker_is_waited_for_not_simulated() throws Exception {
         try (FakeWorker worker = new FakeWorker();
-             TestApi api = start(Map.of("NODE_ENV", "development", "REPO_WORKER_API_URL", worker.url()), List.of())) {
+                TestApi api =
+                        start(Map.of("NODE_ENV", "development", "REPO_WORKER_API_URL", worker.url()), List.of())) {
             worker.replyToProcess(FakeWorker.Reply.of(429, "{\"status\":\"busy\"}"), FakeWorker.Reply.accepted());
             String id = api.submit("clone-repo", "{\"owner\":\"o\",\"repoName\":\"r\"}");
 
-            await().atMost(Duration.ofSeconds(10)).until(() -> worker.processRequests().size() == 2 && api.status(id).equals("dispatched"));
+            await().atMost(Duration.ofSeconds(10))
+                    .until(() -> worker.processRequests().size() == 2
+                            && api.status(id).equals("dispatched"));
 
             JsonNode job = api.job(id);
             assertThat(job.get("runner").asText()).isEqualTo("worker");
@@ -254,7 +309,8 @@ class DispatchTest {
 
     @Test
     void simulation_walks_running_then_completed_in_development_only() {
-        Map<String, String> env = new HashMap<>(Map.of("NODE_ENV", "development", "SIMULATE_JOBS", "true", "SIMULATION_DELAY", "300ms"));
+        Map<String, String> env =
+                new HashMap<>(Map.of("NODE_ENV", "development", "SIMULATE_JOBS", "true", "SIMULATION_DELAY", "300ms"));
         try (TestApi api = start(env, List.of())) {
             String id = api.submit("clone-repo", "{\"owner\":\"o\",\"repoName\":\"r\"}");
 

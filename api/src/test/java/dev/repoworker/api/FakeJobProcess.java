@@ -25,7 +25,8 @@ public final class FakeJobProcess {
             System.out.println("failing on purpose");
             System.exit(Integer.parseInt(args[0].substring(5)));
         }
-        Map<String, Object> data = Json.mapper().readValue(System.getenv("DATA"), new TypeReference<Map<String, Object>>() { });
+        Map<String, Object> data =
+                Json.mapper().readValue(System.getenv("DATA"), new TypeReference<Map<String, Object>>() {});
         Map<String, Object> result = new LinkedHashMap<>();
         result.put("ranBy", "fake-job-process");
         result.put("task", System.getenv("TASK"));
@@ -35,9 +36,11 @@ public final class FakeJobProcess {
         int attempt = Integer.parseInt(System.getenv("ATTEMPT"));
         String body = Json.write(Callback.completed(System.getenv("JOB_ID"), attempt, result, Instant.now(), 5));
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(System.getenv("CALLBACK_URL")))
-                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body));
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body));
         Signatures.of(List.of(System.getenv("WORKER_SECRET"))).headersFor(body).forEach(request::header);
-        HttpResponse<String> response = HttpClient.newHttpClient().send(request.build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> response =
+                HttpClient.newHttpClient().send(request.build(), HttpResponse.BodyHandlers.ofString());
         System.out.println("callback answered " + response.statusCode());
         System.exit(response.statusCode() == 200 ? 0 : 3);
     }

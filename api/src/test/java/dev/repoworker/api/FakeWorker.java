@@ -36,15 +36,15 @@ final class FakeWorker implements AutoCloseable {
     }
 
     /** One verified request. */
-    record Received(String method, String path, JsonNode body, long atNanos) {
-    }
+    record Received(String method, String path, JsonNode body, long atNanos) {}
 
     private final HttpServer server;
     private final Signatures signatures = Signatures.of(List.of(TestApi.SECRET));
     private final ConcurrentLinkedQueue<Reply> processReplies = new ConcurrentLinkedQueue<>();
     private volatile Reply lastProcessReply = Reply.accepted();
-    private volatile Consumer<JsonNode> beforeProcessReply = job -> { };
-    private volatile Function<String, Reply> jobStateReply = id -> Reply.of(404, "{\"status\":\"error\",\"message\":\"unknown job\"}");
+    private volatile Consumer<JsonNode> beforeProcessReply = job -> {};
+    private volatile Function<String, Reply> jobStateReply =
+            id -> Reply.of(404, "{\"status\":\"error\",\"message\":\"unknown job\"}");
     final List<Received> received = new CopyOnWriteArrayList<>();
     final List<String> unsigned = new CopyOnWriteArrayList<>();
 
@@ -105,8 +105,18 @@ final class FakeWorker implements AutoCloseable {
                 received.add(new Received(exchange.getRequestMethod(), path, item, System.nanoTime()));
                 beforeProcessReply.accept(item);
                 Reply reply = nextProcessReply();
-                answers.add(reply.status() == 202 ? Map.of("jobId", item.path("jobId").asText(), "status", "accepted")
-                        : Map.of("jobId", item.path("jobId").asText(), "status", "error", "code", reply.status(), "message", reply.body()));
+                answers.add(
+                        reply.status() == 202
+                                ? Map.of("jobId", item.path("jobId").asText(), "status", "accepted")
+                                : Map.of(
+                                        "jobId",
+                                        item.path("jobId").asText(),
+                                        "status",
+                                        "error",
+                                        "code",
+                                        reply.status(),
+                                        "message",
+                                        reply.body()));
             }
             respond(exchange, Reply.of(200, Json.write(answers)));
             return;

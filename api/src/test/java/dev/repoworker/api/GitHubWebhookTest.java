@@ -30,6 +30,7 @@ class GitHubWebhookTest {
 
     @TempDir
     static Path dir;
+
     static FakeWorker worker;
     static TestApi api;
     static GitHubWebhookSender github;
@@ -50,8 +51,10 @@ class GitHubWebhookTest {
     /** A project deploying {@code branch} of {@code https://git.example.test/acme/<repo>}. */
     static String project(String repo, String branch) {
         String id = repo + "-site";
-        TestApi.Response created = api.post("/api/projects", "{\"id\":\"" + id + "\",\"repoUrl\":\"https://git.example.test/acme/"
-                + repo + "\",\"branch\":\"" + branch + "\"}");
+        TestApi.Response created = api.post(
+                "/api/projects",
+                "{\"id\":\"" + id + "\",\"repoUrl\":\"https://git.example.test/acme/" + repo + "\",\"branch\":\""
+                        + branch + "\"}");
         assertThat(created.status()).as(created.body()).isEqualTo(201);
         return id;
     }
@@ -76,8 +79,12 @@ class GitHubWebhookTest {
         JsonNode job = api.job(jobId);
         assertThat(job.get("task").asText()).isEqualTo("deploy-repo");
         assertThat(job.get("projectId").asText()).isEqualTo(projectId);
-        JsonNode data = worker.processRequests().stream().filter(r -> r.body().get("jobId").asText().equals(jobId))
-                .findFirst().orElseThrow().body().get("data");
+        JsonNode data = worker.processRequests().stream()
+                .filter(r -> r.body().get("jobId").asText().equals(jobId))
+                .findFirst()
+                .orElseThrow()
+                .body()
+                .get("data");
         assertThat(data.get("commit").asText()).isEqualTo(COMMIT);
         assertThat(data.get("branch").asText()).isEqualTo("main");
         assertThat(data.get("triggeredBy").asText()).isEqualTo("webhook");
@@ -90,7 +97,8 @@ class GitHubWebhookTest {
         Sent sent = github.send("push", GitHubWebhookSender.push(cloneUrl("spelled"), "refs/heads/main", COMMIT));
 
         assertThat(sent.status()).as(sent.body()).isEqualTo(202);
-        assertThat(api.job(json(sent).get("jobId").asText()).get("projectId").asText()).isEqualTo("spelled");
+        assertThat(api.job(json(sent).get("jobId").asText()).get("projectId").asText())
+                .isEqualTo("spelled");
     }
 
     @Test
@@ -98,18 +106,21 @@ class GitHubWebhookTest {
         project("guarded", "main");
         byte[] body = Json.writeBytes(GitHubWebhookSender.push(cloneUrl("guarded"), "refs/heads/main", COMMIT));
 
-        Sent wrongSecret = github.send("push", UUID.randomUUID().toString(), body, GitHubWebhookSender.sign("not-the-secret", body));
+        Sent wrongSecret = github.send(
+                "push", UUID.randomUUID().toString(), body, GitHubWebhookSender.sign("not-the-secret", body));
         Sent missing = github.send("push", UUID.randomUUID().toString(), body, null);
         byte[] tampered = Arrays.copyOf(body, body.length);
         tampered[body.length - 2] = ' ';
-        Sent otherBody = github.send("push", UUID.randomUUID().toString(), tampered, GitHubWebhookSender.sign(HOOK_SECRET, body));
+        Sent otherBody = github.send(
+                "push", UUID.randomUUID().toString(), tampered, GitHubWebhookSender.sign(HOOK_SECRET, body));
 
         for (Sent refused : new Sent[] {wrongSecret, missing, otherBody}) {
             assertThat(refused.status()).as(refused.body()).isEqualTo(401);
             assertThat(json(refused).get("error").get("field").asText()).isEqualTo("X-Hub-Signature-256");
         }
         assertThat(json(missing).get("error").get("message").asText()).contains("missing");
-        assertThat(api.get("/api/cloudrun/jobs?projectId=guarded-site").json().get("jobs")).isEmpty();
+        assertThat(api.get("/api/cloudrun/jobs?projectId=guarded-site").json().get("jobs"))
+                .isEmpty();
     }
 
     @Test
@@ -125,8 +136,12 @@ class GitHubWebhookTest {
         assertThat(again.status()).as(again.body()).isEqualTo(200);
         assertThat(json(again).get("duplicate").asBoolean()).isTrue();
         assertThat(json(again).get("outcome").asText()).isEqualTo("deployed");
-        assertThat(json(again).get("jobIds").get(0).asText()).isEqualTo(json(first).get("jobId").asText());
-        assertThat(api.get("/api/cloudrun/jobs?projectId=redelivered-site").json().get("jobs")).hasSize(1);
+        assertThat(json(again).get("jobIds").get(0).asText())
+                .isEqualTo(json(first).get("jobId").asText());
+        assertThat(api.get("/api/cloudrun/jobs?projectId=redelivered-site")
+                        .json()
+                        .get("jobs"))
+                .hasSize(1);
     }
 
     @Test
@@ -141,7 +156,8 @@ class GitHubWebhookTest {
     void pushes_to_other_branches_tags_and_branch_deletions_are_ignored_with_the_reason() {
         project("ignoring", "main");
 
-        Sent otherBranch = github.send("push", GitHubWebhookSender.push(cloneUrl("ignoring"), "refs/heads/feature", COMMIT));
+        Sent otherBranch =
+                github.send("push", GitHubWebhookSender.push(cloneUrl("ignoring"), "refs/heads/feature", COMMIT));
         Sent tag = github.send("push", GitHubWebhookSender.push(cloneUrl("ignoring"), "refs/tags/v1.0", COMMIT));
         Sent deletion = github.send("push", GitHubWebhookSender.deletion(cloneUrl("ignoring"), "refs/heads/main"));
 
@@ -149,10 +165,13 @@ class GitHubWebhookTest {
             assertThat(ignored.status()).as(ignored.body()).isEqualTo(200);
             assertThat(json(ignored).get("ignored").asBoolean()).isTrue();
         }
-        assertThat(json(otherBranch).get("reason").asText()).contains("branch feature").contains("main");
+        assertThat(json(otherBranch).get("reason").asText())
+                .contains("branch feature")
+                .contains("main");
         assertThat(json(tag).get("reason").asText()).contains("tag");
         assertThat(json(deletion).get("reason").asText()).contains("deleted");
-        assertThat(api.get("/api/cloudrun/jobs?projectId=ignoring-site").json().get("jobs")).isEmpty();
+        assertThat(api.get("/api/cloudrun/jobs?projectId=ignoring-site").json().get("jobs"))
+                .isEmpty();
     }
 
     @Test
@@ -176,7 +195,8 @@ class GitHubWebhookTest {
         body[0] = '{';
         body[body.length - 1] = '}';
 
-        Sent sent = github.send("push", UUID.randomUUID().toString(), body, GitHubWebhookSender.sign(HOOK_SECRET, body));
+        Sent sent =
+                github.send("push", UUID.randomUUID().toString(), body, GitHubWebhookSender.sign(HOOK_SECRET, body));
 
         assertThat(sent.status()).isEqualTo(413);
         assertThat(json(sent).get("error").get("code").asText()).isEqualTo("payload_too_large");
@@ -200,7 +220,7 @@ class GitHubWebhookTest {
         Logger routes = (Logger) LoggerFactory.getLogger(GitHubWebhookRoutes.class);
         routes.addAppender(logs);
         try (TestApi production = TestApi.start(dir.resolve("production"), Map.of());
-             TestApi development = TestApi.start(dir.resolve("development"), Map.of("NODE_ENV", "development"))) {
+                TestApi development = TestApi.start(dir.resolve("development"), Map.of("NODE_ENV", "development"))) {
             ObjectNode ping = GitHubWebhookSender.fixture("ping");
 
             Sent refused = new GitHubWebhookSender(production.url(GitHubWebhookRoutes.PATH), null).send("ping", ping);
@@ -209,8 +229,10 @@ class GitHubWebhookTest {
             assertThat(refused.status()).as(refused.body()).isEqualTo(503);
             assertThat(json(refused).get("error").get("message").asText()).contains("GITHUB_WEBHOOK_SECRET");
             assertThat(taken.status()).as(taken.body()).isEqualTo(200);
-            assertThat(logs.list).extracting(ILoggingEvent::getFormattedMessage)
-                    .containsExactly("GitHub delivery " + taken.deliveryId() + " taken UNVERIFIED: no GITHUB_WEBHOOK_SECRET (development)");
+            assertThat(logs.list)
+                    .extracting(ILoggingEvent::getFormattedMessage)
+                    .containsExactly("GitHub delivery " + taken.deliveryId()
+                            + " taken UNVERIFIED: no GITHUB_WEBHOOK_SECRET (development)");
         } finally {
             routes.detachAppender(logs);
         }

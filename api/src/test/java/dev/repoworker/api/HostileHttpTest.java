@@ -47,6 +47,7 @@ class HostileHttpTest {
 
     @TempDir
     static Path dir;
+
     static FakeWorker worker;
     static TestApi api;
     static String job;
@@ -55,8 +56,15 @@ class HostileHttpTest {
     @BeforeAll
     static void start() throws Exception {
         worker = new FakeWorker();
-        api = TestApi.start(dir, Map.of("REPO_WORKER_API_URL", worker.url(), "MAX_BODY_BYTES", Integer.toString(MAX_BODY_BYTES),
-                "MAX_CALLBACK_BYTES", Integer.toString(MAX_BODY_BYTES)));
+        api = TestApi.start(
+                dir,
+                Map.of(
+                        "REPO_WORKER_API_URL",
+                        worker.url(),
+                        "MAX_BODY_BYTES",
+                        Integer.toString(MAX_BODY_BYTES),
+                        "MAX_CALLBACK_BYTES",
+                        Integer.toString(MAX_BODY_BYTES)));
         job = api.submit("clone-repo", "{\"owner\":\"o\",\"repoName\":\"r\"}");
         await().atMost(Duration.ofSeconds(10)).until(() -> api.status(job).equals("dispatched"));
     }
@@ -67,10 +75,22 @@ class HostileHttpTest {
         worker.close();
     }
 
-    enum Auth { NONE, SIGNED, BEARER }
+    enum Auth {
+        NONE,
+        SIGNED,
+        BEARER
+    }
 
-    record Hostile(String name, String method, String path, Auth auth, Map<String, String> headers, byte[] body, boolean chunked,
-                   int status, String field) {
+    record Hostile(
+            String name,
+            String method,
+            String path,
+            Auth auth,
+            Map<String, String> headers,
+            byte[] body,
+            boolean chunked,
+            int status,
+            String field) {
         @Override
         public String toString() {
             return name;
@@ -85,7 +105,10 @@ class HostileHttpTest {
 
         assertThat(response.statusCode()).as(response.body()).isEqualTo(request.status());
         assertThat(HostileJson.leak(response.body())).as(response.body()).isEmpty();
-        assertThat(response.headers().firstValue("Content-Type")).get().asString().startsWith("application/json");
+        assertThat(response.headers().firstValue("Content-Type"))
+                .get()
+                .asString()
+                .startsWith("application/json");
         if (request.status() >= 400) {
             JsonNode error = Json.mapper().readTree(response.body()).path("error");
             assertThat(error.path("code").asText()).isNotBlank();
@@ -106,58 +129,160 @@ class HostileHttpTest {
         List<Hostile> cases = new ArrayList<>();
         String bigPad = "x".repeat(MAX_BODY_BYTES);
         // size and content type, on a client route and on the callback
-        cases.add(post("submit over MAX_BODY_BYTES", JOBS, "{\"task\":\"noop\",\"data\":{\"pad\":\"" + bigPad + "\"}}", 413, "body"));
-        cases.add(new Hostile("chunked submit over MAX_BODY_BYTES", "POST", JOBS, Auth.NONE, json(),
-                ("{\"task\":\"noop\",\"data\":{\"pad\":\"" + bigPad + "\"}}").getBytes(StandardCharsets.UTF_8), true, 413, "body"));
+        cases.add(post(
+                "submit over MAX_BODY_BYTES",
+                JOBS,
+                "{\"task\":\"noop\",\"data\":{\"pad\":\"" + bigPad + "\"}}",
+                413,
+                "body"));
+        cases.add(new Hostile(
+                "chunked submit over MAX_BODY_BYTES",
+                "POST",
+                JOBS,
+                Auth.NONE,
+                json(),
+                ("{\"task\":\"noop\",\"data\":{\"pad\":\"" + bigPad + "\"}}").getBytes(StandardCharsets.UTF_8),
+                true,
+                413,
+                "body"));
         cases.add(callback("callback over MAX_CALLBACK_BYTES", failed(job).put("error", bigPad), 413, "body"));
-        cases.add(new Hostile("chunked callback over MAX_CALLBACK_BYTES", "POST", CALLBACK, Auth.SIGNED, json(),
-                bytes(Json.write(failed(job).put("error", bigPad))), true, 413, "body"));
-        for (String type : new String[] {"text/plain", "application/x-www-form-urlencoded", "application/jsonx",
-                "application/json; charset=iso-8859-1", "multipart/form-data; boundary=x"}) {
-            cases.add(new Hostile("submit as " + type, "POST", JOBS, Auth.NONE, Map.of("Content-Type", type),
-                    bytes("{\"task\":\"noop\"}"), false, 415, "Content-Type"));
-            cases.add(new Hostile("callback as " + type, "POST", CALLBACK, Auth.SIGNED, Map.of("Content-Type", type),
-                    bytes(Json.write(progress(job))), false, 415, "Content-Type"));
+        cases.add(new Hostile(
+                "chunked callback over MAX_CALLBACK_BYTES",
+                "POST",
+                CALLBACK,
+                Auth.SIGNED,
+                json(),
+                bytes(Json.write(failed(job).put("error", bigPad))),
+                true,
+                413,
+                "body"));
+        for (String type : new String[] {
+            "text/plain",
+            "application/x-www-form-urlencoded",
+            "application/jsonx",
+            "application/json; charset=iso-8859-1",
+            "multipart/form-data; boundary=x"
+        }) {
+            cases.add(new Hostile(
+                    "submit as " + type,
+                    "POST",
+                    JOBS,
+                    Auth.NONE,
+                    Map.of("Content-Type", type),
+                    bytes("{\"task\":\"noop\"}"),
+                    false,
+                    415,
+                    "Content-Type"));
+            cases.add(new Hostile(
+                    "callback as " + type,
+                    "POST",
+                    CALLBACK,
+                    Auth.SIGNED,
+                    Map.of("Content-Type", type),
+                    bytes(Json.write(progress(job))),
+                    false,
+                    415,
+                    "Content-Type"));
         }
-        cases.add(new Hostile("submit without Content-Type", "POST", JOBS, Auth.NONE, Map.of(), bytes("{\"task\":\"noop\"}"), false,
-                415, "Content-Type"));
-        cases.add(new Hostile("retry with a text/plain body", "POST", JOBS + "/" + job + "/retry", Auth.NONE,
-                Map.of("Content-Type", "text/plain"), bytes("{}"), false, 415, "Content-Type"));
+        cases.add(new Hostile(
+                "submit without Content-Type",
+                "POST",
+                JOBS,
+                Auth.NONE,
+                Map.of(),
+                bytes("{\"task\":\"noop\"}"),
+                false,
+                415,
+                "Content-Type"));
+        cases.add(new Hostile(
+                "retry with a text/plain body",
+                "POST",
+                JOBS + "/" + job + "/retry",
+                Auth.NONE,
+                Map.of("Content-Type", "text/plain"),
+                bytes("{}"),
+                false,
+                415,
+                "Content-Type"));
         // deeply nested
-        cases.add(post("submit data nested 1000 arrays deep", JOBS, "{\"task\":\"noop\",\"data\":{\"a\":" + "[".repeat(1000)
-                + "]".repeat(1000) + "}}", 400, "data"));
+        cases.add(post(
+                "submit data nested 1000 arrays deep",
+                JOBS,
+                "{\"task\":\"noop\",\"data\":{\"a\":" + "[".repeat(1000) + "]".repeat(1000) + "}}",
+                400,
+                "data"));
         cases.add(post("a whole body of 1000 nested arrays", JOBS, "[".repeat(1000) + "]".repeat(1000), 400, "body"));
-        cases.add(callback("callback result nested 70 objects deep", raw(completed(job), "result", "{\"a\":".repeat(70) + "1"
-                + "}".repeat(70)), 400, "result"));
+        cases.add(callback(
+                "callback result nested 70 objects deep",
+                raw(completed(job), "result", "{\"a\":".repeat(70) + "1" + "}".repeat(70)),
+                400,
+                "result"));
         // huge and odd numbers
-        for (String attempt : new String[] {"1e999999", "9".repeat(100), "1.5", "0", "-1", "2147483648", "\"1\"", "true", "[]"}) {
-            cases.add(callback("callback attempt " + abbreviate(attempt), raw(progress(job), "attempt", attempt), 400, "attempt"));
+        for (String attempt :
+                new String[] {"1e999999", "9".repeat(100), "1.5", "0", "-1", "2147483648", "\"1\"", "true", "[]"}) {
+            cases.add(callback(
+                    "callback attempt " + abbreviate(attempt), raw(progress(job), "attempt", attempt), 400, "attempt"));
         }
-        cases.add(callback("callback attempt of 101 digits", raw(progress(job), "attempt", "9".repeat(101)), 400, "attempt"));
+        cases.add(callback(
+                "callback attempt of 101 digits", raw(progress(job), "attempt", "9".repeat(101)), 400, "attempt"));
         for (String duration : new String[] {"1e999999", "9".repeat(100), "-1", "1.5", "\"soon\""}) {
-            cases.add(callback("callback duration " + abbreviate(duration), raw(completed(job), "duration", duration), 400, "duration"));
+            cases.add(callback(
+                    "callback duration " + abbreviate(duration),
+                    raw(completed(job), "duration", duration),
+                    400,
+                    "duration"));
         }
         for (String done : new String[] {"1e999999", "9".repeat(100), "-1", "\"half\"", "{}"}) {
-            cases.add(callback("callback progress.done " + abbreviate(done),
-                    raw(progress(job), "progress", "{\"step\":\"clone\",\"done\":" + done + ",\"total\":3}"), 400, "progress.done"));
+            cases.add(callback(
+                    "callback progress.done " + abbreviate(done),
+                    raw(progress(job), "progress", "{\"step\":\"clone\",\"done\":" + done + ",\"total\":3}"),
+                    400,
+                    "progress.done"));
         }
-        cases.add(callback("callback progress.step as an object", raw(progress(job), "progress", "{\"step\":{},\"done\":1,\"total\":3}"),
-                400, "progress.step"));
-        for (String at : new String[] {"\"yesterday\"", "\"+999999999-12-31T23:59:59Z\"", "\"-999999999-01-01T00:00:00Z\"", "1e999999",
-                "9".repeat(30), "{}"}) {
-            cases.add(callback("callback processedAt " + abbreviate(at), raw(completed(job), "processedAt", at), 400, "processedAt"));
+        cases.add(callback(
+                "callback progress.step as an object",
+                raw(progress(job), "progress", "{\"step\":{},\"done\":1,\"total\":3}"),
+                400,
+                "progress.step"));
+        for (String at : new String[] {
+            "\"yesterday\"",
+            "\"+999999999-12-31T23:59:59Z\"",
+            "\"-999999999-01-01T00:00:00Z\"",
+            "1e999999",
+            "9".repeat(30),
+            "{}"
+        }) {
+            cases.add(callback(
+                    "callback processedAt " + abbreviate(at),
+                    raw(completed(job), "processedAt", at),
+                    400,
+                    "processedAt"));
         }
-        cases.add(post("submit data.depth 1e999999", JOBS, "{\"task\":\"acquire-user-repo\",\"data\":{\"repoUrl\":\"https://git.example.test/o/r\","
-                + "\"depth\":1e999999}}", 400, "data.depth"));
+        cases.add(post(
+                "submit data.depth 1e999999",
+                JOBS,
+                "{\"task\":\"acquire-user-repo\",\"data\":{\"repoUrl\":\"https://git.example.test/o/r\","
+                        + "\"depth\":1e999999}}",
+                400,
+                "data.depth"));
         cases.add(get("list limit=1e999999", JOBS + "?limit=1e999999", 400, "limit"));
         cases.add(get("list limit of 30 digits", JOBS + "?limit=" + "9".repeat(30), 400, "limit"));
         cases.add(get("list projectId with a NUL", JOBS + "?projectId=a%00b", 400, "projectId"));
         cases.add(get("list type of 201 characters", JOBS + "?type=" + "t".repeat(201), 400, "type"));
         cases.add(get("search k=1e999999", JOBS + "/" + job + "/search?q=x&k=1e999999", 400, "k"));
         // unknown fields are ignored
-        cases.add(post("submit with unknown fields (accepted)", JOBS, "{\"task\":\"clone-repo\",\"__proto__\":{\"admin\":true},"
-                + "\"data\":{\"owner\":\"o\",\"repoName\":\"r\",\"whatever\":[1]}}", 202, null));
-        cases.add(callback("callback with unknown fields (accepted)", progress(job).put("__proto__", "x").put("admin", true), 200, null));
+        cases.add(post(
+                "submit with unknown fields (accepted)",
+                JOBS,
+                "{\"task\":\"clone-repo\",\"__proto__\":{\"admin\":true},"
+                        + "\"data\":{\"owner\":\"o\",\"repoName\":\"r\",\"whatever\":[1]}}",
+                202,
+                null));
+        cases.add(callback(
+                "callback with unknown fields (accepted)",
+                progress(job).put("__proto__", "x").put("admin", true),
+                200,
+                null));
         // missing fields and wrong types
         cases.add(post("submit without task", JOBS, "{\"data\":{}}", 400, "task"));
         cases.add(post("submit {}", JOBS, "{}", 400, "task"));
@@ -166,32 +291,60 @@ class HostileHttpTest {
         }
         for (String wrong : new String[] {"\"x\"", "[]", "5", "true"}) {
             cases.add(post("submit data " + wrong, JOBS, "{\"task\":\"noop\",\"data\":" + wrong + "}", 400, "data"));
-            cases.add(post("retry data " + wrong, JOBS + "/" + job + "/retry", "{\"data\":" + wrong + "}", 400, "data"));
+            cases.add(
+                    post("retry data " + wrong, JOBS + "/" + job + "/retry", "{\"data\":" + wrong + "}", 400, "data"));
         }
-        for (String wrong : new String[] {"5", "{}", "[\"p\"]", "\"" + "p".repeat(201) + "\"", "\"a\\u0000b\"", "\"a\\nb\""}) {
-            cases.add(post("submit projectId " + abbreviate(wrong), JOBS, "{\"task\":\"noop\",\"projectId\":" + wrong + "}", 400, "projectId"));
-            cases.add(post("submit userId " + abbreviate(wrong), JOBS, "{\"task\":\"noop\",\"userId\":" + wrong + "}", 400, "userId"));
+        for (String wrong :
+                new String[] {"5", "{}", "[\"p\"]", "\"" + "p".repeat(201) + "\"", "\"a\\u0000b\"", "\"a\\nb\""}) {
+            cases.add(post(
+                    "submit projectId " + abbreviate(wrong),
+                    JOBS,
+                    "{\"task\":\"noop\",\"projectId\":" + wrong + "}",
+                    400,
+                    "projectId"));
+            cases.add(post(
+                    "submit userId " + abbreviate(wrong),
+                    JOBS,
+                    "{\"task\":\"noop\",\"userId\":" + wrong + "}",
+                    400,
+                    "userId"));
         }
-        cases.add(new Hostile("submit with an Idempotency-Key of 201 characters", "POST", JOBS, Auth.NONE,
-                Map.of("Content-Type", "application/json", "Idempotency-Key", "k".repeat(201)), bytes("{\"task\":\"noop\"}"), false,
-                400, "Idempotency-Key"));
-        cases.add(post("clone-repo owner with a path", "/api/cloudrun/clone-repo", "{\"owner\":\"../x\",\"repoName\":\"r\"}", 400, "data.owner"));
+        cases.add(new Hostile(
+                "submit with an Idempotency-Key of 201 characters",
+                "POST",
+                JOBS,
+                Auth.NONE,
+                Map.of("Content-Type", "application/json", "Idempotency-Key", "k".repeat(201)),
+                bytes("{\"task\":\"noop\"}"),
+                false,
+                400,
+                "Idempotency-Key"));
+        cases.add(post(
+                "clone-repo owner with a path",
+                "/api/cloudrun/clone-repo",
+                "{\"owner\":\"../x\",\"repoName\":\"r\"}",
+                400,
+                "data.owner"));
         cases.add(callback("callback without jobId", progress(job).without("jobId"), 400, "jobId"));
         cases.add(callback("callback without status", progress(job).without("status"), 400, "status"));
         cases.add(callback("callback status exploded", progress(job).put("status", "exploded"), 400, "status"));
         cases.add(callback("failed callback without error", failed(job).without("error"), 400, "error"));
         for (String wrong : new String[] {"null", "5", "{}", "[\"" + job + "\"]"}) {
-            cases.add(callback("callback jobId " + abbreviate(wrong), raw(progress(job), "jobId", wrong), 400, "jobId"));
+            cases.add(
+                    callback("callback jobId " + abbreviate(wrong), raw(progress(job), "jobId", wrong), 400, "jobId"));
         }
         cases.add(callback("callback result [1]", raw(completed(job), "result", "[1]"), 400, "result"));
         cases.add(callback("callback error {}", raw(failed(job), "error", "{}"), 400, "error"));
         cases.add(callback("callback logs [{}]", raw(failed(job), "logs", "[{}]"), 400, "logs"));
         cases.add(callback("callback logs \"x\"", raw(failed(job), "logs", "\"x\""), 400, "logs"));
         // job ids
-        for (String jobId : new String[] {"../etc/passwd", "a/b", "a\\b", ".", "..", "a..b", "x".repeat(129), "", " ", "a b", "jöb", "a\u0000b"}) {
+        for (String jobId : new String[] {
+            "../etc/passwd", "a/b", "a\\b", ".", "..", "a..b", "x".repeat(129), "", " ", "a b", "jöb", "a\u0000b"
+        }) {
             cases.add(callback("callback jobId " + abbreviate(Json.write(jobId)), progress(jobId), 400, "jobId"));
         }
-        cases.add(callback("callback for an unknown job", progress(UUID.randomUUID().toString()), 404, null));
+        cases.add(callback(
+                "callback for an unknown job", progress(UUID.randomUUID().toString()), 404, null));
         for (String id : new String[] {"a..b", "x".repeat(129), "a%20b", "%E2%80%AEb", "a%2Fb", "%2E%2E", "j%C3%B6b"}) {
             cases.add(get("GET job " + abbreviate(id), JOBS + "/" + id, 400, "id"));
             cases.add(post("cancel job " + abbreviate(id), JOBS + "/" + id + "/cancel", "{}", 400, "id"));
@@ -202,15 +355,48 @@ class HostileHttpTest {
         cases.add(get("a NUL in the path (refused by Jetty)", JOBS + "/a%00b", 400, "path"));
         cases.add(get("GET an unknown job", JOBS + "/" + UUID.randomUUID(), 404, null));
         // encoding and syntax
-        byte[] badUtf8 = concat("{\"task\":\"noop\",\"data\":{\"note\":\"", new byte[] {(byte) 0xff, (byte) 0xfe}, "\"}}");
-        cases.add(new Hostile("submit with invalid UTF-8", "POST", JOBS, Auth.NONE, json(), badUtf8, false, 400, "body"));
-        byte[] badUtf8Callback = concat("{\"jobId\":\"" + job + "\",\"status\":\"failed\",\"error\":\"", new byte[] {(byte) 0xc3}, "\"}");
-        cases.add(new Hostile("callback with invalid UTF-8 (signed)", "POST", CALLBACK, Auth.SIGNED, json(), badUtf8Callback, false, 400, "body"));
-        cases.add(new Hostile("callback with invalid UTF-8 (bearer)", "POST", CALLBACK, Auth.BEARER, json(), badUtf8Callback, false, 400, "body"));
+        byte[] badUtf8 =
+                concat("{\"task\":\"noop\",\"data\":{\"note\":\"", new byte[] {(byte) 0xff, (byte) 0xfe}, "\"}}");
+        cases.add(
+                new Hostile("submit with invalid UTF-8", "POST", JOBS, Auth.NONE, json(), badUtf8, false, 400, "body"));
+        byte[] badUtf8Callback = concat(
+                "{\"jobId\":\"" + job + "\",\"status\":\"failed\",\"error\":\"", new byte[] {(byte) 0xc3}, "\"}");
+        cases.add(new Hostile(
+                "callback with invalid UTF-8 (signed)",
+                "POST",
+                CALLBACK,
+                Auth.SIGNED,
+                json(),
+                badUtf8Callback,
+                false,
+                400,
+                "body"));
+        cases.add(new Hostile(
+                "callback with invalid UTF-8 (bearer)",
+                "POST",
+                CALLBACK,
+                Auth.BEARER,
+                json(),
+                badUtf8Callback,
+                false,
+                400,
+                "body"));
         for (Map.Entry<String, String> malformed : Map.of(
-                "malformed JSON", "{not json", "trailing garbage", "{\"task\":\"noop\"} x", "a second document", "{\"task\":\"noop\"}{}",
-                "NaN", "{\"task\":\"noop\",\"data\":{\"n\":NaN}}", "single quotes", "{'task':'noop'}", "a comment", "/**/{\"task\":\"noop\"}",
-                "a byte order mark", "\ufeff{\"task\":\"noop\"}").entrySet()) {
+                        "malformed JSON",
+                        "{not json",
+                        "trailing garbage",
+                        "{\"task\":\"noop\"} x",
+                        "a second document",
+                        "{\"task\":\"noop\"}{}",
+                        "NaN",
+                        "{\"task\":\"noop\",\"data\":{\"n\":NaN}}",
+                        "single quotes",
+                        "{'task':'noop'}",
+                        "a comment",
+                        "/**/{\"task\":\"noop\"}",
+                        "a byte order mark",
+                        "\ufeff{\"task\":\"noop\"}")
+                .entrySet()) {
             String field = malformed.getKey().equals("NaN") ? "data" : "body";
             cases.add(post("submit " + malformed.getKey(), JOBS, malformed.getValue(), 400, field));
             cases.add(callback("callback " + malformed.getKey(), malformed.getValue(), 400, field));
@@ -218,15 +404,21 @@ class HostileHttpTest {
         cases.add(post("submit cut short", JOBS, "{\"task\":", 400, "task"));
         cases.add(post("submit with an empty body", JOBS, "", 400, "body"));
         cases.add(callback("callback with an empty body", "", 400, "body"));
-        cases.add(post("submit with duplicate task keys", JOBS, "{\"task\":\"noop\",\"task\":\"clone-repo\"}", 400, "task"));
-        cases.add(callback("callback with duplicate status keys", "{\"jobId\":\"" + job + "\",\"status\":\"running\",\"status\":\"completed\"}",
-                400, "status"));
+        cases.add(post(
+                "submit with duplicate task keys", JOBS, "{\"task\":\"noop\",\"task\":\"clone-repo\"}", 400, "task"));
+        cases.add(callback(
+                "callback with duplicate status keys",
+                "{\"jobId\":\"" + job + "\",\"status\":\"running\",\"status\":\"completed\"}",
+                400,
+                "status"));
         for (String whole : new String[] {"[]", "[{\"task\":\"noop\"}]", "\"text\"", "42", "null", "true"}) {
             cases.add(post("submit whole body " + abbreviate(whole), JOBS, whole, 400, "body"));
-            if (!whole.startsWith("[{")) { // an array of objects is the batched form: one answer per item (CallbackRouteTest)
+            if (!whole.startsWith(
+                    "[{")) { // an array of objects is the batched form: one answer per item (CallbackRouteTest)
                 cases.add(callback("callback whole body " + abbreviate(whole), whole, 400, "body"));
             }
-            cases.add(post("cancel with whole body " + abbreviate(whole), JOBS + "/" + job + "/cancel", whole, 400, "body"));
+            cases.add(post(
+                    "cancel with whole body " + abbreviate(whole), JOBS + "/" + job + "/cancel", whole, 400, "body"));
         }
         return cases.stream();
     }
@@ -307,15 +499,24 @@ class HostileHttpTest {
         mac.init(new javax.crypto.spec.SecretKeySpec(TestApi.SECRET.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
         mac.update((id + "." + timestamp + ".").getBytes(StandardCharsets.UTF_8));
         String signature = "v1," + java.util.Base64.getEncoder().encodeToString(mac.doFinal(body));
-        return Map.of(Signatures.ID_HEADER, id, Signatures.TIMESTAMP_HEADER, Long.toString(timestamp), Signatures.SIGNATURE_HEADER, signature);
+        return Map.of(
+                Signatures.ID_HEADER,
+                id,
+                Signatures.TIMESTAMP_HEADER,
+                Long.toString(timestamp),
+                Signatures.SIGNATURE_HEADER,
+                signature);
     }
 
     private static HttpResponse<String> send(Hostile request) throws Exception {
         HttpRequest.BodyPublisher publisher = request.chunked()
                 ? HttpRequest.BodyPublishers.ofInputStream(() -> new ByteArrayInputStream(request.body()))
                 : HttpRequest.BodyPublishers.ofByteArray(request.body());
-        HttpRequest.Builder builder = HttpRequest.newBuilder(URI.create(api.url(request.path()))).timeout(Duration.ofSeconds(30))
-                .method(request.method(), request.method().equals("GET") ? HttpRequest.BodyPublishers.noBody() : publisher);
+        HttpRequest.Builder builder = HttpRequest.newBuilder(URI.create(api.url(request.path())))
+                .timeout(Duration.ofSeconds(30))
+                .method(
+                        request.method(),
+                        request.method().equals("GET") ? HttpRequest.BodyPublishers.noBody() : publisher);
         Map<String, String> headers = new LinkedHashMap<>(request.headers());
         if (request.auth() == Auth.BEARER) {
             headers.put("Authorization", "Bearer " + TestApi.SECRET);

@@ -31,6 +31,7 @@ class JobEventStreamTest {
 
     @TempDir
     static Path dir;
+
     static FakeWorker worker;
     static TestApi api;
     private final HttpClient http = HttpClient.newHttpClient();
@@ -48,12 +49,12 @@ class JobEventStreamTest {
     }
 
     /** One parsed Server-Sent Event. */
-    record Sse(String name, String id, JsonNode data) {
-    }
+    record Sse(String name, String id, JsonNode data) {}
 
     /** Reads the stream on a background thread; the future completes when the server closes it. */
     private CompletableFuture<Void> read(String id, List<Sse> into) {
-        HttpRequest request = HttpRequest.newBuilder(URI.create(api.url("/api/cloudrun/jobs/" + id + "/events"))).build();
+        HttpRequest request = HttpRequest.newBuilder(URI.create(api.url("/api/cloudrun/jobs/" + id + "/events")))
+                .build();
         return http.sendAsync(request, HttpResponse.BodyHandlers.ofLines()).thenAccept(response -> {
             assertThat(response.statusCode()).isEqualTo(200);
             assertThat(response.headers().firstValue("Content-Type").orElse("")).startsWith("text/event-stream");
@@ -67,7 +68,10 @@ class JobEventStreamTest {
                         eventId[0] = line.substring(3).trim();
                     } else if (line.startsWith("data:")) {
                         try {
-                            into.add(new Sse(name[0], eventId[0], Json.mapper().readTree(line.substring(5).trim())));
+                            into.add(new Sse(
+                                    name[0],
+                                    eventId[0],
+                                    Json.mapper().readTree(line.substring(5).trim())));
                         } catch (Exception e) {
                             throw new AssertionError(e);
                         }
@@ -81,7 +85,10 @@ class JobEventStreamTest {
     }
 
     private static List<String> eventTypes(List<Sse> events) {
-        return events.stream().filter(e -> "event".equals(e.name())).map(e -> e.data().path("type").asText()).toList();
+        return events.stream()
+                .filter(e -> "event".equals(e.name()))
+                .map(e -> e.data().path("type").asText())
+                .toList();
     }
 
     @Test
@@ -99,11 +106,17 @@ class JobEventStreamTest {
 
         stream.get(10, TimeUnit.SECONDS);
         assertThat(eventTypes(events)).containsExactly("created", "dispatched", "progress", "callback");
-        assertThat(events.stream().filter(e -> "event".equals(e.name())).map(Sse::id)).containsExactly("0", "1", "2", "3");
-        Sse progress = events.stream().filter(e -> e.data().path("type").asText().equals("progress")).findFirst().orElseThrow();
+        assertThat(events.stream().filter(e -> "event".equals(e.name())).map(Sse::id))
+                .containsExactly("0", "1", "2", "3");
+        Sse progress = events.stream()
+                .filter(e -> e.data().path("type").asText().equals("progress"))
+                .findFirst()
+                .orElseThrow();
         assertThat(progress.data().path("data").path("done").asInt()).isEqualTo(3);
         assertThat(progress.data().path("data").path("total").asInt()).isEqualTo(10);
-        assertThat(events.stream().filter(e -> "job".equals(e.name())).map(e -> e.data().path("status").asText()))
+        assertThat(events.stream()
+                        .filter(e -> "job".equals(e.name()))
+                        .map(e -> e.data().path("status").asText()))
                 .containsSubsequence("dispatched", "running", "completed");
         Sse last = events.get(events.size() - 1);
         assertThat(last.name()).isEqualTo("end");
@@ -115,7 +128,8 @@ class JobEventStreamTest {
 
     private static int indexOf(List<Sse> events, String name, String field, String value) {
         for (int i = 0; i < events.size(); i++) {
-            if (name.equals(events.get(i).name()) && events.get(i).data().path(field).asText().equals(value)) {
+            if (name.equals(events.get(i).name())
+                    && events.get(i).data().path(field).asText().equals(value)) {
                 return i;
             }
         }
@@ -141,11 +155,18 @@ class JobEventStreamTest {
         await().atMost(Duration.ofSeconds(10)).until(() -> api.status(id).equals("dispatched"));
         api.signedCallback(Json.write(Callback.completed(id, 1, Map.of(), Instant.now(), 1)));
 
-        HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(api.url("/api/cloudrun/jobs/" + id + "/events")))
-                .header("Last-Event-ID", "1").build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> response = http.send(
+                HttpRequest.newBuilder(URI.create(api.url("/api/cloudrun/jobs/" + id + "/events")))
+                        .header("Last-Event-ID", "1")
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
 
-        assertThat(response.body()).doesNotContain("\"type\":\"created\"").doesNotContain("\"type\":\"dispatched\"")
-                .contains("id: 2").contains("\"type\":\"callback\"").contains("event: end");
+        assertThat(response.body())
+                .doesNotContain("\"type\":\"created\"")
+                .doesNotContain("\"type\":\"dispatched\"")
+                .contains("id: 2")
+                .contains("\"type\":\"callback\"")
+                .contains("event: end");
     }
 
     @Test
@@ -168,8 +189,10 @@ class JobEventStreamTest {
                 throw new AssertionError(e);
             }
         });
-        await().atMost(Duration.ofSeconds(10)).until(() -> seen.stream().anyMatch(e -> e.name().equals("event")
-                && e.data().path("type").asText().equals("dispatched")));
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> seen.stream()
+                        .anyMatch(e -> e.name().equals("event")
+                                && e.data().path("type").asText().equals("dispatched")));
 
         api.signedCallback(Json.write(Callback.completed(id, 1, Map.of("files", 1), Instant.now(), 5)));
 

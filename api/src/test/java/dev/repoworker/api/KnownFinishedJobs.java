@@ -26,15 +26,22 @@ final class KnownFinishedJobs {
     static KnownFinishedJobs finishOn(TestApi api) {
         KnownFinishedJobs jobs = new KnownFinishedJobs();
         for (int i = 1; i <= 10; i++) {
-            jobs.complete(api, jobs.dispatched(api, "acquire-user-repo", "{\"repoUrl\":\"https://github.com/o/r" + i + "\"}"), i * 100L);
+            jobs.complete(
+                    api,
+                    jobs.dispatched(api, "acquire-user-repo", "{\"repoUrl\":\"https://github.com/o/r" + i + "\"}"),
+                    i * 100L);
         }
         for (long duration : new long[] {30, 10, 20}) {
             jobs.complete(api, jobs.dispatched(api, "enrich-data", "{\"artifactsOf\":\"x\"}"), duration);
         }
         String failed = jobs.dispatched(api, "acquire-user-repo", "{\"repoUrl\":\"https://github.com/o/failing\"}");
-        assertThat(api.signedCallback(Json.write(Callback.failed(failed, 1, "clone failed", Instant.now()))).status()).isEqualTo(200);
-        String cancelled = jobs.dispatched(api, "acquire-user-repo", "{\"repoUrl\":\"https://github.com/o/cancelled\"}");
-        assertThat(api.post("/api/cloudrun/jobs/" + cancelled + "/cancel", "{}").status()).isEqualTo(200);
+        assertThat(api.signedCallback(Json.write(Callback.failed(failed, 1, "clone failed", Instant.now())))
+                        .status())
+                .isEqualTo(200);
+        String cancelled =
+                jobs.dispatched(api, "acquire-user-repo", "{\"repoUrl\":\"https://github.com/o/cancelled\"}");
+        assertThat(api.post("/api/cloudrun/jobs/" + cancelled + "/cancel", "{}").status())
+                .isEqualTo(200);
         return jobs;
     }
 
@@ -46,7 +53,8 @@ final class KnownFinishedJobs {
     }
 
     private void complete(TestApi api, String id, long durationMs) {
-        TestApi.Response r = api.signedCallback(Json.write(Callback.completed(id, 1, Map.of("ok", true), Instant.now(), durationMs)));
+        TestApi.Response r = api.signedCallback(
+                Json.write(Callback.completed(id, 1, Map.of("ok", true), Instant.now(), durationMs)));
         assertThat(r.status()).as(r.body()).isEqualTo(200);
     }
 
@@ -55,8 +63,11 @@ final class KnownFinishedJobs {
         Map<String, Map<String, Integer>> minutes = new HashMap<>();
         for (String id : ids) {
             JsonNode job = api.job(id);
-            String minute = Instant.parse(job.get("completedAt").asText()).truncatedTo(ChronoUnit.MINUTES).toString();
-            minutes.computeIfAbsent(minute, m -> new HashMap<>()).merge(job.get("status").asText(), 1, Integer::sum);
+            String minute = Instant.parse(job.get("completedAt").asText())
+                    .truncatedTo(ChronoUnit.MINUTES)
+                    .toString();
+            minutes.computeIfAbsent(minute, m -> new HashMap<>())
+                    .merge(job.get("status").asText(), 1, Integer::sum);
         }
         return minutes;
     }

@@ -42,28 +42,37 @@ class LegacyH2ImportTest {
 
     /** An H2 store the way an earlier version made it: the PostgreSQL migrations up to {@code version}, no user. */
     static void createH2(Path dataDir, String version) {
-        Flyway.configure().dataSource(h2Url(dataDir), null, null).locations("classpath:db/postgresql").target(version)
-                .load().migrate();
+        Flyway.configure()
+                .dataSource(h2Url(dataDir), null, null)
+                .locations("classpath:db/postgresql")
+                .target(version)
+                .load()
+                .migrate();
     }
 
     /** A completed job with three events (two share a sequence number), a pending one with dispatch rows, a webhook id. */
     static void fillH2(Path dataDir, boolean withMessages) throws SQLException {
         long now = System.currentTimeMillis();
-        try (Connection c = DriverManager.getConnection(h2Url(dataDir)); Statement s = c.createStatement()) {
-            String columns = "INSERT INTO jobs (id, task, requested_task, status, input_json, result_json, attempt, max_attempts, "
-                    + "version, runner, processed_at, duration_ms, created_at, updated_at, completed_at) VALUES ";
+        try (Connection c = DriverManager.getConnection(h2Url(dataDir));
+                Statement s = c.createStatement()) {
+            String columns =
+                    "INSERT INTO jobs (id, task, requested_task, status, input_json, result_json, attempt, max_attempts, "
+                            + "version, runner, processed_at, duration_ms, created_at, updated_at, completed_at) VALUES ";
             s.execute(columns + "('" + COMPLETED + "', 'acquire-user-repo', 'clone-repo', 'completed', "
                     + "'{\"repoUrl\":\"https://git.example.test/o/done\",\"depth\":1}', '{\"files\":3}', 1, 3, 4, 'worker', "
-                    + (now - 50_000) + ", 1200, " + (now - 60_000) + ", " + (now - 50_000) + ", " + (now - 50_000) + ")");
+                    + (now - 50_000) + ", 1200, " + (now - 60_000) + ", " + (now - 50_000) + ", " + (now - 50_000)
+                    + ")");
             s.execute(columns + "('" + PENDING + "', 'acquire-user-repo', 'clone-repo', 'pending', "
                     + "'{\"repoUrl\":\"https://git.example.test/o/next\",\"depth\":1}', NULL, 1, 3, 1, NULL, NULL, NULL, "
                     + (now - 40_000) + ", " + (now - 40_000) + ", NULL)");
             String events = "INSERT INTO job_events (id, job_id, seq, at, type, attempt, message) VALUES ";
             s.execute(events + "('e1', '" + COMPLETED + "', 1, " + (now - 60_000) + ", 'created', 1, 'job created')");
-            s.execute(events + "('e2', '" + COMPLETED + "', 2, " + (now - 55_000) + ", 'dispatched', 1, 'sent to the worker')");
+            s.execute(events + "('e2', '" + COMPLETED + "', 2, " + (now - 55_000)
+                    + ", 'dispatched', 1, 'sent to the worker')");
             s.execute(events + "('e3', '" + COMPLETED + "', 2, " + (now - 50_000) + ", 'callback', 1, 'completed')");
             s.execute(events + "('e4', '" + PENDING + "', 1, " + (now - 40_000) + ", 'created', 1, 'job created')");
-            String dispatches = "INSERT INTO dispatches (id, job_id, attempt, state, tries, due_at, created_at, updated_at) VALUES ";
+            String dispatches =
+                    "INSERT INTO dispatches (id, job_id, attempt, state, tries, due_at, created_at, updated_at) VALUES ";
             s.execute(dispatches + "('d1', '" + COMPLETED + "', 1, 'sent', 1, " + (now - 55_000) + ", 0, 0)");
             s.execute(dispatches + "('d2', '" + PENDING + "', 1, 'pending', 2, " + (now - 1_000) + ", 0, 0)");
             if (withMessages) {
@@ -81,8 +90,9 @@ class LegacyH2ImportTest {
     }
 
     static List<Object> column(Path sqlite, String sql) throws SQLException {
-        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + sqlite); Statement s = c.createStatement();
-             ResultSet rs = s.executeQuery(sql)) {
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + sqlite);
+                Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery(sql)) {
             List<Object> values = new ArrayList<>();
             while (rs.next()) {
                 values.add(rs.getObject(1));
@@ -100,7 +110,8 @@ class LegacyH2ImportTest {
         assertThat(config.databaseUrl()).isEqualTo(ApiConfig.embeddedDatabaseUrl(dir));
 
         try (FakeWorker worker = new FakeWorker();
-             TestApi api = TestApi.start(ApiConfig.fromEnv(embeddedDefault(Map.of("REPO_WORKER_API_URL", worker.url()))))) {
+                TestApi api = TestApi.start(
+                        ApiConfig.fromEnv(embeddedDefault(Map.of("REPO_WORKER_API_URL", worker.url()))))) {
             JsonNode done = api.job(COMPLETED);
             assertThat(done.get("status").asText()).isEqualTo("completed");
             assertThat(done.get("type").asText()).isEqualTo("clone-repo");
@@ -109,7 +120,8 @@ class LegacyH2ImportTest {
             assertThat(DispatchTest.eventTypes(done)).containsExactly("created", "dispatched", "callback");
 
             // the claim hands the job over (dispatched) before the request reaches the Worker
-            await().atMost(Duration.ofSeconds(10)).until(() -> !worker.processRequests().isEmpty());
+            await().atMost(Duration.ofSeconds(10))
+                    .until(() -> !worker.processRequests().isEmpty());
             assertThat(api.status(PENDING)).isEqualTo("dispatched");
             assertThat(worker.processRequests()).singleElement().satisfies(r -> {
                 assertThat(r.body().get("jobId").asText()).isEqualTo(PENDING);
@@ -126,7 +138,8 @@ class LegacyH2ImportTest {
         // a second start finds no H2 file: nothing is imported again, the jobs are there once
         try (TestApi again = TestApi.start(ApiConfig.fromEnv(embeddedDefault(Map.of())))) {
             assertThat(again.status(COMPLETED)).isEqualTo("completed");
-            assertThat(DispatchTest.eventTypes(again.job(COMPLETED))).containsExactly("created", "dispatched", "callback");
+            assertThat(DispatchTest.eventTypes(again.job(COMPLETED)))
+                    .containsExactly("created", "dispatched", "callback");
         }
         assertThat(column(sqlite, "SELECT COUNT(*) FROM jobs")).containsExactly(2);
     }
@@ -136,8 +149,9 @@ class LegacyH2ImportTest {
         createH2(dir, "2");
         fillH2(dir, true);
         long pendingDue;
-        try (Connection c = DriverManager.getConnection(h2Url(dir)); Statement s = c.createStatement();
-             ResultSet rs = s.executeQuery("SELECT due_at FROM dispatches WHERE id = 'd2'")) {
+        try (Connection c = DriverManager.getConnection(h2Url(dir));
+                Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery("SELECT due_at FROM dispatches WHERE id = 'd2'")) {
             rs.next();
             pendingDue = rs.getLong(1);
         }
@@ -146,9 +160,14 @@ class LegacyH2ImportTest {
             LegacyH2Import.importIfPresent(dir, database, null, null);
         }
 
-        assertThat(column(sqlite, "SELECT due_at || '/' || dispatch_tries || '/' || (claim_token IS NULL) FROM jobs WHERE id = '"
-                + PENDING + "'")).containsExactly(pendingDue + "/2/1");
-        assertThat(column(sqlite, "SELECT (due_at IS NULL) || '/' || dispatch_tries FROM jobs WHERE id = '" + COMPLETED + "'"))
+        assertThat(column(
+                        sqlite,
+                        "SELECT due_at || '/' || dispatch_tries || '/' || (claim_token IS NULL) FROM jobs WHERE id = '"
+                                + PENDING + "'"))
+                .containsExactly(pendingDue + "/2/1");
+        assertThat(column(
+                        sqlite,
+                        "SELECT (due_at IS NULL) || '/' || dispatch_tries FROM jobs WHERE id = '" + COMPLETED + "'"))
                 .containsExactly("1/0");
         assertThat(column(sqlite, "SELECT id || ':' || seq FROM job_events ORDER BY job_id, seq"))
                 .containsExactly("e1:1", "e2:2", "e3:3", "e4:1");
@@ -176,7 +195,8 @@ class LegacyH2ImportTest {
         createH2(dir, "2");
         fillH2(dir, true);
 
-        assertThatThrownBy(() -> TestApi.start(ApiConfig.fromEnv(embeddedDefault(Map.of()))).close())
+        assertThatThrownBy(() -> TestApi.start(ApiConfig.fromEnv(embeddedDefault(Map.of())))
+                        .close())
                 .isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining(dir.resolve("repo-worker.db").toString())
                 .hasMessageContaining("already holds 1 job and")
@@ -188,21 +208,29 @@ class LegacyH2ImportTest {
     }
 
     @Test
-    void an_h2_file_in_use_by_a_running_earlier_version_fails_the_start_naming_it_and_is_imported_once_that_one_is_gone()
-            throws Exception {
+    void
+            an_h2_file_in_use_by_a_running_earlier_version_fails_the_start_naming_it_and_is_imported_once_that_one_is_gone()
+                    throws Exception {
         createH2(dir, "2");
         fillH2(dir, true);
-        Process holder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", System.getProperty("java.class.path"), HoldH2.class.getName(), h2Url(dir))
-                .redirectErrorStream(true).start();
+        Process holder = new ProcessBuilder(
+                        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                        "-cp",
+                        System.getProperty("java.class.path"),
+                        HoldH2.class.getName(),
+                        h2Url(dir))
+                .redirectErrorStream(true)
+                .start();
         try {
-            BufferedReader out = new BufferedReader(new InputStreamReader(holder.getInputStream(), StandardCharsets.UTF_8));
+            BufferedReader out =
+                    new BufferedReader(new InputStreamReader(holder.getInputStream(), StandardCharsets.UTF_8));
             assertThat(out.readLine()).isEqualTo("open");
 
-            assertThatThrownBy(() -> TestApi.start(ApiConfig.fromEnv(embeddedDefault(Map.of()))).close())
+            assertThatThrownBy(() -> TestApi.start(ApiConfig.fromEnv(embeddedDefault(Map.of())))
+                            .close())
                     .isInstanceOf(IllegalStateException.class)
-                    .hasMessageStartingWith("cannot import the H2 database of an earlier version, " + dir.resolve("repo-worker.mv.db")
-                            + ": it is in use by another process")
+                    .hasMessageStartingWith("cannot import the H2 database of an earlier version, "
+                            + dir.resolve("repo-worker.mv.db") + ": it is in use by another process")
                     .hasMessageContaining("stop the repo-worker of the earlier version")
                     .hasMessageNotContaining("\n");
         } finally {
@@ -222,9 +250,11 @@ class LegacyH2ImportTest {
         Files.createDirectories(dir);
         Files.writeString(dir.resolve("repo-worker.mv.db"), "not an H2 database\n".repeat(10));
 
-        assertThatThrownBy(() -> TestApi.start(ApiConfig.fromEnv(embeddedDefault(Map.of()))).close())
+        assertThatThrownBy(() -> TestApi.start(ApiConfig.fromEnv(embeddedDefault(Map.of())))
+                        .close())
                 .isInstanceOf(IllegalStateException.class)
-                .hasMessageStartingWith("cannot import the H2 database of an earlier version, " + dir.resolve("repo-worker.mv.db") + ": it cannot be read: ")
+                .hasMessageStartingWith("cannot import the H2 database of an earlier version, "
+                        + dir.resolve("repo-worker.mv.db") + ": it cannot be read: ")
                 .hasMessageContaining("move the file away to start without its jobs")
                 .hasMessageNotContaining("\n");
         assertThat(dir.resolve("repo-worker.mv.db")).exists();

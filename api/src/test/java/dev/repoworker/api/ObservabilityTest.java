@@ -7,9 +7,9 @@ import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import dev.repoworker.protocol.Callback;
-import dev.repoworker.testkit.PrometheusScrape;
 import dev.repoworker.protocol.Json;
 import dev.repoworker.protocol.Progress;
+import dev.repoworker.testkit.PrometheusScrape;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -25,8 +25,10 @@ import org.slf4j.LoggerFactory;
 class ObservabilityTest {
 
     private static final String TOKEN = "ghp_logSecret0123456789abcdef";
+
     @TempDir
     static Path dir;
+
     static FakeWorker worker;
     static TestApi api;
     static ListAppender<ILoggingEvent> logs = new ListAppender<>();
@@ -73,20 +75,34 @@ class ObservabilityTest {
         assertThat(response.status()).isEqualTo(200);
         assertThat(response.contentType()).startsWith("text/plain");
         PrometheusScrape samples = PrometheusScrape.parse(response.body());
-        assertThat(samples.value("repoworker_api_jobs_submitted_total", "task=\"acquire-user-repo\"")).isGreaterThanOrEqualTo(2);
-        assertThat(samples.value("repoworker_api_jobs_completed_total", "task=\"acquire-user-repo\"")).isGreaterThanOrEqualTo(1);
-        assertThat(samples.value("repoworker_api_jobs_failed_total", "task=\"acquire-user-repo\"")).isGreaterThanOrEqualTo(1);
-        assertThat(samples.value("repoworker_api_jobs_in_state", "state=\"completed\"")).isGreaterThanOrEqualTo(1);
-        assertThat(samples.value("repoworker_api_jobs_in_state", "state=\"failed\"")).isGreaterThanOrEqualTo(1);
-        assertThat(samples.series()).anyMatch(k -> k.startsWith("repoworker_api_jobs_in_state{") && k.contains("state=\"pending\""));
-        assertThat(samples.value("repoworker_api_dispatch_attempts_total", "outcome=\"accepted\"")).isGreaterThanOrEqualTo(2);
-        assertThat(samples.value("repoworker_api_dispatch_latency_seconds_count", "outcome=\"accepted\"")).isGreaterThanOrEqualTo(2);
-        assertThat(samples.value("repoworker_api_callbacks_received_total", "status=\"completed\"", "applied=\"true\"")).isGreaterThanOrEqualTo(1);
-        assertThat(samples.value("repoworker_api_callbacks_received_total", "status=\"running\"")).isGreaterThanOrEqualTo(1);
-        assertThat(samples.value("http_server_requests_seconds_count", "uri=\"/api/cloudrun/jobs/{id}\"", "status=\"200\""))
+        assertThat(samples.value("repoworker_api_jobs_submitted_total", "task=\"acquire-user-repo\""))
+                .isGreaterThanOrEqualTo(2);
+        assertThat(samples.value("repoworker_api_jobs_completed_total", "task=\"acquire-user-repo\""))
                 .isGreaterThanOrEqualTo(1);
-        assertThat(samples.value("http_server_requests_seconds_count", "uri=\"/api/cloudrun/callback\"")).isGreaterThanOrEqualTo(3);
-        assertThat(samples.series()).noneMatch(k -> k.startsWith("http_server_requests") && k.matches(".*uri=\"/api/cloudrun/jobs/[0-9a-f]{8}-.*"));
+        assertThat(samples.value("repoworker_api_jobs_failed_total", "task=\"acquire-user-repo\""))
+                .isGreaterThanOrEqualTo(1);
+        assertThat(samples.value("repoworker_api_jobs_in_state", "state=\"completed\""))
+                .isGreaterThanOrEqualTo(1);
+        assertThat(samples.value("repoworker_api_jobs_in_state", "state=\"failed\""))
+                .isGreaterThanOrEqualTo(1);
+        assertThat(samples.series())
+                .anyMatch(k -> k.startsWith("repoworker_api_jobs_in_state{") && k.contains("state=\"pending\""));
+        assertThat(samples.value("repoworker_api_dispatch_attempts_total", "outcome=\"accepted\""))
+                .isGreaterThanOrEqualTo(2);
+        assertThat(samples.value("repoworker_api_dispatch_latency_seconds_count", "outcome=\"accepted\""))
+                .isGreaterThanOrEqualTo(2);
+        assertThat(samples.value("repoworker_api_callbacks_received_total", "status=\"completed\"", "applied=\"true\""))
+                .isGreaterThanOrEqualTo(1);
+        assertThat(samples.value("repoworker_api_callbacks_received_total", "status=\"running\""))
+                .isGreaterThanOrEqualTo(1);
+        assertThat(samples.value(
+                        "http_server_requests_seconds_count", "uri=\"/api/cloudrun/jobs/{id}\"", "status=\"200\""))
+                .isGreaterThanOrEqualTo(1);
+        assertThat(samples.value("http_server_requests_seconds_count", "uri=\"/api/cloudrun/callback\""))
+                .isGreaterThanOrEqualTo(3);
+        assertThat(samples.series())
+                .noneMatch(k ->
+                        k.startsWith("http_server_requests") && k.matches(".*uri=\"/api/cloudrun/jobs/[0-9a-f]{8}-.*"));
         assertThat(samples.value("jvm_memory_used_bytes")).isPositive();
         assertThat(samples.value("jvm_threads_live_threads")).isPositive();
         assertThat(samples.value("system_cpu_count")).isPositive();
@@ -98,18 +114,26 @@ class ObservabilityTest {
     void every_job_event_is_one_debug_line_and_its_outcome_one_info_line_with_job_id_and_attempt_and_no_secret() {
         String id = completedJob();
 
-        List<ILoggingEvent> jobLines = logs.list.stream().filter(e -> id.equals(e.getMDCPropertyMap().get("jobId"))).toList();
-        List<String> eventLines = jobLines.stream().filter(e -> e.getLoggerName().equals("dev.repoworker.api.events"))
-                .map(ILoggingEvent::getFormattedMessage).toList();
+        List<ILoggingEvent> jobLines = logs.list.stream()
+                .filter(e -> id.equals(e.getMDCPropertyMap().get("jobId")))
+                .toList();
+        List<String> eventLines = jobLines.stream()
+                .filter(e -> e.getLoggerName().equals("dev.repoworker.api.events"))
+                .map(ILoggingEvent::getFormattedMessage)
+                .toList();
 
-        assertThat(eventLines).anyMatch(l -> l.startsWith("job event created:"))
+        assertThat(eventLines)
+                .anyMatch(l -> l.startsWith("job event created:"))
                 .anyMatch(l -> l.startsWith("job event dispatched:"))
                 .anyMatch(l -> l.startsWith("job event progress:"))
                 .anyMatch(l -> l.startsWith("job event callback: completed"));
-        assertThat(jobLines).filteredOn(e -> e.getLoggerName().equals("dev.repoworker.api.events"))
+        assertThat(jobLines)
+                .filteredOn(e -> e.getLoggerName().equals("dev.repoworker.api.events"))
                 .allMatch(e -> e.getLevel() == ch.qos.logback.classic.Level.DEBUG);
-        assertThat(jobLines).filteredOn(e -> e.getLoggerName().equals("dev.repoworker.api.jobs"))
-                .singleElement().satisfies(e -> {
+        assertThat(jobLines)
+                .filteredOn(e -> e.getLoggerName().equals("dev.repoworker.api.jobs"))
+                .singleElement()
+                .satisfies(e -> {
                     assertThat(e.getLevel()).isEqualTo(ch.qos.logback.classic.Level.INFO);
                     assertThat(e.getFormattedMessage()).isEqualTo("job completed acquire-user-repo");
                 });

@@ -25,14 +25,22 @@ class OriginalRoutesTest {
 
     @TempDir
     static Path dir;
+
     static FakeWorker worker;
     static TestApi api;
 
     @BeforeAll
     static void start() throws Exception {
         worker = new FakeWorker();
-        api = TestApi.start(dir, Map.of("REPO_WORKER_API_URL", worker.url(), "GIT_HOST_URL", "https://git.example.test",
-                "DASHBOARD_TOKEN", TOKEN));
+        api = TestApi.start(
+                dir,
+                Map.of(
+                        "REPO_WORKER_API_URL",
+                        worker.url(),
+                        "GIT_HOST_URL",
+                        "https://git.example.test",
+                        "DASHBOARD_TOKEN",
+                        TOKEN));
     }
 
     @AfterAll
@@ -46,17 +54,27 @@ class OriginalRoutesTest {
     }
 
     static String submit(String task, String project, String data) {
-        TestApi.Response r = api.post("/api/cloudrun/jobs", "{\"task\":\"" + task + "\",\"projectId\":\"" + project + "\",\"data\":" + data + "}",
+        TestApi.Response r = api.post(
+                "/api/cloudrun/jobs",
+                "{\"task\":\"" + task + "\",\"projectId\":\"" + project + "\",\"data\":" + data + "}",
                 Map.of("Content-Type", "application/json", "Authorization", "Bearer " + TOKEN));
         assertThat(r.status()).as(r.body()).isEqualTo(202);
         String id = r.json().get("id").asText();
-        await().atMost(Duration.ofSeconds(10)).until(() -> get("/api/cloudrun/jobs/" + id).json().get("status").asText().equals("dispatched"));
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> get("/api/cloudrun/jobs/" + id)
+                        .json()
+                        .get("status")
+                        .asText()
+                        .equals("dispatched"));
         return id;
     }
 
     @Test
     void the_original_single_job_route_answers_as_the_jobs_route_with_the_same_guard_and_redaction() {
-        String id = submit("clone-repo", "p-" + UUID.randomUUID(), "{\"owner\":\"o\",\"repoName\":\"r\",\"gitToken\":\"s3cr3t-token\"}");
+        String id = submit(
+                "clone-repo",
+                "p-" + UUID.randomUUID(),
+                "{\"owner\":\"o\",\"repoName\":\"r\",\"gitToken\":\"s3cr3t-token\"}");
 
         TestApi.Response original = get("/api/cloudrun/job/" + id);
         TestApi.Response ours = get("/api/cloudrun/jobs/" + id);
@@ -72,7 +90,12 @@ class OriginalRoutesTest {
             TestApi.Response unknown = get(path + UUID.randomUUID());
             assertThat(unknown.status()).as(path).isEqualTo(404);
             assertThat(unknown.json().get("error").get("code").asText()).isEqualTo("not_found");
-            assertThat(get(path + "not%20an%20id").json().get("error").get("field").asText()).isEqualTo("id");
+            assertThat(get(path + "not%20an%20id")
+                            .json()
+                            .get("error")
+                            .get("field")
+                            .asText())
+                    .isEqualTo("id");
         }
     }
 
@@ -85,18 +108,29 @@ class OriginalRoutesTest {
         }
         submit("import-repo", project, "{\"sourceUrl\":\"https://git.example.test/a/b\"}");
         submit("import-repo", project, "{\"sourceUrl\":\"https://git.example.test/a/c\"}");
-        submit("deploy-repo", project, "{\"sourceUrl\":\"https://git.example.test/a/b\",\"projectId\":\"" + project + "\"}");
+        submit(
+                "deploy-repo",
+                project,
+                "{\"sourceUrl\":\"https://git.example.test/a/b\",\"projectId\":\"" + project + "\"}");
         submit("clone-repo", "another-" + project, "{\"owner\":\"o\",\"repoName\":\"elsewhere\"}");
-        assertThat(api.post("/api/cloudrun/jobs/" + clones.get(0) + "/cancel", "{}",
-                Map.of("Content-Type", "application/json", "Authorization", "Bearer " + TOKEN)).status()).isEqualTo(200);
+        assertThat(api.post(
+                                "/api/cloudrun/jobs/" + clones.get(0) + "/cancel",
+                                "{}",
+                                Map.of("Content-Type", "application/json", "Authorization", "Bearer " + TOKEN))
+                        .status())
+                .isEqualTo(200);
 
-        JsonNode first = get("/api/cloudrun/jobs?page=1&limit=4&projectId=" + project).json();
-        JsonNode second = get("/api/cloudrun/jobs?page=2&limit=4&projectId=" + project).json();
-        JsonNode clonePage2 = get("/api/cloudrun/jobs?page=2&limit=2&type=repo_clone&projectId=" + project).json();
+        JsonNode first =
+                get("/api/cloudrun/jobs?page=1&limit=4&projectId=" + project).json();
+        JsonNode second =
+                get("/api/cloudrun/jobs?page=2&limit=4&projectId=" + project).json();
+        JsonNode clonePage2 = get("/api/cloudrun/jobs?page=2&limit=2&type=repo_clone&projectId=" + project)
+                .json();
 
         assertThat(first.get("success").asBoolean()).isTrue();
         assertThat(first.get("pagination")).isEqualTo(pagination(6, 1, 4, 2));
-        assertThat(first.get("jobs").findValuesAsText("type")).containsExactly("deploy-repo", "import-repo", "import-repo", "clone-repo");
+        assertThat(first.get("jobs").findValuesAsText("type"))
+                .containsExactly("deploy-repo", "import-repo", "import-repo", "clone-repo");
         assertThat(second.get("pagination")).isEqualTo(pagination(6, 2, 4, 2));
         assertThat(second.get("jobs").findValuesAsText("id")).containsExactly(clones.get(1), clones.get(0));
         assertThat(first.has("nextCursor")).isFalse();
@@ -105,12 +139,16 @@ class OriginalRoutesTest {
         assertThat(total("type=repo_import&projectId=" + project)).isEqualTo(2);
         assertThat(total("type=repo_deploy&projectId=" + project)).isEqualTo(1);
         assertThat(total("type=clone-repo&projectId=" + project)).isEqualTo(3);
-        assertThat(total("type=repo_clone&status=cancelled&projectId=" + project)).isEqualTo(1);
-        assertThat(total("type=repo_clone&status=dispatched&projectId=" + project)).isEqualTo(2);
-        JsonNode pastTheEnd = get("/api/cloudrun/jobs?page=9&projectId=" + project).json();
+        assertThat(total("type=repo_clone&status=cancelled&projectId=" + project))
+                .isEqualTo(1);
+        assertThat(total("type=repo_clone&status=dispatched&projectId=" + project))
+                .isEqualTo(2);
+        JsonNode pastTheEnd =
+                get("/api/cloudrun/jobs?page=9&projectId=" + project).json();
         assertThat(pastTheEnd.get("jobs")).isEmpty();
         assertThat(pastTheEnd.get("pagination")).isEqualTo(pagination(6, 9, 50, 1));
-        JsonNode none = get("/api/cloudrun/jobs?page=1&status=failed&projectId=" + project).json();
+        JsonNode none = get("/api/cloudrun/jobs?page=1&status=failed&projectId=" + project)
+                .json();
         assertThat(none.get("pagination")).isEqualTo(pagination(0, 1, 50, 0));
     }
 
@@ -121,8 +159,11 @@ class OriginalRoutesTest {
             submit("clone-repo", project, "{\"owner\":\"o\",\"repoName\":\"r" + i + "\"}");
         }
 
-        JsonNode first = get("/api/cloudrun/jobs?limit=2&type=repo_clone&projectId=" + project).json();
-        JsonNode rest = get("/api/cloudrun/jobs?limit=2&type=repo_clone&projectId=" + project + "&cursor=" + first.get("nextCursor").asText()).json();
+        JsonNode first = get("/api/cloudrun/jobs?limit=2&type=repo_clone&projectId=" + project)
+                .json();
+        JsonNode rest = get("/api/cloudrun/jobs?limit=2&type=repo_clone&projectId=" + project + "&cursor="
+                        + first.get("nextCursor").asText())
+                .json();
 
         assertThat(first.has("success")).isFalse();
         assertThat(first.has("pagination")).isFalse();
@@ -132,10 +173,20 @@ class OriginalRoutesTest {
     }
 
     @ParameterizedTest
-    @CsvSource(delimiter = '|', value = {
-            "page=0|page", "page=-1|page", "page=abc|page", "page=1.5|page", "page=1000001|page",
-            "page=1&limit=0|limit", "page=1&limit=101|limit", "page=1&limit=x|limit",
-            "page=1&status=sleeping|status", "page=1&cursor=abc|cursor"})
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                "page=0|page",
+                "page=-1|page",
+                "page=abc|page",
+                "page=1.5|page",
+                "page=1000001|page",
+                "page=1&limit=0|limit",
+                "page=1&limit=101|limit",
+                "page=1&limit=x|limit",
+                "page=1&status=sleeping|status",
+                "page=1&cursor=abc|cursor"
+            })
     void bad_page_parameters_are_400_naming_the_field(String query, String field) {
         TestApi.Response r = get("/api/cloudrun/jobs?" + query);
 
@@ -144,10 +195,15 @@ class OriginalRoutesTest {
     }
 
     private static long total(String query) {
-        return get("/api/cloudrun/jobs?page=1&" + query).json().get("pagination").get("total").asLong();
+        return get("/api/cloudrun/jobs?page=1&" + query)
+                .json()
+                .get("pagination")
+                .get("total")
+                .asLong();
     }
 
     private static JsonNode pagination(long total, int page, int limit, long pages) {
-        return TestApi.Response.parse("{\"total\":" + total + ",\"page\":" + page + ",\"limit\":" + limit + ",\"pages\":" + pages + "}");
+        return TestApi.Response.parse(
+                "{\"total\":" + total + ",\"page\":" + page + ",\"limit\":" + limit + ",\"pages\":" + pages + "}");
     }
 }

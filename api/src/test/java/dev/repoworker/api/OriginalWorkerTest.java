@@ -29,8 +29,9 @@ class OriginalWorkerTest {
     @Test
     void a_job_dispatched_to_the_original_worker_completes_with_its_logs_as_events_and_its_result_stored() {
         try (OriginalWorker worker = OriginalWorker.withSecret(TestApi.SECRET);
-             TestApi api = TestApi.start(dir, Map.of("REPO_WORKER_API_URL", worker.url()))) {
-            String id = api.submit("clone-repo", "{\"owner\":\"o\",\"repoName\":\"r\",\"gitToken\":\"" + GIT_TOKEN + "\"}");
+                TestApi api = TestApi.start(dir, Map.of("REPO_WORKER_API_URL", worker.url()))) {
+            String id =
+                    api.submit("clone-repo", "{\"owner\":\"o\",\"repoName\":\"r\",\"gitToken\":\"" + GIT_TOKEN + "\"}");
 
             await().atMost(Duration.ofSeconds(10)).until(() -> api.status(id).equals("completed"));
 
@@ -43,17 +44,22 @@ class OriginalWorkerTest {
                 assertThat(callback.body()).doesNotContain(Signatures.SIGNATURE_HEADER);
             });
             JsonNode job = api.job(id);
-            assertThat(job.get("result").get("repoInfo").get("cloned").asBoolean()).isTrue();
+            assertThat(job.get("result").get("repoInfo").get("cloned").asBoolean())
+                    .isTrue();
             assertThat(job.get("result").get("repoUrl").asText()).isEqualTo("https://github.com/o/r");
             assertThat(job.get("result").get("gitToken").asText()).isEqualTo("[redacted]");
-            assertThat(logEvents(job)).extracting(e -> e.get("message").asText())
-                    .containsExactly("Starting job " + id + " (acquire-user-repo)", "Cloning repository", "Job completed");
+            assertThat(logEvents(job))
+                    .extracting(e -> e.get("message").asText())
+                    .containsExactly(
+                            "Starting job " + id + " (acquire-user-repo)", "Cloning repository", "Job completed");
             assertThat(logEvents(job)).allSatisfy(e -> {
                 assertThat(e.get("data").get("level").asText()).isEqualTo("info");
                 assertThat(e.get("data").get("timestamp").asText()).endsWith("Z");
             });
             String token = callbackToken(worker);
-            assertThat(api.get("/api/cloudrun/jobs/" + id).body()).doesNotContain(token).doesNotContain(GIT_TOKEN);
+            assertThat(api.get("/api/cloudrun/jobs/" + id).body())
+                    .doesNotContain(token)
+                    .doesNotContain(GIT_TOKEN);
             assertThat(api.get("/api/cloudrun/jobs").body()).doesNotContain(token);
         }
     }
@@ -61,7 +67,7 @@ class OriginalWorkerTest {
     @Test
     void a_failure_from_the_original_worker_fails_the_job_with_its_error_log() {
         try (OriginalWorker worker = OriginalWorker.withSecret(TestApi.SECRET).failJobs();
-             TestApi api = TestApi.start(dir, Map.of("REPO_WORKER_API_URL", worker.url()))) {
+                TestApi api = TestApi.start(dir, Map.of("REPO_WORKER_API_URL", worker.url()))) {
             String id = api.submit("import-repo", "{\"sourceUrl\":\"https://github.com/o/r\"}");
 
             await().atMost(Duration.ofSeconds(10)).until(() -> api.status(id).equals("failed"));
@@ -78,7 +84,7 @@ class OriginalWorkerTest {
     @Test
     void the_original_worker_refuses_a_wrong_secret_and_the_job_fails_saying_so() {
         try (OriginalWorker worker = OriginalWorker.withSecret("another-secret");
-             TestApi api = TestApi.start(dir, Map.of("REPO_WORKER_API_URL", worker.url()))) {
+                TestApi api = TestApi.start(dir, Map.of("REPO_WORKER_API_URL", worker.url()))) {
             String id = api.submit("clone-repo", "{\"owner\":\"o\",\"repoName\":\"r\"}");
 
             await().atMost(Duration.ofSeconds(10)).until(() -> api.status(id).equals("failed"));
@@ -88,7 +94,9 @@ class OriginalWorkerTest {
     }
 
     static List<JsonNode> logEvents(JsonNode job) {
-        return StreamSupport.stream(job.get("events").spliterator(), false).filter(e -> e.get("type").asText().equals("log")).toList();
+        return StreamSupport.stream(job.get("events").spliterator(), false)
+                .filter(e -> e.get("type").asText().equals("log"))
+                .toList();
     }
 
     private static String callbackToken(OriginalWorker worker) {

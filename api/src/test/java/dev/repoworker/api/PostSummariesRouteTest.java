@@ -16,6 +16,7 @@ class PostSummariesRouteTest {
 
     @TempDir
     static Path dir;
+
     static Path artifacts;
     static TestApi api;
 

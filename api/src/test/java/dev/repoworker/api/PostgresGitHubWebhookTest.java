@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.repoworker.testkit.GitHubWebhookSender;
 import java.nio.file.Path;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -29,25 +28,36 @@ class PostgresGitHubWebhookTest {
         env.put("GITHUB_WEBHOOK_SECRET", GitHubWebhookTest.HOOK_SECRET);
         try (FakeWorker worker = new FakeWorker()) {
             env.put("REPO_WORKER_API_URL", worker.url());
-            try (TestApi first = TestApi.start(dir.resolve("a"), env); TestApi second = TestApi.start(dir.resolve("b"), env)) {
-                assertThat(first.post("/api/projects", "{\"id\":\"replicated\",\"repoUrl\":\"https://git.example.test/acme/replicated\"}")
-                        .status()).isEqualTo(201);
-                ObjectNode push = GitHubWebhookSender.push(GitHubWebhookTest.cloneUrl("replicated"), "refs/heads/main",
-                        GitHubWebhookTest.COMMIT);
+            try (TestApi first = TestApi.start(dir.resolve("a"), env);
+                    TestApi second = TestApi.start(dir.resolve("b"), env)) {
+                assertThat(first.post(
+                                        "/api/projects",
+                                        "{\"id\":\"replicated\",\"repoUrl\":\"https://git.example.test/acme/replicated\"}")
+                                .status())
+                        .isEqualTo(201);
+                ObjectNode push = GitHubWebhookSender.push(
+                        GitHubWebhookTest.cloneUrl("replicated"), "refs/heads/main", GitHubWebhookTest.COMMIT);
                 String delivery = UUID.randomUUID().toString();
 
                 CompletableFuture<GitHubWebhookSender.Sent> toFirst = CompletableFuture.supplyAsync(() ->
-                        new GitHubWebhookSender(first.url(GitHubWebhookRoutes.PATH), GitHubWebhookTest.HOOK_SECRET).send("push", delivery, push));
+                        new GitHubWebhookSender(first.url(GitHubWebhookRoutes.PATH), GitHubWebhookTest.HOOK_SECRET)
+                                .send("push", delivery, push));
                 CompletableFuture<GitHubWebhookSender.Sent> toSecond = CompletableFuture.supplyAsync(() ->
-                        new GitHubWebhookSender(second.url(GitHubWebhookRoutes.PATH), GitHubWebhookTest.HOOK_SECRET).send("push", delivery, push));
+                        new GitHubWebhookSender(second.url(GitHubWebhookRoutes.PATH), GitHubWebhookTest.HOOK_SECRET)
+                                .send("push", delivery, push));
                 List<GitHubWebhookSender.Sent> answers = List.of(toFirst.get(), toSecond.get());
 
                 assertThat(answers).extracting(GitHubWebhookSender.Sent::status).containsExactlyInAnyOrder(202, 200);
-                assertThat(first.get("/api/cloudrun/jobs?projectId=replicated").json().get("jobs")).hasSize(1);
-                GitHubWebhookSender.Sent later = new GitHubWebhookSender(second.url(GitHubWebhookRoutes.PATH), GitHubWebhookTest.HOOK_SECRET)
+                assertThat(first.get("/api/cloudrun/jobs?projectId=replicated")
+                                .json()
+                                .get("jobs"))
+                        .hasSize(1);
+                GitHubWebhookSender.Sent later = new GitHubWebhookSender(
+                                second.url(GitHubWebhookRoutes.PATH), GitHubWebhookTest.HOOK_SECRET)
                         .send("push", delivery, push);
                 assertThat(later.status()).isEqualTo(200);
-                assertThat(GitHubWebhookTest.json(later).get("duplicate").asBoolean()).isTrue();
+                assertThat(GitHubWebhookTest.json(later).get("duplicate").asBoolean())
+                        .isTrue();
             }
         }
     }

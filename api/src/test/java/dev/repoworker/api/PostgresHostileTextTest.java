@@ -44,19 +44,49 @@ class PostgresHostileTextTest {
 
     @Test
     void hostile_text_in_submissions_and_callbacks_is_never_a_5xx() {
-        try (TestApi api = TestApi.start(dir, Map.of("DATABASE_URL", schema.url(), "DATABASE_USER", TestDatabases.POSTGRES_USER,
-                "REPO_WORKER_API_URL", worker.url()))) {
-            TestApi.Response submitted = api.post("/api/cloudrun/jobs", Json.write(Map.of("task", "build-assets",
-                    "data", Map.of("repoUrl", "https://git.example.test/o/r", "note", HOSTILE, HOSTILE, List.of(HOSTILE),
-                            "gitToken", "tok-" + HOSTILE))));
+        try (TestApi api = TestApi.start(
+                dir,
+                Map.of(
+                        "DATABASE_URL",
+                        schema.url(),
+                        "DATABASE_USER",
+                        TestDatabases.POSTGRES_USER,
+                        "REPO_WORKER_API_URL",
+                        worker.url()))) {
+            TestApi.Response submitted = api.post(
+                    "/api/cloudrun/jobs",
+                    Json.write(Map.of(
+                            "task",
+                            "build-assets",
+                            "data",
+                            Map.of(
+                                    "repoUrl",
+                                    "https://git.example.test/o/r",
+                                    "note",
+                                    HOSTILE,
+                                    HOSTILE,
+                                    List.of(HOSTILE),
+                                    "gitToken",
+                                    "tok-" + HOSTILE))));
             assertThat(submitted.status()).as(submitted.body()).isEqualTo(202);
             String id = submitted.json().get("id").asText();
             await().atMost(Duration.ofSeconds(10)).until(() -> api.status(id).equals("dispatched"));
-            assertThat(api.post("/api/cloudrun/jobs", Json.write(Map.of("task", "noop", "projectId", HOSTILE))).status()).isEqualTo(400);
+            assertThat(api.post("/api/cloudrun/jobs", Json.write(Map.of("task", "noop", "projectId", HOSTILE)))
+                            .status())
+                    .isEqualTo(400);
             assertThat(api.get("/api/cloudrun/jobs?projectId=a%00b").status()).isEqualTo(400);
 
-            TestApi.Response progress = api.signedCallback(Json.write(Callback.running(id, 1, new Progress(HOSTILE, 1, 2, HOSTILE))));
-            Callback failed = new Callback(id, Callback.FAILED, Map.of(HOSTILE, HOSTILE), HOSTILE, Instant.now(), null, null, 1,
+            TestApi.Response progress =
+                    api.signedCallback(Json.write(Callback.running(id, 1, new Progress(HOSTILE, 1, 2, HOSTILE))));
+            Callback failed = new Callback(
+                    id,
+                    Callback.FAILED,
+                    Map.of(HOSTILE, HOSTILE),
+                    HOSTILE,
+                    Instant.now(),
+                    null,
+                    null,
+                    1,
                     List.of(HOSTILE, HOSTILE));
             TestApi.Response failure = api.signedCallback(Json.write(failed));
 

@@ -6,7 +6,6 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -26,20 +25,32 @@ class PostgresProjectsTest {
         Map<String, String> env = postgres.replicaEnv();
         try (FakeWorker worker = new FakeWorker()) {
             env.put("REPO_WORKER_API_URL", worker.url());
-            try (TestApi first = TestApi.start(dir.resolve("a"), env); TestApi second = TestApi.start(dir.resolve("b"), env)) {
-                assertThat(first.post("/api/projects", ProjectRoutesTest.fullProject("shared")).status()).isEqualTo(201);
+            try (TestApi first = TestApi.start(dir.resolve("a"), env);
+                    TestApi second = TestApi.start(dir.resolve("b"), env)) {
+                assertThat(first.post("/api/projects", ProjectRoutesTest.fullProject("shared"))
+                                .status())
+                        .isEqualTo(201);
 
                 TestApi.Response answer = second.post("/api/projects/shared/deploy", "{}");
 
                 assertThat(answer.status()).as(answer.body()).isEqualTo(202);
                 String id = answer.json().get("id").asText();
-                await().atMost(Duration.ofSeconds(10)).until(() -> !worker.processRequests().isEmpty());
+                await().atMost(Duration.ofSeconds(10))
+                        .until(() -> !worker.processRequests().isEmpty());
                 JsonNode data = worker.processRequests().get(0).body().get("data");
-                assertThat(worker.processRequests().get(0).body().get("jobId").asText()).isEqualTo(id);
+                assertThat(worker.processRequests().get(0).body().get("jobId").asText())
+                        .isEqualTo(id);
                 assertThat(data.get("gitToken").asText()).isEqualTo(ProjectRoutesTest.TOKEN);
                 assertThat(data.get("repositoryFolder").asText()).isEqualTo("docs");
-                assertThat(first.get("/api/projects/shared").json().get("gitToken").asText()).isEqualTo("[set]");
-                assertThat(first.get("/api/cloudrun/jobs?projectId=shared").json().findValuesAsText("id")).containsExactly(id);
+                assertThat(first.get("/api/projects/shared")
+                                .json()
+                                .get("gitToken")
+                                .asText())
+                        .isEqualTo("[set]");
+                assertThat(first.get("/api/cloudrun/jobs?projectId=shared")
+                                .json()
+                                .findValuesAsText("id"))
+                        .containsExactly(id);
             }
         }
     }

@@ -22,8 +22,8 @@ class PostgresStatsTest {
     void two_replicas_answer_identically_with_the_known_percentiles() throws Exception {
         Map<String, String> env = postgres.replicaEnv();
         try (FakeWorker worker = new FakeWorker();
-             TestApi first = TestApi.start(dir.resolve("a"), withWorker(env, worker));
-             TestApi second = TestApi.start(dir.resolve("b"), withWorker(env, worker))) {
+                TestApi first = TestApi.start(dir.resolve("a"), withWorker(env, worker));
+                TestApi second = TestApi.start(dir.resolve("b"), withWorker(env, worker))) {
             KnownFinishedJobs finished = KnownFinishedJobs.finishOn(first);
 
             JsonNode fromFirst = first.get("/api/cloudrun/stats?window=1h").json();
@@ -37,9 +37,15 @@ class PostgresStatsTest {
             assertThat(StatsRouteTest.byMinute(fromSecond.get("throughput"))).isEqualTo(finished.perMinute(second));
             JsonNode durations = fromSecond.get("durations");
             assertThat(durations.findValuesAsText("task")).containsExactly("acquire-user-repo", "enrich-data");
-            assertThat(durations.findValues("p50Ms")).extracting(JsonNode::asLong).containsExactly(500L, 20L);
-            assertThat(durations.findValues("p95Ms")).extracting(JsonNode::asLong).containsExactly(1000L, 30L);
-            assertThat(durations.findValues("count")).extracting(JsonNode::asLong).containsExactly(10L, 3L);
+            assertThat(durations.findValues("p50Ms"))
+                    .extracting(JsonNode::asLong)
+                    .containsExactly(500L, 20L);
+            assertThat(durations.findValues("p95Ms"))
+                    .extracting(JsonNode::asLong)
+                    .containsExactly(1000L, 30L);
+            assertThat(durations.findValues("count"))
+                    .extracting(JsonNode::asLong)
+                    .containsExactly(10L, 3L);
         }
     }
 

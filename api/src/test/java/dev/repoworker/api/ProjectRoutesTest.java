@@ -28,8 +28,10 @@ class ProjectRoutesTest {
 
     @TempDir
     static Path dir;
+
     static FakeWorker worker;
     static TestApi api;
+
     @RegisterExtension
     static final CapturedLogs logs = new CapturedLogs();
 
@@ -58,10 +60,18 @@ class ProjectRoutesTest {
 
     static TestApi.Response patch(TestApi api, String path, String body) {
         try {
-            HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(api.url(path)))
-                    .method("PATCH", HttpRequest.BodyPublishers.ofString(body)).header("Content-Type", "application/json").build(),
-                    HttpResponse.BodyHandlers.ofString());
-            return new TestApi.Response(r.statusCode(), r.body(), r.headers().firstValue("Content-Type").orElse(""), r.headers());
+            HttpResponse<String> r = HttpClient.newHttpClient()
+                    .send(
+                            HttpRequest.newBuilder(URI.create(api.url(path)))
+                                    .method("PATCH", HttpRequest.BodyPublishers.ofString(body))
+                                    .header("Content-Type", "application/json")
+                                    .build(),
+                            HttpResponse.BodyHandlers.ofString());
+            return new TestApi.Response(
+                    r.statusCode(),
+                    r.body(),
+                    r.headers().firstValue("Content-Type").orElse(""),
+                    r.headers());
         } catch (Exception e) {
             throw new AssertionError(e);
         }
@@ -99,15 +109,18 @@ class ProjectRoutesTest {
         assertThat(body.get("id").asText()).isNotBlank();
         assertThat(body.get("branch").asText()).isEqualTo("main");
         assertThat(body.get("mediaPrefix").asText()).isEqualTo("/_repo/medias");
-        assertThat(body.path("gitToken").isNull() || body.path("gitToken").isMissingNode()).isTrue();
-        assertThat(api.get("/api/projects").json().get("projects").findValuesAsText("id")).contains(body.get("id").asText());
+        assertThat(body.path("gitToken").isNull() || body.path("gitToken").isMissingNode())
+                .isTrue();
+        assertThat(api.get("/api/projects").json().get("projects").findValuesAsText("id"))
+                .contains(body.get("id").asText());
     }
 
     @Test
     void a_patch_changes_only_the_fields_it_names_and_keeps_the_secrets() {
         api.post("/api/projects", fullProject("patched"));
 
-        TestApi.Response patched = patch("/api/projects/patched",
+        TestApi.Response patched = patch(
+                "/api/projects/patched",
                 "{\"branch\":\"main\",\"webhooks\":[{\"url\":\"https://hooks.example.test/deploys\"}]}");
 
         assertThat(patched.status()).isEqualTo(200);
@@ -121,18 +134,36 @@ class ProjectRoutesTest {
 
     @Test
     void bad_input_is_refused_naming_the_field() {
-        assertThat(error(api.post("/api/projects", "{\"id\":\"Not A Slug\",\"repoUrl\":\"https://git.example.test/a/b\"}"))).isEqualTo("id");
+        assertThat(error(api.post(
+                        "/api/projects", "{\"id\":\"Not A Slug\",\"repoUrl\":\"https://git.example.test/a/b\"}")))
+                .isEqualTo("id");
         assertThat(error(api.post("/api/projects", "{\"branch\":\"main\"}"))).isEqualTo("repoUrl");
-        assertThat(error(api.post("/api/projects", "{\"repoUrl\":\"https://user:pw@git.example.test/a/b\"}"))).isEqualTo("repoUrl");
-        assertThat(error(api.post("/api/projects", "{\"repoUrl\":\"https://git.example.test/a/b\",\"branch\":\"../x\"}"))).isEqualTo("branch");
-        assertThat(error(api.post("/api/projects", "{\"repoUrl\":\"https://git.example.test/a/b\",\"ignoreFiles\":\"*\"}"))).isEqualTo("ignoreFiles");
-        assertThat(error(api.post("/api/projects", "{\"repoUrl\":\"https://git.example.test/a/b\",\"webhooks\":[{\"url\":\"https://h.example.test\"}]}")))
+        assertThat(error(api.post("/api/projects", "{\"repoUrl\":\"https://user:pw@git.example.test/a/b\"}")))
+                .isEqualTo("repoUrl");
+        assertThat(error(api.post(
+                        "/api/projects", "{\"repoUrl\":\"https://git.example.test/a/b\",\"branch\":\"../x\"}")))
+                .isEqualTo("branch");
+        assertThat(error(api.post(
+                        "/api/projects", "{\"repoUrl\":\"https://git.example.test/a/b\",\"ignoreFiles\":\"*\"}")))
+                .isEqualTo("ignoreFiles");
+        assertThat(
+                        error(
+                                api.post(
+                                        "/api/projects",
+                                        "{\"repoUrl\":\"https://git.example.test/a/b\",\"webhooks\":[{\"url\":\"https://h.example.test\"}]}")))
                 .isEqualTo("webhooks[0].secret");
-        assertThat(error(api.post("/api/projects", "{\"repoUrl\":\"https://git.example.test/a/b\",\"webhooks\":[{\"url\":\"ftp://h\",\"secret\":\"s\"}]}")))
+        assertThat(
+                        error(
+                                api.post(
+                                        "/api/projects",
+                                        "{\"repoUrl\":\"https://git.example.test/a/b\",\"webhooks\":[{\"url\":\"ftp://h\",\"secret\":\"s\"}]}")))
                 .isEqualTo("webhooks[0].url");
-        assertThat(error(api.post("/api/projects", "{\"repoUrl\":\"https://git.example.test/a/b\",\"colour\":\"red\"}"))).isEqualTo("colour");
+        assertThat(error(
+                        api.post("/api/projects", "{\"repoUrl\":\"https://git.example.test/a/b\",\"colour\":\"red\"}")))
+                .isEqualTo("colour");
         api.post("/api/projects", fullProject("fixed-id"));
-        assertThat(error(patch("/api/projects/fixed-id", "{\"id\":\"other-id\"}"))).isEqualTo("id");
+        assertThat(error(patch("/api/projects/fixed-id", "{\"id\":\"other-id\"}")))
+                .isEqualTo("id");
         assertThat(api.post("/api/projects", fullProject("fixed-id")).status()).isEqualTo(409);
     }
 
@@ -144,7 +175,8 @@ class ProjectRoutesTest {
     @Test
     void an_unknown_project_is_a_404_for_reading_changing_and_deploying() {
         assertThat(api.get("/api/projects/missing").status()).isEqualTo(404);
-        assertThat(patch("/api/projects/missing", "{\"branch\":\"main\"}").status()).isEqualTo(404);
+        assertThat(patch("/api/projects/missing", "{\"branch\":\"main\"}").status())
+                .isEqualTo(404);
         TestApi.Response deploy = api.post("/api/projects/missing/deploy", "{}");
         assertThat(deploy.status()).isEqualTo(404);
         assertThat(deploy.json().get("error").get("code").asText()).isEqualTo("not_found");
@@ -162,8 +194,12 @@ class ProjectRoutesTest {
         JsonNode job = api.job(id);
         assertThat(job.get("task").asText()).isEqualTo("deploy-repo");
         assertThat(job.get("projectId").asText()).isEqualTo("deployed");
-        JsonNode data = worker.processRequests().stream().filter(r -> r.body().get("jobId").asText().equals(id))
-                .findFirst().orElseThrow().body().get("data");
+        JsonNode data = worker.processRequests().stream()
+                .filter(r -> r.body().get("jobId").asText().equals(id))
+                .findFirst()
+                .orElseThrow()
+                .body()
+                .get("data");
         assertThat(data.get("repoUrl").asText()).isEqualTo("https://git.example.test/acme/notes");
         assertThat(data.get("branch").asText()).isEqualTo("release");
         assertThat(data.get("commit").asText()).isEqualTo(COMMIT);
@@ -178,7 +214,8 @@ class ProjectRoutesTest {
         assertThat(data.has("webhookSecrets")).isFalse();
         assertNoSecret(answer.body());
         assertNoSecret(job.toString());
-        assertThat(api.get("/api/cloudrun/jobs?projectId=deployed").json().findValuesAsText("id")).contains(id);
+        assertThat(api.get("/api/cloudrun/jobs?projectId=deployed").json().findValuesAsText("id"))
+                .contains(id);
         assertThat(logs.lines()).allSatisfy(line -> assertNoSecret(line.getFormattedMessage()));
     }
 
@@ -191,20 +228,30 @@ class ProjectRoutesTest {
         assertThat(answer.status()).as(answer.body()).isEqualTo(202);
         String id = answer.json().get("id").asText();
         await().atMost(Duration.ofSeconds(10)).until(() -> api.status(id).equals("dispatched"));
-        JsonNode data = worker.processRequests().stream().filter(r -> r.body().get("jobId").asText().equals(id))
-                .findFirst().orElseThrow().body().get("data");
+        JsonNode data = worker.processRequests().stream()
+                .filter(r -> r.body().get("jobId").asText().equals(id))
+                .findFirst()
+                .orElseThrow()
+                .body()
+                .get("data");
         assertThat(data.get("branch").asText()).isEqualTo("feature/x");
         assertThat(data.has("commit")).isFalse();
-        assertThat(error(api.post("/api/projects/branchy/deploy", "{\"commit\":\"abc\"}"))).isEqualTo("commit");
+        assertThat(error(api.post("/api/projects/branchy/deploy", "{\"commit\":\"abc\"}")))
+                .isEqualTo("commit");
     }
 
     @Test
     void the_project_routes_need_the_dashboard_token_like_the_job_api(@TempDir Path guarded) {
         try (TestApi withToken = TestApi.start(guarded, Map.of("DASHBOARD_TOKEN", "dashboard-token-for-projects"))) {
             assertThat(withToken.get("/api/projects").status()).isEqualTo(401);
-            assertThat(withToken.post("/api/projects", fullProject("guarded")).status()).isEqualTo(401);
-            assertThat(withToken.post("/api/projects/guarded/deploy", "{}").status()).isEqualTo(401);
-            assertThat(withToken.get("/api/projects", Map.of("Authorization", "Bearer dashboard-token-for-projects")).status()).isEqualTo(200);
+            assertThat(withToken.post("/api/projects", fullProject("guarded")).status())
+                    .isEqualTo(401);
+            assertThat(withToken.post("/api/projects/guarded/deploy", "{}").status())
+                    .isEqualTo(401);
+            assertThat(withToken
+                            .get("/api/projects", Map.of("Authorization", "Bearer dashboard-token-for-projects"))
+                            .status())
+                    .isEqualTo(200);
         }
     }
 
@@ -216,14 +263,20 @@ class ProjectRoutesTest {
             }
         };
         try (TestApi checked = TestApi.start(ApiConfig.fromEnv(TestApi.env(withRules, Map.of())), atMostTwoPatterns)) {
-            TestApi.Response refused = checked.post("/api/projects",
+            TestApi.Response refused = checked.post(
+                    "/api/projects",
                     "{\"repoUrl\":\"https://git.example.test/a/b\",\"ignoreFiles\":[\"a\",\"b\",\"c\"]}");
 
             assertThat(error(refused)).isEqualTo("ignoreFiles");
-            assertThat(refused.json().get("error").get("message").asText()).isEqualTo("ignoreFiles takes at most 2 patterns");
-            assertThat(checked.post("/api/projects", "{\"id\":\"ok\",\"repoUrl\":\"https://git.example.test/a/b\",\"ignoreFiles\":[\"a\"]}")
-                    .status()).isEqualTo(201);
-            assertThat(error(patch(checked, "/api/projects/ok", "{\"ignoreFiles\":[\"a\",\"b\",\"c\"]}"))).isEqualTo("ignoreFiles");
+            assertThat(refused.json().get("error").get("message").asText())
+                    .isEqualTo("ignoreFiles takes at most 2 patterns");
+            assertThat(checked.post(
+                                    "/api/projects",
+                                    "{\"id\":\"ok\",\"repoUrl\":\"https://git.example.test/a/b\",\"ignoreFiles\":[\"a\"]}")
+                            .status())
+                    .isEqualTo(201);
+            assertThat(error(patch(checked, "/api/projects/ok", "{\"ignoreFiles\":[\"a\",\"b\",\"c\"]}")))
+                    .isEqualTo("ignoreFiles");
         }
     }
 }

@@ -21,14 +21,24 @@ class RoutesTest {
 
     @TempDir
     static Path dir;
+
     static FakeWorker worker;
     static TestApi api;
 
     @BeforeAll
     static void start() throws Exception {
         worker = new FakeWorker();
-        api = TestApi.start(dir, Map.of("REPO_WORKER_API_URL", worker.url(), "GIT_HOST_URL", "https://git.example.test",
-                "MAX_BODY_BYTES", "4096", "MAX_CALLBACK_BYTES", "4096"));
+        api = TestApi.start(
+                dir,
+                Map.of(
+                        "REPO_WORKER_API_URL",
+                        worker.url(),
+                        "GIT_HOST_URL",
+                        "https://git.example.test",
+                        "MAX_BODY_BYTES",
+                        "4096",
+                        "MAX_CALLBACK_BYTES",
+                        "4096"));
     }
 
     @AfterAll
@@ -48,7 +58,8 @@ class RoutesTest {
 
     @Test
     void submit_clone_repo_maps_it_and_never_returns_or_stores_the_token() {
-        TestApi.Response r = api.post("/api/cloudrun/jobs",
+        TestApi.Response r = api.post(
+                "/api/cloudrun/jobs",
                 "{\"task\":\"clone-repo\",\"data\":{\"owner\":\"octo\",\"repoName\":\"notes\",\"branch\":\"main\",\"gitToken\":\"s3cr3t-token\"},\"projectId\":\"p1\"}");
 
         assertThat(r.status()).isEqualTo(202);
@@ -74,9 +85,12 @@ class RoutesTest {
 
     @Test
     void convenience_routes_take_the_data_as_body() {
-        TestApi.Response imported = api.post("/api/cloudrun/import-repo", "{\"sourceUrl\":\"https://git.example.test/a/b\",\"branch\":\"dev\"}");
-        TestApi.Response deployed = api.post("/api/cloudrun/deploy-repo",
-                "{\"owner\":\"a\",\"repoName\":\"b\",\"projectId\":\"p9\",\"commit\":\"" + "abcdef1".repeat(5) + "abcde\",\"ignoreFiles\":[\"drafts/\"]}");
+        TestApi.Response imported = api.post(
+                "/api/cloudrun/import-repo", "{\"sourceUrl\":\"https://git.example.test/a/b\",\"branch\":\"dev\"}");
+        TestApi.Response deployed = api.post(
+                "/api/cloudrun/deploy-repo",
+                "{\"owner\":\"a\",\"repoName\":\"b\",\"projectId\":\"p9\",\"commit\":\"" + "abcdef1".repeat(5)
+                        + "abcde\",\"ignoreFiles\":[\"drafts/\"]}");
         TestApi.Response cloned = api.post("/api/cloudrun/clone-repo", "{\"owner\":\"a\",\"repoName\":\"b\"}");
 
         assertThat(imported.status()).isEqualTo(202);
@@ -92,9 +106,11 @@ class RoutesTest {
 
     @Test
     void a_deploy_as_the_original_api_sends_it_with_commit_latest_is_the_branch_head() {
-        TestApi.Response r = api.post("/api/cloudrun/jobs", "{\"task\":\"deploy-repo\",\"data\":{\"userId\":\"u1\","
-                + "\"projectId\":\"p1\",\"commit\":\"latest\",\"branch\":\"main\",\"notePrefix\":\"\",\"mediaPrefix\":\"/_repo/medias\","
-                + "\"domain\":\"\",\"repoUrl\":\"https://git.example.test/a/b\"}}");
+        TestApi.Response r = api.post(
+                "/api/cloudrun/jobs",
+                "{\"task\":\"deploy-repo\",\"data\":{\"userId\":\"u1\","
+                        + "\"projectId\":\"p1\",\"commit\":\"latest\",\"branch\":\"main\",\"notePrefix\":\"\",\"mediaPrefix\":\"/_repo/medias\","
+                        + "\"domain\":\"\",\"repoUrl\":\"https://git.example.test/a/b\"}}");
 
         assertThat(r.status()).isEqualTo(202);
         assertThat(r.json().get("task").asText()).isEqualTo("deploy-repo");
@@ -121,33 +137,38 @@ class RoutesTest {
 
         assertThat(first.status()).isEqualTo(202);
         assertThat(second.status()).isEqualTo(200);
-        assertThat(second.json().get("id").asText()).isEqualTo(first.json().get("id").asText());
+        assertThat(second.json().get("id").asText())
+                .isEqualTo(first.json().get("id").asText());
     }
 
     @ParameterizedTest(name = "{0} {1} -> {3} field {4}")
-    @CsvSource(delimiter = '|', value = {
-            "/api/cloudrun/jobs|{\"data\":{}}|application/json|400|task",
-            "/api/cloudrun/jobs|{\"task\":\"nope\",\"data\":{}}|application/json|400|task",
-            "/api/cloudrun/jobs|{\"task\":7}|application/json|400|task",
-            "/api/cloudrun/jobs|{\"task\":\"clone-repo\",\"data\":[]}|application/json|400|data",
-            "/api/cloudrun/jobs|{\"task\":\"clone-repo\",\"data\":{\"repoName\":\"r\"}}|application/json|400|data.owner",
-            "/api/cloudrun/jobs|{\"task\":\"clone-repo\",\"data\":{\"owner\":\"o\"}}|application/json|400|data.repoName",
-            "/api/cloudrun/jobs|{\"task\":\"clone-repo\",\"data\":{\"owner\":\"../x\",\"repoName\":\"r\"}}|application/json|400|data.owner",
-            "/api/cloudrun/jobs|{\"task\":\"clone-repo\",\"data\":{\"owner\":\"o\",\"repoName\":\"r\",\"branch\":\"--upload-pack=x\"}}|application/json|400|data.branch",
-            "/api/cloudrun/jobs|{\"task\":\"clone-repo\",\"projectId\":5,\"data\":{\"owner\":\"o\",\"repoName\":\"r\"}}|application/json|400|projectId",
-            "/api/cloudrun/clone-repo|{\"owner\":\"o\"}|application/json|400|data.repoName",
-            "/api/cloudrun/import-repo|{\"branch\":\"main\"}|application/json|400|data.sourceUrl",
-            "/api/cloudrun/import-repo|{\"sourceUrl\":\"not a url\"}|application/json|400|data.sourceUrl",
-            "/api/cloudrun/deploy-repo|{\"owner\":\"o\",\"repoName\":\"r\"}|application/json|400|data.projectId",
-            "/api/cloudrun/deploy-repo|{\"projectId\":\"p\"}|application/json|400|data.repoUrl",
-            "/api/cloudrun/deploy-repo|{\"projectId\":\"p\",\"owner\":\"o\",\"repoName\":\"r\",\"commit\":\"zz\"}|application/json|400|data.commit",
-            "/api/cloudrun/deploy-repo|{\"projectId\":\"p\",\"owner\":\"o\",\"repoName\":\"r\",\"commit\":\"abcdef1\"}|application/json|400|data.commit",
-            "/api/cloudrun/jobs|{\"task\":\"deploy-repo\",\"data\":{\"projectId\":\"p\",\"repoUrl\":\"https://git.example.test/o/r\",\"commit\":\"0123abc\"}}|application/json|400|data.commit",
-            "/api/cloudrun/deploy-repo|{\"projectId\":\"p\",\"owner\":\"o\",\"repoName\":\"r\",\"ignoreFiles\":\"x\"}|application/json|400|data.ignoreFiles",
-            "/api/cloudrun/callback|{\"status\":\"completed\"}|application/json|400|jobId",
-    })
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                "/api/cloudrun/jobs|{\"data\":{}}|application/json|400|task",
+                "/api/cloudrun/jobs|{\"task\":\"nope\",\"data\":{}}|application/json|400|task",
+                "/api/cloudrun/jobs|{\"task\":7}|application/json|400|task",
+                "/api/cloudrun/jobs|{\"task\":\"clone-repo\",\"data\":[]}|application/json|400|data",
+                "/api/cloudrun/jobs|{\"task\":\"clone-repo\",\"data\":{\"repoName\":\"r\"}}|application/json|400|data.owner",
+                "/api/cloudrun/jobs|{\"task\":\"clone-repo\",\"data\":{\"owner\":\"o\"}}|application/json|400|data.repoName",
+                "/api/cloudrun/jobs|{\"task\":\"clone-repo\",\"data\":{\"owner\":\"../x\",\"repoName\":\"r\"}}|application/json|400|data.owner",
+                "/api/cloudrun/jobs|{\"task\":\"clone-repo\",\"data\":{\"owner\":\"o\",\"repoName\":\"r\",\"branch\":\"--upload-pack=x\"}}|application/json|400|data.branch",
+                "/api/cloudrun/jobs|{\"task\":\"clone-repo\",\"projectId\":5,\"data\":{\"owner\":\"o\",\"repoName\":\"r\"}}|application/json|400|projectId",
+                "/api/cloudrun/clone-repo|{\"owner\":\"o\"}|application/json|400|data.repoName",
+                "/api/cloudrun/import-repo|{\"branch\":\"main\"}|application/json|400|data.sourceUrl",
+                "/api/cloudrun/import-repo|{\"sourceUrl\":\"not a url\"}|application/json|400|data.sourceUrl",
+                "/api/cloudrun/deploy-repo|{\"owner\":\"o\",\"repoName\":\"r\"}|application/json|400|data.projectId",
+                "/api/cloudrun/deploy-repo|{\"projectId\":\"p\"}|application/json|400|data.repoUrl",
+                "/api/cloudrun/deploy-repo|{\"projectId\":\"p\",\"owner\":\"o\",\"repoName\":\"r\",\"commit\":\"zz\"}|application/json|400|data.commit",
+                "/api/cloudrun/deploy-repo|{\"projectId\":\"p\",\"owner\":\"o\",\"repoName\":\"r\",\"commit\":\"abcdef1\"}|application/json|400|data.commit",
+                "/api/cloudrun/jobs|{\"task\":\"deploy-repo\",\"data\":{\"projectId\":\"p\",\"repoUrl\":\"https://git.example.test/o/r\",\"commit\":\"0123abc\"}}|application/json|400|data.commit",
+                "/api/cloudrun/deploy-repo|{\"projectId\":\"p\",\"owner\":\"o\",\"repoName\":\"r\",\"ignoreFiles\":\"x\"}|application/json|400|data.ignoreFiles",
+                "/api/cloudrun/callback|{\"status\":\"completed\"}|application/json|400|jobId",
+            })
     void bad_input_is_a_4xx_naming_the_field(String path, String body, String type, int status, String field) {
-        TestApi.Response r = path.endsWith("callback") ? api.signedCallback(body) : api.post(path, body, Map.of("Content-Type", type));
+        TestApi.Response r = path.endsWith("callback")
+                ? api.signedCallback(body)
+                : api.post(path, body, Map.of("Content-Type", type));
 
         assertThat(r.status()).isEqualTo(status);
         assertThat(r.contentType()).startsWith("application/json");
@@ -157,13 +178,21 @@ class RoutesTest {
     }
 
     @ParameterizedTest
-    @CsvSource({"/api/cloudrun/jobs", "/api/cloudrun/clone-repo", "/api/cloudrun/import-repo", "/api/cloudrun/deploy-repo", "/api/cloudrun/callback"})
+    @CsvSource({
+        "/api/cloudrun/jobs",
+        "/api/cloudrun/clone-repo",
+        "/api/cloudrun/import-repo",
+        "/api/cloudrun/deploy-repo",
+        "/api/cloudrun/callback"
+    })
     void every_post_route_refuses_malformed_json_wrong_type_and_oversized_bodies(String path) {
         TestApi.Response malformed = api.post(path, "{\"task\":", Map.of("Content-Type", "application/json"));
-        TestApi.Response wrongType = api.post(path, "task=clone-repo", Map.of("Content-Type", "application/x-www-form-urlencoded"));
+        TestApi.Response wrongType =
+                api.post(path, "task=clone-repo", Map.of("Content-Type", "application/x-www-form-urlencoded"));
         String hugeBody = "{\"task\":\"" + "x".repeat(10_000) + "\"}";
         // a callback is authenticated before its body is read: only a signed one gets as far as its size
-        TestApi.Response huge = path.endsWith("callback") ? api.signedCallback(hugeBody)
+        TestApi.Response huge = path.endsWith("callback")
+                ? api.signedCallback(hugeBody)
                 : api.post(path, hugeBody, Map.of("Content-Type", "application/json"));
 
         assertThat(malformed.status()).isEqualTo(path.endsWith("callback") ? 401 : 400);
@@ -175,8 +204,15 @@ class RoutesTest {
     }
 
     @ParameterizedTest
-    @CsvSource(delimiter = '|', value = {
-            "limit=0|limit", "limit=101|limit", "limit=abc|limit", "status=sleeping|status", "cursor=!!!|cursor"})
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                "limit=0|limit",
+                "limit=101|limit",
+                "limit=abc|limit",
+                "status=sleeping|status",
+                "cursor=!!!|cursor"
+            })
     void list_validates_its_parameters(String query, String field) {
         TestApi.Response r = api.get("/api/cloudrun/jobs?" + query);
         assertThat(r.status()).isEqualTo(400);
@@ -188,15 +224,21 @@ class RoutesTest {
         String project = "proj-" + UUID.randomUUID();
         Set<String> submitted = new HashSet<>();
         for (int i = 0; i < 5; i++) {
-            submitted.add(api.post("/api/cloudrun/jobs", "{\"task\":\"clone-repo\",\"projectId\":\"" + project
-                    + "\",\"data\":{\"owner\":\"o\",\"repoName\":\"r" + i + "\"}}").json().get("id").asText());
+            submitted.add(api.post(
+                            "/api/cloudrun/jobs",
+                            "{\"task\":\"clone-repo\",\"projectId\":\"" + project
+                                    + "\",\"data\":{\"owner\":\"o\",\"repoName\":\"r" + i + "\"}}")
+                    .json()
+                    .get("id")
+                    .asText());
         }
         Set<String> seen = new HashSet<>();
         String cursor = "";
         int pages = 0;
         String previousCreatedAt = null;
         do {
-            JsonNode page = api.get("/api/cloudrun/jobs?limit=2&type=clone-repo&projectId=" + project + cursor).json();
+            JsonNode page = api.get("/api/cloudrun/jobs?limit=2&type=clone-repo&projectId=" + project + cursor)
+                    .json();
             for (JsonNode job : page.get("jobs")) {
                 assertThat(seen.add(job.get("id").asText())).isTrue();
                 if (previousCreatedAt != null) {
@@ -205,7 +247,9 @@ class RoutesTest {
                 previousCreatedAt = job.get("createdAt").asText();
             }
             pages++;
-            cursor = page.hasNonNull("nextCursor") ? "&cursor=" + page.get("nextCursor").asText() : null;
+            cursor = page.hasNonNull("nextCursor")
+                    ? "&cursor=" + page.get("nextCursor").asText()
+                    : null;
         } while (cursor != null);
 
         assertThat(seen).isEqualTo(submitted);
@@ -215,8 +259,12 @@ class RoutesTest {
     @Test
     void unknown_jobs_and_routes_are_404_json() {
         assertThat(api.get("/api/cloudrun/jobs/" + UUID.randomUUID()).status()).isEqualTo(404);
-        assertThat(api.post("/api/cloudrun/jobs/" + UUID.randomUUID() + "/cancel", "").status()).isEqualTo(404);
-        assertThat(api.post("/api/cloudrun/jobs/" + UUID.randomUUID() + "/retry", "").status()).isEqualTo(404);
+        assertThat(api.post("/api/cloudrun/jobs/" + UUID.randomUUID() + "/cancel", "")
+                        .status())
+                .isEqualTo(404);
+        assertThat(api.post("/api/cloudrun/jobs/" + UUID.randomUUID() + "/retry", "")
+                        .status())
+                .isEqualTo(404);
         TestApi.Response noRoute = api.get("/api/cloudrun/nothing-here");
         assertThat(noRoute.status()).isEqualTo(404);
         assertThat(noRoute.json().get("error").get("code").asText()).isEqualTo("not_found");
@@ -224,7 +272,8 @@ class RoutesTest {
 
     @Test
     void cancel_forwards_to_the_worker_and_retry_runs_a_new_attempt() {
-        String id = api.submit("clone-repo", "{\"owner\":\"o\",\"repoName\":\"cancel-me\",\"gitToken\":\"tok-cancel-1234\"}");
+        String id = api.submit(
+                "clone-repo", "{\"owner\":\"o\",\"repoName\":\"cancel-me\",\"gitToken\":\"tok-cancel-1234\"}");
         await().atMost(Duration.ofSeconds(10)).until(() -> api.status(id).equals("dispatched"));
 
         assertThat(api.post("/api/cloudrun/jobs/" + id + "/retry", "").status()).isEqualTo(409);
@@ -232,14 +281,18 @@ class RoutesTest {
         assertThat(cancelled.status()).isEqualTo(200);
         assertThat(cancelled.json().get("status").asText()).isEqualTo("cancelled");
         assertThat(worker.received).anyMatch(r -> r.path().equals("/jobs/" + id + "/cancel"));
-        assertThat(api.post("/api/cloudrun/jobs/" + id + "/cancel", "").status()).isEqualTo(409);
+        assertThat(api.post("/api/cloudrun/jobs/" + id + "/cancel", "").status())
+                .isEqualTo(409);
 
-        TestApi.Response retried = api.post("/api/cloudrun/jobs/" + id + "/retry", "{\"data\":{\"gitToken\":\"tok-retry-5678\"}}");
+        TestApi.Response retried =
+                api.post("/api/cloudrun/jobs/" + id + "/retry", "{\"data\":{\"gitToken\":\"tok-retry-5678\"}}");
         assertThat(retried.status()).isEqualTo(202);
         assertThat(retried.json().get("attempt").asInt()).isEqualTo(2);
         await().atMost(Duration.ofSeconds(10)).until(() -> api.status(id).equals("dispatched"));
-        assertThat(worker.processRequests()).filteredOn(r -> r.body().get("jobId").asText().equals(id))
-                .extracting(r -> r.body().get("attempt").asInt() + ":" + r.body().get("data").get("gitToken").asText())
+        assertThat(worker.processRequests())
+                .filteredOn(r -> r.body().get("jobId").asText().equals(id))
+                .extracting(r -> r.body().get("attempt").asInt() + ":"
+                        + r.body().get("data").get("gitToken").asText())
                 .containsExactly("1:tok-cancel-1234", "2:tok-retry-5678");
     }
 }

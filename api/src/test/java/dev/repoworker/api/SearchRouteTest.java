@@ -15,15 +15,16 @@ import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.junit.jupiter.api.io.TempDir;
 
 /** {@code GET /api/cloudrun/jobs/{id}/search} on a real API, over embeddings made by the real model. */
 class SearchRouteTest {
 
     @TempDir
     static Path dir;
+
     static FakeWorker worker;
     static TestApi api;
     static String embedded;
@@ -68,7 +69,8 @@ class SearchRouteTest {
         assertThat(best.get("slug").asText()).isEqualTo("kubernetes-crashloop");
         assertThat(best.get("title").asText()).isEqualTo("Debugging a CrashLoopBackOff");
         assertThat(best.get("url").asText()).isEqualTo("/kubernetes-crashloop/");
-        assertThat(best.get("score").asDouble()).isGreaterThan(hits.get(2).get("score").asDouble());
+        assertThat(best.get("score").asDouble())
+                .isGreaterThan(hits.get(2).get("score").asDouble());
         assertThat(best.get("snippet").asText()).isNotBlank();
         assertThat(best.has("heading")).isTrue();
     }

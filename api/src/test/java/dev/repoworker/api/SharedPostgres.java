@@ -34,7 +34,12 @@ public final class SharedPostgres implements BeforeAllCallback, AfterAllCallback
 
     /** A replica's database variables (a mutable map, for the test to add its own). */
     public Map<String, String> replicaEnv() {
-        return new HashMap<>(Map.of("DATABASE_URL", schema.url(), "DATABASE_USER", TestDatabases.POSTGRES_USER,
-                "SECRETS_KEY", SECRETS_KEY));
+        return new HashMap<>(Map.of(
+                "DATABASE_URL",
+                schema.url(),
+                "DATABASE_USER",
+                TestDatabases.POSTGRES_USER,
+                "SECRETS_KEY",
+                SECRETS_KEY));
     }
 }

@@ -20,6 +20,7 @@ class StatsRouteTest {
 
     @TempDir
     static Path dir;
+
     static FakeWorker worker;
     static TestApi api;
     static KnownFinishedJobs finished;
@@ -48,7 +49,10 @@ class StatsRouteTest {
         assertThat(Instant.parse(throughput.get(59).get("minute").asText()))
                 .isEqualTo(Instant.parse(stats.get("until").asText()).minus(1, ChronoUnit.MINUTES));
         assertThat(byMinute(throughput)).isEqualTo(finished.perMinute(api));
-        assertThat(throughput.findValues("completed").stream().mapToInt(JsonNode::asInt).sum()).isEqualTo(13);
+        assertThat(throughput.findValues("completed").stream()
+                        .mapToInt(JsonNode::asInt)
+                        .sum())
+                .isEqualTo(13);
     }
 
     @Test
@@ -93,8 +97,12 @@ class StatsRouteTest {
             assertThat(anonymous.status()).isEqualTo(401);
             assertThat(anonymous.json().get("error").get("field").asText()).isEqualTo("Authorization");
             assertThat(withToken.status()).isEqualTo(200);
-            assertThat(withToken.json().get("throughput")).hasSize(60).allSatisfy(minute ->
-                    assertThat(minute.get("completed").asInt() + minute.get("failed").asInt() + minute.get("cancelled").asInt()).isZero());
+            assertThat(withToken.json().get("throughput"))
+                    .hasSize(60)
+                    .allSatisfy(minute -> assertThat(minute.get("completed").asInt()
+                                    + minute.get("failed").asInt()
+                                    + minute.get("cancelled").asInt())
+                            .isZero());
             assertThat(withToken.json().get("durations")).isEmpty();
         }
     }

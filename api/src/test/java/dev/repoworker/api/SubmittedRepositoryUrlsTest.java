@@ -21,6 +21,7 @@ class SubmittedRepositoryUrlsTest {
 
     @org.junit.jupiter.api.io.TempDir
     static Path dir;
+
     static FakeWorker worker;
     static TestApi api;
 
@@ -55,14 +56,29 @@ class SubmittedRepositoryUrlsTest {
     /** (route, field it is read from, JSON body with the URL in that field). */
     private static Stream<String[]> submissions(String url) {
         return Stream.of(
-                new String[]{"/api/cloudrun/jobs", "data.repoUrl",
-                        Json.write(Map.of("task", "acquire-user-repo", "data", Map.of("repoUrl", url)))},
-                new String[]{"/api/cloudrun/jobs", "data.repoUrl",
-                        Json.write(Map.of("task", "process-with-repo", "data", Map.of("repoUrl", url)))},
-                new String[]{"/api/cloudrun/jobs", "data.templateRepoUrl", Json.write(Map.of("task", "new-repo-from-template",
-                        "data", Map.of("templateRepoUrl", url, "newRepoName", "site")))},
-                new String[]{"/api/cloudrun/import-repo", "data.sourceUrl", Json.write(Map.of("sourceUrl", url))},
-                new String[]{"/api/cloudrun/deploy-repo", "data.repoUrl", Json.write(Map.of("repoUrl", url, "projectId", "p1"))});
+                new String[] {
+                    "/api/cloudrun/jobs",
+                    "data.repoUrl",
+                    Json.write(Map.of("task", "acquire-user-repo", "data", Map.of("repoUrl", url)))
+                },
+                new String[] {
+                    "/api/cloudrun/jobs",
+                    "data.repoUrl",
+                    Json.write(Map.of("task", "process-with-repo", "data", Map.of("repoUrl", url)))
+                },
+                new String[] {
+                    "/api/cloudrun/jobs",
+                    "data.templateRepoUrl",
+                    Json.write(Map.of(
+                            "task",
+                            "new-repo-from-template",
+                            "data",
+                            Map.of("templateRepoUrl", url, "newRepoName", "site")))
+                },
+                new String[] {"/api/cloudrun/import-repo", "data.sourceUrl", Json.write(Map.of("sourceUrl", url))},
+                new String[] {
+                    "/api/cloudrun/deploy-repo", "data.repoUrl", Json.write(Map.of("repoUrl", url, "projectId", "p1"))
+                });
     }
 
     @ParameterizedTest(name = "{0}")
@@ -81,10 +97,18 @@ class SubmittedRepositoryUrlsTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"http://127.0.0.1:8080/a/b", "http://169.254.169.254/latest", "http://[::1]/a/b",
-            "http://localhost/a/b", "file:///srv/notes", "https://github.com/a/b"})
+    @ValueSource(
+            strings = {
+                "http://127.0.0.1:8080/a/b",
+                "http://169.254.169.254/latest",
+                "http://[::1]/a/b",
+                "http://localhost/a/b",
+                "file:///srv/notes",
+                "https://github.com/a/b"
+            })
     void what_depends_on_the_workers_configuration_is_left_to_the_worker(String url) {
-        TestApi.Response r = api.post("/api/cloudrun/jobs", Json.write(Map.of("task", "acquire-user-repo", "data", Map.of("repoUrl", url))));
+        TestApi.Response r = api.post(
+                "/api/cloudrun/jobs", Json.write(Map.of("task", "acquire-user-repo", "data", Map.of("repoUrl", url))));
 
         assertThat(r.status()).as(r.body()).isEqualTo(202);
     }

@@ -69,7 +69,8 @@ final class TestApi implements AutoCloseable {
     }
 
     Response get(String path, Map<String, String> headers) {
-        HttpRequest.Builder builder = HttpRequest.newBuilder(URI.create(url(path))).GET();
+        HttpRequest.Builder builder =
+                HttpRequest.newBuilder(URI.create(url(path))).GET();
         headers.forEach(builder::header);
         return send(builder);
     }
@@ -79,14 +80,16 @@ final class TestApi implements AutoCloseable {
     }
 
     Response post(String path, String body, Map<String, String> headers) {
-        HttpRequest.Builder builder = HttpRequest.newBuilder(URI.create(url(path))).POST(HttpRequest.BodyPublishers.ofString(body));
+        HttpRequest.Builder builder =
+                HttpRequest.newBuilder(URI.create(url(path))).POST(HttpRequest.BodyPublishers.ofString(body));
         headers.forEach(builder::header);
         return send(builder);
     }
 
     /** A callback signed the Standard Webhooks way with {@link #SECRET}. */
     Response signedCallback(String body) {
-        Map<String, String> headers = new HashMap<>(Signatures.of(List.of(SECRET)).headersFor(body));
+        Map<String, String> headers =
+                new HashMap<>(Signatures.of(List.of(SECRET)).headersFor(body));
         headers.put("Content-Type", "application/json");
         return post(ApiConfig.CALLBACK_PATH, body, headers);
     }
@@ -109,8 +112,13 @@ final class TestApi implements AutoCloseable {
 
     private Response send(HttpRequest.Builder builder) {
         try {
-            HttpResponse<String> r = http.send(builder.timeout(Duration.ofSeconds(20)).build(), HttpResponse.BodyHandlers.ofString());
-            return new Response(r.statusCode(), r.body(), r.headers().firstValue("Content-Type").orElse(""), r.headers());
+            HttpResponse<String> r =
+                    http.send(builder.timeout(Duration.ofSeconds(20)).build(), HttpResponse.BodyHandlers.ofString());
+            return new Response(
+                    r.statusCode(),
+                    r.body(),
+                    r.headers().firstValue("Content-Type").orElse(""),
+                    r.headers());
         } catch (IOException e) {
             throw new AssertionError(e);
         } catch (InterruptedException e) {

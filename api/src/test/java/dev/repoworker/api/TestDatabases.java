@@ -19,8 +19,7 @@ public final class TestDatabases {
     public static final String POSTGRES_URL = "jdbc:postgresql://127.0.0.1:5432/test";
     public static final String POSTGRES_USER = "postgres";
 
-    private TestDatabases() {
-    }
+    private TestDatabases() {}
 
     /** The embedded store's kind of database: a SQLite file in {@code dir}. */
     public static String sqliteUrl(Path dir) {
@@ -29,9 +28,10 @@ public final class TestDatabases {
 
     /** A new, empty schema; the returned URL selects it. Call {@link #dropSchema} when done. */
     public static PostgresSchema createPostgresSchema() {
-        String schema = "rw_test_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
+        String schema =
+                "rw_test_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
         try (Connection c = DriverManager.getConnection(POSTGRES_URL + "?connectTimeout=3", POSTGRES_USER, null);
-             Statement s = c.createStatement()) {
+                Statement s = c.createStatement()) {
             s.execute("CREATE SCHEMA " + schema);
         } catch (SQLException e) {
             String reason = "PostgreSQL at " + POSTGRES_URL + " is not reachable: " + e.getMessage();
@@ -49,13 +49,12 @@ public final class TestDatabases {
             return;
         }
         try (Connection c = DriverManager.getConnection(POSTGRES_URL, POSTGRES_USER, null);
-             Statement s = c.createStatement()) {
+                Statement s = c.createStatement()) {
             s.execute("DROP SCHEMA IF EXISTS " + schema.name() + " CASCADE");
         } catch (SQLException e) {
             System.out.println("could not drop test schema " + schema.name() + ": " + e.getMessage());
         }
     }
 
-    public record PostgresSchema(String name, String url) {
-    }
+    public record PostgresSchema(String name, String url) {}
 }

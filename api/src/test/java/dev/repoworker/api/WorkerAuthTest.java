@@ -24,10 +24,11 @@ class WorkerAuthTest {
     void each_mode_sends_what_it_says(String mode, boolean signed, boolean bearer) {
         Map<String, String> env = mode == null ? Map.of() : Map.of("WORKER_AUTH", mode);
         try (OriginalWorker recorder = OriginalWorker.withSecret(TestApi.SECRET);
-             TestApi api = TestApi.start(dir, merged(env, "REPO_WORKER_API_URL", recorder.url()))) {
+                TestApi api = TestApi.start(dir, merged(env, "REPO_WORKER_API_URL", recorder.url()))) {
             String id = api.submit("clone-repo", "{\"owner\":\"o\",\"repoName\":\"r\"}");
 
-            await().atMost(Duration.ofSeconds(10)).until(() -> !recorder.requests().isEmpty());
+            await().atMost(Duration.ofSeconds(10))
+                    .until(() -> !recorder.requests().isEmpty());
 
             OriginalWorker.Request process = recorder.requests().get(0);
             assertThat(process.header(Signatures.ID_HEADER) != null).isEqualTo(signed);
@@ -42,20 +43,25 @@ class WorkerAuthTest {
     @ParameterizedTest(name = "HTTP {0}")
     @CsvSource({"200", "201", "202"})
     void any_2xx_from_process_is_an_acceptance(int status) throws Exception {
-        try (FakeWorker worker = new FakeWorker().replyToProcess(FakeWorker.Reply.of(status, "{\"status\":\"accepted\"}"));
-             TestApi api = TestApi.start(dir, Map.of("REPO_WORKER_API_URL", worker.url()))) {
+        try (FakeWorker worker =
+                        new FakeWorker().replyToProcess(FakeWorker.Reply.of(status, "{\"status\":\"accepted\"}"));
+                TestApi api = TestApi.start(dir, Map.of("REPO_WORKER_API_URL", worker.url()))) {
             String id = api.submit("clone-repo", "{\"owner\":\"o\",\"repoName\":\"r\"}");
 
-            await().atMost(Duration.ofSeconds(10)).until(() -> !worker.processRequests().isEmpty());
+            await().atMost(Duration.ofSeconds(10))
+                    .until(() -> !worker.processRequests().isEmpty());
 
-            await().during(Duration.ofMillis(500)).atMost(Duration.ofSeconds(5)).until(() -> api.status(id).equals("dispatched"));
+            await().during(Duration.ofMillis(500))
+                    .atMost(Duration.ofSeconds(5))
+                    .until(() -> api.status(id).equals("dispatched"));
             assertThat(worker.processRequests()).hasSize(1);
         }
     }
 
     @Test
     void signatures_and_bearer_are_both_sent_by_default() {
-        assertThat(ApiConfig.fromEnv(TestApi.env(dir, Map.of())).workerAuth().name()).isEqualTo("BOTH");
+        assertThat(ApiConfig.fromEnv(TestApi.env(dir, Map.of())).workerAuth().name())
+                .isEqualTo("BOTH");
     }
 
     private static Map<String, String> merged(Map<String, String> env, String key, String value) {

@@ -11,10 +11,14 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
 
-@Command(name = "api", mixinStandardHelpOptions = true,
-        description = {"Starts the API side only: job records, dispatch to the Worker, callbacks, fallback.",
-                "Configured by environment variables: PORT, DATABASE_URL, API_BASE_URL, REPO_WORKER_API_URL, "
-                        + "REPO_WORKER_API_URL_DEV, USE_DEV_CLOUDRUN_WORKER, NODE_ENV/APP_ENV, WORKER_SECRET, … (see README)."})
+@Command(
+        name = "api",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Starts the API side only: job records, dispatch to the Worker, callbacks, fallback.",
+            "Configured by environment variables: PORT, DATABASE_URL, API_BASE_URL, REPO_WORKER_API_URL, "
+                    + "REPO_WORKER_API_URL_DEV, USE_DEV_CLOUDRUN_WORKER, NODE_ENV/APP_ENV, WORKER_SECRET, … (see README)."
+        })
 final class ApiCommand implements Callable<Integer> {
 
     @Override
@@ -43,11 +47,14 @@ final class ApiCommand implements Callable<Integer> {
      */
     static void awaitShutdown(Runnable stop) throws InterruptedException {
         CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            stop.run();
-            Logs.flush();
-            stopped.countDown();
-        }, "shutdown"));
+        Runtime.getRuntime()
+                .addShutdownHook(new Thread(
+                        () -> {
+                            stop.run();
+                            Logs.flush();
+                            stopped.countDown();
+                        },
+                        "shutdown"));
         stopped.await();
     }
 }

@@ -19,11 +19,11 @@ final class CacheFolder {
 
     /** Bump when anything kept in the folder changes meaning, so older folders are emptied instead of misread. */
     static final String FORMAT = "repo-worker-cache 1";
+
     static final String STAMP = "cache-format";
     static final String DEFAULT_NAME = ".repo-worker-cache";
 
-    private CacheFolder() {
-    }
+    private CacheFolder() {}
 
     /** Thrown when the folder cannot be used; the message is the one line to print. */
     static final class Unusable extends Exception {
@@ -60,8 +60,9 @@ final class CacheFolder {
             sweepScratch(dir.resolve("tmp"));
             return dir;
         } catch (IOException | SecurityException e) {
-            throw new Unusable("cannot use the cache folder " + dir + " (" + e.getClass().getSimpleName()
-                    + (e.getMessage() == null ? "" : ": " + e.getMessage()) + "); choose another --cache or use --no-cache");
+            throw new Unusable("cannot use the cache folder " + dir + " ("
+                    + e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage())
+                    + "); choose another --cache or use --no-cache");
         }
     }
 
@@ -73,7 +74,9 @@ final class CacheFolder {
         Instant dayAgo = Instant.now().minus(Duration.ofDays(1));
         try (var entries = Files.list(tmp)) {
             for (Path entry : (Iterable<Path>) entries::iterator) {
-                if (Files.getLastModifiedTime(entry, LinkOption.NOFOLLOW_LINKS).toInstant().isBefore(dayAgo)) {
+                if (Files.getLastModifiedTime(entry, LinkOption.NOFOLLOW_LINKS)
+                        .toInstant()
+                        .isBefore(dayAgo)) {
                     Workspaces.deleteTree(entry);
                 }
             }

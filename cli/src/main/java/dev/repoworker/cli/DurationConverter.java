@@ -11,7 +11,8 @@ final class DurationConverter implements CommandLine.ITypeConverter<Duration> {
     public Duration convert(String value) {
         Duration parsed = Env.parseDuration(value);
         if (parsed == null || parsed.isNegative()) {
-            throw new CommandLine.TypeConversionException("'" + value + "' is not a duration such as 30s, 15m or PT15M");
+            throw new CommandLine.TypeConversionException(
+                    "'" + value + "' is not a duration such as 30s, 15m or PT15M");
         }
         return parsed;
     }

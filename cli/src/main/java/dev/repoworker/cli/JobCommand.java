@@ -13,11 +13,15 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 
-@Command(name = "job", mixinStandardHelpOptions = true,
-        description = {"Runs one task to its end and exits: the legacy Cloud Run Job model.",
-                "Reads JOB_ID, TASK, DATA (a JSON object) and CALLBACK_URL from the environment, runs the task "
-                        + "with the Worker's own code, delivers the signed callback (with retries), prints one summary line.",
-                "Exit status: 0 completed, 1 failed (or the callback could not be delivered), 2 bad input or configuration."})
+@Command(
+        name = "job",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Runs one task to its end and exits: the legacy Cloud Run Job model.",
+            "Reads JOB_ID, TASK, DATA (a JSON object) and CALLBACK_URL from the environment, runs the task "
+                    + "with the Worker's own code, delivers the signed callback (with retries), prints one summary line.",
+            "Exit status: 0 completed, 1 failed (or the callback could not be delivered), 2 bad input or configuration."
+        })
 final class JobCommand implements Callable<Integer> {
 
     private final Map<String, String> env;
@@ -39,8 +43,8 @@ final class JobCommand implements Callable<Integer> {
         ProcessRequest request;
         WorkerConfig config;
         try {
-            request = new ProcessRequest(required("JOB_ID"), required("TASK"), required("CALLBACK_URL"), data(),
-                    attempt());
+            request = new ProcessRequest(
+                    required("JOB_ID"), required("TASK"), required("CALLBACK_URL"), data(), attempt());
             config = WorkerConfig.fromEnv(withOneShotDefaults(env));
         } catch (BadInput | InvalidConfigException e) {
             err.println("repo-worker job: " + e.getMessage());
@@ -53,9 +57,15 @@ final class JobCommand implements Callable<Integer> {
             err.println("repo-worker job: " + e.getMessage());
             return 2;
         }
-        String detail = outcome.completed() ? Json.write(outcome.callback().result()) : outcome.callback().error();
-        out.printf("job %s %s%s: %s%n", request.jobId(), outcome.callback().status(),
-                outcome.delivered() ? "" : " (callback NOT delivered)", detail);
+        String detail = outcome.completed()
+                ? Json.write(outcome.callback().result())
+                : outcome.callback().error();
+        out.printf(
+                "job %s %s%s: %s%n",
+                request.jobId(),
+                outcome.callback().status(),
+                outcome.delivered() ? "" : " (callback NOT delivered)",
+                detail);
         return outcome.completed() && outcome.delivered() ? 0 : 1;
     }
 
@@ -76,7 +86,7 @@ final class JobCommand implements Callable<Integer> {
     private Map<String, Object> data() {
         String text = env.getOrDefault("DATA", "{}");
         try {
-            Map<String, Object> data = Json.mapper().readValue(text.isBlank() ? "{}" : text, new TypeReference<>() { });
+            Map<String, Object> data = Json.mapper().readValue(text.isBlank() ? "{}" : text, new TypeReference<>() {});
             if (data == null) {
                 throw new BadInput("DATA must be a JSON object");
             }

@@ -31,13 +31,15 @@ import java.util.zip.CRC32;
 record LastRun(String inputs, String output, JsonNode summary) {
 
     /** Variables that change what a local run writes (the rest set paths, ports and servers). */
-    private static final List<String> OUTPUT_VARIABLES = List.of("EMBEDDINGS_URL", "EMBEDDINGS_MODEL",
-            "EMBEDDINGS_DIMENSION", "MAX_REPO_FILES");
+    private static final List<String> OUTPUT_VARIABLES =
+            List.of("EMBEDDINGS_URL", "EMBEDDINGS_MODEL", "EMBEDDINGS_DIMENSION", "MAX_REPO_FILES");
 
     static Optional<LastRun> read(Path cache, Path out) {
         Path file = file(cache, out);
         try {
-            return Files.isRegularFile(file) ? Optional.of(Json.mapper().readValue(file.toFile(), LastRun.class)) : Optional.empty();
+            return Files.isRegularFile(file)
+                    ? Optional.of(Json.mapper().readValue(file.toFile(), LastRun.class))
+                    : Optional.empty();
         } catch (IOException e) {
             return Optional.empty();
         }
@@ -48,11 +50,16 @@ record LastRun(String inputs, String output, JsonNode summary) {
         Files.createDirectories(file.getParent());
         Path temp = Files.createTempFile(file.getParent(), ".run", ".tmp");
         Json.mapper().writeValue(temp.toFile(), this);
-        Files.move(temp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        Files.move(
+                temp,
+                file,
+                java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+                java.nio.file.StandardCopyOption.ATOMIC_MOVE);
     }
 
     private static Path file(Path cache, Path out) {
-        return cache.resolve("runs").resolve(sha256(out.toAbsolutePath().normalize().toString()) + ".json");
+        return cache.resolve("runs")
+                .resolve(sha256(out.toAbsolutePath().normalize().toString()) + ".json");
     }
 
     /** The fingerprint of a run's inputs; {@code vault} is the local folder being processed. */
@@ -91,9 +98,13 @@ record LastRun(String inputs, String output, JsonNode summary) {
         Files.walkFileTree(root, new SimpleFileVisitor<>() {
             @Override
             public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) {
-                // The build skips hidden folders (.git, .obsidian, a cache folder inside the vault); their files are no input.
-                return withContent && !dir.equals(root) && dir.getFileName().toString().startsWith(".")
-                        ? FileVisitResult.SKIP_SUBTREE : FileVisitResult.CONTINUE;
+                // The build skips hidden folders (.git, .obsidian, a cache folder inside the vault); their files are no
+                // input.
+                return withContent
+                                && !dir.equals(root)
+                                && dir.getFileName().toString().startsWith(".")
+                        ? FileVisitResult.SKIP_SUBTREE
+                        : FileVisitResult.CONTINUE;
             }
 
             @Override
@@ -102,7 +113,8 @@ record LastRun(String inputs, String output, JsonNode summary) {
                 if (attrs.isSymbolicLink()) {
                     entries.add(path + " -> " + Files.readSymbolicLink(file));
                 } else {
-                    entries.add(path + " " + attrs.size() + " " + attrs.lastModifiedTime().toMillis()
+                    entries.add(path + " " + attrs.size() + " "
+                            + attrs.lastModifiedTime().toMillis()
                             + (withContent && attrs.isRegularFile() ? " " + contentHash(file) : ""));
                 }
                 return FileVisitResult.CONTINUE;
@@ -125,8 +137,10 @@ record LastRun(String inputs, String output, JsonNode summary) {
     /** The commit the notes' dates come from, or "" outside Git. */
     private static String gitHead(Path vault) throws InterruptedException {
         try {
-            Process git = new ProcessBuilder("git", "-c", "safe.directory=*", "rev-parse", "HEAD").directory(vault.toFile())
-                    .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+            Process git = new ProcessBuilder("git", "-c", "safe.directory=*", "rev-parse", "HEAD")
+                    .directory(vault.toFile())
+                    .redirectError(ProcessBuilder.Redirect.DISCARD)
+                    .start();
             String head = new String(git.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
             return git.waitFor(30, TimeUnit.SECONDS) && git.exitValue() == 0 ? head : "";
         } catch (IOException e) {
@@ -137,8 +151,13 @@ record LastRun(String inputs, String output, JsonNode summary) {
     /** The code that runs: the launcher jar (or classes folder) by size and time, so a rebuilt launcher never reuses. */
     private static String launcher() {
         try {
-            Path code = Path.of(LastRun.class.getProtectionDomain().getCodeSource().getLocation().toURI());
-            return code + " " + Files.size(code) + " " + Files.getLastModifiedTime(code).toMillis();
+            Path code = Path.of(LastRun.class
+                    .getProtectionDomain()
+                    .getCodeSource()
+                    .getLocation()
+                    .toURI());
+            return code + " " + Files.size(code) + " "
+                    + Files.getLastModifiedTime(code).toMillis();
         } catch (IOException | URISyntaxException | RuntimeException e) {
             return "unknown " + System.nanoTime();
         }

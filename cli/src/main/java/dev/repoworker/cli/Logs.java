@@ -6,8 +6,7 @@ import org.slf4j.LoggerFactory;
 /** The launcher's logging: Logback behind an asynchronous appender (logback.xml). */
 final class Logs {
 
-    private Logs() {
-    }
+    private Logs() {}
 
     /** Writes out every queued line and stops logging; the last thing a command does before it exits. */
     static void flush() {

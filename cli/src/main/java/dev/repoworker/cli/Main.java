@@ -11,13 +11,22 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /** The {@code repo-worker} launcher: one executable, one sub-command per way of running. */
-@Command(name = "repo-worker",
+@Command(
+        name = "repo-worker",
         mixinStandardHelpOptions = true,
         version = "repo-worker 0.1.0",
         description = "Processes Git repositories of Markdown content as asynchronous jobs.",
-        subcommands = {StandaloneCommand.class, ApiCommand.class, WorkerCommand.class, JobCommand.class,
-                SubmitCommand.class, StatusCommand.class, ProcessCommand.class, SearchCommand.class,
-                CommandLine.HelpCommand.class})
+        subcommands = {
+            StandaloneCommand.class,
+            ApiCommand.class,
+            WorkerCommand.class,
+            JobCommand.class,
+            SubmitCommand.class,
+            StatusCommand.class,
+            ProcessCommand.class,
+            SearchCommand.class,
+            CommandLine.HelpCommand.class
+        })
 public final class Main implements Runnable {
 
     static final List<String> LOG_FORMATS = List.of("text", "json");
@@ -42,9 +51,11 @@ public final class Main implements Runnable {
             System.err.println("repo-worker: " + badLogging.get());
             return 2;
         }
-        boolean debug = "debug".equalsIgnoreCase(env.get("LOG_LEVEL")) || "trace".equalsIgnoreCase(env.get("LOG_LEVEL"));
+        boolean debug =
+                "debug".equalsIgnoreCase(env.get("LOG_LEVEL")) || "trace".equalsIgnoreCase(env.get("LOG_LEVEL"));
         CommandLine commandLine = new CommandLine(new Main());
-        commandLine.setExpandAtFiles(false); // "--data @file.json" is the option's own syntax, not picocli's argument file
+        commandLine.setExpandAtFiles(
+                false); // "--data @file.json" is the option's own syntax, not picocli's argument file
         commandLine.setExecutionExceptionHandler((e, command, parsed) -> explain(e, command, debug, System.err));
         return commandLine.execute(args);
     }
@@ -59,10 +70,13 @@ public final class Main implements Runnable {
     static Optional<String> loggingProblem(Map<String, String> env) {
         String format = env.get("LOG_FORMAT");
         if (format != null && !format.isBlank() && !LOG_FORMATS.contains(format.trim())) {
-            return Optional.of("LOG_FORMAT must be one of " + String.join(", ", LOG_FORMATS) + ", got '" + format + "'");
+            return Optional.of(
+                    "LOG_FORMAT must be one of " + String.join(", ", LOG_FORMATS) + ", got '" + format + "'");
         }
         String level = env.get("LOG_LEVEL");
-        if (level != null && !level.isBlank() && !LOG_LEVELS.contains(level.trim().toLowerCase(Locale.ROOT))) {
+        if (level != null
+                && !level.isBlank()
+                && !LOG_LEVELS.contains(level.trim().toLowerCase(Locale.ROOT))) {
             return Optional.of("LOG_LEVEL must be one of " + String.join(", ", LOG_LEVELS) + ", got '" + level + "'");
         }
         return Optional.empty();

@@ -28,7 +28,8 @@ final class PhaseProgress implements ProgressListener {
         }
         String bar = progress.total() > 0
                 ? " [" + "#".repeat((int) Math.min(WIDTH, WIDTH * progress.done() / progress.total()))
-                + "-".repeat(WIDTH - (int) Math.min(WIDTH, WIDTH * progress.done() / progress.total())) + "]" + counts
+                        + "-".repeat(WIDTH - (int) Math.min(WIDTH, WIDTH * progress.done() / progress.total())) + "]"
+                        + counts
                 : "";
         String line = String.format("%-8s%s %s", progress.step(), bar, message);
         if (!progress.step().equals(phase) && !phase.isEmpty()) {

@@ -23,46 +23,67 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-@Command(name = "process", mixinStandardHelpOptions = true,
-        description = {"Runs a task on a repository in this process — no servers — and writes the artifacts to --out.",
-                "The repository is a local folder or a Git URL (https, or file:). Shows a progress bar per phase on a "
-                        + "terminal, plain lines otherwise; prints the summary. Keeps what it can reuse (media variants, "
-                        + "rendered notes, chunk vectors, the last run's record) in a cache folder, so a run on an unchanged "
-                        + "folder reuses --out and a run after a few edits renders and embeds only the changed notes. "
-                        + "acquire-user-repo and new-repo-from-template leave the clone in --out. "
-                        + "Exit status: 0 completed, 1 failed, 2 bad input."})
+@Command(
+        name = "process",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Runs a task on a repository in this process — no servers — and writes the artifacts to --out.",
+            "The repository is a local folder or a Git URL (https, or file:). Shows a progress bar per phase on a "
+                    + "terminal, plain lines otherwise; prints the summary. Keeps what it can reuse (media variants, "
+                    + "rendered notes, chunk vectors, the last run's record) in a cache folder, so a run on an unchanged "
+                    + "folder reuses --out and a run after a few edits renders and embeds only the changed notes. "
+                    + "acquire-user-repo and new-repo-from-template leave the clone in --out. "
+                    + "Exit status: 0 completed, 1 failed, 2 bad input."
+        })
 final class ProcessCommand implements Callable<Integer> {
 
     @Parameters(index = "0", description = "A local folder, or a repository URL.")
     String repository;
 
-    @Option(names = "--out", required = true, description = "Where the artifacts go (created; an earlier build there is replaced).")
+    @Option(
+            names = "--out",
+            required = true,
+            description = "Where the artifacts go (created; an earlier build there is replaced).")
     Path out;
 
-    @Option(names = "--task", defaultValue = "build-assets", description = "The task to run (default ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--task",
+            defaultValue = "build-assets",
+            description = "The task to run (default ${DEFAULT-VALUE}).")
     String task;
 
     @Option(names = "--branch", description = "Branch to clone, for a repository URL.")
     String branch;
 
-    @Option(names = "--data", defaultValue = "{}", description = "More task data as a JSON object (e.g. {\"includePrivate\":false}).")
+    @Option(
+            names = "--data",
+            defaultValue = "{}",
+            description = "More task data as a JSON object (e.g. {\"includePrivate\":false}).")
     String extraData;
 
-    @Option(names = "--cache", paramLabel = "DIR", description = "The cache folder (default: " + CacheFolder.DEFAULT_NAME
-            + " beside --out, so per project). A cache of another format is emptied; a folder that is not a cache is refused.")
+    @Option(
+            names = "--cache",
+            paramLabel = "DIR",
+            description =
+                    "The cache folder (default: " + CacheFolder.DEFAULT_NAME
+                            + " beside --out, so per project). A cache of another format is emptied; a folder that is not a cache is refused.")
     Path cache;
 
     @Option(names = "--no-cache", description = "Reuse nothing and keep nothing: every run starts from scratch.")
     boolean noCache;
 
-    @Option(names = "--json", description = "Print the summary as one line of JSON (a failed task as {\"status\":\"failed\",\"error\":…}), for scripts.")
+    @Option(
+            names = "--json",
+            description =
+                    "Print the summary as one line of JSON (a failed task as {\"status\":\"failed\",\"error\":…}), for scripts.")
     boolean json;
 
     @Override
     public Integer call() throws InterruptedException {
         TaskType type = TaskType.fromWire(task).orElse(null);
         if (type == null) {
-            System.err.println("repo-worker process: unknown task '" + task + "'; known tasks: " + TaskType.allWireNames());
+            System.err.println(
+                    "repo-worker process: unknown task '" + task + "'; known tasks: " + TaskType.allWireNames());
             return 2;
         }
         if (noCache && cache != null) {
@@ -76,7 +97,8 @@ final class ProcessCommand implements Callable<Integer> {
         Optional<String> inputs;
         try {
             if (!LocalRun.replaceable(out)) {
-                System.err.println("repo-worker process: " + out + " is not empty and holds no earlier build; choose another --out");
+                System.err.println("repo-worker process: " + out
+                        + " is not empty and holds no earlier build; choose another --out");
                 return 2;
             }
             data = data();
@@ -85,8 +107,10 @@ final class ProcessCommand implements Callable<Integer> {
             if (inputs.isPresent() && reusedLastRun(cacheDir, inputs.get())) {
                 return 0;
             }
-            // Inside the cache folder the scratch space is on the same disk as --out (usually), so publishing is a rename.
-            scratch = cacheDir == null ? Files.createTempDirectory("repo-worker-process")
+            // Inside the cache folder the scratch space is on the same disk as --out (usually), so publishing is a
+            // rename.
+            scratch = cacheDir == null
+                    ? Files.createTempDirectory("repo-worker-process")
                     : Files.createTempDirectory(Files.createDirectories(cacheDir.resolve("tmp")), "run-");
             config = WorkerConfig.fromEnv(env(scratch, cacheDir == null ? scratch.resolve("tmp") : cacheDir));
         } catch (CacheFolder.Unusable | IllegalArgumentException | InvalidConfigException | IOException e) {
@@ -153,18 +177,24 @@ final class ProcessCommand implements Callable<Integer> {
     /** True (and the last summary printed) when the last run into --out had these inputs and --out is as it left it. */
     private boolean reusedLastRun(Path cacheDir, String inputs) throws IOException {
         Optional<LastRun> last = LastRun.read(cacheDir, out);
-        if (last.isEmpty() || !last.get().inputs().equals(inputs) || !last.get().output().equals(LastRun.output(out))) {
+        if (last.isEmpty()
+                || !last.get().inputs().equals(inputs)
+                || !last.get().output().equals(LastRun.output(out))) {
             return false;
         }
         printSummary(last.get().summary());
-        System.err.println("cache: nothing changed since the last run into " + out.toAbsolutePath() + "; its artifacts are kept");
+        System.err.println(
+                "cache: nothing changed since the last run into " + out.toAbsolutePath() + "; its artifacts are kept");
         System.err.println("completed: artifacts in " + out.toAbsolutePath());
         return true;
     }
 
     /** The run's summary on stdout: indented for people, or with --json on one line for scripts. */
     private void printSummary(Object summary) throws IOException {
-        System.out.println(json ? Json.write(summary) : Json.mapper().writerWithDefaultPrettyPrinter().writeValueAsString(summary));
+        System.out.println(
+                json
+                        ? Json.write(summary)
+                        : Json.mapper().writerWithDefaultPrettyPrinter().writeValueAsString(summary));
     }
 
     /** The summary with the manifest where it now is: in --out, not in the scratch store it was written to. */
@@ -174,7 +204,9 @@ final class ProcessCommand implements Callable<Integer> {
         }
         Map<String, Object> moved = new LinkedHashMap<>();
         manifest.forEach((k, v) -> moved.put(String.valueOf(k), v));
-        moved.put("location", out.resolve(Manifest.FILE_NAME).toAbsolutePath().normalize().toString());
+        moved.put(
+                "location",
+                out.resolve(Manifest.FILE_NAME).toAbsolutePath().normalize().toString());
         Map<String, Object> copy = new LinkedHashMap<>(summary);
         copy.put("manifest", moved);
         return copy;
@@ -184,12 +216,14 @@ final class ProcessCommand implements Callable<Integer> {
         try {
             new LastRun(inputs, LastRun.output(out), Json.mapper().valueToTree(summary)).write(cacheDir, out);
         } catch (IOException e) {
-            System.err.println("cache: could not record this run, the next one will not be skipped (" + e.getMessage() + ")");
+            System.err.println(
+                    "cache: could not record this run, the next one will not be skipped (" + e.getMessage() + ")");
         }
     }
 
     /** Tasks that work on an earlier build: the build is made first unless --out already holds one. */
-    private static final java.util.Set<TaskType> ON_A_BUILD = java.util.EnumSet.of(TaskType.COMPUTE_EMBEDDINGS, TaskType.ENRICH_DATA);
+    private static final java.util.Set<TaskType> ON_A_BUILD =
+            java.util.EnumSet.of(TaskType.COMPUTE_EMBEDDINGS, TaskType.ENRICH_DATA);
 
     private Map<String, Object> data() {
         Map<String, Object> data = new LinkedHashMap<>();
@@ -240,7 +274,6 @@ final class ProcessCommand implements Callable<Integer> {
             Workspaces.copyTree(artifacts, out);
         }
     }
-
 
     private static void deleteQuietly(Path dir) {
         try {

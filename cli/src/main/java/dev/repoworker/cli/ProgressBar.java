@@ -24,7 +24,9 @@ final class ProgressBar {
     void show(String status, JsonNode progress) {
         long total = progress == null ? 0 : progress.path("total").asLong();
         // a job that completed went through all of its last step, whatever its last report said
-        long done = progress == null ? 0 : status.equals("completed") ? total : progress.path("done").asLong();
+        long done = progress == null
+                ? 0
+                : status.equals("completed") ? total : progress.path("done").asLong();
         if (plain != null) {
             if (progress == null) {
                 if (!FINAL.contains(status)) { // how the job ended is submit's own last line
@@ -32,7 +34,10 @@ final class ProgressBar {
                 }
             } else {
                 String step = Terminal.oneLine(progress.path("step").asText());
-                plain.show(step, step + (total > 0 ? " " + done + "/" + total : "") + " " + Terminal.oneLine(progress.path("message").asText("")));
+                plain.show(
+                        step,
+                        step + (total > 0 ? " " + done + "/" + total : "") + " "
+                                + Terminal.oneLine(progress.path("message").asText("")));
             }
             return;
         }

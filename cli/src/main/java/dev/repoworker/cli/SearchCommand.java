@@ -18,15 +18,22 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-@Command(name = "search", mixinStandardHelpOptions = true,
-        description = {"Semantic search over embeddings made by compute-embeddings: prints the best posts, one per line "
-                + "(score, title, url, snippet), or a JSON array with --json.",
-                "The query is embedded with the model recorded in meta.json: the local all-MiniLM-L6-v2, or the "
-                        + "EMBEDDINGS_URL / EMBEDDINGS_MODEL / EMBEDDINGS_API_KEY endpoint when those are set.",
-                "Exit status: 0 searched, 1 no embeddings there or another model, 2 bad input."})
+@Command(
+        name = "search",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Semantic search over embeddings made by compute-embeddings: prints the best posts, one per line "
+                    + "(score, title, url, snippet), or a JSON array with --json.",
+            "The query is embedded with the model recorded in meta.json: the local all-MiniLM-L6-v2, or the "
+                    + "EMBEDDINGS_URL / EMBEDDINGS_MODEL / EMBEDDINGS_API_KEY endpoint when those are set.",
+            "Exit status: 0 searched, 1 no embeddings there or another model, 2 bad input."
+        })
 final class SearchCommand implements Callable<Integer> {
 
-    @Option(names = "--artifacts", required = true, paramLabel = "DIR",
+    @Option(
+            names = "--artifacts",
+            required = true,
+            paramLabel = "DIR",
             description = "A job's artifacts folder (holding embeddings/), or the embeddings folder itself.")
     Path artifacts;
 
@@ -50,10 +57,13 @@ final class SearchCommand implements Callable<Integer> {
             System.err.println("repo-worker search: --k must be from 1 to " + SemanticSearch.MAX_K);
             return 2;
         }
-        Path dir = Files.isRegularFile(artifacts.resolve(IndexMeta.FILE)) ? artifacts : artifacts.resolve(ComputeEmbeddings.OUTPUT_DIR);
+        Path dir = Files.isRegularFile(artifacts.resolve(IndexMeta.FILE))
+                ? artifacts
+                : artifacts.resolve(ComputeEmbeddings.OUTPUT_DIR);
         EmbeddingsConfig config;
         try {
-            config = EmbeddingsConfig.fromEnv(System.getenv(), Path.of(System.getProperty("java.io.tmpdir"), "repo-worker-embeddings"));
+            config = EmbeddingsConfig.fromEnv(
+                    System.getenv(), Path.of(System.getProperty("java.io.tmpdir"), "repo-worker-embeddings"));
         } catch (Env.InvalidConfigException e) {
             System.err.println("repo-worker search: " + e.getMessage());
             return 2;
@@ -79,7 +89,12 @@ final class SearchCommand implements Callable<Integer> {
             return;
         }
         for (SearchHit hit : hits) {
-            System.out.println(String.format(Locale.ROOT, "%.3f  %s  %s  %s", hit.score(), hit.title(), hit.url(),
+            System.out.println(String.format(
+                    Locale.ROOT,
+                    "%.3f  %s  %s  %s",
+                    hit.score(),
+                    hit.title(),
+                    hit.url(),
                     hit.snippet().replaceAll("\\s+", " ")));
         }
     }

@@ -18,16 +18,21 @@ import java.util.concurrent.Callable;
 import java.util.stream.Stream;
 import picocli.CommandLine.Command;
 
-@Command(name = "standalone", mixinStandardHelpOptions = true,
-        description = {"Starts the API and a Worker together in one JVM on the embedded database (./data): "
-                + "the default for one machine.",
-                "PORT is the API's port (default 3000); WORKER_PORT the Worker's (default: any free port). "
-                        + "A shared WORKER_SECRET is generated unless one is given; local file: repositories are "
-                        + "allowed unless ALLOW_FILE_REPOS=false; the Worker may call the API back at its own host "
-                        + "(localhost, or API_BASE_URL's), which is added to ALLOWED_CALLBACK_HOSTS."})
+@Command(
+        name = "standalone",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Starts the API and a Worker together in one JVM on the embedded database (./data): "
+                    + "the default for one machine.",
+            "PORT is the API's port (default 3000); WORKER_PORT the Worker's (default: any free port). "
+                    + "A shared WORKER_SECRET is generated unless one is given; local file: repositories are "
+                    + "allowed unless ALLOW_FILE_REPOS=false; the Worker may call the API back at its own host "
+                    + "(localhost, or API_BASE_URL's), which is added to ALLOWED_CALLBACK_HOSTS."
+        })
 final class StandaloneCommand implements Callable<Integer> {
 
-    private static final List<String> WORKER_SELECTION = List.of("REPO_WORKER_API_URL", "REPO_WORKER_API_URL_DEV", "USE_DEV_CLOUDRUN_WORKER");
+    private static final List<String> WORKER_SELECTION =
+            List.of("REPO_WORKER_API_URL", "REPO_WORKER_API_URL_DEV", "USE_DEV_CLOUDRUN_WORKER");
 
     @Override
     public Integer call() throws InterruptedException {
@@ -35,7 +40,12 @@ final class StandaloneCommand implements Callable<Integer> {
         env.computeIfAbsent("WORKER_SECRET", k -> Signatures.newSecret());
         env.putIfAbsent("ALLOW_FILE_REPOS", "true");
         // one artifacts directory for both: the Worker writes {jobId}/…, the API serves it
-        env.putIfAbsent("ARTIFACTS_DIR", Path.of(env.getOrDefault("DATA_DIR", "data"), "artifacts").toAbsolutePath().normalize().toString());
+        env.putIfAbsent(
+                "ARTIFACTS_DIR",
+                Path.of(env.getOrDefault("DATA_DIR", "data"), "artifacts")
+                        .toAbsolutePath()
+                        .normalize()
+                        .toString());
         WorkerConfig workerConfig;
         ApiConfig probe;
         try {
@@ -58,7 +68,9 @@ final class StandaloneCommand implements Callable<Integer> {
         }
         ApiApp api;
         try {
-            api = ApiApp.start(ApiConfig.fromEnv(apiEnv(env, worker.port()), SelfCommand.job()), lock,
+            api = ApiApp.start(
+                    ApiConfig.fromEnv(apiEnv(env, worker.port()), SelfCommand.job()),
+                    lock,
                     ApiCommand.submissionRules(env));
         } catch (RuntimeException e) {
             worker.stop();
@@ -92,10 +104,16 @@ final class StandaloneCommand implements Callable<Integer> {
         Map<String, String> worker = new HashMap<>(env);
         worker.put("PORT", env.getOrDefault("WORKER_PORT", "0"));
         String host = URI.create(apiCallbackUrl).getHost();
-        List<String> listed = Arrays.stream(env.getOrDefault("ALLOWED_CALLBACK_HOSTS", "").split(","))
-                .map(String::trim).filter(h -> !h.isEmpty()).toList();
+        List<String> listed = Arrays.stream(
+                        env.getOrDefault("ALLOWED_CALLBACK_HOSTS", "").split(","))
+                .map(String::trim)
+                .filter(h -> !h.isEmpty())
+                .toList();
         if (host != null && listed.stream().noneMatch(host::equalsIgnoreCase)) {
-            worker.put("ALLOWED_CALLBACK_HOSTS", String.join(",", Stream.concat(listed.stream(), Stream.of(host)).toList()));
+            worker.put(
+                    "ALLOWED_CALLBACK_HOSTS",
+                    String.join(
+                            ",", Stream.concat(listed.stream(), Stream.of(host)).toList()));
         }
         return worker;
     }

@@ -10,16 +10,22 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-@Command(name = "status", mixinStandardHelpOptions = true,
-        description = {"Prints a job as the API sees it: status, attempt, result or error, and its events.",
-                "Exit status: 0 found, 1 unknown job or API unreachable, 2 bad id or a missing/wrong DASHBOARD_TOKEN.",
-                "Sends DASHBOARD_TOKEN from the environment, when set, as the API's bearer token."})
+@Command(
+        name = "status",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Prints a job as the API sees it: status, attempt, result or error, and its events.",
+            "Exit status: 0 found, 1 unknown job or API unreachable, 2 bad id or a missing/wrong DASHBOARD_TOKEN.",
+            "Sends DASHBOARD_TOKEN from the environment, when set, as the API's bearer token."
+        })
 final class StatusCommand implements Callable<Integer> {
 
     @Parameters(index = "0", description = "The job id that submit printed.")
     String id;
 
-    @Option(names = "--api", defaultValue = "${env:REPO_WORKER_URL:-http://localhost:3000}",
+    @Option(
+            names = "--api",
+            defaultValue = "${env:REPO_WORKER_URL:-http://localhost:3000}",
             description = "The API's base URL (default: $REPO_WORKER_URL or ${DEFAULT-VALUE}).")
     String api;
 
@@ -34,7 +40,10 @@ final class StatusCommand implements Callable<Integer> {
         }
         try {
             JsonNode job = new ApiClient(api, System.getenv("DASHBOARD_TOKEN")).get(id);
-            System.out.println(json ? Json.write(job) : Json.mapper().writerWithDefaultPrettyPrinter().writeValueAsString(job));
+            System.out.println(
+                    json
+                            ? Json.write(job)
+                            : Json.mapper().writerWithDefaultPrettyPrinter().writeValueAsString(job));
             return 0;
         } catch (ApiClient.ApiError e) {
             System.err.println("repo-worker status: " + e.getMessage());

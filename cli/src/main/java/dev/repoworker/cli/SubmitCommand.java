@@ -25,36 +25,54 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-@Command(name = "submit", mixinStandardHelpOptions = true,
-        description = {"Submits a job to a running API and prints its id.",
-                "With --wait, shows its progress until it ends: a bar on a terminal, one plain line per step otherwise "
-                        + "(on stderr). With --json, stdout holds one JSON document: the job (with --wait, as it ended). Exit status: 0 submitted (with --wait: completed), "
-                        + "1 failed or cancelled or the API unreachable, 2 refused: bad input, or a missing/wrong DASHBOARD_TOKEN.",
-                "Sends DASHBOARD_TOKEN from the environment, when set, as the API's bearer token."})
+@Command(
+        name = "submit",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Submits a job to a running API and prints its id.",
+            "With --wait, shows its progress until it ends: a bar on a terminal, one plain line per step otherwise "
+                    + "(on stderr). With --json, stdout holds one JSON document: the job (with --wait, as it ended). Exit status: 0 submitted (with --wait: completed), "
+                    + "1 failed or cancelled or the API unreachable, 2 refused: bad input, or a missing/wrong DASHBOARD_TOKEN.",
+            "Sends DASHBOARD_TOKEN from the environment, when set, as the API's bearer token."
+        })
 final class SubmitCommand implements Callable<Integer> {
 
     private static final Set<String> FINAL = Set.of("completed", "failed", "cancelled");
 
-    @Parameters(index = "0", description = "Task: a worker task (acquire-user-repo, process-with-repo, …) or clone-repo, import-repo, deploy-repo.")
+    @Parameters(
+            index = "0",
+            description =
+                    "Task: a worker task (acquire-user-repo, process-with-repo, …) or clone-repo, import-repo, deploy-repo.")
     String task;
 
-    @Option(names = "--data", defaultValue = "{}", description = "The job's data as a JSON object, or @FILE to read it from a file.")
+    @Option(
+            names = "--data",
+            defaultValue = "{}",
+            description = "The job's data as a JSON object, or @FILE to read it from a file.")
     String data;
 
     @Option(names = "--project-id", description = "Project the job belongs to.")
     String projectId;
 
-    @Option(names = "--api", defaultValue = "${env:REPO_WORKER_URL:-http://localhost:3000}",
+    @Option(
+            names = "--api",
+            defaultValue = "${env:REPO_WORKER_URL:-http://localhost:3000}",
             description = "The API's base URL (default: $REPO_WORKER_URL or ${DEFAULT-VALUE}).")
     String api;
 
     @Option(names = "--wait", description = "Wait for the job to end, showing its progress.")
     boolean wait;
 
-    @Option(names = "--json", description = "Print the job as one line of JSON instead of its id (with --wait: the finished job), for scripts.")
+    @Option(
+            names = "--json",
+            description =
+                    "Print the job as one line of JSON instead of its id (with --wait: the finished job), for scripts.")
     boolean json;
 
-    @Option(names = "--timeout", defaultValue = "30m", converter = DurationConverter.class,
+    @Option(
+            names = "--timeout",
+            defaultValue = "30m",
+            converter = DurationConverter.class,
             description = "How long --wait waits: 30s, 15m, 2h or ISO-8601 PT30M (default ${DEFAULT-VALUE}).")
     Duration timeout;
 
@@ -104,7 +122,8 @@ final class SubmitCommand implements Callable<Integer> {
     }
 
     /** True when the stream ran to its end (the job is final); false when it failed or the wait timed out. */
-    private static boolean streamed(ApiClient client, String id, ProgressBar bar, Instant deadline) throws InterruptedException {
+    private static boolean streamed(ApiClient client, String id, ProgressBar bar, Instant deadline)
+            throws InterruptedException {
         String[] status = {"pending"};
         JsonNode[] progress = {null};
         ExecutorService reader = Executors.newSingleThreadExecutor(r -> {
@@ -115,20 +134,24 @@ final class SubmitCommand implements Callable<Integer> {
         Future<ApiClient.StreamEvent> end = reader.submit(() -> client.follow(id, event -> {
             if (event.name().equals("job")) {
                 status[0] = event.data().path("status").asText(status[0]);
-            } else if (event.name().equals("event") && event.data().path("type").asText().equals("progress")) {
+            } else if (event.name().equals("event")
+                    && event.data().path("type").asText().equals("progress")) {
                 progress[0] = progressOf(event.data());
-            } else if (event.name().equals("event") && event.data().path("type").asText().equals("retry")) {
+            } else if (event.name().equals("event")
+                    && event.data().path("type").asText().equals("retry")) {
                 progress[0] = null;
             }
             bar.show(status[0], progress[0]);
         }));
         try {
-            return end.get(Math.max(1, Duration.between(Instant.now(), deadline).toMillis()), TimeUnit.MILLISECONDS) != null;
+            return end.get(Math.max(1, Duration.between(Instant.now(), deadline).toMillis()), TimeUnit.MILLISECONDS)
+                    != null;
         } catch (TimeoutException e) {
             return false;
         } catch (ExecutionException e) {
             bar.end();
-            System.err.println("repo-worker submit: live progress unavailable (" + e.getCause().getMessage() + "); polling instead");
+            System.err.println("repo-worker submit: live progress unavailable ("
+                    + e.getCause().getMessage() + "); polling instead");
             return false;
         } finally {
             end.cancel(true);
@@ -136,7 +159,8 @@ final class SubmitCommand implements Callable<Integer> {
         }
     }
 
-    private int poll(ApiClient client, String id, ProgressBar bar, Instant deadline) throws IOException, InterruptedException {
+    private int poll(ApiClient client, String id, ProgressBar bar, Instant deadline)
+            throws IOException, InterruptedException {
         while (Instant.now().isBefore(deadline)) {
             JsonNode job = client.get(id);
             String status = job.path("status").asText();
@@ -148,7 +172,8 @@ final class SubmitCommand implements Callable<Integer> {
             Thread.sleep(300);
         }
         bar.end();
-        System.err.println("repo-worker submit: still not finished after " + timeout + "; see `repo-worker status " + id + "`");
+        System.err.println(
+                "repo-worker submit: still not finished after " + timeout + "; see `repo-worker status " + id + "`");
         if (json) {
             System.out.println(Json.write(client.get(id)));
         }
@@ -174,7 +199,8 @@ final class SubmitCommand implements Callable<Integer> {
         JsonNode latest = null;
         int attempt = job.path("attempt").asInt();
         for (JsonNode event : job.path("events")) {
-            if (event.path("type").asText().equals("progress") && event.path("attempt").asInt() == attempt) {
+            if (event.path("type").asText().equals("progress")
+                    && event.path("attempt").asInt() == attempt) {
                 latest = progressOf(event);
             }
         }
@@ -200,11 +226,12 @@ final class SubmitCommand implements Callable<Integer> {
             } catch (java.nio.file.NoSuchFileException e) {
                 throw new IllegalArgumentException("cannot read --data file " + text.substring(1) + ": no such file");
             } catch (IOException e) {
-                throw new IllegalArgumentException("cannot read --data file " + text.substring(1) + ": " + e.getMessage());
+                throw new IllegalArgumentException(
+                        "cannot read --data file " + text.substring(1) + ": " + e.getMessage());
             }
         }
         try {
-            Map<String, Object> parsed = Json.mapper().readValue(text, new TypeReference<>() { });
+            Map<String, Object> parsed = Json.mapper().readValue(text, new TypeReference<>() {});
             if (parsed == null) {
                 throw new IllegalArgumentException("--data must be a JSON object");
             }

@@ -5,8 +5,7 @@ import java.io.Console;
 /** Whether the CLI talks to a person at a terminal, or writes into a file or a pipe. */
 final class Terminal {
 
-    private Terminal() {
-    }
+    private Terminal() {}
 
     /**
      * True when stdin and stdout are a terminal. Since JDK 22 {@link System#console()} is not null when they are

@@ -6,10 +6,14 @@ import dev.repoworker.worker.WorkerConfig;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 
-@Command(name = "worker", mixinStandardHelpOptions = true,
-        description = {"Starts the Worker HTTP service (POST /process, GET /jobs/{jobId}, GET /health).",
-                "Configured by environment variables: PORT, WORKER_SECRET, TEMP_DIR, WORKER_CONCURRENCY, JOB_TIMEOUT, "
-                        + "GITHUB_TOKEN, ALLOWED_REPO_HOSTS, ALLOWED_CALLBACK_HOSTS, ALLOW_FILE_REPOS, … (see README)."})
+@Command(
+        name = "worker",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Starts the Worker HTTP service (POST /process, GET /jobs/{jobId}, GET /health).",
+            "Configured by environment variables: PORT, WORKER_SECRET, TEMP_DIR, WORKER_CONCURRENCY, JOB_TIMEOUT, "
+                    + "GITHUB_TOKEN, ALLOWED_REPO_HOSTS, ALLOWED_CALLBACK_HOSTS, ALLOW_FILE_REPOS, … (see README)."
+        })
 final class WorkerCommand implements Callable<Integer> {
 
     @Override

@@ -22,8 +22,11 @@ final class ApiHttp {
     }
 
     HttpResponse<String> post(String path, Object body) throws Exception {
-        return http.send(HttpRequest.newBuilder(URI.create(base + path)).header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(body instanceof String s ? s : Json.write(body))).build(),
+        return http.send(
+                HttpRequest.newBuilder(URI.create(base + path))
+                        .header("Content-Type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofString(body instanceof String s ? s : Json.write(body)))
+                        .build(),
                 HttpResponse.BodyHandlers.ofString());
     }
 
@@ -32,7 +35,9 @@ final class ApiHttp {
     }
 
     JsonNode job(String id) throws Exception {
-        HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(base + "/api/cloudrun/jobs/" + id)).build(),
+        HttpResponse<String> response = http.send(
+                HttpRequest.newBuilder(URI.create(base + "/api/cloudrun/jobs/" + id))
+                        .build(),
                 HttpResponse.BodyHandlers.ofString());
         return Json.mapper().readTree(response.body());
     }
@@ -54,7 +59,8 @@ final class ApiHttp {
     static long events(JsonNode job, String type, String message) {
         long count = 0;
         for (JsonNode event : job.path("events")) {
-            if (event.path("type").asText().equals(type) && event.path("message").asText().equals(message)) {
+            if (event.path("type").asText().equals(type)
+                    && event.path("message").asText().equals(message)) {
                 count++;
             }
         }

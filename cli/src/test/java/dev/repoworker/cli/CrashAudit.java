@@ -23,12 +23,15 @@ final class CrashAudit {
      * @param outcomesLost    jobs whose acknowledged outcome is gone: the job is missing or not final
      * @param outcomesChanged jobs final with another outcome than the acknowledged one: what was acknowledged, what is there
      */
-    record Findings(FaultCluster.Tally tally, Map<String, String> lost, int outcomes, int outcomesKept, List<String> outcomesLost,
-                    Map<String, String> outcomesChanged) {
-    }
+    record Findings(
+            FaultCluster.Tally tally,
+            Map<String, String> lost,
+            int outcomes,
+            int outcomesKept,
+            List<String> outcomesLost,
+            Map<String, String> outcomesChanged) {}
 
-    private CrashAudit() {
-    }
+    private CrashAudit() {}
 
     /**
      * @param acknowledged the ids answered 202 before the kill
@@ -36,8 +39,12 @@ final class CrashAudit {
      * @param after        the project's jobs once the restarted API settled, by id
      * @param transitions  per job, how many terminal transitions its events record
      */
-    static Findings audit(String scenario, List<String> acknowledged, Map<String, Set<Outcome>> outcomes,
-                          Map<String, JsonNode> after, Map<String, Integer> transitions) {
+    static Findings audit(
+            String scenario,
+            List<String> acknowledged,
+            Map<String, Set<Outcome>> outcomes,
+            Map<String, JsonNode> after,
+            Map<String, Integer> transitions) {
         Map<String, String> lost = new LinkedHashMap<>();
         Set<String> duplicated = new LinkedHashSet<>();
         for (String id : acknowledged) {
@@ -45,9 +52,13 @@ final class CrashAudit {
                 lost.put(id, "answered 202, missing after the restart");
             }
         }
-        after.values().stream().filter(job -> !EmbeddedNode.isFinal(job))
-                .forEach(job -> lost.put(job.path("id").asText(), "still " + job.path("status").asText() + " (attempt "
-                        + job.path("attempt").asInt() + ")" + (acknowledged.contains(job.path("id").asText()) ? "" : ", never answered 202")));
+        after.values().stream()
+                .filter(job -> !EmbeddedNode.isFinal(job))
+                .forEach(job -> lost.put(
+                        job.path("id").asText(),
+                        "still " + job.path("status").asText() + " (attempt "
+                                + job.path("attempt").asInt() + ")"
+                                + (acknowledged.contains(job.path("id").asText()) ? "" : ", never answered 202")));
         transitions.forEach((id, count) -> {
             if (count > 1) {
                 duplicated.add(id);
@@ -68,11 +79,21 @@ final class CrashAudit {
                 duplicated.add(id);
             }
         });
-        long completed = after.values().stream().filter(job -> job.path("status").asText().equals("completed")).count();
-        long failed = after.values().stream().filter(job -> job.path("status").asText().equals("failed")).count();
-        FaultCluster.Tally tally = new FaultCluster.Tally(scenario, acknowledged.size(), completed, failed,
-                List.copyOf(lost.keySet()), List.copyOf(duplicated));
-        return new Findings(tally, lost, outcomes.size(), outcomes.size() - outcomesLost.size() - changed.size(), outcomesLost, changed);
+        long completed = after.values().stream()
+                .filter(job -> job.path("status").asText().equals("completed"))
+                .count();
+        long failed = after.values().stream()
+                .filter(job -> job.path("status").asText().equals("failed"))
+                .count();
+        FaultCluster.Tally tally = new FaultCluster.Tally(
+                scenario, acknowledged.size(), completed, failed, List.copyOf(lost.keySet()), List.copyOf(duplicated));
+        return new Findings(
+                tally,
+                lost,
+                outcomes.size(),
+                outcomes.size() - outcomesLost.size() - changed.size(),
+                outcomesLost,
+                changed);
     }
 
     /** Terminal transitions in a job's events: final callbacks applied, and failures decided by the API. */
@@ -81,7 +102,8 @@ final class CrashAudit {
         for (JsonNode event : job.path("events")) {
             String type = event.path("type").asText();
             String message = event.path("message").asText();
-            if (type.equals("failed") || type.equals("callback") && (message.equals("completed") || message.startsWith("failed"))) {
+            if (type.equals("failed")
+                    || type.equals("callback") && (message.equals("completed") || message.startsWith("failed"))) {
                 count++;
             }
         }

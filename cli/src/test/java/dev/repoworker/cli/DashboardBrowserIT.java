@@ -41,6 +41,7 @@ class DashboardBrowserIT {
 
     @TempDir
     static Path tmp;
+
     static LocalCluster cluster;
     static String apiUrl;
     static WebDriver browser;
@@ -49,12 +50,16 @@ class DashboardBrowserIT {
     @BeforeAll
     static void start() throws Exception {
         HeadlessChromium.require("DashboardBrowserIT");
-        repo = TestRepos.withFiles(tmp.resolve("notes"), Map.of("index.md", "# Home\n", "notes/one.md", "One [[index]]\n"));
+        repo = TestRepos.withFiles(
+                tmp.resolve("notes"), Map.of("index.md", "# Home\n", "notes/one.md", "One [[index]]\n"));
         cluster = new LocalCluster(tmp);
         String artifacts = tmp.resolve("artifacts").toString();
         // the timeline shows progress even of an import quicker than 250 ms
-        apiUrl = cluster.api("api", cluster.worker("worker", Map.of("FIRST_PROGRESS_DELAY", "0s", "ARTIFACTS_DIR", artifacts)),
-                Map.of("DASHBOARD_TOKEN", TOKEN, "ARTIFACTS_DIR", artifacts)).base();
+        apiUrl = cluster.api(
+                        "api",
+                        cluster.worker("worker", Map.of("FIRST_PROGRESS_DELAY", "0s", "ARTIFACTS_DIR", artifacts)),
+                        Map.of("DASHBOARD_TOKEN", TOKEN, "ARTIFACTS_DIR", artifacts))
+                .base();
         browser = HeadlessChromium.start(tmp.resolve("chromium-profile"));
         browser.get(apiUrl + "/?token=" + TOKEN);
         Files.createDirectories(SCREENSHOTS);
@@ -83,8 +88,9 @@ class DashboardBrowserIT {
     private static List<String> timelineTypes() {
         // read in one script call: the page re-renders the timeline while the test looks at it
         @SuppressWarnings("unchecked")
-        List<String> types = (List<String>) ((org.openqa.selenium.JavascriptExecutor) browser).executeScript(
-                "return Array.from(document.querySelectorAll('#timeline li')).map(li => li.dataset.type);");
+        List<String> types = (List<String>) ((org.openqa.selenium.JavascriptExecutor) browser)
+                .executeScript(
+                        "return Array.from(document.querySelectorAll('#timeline li')).map(li => li.dataset.type);");
         return types;
     }
 
@@ -113,7 +119,8 @@ class DashboardBrowserIT {
         waitUpTo(10).until(d -> timelineTypes().contains("callback"));
         assertThat(timelineTypes()).contains("created", "dispatched", "progress", "callback");
         assertThat(browser.findElements(By.cssSelector("#timeline li[data-type=progress] .msg")))
-                .extracting(WebElement::getText).anyMatch(t -> t.startsWith("cloning " + repo.fileUrl()));
+                .extracting(WebElement::getText)
+                .anyMatch(t -> t.startsWith("cloning " + repo.fileUrl()));
         assertThat(text("#progress-label")).isEqualTo("completed");
         assertThat(text("#result")).contains("commit").contains(repo.head());
         assertThat(browser.findElement(By.id("retry")).isDisplayed()).isFalse();
@@ -124,12 +131,14 @@ class DashboardBrowserIT {
         Files.writeString(folder.resolve("manifest.json"), "{\"files\":[{\"path\":\"posts.json\"}]}");
         browser.navigate().refresh();
         // the list may be drawn again as the job's last events arrive: look the link up afresh until it is there
-        waitUpTo(10).until(ExpectedConditions.attributeContains(
-                By.linkText("posts.json"), "href", "/api/cloudrun/jobs/" + id + "/artifacts/posts.json"));
+        waitUpTo(10)
+                .until(ExpectedConditions.attributeContains(
+                        By.linkText("posts.json"), "href", "/api/cloudrun/jobs/" + id + "/artifacts/posts.json"));
         screenshot("dashboard-job-completed.png");
 
         browser.get(apiUrl + "/");
-        WebElement row = waitUpTo(10).until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector("tr[data-job-id='" + id + "']")));
+        WebElement row = waitUpTo(10)
+                .until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector("tr[data-job-id='" + id + "']")));
         assertThat(row.getText()).contains("acquire-user-repo").contains("completed");
         screenshot("dashboard-jobs.png");
     }
@@ -157,11 +166,14 @@ class DashboardBrowserIT {
         browser.manage().window().setSize(new Dimension(390, 844));
         browser.get(apiUrl + "/");
         waitUpTo(10).until(ExpectedConditions.numberOfElementsToBeMoreThan(By.cssSelector("#jobs tbody tr"), 1));
-        new org.openqa.selenium.support.ui.Select(browser.findElement(By.id("filter-status"))).selectByVisibleText("failed");
+        new org.openqa.selenium.support.ui.Select(browser.findElement(By.id("filter-status")))
+                .selectByVisibleText("failed");
 
-        waitUpTo(10).ignoring(org.openqa.selenium.StaleElementReferenceException.class)
+        waitUpTo(10)
+                .ignoring(org.openqa.selenium.StaleElementReferenceException.class)
                 .until(d -> d.findElements(By.cssSelector("#jobs tbody tr")).stream()
-                .allMatch(r -> "failed".equals(r.getAttribute("data-status"))) && !d.findElements(By.cssSelector("#jobs tbody tr")).isEmpty());
+                                .allMatch(r -> "failed".equals(r.getAttribute("data-status")))
+                        && !d.findElements(By.cssSelector("#jobs tbody tr")).isEmpty());
         Long scrollWidth = (Long) ((org.openqa.selenium.JavascriptExecutor) browser)
                 .executeScript("return document.documentElement.scrollWidth;");
         assertThat(scrollWidth).isLessThanOrEqualTo(390);

@@ -27,6 +27,7 @@ class DeploysEndToEndTest {
 
     @TempDir
     Path tmp;
+
     private LocalCluster cluster;
 
     @AfterEach
@@ -45,24 +46,36 @@ class DeploysEndToEndTest {
         HttpResponse<String> answer = http.post("/api/projects/notes/deploy", body);
         assertThat(answer.statusCode()).as(answer.body()).isEqualTo(202);
         String id = ApiHttp.json(answer).path("id").asText();
-        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200)).ignoreExceptions()
-                .until(() -> List.of("completed", "failed").contains(http.job(id).path("status").asText()));
+        await().atMost(Duration.ofSeconds(60))
+                .pollInterval(Duration.ofMillis(200))
+                .ignoreExceptions()
+                .until(() -> List.of("completed", "failed")
+                        .contains(http.job(id).path("status").asText()));
         return id;
     }
 
     private static List<String> events(CallbackReceiver hook, String jobId) {
-        return hook.received().stream().filter(r -> r.body().path("data").path("jobId").asText().equals(jobId))
-                .map(r -> r.body().path("type").asText()).toList();
+        return hook.received().stream()
+                .filter(r -> r.body().path("data").path("jobId").asText().equals(jobId))
+                .map(r -> r.body().path("type").asText())
+                .toList();
     }
 
     @Test
     void deploys_of_a_real_repository_are_listed_the_newest_serves_and_each_is_announced() throws Exception {
         ApiHttp http = startBoth();
-        TestRepos.Repo repo = TestRepos.withFiles(tmp.resolve("notes"),
-                Map.of("index.md", "# Home\n\nSee [[one]].\n", "one.md", "# One\n\nHello.\n"));
+        TestRepos.Repo repo = TestRepos.withFiles(
+                tmp.resolve("notes"), Map.of("index.md", "# Home\n\nSee [[one]].\n", "one.md", "# One\n\nHello.\n"));
         try (CallbackReceiver hook = CallbackReceiver.verifying(HOOK_SECRET)) {
-            HttpResponse<String> created = http.post("/api/projects", Map.of("id", "notes", "repoUrl", repo.fileUrl(),
-                    "webhooks", List.of(Map.of("url", hook.url(), "secret", HOOK_SECRET))));
+            HttpResponse<String> created = http.post(
+                    "/api/projects",
+                    Map.of(
+                            "id",
+                            "notes",
+                            "repoUrl",
+                            repo.fileUrl(),
+                            "webhooks",
+                            List.of(Map.of("url", hook.url(), "secret", HOOK_SECRET))));
             assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
 
             String first = deploy(http, "{}");
@@ -75,28 +88,40 @@ class DeploysEndToEndTest {
             assertThat(http.job(first).path("status").asText()).isEqualTo("completed");
             assertThat(http.job(second).path("status").asText()).isEqualTo("completed");
             assertThat(http.job(broken).path("status").asText()).isEqualTo("failed");
-            await().atMost(Duration.ofSeconds(20)).until(() -> events(hook, first).size() == 2 && events(hook, second).size() == 2
-                    && events(hook, broken).contains("deployment.failed"));
+            await().atMost(Duration.ofSeconds(20))
+                    .until(() -> events(hook, first).size() == 2
+                            && events(hook, second).size() == 2
+                            && events(hook, broken).contains("deployment.failed"));
             assertThat(events(hook, first)).containsExactlyInAnyOrder("deployment.started", "deployment.completed");
             assertThat(events(hook, second)).containsExactlyInAnyOrder("deployment.started", "deployment.completed");
             assertThat(hook.received()).allSatisfy(r -> {
                 assertThat(r.signatureValid()).contains(true);
-                assertThat(r.rawBody()).doesNotContain(cluster.workerSecret()).doesNotContain(HOOK_SECRET).doesNotContain("gitToken");
+                assertThat(r.rawBody())
+                        .doesNotContain(cluster.workerSecret())
+                        .doesNotContain(HOOK_SECRET)
+                        .doesNotContain("gitToken");
             });
 
             JsonNode active = ApiHttp.json(http.get("/api/projects/notes/deploys/active"));
             assertThat(active.path("jobId").asText()).isEqualTo(second);
             assertThat(active.path("location").asText()).isEqualTo("projects/notes/" + second);
-            assertThat(ApiHttp.json(http.get("/api/projects/notes")).path("activeDeploy").path("jobId").asText()).isEqualTo(second);
-            JsonNode deploys = ApiHttp.json(http.get("/api/projects/notes/deploys")).path("deploys");
+            assertThat(ApiHttp.json(http.get("/api/projects/notes"))
+                            .path("activeDeploy")
+                            .path("jobId")
+                            .asText())
+                    .isEqualTo(second);
+            JsonNode deploys =
+                    ApiHttp.json(http.get("/api/projects/notes/deploys")).path("deploys");
             assertThat(deploys.findValuesAsText("jobId")).containsExactly(broken, second, first);
             assertThat(deploys.get(1).path("active").asBoolean()).isTrue();
             assertThat(deploys.get(2).path("active").asBoolean()).isFalse();
             assertThat(deploys.get(1).path("duration").asLong()).isPositive();
             assertThat(deploys.get(1).path("startedAt").asText()).isNotEmpty();
             assertThat(deploys.get(1).path("commit").asText()).isEqualTo(head);
-            assertThat(hook.received().stream().filter(r -> r.body().path("type").asText().equals("deployment.completed"))
-                    .map(r -> r.body().path("data").path("commit").asText())).contains(head);
+            assertThat(hook.received().stream()
+                            .filter(r -> r.body().path("type").asText().equals("deployment.completed"))
+                            .map(r -> r.body().path("data").path("commit").asText()))
+                    .contains(head);
             assertThat(deploys.get(0).path("error").asText()).isNotEmpty();
             assertThat(deploys.get(0).path("branch").asText()).isEqualTo("no-such-branch");
         }

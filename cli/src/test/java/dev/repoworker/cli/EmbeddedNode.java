@@ -38,8 +38,10 @@ final class EmbeddedNode implements AutoCloseable {
     private final int apiPort = freePort();
     private final int workerPort = freePort();
     private final Map<String, Integer> starts = new HashMap<>();
-    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(Duration.ofSeconds(2)).build();
+    private final HttpClient http = HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(2))
+            .build();
     private final Signatures signer = Signatures.of(List.of(SECRET));
     private Process store;
     private Process worker;
@@ -63,10 +65,24 @@ final class EmbeddedNode implements AutoCloseable {
     /** Starts the process holding the store (and the separate Worker, once); ready when this returns. */
     void start() throws IOException {
         if (separateWorker && worker == null) {
-            worker = Launcher.start(Map.of("PORT", Integer.toString(workerPort), "WORKER_SECRET", SECRET,
-                    "TEMP_DIR", dir.resolve(name + "-worker").toString(), "ENABLE_DIAGNOSTIC_TASKS", "true",
-                    "ALLOWED_CALLBACK_HOSTS", "127.0.0.1", "WORKER_CONCURRENCY", "4", "SHUTDOWN_GRACE", "1s"),
-                    log(name + "-worker"), "worker");
+            worker = Launcher.start(
+                    Map.of(
+                            "PORT",
+                            Integer.toString(workerPort),
+                            "WORKER_SECRET",
+                            SECRET,
+                            "TEMP_DIR",
+                            dir.resolve(name + "-worker").toString(),
+                            "ENABLE_DIAGNOSTIC_TASKS",
+                            "true",
+                            "ALLOWED_CALLBACK_HOSTS",
+                            "127.0.0.1",
+                            "WORKER_CONCURRENCY",
+                            "4",
+                            "SHUTDOWN_GRACE",
+                            "1s"),
+                    log(name + "-worker"),
+                    "worker");
         }
         Map<String, String> env = new HashMap<>();
         env.put("PORT", Integer.toString(apiPort));
@@ -76,7 +92,7 @@ final class EmbeddedNode implements AutoCloseable {
         env.put("JOB_LEASE", "3s");
         env.put("RECONCILE_POLL", "250ms");
         env.put("DISPATCH_POLL", "100ms");
-        env.put("DISPATCH_CLAIM", "5s");                         // claims held by the killed process free up soon
+        env.put("DISPATCH_CLAIM", "5s"); // claims held by the killed process free up soon
         env.put("DISPATCH_BACKOFF", "100ms");
         env.put("DISPATCH_BACKOFF_MAX", "1s");
         env.put("DISPATCH_MAX_TRIES", "100");
@@ -93,7 +109,9 @@ final class EmbeddedNode implements AutoCloseable {
             env.put("SHUTDOWN_GRACE", "1s");
             store = Launcher.start(env, log(name + "-standalone"), "standalone");
         }
-        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200)).ignoreExceptions()
+        await().atMost(Duration.ofSeconds(60))
+                .pollInterval(Duration.ofMillis(200))
+                .ignoreExceptions()
                 .until(() -> get(apiUrl() + "/ready", Map.of()).statusCode() == 200
                         && get(workerUrl() + "/health", Map.of()).statusCode() == 200);
     }
@@ -127,7 +145,8 @@ final class EmbeddedNode implements AutoCloseable {
         Map<String, JsonNode> jobs = new LinkedHashMap<>();
         String cursor = null;
         do {
-            String url = apiUrl() + "/api/cloudrun/jobs?limit=100&projectId=" + project + (status == null ? "" : "&status=" + status)
+            String url = apiUrl() + "/api/cloudrun/jobs?limit=100&projectId=" + project
+                    + (status == null ? "" : "&status=" + status)
                     + (cursor == null ? "" : "&cursor=" + URLEncoder.encode(cursor, StandardCharsets.UTF_8));
             HttpResponse<String> response = get(url, Map.of());
             if (response.statusCode() != 200) {
@@ -135,7 +154,9 @@ final class EmbeddedNode implements AutoCloseable {
             }
             JsonNode page = Json.mapper().readTree(response.body());
             page.path("jobs").forEach(job -> jobs.put(job.path("id").asText(), job));
-            cursor = page.path("nextCursor").isTextual() ? page.path("nextCursor").asText() : null;
+            cursor = page.path("nextCursor").isTextual()
+                    ? page.path("nextCursor").asText()
+                    : null;
         } while (cursor != null);
         return jobs;
     }
@@ -161,7 +182,9 @@ final class EmbeddedNode implements AutoCloseable {
     /** Waits until every job the API lists for the project is final (or the time is up: the rest count as lost). */
     void awaitSettled(String project, Duration atMost) {
         try {
-            await().atMost(atMost).pollInterval(Duration.ofMillis(500)).ignoreExceptions()
+            await().atMost(atMost)
+                    .pollInterval(Duration.ofMillis(500))
+                    .ignoreExceptions()
                     .until(() -> jobs(project, null).values().stream().allMatch(EmbeddedNode::isFinal));
         } catch (org.awaitility.core.ConditionTimeoutException e) {
             // counted as lost by the audit
@@ -173,8 +196,12 @@ final class EmbeddedNode implements AutoCloseable {
     }
 
     HttpResponse<String> post(String url, String body) throws IOException, InterruptedException {
-        return http.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10))
-                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build(),
+        return http.send(
+                HttpRequest.newBuilder(URI.create(url))
+                        .timeout(Duration.ofSeconds(10))
+                        .header("Content-Type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofString(body))
+                        .build(),
                 HttpResponse.BodyHandlers.ofString());
     }
 

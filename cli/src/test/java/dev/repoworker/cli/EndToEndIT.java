@@ -12,13 +12,13 @@ import dev.repoworker.testkit.TestRepos;
 import dev.repoworker.worker.WorkerApp;
 import dev.repoworker.worker.WorkerConfig;
 import java.net.ServerSocket;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.net.http.HttpResponse;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -51,7 +51,8 @@ class EndToEndIT {
     }
 
     private GitHttpServer gitServerWithNotes() {
-        TestRepos.Repo repo = TestRepos.withFiles(tmp.resolve("src"), Map.of("index.md", "# Home\n", "notes/one.md", "One\n"));
+        TestRepos.Repo repo =
+                TestRepos.withFiles(tmp.resolve("src"), Map.of("index.md", "# Home\n", "notes/one.md", "One\n"));
         repo.bareCopy(tmp.resolve("git").resolve("team"), "notes");
         GitHttpServer server = GitHttpServer.start(tmp.resolve("git")).makePrivate("team/notes", TOKEN);
         cleanup.add(server::close);
@@ -92,9 +93,17 @@ class EndToEndIT {
         env.put("DISPATCH_MAX_TRIES", "2");
         env.put("WORKER_TIMEOUT", "2s");
         // The fallback child inherits the API's environment; /usr/bin/env adds what this test's Git server needs.
-        List<String> legacy = List.of("/usr/bin/env", "ALLOW_HTTP_REPOS=true", "ALLOWED_REPO_HOSTS=127.0.0.1",
-                "ENABLE_DIAGNOSTIC_TASKS=true", "TEMP_DIR=" + tmp.resolve("fallback-work"),
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m", "-jar", Launcher.jar().toString(), "job");
+        List<String> legacy = List.of(
+                "/usr/bin/env",
+                "ALLOW_HTTP_REPOS=true",
+                "ALLOWED_REPO_HOSTS=127.0.0.1",
+                "ENABLE_DIAGNOSTIC_TASKS=true",
+                "TEMP_DIR=" + tmp.resolve("fallback-work"),
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx256m",
+                "-jar",
+                Launcher.jar().toString(),
+                "job");
         env.putAll(extra);
         ApiApp api = ApiApp.start(ApiConfig.fromEnv(env, legacy));
         cleanup.add(api::stop);
@@ -108,7 +117,9 @@ class EndToEndIT {
     }
 
     private static JsonNode awaitStatus(ApiHttp http, String id, String status, Duration atMost) {
-        await().atMost(atMost).pollInterval(Duration.ofMillis(200)).ignoreExceptions()
+        await().atMost(atMost)
+                .pollInterval(Duration.ofMillis(200))
+                .ignoreExceptions()
                 .until(() -> http.job(id).path("status").asText().equals(status));
         try {
             return http.job(id);
@@ -125,7 +136,8 @@ class EndToEndIT {
         ApiHttp http = new ApiHttp(api.localUrl());
         String head = TestRepos.git(tmp.resolve("src"), "rev-parse", "HEAD");
 
-        HttpResponse<String> created = http.post("/api/cloudrun/clone-repo",
+        HttpResponse<String> created = http.post(
+                "/api/cloudrun/clone-repo",
                 Map.of("owner", "team", "repoName", "notes", "branch", "main", "gitToken", TOKEN));
 
         assertThat(created.statusCode()).isEqualTo(202);
@@ -148,7 +160,9 @@ class EndToEndIT {
         }
         GitHttpServer git = gitServerWithNotes();
         WorkerApp worker = startWorker(0);
-        ApiApp api = startApi("http://127.0.0.1:" + worker.port(), "http://127.0.0.1:" + git.port(),
+        ApiApp api = startApi(
+                "http://127.0.0.1:" + worker.port(),
+                "http://127.0.0.1:" + git.port(),
                 Map.of("DATABASE_URL", POSTGRES_URL + "?currentSchema=" + schema, "DATABASE_USER", "postgres"));
         ApiHttp http = new ApiHttp(api.localUrl());
         // after the API has stopped
@@ -160,14 +174,18 @@ class EndToEndIT {
             }
         });
 
-        String id = ApiHttp.json(http.post("/api/cloudrun/clone-repo",
-                Map.of("owner", "team", "repoName", "notes", "gitToken", TOKEN))).path("id").asText();
+        String id = ApiHttp.json(http.post(
+                        "/api/cloudrun/clone-repo", Map.of("owner", "team", "repoName", "notes", "gitToken", TOKEN)))
+                .path("id")
+                .asText();
 
         JsonNode job = awaitStatus(http, id, "completed", Duration.ofSeconds(60));
-        assertThat(job.path("result").path("commit").asText()).isEqualTo(TestRepos.git(tmp.resolve("src"), "rev-parse", "HEAD"));
+        assertThat(job.path("result").path("commit").asText())
+                .isEqualTo(TestRepos.git(tmp.resolve("src"), "rev-parse", "HEAD"));
         try (Connection connection = postgres()) {
-            ResultSet row = connection.createStatement().executeQuery(
-                    "SELECT status FROM " + schema + ".jobs WHERE id = '" + id + "'");
+            ResultSet row = connection
+                    .createStatement()
+                    .executeQuery("SELECT status FROM " + schema + ".jobs WHERE id = '" + id + "'");
             assertThat(row.next()).isTrue();
             assertThat(row.getString(1)).isEqualTo("completed");
         }
@@ -192,8 +210,10 @@ class EndToEndIT {
         ApiApp api = startApi(null, "http://127.0.0.1:" + git.port(), Map.of());
         ApiHttp http = new ApiHttp(api.localUrl());
 
-        String id = ApiHttp.json(http.post("/api/cloudrun/clone-repo",
-                Map.of("owner", "team", "repoName", "notes", "gitToken", TOKEN))).path("id").asText();
+        String id = ApiHttp.json(http.post(
+                        "/api/cloudrun/clone-repo", Map.of("owner", "team", "repoName", "notes", "gitToken", TOKEN)))
+                .path("id")
+                .asText();
 
         JsonNode job = awaitStatus(http, id, "completed", Duration.ofSeconds(90));
         assertThat(job.path("result").path("commit").asText()).hasSize(40);
@@ -208,16 +228,20 @@ class EndToEndIT {
         ApiApp api = startApi("http://127.0.0.1:" + workerPort, null, Map.of());
         ApiHttp http = new ApiHttp(api.localUrl());
 
-        String first = ApiHttp.json(http.post("/api/cloudrun/jobs", Map.of("task", "noop", "data", Map.of("durationMs", 10))))
-                .path("id").asText();
+        String first = ApiHttp.json(
+                        http.post("/api/cloudrun/jobs", Map.of("task", "noop", "data", Map.of("durationMs", 10))))
+                .path("id")
+                .asText();
         JsonNode viaFallback = awaitStatus(http, first, "completed", Duration.ofSeconds(90));
         assertThat(ApiHttp.events(viaFallback, "dispatch-failed")).isPositive();
         assertThat(ApiHttp.events(viaFallback, "fallback")).isPositive();
         assertThat(viaFallback.path("attempt").asInt()).isEqualTo(1);
 
         startWorker(workerPort);
-        String second = ApiHttp.json(http.post("/api/cloudrun/jobs", Map.of("task", "noop", "data", Map.of("durationMs", 10))))
-                .path("id").asText();
+        String second = ApiHttp.json(
+                        http.post("/api/cloudrun/jobs", Map.of("task", "noop", "data", Map.of("durationMs", 10))))
+                .path("id")
+                .asText();
         JsonNode viaWorker = awaitStatus(http, second, "completed", Duration.ofSeconds(60));
         assertThat(ApiHttp.events(viaWorker, "dispatched")).isEqualTo(1);
         assertThat(ApiHttp.events(viaWorker, "fallback")).isZero();
@@ -228,17 +252,26 @@ class EndToEndIT {
         int workerPort = freePort();
         Process first = Launcher.start(workerEnv(workerPort), tmp.resolve("worker-1.log"), "worker");
         cleanup.add(first::destroyForcibly);
-        ApiApp api = startApi("http://127.0.0.1:" + workerPort, null,
+        ApiApp api = startApi(
+                "http://127.0.0.1:" + workerPort,
+                null,
                 Map.of("JOB_LEASE", "2s", "RECONCILE_POLL", "250ms", "DISPATCH_MAX_TRIES", "50"));
         ApiHttp http = new ApiHttp(api.localUrl());
-        await().atMost(Duration.ofSeconds(120)).ignoreExceptions().until(() -> new ApiHttp("http://127.0.0.1:" + workerPort)
-                .get("/health").statusCode() == 200);
+        await().atMost(Duration.ofSeconds(120))
+                .ignoreExceptions()
+                .until(() -> new ApiHttp("http://127.0.0.1:" + workerPort)
+                                .get("/health")
+                                .statusCode()
+                        == 200);
 
-        String id = ApiHttp.json(http.post("/api/cloudrun/jobs", Map.of("task", "noop", "data", Map.of("durationMs", 6000))))
-                .path("id").asText();
+        String id = ApiHttp.json(
+                        http.post("/api/cloudrun/jobs", Map.of("task", "noop", "data", Map.of("durationMs", 6000))))
+                .path("id")
+                .asText();
         // running: the Worker reported the job, so losing it costs an attempt (a job handed over and never
         // heard of would be sent again as the same attempt instead)
-        await().atMost(Duration.ofSeconds(120)).ignoreExceptions()
+        await().atMost(Duration.ofSeconds(120))
+                .ignoreExceptions()
                 .until(() -> http.job(id).path("status").asText().equals("running"));
         first.destroyForcibly();
         assertThat(first.waitFor(10, TimeUnit.SECONDS)).isTrue();

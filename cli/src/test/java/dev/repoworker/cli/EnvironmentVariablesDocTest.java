@@ -22,13 +22,15 @@ class EnvironmentVariablesDocTest {
 
     private static final Path ROOT = Path.of("..").toAbsolutePath().normalize();
     private static final List<Pattern> READS = Stream.of(
-            "\\benv\\.(?:text|flag|integer|duration|positiveDuration|httpUrl|bytes|list|path|get|getOrDefault)\\(\\s*\"([A-Z][A-Z0-9_]+)\"",
-            "\\((?:env|environment|variables),\\s*\"([A-Z][A-Z0-9_]+)\"",
-            "\\b(?:environment|variables)\\.(?:get|getOrDefault)\\(\\s*\"([A-Z][A-Z0-9_]+)\"",
-            "getenv\\(\\s*\"([A-Z][A-Z0-9_]+)\"",
-            "\\brequired\\(\\s*\"([A-Z][A-Z0-9_]+)\"",
-            "\\$\\{env:([A-Z][A-Z0-9_]+)",
-            "\\$\\{([A-Z][A-Z0-9_]+):-").map(Pattern::compile).toList();
+                    "\\benv\\.(?:text|flag|integer|duration|positiveDuration|httpUrl|bytes|list|path|get|getOrDefault)\\(\\s*\"([A-Z][A-Z0-9_]+)\"",
+                    "\\((?:env|environment|variables),\\s*\"([A-Z][A-Z0-9_]+)\"",
+                    "\\b(?:environment|variables)\\.(?:get|getOrDefault)\\(\\s*\"([A-Z][A-Z0-9_]+)\"",
+                    "getenv\\(\\s*\"([A-Z][A-Z0-9_]+)\"",
+                    "\\brequired\\(\\s*\"([A-Z][A-Z0-9_]+)\"",
+                    "\\$\\{env:([A-Z][A-Z0-9_]+)",
+                    "\\$\\{([A-Z][A-Z0-9_]+):-")
+            .map(Pattern::compile)
+            .toList();
     /** Read by bin/repo-worker and bin/find-java, which are not Java. */
     private static final Set<String> READ_BY_SCRIPTS = Set.of("JAVA_HOME", "JAVA_OPTS");
 
@@ -49,8 +51,10 @@ class EnvironmentVariablesDocTest {
         List<Path> sources;
         try (Stream<Path> files = Files.walk(ROOT)) {
             // testkit ships nowhere: what it reads (CI) belongs to the tests, not to a user's configuration
-            sources = files.filter(f -> f.toString().contains("/src/main/") && !f.toString().contains("/testkit/"))
-                    .filter(f -> f.toString().endsWith(".java") || f.getFileName().toString().equals("logback.xml"))
+            sources = files.filter(f ->
+                            f.toString().contains("/src/main/") && !f.toString().contains("/testkit/"))
+                    .filter(f -> f.toString().endsWith(".java")
+                            || f.getFileName().toString().equals("logback.xml"))
                     .toList();
         }
         for (Path source : sources) {
@@ -62,7 +66,9 @@ class EnvironmentVariablesDocTest {
                 }
             }
         }
-        assertThat(names).as("the scan found the variables at all").contains("PORT", "WORKER_SECRET", "DATABASE_URL", "LOG_FORMAT");
+        assertThat(names)
+                .as("the scan found the variables at all")
+                .contains("PORT", "WORKER_SECRET", "DATABASE_URL", "LOG_FORMAT");
         return names;
     }
 

@@ -45,7 +45,8 @@ final class FaultCluster implements AutoCloseable {
     private final Process[] apis = new Process[2];
     private final Process[] workers = new Process[2];
     private final Map<String, Integer> starts = new HashMap<>();
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    private final HttpClient http =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
     FaultCluster(Path dir) throws Exception {
         this.dir = dir;
@@ -71,17 +72,24 @@ final class FaultCluster implements AutoCloseable {
     }
 
     void awaitUp() {
-        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200)).ignoreExceptions().until(() -> {
-            for (int i = 0; i < 2; i++) {
-                if (workers[i] != null && workers[i].isAlive() && get(workerUrl(i) + "/health").statusCode() != 200) {
-                    return false;
-                }
-                if (apis[i] != null && apis[i].isAlive() && get(apiUrl(i) + "/ready").statusCode() != 200) {
-                    return false;
-                }
-            }
-            return true;
-        });
+        await().atMost(Duration.ofSeconds(60))
+                .pollInterval(Duration.ofMillis(200))
+                .ignoreExceptions()
+                .until(() -> {
+                    for (int i = 0; i < 2; i++) {
+                        if (workers[i] != null
+                                && workers[i].isAlive()
+                                && get(workerUrl(i) + "/health").statusCode() != 200) {
+                            return false;
+                        }
+                        if (apis[i] != null
+                                && apis[i].isAlive()
+                                && get(apiUrl(i) + "/ready").statusCode() != 200) {
+                            return false;
+                        }
+                    }
+                    return true;
+                });
     }
 
     String apiUrl(int i) {
@@ -122,7 +130,8 @@ final class FaultCluster implements AutoCloseable {
         env.put("DATABASE_CONNECT_TIMEOUT", "1s");
         env.put("WORKER_SECRET", SECRET);
         env.put("SECRETS_KEY", secretsKey);
-        // each replica's own URL: a Worker retries a callback until its replica is back; the survivors reconcile meanwhile
+        // each replica's own URL: a Worker retries a callback until its replica is back; the survivors reconcile
+        // meanwhile
         env.put("API_BASE_URL", apiUrl(i));
         env.put("REPO_WORKER_API_URLS", workerUrl(0) + "," + workerUrl(1));
         env.put("JOB_LEASE", LEASE.toMillis() + "ms");
@@ -167,21 +176,31 @@ final class FaultCluster implements AutoCloseable {
     }
 
     HttpResponse<String> get(String url) throws IOException, InterruptedException {
-        return http.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(5)).build(),
+        return http.send(
+                HttpRequest.newBuilder(URI.create(url))
+                        .timeout(Duration.ofSeconds(5))
+                        .build(),
                 HttpResponse.BodyHandlers.ofString());
     }
 
-    HttpResponse<String> post(String url, String body, Map<String, String> headers) throws IOException, InterruptedException {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(5))
-                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body));
+    HttpResponse<String> post(String url, String body, Map<String, String> headers)
+            throws IOException, InterruptedException {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url))
+                .timeout(Duration.ofSeconds(5))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body));
         headers.forEach(request::header);
         return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
     }
 
     /** The Worker's own view of a job (its state and the delivery of its callback). */
     HttpResponse<String> workerJob(String workerUrl, String jobId) throws IOException, InterruptedException {
-        return http.send(HttpRequest.newBuilder(URI.create(workerUrl + "/jobs/" + jobId)).timeout(Duration.ofSeconds(5))
-                .header("Authorization", "Bearer " + SECRET).build(), HttpResponse.BodyHandlers.ofString());
+        return http.send(
+                HttpRequest.newBuilder(URI.create(workerUrl + "/jobs/" + jobId))
+                        .timeout(Duration.ofSeconds(5))
+                        .header("Authorization", "Bearer " + SECRET)
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
     }
 
     /**
@@ -201,8 +220,9 @@ final class FaultCluster implements AutoCloseable {
     }
 
     Map<String, Row> jobs(String projectId) throws SQLException {
-        try (Connection c = connection(); PreparedStatement q = c.prepareStatement(
-                "SELECT id, status, attempt, worker_url FROM jobs WHERE project_id = ?")) {
+        try (Connection c = connection();
+                PreparedStatement q =
+                        c.prepareStatement("SELECT id, status, attempt, worker_url FROM jobs WHERE project_id = ?")) {
             q.setString(1, projectId);
             Map<String, Row> rows = new LinkedHashMap<>();
             try (ResultSet rs = q.executeQuery()) {
@@ -216,14 +236,17 @@ final class FaultCluster implements AutoCloseable {
 
     /** Per job: how many terminal transitions were applied (callbacks completed/failed, and failures by the API). */
     Map<String, Integer> terminalTransitions(String projectId) throws SQLException {
-        return countEvents(projectId, "(e.type = 'callback' AND (e.message = 'completed' OR e.message LIKE 'failed%')) "
-                + "OR e.type = 'failed'");
+        return countEvents(
+                projectId,
+                "(e.type = 'callback' AND (e.message = 'completed' OR e.message LIKE 'failed%')) "
+                        + "OR e.type = 'failed'");
     }
 
     Map<String, Integer> countEvents(String projectId, String condition) throws SQLException {
-        try (Connection c = connection(); PreparedStatement q = c.prepareStatement(
-                "SELECT e.job_id, COUNT(*) FROM job_events e JOIN jobs j ON j.id = e.job_id "
-                        + "WHERE j.project_id = ? AND (" + condition + ") GROUP BY e.job_id")) {
+        try (Connection c = connection();
+                PreparedStatement q =
+                        c.prepareStatement("SELECT e.job_id, COUNT(*) FROM job_events e JOIN jobs j ON j.id = e.job_id "
+                                + "WHERE j.project_id = ? AND (" + condition + ") GROUP BY e.job_id")) {
             q.setString(1, projectId);
             Map<String, Integer> counts = new HashMap<>();
             try (ResultSet rs = q.executeQuery()) {
@@ -238,7 +261,9 @@ final class FaultCluster implements AutoCloseable {
     /** Waits until every job of the project is completed, failed or cancelled (or the time is up). */
     void awaitSettled(String projectId, Duration atMost) {
         try {
-            await().atMost(atMost).pollInterval(Duration.ofMillis(500)).ignoreExceptions()
+            await().atMost(atMost)
+                    .pollInterval(Duration.ofMillis(500))
+                    .ignoreExceptions()
                     .until(() -> jobs(projectId).values().stream().allMatch(Row::terminal));
         } catch (org.awaitility.core.ConditionTimeoutException e) {
             // counted as lost by the caller
@@ -256,18 +281,26 @@ final class FaultCluster implements AutoCloseable {
                 lost.add(id);
             }
         }
-        rows.values().stream().filter(r -> !r.terminal() && !acknowledged.contains(r.id())).forEach(r -> lost.add(r.id()));
-        List<String> duplicated = transitions.entrySet().stream().filter(e -> e.getValue() > 1).map(Map.Entry::getKey)
+        rows.values().stream()
+                .filter(r -> !r.terminal() && !acknowledged.contains(r.id()))
+                .forEach(r -> lost.add(r.id()));
+        List<String> duplicated = transitions.entrySet().stream()
+                .filter(e -> e.getValue() > 1)
+                .map(Map.Entry::getKey)
                 .collect(Collectors.toList());
-        long completed = rows.values().stream().filter(r -> r.status().equals("completed")).count();
-        long failed = rows.values().stream().filter(r -> r.status().equals("failed")).count();
+        long completed = rows.values().stream()
+                .filter(r -> r.status().equals("completed"))
+                .count();
+        long failed =
+                rows.values().stream().filter(r -> r.status().equals("failed")).count();
         return new Tally(Integer.toString(scenario), acknowledged.size(), completed, failed, lost, duplicated);
     }
 
-    record Tally(String scenario, int submitted, long completed, long failed, List<String> lost, List<String> duplicated) {
+    record Tally(
+            String scenario, int submitted, long completed, long failed, List<String> lost, List<String> duplicated) {
         String line() {
-            return "scenario " + scenario + ": submitted " + submitted + ", completed " + completed + ", failed " + failed
-                    + ", lost " + lost.size() + ", duplicated " + duplicated.size();
+            return "scenario " + scenario + ": submitted " + submitted + ", completed " + completed + ", failed "
+                    + failed + ", lost " + lost.size() + ", duplicated " + duplicated.size();
         }
     }
 
@@ -287,7 +320,9 @@ final class FaultCluster implements AutoCloseable {
 
     @Override
     public void close() throws Exception {
-        for (Process p : List.of(apis, workers).stream().flatMap(a -> java.util.Arrays.stream(a)).toList()) {
+        for (Process p : List.of(apis, workers).stream()
+                .flatMap(a -> java.util.Arrays.stream(a))
+                .toList()) {
             if (p != null) {
                 p.destroyForcibly();
                 p.waitFor(20, TimeUnit.SECONDS);
@@ -302,8 +337,10 @@ final class FaultCluster implements AutoCloseable {
     static void keepLogs(Path dir, Path into) throws IOException {
         java.nio.file.Files.createDirectories(into);
         try (var logs = java.nio.file.Files.list(dir)) {
-            for (Path log : logs.filter(p -> p.getFileName().toString().endsWith(".log")).toList()) {
-                java.nio.file.Files.copy(log, into.resolve(log.getFileName()), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            for (Path log : logs.filter(p -> p.getFileName().toString().endsWith(".log"))
+                    .toList()) {
+                java.nio.file.Files.copy(
+                        log, into.resolve(log.getFileName()), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
             }
         }
     }

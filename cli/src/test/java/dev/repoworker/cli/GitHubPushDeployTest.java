@@ -26,6 +26,7 @@ class GitHubPushDeployTest {
 
     @TempDir
     Path tmp;
+
     private LocalCluster cluster;
 
     @AfterEach
@@ -42,22 +43,31 @@ class GitHubPushDeployTest {
         cluster = new LocalCluster(tmp);
         GitHttpServer git = cluster.add(GitHttpServer.start(tmp.resolve("served")));
         String artifacts = tmp.resolve("artifacts").toString();
-        ApiHttp http = cluster.api("api", cluster.worker("worker", Map.of("ARTIFACTS_DIR", artifacts)),
+        ApiHttp http = cluster.api(
+                "api",
+                cluster.worker("worker", Map.of("ARTIFACTS_DIR", artifacts)),
                 Map.of("ARTIFACTS_DIR", artifacts, "GITHUB_WEBHOOK_SECRET", HOOK_SECRET));
-        HttpResponse<String> created = http.post("/api/projects",
-                Map.of("id", "notes-site", "repoUrl", git.url("notes.git"), "branch", "main"));
+        HttpResponse<String> created = http.post(
+                "/api/projects", Map.of("id", "notes-site", "repoUrl", git.url("notes.git"), "branch", "main"));
         assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
 
         GitHubWebhookSender.Sent sent = new GitHubWebhookSender(http.base() + "/api/github/webhook", HOOK_SECRET)
                 .send("push", GitHubWebhookSender.push(git.url("notes.git"), "refs/heads/main", pushed));
 
         assertThat(sent.status()).as(sent.body()).isEqualTo(202);
-        String jobId = dev.repoworker.protocol.Json.mapper().readTree(sent.body()).path("jobId").asText();
-        await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(200)).ignoreExceptions()
+        String jobId = dev.repoworker.protocol.Json.mapper()
+                .readTree(sent.body())
+                .path("jobId")
+                .asText();
+        await().atMost(Duration.ofSeconds(90))
+                .pollInterval(Duration.ofMillis(200))
+                .ignoreExceptions()
                 .until(() -> http.job(jobId).path("status").asText().matches("completed|failed"));
         JsonNode job = http.job(jobId);
         assertThat(job.path("status").asText()).as(job.toString()).isEqualTo("completed");
-        assertThat(job.path("input").path("triggeredBy").asText()).as(job.toString()).isEqualTo("webhook");
+        assertThat(job.path("input").path("triggeredBy").asText())
+                .as(job.toString())
+                .isEqualTo("webhook");
         assertThat(job.path("result").toString()).contains(pushed);
         JsonNode publish = job.path("result").path("steps").path("publish");
         assertThat(publish.path("projectId").asText()).as(job.toString()).isEqualTo("notes-site");

@@ -42,19 +42,25 @@ class JobCommandIT {
 
     @Test
     void clones_a_local_repository_delivers_a_signed_callback_and_exits_0() throws Exception {
-        TestRepos.Repo repo = TestRepos.withFiles(tmp.resolve("notes"), Map.of("README.md", "# Notes\n", "docs/a.md", "hello\n"));
+        TestRepos.Repo repo =
+                TestRepos.withFiles(tmp.resolve("notes"), Map.of("README.md", "# Notes\n", "docs/a.md", "hello\n"));
         try (CallbackReceiver receiver = CallbackReceiver.verifying(SECRET)) {
             Path log = tmp.resolve("job.log");
-            int exit = run(env("one-shot-1", "acquire-user-repo", "{\"repoUrl\":\"" + repo.fileUrl() + "\"}", receiver.url()), log);
+            int exit = run(
+                    env("one-shot-1", "acquire-user-repo", "{\"repoUrl\":\"" + repo.fileUrl() + "\"}", receiver.url()),
+                    log);
 
             assertThat(exit).as(Files.readString(log)).isZero();
             assertThat(receiver.acceptedFinals()).singleElement().satisfies(callback -> {
                 assertThat(callback.signatureValid()).contains(true);
                 assertThat(callback.status()).isEqualTo("completed");
-                assertThat(callback.body().path("result").path("commit").asText()).isEqualTo(repo.head());
+                assertThat(callback.body().path("result").path("commit").asText())
+                        .isEqualTo(repo.head());
                 assertThat(callback.body().path("result").path("files").asInt()).isEqualTo(2);
             });
-            assertThat(Files.readString(log)).contains("job one-shot-1 completed").doesNotContain("WARN");
+            assertThat(Files.readString(log))
+                    .contains("job one-shot-1 completed")
+                    .doesNotContain("WARN");
             assertThat(Files.list(tmp.resolve("work").resolve("jobs"))).isEmpty();
         }
     }
@@ -64,7 +70,8 @@ class JobCommandIT {
         try (CallbackReceiver receiver = CallbackReceiver.verifying(SECRET)) {
             Path log = tmp.resolve("job.log");
             String missing = tmp.resolve("no-such-repo").toUri().toString();
-            int exit = run(env("one-shot-2", "acquire-user-repo", "{\"repoUrl\":\"" + missing + "\"}", receiver.url()), log);
+            int exit = run(
+                    env("one-shot-2", "acquire-user-repo", "{\"repoUrl\":\"" + missing + "\"}", receiver.url()), log);
 
             assertThat(exit).as(Files.readString(log)).isEqualTo(1);
             assertThat(receiver.acceptedFinals()).singleElement().satisfies(callback -> {
@@ -78,14 +85,16 @@ class JobCommandIT {
     void bad_input_exits_2_with_a_message_and_sends_nothing() throws Exception {
         try (CallbackReceiver receiver = CallbackReceiver.verifying(SECRET)) {
             Path log = tmp.resolve("bad.log");
-            assertThat(run(env("bad-1", "acquire-user-repo", "{not json", receiver.url()), log)).isEqualTo(2);
+            assertThat(run(env("bad-1", "acquire-user-repo", "{not json", receiver.url()), log))
+                    .isEqualTo(2);
             assertThat(Files.readString(log)).contains("DATA must be a JSON object");
 
             Map<String, String> noTask = env("bad-2", "", "{}", receiver.url());
             assertThat(run(noTask, log)).isEqualTo(2);
             assertThat(Files.readString(log)).contains("TASK is required");
 
-            assertThat(run(env("bad-3", "acquire-user-repo", "{}", receiver.url()), log)).isEqualTo(2);
+            assertThat(run(env("bad-3", "acquire-user-repo", "{}", receiver.url()), log))
+                    .isEqualTo(2);
             assertThat(Files.readString(log)).contains("data.repoUrl");
 
             Map<String, String> noSecret = env("bad-4", "acquire-user-repo", "{}", receiver.url());
@@ -101,8 +110,8 @@ class JobCommandIT {
         TestRepos.Repo repo = TestRepos.withFiles(tmp.resolve("notes"), Map.of("a.md", "A\n"));
         try (CallbackReceiver receiver = CallbackReceiver.verifying(SECRET)) {
             Path log = tmp.resolve("private.log");
-            Map<String, String> notAllowed = env("private-1", "acquire-user-repo", "{\"repoUrl\":\"" + repo.fileUrl() + "\"}",
-                    receiver.url());
+            Map<String, String> notAllowed =
+                    env("private-1", "acquire-user-repo", "{\"repoUrl\":\"" + repo.fileUrl() + "\"}", receiver.url());
             notAllowed.remove("ALLOWED_CALLBACK_HOSTS");
 
             assertThat(run(notAllowed, log)).isEqualTo(2);
@@ -111,8 +120,12 @@ class JobCommandIT {
 
             Map<String, String> openNetwork = new HashMap<>(notAllowed);
             openNetwork.put("ALLOW_PRIVATE_NETWORKS", "true");
-            assertThat(run(openNetwork, tmp.resolve("open.log"))).as(Files.readString(tmp.resolve("open.log"))).isZero();
-            assertThat(receiver.acceptedFinals()).singleElement().satisfies(c -> assertThat(c.status()).isEqualTo("completed"));
+            assertThat(run(openNetwork, tmp.resolve("open.log")))
+                    .as(Files.readString(tmp.resolve("open.log")))
+                    .isZero();
+            assertThat(receiver.acceptedFinals())
+                    .singleElement()
+                    .satisfies(c -> assertThat(c.status()).isEqualTo("completed"));
         }
     }
 }

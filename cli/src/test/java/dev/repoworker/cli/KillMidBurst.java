@@ -24,11 +24,9 @@ final class KillMidBurst {
     private static final int FINAL_BEFORE_KILL = 50;
 
     /** The audit, and one line on how the kill went. */
-    record Result(CrashAudit.Findings findings, String detail) {
-    }
+    record Result(CrashAudit.Findings findings, String detail) {}
 
-    private KillMidBurst() {
-    }
+    private KillMidBurst() {}
 
     static Result run(EmbeddedNode node, String label) throws Exception {
         String project = "scenario-" + label;
@@ -37,15 +35,19 @@ final class KillMidBurst {
             SubmissionBurst burst = new SubmissionBurst(node, project, SUBMITTERS, label.hashCode());
             burst.start();
             try {
-                await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(20)).until(() ->
-                        burst.acknowledged().size() >= ACKNOWLEDGED_BEFORE_KILL && burst.seenFinal().size() >= FINAL_BEFORE_KILL);
+                await().atMost(Duration.ofSeconds(90))
+                        .pollInterval(Duration.ofMillis(20))
+                        .until(() -> burst.acknowledged().size() >= ACKNOWLEDGED_BEFORE_KILL
+                                && burst.seenFinal().size() >= FINAL_BEFORE_KILL);
                 node.killStore();
             } finally {
                 burst.stop();
             }
             List<String> acknowledged = burst.acknowledged();
             Map<String, Set<Outcome>> outcomes = new HashMap<>();
-            burst.seenFinal().forEach((id, outcome) -> outcomes.computeIfAbsent(id, k -> new HashSet<>()).add(outcome));
+            burst.seenFinal()
+                    .forEach((id, outcome) ->
+                            outcomes.computeIfAbsent(id, k -> new HashSet<>()).add(outcome));
             // the store is dead: a callback the Worker saw answered 2xx now was answered before the kill
             int answered2xx = node.hasSeparateWorker() ? addCallbacksAnswered2xx(node, acknowledged, outcomes) : 0;
             int beforeKill = outcomes.size();
@@ -61,12 +63,15 @@ final class KillMidBurst {
                 transitions.put(id, CrashAudit.terminalTransitions(node.job(id)));
             }
             CrashAudit.Findings findings = CrashAudit.audit(label, acknowledged, outcomes, after, transitions);
-            String detail = "scenario " + label + ": " + (node.hasSeparateWorker() ? "api (beside a separate worker)" : "standalone")
+            String detail = "scenario " + label + ": "
+                    + (node.hasSeparateWorker() ? "api (beside a separate worker)" : "standalone")
                     + " on the embedded store killed with " + acknowledged.size() + " submissions answered 202 and "
                     + burst.unanswered() + " in flight (" + burst.refused() + " refused); " + beforeKill
-                    + " final outcomes acknowledged before the kill (" + burst.seenFinal().size() + " shown to a reader"
+                    + " final outcomes acknowledged before the kill ("
+                    + burst.seenFinal().size() + " shown to a reader"
                     + (node.hasSeparateWorker() ? ", " + answered2xx + " callbacks answered 2xx" : "") + "); "
-                    + findings.outcomesKept() + " of " + findings.outcomes() + " acknowledged outcomes kept after the restart";
+                    + findings.outcomesKept() + " of " + findings.outcomes()
+                    + " acknowledged outcomes kept after the restart";
             return new Result(findings, detail);
         }
     }
@@ -78,7 +83,9 @@ final class KillMidBurst {
         for (String id : ids) {
             JsonNode job = node.workerJob(id);
             JsonNode delivery = job == null ? null : job.path("delivery");
-            if (delivery != null && delivery.path("state").asText().equals("delivered") && delivery.path("lastStatus").asInt() / 100 == 2) {
+            if (delivery != null
+                    && delivery.path("state").asText().equals("delivered")
+                    && delivery.path("lastStatus").asInt() / 100 == 2) {
                 outcomes.computeIfAbsent(id, k -> new HashSet<>()).add(Outcome.ofCallback(job.path("callback")));
                 answered++;
             }

@@ -33,10 +33,25 @@ final class LocalCluster implements AutoCloseable {
 
     /** Starts a Worker; {@code env} adds to or overrides the defaults. Returns its URL. */
     String worker(String name, Map<String, String> env) {
-        Map<String, String> all = new HashMap<>(Map.of("PORT", "0", "WORKER_SECRET", workerSecret,
-                "TEMP_DIR", dir.resolve(name + "-tmp").toString(), "ARTIFACTS_DIR", dir.resolve(name + "-artifacts").toString(),
-                "ALLOW_FILE_REPOS", "true", "ALLOW_HTTP_REPOS", "true", "ALLOWED_REPO_HOSTS", "127.0.0.1",
-                "ALLOWED_CALLBACK_HOSTS", "127.0.0.1", "ALLOW_PRIVATE_NETWORKS", "true"));
+        Map<String, String> all = new HashMap<>(Map.of(
+                "PORT",
+                "0",
+                "WORKER_SECRET",
+                workerSecret,
+                "TEMP_DIR",
+                dir.resolve(name + "-tmp").toString(),
+                "ARTIFACTS_DIR",
+                dir.resolve(name + "-artifacts").toString(),
+                "ALLOW_FILE_REPOS",
+                "true",
+                "ALLOW_HTTP_REPOS",
+                "true",
+                "ALLOWED_REPO_HOSTS",
+                "127.0.0.1",
+                "ALLOWED_CALLBACK_HOSTS",
+                "127.0.0.1",
+                "ALLOW_PRIVATE_NETWORKS",
+                "true"));
         all.putAll(env);
         WorkerApp worker = WorkerApp.start(WorkerConfig.fromEnv(all));
         running.add(worker::stop);
@@ -45,9 +60,23 @@ final class LocalCluster implements AutoCloseable {
 
     /** Starts an API replica sending to {@code workerUrls} (comma-separated); {@code env} adds to or overrides the defaults. */
     ApiHttp api(String name, String workerUrls, Map<String, String> env) {
-        Map<String, String> all = new HashMap<>(Map.of("PORT", "0", "WORKER_SECRET", workerSecret, "HOST", "127.0.0.1",
-                "DATA_DIR", dir.resolve(name + "-data").toString(), "ARTIFACTS_DIR", dir.resolve(name + "-artifacts").toString(),
-                "REPO_WORKER_API_URLS", workerUrls, "ALLOW_PRIVATE_NETWORKS", "true", "DISPATCH_POLL", "100ms"));
+        Map<String, String> all = new HashMap<>(Map.of(
+                "PORT",
+                "0",
+                "WORKER_SECRET",
+                workerSecret,
+                "HOST",
+                "127.0.0.1",
+                "DATA_DIR",
+                dir.resolve(name + "-data").toString(),
+                "ARTIFACTS_DIR",
+                dir.resolve(name + "-artifacts").toString(),
+                "REPO_WORKER_API_URLS",
+                workerUrls,
+                "ALLOW_PRIVATE_NETWORKS",
+                "true",
+                "DISPATCH_POLL",
+                "100ms"));
         all.putAll(env);
         ApiApp api = ApiApp.start(ApiConfig.fromEnv(all));
         running.add(api::stop);

@@ -52,7 +52,9 @@ class LogFormatIT {
                     lines.add(Json.mapper().readTree(line));
                 }
             }
-            List<JsonNode> jobLines = lines.stream().filter(l -> l.path("mdc").path("jobId").asText().equals("json-job-1")).toList();
+            List<JsonNode> jobLines = lines.stream()
+                    .filter(l -> l.path("mdc").path("jobId").asText().equals("json-job-1"))
+                    .toList();
             assertThat(jobLines).isNotEmpty();
             assertThat(jobLines).allSatisfy(l -> {
                 assertThat(l.path("mdc").path("attempt").asText()).isEqualTo("1");

@@ -42,6 +42,7 @@ class OverviewBrowserIT {
 
     @TempDir
     static Path tmp;
+
     static LocalCluster cluster;
     static String apiUrl;
     static WebDriver browser;
@@ -50,8 +51,8 @@ class OverviewBrowserIT {
     static void start() throws Exception {
         HeadlessChromium.require("OverviewBrowserIT");
         cluster = new LocalCluster(tmp);
-        apiUrl = cluster.api("api", cluster.worker("worker", Map.of()),
-                Map.of("DASHBOARD_TOKEN", TOKEN)).base();
+        apiUrl = cluster.api("api", cluster.worker("worker", Map.of()), Map.of("DASHBOARD_TOKEN", TOKEN))
+                .base();
         browser = HeadlessChromium.start(tmp.resolve("chromium-profile"));
         Files.createDirectories(SCREENSHOTS);
     }
@@ -67,7 +68,8 @@ class OverviewBrowserIT {
     }
 
     @Test
-    void jobs_finished_while_the_page_is_open_show_as_bars_in_their_minutes_and_their_task_in_the_table() throws Exception {
+    void jobs_finished_while_the_page_is_open_show_as_bars_in_their_minutes_and_their_task_in_the_table()
+            throws Exception {
         browser.get(apiUrl + "/?token=" + TOKEN);
         waitUpTo(10).until(ExpectedConditions.visibilityOfElementLocated(By.id("durations-empty")));
         assertThat(browser.findElements(By.cssSelector("#throughput g.minute"))).isEmpty();
@@ -75,22 +77,35 @@ class OverviewBrowserIT {
         ApiClient client = new ApiClient(apiUrl, TOKEN);
         TestRepos.Repo repo = TestRepos.withFiles(tmp.resolve("notes"), Map.of("index.md", "# Home\n"));
         List<String> ids = new ArrayList<>();
-        ids.add(client.submit("acquire-user-repo", Map.of("repoUrl", repo.fileUrl())).path("id").asText());
-        ids.add(client.submit("acquire-user-repo", Map.of("repoUrl", repo.fileUrl())).path("id").asText());
-        ids.add(client.submit("acquire-user-repo", Map.of("repoUrl", "file://" + tmp.resolve("no-such-repository"))).path("id").asText());
+        ids.add(client.submit("acquire-user-repo", Map.of("repoUrl", repo.fileUrl()))
+                .path("id")
+                .asText());
+        ids.add(client.submit("acquire-user-repo", Map.of("repoUrl", repo.fileUrl()))
+                .path("id")
+                .asText());
+        ids.add(client.submit("acquire-user-repo", Map.of("repoUrl", "file://" + tmp.resolve("no-such-repository")))
+                .path("id")
+                .asText());
         await().atMost(Duration.ofSeconds(60)).until(() -> allFinished(client, ids));
         Map<String, Map<String, Integer>> expected = new HashMap<>();
         for (String id : ids) {
             JsonNode job = client.get(id);
-            String minute = Instant.parse(job.path("completedAt").asText()).truncatedTo(ChronoUnit.MINUTES).toString();
-            expected.computeIfAbsent(minute, m -> new HashMap<>()).merge(job.path("status").asText(), 1, Integer::sum);
+            String minute = Instant.parse(job.path("completedAt").asText())
+                    .truncatedTo(ChronoUnit.MINUTES)
+                    .toString();
+            expected.computeIfAbsent(minute, m -> new HashMap<>())
+                    .merge(job.path("status").asText(), 1, Integer::sum);
         }
         assertThat(expected.values().stream().flatMap(m -> m.keySet().stream())).containsOnly("completed", "failed");
 
         waitUpTo(20).until(d -> shownTotal() == 3);
         assertThat(bars()).isEqualTo(expected);
-        waitUpTo(10).until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector("#durations tr[data-task='acquire-user-repo']")));
-        assertThat(browser.findElement(By.cssSelector("#durations tr[data-task='acquire-user-repo'] td[data-label=Jobs]")).getText())
+        waitUpTo(10)
+                .until(ExpectedConditions.visibilityOfElementLocated(
+                        By.cssSelector("#durations tr[data-task='acquire-user-repo']")));
+        assertThat(browser.findElement(
+                                By.cssSelector("#durations tr[data-task='acquire-user-repo'] td[data-label=Jobs]"))
+                        .getText())
                 .isEqualTo("2");
         assertThat(browser.findElement(By.id("durations-empty")).isDisplayed()).isFalse();
         assertThat(browser.findElement(By.id("overview-summary")).getText()).isEqualTo("3 finished, 1 failed");
@@ -99,15 +114,18 @@ class OverviewBrowserIT {
         browser.manage().window().setSize(new Dimension(390, 844));
         browser.navigate().refresh();
         waitUpTo(20).until(d -> shownTotal() == 3);
-        assertThat((Long) script("return document.documentElement.scrollWidth;")).isLessThanOrEqualTo(390);
-        assertThat(browser.findElement(By.id("throughput")).getSize().getWidth()).isGreaterThan(250);
+        assertThat((Long) script("return document.documentElement.scrollWidth;"))
+                .isLessThanOrEqualTo(390);
+        assertThat(browser.findElement(By.id("throughput")).getSize().getWidth())
+                .isGreaterThan(250);
         script("document.getElementById('overview').scrollIntoView();");
         screenshot("overview-phone.png");
     }
 
     private static boolean allFinished(ApiClient client, List<String> ids) throws Exception {
         for (String id : ids) {
-            if (!Set.of("completed", "failed", "cancelled").contains(client.get(id).path("status").asText())) {
+            if (!Set.of("completed", "failed", "cancelled")
+                    .contains(client.get(id).path("status").asText())) {
                 return false;
             }
         }
@@ -122,13 +140,15 @@ class OverviewBrowserIT {
     /** The bars the chart draws, read in one script call, as {minute → {outcome → count}}. */
     @SuppressWarnings("unchecked")
     private static Map<String, Map<String, Integer>> bars() {
-        List<Map<String, Object>> segments = (List<Map<String, Object>>) script(
-                "return Array.from(document.querySelectorAll('#throughput g.minute rect.seg')).map(r => ({"
+        List<Map<String, Object>> segments = (List<Map<String, Object>>)
+                script("return Array.from(document.querySelectorAll('#throughput g.minute rect.seg')).map(r => ({"
                         + "minute: r.parentNode.dataset.minute, outcome: r.dataset.outcome, count: Number(r.dataset.count),"
                         + "height: r.getBBox().height}));");
         Map<String, Map<String, Integer>> bars = new HashMap<>();
         for (Map<String, Object> segment : segments) {
-            assertThat(((Number) segment.get("height")).doubleValue()).as("a drawn bar has a height").isPositive();
+            assertThat(((Number) segment.get("height")).doubleValue())
+                    .as("a drawn bar has a height")
+                    .isPositive();
             String minute = Instant.parse((String) segment.get("minute")).toString();
             bars.computeIfAbsent(minute, m -> new HashMap<>())
                     .put((String) segment.get("outcome"), ((Number) segment.get("count")).intValue());

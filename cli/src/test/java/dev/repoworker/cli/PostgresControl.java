@@ -20,11 +20,14 @@ final class PostgresControl {
 
     private PostgresControl(String version) {
         this.version = version;
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            if (stoppedByUs) {
-                start();
-            }
-        }, "restart-postgres"));
+        Runtime.getRuntime()
+                .addShutdownHook(new Thread(
+                        () -> {
+                            if (stoppedByUs) {
+                                start();
+                            }
+                        },
+                        "restart-postgres"));
     }
 
     /** Present when {@code pg_ctlcluster} and a cluster under {@code /etc/postgresql} exist. */
@@ -34,8 +37,11 @@ final class PostgresControl {
             return Optional.empty();
         }
         try (Stream<Path> versions = Files.list(etc)) {
-            return versions.map(p -> p.getFileName().toString()).filter(v -> Files.isDirectory(etc.resolve(v).resolve("main")))
-                    .sorted().findFirst().map(PostgresControl::new);
+            return versions.map(p -> p.getFileName().toString())
+                    .filter(v -> Files.isDirectory(etc.resolve(v).resolve("main")))
+                    .sorted()
+                    .findFirst()
+                    .map(PostgresControl::new);
         } catch (IOException e) {
             return Optional.empty();
         }
@@ -52,10 +58,12 @@ final class PostgresControl {
     }
 
     private void run(String action, String... options) {
-        List<String> command = new ArrayList<>(List.of("pg_ctlcluster", "--skip-systemctl-redirect", version, "main", action));
+        List<String> command =
+                new ArrayList<>(List.of("pg_ctlcluster", "--skip-systemctl-redirect", version, "main", action));
         command.addAll(List.of(options));
         try {
-            Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+            Process process =
+                    new ProcessBuilder(command).redirectErrorStream(true).start();
             String output = new String(process.getInputStream().readAllBytes());
             if (!process.waitFor(60, TimeUnit.SECONDS)) {
                 process.destroyForcibly();

@@ -20,7 +20,8 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class ProcessCacheIT {
 
-    private static final Path EXAMPLE_MEDIA = Path.of("..", "examples", "vault", "media").toAbsolutePath().normalize();
+    private static final Path EXAMPLE_MEDIA =
+            Path.of("..", "examples", "vault", "media").toAbsolutePath().normalize();
 
     @TempDir
     Path tmp;
@@ -46,15 +47,21 @@ class ProcessCacheIT {
         Path out = tmp.resolve("out");
         assertThat(process("--out", out.toString())).isZero();
         Path cache = tmp.resolve(".repo-worker-cache");
-        assertThat(cache.resolve("cache-format")).as("the default cache is beside --out").isRegularFile();
+        assertThat(cache.resolve("cache-format"))
+                .as("the default cache is beside --out")
+                .isRegularFile();
         assertThat(cache.resolve("media-cache")).isDirectory();
         assertThat(cache.resolve("render-cache")).isDirectory();
         Path killedRun = Files.createDirectories(cache.resolve("tmp").resolve("run-killed"));
-        Files.setLastModifiedTime(killedRun, java.nio.file.attribute.FileTime.from(java.time.Instant.now().minus(java.time.Duration.ofDays(2))));
+        Files.setLastModifiedTime(
+                killedRun,
+                java.nio.file.attribute.FileTime.from(java.time.Instant.now().minus(java.time.Duration.ofDays(2))));
 
         assertThat(process("--out", out.toString())).isZero();
 
-        assertThat(Files.readString(log)).contains("nothing changed since the last run").contains("\"posts\" : 5");
+        assertThat(Files.readString(log))
+                .contains("nothing changed since the last run")
+                .contains("\"posts\" : 5");
         assertThat(killedRun).as("a killed run's scratch folder is swept").doesNotExist();
         assertThat(tree(out)).isEqualTo(tree(uncached("unchanged")));
     }
@@ -67,7 +74,9 @@ class ProcessCacheIT {
         Files.writeString(vault.resolve("Target.md"), "\nA new line.\n", java.nio.file.StandardOpenOption.APPEND);
         assertThat(process("--out", out.toString())).isZero();
 
-        assertThat(Files.readString(log)).doesNotContain("nothing changed").contains("notes reused from the render cache");
+        assertThat(Files.readString(log))
+                .doesNotContain("nothing changed")
+                .contains("notes reused from the render cache");
         assertThat(tree(out)).isEqualTo(tree(uncached("changed")));
     }
 
@@ -133,12 +142,16 @@ class ProcessCacheIT {
     void a_cache_of_another_format_is_emptied_with_one_line_and_never_read() throws Exception {
         Path out = tmp.resolve("out");
         Path cache = tmp.resolve("my-cache");
-        assertThat(process("--out", out.toString(), "--cache", cache.toString())).isZero();
+        assertThat(process("--out", out.toString(), "--cache", cache.toString()))
+                .isZero();
         Files.writeString(cache.resolve("cache-format"), "repo-worker-cache 0\n");
 
-        assertThat(process("--out", out.toString(), "--cache", cache.toString())).isZero();
+        assertThat(process("--out", out.toString(), "--cache", cache.toString()))
+                .isZero();
 
-        assertThat(Files.readString(log)).contains("holds format 'repo-worker-cache 0'").contains("emptied")
+        assertThat(Files.readString(log))
+                .contains("holds format 'repo-worker-cache 0'")
+                .contains("emptied")
                 .doesNotContain("nothing changed");
         assertThat(cache.resolve("cache-format")).content().doesNotContain("repo-worker-cache 0");
         assertThat(tree(out)).isEqualTo(tree(uncached("old-format")));
@@ -150,11 +163,17 @@ class ProcessCacheIT {
         Files.writeString(notACache.resolve("precious.txt"), "keep me");
         Path aFile = Files.writeString(tmp.resolve("a-file"), "not a folder");
 
-        assertThat(process("--out", tmp.resolve("out").toString(), "--cache", notACache.toString())).isEqualTo(2);
+        assertThat(process("--out", tmp.resolve("out").toString(), "--cache", notACache.toString()))
+                .isEqualTo(2);
         assertThat(Files.readString(log)).contains("is not a repo-worker cache");
         assertThat(notACache.resolve("precious.txt")).hasContent("keep me");
 
-        assertThat(process("--out", tmp.resolve("out").toString(), "--cache", aFile.resolve("cache").toString())).isEqualTo(2);
+        assertThat(process(
+                        "--out",
+                        tmp.resolve("out").toString(),
+                        "--cache",
+                        aFile.resolve("cache").toString()))
+                .isEqualTo(2);
         assertThat(Files.readString(log)).contains("cannot use the cache folder");
         assertThat(tmp.resolve("out")).doesNotExist();
     }
@@ -176,7 +195,9 @@ class ProcessCacheIT {
     /** The same vault built from scratch, to compare with. */
     private Path uncached(String name) throws Exception {
         Path out = tmp.resolve("uncached-" + name);
-        assertThat(process("--out", out.toString(), "--no-cache")).as(Files.readString(log)).isZero();
+        assertThat(process("--out", out.toString(), "--no-cache"))
+                .as(Files.readString(log))
+                .isZero();
         return out;
     }
 
@@ -185,7 +206,9 @@ class ProcessCacheIT {
         Map<String, String> files = new TreeMap<>();
         try (Stream<Path> walk = Files.walk(root)) {
             for (Path file : walk.filter(Files::isRegularFile).toList()) {
-                files.put(root.relativize(file).toString(), dev.repoworker.worker.artifacts.Manifest.sha256(Files.readAllBytes(file)));
+                files.put(
+                        root.relativize(file).toString(),
+                        dev.repoworker.worker.artifacts.Manifest.sha256(Files.readAllBytes(file)));
             }
         }
         return files;

@@ -42,7 +42,8 @@ class ProjectWritesKillIT {
 
     @Test
     void acknowledged_project_writes_survive_a_kill_on_the_embedded_store() throws Exception {
-        Map<String, String> env = new HashMap<>(Map.of("DATA_DIR", tmp.resolve("data").toString()));
+        Map<String, String> env =
+                new HashMap<>(Map.of("DATA_DIR", tmp.resolve("data").toString()));
         killMidWritesAndAudit(env);
     }
 
@@ -55,8 +56,13 @@ class ProjectWritesKillIT {
             Assumptions.abort("PostgreSQL is not reachable at " + FaultCluster.POSTGRES_URL + ": " + e.getMessage());
         }
         try {
-            killMidWritesAndAudit(new HashMap<>(Map.of("DATA_DIR", tmp.resolve("data").toString(),
-                    "DATABASE_URL", FaultCluster.POSTGRES_URL + "?currentSchema=" + schema, "DATABASE_USER", "postgres")));
+            killMidWritesAndAudit(new HashMap<>(Map.of(
+                    "DATA_DIR",
+                    tmp.resolve("data").toString(),
+                    "DATABASE_URL",
+                    FaultCluster.POSTGRES_URL + "?currentSchema=" + schema,
+                    "DATABASE_USER",
+                    "postgres")));
         } finally {
             try (Connection c = DriverManager.getConnection(FaultCluster.POSTGRES_URL, "postgres", "")) {
                 c.createStatement().execute("DROP SCHEMA IF EXISTS " + schema + " CASCADE");
@@ -77,10 +83,14 @@ class ProjectWritesKillIT {
             writers.add(Thread.ofPlatform().start(() -> write(base, writer, acknowledged, stop)));
         }
         try {
-            await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(5))
-                    .until(() -> acknowledged.values().stream().mapToInt(v -> v + 1).sum() >= ACKNOWLEDGED_BEFORE_KILL);
+            await().atMost(Duration.ofSeconds(60))
+                    .pollInterval(Duration.ofMillis(5))
+                    .until(() ->
+                            acknowledged.values().stream().mapToInt(v -> v + 1).sum() >= ACKNOWLEDGED_BEFORE_KILL);
             api.destroyForcibly();
-            assertThat(api.waitFor(20, TimeUnit.SECONDS)).as("the API died of SIGKILL").isTrue();
+            assertThat(api.waitFor(20, TimeUnit.SECONDS))
+                    .as("the API died of SIGKILL")
+                    .isTrue();
         } finally {
             stop.set(true);
             for (Thread writer : writers) {
@@ -94,11 +104,14 @@ class ProjectWritesKillIT {
             Map<String, Integer> found = stored(base);
             for (Map.Entry<String, Integer> write : acked.entrySet()) {
                 assertThat(found).as("acknowledged project %s", write.getKey()).containsKey(write.getKey());
-                assertThat(found.get(write.getKey())).as("version of %s (last acknowledged %d)", write.getKey(), write.getValue())
+                assertThat(found.get(write.getKey()))
+                        .as("version of %s (last acknowledged %d)", write.getKey(), write.getValue())
                         .isBetween(write.getValue(), write.getValue() + 1);
             }
-            System.out.println("project writes killed mid-burst on " + (env.containsKey("DATABASE_URL") ? "PostgreSQL" : "SQLite") + ": "
-                    + acked.size() + " projects, " + acked.values().stream().mapToInt(v -> v + 1).sum()
+            System.out.println("project writes killed mid-burst on "
+                    + (env.containsKey("DATABASE_URL") ? "PostgreSQL" : "SQLite") + ": "
+                    + acked.size() + " projects, "
+                    + acked.values().stream().mapToInt(v -> v + 1).sum()
                     + " acknowledged writes, all found after the restart");
         } finally {
             again.destroyForcibly();
@@ -109,9 +122,15 @@ class ProjectWritesKillIT {
     private Process startApi(Map<String, String> env, String base, String log) throws Exception {
         Process api = Launcher.start(env, tmp.resolve(log + ".log"), "api");
         HttpClient http = HttpClient.newHttpClient();
-        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100)).ignoreExceptions().until(() ->
-                http.send(HttpRequest.newBuilder(URI.create(base + "/ready")).build(), HttpResponse.BodyHandlers.ofString())
-                        .statusCode() == 200);
+        await().atMost(Duration.ofSeconds(60))
+                .pollInterval(Duration.ofMillis(100))
+                .ignoreExceptions()
+                .until(() -> http.send(
+                                        HttpRequest.newBuilder(URI.create(base + "/ready"))
+                                                .build(),
+                                        HttpResponse.BodyHandlers.ofString())
+                                .statusCode()
+                        == 200);
         return api;
     }
 
@@ -120,12 +139,17 @@ class ProjectWritesKillIT {
      * acknowledged version recorded as it is answered. Stops at the first failure (the kill).
      */
     private static void write(String base, int writer, Map<String, Integer> acknowledged, AtomicBoolean stop) {
-        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+        HttpClient http =
+                HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
         try {
             for (int i = 0; !stop.get(); i++) {
                 String id = "kill-" + writer + "-" + i;
-                if (send(http, "POST", base + "/api/projects", Map.of("id", id, "repoUrl", "https://github.com/acme/" + id,
-                        "notePrefix", "/v0")) != 201) {
+                if (send(
+                                http,
+                                "POST",
+                                base + "/api/projects",
+                                Map.of("id", id, "repoUrl", "https://github.com/acme/" + id, "notePrefix", "/v0"))
+                        != 201) {
                     return;
                 }
                 acknowledged.put(id, 0);
@@ -142,19 +166,29 @@ class ProjectWritesKillIT {
     }
 
     private static int send(HttpClient http, String method, String url, Map<String, Object> body) throws Exception {
-        return http.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10))
-                .header("Content-Type", "application/json").method(method, HttpRequest.BodyPublishers.ofString(Json.write(body)))
-                .build(), HttpResponse.BodyHandlers.ofString()).statusCode();
+        return http.send(
+                        HttpRequest.newBuilder(URI.create(url))
+                                .timeout(Duration.ofSeconds(10))
+                                .header("Content-Type", "application/json")
+                                .method(method, HttpRequest.BodyPublishers.ofString(Json.write(body)))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString())
+                .statusCode();
     }
 
     /** Every stored project's version, read from its {@code notePrefix} ({@code /v2} → 2). */
     private static Map<String, Integer> stored(String base) throws Exception {
-        HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(base + "/api/projects"))
-                .build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> response = HttpClient.newHttpClient()
+                .send(
+                        HttpRequest.newBuilder(URI.create(base + "/api/projects"))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
         assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
         Map<String, Integer> versions = new HashMap<>();
         for (JsonNode project : Json.mapper().readTree(response.body()).path("projects")) {
-            versions.put(project.path("id").asText(), Integer.parseInt(project.path("notePrefix").asText().substring(2)));
+            versions.put(
+                    project.path("id").asText(),
+                    Integer.parseInt(project.path("notePrefix").asText().substring(2)));
         }
         return versions;
     }

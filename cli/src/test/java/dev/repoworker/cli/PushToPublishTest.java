@@ -45,6 +45,7 @@ class PushToPublishTest {
 
     @TempDir
     Path tmp;
+
     private LocalCluster cluster;
     private String schema;
 
@@ -72,22 +73,38 @@ class PushToPublishTest {
         Map<String, String> bucket = s3.environment(BUCKET, PREFIX);
         String workerUrls = cluster.worker("worker-a", bucket) + "," + cluster.worker("worker-b", bucket);
         Map<String, String> replicaEnv = new HashMap<>(bucket);
-        replicaEnv.putAll(Map.of("GITHUB_WEBHOOK_SECRET", HOOK_SECRET, "DATABASE_URL", databaseUrl, "DATABASE_USER", "postgres",
-                "SECRETS_KEY", SECRETS_KEY));
+        replicaEnv.putAll(Map.of(
+                "GITHUB_WEBHOOK_SECRET",
+                HOOK_SECRET,
+                "DATABASE_URL",
+                databaseUrl,
+                "DATABASE_USER",
+                "postgres",
+                "SECRETS_KEY",
+                SECRETS_KEY));
         ApiHttp replicaOne = cluster.api("api-1", workerUrls, replicaEnv);
         ApiHttp replicaTwo = cluster.api("api-2", workerUrls, replicaEnv);
         GitHubWebhookSender github = new GitHubWebhookSender(replicaTwo.base() + "/api/github/webhook", HOOK_SECRET);
 
-        HttpResponse<String> created = replicaOne.post("/api/projects", Map.of("id", "notes-site",
-                "repoUrl", git.url("notes.git"), "branch", "main",
-                "webhooks", List.of(Map.of("url", subscriber.url(), "secret", SUBSCRIBER_SECRET))));
+        HttpResponse<String> created = replicaOne.post(
+                "/api/projects",
+                Map.of(
+                        "id",
+                        "notes-site",
+                        "repoUrl",
+                        git.url("notes.git"),
+                        "branch",
+                        "main",
+                        "webhooks",
+                        List.of(Map.of("url", subscriber.url(), "secret", SUBSCRIBER_SECRET))));
         assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
 
         String first = pushed(github, replicaOne, git, repo.head());
         assertThat(activePointer(s3).path("jobId").asText()).isEqualTo(first);
         announced(subscriber, first);
 
-        String secondCommit = repo.write("index.md", "# Home\n\nSecond words.\n").commit("second");
+        String secondCommit =
+                repo.write("index.md", "# Home\n\nSecond words.\n").commit("second");
         repo.git("push", "-q", bare.toString(), "HEAD:main");
         String second = pushed(github, replicaTwo, git, secondCommit);
 
@@ -98,7 +115,8 @@ class PushToPublishTest {
         for (ApiHttp replica : List.of(replicaOne, replicaTwo)) {
             JsonNode active = ApiHttp.json(replica.get("/api/projects/notes-site/deploys/active"));
             assertThat(active.path("jobId").asText()).isEqualTo(second);
-            JsonNode deploys = ApiHttp.json(replica.get("/api/projects/notes-site/deploys")).path("deploys");
+            JsonNode deploys = ApiHttp.json(replica.get("/api/projects/notes-site/deploys"))
+                    .path("deploys");
             assertThat(deploys.findValuesAsText("jobId")).containsExactly(second, first);
             assertThat(deploys.findValuesAsText("triggeredBy")).containsOnly("webhook");
             assertThat(deploys.get(0).path("commit").asText()).isEqualTo(secondCommit);
@@ -109,11 +127,15 @@ class PushToPublishTest {
     }
 
     /** Sends a signed push of {@code commit}, waits for its deploy job (read through {@code reader}) and returns its id. */
-    private static String pushed(GitHubWebhookSender github, ApiHttp reader, GitHttpServer git, String commit) throws Exception {
-        GitHubWebhookSender.Sent sent = github.send("push", GitHubWebhookSender.push(git.url("notes.git"), "refs/heads/main", commit));
+    private static String pushed(GitHubWebhookSender github, ApiHttp reader, GitHttpServer git, String commit)
+            throws Exception {
+        GitHubWebhookSender.Sent sent =
+                github.send("push", GitHubWebhookSender.push(git.url("notes.git"), "refs/heads/main", commit));
         assertThat(sent.status()).as(sent.body()).isEqualTo(202);
         String jobId = Json.mapper().readTree(sent.body()).path("jobId").asText();
-        await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(200)).ignoreExceptions()
+        await().atMost(Duration.ofSeconds(120))
+                .pollInterval(Duration.ofMillis(200))
+                .ignoreExceptions()
                 .until(() -> reader.job(jobId).path("status").asText().matches("completed|failed"));
         JsonNode job = reader.job(jobId);
         assertThat(job.path("status").asText()).as(job.toString()).isEqualTo("completed");
@@ -125,22 +147,30 @@ class PushToPublishTest {
 
     /** Started and completed for {@code jobId}, each exactly once, signed with the subscriber's secret, no secret inside. */
     private void announced(CallbackReceiver subscriber, String jobId) {
-        await().atMost(Duration.ofSeconds(30)).until(() -> events(subscriber, jobId).contains("deployment.completed"));
+        await().atMost(Duration.ofSeconds(30))
+                .until(() -> events(subscriber, jobId).contains("deployment.completed"));
         assertThat(events(subscriber, jobId)).containsExactlyInAnyOrder("deployment.started", "deployment.completed");
         assertThat(subscriber.received()).allSatisfy(r -> {
             assertThat(r.signatureValid()).contains(true);
-            assertThat(r.rawBody()).doesNotContain(SUBSCRIBER_SECRET).doesNotContain(cluster.workerSecret()).doesNotContain("gitToken");
+            assertThat(r.rawBody())
+                    .doesNotContain(SUBSCRIBER_SECRET)
+                    .doesNotContain(cluster.workerSecret())
+                    .doesNotContain("gitToken");
         });
         JsonNode completed = subscriber.received().stream()
                 .filter(r -> r.body().path("data").path("jobId").asText().equals(jobId)
                         && r.body().path("type").asText().equals("deployment.completed"))
-                .findFirst().orElseThrow().body();
+                .findFirst()
+                .orElseThrow()
+                .body();
         assertThat(completed.path("data").path("projectId").asText()).isEqualTo("notes-site");
     }
 
     private static List<String> events(CallbackReceiver subscriber, String jobId) {
-        return subscriber.received().stream().filter(r -> r.body().path("data").path("jobId").asText().equals(jobId))
-                .map(r -> r.body().path("type").asText()).toList();
+        return subscriber.received().stream()
+                .filter(r -> r.body().path("data").path("jobId").asText().equals(jobId))
+                .map(r -> r.body().path("type").asText())
+                .toList();
     }
 
     private String postgresSchema() {
@@ -156,13 +186,16 @@ class PushToPublishTest {
     }
 
     private static S3Client bucket(S3Server s3) {
-        return S3Clients.create(S3Settings.fromEnv(s3.environment(BUCKET, PREFIX)).orElseThrow());
+        return S3Clients.create(
+                S3Settings.fromEnv(s3.environment(BUCKET, PREFIX)).orElseThrow());
     }
 
     private static JsonNode activePointer(S3Server s3) throws Exception {
         try (S3Client client = bucket(s3)) {
-            return Json.mapper().readTree(client.getObjectAsBytes(b -> b.bucket(BUCKET)
-                    .key(PREFIX + "projects/notes-site/active.json")).asUtf8String());
+            return Json.mapper()
+                    .readTree(client.getObjectAsBytes(
+                                    b -> b.bucket(BUCKET).key(PREFIX + "projects/notes-site/active.json"))
+                            .asUtf8String());
         }
     }
 
@@ -170,9 +203,14 @@ class PushToPublishTest {
     private static String publishedText(S3Server s3, String jobId) {
         try (S3Client client = bucket(s3)) {
             StringBuilder text = new StringBuilder();
-            client.listObjectsV2Paginator(b -> b.bucket(BUCKET).prefix(PREFIX + "projects/notes-site/" + jobId + "/")).contents()
-                    .stream().filter(o -> o.key().endsWith(".json"))
-                    .forEach(o -> text.append(client.getObjectAsBytes(b -> b.bucket(BUCKET).key(o.key())).asUtf8String()));
+            client
+                    .listObjectsV2Paginator(b -> b.bucket(BUCKET).prefix(PREFIX + "projects/notes-site/" + jobId + "/"))
+                    .contents()
+                    .stream()
+                    .filter(o -> o.key().endsWith(".json"))
+                    .forEach(o -> text.append(
+                            client.getObjectAsBytes(b -> b.bucket(BUCKET).key(o.key()))
+                                    .asUtf8String()));
             return text.toString();
         }
     }

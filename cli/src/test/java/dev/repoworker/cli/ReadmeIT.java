@@ -48,17 +48,38 @@ class ReadmeIT {
         List<String> blocks = runnableBlocks(Files.readString(ROOT.resolve("README.md")));
         assertThat(blocks).as("runnable blocks in the README").hasSizeGreaterThanOrEqualTo(4);
 
-        TestRepos.Repo notes = TestRepos.withFiles(tmp.resolve("notes"), Map.of("index.md", "# Notes\n", "a.md", "A [[index]]\n"));
+        TestRepos.Repo notes =
+                TestRepos.withFiles(tmp.resolve("notes"), Map.of("index.md", "# Notes\n", "a.md", "A [[index]]\n"));
         int apiPort = freePort();
         int workerPort = freePort();
-        servers.add(Launcher.start(Map.of("PORT", Integer.toString(apiPort), "DATA_DIR", tmp.resolve("data").toString(),
-                "TEMP_DIR", tmp.resolve("standalone-work").toString()), tmp.resolve("standalone.log"), "standalone"));
-        servers.add(Launcher.start(Map.of("PORT", Integer.toString(workerPort), "WORKER_SECRET", SECRET, "ALLOW_FILE_REPOS", "true",
-                "ALLOWED_CALLBACK_HOSTS", "127.0.0.1", "TEMP_DIR", tmp.resolve("worker-work").toString()),
-                tmp.resolve("worker.log"), "worker"));
+        servers.add(Launcher.start(
+                Map.of(
+                        "PORT",
+                        Integer.toString(apiPort),
+                        "DATA_DIR",
+                        tmp.resolve("data").toString(),
+                        "TEMP_DIR",
+                        tmp.resolve("standalone-work").toString()),
+                tmp.resolve("standalone.log"),
+                "standalone"));
+        servers.add(Launcher.start(
+                Map.of(
+                        "PORT",
+                        Integer.toString(workerPort),
+                        "WORKER_SECRET",
+                        SECRET,
+                        "ALLOW_FILE_REPOS",
+                        "true",
+                        "ALLOWED_CALLBACK_HOSTS",
+                        "127.0.0.1",
+                        "TEMP_DIR",
+                        tmp.resolve("worker-work").toString()),
+                tmp.resolve("worker.log"),
+                "worker"));
         try (CallbackReceiver receiver = CallbackReceiver.verifying(SECRET)) {
-            await().atMost(Duration.ofSeconds(90)).until(() -> Files.readString(tmp.resolve("standalone.log")).contains("API on")
-                    && Files.readString(tmp.resolve("worker.log")).contains("listening on port"));
+            await().atMost(Duration.ofSeconds(90))
+                    .until(() -> Files.readString(tmp.resolve("standalone.log")).contains("API on")
+                            && Files.readString(tmp.resolve("worker.log")).contains("listening on port"));
             Map<String, String> substitutions = new LinkedHashMap<>();
             substitutions.put("bin/repo-worker", ROOT.resolve("bin/repo-worker").toString());
             substitutions.put("examples/vault", ROOT.resolve("examples/vault").toString());
@@ -75,15 +96,19 @@ class ReadmeIT {
                 }
                 Launcher.Result result = bash(script, Map.of("REPO_WORKER_URL", "http://127.0.0.1:" + apiPort));
 
-                assertThat(result.exit()).as("exit status of\n%s\nstdout:\n%s\nstderr:\n%s", block, result.stdout(), result.stderr())
+                assertThat(result.exit())
+                        .as("exit status of\n%s\nstdout:\n%s\nstderr:\n%s", block, result.stdout(), result.stderr())
                         .isZero();
                 assertThat(result.stdout() + result.stderr()).as(block).doesNotContainPattern("(?m)^\\s+at [a-z]");
             }
             assertThat(Files.readString(tmp.resolve("out/posts.json"))).contains("\"slug\"");
-            // job-1 ends completed, or cancelled when the README's cancel reached it first: either way, signed and delivered
-            await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(receiver.acceptedFinals())
-                    .as("final callbacks; the Worker's log:\n%s", Files.readString(tmp.resolve("worker.log")))
-                    .anyMatch(r -> r.body().path("jobId").asText().equals("job-1") && r.signatureValid().orElse(false)));
+            // job-1 ends completed, or cancelled when the README's cancel reached it first: either way, signed and
+            // delivered
+            await().atMost(Duration.ofSeconds(30))
+                    .untilAsserted(() -> assertThat(receiver.acceptedFinals())
+                            .as("final callbacks; the Worker's log:\n%s", Files.readString(tmp.resolve("worker.log")))
+                            .anyMatch(r -> r.body().path("jobId").asText().equals("job-1")
+                                    && r.signatureValid().orElse(false)));
         }
     }
 
@@ -108,8 +133,10 @@ class ReadmeIT {
         Path dir = Files.createDirectories(tmp.resolve("shell"));
         Path out = Files.createTempFile(tmp, "stdout", ".log");
         Path err = Files.createTempFile(tmp, "stderr", ".log");
-        ProcessBuilder builder = new ProcessBuilder("bash", "-euo", "pipefail", "-c", script).directory(dir.toFile())
-                .redirectOutput(out.toFile()).redirectError(err.toFile());
+        ProcessBuilder builder = new ProcessBuilder("bash", "-euo", "pipefail", "-c", script)
+                .directory(dir.toFile())
+                .redirectOutput(out.toFile())
+                .redirectError(err.toFile());
         builder.environment().put("JAVA_HOME", System.getProperty("java.home"));
         builder.environment().putAll(env);
         Process process = builder.start();

@@ -26,6 +26,7 @@ class S3ArtifactsEndToEndTest {
 
     @TempDir
     Path tmp;
+
     private LocalCluster cluster;
 
     @AfterEach
@@ -42,8 +43,8 @@ class S3ArtifactsEndToEndTest {
     }
 
     private TestRepos.Repo notes() {
-        return TestRepos.withFiles(tmp.resolve("notes"),
-                Map.of("index.md", "# Home\n\nSee [[one]].\n", "one.md", "# One\n\nHello.\n"));
+        return TestRepos.withFiles(
+                tmp.resolve("notes"), Map.of("index.md", "# Home\n\nSee [[one]].\n", "one.md", "# One\n\nHello.\n"));
     }
 
     @Test
@@ -51,12 +52,14 @@ class S3ArtifactsEndToEndTest {
         ApiHttp http = startBoth(BUCKET);
         TestRepos.Repo repo = notes();
 
-        HttpResponse<String> created = http.post("/api/cloudrun/jobs",
-                Map.of("task", "build-assets", "data", Map.of("repoUrl", repo.fileUrl())));
+        HttpResponse<String> created = http.post(
+                "/api/cloudrun/jobs", Map.of("task", "build-assets", "data", Map.of("repoUrl", repo.fileUrl())));
 
         assertThat(created.statusCode()).as(created.body()).isEqualTo(202);
         String id = ApiHttp.json(created).path("id").asText();
-        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200)).ignoreExceptions()
+        await().atMost(Duration.ofSeconds(60))
+                .pollInterval(Duration.ofMillis(200))
+                .ignoreExceptions()
                 .until(() -> http.job(id).path("status").asText().equals("completed"));
         JsonNode job = http.job(id);
         assertThat(job.path("result").path("manifest").path("location").asText())
@@ -65,17 +68,28 @@ class S3ArtifactsEndToEndTest {
         HttpResponse<String> posts = http.get("/api/cloudrun/jobs/" + id + "/artifacts/posts.json");
         assertThat(posts.statusCode()).isEqualTo(200);
         assertThat(posts.headers().firstValue("Content-Type")).get().asString().startsWith("application/json");
-        assertThat(posts.headers().firstValue("Content-Security-Policy")).get().asString().startsWith("sandbox");
+        assertThat(posts.headers().firstValue("Content-Security-Policy"))
+                .get()
+                .asString()
+                .startsWith("sandbox");
         assertThat(posts.body()).contains("one");
         HttpResponse<String> manifest = http.get("/api/cloudrun/jobs/" + id + "/artifacts/manifest.json");
         assertThat(manifest.statusCode()).isEqualTo(200);
-        assertThat(Json.mapper().readTree(manifest.body()).path("entries").toString()).contains("posts.json");
+        assertThat(Json.mapper().readTree(manifest.body()).path("entries").toString())
+                .contains("posts.json");
         HttpResponse<String> listing = http.get("/api/cloudrun/jobs/" + id + "/artifacts");
-        assertThat(ApiHttp.json(listing).path("artifacts").toString()).contains("posts.json").contains("manifest.json");
-        assertThat(http.get("/api/cloudrun/jobs/" + id + "/artifacts/..%2Fmanifest.json").statusCode()).isIn(400, 404);
-        assertThat(http.get("/api/cloudrun/jobs/" + id + "/artifacts/no-such.json").statusCode()).isEqualTo(404);
+        assertThat(ApiHttp.json(listing).path("artifacts").toString())
+                .contains("posts.json")
+                .contains("manifest.json");
+        assertThat(http.get("/api/cloudrun/jobs/" + id + "/artifacts/..%2Fmanifest.json")
+                        .statusCode())
+                .isIn(400, 404);
+        assertThat(http.get("/api/cloudrun/jobs/" + id + "/artifacts/no-such.json")
+                        .statusCode())
+                .isEqualTo(404);
         assertThat(tmp.resolve("api-artifacts").resolve(id)).doesNotExist();
-        assertThat(Files.exists(tmp.resolve("worker-artifacts").resolve(id).resolve("posts.json"))).isTrue();
+        assertThat(Files.exists(tmp.resolve("worker-artifacts").resolve(id).resolve("posts.json")))
+                .isTrue();
     }
 
     @Test
@@ -83,12 +97,16 @@ class S3ArtifactsEndToEndTest {
         ApiHttp http = startBoth("no-such-bucket");
         TestRepos.Repo repo = notes();
 
-        HttpResponse<String> created = http.post("/api/cloudrun/jobs",
-                Map.of("task", "build-assets", "data", Map.of("repoUrl", repo.fileUrl())));
+        HttpResponse<String> created = http.post(
+                "/api/cloudrun/jobs", Map.of("task", "build-assets", "data", Map.of("repoUrl", repo.fileUrl())));
 
         String id = ApiHttp.json(created).path("id").asText();
-        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200)).ignoreExceptions()
+        await().atMost(Duration.ofSeconds(60))
+                .pollInterval(Duration.ofMillis(200))
+                .ignoreExceptions()
                 .until(() -> http.job(id).path("status").asText().equals("failed"));
-        assertThat(http.job(id).path("error").toString()).contains("bucket no-such-bucket").contains("NoSuchBucket");
+        assertThat(http.job(id).path("error").toString())
+                .contains("bucket no-such-bucket")
+                .contains("NoSuchBucket");
     }
 }

@@ -28,6 +28,7 @@ class S3SearchEndToEndTest {
 
     @TempDir
     Path tmp;
+
     private LocalCluster cluster;
 
     @AfterEach
@@ -39,24 +40,32 @@ class S3SearchEndToEndTest {
     void the_api_searches_the_index_a_worker_on_another_disk_published_to_the_bucket() throws Exception {
         cluster = new LocalCluster(tmp);
         S3Server s3 = cluster.add(S3Server.start(tmp.resolve("s3")).createBucket(BUCKET));
-        ApiHttp http = cluster.api("api", cluster.worker("worker", s3.environment(BUCKET, "builds/")),
-                s3.environment(BUCKET, "builds/"));
+        ApiHttp http = cluster.api(
+                "api", cluster.worker("worker", s3.environment(BUCKET, "builds/")), s3.environment(BUCKET, "builds/"));
         TestRepos.Repo repo = TestRepos.init(tmp.resolve("vault"));
         for (TestVault.Note note : TestVault.notes()) {
             StringBuilder markdown = new StringBuilder("# " + note.title() + "\n\n");
             for (String[] section : note.sections()) {
-                markdown.append("## ").append(section[0]).append("\n\n").append(section[1]).append("\n\n");
+                markdown.append("## ")
+                        .append(section[0])
+                        .append("\n\n")
+                        .append(section[1])
+                        .append("\n\n");
             }
             repo.write(note.slug() + ".md", markdown.toString());
         }
         repo.commit("notes");
 
-        HttpResponse<String> created = http.post("/api/cloudrun/jobs",
-                Map.of("task", "process-with-repo", "data", Map.of("repoUrl", repo.fileUrl())));
+        HttpResponse<String> created = http.post(
+                "/api/cloudrun/jobs", Map.of("task", "process-with-repo", "data", Map.of("repoUrl", repo.fileUrl())));
         String id = ApiHttp.json(created).path("id").asText();
-        await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(250)).ignoreExceptions()
+        await().atMost(Duration.ofSeconds(120))
+                .pollInterval(Duration.ofMillis(250))
+                .ignoreExceptions()
                 .until(() -> http.job(id).path("status").asText().matches("completed|failed"));
-        assertThat(http.job(id).path("status").asText()).as(http.job(id).toString()).isEqualTo("completed");
+        assertThat(http.job(id).path("status").asText())
+                .as(http.job(id).toString())
+                .isEqualTo("completed");
 
         HttpResponse<String> found = http.get("/api/cloudrun/jobs/" + id + "/search?k=3&q="
                 + URLEncoder.encode("my container keeps restarting", StandardCharsets.UTF_8));
@@ -67,7 +76,8 @@ class S3SearchEndToEndTest {
         assertThat(hits.get(0).path("slug").asText()).isEqualTo("kubernetes-crashloop");
         assertThat(tmp.resolve("api-artifacts").resolve(id)).doesNotExist();
         try (var cached = Files.walk(tmp.resolve("api-data").resolve("search-cache"))) {
-            assertThat(cached.anyMatch(p -> p.getFileName().toString().equals(id))).isTrue();
+            assertThat(cached.anyMatch(p -> p.getFileName().toString().equals(id)))
+                    .isTrue();
         }
     }
 }

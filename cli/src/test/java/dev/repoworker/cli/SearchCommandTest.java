@@ -30,8 +30,7 @@ class SearchCommandTest {
                 .computeEmbeddings(dir, dir, ProgressListener.NONE);
     }
 
-    private record Run(int status, String out, String err) {
-    }
+    private record Run(int status, String out, String err) {}
 
     private static Run run(String... args) {
         PrintStream out = System.out;
@@ -51,7 +50,8 @@ class SearchCommandTest {
 
     @Test
     void prints_one_ranked_line_per_post() {
-        Run run = run("search", "--artifacts", dir.toString(), "--k", "3", "turning", "kitchen", "waste", "into", "soil");
+        Run run =
+                run("search", "--artifacts", dir.toString(), "--k", "3", "turning", "kitchen", "waste", "into", "soil");
 
         assertThat(run.status()).as(run.err()).isZero();
         List<String> lines = run.out().lines().toList();
@@ -67,12 +67,16 @@ class SearchCommandTest {
         JsonNode hits = Json.mapper().readTree(run.out());
         assertThat(hits).hasSize(10);
         assertThat(hits.get(0).get("slug").asText()).isEqualTo("sourdough-bread");
-        assertThat(hits.get(0).fieldNames()).toIterable().containsExactlyInAnyOrder("slug", "title", "url", "score", "snippet", "heading");
+        assertThat(hits.get(0).fieldNames())
+                .toIterable()
+                .containsExactlyInAnyOrder("slug", "title", "url", "score", "snippet", "heading");
     }
 
     @Test
     void bad_input_and_missing_embeddings_have_their_exit_status() {
-        assertThat(run("search", "--artifacts", dir.toString(), "--k", "0", "bread").status()).isEqualTo(2);
+        assertThat(run("search", "--artifacts", dir.toString(), "--k", "0", "bread")
+                        .status())
+                .isEqualTo(2);
         assertThat(run("search", "--artifacts", dir.toString(), " ").status()).isEqualTo(2);
         Run missing = run("search", "--artifacts", dir.resolve("nowhere").toString(), "bread");
         assertThat(missing.status()).isEqualTo(1);

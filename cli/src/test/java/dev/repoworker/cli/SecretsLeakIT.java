@@ -49,7 +49,8 @@ class SecretsLeakIT {
 
     private static final String POSTGRES_URL = "jdbc:postgresql://127.0.0.1:5432/test";
     private static final String SECRET = Signatures.newSecret();
-    private static final String TOKEN = "ghp_leakCanary" + HexFormat.of().formatHex(java.security.SecureRandom.getSeed(12));
+    private static final String TOKEN =
+            "ghp_leakCanary" + HexFormat.of().formatHex(java.security.SecureRandom.getSeed(12));
 
     @TempDir
     Path tmp;
@@ -81,16 +82,32 @@ class SecretsLeakIT {
         CommandLineWatch watch = new CommandLineWatch(forms());
         String deployed;
         try (GitHttpServer.Hold hold = git.hold()) {
-            deployed = submit(apiUrl, "/api/cloudrun/deploy-repo", Map.of("owner", "team", "repoName", "notes",
-                    "branch", "main", "gitToken", TOKEN, "projectId", "docs"));
+            deployed = submit(
+                    apiUrl,
+                    "/api/cloudrun/deploy-repo",
+                    Map.of(
+                            "owner",
+                            "team",
+                            "repoName",
+                            "notes",
+                            "branch",
+                            "main",
+                            "gitToken",
+                            TOKEN,
+                            "projectId",
+                            "docs"));
             await().atMost(Duration.ofSeconds(60)).until(() -> git.heldCount() > 0);
             watch.scanUntil(() -> watch.gitProcessesSeen() > 0, Duration.ofSeconds(30));
             watch.scanTimes(20);
         }
-        String missingBranch = submit(apiUrl, "/api/cloudrun/clone-repo", Map.of("owner", "team", "repoName", "notes",
-                "branch", "no-such-branch", "gitToken", TOKEN));
-        String missingRepo = submit(apiUrl, "/api/cloudrun/clone-repo", Map.of("owner", "team", "repoName", "absent",
-                "branch", "main", "gitToken", TOKEN));
+        String missingBranch = submit(
+                apiUrl,
+                "/api/cloudrun/clone-repo",
+                Map.of("owner", "team", "repoName", "notes", "branch", "no-such-branch", "gitToken", TOKEN));
+        String missingRepo = submit(
+                apiUrl,
+                "/api/cloudrun/clone-repo",
+                Map.of("owner", "team", "repoName", "absent", "branch", "main", "gitToken", TOKEN));
 
         assertThat(awaitFinal(apiUrl, deployed).path("status").asText()).isEqualTo("completed");
         assertThat(awaitFinal(apiUrl, missingBranch).path("status").asText()).isEqualTo("failed");
@@ -101,10 +118,15 @@ class SecretsLeakIT {
             places.put("GET job " + id, get(apiUrl + "/api/cloudrun/jobs/" + id));
             places.put("GET events " + id, get(apiUrl + "/api/cloudrun/jobs/" + id + "/events"));
             places.put("GET artifacts " + id, get(apiUrl + "/api/cloudrun/jobs/" + id + "/artifacts"));
-            places.put("Worker GET /jobs/" + id + " (incl. the exact callback body)", signedGet(workerUrl + "/jobs/" + id));
+            places.put(
+                    "Worker GET /jobs/" + id + " (incl. the exact callback body)",
+                    signedGet(workerUrl + "/jobs/" + id));
         }
-        for (JsonNode artifact : Json.mapper().readTree(places.get("GET artifacts " + deployed)).path("artifacts")) {
-            places.put("artifact " + artifact.path("path").asText(), get(apiUrl + artifact.path("url").asText()));
+        for (JsonNode artifact :
+                Json.mapper().readTree(places.get("GET artifacts " + deployed)).path("artifacts")) {
+            places.put(
+                    "artifact " + artifact.path("path").asText(),
+                    get(apiUrl + artifact.path("url").asText()));
         }
         places.put("GET jobs", get(apiUrl + "/api/cloudrun/jobs"));
         places.put("API /metrics", get(apiUrl + "/metrics"));
@@ -114,9 +136,14 @@ class SecretsLeakIT {
         stop(api);
         places.putAll(filesUnder(tmp));
 
-        assertThat(places.keySet()).as("places searched").anyMatch(p -> p.startsWith("row ")).anyMatch(p -> p.startsWith("file "))
-                .anyMatch(p -> p.startsWith("artifact posts")).anyMatch(p -> p.endsWith("worker.log"));
-        assertThat(places.get("Worker GET /jobs/" + missingBranch + " (incl. the exact callback body)")).contains("no-such-branch");
+        assertThat(places.keySet())
+                .as("places searched")
+                .anyMatch(p -> p.startsWith("row "))
+                .anyMatch(p -> p.startsWith("file "))
+                .anyMatch(p -> p.startsWith("artifact posts"))
+                .anyMatch(p -> p.endsWith("worker.log"));
+        assertThat(places.get("Worker GET /jobs/" + missingBranch + " (incl. the exact callback body)"))
+                .contains("no-such-branch");
         Map<String, String> leaks = new LinkedHashMap<>();
         places.forEach((place, text) -> forms().forEach((form, value) -> {
             if (text.contains(value)) {
@@ -127,10 +154,14 @@ class SecretsLeakIT {
         String workerPaths = tmp.resolve("worker-tmp").toString();
         places.forEach((place, text) -> {
             if (place.startsWith("GET ") || place.startsWith("Worker GET")) {
-                assertThat(text).as(place + " names a local path of the Worker").doesNotContain(workerPaths, artifacts.toString());
+                assertThat(text)
+                        .as(place + " names a local path of the Worker")
+                        .doesNotContain(workerPaths, artifacts.toString());
             }
         });
-        assertThat(watch.gitProcessesSeen()).as("git processes seen while a clone was held").isPositive();
+        assertThat(watch.gitProcessesSeen())
+                .as("git processes seen while a clone was held")
+                .isPositive();
         assertThat(watch.leaks()).as("command lines holding the token").isEmpty();
     }
 
@@ -140,15 +171,20 @@ class SecretsLeakIT {
         return Map.of(
                 "plain", TOKEN,
                 "basic-auth", base64.encodeToString(("x-access-token:" + TOKEN).getBytes(StandardCharsets.UTF_8)),
-                "base64", base64.encodeToString(TOKEN.getBytes(StandardCharsets.UTF_8)).replace("=", ""),
+                "base64",
+                        base64.encodeToString(TOKEN.getBytes(StandardCharsets.UTF_8))
+                                .replace("=", ""),
                 "hex", HexFormat.of().formatHex(TOKEN.getBytes(StandardCharsets.UTF_8)));
     }
 
     private GitHttpServer privateRepository() {
-        TestRepos.Repo repo = TestRepos.withFiles(tmp.resolve("src"), Map.of(
-                "index.md", "---\ntitle: Home\ntags: [docs]\n---\n# Home\n\nSee [[guide]] and ![[diagram.svg]].\n",
-                "guide.md", "# Guide\n\nA guide about deployments and tokens.\n",
-                "diagram.svg", "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"10\" height=\"10\"/>\n"));
+        TestRepos.Repo repo = TestRepos.withFiles(
+                tmp.resolve("src"),
+                Map.of(
+                        "index.md",
+                                "---\ntitle: Home\ntags: [docs]\n---\n# Home\n\nSee [[guide]] and ![[diagram.svg]].\n",
+                        "guide.md", "# Guide\n\nA guide about deployments and tokens.\n",
+                        "diagram.svg", "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"10\" height=\"10\"/>\n"));
         repo.bareCopy(tmp.resolve("git").resolve("team"), "notes");
         GitHttpServer server = GitHttpServer.start(tmp.resolve("git")).makePrivate("team/notes", TOKEN);
         cleanup.add(server);
@@ -245,15 +281,20 @@ class SecretsLeakIT {
                 if (file.startsWith(root.resolve("git")) || file.startsWith(root.resolve("src"))) {
                     continue; // the Git server's own repositories, not something our services wrote
                 }
-                files.put("file " + root.relativize(file), new String(Files.readAllBytes(file), StandardCharsets.ISO_8859_1));
+                files.put(
+                        "file " + root.relativize(file),
+                        new String(Files.readAllBytes(file), StandardCharsets.ISO_8859_1));
             }
         }
         return files;
     }
 
     private String submit(String apiUrl, String path, Map<String, Object> body) throws Exception {
-        HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(apiUrl + path))
-                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(Json.write(body))).build(),
+        HttpResponse<String> response = http.send(
+                HttpRequest.newBuilder(URI.create(apiUrl + path))
+                        .header("Content-Type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofString(Json.write(body)))
+                        .build(),
                 HttpResponse.BodyHandlers.ofString());
         assertThat(response.statusCode()).as(response.body()).isEqualTo(202);
         assertThat(response.body()).doesNotContain(TOKEN);
@@ -261,8 +302,14 @@ class SecretsLeakIT {
     }
 
     private JsonNode awaitFinal(String apiUrl, String id) {
-        await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofMillis(250)).ignoreExceptions().until(() ->
-                Set.of("completed", "failed").contains(Json.mapper().readTree(get(apiUrl + "/api/cloudrun/jobs/" + id)).path("status").asText()));
+        await().atMost(Duration.ofMinutes(3))
+                .pollInterval(Duration.ofMillis(250))
+                .ignoreExceptions()
+                .until(() -> Set.of("completed", "failed")
+                        .contains(Json.mapper()
+                                .readTree(get(apiUrl + "/api/cloudrun/jobs/" + id))
+                                .path("status")
+                                .asText()));
         try {
             return Json.mapper().readTree(get(apiUrl + "/api/cloudrun/jobs/" + id));
         } catch (Exception e) {
@@ -271,8 +318,12 @@ class SecretsLeakIT {
     }
 
     private String get(String url) throws Exception {
-        return http.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(30)).build(),
-                HttpResponse.BodyHandlers.ofString()).body();
+        return http.send(
+                        HttpRequest.newBuilder(URI.create(url))
+                                .timeout(Duration.ofSeconds(30))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString())
+                .body();
     }
 
     private String signedGet(String url) throws Exception {
@@ -284,9 +335,14 @@ class SecretsLeakIT {
     }
 
     private void awaitUp(String url) {
-        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200)).ignoreExceptions()
-                .until(() -> http.send(HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.discarding())
-                        .statusCode() == 200);
+        await().atMost(Duration.ofSeconds(60))
+                .pollInterval(Duration.ofMillis(200))
+                .ignoreExceptions()
+                .until(() -> http.send(
+                                        HttpRequest.newBuilder(URI.create(url)).build(),
+                                        HttpResponse.BodyHandlers.discarding())
+                                .statusCode()
+                        == 200);
     }
 
     /** Reads /proc/{pid}/cmdline of every process on the machine, remembering any that holds the token. */
@@ -314,10 +370,13 @@ class SecretsLeakIT {
 
         private void scanOnce() throws IOException {
             try (Stream<Path> procs = Files.list(Path.of("/proc"))) {
-                for (Path proc : procs.filter(p -> p.getFileName().toString().chars().allMatch(Character::isDigit)).toList()) {
+                for (Path proc : procs.filter(
+                                p -> p.getFileName().toString().chars().allMatch(Character::isDigit))
+                        .toList()) {
                     String commandLine;
                     try {
-                        commandLine = new String(Files.readAllBytes(proc.resolve("cmdline")), StandardCharsets.UTF_8).replace('\0', ' ');
+                        commandLine = new String(Files.readAllBytes(proc.resolve("cmdline")), StandardCharsets.UTF_8)
+                                .replace('\0', ' ');
                     } catch (IOException e) {
                         continue; // the process ended between listing and reading
                     }

@@ -34,7 +34,10 @@ final class SubmissionBurst {
 
         /** From the final callback a Worker sent. */
         static Outcome ofCallback(JsonNode callback) {
-            return new Outcome(callback.path("status").asText(), callback.path("attempt").asInt(1), orNull(callback.get("result")));
+            return new Outcome(
+                    callback.path("status").asText(),
+                    callback.path("attempt").asInt(1),
+                    orNull(callback.get("result")));
         }
 
         private static JsonNode orNull(JsonNode node) {
@@ -104,14 +107,19 @@ final class SubmissionBurst {
 
     private void submit(Random random) {
         while (!stop.get()) {
-            String body = Json.write(Map.of("task", "noop", "projectId", project,
-                    "data", Map.of("durationMs", DURATIONS_MS[random.nextInt(DURATIONS_MS.length)])));
+            String body = Json.write(Map.of(
+                    "task",
+                    "noop",
+                    "projectId",
+                    project,
+                    "data",
+                    Map.of("durationMs", DURATIONS_MS[random.nextInt(DURATIONS_MS.length)])));
             HttpResponse<String> response;
             try {
                 response = node.post(node.apiUrl() + "/api/cloudrun/jobs", body);
             } catch (IOException e) {
                 unanswered.incrementAndGet();
-                return;                                                  // the API is gone
+                return; // the API is gone
             } catch (InterruptedException e) {
                 return;
             }
@@ -129,7 +137,7 @@ final class SubmissionBurst {
                 for (String status : List.of("completed", "failed")) {
                     node.jobs(project, status).forEach((id, job) -> seenFinal.putIfAbsent(id, Outcome.ofJob(job)));
                 }
-                Thread.sleep(READ_EVERY_MS);                                     // a reader's pace, not a wait for the jobs
+                Thread.sleep(READ_EVERY_MS); // a reader's pace, not a wait for the jobs
             } catch (IOException e) {
                 // dying, or a slow answer: the loop looks again
             } catch (InterruptedException e) {

@@ -37,26 +37,58 @@ class WorkerCommandIT {
             port = socket.getLocalPort();
         }
         Path log = tmp.resolve("worker.log");
-        Process worker = Launcher.start(Map.of("PORT", Integer.toString(port), "WORKER_SECRET", SECRET,
-                "TEMP_DIR", tmp.resolve("work").toString(), "ALLOW_FILE_REPOS", "true", "ALLOWED_CALLBACK_HOSTS", "127.0.0.1"),
-                log, "worker");
+        Process worker = Launcher.start(
+                Map.of(
+                        "PORT",
+                        Integer.toString(port),
+                        "WORKER_SECRET",
+                        SECRET,
+                        "TEMP_DIR",
+                        tmp.resolve("work").toString(),
+                        "ALLOW_FILE_REPOS",
+                        "true",
+                        "ALLOWED_CALLBACK_HOSTS",
+                        "127.0.0.1"),
+                log,
+                "worker");
         HttpClient http = HttpClient.newHttpClient();
         try (CallbackReceiver receiver = CallbackReceiver.verifying(SECRET)) {
             URI base = URI.create("http://127.0.0.1:" + port);
-            await().atMost(Duration.ofSeconds(120)).ignoreExceptions().until(() ->
-                    http.send(HttpRequest.newBuilder(base.resolve("/health")).build(), HttpResponse.BodyHandlers.ofString()).statusCode() == 200);
+            await().atMost(Duration.ofSeconds(120))
+                    .ignoreExceptions()
+                    .until(() -> http.send(
+                                            HttpRequest.newBuilder(base.resolve("/health"))
+                                                    .build(),
+                                            HttpResponse.BodyHandlers.ofString())
+                                    .statusCode()
+                            == 200);
 
-            String body = Json.write(Map.of("jobId", "proc-1", "task", "acquire-user-repo", "callbackUrl", receiver.url(),
-                    "data", Map.of("repoUrl", repo.fileUrl())));
+            String body = Json.write(Map.of(
+                    "jobId",
+                    "proc-1",
+                    "task",
+                    "acquire-user-repo",
+                    "callbackUrl",
+                    receiver.url(),
+                    "data",
+                    Map.of("repoUrl", repo.fileUrl())));
             HttpRequest.Builder request = HttpRequest.newBuilder(base.resolve("/process"))
-                    .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body));
+                    .header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString(body));
             Signatures.of(List.of(SECRET)).headersFor(body).forEach(request::header);
             HttpResponse<String> accepted = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
             assertThat(accepted.statusCode()).isEqualTo(202);
 
-            await().atMost(Duration.ofSeconds(120)).until(() -> receiver.acceptedFinals().size() == 1);
+            await().atMost(Duration.ofSeconds(120))
+                    .until(() -> receiver.acceptedFinals().size() == 1);
             assertThat(receiver.acceptedFinals().get(0).signatureValid()).contains(true);
-            assertThat(receiver.acceptedFinals().get(0).body().path("result").path("commit").asText()).isEqualTo(repo.head());
+            assertThat(receiver.acceptedFinals()
+                            .get(0)
+                            .body()
+                            .path("result")
+                            .path("commit")
+                            .asText())
+                    .isEqualTo(repo.head());
         } finally {
             worker.destroy();
             assertThat(worker.waitFor(30, TimeUnit.SECONDS)).isTrue();

@@ -9,7 +9,8 @@ import java.util.List;
  * @param body      the post's text in {@code [start, end)}
  * @param text      what is embedded: title and heading path, a newline, then the body
  */
-public record Chunk(String slug, List<String> headingPath, String anchor, int start, int end, String body, String text) {
+public record Chunk(
+        String slug, List<String> headingPath, String anchor, int start, int end, String body, String text) {
 
     public Chunk {
         headingPath = List.copyOf(headingPath);

@@ -68,8 +68,14 @@ public final class Chunker {
             String body = postText.text().substring(section.start(), section.end());
             for (int[] window : windows(body, budget)) {
                 String part = body.substring(window[0], window[1]);
-                chunks.add(new Chunk(post.slug(), section.headingPath(), section.anchor(),
-                        section.start() + window[0], section.start() + window[1], part, prefix + "\n" + part));
+                chunks.add(new Chunk(
+                        post.slug(),
+                        section.headingPath(),
+                        section.anchor(),
+                        section.start() + window[0],
+                        section.start() + window[1],
+                        part,
+                        prefix + "\n" + part));
             }
         }
         if (chunks.isEmpty() && !post.title().isBlank()) {

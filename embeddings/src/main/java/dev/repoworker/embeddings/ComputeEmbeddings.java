@@ -86,23 +86,38 @@ public final class ComputeEmbeddings {
         int count;
         Optional<Update> update;
         try {
-            List<Path> earlier = Stream.concat(Stream.of(target),
-                    source == null ? Stream.empty() : kept.flatMap(k -> k.find(source)).stream()).toList();
+            List<Path> earlier = Stream.concat(
+                            Stream.of(target),
+                            source == null ? Stream.empty() : kept.flatMap(k -> k.find(source)).stream())
+                    .toList();
             update = reuse(earlier, staging, wanted, posts);
-            List<Post> changed = update.map(u -> posts.stream().filter(p -> !u.unchanged().containsKey(p.slug())).toList())
+            List<Post> changed = update.map(u -> posts.stream()
+                            .filter(p -> !u.unchanged().containsKey(p.slug()))
+                            .toList())
                     .orElse(posts);
-            progress.report(new Progress("chunk", 0, changed.size(), "chunking " + changed.size() + " of " + posts.size() + " posts"));
+            progress.report(new Progress(
+                    "chunk", 0, changed.size(), "chunking " + changed.size() + " of " + posts.size() + " posts"));
             List<Chunk> chunks = chunk(changed);
             checkInterrupted();
             float[][] chunkVectors = new float[chunks.size()][];
             embedded = EmbedMissing.fill(embedder, cache, chunks, chunkVectors, progress);
 
-            progress.report(new Progress("index", 0, chunks.size(), (update.isPresent() ? "updating the index with " : "indexing ")
-                    + chunks.size() + " vectors"));
+            progress.report(new Progress(
+                    "index",
+                    0,
+                    chunks.size(),
+                    (update.isPresent() ? "updating the index with " : "indexing ") + chunks.size() + " vectors"));
             if (update.isPresent()) {
                 Rows all = Rows.inPostsOrder(posts, update.get().unchanged(), chunks, chunkVectors);
                 count = all.rows().size();
-                VectorIndex.update(staging, meta(count, posts.size()), posts, all.rows(), all.vectors(), chunks, chunkVectors,
+                VectorIndex.update(
+                        staging,
+                        meta(count, posts.size()),
+                        posts,
+                        all.rows(),
+                        all.vectors(),
+                        chunks,
+                        chunkVectors,
                         update.get().replaced());
             } else {
                 count = chunks.size();
@@ -110,7 +125,8 @@ public final class ComputeEmbeddings {
             }
             checkInterrupted();
             progress.report(new Progress("related", 0, posts.size(), "finding related posts"));
-            Map<String, List<Related.RelatedPost>> related = inPostsOrder(posts, Related.compute(staging, Related.DEFAULT_K));
+            Map<String, List<Related.RelatedPost>> related =
+                    inPostsOrder(posts, Related.compute(staging, Related.DEFAULT_K));
             Folders.deleteRecursively(target);
             Files.move(staging, target);
             Related.write(outDir.resolve(Related.FILE), related);
@@ -118,16 +134,31 @@ public final class ComputeEmbeddings {
             Folders.deleteRecursively(staging);
         }
         keep(source, target);
-        EmbeddingReport report = new EmbeddingReport(posts.size(), count, embedded, count - embedded, wanted.model(),
-                wanted.dimension(), update.isPresent() ? EmbeddingReport.UPDATED : EmbeddingReport.BUILT,
+        EmbeddingReport report = new EmbeddingReport(
+                posts.size(),
+                count,
+                embedded,
+                count - embedded,
+                wanted.model(),
+                wanted.dimension(),
+                update.isPresent() ? EmbeddingReport.UPDATED : EmbeddingReport.BUILT,
                 (System.nanoTime() - started) / 1_000_000);
         progress.report(new Progress("done", count, count, embedded + " embedded, " + report.reused() + " reused"));
         return report;
     }
 
     private IndexMeta meta(int chunks, int posts) throws IOException, InterruptedException {
-        return new IndexMeta(embedder.model(), embedder.dimension(), chunks, posts, chunker.tokenizer(), chunker.maxTokens(),
-                chunker.overlap(), IndexMeta.VECTORS_FORMAT, VectorIndex.FORMAT, Instant.now().toString());
+        return new IndexMeta(
+                embedder.model(),
+                embedder.dimension(),
+                chunks,
+                posts,
+                chunker.tokenizer(),
+                chunker.maxTokens(),
+                chunker.overlap(),
+                IndexMeta.VECTORS_FORMAT,
+                VectorIndex.FORMAT,
+                Instant.now().toString());
     }
 
     private List<Chunk> chunk(List<Post> posts) {
@@ -159,10 +190,12 @@ public final class ComputeEmbeddings {
     /** Every chunk's row and vector, in posts order: kept ones from the earlier index, the rest from this run. */
     private record Rows(List<ChunkRow> rows, float[][] vectors) {
 
-        static Rows inPostsOrder(List<Post> posts, Map<String, PreviousIndex.Kept> unchanged, List<Chunk> chunks, float[][] vectors) {
+        static Rows inPostsOrder(
+                List<Post> posts, Map<String, PreviousIndex.Kept> unchanged, List<Chunk> chunks, float[][] vectors) {
             Map<String, List<Integer>> fresh = new HashMap<>();
             for (int i = 0; i < chunks.size(); i++) {
-                fresh.computeIfAbsent(chunks.get(i).slug(), s -> new ArrayList<>()).add(i);
+                fresh.computeIfAbsent(chunks.get(i).slug(), s -> new ArrayList<>())
+                        .add(i);
             }
             List<ChunkRow> rows = new ArrayList<>();
             List<float[]> all = new ArrayList<>();
@@ -187,7 +220,8 @@ public final class ComputeEmbeddings {
      *
      * @return empty when there is none, or too few posts are unchanged for an update to pay: build from scratch
      */
-    private Optional<Update> reuse(List<Path> earlier, Path staging, IndexMeta wanted, List<Post> posts) throws IOException {
+    private Optional<Update> reuse(List<Path> earlier, Path staging, IndexMeta wanted, List<Post> posts)
+            throws IOException {
         for (Path dir : earlier) {
             if (!PreviousIndex.matches(dir, wanted)) {
                 continue;
@@ -209,7 +243,8 @@ public final class ComputeEmbeddings {
         return Optional.empty();
     }
 
-    private static Map<String, List<Related.RelatedPost>> inPostsOrder(List<Post> posts, Map<String, List<Related.RelatedPost>> related) {
+    private static Map<String, List<Related.RelatedPost>> inPostsOrder(
+            List<Post> posts, Map<String, List<Related.RelatedPost>> related) {
         Map<String, List<Related.RelatedPost>> ordered = new LinkedHashMap<>();
         for (Post post : posts) {
             List<Related.RelatedPost> list = related.get(post.slug());

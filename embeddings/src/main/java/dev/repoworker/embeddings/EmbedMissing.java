@@ -10,11 +10,11 @@ import java.util.Map;
 /** Fills the vectors still missing: from the content cache, else from the model in batches (each distinct text once). */
 final class EmbedMissing {
 
-    private EmbedMissing() {
-    }
+    private EmbedMissing() {}
 
     /** @return how many texts the model embedded */
-    static int fill(Embedder embedder, EmbeddingCache cache, List<Chunk> chunks, float[][] vectors, ProgressListener progress)
+    static int fill(
+            Embedder embedder, EmbeddingCache cache, List<Chunk> chunks, float[][] vectors, ProgressListener progress)
             throws IOException, InterruptedException {
         String model = embedder.model();
         int dimension = embedder.dimension();
@@ -42,8 +42,14 @@ final class EmbedMissing {
         return order.size();
     }
 
-    private static void embed(Embedder embedder, EmbeddingCache cache, List<Chunk> chunks, float[][] vectors,
-                              Map<String, List<Integer>> missing, List<String> order, ProgressListener progress)
+    private static void embed(
+            Embedder embedder,
+            EmbeddingCache cache,
+            List<Chunk> chunks,
+            float[][] vectors,
+            Map<String, List<Integer>> missing,
+            List<String> order,
+            ProgressListener progress)
             throws IOException, InterruptedException {
         int total = order.size();
         progress.report(new Progress("embed", 0, total, total + " of " + chunks.size() + " chunks to embed"));
@@ -63,10 +69,12 @@ final class EmbedMissing {
                 cache.put(embedder.model(), shas.get(j), embedded[j]);
                 List<Integer> indexes = missing.get(shas.get(j));
                 for (int k = 0; k < indexes.size(); k++) {
-                    vectors[indexes.get(k)] = k == 0 ? embedded[j] : embedded[j].clone(); // each row is normalised in place
+                    vectors[indexes.get(k)] =
+                            k == 0 ? embedded[j] : embedded[j].clone(); // each row is normalised in place
                 }
             }
-            progress.report(new Progress("embed", from + shas.size(), total, "embedded " + (from + shas.size()) + " of " + total));
+            progress.report(new Progress(
+                    "embed", from + shas.size(), total, "embedded " + (from + shas.size()) + " of " + total));
         }
     }
 }

@@ -11,8 +11,15 @@ import com.fasterxml.jackson.annotation.JsonIgnore;
  * @param index    {@code built} (from scratch) or {@code updated} (an earlier run's index, only changed posts rewritten)
  * @param durationMs the run's time; results carry it as the task's or the pipeline step's own {@code durationMs}, not here
  */
-public record EmbeddingReport(int posts, int chunks, int embedded, int reused, String model, int dimension, String index,
-                              @JsonIgnore long durationMs) {
+public record EmbeddingReport(
+        int posts,
+        int chunks,
+        int embedded,
+        int reused,
+        String model,
+        int dimension,
+        String index,
+        @JsonIgnore long durationMs) {
 
     public static final String BUILT = "built";
     public static final String UPDATED = "updated";

@@ -16,8 +16,14 @@ import java.util.Optional;
  * @param dimension the hosted model's dimension, 0 = learn it from the first answer
  * @param cacheDir  the persistent vector cache ({@code EMBEDDINGS_CACHE_DIR})
  */
-public record EmbeddingsConfig(Optional<String> url, String model, Optional<String> apiKey, int dimension,
-                               int batchSize, Duration timeout, Path cacheDir) {
+public record EmbeddingsConfig(
+        Optional<String> url,
+        String model,
+        Optional<String> apiKey,
+        int dimension,
+        int batchSize,
+        Duration timeout,
+        Path cacheDir) {
 
     public static final String DEFAULT_HTTP_MODEL = "text-embedding-3-small";
 
@@ -30,9 +36,14 @@ public record EmbeddingsConfig(Optional<String> url, String model, Optional<Stri
         if (timeout.isZero()) {
             throw new Env.InvalidConfigException("EMBEDDINGS_TIMEOUT", "must be longer than zero");
         }
-        return new EmbeddingsConfig(url, env.text("EMBEDDINGS_MODEL", DEFAULT_HTTP_MODEL), env.text("EMBEDDINGS_API_KEY"),
-                env.integer("EMBEDDINGS_DIMENSION", 0, 0, 65_536), env.integer("EMBEDDINGS_BATCH_SIZE", 64, 1, 2048),
-                timeout, env.path("EMBEDDINGS_CACHE_DIR", defaultCacheDir));
+        return new EmbeddingsConfig(
+                url,
+                env.text("EMBEDDINGS_MODEL", DEFAULT_HTTP_MODEL),
+                env.text("EMBEDDINGS_API_KEY"),
+                env.integer("EMBEDDINGS_DIMENSION", 0, 0, 65_536),
+                env.integer("EMBEDDINGS_BATCH_SIZE", 64, 1, 2048),
+                timeout,
+                env.path("EMBEDDINGS_CACHE_DIR", defaultCacheDir));
     }
 
     private static void checkUrl(String value) {

@@ -17,8 +17,7 @@ final class Folders {
     /** Lucene's lock file belongs to one writer and is never copied. */
     private static final String LUCENE_LOCK = "write.lock";
 
-    private Folders() {
-    }
+    private Folders() {}
 
     /**
      * Recreates {@code from}'s files under {@code to} as hard links, or copies where the file system cannot link.

@@ -42,14 +42,18 @@ public final class HttpEmbedder implements Embedder {
      *                  the URL already ends with {@code /v1} or {@code /embeddings})
      * @param dimension the known dimension, or 0 to learn it from the first answer
      */
-    public HttpEmbedder(String baseUrl, String model, Optional<String> apiKey, int dimension, int batchSize, Duration timeout) {
+    public HttpEmbedder(
+            String baseUrl, String model, Optional<String> apiKey, int dimension, int batchSize, Duration timeout) {
         this.endpoint = endpoint(baseUrl);
         this.model = model;
         this.apiKey = apiKey;
         this.dimension = dimension;
         this.batchSize = batchSize;
         this.timeout = timeout;
-        this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(timeout).build();
+        this.http = HttpClient.newBuilder()
+                .version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(timeout)
+                .build();
     }
 
     static URI endpoint(String baseUrl) {
@@ -97,7 +101,8 @@ public final class HttpEmbedder implements Embedder {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("model", model);
         body.put("input", batch);
-        HttpRequest.Builder builder = HttpRequest.newBuilder(endpoint).timeout(timeout)
+        HttpRequest.Builder builder = HttpRequest.newBuilder(endpoint)
+                .timeout(timeout)
                 .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofByteArray(Json.writeBytes(body)));
         apiKey.ifPresent(key -> builder.header("Authorization", "Bearer " + key));
@@ -106,7 +111,8 @@ public final class HttpEmbedder implements Embedder {
         Duration retryAfter = null;
         for (int attempt = 1; attempt <= MAX_TRIES; attempt++) {
             if (attempt > 1) {
-                Thread.sleep(BACKOFF.delay(attempt - 2, retryAfter, LONGEST_RETRY_AFTER).toMillis());
+                Thread.sleep(BACKOFF.delay(attempt - 2, retryAfter, LONGEST_RETRY_AFTER)
+                        .toMillis());
             }
             HttpResponse<String> response;
             try {
@@ -119,8 +125,11 @@ public final class HttpEmbedder implements Embedder {
             if (status == 200) {
                 return parse(response.body(), batch.size());
             }
-            last = new IOException("embeddings endpoint " + endpoint + " answered " + status + ": " + excerpt(response.body()));
-            retryAfter = RetryAfter.parse(response.headers().firstValue("Retry-After").orElse(null), Instant.now()).orElse(null);
+            last = new IOException(
+                    "embeddings endpoint " + endpoint + " answered " + status + ": " + excerpt(response.body()));
+            retryAfter = RetryAfter.parse(
+                            response.headers().firstValue("Retry-After").orElse(null), Instant.now())
+                    .orElse(null);
             if (status != 429 && status < 500) {
                 break;
             }
@@ -165,7 +174,8 @@ public final class HttpEmbedder implements Embedder {
         if (dimension == 0) {
             dimension = length;
         } else if (dimension != length) {
-            throw new IOException("embeddings endpoint " + endpoint + " returned " + length + " dimensions, expected " + dimension);
+            throw new IOException(
+                    "embeddings endpoint " + endpoint + " returned " + length + " dimensions, expected " + dimension);
         }
     }
 

@@ -14,8 +14,17 @@ import java.nio.file.Path;
  * @param tokenizer what measured the chunk budget ({@code wordpiece:all-minilm-l6-v2} or {@code approximate})
  * @param index     the layout of {@code index/} ({@link VectorIndex#FORMAT}); absent in folders written before it existed
  */
-public record IndexMeta(String model, int dimension, int count, int posts, String tokenizer, int maxTokens, int overlap,
-                        String vectors, String index, String createdAt) {
+public record IndexMeta(
+        String model,
+        int dimension,
+        int count,
+        int posts,
+        String tokenizer,
+        int maxTokens,
+        int overlap,
+        String vectors,
+        String index,
+        String createdAt) {
 
     public static final String FILE = "meta.json";
     public static final String VECTORS_FORMAT = "float32 little-endian, row-major, L2-normalised";
@@ -42,7 +51,12 @@ public record IndexMeta(String model, int dimension, int count, int posts, Strin
     }
 
     /** What decides a meta's vectors and chunks (not how many there are, nor when they were made). */
-    private record Making(String model, int dimension, String chunkTokenizer, int maxTokens, int overlap, String vectors,
-                          String index) {
-    }
+    private record Making(
+            String model,
+            int dimension,
+            String chunkTokenizer,
+            int maxTokens,
+            int overlap,
+            String vectors,
+            String index) {}
 }

@@ -37,7 +37,8 @@ public final class KeptIndexes {
     Optional<Path> find(String source) {
         Path slot = slot(source);
         try {
-            String version = Files.readString(slot.resolve(CURRENT), StandardCharsets.UTF_8).strip();
+            String version = Files.readString(slot.resolve(CURRENT), StandardCharsets.UTF_8)
+                    .strip();
             Path kept = slot.resolve(version);
             return version.matches("[0-9a-f-]{36}") && Files.isDirectory(kept) ? Optional.of(kept) : Optional.empty();
         } catch (NoSuchFileException e) {
@@ -57,7 +58,11 @@ public final class KeptIndexes {
         Path pointer = slot.resolve(CURRENT + "." + version + ".tmp");
         Files.writeString(pointer, version, StandardCharsets.UTF_8);
         try {
-            Files.move(pointer, slot.resolve(CURRENT), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            Files.move(
+                    pointer,
+                    slot.resolve(CURRENT),
+                    StandardCopyOption.ATOMIC_MOVE,
+                    StandardCopyOption.REPLACE_EXISTING);
         } catch (AtomicMoveNotSupportedException e) {
             Files.move(pointer, slot.resolve(CURRENT), StandardCopyOption.REPLACE_EXISTING);
         }
@@ -66,7 +71,8 @@ public final class KeptIndexes {
 
     /** Versions other than this run's and the current one (a concurrent run may have made {@code current} name its own). */
     private static void dropAllBut(Path slot, String version) throws IOException {
-        String current = Files.readString(slot.resolve(CURRENT), StandardCharsets.UTF_8).strip();
+        String current =
+                Files.readString(slot.resolve(CURRENT), StandardCharsets.UTF_8).strip();
         try (DirectoryStream<Path> entries = Files.newDirectoryStream(slot, Files::isDirectory)) {
             for (Path entry : entries) {
                 String name = entry.getFileName().toString();

@@ -10,8 +10,7 @@ import java.util.List;
  */
 final class LenientPost {
 
-    private LenientPost() {
-    }
+    private LenientPost() {}
 
     /** The slug falls back to url, then title, then {@code post-<index>}; the title to the slug. */
     static Post fromJson(JsonNode node, int index) {
@@ -22,12 +21,31 @@ final class LenientPost {
             slug = !url.isBlank() ? url : !title.isBlank() ? title : "post-" + index;
         }
         String html = node.path("html").isTextual() ? node.get("html").asText() : null;
-        String plain = node.path("plain").isTextual() ? node.get("plain").asText()
+        String plain = node.path("plain").isTextual()
+                ? node.get("plain").asText()
                 : node.path("text").isTextual() ? node.get("text").asText() : null;
         List<Post.TocEntry> toc = new ArrayList<>();
         collectToc(node.path("toc"), 1, toc);
-        return new Post(slug, title.isBlank() ? slug : title, null, url, null, null, List.of(), List.of(), List.of(),
-                List.of(), 0, 0, null, null, List.copyOf(toc), null, plain, html, null);
+        return new Post(
+                slug,
+                title.isBlank() ? slug : title,
+                null,
+                url,
+                null,
+                null,
+                List.of(),
+                List.of(),
+                List.of(),
+                List.of(),
+                0,
+                0,
+                null,
+                null,
+                List.copyOf(toc),
+                null,
+                plain,
+                html,
+                null);
     }
 
     private static void collectToc(JsonNode entries, int defaultLevel, List<Post.TocEntry> out) {
@@ -36,10 +54,12 @@ final class LenientPost {
         }
         for (JsonNode entry : entries) {
             String text = firstText(entry, "text", "title", "heading", "value");
-            int level = entry.has("level") ? entry.get("level").asInt(defaultLevel)
+            int level = entry.has("level")
+                    ? entry.get("level").asInt(defaultLevel)
                     : entry.has("depth") ? entry.get("depth").asInt(defaultLevel) : defaultLevel;
             if (!text.isBlank()) {
-                out.add(new Post.TocEntry(Math.max(1, Math.min(6, level)), text, firstText(entry, "anchor", "id", "slug")));
+                out.add(new Post.TocEntry(
+                        Math.max(1, Math.min(6, level)), text, firstText(entry, "anchor", "id", "slug")));
             }
             collectToc(entry.path("children"), level + 1, out);
         }

@@ -21,7 +21,8 @@ public final class LocalMiniLmEmbedder implements Embedder {
     public static final int DIMENSION = 384;
 
     private static final class Holder {
-        static final LocalMiniLmEmbedder SHARED = new LocalMiniLmEmbedder(Runtime.getRuntime().availableProcessors());
+        static final LocalMiniLmEmbedder SHARED =
+                new LocalMiniLmEmbedder(Runtime.getRuntime().availableProcessors());
     }
 
     private final AllMiniLmL6V2QuantizedEmbeddingModel model;

@@ -16,8 +16,7 @@ final class PostHash {
     /** Raise with any change to {@link Chunker} or {@link PostText} that changes which chunks a post gives. */
     static final int CHUNKING_VERSION = 1;
 
-    private PostHash() {
-    }
+    private PostHash() {}
 
     static String of(Post post) {
         MessageDigest digest = sha256();
@@ -37,7 +36,9 @@ final class PostHash {
     /** Length-prefixed (null apart from empty), so that no two different sequences of strings hash alike. */
     private static void add(MessageDigest digest, String value) {
         byte[] bytes = value == null ? new byte[0] : value.getBytes(StandardCharsets.UTF_8);
-        digest.update(ByteBuffer.allocate(Integer.BYTES).putInt(value == null ? -1 : bytes.length).array());
+        digest.update(ByteBuffer.allocate(Integer.BYTES)
+                .putInt(value == null ? -1 : bytes.length)
+                .array());
         digest.update(bytes);
     }
 

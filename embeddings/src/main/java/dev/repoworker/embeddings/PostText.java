@@ -21,8 +21,7 @@ import org.jsoup.select.NodeVisitor;
 record PostText(String text, List<Section> sections) {
 
     /** A run of text under one heading path; {@code [start, end)} in {@link #text}. */
-    record Section(List<String> headingPath, String anchor, int start, int end) {
-    }
+    record Section(List<String> headingPath, String anchor, int start, int end) {}
 
     private static final Set<String> HEADINGS = Set.of("h1", "h2", "h3", "h4", "h5", "h6");
     private static final Set<String> SKIPPED = Set.of("script", "style", "template", "noscript", "svg", "head");
@@ -60,38 +59,40 @@ record PostText(String text, List<Section> sections) {
     private static PostText fromHtml(String html) {
         Element body = Jsoup.parseBodyFragment(html).body();
         Builder builder = new Builder();
-        NodeTraversor.traverse(new NodeVisitor() {
-            private Node skipping;
+        NodeTraversor.traverse(
+                new NodeVisitor() {
+                    private Node skipping;
 
-            @Override
-            public void head(Node node, int depth) {
-                if (skipping != null) {
-                    return;
-                }
-                if (node instanceof Element element) {
-                    String tag = element.normalName();
-                    if (HEADINGS.contains(tag)) {
-                        builder.heading(tag.charAt(1) - '0', element.text(), anchor(element));
-                        skipping = node;
-                    } else if (SKIPPED.contains(tag)) {
-                        skipping = node;
-                    } else if (tag.equals("br") || element.isBlock()) {
-                        builder.lineBreak();
+                    @Override
+                    public void head(Node node, int depth) {
+                        if (skipping != null) {
+                            return;
+                        }
+                        if (node instanceof Element element) {
+                            String tag = element.normalName();
+                            if (HEADINGS.contains(tag)) {
+                                builder.heading(tag.charAt(1) - '0', element.text(), anchor(element));
+                                skipping = node;
+                            } else if (SKIPPED.contains(tag)) {
+                                skipping = node;
+                            } else if (tag.equals("br") || element.isBlock()) {
+                                builder.lineBreak();
+                            }
+                        } else if (node instanceof TextNode textNode) {
+                            builder.append(textNode.text());
+                        }
                     }
-                } else if (node instanceof TextNode textNode) {
-                    builder.append(textNode.text());
-                }
-            }
 
-            @Override
-            public void tail(Node node, int depth) {
-                if (node == skipping) {
-                    skipping = null;
-                } else if (skipping == null && node instanceof Element element && element.isBlock()) {
-                    builder.lineBreak();
-                }
-            }
-        }, body);
+                    @Override
+                    public void tail(Node node, int depth) {
+                        if (node == skipping) {
+                            skipping = null;
+                        } else if (skipping == null && node instanceof Element element && element.isBlock()) {
+                            builder.lineBreak();
+                        }
+                    }
+                },
+                body);
         return builder.finish();
     }
 
@@ -113,11 +114,11 @@ record PostText(String text, List<Section> sections) {
         private String anchor = "";
         private int sectionStart;
 
-        private record Heading(int level, String text) {
-        }
+        private record Heading(int level, String text) {}
 
         void append(String raw) {
-            String collapsed = NEWLINE_RUN.matcher(SPACE_RUN.matcher(raw).replaceAll(" ")).replaceAll("\n");
+            String collapsed =
+                    NEWLINE_RUN.matcher(SPACE_RUN.matcher(raw).replaceAll(" ")).replaceAll("\n");
             for (int i = 0; i < collapsed.length(); i++) {
                 char c = collapsed.charAt(i);
                 if (c == ' ' || c == '\n') {
@@ -156,7 +157,14 @@ record PostText(String text, List<Section> sections) {
             }
             text.setLength(end);
             if (end > sectionStart) {
-                sections.add(new Section(path.stream().map(Heading::text).filter(h -> !h.isEmpty()).toList(), anchor, sectionStart, end));
+                sections.add(new Section(
+                        path.stream()
+                                .map(Heading::text)
+                                .filter(h -> !h.isEmpty())
+                                .toList(),
+                        anchor,
+                        sectionStart,
+                        end));
                 text.append("\n\n");
             }
             sectionStart = text.length();

@@ -23,11 +23,11 @@ public final class PostsFile {
     public static final String NAME = "posts.json";
 
     /** Reads one element at a time from a stream (the shared mapper refuses trailing tokens). */
-    private static final com.fasterxml.jackson.databind.ObjectReader ELEMENTS = Json.mapper().reader()
+    private static final com.fasterxml.jackson.databind.ObjectReader ELEMENTS = Json.mapper()
+            .reader()
             .without(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 
-    private PostsFile() {
-    }
+    private PostsFile() {}
 
     public static List<Post> read(Path file) throws IOException {
         if (!Files.isRegularFile(file)) {
@@ -35,7 +35,8 @@ public final class PostsFile {
         }
         List<Post> posts = new ArrayList<>();
         Set<String> slugs = new HashSet<>();
-        try (InputStream in = Files.newInputStream(file); JsonParser parser = Json.mapper().createParser(in)) {
+        try (InputStream in = Files.newInputStream(file);
+                JsonParser parser = Json.mapper().createParser(in)) {
             JsonToken first = parser.nextToken();
             if (first == JsonToken.START_OBJECT) {
                 JsonNode root = ELEMENTS.readTree(parser);

@@ -36,8 +36,7 @@ import org.apache.lucene.util.Bits;
 final class PreviousIndex {
 
     /** An unchanged post's chunks, as the earlier run stored them. */
-    record Kept(List<ChunkRow> rows, List<float[]> vectors) {
-    }
+    record Kept(List<ChunkRow> rows, List<float[]> vectors) {}
 
     private final Map<String, String> hashes;
     private final Map<String, Kept> posts;
@@ -68,7 +67,8 @@ final class PreviousIndex {
         }
         List<ChunkRow> rows = rows(dir.resolve(VectorIndex.CHUNKS_FILE));
         Path vectorsFile = dir.resolve(VectorIndex.VECTORS_FILE);
-        if (rows.size() != meta.count() || Files.size(vectorsFile) != (long) meta.count() * meta.dimension() * Float.BYTES) {
+        if (rows.size() != meta.count()
+                || Files.size(vectorsFile) != (long) meta.count() * meta.dimension() * Float.BYTES) {
             return Optional.empty();
         }
         Map<String, String> hashes = new HashMap<>();
@@ -94,12 +94,17 @@ final class PreviousIndex {
             for (String line = in.readLine(); line != null; line = in.readLine()) {
                 JsonNode row = Json.mapper().readTree(line);
                 if (row.path("id").asInt(-1) != rows.size() || !row.path("slug").isTextual()) {
-                    throw new IOException(VectorIndex.CHUNKS_FILE + " line " + (rows.size() + 1) + " is not chunk " + rows.size());
+                    throw new IOException(
+                            VectorIndex.CHUNKS_FILE + " line " + (rows.size() + 1) + " is not chunk " + rows.size());
                 }
                 List<String> headingPath = new ArrayList<>();
                 row.path("headingPath").forEach(heading -> headingPath.add(heading.asText()));
-                rows.add(new ChunkRow(row.get("slug").asText(), headingPath, row.path("anchor").asText(""),
-                        row.path("start").asInt(), row.path("end").asInt()));
+                rows.add(new ChunkRow(
+                        row.get("slug").asText(),
+                        headingPath,
+                        row.path("anchor").asText(""),
+                        row.path("start").asInt(),
+                        row.path("end").asInt()));
             }
         }
         return rows;
@@ -107,12 +112,14 @@ final class PreviousIndex {
 
     /** Fills slug → hash from the post documents; returns how many chunk vectors the index holds (live documents). */
     private static int hashes(Path indexDir, Map<String, String> hashes) throws IOException {
-        try (Directory directory = FSDirectory.open(indexDir); DirectoryReader reader = DirectoryReader.open(directory)) {
+        try (Directory directory = FSDirectory.open(indexDir);
+                DirectoryReader reader = DirectoryReader.open(directory)) {
             StoredFields stored = reader.storedFields();
             int chunks = 0;
             for (LeafReaderContext leaf : reader.leaves()) {
                 Bits live = leaf.reader().getLiveDocs();
-                chunks += liveDocs(leaf.reader().getFloatVectorValues(VectorIndex.VECTOR), live).size();
+                chunks += liveDocs(leaf.reader().getFloatVectorValues(VectorIndex.VECTOR), live)
+                        .size();
                 for (int doc : liveDocs(leaf.reader().getFloatVectorValues(VectorIndex.POST_VECTOR), live)) {
                     var fields = stored.document(leaf.docBase + doc, Set.of(VectorIndex.SLUG, VectorIndex.HASH));
                     if (fields.get(VectorIndex.HASH) != null) {
@@ -141,7 +148,8 @@ final class PreviousIndex {
     private static Map<String, Kept> bySlug(Path file, List<ChunkRow> rows, int dimension) throws IOException {
         Map<String, Kept> bySlug = new HashMap<>();
         try (FileChannel channel = FileChannel.open(file)) {
-            FloatBuffer floats = channel.map(FileChannel.MapMode.READ_ONLY, 0, channel.size()).order(ByteOrder.LITTLE_ENDIAN)
+            FloatBuffer floats = channel.map(FileChannel.MapMode.READ_ONLY, 0, channel.size())
+                    .order(ByteOrder.LITTLE_ENDIAN)
                     .asFloatBuffer();
             for (ChunkRow row : rows) {
                 float[] vector = new float[dimension];

@@ -6,7 +6,7 @@ import dev.repoworker.protocol.Progress;
 @FunctionalInterface
 public interface ProgressListener {
 
-    ProgressListener NONE = progress -> { };
+    ProgressListener NONE = progress -> {};
 
     void report(Progress progress);
 }

@@ -43,16 +43,14 @@ public final class Related {
     static final int EXACT_UP_TO = 2_000;
 
     /** One neighbour; {@code score} is the cosine similarity. */
-    public record RelatedPost(String slug, String title, String url, double score) {
-    }
+    public record RelatedPost(String slug, String title, String url, double score) {}
 
-    private Related() {
-    }
+    private Related() {}
 
     /** Slug → its {@code k} most related posts, best first, in index order of the posts. */
     public static Map<String, List<RelatedPost>> compute(Path embeddingsDir, int k) throws IOException {
         try (Directory directory = FSDirectory.open(embeddingsDir.resolve(VectorIndex.INDEX_DIR));
-             DirectoryReader reader = DirectoryReader.open(directory)) {
+                DirectoryReader reader = DirectoryReader.open(directory)) {
             IndexSearcher searcher = new IndexSearcher(reader);
             StoredFields stored = reader.storedFields();
             List<int[]> postDocs = new ArrayList<>();
@@ -75,7 +73,9 @@ public final class Related {
             Map<Integer, RelatedPost> info = new ConcurrentHashMap<>();
             for (int[] doc : postDocs) {
                 Document d = stored.document(doc[0]);
-                info.put(doc[0], new RelatedPost(d.get(VectorIndex.SLUG), d.get(VectorIndex.TITLE), d.get(VectorIndex.URL), 0));
+                info.put(
+                        doc[0],
+                        new RelatedPost(d.get(VectorIndex.SLUG), d.get(VectorIndex.TITLE), d.get(VectorIndex.URL), 0));
             }
             List<List<RelatedPost>> results = new ArrayList<>(postDocs.size());
             IntStream.range(0, postDocs.size()).forEach(i -> results.add(null));
@@ -88,7 +88,8 @@ public final class Related {
                             related.add(new RelatedPost(p.slug(), p.title(), p.url(), round(neighbour.cosine())));
                         }
                     } else {
-                        TopDocs top = searcher.search(new KnnFloatVectorQuery(VectorIndex.POST_VECTOR, postVectors.get(i), k + 1), k + 1);
+                        TopDocs top = searcher.search(
+                                new KnnFloatVectorQuery(VectorIndex.POST_VECTOR, postVectors.get(i), k + 1), k + 1);
                         for (ScoreDoc hit : top.scoreDocs) {
                             if (hit.doc == postDocs.get(i)[0] || related.size() == k) {
                                 continue;
@@ -114,12 +115,12 @@ public final class Related {
         }
     }
 
-    private record Neighbour(int index, float cosine) {
-    }
+    private record Neighbour(int index, float cosine) {}
 
     /** The {@code k} posts closest to post {@code i}, found by comparing it with every other; best first, ties in index order. */
     private static List<Neighbour> exact(int i, List<float[]> vectors, int k) {
-        Comparator<Neighbour> better = Comparator.comparingDouble((Neighbour n) -> -n.cosine()).thenComparingInt(Neighbour::index);
+        Comparator<Neighbour> better =
+                Comparator.comparingDouble((Neighbour n) -> -n.cosine()).thenComparingInt(Neighbour::index);
         PriorityQueue<Neighbour> best = new PriorityQueue<>(better.reversed());
         for (int j = 0; j < vectors.size(); j++) {
             if (j != i) {
@@ -138,7 +139,11 @@ public final class Related {
     public static void write(Path file, Map<String, List<RelatedPost>> related) throws IOException {
         Path temp = file.resolveSibling(file.getFileName() + ".tmp");
         Files.write(temp, Json.writeBytes(related));
-        Files.move(temp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        Files.move(
+                temp,
+                file,
+                java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+                java.nio.file.StandardCopyOption.ATOMIC_MOVE);
     }
 
     static double round(double value) {

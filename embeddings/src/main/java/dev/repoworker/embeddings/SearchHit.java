@@ -7,5 +7,4 @@ package dev.repoworker.embeddings;
  * @param snippet a short excerpt of the best chunk
  * @param heading the best chunk's heading path ({@code A › B}), empty before the first heading
  */
-public record SearchHit(String slug, String title, String url, double score, String snippet, String heading) {
-}
+public record SearchHit(String slug, String title, String url, double score, String snippet, String heading) {}

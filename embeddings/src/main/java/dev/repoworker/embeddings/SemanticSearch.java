@@ -67,7 +67,8 @@ public final class SemanticSearch implements AutoCloseable {
     private final Analyzer analyzer = new StandardAnalyzer();
     private final Map<String, String[]> posts = new HashMap<>();
 
-    private SemanticSearch(IndexMeta meta, Embedder embedder, Directory directory, DirectoryReader reader) throws IOException {
+    private SemanticSearch(IndexMeta meta, Embedder embedder, Directory directory, DirectoryReader reader)
+            throws IOException {
         this.meta = meta;
         this.embedder = embedder;
         this.directory = directory;
@@ -191,7 +192,8 @@ public final class SemanticSearch implements AutoCloseable {
         }
     }
 
-    private List<SearchHit> rank(Map<Integer, double[]> chunks, double maxKeyword, int k, List<String> terms) throws IOException {
+    private List<SearchHit> rank(Map<Integer, double[]> chunks, double maxKeyword, int k, List<String> terms)
+            throws IOException {
         Map<String, Best> bestBySlug = new HashMap<>();
         Map<Integer, String> slugs = slugs(chunks.keySet());
         for (Map.Entry<Integer, double[]> entry : chunks.entrySet()) {
@@ -205,19 +207,24 @@ public final class SemanticSearch implements AutoCloseable {
         }
         StoredFields stored = reader.storedFields();
         List<Map.Entry<String, Best>> ranked = new ArrayList<>(bestBySlug.entrySet());
-        ranked.sort(Comparator.comparingDouble((Map.Entry<String, Best> e) -> -e.getValue().score).thenComparing(Map.Entry::getKey));
+        ranked.sort(Comparator.comparingDouble((Map.Entry<String, Best> e) -> -e.getValue().score)
+                .thenComparing(Map.Entry::getKey));
         List<SearchHit> hits = new ArrayList<>();
         for (Map.Entry<String, Best> entry : ranked.subList(0, Math.min(k, ranked.size()))) {
             Document doc = stored.document(entry.getValue().doc);
             String[] post = posts.getOrDefault(entry.getKey(), new String[] {entry.getKey(), ""});
-            hits.add(new SearchHit(entry.getKey(), post[0], post[1], Related.round(entry.getValue().score),
-                    snippet(doc.get(VectorIndex.BODY), terms), doc.get(VectorIndex.HEADING)));
+            hits.add(new SearchHit(
+                    entry.getKey(),
+                    post[0],
+                    post[1],
+                    Related.round(entry.getValue().score),
+                    snippet(doc.get(VectorIndex.BODY), terms),
+                    doc.get(VectorIndex.HEADING)));
         }
         return hits;
     }
 
-    private record Best(int doc, double score) {
-    }
+    private record Best(int doc, double score) {}
 
     /** The slugs of these chunk documents, from doc values (read in doc order). */
     private Map<Integer, String> slugs(Set<Integer> docs) throws IOException {
@@ -234,7 +241,11 @@ public final class SemanticSearch implements AutoCloseable {
             if (values != null && values.advanceExact(doc - leaves.get(index).docBase)) {
                 slugs.put(doc, values.lookupOrd(values.ordValue()).utf8ToString());
             } else { // an index written before slugs had doc values
-                slugs.put(doc, reader.storedFields().document(doc, Set.of(VectorIndex.SLUG)).get(VectorIndex.SLUG));
+                slugs.put(
+                        doc,
+                        reader.storedFields()
+                                .document(doc, Set.of(VectorIndex.SLUG))
+                                .get(VectorIndex.SLUG));
             }
         }
         return slugs;

@@ -74,7 +74,8 @@ public final class VectorIndex {
      * Enough for each indexing thread to keep its share of a 100,000-chunk vault in one segment (a flush would start a new
      * graph, and merging graphs inserts the vectors again), within a quarter of the heap.
      */
-    private static final double RAM_BUFFER_MB = Math.min(1024, Runtime.getRuntime().maxMemory() / 4.0 / (1 << 20));
+    private static final double RAM_BUFFER_MB =
+            Math.min(1024, Runtime.getRuntime().maxMemory() / 4.0 / (1 << 20));
 
     /**
      * Names what {@code index/} holds and how ({@link IndexMeta#index}); an earlier index is only updated in place when
@@ -92,17 +93,23 @@ public final class VectorIndex {
         }
     };
 
-    private VectorIndex() {
-    }
+    private VectorIndex() {}
 
     /** Writes everything into {@code dir} (created; expected empty). {@code vectors} are normalised in place. */
-    public static void write(Path dir, IndexMeta meta, List<Post> posts, List<Chunk> chunks, float[][] vectors) throws IOException {
+    public static void write(Path dir, IndexMeta meta, List<Post> posts, List<Chunk> chunks, float[][] vectors)
+            throws IOException {
         checkSizes(chunks.size(), vectors);
         Files.createDirectories(dir);
         for (float[] vector : vectors) {
             normalizeOrMark(vector);
         }
-        writeLucene(dir.resolve(INDEX_DIR), IndexWriterConfig.OpenMode.CREATE, Set.copyOf(slugs(posts)), posts, chunks, vectors,
+        writeLucene(
+                dir.resolve(INDEX_DIR),
+                IndexWriterConfig.OpenMode.CREATE,
+                Set.copyOf(slugs(posts)),
+                posts,
+                chunks,
+                vectors,
                 meta.dimension());
         writeFiles(dir, meta, chunks.stream().map(ChunkRow::of).toList(), vectors);
     }
@@ -117,14 +124,28 @@ public final class VectorIndex {
      * @param chunkVectors the vectors of {@code chunks}, normalised here in place (the same arrays are among {@code vectors};
      *                     the others come from the earlier run, normalised already)
      */
-    static void update(Path dir, IndexMeta meta, List<Post> posts, List<ChunkRow> rows, float[][] vectors, List<Chunk> chunks,
-                       float[][] chunkVectors, Set<String> replaced) throws IOException {
+    static void update(
+            Path dir,
+            IndexMeta meta,
+            List<Post> posts,
+            List<ChunkRow> rows,
+            float[][] vectors,
+            List<Chunk> chunks,
+            float[][] chunkVectors,
+            Set<String> replaced)
+            throws IOException {
         checkSizes(rows.size(), vectors);
         checkSizes(chunks.size(), chunkVectors);
         for (float[] vector : chunkVectors) {
             normalizeOrMark(vector);
         }
-        writeLucene(dir.resolve(INDEX_DIR), IndexWriterConfig.OpenMode.APPEND, replaced, posts, chunks, chunkVectors,
+        writeLucene(
+                dir.resolve(INDEX_DIR),
+                IndexWriterConfig.OpenMode.APPEND,
+                replaced,
+                posts,
+                chunks,
+                chunkVectors,
                 meta.dimension());
         writeFiles(dir, meta, rows, vectors);
     }
@@ -145,13 +166,16 @@ public final class VectorIndex {
      * Each file is removed before it is written: in an update it is a hard link to the earlier run's file, which other
      * folders (a finished job's artifacts, a kept index) share, and writing through it would change theirs.
      */
-    private static void writeFiles(Path dir, IndexMeta meta, List<ChunkRow> rows, float[][] vectors) throws IOException {
+    private static void writeFiles(Path dir, IndexMeta meta, List<ChunkRow> rows, float[][] vectors)
+            throws IOException {
         for (String name : List.of(VECTORS_FILE, CHUNKS_FILE, IndexMeta.FILE)) {
             Files.deleteIfExists(dir.resolve(name));
         }
         writeVectors(dir.resolve(VECTORS_FILE), vectors, meta.dimension());
         writeChunks(dir.resolve(CHUNKS_FILE), rows);
-        Files.write(dir.resolve(IndexMeta.FILE), Json.mapper().writerWithDefaultPrettyPrinter().writeValueAsBytes(meta));
+        Files.write(
+                dir.resolve(IndexMeta.FILE),
+                Json.mapper().writerWithDefaultPrettyPrinter().writeValueAsBytes(meta));
     }
 
     private static List<String> slugs(List<Post> posts) {
@@ -159,12 +183,14 @@ public final class VectorIndex {
     }
 
     private static void writeVectors(Path file, float[][] vectors, int dimension) throws IOException {
-        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING,
-                StandardOpenOption.WRITE)) {
-            ByteBuffer buffer = ByteBuffer.allocate(Math.max(1, 256) * dimension * Float.BYTES).order(ByteOrder.LITTLE_ENDIAN);
+        try (FileChannel channel = FileChannel.open(
+                file, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE)) {
+            ByteBuffer buffer = ByteBuffer.allocate(Math.max(1, 256) * dimension * Float.BYTES)
+                    .order(ByteOrder.LITTLE_ENDIAN);
             for (float[] vector : vectors) {
                 if (vector.length != dimension) {
-                    throw new IllegalArgumentException("a vector has " + vector.length + " dimensions, expected " + dimension);
+                    throw new IllegalArgumentException(
+                            "a vector has " + vector.length + " dimensions, expected " + dimension);
                 }
                 if (buffer.remaining() < vector.length * Float.BYTES) {
                     flush(channel, buffer);
@@ -203,8 +229,15 @@ public final class VectorIndex {
     }
 
     /** Deletes the documents of the {@code replaced} posts (none in a new index), then adds theirs. */
-    private static void writeLucene(Path dir, IndexWriterConfig.OpenMode mode, Set<String> replaced, List<Post> posts,
-                                    List<Chunk> chunks, float[][] vectors, int dimension) throws IOException {
+    private static void writeLucene(
+            Path dir,
+            IndexWriterConfig.OpenMode mode,
+            Set<String> replaced,
+            List<Post> posts,
+            List<Chunk> chunks,
+            float[][] vectors,
+            int dimension)
+            throws IOException {
         Map<String, float[]> centroids = new LinkedHashMap<>();
         for (int i = 0; i < chunks.size(); i++) {
             Chunk chunk = chunks.get(i);
@@ -220,14 +253,19 @@ public final class VectorIndex {
                 .setCodec(CODEC)
                 .setOpenMode(mode)
                 .setRAMBufferSizeMB(RAM_BUFFER_MB);
-        try (Directory directory = FSDirectory.open(dir); IndexWriter writer = new IndexWriter(directory, config)) {
+        try (Directory directory = FSDirectory.open(dir);
+                IndexWriter writer = new IndexWriter(directory, config)) {
             if (mode == IndexWriterConfig.OpenMode.APPEND) {
                 for (String slug : replaced) {
                     writer.deleteDocuments(new Term(SLUG, slug));
                 }
             }
-            addInParallel(writer, IntStream.range(0, chunks.size()).filter(i -> replaced.contains(chunks.get(i).slug()))
-                    .mapToObj(i -> chunkDocument(chunks.get(i), vectors[i])).toList());
+            addInParallel(
+                    writer,
+                    IntStream.range(0, chunks.size())
+                            .filter(i -> replaced.contains(chunks.get(i).slug()))
+                            .mapToObj(i -> chunkDocument(chunks.get(i), vectors[i]))
+                            .toList());
             List<Document> postDocuments = new ArrayList<>();
             for (Post post : posts) {
                 float[] centroid = centroids.get(post.slug());

@@ -46,12 +46,13 @@ abstract class WordPieces {
     }
 
     private static WordPieces load() {
-        try (InputStream in = WordPieces.class.getClassLoader().getResourceAsStream("all-minilm-l6-v2-q-tokenizer.json")) {
+        try (InputStream in =
+                WordPieces.class.getClassLoader().getResourceAsStream("all-minilm-l6-v2-q-tokenizer.json")) {
             if (in == null) {
                 throw new IOException("all-minilm-l6-v2-q-tokenizer.json is not on the class path");
             }
-            return new HuggingFace(HuggingFaceTokenizer.newInstance(in,
-                    Map.of("padding", "false", "truncation", "false", "addSpecialTokens", "false")));
+            return new HuggingFace(HuggingFaceTokenizer.newInstance(
+                    in, Map.of("padding", "false", "truncation", "false", "addSpecialTokens", "false")));
         } catch (IOException | RuntimeException | UnsatisfiedLinkError e) {
             LOG.warn("the WordPiece tokenizer could not load ({}); chunk budgets use an approximation", e.toString());
             return new Approximate();

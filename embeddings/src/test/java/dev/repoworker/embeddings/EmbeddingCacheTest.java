@@ -61,7 +61,8 @@ class EmbeddingCacheTest {
             pool.shutdownNow();
         }
         try (Stream<Path> files = Files.walk(dir)) {
-            assertThat(files.filter(Files::isRegularFile)).singleElement()
+            assertThat(files.filter(Files::isRegularFile))
+                    .singleElement()
                     .satisfies(p -> assertThat(p.getFileName().toString()).isEqualTo(sha + ".f32"));
         }
     }
@@ -69,7 +70,9 @@ class EmbeddingCacheTest {
     @Test
     void hosted_model_names_become_safe_distinct_folder_names() {
         assertThat(EmbeddingCache.safe("all-minilm-l6-v2-q")).isEqualTo("all-minilm-l6-v2-q");
-        assertThat(EmbeddingCache.safe("org/model:v1")).startsWith("org_model_v1-").isNotEqualTo(EmbeddingCache.safe("org_model_v1"));
+        assertThat(EmbeddingCache.safe("org/model:v1"))
+                .startsWith("org_model_v1-")
+                .isNotEqualTo(EmbeddingCache.safe("org_model_v1"));
         assertThat(EmbeddingCache.safe("..")).doesNotContain("/").isNotEqualTo("..");
     }
 }

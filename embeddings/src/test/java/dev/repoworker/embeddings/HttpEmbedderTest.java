@@ -62,11 +62,26 @@ class HttpEmbedderTest {
         List<Map<String, Object>> data = new ArrayList<>();
         for (int i = body.get("input").size() - 1; i >= 0; i--) {
             String text = body.get("input").get(i).asText();
-            data.add(Map.of("object", "embedding", "index", i,
-                    "embedding", List.of((double) text.length(), (double) text.charAt(0), 1.0)));
+            data.add(Map.of(
+                    "object",
+                    "embedding",
+                    "index",
+                    i,
+                    "embedding",
+                    List.of((double) text.length(), (double) text.charAt(0), 1.0)));
         }
-        respond(exchange, 200, Json.write(Map.of("object", "list", "model", body.path("model").asText(), "data", data,
-                "usage", Map.of("prompt_tokens", 1, "total_tokens", 1))));
+        respond(
+                exchange,
+                200,
+                Json.write(Map.of(
+                        "object",
+                        "list",
+                        "model",
+                        body.path("model").asText(),
+                        "data",
+                        data,
+                        "usage",
+                        Map.of("prompt_tokens", 1, "total_tokens", 1))));
     }
 
     private static void respond(HttpExchange exchange, int status, String body) throws IOException {
@@ -119,7 +134,9 @@ class HttpEmbedderTest {
         failuresLeft.set(1);
         failureStatus = 401;
         assertThatThrownBy(() -> embedder(8).embed(List.of("x")))
-                .isInstanceOf(IOException.class).hasMessageContaining("401").hasMessageContaining("try later");
+                .isInstanceOf(IOException.class)
+                .hasMessageContaining("401")
+                .hasMessageContaining("try later");
         assertThat(requests).hasSize(1);
     }
 
@@ -132,15 +149,19 @@ class HttpEmbedderTest {
 
     @Test
     void base_urls_get_the_embeddings_path() {
-        assertThat(HttpEmbedder.endpoint("https://api.example.com")).hasToString("https://api.example.com/v1/embeddings");
-        assertThat(HttpEmbedder.endpoint("https://api.example.com/v1/")).hasToString("https://api.example.com/v1/embeddings");
-        assertThat(HttpEmbedder.endpoint("http://h:1/openai/v1/embeddings")).hasToString("http://h:1/openai/v1/embeddings");
+        assertThat(HttpEmbedder.endpoint("https://api.example.com"))
+                .hasToString("https://api.example.com/v1/embeddings");
+        assertThat(HttpEmbedder.endpoint("https://api.example.com/v1/"))
+                .hasToString("https://api.example.com/v1/embeddings");
+        assertThat(HttpEmbedder.endpoint("http://h:1/openai/v1/embeddings"))
+                .hasToString("http://h:1/openai/v1/embeddings");
     }
 
     @Test
-    void the_whole_computation_runs_on_the_http_embedder_and_records_its_model(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
-            throws Exception {
-        dev.repoworker.testkit.TestVault.write(dir, dev.repoworker.testkit.TestVault.notes().subList(0, 3));
+    void the_whole_computation_runs_on_the_http_embedder_and_records_its_model(
+            @org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        dev.repoworker.testkit.TestVault.write(
+                dir, dev.repoworker.testkit.TestVault.notes().subList(0, 3));
         EmbeddingReport report = new ComputeEmbeddings(embedder(16), new EmbeddingCache(dir.resolve("cache")))
                 .computeEmbeddings(dir, dir, ProgressListener.NONE);
         assertThat(report.model()).isEqualTo("test-model");
@@ -150,9 +171,10 @@ class HttpEmbedderTest {
     }
 
     @Test
-    void configuration_picks_http_when_a_url_is_set_and_the_local_model_otherwise(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) {
-        EmbeddingsConfig http = EmbeddingsConfig.fromEnv(Map.of("EMBEDDINGS_URL", url(), "EMBEDDINGS_MODEL", "m-1",
-                "EMBEDDINGS_API_KEY", "k"), dir);
+    void configuration_picks_http_when_a_url_is_set_and_the_local_model_otherwise(
+            @org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) {
+        EmbeddingsConfig http = EmbeddingsConfig.fromEnv(
+                Map.of("EMBEDDINGS_URL", url(), "EMBEDDINGS_MODEL", "m-1", "EMBEDDINGS_API_KEY", "k"), dir);
         assertThat(http.createEmbedder()).isInstanceOf(HttpEmbedder.class);
         assertThat(http.modelName()).isEqualTo("m-1");
         EmbeddingsConfig local = EmbeddingsConfig.fromEnv(Map.of(), dir);

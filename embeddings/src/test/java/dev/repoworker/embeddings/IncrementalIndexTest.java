@@ -20,8 +20,12 @@ import org.junit.jupiter.api.io.TempDir;
 /** A run next to an earlier index updates it; whatever it reuses, the result is the one a full rebuild gives. */
 class IncrementalIndexTest {
 
-    static final List<String> QUERIES = List.of("bake bread in the oven", "pod restarts in the cluster", "savings for retirement",
-            "tomatoes in the garden", "a new note about the harbour");
+    static final List<String> QUERIES = List.of(
+            "bake bread in the oven",
+            "pod restarts in the cluster",
+            "savings for retirement",
+            "tomatoes in the garden",
+            "a new note about the harbour");
 
     @TempDir
     Path dir;
@@ -34,11 +38,16 @@ class IncrementalIndexTest {
         List<TestVault.Note> notes = new ArrayList<>(TestVault.notes());
         TestVault.Note changed = notes.get(3);
         List<String[]> sections = new ArrayList<>(changed.sections());
-        sections.set(0, new String[] {"Symptoms", "The pod restarts in a loop and the deployment never becomes ready."});
+        sections.set(
+                0, new String[] {"Symptoms", "The pod restarts in a loop and the deployment never becomes ready."});
         notes.set(3, new TestVault.Note(changed.slug(), changed.title(), changed.tags(), sections));
         notes.remove(7);
-        notes.add(5, new TestVault.Note("harbour-walk", "A walk around the harbour", List.of("travel"),
-                List.<String[]>of(new String[] {"Route", "Start at the lighthouse and follow the harbour wall to the fish market."})));
+        notes.add(
+                5,
+                new TestVault.Note(
+                        "harbour-walk", "A walk around the harbour", List.of("travel"), List.<String[]>of(new String[] {
+                            "Route", "Start at the lighthouse and follow the harbour wall to the fish market."
+                        })));
         return notes;
     }
 
@@ -50,7 +59,8 @@ class IncrementalIndexTest {
         TestVault.write(build, edited());
         EmbeddingReport update = compute("words", "cache").computeEmbeddings(build, build, ProgressListener.NONE);
         Path rebuilt = TestVault.write(dir.resolve("rebuilt"), edited()).getParent();
-        EmbeddingReport full = compute("words", "fresh-cache").computeEmbeddings(rebuilt, rebuilt, ProgressListener.NONE);
+        EmbeddingReport full =
+                compute("words", "fresh-cache").computeEmbeddings(rebuilt, rebuilt, ProgressListener.NONE);
 
         assertThat(first.index()).isEqualTo("built");
         assertThat(update.index()).isEqualTo("updated");
@@ -76,7 +86,7 @@ class IncrementalIndexTest {
         Path build = TestVault.write(dir.resolve("build"), TestVault.notes()).getParent();
         compute("words", "cache").computeEmbeddings(build, build, ProgressListener.NONE);
         Path meta = build.resolve("embeddings").resolve(IndexMeta.FILE);
-        Map<String, Object> fields = Json.mapper().readValue(meta.toFile(), new TypeReference<>() { });
+        Map<String, Object> fields = Json.mapper().readValue(meta.toFile(), new TypeReference<>() {});
         fields.put("index", "lucene912 hnsw(16,48) cosine; v1");
         Files.write(meta, Json.writeBytes(fields));
 
@@ -89,15 +99,16 @@ class IncrementalIndexTest {
     @Test
     void the_kept_index_of_a_source_is_updated_into_a_new_output_folder() throws Exception {
         KeptIndexes kept = new KeptIndexes(dir.resolve("kept"));
-        ComputeEmbeddings compute = new ComputeEmbeddings(new WordsEmbedder("words"), new EmbeddingCache(dir.resolve("cache")),
-                new Chunker(), kept);
+        ComputeEmbeddings compute = new ComputeEmbeddings(
+                new WordsEmbedder("words"), new EmbeddingCache(dir.resolve("cache")), new Chunker(), kept);
         Path build = TestVault.write(dir.resolve("build"), TestVault.notes()).getParent();
         compute.computeEmbeddings(build, dir.resolve("job-1"), "repo", ProgressListener.NONE);
         Map<String, byte[]> job1 = files(dir.resolve("job-1").resolve("embeddings"));
 
         Path edited = TestVault.write(dir.resolve("build-2"), edited()).getParent();
         EmbeddingReport update = compute.computeEmbeddings(edited, dir.resolve("job-2"), "repo", ProgressListener.NONE);
-        EmbeddingReport elsewhere = compute.computeEmbeddings(edited, dir.resolve("job-3"), "another-repo", ProgressListener.NONE);
+        EmbeddingReport elsewhere =
+                compute.computeEmbeddings(edited, dir.resolve("job-3"), "another-repo", ProgressListener.NONE);
         Path rebuilt = TestVault.write(dir.resolve("rebuilt"), edited()).getParent();
         compute("words", "fresh-cache").computeEmbeddings(rebuilt, rebuilt, ProgressListener.NONE);
 
@@ -105,7 +116,8 @@ class IncrementalIndexTest {
         assertThat(elsewhere.index()).isEqualTo("built");
         assertThat(kept.versions("repo")).isEqualTo(1);
         assertSameResults(dir.resolve("job-2"), rebuilt);
-        assertThat(files(dir.resolve("job-1").resolve("embeddings"))).as("an earlier job's artifacts, hard-linked by the update")
+        assertThat(files(dir.resolve("job-1").resolve("embeddings")))
+                .as("an earlier job's artifacts, hard-linked by the update")
                 .containsExactlyInAnyOrderEntriesOf(job1);
     }
 
@@ -123,8 +135,8 @@ class IncrementalIndexTest {
     @Test
     void a_kept_index_missing_a_file_is_not_used() throws Exception {
         KeptIndexes kept = new KeptIndexes(dir.resolve("kept"));
-        ComputeEmbeddings compute = new ComputeEmbeddings(new WordsEmbedder("words"), new EmbeddingCache(dir.resolve("cache")),
-                new Chunker(), kept);
+        ComputeEmbeddings compute = new ComputeEmbeddings(
+                new WordsEmbedder("words"), new EmbeddingCache(dir.resolve("cache")), new Chunker(), kept);
         Path build = TestVault.write(dir.resolve("build"), TestVault.notes()).getParent();
         compute.computeEmbeddings(build, dir.resolve("job-1"), "repo", ProgressListener.NONE);
         Files.delete(kept.find("repo").orElseThrow().resolve(VectorIndex.VECTORS_FILE));
@@ -171,22 +183,28 @@ class IncrementalIndexTest {
      */
     static void assertSameResults(Path updated, Path rebuilt) throws Exception {
         for (String file : List.of(VectorIndex.VECTORS_FILE, VectorIndex.CHUNKS_FILE)) {
-            assertThat(Files.readAllBytes(updated.resolve("embeddings").resolve(file))).as(file)
+            assertThat(Files.readAllBytes(updated.resolve("embeddings").resolve(file)))
+                    .as(file)
                     .isEqualTo(Files.readAllBytes(rebuilt.resolve("embeddings").resolve(file)));
         }
-        assertThat(Files.readString(updated.resolve(Related.FILE))).isEqualTo(Files.readString(rebuilt.resolve(Related.FILE)));
+        assertThat(Files.readString(updated.resolve(Related.FILE)))
+                .isEqualTo(Files.readString(rebuilt.resolve(Related.FILE)));
         IndexMeta a = IndexMeta.read(updated.resolve("embeddings"));
         IndexMeta b = IndexMeta.read(rebuilt.resolve("embeddings"));
         assertThat(List.of(a.count(), a.posts())).isEqualTo(List.of(b.count(), b.posts()));
         try (SemanticSearch x = SemanticSearch.open(updated.resolve("embeddings"), new WordsEmbedder("words"));
-             SemanticSearch y = SemanticSearch.open(rebuilt.resolve("embeddings"), new WordsEmbedder("words"))) {
+                SemanticSearch y = SemanticSearch.open(rebuilt.resolve("embeddings"), new WordsEmbedder("words"))) {
             for (String query : QUERIES) {
                 List<SearchHit> found = x.search(query, 12);
                 Map<String, SearchHit> expected = bySlug(y.search(query, 12));
                 assertThat(bySlug(found).keySet()).as(query).isEqualTo(expected.keySet());
-                assertThat(found.get(0).slug()).as(query).isEqualTo(y.search(query, 1).get(0).slug());
+                assertThat(found.get(0).slug())
+                        .as(query)
+                        .isEqualTo(y.search(query, 1).get(0).slug());
                 for (SearchHit hit : found) {
-                    assertThat(hit.score()).as(query).isCloseTo(expected.get(hit.slug()).score(), within(0.02));
+                    assertThat(hit.score())
+                            .as(query)
+                            .isCloseTo(expected.get(hit.slug()).score(), within(0.02));
                 }
             }
         }

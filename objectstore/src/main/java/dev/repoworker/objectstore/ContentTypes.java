@@ -33,8 +33,7 @@ public final class ContentTypes {
             Map.entry("bin", UNKNOWN),
             Map.entry("npy", UNKNOWN));
 
-    private ContentTypes() {
-    }
+    private ContentTypes() {}
 
     /** By file extension; {@code application/octet-stream} when unknown. */
     public static String of(String path) {

@@ -12,8 +12,7 @@ public final class ObjectKeys {
     private static final Pattern JOB_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
     private static final int MAX_PATH = 1024;
 
-    private ObjectKeys() {
-    }
+    private ObjectKeys() {}
 
     /** {@code {prefix}{jobId}/} — refused when the job id is not a plain name. */
     public static String jobFolder(String prefix, String jobId) {

@@ -12,8 +12,7 @@ import software.amazon.awssdk.services.s3.S3Configuration;
 /** The one way both services build their S3 client. */
 public final class S3Clients {
 
-    private S3Clients() {
-    }
+    private S3Clients() {}
 
     /**
      * The JDK's HTTP client (no Netty, no Apache), credentials from the SDK's default chain, and checksums only
@@ -33,7 +32,8 @@ public final class S3Clients {
                 .region(Region.of(settings.region()))
                 .forcePathStyle(settings.pathStyle())
                 // signed whole bodies instead of aws-chunked streams, which S3-compatible services implement unevenly
-                .serviceConfiguration(S3Configuration.builder().chunkedEncodingEnabled(false).build())
+                .serviceConfiguration(
+                        S3Configuration.builder().chunkedEncodingEnabled(false).build())
                 .requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED)
                 .responseChecksumValidation(ResponseChecksumValidation.WHEN_REQUIRED);
         settings.endpoint().ifPresent(builder::endpointOverride);

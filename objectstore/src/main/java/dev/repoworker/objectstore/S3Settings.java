@@ -35,11 +35,16 @@ public record S3Settings(String bucket, Optional<URI> endpoint, String region, S
         if (kind.equals("local")) {
             return Optional.empty();
         }
-        String bucket = env.text("S3_BUCKET").orElseThrow(() -> new InvalidConfigException("S3_BUCKET",
-                "is required when ARTIFACT_STORE=s3: the bucket the artifacts go to"));
+        String bucket = env.text("S3_BUCKET")
+                .orElseThrow(() -> new InvalidConfigException(
+                        "S3_BUCKET", "is required when ARTIFACT_STORE=s3: the bucket the artifacts go to"));
         String prefix = env.text("S3_PREFIX", "");
         try {
-            return Optional.of(new S3Settings(bucket, endpoint(env), env.text("S3_REGION", DEFAULT_REGION), prefix,
+            return Optional.of(new S3Settings(
+                    bucket,
+                    endpoint(env),
+                    env.text("S3_REGION", DEFAULT_REGION),
+                    prefix,
                     env.flag("S3_PATH_STYLE", false)));
         } catch (IllegalArgumentException e) {
             throw new InvalidConfigException("S3_PREFIX", e.getMessage());
@@ -59,8 +64,9 @@ public record S3Settings(String bucket, Optional<URI> endpoint, String region, S
         } catch (IllegalArgumentException e) {
             // reported below
         }
-        throw new InvalidConfigException("S3_ENDPOINT", "must be an http(s) URL such as https://<account>.r2.cloudflarestorage.com, got '"
-                + value.get() + "'");
+        throw new InvalidConfigException(
+                "S3_ENDPOINT",
+                "must be an http(s) URL such as https://<account>.r2.cloudflarestorage.com, got '" + value.get() + "'");
     }
 
     /** The folder of a job's artifacts as results report it: {@code s3://bucket/prefix/jobId/}. */

@@ -38,8 +38,8 @@ public final class JsonErrorPages extends ErrorHandler {
     }
 
     @Override
-    protected void generateResponse(Request request, Response response, int code, String message, Throwable cause,
-                                    Callback callback) {
+    protected void generateResponse(
+            Request request, Response response, int code, String message, Throwable cause, Callback callback) {
         response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json");
         response.write(true, ByteBuffer.wrap(body(code)), callback);
     }
@@ -52,7 +52,8 @@ public final class JsonErrorPages extends ErrorHandler {
 
     private byte[] body(int status) {
         String reason = HttpStatus.getMessage(status);
-        return errorBody.json(status, "the request was refused: " + (reason == null ? "HTTP " + status : reason), field(status))
+        return errorBody
+                .json(status, "the request was refused: " + (reason == null ? "HTTP " + status : reason), field(status))
                 .getBytes(StandardCharsets.UTF_8);
     }
 

@@ -29,7 +29,8 @@ public record Callback(
     /** The original Worker's word for a job it stopped; ours does not send it. */
     public static final String CANCELLED = "cancelled";
 
-    public static Callback completed(String jobId, Integer attempt, Map<String, Object> result, Instant processedAt, long durationMs) {
+    public static Callback completed(
+            String jobId, Integer attempt, Map<String, Object> result, Instant processedAt, long durationMs) {
         return new Callback(jobId, COMPLETED, result, null, processedAt, durationMs, null, attempt, null);
     }
 

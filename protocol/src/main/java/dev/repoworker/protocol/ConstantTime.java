@@ -12,8 +12,7 @@ import java.security.NoSuchAlgorithmException;
  */
 public final class ConstantTime {
 
-    private ConstantTime() {
-    }
+    private ConstantTime() {}
 
     /** True when both are present and equal; null never matches anything, not even null. */
     public static boolean equals(byte[] expected, byte[] given) {

@@ -17,8 +17,8 @@ import java.util.regex.Pattern;
 public final class Env {
 
     private static final Pattern DURATION = Pattern.compile("(\\d+)(ms|s|m|h)?");
-    private static final Pattern SIZE = Pattern.compile("(\\d+)\\s*(b|k|kb|kib|m|mb|mib|g|gb|gib|t|tb|tib)?",
-            Pattern.CASE_INSENSITIVE);
+    private static final Pattern SIZE =
+            Pattern.compile("(\\d+)\\s*(b|k|kb|kib|m|mb|mib|g|gb|gib|t|tb|tib)?", Pattern.CASE_INSENSITIVE);
 
     private final Map<String, String> env;
 
@@ -71,7 +71,8 @@ public final class Env {
         }
         Duration parsed = parseDuration(value.get());
         if (parsed == null || parsed.isNegative()) {
-            throw new InvalidConfigException(name, "must be a duration such as 30s, 15m or PT15M, got '" + value.get() + "'");
+            throw new InvalidConfigException(
+                    name, "must be a duration such as 30s, 15m or PT15M, got '" + value.get() + "'");
         }
         return parsed;
     }
@@ -123,7 +124,8 @@ public final class Env {
         }
         long parsed = parseBytes(value.get());
         if (parsed < 0) {
-            throw new InvalidConfigException(name, "must be a size such as 1048576, 500MB or 2GiB, got '" + value.get() + "'");
+            throw new InvalidConfigException(
+                    name, "must be a size such as 1048576, 500MB or 2GiB, got '" + value.get() + "'");
         }
         if (parsed == 0) {
             throw new InvalidConfigException(name, "must be greater than zero");
@@ -138,7 +140,10 @@ public final class Env {
     /** A comma-separated list; blank entries are dropped. */
     public List<String> list(String name, List<String> fallback) {
         return text(name)
-                .map(v -> Arrays.stream(v.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList())
+                .map(v -> Arrays.stream(v.split(","))
+                        .map(String::trim)
+                        .filter(s -> !s.isEmpty())
+                        .toList())
                 .orElse(fallback);
     }
 

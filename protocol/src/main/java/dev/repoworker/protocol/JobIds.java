@@ -12,8 +12,7 @@ public final class JobIds {
     public static final Pattern PATTERN = Pattern.compile("[A-Za-z0-9._:-]{1,128}");
     public static final String RULE = "must be 1 to 128 characters of A-Z a-z 0-9 . _ : - (not '.', no '..')";
 
-    private JobIds() {
-    }
+    private JobIds() {}
 
     public static boolean isValid(String jobId) {
         return jobId != null && PATTERN.matcher(jobId).matches() && !jobId.contains("..") && !jobId.equals(".");

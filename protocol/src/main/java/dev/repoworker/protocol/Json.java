@@ -1,8 +1,9 @@
 package dev.repoworker.protocol;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
-import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonStreamContext;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.StreamReadFeature;
@@ -14,7 +15,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
-import com.fasterxml.jackson.core.JsonFactory;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
@@ -37,8 +37,7 @@ public final class Json {
 
     private static final ObjectMapper MAPPER = create();
 
-    private Json() {
-    }
+    private Json() {}
 
     public static ObjectMapper mapper() {
         return MAPPER;
@@ -80,9 +79,12 @@ public final class Json {
      * bytes are refused, never replaced), so a large body is never held as bytes or text besides its tree.
      */
     public static JsonNode parseUntrusted(InputStream body) throws InvalidJsonException {
-        Reader reader = new InputStreamReader(body, StandardCharsets.UTF_8.newDecoder()
-                .onMalformedInput(CodingErrorAction.REPORT)
-                .onUnmappableCharacter(CodingErrorAction.REPORT));
+        Reader reader = new InputStreamReader(
+                body,
+                StandardCharsets.UTF_8
+                        .newDecoder()
+                        .onMalformedInput(CodingErrorAction.REPORT)
+                        .onUnmappableCharacter(CodingErrorAction.REPORT));
         JsonParser parser;
         try {
             parser = MAPPER.createParser(reader);
@@ -127,10 +129,12 @@ public final class Json {
     /** The bytes as UTF-8, refusing malformed sequences (a lenient decoder would silently replace them). */
     public static String decodeUtf8(byte[] bytes) throws InvalidJsonException {
         try {
-            return StandardCharsets.UTF_8.newDecoder()
+            return StandardCharsets.UTF_8
+                    .newDecoder()
                     .onMalformedInput(CodingErrorAction.REPORT)
                     .onUnmappableCharacter(CodingErrorAction.REPORT)
-                    .decode(ByteBuffer.wrap(bytes)).toString();
+                    .decode(ByteBuffer.wrap(bytes))
+                    .toString();
         } catch (CharacterCodingException e) {
             throw new InvalidJsonException(null, "the body is not valid UTF-8");
         }
@@ -172,7 +176,8 @@ public final class Json {
             return "the JSON ends too early";
         }
         if (e instanceof JsonProcessingException p && p.getLocation() != null) {
-            return "the body is not valid JSON (line " + p.getLocation().getLineNr() + ", column " + p.getLocation().getColumnNr() + ")";
+            return "the body is not valid JSON (line " + p.getLocation().getLineNr() + ", column "
+                    + p.getLocation().getColumnNr() + ")";
         }
         return "the body is not valid JSON";
     }
@@ -180,7 +185,9 @@ public final class Json {
     /** The name of the top-level field being read, or null at the top level itself. */
     private static String topLevelField(JsonStreamContext context) {
         JsonStreamContext current = context;
-        while (current != null && current.getParent() != null && !current.getParent().inRoot()) {
+        while (current != null
+                && current.getParent() != null
+                && !current.getParent().inRoot()) {
             current = current.getParent();
         }
         if (current == null || !current.inObject() || current.getCurrentName() == null) {

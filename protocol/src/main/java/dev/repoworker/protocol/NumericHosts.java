@@ -15,8 +15,7 @@ public final class NumericHosts {
     private static final Pattern NUMBER = Pattern.compile("[0-9]+|0[xX][0-9a-fA-F]*");
     private static final Pattern OCTET = Pattern.compile("0|[1-9][0-9]{0,2}");
 
-    private NumericHosts() {
-    }
+    private NumericHosts() {}
 
     /**
      * True when the last label of {@code host} (a trailing dot aside) is a number: URL parsers read it as

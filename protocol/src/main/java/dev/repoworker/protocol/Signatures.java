@@ -36,6 +36,7 @@ public final class Signatures {
     private static final SecureRandom RANDOM = new SecureRandom();
     /** Ours are {@code msg_} and 32 hex digits; other Standard Webhooks senders use similar short ids. */
     public static final int MAX_MESSAGE_ID_LENGTH = 256;
+
     private static final Pattern MESSAGE_ID = Pattern.compile("[\\x21-\\x7e]{1," + MAX_MESSAGE_ID_LENGTH + "}");
 
     private final List<byte[]> keys;
@@ -48,7 +49,8 @@ public final class Signatures {
             throw new IllegalArgumentException("at least one secret is required");
         }
         this.keys = secrets.stream().map(Signatures::decodeSecret).toList();
-        this.rawSecrets = secrets.stream().map(s -> s.getBytes(StandardCharsets.UTF_8)).toList();
+        this.rawSecrets =
+                secrets.stream().map(s -> s.getBytes(StandardCharsets.UTF_8)).toList();
         this.tolerance = tolerance;
         this.clock = clock;
     }
@@ -111,13 +113,17 @@ public final class Signatures {
         String id = header.apply(ID_HEADER);
         String timestampText = header.apply(TIMESTAMP_HEADER);
         String signatureHeader = header.apply(SIGNATURE_HEADER);
-        for (String[] required : new String[][] {{ID_HEADER, id}, {TIMESTAMP_HEADER, timestampText}, {SIGNATURE_HEADER, signatureHeader}}) {
+        for (String[] required :
+                new String[][] {{ID_HEADER, id}, {TIMESTAMP_HEADER, timestampText}, {SIGNATURE_HEADER, signatureHeader}
+                }) {
             if (isBlank(required[1])) {
-                throw new SignatureException(required[0], "missing webhook-id, webhook-timestamp or webhook-signature header");
+                throw new SignatureException(
+                        required[0], "missing webhook-id, webhook-timestamp or webhook-signature header");
             }
         }
         if (!MESSAGE_ID.matcher(id).matches()) {
-            throw new SignatureException(ID_HEADER, "webhook-id must be 1 to " + MAX_MESSAGE_ID_LENGTH + " visible ASCII characters");
+            throw new SignatureException(
+                    ID_HEADER, "webhook-id must be 1 to " + MAX_MESSAGE_ID_LENGTH + " visible ASCII characters");
         }
         long timestamp;
         try {
@@ -128,7 +134,8 @@ public final class Signatures {
         long now = clock.instant().getEpochSecond();
         // compared without subtracting: now - timestamp overflows for timestamps near Long.MIN_VALUE
         if (timestamp < now - tolerance.toSeconds() || timestamp > now + tolerance.toSeconds()) {
-            throw new SignatureException(TIMESTAMP_HEADER, "webhook-timestamp is outside the tolerance of " + tolerance.toSeconds() + " s");
+            throw new SignatureException(
+                    TIMESTAMP_HEADER, "webhook-timestamp is outside the tolerance of " + tolerance.toSeconds() + " s");
         }
         return new Pending(id, timestamp, signatureHeader);
     }
@@ -145,11 +152,13 @@ public final class Signatures {
             this.timestamp = timestamp;
             this.signatureHeader = signatureHeader;
             byte[] prefix = (id + "." + timestamp + ".").getBytes(StandardCharsets.UTF_8);
-            this.macs = keys.stream().map(key -> {
-                Mac mac = mac(key);
-                mac.update(prefix);
-                return mac;
-            }).toList();
+            this.macs = keys.stream()
+                    .map(key -> {
+                        Mac mac = mac(key);
+                        mac.update(prefix);
+                        return mac;
+                    })
+                    .toList();
         }
 
         /** The next bytes of the body, as received. */
@@ -165,7 +174,8 @@ public final class Signatures {
             }
             if (match) {
                 // the check above compares whole seconds: a copy verifies until the second after timestamp + tolerance
-                return new Verified(id, Instant.ofEpochSecond(timestamp).plus(tolerance).plusSeconds(1));
+                return new Verified(
+                        id, Instant.ofEpochSecond(timestamp).plus(tolerance).plusSeconds(1));
             }
             throw new SignatureException(SIGNATURE_HEADER, "webhook-signature does not match");
         }
@@ -241,8 +251,7 @@ public final class Signatures {
      * A message whose signature verified: its {@code webhook-id}, and the first moment at which a copy of
      * it (the same headers and body) no longer verifies, so a replay guard can forget it then.
      */
-    public record Verified(String messageId, Instant replayableUntil) {
-    }
+    public record Verified(String messageId, Instant replayableUntil) {}
 
     /** A request whose signature could not be verified; the message says why, {@link #header()} where. */
     public static final class SignatureException extends Exception {

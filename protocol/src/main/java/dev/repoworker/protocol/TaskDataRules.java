@@ -11,7 +11,7 @@ import java.util.Map;
 public interface TaskDataRules {
 
     /** Accepts everything: an API started without the Worker's rules leaves them to the Worker. */
-    TaskDataRules NONE = (task, data) -> { };
+    TaskDataRules NONE = (task, data) -> {};
 
     /**
      * @param task a Worker task's wire name

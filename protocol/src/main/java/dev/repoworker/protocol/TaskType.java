@@ -39,7 +39,10 @@ public enum TaskType {
 
     /** Every task but the diagnostic one, as offered to users. */
     public static String publicWireNames() {
-        return Arrays.stream(values()).filter(t -> t != NOOP).map(TaskType::wireName).collect(Collectors.joining(", "));
+        return Arrays.stream(values())
+                .filter(t -> t != NOOP)
+                .map(TaskType::wireName)
+                .collect(Collectors.joining(", "));
     }
 
     @Override

@@ -11,14 +11,17 @@ class ConstantTimeTest {
 
     @Test
     void equal_values_match() {
-        assertThat(ConstantTime.equals(SECRET, new String(SECRET.toCharArray()))).isTrue();
-        assertThat(ConstantTime.equals(new byte[] {0, (byte) 0xff, 7}, new byte[] {0, (byte) 0xff, 7})).isTrue();
+        assertThat(ConstantTime.equals(SECRET, new String(SECRET.toCharArray())))
+                .isTrue();
+        assertThat(ConstantTime.equals(new byte[] {0, (byte) 0xff, 7}, new byte[] {0, (byte) 0xff, 7}))
+                .isTrue();
     }
 
     @Test
     void different_lengths_never_match() {
         assertThat(ConstantTime.equals(SECRET, SECRET + "x")).isFalse();
-        assertThat(ConstantTime.equals(SECRET, SECRET.substring(0, SECRET.length() - 1))).isFalse();
+        assertThat(ConstantTime.equals(SECRET, SECRET.substring(0, SECRET.length() - 1)))
+                .isFalse();
         assertThat(ConstantTime.equals(SECRET, SECRET.repeat(2))).isFalse();
     }
 
@@ -39,7 +42,8 @@ class ConstantTimeTest {
         last[last.length - 1] ^= 1;
         assertThat(ConstantTime.equals(secret, first)).isFalse();
         assertThat(ConstantTime.equals(secret, last)).isFalse();
-        assertThat(ConstantTime.equals("a" + SECRET.substring(1), "b" + SECRET.substring(1))).isFalse();
+        assertThat(ConstantTime.equals("a" + SECRET.substring(1), "b" + SECRET.substring(1)))
+                .isFalse();
     }
 
     @Test

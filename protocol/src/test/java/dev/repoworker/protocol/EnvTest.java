@@ -25,7 +25,8 @@ class EnvTest {
     @Test
     void bad_values_name_the_variable() {
         Env env = new Env(Map.of("PORT", "eighty", "FLAG", "maybe", "T", "soon", "N", "0"));
-        assertThatThrownBy(() -> env.integer("PORT", 8080, 0, 65535)).hasMessageStartingWith("PORT must be a whole number");
+        assertThatThrownBy(() -> env.integer("PORT", 8080, 0, 65535))
+                .hasMessageStartingWith("PORT must be a whole number");
         assertThatThrownBy(() -> env.flag("FLAG", false)).hasMessageStartingWith("FLAG must be true or false");
         assertThatThrownBy(() -> env.duration("T", Duration.ZERO)).hasMessageStartingWith("T must be a duration");
         assertThatThrownBy(() -> env.integer("N", 1, 1, 64)).hasMessageStartingWith("N must be between 1 and 64");
@@ -61,10 +62,20 @@ class EnvTest {
 
     @Test
     void durations_and_urls_are_checked_where_they_are_read() {
-        Env env = new Env(Map.of("ZERO", "0s", "SHORT", "10ms", "FTP", "ftp://example.org", "NOHOST", "http://", "SLASH",
+        Env env = new Env(Map.of(
+                "ZERO",
+                "0s",
+                "SHORT",
+                "10ms",
+                "FTP",
+                "ftp://example.org",
+                "NOHOST",
+                "http://",
+                "SLASH",
                 "https://example.org/base/"));
 
-        assertThatThrownBy(() -> env.positiveDuration("ZERO", Duration.ofSeconds(1))).hasMessage("ZERO must be longer than zero");
+        assertThatThrownBy(() -> env.positiveDuration("ZERO", Duration.ofSeconds(1)))
+                .hasMessage("ZERO must be longer than zero");
         assertThatThrownBy(() -> env.duration("SHORT", Duration.ofSeconds(1), Duration.ofMillis(250)))
                 .hasMessage("SHORT must be at least 250 ms");
         assertThat(env.positiveDuration("MISSING", Duration.ofSeconds(3))).isEqualTo(Duration.ofSeconds(3));

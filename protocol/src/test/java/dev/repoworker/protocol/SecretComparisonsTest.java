@@ -20,9 +20,12 @@ class SecretComparisonsTest {
     private static final String SECRETISH = "\\w*(?:secret|token|signature|password|passwd|hmac|cookie|apikey)\\w*";
     private static final List<Pattern> FORBIDDEN = List.of(
             Pattern.compile("MessageDigest\\s*\\.\\s*isEqual\\s*\\("),
-            Pattern.compile("(?i)Arrays\\s*\\.\\s*equals\\s*\\([^)]*(?:" + SECRETISH + "|expected|given|digest|mac\\b)"),
-            Pattern.compile("(?i)\\b" + SECRETISH + "(?:\\(\\))?\\s*\\.\\s*(?:equals|equalsIgnoreCase|contentEquals|compareTo)\\s*\\("),
-            Pattern.compile("(?i)(?<!ConstantTime)\\.\\s*(?:equals|equalsIgnoreCase|contentEquals)\\s*\\(\\s*" + SECRETISH + "\\b"),
+            Pattern.compile(
+                    "(?i)Arrays\\s*\\.\\s*equals\\s*\\([^)]*(?:" + SECRETISH + "|expected|given|digest|mac\\b)"),
+            Pattern.compile("(?i)\\b" + SECRETISH
+                    + "(?:\\(\\))?\\s*\\.\\s*(?:equals|equalsIgnoreCase|contentEquals|compareTo)\\s*\\("),
+            Pattern.compile("(?i)(?<!ConstantTime)\\.\\s*(?:equals|equalsIgnoreCase|contentEquals)\\s*\\(\\s*"
+                    + SECRETISH + "\\b"),
             Pattern.compile("(?i)Objects\\s*\\.\\s*equals\\s*\\([^)]*" + SECRETISH));
 
     @Test
@@ -30,22 +33,27 @@ class SecretComparisonsTest {
         Path root = Path.of("").toAbsolutePath().getParent();
         List<Path> sourceRoots;
         try (Stream<Path> modules = Files.list(root)) {
-            sourceRoots = modules.map(m -> m.resolve("src/main/java")).filter(Files::isDirectory).toList();
+            sourceRoots = modules.map(m -> m.resolve("src/main/java"))
+                    .filter(Files::isDirectory)
+                    .toList();
         }
-        assertThat(sourceRoots).extracting(p -> root.relativize(p).getName(0).toString())
+        assertThat(sourceRoots)
+                .extracting(p -> root.relativize(p).getName(0).toString())
                 .contains("protocol", "worker", "api", "testkit");
 
         List<String> offences = new ArrayList<>();
         for (Path sourceRoot : sourceRoots) {
             try (Stream<Path> files = Files.walk(sourceRoot)) {
-                for (Path file : files.filter(f -> f.toString().endsWith(".java")).toList()) {
+                for (Path file :
+                        files.filter(f -> f.toString().endsWith(".java")).toList()) {
                     if (file.getFileName().toString().equals("ConstantTime.java")) {
                         continue;
                     }
                     List<String> lines = Files.readAllLines(file);
                     for (int i = 0; i < lines.size(); i++) {
                         if (offends(lines.get(i))) {
-                            offences.add(root.relativize(file) + ":" + (i + 1) + ": " + lines.get(i).trim());
+                            offences.add(root.relativize(file) + ":" + (i + 1) + ": "
+                                    + lines.get(i).trim());
                         }
                     }
                 }
@@ -62,7 +70,8 @@ class SecretComparisonsTest {
         assertThat(offends("return cookie().equalsIgnoreCase(value);")).isTrue();
         assertThat(offends("return Objects.equals(expectedSignature, header);")).isTrue();
         assertThat(offends("return Arrays.equals(expected, given);")).isTrue();
-        assertThat(offends("return Arrays.equals(expectedMac, signatureBytes);")).isTrue();
+        assertThat(offends("return Arrays.equals(expectedMac, signatureBytes);"))
+                .isTrue();
         assertThat(offends("if (Arrays.equals(prefix, MAPPED_PREFIX)) {")).isFalse();
         assertThat(offends("if (\"Bearer\".equals(scheme)) {")).isFalse();
         assertThat(offends("return ConstantTime.equals(token, given);")).isFalse();

@@ -35,11 +35,15 @@ class SignaturesTest {
         long now = Instant.now().getEpochSecond();
         String signature = new Webhook(secret).sign("msg_abc", now, BODY);
         Map<String, String> headers = Map.of(
-                Signatures.ID_HEADER, "msg_abc",
-                Signatures.TIMESTAMP_HEADER, Long.toString(now),
-                Signatures.SIGNATURE_HEADER, signature);
+                Signatures.ID_HEADER,
+                "msg_abc",
+                Signatures.TIMESTAMP_HEADER,
+                Long.toString(now),
+                Signatures.SIGNATURE_HEADER,
+                signature);
 
-        assertThatCode(() -> Signatures.of(List.of(secret)).verify(BODY, headers::get)).doesNotThrowAnyException();
+        assertThatCode(() -> Signatures.of(List.of(secret)).verify(BODY, headers::get))
+                .doesNotThrowAnyException();
     }
 
     @Test
@@ -58,11 +62,13 @@ class SignaturesTest {
         Instant now = Instant.parse("2026-01-01T12:00:00Z");
         Signatures receiver = Signatures.of(List.of(secret), Duration.ofMinutes(5), Clock.fixed(now, ZoneOffset.UTC));
         for (Duration skew : List.of(Duration.ofMinutes(6), Duration.ofMinutes(-6))) {
-            Signatures sender = Signatures.of(List.of(secret), Duration.ofMinutes(5), Clock.fixed(now.plus(skew), ZoneOffset.UTC));
+            Signatures sender =
+                    Signatures.of(List.of(secret), Duration.ofMinutes(5), Clock.fixed(now.plus(skew), ZoneOffset.UTC));
             Map<String, String> headers = sender.headersFor(BODY);
             assertThatThrownBy(() -> receiver.verify(BODY, headers::get)).hasMessageContaining("tolerance");
         }
-        Signatures nearlyLate = Signatures.of(List.of(secret), Duration.ofMinutes(5), Clock.fixed(now.minusSeconds(290), ZoneOffset.UTC));
+        Signatures nearlyLate = Signatures.of(
+                List.of(secret), Duration.ofMinutes(5), Clock.fixed(now.minusSeconds(290), ZoneOffset.UTC));
         Map<String, String> headers = nearlyLate.headersFor(BODY);
         assertThatCode(() -> receiver.verify(BODY, headers::get)).doesNotThrowAnyException();
     }
@@ -77,10 +83,15 @@ class SignaturesTest {
         assertThatCode(() -> receiver.verify(BODY, byOld::get)).doesNotThrowAnyException();
 
         long now = Instant.now().getEpochSecond();
-        String both = Signatures.of(List.of(Signatures.newSecret())).sign("msg_1", now, BODY)
-                + " " + Signatures.of(List.of(newSecret)).sign("msg_1", now, BODY);
-        Map<String, String> headers = Map.of(Signatures.ID_HEADER, "msg_1",
-                Signatures.TIMESTAMP_HEADER, Long.toString(now), Signatures.SIGNATURE_HEADER, both);
+        String both = Signatures.of(List.of(Signatures.newSecret())).sign("msg_1", now, BODY) + " "
+                + Signatures.of(List.of(newSecret)).sign("msg_1", now, BODY);
+        Map<String, String> headers = Map.of(
+                Signatures.ID_HEADER,
+                "msg_1",
+                Signatures.TIMESTAMP_HEADER,
+                Long.toString(now),
+                Signatures.SIGNATURE_HEADER,
+                both);
         assertThatCode(() -> receiver.verify(BODY, headers::get)).doesNotThrowAnyException();
     }
 
@@ -88,12 +99,17 @@ class SignaturesTest {
     void missing_headers_and_garbage_are_rejected_with_a_reason() {
         Signatures signatures = Signatures.of(List.of(Signatures.newSecret()));
         assertThatThrownBy(() -> signatures.verify(BODY, name -> null)).hasMessageContaining("missing");
-        Map<String, String> garbage = Map.of(Signatures.ID_HEADER, "x", Signatures.TIMESTAMP_HEADER, "soon",
-                Signatures.SIGNATURE_HEADER, "v1,!!!");
+        Map<String, String> garbage = Map.of(
+                Signatures.ID_HEADER, "x", Signatures.TIMESTAMP_HEADER, "soon", Signatures.SIGNATURE_HEADER, "v1,!!!");
         assertThatThrownBy(() -> signatures.verify(BODY, garbage::get)).hasMessageContaining("webhook-timestamp");
         long now = Instant.now().getEpochSecond();
-        Map<String, String> badBase64 = Map.of(Signatures.ID_HEADER, "x", Signatures.TIMESTAMP_HEADER, Long.toString(now),
-                Signatures.SIGNATURE_HEADER, "v1,!!! v2,abc");
+        Map<String, String> badBase64 = Map.of(
+                Signatures.ID_HEADER,
+                "x",
+                Signatures.TIMESTAMP_HEADER,
+                Long.toString(now),
+                Signatures.SIGNATURE_HEADER,
+                "v1,!!! v2,abc");
         assertThatThrownBy(() -> signatures.verify(BODY, badBase64::get)).hasMessageContaining("does not match");
     }
 
@@ -121,7 +137,9 @@ class SignaturesTest {
         Map<String, List<String>> raw = new HashMap<>();
         signatures.headersFor(BODY).forEach((k, v) -> raw.put(k.toUpperCase(), List.of(v)));
         HttpHeaders headers = HttpHeaders.of(raw, (a, b) -> true);
-        assertThatCode(() -> signatures.verify(BODY, name -> headers.firstValue(name).orElse(null))).doesNotThrowAnyException();
+        assertThatCode(() ->
+                        signatures.verify(BODY, name -> headers.firstValue(name).orElse(null)))
+                .doesNotThrowAnyException();
     }
 
     @Test
@@ -133,8 +151,11 @@ class SignaturesTest {
 
         Signatures.Verified verified = signatures.verify(BODY, headers::get);
 
-        assertThat(verified.messageId()).isEqualTo(headers.get(Signatures.ID_HEADER)).startsWith("msg_");
-        assertThat(verified.replayableUntil()).isEqualTo(now.plus(Duration.ofMinutes(5)).plusSeconds(1));
+        assertThat(verified.messageId())
+                .isEqualTo(headers.get(Signatures.ID_HEADER))
+                .startsWith("msg_");
+        assertThat(verified.replayableUntil())
+                .isEqualTo(now.plus(Duration.ofMinutes(5)).plusSeconds(1));
         assertThat(signatures.headersFor(BODY).get(Signatures.ID_HEADER)).isNotEqualTo(verified.messageId());
     }
 
@@ -142,12 +163,15 @@ class SignaturesTest {
     void a_copy_verifies_right_up_to_replayable_until_and_not_from_then_on() throws Exception {
         String secret = Signatures.newSecret();
         Instant sent = Instant.parse("2026-01-01T12:00:00.700Z");
-        Map<String, String> headers = Signatures.of(List.of(secret), Duration.ofMinutes(5), Clock.fixed(sent, ZoneOffset.UTC))
+        Map<String, String> headers = Signatures.of(
+                        List.of(secret), Duration.ofMinutes(5), Clock.fixed(sent, ZoneOffset.UTC))
                 .headersFor(BODY);
         Instant until = Signatures.of(List.of(secret), Duration.ofMinutes(5), Clock.fixed(sent, ZoneOffset.UTC))
-                .verify(BODY, headers::get).replayableUntil();
+                .verify(BODY, headers::get)
+                .replayableUntil();
 
-        Signatures justBefore = Signatures.of(List.of(secret), Duration.ofMinutes(5), Clock.fixed(until.minusMillis(1), ZoneOffset.UTC));
+        Signatures justBefore = Signatures.of(
+                List.of(secret), Duration.ofMinutes(5), Clock.fixed(until.minusMillis(1), ZoneOffset.UTC));
         Signatures atUntil = Signatures.of(List.of(secret), Duration.ofMinutes(5), Clock.fixed(until, ZoneOffset.UTC));
         assertThatCode(() -> justBefore.verify(BODY, headers::get)).doesNotThrowAnyException();
         assertThatThrownBy(() -> atUntil.verify(BODY, headers::get)).hasMessageContaining("tolerance");
@@ -159,9 +183,15 @@ class SignaturesTest {
         Instant now = Instant.parse("2026-01-01T12:00:00Z");
         Signatures signatures = Signatures.of(List.of(secret), Duration.ofMinutes(5), Clock.fixed(now, ZoneOffset.UTC));
         for (long timestamp : new long[] {Long.MIN_VALUE + now.getEpochSecond(), Long.MIN_VALUE, Long.MAX_VALUE}) {
-            Map<String, String> headers = Map.of(Signatures.ID_HEADER, "msg_1", Signatures.TIMESTAMP_HEADER, Long.toString(timestamp),
-                    Signatures.SIGNATURE_HEADER, signatures.sign("msg_1", timestamp, BODY));
-            assertThatThrownBy(() -> signatures.verify(BODY, headers::get)).as("timestamp %d", timestamp)
+            Map<String, String> headers = Map.of(
+                    Signatures.ID_HEADER,
+                    "msg_1",
+                    Signatures.TIMESTAMP_HEADER,
+                    Long.toString(timestamp),
+                    Signatures.SIGNATURE_HEADER,
+                    signatures.sign("msg_1", timestamp, BODY));
+            assertThatThrownBy(() -> signatures.verify(BODY, headers::get))
+                    .as("timestamp %d", timestamp)
                     .hasMessageContaining("tolerance");
         }
     }
@@ -175,8 +205,10 @@ class SignaturesTest {
 
         assertThat(failure(signatures, Map.of(Signatures.TIMESTAMP_HEADER, "1", Signatures.SIGNATURE_HEADER, "v1,x")))
                 .isEqualTo(Signatures.ID_HEADER);
-        assertThat(failure(signatures, with(valid, Signatures.TIMESTAMP_HEADER, "1e999999"))).isEqualTo(Signatures.TIMESTAMP_HEADER);
-        assertThat(failure(signatures, with(valid, Signatures.TIMESTAMP_HEADER, "9".repeat(100)))).isEqualTo(Signatures.TIMESTAMP_HEADER);
+        assertThat(failure(signatures, with(valid, Signatures.TIMESTAMP_HEADER, "1e999999")))
+                .isEqualTo(Signatures.TIMESTAMP_HEADER);
+        assertThat(failure(signatures, with(valid, Signatures.TIMESTAMP_HEADER, "9".repeat(100))))
+                .isEqualTo(Signatures.TIMESTAMP_HEADER);
         assertThat(failure(signatures, with(valid, Signatures.TIMESTAMP_HEADER, Long.toString(now + 3600))))
                 .isEqualTo(Signatures.TIMESTAMP_HEADER);
         assertThat(failure(signatures, with(valid, Signatures.SIGNATURE_HEADER, "v1," + "A".repeat(44))))
@@ -187,14 +219,25 @@ class SignaturesTest {
     void message_ids_must_be_short_visible_ascii() {
         Signatures signatures = Signatures.of(List.of(Signatures.newSecret()));
         long now = Instant.now().getEpochSecond();
-        for (String id : new String[] {"x".repeat(Signatures.MAX_MESSAGE_ID_LENGTH + 1), "msg 1", "msg\n1", "msg_\u00e9"}) {
-            Map<String, String> headers = Map.of(Signatures.ID_HEADER, id, Signatures.TIMESTAMP_HEADER, Long.toString(now),
-                    Signatures.SIGNATURE_HEADER, signatures.sign(id, now, BODY));
+        for (String id :
+                new String[] {"x".repeat(Signatures.MAX_MESSAGE_ID_LENGTH + 1), "msg 1", "msg\n1", "msg_\u00e9"}) {
+            Map<String, String> headers = Map.of(
+                    Signatures.ID_HEADER,
+                    id,
+                    Signatures.TIMESTAMP_HEADER,
+                    Long.toString(now),
+                    Signatures.SIGNATURE_HEADER,
+                    signatures.sign(id, now, BODY));
             assertThat(failure(signatures, headers)).as(id).isEqualTo(Signatures.ID_HEADER);
         }
         String longest = "x".repeat(Signatures.MAX_MESSAGE_ID_LENGTH);
-        Map<String, String> headers = Map.of(Signatures.ID_HEADER, longest, Signatures.TIMESTAMP_HEADER, Long.toString(now),
-                Signatures.SIGNATURE_HEADER, signatures.sign(longest, now, BODY));
+        Map<String, String> headers = Map.of(
+                Signatures.ID_HEADER,
+                longest,
+                Signatures.TIMESTAMP_HEADER,
+                Long.toString(now),
+                Signatures.SIGNATURE_HEADER,
+                signatures.sign(longest, now, BODY));
         assertThatCode(() -> signatures.verify(BODY, headers::get)).doesNotThrowAnyException();
     }
 

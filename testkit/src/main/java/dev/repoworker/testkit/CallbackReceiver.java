@@ -29,9 +29,11 @@ public final class CallbackReceiver implements AutoCloseable {
      * {@code webhookId} null when the request had none.
      */
     private final AtomicInteger batches = new AtomicInteger();
+
     private volatile boolean refuseArrays;
 
-    public record Received(JsonNode body, String rawBody, Optional<Boolean> signatureValid, int answeredWith, String webhookId) {
+    public record Received(
+            JsonNode body, String rawBody, Optional<Boolean> signatureValid, int answeredWith, String webhookId) {
         public String status() {
             return body.path("status").asText();
         }
@@ -111,7 +113,9 @@ public final class CallbackReceiver implements AutoCloseable {
     }
 
     public List<Received> receivedFor(String jobId) {
-        return received.stream().filter(r -> r.body().path("jobId").asText().equals(jobId)).toList();
+        return received.stream()
+                .filter(r -> r.body().path("jobId").asText().equals(jobId))
+                .toList();
     }
 
     private void handle(HttpExchange exchange) throws IOException {

@@ -126,8 +126,7 @@ public final class EmbedVault {
             Checks a tag.
             """;
 
-    private EmbedVault() {
-    }
+    private EmbedVault() {}
 
     public static Map<String, String> notes() {
         Map<String, String> notes = new LinkedHashMap<>();
@@ -143,7 +142,9 @@ public final class EmbedVault {
     /** Media path → bytes. */
     public static Map<String, byte[]> media() {
         Map<String, byte[]> media = new LinkedHashMap<>();
-        media.put("Recording.ogg", "OggS not really an Ogg stream: media are copied, never decoded".getBytes(StandardCharsets.US_ASCII));
+        media.put(
+                "Recording.ogg",
+                "OggS not really an Ogg stream: media are copied, never decoded".getBytes(StandardCharsets.US_ASCII));
         media.put("audio/talk.mp3", "ID3 an mp3 in name only".getBytes(StandardCharsets.US_ASCII));
         media.put("video/clip.mp4", "....ftypisom an mp4 in name only".getBytes(StandardCharsets.US_ASCII));
         media.put("sounds/beep.wav", silentWav(800));
@@ -177,9 +178,17 @@ public final class EmbedVault {
     static byte[] silentWav(int samples) {
         int data = samples * 2;
         ByteBuffer header = ByteBuffer.allocate(44).order(ByteOrder.LITTLE_ENDIAN);
-        header.put("RIFF".getBytes(StandardCharsets.US_ASCII)).putInt(36 + data).put("WAVE".getBytes(StandardCharsets.US_ASCII));
-        header.put("fmt ".getBytes(StandardCharsets.US_ASCII)).putInt(16).putShort((short) 1).putShort((short) 1)
-                .putInt(8000).putInt(16000).putShort((short) 2).putShort((short) 16);
+        header.put("RIFF".getBytes(StandardCharsets.US_ASCII))
+                .putInt(36 + data)
+                .put("WAVE".getBytes(StandardCharsets.US_ASCII));
+        header.put("fmt ".getBytes(StandardCharsets.US_ASCII))
+                .putInt(16)
+                .putShort((short) 1)
+                .putShort((short) 1)
+                .putInt(8000)
+                .putInt(16000)
+                .putShort((short) 2)
+                .putShort((short) 16);
         header.put("data".getBytes(StandardCharsets.US_ASCII)).putInt(data);
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         out.writeBytes(header.array());
@@ -192,7 +201,8 @@ public final class EmbedVault {
         String[] objects = {
             "<< /Type /Catalog /Pages 2 0 R >>",
             "<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-            "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 200 200] >>"};
+            "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 200 200] >>"
+        };
         StringBuilder pdf = new StringBuilder("%PDF-1.4\n");
         int[] offsets = new int[objects.length];
         for (int i = 0; i < objects.length; i++) {
@@ -204,8 +214,11 @@ public final class EmbedVault {
         for (int offset : offsets) {
             pdf.append(String.format("%010d 00000 n \n", offset));
         }
-        pdf.append("trailer\n<< /Size ").append(objects.length + 1).append(" /Root 1 0 R >>\nstartxref\n")
-                .append(xref).append("\n%%EOF\n");
+        pdf.append("trailer\n<< /Size ")
+                .append(objects.length + 1)
+                .append(" /Root 1 0 R >>\nstartxref\n")
+                .append(xref)
+                .append("\n%%EOF\n");
         return pdf.toString();
     }
 }

@@ -226,13 +226,15 @@ public final class GitHttpServer implements AutoCloseable {
         }
         builder.redirectError(ProcessBuilder.Redirect.DISCARD);
         Process process = builder.start();
-        Thread feeder = new Thread(() -> {
-            try (OutputStream stdin = process.getOutputStream()) {
-                stdin.write(body);
-            } catch (IOException ignored) {
-                // the backend may stop reading early (e.g. on an error); its answer says why
-            }
-        }, "git-http-backend-stdin");
+        Thread feeder = new Thread(
+                () -> {
+                    try (OutputStream stdin = process.getOutputStream()) {
+                        stdin.write(body);
+                    } catch (IOException ignored) {
+                        // the backend may stop reading early (e.g. on an error); its answer says why
+                    }
+                },
+                "git-http-backend-stdin");
         feeder.setDaemon(true);
         feeder.start();
         try (InputStream stdout = process.getInputStream()) {
@@ -311,5 +313,4 @@ public final class GitHttpServer implements AutoCloseable {
             out.write(bytes);
         }
     }
-
 }

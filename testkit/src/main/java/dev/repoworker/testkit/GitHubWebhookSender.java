@@ -27,8 +27,7 @@ public final class GitHubWebhookSender {
     private static final int LARGE_BODY = 1024 * 1024;
 
     /** What the server answered, and the delivery id it was sent under. */
-    public record Sent(String deliveryId, int status, String body) {
-    }
+    public record Sent(String deliveryId, int status, String body) {}
 
     private final HttpClient http = HttpClient.newHttpClient();
     private final URI webhookUrl;
@@ -54,7 +53,8 @@ public final class GitHubWebhookSender {
 
     /** A push of {@code commit} to {@code ref} ({@code refs/heads/main}, {@code refs/tags/v1}) of the repository cloned from {@code cloneUrl}. */
     public static ObjectNode push(String cloneUrl, String ref, String commit) {
-        ObjectNode payload = withRepository(fixture("push"), cloneUrl).put("ref", ref).put("after", commit);
+        ObjectNode payload =
+                withRepository(fixture("push"), cloneUrl).put("ref", ref).put("after", commit);
         ((ObjectNode) payload.get("head_commit")).put("id", commit);
         ((ObjectNode) payload.get("commits").get(0)).put("id", commit);
         return payload;
@@ -71,7 +71,10 @@ public final class GitHubWebhookSender {
         String path = uri.getPath().startsWith("/") ? uri.getPath().substring(1) : uri.getPath();
         String htmlUrl = cloneUrl.endsWith(".git") ? cloneUrl.substring(0, cloneUrl.length() - 4) : cloneUrl;
         ObjectNode repository = (ObjectNode) payload.get("repository");
-        repository.put("clone_url", cloneUrl).put("html_url", htmlUrl).put("url", htmlUrl)
+        repository
+                .put("clone_url", cloneUrl)
+                .put("html_url", htmlUrl)
+                .put("url", htmlUrl)
                 .put("git_url", "git://" + uri.getHost() + "/" + path)
                 .put("ssh_url", "git@" + uri.getHost() + ":" + path);
         return payload;

@@ -26,33 +26,79 @@ public final class HostileJson {
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
 
     /** Any UTF-16 unit: lone surrogates, controls and noncharacters included (shrinks towards '!'). */
-    private static final Gen<Character> ANY_CHAR = Generate.range(Character.MIN_VALUE, Character.MAX_VALUE, '!')
-            .map(code -> (char) code.intValue());
+    private static final Gen<Character> ANY_CHAR =
+            Generate.range(Character.MIN_VALUE, Character.MAX_VALUE, '!').map(code -> (char) code.intValue());
 
     /** Strings that have broken parsers, paths, shells, logs and terminals before. */
     public static final List<String> STRINGS = List.of(
-            "", " ", "\t\n\r", ".", "..", "../../../../etc/passwd", "/etc/passwd", "a/b", "a\\b", "..\\..\\windows",
-            "%2e%2e%2f", "%00", "\u0000", "a\u0000b", "\u001b[31mred", "\u202e\u0644", "\ud800", "\udfff", "\ufeff",
-            "\uffff", "😀", "é", "e\u0301", "x".repeat(129), "y".repeat(5000), "${jndi:ldap://127.0.0.1/a}", "{{7*7}}",
-            "<script>alert(1)</script>", "'; DROP TABLE jobs; --", "\" OR \"1\"=\"1", "file:///etc/passwd",
-            "http://169.254.169.254/latest/meta-data/", "http://[::1]/", "ftp://127.0.0.1/", "--upload-pack=touch /tmp/pwn",
-            "-x", "NaN", "Infinity", "-0", "1e999999", "9".repeat(100), "null", "true", "{}", "[]", "\"", "\\", "%s%n%x",
-            "\u0085line", "\u2028", "CON", "job:1", "msg_0123456789abcdef");
+            "",
+            " ",
+            "\t\n\r",
+            ".",
+            "..",
+            "../../../../etc/passwd",
+            "/etc/passwd",
+            "a/b",
+            "a\\b",
+            "..\\..\\windows",
+            "%2e%2e%2f",
+            "%00",
+            "\u0000",
+            "a\u0000b",
+            "\u001b[31mred",
+            "\u202e\u0644",
+            "\ud800",
+            "\udfff",
+            "\ufeff",
+            "\uffff",
+            "😀",
+            "é",
+            "e\u0301",
+            "x".repeat(129),
+            "y".repeat(5000),
+            "${jndi:ldap://127.0.0.1/a}",
+            "{{7*7}}",
+            "<script>alert(1)</script>",
+            "'; DROP TABLE jobs; --",
+            "\" OR \"1\"=\"1",
+            "file:///etc/passwd",
+            "http://169.254.169.254/latest/meta-data/",
+            "http://[::1]/",
+            "ftp://127.0.0.1/",
+            "--upload-pack=touch /tmp/pwn",
+            "-x",
+            "NaN",
+            "Infinity",
+            "-0",
+            "1e999999",
+            "9".repeat(100),
+            "null",
+            "true",
+            "{}",
+            "[]",
+            "\"",
+            "\\",
+            "%s%n%x",
+            "\u0085line",
+            "\u2028",
+            "CON",
+            "job:1",
+            "msg_0123456789abcdef");
 
-    private HostileJson() {
-    }
+    private HostileJson() {}
 
     /** A hostile string from {@link #STRINGS}, or a random one of any characters (lone surrogates included). */
     public static Gen<String> strings() {
-        return Generate.frequency(
-                Pair.of(3, Generate.pick(STRINGS)),
-                Pair.of(1, anyString(40)));
+        return Generate.frequency(Pair.of(3, Generate.pick(STRINGS)), Pair.of(1, anyString(40)));
     }
 
     /** Field names: the short hostile strings, or random ones. */
     private static Gen<String> keys() {
         return Generate.frequency(
-                Pair.of(1, Generate.pick(STRINGS.stream().filter(s -> s.length() <= 30).toList())),
+                Pair.of(
+                        1,
+                        Generate.pick(
+                                STRINGS.stream().filter(s -> s.length() <= 30).toList())),
                 Pair.of(1, anyString(20)));
     }
 
@@ -60,9 +106,11 @@ public final class HostileJson {
     public static Gen<JsonNode> numbers() {
         return Generate.oneOf(
                 SourceDSL.integers().all().map(NODES::numberNode),
-                Generate.pick(List.of(0L, -1L, 1L, Long.MAX_VALUE, Long.MIN_VALUE, (long) Integer.MAX_VALUE + 1)).map(NODES::numberNode),
+                Generate.pick(List.of(0L, -1L, 1L, Long.MAX_VALUE, Long.MIN_VALUE, (long) Integer.MAX_VALUE + 1))
+                        .map(NODES::numberNode),
                 SourceDSL.bigIntegers().ofBytes(42).map(NODES::numberNode),
-                Generate.pick(List.of(1e308, -1e308, Double.MIN_VALUE, 0.5, -0.0, 1.0000001, 123456.789)).map(NODES::numberNode));
+                Generate.pick(List.of(1e308, -1e308, Double.MIN_VALUE, 0.5, -0.0, 1.0000001, 123456.789))
+                        .map(NODES::numberNode));
     }
 
     /** Random JSON trees: objects, arrays, strings, numbers, booleans and null, at most {@code depth} levels. */
@@ -82,17 +130,12 @@ public final class HostileJson {
             return node;
         });
         Gen<JsonNode> object = objects(keys(), child, 4);
-        return Generate.frequency(
-                Pair.of(2, leaf),
-                Pair.of(1, array),
-                Pair.of(2, object));
+        return Generate.frequency(Pair.of(2, leaf), Pair.of(1, array), Pair.of(2, object));
     }
 
     /** Random objects with some of {@code fieldNames} (so the parser's field checks are reached) and random values. */
     public static Gen<JsonNode> objectsWithFields(List<String> fieldNames) {
-        Gen<String> names = Generate.frequency(
-                Pair.of(3, Generate.pick(fieldNames)),
-                Pair.of(1, keys()));
+        Gen<String> names = Generate.frequency(Pair.of(3, Generate.pick(fieldNames)), Pair.of(1, keys()));
         return objects(names, trees(3), fieldNames.size() + 2);
     }
 
@@ -114,7 +157,10 @@ public final class HostileJson {
      * A counterexample is shown {@link #escaped}.
      */
     public static Gen<String> texts(Gen<JsonNode> trees) {
-        return trees.zip(Generate.range(0, 9), Generate.range(0, 100_000), ANY_CHAR,
+        return trees.zip(
+                        Generate.range(0, 9),
+                        Generate.range(0, 100_000),
+                        ANY_CHAR,
                         (tree, damage, at, c) -> damage(Json.write(tree), damage, at, c))
                 .describedAs(HostileJson::escaped);
     }
@@ -148,9 +194,24 @@ public final class HostileJson {
      * package name, a parser setting), or empty when there is none.
      */
     public static Optional<String> leak(String responseBody) {
-        for (String marker : List.of("Exception", "\tat ", ".java:", "java.", "javax.", "jakarta.", "com.fasterxml",
-                "org.eclipse", "io.javalin", "org.jdbi", "org.h2", "org.postgresql", "dev.repoworker", "StreamReadConstraints",
-                "JsonReadFeature", "DeserializationFeature", "`")) {
+        for (String marker : List.of(
+                "Exception",
+                "\tat ",
+                ".java:",
+                "java.",
+                "javax.",
+                "jakarta.",
+                "com.fasterxml",
+                "org.eclipse",
+                "io.javalin",
+                "org.jdbi",
+                "org.h2",
+                "org.postgresql",
+                "dev.repoworker",
+                "StreamReadConstraints",
+                "JsonReadFeature",
+                "DeserializationFeature",
+                "`")) {
             if (responseBody != null && responseBody.contains(marker)) {
                 return Optional.of(marker);
             }
@@ -163,7 +224,8 @@ public final class HostileJson {
         return switch (damage) {
             case 0 -> text.substring(0, position);
             case 1 -> text.substring(0, position) + c + text.substring(position);
-            case 2 -> text.startsWith("{\"") && text.length() > 2 ? "{" + firstMember(text) + "," + text.substring(1) : text;
+            case 2 ->
+                text.startsWith("{\"") && text.length() > 2 ? "{" + firstMember(text) + "," + text.substring(1) : text;
             case 3 -> "[" + text + "]";
             case 4 -> text + text;
             default -> text;
@@ -172,7 +234,8 @@ public final class HostileJson {
 
     private static String firstMember(String objectText) {
         try {
-            Map.Entry<String, JsonNode> first = Json.mapper().readTree(objectText).properties().iterator().next();
+            Map.Entry<String, JsonNode> first =
+                    Json.mapper().readTree(objectText).properties().iterator().next();
             return Json.write(first.getKey()) + ":" + Json.write(first.getValue());
         } catch (Exception e) {
             return "\"k\":1";
@@ -181,11 +244,14 @@ public final class HostileJson {
 
     /** Objects of up to {@code maxSize} fields; a name drawn twice keeps its last value. */
     private static Gen<JsonNode> objects(Gen<String> names, Gen<JsonNode> values, int maxSize) {
-        return SourceDSL.lists().of(names.zip(values, Map::entry)).ofSizeBetween(0, maxSize).map(fields -> {
-            ObjectNode node = NODES.objectNode();
-            fields.forEach(field -> node.set(field.getKey(), field.getValue()));
-            return node;
-        });
+        return SourceDSL.lists()
+                .of(names.zip(values, Map::entry))
+                .ofSizeBetween(0, maxSize)
+                .map(fields -> {
+                    ObjectNode node = NODES.objectNode();
+                    fields.forEach(field -> node.set(field.getKey(), field.getValue()));
+                    return node;
+                });
     }
 
     public static Gen<String> anyString(int maxLength) {

@@ -24,7 +24,8 @@ import java.util.concurrent.TimeUnit;
 public final class MotoS3Server implements AutoCloseable {
 
     private static final String PYTHON = "python3";
-    private static final String LAUNCHER = String.join("\n",
+    private static final String LAUNCHER = String.join(
+            "\n",
             "import sys",
             "from werkzeug.serving import run_simple",
             "from moto.moto_server.werkzeug_app import DomainDispatcherApplication, create_backend_app",
@@ -42,7 +43,9 @@ public final class MotoS3Server implements AutoCloseable {
     /** Empty when moto can run here; else the reason (for {@code Assumptions.abort}). */
     public static Optional<String> unavailable() {
         try {
-            Process probe = new ProcessBuilder(PYTHON, "-c", "import moto, werkzeug").redirectErrorStream(true).start();
+            Process probe = new ProcessBuilder(PYTHON, "-c", "import moto, werkzeug")
+                    .redirectErrorStream(true)
+                    .start();
             if (probe.waitFor(60, TimeUnit.SECONDS) && probe.exitValue() == 0) {
                 return Optional.empty();
             }
@@ -78,7 +81,9 @@ public final class MotoS3Server implements AutoCloseable {
             port = socket.getLocalPort();
         }
         Process process = new ProcessBuilder(PYTHON, "-c", LAUNCHER, Integer.toString(port))
-                .redirectErrorStream(true).redirectOutput(logFile.toFile()).start();
+                .redirectErrorStream(true)
+                .redirectOutput(logFile.toFile())
+                .start();
         MotoS3Server server = new MotoS3Server(process, URI.create("http://127.0.0.1:" + port));
         try {
             server.awaitReady();
@@ -95,7 +100,10 @@ public final class MotoS3Server implements AutoCloseable {
         IOException last = null;
         while (Instant.now().isBefore(deadline) && process.isAlive()) {
             try {
-                http.send(HttpRequest.newBuilder(endpoint.resolve("/moto-api/")).timeout(Duration.ofSeconds(5)).build(),
+                http.send(
+                        HttpRequest.newBuilder(endpoint.resolve("/moto-api/"))
+                                .timeout(Duration.ofSeconds(5))
+                                .build(),
                         HttpResponse.BodyHandlers.discarding());
                 return;
             } catch (IOException e) {
@@ -121,10 +129,15 @@ public final class MotoS3Server implements AutoCloseable {
     /** Creates an empty bucket (moto checks no signature, so a plain PUT does). */
     public MotoS3Server createBucket(String bucket) throws IOException {
         try {
-            HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(endpoint.resolve("/" + bucket))
-                    .PUT(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> response = HttpClient.newHttpClient()
+                    .send(
+                            HttpRequest.newBuilder(endpoint.resolve("/" + bucket))
+                                    .PUT(HttpRequest.BodyPublishers.noBody())
+                                    .build(),
+                            HttpResponse.BodyHandlers.ofString());
             if (response.statusCode() != 200) {
-                throw new IOException("moto did not create bucket " + bucket + ": " + response.statusCode() + " " + response.body());
+                throw new IOException(
+                        "moto did not create bucket " + bucket + ": " + response.statusCode() + " " + response.body());
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -135,8 +148,19 @@ public final class MotoS3Server implements AutoCloseable {
 
     /** The variables that point a Worker at {@code bucket} here. */
     public Map<String, String> environment(String bucket, String prefix) {
-        return Map.of("ARTIFACT_STORE", "s3", "S3_BUCKET", bucket, "S3_ENDPOINT", endpoint.toString(),
-                "S3_REGION", S3Server.REGION, "S3_PREFIX", prefix, "S3_PATH_STYLE", "true");
+        return Map.of(
+                "ARTIFACT_STORE",
+                "s3",
+                "S3_BUCKET",
+                bucket,
+                "S3_ENDPOINT",
+                endpoint.toString(),
+                "S3_REGION",
+                S3Server.REGION,
+                "S3_PREFIX",
+                prefix,
+                "S3_PATH_STYLE",
+                "true");
     }
 
     @Override

@@ -26,12 +26,19 @@ import java.util.Optional;
 public final class OriginalApi {
 
     /** The Worker's answer: the original treats any 2xx as accepted. */
-    public record Sent(String jobId, int status, JsonNode body) {
-    }
+    public record Sent(String jobId, int status, JsonNode body) {}
 
     /** The original's deploy-repo inputs, with its defaults filled in by {@link #of}. */
-    public record Deploy(String userId, String projectId, String repoUrl, String commit, String branch, String gitToken,
-                         String notePrefix, String mediaPrefix, String domain) {
+    public record Deploy(
+            String userId,
+            String projectId,
+            String repoUrl,
+            String commit,
+            String branch,
+            String gitToken,
+            String notePrefix,
+            String mediaPrefix,
+            String domain) {
 
         /** As {@code createRepoDeployJob} defaults them: commit "latest", branch main, empty note prefix and domain. */
         public static Deploy of(String userId, String projectId, String repoUrl) {
@@ -45,7 +52,8 @@ public final class OriginalApi {
 
     private static final SecureRandom RANDOM = new SecureRandom();
 
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final HttpClient http =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private final String workerUrl;
     private final Optional<String> workerSecret;
 
@@ -63,11 +71,13 @@ public final class OriginalApi {
     public static String newJobId() {
         byte[] rest = new byte[8];
         RANDOM.nextBytes(rest);
-        return "%08x".formatted(System.currentTimeMillis() / 1000) + HexFormat.of().formatHex(rest);
+        return "%08x".formatted(System.currentTimeMillis() / 1000)
+                + HexFormat.of().formatHex(rest);
     }
 
     /** The original's {@code clone-repo}: worker task {@code acquire-user-repo}, depth 1. */
-    public Sent cloneRepo(String jobId, String callbackUrl, String userId, String repoUrl, String branch, String gitToken) {
+    public Sent cloneRepo(
+            String jobId, String callbackUrl, String userId, String repoUrl, String branch, String gitToken) {
         Map<String, Object> data = new LinkedHashMap<>();
         data.put("userId", userId);
         data.put("repoUrl", repoUrl);
@@ -115,7 +125,9 @@ public final class OriginalApi {
         workerSecret.ifPresent(secret -> request.header("Authorization", "Bearer " + secret));
         try {
             HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
-            JsonNode answer = response.body().isBlank() ? Json.mapper().createObjectNode() : Json.mapper().readTree(response.body());
+            JsonNode answer = response.body().isBlank()
+                    ? Json.mapper().createObjectNode()
+                    : Json.mapper().readTree(response.body());
             return new Sent(jobId, response.statusCode(), answer);
         } catch (IOException e) {
             throw new UncheckedIOException(e);

@@ -47,13 +47,13 @@ public final class OriginalWorker implements AutoCloseable {
     }
 
     /** One callback the stand-in posted, with the API's answer. */
-    public record Posted(String url, String body, int answeredWith) {
-    }
+    public record Posted(String url, String body, int answeredWith) {}
 
     private final String secret;
     private final HttpServer server;
     private final ExecutorService background = Executors.newCachedThreadPool();
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final HttpClient http =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private final List<Request> requests = new CopyOnWriteArrayList<>();
     private final List<Posted> posted = new CopyOnWriteArrayList<>();
     private volatile String outcome = "completed";
@@ -96,11 +96,15 @@ public final class OriginalWorker implements AutoCloseable {
     private void handle(HttpExchange exchange) throws IOException {
         String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
         Map<String, String> headers = new LinkedHashMap<>();
-        exchange.getRequestHeaders().forEach((name, values) -> headers.put(name.toLowerCase(Locale.ROOT), String.join(",", values)));
+        exchange.getRequestHeaders()
+                .forEach((name, values) -> headers.put(name.toLowerCase(Locale.ROOT), String.join(",", values)));
         String path = exchange.getRequestURI().getPath();
         requests.add(new Request(exchange.getRequestMethod(), path, Map.copyOf(headers), body));
         if (path.equals("/health")) {
-            respond(exchange, 200, Map.of("status", "healthy", "timestamp", Instant.now().toString()));
+            respond(
+                    exchange,
+                    200,
+                    Map.of("status", "healthy", "timestamp", Instant.now().toString()));
             return;
         }
         if (!path.equals("/process") || !exchange.getRequestMethod().equals("POST")) {
@@ -126,15 +130,24 @@ public final class OriginalWorker implements AutoCloseable {
         }
         List<String> missing = new ArrayList<>();
         for (String field : new String[] {"jobId", "task", "callbackUrl"}) {
-            if (job == null || !job.isObject() || !job.hasNonNull(field) || job.get(field).asText().isEmpty()) {
+            if (job == null
+                    || !job.isObject()
+                    || !job.hasNonNull(field)
+                    || job.get(field).asText().isEmpty()) {
                 missing.add(field);
             }
         }
         if (!missing.isEmpty()) {
-            respond(exchange, 400, Map.of("status", "error", "message", "Missing required fields: " + String.join(", ", missing)));
+            respond(
+                    exchange,
+                    400,
+                    Map.of("status", "error", "message", "Missing required fields: " + String.join(", ", missing)));
             return;
         }
-        respond(exchange, 200, Map.of("status", "accepted", "jobId", job.get("jobId").asText()));
+        respond(
+                exchange,
+                200,
+                Map.of("status", "accepted", "jobId", job.get("jobId").asText()));
         background.execute(() -> run(job));
     }
 
@@ -143,17 +156,26 @@ public final class OriginalWorker implements AutoCloseable {
         String jobId = job.get("jobId").asText();
         long started = System.currentTimeMillis();
         ArrayNode logs = Json.mapper().createArrayNode();
-        log(logs, jobId, "info", "Starting job " + jobId + " (" + job.get("task").asText() + ")");
+        log(
+                logs,
+                jobId,
+                "info",
+                "Starting job " + jobId + " (" + job.get("task").asText() + ")");
         log(logs, jobId, "info", "Cloning repository");
         ObjectNode callback = Json.mapper().createObjectNode();
         callback.put("jobId", jobId);
         callback.put("status", outcome);
         if (outcome.equals("completed")) {
             log(logs, jobId, "info", "Job completed");
-            ObjectNode result = job.path("data").isObject() ? ((ObjectNode) job.get("data")).deepCopy() : Json.mapper().createObjectNode();
+            ObjectNode result = job.path("data").isObject()
+                    ? ((ObjectNode) job.get("data")).deepCopy()
+                    : Json.mapper().createObjectNode();
             result.put("jobId", jobId);
             result.put("tempFolderPath", "/tmp/repo-" + jobId + "-" + started);
-            result.putObject("repoInfo").put("path", "/tmp/repo-" + jobId + "-" + started).put("branch", "main").put("cloned", true);
+            result.putObject("repoInfo")
+                    .put("path", "/tmp/repo-" + jobId + "-" + started)
+                    .put("branch", "main")
+                    .put("cloned", true);
             callback.set("result", result);
         } else {
             log(logs, jobId, "error", "Job failed: clone failed");
@@ -165,9 +187,12 @@ public final class OriginalWorker implements AutoCloseable {
         String url = job.get("callbackUrl").asText();
         String body = Json.write(callback);
         try {
-            HttpResponse<String> answer = http.send(HttpRequest.newBuilder(URI.create(url))
-                    .header("Content-Type", "application/json")
-                    .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> answer = http.send(
+                    HttpRequest.newBuilder(URI.create(url))
+                            .header("Content-Type", "application/json")
+                            .POST(HttpRequest.BodyPublishers.ofString(body))
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString());
             posted.add(new Posted(url, body, answer.statusCode()));
         } catch (IOException e) {
             posted.add(new Posted(url, body, -1)); // "CANNOT REACH BACK TO SERVER"
@@ -177,7 +202,11 @@ public final class OriginalWorker implements AutoCloseable {
     }
 
     private static void log(ArrayNode logs, String jobId, String type, String message) {
-        logs.addObject().put("type", type).put("jobId", jobId).put("timestamp", Instant.now().toString()).put("message", message);
+        logs.addObject()
+                .put("type", type)
+                .put("jobId", jobId)
+                .put("timestamp", Instant.now().toString())
+                .put("message", message);
     }
 
     private static void respond(HttpExchange exchange, int status, Map<String, Object> body) throws IOException {

@@ -9,8 +9,8 @@ import java.util.regex.Pattern;
 /** A Prometheus text-format scrape as "name{labels}" → value, for asserting on /metrics. */
 public final class PrometheusScrape {
 
-    private static final Pattern SAMPLE = Pattern.compile(
-            "^([a-zA-Z_:][a-zA-Z0-9_:]*)(\\{(?:[^\"}]|\"(?:[^\"\\\\]|\\\\.)*\")*\\})? (\\S+)$");
+    private static final Pattern SAMPLE =
+            Pattern.compile("^([a-zA-Z_:][a-zA-Z0-9_:]*)(\\{(?:[^\"}]|\"(?:[^\"\\\\]|\\\\.)*\")*\\})? (\\S+)$");
 
     private final Map<String, Double> samples;
 
@@ -44,6 +44,7 @@ public final class PrometheusScrape {
         return samples.entrySet().stream()
                 .filter(e -> e.getKey().startsWith(name + "{") || e.getKey().equals(name))
                 .filter(e -> List.of(labels).stream().allMatch(l -> e.getKey().contains(l)))
-                .mapToDouble(Map.Entry::getValue).sum();
+                .mapToDouble(Map.Entry::getValue)
+                .sum();
     }
 }

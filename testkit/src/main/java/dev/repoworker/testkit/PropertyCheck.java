@@ -23,26 +23,29 @@ public final class PropertyCheck {
         void check(T value) throws Exception;
     }
 
-    private PropertyCheck() {
-    }
+    private PropertyCheck() {}
 
     /** Checks {@code property} for {@code examples} values drawn from {@code values}. */
     public static <T> void forAll(int examples, Gen<T> values, Property<T> property) {
         AtomicReference<Instant> shrinkingEnds = new AtomicReference<>();
-        QuickTheory.qt().withExamples(examples).withShrinkCycles(SHRINK_STEPS).forAll(values).checkAssert(value -> {
-            Instant end = shrinkingEnds.get();
-            if (end != null && Instant.now().isAfter(end)) {
-                return; // out of shrinking time: the smallest counterexample found so far is the one reported
-            }
-            try {
-                property.check(value);
-            } catch (RuntimeException | Error failure) {
-                shrinkingEnds.compareAndSet(null, Instant.now().plus(SHRINKING_TIME));
-                throw failure;
-            } catch (Exception failure) {
-                shrinkingEnds.compareAndSet(null, Instant.now().plus(SHRINKING_TIME));
-                throw new AssertionError(failure.toString(), failure);
-            }
-        });
+        QuickTheory.qt()
+                .withExamples(examples)
+                .withShrinkCycles(SHRINK_STEPS)
+                .forAll(values)
+                .checkAssert(value -> {
+                    Instant end = shrinkingEnds.get();
+                    if (end != null && Instant.now().isAfter(end)) {
+                        return; // out of shrinking time: the smallest counterexample found so far is the one reported
+                    }
+                    try {
+                        property.check(value);
+                    } catch (RuntimeException | Error failure) {
+                        shrinkingEnds.compareAndSet(null, Instant.now().plus(SHRINKING_TIME));
+                        throw failure;
+                    } catch (Exception failure) {
+                        shrinkingEnds.compareAndSet(null, Instant.now().plus(SHRINKING_TIME));
+                        throw new AssertionError(failure.toString(), failure);
+                    }
+                });
     }
 }

@@ -80,8 +80,19 @@ public final class S3Server implements AutoCloseable {
 
     /** The variables that point a Worker or an API at {@code bucket} on this server. */
     public Map<String, String> environment(String bucket, String prefix) {
-        return Map.of("ARTIFACT_STORE", "s3", "S3_BUCKET", bucket, "S3_ENDPOINT", endpoint().toString(),
-                "S3_REGION", REGION, "S3_PREFIX", prefix, "S3_PATH_STYLE", "true");
+        return Map.of(
+                "ARTIFACT_STORE",
+                "s3",
+                "S3_BUCKET",
+                bucket,
+                "S3_ENDPOINT",
+                endpoint().toString(),
+                "S3_REGION",
+                REGION,
+                "S3_PREFIX",
+                prefix,
+                "S3_PATH_STYLE",
+                "true");
     }
 
     @Override
@@ -102,18 +113,24 @@ public final class S3Server implements AutoCloseable {
     private static URL[] classPath() throws IOException {
         Path own;
         try {
-            own = Path.of(S3Server.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+            own = Path.of(S3Server.class
+                    .getProtectionDomain()
+                    .getCodeSource()
+                    .getLocation()
+                    .toURI());
         } catch (URISyntaxException e) {
             throw new IOException(e);
         }
         Path lib = own.getParent().resolve("s3proxy-lib");
         if (!Files.isDirectory(lib)) {
-            throw new IOException("no S3Proxy jars in " + lib + ": build testkit with Maven (generate-resources copies them)");
+            throw new IOException(
+                    "no S3Proxy jars in " + lib + ": build testkit with Maven (generate-resources copies them)");
         }
         List<URL> urls = new ArrayList<>();
         urls.add(url(own));
         try (Stream<Path> jars = Files.list(lib)) {
-            for (Path jar : jars.filter(j -> j.toString().endsWith(".jar")).sorted().toList()) {
+            for (Path jar :
+                    jars.filter(j -> j.toString().endsWith(".jar")).sorted().toList()) {
                 urls.add(url(jar));
             }
         }

@@ -19,8 +19,7 @@ import java.util.concurrent.CompletableFuture;
  */
 public final class TestRepos {
 
-    private TestRepos() {
-    }
+    private TestRepos() {}
 
     /** {@code git init} with default branch {@code main} in {@code dir} (created when missing). */
     public static Repo init(Path dir) {
@@ -152,13 +151,21 @@ public final class TestRepos {
             String[] words = {"note", "garden", "link", "vault", "idea", "draft", "graph", "topic", "alpha", "omega"};
             for (int i = 0; i < markdownFiles; i++) {
                 text.setLength(0);
-                text.append("---\ntitle: Note ").append(i).append("\ntags: [t").append(i % 17).append("]\n---\n\n# Note ")
-                        .append(i).append("\n\n");
+                text.append("---\ntitle: Note ")
+                        .append(i)
+                        .append("\ntags: [t")
+                        .append(i % 17)
+                        .append("]\n---\n\n# Note ")
+                        .append(i)
+                        .append("\n\n");
                 while (text.length() < markdownBytes) {
-                    text.append(words[random.nextInt(words.length)]).append(random.nextInt(1000))
+                    text.append(words[random.nextInt(words.length)])
+                            .append(random.nextInt(1000))
                             .append(random.nextInt(12) == 0 ? ".\n" : " ");
                     if (random.nextInt(80) == 0) {
-                        text.append("[[Note ").append(random.nextInt(markdownFiles)).append("]] ");
+                        text.append("[[Note ")
+                                .append(random.nextInt(markdownFiles))
+                                .append("]] ");
                     }
                 }
                 write("notes/" + (i % 50) + "/note-" + i + ".md", text.toString());
@@ -176,8 +183,14 @@ public final class TestRepos {
             commits++;
             String date = "2024-01-01T00:00:" + String.format("%02d", Math.min(commits, 59)) + "Z";
             git("add", "-A", "--", ".");
-            TestRepos.git(dir, Map.of("GIT_AUTHOR_DATE", date, "GIT_COMMITTER_DATE", date),
-                    "commit", "-q", "--allow-empty", "-m", message);
+            TestRepos.git(
+                    dir,
+                    Map.of("GIT_AUTHOR_DATE", date, "GIT_COMMITTER_DATE", date),
+                    "commit",
+                    "-q",
+                    "--allow-empty",
+                    "-m",
+                    message);
             return head();
         }
 

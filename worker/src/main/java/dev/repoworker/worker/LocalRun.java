@@ -3,8 +3,8 @@ package dev.repoworker.worker;
 import dev.repoworker.protocol.TaskType;
 import dev.repoworker.worker.process.TaskRunner;
 import dev.repoworker.worker.task.InvalidTaskDataException;
-import dev.repoworker.worker.task.ProgressListener;
 import dev.repoworker.worker.task.ParsedTask;
+import dev.repoworker.worker.task.ProgressListener;
 import dev.repoworker.worker.task.TaskData;
 import dev.repoworker.worker.task.TaskFailedException;
 import dev.repoworker.worker.task.TaskRegistry;
@@ -41,16 +41,24 @@ public final class LocalRun {
         }
     }
 
-    private TaskResult run(String jobId, TaskType type, Map<String, Object> data, ProgressListener progress, TaskRegistry tasks)
+    private TaskResult run(
+            String jobId, TaskType type, Map<String, Object> data, ProgressListener progress, TaskRegistry tasks)
             throws UnknownTaskException, InvalidTaskDataException, TaskFailedException, InterruptedException {
         ParsedTask<?> task = tasks.resolve(type.wireName()).admit(new TaskData(data));
         TaskRunner runner = new TaskRunner(new Workspaces(config.tempDir(), config.keepTmpFiles()));
-        return runner.run(jobId, type.wireName(), task, progress,
-                CLONES.contains(type) ? (workspace, result) -> keepClone(workspace, jobId) : TaskRunner.BeforeRelease.NOTHING);
+        return runner.run(
+                jobId,
+                type.wireName(),
+                task,
+                progress,
+                CLONES.contains(type)
+                        ? (workspace, result) -> keepClone(workspace, jobId)
+                        : TaskRunner.BeforeRelease.NOTHING);
     }
 
     /** Tasks whose product is the clone itself: a local run keeps it as the job's artifacts. */
-    private static final java.util.Set<TaskType> CLONES = java.util.EnumSet.of(TaskType.ACQUIRE_USER_REPO, TaskType.NEW_REPO_FROM_TEMPLATE);
+    private static final java.util.Set<TaskType> CLONES =
+            java.util.EnumSet.of(TaskType.ACQUIRE_USER_REPO, TaskType.NEW_REPO_FROM_TEMPLATE);
 
     private void keepClone(Path workspace, String jobId) throws java.io.IOException {
         Path clone = workspace.resolve("repo");

@@ -4,8 +4,8 @@ import dev.repoworker.protocol.Callback;
 import dev.repoworker.protocol.Json;
 import dev.repoworker.protocol.ProcessRequest;
 import dev.repoworker.worker.process.JobExecutor;
-import dev.repoworker.worker.process.WorkerMetrics;
 import dev.repoworker.worker.process.WorkerJob;
+import dev.repoworker.worker.process.WorkerMetrics;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.ScheduledExecutorService;
@@ -23,8 +23,7 @@ public final class OneShotJob {
         }
     }
 
-    private OneShotJob() {
-    }
+    private OneShotJob() {}
 
     /**
      * @throws WorkerError for a request the Worker would refuse with a 4xx (bad task, data or callbackUrl)

@@ -4,12 +4,12 @@ import dev.repoworker.observe.ServiceMetrics;
 import dev.repoworker.protocol.Json;
 import dev.repoworker.protocol.StartupException;
 import dev.repoworker.protocol.TaskDataRules;
+import dev.repoworker.protocol.net.HostResolver;
 import dev.repoworker.worker.process.JobExecutor;
 import dev.repoworker.worker.process.ReplayGuard;
 import dev.repoworker.worker.process.RequestAuthenticator;
 import dev.repoworker.worker.process.WorkerMetrics;
 import dev.repoworker.worker.repo.RepoUrlPolicy;
-import dev.repoworker.protocol.net.HostResolver;
 import dev.repoworker.worker.task.WorkerTaskRules;
 import io.javalin.Javalin;
 import io.javalin.json.JavalinJackson;
@@ -36,8 +36,13 @@ public final class WorkerApp {
     private final WorkerRoot root;
     private volatile boolean stopped;
 
-    private WorkerApp(WorkerConfig config, Javalin server, JobExecutor executor, ScheduledExecutorService scheduler,
-                      ServiceMetrics metrics, WorkerRoot root) {
+    private WorkerApp(
+            WorkerConfig config,
+            Javalin server,
+            JobExecutor executor,
+            ScheduledExecutorService scheduler,
+            ServiceMetrics metrics,
+            WorkerRoot root) {
         this.metrics = metrics;
         this.root = root;
         this.config = config;
@@ -65,8 +70,12 @@ public final class WorkerApp {
         JobExecutor executor = root.executor(scheduler, clock, workerMetrics);
         workerMetrics.bindExecutor(executor);
         workerMetrics.bindScheduler(scheduler);
-        WorkerRoutes routes = new WorkerRoutes(root.admission(executor), executor, new RequestAuthenticator(root.signatures(),
-                new ReplayGuard(config.replayGuardMaxIds(), clock)), clock, metrics);
+        WorkerRoutes routes = new WorkerRoutes(
+                root.admission(executor),
+                executor,
+                new RequestAuthenticator(root.signatures(), new ReplayGuard(config.replayGuardMaxIds(), clock)),
+                clock,
+                metrics);
         Javalin server = Javalin.create(javalin -> {
             javalin.startup.showJavalinBanner = false;
             javalin.http.maxRequestSize = config.maxBodyBytes();
@@ -79,8 +88,12 @@ public final class WorkerApp {
             root.close();
             throw new StartupException.PortInUse(config.port(), e);
         }
-        LOG.info("worker listening on port {} (concurrency {}, queue {}, job timeout {})",
-                server.port(), config.concurrency(), config.queueCapacity(), config.jobTimeout());
+        LOG.info(
+                "worker listening on port {} (concurrency {}, queue {}, job timeout {})",
+                server.port(),
+                config.concurrency(),
+                config.queueCapacity(),
+                config.jobTimeout());
         return new WorkerApp(config, server, executor, scheduler, metrics, root);
     }
 
@@ -103,8 +116,15 @@ public final class WorkerApp {
      * repository URLs checked for their form only). {@code noop} is offered only with {@code diagnosticTasks}.
      */
     public static TaskDataRules submissionRules(boolean diagnosticTasks) {
-        WorkerConfig permissive = WorkerConfig.fromEnv(Map.of("WORKER_INSECURE_DEV", "true", "ALLOW_FILE_REPOS", "true",
-                "ALLOW_HTTP_REPOS", "true", "ENABLE_DIAGNOSTIC_TASKS", Boolean.toString(diagnosticTasks)));
+        WorkerConfig permissive = WorkerConfig.fromEnv(Map.of(
+                "WORKER_INSECURE_DEV",
+                "true",
+                "ALLOW_FILE_REPOS",
+                "true",
+                "ALLOW_HTTP_REPOS",
+                "true",
+                "ENABLE_DIAGNOSTIC_TASKS",
+                Boolean.toString(diagnosticTasks)));
         return new WorkerTaskRules(WorkerRoot.tasksForChecks(permissive, RepoUrlPolicy.formOnly()));
     }
 

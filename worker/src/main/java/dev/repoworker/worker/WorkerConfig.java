@@ -63,7 +63,8 @@ public record WorkerConfig(
         List<String> secrets = env.list("WORKER_SECRET", List.of());
         boolean insecure = env.flag("WORKER_INSECURE_DEV", false);
         if (secrets.isEmpty() && !insecure) {
-            throw new InvalidConfigException("WORKER_SECRET",
+            throw new InvalidConfigException(
+                    "WORKER_SECRET",
                     "is required (comma-separated for rotation); set WORKER_INSECURE_DEV=true only for local development");
         }
         int cores = Runtime.getRuntime().availableProcessors();
@@ -77,7 +78,9 @@ public record WorkerConfig(
             throw new InvalidConfigException("REPO_HOST", "must be github or local, got '" + repoHost + "'");
         }
         String systemTemp = environment.getOrDefault("TMPDIR", System.getProperty("java.io.tmpdir"));
-        Path tempDir = env.path("TEMP_DIR", Path.of(systemTemp.isBlank() ? System.getProperty("java.io.tmpdir") : systemTemp, "repo-worker"));
+        Path tempDir = env.path(
+                "TEMP_DIR",
+                Path.of(systemTemp.isBlank() ? System.getProperty("java.io.tmpdir") : systemTemp, "repo-worker"));
         Path cacheDir = env.path("CACHE_DIR", tempDir);
         return new WorkerConfig(
                 env.text("HOST", "0.0.0.0"),
@@ -109,9 +112,13 @@ public record WorkerConfig(
                 env.bytes("MAX_MEDIA_BYTES", BuildOptions.Limits.defaults().maxMediaBytes()),
                 env.flag("ENABLE_DIAGNOSTIC_TASKS", false),
                 repoHost,
-                env.path("LOCAL_REPO_ROOT", Path.of("data", "repos")).toAbsolutePath().normalize(),
+                env.path("LOCAL_REPO_ROOT", Path.of("data", "repos"))
+                        .toAbsolutePath()
+                        .normalize(),
                 env.httpUrl("GITHUB_API_URL", "https://api.github.com"),
-                env.path("ARTIFACTS_DIR", tempDir.resolve("artifacts")).toAbsolutePath().normalize(),
+                env.path("ARTIFACTS_DIR", tempDir.resolve("artifacts"))
+                        .toAbsolutePath()
+                        .normalize(),
                 S3Settings.fromEnv(environment),
                 EmbeddingsConfig.fromEnv(environment, cacheDir.resolve("embeddings-cache")));
     }

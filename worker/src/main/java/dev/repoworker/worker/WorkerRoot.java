@@ -58,9 +58,11 @@ public final class WorkerRoot implements AutoCloseable {
 
     private WorkerRoot(WorkerConfig config, NetworkPolicy network, RepoUrlPolicy repoUrls) {
         this.config = config;
-        this.signatures = config.authenticationRequired() ? Optional.of(Signatures.of(config.secrets())) : Optional.empty();
+        this.signatures =
+                config.authenticationRequired() ? Optional.of(Signatures.of(config.secrets())) : Optional.empty();
         this.callbackUrls = new CallbackUrlPolicy(config.allowedCallbackHosts(), network);
-        this.objectStorage = config.s3Artifacts().map(settings -> new ObjectStorage(S3Clients.create(settings), settings));
+        this.objectStorage =
+                config.s3Artifacts().map(settings -> new ObjectStorage(S3Clients.create(settings), settings));
         this.tasks = tasks(config, repoUrls, objectStorage);
     }
 
@@ -90,11 +92,22 @@ public final class WorkerRoot implements AutoCloseable {
 
     /** The executor, counting into {@code metrics}; callbacks go only where the callback policy allows, checked at each attempt. */
     public JobExecutor executor(ScheduledExecutorService scheduler, Clock clock, WorkerMetrics metrics) {
-        CallbackSender callbacks = new CallbackSender(callbackUrls, signatures, scheduler, config.callbackRetryWindow(), clock, metrics);
-        JobLimits limits = new JobLimits(config.concurrency(), config.queueCapacity(), config.jobTimeout(), config.resultRetention(),
-                config.resultRetentionMax(), config.firstProgressDelay());
-        return new JobExecutor(limits, Workspaces.removingInBackground(config.tempDir(), config.keepTmpFiles()), callbacks,
-                scheduler, clock, metrics);
+        CallbackSender callbacks =
+                new CallbackSender(callbackUrls, signatures, scheduler, config.callbackRetryWindow(), clock, metrics);
+        JobLimits limits = new JobLimits(
+                config.concurrency(),
+                config.queueCapacity(),
+                config.jobTimeout(),
+                config.resultRetention(),
+                config.resultRetentionMax(),
+                config.firstProgressDelay());
+        return new JobExecutor(
+                limits,
+                Workspaces.removingInBackground(config.tempDir(), config.keepTmpFiles()),
+                callbacks,
+                scheduler,
+                clock,
+                metrics);
     }
 
     /** Admission of {@code /process} requests (and the one-shot job's one request) into {@code executor}. */
@@ -104,7 +117,8 @@ public final class WorkerRoot implements AutoCloseable {
 
     /** The Git implementation {@code GIT_IMPLEMENTATION} names, connecting only where {@code repoUrls} allows. */
     public static Git git(WorkerConfig config, RepoUrlPolicy repoUrls) {
-        return Gits.forName(config.gitImplementation(), config.allowFileRepos(), repoLimits(config), repoUrls::addressesToConnect);
+        return Gits.forName(
+                config.gitImplementation(), config.allowFileRepos(), repoLimits(config), repoUrls::addressesToConnect);
     }
 
     public static RepoLimits repoLimits(WorkerConfig config) {
@@ -120,19 +134,27 @@ public final class WorkerRoot implements AutoCloseable {
         objectStorage.ifPresent(ObjectStorage::close);
     }
 
-    private static TaskRegistry tasks(WorkerConfig config, RepoUrlPolicy repoUrls, Optional<ObjectStorage> objectStorage) {
+    private static TaskRegistry tasks(
+            WorkerConfig config, RepoUrlPolicy repoUrls, Optional<ObjectStorage> objectStorage) {
         Git git = git(config, repoUrls);
         AcquireRepoTask acquire = new AcquireRepoTask(git, repoUrls, config.githubToken());
         NewRepoFromTemplateTask template = template(config, git, repoUrls);
         LocalArtifactStore local = new LocalArtifactStore(config.artifactsDir());
         ArtifactStore store = ArtifactStores.of(local, objectStorage);
         DeployStore deploys = DeployStore.of(config.artifactsDir(), objectStorage);
-        BuildAssetsTask build = new BuildAssetsTask(acquire, store, config.allowFileRepos(),
+        BuildAssetsTask build = new BuildAssetsTask(
+                acquire,
+                store,
+                config.allowFileRepos(),
                 Optional.of(config.cacheDir().resolve("media-cache")),
                 BuildOptions.Limits.defaults().withMaxMediaBytes(config.maxMediaBytes()));
-        ComputeEmbeddingsTask embeddings = new ComputeEmbeddingsTask(config.artifactsDir(), new ComputeEmbeddings(
-                config.embeddings().createEmbedder(), config.embeddings().createCache(), new Chunker(),
-                new KeptIndexes(config.cacheDir().resolve(ComputeEmbeddingsTask.KEPT_INDEXES))));
+        ComputeEmbeddingsTask embeddings = new ComputeEmbeddingsTask(
+                config.artifactsDir(),
+                new ComputeEmbeddings(
+                        config.embeddings().createEmbedder(),
+                        config.embeddings().createCache(),
+                        new Chunker(),
+                        new KeptIndexes(config.cacheDir().resolve(ComputeEmbeddingsTask.KEPT_INDEXES))));
         EnrichDataTask enrich = new EnrichDataTask(config.artifactsDir(), store);
         List<Task<?>> all = new ArrayList<>(List.of(acquire, template, build, embeddings, enrich));
         all.addAll(Pipelines.all(store, local, deploys, acquire, template, build, embeddings, enrich));
@@ -150,10 +172,10 @@ public final class WorkerRoot implements AutoCloseable {
         boolean local = config.repoHost().equals("local");
         if (local) {
             Git cloneNew = Gits.forName(config.gitImplementation(), true, repoLimits(config), ConnectionCheck.NONE);
-            return new NewRepoFromTemplateTask(new LocalRepoHost(config.localRepoRoot(), git), cloneNew, repoUrls,
-                    config.githubToken());
+            return new NewRepoFromTemplateTask(
+                    new LocalRepoHost(config.localRepoRoot(), git), cloneNew, repoUrls, config.githubToken());
         }
-        return new NewRepoFromTemplateTask(new GitHubRepoHost(URI.create(config.githubApiUrl())), git, repoUrls,
-                config.githubToken());
+        return new NewRepoFromTemplateTask(
+                new GitHubRepoHost(URI.create(config.githubApiUrl())), git, repoUrls, config.githubToken());
     }
 }

@@ -32,8 +32,12 @@ final class WorkerRoutes {
     private final Clock clock;
     private final ServiceMetrics metrics;
 
-    WorkerRoutes(ProcessHandler processHandler, JobExecutor executor, RequestAuthenticator authenticator, Clock clock,
-                 ServiceMetrics metrics) {
+    WorkerRoutes(
+            ProcessHandler processHandler,
+            JobExecutor executor,
+            RequestAuthenticator authenticator,
+            Clock clock,
+            ServiceMetrics metrics) {
         this.processHandler = processHandler;
         this.executor = executor;
         this.authenticator = authenticator;
@@ -48,8 +52,10 @@ final class WorkerRoutes {
         config.routes.post("/jobs/{jobId}/cancel", this::cancel);
         // open like /health (no job data in it); see README "Metrics"
         config.routes.get("/metrics", metrics::serve);
-        config.routes.exception(WorkerError.class, (e, ctx) -> error(ctx, e.status(), e.getMessage(), e.field(), e.headers()));
-        config.routes.exception(HttpResponseException.class, (e, ctx) -> error(ctx, e.getStatus(), describe(e), field(e), Map.of()));
+        config.routes.exception(
+                WorkerError.class, (e, ctx) -> error(ctx, e.status(), e.getMessage(), e.field(), e.headers()));
+        config.routes.exception(
+                HttpResponseException.class, (e, ctx) -> error(ctx, e.getStatus(), describe(e), field(e), Map.of()));
         config.routes.exception(Exception.class, (e, ctx) -> {
             LOG.error("unexpected error on {} {}", ctx.method(), ctx.path(), e);
             error(ctx, 500, "internal error", null, Map.of());
@@ -60,7 +66,9 @@ final class WorkerRoutes {
             }
             error(ctx, 404, "no route " + ctx.method() + " " + ctx.path(), null, Map.of());
         });
-        config.routes.error(405, ctx -> error(ctx, 405, "method " + ctx.method() + " not allowed on " + ctx.path(), null, Map.of()));
+        config.routes.error(
+                405,
+                ctx -> error(ctx, 405, "method " + ctx.method() + " not allowed on " + ctx.path(), null, Map.of()));
         JsonErrorPages.install(config, (status, message, field) -> Json.write(errorBody(message, field)));
         metrics.installHttpMetrics(config);
     }
@@ -95,15 +103,26 @@ final class WorkerRoutes {
     private void cancel(Context ctx) {
         authenticator.authenticate(ctx.body(), ctx::header);
         String jobId = jobId(ctx);
-        Cancellation cancellation = executor.cancel(jobId, CancelRequest.parse(ctx.body()).attempt());
+        Cancellation cancellation =
+                executor.cancel(jobId, CancelRequest.parse(ctx.body()).attempt());
         if (cancellation instanceof Cancellation.Ended ended && ended.cancelledNow()) {
             ctx.json(Map.of("jobId", jobId, "state", ended.job().state()));
         } else if (cancellation instanceof Cancellation.Ended ended) {
             // as the API answers: a job that has ended cannot be cancelled
-            ctx.status(409).json(Map.of("jobId", jobId, "state", ended.job().state(),
-                    "error", "job " + jobId + " is already " + ended.job().state().wireName()));
+            ctx.status(409)
+                    .json(Map.of(
+                            "jobId",
+                            jobId,
+                            "state",
+                            ended.job().state(),
+                            "error",
+                            "job " + jobId + " is already "
+                                    + ended.job().state().wireName()));
         } else if (cancellation instanceof Cancellation.Refused refused) {
-            throw new WorkerError(429, "too many cancels are waiting for their jobs (RESULT_RETENTION_MAX); retry later", null,
+            throw new WorkerError(
+                    429,
+                    "too many cancels are waiting for their jobs (RESULT_RETENTION_MAX); retry later",
+                    null,
                     Map.of("Retry-After", Long.toString(refused.retryAfter().toSeconds())));
         } else {
             ctx.status(202).json(Map.of("jobId", jobId, "status", "cancelled"));

@@ -17,8 +17,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Issue 13: {@code POST /process} with a JSON array of requests, authenticated once and admitted item by item. */
@@ -43,7 +43,7 @@ class BatchProcessTest {
     }
 
     private static List<ItemResult> results(HttpResponse<String> response) throws Exception {
-        return Json.mapper().readValue(response.body(), new TypeReference<>() { });
+        return Json.mapper().readValue(response.body(), new TypeReference<>() {});
     }
 
     @Test
@@ -61,19 +61,29 @@ class BatchProcessTest {
         HttpResponse<String> response = http.post("/process", batch);
 
         assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
-        assertThat(results(response)).containsExactly(
-                ItemResult.accepted("batch-ok"),
-                ItemResult.error("batch-bad-data", 400, "data.durationMs must be a whole number", "data.durationMs"),
-                ItemResult.error("batch-unknown-task", 400, results(response).get(2).message(), "task"),
-                ItemResult.accepted("batch-ok"),
-                ItemResult.error(null, 400, "jobId is required", "jobId"),
-                ItemResult.accepted("batch-ok-2"));
+        assertThat(results(response))
+                .containsExactly(
+                        ItemResult.accepted("batch-ok"),
+                        ItemResult.error(
+                                "batch-bad-data", 400, "data.durationMs must be a whole number", "data.durationMs"),
+                        ItemResult.error(
+                                "batch-unknown-task",
+                                400,
+                                results(response).get(2).message(),
+                                "task"),
+                        ItemResult.accepted("batch-ok"),
+                        ItemResult.error(null, 400, "jobId is required", "jobId"),
+                        ItemResult.accepted("batch-ok-2"));
         assertThat(results(response).get(2).message()).contains("make-coffee");
         assertThat(response.body()).doesNotContain("null");
-        await().atMost(Duration.ofSeconds(10)).until(() -> receiver.acceptedFinals().size() == 2);
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> receiver.acceptedFinals().size() == 2);
         // the duplicate is answered like a single duplicate (accepted) and, like it, never runs twice
-        await().during(Duration.ofMillis(500)).atMost(Duration.ofSeconds(3)).until(() -> receiver.received().size() == 2);
-        assertThat(receiver.received()).extracting(r -> r.body().path("jobId").asText())
+        await().during(Duration.ofMillis(500))
+                .atMost(Duration.ofSeconds(3))
+                .until(() -> receiver.received().size() == 2);
+        assertThat(receiver.received())
+                .extracting(r -> r.body().path("jobId").asText())
                 .containsExactlyInAnyOrder("batch-ok", "batch-ok-2");
     }
 
@@ -91,10 +101,16 @@ class BatchProcessTest {
         HttpResponse<String> response = http.post("/process", batch);
 
         assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
-        await().atMost(Duration.ofSeconds(20)).until(() -> receiver.acceptedFinals().size() == ids.size());
-        assertThat(receiver.acceptedFinals()).extracting(r -> r.body().path("jobId").asText()).containsExactlyInAnyOrderElementsOf(ids);
-        assertThat(receiver.batches()).as("final callbacks that waited went together").isPositive();
-        await().atMost(Duration.ofSeconds(10)).until(() -> ids.stream().allMatch(id -> delivery(http, id).equals("delivered")));
+        await().atMost(Duration.ofSeconds(20))
+                .until(() -> receiver.acceptedFinals().size() == ids.size());
+        assertThat(receiver.acceptedFinals())
+                .extracting(r -> r.body().path("jobId").asText())
+                .containsExactlyInAnyOrderElementsOf(ids);
+        assertThat(receiver.batches())
+                .as("final callbacks that waited went together")
+                .isPositive();
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> ids.stream().allMatch(id -> delivery(http, id).equals("delivered")));
     }
 
     @Test
@@ -108,14 +124,23 @@ class BatchProcessTest {
 
         http.post("/process", batch);
 
-        await().atMost(Duration.ofSeconds(20)).until(() -> receiver.acceptedFinals().size() >= 30);
-        assertThat(receiver.acceptedFinals()).extracting(r -> r.body().path("jobId").asText()).doesNotHaveDuplicates();
-        assertThat(receiver.batches()).as("at most one refused batch, then one by one").isLessThanOrEqualTo(1);
+        await().atMost(Duration.ofSeconds(20))
+                .until(() -> receiver.acceptedFinals().size() >= 30);
+        assertThat(receiver.acceptedFinals())
+                .extracting(r -> r.body().path("jobId").asText())
+                .doesNotHaveDuplicates();
+        assertThat(receiver.batches())
+                .as("at most one refused batch, then one by one")
+                .isLessThanOrEqualTo(1);
     }
 
     private static String delivery(SignedHttp http, String jobId) {
         try {
-            return Json.mapper().readTree(http.get("/jobs/" + jobId).body()).path("delivery").path("state").asText();
+            return Json.mapper()
+                    .readTree(http.get("/jobs/" + jobId).body())
+                    .path("delivery")
+                    .path("state")
+                    .asText();
         } catch (Exception e) {
             throw new IllegalStateException(e);
         }
@@ -135,19 +160,25 @@ class BatchProcessTest {
 
         for (HttpResponse<String> response : List.of(over, empty)) {
             assertThat(response.statusCode()).as(response.body()).isEqualTo(400);
-            assertThat(SignedHttp.json(response)).containsEntry("status", "error").containsEntry("field", "body");
+            assertThat(SignedHttp.json(response))
+                    .containsEntry("status", "error")
+                    .containsEntry("field", "body");
         }
         assertThat(SignedHttp.json(over).get("message")).asString().contains("1 to 100");
         HttpResponse<String> hundred = http.post("/process", tooMany.subList(0, 100));
         assertThat(hundred.statusCode()).isEqualTo(200);
-        assertThat(results(hundred)).hasSize(100).allSatisfy(r -> assertThat(r.status()).isEqualTo(ItemResult.ACCEPTED));
-        await().atMost(Duration.ofSeconds(30)).until(() -> receiver.acceptedFinals().size() == 100);
+        assertThat(results(hundred))
+                .hasSize(100)
+                .allSatisfy(r -> assertThat(r.status()).isEqualTo(ItemResult.ACCEPTED));
+        await().atMost(Duration.ofSeconds(30))
+                .until(() -> receiver.acceptedFinals().size() == 100);
         assertThat(receiver.receivedFor("many-100")).isEmpty();
     }
 
     @Test
     void an_item_beyond_the_queue_is_answered_429_in_its_place() throws Exception {
-        SignedHttp http = workers.worker(tempDir, Map.of("WORKER_CONCURRENCY", "1", "WORKER_QUEUE_SIZE", "1", "SHUTDOWN_GRACE", "0s"));
+        SignedHttp http = workers.worker(
+                tempDir, Map.of("WORKER_CONCURRENCY", "1", "WORKER_QUEUE_SIZE", "1", "SHUTDOWN_GRACE", "0s"));
         CallbackReceiver receiver = workers.receiver();
         List<Object> batch = List.of(
                 noop("queue-1", receiver.url(), Map.of("durationMs", 60_000)),
@@ -169,7 +200,8 @@ class BatchProcessTest {
     void a_replayed_batch_is_409_and_its_jobs_run_once() throws Exception {
         SignedHttp http = workers.worker(tempDir, Map.of());
         CallbackReceiver receiver = workers.receiver();
-        String body = Json.write(List.of(noop("replay-1", receiver.url(), Map.of()), noop("replay-2", receiver.url(), Map.of())));
+        String body = Json.write(
+                List.of(noop("replay-1", receiver.url(), Map.of()), noop("replay-2", receiver.url(), Map.of())));
         Map<String, String> headers = SIGNER.headersFor(body);
 
         HttpResponse<String> first = http.post("/process", body, headers);
@@ -179,8 +211,11 @@ class BatchProcessTest {
         assertThat(results(first)).containsExactly(ItemResult.accepted("replay-1"), ItemResult.accepted("replay-2"));
         assertThat(replay.statusCode()).isEqualTo(409);
         assertThat(SignedHttp.json(replay)).containsEntry("field", Signatures.ID_HEADER);
-        await().atMost(Duration.ofSeconds(10)).until(() -> receiver.acceptedFinals().size() == 2);
-        await().during(Duration.ofMillis(500)).atMost(Duration.ofSeconds(3)).until(() -> receiver.received().size() == 2);
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> receiver.acceptedFinals().size() == 2);
+        await().during(Duration.ofMillis(500))
+                .atMost(Duration.ofSeconds(3))
+                .until(() -> receiver.received().size() == 2);
     }
 
     @Test
@@ -191,11 +226,15 @@ class BatchProcessTest {
         String other = Json.write(List.of(noop("auth-2", receiver.url(), Map.of())));
 
         HttpResponse<String> unsigned = http.raw(HttpRequest.newBuilder(http.uri("/process"))
-                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build());
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body))
+                .build());
         HttpResponse<String> signedForAnother = http.post("/process", body, SIGNER.headersFor(other));
         HttpResponse<String> bearer = http.raw(HttpRequest.newBuilder(http.uri("/process"))
-                .header("Content-Type", "application/json").header("Authorization", "Bearer " + SECRET)
-                .POST(HttpRequest.BodyPublishers.ofString(body)).build());
+                .header("Content-Type", "application/json")
+                .header("Authorization", "Bearer " + SECRET)
+                .POST(HttpRequest.BodyPublishers.ofString(body))
+                .build());
 
         assertThat(unsigned.statusCode()).isEqualTo(401);
         assertThat(signedForAnother.statusCode()).isEqualTo(401);

@@ -11,8 +11,8 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -31,8 +31,17 @@ class CancelBeforeArrivalTest {
     final WorkerFixture workers = new WorkerFixture(SECRET);
 
     private static Map<String, Object> noop(String jobId, String callbackUrl, int attempt, int durationMs) {
-        return Map.of("jobId", jobId, "task", "noop", "callbackUrl", callbackUrl, "attempt", attempt,
-                "data", Map.of("durationMs", durationMs));
+        return Map.of(
+                "jobId",
+                jobId,
+                "task",
+                "noop",
+                "callbackUrl",
+                callbackUrl,
+                "attempt",
+                attempt,
+                "data",
+                Map.of("durationMs", durationMs));
     }
 
     @Test
@@ -47,7 +56,8 @@ class CancelBeforeArrivalTest {
         assertThat(SignedHttp.json(cancel)).isEqualTo(Map.of("jobId", "early", "status", "cancelled"));
         assertThat(process.statusCode()).isEqualTo(202);
         assertThat(SignedHttp.json(process)).isEqualTo(Map.of("status", "accepted", "jobId", "early"));
-        await().atMost(Duration.ofSeconds(10)).until(() -> receiver.acceptedFinals().size() == 1);
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> receiver.acceptedFinals().size() == 1);
         CallbackReceiver.Received callback = receiver.acceptedFinals().get(0);
         assertThat(callback.status()).isEqualTo("failed");
         assertThat(callback.body().path("error").asText()).isEqualTo("job cancelled");
@@ -55,7 +65,9 @@ class CancelBeforeArrivalTest {
         Map<String, Object> state = SignedHttp.json(http.get("/jobs/early"));
         assertThat(state).containsEntry("state", "cancelled");
         assertThat(state.get("startedAt")).as("never started").isNull();
-        await().during(Duration.ofMillis(500)).atMost(Duration.ofSeconds(3)).until(() -> receiver.receivedFor("early").size() == 1);
+        await().during(Duration.ofMillis(500))
+                .atMost(Duration.ofSeconds(3))
+                .until(() -> receiver.receivedFor("early").size() == 1);
     }
 
     @Test
@@ -63,14 +75,21 @@ class CancelBeforeArrivalTest {
         SignedHttp http = workers.worker(tempDir, Map.of());
         CallbackReceiver receiver = workers.receiver();
 
-        assertThat(http.post("/jobs/named/cancel", Map.of("attempt", 1)).statusCode()).isEqualTo(202);
+        assertThat(http.post("/jobs/named/cancel", Map.of("attempt", 1)).statusCode())
+                .isEqualTo(202);
         assertThat(http.post("/jobs/unnamed/cancel", "").statusCode()).isEqualTo(202);
-        assertThat(http.post("/process", noop("named", receiver.url(), 2, 0)).statusCode()).isEqualTo(202);
-        assertThat(http.post("/process", noop("unnamed", receiver.url(), 3, 0)).statusCode()).isEqualTo(202);
+        assertThat(http.post("/process", noop("named", receiver.url(), 2, 0)).statusCode())
+                .isEqualTo(202);
+        assertThat(http.post("/process", noop("unnamed", receiver.url(), 3, 0)).statusCode())
+                .isEqualTo(202);
 
-        await().atMost(Duration.ofSeconds(10)).until(() -> receiver.acceptedFinals().size() == 2);
-        assertThat(receiver.receivedFor("named")).singleElement().satisfies(r -> assertThat(r.status()).isEqualTo("completed"));
-        assertThat(receiver.receivedFor("unnamed")).singleElement()
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> receiver.acceptedFinals().size() == 2);
+        assertThat(receiver.receivedFor("named"))
+                .singleElement()
+                .satisfies(r -> assertThat(r.status()).isEqualTo("completed"));
+        assertThat(receiver.receivedFor("unnamed"))
+                .singleElement()
                 .satisfies(r -> assertThat(r.body().path("error").asText()).isEqualTo("job cancelled"));
     }
 
@@ -78,7 +97,8 @@ class CancelBeforeArrivalTest {
     void cancels_waiting_for_their_jobs_are_bounded_and_a_cancel_over_the_bound_gets_429() throws Exception {
         SignedHttp http = workers.worker(tempDir, Map.of("RESULT_RETENTION_MAX", "1"));
         CallbackReceiver receiver = workers.receiver();
-        assertThat(http.post("/jobs/first/cancel", Map.of("attempt", 1)).statusCode()).isEqualTo(202);
+        assertThat(http.post("/jobs/first/cancel", Map.of("attempt", 1)).statusCode())
+                .isEqualTo(202);
 
         HttpResponse<String> refused = http.post("/jobs/second/cancel", Map.of("attempt", 1));
 
@@ -86,9 +106,12 @@ class CancelBeforeArrivalTest {
         assertThat(refused.headers().firstValue("Retry-After")).isPresent();
         assertThat(SignedHttp.json(refused)).containsEntry("status", "error");
         // once its job has arrived, a tombstone has done its work and makes room
-        assertThat(http.post("/process", noop("first", receiver.url(), 1, 0)).statusCode()).isEqualTo(202);
-        await().atMost(Duration.ofSeconds(10)).until(() -> receiver.acceptedFinals().size() == 1);
-        assertThat(http.post("/jobs/second/cancel", Map.of("attempt", 1)).statusCode()).isEqualTo(202);
+        assertThat(http.post("/process", noop("first", receiver.url(), 1, 0)).statusCode())
+                .isEqualTo(202);
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> receiver.acceptedFinals().size() == 1);
+        assertThat(http.post("/jobs/second/cancel", Map.of("attempt", 1)).statusCode())
+                .isEqualTo(202);
     }
 
     @Test

@@ -23,6 +23,7 @@ class ComputeEmbeddingsTaskTest {
 
     @TempDir
     static Path tempDir;
+
     static Path artifacts;
     static WorkerApp app;
     static CallbackReceiver receiver;
@@ -49,17 +50,25 @@ class ComputeEmbeddingsTaskTest {
     }
 
     private static HttpResponse<String> process(String jobId, Map<String, Object> data) throws Exception {
-        return http.post("/process", Map.of("jobId", jobId, "task", "compute-embeddings", "callbackUrl", receiver.url(), "data", data));
+        return http.post(
+                "/process",
+                Map.of("jobId", jobId, "task", "compute-embeddings", "callbackUrl", receiver.url(), "data", data));
     }
 
     private static CallbackReceiver.Received finalCallback(String jobId) {
-        await().atMost(Duration.ofSeconds(60)).until(() -> receiver.receivedFor(jobId).stream().anyMatch(r -> !r.status().equals("running")));
-        return receiver.receivedFor(jobId).stream().filter(r -> !r.status().equals("running")).findFirst().orElseThrow();
+        await().atMost(Duration.ofSeconds(60))
+                .until(() -> receiver.receivedFor(jobId).stream()
+                        .anyMatch(r -> !r.status().equals("running")));
+        return receiver.receivedFor(jobId).stream()
+                .filter(r -> !r.status().equals("running"))
+                .findFirst()
+                .orElseThrow();
     }
 
     @Test
     void embeds_a_builds_posts_and_reports_the_counts_in_a_signed_callback() throws Exception {
-        assertThat(process("embed-1", Map.of("artifactsOf", "build-1")).statusCode()).isEqualTo(202);
+        assertThat(process("embed-1", Map.of("artifactsOf", "build-1")).statusCode())
+                .isEqualTo(202);
 
         CallbackReceiver.Received callback = finalCallback("embed-1");
         assertThat(callback.signatureValid()).contains(true);
@@ -67,7 +76,8 @@ class ComputeEmbeddingsTaskTest {
         JsonNode result = callback.body().get("result");
         assertThat(result.get("posts").asInt()).isEqualTo(12);
         assertThat(result.get("chunks").asInt()).isEqualTo(26);
-        assertThat(result.get("embedded").asInt() + result.get("reused").asInt()).isEqualTo(26);
+        assertThat(result.get("embedded").asInt() + result.get("reused").asInt())
+                .isEqualTo(26);
         assertThat(result.get("model").asText()).isEqualTo("all-minilm-l6-v2-q");
         assertThat(result.get("dimension").asInt()).isEqualTo(384);
         assertThat(result.has("durationMs")).isTrue();
@@ -77,31 +87,40 @@ class ComputeEmbeddingsTaskTest {
         assertThat(artifacts.resolve("embed-1/embeddings/index")).isDirectory();
         assertThat(artifacts.resolve("embed-1/related.json")).isRegularFile();
         assertThat(artifacts.resolve("build-1")).isDirectoryNotContaining("glob:**/embeddings");
-        assertThat(receiver.receivedFor("embed-1")).anyMatch(r -> r.status().equals("running")
-                && r.body().path("progress").path("step").asText().equals("chunk"));
+        assertThat(receiver.receivedFor("embed-1"))
+                .anyMatch(r -> r.status().equals("running")
+                        && r.body().path("progress").path("step").asText().equals("chunk"));
 
-        assertThat(process("embed-2", Map.of("artifactsOf", "build-1")).statusCode()).isEqualTo(202);
+        assertThat(process("embed-2", Map.of("artifactsOf", "build-1")).statusCode())
+                .isEqualTo(202);
         JsonNode again = finalCallback("embed-2").body().get("result");
         assertThat(again.get("embedded").asInt()).isZero();
         assertThat(again.get("reused").asInt()).isEqualTo(26);
         assertThat(result.get("index").asText()).isEqualTo("built");
-        assertThat(again.get("index").asText()).as("the index embed-1 kept under CACHE_DIR").isEqualTo("updated");
-        assertThat(artifacts.resolve("embed-1/embeddings/meta.json")).as("embed-1's own artifacts stay").isRegularFile();
+        assertThat(again.get("index").asText())
+                .as("the index embed-1 kept under CACHE_DIR")
+                .isEqualTo("updated");
+        assertThat(artifacts.resolve("embed-1/embeddings/meta.json"))
+                .as("embed-1's own artifacts stay")
+                .isRegularFile();
     }
 
     @Test
     void a_build_that_does_not_exist_fails_the_job_with_a_clear_error() throws Exception {
-        assertThat(process("embed-missing", Map.of("artifactsOf", "no-such-build")).statusCode()).isEqualTo(202);
+        assertThat(process("embed-missing", Map.of("artifactsOf", "no-such-build"))
+                        .statusCode())
+                .isEqualTo(202);
 
         CallbackReceiver.Received callback = finalCallback("embed-missing");
         assertThat(callback.status()).isEqualTo("failed");
-        assertThat(callback.body().get("error").asText()).isEqualTo("no artifacts for job no-such-build (data.artifactsOf): run build-assets first");
+        assertThat(callback.body().get("error").asText())
+                .isEqualTo("no artifacts for job no-such-build (data.artifactsOf): run build-assets first");
     }
 
     @Test
     void artifacts_of_is_required_and_must_be_a_job_id() throws Exception {
-        for (Map<String, Object> data : java.util.List.<Map<String, Object>>of(Map.of(), Map.of("artifactsOf", "../etc"),
-                Map.of("artifactsOf", "a/b"), Map.of("artifactsOf", 7))) {
+        for (Map<String, Object> data : java.util.List.<Map<String, Object>>of(
+                Map.of(), Map.of("artifactsOf", "../etc"), Map.of("artifactsOf", "a/b"), Map.of("artifactsOf", 7))) {
             HttpResponse<String> response = process("embed-bad", data);
             assertThat(response.statusCode()).as(data.toString()).isEqualTo(400);
             assertThat(SignedHttp.json(response)).containsEntry("field", "data.artifactsOf");

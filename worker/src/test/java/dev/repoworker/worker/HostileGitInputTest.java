@@ -78,13 +78,18 @@ class HostileGitInputTest {
 
     private record Running(SignedHttp http, CallbackReceiver receiver) {
         HttpResponse<String> process(String task, String jobId, Map<String, Object> data) throws Exception {
-            return http.post("/process", Map.of("jobId", jobId, "task", task, "callbackUrl", receiver.url(), "data", data));
+            return http.post(
+                    "/process", Map.of("jobId", jobId, "task", task, "callbackUrl", receiver.url(), "data", data));
         }
 
         CallbackReceiver.Received finalCallback(String jobId) {
-            await().atMost(Duration.ofSeconds(120)).until(() -> receiver.receivedFor(jobId).stream()
-                    .anyMatch(r -> !r.status().equals("running")));
-            return receiver.receivedFor(jobId).stream().filter(r -> !r.status().equals("running")).findFirst().orElseThrow();
+            await().atMost(Duration.ofSeconds(120))
+                    .until(() -> receiver.receivedFor(jobId).stream()
+                            .anyMatch(r -> !r.status().equals("running")));
+            return receiver.receivedFor(jobId).stream()
+                    .filter(r -> !r.status().equals("running"))
+                    .findFirst()
+                    .orElseThrow();
         }
     }
 
@@ -141,7 +146,8 @@ class HostileGitInputTest {
     void more_files_than_max_repo_files_fail_the_job_and_remove_its_workspace(String git) throws Exception {
         Running worker = start(git, Map.of("MAX_REPO_FILES", "50"));
 
-        assertThat(worker.process("acquire-user-repo", "many-files", Map.of("repoUrl", sixtyFiles())).statusCode())
+        assertThat(worker.process("acquire-user-repo", "many-files", Map.of("repoUrl", sixtyFiles()))
+                        .statusCode())
                 .isEqualTo(202);
 
         assertThat(error(worker.finalCallback("many-files")))
@@ -161,7 +167,8 @@ class HostileGitInputTest {
         worker.process("process-with-repo", "zip-bomb", Map.of("repoUrl", repo.fileUrl()));
 
         assertThat(error(worker.finalCallback("zip-bomb")))
-                .isEqualTo("acquire failed: repository files hold more than 1048576 bytes; the limit is MAX_REPO_BYTES=1048576");
+                .isEqualTo(
+                        "acquire failed: repository files hold more than 1048576 bytes; the limit is MAX_REPO_BYTES=1048576");
         assertThat(workspaces()).isEmpty();
         assertThat(temp.resolve("artifacts/zip-bomb")).doesNotExist();
     }
@@ -188,10 +195,13 @@ class HostileGitInputTest {
     @ValueSource(strings = {"cli", "jgit"})
     void an_oversized_template_fails_new_repo_from_template_and_creates_no_repository(String git) throws Exception {
         Path repos = temp.resolve("repos");
-        Running worker = start(git, Map.of("MAX_REPO_FILES", "50", "REPO_HOST", "local", "LOCAL_REPO_ROOT", repos.toString()));
+        Running worker =
+                start(git, Map.of("MAX_REPO_FILES", "50", "REPO_HOST", "local", "LOCAL_REPO_ROOT", repos.toString()));
 
-        worker.process("new-repo-from-template", "big-template", Map.of("templateRepoUrl", sixtyFiles(),
-                "newRepoName", "site"));
+        worker.process(
+                "new-repo-from-template",
+                "big-template",
+                Map.of("templateRepoUrl", sixtyFiles(), "newRepoName", "site"));
 
         assertThat(error(worker.finalCallback("big-template")))
                 .isEqualTo("repository has more than 50 files; the limit is MAX_REPO_FILES=50");
@@ -204,12 +214,13 @@ class HostileGitInputTest {
     void submodules_pointing_elsewhere_are_never_fetched_and_never_reach_the_artifacts(String git) throws Exception {
         String secret = "SECRET-OTHER-REPOSITORY-41d2";
         Path served = temp.resolve("served");
-        TestRepos.Repo other = TestRepos.withFiles(temp.resolve("other"), Map.of("secret.md", "# Secret\n\n" + secret + "\n"));
+        TestRepos.Repo other =
+                TestRepos.withFiles(temp.resolve("other"), Map.of("secret.md", "# Secret\n\n" + secret + "\n"));
         Path otherBare = other.bareCopy(served, "secret.git");
         GitHttpServer server = GitHttpServer.start(served);
         toClose.add(server);
-        HostileSubmodules.create(temp.resolve("hostile"), served, other.head(), otherBare.toUri().toString(),
-                server.url("secret.git"));
+        HostileSubmodules.create(
+                temp.resolve("hostile"), served, other.head(), otherBare.toUri().toString(), server.url("secret.git"));
         Running worker = start(git, Map.of());
 
         worker.process("build-assets", "submodules", Map.of("repoUrl", server.url("hostile.git"), "depth", 0));
@@ -223,7 +234,8 @@ class HostileGitInputTest {
             assertThat(written).isNotEmpty().noneMatch(file -> read(file).contains(secret));
             assertThat(written).anyMatch(file -> read(file).contains("Index"));
         }
-        assertThat(server.requestLines()).anyMatch(line -> line.contains("hostile.git"))
+        assertThat(server.requestLines())
+                .anyMatch(line -> line.contains("hostile.git"))
                 .noneMatch(line -> line.contains("secret.git"));
         assertThat(callback.rawBody()).doesNotContain(secret);
         assertThat(workspaces()).isEmpty();
@@ -231,23 +243,43 @@ class HostileGitInputTest {
 
     @Test
     void credentials_in_repository_urls_are_refused_before_admission_and_echoed_nowhere() throws Exception {
-        Running worker = start("cli", Map.of("REPO_HOST", "local", "LOCAL_REPO_ROOT", temp.resolve("repos").toString()));
+        Running worker = start(
+                "cli",
+                Map.of(
+                        "REPO_HOST",
+                        "local",
+                        "LOCAL_REPO_ROOT",
+                        temp.resolve("repos").toString()));
         List<String> urls = List.of(
                 "https://leaker:" + CREDENTIAL + "@127.0.0.1/a/b.git",
                 "https://" + CREDENTIAL + "@127.0.0.1/a/b.git",
                 "http://leaker:" + CREDENTIAL + "@127.0.0.1:9418/a/b.git",
                 "https://127.0.0.1:" + CREDENTIAL + "@evil.example/a/b",
                 "https://leaker%40x:" + CREDENTIAL + "@localhost/a/b.git");
-        Map<String, String> fieldOfTask = Map.of("acquire-user-repo", "repoUrl", "build-assets", "repoUrl",
-                "process-with-repo", "repoUrl", "process-all", "repoUrl", "deploy-repo", "repoUrl",
-                "new-repo-from-template", "templateRepoUrl", "process-from-template", "templateRepoUrl");
+        Map<String, String> fieldOfTask = Map.of(
+                "acquire-user-repo",
+                "repoUrl",
+                "build-assets",
+                "repoUrl",
+                "process-with-repo",
+                "repoUrl",
+                "process-all",
+                "repoUrl",
+                "deploy-repo",
+                "repoUrl",
+                "new-repo-from-template",
+                "templateRepoUrl",
+                "process-from-template",
+                "templateRepoUrl");
         int n = 0;
         for (String url : urls) {
             for (Map.Entry<String, String> task : fieldOfTask.entrySet()) {
                 Map<String, Object> data = new HashMap<>(Map.of(task.getValue(), url, "newRepoName", "site"));
                 HttpResponse<String> response = worker.process(task.getKey(), "cred-" + (n++), data);
 
-                assertThat(response.statusCode()).as(task + " " + response.body()).isEqualTo(400);
+                assertThat(response.statusCode())
+                        .as(task + " " + response.body())
+                        .isEqualTo(400);
                 Map<String, Object> body = SignedHttp.json(response);
                 assertThat(body).containsEntry("field", "data." + task.getValue());
                 assertThat((String) body.get("message")).contains("credentials");
@@ -290,33 +322,69 @@ class HostileGitInputTest {
                 "query-token", base + "/error/notes.git?access_token=" + CREDENTIAL);
 
         for (Map.Entry<String, String> job : jobs.entrySet()) {
-            assertThat(worker.process("acquire-user-repo", job.getKey(), Map.of("repoUrl", job.getValue())).statusCode())
+            assertThat(worker.process("acquire-user-repo", job.getKey(), Map.of("repoUrl", job.getValue()))
+                            .statusCode())
                     .isEqualTo(202);
         }
 
         for (String jobId : jobs.keySet()) {
-            assertThat(error(worker.finalCallback(jobId))).doesNotContain(CREDENTIAL).doesNotContain("leaker");
+            assertThat(error(worker.finalCallback(jobId)))
+                    .doesNotContain(CREDENTIAL)
+                    .doesNotContain("leaker");
             HttpResponse<String> state = worker.http().get("/jobs/" + jobId);
             assertThat(state.statusCode()).isEqualTo(200);
-            assertThat(state.body()).contains("failed").doesNotContain(CREDENTIAL).doesNotContain("leaker");
+            assertThat(state.body())
+                    .contains("failed")
+                    .doesNotContain(CREDENTIAL)
+                    .doesNotContain("leaker");
         }
-        assertThat(worker.receiver().received()).isNotEmpty()
-                .allSatisfy(r -> assertThat(r.rawBody()).doesNotContain(CREDENTIAL).doesNotContain("leaker"));
+        assertThat(worker.receiver().received())
+                .isNotEmpty()
+                .allSatisfy(
+                        r -> assertThat(r.rawBody()).doesNotContain(CREDENTIAL).doesNotContain("leaker"));
         assertThat(allLogs()).contains("redirected").doesNotContain(CREDENTIAL);
         assertThat(workspaces()).isEmpty();
     }
 
     @Test
     void hostile_branch_names_and_commits_are_refused_before_admission_by_every_task() throws Exception {
-        Running worker = start("cli", Map.of("REPO_HOST", "local", "LOCAL_REPO_ROOT", temp.resolve("repos").toString()));
+        Running worker = start(
+                "cli",
+                Map.of(
+                        "REPO_HOST",
+                        "local",
+                        "LOCAL_REPO_ROOT",
+                        temp.resolve("repos").toString()));
         String repoUrl = "http://127.0.0.1/a/notes.git";
         // (data fields are trimmed, so " main" is "main" and a blank branch is the default: not hostile)
-        List<String> branches = List.of("--upload-pack=touch /tmp/pwned", "-x", "..", "a..b", "a b", "nl\nx",
-                "nul\u0000x", "esc\u001B[2J", "csi\u009B2J", "\u202Eevil", "zero\u200Bwidth", "no\u00A0break", "a:b",
-                "HEAD", "x.lock", "../../etc");
-        List<String> commits = List.of("HEAD", "main", "--upload-pack=x", "-x", "..", "abc123",
-                "0123456789abcdef0123456789abcdef01234567^", "0123456789abcdef0123456789abcdef01234567\nx",
-                "0123456789abcdef0123456789abcdef01234567 --", "0123456789abcdef0123456789abcdef0123456\u0000");
+        List<String> branches = List.of(
+                "--upload-pack=touch /tmp/pwned",
+                "-x",
+                "..",
+                "a..b",
+                "a b",
+                "nl\nx",
+                "nul\u0000x",
+                "esc\u001B[2J",
+                "csi\u009B2J",
+                "\u202Eevil",
+                "zero\u200Bwidth",
+                "no\u00A0break",
+                "a:b",
+                "HEAD",
+                "x.lock",
+                "../../etc");
+        List<String> commits = List.of(
+                "HEAD",
+                "main",
+                "--upload-pack=x",
+                "-x",
+                "..",
+                "abc123",
+                "0123456789abcdef0123456789abcdef01234567^",
+                "0123456789abcdef0123456789abcdef01234567\nx",
+                "0123456789abcdef0123456789abcdef01234567 --",
+                "0123456789abcdef0123456789abcdef0123456\u0000");
         Map<String, Map<String, Object>> branchTasks = Map.of(
                 "acquire-user-repo", Map.of("repoUrl", repoUrl),
                 "build-assets", Map.of("repoUrl", repoUrl),
@@ -331,13 +399,19 @@ class HostileGitInputTest {
             for (String branch : branches) {
                 Map<String, Object> data = new HashMap<>(task.getValue());
                 data.put(field, branch);
-                assertRefused(worker.process(task.getKey(), "ref-" + (n++), data), "data." + field, task.getKey() + " " + branch);
+                assertRefused(
+                        worker.process(task.getKey(), "ref-" + (n++), data),
+                        "data." + field,
+                        task.getKey() + " " + branch);
             }
             if (field.equals("branch")) {
                 for (String commit : commits) {
                     Map<String, Object> data = new HashMap<>(task.getValue());
                     data.put("commit", commit);
-                    assertRefused(worker.process(task.getKey(), "ref-" + (n++), data), "data.commit", task.getKey() + " " + commit);
+                    assertRefused(
+                            worker.process(task.getKey(), "ref-" + (n++), data),
+                            "data.commit",
+                            task.getKey() + " " + commit);
                 }
             }
         }
@@ -347,7 +421,10 @@ class HostileGitInputTest {
 
     private static void assertRefused(HttpResponse<String> response, String field, String what) throws IOException {
         assertThat(response.statusCode()).as(what + ": " + response.body()).isEqualTo(400);
-        assertThat(SignedHttp.json(response)).as(what).containsEntry("field", field).containsEntry("status", "error");
+        assertThat(SignedHttp.json(response))
+                .as(what)
+                .containsEntry("field", field)
+                .containsEntry("status", "error");
         assertThat(response.body()).doesNotContain("Exception").doesNotContain("\tat ");
     }
 

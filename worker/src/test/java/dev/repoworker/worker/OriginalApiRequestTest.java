@@ -54,9 +54,13 @@ class OriginalApiRequestTest {
     }
 
     private CallbackReceiver.Received finalCallback(String jobId) {
-        await().atMost(Duration.ofSeconds(120)).until(() -> receiver.receivedFor(jobId).stream()
-                .anyMatch(r -> !r.status().equals("running")));
-        return receiver.receivedFor(jobId).stream().filter(r -> !r.status().equals("running")).findFirst().orElseThrow();
+        await().atMost(Duration.ofSeconds(120))
+                .until(() -> receiver.receivedFor(jobId).stream()
+                        .anyMatch(r -> !r.status().equals("running")));
+        return receiver.receivedFor(jobId).stream()
+                .filter(r -> !r.status().equals("running"))
+                .findFirst()
+                .orElseThrow();
     }
 
     private static void assertAccepted(OriginalApi.Sent sent) {
@@ -96,27 +100,36 @@ class OriginalApiRequestTest {
         assertAccepted(original.importRepo(jobId, receiver.url(), "user-1", repo.fileUrl(), null));
 
         JsonNode result = assertCompletedAsTheOriginalReadsIt(finalCallback(jobId), jobId);
-        assertThat(result.path("pipeline").toString()).isEqualTo("[\"acquire\",\"build-assets\",\"compute-embeddings\",\"enrich-data\"]");
-        assertThat(result.path("steps").path("build-assets").path("posts").asInt()).isEqualTo(2);
+        assertThat(result.path("pipeline").toString())
+                .isEqualTo("[\"acquire\",\"build-assets\",\"compute-embeddings\",\"enrich-data\"]");
+        assertThat(result.path("steps").path("build-assets").path("posts").asInt())
+                .isEqualTo(2);
     }
 
     @Test
     void deploy_repo_as_the_original_sends_it_publishes_the_branch_head_to_the_project() {
         String jobId = OriginalApi.newJobId();
 
-        assertAccepted(original.deployRepo(jobId, receiver.url(), OriginalApi.Deploy.of("user-1", "project-1", repo.fileUrl())));
+        assertAccepted(original.deployRepo(
+                jobId, receiver.url(), OriginalApi.Deploy.of("user-1", "project-1", repo.fileUrl())));
 
         JsonNode result = assertCompletedAsTheOriginalReadsIt(finalCallback(jobId), jobId);
         assertThat(result.path("steps").path("acquire").path("commit").asText()).isEqualTo(repo.head());
-        assertThat(result.path("steps").path("publish").path("location").asText()).isEqualTo("projects/project-1/" + jobId);
-        assertThat(result.path("steps").path("publish").path("active").asBoolean()).isTrue();
-        assertThat(temp.resolve("artifacts/projects/project-1").resolve(jobId).resolve("posts.json")).isRegularFile();
+        assertThat(result.path("steps").path("publish").path("location").asText())
+                .isEqualTo("projects/project-1/" + jobId);
+        assertThat(result.path("steps").path("publish").path("active").asBoolean())
+                .isTrue();
+        assertThat(temp.resolve("artifacts/projects/project-1").resolve(jobId).resolve("posts.json"))
+                .isRegularFile();
     }
 
     @Test
     void a_deploy_pinned_to_a_short_sha_is_refused_naming_commit_and_a_wrong_bearer_is_refused() {
-        OriginalApi.Sent shortSha = original.deployRepo(OriginalApi.newJobId(), receiver.url(),
-                OriginalApi.Deploy.of("user-1", "project-1", repo.fileUrl()).withCommit(repo.head().substring(0, 7)));
+        OriginalApi.Sent shortSha = original.deployRepo(
+                OriginalApi.newJobId(),
+                receiver.url(),
+                OriginalApi.Deploy.of("user-1", "project-1", repo.fileUrl())
+                        .withCommit(repo.head().substring(0, 7)));
         assertThat(shortSha.status()).isEqualTo(400);
         assertThat(shortSha.body().path("field").asText()).isEqualTo("data.commit");
 

@@ -68,14 +68,18 @@ class ProcessFuzzTest {
 
     @AfterEach
     void the_worker_still_answers_health() throws Exception {
-        HttpResponse<String> health = HTTP.send(HttpRequest.newBuilder(uri("/health")).timeout(ANSWER_BOUND).build(),
+        HttpResponse<String> health = HTTP.send(
+                HttpRequest.newBuilder(uri("/health")).timeout(ANSWER_BOUND).build(),
                 HttpResponse.BodyHandlers.ofString());
         assertThat(health.statusCode()).isEqualTo(200);
     }
 
     @Test
     void signed_random_json_is_never_a_5xx() {
-        PropertyCheck.forAll(300, randomJson(), body -> assertClean(send(body.getBytes(StandardCharsets.UTF_8), SIGNER.headersFor(body))));
+        PropertyCheck.forAll(
+                300,
+                randomJson(),
+                body -> assertClean(send(body.getBytes(StandardCharsets.UTF_8), SIGNER.headersFor(body))));
     }
 
     @Test
@@ -88,7 +92,10 @@ class ProcessFuzzTest {
 
     @Test
     void random_bytes_with_the_bearer_token_are_never_a_5xx() {
-        PropertyCheck.forAll(200, HostileJson.bytes(300), body -> assertClean(send(body, Map.of("Authorization", "Bearer " + SECRET))));
+        PropertyCheck.forAll(
+                200,
+                HostileJson.bytes(300),
+                body -> assertClean(send(body, Map.of("Authorization", "Bearer " + SECRET))));
     }
 
     @Test
@@ -105,7 +112,8 @@ class ProcessFuzzTest {
     }
 
     private static Gen<JsonNode> mutatedRequests() {
-        List<Gen<JsonNode>> perTemplate = templates().stream().map(HostileJson::mutationsOf).toList();
+        List<Gen<JsonNode>> perTemplate =
+                templates().stream().map(HostileJson::mutationsOf).toList();
         return Generate.pick(perTemplate).flatMap(mutations -> mutations);
     }
 
@@ -114,25 +122,47 @@ class ProcessFuzzTest {
         ObjectNode noop = request("noop");
         noop.putObject("data").put("durationMs", 0).put("fail", "on purpose");
         ObjectNode acquire = request("acquire-user-repo");
-        acquire.putObject("data").put("repoUrl", "http://127.0.0.1:9/notes.git").put("branch", "main").put("depth", 1)
-                .put("commit", "0".repeat(40)).put("gitToken", "tok-fuzz");
+        acquire.putObject("data")
+                .put("repoUrl", "http://127.0.0.1:9/notes.git")
+                .put("branch", "main")
+                .put("depth", 1)
+                .put("commit", "0".repeat(40))
+                .put("gitToken", "tok-fuzz");
         ObjectNode build = request("build-assets");
-        ObjectNode buildData = build.putObject("data").put("repoPath", tempDir.resolve("notes").toString())
-                .put("repositoryFolder", "notes").put("notePrefix", "/notes").put("mediaPrefix", "/media")
-                .put("domain", "https://example.org").put("includePrivate", false);
+        ObjectNode buildData = build.putObject("data")
+                .put("repoPath", tempDir.resolve("notes").toString())
+                .put("repositoryFolder", "notes")
+                .put("notePrefix", "/notes")
+                .put("mediaPrefix", "/media")
+                .put("domain", "https://example.org")
+                .put("includePrivate", false);
         buildData.putArray("ignoreFiles").add("drafts/").add("*.tmp");
         ObjectNode template = request("new-repo-from-template");
-        template.putObject("data").put("templateRepoUrl", "https://github.com/owner/template").put("templateBranch", "main")
-                .put("newRepoName", "notes-2").put("newRepoDescription", "notes").put("isPrivate", true);
+        template.putObject("data")
+                .put("templateRepoUrl", "https://github.com/owner/template")
+                .put("templateBranch", "main")
+                .put("newRepoName", "notes-2")
+                .put("newRepoDescription", "notes")
+                .put("isPrivate", true);
         ObjectNode embeddings = request("compute-embeddings");
         embeddings.putObject("data").put("artifactsOf", "job-1");
         ObjectNode enrich = request("enrich-data");
-        enrich.putObject("data").put("artifactsOf", "job-1").put("embeddingsOf", "job-1").put("shortPostWords", 50);
+        enrich.putObject("data")
+                .put("artifactsOf", "job-1")
+                .put("embeddingsOf", "job-1")
+                .put("shortPostWords", 50);
         ObjectNode deploy = request("process-with-repo");
-        deploy.putObject("data").put("repoUrl", "http://127.0.0.1:9/notes.git").put("projectId", "site").put("publish", true)
-                .put("deployRequestedAt", "2026-01-01T00:00:00Z").put("notePrefix", "/notes");
+        deploy.putObject("data")
+                .put("repoUrl", "http://127.0.0.1:9/notes.git")
+                .put("projectId", "site")
+                .put("publish", true)
+                .put("deployRequestedAt", "2026-01-01T00:00:00Z")
+                .put("notePrefix", "/notes");
         ObjectNode fromTemplate = request("process-from-template");
-        fromTemplate.putObject("data").put("templateRepoUrl", "https://github.com/owner/template").put("newRepoName", "notes-3");
+        fromTemplate
+                .putObject("data")
+                .put("templateRepoUrl", "https://github.com/owner/template")
+                .put("newRepoName", "notes-3");
         return List.of(noop, acquire, build, template, embeddings, enrich, deploy, fromTemplate);
     }
 
@@ -154,8 +184,10 @@ class ProcessFuzzTest {
     }
 
     private static HttpResponse<String> send(byte[] body, Map<String, String> headers) throws Exception {
-        HttpRequest.Builder builder = HttpRequest.newBuilder(uri("/process")).timeout(ANSWER_BOUND)
-                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofByteArray(body));
+        HttpRequest.Builder builder = HttpRequest.newBuilder(uri("/process"))
+                .timeout(ANSWER_BOUND)
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body));
         headers.forEach(builder::header);
         return HTTP.send(builder.build(), HttpResponse.BodyHandlers.ofString());
     }

@@ -32,7 +32,8 @@ final class SignedHttp {
     }
 
     /** A POST with the signature headers given: a copy of an earlier request, as a replay would send it. */
-    HttpResponse<String> post(String path, String body, Map<String, String> headers) throws IOException, InterruptedException {
+    HttpResponse<String> post(String path, String body, Map<String, String> headers)
+            throws IOException, InterruptedException {
         HttpRequest.Builder builder = HttpRequest.newBuilder(URI.create(baseUrl + path))
                 .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(body));
@@ -41,7 +42,8 @@ final class SignedHttp {
     }
 
     HttpResponse<String> get(String path) throws IOException, InterruptedException {
-        HttpRequest.Builder builder = HttpRequest.newBuilder(URI.create(baseUrl + path)).GET();
+        HttpRequest.Builder builder =
+                HttpRequest.newBuilder(URI.create(baseUrl + path)).GET();
         signatures.headersFor("").forEach(builder::header);
         return http.send(builder.build(), HttpResponse.BodyHandlers.ofString());
     }
@@ -55,6 +57,6 @@ final class SignedHttp {
     }
 
     static Map<String, Object> json(HttpResponse<String> response) throws IOException {
-        return Json.mapper().readValue(response.body(), new com.fasterxml.jackson.core.type.TypeReference<>() { });
+        return Json.mapper().readValue(response.body(), new com.fasterxml.jackson.core.type.TypeReference<>() {});
     }
 }

@@ -5,10 +5,10 @@ import static org.awaitility.Awaitility.await;
 
 import com.sun.net.httpserver.HttpServer;
 import dev.repoworker.protocol.Signatures;
+import dev.repoworker.protocol.net.FakeDns;
 import dev.repoworker.testkit.CallbackReceiver;
 import dev.repoworker.testkit.GitHttpServer;
 import dev.repoworker.testkit.TestRepos;
-import dev.repoworker.protocol.net.FakeDns;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -107,11 +107,15 @@ class SsrfTest {
         return Map.of("jobId", jobId, "task", task, "callbackUrl", callbackUrl, "data", data);
     }
 
-    private static void assertRefused(HttpResponse<String> response, String field, String messagePart) throws IOException {
+    private static void assertRefused(HttpResponse<String> response, String field, String messagePart)
+            throws IOException {
         assertThat(response.statusCode()).as(response.body()).isEqualTo(400);
         Map<String, Object> body = SignedHttp.json(response);
         assertThat(body).containsEntry("status", "error").containsEntry("field", field);
-        assertThat((String) body.get("message")).contains(messagePart).doesNotContain("10.0.0.7").doesNotContain("Exception");
+        assertThat((String) body.get("message"))
+                .contains(messagePart)
+                .doesNotContain("10.0.0.7")
+                .doesNotContain("Exception");
     }
 
     // --- the tables: every vector, every URL field --------------------------------------------------------------
@@ -188,35 +192,60 @@ class SsrfTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("repositoryVectors")
     void repository_urls_to_anything_but_allowed_public_hosts_are_refused(String url, String problem) throws Exception {
-        HttpResponse<String> response = new SignedHttp(strict.port(), SECRET).post("/process",
-                job("repo-" + Math.abs(url.hashCode()), "acquire-user-repo", "https://public.example.test/cb", Map.of("repoUrl", url)));
+        HttpResponse<String> response = new SignedHttp(strict.port(), SECRET)
+                .post(
+                        "/process",
+                        job(
+                                "repo-" + Math.abs(url.hashCode()),
+                                "acquire-user-repo",
+                                "https://public.example.test/cb",
+                                Map.of("repoUrl", url)));
         assertRefused(response, "data.repoUrl", problem);
     }
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("repositoryVectors")
     void pipelines_refuse_the_same_repository_urls(String url, String problem) throws Exception {
-        HttpResponse<String> response = new SignedHttp(strict.port(), SECRET).post("/process",
-                job("pipe-" + Math.abs(url.hashCode()), "process-with-repo", "https://public.example.test/cb", Map.of("repoUrl", url)));
+        HttpResponse<String> response = new SignedHttp(strict.port(), SECRET)
+                .post(
+                        "/process",
+                        job(
+                                "pipe-" + Math.abs(url.hashCode()),
+                                "process-with-repo",
+                                "https://public.example.test/cb",
+                                Map.of("repoUrl", url)));
         assertRefused(response, "data.repoUrl", problem);
     }
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("repositoryVectors")
     void template_urls_to_anything_but_allowed_public_hosts_are_refused(String url, String problem) throws Exception {
-        HttpResponse<String> response = new SignedHttp(strict.port(), SECRET).post("/process",
-                job("tpl-" + Math.abs(url.hashCode()), "new-repo-from-template", "https://public.example.test/cb",
-                        Map.of("templateRepoUrl", url, "newRepoName", "site", "gitToken", "t0ken")));
+        HttpResponse<String> response = new SignedHttp(strict.port(), SECRET)
+                .post(
+                        "/process",
+                        job(
+                                "tpl-" + Math.abs(url.hashCode()),
+                                "new-repo-from-template",
+                                "https://public.example.test/cb",
+                                Map.of("templateRepoUrl", url, "newRepoName", "site", "gitToken", "t0ken")));
         assertRefused(response, "data.templateRepoUrl", problem);
     }
 
     @Test
     void public_hosts_are_admitted() throws Exception {
         SignedHttp http = new SignedHttp(strict.port(), SECRET);
-        assertThat(http.post("/process", job("public-cb", "noop", "https://public.example.test/cb", Map.of())).statusCode())
+        assertThat(http.post("/process", job("public-cb", "noop", "https://public.example.test/cb", Map.of()))
+                        .statusCode())
                 .isEqualTo(202);
-        assertThat(http.post("/process", job("public-repo", "acquire-user-repo", "https://public.example.test/cb",
-                Map.of("repoUrl", "https://public.example.test/a/b"))).statusCode()).isEqualTo(202);
+        assertThat(http.post(
+                                "/process",
+                                job(
+                                        "public-repo",
+                                        "acquire-user-repo",
+                                        "https://public.example.test/cb",
+                                        Map.of("repoUrl", "https://public.example.test/a/b")))
+                        .statusCode())
+                .isEqualTo(202);
     }
 
     // --- explicitly allowed by configuration ---------------------------------------------------------------------
@@ -227,45 +256,95 @@ class SsrfTest {
         CallbackReceiver receiver = receiver();
         SignedHttp http = new SignedHttp(app.port(), SECRET);
 
-        assertThat(http.post("/process", job("open-1", "noop", receiver.url(), Map.of())).statusCode()).isEqualTo(202);
-        await().atMost(Duration.ofSeconds(10)).until(() -> receiver.acceptedFinals().size() == 1);
+        assertThat(http.post("/process", job("open-1", "noop", receiver.url(), Map.of()))
+                        .statusCode())
+                .isEqualTo(202);
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> receiver.acceptedFinals().size() == 1);
         assertThat(receiver.acceptedFinals().get(0).status()).isEqualTo("completed");
 
-        assertThat(http.post("/process", job("open-2", "noop", "http://[::1]:9/cb", Map.of("fail", "x"))).statusCode()).isEqualTo(202);
-        assertThat(http.post("/process", job("open-3", "acquire-user-repo", receiver.url(),
-                Map.of("repoUrl", "https://loopback.example.test/a/b"))).statusCode()).isEqualTo(202);
+        assertThat(http.post("/process", job("open-2", "noop", "http://[::1]:9/cb", Map.of("fail", "x")))
+                        .statusCode())
+                .isEqualTo(202);
+        assertThat(http.post(
+                                "/process",
+                                job(
+                                        "open-3",
+                                        "acquire-user-repo",
+                                        receiver.url(),
+                                        Map.of("repoUrl", "https://loopback.example.test/a/b")))
+                        .statusCode())
+                .isEqualTo(202);
         // still refused: the host allow-list, and numbers in a non-canonical form
-        assertRefused(http.post("/process", job("open-4", "acquire-user-repo", receiver.url(),
-                Map.of("repoUrl", "http://127.0.0.1/a/b"))), "data.repoUrl", "is not allowed");
-        assertRefused(http.post("/process", job("open-5", "noop", "http://0x7f.1/cb", Map.of())), "callbackUrl", "four decimal numbers");
+        assertRefused(
+                http.post(
+                        "/process",
+                        job("open-4", "acquire-user-repo", receiver.url(), Map.of("repoUrl", "http://127.0.0.1/a/b"))),
+                "data.repoUrl",
+                "is not allowed");
+        assertRefused(
+                http.post("/process", job("open-5", "noop", "http://0x7f.1/cb", Map.of())),
+                "callbackUrl",
+                "four decimal numbers");
     }
 
     @Test
     void a_host_listed_exactly_may_be_private_but_one_matched_by_a_wildcard_may_not() throws Exception {
         dns.answer("repo.wild.example.test", "127.0.0.1");
         GitHttpServer git = servedNotes();
-        WorkerApp app = start(Map.of("ALLOWED_CALLBACK_HOSTS", "127.0.0.1",
-                "ALLOWED_REPO_HOSTS", "127.0.0.1,loopback.example.test,*.wild.example.test"));
+        WorkerApp app = start(Map.of(
+                "ALLOWED_CALLBACK_HOSTS",
+                "127.0.0.1",
+                "ALLOWED_REPO_HOSTS",
+                "127.0.0.1,loopback.example.test,*.wild.example.test"));
         CallbackReceiver receiver = receiver();
         SignedHttp http = new SignedHttp(app.port(), SECRET);
 
-        assertThat(http.post("/process", job("exact-1", "acquire-user-repo", receiver.url(),
-                Map.of("repoUrl", git.url("notes.git")))).statusCode()).isEqualTo(202);
-        await().atMost(Duration.ofSeconds(30)).until(() -> receiver.acceptedFinals().size() == 1);
-        assertThat(receiver.acceptedFinals().get(0).status()).as(receiver.acceptedFinals().get(0).rawBody()).isEqualTo("completed");
-        assertThat(http.post("/process", job("exact-2", "acquire-user-repo", receiver.url(),
-                Map.of("repoUrl", "https://loopback.example.test/a/b"))).statusCode()).isEqualTo(202);
+        assertThat(http.post(
+                                "/process",
+                                job(
+                                        "exact-1",
+                                        "acquire-user-repo",
+                                        receiver.url(),
+                                        Map.of("repoUrl", git.url("notes.git"))))
+                        .statusCode())
+                .isEqualTo(202);
+        await().atMost(Duration.ofSeconds(30))
+                .until(() -> receiver.acceptedFinals().size() == 1);
+        assertThat(receiver.acceptedFinals().get(0).status())
+                .as(receiver.acceptedFinals().get(0).rawBody())
+                .isEqualTo("completed");
+        assertThat(http.post(
+                                "/process",
+                                job(
+                                        "exact-2",
+                                        "acquire-user-repo",
+                                        receiver.url(),
+                                        Map.of("repoUrl", "https://loopback.example.test/a/b")))
+                        .statusCode())
+                .isEqualTo(202);
 
-        assertRefused(http.post("/process", job("wild-1", "acquire-user-repo", receiver.url(),
-                Map.of("repoUrl", "https://repo.wild.example.test/a/b"))), "data.repoUrl", "resolves to a loopback address");
-        assertRefused(http.post("/process", job("wild-2", "noop", "http://localhost:" + receiver.port() + "/cb", Map.of())),
-                "callbackUrl", "not in ALLOWED_CALLBACK_HOSTS");
+        assertRefused(
+                http.post(
+                        "/process",
+                        job(
+                                "wild-1",
+                                "acquire-user-repo",
+                                receiver.url(),
+                                Map.of("repoUrl", "https://repo.wild.example.test/a/b"))),
+                "data.repoUrl",
+                "resolves to a loopback address");
+        assertRefused(
+                http.post("/process", job("wild-2", "noop", "http://localhost:" + receiver.port() + "/cb", Map.of())),
+                "callbackUrl",
+                "not in ALLOWED_CALLBACK_HOSTS");
     }
 
     /** A Git server on 127.0.0.1 serving {@code notes.git}, in a folder of its own. */
     private GitHttpServer servedNotes() throws IOException {
         Path dir = java.nio.file.Files.createTempDirectory(tempDir, "git");
-        TestRepos.withFiles(dir.resolve("source"), Map.of("README.md", "# Notes\n")).bareCopy(dir.resolve("served"), "notes.git");
+        TestRepos.withFiles(dir.resolve("source"), Map.of("README.md", "# Notes\n"))
+                .bareCopy(dir.resolve("served"), "notes.git");
         GitHttpServer git = GitHttpServer.start(dir.resolve("served"));
         toClose.add(git);
         return git;
@@ -283,8 +362,14 @@ class SsrfTest {
             server.createContext("/", exchange -> {
                 requests.incrementAndGet();
                 exchange.getRequestBody().readAllBytes();
-                exchange.getResponseHeaders().add("Location", target + exchange.getRequestURI().getRawPath()
-                        + (exchange.getRequestURI().getRawQuery() == null ? "" : "?" + exchange.getRequestURI().getRawQuery()));
+                exchange.getResponseHeaders()
+                        .add(
+                                "Location",
+                                target
+                                        + exchange.getRequestURI().getRawPath()
+                                        + (exchange.getRequestURI().getRawQuery() == null
+                                                ? ""
+                                                : "?" + exchange.getRequestURI().getRawQuery()));
                 exchange.sendResponseHeaders(302, -1);
                 exchange.close();
             });
@@ -308,19 +393,31 @@ class SsrfTest {
         GitHttpServer git = servedNotes();
         Redirector redirector = new Redirector("http://127.0.0.1:" + git.port());
         toClose.add(redirector);
-        WorkerApp app = start(Map.of("ALLOWED_REPO_HOSTS", "localhost", "ALLOWED_CALLBACK_HOSTS", "127.0.0.1",
-                "GIT_IMPLEMENTATION", gitImplementation));
+        WorkerApp app = start(Map.of(
+                "ALLOWED_REPO_HOSTS",
+                "localhost",
+                "ALLOWED_CALLBACK_HOSTS",
+                "127.0.0.1",
+                "GIT_IMPLEMENTATION",
+                gitImplementation));
         CallbackReceiver receiver = receiver();
 
-        HttpResponse<String> accepted = new SignedHttp(app.port(), SECRET).post("/process", job("redirected", "acquire-user-repo",
-                receiver.url(), Map.of("repoUrl", "http://localhost:" + redirector.port() + "/notes.git")));
+        HttpResponse<String> accepted = new SignedHttp(app.port(), SECRET)
+                .post(
+                        "/process",
+                        job(
+                                "redirected",
+                                "acquire-user-repo",
+                                receiver.url(),
+                                Map.of("repoUrl", "http://localhost:" + redirector.port() + "/notes.git")));
 
         assertThat(accepted.statusCode()).as(accepted.body()).isEqualTo(202);
-        await().atMost(Duration.ofSeconds(60)).until(() -> receiver.acceptedFinals().size() == 1);
+        await().atMost(Duration.ofSeconds(60))
+                .until(() -> receiver.acceptedFinals().size() == 1);
         CallbackReceiver.Received callback = receiver.acceptedFinals().get(0);
         assertThat(callback.status()).isEqualTo("failed");
-        assertThat(callback.body().path("error").asText()).isEqualTo(
-                "repository URL redirected; redirects are not followed (use the repository's final URL)");
+        assertThat(callback.body().path("error").asText())
+                .isEqualTo("repository URL redirected; redirects are not followed (use the repository's final URL)");
         assertThat(redirector.requests.get()).isPositive();
         assertThat(git.requestCount()).isZero();
     }
@@ -333,13 +430,25 @@ class SsrfTest {
         WorkerApp app = start(Map.of("ALLOWED_CALLBACK_HOSTS", "localhost"));
         SignedHttp http = new SignedHttp(app.port(), SECRET);
 
-        assertThat(http.post("/process", job("cb-redirect", "noop",
-                "http://localhost:" + redirector.port() + "/api/cloudrun/callback", Map.of())).statusCode()).isEqualTo(202);
+        assertThat(http.post(
+                                "/process",
+                                job(
+                                        "cb-redirect",
+                                        "noop",
+                                        "http://localhost:" + redirector.port() + "/api/cloudrun/callback",
+                                        Map.of()))
+                        .statusCode())
+                .isEqualTo(202);
 
         await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
             Map<String, Object> delivery = delivery(http, "cb-redirect");
-            assertThat(delivery).containsEntry("state", "gave-up").containsEntry("attempts", 1).containsEntry("lastStatus", 302);
-            assertThat((String) delivery.get("lastError")).contains("redirected with HTTP 302").contains("never follow redirects");
+            assertThat(delivery)
+                    .containsEntry("state", "gave-up")
+                    .containsEntry("attempts", 1)
+                    .containsEntry("lastStatus", 302);
+            assertThat((String) delivery.get("lastError"))
+                    .contains("redirected with HTTP 302")
+                    .contains("never follow redirects");
         });
         assertThat(redirector.requests.get()).isPositive();
         assertThat(receiver.received()).isEmpty();
@@ -352,8 +461,11 @@ class SsrfTest {
         dns.answer("rebind.example.test", "93.184.216.34");
         WorkerApp app = start(Map.of());
         SignedHttp http = new SignedHttp(app.port(), SECRET);
-        assertThat(http.post("/process", job("rebound", "noop", "http://rebind.example.test:9/cb",
-                Map.of("durationMs", 60_000))).statusCode()).isEqualTo(202);
+        assertThat(http.post(
+                                "/process",
+                                job("rebound", "noop", "http://rebind.example.test:9/cb", Map.of("durationMs", 60_000)))
+                        .statusCode())
+                .isEqualTo(202);
         await().atMost(Duration.ofSeconds(10)).until(() -> app.executor().running() == 1);
 
         dns.answer("rebind.example.test", "127.0.0.1");
@@ -375,16 +487,27 @@ class SsrfTest {
         SignedHttp http = new SignedHttp(app.port(), SECRET);
         http.post("/process", job("blocker", "noop", receiver.url(), Map.of("durationMs", 60_000)));
         await().atMost(Duration.ofSeconds(10)).until(() -> app.executor().running() == 1);
-        assertThat(http.post("/process", job("queued-clone", "acquire-user-repo", receiver.url(),
-                Map.of("repoUrl", "https://rebind-repo.example.test/a/b"))).statusCode()).isEqualTo(202);
+        assertThat(http.post(
+                                "/process",
+                                job(
+                                        "queued-clone",
+                                        "acquire-user-repo",
+                                        receiver.url(),
+                                        Map.of("repoUrl", "https://rebind-repo.example.test/a/b")))
+                        .statusCode())
+                .isEqualTo(202);
 
         dns.answer("rebind-repo.example.test", "127.0.0.1");
         http.post("/jobs/blocker/cancel", "{}");
 
-        await().atMost(Duration.ofSeconds(30)).until(() -> !receiver.receivedFor("queued-clone").isEmpty()
-                && receiver.receivedFor("queued-clone").stream().anyMatch(r -> r.status().equals("failed")));
+        await().atMost(Duration.ofSeconds(30))
+                .until(() -> !receiver.receivedFor("queued-clone").isEmpty()
+                        && receiver.receivedFor("queued-clone").stream()
+                                .anyMatch(r -> r.status().equals("failed")));
         CallbackReceiver.Received failed = receiver.receivedFor("queued-clone").stream()
-                .filter(r -> r.status().equals("failed")).findFirst().orElseThrow();
+                .filter(r -> r.status().equals("failed"))
+                .findFirst()
+                .orElseThrow();
         assertThat(failed.body().path("error").asText())
                 .contains("host 'rebind-repo.example.test' resolves to a loopback address");
     }

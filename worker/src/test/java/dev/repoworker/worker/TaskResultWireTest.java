@@ -34,7 +34,8 @@ import org.junit.jupiter.api.io.TempDir;
  * <p>Keys are compared in sorted order: before the refactoring several result maps were {@code Map.of}/{@code
  * Map.copyOf}, whose iteration order changes from one JVM run to the next, so no key order was stable to pin.
  */
-@TestMethodOrder(MethodOrderer.OrderAnnotation.class) // the embeddings cache is shared: reuse counts depend on the order
+@TestMethodOrder(
+        MethodOrderer.OrderAnnotation.class) // the embeddings cache is shared: reuse counts depend on the order
 class TaskResultWireTest {
 
     /** Fields whose values change from run to run: timings (the commit of a repository made at test time is blanked by {@link #normalise}). */
@@ -66,7 +67,8 @@ class TaskResultWireTest {
         vault.write("alpha.md", PipelinesTest.ALPHA);
         vault.write("notes/gamma.md", PipelinesTest.GAMMA);
         vault.commit("more notes");
-        template = TestRepos.withFiles(temp.resolve("template"), Map.of("README.md", "# Starter\n", "notes/welcome.md", "Welcome\n"));
+        template = TestRepos.withFiles(
+                temp.resolve("template"), Map.of("README.md", "# Starter\n", "notes/welcome.md", "Welcome\n"));
 
         Map<String, String> env = TestWorkers.env(SECRET, temp.resolve("tmp"));
         env.put("ARTIFACTS_DIR", temp.resolve("artifacts").toString());
@@ -107,23 +109,56 @@ class TaskResultWireTest {
     @Test
     @Order(4)
     void process_with_repo_and_publish() throws Exception {
-        assertWire("process-with-repo", "pwr-1", Map.of("repoUrl", vault.fileUrl(), "publish", true, "projectId", "site-1",
-                "deployRequestedAt", "2026-06-01T10:00:00Z"));
+        assertWire(
+                "process-with-repo",
+                "pwr-1",
+                Map.of(
+                        "repoUrl",
+                        vault.fileUrl(),
+                        "publish",
+                        true,
+                        "projectId",
+                        "site-1",
+                        "deployRequestedAt",
+                        "2026-06-01T10:00:00Z"));
     }
 
     @Test
     @Order(5)
     void deploy_repo() throws Exception {
-        assertWire("deploy-repo", "deploy-1", Map.of("repoUrl", vault.fileUrl(), "projectId", "site-2", "commit", "latest",
-                "deployRequestedAt", "2026-06-01T10:00:00Z"));
+        assertWire(
+                "deploy-repo",
+                "deploy-1",
+                Map.of(
+                        "repoUrl",
+                        vault.fileUrl(),
+                        "projectId",
+                        "site-2",
+                        "commit",
+                        "latest",
+                        "deployRequestedAt",
+                        "2026-06-01T10:00:00Z"));
     }
 
     @Test
     @Order(6)
     void new_repo_from_template_and_process_from_template() throws Exception {
-        assertWire("new-repo-from-template", "tpl-1", Map.of("templateRepoUrl", template.fileUrl(), "newRepoName", "my-site",
-                "newRepoDescription", "My new site", "isPrivate", true));
-        assertWire("process-from-template", "tpl-2", Map.of("templateRepoUrl", vault.fileUrl(), "newRepoName", "my-vault"));
+        assertWire(
+                "new-repo-from-template",
+                "tpl-1",
+                Map.of(
+                        "templateRepoUrl",
+                        template.fileUrl(),
+                        "newRepoName",
+                        "my-site",
+                        "newRepoDescription",
+                        "My new site",
+                        "isPrivate",
+                        true));
+        assertWire(
+                "process-from-template",
+                "tpl-2",
+                Map.of("templateRepoUrl", vault.fileUrl(), "newRepoName", "my-vault"));
     }
 
     @Test
@@ -133,21 +168,30 @@ class TaskResultWireTest {
     }
 
     private static void assertWire(String task, String jobId, Map<String, Object> data) throws Exception {
-        assertThat(http.post("/process", Map.of("jobId", jobId, "task", task, "callbackUrl", receiver.url(), "data", data))
-                .statusCode()).isEqualTo(202);
-        await().atMost(Duration.ofSeconds(180)).until(() -> receiver.receivedFor(jobId).stream()
-                .anyMatch(r -> !r.status().equals("running")));
+        assertThat(http.post(
+                                "/process",
+                                Map.of("jobId", jobId, "task", task, "callbackUrl", receiver.url(), "data", data))
+                        .statusCode())
+                .isEqualTo(202);
+        await().atMost(Duration.ofSeconds(180))
+                .until(() -> receiver.receivedFor(jobId).stream()
+                        .anyMatch(r -> !r.status().equals("running")));
         CallbackReceiver.Received callback = receiver.receivedFor(jobId).stream()
-                .filter(r -> !r.status().equals("running")).findFirst().orElseThrow();
+                .filter(r -> !r.status().equals("running"))
+                .findFirst()
+                .orElseThrow();
         assertThat(callback.status()).as(callback.rawBody()).isEqualTo("completed");
 
         JsonNode result = callback.body().path("result");
-        String actual = canonical(normalise(result.deepCopy(), result.path("steps").has("compute-embeddings")));
+        String actual =
+                canonical(normalise(result.deepCopy(), result.path("steps").has("compute-embeddings")));
         Path fixture = Path.of("src/test/resources/wire", task + ".json");
         if (Boolean.getBoolean("wire.record")) {
             Files.writeString(fixture, actual);
         }
-        assertThat(fixture).as("fixture for %s (record with -Dwire.record=true)", task).isRegularFile();
+        assertThat(fixture)
+                .as("fixture for %s (record with -Dwire.record=true)", task)
+                .isRegularFile();
         assertThat(actual).as(task).isEqualTo(Files.readString(fixture));
     }
 
@@ -159,7 +203,8 @@ class TaskResultWireTest {
                 Map.Entry<String, JsonNode> field = fields.next();
                 if (VOLATILE.contains(field.getKey())) {
                     field.setValue(TextNode.valueOf("<" + field.getKey() + ">"));
-                } else if (ARTIFACT_SET_SIZES.contains(field.getKey()) && field.getValue().has("bytes")) {
+                } else if (ARTIFACT_SET_SIZES.contains(field.getKey())
+                        && field.getValue().has("bytes")) {
                     ((ObjectNode) field.getValue()).put("bytes", "<bytes of the artifact set>");
                     if (holdsIndex) {
                         ((ObjectNode) field.getValue()).put("files", "<files of an artifact set with an index>");
@@ -186,8 +231,11 @@ class TaskResultWireTest {
 
     private static String canonical(JsonNode node) throws Exception {
         Object sorted = Json.mapper().treeToValue(node, Object.class);
-        return Json.mapper().copy().enable(SerializationFeature.INDENT_OUTPUT)
-                .enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS).writeValueAsString(sorted) + "\n";
+        return Json.mapper()
+                        .copy()
+                        .enable(SerializationFeature.INDENT_OUTPUT)
+                        .enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS)
+                        .writeValueAsString(sorted)
+                + "\n";
     }
-
 }

@@ -7,8 +7,7 @@ import java.util.Map;
 /** Worker configurations for tests: random port, loopback callbacks and repositories (hosts listed exactly), local repositories allowed. */
 final class TestWorkers {
 
-    private TestWorkers() {
-    }
+    private TestWorkers() {}
 
     static Map<String, String> env(String secret, Path tempDir) {
         Map<String, String> env = new HashMap<>();

@@ -39,6 +39,7 @@ class TwoWorkersDeployTest {
 
     @TempDir
     Path temp;
+
     private final List<AutoCloseable> toClose = new ArrayList<>();
 
     @AfterEach
@@ -69,9 +70,25 @@ class TwoWorkersDeployTest {
                 int deploy = n;
                 sent.add(threads.submit(() -> {
                     start.await();
-                    return workers.get(deploy % 2).post("/process", Map.of("jobId", "deploy-" + deploy, "task", "deploy-repo",
-                            "callbackUrl", receiver.url(), "data", Map.of("repoUrl", repo.fileUrl(), "projectId", "site",
-                                    "deployRequestedAt", T.plusSeconds(deploy).toString()))).statusCode();
+                    return workers.get(deploy % 2)
+                            .post(
+                                    "/process",
+                                    Map.of(
+                                            "jobId",
+                                            "deploy-" + deploy,
+                                            "task",
+                                            "deploy-repo",
+                                            "callbackUrl",
+                                            receiver.url(),
+                                            "data",
+                                            Map.of(
+                                                    "repoUrl",
+                                                    repo.fileUrl(),
+                                                    "projectId",
+                                                    "site",
+                                                    "deployRequestedAt",
+                                                    T.plusSeconds(deploy).toString())))
+                            .statusCode();
                 }));
             }
             start.countDown();
@@ -83,10 +100,14 @@ class TwoWorkersDeployTest {
         List<JsonNode> publishes = new ArrayList<>();
         for (int n = 0; n < deploys; n++) {
             String jobId = "deploy-" + n;
-            await().atMost(Duration.ofSeconds(120)).until(() -> receiver.receivedFor(jobId).stream()
-                    .anyMatch(r -> !r.status().equals("running")));
-            JsonNode body = receiver.receivedFor(jobId).stream().filter(r -> !r.status().equals("running")).findFirst()
-                    .orElseThrow().body();
+            await().atMost(Duration.ofSeconds(120))
+                    .until(() -> receiver.receivedFor(jobId).stream()
+                            .anyMatch(r -> !r.status().equals("running")));
+            JsonNode body = receiver.receivedFor(jobId).stream()
+                    .filter(r -> !r.status().equals("running"))
+                    .findFirst()
+                    .orElseThrow()
+                    .body();
             assertThat(body.path("status").asText()).as(body.toString()).isEqualTo("completed");
             publishes.add(body.path("result").path("steps").path("publish"));
         }
@@ -96,16 +117,20 @@ class TwoWorkersDeployTest {
             assertThat(p.path("stats").path("files").asInt()).isPositive();
         });
         assertThat(publishes.getLast().path("active").asBoolean()).isTrue();
-        assertThat(publishes.getLast().path("requestedAt").asText()).isEqualTo(T.plusSeconds(deploys - 1).toString());
+        assertThat(publishes.getLast().path("requestedAt").asText())
+                .isEqualTo(T.plusSeconds(deploys - 1).toString());
         S3Settings settings = S3Settings.fromEnv(s3.environment(BUCKET, "")).orElseThrow();
         try (S3Client client = S3Clients.create(settings)) {
-            JsonNode pointer = Json.mapper().readTree(client.getObjectAsBytes(b -> b.bucket(BUCKET)
-                    .key("projects/site/active.json")).asByteArray());
+            JsonNode pointer = Json.mapper()
+                    .readTree(client.getObjectAsBytes(b -> b.bucket(BUCKET).key("projects/site/active.json"))
+                            .asByteArray());
             assertThat(pointer.path("jobId").asText()).isEqualTo("deploy-" + (deploys - 1));
             for (int n = 0; n < deploys; n++) {
                 int deploy = n;
-                assertThat(client.listObjectsV2(b -> b.bucket(BUCKET).prefix("projects/site/deploy-" + deploy + "/manifest.json"))
-                        .keyCount()).isEqualTo(1);
+                assertThat(client.listObjectsV2(b ->
+                                        b.bucket(BUCKET).prefix("projects/site/deploy-" + deploy + "/manifest.json"))
+                                .keyCount())
+                        .isEqualTo(1);
             }
         }
     }

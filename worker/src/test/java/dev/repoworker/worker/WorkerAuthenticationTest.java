@@ -58,8 +58,17 @@ class WorkerAuthenticationTest {
     }
 
     private static String noop(String jobId, CallbackReceiver receiver, int durationMs) {
-        return Json.write(Map.of("jobId", jobId, "task", "noop", "callbackUrl", receiver.url(), "data", Map.of("durationMs", durationMs),
-                "attempt", 1));
+        return Json.write(Map.of(
+                "jobId",
+                jobId,
+                "task",
+                "noop",
+                "callbackUrl",
+                receiver.url(),
+                "data",
+                Map.of("durationMs", durationMs),
+                "attempt",
+                1));
     }
 
     @Test
@@ -68,29 +77,78 @@ class WorkerAuthenticationTest {
         CallbackReceiver receiver = receiver();
         String body = noop("auth-1", receiver, 0);
         long now = Instant.now().getEpochSecond();
-        Signatures sixMinutesAgo = Signatures.of(List.of(SECRET), Signatures.DEFAULT_TOLERANCE,
-                Clock.offset(Clock.systemUTC(), Duration.ofMinutes(-6)));
-        Signatures sixMinutesAhead = Signatures.of(List.of(SECRET), Signatures.DEFAULT_TOLERANCE,
-                Clock.offset(Clock.systemUTC(), Duration.ofMinutes(6)));
+        Signatures sixMinutesAgo = Signatures.of(
+                List.of(SECRET), Signatures.DEFAULT_TOLERANCE, Clock.offset(Clock.systemUTC(), Duration.ofMinutes(-6)));
+        Signatures sixMinutesAhead = Signatures.of(
+                List.of(SECRET), Signatures.DEFAULT_TOLERANCE, Clock.offset(Clock.systemUTC(), Duration.ofMinutes(6)));
 
         assertRefused(post(app, body, Map.of()), 401, Signatures.ID_HEADER, "missing");
-        assertRefused(post(app, body, Signatures.of(List.of(Signatures.newSecret())).headersFor(body)), 401,
-                Signatures.SIGNATURE_HEADER, "does not match");
-        assertRefused(post(app, body, SIGNER.headersFor(body.replace("auth-1", "auth-2"))), 401, Signatures.SIGNATURE_HEADER,
+        assertRefused(
+                post(app, body, Signatures.of(List.of(Signatures.newSecret())).headersFor(body)),
+                401,
+                Signatures.SIGNATURE_HEADER,
+                "does not match");
+        assertRefused(
+                post(app, body, SIGNER.headersFor(body.replace("auth-1", "auth-2"))),
+                401,
+                Signatures.SIGNATURE_HEADER,
                 "does not match");
         assertRefused(post(app, body, sixMinutesAgo.headersFor(body)), 401, Signatures.TIMESTAMP_HEADER, "tolerance");
         assertRefused(post(app, body, sixMinutesAhead.headersFor(body)), 401, Signatures.TIMESTAMP_HEADER, "tolerance");
-        assertRefused(post(app, body, Map.of(Signatures.ID_HEADER, "msg_1", Signatures.TIMESTAMP_HEADER, "1e999999",
-                Signatures.SIGNATURE_HEADER, SIGNER.sign("msg_1", now, body))), 401, Signatures.TIMESTAMP_HEADER, "number");
+        assertRefused(
+                post(
+                        app,
+                        body,
+                        Map.of(
+                                Signatures.ID_HEADER,
+                                "msg_1",
+                                Signatures.TIMESTAMP_HEADER,
+                                "1e999999",
+                                Signatures.SIGNATURE_HEADER,
+                                SIGNER.sign("msg_1", now, body))),
+                401,
+                Signatures.TIMESTAMP_HEADER,
+                "number");
         long overflowing = Long.MIN_VALUE + now;
-        assertRefused(post(app, body, Map.of(Signatures.ID_HEADER, "msg_2", Signatures.TIMESTAMP_HEADER, Long.toString(overflowing),
-                Signatures.SIGNATURE_HEADER, SIGNER.sign("msg_2", overflowing, body))), 401, Signatures.TIMESTAMP_HEADER, "tolerance");
+        assertRefused(
+                post(
+                        app,
+                        body,
+                        Map.of(
+                                Signatures.ID_HEADER,
+                                "msg_2",
+                                Signatures.TIMESTAMP_HEADER,
+                                Long.toString(overflowing),
+                                Signatures.SIGNATURE_HEADER,
+                                SIGNER.sign("msg_2", overflowing, body))),
+                401,
+                Signatures.TIMESTAMP_HEADER,
+                "tolerance");
         String longId = "m".repeat(Signatures.MAX_MESSAGE_ID_LENGTH + 1);
-        assertRefused(post(app, body, Map.of(Signatures.ID_HEADER, longId, Signatures.TIMESTAMP_HEADER, Long.toString(now),
-                Signatures.SIGNATURE_HEADER, SIGNER.sign(longId, now, body))), 401, Signatures.ID_HEADER, "webhook-id");
-        assertRefused(post(app, body, Map.of("Authorization", "Bearer " + SECRET.substring(0, SECRET.length() - 1))), 403,
-                "Authorization", "bearer");
-        assertRefused(send(HttpRequest.newBuilder(uri(app, "/jobs/auth-1")).GET().build()), 401, Signatures.ID_HEADER, "missing");
+        assertRefused(
+                post(
+                        app,
+                        body,
+                        Map.of(
+                                Signatures.ID_HEADER,
+                                longId,
+                                Signatures.TIMESTAMP_HEADER,
+                                Long.toString(now),
+                                Signatures.SIGNATURE_HEADER,
+                                SIGNER.sign(longId, now, body))),
+                401,
+                Signatures.ID_HEADER,
+                "webhook-id");
+        assertRefused(
+                post(app, body, Map.of("Authorization", "Bearer " + SECRET.substring(0, SECRET.length() - 1))),
+                403,
+                "Authorization",
+                "bearer");
+        assertRefused(
+                send(HttpRequest.newBuilder(uri(app, "/jobs/auth-1")).GET().build()),
+                401,
+                Signatures.ID_HEADER,
+                "missing");
 
         assertThat(post(app, body, sixMinutesAgo.headersFor(body)).statusCode()).isEqualTo(401);
         assertThat(receiver.received()).isEmpty();
@@ -109,10 +167,13 @@ class WorkerAuthenticationTest {
 
         assertThat(first.statusCode()).isEqualTo(202);
         assertRefused(replay, 409, Signatures.ID_HEADER, headers.get(Signatures.ID_HEADER));
-        await().atMost(Duration.ofSeconds(10)).until(() -> receiver.acceptedFinals().size() == 1);
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> receiver.acceptedFinals().size() == 1);
         // the same request signed anew (as the API's own retry would be) is a duplicate of the job, not a replay
         assertThat(post(app, body, SIGNER.headersFor(body)).statusCode()).isEqualTo(202);
-        await().during(Duration.ofMillis(500)).atMost(Duration.ofSeconds(3)).until(() -> receiver.acceptedFinals().size() == 1);
+        await().during(Duration.ofMillis(500))
+                .atMost(Duration.ofSeconds(3))
+                .until(() -> receiver.acceptedFinals().size() == 1);
     }
 
     @Test
@@ -124,12 +185,20 @@ class WorkerAuthenticationTest {
         await().atMost(Duration.ofSeconds(5)).until(() -> app.executor().running() == 1);
 
         Map<String, String> cancel = SIGNER.headersFor("{}");
-        assertThat(send(signed(uri(app, "/jobs/to-cancel/cancel"), "POST", "{}", cancel)).statusCode()).isEqualTo(200);
-        assertRefused(send(signed(uri(app, "/jobs/to-cancel/cancel"), "POST", "{}", cancel)), 409, Signatures.ID_HEADER, "already");
+        assertThat(send(signed(uri(app, "/jobs/to-cancel/cancel"), "POST", "{}", cancel))
+                        .statusCode())
+                .isEqualTo(200);
+        assertRefused(
+                send(signed(uri(app, "/jobs/to-cancel/cancel"), "POST", "{}", cancel)),
+                409,
+                Signatures.ID_HEADER,
+                "already");
 
         Map<String, String> read = SIGNER.headersFor("");
-        assertThat(send(signed(uri(app, "/jobs/to-cancel"), "GET", "", read)).statusCode()).isEqualTo(200);
-        assertThat(send(signed(uri(app, "/jobs/to-cancel"), "GET", "", read)).statusCode()).isEqualTo(200);
+        assertThat(send(signed(uri(app, "/jobs/to-cancel"), "GET", "", read)).statusCode())
+                .isEqualTo(200);
+        assertThat(send(signed(uri(app, "/jobs/to-cancel"), "GET", "", read)).statusCode())
+                .isEqualTo(200);
     }
 
     /**
@@ -146,8 +215,11 @@ class WorkerAuthenticationTest {
         assertThat(post(app, body, bearer).statusCode()).isEqualTo(202);
         assertThat(post(app, body, bearer).statusCode()).isEqualTo(202);
 
-        await().atMost(Duration.ofSeconds(10)).until(() -> receiver.acceptedFinals().size() == 1);
-        await().during(Duration.ofMillis(500)).atMost(Duration.ofSeconds(3)).until(() -> receiver.acceptedFinals().size() == 1);
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> receiver.acceptedFinals().size() == 1);
+        await().during(Duration.ofMillis(500))
+                .atMost(Duration.ofSeconds(3))
+                .until(() -> receiver.acceptedFinals().size() == 1);
     }
 
     /**
@@ -168,8 +240,11 @@ class WorkerAuthenticationTest {
         assertThat(post(second, body, headers).statusCode()).isEqualTo(202);
         assertThat(post(second, body, headers).statusCode()).isEqualTo(409);
 
-        await().atMost(Duration.ofSeconds(10)).until(() -> receiver.acceptedFinals().size() == 2);
-        assertThat(receiver.acceptedFinals()).extracting(r -> r.body().path("jobId").asText() + "#" + r.body().path("attempt").asInt())
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> receiver.acceptedFinals().size() == 2);
+        assertThat(receiver.acceptedFinals())
+                .extracting(r -> r.body().path("jobId").asText() + "#"
+                        + r.body().path("attempt").asInt())
                 .containsExactly("cross-instance#1", "cross-instance#1");
     }
 
@@ -180,9 +255,15 @@ class WorkerAuthenticationTest {
         String body = noop("fresh-ids", receiver, 0);
         post(app, body, SIGNER.headersFor(body));
 
-        await().atMost(Duration.ofSeconds(30)).until(() -> receiver.acceptedFinals().size() == 1);
-        List<String> ids = receiver.receivedFor("fresh-ids").stream().map(CallbackReceiver.Received::webhookId).toList();
-        assertThat(ids).hasSizeGreaterThanOrEqualTo(3).doesNotHaveDuplicates().allSatisfy(id -> assertThat(id).startsWith("msg_"));
+        await().atMost(Duration.ofSeconds(30))
+                .until(() -> receiver.acceptedFinals().size() == 1);
+        List<String> ids = receiver.receivedFor("fresh-ids").stream()
+                .map(CallbackReceiver.Received::webhookId)
+                .toList();
+        assertThat(ids)
+                .hasSizeGreaterThanOrEqualTo(3)
+                .doesNotHaveDuplicates()
+                .allSatisfy(id -> assertThat(id).startsWith("msg_"));
     }
 
     @Test
@@ -193,11 +274,17 @@ class WorkerAuthenticationTest {
         post(app, body, SIGNER.headersFor(body));
 
         await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
-            JsonNode state = Json.mapper().readTree(send(signed(uri(app, "/jobs/already-there"), "GET", "", SIGNER.headersFor(""))).body());
+            JsonNode state = Json.mapper()
+                    .readTree(send(signed(uri(app, "/jobs/already-there"), "GET", "", SIGNER.headersFor("")))
+                            .body());
             assertThat(state.path("delivery").path("state").asText()).isEqualTo("delivered");
         });
-        await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(4)).until(() ->
-                receiver.receivedFor("already-there").stream().filter(r -> !r.status().equals("running")).count() == 1);
+        await().during(Duration.ofSeconds(2))
+                .atMost(Duration.ofSeconds(4))
+                .until(() -> receiver.receivedFor("already-there").stream()
+                                .filter(r -> !r.status().equals("running"))
+                                .count()
+                        == 1);
     }
 
     private HttpResponse<String> post(WorkerApp app, String body, Map<String, String> headers) throws Exception {
@@ -205,8 +292,13 @@ class WorkerAuthenticationTest {
     }
 
     private static HttpRequest signed(URI uri, String method, String body, Map<String, String> headers) {
-        HttpRequest.Builder builder = HttpRequest.newBuilder(uri).header("Content-Type", "application/json")
-                .method(method, method.equals("GET") ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+        HttpRequest.Builder builder = HttpRequest.newBuilder(uri)
+                .header("Content-Type", "application/json")
+                .method(
+                        method,
+                        method.equals("GET")
+                                ? HttpRequest.BodyPublishers.noBody()
+                                : HttpRequest.BodyPublishers.ofString(body));
         headers.forEach(builder::header);
         return builder.build();
     }
@@ -219,7 +311,8 @@ class WorkerAuthenticationTest {
         return URI.create("http://127.0.0.1:" + app.port() + path);
     }
 
-    private static void assertRefused(HttpResponse<String> response, int status, String field, String messagePart) throws Exception {
+    private static void assertRefused(HttpResponse<String> response, int status, String field, String messagePart)
+            throws Exception {
         assertThat(response.statusCode()).as(response.body()).isEqualTo(status);
         assertThat(HostileJson.leak(response.body())).isEmpty();
         JsonNode error = Json.mapper().readTree(response.body());

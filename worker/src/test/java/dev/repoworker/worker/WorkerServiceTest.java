@@ -59,12 +59,17 @@ class WorkerServiceTest {
     @Test
     void health_answers_healthy_with_an_iso_timestamp() throws Exception {
         WorkerApp app = start(Map.of());
-        HttpResponse<String> response = new SignedHttp(app.port(), SECRET).raw(
-                HttpRequest.newBuilder(new SignedHttp(app.port(), SECRET).uri("/health")).GET().build());
+        HttpResponse<String> response = new SignedHttp(app.port(), SECRET)
+                .raw(HttpRequest.newBuilder(new SignedHttp(app.port(), SECRET).uri("/health"))
+                        .GET()
+                        .build());
         assertThat(response.statusCode()).isEqualTo(200);
         Map<String, Object> body = SignedHttp.json(response);
         assertThat(body).containsEntry("status", "healthy");
-        assertThat(Instant.parse((String) body.get("timestamp"))).isCloseTo(Instant.now(), org.assertj.core.api.Assertions.within(1, java.time.temporal.ChronoUnit.MINUTES));
+        assertThat(Instant.parse((String) body.get("timestamp")))
+                .isCloseTo(
+                        Instant.now(),
+                        org.assertj.core.api.Assertions.within(1, java.time.temporal.ChronoUnit.MINUTES));
     }
 
     @Test
@@ -77,7 +82,8 @@ class WorkerServiceTest {
 
         assertThat(response.statusCode()).isEqualTo(202);
         assertThat(SignedHttp.json(response)).isEqualTo(Map.of("status", "accepted", "jobId", "job-1"));
-        await().atMost(Duration.ofSeconds(10)).until(() -> receiver.acceptedFinals().size() == 1);
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> receiver.acceptedFinals().size() == 1);
         CallbackReceiver.Received callback = receiver.acceptedFinals().get(0);
         assertThat(callback.signatureValid()).contains(true);
         assertThat(callback.status()).isEqualTo("completed");
@@ -89,9 +95,11 @@ class WorkerServiceTest {
         await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> {
             Map<String, Object> state = SignedHttp.json(http.get("/jobs/job-1"));
             assertThat(state).containsEntry("state", "completed");
-            assertThat(state.get("callback")).asInstanceOf(org.assertj.core.api.InstanceOfAssertFactories.MAP)
+            assertThat(state.get("callback"))
+                    .asInstanceOf(org.assertj.core.api.InstanceOfAssertFactories.MAP)
                     .containsEntry("status", "completed");
-            assertThat(state.get("delivery")).asInstanceOf(org.assertj.core.api.InstanceOfAssertFactories.MAP)
+            assertThat(state.get("delivery"))
+                    .asInstanceOf(org.assertj.core.api.InstanceOfAssertFactories.MAP)
                     .containsEntry("state", "delivered");
         });
     }
@@ -100,12 +108,22 @@ class WorkerServiceTest {
     void progress_callbacks_are_sent_while_a_job_runs_past_the_first_progress_delay() throws Exception {
         WorkerApp app = start(Map.of());
         CallbackReceiver receiver = receiver();
-        new SignedHttp(app.port(), SECRET).post("/process", noop("job-progress", receiver.url(), Map.of("durationMs", 1_500)));
+        new SignedHttp(app.port(), SECRET)
+                .post("/process", noop("job-progress", receiver.url(), Map.of("durationMs", 1_500)));
 
-        await().atMost(Duration.ofSeconds(10)).until(() -> receiver.acceptedFinals().size() == 1);
-        List<String> statuses = receiver.receivedFor("job-progress").stream().map(CallbackReceiver.Received::status).toList();
-        assertThat(statuses.indexOf("running")).as(statuses.toString()).isNotNegative().isLessThan(statuses.indexOf("completed"));
-        CallbackReceiver.Received progress = receiver.received().stream().filter(r -> r.status().equals("running")).findFirst().orElseThrow();
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> receiver.acceptedFinals().size() == 1);
+        List<String> statuses = receiver.receivedFor("job-progress").stream()
+                .map(CallbackReceiver.Received::status)
+                .toList();
+        assertThat(statuses.indexOf("running"))
+                .as(statuses.toString())
+                .isNotNegative()
+                .isLessThan(statuses.indexOf("completed"));
+        CallbackReceiver.Received progress = receiver.received().stream()
+                .filter(r -> r.status().equals("running"))
+                .findFirst()
+                .orElseThrow();
         assertThat(progress.body().path("progress").path("step").asText()).isEqualTo("noop");
         assertThat(progress.signatureValid()).contains(true);
     }
@@ -116,18 +134,25 @@ class WorkerServiceTest {
         CallbackReceiver receiver = receiver();
         new SignedHttp(app.port(), SECRET).post("/process", noop("job-quick", receiver.url(), Map.of("durationMs", 0)));
 
-        await().atMost(Duration.ofSeconds(10)).until(() -> receiver.acceptedFinals().size() == 1);
-        await().during(Duration.ofMillis(700)).atMost(Duration.ofSeconds(3)).until(() -> receiver.receivedFor("job-quick").size() == 1);
-        assertThat(receiver.receivedFor("job-quick")).singleElement().satisfies(r -> assertThat(r.status()).isEqualTo("completed"));
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> receiver.acceptedFinals().size() == 1);
+        await().during(Duration.ofMillis(700))
+                .atMost(Duration.ofSeconds(3))
+                .until(() -> receiver.receivedFor("job-quick").size() == 1);
+        assertThat(receiver.receivedFor("job-quick"))
+                .singleElement()
+                .satisfies(r -> assertThat(r.status()).isEqualTo("completed"));
     }
 
     @Test
     void failing_task_delivers_a_failed_callback_with_its_error() throws Exception {
         WorkerApp app = start(Map.of());
         CallbackReceiver receiver = receiver();
-        new SignedHttp(app.port(), SECRET).post("/process", noop("job-fail", receiver.url(), Map.of("fail", "the note is broken")));
+        new SignedHttp(app.port(), SECRET)
+                .post("/process", noop("job-fail", receiver.url(), Map.of("fail", "the note is broken")));
 
-        await().atMost(Duration.ofSeconds(10)).until(() -> receiver.acceptedFinals().size() == 1);
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> receiver.acceptedFinals().size() == 1);
         CallbackReceiver.Received callback = receiver.acceptedFinals().get(0);
         assertThat(callback.status()).isEqualTo("failed");
         assertThat(callback.body().path("error").asText()).isEqualTo("the note is broken");
@@ -146,11 +171,16 @@ class WorkerServiceTest {
         HttpResponse<String> again = http.post("/process", request);
         assertThat(again.statusCode()).isEqualTo(202);
         assertThat(SignedHttp.json(again)).containsEntry("jobId", "job-dup");
-        await().atMost(Duration.ofSeconds(10)).until(() -> receiver.acceptedFinals().size() == 1);
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> receiver.acceptedFinals().size() == 1);
         assertThat(http.post("/process", request).statusCode()).isEqualTo(202);
 
-        await().during(Duration.ofMillis(700)).atMost(Duration.ofSeconds(3))
-                .until(() -> receiver.receivedFor("job-dup").stream().filter(r -> !r.status().equals("running")).count() == 1);
+        await().during(Duration.ofMillis(700))
+                .atMost(Duration.ofSeconds(3))
+                .until(() -> receiver.receivedFor("job-dup").stream()
+                                .filter(r -> !r.status().equals("running"))
+                                .count()
+                        == 1);
     }
 
     @Test
@@ -158,11 +188,39 @@ class WorkerServiceTest {
         WorkerApp app = start(Map.of());
         CallbackReceiver receiver = receiver();
         SignedHttp http = new SignedHttp(app.port(), SECRET);
-        http.post("/process", Map.of("jobId", "job-retry", "task", "noop", "callbackUrl", receiver.url(), "data", Map.of(), "attempt", 1));
-        await().atMost(Duration.ofSeconds(10)).until(() -> receiver.acceptedFinals().size() == 1);
-        http.post("/process", Map.of("jobId", "job-retry", "task", "noop", "callbackUrl", receiver.url(), "data", Map.of(), "attempt", 2));
-        await().atMost(Duration.ofSeconds(10)).until(() -> receiver.acceptedFinals().size() == 2);
-        assertThat(receiver.acceptedFinals()).extracting(r -> r.body().path("attempt").asInt()).containsExactly(1, 2);
+        http.post(
+                "/process",
+                Map.of(
+                        "jobId",
+                        "job-retry",
+                        "task",
+                        "noop",
+                        "callbackUrl",
+                        receiver.url(),
+                        "data",
+                        Map.of(),
+                        "attempt",
+                        1));
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> receiver.acceptedFinals().size() == 1);
+        http.post(
+                "/process",
+                Map.of(
+                        "jobId",
+                        "job-retry",
+                        "task",
+                        "noop",
+                        "callbackUrl",
+                        receiver.url(),
+                        "data",
+                        Map.of(),
+                        "attempt",
+                        2));
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> receiver.acceptedFinals().size() == 2);
+        assertThat(receiver.acceptedFinals())
+                .extracting(r -> r.body().path("attempt").asInt())
+                .containsExactly(1, 2);
         assertThat(SignedHttp.json(http.get("/jobs/job-retry"))).containsEntry("attempt", 2);
     }
 
@@ -172,14 +230,22 @@ class WorkerServiceTest {
         CallbackReceiver receiver = receiver();
         SignedHttp http = new SignedHttp(app.port(), SECRET);
 
-        assertThat(http.post("/process", noop("q-1", receiver.url(), Map.of("durationMs", 60_000))).statusCode()).isEqualTo(202);
+        assertThat(http.post("/process", noop("q-1", receiver.url(), Map.of("durationMs", 60_000)))
+                        .statusCode())
+                .isEqualTo(202);
         await().atMost(Duration.ofSeconds(5)).until(() -> app.executor().running() == 1);
-        assertThat(http.post("/process", noop("q-2", receiver.url(), Map.of("durationMs", 60_000))).statusCode()).isEqualTo(202);
+        assertThat(http.post("/process", noop("q-2", receiver.url(), Map.of("durationMs", 60_000)))
+                        .statusCode())
+                .isEqualTo(202);
         HttpResponse<String> full = http.post("/process", noop("q-3", receiver.url(), Map.of("durationMs", 60_000)));
 
         assertThat(full.statusCode()).isEqualTo(429);
         assertThat(full.headers().firstValue("Retry-After")).isPresent();
-        assertThat(SignedHttp.json(full)).containsEntry("status", "error").extractingByKey("message").asString().contains("queue is full");
+        assertThat(SignedHttp.json(full))
+                .containsEntry("status", "error")
+                .extractingByKey("message")
+                .asString()
+                .contains("queue is full");
         assertThat(http.get("/jobs/q-3").statusCode()).isEqualTo(404);
     }
 
@@ -191,13 +257,17 @@ class WorkerServiceTest {
         String body = "{\"jobId\":\"a1\",\"task\":\"noop\",\"callbackUrl\":\"" + receiver.url() + "\",\"data\":{}}";
 
         HttpResponse<String> unsigned = http.raw(HttpRequest.newBuilder(http.uri("/process"))
-                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build());
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body))
+                .build());
         assertThat(unsigned.statusCode()).isEqualTo(401);
         assertThat(SignedHttp.json(unsigned)).containsEntry("status", "error").containsKey("message");
 
-        Map<String, String> wrong = Signatures.of(List.of(Signatures.newSecret())).headersFor(body);
+        Map<String, String> wrong =
+                Signatures.of(List.of(Signatures.newSecret())).headersFor(body);
         HttpRequest.Builder wronglySigned = HttpRequest.newBuilder(http.uri("/process"))
-                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body));
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body));
         wrong.forEach(wronglySigned::header);
         HttpResponse<String> badSignature = http.raw(wronglySigned.build());
         assertThat(badSignature.statusCode()).isEqualTo(401);
@@ -206,23 +276,33 @@ class WorkerServiceTest {
         long old = Instant.now().minus(Duration.ofMinutes(10)).getEpochSecond();
         HttpResponse<String> expired = http.raw(HttpRequest.newBuilder(http.uri("/process"))
                 .header("Content-Type", "application/json")
-                .header(Signatures.ID_HEADER, "msg_old").header(Signatures.TIMESTAMP_HEADER, Long.toString(old))
-                .header(Signatures.SIGNATURE_HEADER, Signatures.of(List.of(SECRET)).sign("msg_old", old, body))
-                .POST(HttpRequest.BodyPublishers.ofString(body)).build());
+                .header(Signatures.ID_HEADER, "msg_old")
+                .header(Signatures.TIMESTAMP_HEADER, Long.toString(old))
+                .header(
+                        Signatures.SIGNATURE_HEADER,
+                        Signatures.of(List.of(SECRET)).sign("msg_old", old, body))
+                .POST(HttpRequest.BodyPublishers.ofString(body))
+                .build());
         assertThat(expired.statusCode()).isEqualTo(401);
         assertThat(SignedHttp.json(expired).get("message")).asString().contains("tolerance");
 
         HttpResponse<String> wrongBearer = http.raw(HttpRequest.newBuilder(http.uri("/process"))
-                .header("Content-Type", "application/json").header("Authorization", "Bearer nope")
-                .POST(HttpRequest.BodyPublishers.ofString(body)).build());
+                .header("Content-Type", "application/json")
+                .header("Authorization", "Bearer nope")
+                .POST(HttpRequest.BodyPublishers.ofString(body))
+                .build());
         assertThat(wrongBearer.statusCode()).isEqualTo(403);
 
         HttpResponse<String> bearer = http.raw(HttpRequest.newBuilder(http.uri("/process"))
-                .header("Content-Type", "application/json").header("Authorization", "Bearer " + SECRET)
-                .POST(HttpRequest.BodyPublishers.ofString(body)).build());
+                .header("Content-Type", "application/json")
+                .header("Authorization", "Bearer " + SECRET)
+                .POST(HttpRequest.BodyPublishers.ofString(body))
+                .build());
         assertThat(bearer.statusCode()).isEqualTo(202);
 
-        assertThat(http.raw(HttpRequest.newBuilder(http.uri("/jobs/a1")).GET().build()).statusCode()).isEqualTo(401);
+        assertThat(http.raw(HttpRequest.newBuilder(http.uri("/jobs/a1")).GET().build())
+                        .statusCode())
+                .isEqualTo(401);
     }
 
     @Test
@@ -234,29 +314,60 @@ class WorkerServiceTest {
 
         assertError(http.post("/process", "{not json"), 400, null, "not valid JSON");
         assertError(http.post("/process", "42"), 400, "body", "JSON object");
-        assertError(http.post("/process", Map.of("task", "noop", "callbackUrl", cb)), 400, "jobId", "jobId is required");
+        assertError(
+                http.post("/process", Map.of("task", "noop", "callbackUrl", cb)), 400, "jobId", "jobId is required");
         assertError(http.post("/process", Map.of("jobId", "j", "callbackUrl", cb)), 400, "task", "task is required");
-        assertError(http.post("/process", Map.of("jobId", "j", "task", "noop")), 400, "callbackUrl", "callbackUrl is required");
-        assertError(http.post("/process", Map.of("jobId", 5, "task", "noop", "callbackUrl", cb)), 400, "jobId", "must be a string");
-        assertError(http.post("/process", Map.of("jobId", "j", "task", "make-coffee", "callbackUrl", cb)), 400, "task", "make-coffee");
-        assertError(http.post("/process", noop("j", cb, Map.of("durationMs", "soon"))), 400, "data.durationMs", "whole number");
-        assertError(http.post("/process", Map.of("jobId", "j", "task", "noop", "callbackUrl", cb, "data", List.of())), 400, "data", "object");
+        assertError(
+                http.post("/process", Map.of("jobId", "j", "task", "noop")),
+                400,
+                "callbackUrl",
+                "callbackUrl is required");
+        assertError(
+                http.post("/process", Map.of("jobId", 5, "task", "noop", "callbackUrl", cb)),
+                400,
+                "jobId",
+                "must be a string");
+        assertError(
+                http.post("/process", Map.of("jobId", "j", "task", "make-coffee", "callbackUrl", cb)),
+                400,
+                "task",
+                "make-coffee");
+        assertError(
+                http.post("/process", noop("j", cb, Map.of("durationMs", "soon"))),
+                400,
+                "data.durationMs",
+                "whole number");
+        assertError(
+                http.post("/process", Map.of("jobId", "j", "task", "noop", "callbackUrl", cb, "data", List.of())),
+                400,
+                "data",
+                "object");
         assertError(http.post("/process", noop("../etc", cb, Map.of())), 400, "jobId", "jobId must be");
         assertError(http.post("/process", noop("x".repeat(129), cb, Map.of())), 400, "jobId", "jobId must be");
-        assertError(http.post("/process", noop("j", "ftp://127.0.0.1/cb", Map.of())), 400, "callbackUrl", "http or https");
-        assertError(http.post("/process", noop("j", "http://user:pw@127.0.0.1/cb", Map.of())), 400, "callbackUrl", "user-info");
+        assertError(
+                http.post("/process", noop("j", "ftp://127.0.0.1/cb", Map.of())), 400, "callbackUrl", "http or https");
+        assertError(
+                http.post("/process", noop("j", "http://user:pw@127.0.0.1/cb", Map.of())),
+                400,
+                "callbackUrl",
+                "user-info");
         assertError(http.post("/process", noop("j", "not a url", Map.of())), 400, "callbackUrl", null);
         assertError(http.get("/jobs/unknown-job"), 404, "jobId", "unknown");
 
         HttpResponse<String> text = http.raw(HttpRequest.newBuilder(http.uri("/process"))
-                .header("Content-Type", "text/plain").header("Authorization", "Bearer " + SECRET)
-                .POST(HttpRequest.BodyPublishers.ofString("{}")).build());
+                .header("Content-Type", "text/plain")
+                .header("Authorization", "Bearer " + SECRET)
+                .POST(HttpRequest.BodyPublishers.ofString("{}"))
+                .build());
         assertError(text, 415, "Content-Type", "application/json");
 
-        String huge = "{\"jobId\":\"big\",\"task\":\"noop\",\"callbackUrl\":\"" + cb + "\",\"data\":{\"pad\":\"" + "x".repeat(1_100_000) + "\"}}";
+        String huge = "{\"jobId\":\"big\",\"task\":\"noop\",\"callbackUrl\":\"" + cb + "\",\"data\":{\"pad\":\""
+                + "x".repeat(1_100_000) + "\"}}";
         HttpResponse<String> tooBig = http.raw(HttpRequest.newBuilder(http.uri("/process"))
-                .header("Content-Type", "application/json").header("Authorization", "Bearer " + SECRET)
-                .POST(HttpRequest.BodyPublishers.ofString(huge)).build());
+                .header("Content-Type", "application/json")
+                .header("Authorization", "Bearer " + SECRET)
+                .POST(HttpRequest.BodyPublishers.ofString(huge))
+                .build());
         assertThat(tooBig.statusCode()).isEqualTo(413);
         assertThat(SignedHttp.json(tooBig)).containsEntry("status", "error");
 
@@ -267,7 +378,11 @@ class WorkerServiceTest {
     void callback_hosts_can_be_restricted() throws Exception {
         WorkerApp app = start(Map.of("ALLOWED_CALLBACK_HOSTS", "api.example.com"));
         SignedHttp http = new SignedHttp(app.port(), SECRET);
-        assertError(http.post("/process", noop("j", "http://127.0.0.1:1/cb", Map.of())), 400, "callbackUrl", "ALLOWED_CALLBACK_HOSTS");
+        assertError(
+                http.post("/process", noop("j", "http://127.0.0.1:1/cb", Map.of())),
+                400,
+                "callbackUrl",
+                "ALLOWED_CALLBACK_HOSTS");
     }
 
     @Test
@@ -276,9 +391,11 @@ class WorkerServiceTest {
         CallbackReceiver receiver = receiver();
         new SignedHttp(app.port(), SECRET).post("/process", noop("slow", receiver.url(), Map.of("durationMs", 60_000)));
 
-        await().atMost(Duration.ofSeconds(10)).until(() -> receiver.acceptedFinals().size() == 1);
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> receiver.acceptedFinals().size() == 1);
         assertThat(receiver.acceptedFinals().get(0).status()).isEqualTo("failed");
-        assertThat(receiver.acceptedFinals().get(0).body().path("error").asText()).isEqualTo("job timed out after 300 ms");
+        assertThat(receiver.acceptedFinals().get(0).body().path("error").asText())
+                .isEqualTo("job timed out after 300 ms");
         await().atMost(Duration.ofSeconds(5)).until(() -> workspaceCount() == 0);
         await().atMost(Duration.ofSeconds(5)).until(() -> app.executor().running() == 0);
     }
@@ -288,13 +405,15 @@ class WorkerServiceTest {
         WorkerApp app = start(Map.of());
         CallbackReceiver receiver = receiver();
         new SignedHttp(app.port(), SECRET).post("/process", noop("ws-1", receiver.url(), Map.of()));
-        await().atMost(Duration.ofSeconds(10)).until(() -> receiver.acceptedFinals().size() == 1);
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> receiver.acceptedFinals().size() == 1);
         await().atMost(Duration.ofSeconds(5)).until(() -> workspaceCount() == 0);
         app.stop();
 
         WorkerApp keeping = start(Map.of("KEEP_TMP_FILES", "true"));
         new SignedHttp(keeping.port(), SECRET).post("/process", noop("ws-2", receiver.url(), Map.of()));
-        await().atMost(Duration.ofSeconds(10)).until(() -> receiver.acceptedFinals().size() == 2);
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> receiver.acceptedFinals().size() == 2);
         assertThat(workspaceCount()).isEqualTo(1);
     }
 
@@ -310,8 +429,10 @@ class WorkerServiceTest {
 
         assertThat(cancelled.statusCode()).isEqualTo(200);
         assertThat(SignedHttp.json(cancelled)).containsEntry("state", "cancelled");
-        await().atMost(Duration.ofSeconds(10)).until(() -> receiver.acceptedFinals().size() == 1);
-        assertThat(receiver.acceptedFinals().get(0).body().path("error").asText()).isEqualTo("job cancelled");
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> receiver.acceptedFinals().size() == 1);
+        assertThat(receiver.acceptedFinals().get(0).body().path("error").asText())
+                .isEqualTo("job cancelled");
         await().atMost(Duration.ofSeconds(5)).until(() -> app.executor().running() == 0);
     }
 
@@ -321,12 +442,14 @@ class WorkerServiceTest {
         CallbackReceiver receiver = receiver();
         SignedHttp http = new SignedHttp(app.port(), SECRET);
         http.post("/process", noop("done-already", receiver.url(), Map.of()));
-        await().atMost(Duration.ofSeconds(10)).until(() -> receiver.acceptedFinals().size() == 1);
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> receiver.acceptedFinals().size() == 1);
 
         HttpResponse<String> late = http.post("/jobs/done-already/cancel", "{}");
 
         assertThat(late.statusCode()).isEqualTo(409);
-        assertThat(SignedHttp.json(late)).containsEntry("state", "completed")
+        assertThat(SignedHttp.json(late))
+                .containsEntry("state", "completed")
                 .containsEntry("error", "job done-already is already completed");
         assertThat(receiver.acceptedFinals()).hasSize(1);
     }
@@ -347,10 +470,13 @@ class WorkerServiceTest {
         stopping.get();
 
         assertThat(receiver.acceptedFinals()).hasSize(2);
-        assertThat(receiver.receivedFor("short").stream().filter(r -> !r.status().equals("running")))
-                .singleElement().satisfies(r -> assertThat(r.status()).isEqualTo("completed"));
+        assertThat(receiver.receivedFor("short").stream()
+                        .filter(r -> !r.status().equals("running")))
+                .singleElement()
+                .satisfies(r -> assertThat(r.status()).isEqualTo("completed"));
         assertThat(receiver.receivedFor("long").stream().filter(r -> !r.status().equals("running")))
-                .singleElement().satisfies(r -> assertThat(r.body().path("error").asText()).isEqualTo("worker shutting down"));
+                .singleElement()
+                .satisfies(r -> assertThat(r.body().path("error").asText()).isEqualTo("worker shutting down"));
         assertThat(receiver.receivedFor("late")).isEmpty();
     }
 
@@ -359,17 +485,34 @@ class WorkerServiceTest {
         WorkerApp app = start(Map.of());
         CallbackReceiver receiver = receiver().failFirst(3, 503);
         SignedHttp http = new SignedHttp(app.port(), SECRET);
-        http.post("/process", Map.of("jobId", "retried", "task", "noop", "callbackUrl", receiver.url(), "data", Map.of("durationMs", 50)));
+        http.post(
+                "/process",
+                Map.of(
+                        "jobId",
+                        "retried",
+                        "task",
+                        "noop",
+                        "callbackUrl",
+                        receiver.url(),
+                        "data",
+                        Map.of("durationMs", 50)));
 
-        await().atMost(Duration.ofSeconds(30)).until(() -> receiver.acceptedFinals().size() == 1);
+        await().atMost(Duration.ofSeconds(30))
+                .until(() -> receiver.acceptedFinals().size() == 1);
         List<CallbackReceiver.Received> finals = receiver.receivedFor("retried").stream()
-                .filter(r -> !r.status().equals("running")).toList();
+                .filter(r -> !r.status().equals("running"))
+                .toList();
         assertThat(finals).allSatisfy(r -> assertThat(r.signatureValid()).contains(true));
-        assertThat(finals).extracting(CallbackReceiver.Received::answeredWith).endsWith(200).contains(503);
+        assertThat(finals)
+                .extracting(CallbackReceiver.Received::answeredWith)
+                .endsWith(200)
+                .contains(503);
         assertThat(finals.stream().filter(r -> r.answeredWith() == 200)).hasSize(1);
         Map<String, Object> state = SignedHttp.json(http.get("/jobs/retried"));
-        assertThat(state.get("delivery")).asInstanceOf(org.assertj.core.api.InstanceOfAssertFactories.MAP)
-                .containsEntry("state", "delivered").containsEntry("attempts", finals.size());
+        assertThat(state.get("delivery"))
+                .asInstanceOf(org.assertj.core.api.InstanceOfAssertFactories.MAP)
+                .containsEntry("state", "delivered")
+                .containsEntry("attempts", finals.size());
     }
 
     @Test
@@ -379,10 +522,17 @@ class WorkerServiceTest {
         SignedHttp http = new SignedHttp(app.port(), SECRET);
         http.post("/process", noop("refused", receiver.url(), Map.of()));
 
-        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(SignedHttp.json(http.get("/jobs/refused")).get("delivery"))
-                .asInstanceOf(org.assertj.core.api.InstanceOfAssertFactories.MAP).containsEntry("state", "gave-up"));
-        await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(4)).until(() ->
-                receiver.receivedFor("refused").stream().filter(r -> !r.status().equals("running")).count() == 1);
+        await().atMost(Duration.ofSeconds(10))
+                .untilAsserted(() -> assertThat(
+                                SignedHttp.json(http.get("/jobs/refused")).get("delivery"))
+                        .asInstanceOf(org.assertj.core.api.InstanceOfAssertFactories.MAP)
+                        .containsEntry("state", "gave-up"));
+        await().during(Duration.ofSeconds(2))
+                .atMost(Duration.ofSeconds(4))
+                .until(() -> receiver.receivedFor("refused").stream()
+                                .filter(r -> !r.status().equals("running"))
+                                .count()
+                        == 1);
     }
 
     private long workspaceCount() throws Exception {
@@ -395,7 +545,8 @@ class WorkerServiceTest {
         }
     }
 
-    private static void assertError(HttpResponse<String> response, int status, String field, String messagePart) throws Exception {
+    private static void assertError(HttpResponse<String> response, int status, String field, String messagePart)
+            throws Exception {
         assertThat(response.statusCode()).as(response.body()).isEqualTo(status);
         Map<String, Object> body = SignedHttp.json(response);
         assertThat(body).containsEntry("status", "error");

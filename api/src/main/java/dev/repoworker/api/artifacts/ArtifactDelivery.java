@@ -18,10 +18,12 @@ public record ArtifactDelivery(boolean redirect, Duration redirectTtl) {
     public static ArtifactDelivery fromEnv(Env env, boolean s3) {
         String kind = env.text("ARTIFACTS_DELIVERY", "stream").toLowerCase(Locale.ROOT);
         if (!kind.equals("stream") && !kind.equals("redirect")) {
-            throw new Env.InvalidConfigException("ARTIFACTS_DELIVERY", "must be stream or redirect, got '" + kind + "'");
+            throw new Env.InvalidConfigException(
+                    "ARTIFACTS_DELIVERY", "must be stream or redirect, got '" + kind + "'");
         }
         if (kind.equals("redirect") && !s3) {
-            throw new Env.InvalidConfigException("ARTIFACTS_DELIVERY", "redirect needs ARTIFACT_STORE=s3 (a bucket to presign URLs of)");
+            throw new Env.InvalidConfigException(
+                    "ARTIFACTS_DELIVERY", "redirect needs ARTIFACT_STORE=s3 (a bucket to presign URLs of)");
         }
         Duration ttl = env.duration("ARTIFACTS_REDIRECT_TTL", STREAM.redirectTtl());
         if (ttl.compareTo(MIN_TTL) < 0 || ttl.compareTo(MAX_TTL) > 0) {

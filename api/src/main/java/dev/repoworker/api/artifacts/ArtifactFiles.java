@@ -60,10 +60,12 @@ public final class ArtifactFiles {
         }
         List<Artifact> artifacts = new ArrayList<>();
         try (Stream<Path> files = Files.walk(folder.get())) {
-            files.filter(p -> Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS)).limit(MAX_LISTED).forEach(p -> {
-                String relative = folder.get().relativize(p).toString().replace('\\', '/');
-                artifacts.add(new Artifact(relative, size(p), contentType(relative)));
-            });
+            files.filter(p -> Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS))
+                    .limit(MAX_LISTED)
+                    .forEach(p -> {
+                        String relative = folder.get().relativize(p).toString().replace('\\', '/');
+                        artifacts.add(new Artifact(relative, size(p), contentType(relative)));
+                    });
         } catch (IOException | RuntimeException e) {
             return List.of();
         }

@@ -3,8 +3,8 @@ package dev.repoworker.api.artifacts;
 import dev.repoworker.protocol.Json;
 import java.io.IOException;
 import java.io.InputStream;
-import java.time.Instant;
 import java.net.URI;
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 
@@ -16,12 +16,10 @@ import java.util.Optional;
 public interface ArtifactReader extends AutoCloseable {
 
     /** One file of a job, relative to its folder. */
-    record Artifact(String path, long size, String contentType) {
-    }
+    record Artifact(String path, long size, String contentType) {}
 
     /** An artifact's bytes, to be closed by the one who streams them. */
-    record Content(InputStream body, long size, String contentType) {
-    }
+    record Content(InputStream body, long size, String contentType) {}
 
     /** Every file of the job, sorted by path (at most 1000); empty when there are none. */
     List<Artifact> list(String jobId);
@@ -30,8 +28,7 @@ public interface ArtifactReader extends AutoCloseable {
     Optional<Content> open(String jobId, String path) throws IOException;
 
     /** A project's pointer to the deploy that serves: {@code projects/{projectId}/active.json}, as the Workers publish it. */
-    record ActivePointer(String jobId, Instant requestedAt, String location) {
-    }
+    record ActivePointer(String jobId, Instant requestedAt, String location) {}
 
     /**
      * The active pointer of {@code projectId} from the store ({@code ARTIFACTS_DIR} or the bucket, under the same
@@ -61,6 +58,5 @@ public interface ArtifactReader extends AutoCloseable {
 
     /** Releases the reader's connections; nothing by default. */
     @Override
-    default void close() {
-    }
+    default void close() {}
 }

@@ -26,7 +26,9 @@ public final class LocalArtifactReader implements ArtifactReader {
         if (file.isEmpty()) {
             return Optional.empty();
         }
-        return Optional.of(new Content(Files.newInputStream(file.get()), Files.size(file.get()),
+        return Optional.of(new Content(
+                Files.newInputStream(file.get()),
+                Files.size(file.get()),
                 ArtifactFiles.contentType(file.get().getFileName().toString())));
     }
 

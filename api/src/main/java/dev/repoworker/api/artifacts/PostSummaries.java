@@ -20,17 +20,23 @@ import java.util.Optional;
 public final class PostSummaries {
 
     /** One post at a time from the open array: the rest of the array follows it, so trailing tokens are expected. */
-    private static final ObjectReader POST = Json.mapper().reader().without(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+    private static final ObjectReader POST =
+            Json.mapper().reader().without(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 
     /** At most this many posts are summarised; a vault past it is listed in part. */
     static final int MAX_POSTS = 20_000;
 
-    public record Summary(String slug, String title, String path, String url, List<String> tags, Integer wordCount,
-                          List<String> links, List<String> backlinks) {
-    }
+    public record Summary(
+            String slug,
+            String title,
+            String path,
+            String url,
+            List<String> tags,
+            Integer wordCount,
+            List<String> links,
+            List<String> backlinks) {}
 
-    private PostSummaries() {
-    }
+    private PostSummaries() {}
 
     /** The summaries, in posts.json's order; empty when the job has no posts.json. */
     public static Optional<List<Summary>> read(ArtifactReader artifacts, String jobId) throws IOException {
@@ -38,7 +44,8 @@ public final class PostSummaries {
         if (content.isEmpty()) {
             return Optional.empty();
         }
-        try (InputStream body = content.get().body(); JsonParser parser = Json.mapper().createParser(body)) {
+        try (InputStream body = content.get().body();
+                JsonParser parser = Json.mapper().createParser(body)) {
             if (parser.nextToken() != JsonToken.START_ARRAY) {
                 throw new com.fasterxml.jackson.core.JsonParseException(parser, "posts.json is not an array");
             }
@@ -51,8 +58,15 @@ public final class PostSummaries {
     }
 
     private static Summary summary(JsonNode post) {
-        return new Summary(text(post, "slug"), text(post, "title"), text(post, "path"), text(post, "url"), texts(post, "tags"),
-                post.path("wordCount").isInt() ? post.path("wordCount").asInt() : null, texts(post, "links"), texts(post, "backlinks"));
+        return new Summary(
+                text(post, "slug"),
+                text(post, "title"),
+                text(post, "path"),
+                text(post, "url"),
+                texts(post, "tags"),
+                post.path("wordCount").isInt() ? post.path("wordCount").asInt() : null,
+                texts(post, "links"),
+                texts(post, "backlinks"));
     }
 
     private static String text(JsonNode post, String field) {

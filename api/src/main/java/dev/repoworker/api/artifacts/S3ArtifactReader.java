@@ -10,16 +10,16 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
-import software.amazon.awssdk.regions.Region;
-import software.amazon.awssdk.services.s3.S3Configuration;
-import software.amazon.awssdk.services.s3.model.S3Exception;
-import software.amazon.awssdk.services.s3.presigner.S3Presigner;
-import software.amazon.awssdk.services.s3.presigner.model.PresignedGetObjectRequest;
 import software.amazon.awssdk.core.ResponseInputStream;
+import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.S3Configuration;
 import software.amazon.awssdk.services.s3.model.GetObjectResponse;
 import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
+import software.amazon.awssdk.services.s3.model.S3Exception;
 import software.amazon.awssdk.services.s3.model.S3Object;
+import software.amazon.awssdk.services.s3.presigner.S3Presigner;
+import software.amazon.awssdk.services.s3.presigner.model.PresignedGetObjectRequest;
 
 /**
  * Artifacts in the bucket the Workers publish to ({@code ARTIFACT_STORE=s3}), under {@code {S3_PREFIX}{jobId}/},
@@ -35,9 +35,22 @@ public final class S3ArtifactReader implements ArtifactReader {
      * {@code Content-Security-Policy: sandbox} or {@code nosniff}, so HTML, SVG, XML, scripts and PDF stay streamed
      * through the API with them.
      */
-    private static final Set<String> PASSIVE_TYPES = Set.of("image/png", "image/jpeg", "image/gif", "image/webp",
-            "image/avif", "image/x-icon", "application/json", "text/plain", "text/markdown", "text/csv", "text/css",
-            "video/mp4", "video/webm", "audio/mpeg", ContentTypes.UNKNOWN);
+    private static final Set<String> PASSIVE_TYPES = Set.of(
+            "image/png",
+            "image/jpeg",
+            "image/gif",
+            "image/webp",
+            "image/avif",
+            "image/x-icon",
+            "application/json",
+            "text/plain",
+            "text/markdown",
+            "text/csv",
+            "text/css",
+            "video/mp4",
+            "video/webm",
+            "audio/mpeg",
+            ContentTypes.UNKNOWN);
 
     private final S3Client s3;
     private final S3Settings settings;
@@ -60,7 +73,9 @@ public final class S3ArtifactReader implements ArtifactReader {
     public static S3Presigner presigner(S3Settings settings) {
         S3Presigner.Builder builder = S3Presigner.builder()
                 .region(Region.of(settings.region()))
-                .serviceConfiguration(S3Configuration.builder().pathStyleAccessEnabled(settings.pathStyle()).build());
+                .serviceConfiguration(S3Configuration.builder()
+                        .pathStyleAccessEnabled(settings.pathStyle())
+                        .build());
         settings.endpoint().ifPresent(builder::endpointOverride);
         return builder.build();
     }
@@ -74,7 +89,9 @@ public final class S3ArtifactReader implements ArtifactReader {
             return List.of();
         }
         List<Artifact> artifacts = new ArrayList<>();
-        for (S3Object object : s3.listObjectsV2Paginator(b -> b.bucket(settings.bucket()).prefix(folder)).contents()) {
+        for (S3Object object : s3.listObjectsV2Paginator(
+                        b -> b.bucket(settings.bucket()).prefix(folder))
+                .contents()) {
             if (artifacts.size() == MAX_LISTED) {
                 break;
             }
@@ -97,7 +114,8 @@ public final class S3ArtifactReader implements ArtifactReader {
             return Optional.empty();
         }
         try {
-            ResponseInputStream<GetObjectResponse> body = s3.getObject(b -> b.bucket(settings.bucket()).key(key));
+            ResponseInputStream<GetObjectResponse> body =
+                    s3.getObject(b -> b.bucket(settings.bucket()).key(key));
             return Optional.of(new Content(body, body.response().contentLength(), ContentTypes.of(path)));
         } catch (NoSuchKeyException e) {
             return Optional.empty();
@@ -127,7 +145,9 @@ public final class S3ArtifactReader implements ArtifactReader {
             throw e;
         }
         PresignedGetObjectRequest presigned = presigner.presignGetObject(b -> b.signatureDuration(redirectTtl)
-                .getObjectRequest(get -> get.bucket(settings.bucket()).key(key).responseContentType(contentType)
+                .getObjectRequest(get -> get.bucket(settings.bucket())
+                        .key(key)
+                        .responseContentType(contentType)
                         .responseCacheControl("private, max-age=60")));
         try {
             return Optional.of(presigned.url().toURI());

@@ -15,8 +15,7 @@ import java.io.InputStream;
  */
 final class CallbackBody {
 
-    private CallbackBody() {
-    }
+    private CallbackBody() {}
 
     /**
      * The body's JSON tree. With {@code signature}, every byte of the body is fed to it, also when the body is not
@@ -90,8 +89,7 @@ final class CallbackBody {
 
         /** The request's stream is the container's to close; the parser closing its reader must not. */
         @Override
-        public void close() {
-        }
+        public void close() {}
 
         /** Reads what the parser left, so the signature covers the whole body. */
         void drain() throws IOException {

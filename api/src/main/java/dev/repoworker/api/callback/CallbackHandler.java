@@ -2,8 +2,8 @@ package dev.repoworker.api.callback;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.repoworker.api.job.BatchWriter;
-import dev.repoworker.api.job.CallbackTokens;
 import dev.repoworker.api.job.CallbackChange;
+import dev.repoworker.api.job.CallbackTokens;
 import dev.repoworker.api.job.InvalidInputException;
 import dev.repoworker.api.job.JobEvent;
 import dev.repoworker.api.job.JobStatus;
@@ -39,18 +39,17 @@ import org.slf4j.MDC;
  */
 public final class CallbackHandler {
 
-    private static final String NO_CREDENTIALS = "a callback needs the webhook-id, webhook-timestamp and webhook-signature "
-            + "headers, Authorization: Bearer <WORKER_SECRET>, or its job's callback token (the callbackUrl's ?token=)";
+    private static final String NO_CREDENTIALS =
+            "a callback needs the webhook-id, webhook-timestamp and webhook-signature "
+                    + "headers, Authorization: Bearer <WORKER_SECRET>, or its job's callback token (the callbackUrl's ?token=)";
     /** The most callbacks one request may carry in the array form. */
     public static final int MAX_BATCH = 100;
 
     /** What a callback did; {@code applied} is false for an acknowledged no-op. */
-    public record Outcome(boolean applied, String reason) {
-    }
+    public record Outcome(boolean applied, String reason) {}
 
     /** The answer to one request: one outcome, or one answer per item of an array body. */
-    public record Received(Outcome single, List<Map<String, Object>> items) {
-    }
+    public record Received(Outcome single, List<Map<String, Object>> items) {}
 
     private final JobStore store;
     private final SecretBox secretBox;
@@ -65,8 +64,14 @@ public final class CallbackHandler {
      * @param signatures   null only in insecure development mode: callbacks are then not authenticated
      * @param maxBodyBytes the largest body taken ({@code MAX_CALLBACK_BYTES})
      */
-    public CallbackHandler(JobStore store, SecretBox secretBox, Signatures signatures, Clock clock, Duration lease,
-                           ApiMetrics metrics, long maxBodyBytes) {
+    public CallbackHandler(
+            JobStore store,
+            SecretBox secretBox,
+            Signatures signatures,
+            Clock clock,
+            Duration lease,
+            ApiMetrics metrics,
+            long maxBodyBytes) {
         this.maxBodyBytes = maxBodyBytes;
         this.metrics = metrics;
         this.store = store;
@@ -101,17 +106,21 @@ public final class CallbackHandler {
         if (!node.isArray()) {
             CallbackParser.Parsed parsed = CallbackParser.parse(node);
             credentials.checkToken(List.of(parsed.callback().jobId()));
-            return new Received(apply(parsed.callback(), parsed.logs(),
-                    message.map(m -> new MessageId(m.messageId(), m.replayableUntil()))), null);
+            return new Received(
+                    apply(
+                            parsed.callback(),
+                            parsed.logs(),
+                            message.map(m -> new MessageId(m.messageId(), m.replayableUntil()))),
+                    null);
         }
         return new Received(null, applyAll(node, message, credentials));
     }
 
     /** The id a callback is remembered by: the request's {@code webhook-id} (with the item's index in an array). */
-    private record MessageId(String id, Instant expiresAt) {
-    }
+    private record MessageId(String id, Instant expiresAt) {}
 
-    private List<Map<String, Object>> applyAll(JsonNode items, Optional<Signatures.Verified> message, Credentials credentials) {
+    private List<Map<String, Object>> applyAll(
+            JsonNode items, Optional<Signatures.Verified> message, Credentials credentials) {
         if (items.isEmpty() || items.size() > MAX_BATCH) {
             throw new InvalidInputException("body", "an array of callbacks must hold 1 to " + MAX_BATCH + " items");
         }
@@ -128,12 +137,15 @@ public final class CallbackHandler {
                 answers.set(i, answer(jobIdOf(items.get(i)), "error", 400, e.getMessage(), e.field()));
             }
         }
-        credentials.checkToken(parsed.stream().map(p -> p.callback().jobId()).distinct().toList());
+        credentials.checkToken(
+                parsed.stream().map(p -> p.callback().jobId()).distinct().toList());
         List<CallbackChange> changes = new ArrayList<>();
         for (int k = 0; k < parsed.size(); k++) {
             int index = valid.get(k);
             Callback callback = parsed.get(k).callback();
-            changes.add(change(callback, parsed.get(k).logs(),
+            changes.add(change(
+                    callback,
+                    parsed.get(k).logs(),
                     message.map(m -> new MessageId(m.messageId() + "#" + index, m.replayableUntil()))));
             callbacks.add(callback);
         }
@@ -142,11 +154,20 @@ public final class CallbackHandler {
         for (int k = 0; k < valid.size(); k++) {
             Callback callback = callbacks.get(k);
             CallbackChange.Verdict verdict = verdicts.get(k);
-            answers.set(valid.get(k), switch (verdict.kind()) {
-                case REPLAYED -> answer(callback.jobId(), "error", 409, "webhook-id already acted on", Signatures.ID_HEADER);
-                case UNKNOWN_JOB -> answer(callback.jobId(), "error", 404, new UnknownJobException(callback.jobId()).getMessage(), "jobId");
-                default -> answer(callback.jobId(), "accepted", null, verdict.reason(), null);
-            });
+            answers.set(
+                    valid.get(k),
+                    switch (verdict.kind()) {
+                        case REPLAYED ->
+                            answer(callback.jobId(), "error", 409, "webhook-id already acted on", Signatures.ID_HEADER);
+                        case UNKNOWN_JOB ->
+                            answer(
+                                    callback.jobId(),
+                                    "error",
+                                    404,
+                                    new UnknownJobException(callback.jobId()).getMessage(),
+                                    "jobId");
+                        default -> answer(callback.jobId(), "accepted", null, verdict.reason(), null);
+                    });
             if (verdict.kind() == CallbackChange.Kind.REPLAYED) {
                 replayed++;
             } else if (verdict.kind() != CallbackChange.Kind.UNKNOWN_JOB) {
@@ -154,7 +175,8 @@ public final class CallbackHandler {
             }
         }
         if (replayed == items.size()) {
-            throw new ReplayedMessageException(message.map(Signatures.Verified::messageId).orElse(""));
+            throw new ReplayedMessageException(
+                    message.map(Signatures.Verified::messageId).orElse(""));
         }
         return answers;
     }
@@ -185,7 +207,8 @@ public final class CallbackHandler {
         if (signatures == null || signatures.acceptsBearer(header.apply("Authorization"))) {
             return new Credentials(null, null);
         }
-        boolean signed = header.apply(Signatures.ID_HEADER) != null || header.apply(Signatures.TIMESTAMP_HEADER) != null
+        boolean signed = header.apply(Signatures.ID_HEADER) != null
+                || header.apply(Signatures.TIMESTAMP_HEADER) != null
                 || header.apply(Signatures.SIGNATURE_HEADER) != null;
         if (!signed && token != null) {
             return new Credentials(null, token);
@@ -229,8 +252,10 @@ public final class CallbackHandler {
                 return;
             }
             for (String jobId : jobIds) {
-                if (!CallbackTokens.matches(store.jobs().callbackTokenHash(jobId).orElse(null), token)) {
-                    throw new UnauthorizedException("the callback token is not the token of job " + jobId, CallbackTokens.PARAMETER);
+                if (!CallbackTokens.matches(
+                        store.jobs().callbackTokenHash(jobId).orElse(null), token)) {
+                    throw new UnauthorizedException(
+                            "the callback token is not the token of job " + jobId, CallbackTokens.PARAMETER);
                 }
             }
         }
@@ -257,8 +282,7 @@ public final class CallbackHandler {
             switch (verdict.kind()) {
                 case REPLAYED -> throw new ReplayedMessageException(verdict.reason());
                 case UNKNOWN_JOB -> throw new UnknownJobException(callback.jobId());
-                default -> {
-                }
+                default -> {}
             }
             boolean applied = verdict.kind() == CallbackChange.Kind.APPLIED;
             metrics.callbackReceived(callback.status(), applied);
@@ -293,7 +317,9 @@ public final class CallbackHandler {
             }
             case Callback.CANCELLED -> {
                 target = JobStatus.CANCELLED;
-                error = callback.error() == null ? "cancelled by the worker" : Secrets.redactText(callback.error(), secrets);
+                error = callback.error() == null
+                        ? "cancelled by the worker"
+                        : Secrets.redactText(callback.error(), secrets);
                 event = JobEvent.of(now, JobEvent.CANCELLED, attempt, error);
             }
             default -> {
@@ -301,8 +327,19 @@ public final class CallbackHandler {
                 event = progressEvent(attempt, callback.progress(), now);
             }
         }
-        return new CallbackChange(callback.jobId(), callback.attempt(), target, result, error, processedAt, callback.duration(),
-                now.plus(lease), event, message.map(MessageId::id).orElse(null), message.map(MessageId::expiresAt).orElse(null), now,
+        return new CallbackChange(
+                callback.jobId(),
+                callback.attempt(),
+                target,
+                result,
+                error,
+                processedAt,
+                callback.duration(),
+                now.plus(lease),
+                event,
+                message.map(MessageId::id).orElse(null),
+                message.map(MessageId::expiresAt).orElse(null),
+                now,
                 CallbackLogs.events(logs, attempt, now, secrets));
     }
 
@@ -319,7 +356,10 @@ public final class CallbackHandler {
     }
 
     private List<String> secretValues(String jobId) {
-        return store.jobs().sealedSecrets(jobId).map(sealedSecrets -> Secrets.values(secretBox.open(jobId, sealedSecrets))).orElse(List.of());
+        return store.jobs()
+                .sealedSecrets(jobId)
+                .map(sealedSecrets -> Secrets.values(secretBox.open(jobId, sealedSecrets)))
+                .orElse(List.of());
     }
 
     /** Stops the writer; callbacks still waiting fail (their senders retry). */

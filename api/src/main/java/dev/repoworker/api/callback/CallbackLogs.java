@@ -21,11 +21,11 @@ final class CallbackLogs {
     static final int MAX_LINES = 1_000;
     static final int MAX_LINE_CHARS = 8 * 1024;
     private static final String CUT = " …[cut at " + MAX_LINE_CHARS + " characters]";
-    private static final String INVALID = "logs must be a list of strings or of objects {type, timestamp, message} with a string message";
+    private static final String INVALID =
+            "logs must be a list of strings or of objects {type, timestamp, message} with a string message";
 
     /** One line as the sender gave it: {@code level} and {@code timestamp} only from the object form. */
-    record Line(String level, String timestamp, String message) {
-    }
+    record Line(String level, String timestamp, String message) {}
 
     /** The lines kept and how many earlier ones were dropped. */
     record Lines(List<Line> kept, int dropped) {
@@ -36,8 +36,7 @@ final class CallbackLogs {
         }
     }
 
-    private CallbackLogs() {
-    }
+    private CallbackLogs() {}
 
     /** Validates {@code logs} (absent or null: none) and keeps its last {@link #MAX_LINES} lines. */
     static Lines read(JsonNode logs) {
@@ -64,7 +63,11 @@ final class CallbackLogs {
             return Lines.NONE;
         }
         int dropped = Math.max(0, lines.size() - MAX_LINES);
-        return new Lines(lines.subList(dropped, lines.size()).stream().map(text -> new Line(null, null, text)).toList(), dropped);
+        return new Lines(
+                lines.subList(dropped, lines.size()).stream()
+                        .map(text -> new Line(null, null, text))
+                        .toList(),
+                dropped);
     }
 
     private static Line line(JsonNode entry) {
@@ -74,7 +77,10 @@ final class CallbackLogs {
         if (!entry.isObject() || !entry.path("message").isTextual()) {
             throw new InvalidInputException("logs", INVALID);
         }
-        return new Line(optionalText(entry, "type"), optionalText(entry, "timestamp"), entry.get("message").asText());
+        return new Line(
+                optionalText(entry, "type"),
+                optionalText(entry, "timestamp"),
+                entry.get("message").asText());
     }
 
     private static String optionalText(JsonNode entry, String field) {
@@ -92,8 +98,11 @@ final class CallbackLogs {
     static List<JobEvent> events(Lines lines, int attempt, Instant now, List<String> secrets) {
         List<JobEvent> events = new ArrayList<>(lines.kept().size() + 1);
         if (lines.dropped() > 0) {
-            events.add(JobEvent.of(now, JobEvent.LOG, attempt, lines.dropped() + " earlier log lines were dropped (the last "
-                    + MAX_LINES + " are kept)"));
+            events.add(JobEvent.of(
+                    now,
+                    JobEvent.LOG,
+                    attempt,
+                    lines.dropped() + " earlier log lines were dropped (the last " + MAX_LINES + " are kept)"));
         }
         for (Line line : lines.kept()) {
             Map<String, Object> data = new LinkedHashMap<>();

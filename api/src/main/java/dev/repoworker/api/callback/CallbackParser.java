@@ -19,17 +19,17 @@ import java.util.stream.Collectors;
  */
 final class CallbackParser {
 
-    private static final List<String> STATUSES = List.of(Callback.COMPLETED, Callback.FAILED, Callback.RUNNING, Callback.CANCELLED);
+    private static final List<String> STATUSES =
+            List.of(Callback.COMPLETED, Callback.FAILED, Callback.RUNNING, Callback.CANCELLED);
 
     /** A callback as read from the network, with its logs in either form. */
-    record Parsed(Callback callback, CallbackLogs.Lines logs) {
-    }
+    record Parsed(Callback callback, CallbackLogs.Lines logs) {}
     /** Times the job store can hold as epoch milliseconds, and any real job has. */
     private static final Instant EARLIEST = Instant.EPOCH;
+
     private static final Instant LATEST = Instant.parse("9999-12-31T23:59:59Z");
 
-    private CallbackParser() {
-    }
+    private CallbackParser() {}
 
     static Parsed parse(JsonNode node) {
         if (!node.isObject()) {
@@ -44,15 +44,18 @@ final class CallbackParser {
         if (!STATUSES.contains(status)) {
             throw new InvalidInputException("status", "status must be one of " + String.join(", ", STATUSES));
         }
-        if (node.has("attempt") && !(isWhole(node.get("attempt")) && node.get("attempt").canConvertToInt()
-                && node.get("attempt").asInt() >= 1)) {
+        if (node.has("attempt")
+                && !(isWhole(node.get("attempt"))
+                        && node.get("attempt").canConvertToInt()
+                        && node.get("attempt").asInt() >= 1)) {
             throw new InvalidInputException("attempt", "attempt must be a whole number of at least 1");
         }
         if (node.hasNonNull("result") && !node.get("result").isObject()) {
             throw new InvalidInputException("result", "result must be an object");
         }
         if (node.hasNonNull("output") && !node.get("output").isObject()) {
-            throw new InvalidInputException("output", "output (the original Worker's name for result) must be an object");
+            throw new InvalidInputException(
+                    "output", "output (the original Worker's name for result) must be an object");
         }
         if (Callback.FAILED.equals(status)) {
             requireText(node, "error");
@@ -63,13 +66,15 @@ final class CallbackParser {
             throw new InvalidInputException("duration", "duration must be a whole number of milliseconds");
         }
         if (node.hasNonNull("processedAt") && !node.get("processedAt").isTextual()) {
-            throw new InvalidInputException("processedAt", "processedAt must be an ISO-8601 time such as 2030-01-01T00:00:00Z");
+            throw new InvalidInputException(
+                    "processedAt", "processedAt must be an ISO-8601 time such as 2030-01-01T00:00:00Z");
         }
         checkProgress(node.get("progress"));
         CallbackLogs.Lines logs = CallbackLogs.read(node.get("logs"));
         Callback callback = toCallback(withoutLogsAndOutput((ObjectNode) node));
         if (callback.processedAt() != null
-                && (callback.processedAt().isBefore(EARLIEST) || callback.processedAt().isAfter(LATEST))) {
+                && (callback.processedAt().isBefore(EARLIEST)
+                        || callback.processedAt().isAfter(LATEST))) {
             throw new InvalidInputException("processedAt", "processedAt must be a time between 1970 and 9999");
         }
         return new Parsed(callback, logs);
@@ -101,7 +106,8 @@ final class CallbackParser {
         }
         for (String field : new String[] {"done", "total"}) {
             if (progress.hasNonNull(field) && !isWholeNonNegative(progress.get(field))) {
-                throw new InvalidInputException("progress." + field, "progress." + field + " must be a whole number of at least 0");
+                throw new InvalidInputException(
+                        "progress." + field, "progress." + field + " must be a whole number of at least 0");
             }
         }
     }
@@ -110,9 +116,11 @@ final class CallbackParser {
         try {
             return Json.mapper().treeToValue(node, Callback.class);
         } catch (JsonMappingException e) {
-            String field = e.getPath().stream().map(r -> r.getFieldName() == null ? "[" + r.getIndex() + "]" : r.getFieldName())
+            String field = e.getPath().stream()
+                    .map(r -> r.getFieldName() == null ? "[" + r.getIndex() + "]" : r.getFieldName())
                     .collect(Collectors.joining("."));
-            throw new InvalidInputException(field.isEmpty() ? "body" : field, (field.isEmpty() ? "the body" : field) + " has the wrong type");
+            throw new InvalidInputException(
+                    field.isEmpty() ? "body" : field, (field.isEmpty() ? "the body" : field) + " has the wrong type");
         } catch (JsonProcessingException | RuntimeException e) {
             // the parser's own words name Java classes
             throw new InvalidInputException("body", "the body is not a valid callback");
@@ -129,7 +137,10 @@ final class CallbackParser {
 
     private static void requireText(JsonNode node, String field) {
         JsonNode value = node.get(field);
-        if (value == null || value.isNull() || !value.isTextual() || value.asText().isBlank()) {
+        if (value == null
+                || value.isNull()
+                || !value.isTextual()
+                || value.asText().isBlank()) {
             throw new InvalidInputException(field, field + " is required and must be a non-empty string");
         }
     }

@@ -16,7 +16,8 @@ import java.util.stream.Stream;
 /** A small client of the API for the launcher's {@code submit} and {@code status} commands. */
 public final class ApiClient {
 
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+    private final HttpClient http =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
     private final String baseUrl;
     private final String token;
 
@@ -51,12 +52,12 @@ public final class ApiClient {
 
     /** The job with its events. */
     public JsonNode get(String jobId) throws IOException {
-        return send(HttpRequest.newBuilder(URI.create(baseUrl + "/api/cloudrun/jobs/" + jobId)).GET());
+        return send(HttpRequest.newBuilder(URI.create(baseUrl + "/api/cloudrun/jobs/" + jobId))
+                .GET());
     }
 
     /** One Server-Sent Event of a job's stream: {@code job}, {@code event} or {@code end}, with its JSON data. */
-    public record StreamEvent(String name, String id, JsonNode data) {
-    }
+    public record StreamEvent(String name, String id, JsonNode data) {}
 
     /**
      * Follows {@code GET /api/cloudrun/jobs/{id}/events} until the server ends the stream (after the
@@ -66,8 +67,11 @@ public final class ApiClient {
      * @return the last {@code end} event, or null when the stream ended without one
      */
     public StreamEvent follow(String jobId, Consumer<StreamEvent> listener) throws IOException {
-        HttpRequest request = authorized(HttpRequest.newBuilder(URI.create(baseUrl + "/api/cloudrun/jobs/" + jobId + "/events"))
-                .header("Accept", "text/event-stream").GET()).build();
+        HttpRequest request = authorized(
+                        HttpRequest.newBuilder(URI.create(baseUrl + "/api/cloudrun/jobs/" + jobId + "/events"))
+                                .header("Accept", "text/event-stream")
+                                .GET())
+                .build();
         HttpResponse<Stream<String>> response;
         try {
             response = http.send(request, HttpResponse.BodyHandlers.ofLines());
@@ -80,7 +84,11 @@ public final class ApiClient {
                 String body = String.join("\n", lines.toList());
                 String message = body.isBlank() ? "HTTP " + response.statusCode() : body;
                 try {
-                    message = Json.mapper().readTree(body).path("error").path("message").asText(message);
+                    message = Json.mapper()
+                            .readTree(body)
+                            .path("error")
+                            .path("message")
+                            .asText(message);
                 } catch (IOException e) {
                     // not JSON: keep the text
                 }
@@ -148,14 +156,19 @@ public final class ApiClient {
     private JsonNode send(HttpRequest.Builder request) throws IOException {
         HttpResponse<String> response;
         try {
-            response = http.send(authorized(request).timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
+            response = http.send(
+                    authorized(request).timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IOException("interrupted", e);
         }
         JsonNode body = Json.mapper().readTree(response.body());
         if (response.statusCode() >= 400) {
-            throw new ApiError(response.statusCode(), explained(response.statusCode(), body.path("error").path("message").asText(response.body())),
+            throw new ApiError(
+                    response.statusCode(),
+                    explained(
+                            response.statusCode(),
+                            body.path("error").path("message").asText(response.body())),
                     body.path("error").path("field").asText(null));
         }
         return body;
@@ -164,7 +177,10 @@ public final class ApiClient {
     /** A refusal for want of the dashboard token says which variable carries it. */
     private String explained(int status, String message) {
         if (status == 401 || status == 403) {
-            return message + (token == null ? " (set DASHBOARD_TOKEN to the API's dashboard token)" : " (check DASHBOARD_TOKEN)");
+            return message
+                    + (token == null
+                            ? " (set DASHBOARD_TOKEN to the API's dashboard token)"
+                            : " (check DASHBOARD_TOKEN)");
         }
         return message;
     }

@@ -24,8 +24,19 @@ public final class Dashboard {
             + "img-src 'self' data:; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
 
     /** The page's scripts and styles, served as {@code /dashboard/{name}}; the job page's views have files of their own. */
-    private static final List<String> ASSETS = List.of("app.js", "app.css", "job.js", "job-steps.js", "job-report.js",
-            "job-posts.js", "job-graph.js", "job-artifacts.js", "job.css", "job-preview.css", "overview.js", "overview.css");
+    private static final List<String> ASSETS = List.of(
+            "app.js",
+            "app.css",
+            "job.js",
+            "job-steps.js",
+            "job-report.js",
+            "job-posts.js",
+            "job-graph.js",
+            "job-artifacts.js",
+            "job.css",
+            "job-preview.css",
+            "overview.js",
+            "overview.css");
 
     private final DashboardAuth auth;
     private final byte[] page;
@@ -44,8 +55,12 @@ public final class Dashboard {
     public void register(JavalinConfig config) {
         config.routes.get("/", guarded(ctx -> asset(ctx, page, "text/html; charset=utf-8")));
         config.routes.get("/jobs/{id}", guarded(ctx -> asset(ctx, page, "text/html; charset=utf-8")));
-        assets.forEach((name, body) -> config.routes.get("/dashboard/" + name, ctx -> asset(ctx, body,
-                name.endsWith(".js") ? "text/javascript; charset=utf-8" : "text/css; charset=utf-8")));
+        assets.forEach((name, body) -> config.routes.get(
+                "/dashboard/" + name,
+                ctx -> asset(
+                        ctx,
+                        body,
+                        name.endsWith(".js") ? "text/javascript; charset=utf-8" : "text/css; charset=utf-8")));
         config.routes.get("/login", ctx -> loginPage(ctx, 200, null));
         config.routes.post("/login", this::login);
         config.routes.post("/logout", ctx -> {
@@ -67,15 +82,22 @@ public final class Dashboard {
                 case ALLOW -> handler.handle(ctx);
                 case LOGIN -> {
                     if (acceptsHtml(ctx)) {
-                        ctx.redirect("/login?next=" + URLEncoder.encode(ctx.path(), StandardCharsets.UTF_8), io.javalin.http.HttpStatus.SEE_OTHER);
+                        ctx.redirect(
+                                "/login?next=" + URLEncoder.encode(ctx.path(), StandardCharsets.UTF_8),
+                                io.javalin.http.HttpStatus.SEE_OTHER);
                     } else {
-                        ctx.status(401).header("WWW-Authenticate", "Bearer").contentType("text/plain; charset=utf-8")
+                        ctx.status(401)
+                                .header("WWW-Authenticate", "Bearer")
+                                .contentType("text/plain; charset=utf-8")
                                 .result("401: a DASHBOARD_TOKEN is required (Authorization: Bearer <token>)\n");
                     }
                 }
-                case FORBIDDEN -> ctx.status(403).contentType("text/plain; charset=utf-8")
-                        .result("403: this API listens on every interface and has no DASHBOARD_TOKEN, so the dashboard "
-                                + "and /metrics only answer clients on this machine. Set DASHBOARD_TOKEN, or HOST=127.0.0.1.\n");
+                case FORBIDDEN ->
+                    ctx.status(403)
+                            .contentType("text/plain; charset=utf-8")
+                            .result(
+                                    "403: this API listens on every interface and has no DASHBOARD_TOKEN, so the dashboard "
+                                            + "and /metrics only answer clients on this machine. Set DASHBOARD_TOKEN, or HOST=127.0.0.1.\n");
             }
         };
     }
@@ -119,13 +141,18 @@ public final class Dashboard {
                 <input type="hidden" name="next" value="%s">
                 %s<button type="submit">Sign in</button></form>
                 <p class="hint">The token is the API's <code>DASHBOARD_TOKEN</code>.</p></main></body></html>
-                """.formatted(escape(next), error == null ? "" : "<p class=\"error\" role=\"alert\">" + escape(error) + "</p>");
+                """.formatted(
+                escape(next), error == null ? "" : "<p class=\"error\" role=\"alert\">" + escape(error) + "</p>");
         securityHeaders(ctx);
         ctx.status(status).contentType("text/html; charset=utf-8").result(html);
     }
 
     private static String safeNext(String next) {
-        if (next == null || !next.startsWith("/") || next.startsWith("//") || next.contains("\\") || next.length() > 200) {
+        if (next == null
+                || !next.startsWith("/")
+                || next.startsWith("//")
+                || next.contains("\\")
+                || next.length() > 200) {
             return "/";
         }
         return next;
@@ -149,7 +176,11 @@ public final class Dashboard {
     }
 
     static String escape(String text) {
-        return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;").replace("'", "&#39;");
+        return text.replace("&", "&amp;")
+                .replace("<", "&lt;")
+                .replace(">", "&gt;")
+                .replace("\"", "&quot;")
+                .replace("'", "&#39;");
     }
 
     private static byte[] resource(String name) {

@@ -25,7 +25,11 @@ import java.util.Base64;
 public final class DashboardAuth {
 
     /** The outcome of a check. */
-    public enum Decision { ALLOW, LOGIN, FORBIDDEN }
+    public enum Decision {
+        ALLOW,
+        LOGIN,
+        FORBIDDEN
+    }
 
     static final String COOKIE = "rw_dashboard";
 
@@ -47,7 +51,8 @@ public final class DashboardAuth {
     public Decision check(Context ctx) {
         if (token != null) {
             String authorization = ctx.header("Authorization");
-            if (authorization != null && authorization.regionMatches(true, 0, "Bearer ", 0, 7)
+            if (authorization != null
+                    && authorization.regionMatches(true, 0, "Bearer ", 0, 7)
                     && matches(authorization.substring(7).trim())) {
                 return Decision.ALLOW;
             }
@@ -67,9 +72,12 @@ public final class DashboardAuth {
 
     /** Sets the login cookie (the token's hash), {@code Secure} when the request came over HTTPS. */
     void login(Context ctx) {
-        boolean https = "https".equalsIgnoreCase(ctx.scheme()) || "https".equalsIgnoreCase(ctx.header("X-Forwarded-Proto"));
-        ctx.header("Set-Cookie", COOKIE + "=" + cookieValue + "; Path=/; Max-Age=604800; HttpOnly; SameSite=Strict"
-                + (https ? "; Secure" : ""));
+        boolean https =
+                "https".equalsIgnoreCase(ctx.scheme()) || "https".equalsIgnoreCase(ctx.header("X-Forwarded-Proto"));
+        ctx.header(
+                "Set-Cookie",
+                COOKIE + "=" + cookieValue + "; Path=/; Max-Age=604800; HttpOnly; SameSite=Strict"
+                        + (https ? "; Secure" : ""));
     }
 
     static void logout(Context ctx) {
@@ -77,7 +85,9 @@ public final class DashboardAuth {
     }
 
     private static boolean isDirectLocalClient(Context ctx) {
-        if (ctx.header("X-Forwarded-For") != null || ctx.header("Forwarded") != null || ctx.header("X-Real-IP") != null) {
+        if (ctx.header("X-Forwarded-For") != null
+                || ctx.header("Forwarded") != null
+                || ctx.header("X-Real-IP") != null) {
             return false;
         }
         try {

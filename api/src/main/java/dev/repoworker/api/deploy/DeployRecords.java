@@ -17,12 +17,10 @@ import java.util.stream.Collectors;
 public final class DeployRecords {
 
     /** A page of deploys, newest first, and how many the project has in all. */
-    public record Page(List<DeployView> deploys, long total, int page, int limit) {
-    }
+    public record Page(List<DeployView> deploys, long total, int page, int limit) {}
 
     /** The deploy that serves: its job, when it was asked for, and where its files are. */
-    public record Active(String jobId, Instant requestedAt, String location) {
-    }
+    public record Active(String jobId, Instant requestedAt, String location) {}
 
     private final Database database;
     private final Deliveries deliveries;
@@ -38,10 +36,17 @@ public final class DeployRecords {
         List<DeployJob> jobs = database.jdbi().withHandle(h -> DeployRows.page(h, projectId, page, limit));
         long total = database.jdbi().withHandle(h -> DeployRows.count(h, projectId));
         String activeJobId = active(projectId).map(Active::jobId).orElse(null);
-        Map<String, List<Delivery>> hooks = deliveries.forJobs(jobs.stream().map(DeployJob::jobId).toList()).stream()
+        Map<String, List<Delivery>> hooks = deliveries
+                .forJobs(jobs.stream().map(DeployJob::jobId).toList())
+                .stream()
                 .collect(Collectors.groupingBy(Delivery::jobId));
-        return new Page(jobs.stream().map(j -> DeployView.of(j, activeJobId, hooks.getOrDefault(j.jobId(), List.of()))).toList(),
-                total, page, limit);
+        return new Page(
+                jobs.stream()
+                        .map(j -> DeployView.of(j, activeJobId, hooks.getOrDefault(j.jobId(), List.of())))
+                        .toList(),
+                total,
+                page,
+                limit);
     }
 
     public Optional<Active> active(String projectId) {
@@ -54,7 +59,9 @@ public final class DeployRecords {
         if (pointer.isPresent()) {
             return pointer.map(p -> new Active(p.jobId(), p.requestedAt(), p.location()));
         }
-        return database.jdbi().withHandle(h -> DeployRows.newestActive(h, projectId)).map(DeployRecords::fromResult);
+        return database.jdbi()
+                .withHandle(h -> DeployRows.newestActive(h, projectId))
+                .map(DeployRecords::fromResult);
     }
 
     /** The active deploy's own record, when its job is still in the table. */
@@ -63,14 +70,17 @@ public final class DeployRecords {
         if (active.isEmpty()) {
             return Optional.empty();
         }
-        return database.jdbi().withHandle(h -> DeployRows.find(h, projectId, active.get().jobId()))
+        return database.jdbi()
+                .withHandle(h -> DeployRows.find(h, projectId, active.get().jobId()))
                 .map(j -> DeployView.of(j, j.jobId(), deliveries.forJobs(List.of(j.jobId()))));
     }
 
     private static Active fromResult(DeployJob deploy) {
         Object requestedAt = deploy.publish().get("requestedAt");
         Object location = deploy.publish().get("location");
-        return new Active(deploy.jobId(), requestedAt instanceof String text ? Instant.parse(text) : deploy.requestedAt(),
+        return new Active(
+                deploy.jobId(),
+                requestedAt instanceof String text ? Instant.parse(text) : deploy.requestedAt(),
                 location instanceof String text ? text : "projects/" + deploy.projectId() + "/" + deploy.jobId());
     }
 }

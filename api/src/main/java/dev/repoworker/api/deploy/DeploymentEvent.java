@@ -12,7 +12,9 @@ import java.util.Map;
  * {@code metadata} echo of the task data is sent, unlike the original).
  */
 enum DeploymentEvent {
-    STARTED("deployment.started"), COMPLETED("deployment.completed"), FAILED("deployment.failed");
+    STARTED("deployment.started"),
+    COMPLETED("deployment.completed"),
+    FAILED("deployment.failed");
 
     final String type;
 
@@ -42,7 +44,8 @@ enum DeploymentEvent {
         data.put("commit", deploy.commit());
         data.put("triggeredBy", deploy.text("triggeredBy"));
         switch (this) {
-            case STARTED -> data.put("startedAt", deploy.startedAt() != null ? deploy.startedAt() : deploy.requestedAt());
+            case STARTED ->
+                data.put("startedAt", deploy.startedAt() != null ? deploy.startedAt() : deploy.requestedAt());
             case COMPLETED -> {
                 data.put("status", "success");
                 data.put("duration", deploy.durationMs());

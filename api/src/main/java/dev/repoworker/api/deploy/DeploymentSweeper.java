@@ -36,8 +36,10 @@ public final class DeploymentSweeper {
     /** @return how many webhooks it recorded */
     public int sweep() {
         Instant now = clock.instant();
-        List<DeployJob> deploys = database.jdbi().withHandle(h -> DeployRows.changedSince(h, now.minus(window), MAX_DEPLOYS));
-        Set<String> recorded = deliveries.keys(deploys.stream().map(DeployJob::jobId).toList());
+        List<DeployJob> deploys =
+                database.jdbi().withHandle(h -> DeployRows.changedSince(h, now.minus(window), MAX_DEPLOYS));
+        Set<String> recorded =
+                deliveries.keys(deploys.stream().map(DeployJob::jobId).toList());
         Map<String, Map<String, String>> subscribersByProject = new java.util.HashMap<>();
         int inserted = 0;
         for (DeployJob deploy : deploys) {
@@ -50,8 +52,18 @@ public final class DeploymentSweeper {
                 for (String url : hooks.keySet()) {
                     if (!recorded.contains(Deliveries.key(deploy.jobId(), event.type, url))) {
                         String id = "msg_" + UUID.randomUUID().toString().replace("-", "");
-                        Delivery delivery = new Delivery(id, deploy.jobId(), deploy.projectId(), url, event.type,
-                                event.payload(deploy, now), Delivery.State.PENDING, 0, null, now, null);
+                        Delivery delivery = new Delivery(
+                                id,
+                                deploy.jobId(),
+                                deploy.projectId(),
+                                url,
+                                event.type,
+                                event.payload(deploy, now),
+                                Delivery.State.PENDING,
+                                0,
+                                null,
+                                now,
+                                null);
                         inserted += deliveries.insertIfAbsent(delivery, now) ? 1 : 0;
                     }
                 }

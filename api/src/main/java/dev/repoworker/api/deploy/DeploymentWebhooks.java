@@ -27,17 +27,26 @@ public final class DeploymentWebhooks implements AutoCloseable {
         return t;
     });
 
-    public DeploymentWebhooks(Database database, Subscribers subscribers, SubscriberPolicy policy, Backoff backoff,
-                              Duration retryWindow, Clock clock) {
+    public DeploymentWebhooks(
+            Database database,
+            Subscribers subscribers,
+            SubscriberPolicy policy,
+            Backoff backoff,
+            Duration retryWindow,
+            Clock clock) {
         this.sweeper = new DeploymentSweeper(database, subscribers, retryWindow, clock);
         this.sender = new WebhookSender(database, subscribers, policy, backoff, retryWindow, clock);
     }
 
     public DeploymentWebhooks start(Duration poll) {
-        loop.scheduleWithFixedDelay(() -> {
-            safely("deployment webhook sweep", sweeper::sweep);
-            safely("deployment webhooks", sender::sendDue);
-        }, 0, poll.toMillis(), TimeUnit.MILLISECONDS);
+        loop.scheduleWithFixedDelay(
+                () -> {
+                    safely("deployment webhook sweep", sweeper::sweep);
+                    safely("deployment webhooks", sender::sendDue);
+                },
+                0,
+                poll.toMillis(),
+                TimeUnit.MILLISECONDS);
         return this;
     }
 

@@ -30,6 +30,7 @@ public final class WebhookSender implements AutoCloseable {
     private static final Duration TIMEOUT = Duration.ofSeconds(10);
     /** Longer than one attempt can take (connect + answer), so a lease never runs out under a live send. */
     private static final Duration LEASE = TIMEOUT.multipliedBy(3);
+
     private static final int BATCH = 20;
     private static final Duration LONGEST_RETRY_AFTER = Duration.ofMinutes(10);
     private static final int MAX_ERROR = 500;
@@ -41,11 +42,18 @@ public final class WebhookSender implements AutoCloseable {
     private final Duration retryWindow;
     private final Clock clock;
     private final String owner = UUID.randomUUID().toString();
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(TIMEOUT)
-            .followRedirects(HttpClient.Redirect.NEVER).build();
+    private final HttpClient http = HttpClient.newBuilder()
+            .connectTimeout(TIMEOUT)
+            .followRedirects(HttpClient.Redirect.NEVER)
+            .build();
 
-    public WebhookSender(dev.repoworker.api.job.Database database, Subscribers subscribers, SubscriberPolicy policy,
-                         Backoff retry, Duration retryWindow, Clock clock) {
+    public WebhookSender(
+            dev.repoworker.api.job.Database database,
+            Subscribers subscribers,
+            SubscriberPolicy policy,
+            Backoff retry,
+            Duration retryWindow,
+            Clock clock) {
         this.deliveries = new Deliveries(database);
         this.subscribers = subscribers;
         this.policy = policy;
@@ -74,11 +82,22 @@ public final class WebhookSender implements AutoCloseable {
         Instant next = now.plus(retry.delay(attempts - 1, outcome.retryAfter(), LONGEST_RETRY_AFTER));
         boolean giveUp = outcome.final_() || next.isAfter(delivery.createdAt().plus(retryWindow));
         if (giveUp) {
-            LOG.warn("deployment webhook {} of job {} to {} not delivered after {} attempt(s): {}", delivery.event(),
-                    delivery.jobId(), delivery.subscriber(), attempts, outcome.error());
+            LOG.warn(
+                    "deployment webhook {} of job {} to {} not delivered after {} attempt(s): {}",
+                    delivery.event(),
+                    delivery.jobId(),
+                    delivery.subscriber(),
+                    attempts,
+                    outcome.error());
         }
-        deliveries.record(delivery.id(), owner, giveUp ? Delivery.State.FAILED : Delivery.State.PENDING, attempts,
-                outcome.error(), next, null);
+        deliveries.record(
+                delivery.id(),
+                owner,
+                giveUp ? Delivery.State.FAILED : Delivery.State.PENDING,
+                attempts,
+                outcome.error(),
+                next,
+                null);
     }
 
     private Outcome send(Delivery delivery) {
@@ -90,7 +109,9 @@ public final class WebhookSender implements AutoCloseable {
         try {
             policy.checkBeforeSend(url);
         } catch (NetworkPolicy.RefusedHost e) {
-            return e.refusal() == NetworkPolicy.Refusal.UNRESOLVABLE ? Outcome.retry(e.getMessage(), null) : Outcome.refused(e.getMessage());
+            return e.refusal() == NetworkPolicy.Refusal.UNRESOLVABLE
+                    ? Outcome.retry(e.getMessage(), null)
+                    : Outcome.refused(e.getMessage());
         }
         long timestamp = clock.instant().getEpochSecond();
         String signature;
@@ -99,12 +120,14 @@ public final class WebhookSender implements AutoCloseable {
         } catch (IllegalArgumentException e) {
             return Outcome.refused("the webhook's secret cannot sign: " + e.getMessage());
         }
-        HttpRequest request = HttpRequest.newBuilder(url).timeout(TIMEOUT)
+        HttpRequest request = HttpRequest.newBuilder(url)
+                .timeout(TIMEOUT)
                 .header("Content-Type", "application/json")
                 .header(Signatures.ID_HEADER, delivery.id())
                 .header(Signatures.TIMESTAMP_HEADER, Long.toString(timestamp))
                 .header(Signatures.SIGNATURE_HEADER, signature)
-                .POST(HttpRequest.BodyPublishers.ofString(delivery.payload())).build();
+                .POST(HttpRequest.BodyPublishers.ofString(delivery.payload()))
+                .build();
         try {
             HttpResponse<Void> response = http.send(request, HttpResponse.BodyHandlers.discarding());
             int status = response.statusCode();
@@ -113,9 +136,21 @@ public final class WebhookSender implements AutoCloseable {
             }
             String error = "the subscriber answered " + status;
             return status / 100 == 4 && status != 408 && status != 429
-                    ? Outcome.refused(error) : Outcome.retry(error, RetryAfter.parse(response.headers().firstValue("Retry-After").orElse(null), clock.instant()).orElse(null));
+                    ? Outcome.refused(error)
+                    : Outcome.retry(
+                            error,
+                            RetryAfter.parse(
+                                            response.headers()
+                                                    .firstValue("Retry-After")
+                                                    .orElse(null),
+                                            clock.instant())
+                                    .orElse(null));
         } catch (IOException e) {
-            return Outcome.retry("no answer: " + Optional.ofNullable(e.getMessage()).orElse(e.getClass().getSimpleName()), null);
+            return Outcome.retry(
+                    "no answer: "
+                            + Optional.ofNullable(e.getMessage())
+                                    .orElse(e.getClass().getSimpleName()),
+                    null);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return Outcome.retry("interrupted", null);

@@ -3,12 +3,12 @@ package dev.repoworker.api.dispatch;
 import dev.repoworker.api.fallback.LegacyJob;
 import dev.repoworker.api.fallback.LegacyJobRunner;
 import dev.repoworker.api.job.CallbackTokens;
+import dev.repoworker.api.job.DispatchOutbox;
+import dev.repoworker.api.job.DispatchOutbox.Claim;
 import dev.repoworker.api.job.Job;
 import dev.repoworker.api.job.JobEvent;
 import dev.repoworker.api.job.JobStatus;
-import dev.repoworker.api.job.DispatchOutbox;
 import dev.repoworker.api.job.Jobs;
-import dev.repoworker.api.job.DispatchOutbox.Claim;
 import dev.repoworker.api.job.Runner;
 import dev.repoworker.api.job.SecretBox;
 import dev.repoworker.api.job.Secrets;
@@ -54,8 +54,14 @@ public final class Dispatcher implements AutoCloseable {
      * where that runner is the simulation; a busy Worker (429, 503) is still waited for. A poll runs every
      * {@code pollEvery}, and sooner when {@link #wakeUp} asks.
      */
-    public record Settings(List<String> workerUrls, int maxTries, Duration claimFor, int parallelism,
-                           int batchSize, boolean fallBackWhenUnreachable, Duration pollEvery) {
+    public record Settings(
+            List<String> workerUrls,
+            int maxTries,
+            Duration claimFor,
+            int parallelism,
+            int batchSize,
+            boolean fallBackWhenUnreachable,
+            Duration pollEvery) {
         public Settings {
             workerUrls = List.copyOf(workerUrls);
         }
@@ -87,8 +93,18 @@ public final class Dispatcher implements AutoCloseable {
     /** Where runners send their callbacks: known once the API listens, set by {@link #start}. */
     private volatile String callbackUrl;
 
-    public Dispatcher(Jobs jobs, DispatchOutbox outbox, SecretBox secretBox, WorkerClient worker, LegacyJobRunner fallback,
-                      RunnerStop runners, Backoff retry, Settings settings, Clock clock, ApiMetrics metrics, ScheduledExecutorService loops) {
+    public Dispatcher(
+            Jobs jobs,
+            DispatchOutbox outbox,
+            SecretBox secretBox,
+            WorkerClient worker,
+            LegacyJobRunner fallback,
+            RunnerStop runners,
+            Backoff retry,
+            Settings settings,
+            Clock clock,
+            ApiMetrics metrics,
+            ScheduledExecutorService loops) {
         this.metrics = metrics;
         this.loops = loops;
         this.soon = new WakeUp(loops, this::pollSafely);
@@ -171,7 +187,9 @@ public final class Dispatcher implements AutoCloseable {
             return slots == 0 ? List.of() : outbox.claim(runner, null, now, settings.claimFor(), slots);
         }
         String url = nextFreeWorker(now);
-        return url == null ? List.of() : outbox.claim(Runner.WORKER, url, now, settings.claimFor(), settings.batchSize());
+        return url == null
+                ? List.of()
+                : outbox.claim(Runner.WORKER, url, now, settings.claimFor(), settings.batchSize());
     }
 
     /** The next Worker round-robin that has not just said it is busy; null when all have. */
@@ -196,7 +214,10 @@ public final class Dispatcher implements AutoCloseable {
                 send(batch.get(0).job().workerUrl(), batch, 1);
             }
         } catch (RuntimeException e) {
-            LOG.error("dispatch of {} jobs failed unexpectedly; the reconciler takes them over when their claim ends", batch.size(), e);
+            LOG.error(
+                    "dispatch of {} jobs failed unexpectedly; the reconciler takes them over when their claim ends",
+                    batch.size(),
+                    e);
         } finally {
             free.release();
             if (backlog.compareAndSet(true, false)) {
@@ -210,13 +231,21 @@ public final class Dispatcher implements AutoCloseable {
         // a request never outlives its claim (the reconciler may take the job over once the claim ends): it waits
         // at most until then, and none starts with less than MIN_REQUEST_TIME left
         Instant now = clock.instant();
-        List<Claim> sendable = batch.stream().filter(c -> now.plus(MIN_REQUEST_TIME).isBefore(c.claimedUntil())).toList();
+        List<Claim> sendable = batch.stream()
+                .filter(c -> now.plus(MIN_REQUEST_TIME).isBefore(c.claimedUntil()))
+                .toList();
         if (sendable.isEmpty()) {
             return;
         }
-        Duration within = Duration.between(now, sendable.stream().map(Claim::claimedUntil).min(Instant::compareTo).orElseThrow());
+        Duration within = Duration.between(
+                now,
+                sendable.stream()
+                        .map(Claim::claimedUntil)
+                        .min(Instant::compareTo)
+                        .orElseThrow());
         long started = System.nanoTime();
-        List<DispatchOutcome> outcomes = worker.processAll(url, sendable.stream().map(this::request).toList(), within);
+        List<DispatchOutcome> outcomes =
+                worker.processAll(url, sendable.stream().map(this::request).toList(), within);
         Duration took = Duration.ofNanos(System.nanoTime() - started);
         List<Claim> notTaken = new ArrayList<>();
         String reason = null;
@@ -228,10 +257,16 @@ public final class Dispatcher implements AutoCloseable {
             metrics.dispatchAttempt(outcomeName(outcome), took);
             if (outcome instanceof DispatchOutcome.Rejected rejected) {
                 rejected(claim, rejected);
-            } else if (outcome instanceof DispatchOutcome.Accepted && TaskType.DEPLOY_REPO.wireName().equals(claim.job().task())) {
+            } else if (outcome instanceof DispatchOutcome.Accepted
+                    && TaskType.DEPLOY_REPO.wireName().equals(claim.job().task())) {
                 // when a deploy started: its project's webhooks announce it (deployment.started)
-                jobs.appendEvent(claim.job().id(), JobEvent.of(clock.instant(), JobEvent.ACCEPTED, claim.job().attempt(),
-                        "accepted by the worker at " + url));
+                jobs.appendEvent(
+                        claim.job().id(),
+                        JobEvent.of(
+                                clock.instant(),
+                                JobEvent.ACCEPTED,
+                                claim.job().attempt(),
+                                "accepted by the worker at " + url));
             } else if (outcome instanceof DispatchOutcome.Busy answer) {
                 notTaken.add(claim);
                 busy = true;
@@ -242,8 +277,11 @@ public final class Dispatcher implements AutoCloseable {
                 notTaken.add(claim);
                 reason = unreachable.reason();
             } else if (outcome instanceof DispatchOutcome.Unanswered unanswered) {
-                LOG.debug("job {}: no answer from the worker at {} ({}); the reconciler asks it when the claim ends",
-                        claim.job().id(), url, unanswered.reason());
+                LOG.debug(
+                        "job {}: no answer from the worker at {} ({}); the reconciler asks it when the claim ends",
+                        claim.job().id(),
+                        url,
+                        unanswered.reason());
             }
         }
         if (!notTaken.isEmpty()) {
@@ -260,19 +298,26 @@ public final class Dispatcher implements AutoCloseable {
         Claim claim = new Claim(job, null, 0, jobs.sealedSecrets(job.id()).orElse(null), job.leaseUntil());
         DispatchOutcome outcome = worker.process(job.workerUrl(), request(claim), within);
         return outcome instanceof DispatchOutcome.Rejected rejected
-                ? new DispatchOutcome.Rejected(rejected.status(), rejectionError(claim, rejected)) : outcome;
+                ? new DispatchOutcome.Rejected(rejected.status(), rejectionError(claim, rejected))
+                : outcome;
     }
 
     /** The job as a Worker gets it: its data with its secrets, and a callback URL that carries its callback token. */
     private ProcessRequest request(Claim claim) {
         Job job = claim.job();
         CallbackTokens.Opened opened = CallbackTokens.open(secrets(claim));
-        return new ProcessRequest(job.id(), job.task(), CallbackTokens.url(callbackUrl, opened.token()),
-                Secrets.merge(job.input(), opened.secrets()), job.attempt());
+        return new ProcessRequest(
+                job.id(),
+                job.task(),
+                CallbackTokens.url(callbackUrl, opened.token()),
+                Secrets.merge(job.input(), opened.secrets()),
+                job.attempt());
     }
 
     private Map<String, Object> secrets(Claim claim) {
-        return claim.sealedSecrets() == null ? Map.of() : secretBox.open(claim.job().id(), claim.sealedSecrets());
+        return claim.sealedSecrets() == null
+                ? Map.of()
+                : secretBox.open(claim.job().id(), claim.sealedSecrets());
     }
 
     private static String outcomeName(DispatchOutcome outcome) {
@@ -298,15 +343,25 @@ public final class Dispatcher implements AutoCloseable {
                 + Secrets.redactText(rejection.message(), Secrets.values(secrets(claim)));
     }
 
-    private void notSent(String url, List<Claim> claims, int workersTried, String reason, Duration retryAfter, boolean unreachable) {
+    private void notSent(
+            String url, List<Claim> claims, int workersTried, String reason, Duration retryAfter, boolean unreachable) {
         List<String> urls = settings.workerUrls();
         if (workersTried < urls.size()) {
             // the same try goes to the next Worker in the list: a dead Worker costs no backoff while another is up
             String next = urls.get((urls.indexOf(url) + 1) % urls.size());
             Instant now = clock.instant();
-            List<Claim> moved = claims.stream().filter(c -> outbox.moveClaim(c, Runner.WORKER, next,
-                    JobEvent.of(now, JobEvent.DISPATCHED, c.job().attempt(), "handed to the worker at " + next
-                            + " (the worker at " + url + " did not take it: " + reason + ")"))).toList();
+            List<Claim> moved = claims.stream()
+                    .filter(c -> outbox.moveClaim(
+                            c,
+                            Runner.WORKER,
+                            next,
+                            JobEvent.of(
+                                    now,
+                                    JobEvent.DISPATCHED,
+                                    c.job().attempt(),
+                                    "handed to the worker at " + next + " (the worker at " + url + " did not take it: "
+                                            + reason + ")")))
+                    .toList();
             send(next, moved, workersTried + 1);
             return;
         }
@@ -319,8 +374,15 @@ public final class Dispatcher implements AutoCloseable {
             } else {
                 Instant now = clock.instant();
                 Duration wait = retry.delay(tries - 1, retryAfter, LONGEST_RETRY_AFTER);
-                outbox.releaseClaim(claim, tries, now.plus(wait), JobEvent.of(now, JobEvent.DISPATCH_FAILED, claim.job().attempt(),
-                        "try " + tries + " failed: " + reason + "; next try in " + wait.toMillis() + " ms"));
+                outbox.releaseClaim(
+                        claim,
+                        tries,
+                        now.plus(wait),
+                        JobEvent.of(
+                                now,
+                                JobEvent.DISPATCH_FAILED,
+                                claim.job().attempt(),
+                                "try " + tries + " failed: " + reason + "; next try in " + wait.toMillis() + " ms"));
             }
         }
     }
@@ -333,25 +395,46 @@ public final class Dispatcher implements AutoCloseable {
             return;
         }
         JobEvent event = fallback.kind() == Runner.SIMULATED
-                ? JobEvent.of(now, JobEvent.SIMULATED, job.attempt(), reason + "; development mode: the job is simulated, nothing is processed")
-                : JobEvent.of(now, JobEvent.FALLBACK, job.attempt(), reason + "; running on the " + fallback.kind().wireName() + " runner");
+                ? JobEvent.of(
+                        now,
+                        JobEvent.SIMULATED,
+                        job.attempt(),
+                        reason + "; development mode: the job is simulated, nothing is processed")
+                : JobEvent.of(
+                        now,
+                        JobEvent.FALLBACK,
+                        job.attempt(),
+                        reason + "; running on the " + fallback.kind().wireName() + " runner");
         // recorded before the start, so the runner's callback always finds the hand-over in place
         if (!outbox.moveClaim(claim, fallback.kind(), null, event)) {
             return;
         }
         Map<String, Object> secrets = secrets(claim);
         CallbackTokens.Opened opened = CallbackTokens.open(secrets);
-        LegacyJob legacyJob = new LegacyJob(job.id(), job.task(), job.attempt(), Secrets.merge(job.input(), opened.secrets()),
-                CallbackTokens.url(callbackUrl, opened.token()), Secrets.values(secrets));
+        LegacyJob legacyJob = new LegacyJob(
+                job.id(),
+                job.task(),
+                job.attempt(),
+                Secrets.merge(job.input(), opened.secrets()),
+                CallbackTokens.url(callbackUrl, opened.token()),
+                Secrets.values(secrets));
         try {
             if (fallback.start(legacyJob)) {
                 metrics.dispatchedElsewhere(fallback.kind().wireName());
                 // cancelled between the hand-over and the start
-                jobs.find(job.id()).filter(j -> j.status() == JobStatus.CANCELLED && j.attempt() == job.attempt())
+                jobs.find(job.id())
+                        .filter(j -> j.status() == JobStatus.CANCELLED && j.attempt() == job.attempt())
                         .ifPresent(runners::stop);
             } else {
-                outbox.releaseClaim(claim, claim.tries(), now.plus(RUNNER_BUSY_WAIT),
-                        JobEvent.of(now, JobEvent.DISPATCH_FAILED, job.attempt(), "the " + fallback.kind().wireName() + " runner is busy"));
+                outbox.releaseClaim(
+                        claim,
+                        claim.tries(),
+                        now.plus(RUNNER_BUSY_WAIT),
+                        JobEvent.of(
+                                now,
+                                JobEvent.DISPATCH_FAILED,
+                                job.attempt(),
+                                "the " + fallback.kind().wireName() + " runner is busy"));
             }
         } catch (LegacyJobRunner.LegacyRunException e) {
             outbox.failClaim(claim, reason + "; the fallback runner failed: " + e.getMessage(), now);

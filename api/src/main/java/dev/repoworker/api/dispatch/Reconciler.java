@@ -2,10 +2,10 @@ package dev.repoworker.api.dispatch;
 
 import dev.repoworker.api.callback.CallbackHandler;
 import dev.repoworker.api.fallback.LegacyJobRunner;
+import dev.repoworker.api.job.DispatchOutbox;
 import dev.repoworker.api.job.Job;
 import dev.repoworker.api.job.JobEvent;
 import dev.repoworker.api.job.JobStatus;
-import dev.repoworker.api.job.DispatchOutbox;
 import dev.repoworker.api.job.Jobs;
 import dev.repoworker.api.job.Runner;
 import dev.repoworker.api.job.UnknownJobException;
@@ -39,8 +39,15 @@ public final class Reconciler {
     private final Duration lease;
     private final Dispatcher dispatcher;
 
-    public Reconciler(Jobs jobs, DispatchOutbox outbox, WorkerClient worker, Dispatcher dispatcher, CallbackHandler callbacks, LegacyJobRunner fallback,
-                      Clock clock, Duration lease) {
+    public Reconciler(
+            Jobs jobs,
+            DispatchOutbox outbox,
+            WorkerClient worker,
+            Dispatcher dispatcher,
+            CallbackHandler callbacks,
+            LegacyJobRunner fallback,
+            Clock clock,
+            Duration lease) {
         this.dispatcher = dispatcher;
         this.jobs = jobs;
         this.outbox = outbox;
@@ -75,16 +82,22 @@ public final class Reconciler {
         } else if (fallback != null && fallback.kind() == job.runner() && fallback.isRunning(job.id())) {
             note(job, "still running on the " + job.runner().wireName() + " runner; lease extended");
         } else {
-            lost(job, "the " + (job.runner() == null ? "unknown" : job.runner().wireName()) + " runner no longer has the job");
+            lost(
+                    job,
+                    "the " + (job.runner() == null ? "unknown" : job.runner().wireName())
+                            + " runner no longer has the job");
         }
     }
 
     private void askWorker(Job job) {
         WorkerJobState state = worker.status(job.workerUrl(), job.id());
         boolean sameAttempt = state.attempt() == null || state.attempt() == job.attempt();
-        if (state.kind() == WorkerJobState.Kind.NOT_FOUND && job.status() == JobStatus.DISPATCHED && !resentBefore(job)) {
+        if (state.kind() == WorkerJobState.Kind.NOT_FOUND
+                && job.status() == JobStatus.DISPATCHED
+                && !resentBefore(job)) {
             // handed over, never heard of: the request may never have left (a claim lost in a crash). The same
-            // attempt goes out again, once; the Worker's (jobId, attempt) dedup and the attempt fence make a copy harmless.
+            // attempt goes out again, once; the Worker's (jobId, attempt) dedup and the attempt fence make a copy
+            // harmless.
             resend(job);
         } else if (state.kind() != WorkerJobState.Kind.FOUND) {
             lost(job, "no news within the lease and " + state.reason());
@@ -100,10 +113,23 @@ public final class Reconciler {
     }
 
     private void applyKept(Job job, Callback kept) {
-        Callback callback = new Callback(job.id(), kept.status(), kept.result(), kept.error(), kept.processedAt(),
-                kept.duration(), kept.progress(), job.attempt(), kept.logs());
-        jobs.appendEvent(job.id(), JobEvent.of(clock.instant(), JobEvent.RECONCILED, job.attempt(),
-                "the callback was lost; applying the " + kept.status() + " result the worker kept"));
+        Callback callback = new Callback(
+                job.id(),
+                kept.status(),
+                kept.result(),
+                kept.error(),
+                kept.processedAt(),
+                kept.duration(),
+                kept.progress(),
+                job.attempt(),
+                kept.logs());
+        jobs.appendEvent(
+                job.id(),
+                JobEvent.of(
+                        clock.instant(),
+                        JobEvent.RECONCILED,
+                        job.attempt(),
+                        "the callback was lost; applying the " + kept.status() + " result the worker kept"));
         try {
             callbacks.apply(callback);
         } catch (UnknownJobException e) {
@@ -116,26 +142,41 @@ public final class Reconciler {
     }
 
     private boolean resentBefore(Job job) {
-        return jobs.events(job.id()).stream().anyMatch(e -> e.type().equals(JobEvent.RESENT) && e.attempt() == job.attempt());
+        return jobs.events(job.id()).stream()
+                .anyMatch(e -> e.type().equals(JobEvent.RESENT) && e.attempt() == job.attempt());
     }
 
     /** The same attempt to the same Worker, once: a copy that did arrive meanwhile is deduplicated there. */
     private void resend(Job job) {
         DispatchOutcome outcome = dispatcher.resend(job, RESEND_WITHIN);
         Instant now = clock.instant();
-        String sent = "the worker at " + job.workerUrl() + " did not have the job; attempt " + job.attempt() + " sent again: ";
+        String sent = "the worker at " + job.workerUrl() + " did not have the job; attempt " + job.attempt()
+                + " sent again: ";
         if (outcome instanceof DispatchOutcome.Accepted) {
-            jobs.update(job.withLease(now.plus(lease), now), List.of(JobEvent.of(now, JobEvent.RESENT, job.attempt(), sent + "accepted")), null);
+            jobs.update(
+                    job.withLease(now.plus(lease), now),
+                    List.of(JobEvent.of(now, JobEvent.RESENT, job.attempt(), sent + "accepted")),
+                    null);
         } else if (outcome instanceof DispatchOutcome.Rejected rejected) {
             String error = rejected.message();
-            jobs.update(job.moveTo(JobStatus.FAILED, now).withError(error, now), List.of(JobEvent.of(now, JobEvent.FAILED, job.attempt(), error)), null);
+            jobs.update(
+                    job.moveTo(JobStatus.FAILED, now).withError(error, now),
+                    List.of(JobEvent.of(now, JobEvent.FAILED, job.attempt(), error)),
+                    null);
         } else if (outcome instanceof DispatchOutcome.Unanswered unanswered) {
             lost(job, "the worker at " + job.workerUrl() + " did not answer (" + unanswered.reason() + ")");
         } else {
             // the Worker is down or busy and never had this copy: the attempt is free to go anywhere
-            jobs.update(job.resend(now), List.of(JobEvent.of(now, JobEvent.RESENT, job.attempt(), sent + "not taken; back to pending")), now);
+            jobs.update(
+                    job.resend(now),
+                    List.of(JobEvent.of(now, JobEvent.RESENT, job.attempt(), sent + "not taken; back to pending")),
+                    now);
         }
-        LOG.info("job {}: {}{}", job.id(), sent, outcome.getClass().getSimpleName().toLowerCase(java.util.Locale.ROOT));
+        LOG.info(
+                "job {}: {}{}",
+                job.id(),
+                sent,
+                outcome.getClass().getSimpleName().toLowerCase(java.util.Locale.ROOT));
     }
 
     private void lost(Job job, String reason) {
@@ -147,8 +188,10 @@ public final class Reconciler {
             LOG.info("job {}: {}", job.id(), message);
         } else {
             String error = "job lost: " + reason + "; gave up after " + job.attempt() + " attempts";
-            jobs.update(job.moveTo(JobStatus.FAILED, now).withError(error, now),
-                    List.of(JobEvent.of(now, JobEvent.FAILED, job.attempt(), error)), null);
+            jobs.update(
+                    job.moveTo(JobStatus.FAILED, now).withError(error, now),
+                    List.of(JobEvent.of(now, JobEvent.FAILED, job.attempt(), error)),
+                    null);
             LOG.info("job {}: {}", job.id(), error);
         }
     }

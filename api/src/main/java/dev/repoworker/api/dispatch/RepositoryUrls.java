@@ -17,8 +17,7 @@ final class RepositoryUrls {
     /** The fields of a task's data that name a repository the Worker will fetch. */
     static final List<String> FIELDS = List.of("repoUrl", "templateRepoUrl", "sourceUrl");
 
-    private RepositoryUrls() {
-    }
+    private RepositoryUrls() {}
 
     /** Why no Worker would fetch {@code url}, or empty. Never echoes the URL (it may hold a credential). */
     static Optional<String> problem(String url) {

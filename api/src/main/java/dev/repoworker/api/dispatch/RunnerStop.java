@@ -30,8 +30,15 @@ public final class RunnerStop {
     public void stop(Job job) {
         if (job.runner() == Runner.WORKER && job.workerUrl() != null) {
             boolean told = worker.cancel(job.workerUrl(), job.id(), job.attempt());
-            jobs.appendEvent(job.id(), JobEvent.of(clock.instant(), JobEvent.CANCELLED, job.attempt(),
-                    told ? "the worker was asked to stop the job" : "the worker could not be reached to stop the job"));
+            jobs.appendEvent(
+                    job.id(),
+                    JobEvent.of(
+                            clock.instant(),
+                            JobEvent.CANCELLED,
+                            job.attempt(),
+                            told
+                                    ? "the worker was asked to stop the job"
+                                    : "the worker could not be reached to stop the job"));
         } else if (fallback != null && job.runner() == fallback.kind()) {
             fallback.cancel(job.id());
         }

@@ -43,15 +43,21 @@ final class TaskFields {
     String name(String field) {
         String value = requiredText(field);
         if (!NAME.matcher(value).matches() || value.startsWith(".")) {
-            throw new InvalidInputException("data." + field, "data." + field + " must be a repository or owner name (letters, digits, . _ -)");
+            throw new InvalidInputException(
+                    "data." + field, "data." + field + " must be a repository or owner name (letters, digits, . _ -)");
         }
         return value;
     }
 
     String branch() {
         String value = optionalText("branch");
-        if (value != null && (!BRANCH.matcher(value).matches() || value.startsWith("-") || value.contains("..")
-                || value.startsWith("/") || value.endsWith("/") || value.endsWith(".lock"))) {
+        if (value != null
+                && (!BRANCH.matcher(value).matches()
+                        || value.startsWith("-")
+                        || value.contains("..")
+                        || value.startsWith("/")
+                        || value.endsWith("/")
+                        || value.endsWith(".lock"))) {
             throw new InvalidInputException("data.branch", "data.branch is not a valid branch name");
         }
         return value;
@@ -64,7 +70,8 @@ final class TaskFields {
             return null;
         }
         if (!COMMIT.matcher(value).matches()) {
-            throw new InvalidInputException("data.commit",
+            throw new InvalidInputException(
+                    "data.commit",
                     "data.commit must be a full commit sha (40 or 64 hex digits) or \"latest\" for the branch head");
         }
         return value;

@@ -18,11 +18,9 @@ import java.util.function.BiFunction;
 public final class TaskMapping {
 
     /** What the Worker is asked to do. */
-    public record Mapped(String workerTask, Map<String, Object> data) {
-    }
+    public record Mapped(String workerTask, Map<String, Object> data) {}
 
-    private record Translation(TaskType workerTask, BiFunction<TaskMapping, TaskFields, Map<String, Object>> data) {
-    }
+    private record Translation(TaskType workerTask, BiFunction<TaskMapping, TaskFields, Map<String, Object>> data) {}
 
     private static final Map<String, Translation> apiTasks = Map.of(
             "clone-repo", new Translation(TaskType.ACQUIRE_USER_REPO, TaskMapping::cloneRepo),
@@ -51,7 +49,11 @@ public final class TaskMapping {
         }
         Translation translation = apiTasks.get(task);
         if (translation != null) {
-            return checked(task, new Mapped(translation.workerTask().wireName(), translation.data().apply(this, new TaskFields(data))));
+            return checked(
+                    task,
+                    new Mapped(
+                            translation.workerTask().wireName(),
+                            translation.data().apply(this, new TaskFields(data))));
         }
         Optional<TaskType> workerTask = TaskType.fromWire(task);
         if (workerTask.isPresent()) {
@@ -77,8 +79,11 @@ public final class TaskMapping {
     }
 
     private static InvalidInputException unknown(String task) {
-        return new InvalidInputException("task", "unknown task '" + task + "'; use one of "
-                + String.join(", ", apiTasks.keySet().stream().sorted().toList()) + ", " + TaskType.publicWireNames());
+        return new InvalidInputException(
+                "task",
+                "unknown task '" + task + "'; use one of "
+                        + String.join(", ", apiTasks.keySet().stream().sorted().toList()) + ", "
+                        + TaskType.publicWireNames());
     }
 
     private Map<String, Object> cloneRepo(TaskFields fields) {
@@ -132,7 +137,8 @@ public final class TaskMapping {
             return url;
         }
         if (fields.optionalText("owner") == null && fields.optionalText("repoName") == null) {
-            throw new InvalidInputException("data.repoUrl", "data.repoUrl (or data.sourceUrl, or data.owner and data.repoName) is required");
+            throw new InvalidInputException(
+                    "data.repoUrl", "data.repoUrl (or data.sourceUrl, or data.owner and data.repoName) is required");
         }
         return gitHostUrl + "/" + fields.name("owner") + "/" + fields.name("repoName");
     }

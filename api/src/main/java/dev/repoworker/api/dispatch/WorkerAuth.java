@@ -9,7 +9,9 @@ import java.util.Locale;
  * checks the signature, the original Worker the bearer token).
  */
 public enum WorkerAuth {
-    SIGNATURE, BEARER, BOTH;
+    SIGNATURE,
+    BEARER,
+    BOTH;
 
     public static final String VARIABLE = "WORKER_AUTH";
 
@@ -19,7 +21,9 @@ public enum WorkerAuth {
             case "signature" -> SIGNATURE;
             case "bearer" -> BEARER;
             case "both" -> BOTH;
-            default -> throw new Env.InvalidConfigException(VARIABLE, "must be signature, bearer or both, got '" + value + "'");
+            default ->
+                throw new Env.InvalidConfigException(
+                        VARIABLE, "must be signature, bearer or both, got '" + value + "'");
         };
     }
 

@@ -34,7 +34,10 @@ public final class WorkerClient {
     private final Set<String> singleOnly = ConcurrentHashMap.newKeySet();
 
     public WorkerClient(Signatures signatures, WorkerAuth auth, Duration timeout, Clock clock) {
-        this.http = HttpClient.newBuilder().connectTimeout(timeout).version(HttpClient.Version.HTTP_1_1).build();
+        this.http = HttpClient.newBuilder()
+                .connectTimeout(timeout)
+                .version(HttpClient.Version.HTTP_1_1)
+                .build();
         this.signatures = signatures;
         this.auth = auth;
         this.timeout = timeout;
@@ -52,8 +55,10 @@ public final class WorkerClient {
         if (requests.size() == 1 || singleOnly.contains(workerUrl)) {
             return requests.stream().map(r -> process(workerUrl, r, within)).toList();
         }
-        List<ProcessRequest> signingWorker = requests.stream().map(r -> new ProcessRequest(r.jobId(), r.task(),
-                CallbackTokens.withoutToken(r.callbackUrl()), r.data(), r.attempt())).toList();
+        List<ProcessRequest> signingWorker = requests.stream()
+                .map(r -> new ProcessRequest(
+                        r.jobId(), r.task(), CallbackTokens.withoutToken(r.callbackUrl()), r.data(), r.attempt()))
+                .toList();
         HttpResponse<String> response;
         try {
             response = send(authenticated(workerUrl + "/process", "POST", Json.write(signingWorker), within));
@@ -88,7 +93,9 @@ public final class WorkerClient {
     }
 
     private static DispatchOutcome itemOutcome(JsonNode answer) {
-        int code = "accepted".equals(answer.path("status").asText()) ? 202 : answer.path("code").asInt(500);
+        int code = "accepted".equals(answer.path("status").asText())
+                ? 202
+                : answer.path("code").asInt(500);
         return outcomeOf(code, null, () -> answer.path("message").asText("worker answered " + code));
     }
 
@@ -135,9 +142,12 @@ public final class WorkerClient {
         try {
             JsonNode body = Json.mapper().readTree(response.body());
             JsonNode callback = body.path("callback");
-            return new WorkerJobState(WorkerJobState.Kind.FOUND, body.path("state").asText(null),
+            return new WorkerJobState(
+                    WorkerJobState.Kind.FOUND,
+                    body.path("state").asText(null),
                     body.hasNonNull("attempt") ? body.get("attempt").asInt() : null,
-                    callback.isObject() ? Json.mapper().treeToValue(callback, Callback.class) : null, null);
+                    callback.isObject() ? Json.mapper().treeToValue(callback, Callback.class) : null,
+                    null);
         } catch (IOException | IllegalArgumentException e) {
             return WorkerJobState.unreachable("worker sent an unreadable job state: " + e.getMessage());
         }
@@ -150,7 +160,9 @@ public final class WorkerClient {
      */
     public boolean cancel(String workerUrl, String jobId, int attempt) {
         try {
-            int status = send(authenticated(workerUrl + "/jobs/" + jobId + "/cancel", "POST", "{\"attempt\":" + attempt + "}")).statusCode();
+            int status = send(authenticated(
+                            workerUrl + "/jobs/" + jobId + "/cancel", "POST", "{\"attempt\":" + attempt + "}"))
+                    .statusCode();
             return status < 300 || status == 404 || status == 409;
         } catch (IOException e) {
             return false;
@@ -162,9 +174,14 @@ public final class WorkerClient {
     }
 
     private HttpRequest authenticated(String url, String method, String body, Duration within) {
-        HttpRequest.Builder builder = HttpRequest.newBuilder(URI.create(url)).timeout(within.compareTo(timeout) < 0 ? within : timeout)
+        HttpRequest.Builder builder = HttpRequest.newBuilder(URI.create(url))
+                .timeout(within.compareTo(timeout) < 0 ? within : timeout)
                 .header("Content-Type", "application/json")
-                .method(method, method.equals("GET") ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+                .method(
+                        method,
+                        method.equals("GET")
+                                ? HttpRequest.BodyPublishers.noBody()
+                                : HttpRequest.BodyPublishers.ofString(body));
         if (auth.signs()) {
             signatures.headersFor(body).forEach(builder::header);
         }
@@ -184,7 +201,8 @@ public final class WorkerClient {
     }
 
     private Duration retryAfter(HttpResponse<String> response) {
-        return RetryAfter.parse(response.headers().firstValue("Retry-After").orElse(null), clock.instant()).orElse(null);
+        return RetryAfter.parse(response.headers().firstValue("Retry-After").orElse(null), clock.instant())
+                .orElse(null);
     }
 
     private static String message(HttpResponse<String> response) {
@@ -204,8 +222,10 @@ public final class WorkerClient {
 
     /** A request that never reached the Worker is unreachable; one that may have reached it is unanswered. */
     private static DispatchOutcome failed(IOException e) {
-        boolean neverSent = e instanceof java.net.ConnectException || e instanceof java.net.http.HttpConnectTimeoutException
-                || e instanceof java.net.UnknownHostException || e.getCause() instanceof java.nio.channels.UnresolvedAddressException
+        boolean neverSent = e instanceof java.net.ConnectException
+                || e instanceof java.net.http.HttpConnectTimeoutException
+                || e instanceof java.net.UnknownHostException
+                || e.getCause() instanceof java.nio.channels.UnresolvedAddressException
                 || e.getCause() instanceof java.net.ConnectException;
         return neverSent ? new DispatchOutcome.Unreachable(describe(e)) : new DispatchOutcome.Unanswered(describe(e));
     }

@@ -9,7 +9,11 @@ import dev.repoworker.protocol.Callback;
  */
 record WorkerJobState(Kind kind, String state, Integer attempt, Callback callback, String reason) {
 
-    enum Kind { FOUND, NOT_FOUND, UNREACHABLE }
+    enum Kind {
+        FOUND,
+        NOT_FOUND,
+        UNREACHABLE
+    }
 
     static WorkerJobState notFound() {
         return new WorkerJobState(Kind.NOT_FOUND, null, null, null, "the worker does not know the job");

@@ -8,6 +8,10 @@ import java.util.Map;
  * {@code TASK}, {@code DATA}, {@code CALLBACK_URL}). {@code data} includes the decrypted secrets;
  * {@code secretValues} lets a runner redact them from anything it shows.
  */
-public record LegacyJob(String jobId, String task, int attempt, Map<String, Object> data, String callbackUrl,
-                        List<String> secretValues) {
-}
+public record LegacyJob(
+        String jobId,
+        String task,
+        int attempt,
+        Map<String, Object> data,
+        String callbackUrl,
+        List<String> secretValues) {}

@@ -46,7 +46,8 @@ public final class LocalProcessRunner implements LegacyJobRunner {
     private final ExitListener onExit;
     private final Map<String, Process> running = new ConcurrentHashMap<>();
     /** A virtual thread per child, which only waits for it to exit. */
-    private final ExecutorService watchers = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("legacy-job-watcher-", 1).factory());
+    private final ExecutorService watchers = Executors.newThreadPerTaskExecutor(
+            Thread.ofVirtual().name("legacy-job-watcher-", 1).factory());
 
     public LocalProcessRunner(List<String> command, int maxParallel, String workerSecret, ExitListener onExit) {
         if (command.isEmpty()) {
@@ -73,7 +74,8 @@ public final class LocalProcessRunner implements LegacyJobRunner {
             process = builder(job).start();
         } catch (IOException | RuntimeException e) {
             slots.release();
-            throw new LegacyRunException("cannot start the legacy job command " + command.get(0) + ": " + e.getMessage());
+            throw new LegacyRunException(
+                    "cannot start the legacy job command " + command.get(0) + ": " + e.getMessage());
         }
         running.put(job.jobId(), process);
         LOG.info("legacy job process {} started for job {} (attempt {})", process.pid(), job.jobId(), job.attempt());
@@ -98,8 +100,12 @@ public final class LocalProcessRunner implements LegacyJobRunner {
     /** {@code hosts} (a comma-separated list, or nothing) with the host of {@code url} listed exactly. */
     static String withHostOf(String url, String hosts) {
         String host = URI.create(url).getHost();
-        List<String> listed = hosts == null || hosts.isBlank() ? List.of()
-                : Arrays.stream(hosts.split(",")).map(String::trim).filter(h -> !h.isEmpty()).toList();
+        List<String> listed = hosts == null || hosts.isBlank()
+                ? List.of()
+                : Arrays.stream(hosts.split(","))
+                        .map(String::trim)
+                        .filter(h -> !h.isEmpty())
+                        .toList();
         if (host == null || listed.stream().anyMatch(host::equalsIgnoreCase)) {
             return String.join(",", listed);
         }
@@ -108,7 +114,8 @@ public final class LocalProcessRunner implements LegacyJobRunner {
 
     private void watch(LegacyJob job, Process process) {
         Deque<String> tail = new ArrayDeque<>();
-        try (BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+        try (BufferedReader out =
+                new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
             String line;
             while ((line = out.readLine()) != null) {
                 String safe = Secrets.redactText(line, job.secretValues());

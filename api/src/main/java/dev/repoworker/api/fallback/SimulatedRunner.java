@@ -27,8 +27,10 @@ public final class SimulatedRunner implements LegacyJobRunner {
             "new-repo-from-template", List.of("new-repo-from-template"),
             "process-all", List.of("build-assets", "compute-embeddings", "enrich-data"),
             "process-with-repo", List.of("acquire-user-repo", "build-assets", "compute-embeddings", "enrich-data"),
-            "process-from-template", List.of("new-repo-from-template", "build-assets", "compute-embeddings", "enrich-data"),
-            "deploy-repo", List.of("acquire-user-repo", "build-assets", "compute-embeddings", "enrich-data", "publish"));
+            "process-from-template",
+                    List.of("new-repo-from-template", "build-assets", "compute-embeddings", "enrich-data"),
+            "deploy-repo",
+                    List.of("acquire-user-repo", "build-assets", "compute-embeddings", "enrich-data", "publish"));
 
     private final ScheduledExecutorService scheduler;
     private final Duration delay;
@@ -36,7 +38,8 @@ public final class SimulatedRunner implements LegacyJobRunner {
     private final Clock clock;
     private final Set<String> running = ConcurrentHashMap.newKeySet();
 
-    public SimulatedRunner(ScheduledExecutorService scheduler, Duration delay, Consumer<Callback> callbacks, Clock clock) {
+    public SimulatedRunner(
+            ScheduledExecutorService scheduler, Duration delay, Consumer<Callback> callbacks, Clock clock) {
         this.scheduler = scheduler;
         this.delay = delay;
         this.callbacks = callbacks;
@@ -54,7 +57,8 @@ public final class SimulatedRunner implements LegacyJobRunner {
         List<String> steps = steps(job);
         long slice = delay.toMillis() / (steps.size() + 1);
         for (int i = 0; i < steps.size(); i++) {
-            Progress progress = new Progress(steps.get(i), i, steps.size(), "simulated " + steps.get(i) + ": nothing is processed");
+            Progress progress =
+                    new Progress(steps.get(i), i, steps.size(), "simulated " + steps.get(i) + ": nothing is processed");
             scheduler.schedule(() -> report(job, progress), slice * (i + 1), TimeUnit.MILLISECONDS);
         }
         scheduler.schedule(() -> finish(job, steps), delay.toMillis(), TimeUnit.MILLISECONDS);
@@ -68,7 +72,8 @@ public final class SimulatedRunner implements LegacyJobRunner {
     }
 
     private static boolean isDeploy(LegacyJob job) {
-        return job.task().equals("deploy-repo") || Boolean.TRUE.equals(job.data().get("publish"));
+        return job.task().equals("deploy-repo")
+                || Boolean.TRUE.equals(job.data().get("publish"));
     }
 
     private void report(LegacyJob job, Progress progress) {
@@ -91,7 +96,9 @@ public final class SimulatedRunner implements LegacyJobRunner {
         if (job.data().get("projectId") != null) {
             result.put("projectId", job.data().get("projectId"));
         }
-        result.put("message", "development mode without a reachable worker: nothing was processed, this result is simulated");
+        result.put(
+                "message",
+                "development mode without a reachable worker: nothing was processed, this result is simulated");
         callbacks.accept(Callback.completed(job.jobId(), job.attempt(), result, clock.instant(), delay.toMillis()));
     }
 
@@ -100,7 +107,9 @@ public final class SimulatedRunner implements LegacyJobRunner {
         if (isDeploy(job)) {
             return "deployed";
         }
-        return job.task().equals("acquire-user-repo") || job.task().equals("new-repo-from-template") ? "cloned" : "imported";
+        return job.task().equals("acquire-user-repo") || job.task().equals("new-repo-from-template")
+                ? "cloned"
+                : "imported";
     }
 
     @Override

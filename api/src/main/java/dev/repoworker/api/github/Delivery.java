@@ -10,8 +10,14 @@ import java.util.List;
  * @param ref        the pushed ref, or null
  * @param jobIds     the deploy jobs it made (empty unless {@code outcome} is {@link Outcome#DEPLOYED})
  */
-public record Delivery(String id, String event, String repository, String ref, Outcome outcome, List<String> jobIds,
-                       Instant receivedAt) {
+public record Delivery(
+        String id,
+        String event,
+        String repository,
+        String ref,
+        Outcome outcome,
+        List<String> jobIds,
+        Instant receivedAt) {
 
     public Delivery {
         jobIds = List.copyOf(jobIds);
@@ -19,7 +25,10 @@ public record Delivery(String id, String event, String repository, String ref, O
 
     /** What came of a delivery, as stored and answered. */
     public enum Outcome {
-        DEPLOYED("deployed"), IGNORED("ignored"), UNKNOWN_REPOSITORY("unknown_repository"), PONG("pong");
+        DEPLOYED("deployed"),
+        IGNORED("ignored"),
+        UNKNOWN_REPOSITORY("unknown_repository"),
+        PONG("pong");
 
         private final String wireName;
 

@@ -13,9 +13,13 @@ import org.jdbi.v3.core.mapper.RowMapper;
  */
 public final class GitHubDeliveries {
 
-    private static final RowMapper<Delivery> MAPPER = (rs, ctx) -> new Delivery(rs.getString("delivery_id"),
-            rs.getString("event"), rs.getString("repository"), rs.getString("ref"),
-            Delivery.Outcome.fromWire(rs.getString("outcome")), jobIds(rs.getString("job_ids")),
+    private static final RowMapper<Delivery> MAPPER = (rs, ctx) -> new Delivery(
+            rs.getString("delivery_id"),
+            rs.getString("event"),
+            rs.getString("repository"),
+            rs.getString("ref"),
+            Delivery.Outcome.fromWire(rs.getString("outcome")),
+            jobIds(rs.getString("job_ids")),
             Instant.ofEpochMilli(rs.getLong("received_at")));
 
     private final Database database;
@@ -25,24 +29,28 @@ public final class GitHubDeliveries {
     }
 
     public Optional<Delivery> find(String id) {
-        return database.jdbi().withHandle(h -> h.createQuery("SELECT * FROM github_deliveries WHERE delivery_id = :id")
-                .bind("id", id).map(MAPPER).findOne());
+        return database.jdbi()
+                .withHandle(h -> h.createQuery("SELECT * FROM github_deliveries WHERE delivery_id = :id")
+                        .bind("id", id)
+                        .map(MAPPER)
+                        .findOne());
     }
 
     /** @return false when a delivery with this id was recorded already (nothing is written) */
     public boolean record(Delivery delivery) {
         try {
-            database.jdbi().useHandle(h -> h.createUpdate("INSERT INTO github_deliveries "
-                            + "(delivery_id, event, repository, ref, outcome, job_ids, received_at) "
-                            + "VALUES (:id, :event, :repository, :ref, :outcome, :jobIds, :receivedAt)")
-                    .bind("id", delivery.id())
-                    .bind("event", delivery.event())
-                    .bind("repository", delivery.repository())
-                    .bind("ref", delivery.ref())
-                    .bind("outcome", delivery.outcome().wireName())
-                    .bind("jobIds", delivery.jobIds().isEmpty() ? null : String.join(",", delivery.jobIds()))
-                    .bind("receivedAt", delivery.receivedAt().toEpochMilli())
-                    .execute());
+            database.jdbi()
+                    .useHandle(h -> h.createUpdate("INSERT INTO github_deliveries "
+                                    + "(delivery_id, event, repository, ref, outcome, job_ids, received_at) "
+                                    + "VALUES (:id, :event, :repository, :ref, :outcome, :jobIds, :receivedAt)")
+                            .bind("id", delivery.id())
+                            .bind("event", delivery.event())
+                            .bind("repository", delivery.repository())
+                            .bind("ref", delivery.ref())
+                            .bind("outcome", delivery.outcome().wireName())
+                            .bind("jobIds", delivery.jobIds().isEmpty() ? null : String.join(",", delivery.jobIds()))
+                            .bind("receivedAt", delivery.receivedAt().toEpochMilli())
+                            .execute());
             return true;
         } catch (RuntimeException e) {
             if (Database.isUniqueViolation(e)) {

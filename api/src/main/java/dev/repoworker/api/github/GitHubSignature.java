@@ -14,8 +14,7 @@ public final class GitHubSignature {
     public static final String HEADER = "X-Hub-Signature-256";
     private static final String PREFIX = "sha256=";
 
-    private GitHubSignature() {
-    }
+    private GitHubSignature() {}
 
     /** The header value GitHub sends for {@code body} signed with {@code secret}. */
     public static String sign(String secret, byte[] body) {

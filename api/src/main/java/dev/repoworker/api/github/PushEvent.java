@@ -41,10 +41,15 @@ public record PushEvent(String ref, String commit, boolean deleted, String repos
             }
         }
         if (keys.isEmpty()) {
-            throw new InvalidInputException("repository.clone_url", "a push names its repository's clone_url or html_url");
+            throw new InvalidInputException(
+                    "repository.clone_url", "a push names its repository's clone_url or html_url");
         }
         String commit = deleted ? null : commit(payload);
-        return new PushEvent(ref, commit, deleted, Objects.requireNonNullElse(text(repository, "full_name"), keys.get(0)),
+        return new PushEvent(
+                ref,
+                commit,
+                deleted,
+                Objects.requireNonNullElse(text(repository, "full_name"), keys.get(0)),
                 List.copyOf(keys));
     }
 
@@ -76,9 +81,12 @@ public record PushEvent(String ref, String commit, boolean deleted, String repos
         if (value == null) {
             return null;
         }
-        if (!(value instanceof String text) || text.length() > MAX_TEXT || text.chars().anyMatch(Character::isISOControl)) {
-            throw new InvalidInputException(field, field + " must be a string of at most " + MAX_TEXT
-                    + " characters, without control characters");
+        if (!(value instanceof String text)
+                || text.length() > MAX_TEXT
+                || text.chars().anyMatch(Character::isISOControl)) {
+            throw new InvalidInputException(
+                    field,
+                    field + " must be a string of at most " + MAX_TEXT + " characters, without control characters");
         }
         return text.isBlank() ? null : text;
     }

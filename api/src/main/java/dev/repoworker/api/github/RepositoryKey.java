@@ -15,8 +15,7 @@ public final class RepositoryKey {
     private static final Pattern SCP_LIKE = Pattern.compile("^[^/@:]+@([^/:]+):(.+)$");
     private static final Pattern WITH_SCHEME = Pattern.compile("^[a-zA-Z][a-zA-Z0-9+.-]*://(?:[^/@]*@)?(.*)$");
 
-    private RepositoryKey() {
-    }
+    private RepositoryKey() {}
 
     /** The key of {@code url}, or null when there is no URL. */
     public static String of(String url) {

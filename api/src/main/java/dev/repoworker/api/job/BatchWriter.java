@@ -16,8 +16,7 @@ import java.util.function.Function;
  */
 public final class BatchWriter<I, O> implements AutoCloseable {
 
-    private record Waiting<I, O>(I item, CompletableFuture<O> answer) {
-    }
+    private record Waiting<I, O>(I item, CompletableFuture<O> answer) {}
 
     private final BlockingQueue<Waiting<I, O>> queue = new LinkedBlockingQueue<>();
     private final Function<List<I>, List<O>> write;

@@ -10,18 +10,52 @@ import java.util.Map;
  * and the events of its log lines (stored only when it applies), and the webhook id to remember (null for the
  * bearer and token forms and trusted in-process callbacks).
  */
-public record CallbackChange(String jobId, Integer attempt, JobStatus target, Map<String, Object> result, String error,
-                             Instant processedAt, Long durationMs, Instant leaseUntil, JobEvent event,
-                             String messageId, Instant messageExpiresAt, Instant now, List<JobEvent> logEvents) {
+public record CallbackChange(
+        String jobId,
+        Integer attempt,
+        JobStatus target,
+        Map<String, Object> result,
+        String error,
+        Instant processedAt,
+        Long durationMs,
+        Instant leaseUntil,
+        JobEvent event,
+        String messageId,
+        Instant messageExpiresAt,
+        Instant now,
+        List<JobEvent> logEvents) {
 
     public CallbackChange {
         logEvents = logEvents == null ? List.of() : List.copyOf(logEvents);
     }
 
-    public CallbackChange(String jobId, Integer attempt, JobStatus target, Map<String, Object> result, String error,
-                          Instant processedAt, Long durationMs, Instant leaseUntil, JobEvent event,
-                          String messageId, Instant messageExpiresAt, Instant now) {
-        this(jobId, attempt, target, result, error, processedAt, durationMs, leaseUntil, event, messageId, messageExpiresAt, now, List.of());
+    public CallbackChange(
+            String jobId,
+            Integer attempt,
+            JobStatus target,
+            Map<String, Object> result,
+            String error,
+            Instant processedAt,
+            Long durationMs,
+            Instant leaseUntil,
+            JobEvent event,
+            String messageId,
+            Instant messageExpiresAt,
+            Instant now) {
+        this(
+                jobId,
+                attempt,
+                target,
+                result,
+                error,
+                processedAt,
+                durationMs,
+                leaseUntil,
+                event,
+                messageId,
+                messageExpiresAt,
+                now,
+                List.of());
     }
 
     /** The callback's event, then its log lines' events. */
@@ -33,9 +67,13 @@ public record CallbackChange(String jobId, Integer attempt, JobStatus target, Ma
     }
 
     /** What became of one callback. */
-    public enum Kind { APPLIED, IGNORED, UNKNOWN_JOB, REPLAYED }
+    public enum Kind {
+        APPLIED,
+        IGNORED,
+        UNKNOWN_JOB,
+        REPLAYED
+    }
 
     /** {@code task} and {@code attempt} are the job's when it is known (for logs and metrics). */
-    public record Verdict(Kind kind, String reason, String task, int attempt) {
-    }
+    public record Verdict(Kind kind, String reason, String task, int attempt) {}
 }

@@ -19,16 +19,16 @@ final class CallbackRows {
     private static final String OPEN = " WHERE id = :id AND status IN ('pending', 'dispatched', 'running')";
     private static final String FINAL = "UPDATE jobs SET status = :status, result_json = :result, error = :error, "
             + "processed_at = :processedAt, duration_ms = :durationMs, completed_at = :now, updated_at = :now, "
-            + "lease_until = NULL, secrets_sealed = NULL, claim_token = NULL, due_at = NULL, version = version + 1" + OPEN;
-    private static final String RUNNING = "UPDATE jobs SET status = 'running', lease_until = :leaseUntil, updated_at = :now, "
-            + "claim_token = NULL, due_at = NULL, version = version + 1" + OPEN;
+            + "lease_until = NULL, secrets_sealed = NULL, claim_token = NULL, due_at = NULL, version = version + 1"
+            + OPEN;
+    private static final String RUNNING =
+            "UPDATE jobs SET status = 'running', lease_until = :leaseUntil, updated_at = :now, "
+                    + "claim_token = NULL, due_at = NULL, version = version + 1" + OPEN;
     private static final String ON_ATTEMPT = " AND attempt = :attempt";
 
-    private record Job(String status, int attempt, String task) {
-    }
+    private record Job(String status, int attempt, String task) {}
 
-    private CallbackRows() {
-    }
+    private CallbackRows() {}
 
     static List<CallbackChange.Verdict> apply(Handle h, List<CallbackChange> changes) {
         CallbackChange.Verdict[] verdicts = new CallbackChange.Verdict[changes.size()];
@@ -44,7 +44,8 @@ final class CallbackRows {
                 continue;
             }
             if (applied[i] == 1) {
-                verdicts[i] = new CallbackChange.Verdict(CallbackChange.Kind.APPLIED, "job is " + change.target(), job.task(), job.attempt());
+                verdicts[i] = new CallbackChange.Verdict(
+                        CallbackChange.Kind.APPLIED, "job is " + change.target(), job.task(), job.attempt());
                 for (JobEvent event : change.events()) {
                     if (change.attempt() == null && job != null) {
                         event = new JobEvent(event.at(), event.type(), job.attempt(), event.message(), event.data());
@@ -52,18 +53,22 @@ final class CallbackRows {
                     events.add(new EventRows.Entry(change.jobId(), event));
                 }
             } else if (job == null) {
-                verdicts[i] = new CallbackChange.Verdict(CallbackChange.Kind.UNKNOWN_JOB, "unknown job " + change.jobId(), null, 0);
+                verdicts[i] = new CallbackChange.Verdict(
+                        CallbackChange.Kind.UNKNOWN_JOB, "unknown job " + change.jobId(), null, 0);
                 if (change.messageId() != null) {
                     unknownMessages.add(change.messageId());
                 }
             } else {
-                verdicts[i] = new CallbackChange.Verdict(CallbackChange.Kind.IGNORED, whyIgnored(job, change), job.task(), job.attempt());
+                verdicts[i] = new CallbackChange.Verdict(
+                        CallbackChange.Kind.IGNORED, whyIgnored(job, change), job.task(), job.attempt());
             }
         }
         EventRows.appendAll(h, events);
         if (!unknownMessages.isEmpty()) {
             // a callback for a job this store does not have is refused (404), not acted on: its id stays free
-            h.createUpdate("DELETE FROM webhook_messages WHERE id IN (<ids>)").bindList("ids", unknownMessages).execute();
+            h.createUpdate("DELETE FROM webhook_messages WHERE id IN (<ids>)")
+                    .bindList("ids", unknownMessages)
+                    .execute();
         }
         return List.of(verdicts);
     }
@@ -98,13 +103,15 @@ final class CallbackRows {
         int position = 0;
         for (int i : signed) {
             CallbackChange change = changes.get(i);
-            insert.bind(position++, change.messageId()).bind(position++, change.now().toEpochMilli())
+            insert.bind(position++, change.messageId())
+                    .bind(position++, change.now().toEpochMilli())
                     .bind(position++, change.messageExpiresAt().toEpochMilli());
         }
         Set<String> fresh = new HashSet<>(insert.mapTo(String.class).list());
         for (int i : signed) {
             if (!fresh.remove(changes.get(i).messageId())) {
-                verdicts[i] = new CallbackChange.Verdict(CallbackChange.Kind.REPLAYED, changes.get(i).messageId(), null, 0);
+                verdicts[i] = new CallbackChange.Verdict(
+                        CallbackChange.Kind.REPLAYED, changes.get(i).messageId(), null, 0);
             }
         }
     }
@@ -116,7 +123,8 @@ final class CallbackRows {
         for (int i = 0; i < changes.size(); i++) {
             if (verdicts[i] == null) {
                 CallbackChange change = changes.get(i);
-                String shape = (change.target().isFinal() ? FINAL : RUNNING) + (change.attempt() != null ? ON_ATTEMPT : "");
+                String shape =
+                        (change.target().isFinal() ? FINAL : RUNNING) + (change.attempt() != null ? ON_ATTEMPT : "");
                 byShape.computeIfAbsent(shape, k -> new ArrayList<>()).add(i);
             }
         }
@@ -151,10 +159,14 @@ final class CallbackRows {
     }
 
     private static Map<String, Job> read(Handle h, List<CallbackChange> changes) {
-        List<String> ids = changes.stream().map(CallbackChange::jobId).distinct().toList();
+        List<String> ids =
+                changes.stream().map(CallbackChange::jobId).distinct().toList();
         Map<String, Job> jobs = new HashMap<>();
-        h.createQuery("SELECT id, status, attempt, task FROM jobs WHERE id IN (<ids>)").bindList("ids", ids)
-                .map((rs, ctx) -> Map.entry(rs.getString("id"), new Job(rs.getString("status"), rs.getInt("attempt"), rs.getString("task"))))
+        h.createQuery("SELECT id, status, attempt, task FROM jobs WHERE id IN (<ids>)")
+                .bindList("ids", ids)
+                .map((rs, ctx) -> Map.entry(
+                        rs.getString("id"),
+                        new Job(rs.getString("status"), rs.getInt("attempt"), rs.getString("task"))))
                 .forEach(e -> jobs.put(e.getKey(), e.getValue()));
         return jobs;
     }

@@ -23,11 +23,11 @@ public final class CallbackTokens {
     static final String SEALED_KEY = "$callbackToken";
     /** The query parameter (and path segment) a callback presents its token in. */
     public static final String PARAMETER = "token";
+
     private static final int TOKEN_BYTES = 32;
     private static final SecureRandom RANDOM = new SecureRandom();
 
-    private CallbackTokens() {
-    }
+    private CallbackTokens() {}
 
     /** A new token and the hash the job store keeps of it. */
     public record Issued(String token, String hash) {
@@ -55,7 +55,8 @@ public final class CallbackTokens {
     /** Hex SHA-256 of the token: what the job row keeps. */
     static String hash(String token) {
         try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(token.getBytes(StandardCharsets.UTF_8)));
+            return HexFormat.of()
+                    .formatHex(MessageDigest.getInstance("SHA-256").digest(token.getBytes(StandardCharsets.UTF_8)));
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("SHA-256 is not available", e);
         }

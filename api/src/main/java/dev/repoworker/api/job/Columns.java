@@ -11,11 +11,9 @@ import java.util.Map;
 /** How the stores keep values in columns: JSON objects as text, instants as epoch milliseconds, nulls as NULL. */
 public final class Columns {
 
-    private static final TypeReference<Map<String, Object>> MAP = new TypeReference<>() {
-    };
+    private static final TypeReference<Map<String, Object>> MAP = new TypeReference<>() {};
 
-    private Columns() {
-    }
+    private Columns() {}
 
     static String write(Map<String, Object> value) {
         return value == null ? null : Json.write(value);

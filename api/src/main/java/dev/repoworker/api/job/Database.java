@@ -21,7 +21,8 @@ public final class Database implements AutoCloseable {
 
     /** The kinds of database the job store runs on. */
     public enum Kind {
-        POSTGRES("db/postgresql"), SQLITE("db/sqlite");
+        POSTGRES("db/postgresql"),
+        SQLITE("db/sqlite");
 
         private final String migrations;
 
@@ -36,8 +37,10 @@ public final class Database implements AutoCloseable {
             if (url.startsWith("jdbc:sqlite:")) {
                 return SQLITE;
             }
-            throw new Env.InvalidConfigException("DATABASE_URL", "must be postgres://…, jdbc:postgresql://… or jdbc:sqlite:<file>, got '"
-                    + url.replaceAll("//[^@/]*@", "//…@") + "'");
+            throw new Env.InvalidConfigException(
+                    "DATABASE_URL",
+                    "must be postgres://…, jdbc:postgresql://… or jdbc:sqlite:<file>, got '"
+                            + url.replaceAll("//[^@/]*@", "//…@") + "'");
         }
     }
 
@@ -77,7 +80,8 @@ public final class Database implements AutoCloseable {
         }
         config.setMaximumPoolSize(maxConnections);
         config.setPoolName("repo-worker-api");
-        config.setInitializationFailTimeout(1); // one attempt: a start against a database that is not there fails at once
+        config.setInitializationFailTimeout(
+                1); // one attempt: a start against a database that is not there fails at once
         config.setConnectionTimeout(connectTimeout.toMillis());
         config.setValidationTimeout(Math.min(connectTimeout.toMillis(), 5_000));
         if (kind == Kind.POSTGRES) {
@@ -98,8 +102,11 @@ public final class Database implements AutoCloseable {
             throw DatabaseOpenFailure.explain(url, kind, e);
         }
         try {
-            Flyway.configure().dataSource(dataSource).locations("classpath:" + kind.migrations)
-                    .load().migrate();
+            Flyway.configure()
+                    .dataSource(dataSource)
+                    .locations("classpath:" + kind.migrations)
+                    .load()
+                    .migrate();
             return new Database(dataSource, kind);
         } catch (RuntimeException e) {
             dataSource.close();
@@ -108,8 +115,10 @@ public final class Database implements AutoCloseable {
     }
 
     private static void createFolderOf(String file) {
-        java.nio.file.Path parent = java.nio.file.Path.of(file.contains("?") ? file.substring(0, file.indexOf('?')) : file)
-                .toAbsolutePath().getParent();
+        java.nio.file.Path parent = java.nio.file.Path.of(
+                        file.contains("?") ? file.substring(0, file.indexOf('?')) : file)
+                .toAbsolutePath()
+                .getParent();
         try {
             java.nio.file.Files.createDirectories(parent);
         } catch (java.io.IOException e) {
@@ -132,8 +141,9 @@ public final class Database implements AutoCloseable {
     /** True when {@code e} (or a cause) is a unique-constraint violation, on either kind of database. */
     public static boolean isUniqueViolation(Throwable e) {
         for (Throwable cause = e; cause != null; cause = cause.getCause()) {
-            if (cause instanceof SQLException sql && (UNIQUE_VIOLATION.equals(sql.getSQLState())
-                    || String.valueOf(sql.getMessage()).contains("UNIQUE constraint failed"))) {
+            if (cause instanceof SQLException sql
+                    && (UNIQUE_VIOLATION.equals(sql.getSQLState())
+                            || String.valueOf(sql.getMessage()).contains("UNIQUE constraint failed"))) {
                 return true;
             }
         }

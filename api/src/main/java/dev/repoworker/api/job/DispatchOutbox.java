@@ -30,7 +30,8 @@ public final class DispatchOutbox {
      * claimer.
      */
     public List<Claim> claim(Runner runner, String workerUrl, Instant now, Duration claimFor, int limit) {
-        List<Claim> claimed = database.jdbi().inTransaction(h -> claims.claim(h, runner, workerUrl, now, claimFor, limit));
+        List<Claim> claimed =
+                database.jdbi().inTransaction(h -> claims.claim(h, runner, workerUrl, now, claimFor, limit));
         claimed.forEach(c -> listener.eventStored(c.job().id(), ClaimRows.handedOver(c, now)));
         return claimed;
     }
@@ -66,12 +67,15 @@ public final class DispatchOutbox {
 
     /** Dispatched or running jobs whose lease ended before {@code now}, oldest first. */
     public List<Job> expiredLeases(Instant now, int limit) {
-        return database.jdbi().withHandle(h -> h.createQuery("SELECT * FROM jobs WHERE status IN ('dispatched', 'running') "
-                        + "AND lease_until < :now ORDER BY lease_until LIMIT :limit")
-                .bind("now", now.toEpochMilli()).bind("limit", limit).map(JobRows.MAPPER).list());
+        return database.jdbi()
+                .withHandle(h -> h.createQuery("SELECT * FROM jobs WHERE status IN ('dispatched', 'running') "
+                                + "AND lease_until < :now ORDER BY lease_until LIMIT :limit")
+                        .bind("now", now.toEpochMilli())
+                        .bind("limit", limit)
+                        .map(JobRows.MAPPER)
+                        .list());
     }
 
     /** A job handed over by {@link #claim}: fenced writes name its {@code token}. */
-    public record Claim(Job job, String token, int tries, String sealedSecrets, Instant claimedUntil) {
-    }
+    public record Claim(Job job, String token, int tries, String sealedSecrets, Instant claimedUntil) {}
 }

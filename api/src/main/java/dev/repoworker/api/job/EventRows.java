@@ -14,17 +14,17 @@ import org.jdbi.v3.core.statement.PreparedBatch;
 final class EventRows {
 
     /** One event of one job, as a batch carries it. */
-    record Entry(String jobId, JobEvent event) {
-    }
+    record Entry(String jobId, JobEvent event) {}
 
-    private EventRows() {
-    }
+    private EventRows() {}
 
-    private static final String NEXT = "INSERT INTO job_events (id, job_id, seq, at, type, attempt, message, data_json) "
-            + "SELECT :id, :jobId, COALESCE(MAX(seq), 0) + 1, :at, :type, :attempt, :message, :data "
-            + "FROM job_events WHERE job_id = :jobId";
-    private static final String FIRST = "INSERT INTO job_events (id, job_id, seq, at, type, attempt, message, data_json) "
-            + "VALUES (:id, :jobId, 1, :at, :type, :attempt, :message, :data)";
+    private static final String NEXT =
+            "INSERT INTO job_events (id, job_id, seq, at, type, attempt, message, data_json) "
+                    + "SELECT :id, :jobId, COALESCE(MAX(seq), 0) + 1, :at, :type, :attempt, :message, :data "
+                    + "FROM job_events WHERE job_id = :jobId";
+    private static final String FIRST =
+            "INSERT INTO job_events (id, job_id, seq, at, type, attempt, message, data_json) "
+                    + "VALUES (:id, :jobId, 1, :at, :type, :attempt, :message, :data)";
 
     static void append(Handle h, String jobId, JobEvent event) {
         appendAll(h, List.of(new Entry(jobId, event)));
@@ -60,10 +60,15 @@ final class EventRows {
     }
 
     static List<JobEvent> list(Handle h, String jobId) {
-        return h.createQuery("SELECT at, type, attempt, message, data_json FROM job_events WHERE job_id = :jobId ORDER BY seq")
+        return h.createQuery(
+                        "SELECT at, type, attempt, message, data_json FROM job_events WHERE job_id = :jobId ORDER BY seq")
                 .bind("jobId", jobId)
-                .map((rs, ctx) -> new JobEvent(Instant.ofEpochMilli(rs.getLong("at")), rs.getString("type"),
-                        rs.getInt("attempt"), rs.getString("message"), Columns.read(rs.getString("data_json"))))
+                .map((rs, ctx) -> new JobEvent(
+                        Instant.ofEpochMilli(rs.getLong("at")),
+                        rs.getString("type"),
+                        rs.getInt("attempt"),
+                        rs.getString("message"),
+                        Columns.read(rs.getString("data_json"))))
                 .list();
     }
 }

@@ -36,10 +36,38 @@ public record Job(
     }
 
     /** A new job, attempt 1, waiting for its first dispatch. */
-    public static Job newPending(String id, String task, String requestedTask, Map<String, Object> input, int maxAttempts,
-                                 String projectId, String userId, String idempotencyKey, Instant now) {
-        return new Job(id, task, requestedTask, JobStatus.PENDING, input, null, null, 1, maxAttempts, 0,
-                projectId, userId, idempotencyKey, null, null, null, null, null, now, now, null);
+    public static Job newPending(
+            String id,
+            String task,
+            String requestedTask,
+            Map<String, Object> input,
+            int maxAttempts,
+            String projectId,
+            String userId,
+            String idempotencyKey,
+            Instant now) {
+        return new Job(
+                id,
+                task,
+                requestedTask,
+                JobStatus.PENDING,
+                input,
+                null,
+                null,
+                1,
+                maxAttempts,
+                0,
+                projectId,
+                userId,
+                idempotencyKey,
+                null,
+                null,
+                null,
+                null,
+                null,
+                now,
+                now,
+                null);
     }
 
     /** This job in {@code target} state; a final state stamps {@code completedAt} and drops the lease. */
@@ -171,9 +199,28 @@ public record Job(
         }
 
         private Job build() {
-            return new Job(id, task, requestedTask, status, input, result, error, attempt, maxAttempts, version,
-                    projectId, userId, idempotencyKey, runner, workerUrl, leaseUntil, processedAt, durationMs,
-                    createdAt, updatedAt, completedAt);
+            return new Job(
+                    id,
+                    task,
+                    requestedTask,
+                    status,
+                    input,
+                    result,
+                    error,
+                    attempt,
+                    maxAttempts,
+                    version,
+                    projectId,
+                    userId,
+                    idempotencyKey,
+                    runner,
+                    workerUrl,
+                    leaseUntil,
+                    processedAt,
+                    durationMs,
+                    createdAt,
+                    updatedAt,
+                    completedAt);
         }
     }
 

@@ -11,17 +11,24 @@ final class JobListRows {
 
     private static final String ORDER = " ORDER BY created_at DESC, id DESC";
 
-    private JobListRows() {
-    }
+    private JobListRows() {}
 
     static JobPage byCursor(Handle h, JobQuery query) {
         Where where = Where.of(query.filter());
         if (query.after() != null) {
-            where.add("(created_at < :afterAt OR (created_at = :afterAt AND id < :afterId))",
-                    Map.of("afterAt", query.after().createdAt().toEpochMilli(), "afterId", query.after().id()));
+            where.add(
+                    "(created_at < :afterAt OR (created_at = :afterAt AND id < :afterId))",
+                    Map.of(
+                            "afterAt",
+                            query.after().createdAt().toEpochMilli(),
+                            "afterId",
+                            query.after().id()));
         }
         List<Job> rows = h.createQuery("SELECT * FROM jobs" + where.sql() + ORDER + " LIMIT :limit")
-                .bindMap(where.values()).bind("limit", query.limit() + 1).map(JobRows.MAPPER).list();
+                .bindMap(where.values())
+                .bind("limit", query.limit() + 1)
+                .map(JobRows.MAPPER)
+                .list();
         if (rows.size() <= query.limit()) {
             return new JobPage(rows, null);
         }
@@ -33,11 +40,19 @@ final class JobListRows {
     /** Call inside one transaction (repeatable read on PostgreSQL), so that the total and the page agree. */
     static NumberedPage byNumber(Handle h, JobFilter filter, int page, int limit) {
         Where where = Where.of(filter);
-        long total = h.createQuery("SELECT COUNT(*) FROM jobs" + where.sql()).bindMap(where.values()).mapTo(Long.class).one();
+        long total = h.createQuery("SELECT COUNT(*) FROM jobs" + where.sql())
+                .bindMap(where.values())
+                .mapTo(Long.class)
+                .one();
         long offset = (long) (page - 1) * limit;
-        List<Job> jobs = offset >= total ? List.of()
+        List<Job> jobs = offset >= total
+                ? List.of()
                 : h.createQuery("SELECT * FROM jobs" + where.sql() + ORDER + " LIMIT :limit OFFSET :offset")
-                        .bindMap(where.values()).bind("limit", limit).bind("offset", offset).map(JobRows.MAPPER).list();
+                        .bindMap(where.values())
+                        .bind("limit", limit)
+                        .bind("offset", offset)
+                        .map(JobRows.MAPPER)
+                        .list();
         return new NumberedPage(jobs, total, page, limit);
     }
 

@@ -34,18 +34,18 @@ final class JobRows {
             Columns.instant(rs, "updated_at"),
             Columns.instant(rs, "completed_at"));
 
-    private JobRows() {
-    }
+    private JobRows() {}
 
     /** New jobs, pending and due at their creation, in one JDBC batch. */
     static void insertAll(Handle h, List<JobStore.NewJob> jobs) {
-        PreparedBatch batch = h.prepareBatch("INSERT INTO jobs (id, task, requested_task, status, input_json, secrets_sealed, "
-                + "result_json, error, attempt, max_attempts, version, project_id, user_id, idempotency_key, runner, "
-                + "worker_url, lease_until, processed_at, duration_ms, created_at, updated_at, completed_at, due_at, dispatch_tries, "
-                + "callback_token_hash) "
-                + "VALUES (:id, :task, :requestedTask, :status, :input, :secrets, :result, :error, :attempt, :maxAttempts, "
-                + ":version, :projectId, :userId, :idempotencyKey, :runner, :workerUrl, :leaseUntil, :processedAt, "
-                + ":durationMs, :createdAt, :updatedAt, :completedAt, :createdAt, 0, :callbackTokenHash)");
+        PreparedBatch batch =
+                h.prepareBatch("INSERT INTO jobs (id, task, requested_task, status, input_json, secrets_sealed, "
+                        + "result_json, error, attempt, max_attempts, version, project_id, user_id, idempotency_key, runner, "
+                        + "worker_url, lease_until, processed_at, duration_ms, created_at, updated_at, completed_at, due_at, dispatch_tries, "
+                        + "callback_token_hash) "
+                        + "VALUES (:id, :task, :requestedTask, :status, :input, :secrets, :result, :error, :attempt, :maxAttempts, "
+                        + ":version, :projectId, :userId, :idempotencyKey, :runner, :workerUrl, :leaseUntil, :processedAt, "
+                        + ":durationMs, :createdAt, :updatedAt, :completedAt, :createdAt, 0, :callbackTokenHash)");
         for (JobStore.NewJob newJob : jobs) {
             Job job = newJob.job();
             bindColumns(batch, job)
@@ -70,7 +70,8 @@ final class JobRows {
      */
     static boolean updateIfVersion(Handle h, Job next, Instant dueAt) {
         String dropSecrets = next.status().isFinal() ? ", secrets_sealed = NULL" : "";
-        String dispatch = dueAt != null ? ", due_at = :dueAt, dispatch_tries = 0"
+        String dispatch = dueAt != null
+                ? ", due_at = :dueAt, dispatch_tries = 0"
                 : next.status() == JobStatus.PENDING ? "" : ", due_at = NULL";
         Update update = h.createUpdate("UPDATE jobs SET status = :status, result_json = :result, error = :error, "
                 + "attempt = :attempt, max_attempts = :maxAttempts, version = version + 1, runner = :runner, "
@@ -84,8 +85,7 @@ final class JobRows {
     }
 
     private static <T extends SqlStatement<T>> T bindColumns(T update, Job job) {
-        return update
-                .bind("id", job.id())
+        return update.bind("id", job.id())
                 .bind("status", job.status().wireName())
                 .bind("result", Columns.write(job.result()))
                 .bind("error", StoredText.of(job.error()))

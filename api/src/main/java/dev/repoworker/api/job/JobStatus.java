@@ -14,7 +14,12 @@ import java.util.Set;
  * retried, and a pending job may fail (the worker rejected it) or be cancelled before it is sent.
  */
 public enum JobStatus {
-    PENDING, DISPATCHED, RUNNING, COMPLETED, FAILED, CANCELLED;
+    PENDING,
+    DISPATCHED,
+    RUNNING,
+    COMPLETED,
+    FAILED,
+    CANCELLED;
 
     public Set<JobStatus> next() {
         return switch (this) {

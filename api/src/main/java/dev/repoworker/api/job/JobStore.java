@@ -69,10 +69,13 @@ public final class JobStore {
             }
             // another replica took one of these idempotency keys meanwhile: one by one, each sees the winner
             if (newJobs.size() > 1) {
-                return newJobs.stream().flatMap(job -> createAll(List.of(job)).stream()).toList();
+                return newJobs.stream()
+                        .flatMap(job -> createAll(List.of(job)).stream())
+                        .toList();
             }
             String key = newJobs.get(0).job().idempotencyKey();
-            return List.of(new Created(database.jdbi().withHandle(h -> findByKey(h, key)).orElseThrow(() -> e), false));
+            return List.of(new Created(
+                    database.jdbi().withHandle(h -> findByKey(h, key)).orElseThrow(() -> e), false));
         }
         created.stream().filter(Created::isNew).forEach(c -> {
             listener.created(c.job());
@@ -94,8 +97,10 @@ public final class JobStore {
             }
         });
         if (!keys.isEmpty()) {
-            h.createQuery("SELECT * FROM jobs WHERE idempotency_key IN (<keys>)").bindList("keys", List.copyOf(keys))
-                    .map(JobRows.MAPPER).forEach(job -> byKey.put(job.idempotencyKey(), job));
+            h.createQuery("SELECT * FROM jobs WHERE idempotency_key IN (<keys>)")
+                    .bindList("keys", List.copyOf(keys))
+                    .map(JobRows.MAPPER)
+                    .forEach(job -> byKey.put(job.idempotencyKey(), job));
         }
         List<Created> answers = new ArrayList<>();
         List<NewJob> fresh = new ArrayList<>();
@@ -125,11 +130,15 @@ public final class JobStore {
     }
 
     private static JobEvent createdEvent(Job job) {
-        return JobEvent.of(job.createdAt(), JobEvent.CREATED, job.attempt(), "job created for task " + job.requestedTask());
+        return JobEvent.of(
+                job.createdAt(), JobEvent.CREATED, job.attempt(), "job created for task " + job.requestedTask());
     }
 
     private static Optional<Job> findByKey(Handle h, String key) {
-        return h.createQuery("SELECT * FROM jobs WHERE idempotency_key = :key").bind("key", key).map(JobRows.MAPPER).findOne();
+        return h.createQuery("SELECT * FROM jobs WHERE idempotency_key = :key")
+                .bind("key", key)
+                .map(JobRows.MAPPER)
+                .findOne();
     }
 
     /**
@@ -155,7 +164,11 @@ public final class JobStore {
     /** True when the database answers. */
     public boolean isReachable() {
         try {
-            return database.jdbi().withHandle(h -> h.createQuery("SELECT 1").mapTo(Integer.class).one()) == 1;
+            return database.jdbi()
+                            .withHandle(h -> h.createQuery("SELECT 1")
+                                    .mapTo(Integer.class)
+                                    .one())
+                    == 1;
         } catch (RuntimeException e) {
             return false;
         }
@@ -169,6 +182,5 @@ public final class JobStore {
     }
 
     /** The outcome of a creation. */
-    public record Created(Job job, boolean isNew) {
-    }
+    public record Created(Job job, boolean isNew) {}
 }

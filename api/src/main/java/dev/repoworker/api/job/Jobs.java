@@ -22,20 +22,29 @@ public final class Jobs {
     }
 
     public Optional<Job> find(String id) {
-        return database.jdbi().withHandle(h -> h.createQuery("SELECT * FROM jobs WHERE id = :id")
-                .bind("id", id).map(JobRows.MAPPER).findOne());
+        return database.jdbi()
+                .withHandle(h -> h.createQuery("SELECT * FROM jobs WHERE id = :id")
+                        .bind("id", id)
+                        .map(JobRows.MAPPER)
+                        .findOne());
     }
 
     /** The encrypted secrets of a job, while a dispatch may still need them. */
     public Optional<String> sealedSecrets(String id) {
-        return database.jdbi().withHandle(h -> h.createQuery("SELECT secrets_sealed FROM jobs WHERE id = :id")
-                .bind("id", id).mapTo(String.class).findOne());
+        return database.jdbi()
+                .withHandle(h -> h.createQuery("SELECT secrets_sealed FROM jobs WHERE id = :id")
+                        .bind("id", id)
+                        .mapTo(String.class)
+                        .findOne());
     }
 
     /** The SHA-256 of the job's callback token ({@link CallbackTokens}); empty for an unknown job or one without. */
     public Optional<String> callbackTokenHash(String id) {
-        return database.jdbi().withHandle(h -> h.createQuery("SELECT callback_token_hash FROM jobs WHERE id = :id")
-                .bind("id", id).mapTo(String.class).findOne());
+        return database.jdbi()
+                .withHandle(h -> h.createQuery("SELECT callback_token_hash FROM jobs WHERE id = :id")
+                        .bind("id", id)
+                        .mapTo(String.class)
+                        .findOne());
     }
 
     public List<JobEvent> events(String id) {
@@ -54,16 +63,22 @@ public final class Jobs {
         if (page < 1 || limit < 1) {
             throw new IllegalArgumentException("page and limit start at 1");
         }
-        // PostgreSQL reads each statement at its own moment unless asked otherwise; SQLite's transaction is one snapshot
+        // PostgreSQL reads each statement at its own moment unless asked otherwise; SQLite's transaction is one
+        // snapshot
         return database.isPostgres()
-                ? database.jdbi().inTransaction(TransactionIsolationLevel.REPEATABLE_READ, h -> JobListRows.byNumber(h, filter, page, limit))
+                ? database.jdbi()
+                        .inTransaction(
+                                TransactionIsolationLevel.REPEATABLE_READ,
+                                h -> JobListRows.byNumber(h, filter, page, limit))
                 : database.jdbi().inTransaction(h -> JobListRows.byNumber(h, filter, page, limit));
     }
 
     /** How many jobs wait for a dispatch. */
     public long pendingCount() {
-        return database.jdbi().withHandle(h -> h.createQuery("SELECT COUNT(*) FROM jobs WHERE status = 'pending'")
-                .mapTo(Long.class).one());
+        return database.jdbi()
+                .withHandle(h -> h.createQuery("SELECT COUNT(*) FROM jobs WHERE status = 'pending'")
+                        .mapTo(Long.class)
+                        .one());
     }
 
     /**
@@ -78,7 +93,9 @@ public final class Jobs {
             if (!JobRows.updateIfVersion(h, next, dispatchAt)) {
                 return Optional.<Job>empty();
             }
-            EventRows.appendAll(h, events.stream().map(e -> new EventRows.Entry(next.id(), e)).toList());
+            EventRows.appendAll(
+                    h,
+                    events.stream().map(e -> new EventRows.Entry(next.id(), e)).toList());
             // every column was written from next: no need to read the row back
             return Optional.of(next.stored());
         });
@@ -93,14 +110,21 @@ public final class Jobs {
 
     /** Replaces the encrypted secrets and the callback token's hash (a retry brings a new token, maybe fresh secrets). */
     public void replaceSecrets(String jobId, String sealedSecrets, String callbackTokenHash) {
-        database.jdbi().useHandle(h -> h.createUpdate("UPDATE jobs SET secrets_sealed = :s, callback_token_hash = :t WHERE id = :id")
-                .bind("s", sealedSecrets).bind("t", callbackTokenHash).bind("id", jobId).execute());
+        database.jdbi()
+                .useHandle(h -> h.createUpdate(
+                                "UPDATE jobs SET secrets_sealed = :s, callback_token_hash = :t WHERE id = :id")
+                        .bind("s", sealedSecrets)
+                        .bind("t", callbackTokenHash)
+                        .bind("id", jobId)
+                        .execute());
     }
 
     public void appendEvent(String jobId, JobEvent event) {
         database.jdbi().useTransaction(h -> {
             // holds the job's row, so concurrent appenders of this job take turns for the next sequence number
-            h.createUpdate("UPDATE jobs SET updated_at = updated_at WHERE id = :id").bind("id", jobId).execute();
+            h.createUpdate("UPDATE jobs SET updated_at = updated_at WHERE id = :id")
+                    .bind("id", jobId)
+                    .execute();
             EventRows.append(h, jobId, event);
         });
         listener.eventStored(jobId, event);
@@ -112,12 +136,19 @@ public final class Jobs {
             List<String> ids = h.createQuery("SELECT id FROM jobs WHERE completed_at < :cutoff "
                             + "AND status IN ('completed', 'failed', 'cancelled') ORDER BY completed_at LIMIT :limit"
                             + (database.isPostgres() ? " FOR UPDATE SKIP LOCKED" : ""))
-                    .bind("cutoff", cutoff.toEpochMilli()).bind("limit", limit).mapTo(String.class).list();
+                    .bind("cutoff", cutoff.toEpochMilli())
+                    .bind("limit", limit)
+                    .mapTo(String.class)
+                    .list();
             if (ids.isEmpty()) {
                 return 0;
             }
-            h.createUpdate("DELETE FROM job_events WHERE job_id IN (<ids>)").bindList("ids", ids).execute();
-            return h.createUpdate("DELETE FROM jobs WHERE id IN (<ids>) AND status NOT IN " + OPEN).bindList("ids", ids).execute();
+            h.createUpdate("DELETE FROM job_events WHERE job_id IN (<ids>)")
+                    .bindList("ids", ids)
+                    .execute();
+            return h.createUpdate("DELETE FROM jobs WHERE id IN (<ids>) AND status NOT IN " + OPEN)
+                    .bindList("ids", ids)
+                    .execute();
         });
     }
 }

@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -41,12 +40,10 @@ public final class LegacyH2Import {
     private static final int JOB_COLUMN_COUNT = JOB_COLUMNS.split(",").length;
     private static final String EVENT_COLUMNS = "id, job_id, seq, at, type, attempt, message, data_json";
 
-    private LegacyH2Import() {
-    }
+    private LegacyH2Import() {}
 
     /** What was copied. */
-    record Counts(int jobs, long events, int messages) {
-    }
+    record Counts(int jobs, long events, int messages) {}
 
     /**
      * Imports {@code dataDir/repo-worker.mv.db} into {@code sqlite} if that file exists; does nothing otherwise.
@@ -62,8 +59,8 @@ public final class LegacyH2Import {
         }
         Path target = h2.resolveSibling(h2.getFileName() + IMPORTED);
         if (Files.exists(target)) {
-            throw new IllegalStateException(shown(h2) + " is the H2 database of an earlier version, but " + shown(target)
-                    + " (an earlier import) is in the way: move one of them away and start again");
+            throw new IllegalStateException(shown(h2) + " is the H2 database of an earlier version, but "
+                    + shown(target) + " (an earlier import) is in the way: move one of them away and start again");
         }
         Counts counts;
         try (Connection source = openReadOnly(h2, user, password)) {
@@ -74,18 +71,27 @@ public final class LegacyH2Import {
             if (cause instanceof org.h2.jdbc.JdbcException) {
                 throw cannotRead(h2, cause);
             }
-            throw new IllegalStateException("importing the H2 database of an earlier version, " + shown(h2)
-                    + ", into the SQLite job store failed (nothing was imported): " + firstLine(cause), cause);
+            throw new IllegalStateException(
+                    "importing the H2 database of an earlier version, " + shown(h2)
+                            + ", into the SQLite job store failed (nothing was imported): " + firstLine(cause),
+                    cause);
         }
         try {
             Files.move(h2, target);
         } catch (IOException e) {
-            throw new IllegalStateException("imported " + counts.jobs() + " jobs from " + shown(h2) + " but could not rename it to "
-                    + shown(target) + " (" + e + "): move it away before the next start, which refuses to import it twice", e);
+            throw new IllegalStateException(
+                    "imported " + counts.jobs() + " jobs from " + shown(h2) + " but could not rename it to "
+                            + shown(target) + " (" + e
+                            + "): move it away before the next start, which refuses to import it twice",
+                    e);
         }
         renameTraceFile(dataDir.resolve(NAME + ".trace.db"));
-        LOG.info("imported {} jobs and {} events from the H2 database of an earlier version ({} → {})",
-                counts.jobs(), counts.events(), shown(h2), shown(target));
+        LOG.info(
+                "imported {} jobs and {} events from the H2 database of an earlier version ({} → {})",
+                counts.jobs(),
+                counts.events(),
+                shown(h2),
+                shown(target));
     }
 
     private static Connection openReadOnly(Path h2, String user, String password) throws SQLException {
@@ -104,8 +110,9 @@ public final class LegacyH2Import {
 
     private static void requireJobsTable(Connection source, Path h2) throws SQLException {
         if (!hasTable(source, "jobs")) {
-            throw new IllegalStateException("cannot import " + shown(h2) + ": it has no jobs table, so it is not the job store "
-                    + "of an earlier version; move it away and start again");
+            throw new IllegalStateException(
+                    "cannot import " + shown(h2) + ": it has no jobs table, so it is not the job store "
+                            + "of an earlier version; move it away and start again");
         }
     }
 
@@ -114,8 +121,10 @@ public final class LegacyH2Import {
             long existing = countJobs(target);
             if (existing > 0) {
                 throw new IllegalStateException("the SQLite job store " + shown(sqliteFile(target)) + " already holds "
-                        + existing + (existing == 1 ? " job and " : " jobs and ") + shown(h2) + " is the H2 database of an earlier version; they are not "
-                        + "merged: move " + shown(h2) + " away to keep the SQLite jobs (or move the SQLite store away to "
+                        + existing + (existing == 1 ? " job and " : " jobs and ") + shown(h2)
+                        + " is the H2 database of an earlier version; they are not "
+                        + "merged: move " + shown(h2)
+                        + " away to keep the SQLite jobs (or move the SQLite store away to "
                         + "import the H2 jobs into a new one) and start again");
             }
             int jobs = copyJobs(source, target);
@@ -140,8 +149,9 @@ public final class LegacyH2Import {
         String insert = "INSERT INTO jobs (" + JOB_COLUMNS + ", due_at, dispatch_tries) VALUES ("
                 + "?, ".repeat(JOB_COLUMN_COUNT) + "?, ?)";
         int count = 0;
-        try (Statement read = source.createStatement(); ResultSet rs = read.executeQuery(select);
-             PreparedStatement write = target.prepareStatement(insert)) {
+        try (Statement read = source.createStatement();
+                ResultSet rs = read.executeQuery(select);
+                PreparedStatement write = target.prepareStatement(insert)) {
             while (rs.next()) {
                 for (int i = 1; i <= JOB_COLUMN_COUNT; i++) {
                     write.setObject(i, rs.getObject(i));
@@ -150,7 +160,8 @@ public final class LegacyH2Import {
                 long due = rs.getLong("pending_due");
                 boolean hasDue = !rs.wasNull();
                 int tries = rs.getInt("pending_tries");
-                write.setObject(JOB_COLUMN_COUNT + 1, pending ? (Long) (hasDue ? due : rs.getLong("updated_at")) : null);
+                write.setObject(
+                        JOB_COLUMN_COUNT + 1, pending ? (Long) (hasDue ? due : rs.getLong("updated_at")) : null);
                 write.setInt(JOB_COLUMN_COUNT + 2, pending ? tries : 0);
                 write.addBatch();
                 if (++count % BATCH == 0) {
@@ -167,8 +178,9 @@ public final class LegacyH2Import {
         String insert = "INSERT INTO job_events (" + EVENT_COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?)";
         long count = 0;
         try (Statement read = source.createStatement();
-             ResultSet rs = read.executeQuery("SELECT " + EVENT_COLUMNS + " FROM job_events ORDER BY job_id, seq, at, id");
-             PreparedStatement write = target.prepareStatement(insert)) {
+                ResultSet rs =
+                        read.executeQuery("SELECT " + EVENT_COLUMNS + " FROM job_events ORDER BY job_id, seq, at, id");
+                PreparedStatement write = target.prepareStatement(insert)) {
             String job = null;
             long seq = 0;
             while (rs.next()) {
@@ -191,9 +203,9 @@ public final class LegacyH2Import {
     private static int copyMessages(Connection source, Connection target) throws SQLException {
         int count = 0;
         try (Statement read = source.createStatement();
-             ResultSet rs = read.executeQuery("SELECT id, received_at, expires_at FROM webhook_messages");
-             PreparedStatement write = target.prepareStatement(
-                     "INSERT OR IGNORE INTO webhook_messages (id, received_at, expires_at) VALUES (?, ?, ?)")) {
+                ResultSet rs = read.executeQuery("SELECT id, received_at, expires_at FROM webhook_messages");
+                PreparedStatement write = target.prepareStatement(
+                        "INSERT OR IGNORE INTO webhook_messages (id, received_at, expires_at) VALUES (?, ?, ?)")) {
             while (rs.next()) {
                 write.setString(1, rs.getString(1));
                 write.setLong(2, rs.getLong(2));
@@ -209,7 +221,8 @@ public final class LegacyH2Import {
     }
 
     private static long countJobs(Connection target) throws SQLException {
-        try (Statement s = target.createStatement(); ResultSet rs = s.executeQuery("SELECT COUNT(*) FROM jobs")) {
+        try (Statement s = target.createStatement();
+                ResultSet rs = s.executeQuery("SELECT COUNT(*) FROM jobs")) {
             rs.next();
             return rs.getLong(1);
         }
@@ -217,7 +230,7 @@ public final class LegacyH2Import {
 
     private static Path sqliteFile(Connection target) throws SQLException {
         try (Statement s = target.createStatement();
-             ResultSet rs = s.executeQuery("SELECT file FROM pragma_database_list WHERE name = 'main'")) {
+                ResultSet rs = s.executeQuery("SELECT file FROM pragma_database_list WHERE name = 'main'")) {
             return rs.next() ? Path.of(rs.getString(1)) : Path.of("(the SQLite database)");
         }
     }
@@ -233,7 +246,10 @@ public final class LegacyH2Import {
             try {
                 Files.move(trace, trace.resolveSibling(trace.getFileName() + IMPORTED));
             } catch (IOException e) {
-                LOG.warn("could not rename H2's trace file {} after the import ({}); it is not read again", shown(trace), e.toString());
+                LOG.warn(
+                        "could not rename H2's trace file {} after the import ({}); it is not read again",
+                        shown(trace),
+                        e.toString());
             }
         }
     }
@@ -242,8 +258,10 @@ public final class LegacyH2Import {
         String why = DATABASE_IN_USE.equals(e.getSQLState())
                 ? "it is in use by another process (locked); stop the repo-worker of the earlier version that still runs on it, "
                         + "then start again (or move the file away to start without its jobs)"
-                : "it cannot be read: " + reason(e) + "; move the file away to start without its jobs (keep it to recover them) and start again";
-        return new IllegalStateException("cannot import the H2 database of an earlier version, " + shown(h2) + ": " + why, e);
+                : "it cannot be read: " + reason(e)
+                        + "; move the file away to start without its jobs (keep it to recover them) and start again";
+        return new IllegalStateException(
+                "cannot import the H2 database of an earlier version, " + shown(h2) + ": " + why, e);
     }
 
     /** H2's message and, when deeper, the root cause ({@code IO Exception: "…" [90028-240] (EOFException)}). */
@@ -252,8 +270,10 @@ public final class LegacyH2Import {
         while (root.getCause() != null && root.getCause() != root) {
             root = root.getCause();
         }
-        return root == e ? firstLine(e) : firstLine(e) + " (" + root.getClass().getSimpleName()
-                + (root.getMessage() == null ? "" : ": " + firstLine(root)) + ")";
+        return root == e
+                ? firstLine(e)
+                : firstLine(e) + " (" + root.getClass().getSimpleName()
+                        + (root.getMessage() == null ? "" : ": " + firstLine(root)) + ")";
     }
 
     private static String firstLine(Throwable e) {
@@ -266,7 +286,9 @@ public final class LegacyH2Import {
     static String shown(Path file) {
         Path absolute = file.toAbsolutePath().normalize();
         Path here = Path.of("").toAbsolutePath();
-        return absolute.startsWith(here) && !absolute.equals(here) ? here.relativize(absolute).toString() : absolute.toString();
+        return absolute.startsWith(here) && !absolute.equals(here)
+                ? here.relativize(absolute).toString()
+                : absolute.toString();
     }
 
     /** An SQL failure inside the SQLite transaction, carried out of Jdbi's callback. */

@@ -16,7 +16,9 @@ public final class MessageLog {
 
     /** Forgets the recorded messages whose copies no longer verify (expired before {@code now}); returns how many. */
     public int forgetMessages(Instant now) {
-        return database.jdbi().withHandle(h -> h.createUpdate("DELETE FROM webhook_messages WHERE expires_at < :now")
-                .bind("now", now.toEpochMilli()).execute());
+        return database.jdbi()
+                .withHandle(h -> h.createUpdate("DELETE FROM webhook_messages WHERE expires_at < :now")
+                        .bind("now", now.toEpochMilli())
+                        .execute());
     }
 }

@@ -4,7 +4,9 @@ import java.util.Locale;
 
 /** Who runs a job's current attempt. */
 public enum Runner {
-    WORKER, FALLBACK, SIMULATED;
+    WORKER,
+    FALLBACK,
+    SIMULATED;
 
     public String wireName() {
         return name().toLowerCase(Locale.ROOT);

@@ -27,8 +27,7 @@ public final class SecretBox {
     private static final int IV_BYTES = 12;
     private static final int TAG_BITS = 128;
     private static final SecureRandom RANDOM = new SecureRandom();
-    private static final TypeReference<Map<String, Object>> MAP = new TypeReference<>() {
-    };
+    private static final TypeReference<Map<String, Object>> MAP = new TypeReference<>() {};
 
     private final SecretKeySpec key;
 
@@ -45,7 +44,8 @@ public final class SecretBox {
             throw new Env.InvalidConfigException(variable, "must be base64 of a 16, 24 or 32 byte AES key");
         }
         if (key.length != 16 && key.length != 24 && key.length != 32) {
-            throw new Env.InvalidConfigException(variable, "must be base64 of a 16, 24 or 32 byte AES key, got " + key.length + " bytes");
+            throw new Env.InvalidConfigException(
+                    variable, "must be base64 of a 16, 24 or 32 byte AES key, got " + key.length + " bytes");
         }
         return new SecretBox(key);
     }
@@ -84,7 +84,11 @@ public final class SecretBox {
             cipher.init(Cipher.ENCRYPT_MODE, key, new GCMParameterSpec(TAG_BITS, iv));
             cipher.updateAAD(jobId.getBytes(StandardCharsets.UTF_8));
             byte[] sealed = cipher.doFinal(Json.writeBytes(secrets));
-            return Base64.getEncoder().encodeToString(ByteBuffer.allocate(iv.length + sealed.length).put(iv).put(sealed).array());
+            return Base64.getEncoder()
+                    .encodeToString(ByteBuffer.allocate(iv.length + sealed.length)
+                            .put(iv)
+                            .put(sealed)
+                            .array());
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("cannot encrypt secrets", e);
         }
@@ -102,7 +106,8 @@ public final class SecretBox {
             byte[] plain = cipher.doFinal(all, IV_BYTES, all.length - IV_BYTES);
             return Json.mapper().readValue(plain, MAP);
         } catch (GeneralSecurityException | IOException | IllegalArgumentException e) {
-            throw new IllegalStateException("cannot decrypt the secrets of job " + jobId + " (was SECRETS_KEY changed?)");
+            throw new IllegalStateException(
+                    "cannot decrypt the secrets of job " + jobId + " (was SECRETS_KEY changed?)");
         }
     }
 

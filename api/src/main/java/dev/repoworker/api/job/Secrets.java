@@ -17,15 +17,21 @@ public final class Secrets {
 
     public static final String REDACTED = "[redacted]";
     private static final List<String> SECRET_WORDS = List.of(
-            "token", "password", "passwd", "secret", "apikey", "privatekey", "credential", "accesskey", "authorization");
+            "token",
+            "password",
+            "passwd",
+            "secret",
+            "apikey",
+            "privatekey",
+            "credential",
+            "accesskey",
+            "authorization");
     private static final Pattern URL_USER_INFO = Pattern.compile("(?i)([a-z][a-z0-9+.-]*://)[^/@\\s:]+(:[^/@\\s]*)?@");
 
-    private Secrets() {
-    }
+    private Secrets() {}
 
     /** The public part and the secret part of a job's data. */
-    public record Split(Map<String, Object> publicData, Map<String, Object> secretData) {
-    }
+    public record Split(Map<String, Object> publicData, Map<String, Object> secretData) {}
 
     public static boolean isSecretKey(String key) {
         String normalized = key.toLowerCase(Locale.ROOT).replace("_", "").replace("-", "");

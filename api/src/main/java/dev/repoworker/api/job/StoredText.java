@@ -6,8 +6,7 @@ package dev.repoworker.api.job;
  */
 final class StoredText {
 
-    private StoredText() {
-    }
+    private StoredText() {}
 
     static String of(String text) {
         return text == null || text.indexOf('\u0000') < 0 ? text : text.replace('\u0000', '\uFFFD');

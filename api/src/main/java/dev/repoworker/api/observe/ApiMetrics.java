@@ -31,7 +31,12 @@ public final class ApiMetrics {
     }
 
     public void jobCreated(String task) {
-        counter("repoworker.api.jobs.submitted", "jobs created (a _created suffix is reserved in Prometheus naming)", "task", task).increment();
+        counter(
+                        "repoworker.api.jobs.submitted",
+                        "jobs created (a _created suffix is reserved in Prometheus naming)",
+                        "task",
+                        task)
+                .increment();
     }
 
     /** A job reached a final state. */
@@ -52,31 +57,45 @@ public final class ApiMetrics {
      * {@code unreachable}, with how long the Worker took to answer.
      */
     public void dispatchAttempt(String outcome, Duration latency) {
-        counter("repoworker.api.dispatch.attempts", "tries to hand a job to a runner", "outcome", outcome).increment();
-        Timer.builder("repoworker.api.dispatch.latency").description("time the Worker took to answer POST /process")
-                .tag("outcome", outcome).register(registry).record(latency);
+        counter("repoworker.api.dispatch.attempts", "tries to hand a job to a runner", "outcome", outcome)
+                .increment();
+        Timer.builder("repoworker.api.dispatch.latency")
+                .description("time the Worker took to answer POST /process")
+                .tag("outcome", outcome)
+                .register(registry)
+                .record(latency);
     }
 
     /** A job went to the fallback (or simulated) runner instead of the Worker. */
     public void dispatchedElsewhere(String runner) {
-        counter("repoworker.api.dispatch.attempts", "tries to hand a job to a runner", "outcome", runner).increment();
+        counter("repoworker.api.dispatch.attempts", "tries to hand a job to a runner", "outcome", runner)
+                .increment();
     }
 
     public void callbackReceived(String status, boolean applied) {
-        Counter.builder("repoworker.api.callbacks.received").description("callbacks received (applied or acknowledged as no-ops)")
-                .tag("status", status == null ? "unknown" : status).tag("applied", Boolean.toString(applied))
-                .register(registry).increment();
+        Counter.builder("repoworker.api.callbacks.received")
+                .description("callbacks received (applied or acknowledged as no-ops)")
+                .tag("status", status == null ? "unknown" : status)
+                .tag("applied", Boolean.toString(applied))
+                .register(registry)
+                .increment();
     }
 
     /** One gauge per state, read from {@code counts} (which should cache: every scrape reads every state). */
     public void bindJobStates(Supplier<Map<JobStatus, Long>> counts) {
         for (JobStatus status : JobStatus.values()) {
-            Gauge.builder("repoworker.api.jobs.in.state", counts, c -> c.get().getOrDefault(status, 0L)).strongReference(true)
-                    .description("jobs in each state, from the database").tag("state", status.wireName()).register(registry);
+            Gauge.builder("repoworker.api.jobs.in.state", counts, c -> c.get().getOrDefault(status, 0L))
+                    .strongReference(true)
+                    .description("jobs in each state, from the database")
+                    .tag("state", status.wireName())
+                    .register(registry);
         }
     }
 
     private Counter counter(String name, String description, String tag, String value) {
-        return Counter.builder(name).description(description).tag(tag, value == null ? "unknown" : value).register(registry);
+        return Counter.builder(name)
+                .description(description)
+                .tag(tag, value == null ? "unknown" : value)
+                .register(registry);
     }
 }

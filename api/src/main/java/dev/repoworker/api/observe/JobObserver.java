@@ -33,7 +33,10 @@ public final class JobObserver implements StoreListener {
     @Override
     public void eventStored(String jobId, JobEvent event) {
         if (EVENTS.isDebugEnabled()) {
-            withJob(jobId, Integer.toString(event.attempt()), () -> EVENTS.debug("job event {}: {}", event.type(), event.message()));
+            withJob(
+                    jobId,
+                    Integer.toString(event.attempt()),
+                    () -> EVENTS.debug("job event {}: {}", event.type(), event.message()));
         }
     }
 

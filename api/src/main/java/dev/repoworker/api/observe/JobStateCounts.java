@@ -39,9 +39,10 @@ public final class JobStateCounts implements Supplier<Map<JobStatus, Long>> {
         }
         try {
             Map<JobStatus, Long> counts = new EnumMap<>(JobStatus.class);
-            database.jdbi().useHandle(h -> h.createQuery("SELECT status, COUNT(*) AS n FROM jobs GROUP BY status")
-                    .map((rs, ctx) -> Map.entry(rs.getString("status"), rs.getLong("n")))
-                    .forEach(e -> JobStatus.fromWire(e.getKey()).ifPresent(s -> counts.put(s, e.getValue()))));
+            database.jdbi()
+                    .useHandle(h -> h.createQuery("SELECT status, COUNT(*) AS n FROM jobs GROUP BY status")
+                            .map((rs, ctx) -> Map.entry(rs.getString("status"), rs.getLong("n")))
+                            .forEach(e -> JobStatus.fromWire(e.getKey()).ifPresent(s -> counts.put(s, e.getValue()))));
             cached = counts;
         } catch (RuntimeException e) {
             LOG.warn("cannot count jobs by state: {}", e.toString());

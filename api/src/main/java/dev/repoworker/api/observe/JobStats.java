@@ -22,6 +22,7 @@ public final class JobStats {
 
     /** The longest window asked for: a day of one-minute buckets. */
     public static final Duration MAX_WINDOW = Duration.ofHours(24);
+
     private static final long MINUTE_MS = 60_000;
 
     private static final String THROUGHPUT = """
@@ -49,17 +50,19 @@ public final class JobStats {
     }
 
     /** Jobs finished in one minute (starting at {@code minute}), by outcome. */
-    public record Minute(Instant minute, long completed, long failed, long cancelled) {
-    }
+    public record Minute(Instant minute, long completed, long failed, long cancelled) {}
 
     /** The p50 and p95 duration of the completed jobs of one task (those whose Worker reported a duration). */
-    public record TaskDurations(String task, long count, long p50Ms, long p95Ms) {
-    }
+    public record TaskDurations(String task, long count, long p50Ms, long p95Ms) {}
 
     /** One minute per bucket, oldest first, the last being the current minute; minutes with no jobs are zeros. */
-    public record Stats(String window, Instant from, Instant until, int bucketSeconds, List<Minute> throughput,
-                        List<TaskDurations> durations) {
-    }
+    public record Stats(
+            String window,
+            Instant from,
+            Instant until,
+            int bucketSeconds,
+            List<Minute> throughput,
+            List<TaskDurations> durations) {}
 
     /** The stats of the last {@code minutes} minutes, the current one included. */
     public Stats last(int minutes, String window) {
@@ -72,25 +75,37 @@ public final class JobStats {
         long until = (currentMinute + 1) * MINUTE_MS;
         return database.jdbi().withHandle(h -> {
             long[][] counts = new long[minutes][3];
-            h.createQuery(THROUGHPUT).bind("from", from).bind("until", until)
+            h.createQuery(THROUGHPUT)
+                    .bind("from", from)
+                    .bind("until", until)
                     .map((rs, ctx) -> new Finished(rs.getLong("minute"), rs.getString("status"), rs.getLong("n")))
                     .forEach(f -> counts[(int) (f.minute() - first)][f.outcome()] = f.count());
             List<Minute> throughput = new ArrayList<>(minutes);
             for (int i = 0; i < minutes; i++) {
-                throughput.add(new Minute(Instant.ofEpochMilli((first + i) * MINUTE_MS), counts[i][0], counts[i][1], counts[i][2]));
+                throughput.add(new Minute(
+                        Instant.ofEpochMilli((first + i) * MINUTE_MS), counts[i][0], counts[i][1], counts[i][2]));
             }
             Map<String, TaskDurations> durations = new LinkedHashMap<>();
-            h.createQuery(PERCENTILES).bind("from", from).bind("until", until)
-                    .map((rs, ctx) -> new Ranked(rs.getString("task"), rs.getLong("duration_ms"), rs.getLong("rn"), rs.getLong("n")))
+            h.createQuery(PERCENTILES)
+                    .bind("from", from)
+                    .bind("until", until)
+                    .map((rs, ctx) -> new Ranked(
+                            rs.getString("task"), rs.getLong("duration_ms"), rs.getLong("rn"), rs.getLong("n")))
                     .forEach(r -> durations.merge(r.task(), r.asDurations(), JobStats::merged));
-            return new Stats(window, Instant.ofEpochMilli(from), Instant.ofEpochMilli(until), 60, throughput,
+            return new Stats(
+                    window,
+                    Instant.ofEpochMilli(from),
+                    Instant.ofEpochMilli(until),
+                    60,
+                    throughput,
                     List.copyOf(durations.values()));
         });
     }
 
     /** The p50 row and the p95 row of one task as one (they are one row when both ranks are the same). */
     private static TaskDurations merged(TaskDurations a, TaskDurations b) {
-        return new TaskDurations(a.task(), a.count(), a.p50Ms() >= 0 ? a.p50Ms() : b.p50Ms(), a.p95Ms() >= 0 ? a.p95Ms() : b.p95Ms());
+        return new TaskDurations(
+                a.task(), a.count(), a.p50Ms() >= 0 ? a.p50Ms() : b.p50Ms(), a.p95Ms() >= 0 ? a.p95Ms() : b.p95Ms());
     }
 
     /** One row of the throughput query: how many jobs ended one way in one minute (epoch minutes). */
@@ -110,7 +125,10 @@ public final class JobStats {
     private record Ranked(String task, long durationMs, long rank, long count) {
 
         TaskDurations asDurations() {
-            return new TaskDurations(task, count, rank == nearestRank(50, count) ? durationMs : -1,
+            return new TaskDurations(
+                    task,
+                    count,
+                    rank == nearestRank(50, count) ? durationMs : -1,
                     rank == nearestRank(95, count) ? durationMs : -1);
         }
 

@@ -13,9 +13,14 @@ import org.jdbi.v3.core.mapper.RowMapper;
 /** {@link ProjectStore} on the job store's database (SQLite or PostgreSQL), through Jdbi. */
 public final class JdbiProjectStore implements ProjectStore {
 
-    private static final RowMapper<Project> MAPPER = (ResultSet rs, org.jdbi.v3.core.statement.StatementContext ctx) -> new Project(
-            rs.getString("id"), settings(rs.getString("settings_json")), rs.getString("secrets_sealed"), rs.getInt("version"),
-            Columns.instant(rs, "created_at"), Columns.instant(rs, "updated_at"));
+    private static final RowMapper<Project> MAPPER =
+            (ResultSet rs, org.jdbi.v3.core.statement.StatementContext ctx) -> new Project(
+                    rs.getString("id"),
+                    settings(rs.getString("settings_json")),
+                    rs.getString("secrets_sealed"),
+                    rs.getInt("version"),
+                    Columns.instant(rs, "created_at"),
+                    Columns.instant(rs, "updated_at"));
 
     private final Database database;
 
@@ -26,15 +31,17 @@ public final class JdbiProjectStore implements ProjectStore {
     @Override
     public boolean create(Project project) {
         try {
-            database.jdbi().useHandle(h -> h.createUpdate("INSERT INTO projects (id, settings_json, secrets_sealed, version, created_at, updated_at) "
-                            + "VALUES (:id, :settings, :secrets, :version, :createdAt, :updatedAt)")
-                    .bind("version", project.version())
-                    .bind("id", project.id())
-                    .bind("settings", Json.write(project.settings()))
-                    .bind("secrets", project.sealedSecrets())
-                    .bind("createdAt", project.createdAt().toEpochMilli())
-                    .bind("updatedAt", project.updatedAt().toEpochMilli())
-                    .execute());
+            database.jdbi()
+                    .useHandle(h -> h.createUpdate(
+                                    "INSERT INTO projects (id, settings_json, secrets_sealed, version, created_at, updated_at) "
+                                            + "VALUES (:id, :settings, :secrets, :version, :createdAt, :updatedAt)")
+                            .bind("version", project.version())
+                            .bind("id", project.id())
+                            .bind("settings", Json.write(project.settings()))
+                            .bind("secrets", project.sealedSecrets())
+                            .bind("createdAt", project.createdAt().toEpochMilli())
+                            .bind("updatedAt", project.updatedAt().toEpochMilli())
+                            .execute());
             return true;
         } catch (RuntimeException e) {
             if (Database.isUniqueViolation(e)) {
@@ -46,26 +53,35 @@ public final class JdbiProjectStore implements ProjectStore {
 
     @Override
     public Optional<Project> find(String id) {
-        return database.jdbi().withHandle(h -> h.createQuery("SELECT * FROM projects WHERE id = :id")
-                .bind("id", id).map(MAPPER).findOne());
+        return database.jdbi()
+                .withHandle(h -> h.createQuery("SELECT * FROM projects WHERE id = :id")
+                        .bind("id", id)
+                        .map(MAPPER)
+                        .findOne());
     }
 
     @Override
     public List<Project> list() {
-        return database.jdbi().withHandle(h -> h.createQuery("SELECT * FROM projects ORDER BY id").map(MAPPER).list());
+        return database.jdbi()
+                .withHandle(h -> h.createQuery("SELECT * FROM projects ORDER BY id")
+                        .map(MAPPER)
+                        .list());
     }
 
     @Override
     public boolean update(Project next) {
-        return database.jdbi().withHandle(h -> h.createUpdate("UPDATE projects SET settings_json = :settings, "
-                        + "secrets_sealed = :secrets, version = :version, updated_at = :updatedAt WHERE id = :id AND version = :previous")
-                .bind("id", next.id())
-                .bind("settings", Json.write(next.settings()))
-                .bind("secrets", next.sealedSecrets())
-                .bind("version", next.version())
-                .bind("previous", next.version() - 1)
-                .bind("updatedAt", next.updatedAt().toEpochMilli())
-                .execute()) == 1;
+        return database.jdbi()
+                        .withHandle(h -> h.createUpdate(
+                                        "UPDATE projects SET settings_json = :settings, "
+                                                + "secrets_sealed = :secrets, version = :version, updated_at = :updatedAt WHERE id = :id AND version = :previous")
+                                .bind("id", next.id())
+                                .bind("settings", Json.write(next.settings()))
+                                .bind("secrets", next.sealedSecrets())
+                                .bind("version", next.version())
+                                .bind("previous", next.version() - 1)
+                                .bind("updatedAt", next.updatedAt().toEpochMilli())
+                                .execute())
+                == 1;
     }
 
     private static Project.Settings settings(String json) {

@@ -8,7 +8,8 @@ import java.util.List;
  * secrets, sealed with {@link #secretsBinding()}; nothing else of a project is secret. Every change bumps
  * {@code version}, and a store writes a change only over the version it was made from.
  */
-public record Project(String id, Settings settings, String sealedSecrets, int version, Instant createdAt, Instant updatedAt) {
+public record Project(
+        String id, Settings settings, String sealedSecrets, int version, Instant createdAt, Instant updatedAt) {
 
     /** A new project, before it is stored. */
     public static Project newProject(String id, Settings settings, String sealedSecrets, Instant now) {
@@ -21,8 +22,15 @@ public record Project(String id, Settings settings, String sealedSecrets, int ve
     }
 
     /** The public settings, stored as JSON. */
-    public record Settings(String repoUrl, String branch, String notePrefix, String mediaPrefix, String domain,
-                           String repositoryFolder, List<String> ignoreFiles, List<String> webhookUrls) {
+    public record Settings(
+            String repoUrl,
+            String branch,
+            String notePrefix,
+            String mediaPrefix,
+            String domain,
+            String repositoryFolder,
+            List<String> ignoreFiles,
+            List<String> webhookUrls) {
         public Settings {
             ignoreFiles = ignoreFiles == null ? null : List.copyOf(ignoreFiles);
             webhookUrls = webhookUrls == null ? List.of() : List.copyOf(webhookUrls);

@@ -38,7 +38,8 @@ public final class JobSearch {
         }
     }
 
-    public List<SearchHit> search(String jobId, String query, int k) throws NotSearchableException, IOException, InterruptedException {
+    public List<SearchHit> search(String jobId, String query, int k)
+            throws NotSearchableException, IOException, InterruptedException {
         if (!JOB_ID.matcher(jobId).matches() || jobId.contains("..")) {
             throw new NotSearchableException("job " + jobId + " has no embeddings");
         }

@@ -29,8 +29,7 @@ import software.amazon.awssdk.services.s3.model.S3Object;
  */
 public final class S3IndexCache implements IndexFolders, AutoCloseable {
 
-    private record Entry(Path dir, long bytes) {
-    }
+    private record Entry(Path dir, long bytes) {}
 
     private final S3Client s3;
     private final S3Settings settings;
@@ -92,8 +91,9 @@ public final class S3IndexCache implements IndexFolders, AutoCloseable {
 
     private Path download(String jobId) throws IOException {
         String folder = ObjectKeys.jobFolder(settings.prefix(), jobId) + ComputeEmbeddings.OUTPUT_DIR + "/";
-        List<S3Object> objects = s3.listObjectsV2Paginator(b -> b.bucket(settings.bucket()).prefix(folder)).contents()
-                .stream().toList();
+        List<S3Object> objects =
+                s3.listObjectsV2Paginator(b -> b.bucket(settings.bucket()).prefix(folder)).contents().stream()
+                        .toList();
         if (objects.isEmpty()) {
             throw new NoSuchFileException(folder);
         }

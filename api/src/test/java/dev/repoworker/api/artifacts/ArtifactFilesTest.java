@@ -16,8 +16,20 @@ class ArtifactFilesTest {
     Path root;
 
     @ParameterizedTest
-    @ValueSource(strings = {"../secret.txt", "a/../../secret.txt", "/etc/passwd", "..", ".", "a//b", "a\\..\\secret.txt",
-            "C:/x", "a/./b", "", "a/\u0000b"})
+    @ValueSource(
+            strings = {
+                "../secret.txt",
+                "a/../../secret.txt",
+                "/etc/passwd",
+                "..",
+                ".",
+                "a//b",
+                "a\\..\\secret.txt",
+                "C:/x",
+                "a/./b",
+                "",
+                "a/\u0000b"
+            })
     void unsafe_relative_paths_are_refused(String path) throws Exception {
         Files.createDirectories(root.resolve("job-1"));
         Files.writeString(root.resolve("secret.txt"), "no");

@@ -18,10 +18,13 @@ class SubscriberPolicyTest {
     void private_loopback_link_local_and_metadata_addresses_are_refused_on_save() {
         SubscriberPolicy policy = new SubscriberPolicy(false, host -> List.of(InetAddress.getByName("93.184.216.34")));
 
-        assertThat(policy.refusalOnSave("http://127.0.0.1:8080/hook")).hasValueSatisfying(m -> assertThat(m).contains("loopback"));
-        assertThat(policy.refusalOnSave("http://10.1.2.3/hook")).hasValueSatisfying(m -> assertThat(m).contains("private"));
+        assertThat(policy.refusalOnSave("http://127.0.0.1:8080/hook"))
+                .hasValueSatisfying(m -> assertThat(m).contains("loopback"));
+        assertThat(policy.refusalOnSave("http://10.1.2.3/hook"))
+                .hasValueSatisfying(m -> assertThat(m).contains("private"));
         assertThat(policy.refusalOnSave("http://192.168.0.10/hook")).isPresent();
-        assertThat(policy.refusalOnSave("http://169.254.169.254/latest/meta-data")).hasValueSatisfying(m -> assertThat(m).contains("link-local"));
+        assertThat(policy.refusalOnSave("http://169.254.169.254/latest/meta-data"))
+                .hasValueSatisfying(m -> assertThat(m).contains("link-local"));
         assertThat(policy.refusalOnSave("http://[::1]/hook")).isPresent();
         assertThat(policy.refusalOnSave("http://127.1/hook")).isPresent();
         assertThat(policy.refusalOnSave("https://hooks.example.test/deploys")).isEmpty();
@@ -48,7 +51,8 @@ class SubscriberPolicyTest {
         address.set("169.254.169.254");
 
         assertThatThrownBy(() -> policy.checkBeforeSend(URI.create("https://hooks.example.test/deploys")))
-                .isInstanceOf(NetworkPolicy.RefusedHost.class).hasMessageContaining("link-local");
+                .isInstanceOf(NetworkPolicy.RefusedHost.class)
+                .hasMessageContaining("link-local");
     }
 
     @Test

@@ -18,8 +18,10 @@ class RepositoryKeyTest {
 
     @Test
     void other_repositories_and_other_hosts_have_other_keys() {
-        assertThat(RepositoryKey.of("https://github.com/acme/notes-old")).isNotEqualTo(RepositoryKey.of("https://github.com/acme/notes"));
-        assertThat(RepositoryKey.of("https://gitlab.com/acme/notes")).isNotEqualTo(RepositoryKey.of("https://github.com/acme/notes"));
+        assertThat(RepositoryKey.of("https://github.com/acme/notes-old"))
+                .isNotEqualTo(RepositoryKey.of("https://github.com/acme/notes"));
+        assertThat(RepositoryKey.of("https://gitlab.com/acme/notes"))
+                .isNotEqualTo(RepositoryKey.of("https://github.com/acme/notes"));
         assertThat(RepositoryKey.of("http://127.0.0.1:8080/notes.git")).isEqualTo("127.0.0.1:8080/notes");
         assertThat(RepositoryKey.of(null)).isNull();
     }

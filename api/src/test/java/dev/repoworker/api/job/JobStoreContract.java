@@ -50,8 +50,16 @@ abstract class JobStoreContract {
     }
 
     static Job newJob(String key, Instant at) {
-        return Job.newPending(UUID.randomUUID().toString(), "acquire-user-repo", "clone-repo",
-                Map.of("repoUrl", "https://example.test/o/r", "depth", 1), 3, "p1", "u1", key, at);
+        return Job.newPending(
+                UUID.randomUUID().toString(),
+                "acquire-user-repo",
+                "clone-repo",
+                Map.of("repoUrl", "https://example.test/o/r", "depth", 1),
+                3,
+                "p1",
+                "u1",
+                key,
+                at);
     }
 
     Job created(Instant at) {
@@ -63,11 +71,24 @@ abstract class JobStoreContract {
     }
 
     static CallbackChange callback(Job job, JobStatus target, Integer attempt, String messageId, Instant now) {
-        JobEvent event = JobEvent.of(now, target == JobStatus.RUNNING ? JobEvent.PROGRESS : JobEvent.CALLBACK,
-                attempt == null ? 0 : attempt, target.wireName());
-        return new CallbackChange(job.id(), attempt, target, target == JobStatus.COMPLETED ? Map.of("files", 2) : null,
-                target == JobStatus.FAILED ? "boom" : null, now, 12L, now.plusSeconds(600), event, messageId,
-                messageId == null ? null : now.plusSeconds(300), now);
+        JobEvent event = JobEvent.of(
+                now,
+                target == JobStatus.RUNNING ? JobEvent.PROGRESS : JobEvent.CALLBACK,
+                attempt == null ? 0 : attempt,
+                target.wireName());
+        return new CallbackChange(
+                job.id(),
+                attempt,
+                target,
+                target == JobStatus.COMPLETED ? Map.of("files", 2) : null,
+                target == JobStatus.FAILED ? "boom" : null,
+                now,
+                12L,
+                now.plusSeconds(600),
+                event,
+                messageId,
+                messageId == null ? null : now.plusSeconds(300),
+                now);
     }
 
     CallbackChange.Kind apply(CallbackChange change) {
@@ -108,8 +129,10 @@ abstract class JobStoreContract {
         assertThat(batch).extracting(JobStore.Created::isNew).containsExactly(false, true, false, true);
         assertThat(batch.get(0).job().id()).isEqualTo(first.id());
         assertThat(batch.get(2).job().id()).isEqualTo(batch.get(1).job().id());
-        assertThat(claim(T0.plusSeconds(5))).extracting(c -> c.job().id())
-                .containsExactlyInAnyOrder(first.id(), batch.get(1).job().id(), batch.get(3).job().id());
+        assertThat(claim(T0.plusSeconds(5)))
+                .extracting(c -> c.job().id())
+                .containsExactlyInAnyOrder(
+                        first.id(), batch.get(1).job().id(), batch.get(3).job().id());
     }
 
     @Test
@@ -118,20 +141,31 @@ abstract class JobStoreContract {
         Instant t1 = T0.plusSeconds(1);
         Job cancelled = job.moveTo(JobStatus.CANCELLED, t1);
 
-        Job stored = store().jobs().update(cancelled, List.of(JobEvent.of(t1, JobEvent.CANCELLED, 1, "a"),
-                JobEvent.of(t1, JobEvent.CANCELLED, 1, "b")), null).orElseThrow();
+        Job stored = store().jobs()
+                .update(
+                        cancelled,
+                        List.of(
+                                JobEvent.of(t1, JobEvent.CANCELLED, 1, "a"),
+                                JobEvent.of(t1, JobEvent.CANCELLED, 1, "b")),
+                        null)
+                .orElseThrow();
 
         assertThat(stored.version()).isEqualTo(job.version() + 1);
         assertThat(store().jobs().find(job.id()).orElseThrow()).isEqualTo(stored);
-        assertThat(store().jobs().events(job.id())).extracting(JobEvent::message).containsExactly("job created for task clone-repo", "a", "b");
+        assertThat(store().jobs().events(job.id()))
+                .extracting(JobEvent::message)
+                .containsExactly("job created for task clone-repo", "a", "b");
     }
 
     @Test
     void update_with_a_stale_version_changes_nothing() {
         Job job = created(T0);
-        Job first = store().jobs().update(job.moveTo(JobStatus.CANCELLED, T0), List.of(), null).orElseThrow();
+        Job first = store().jobs()
+                .update(job.moveTo(JobStatus.CANCELLED, T0), List.of(), null)
+                .orElseThrow();
 
-        var stale = store().jobs().update(job.moveTo(JobStatus.FAILED, T0), List.of(JobEvent.of(T0, "x", 1, "x")), null);
+        var stale =
+                store().jobs().update(job.moveTo(JobStatus.FAILED, T0), List.of(JobEvent.of(T0, "x", 1, "x")), null);
 
         assertThat(stale).isEmpty();
         assertThat(store().jobs().find(job.id()).orElseThrow()).isEqualTo(first);
@@ -142,7 +176,9 @@ abstract class JobStoreContract {
     void final_state_drops_the_secrets_and_is_never_claimed() {
         Job job = created(T0);
 
-        store().jobs().update(job.moveTo(JobStatus.CANCELLED, T0.plusSeconds(1)), List.of(), null).orElseThrow();
+        store().jobs()
+                .update(job.moveTo(JobStatus.CANCELLED, T0.plusSeconds(1)), List.of(), null)
+                .orElseThrow();
 
         assertThat(store().jobs().sealedSecrets(job.id())).isEmpty();
         assertThat(store().jobs().find(job.id()).orElseThrow().completedAt()).isEqualTo(T0.plusSeconds(1));
@@ -156,7 +192,8 @@ abstract class JobStoreContract {
         Instant now = T0.plusSeconds(1);
 
         List<DispatchOutbox.Claim> first = claim(now);
-        List<DispatchOutbox.Claim> again = store().outbox().claim(Runner.WORKER, "http://w2", now.plusSeconds(60), CLAIM, 100);
+        List<DispatchOutbox.Claim> again =
+                store().outbox().claim(Runner.WORKER, "http://w2", now.plusSeconds(60), CLAIM, 100);
 
         assertThat(first).singleElement().satisfies(c -> {
             assertThat(c.job().id()).isEqualTo(job.id());
@@ -169,8 +206,11 @@ abstract class JobStoreContract {
             assertThat(c.tries()).isZero();
         });
         assertThat(again).isEmpty();
-        assertThat(store().jobs().find(job.id()).orElseThrow()).isEqualTo(first.get(0).job());
-        assertThat(store().jobs().events(job.id())).extracting(JobEvent::type).containsExactly(JobEvent.CREATED, JobEvent.DISPATCHED);
+        assertThat(store().jobs().find(job.id()).orElseThrow())
+                .isEqualTo(first.get(0).job());
+        assertThat(store().jobs().events(job.id()))
+                .extracting(JobEvent::type)
+                .containsExactly(JobEvent.CREATED, JobEvent.DISPATCHED);
     }
 
     @Test
@@ -178,12 +218,19 @@ abstract class JobStoreContract {
         created(T0);
         DispatchOutbox.Claim claim = claim(T0).get(0);
 
-        boolean released = store().outbox().releaseClaim(claim, 2, T0.plusSeconds(120),
-                JobEvent.of(T0, JobEvent.DISPATCH_FAILED, 1, "connection refused"));
+        boolean released = store().outbox()
+                .releaseClaim(
+                        claim,
+                        2,
+                        T0.plusSeconds(120),
+                        JobEvent.of(T0, JobEvent.DISPATCH_FAILED, 1, "connection refused"));
 
         assertThat(released).isTrue();
         assertThat(claim(T0.plusSeconds(119))).isEmpty();
-        assertThat(claim(T0.plusSeconds(120))).singleElement().extracting(DispatchOutbox.Claim::tries).isEqualTo(2);
+        assertThat(claim(T0.plusSeconds(120)))
+                .singleElement()
+                .extracting(DispatchOutbox.Claim::tries)
+                .isEqualTo(2);
     }
 
     @Test
@@ -191,15 +238,21 @@ abstract class JobStoreContract {
         Job job = created(T0);
         DispatchOutbox.Claim claim = claim(T0).get(0);
         // the reconciler took the job over (a version-checked write voids the claim)
-        Job reconciled = store().jobs().update(claim.job().withLease(T0.plusSeconds(600), T0.plusSeconds(31)), List.of(), null).orElseThrow();
+        Job reconciled = store().jobs()
+                .update(claim.job().withLease(T0.plusSeconds(600), T0.plusSeconds(31)), List.of(), null)
+                .orElseThrow();
 
-        boolean released = store().outbox().releaseClaim(claim, 1, T0, JobEvent.of(T0, JobEvent.DISPATCH_FAILED, 1, "late"));
-        boolean moved = store().outbox().moveClaim(claim, Runner.WORKER, "http://w2", JobEvent.of(T0, JobEvent.DISPATCH_FAILED, 1, "late"));
+        boolean released =
+                store().outbox().releaseClaim(claim, 1, T0, JobEvent.of(T0, JobEvent.DISPATCH_FAILED, 1, "late"));
+        boolean moved = store().outbox()
+                .moveClaim(claim, Runner.WORKER, "http://w2", JobEvent.of(T0, JobEvent.DISPATCH_FAILED, 1, "late"));
         boolean failed = store().outbox().failClaim(claim, "late", T0);
 
         assertThat(List.of(released, moved, failed)).containsOnly(false);
         assertThat(store().jobs().find(job.id()).orElseThrow()).isEqualTo(reconciled);
-        assertThat(store().jobs().events(job.id())).extracting(JobEvent::message).noneMatch(m -> m.contains("late"));
+        assertThat(store().jobs().events(job.id()))
+                .extracting(JobEvent::message)
+                .noneMatch(m -> m.contains("late"));
     }
 
     @Test
@@ -207,9 +260,16 @@ abstract class JobStoreContract {
         Job job = created(T0);
         DispatchOutbox.Claim claim = claim(T0).get(0);
 
-        assertThat(store().outbox().moveClaim(claim, Runner.WORKER, "http://w2", JobEvent.of(T0, JobEvent.DISPATCH_FAILED, 1, "w1 down"))).isTrue();
+        assertThat(store().outbox()
+                        .moveClaim(
+                                claim,
+                                Runner.WORKER,
+                                "http://w2",
+                                JobEvent.of(T0, JobEvent.DISPATCH_FAILED, 1, "w1 down")))
+                .isTrue();
         assertThat(store().jobs().find(job.id()).orElseThrow().workerUrl()).isEqualTo("http://w2");
-        assertThat(store().outbox().failClaim(claim, "the worker rejected the job (400): bad", T0)).isTrue();
+        assertThat(store().outbox().failClaim(claim, "the worker rejected the job (400): bad", T0))
+                .isTrue();
 
         Job failed = store().jobs().find(job.id()).orElseThrow();
         assertThat(failed.status()).isEqualTo(JobStatus.FAILED);
@@ -220,11 +280,17 @@ abstract class JobStoreContract {
     @Test
     void a_new_attempt_is_due_again() {
         Job job = created(T0);
-        Job failed = store().jobs().update(job.moveTo(JobStatus.FAILED, T0), List.of(), null).orElseThrow();
+        Job failed = store().jobs()
+                .update(job.moveTo(JobStatus.FAILED, T0), List.of(), null)
+                .orElseThrow();
 
         store().jobs().replaceSecrets(job.id(), "fresh", "hash-of-the-new-token");
-        Job retried = store().jobs().update(failed.nextAttempt(3, T0.plusSeconds(1)),
-                List.of(JobEvent.of(T0.plusSeconds(1), JobEvent.RETRY, 2, "retry")), T0.plusSeconds(1)).orElseThrow();
+        Job retried = store().jobs()
+                .update(
+                        failed.nextAttempt(3, T0.plusSeconds(1)),
+                        List.of(JobEvent.of(T0.plusSeconds(1), JobEvent.RETRY, 2, "retry")),
+                        T0.plusSeconds(1))
+                .orElseThrow();
 
         assertThat(retried.status()).isEqualTo(JobStatus.PENDING);
         assertThat(retried.attempt()).isEqualTo(2);
@@ -241,7 +307,9 @@ abstract class JobStoreContract {
         Job job = newJob(null, T0);
         store().createAll(List.of(new JobStore.NewJob(job, "sealed", "token-hash")));
 
-        store().jobs().update(job.moveTo(JobStatus.CANCELLED, T0), List.of(), null).orElseThrow();
+        store().jobs()
+                .update(job.moveTo(JobStatus.CANCELLED, T0), List.of(), null)
+                .orElseThrow();
 
         assertThat(store().jobs().callbackTokenHash(job.id())).contains("token-hash");
         assertThat(store().jobs().sealedSecrets(job.id())).isEmpty();
@@ -265,8 +333,16 @@ abstract class JobStoreContract {
     List<String> importJobs(String project, int count) {
         List<String> ids = new ArrayList<>();
         for (int i = 0; i < count; i++) {
-            Job job = Job.newPending(UUID.randomUUID().toString(), "process-with-repo", "import-repo", Map.of(), 3,
-                    project, null, null, T0.plusSeconds(i));
+            Job job = Job.newPending(
+                    UUID.randomUUID().toString(),
+                    "process-with-repo",
+                    "import-repo",
+                    Map.of(),
+                    3,
+                    project,
+                    null,
+                    null,
+                    T0.plusSeconds(i));
             store().create(job, null);
             ids.add(job.id());
         }
@@ -280,27 +356,61 @@ abstract class JobStoreContract {
         List<String> ids = importJobs(project, 5);
 
         JobPage first = store().jobs().list(new JobQuery(null, "import-repo", project, 2, null));
-        JobPage second = store().jobs().list(new JobQuery(JobStatus.PENDING, null, project, 2,
-                JobQuery.Position.decode(first.nextCursor()).orElseThrow()));
-        JobPage third = store().jobs().list(new JobQuery(null, "process-with-repo", project, 2,
-                JobQuery.Position.decode(second.nextCursor()).orElseThrow()));
+        JobPage second = store().jobs()
+                .list(new JobQuery(
+                        JobStatus.PENDING,
+                        null,
+                        project,
+                        2,
+                        JobQuery.Position.decode(first.nextCursor()).orElseThrow()));
+        JobPage third = store().jobs()
+                .list(new JobQuery(
+                        null,
+                        "process-with-repo",
+                        project,
+                        2,
+                        JobQuery.Position.decode(second.nextCursor()).orElseThrow()));
 
         assertThat(first.jobs()).extracting(Job::id).containsExactly(ids.get(0), ids.get(1));
         assertThat(second.jobs()).extracting(Job::id).containsExactly(ids.get(2), ids.get(3));
         assertThat(third.jobs()).extracting(Job::id).containsExactly(ids.get(4));
         assertThat(third.nextCursor()).isNull();
-        assertThat(store().jobs().list(new JobQuery(JobStatus.COMPLETED, null, project, 10, null)).jobs()).isEmpty();
+        assertThat(store().jobs()
+                        .list(new JobQuery(JobStatus.COMPLETED, null, project, 10, null))
+                        .jobs())
+                .isEmpty();
     }
 
     @Test
     void numbered_pages_are_newest_first_with_the_total_of_the_filtered_jobs() {
         String project = "project-" + UUID.randomUUID();
         List<String> imports = importJobs(project, 5);
-        store().create(Job.newPending(UUID.randomUUID().toString(), "acquire-user-repo", "clone-repo", Map.of(), 3,
-                project, null, null, T0.plusSeconds(10)), null);
-        store().create(Job.newPending(UUID.randomUUID().toString(), "process-with-repo", "import-repo", Map.of(), 3,
-                "another-" + project, null, null, T0.plusSeconds(11)), null);
-        Job cancelled = store().jobs().find(imports.get(0)).orElseThrow().moveTo(JobStatus.CANCELLED, T0.plusSeconds(20));
+        store().create(
+                        Job.newPending(
+                                UUID.randomUUID().toString(),
+                                "acquire-user-repo",
+                                "clone-repo",
+                                Map.of(),
+                                3,
+                                project,
+                                null,
+                                null,
+                                T0.plusSeconds(10)),
+                        null);
+        store().create(
+                        Job.newPending(
+                                UUID.randomUUID().toString(),
+                                "process-with-repo",
+                                "import-repo",
+                                Map.of(),
+                                3,
+                                "another-" + project,
+                                null,
+                                null,
+                                T0.plusSeconds(11)),
+                        null);
+        Job cancelled =
+                store().jobs().find(imports.get(0)).orElseThrow().moveTo(JobStatus.CANCELLED, T0.plusSeconds(20));
         store().jobs().update(cancelled, List.of(), null).orElseThrow();
 
         NumberedPage first = store().jobs().listPage(new JobFilter(null, "import-repo", project), 1, 2);
@@ -332,7 +442,9 @@ abstract class JobStoreContract {
         List<String> claimed = concurrently(4, n -> {
             List<String> mine = new ArrayList<>();
             for (int round = 0; round < 20; round++) {
-                store().outbox().claim(Runner.WORKER, "http://w" + n, T0, CLAIM, 3).forEach(c -> mine.add(c.job().id()));
+                store().outbox()
+                        .claim(Runner.WORKER, "http://w" + n, T0, CLAIM, 3)
+                        .forEach(c -> mine.add(c.job().id()));
             }
             return mine;
         });
@@ -360,7 +472,8 @@ abstract class JobStoreContract {
         assertThat(done.durationMs()).isEqualTo(12L);
         assertThat(done.completedAt()).isEqualTo(T0.plusSeconds(1));
         assertThat(store().jobs().sealedSecrets(job.id())).isEmpty();
-        assertThat(store().jobs().events(job.id())).extracting(JobEvent::type)
+        assertThat(store().jobs().events(job.id()))
+                .extracting(JobEvent::type)
                 .containsExactly(JobEvent.CREATED, JobEvent.DISPATCHED, JobEvent.CALLBACK);
     }
 
@@ -374,17 +487,20 @@ abstract class JobStoreContract {
                 callback(job, JobStatus.COMPLETED, 2, null, T0),
                 callback(ghost, JobStatus.COMPLETED, 1, "msg-ghost", T0)));
 
-        assertThat(verdicts).extracting(CallbackChange.Verdict::kind)
+        assertThat(verdicts)
+                .extracting(CallbackChange.Verdict::kind)
                 .containsExactly(CallbackChange.Kind.IGNORED, CallbackChange.Kind.UNKNOWN_JOB);
         assertThat(verdicts.get(0).reason()).contains("attempt 2");
         assertThat(store().jobs().find(job.id()).orElseThrow().status()).isEqualTo(JobStatus.DISPATCHED);
         // the unknown job's message id stays free: a re-send is not a replay
         store().create(ghost, null);
-        assertThat(apply(callback(ghost, JobStatus.COMPLETED, 1, "msg-ghost", T0))).isEqualTo(CallbackChange.Kind.APPLIED);
+        assertThat(apply(callback(ghost, JobStatus.COMPLETED, 1, "msg-ghost", T0)))
+                .isEqualTo(CallbackChange.Kind.APPLIED);
     }
 
     @Test
-    void a_progress_callback_moves_the_job_to_running_and_extends_its_lease_and_a_callback_without_attempt_applies_to_the_current_one() {
+    void
+            a_progress_callback_moves_the_job_to_running_and_extends_its_lease_and_a_callback_without_attempt_applies_to_the_current_one() {
         Job job = created(T0);
         claim(T0);
 
@@ -394,7 +510,10 @@ abstract class JobStoreContract {
         assertThat(progress).isEqualTo(CallbackChange.Kind.APPLIED);
         assertThat(running.status()).isEqualTo(JobStatus.RUNNING);
         assertThat(running.leaseUntil()).isEqualTo(T0.plusSeconds(601));
-        assertThat(store().jobs().events(job.id())).last().extracting(JobEvent::attempt).isEqualTo(1);
+        assertThat(store().jobs().events(job.id()))
+                .last()
+                .extracting(JobEvent::attempt)
+                .isEqualTo(1);
     }
 
     @Test
@@ -403,14 +522,17 @@ abstract class JobStoreContract {
         claim(T0);
 
         List<CallbackChange.Verdict> batch = store().applyCallbacks(List.of(
-                callback(job, JobStatus.RUNNING, 1, "msg-1", T0),
-                callback(job, JobStatus.RUNNING, 1, "msg-1", T0)));
+                callback(job, JobStatus.RUNNING, 1, "msg-1", T0), callback(job, JobStatus.RUNNING, 1, "msg-1", T0)));
         CallbackChange.Kind later = apply(callback(job, JobStatus.COMPLETED, 1, "msg-1", T0));
 
-        assertThat(batch).extracting(CallbackChange.Verdict::kind).containsExactly(CallbackChange.Kind.APPLIED, CallbackChange.Kind.REPLAYED);
+        assertThat(batch)
+                .extracting(CallbackChange.Verdict::kind)
+                .containsExactly(CallbackChange.Kind.APPLIED, CallbackChange.Kind.REPLAYED);
         assertThat(later).isEqualTo(CallbackChange.Kind.REPLAYED);
         assertThat(store().jobs().find(job.id()).orElseThrow().status()).isEqualTo(JobStatus.RUNNING);
-        assertThat(store().jobs().events(job.id())).filteredOn(e -> e.type().equals(JobEvent.PROGRESS)).hasSize(1);
+        assertThat(store().jobs().events(job.id()))
+                .filteredOn(e -> e.type().equals(JobEvent.PROGRESS))
+                .hasSize(1);
     }
 
     @Test
@@ -421,7 +543,8 @@ abstract class JobStoreContract {
 
         assertThat(store().messages().forgetMessages(T0.plusSeconds(301))).isEqualTo(1);
 
-        assertThat(apply(callback(job, JobStatus.RUNNING, 1, "msg-soon", T0.plusSeconds(301)))).isEqualTo(CallbackChange.Kind.APPLIED);
+        assertThat(apply(callback(job, JobStatus.RUNNING, 1, "msg-soon", T0.plusSeconds(301))))
+                .isEqualTo(CallbackChange.Kind.APPLIED);
     }
 
     @Test
@@ -429,10 +552,13 @@ abstract class JobStoreContract {
         Job job = created(T0);
         claim(T0);
 
-        List<CallbackChange.Kind> kinds = concurrently(8, n -> List.of(apply(callback(job, JobStatus.RUNNING, 1, "msg-race", T0))));
+        List<CallbackChange.Kind> kinds =
+                concurrently(8, n -> List.of(apply(callback(job, JobStatus.RUNNING, 1, "msg-race", T0))));
 
         assertThat(kinds).containsOnlyOnce(CallbackChange.Kind.APPLIED);
-        assertThat(store().jobs().events(job.id())).filteredOn(e -> e.type().equals(JobEvent.PROGRESS)).hasSize(1);
+        assertThat(store().jobs().events(job.id()))
+                .filteredOn(e -> e.type().equals(JobEvent.PROGRESS))
+                .hasSize(1);
     }
 
     /** Race 2 of issue 13: a final callback used to lose its version check to a busy job and be answered 200 unapplied. */
@@ -451,7 +577,8 @@ abstract class JobStoreContract {
                 }
             }));
         }
-        CallbackChange.Kind finalOne = pool.submit(() -> apply(callback(job, JobStatus.COMPLETED, 1, "msg-final", T0))).get(30, TimeUnit.SECONDS);
+        CallbackChange.Kind finalOne = pool.submit(() -> apply(callback(job, JobStatus.COMPLETED, 1, "msg-final", T0)))
+                .get(30, TimeUnit.SECONDS);
         done.set(true);
         for (Future<?> bumper : bumpers) {
             bumper.get(30, TimeUnit.SECONDS);
@@ -468,7 +595,8 @@ abstract class JobStoreContract {
 
         concurrently(4, n -> {
             for (int i = 0; i < 10; i++) {
-                store().jobs().appendEvent(job.id(), JobEvent.of(T0, JobEvent.RECONCILED, 1, "writer " + n + " event " + i));
+                store().jobs()
+                        .appendEvent(job.id(), JobEvent.of(T0, JobEvent.RECONCILED, 1, "writer " + n + " event " + i));
             }
             return List.of();
         });
@@ -479,7 +607,11 @@ abstract class JobStoreContract {
     @Test
     void finished_jobs_past_the_retention_are_deleted_with_their_events() {
         Job old = created(T0);
-        store().jobs().update(old.moveTo(JobStatus.CANCELLED, T0), List.of(JobEvent.of(T0, JobEvent.CANCELLED, 1, "x")), null);
+        store().jobs()
+                .update(
+                        old.moveTo(JobStatus.CANCELLED, T0),
+                        List.of(JobEvent.of(T0, JobEvent.CANCELLED, 1, "x")),
+                        null);
         Job recent = created(T0);
         store().jobs().update(recent.moveTo(JobStatus.CANCELLED, T0.plusSeconds(100)), List.of(), null);
         Job open = created(T0);

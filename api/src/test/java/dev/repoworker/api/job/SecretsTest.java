@@ -16,8 +16,17 @@ class SecretsTest {
 
     @Test
     void secret_looking_keys_are_split_off_at_any_depth_and_merged_back() {
-        Map<String, Object> data = Map.of("repoUrl", "u", "gitToken", "t1", "nested", Map.of("apiKey", "k1", "name", "n"),
-                "password", "p1", "branch", "main");
+        Map<String, Object> data = Map.of(
+                "repoUrl",
+                "u",
+                "gitToken",
+                "t1",
+                "nested",
+                Map.of("apiKey", "k1", "name", "n"),
+                "password",
+                "p1",
+                "branch",
+                "main");
 
         Secrets.Split split = Secrets.split(data);
 
@@ -30,7 +39,8 @@ class SecretsTest {
     @Test
     void text_is_redacted_of_secret_values_and_url_credentials() {
         assertThat(Secrets.redactText("fatal: https://user:abcd1234@host/x failed with abcd1234", List.of("abcd1234")))
-                .doesNotContain("abcd1234").doesNotContain("user:");
+                .doesNotContain("abcd1234")
+                .doesNotContain("user:");
     }
 
     @Test
@@ -40,11 +50,14 @@ class SecretsTest {
         String sealed = box.seal("job-1", Map.of("gitToken", token));
 
         assertThat(sealed).doesNotContain(token);
-        assertThat(SecretBox.loadOrCreate(dir.resolve("secrets.key")).open("job-1", sealed)).containsEntry("gitToken", token);
+        assertThat(SecretBox.loadOrCreate(dir.resolve("secrets.key")).open("job-1", sealed))
+                .containsEntry("gitToken", token);
         assertThatThrownBy(() -> box.open("job-2", sealed)).isInstanceOf(IllegalStateException.class);
         assertThat(Files.getPosixFilePermissions(dir.resolve("secrets.key")))
                 .containsExactlyInAnyOrder(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE);
         assertThatThrownBy(() -> SecretBox.fromBase64("SECRETS_KEY", "c2hvcnQ="))
-                .isInstanceOfSatisfying(Env.InvalidConfigException.class, e -> assertThat(e.variable()).isEqualTo("SECRETS_KEY"));
+                .isInstanceOfSatisfying(
+                        Env.InvalidConfigException.class,
+                        e -> assertThat(e.variable()).isEqualTo("SECRETS_KEY"));
     }
 }

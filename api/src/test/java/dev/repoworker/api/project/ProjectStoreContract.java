@@ -33,9 +33,21 @@ abstract class ProjectStoreContract {
     }
 
     static Project project(String id, String branch, String sealed, Instant at) {
-        return new Project(id, new Project.Settings("https://git.example.test/o/" + id, branch, "/notes", "/_repo/medias",
-                "https://site.example.test", "docs", List.of("drafts/**", "*.tmp"), List.of("https://hooks.example.test/a")),
-                sealed, 1, at, at);
+        return new Project(
+                id,
+                new Project.Settings(
+                        "https://git.example.test/o/" + id,
+                        branch,
+                        "/notes",
+                        "/_repo/medias",
+                        "https://site.example.test",
+                        "docs",
+                        List.of("drafts/**", "*.tmp"),
+                        List.of("https://hooks.example.test/a")),
+                sealed,
+                1,
+                at,
+                at);
     }
 
     @Test
@@ -51,7 +63,8 @@ abstract class ProjectStoreContract {
     void a_second_project_with_the_same_id_is_refused_and_the_first_stays() {
         store.create(project("blog", "main", null, T0));
 
-        assertThat(store.create(project("blog", "other", "x", T0.plusSeconds(1)))).isFalse();
+        assertThat(store.create(project("blog", "other", "x", T0.plusSeconds(1))))
+                .isFalse();
 
         assertThat(store.find("blog").orElseThrow().settings().branch()).isEqualTo("main");
     }
@@ -78,7 +91,8 @@ abstract class ProjectStoreContract {
         store.create(first);
         store.update(first.changed(first.settings(), "theirs", T0.plusSeconds(1)));
 
-        boolean stale = store.update(first.changed(project("blog", "mine", null, T0).settings(), "mine", T0.plusSeconds(2)));
+        boolean stale =
+                store.update(first.changed(project("blog", "mine", null, T0).settings(), "mine", T0.plusSeconds(2)));
 
         assertThat(stale).isFalse();
         assertThat(store.find("blog").orElseThrow().sealedSecrets()).isEqualTo("theirs");
@@ -87,7 +101,9 @@ abstract class ProjectStoreContract {
     @Test
     void an_unknown_project_is_not_found_and_not_updated() {
         assertThat(store.find("nope")).isEmpty();
-        assertThat(store.update(project("nope", "main", null, T0).changed(project("nope", "x", null, T0).settings(), null, T0))).isFalse();
+        assertThat(store.update(project("nope", "main", null, T0)
+                        .changed(project("nope", "x", null, T0).settings(), null, T0)))
+                .isFalse();
         assertThat(store.list()).isEmpty();
     }
 

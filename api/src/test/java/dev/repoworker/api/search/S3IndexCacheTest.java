@@ -36,6 +36,7 @@ class S3IndexCacheTest {
 
     @TempDir
     static Path dir;
+
     static S3Server s3;
     static S3Settings settings;
 
@@ -46,7 +47,8 @@ class S3IndexCacheTest {
         try (S3Client client = S3Clients.create(settings)) {
             for (String job : List.of("job-a", "job-b", "job-c")) {
                 for (String file : List.of("meta.json", "index/_0.cfs", "index/segments_1")) {
-                    client.putObject(b -> b.bucket(BUCKET).key("builds/" + job + "/embeddings/" + file),
+                    client.putObject(
+                            b -> b.bucket(BUCKET).key("builds/" + job + "/embeddings/" + file),
                             RequestBody.fromString(job + ":" + file + "\n" + "x".repeat(FILE_BYTES)));
                 }
             }
@@ -60,14 +62,16 @@ class S3IndexCacheTest {
 
     /** A cache whose S3 client counts the objects it downloads. */
     static S3IndexCache cache(Path parent, long maxBytes, AtomicInteger gets) {
-        S3Client counting = S3Clients.builder(settings).overrideConfiguration(c -> c.addExecutionInterceptor(new ExecutionInterceptor() {
-            @Override
-            public void beforeExecution(Context.BeforeExecution context, ExecutionAttributes attributes) {
-                if (context.request() instanceof GetObjectRequest) {
-                    gets.incrementAndGet();
-                }
-            }
-        })).build();
+        S3Client counting = S3Clients.builder(settings)
+                .overrideConfiguration(c -> c.addExecutionInterceptor(new ExecutionInterceptor() {
+                    @Override
+                    public void beforeExecution(Context.BeforeExecution context, ExecutionAttributes attributes) {
+                        if (context.request() instanceof GetObjectRequest) {
+                            gets.incrementAndGet();
+                        }
+                    }
+                }))
+                .build();
         return new S3IndexCache(counting, settings, parent, maxBytes);
     }
 
@@ -108,7 +112,7 @@ class S3IndexCacheTest {
         try (S3IndexCache cache = cache(dir.resolve("lru"), twoIndexes, gets)) {
             Path a = cache.of("job-a");
             Path b = cache.of("job-b");
-            cache.of("job-a");                       // a is now the more recent
+            cache.of("job-a"); // a is now the more recent
 
             Path c = cache.of("job-c");
 

@@ -67,8 +67,7 @@ public final class AddressClassifier {
     private static final byte[] COMPATIBLE_PREFIX = new byte[12];
     private static final byte[] NAT64_PREFIX = {0, 0x64, (byte) 0xff, (byte) 0x9b, 0, 0, 0, 0, 0, 0, 0, 0};
 
-    private AddressClassifier() {
-    }
+    private AddressClassifier() {}
 
     /** The kind of a non-public address ({@code loopback}, {@code private}, {@code link-local} …), or empty for a public one. */
     public static Optional<String> restriction(InetAddress address) {

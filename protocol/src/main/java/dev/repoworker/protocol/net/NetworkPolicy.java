@@ -80,8 +80,10 @@ public final class NetworkPolicy {
         for (InetAddress address : addresses) {
             Optional<String> kind = AddressClassifier.restriction(address);
             if (kind.isPresent()) {
-                throw new RefusedHost(Refusal.PRIVATE, "host '" + host + "' " + (literal.isPresent() ? "is" : "resolves to")
-                        + " " + article(kind.get()) + " " + kind.get() + " address");
+                throw new RefusedHost(
+                        Refusal.PRIVATE,
+                        "host '" + host + "' " + (literal.isPresent() ? "is" : "resolves to") + " "
+                                + article(kind.get()) + " " + kind.get() + " address");
             }
         }
         return addresses;
@@ -115,7 +117,8 @@ public final class NetworkPolicy {
             if (host.startsWith("[") || host.contains(":")) {
                 String inner = host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
                 if (!IPV6_LITERAL.matcher(inner).matches()) {
-                    throw new RefusedHost(Refusal.MALFORMED, "host '" + host + "' is not a plain IPv6 address (no zone index)");
+                    throw new RefusedHost(
+                            Refusal.MALFORMED, "host '" + host + "' is not a plain IPv6 address (no zone index)");
                 }
                 return Optional.of(InetAddress.getByName(inner));
             }

@@ -22,32 +22,57 @@ class NetworkPolicyTest {
 
     @Test
     void a_public_host_gives_every_address_it_resolves_to() throws Exception {
-        assertThat(strict.check("public.example.test", false)).extracting(InetAddress::getHostAddress)
+        assertThat(strict.check("public.example.test", false))
+                .extracting(InetAddress::getHostAddress)
                 .containsExactly("93.184.216.34", "2606:2800:220:1:248:1893:25c8:1946");
-        assertThat(strict.check("8.8.8.8", false)).extracting(InetAddress::getHostAddress).containsExactly("8.8.8.8");
+        assertThat(strict.check("8.8.8.8", false))
+                .extracting(InetAddress::getHostAddress)
+                .containsExactly("8.8.8.8");
         assertThat(strict.check("[2606:4700:4700::1111]", false)).hasSize(1);
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"loopback.example.test", "metadata.example.test", "mixed.example.test", "mapped.example.test",
-            "ula.example.test", "127.0.0.1", "169.254.169.254", "10.1.2.3", "100.64.0.1", "0.0.0.0", "[::1]", "[::]",
-            "[::ffff:127.0.0.1]", "[::ffff:a9fe:a9fe]", "[fe80::1]", "[fd00::1]", "224.0.0.1", "255.255.255.255"})
+    @ValueSource(
+            strings = {
+                "loopback.example.test",
+                "metadata.example.test",
+                "mixed.example.test",
+                "mapped.example.test",
+                "ula.example.test",
+                "127.0.0.1",
+                "169.254.169.254",
+                "10.1.2.3",
+                "100.64.0.1",
+                "0.0.0.0",
+                "[::1]",
+                "[::]",
+                "[::ffff:127.0.0.1]",
+                "[::ffff:a9fe:a9fe]",
+                "[fe80::1]",
+                "[fd00::1]",
+                "224.0.0.1",
+                "255.255.255.255"
+            })
     void a_host_with_any_non_public_address_is_refused(String host) {
         assertThatThrownBy(() -> strict.check(host, false))
                 .isInstanceOfSatisfying(NetworkPolicy.RefusedHost.class, e -> {
                     assertThat(e.refusal()).isEqualTo(NetworkPolicy.Refusal.PRIVATE);
-                    assertThat(e.getMessage()).contains("host '" + host + "'").contains("address")
+                    assertThat(e.getMessage())
+                            .contains("host '" + host + "'")
+                            .contains("address")
                             .doesNotContain("10.0.0.7");
                 });
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"2130706433", "0177.0.0.1", "0x7f.1", "127.1", "0x7f000001", "[fe80::1%25eth0]", "[::1%lo]"})
+    @ValueSource(
+            strings = {"2130706433", "0177.0.0.1", "0x7f.1", "127.1", "0x7f000001", "[fe80::1%25eth0]", "[::1%lo]"})
     void malformed_numeric_hosts_are_refused_whatever_the_configuration(String host) {
-        for (NetworkPolicy policy : new NetworkPolicy[]{strict, new NetworkPolicy(true, dns)}) {
-            for (boolean trusted : new boolean[]{false, true}) {
+        for (NetworkPolicy policy : new NetworkPolicy[] {strict, new NetworkPolicy(true, dns)}) {
+            for (boolean trusted : new boolean[] {false, true}) {
                 assertThatThrownBy(() -> policy.check(host, trusted))
-                        .isInstanceOfSatisfying(NetworkPolicy.RefusedHost.class,
+                        .isInstanceOfSatisfying(
+                                NetworkPolicy.RefusedHost.class,
                                 e -> assertThat(e.refusal()).isEqualTo(NetworkPolicy.Refusal.MALFORMED));
             }
         }
@@ -69,11 +94,14 @@ class NetworkPolicyTest {
             lookups.incrementAndGet();
             return dns.resolve(host);
         };
-        assertThat(new NetworkPolicy(false, counting).check("loopback.example.test", true)).isEmpty();
+        assertThat(new NetworkPolicy(false, counting).check("loopback.example.test", true))
+                .isEmpty();
         assertThat(new NetworkPolicy(false, counting).check("127.0.0.1", true)).isEmpty();
-        assertThat(new NetworkPolicy(true, counting).check("loopback.example.test", false)).isEmpty();
+        assertThat(new NetworkPolicy(true, counting).check("loopback.example.test", false))
+                .isEmpty();
         assertThat(new NetworkPolicy(true, counting).check("[::1]", false)).isEmpty();
-        assertThat(new NetworkPolicy(true, counting).check("169.254.169.254", false)).isEmpty();
+        assertThat(new NetworkPolicy(true, counting).check("169.254.169.254", false))
+                .isEmpty();
         assertThat(lookups).hasValue(0);
     }
 

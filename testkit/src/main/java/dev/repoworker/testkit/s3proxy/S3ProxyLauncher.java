@@ -20,17 +20,17 @@ import org.slf4j.LoggerFactory;
  */
 public final class S3ProxyLauncher {
 
-    private S3ProxyLauncher() {
-    }
+    private S3ProxyLauncher() {}
 
     /** Returns {port supplier, stopper}. */
     public static Object[] start(String baseDir, String accessKey, String secretKey) throws Exception {
         // S3Proxy's logback, in this class loader, has no configuration and would log every byte at DEBUG
         ((Logger) LoggerFactory.getLogger(Logger.ROOT_LOGGER_NAME)).setLevel(Level.WARN);
         Properties overrides = new Properties();
-        overrides.setProperty("jclouds.filesystem.basedir", Path.of(baseDir).toAbsolutePath().toString());
-        BlobStoreContext context = ContextBuilder.newBuilder("filesystem").overrides(overrides)
-                .build(BlobStoreContext.class);
+        overrides.setProperty(
+                "jclouds.filesystem.basedir", Path.of(baseDir).toAbsolutePath().toString());
+        BlobStoreContext context =
+                ContextBuilder.newBuilder("filesystem").overrides(overrides).build(BlobStoreContext.class);
         S3Proxy proxy = S3Proxy.builder()
                 .blobStore(context.getBlobStore())
                 .endpoint(URI.create("http://127.0.0.1:0"))

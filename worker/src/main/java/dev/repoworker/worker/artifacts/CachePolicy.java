@@ -10,8 +10,7 @@ public final class CachePolicy {
     public static final String IMMUTABLE = "public,max-age=31536000,immutable";
     public static final String SHORT = "public,max-age=60";
 
-    private CachePolicy() {
-    }
+    private CachePolicy() {}
 
     public static String of(String path) {
         return isContentHashed(path) ? IMMUTABLE : SHORT;

@@ -52,8 +52,8 @@ public final class LocalArtifactStore implements ArtifactStore {
     @Override
     public StoredArtifacts publish(String jobId, Path directory) throws IOException {
         Manifest.Content content = Manifest.write(directory);
-        return new StoredArtifacts(kind(), "artifacts/" + jobId + "/" + Manifest.FILE_NAME, content.files(),
-                content.totalBytes());
+        return new StoredArtifacts(
+                kind(), "artifacts/" + jobId + "/" + Manifest.FILE_NAME, content.files(), content.totalBytes());
     }
 
     @Override

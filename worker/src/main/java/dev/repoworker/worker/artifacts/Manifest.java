@@ -20,34 +20,35 @@ public final class Manifest {
     public static final String FILE_NAME = "manifest.json";
 
     @JsonPropertyOrder({"path", "size", "sha256"})
-    public record Entry(String path, long size, String sha256) {
-    }
+    public record Entry(String path, long size, String sha256) {}
 
     @JsonPropertyOrder({"files", "totalBytes", "entries"})
-    public record Content(int files, long totalBytes, List<Entry> entries) {
-    }
+    public record Content(int files, long totalBytes, List<Entry> entries) {}
 
-    private Manifest() {
-    }
+    private Manifest() {}
 
     /** Lists {@code directory} (symlinks are not followed) and writes {@code manifest.json} into it. */
     public static Content write(Path directory) throws IOException {
         List<Path> files;
         try (Stream<Path> walk = Files.walk(directory)) {
             files = walk.filter(f -> Files.isRegularFile(f, java.nio.file.LinkOption.NOFOLLOW_LINKS))
-                    .filter(f -> !directory.relativize(f).toString().equals(FILE_NAME)).toList();
+                    .filter(f -> !directory.relativize(f).toString().equals(FILE_NAME))
+                    .toList();
         }
         // Hashing is most of the cost (a build writes every post twice): the files are hashed on every core.
         List<Entry> entries;
         try {
-            entries = new ArrayList<>(files.parallelStream().map(file -> entry(directory, file)).toList());
+            entries = new ArrayList<>(
+                    files.parallelStream().map(file -> entry(directory, file)).toList());
         } catch (UncheckedIOException e) {
             throw e.getCause();
         }
         entries.sort(java.util.Comparator.comparing(Entry::path));
         long total = entries.stream().mapToLong(Entry::size).sum();
         Content content = new Content(entries.size(), total, entries);
-        Files.write(directory.resolve(FILE_NAME), Json.mapper().writerWithDefaultPrettyPrinter().writeValueAsBytes(content));
+        Files.write(
+                directory.resolve(FILE_NAME),
+                Json.mapper().writerWithDefaultPrettyPrinter().writeValueAsBytes(content));
         return content;
     }
 

@@ -51,16 +51,30 @@ public final class S3ArtifactStore implements ArtifactStore {
         List<Upload> uploads = new ArrayList<>();
         for (Manifest.Entry entry : content.entries()) {
             String key = keyOrRefuse(() -> ObjectKeys.key(settings.prefix(), jobId, entry.path()));
-            uploads.add(new Upload(directory.resolve(entry.path()), key, S3Objects.contentType(entry.path()), CachePolicy.of(entry.path())));
+            uploads.add(new Upload(
+                    directory.resolve(entry.path()),
+                    key,
+                    S3Objects.contentType(entry.path()),
+                    CachePolicy.of(entry.path())));
         }
         try {
             Map<String, Long> existing = objects.list(folder);
-            objects.publishSet(folder, directory.resolve(Manifest.FILE_NAME), existing, uploads.stream().map(Upload::key).toList(),
-                    () -> S3Objects.inParallel(uploads.stream().filter(u -> !alreadyThere(u, existing)).toList(), objects::put));
+            objects.publishSet(
+                    folder,
+                    directory.resolve(Manifest.FILE_NAME),
+                    existing,
+                    uploads.stream().map(Upload::key).toList(),
+                    () -> S3Objects.inParallel(
+                            uploads.stream()
+                                    .filter(u -> !alreadyThere(u, existing))
+                                    .toList(),
+                            objects::put));
         } catch (SdkException e) {
-            throw new PublishFailedException("publishing the artifacts failed: " + S3Failures.describe(settings.bucket(), e), e);
+            throw new PublishFailedException(
+                    "publishing the artifacts failed: " + S3Failures.describe(settings.bucket(), e), e);
         }
-        return new StoredArtifacts(kind(), settings.location(jobId) + Manifest.FILE_NAME, content.files(), content.totalBytes());
+        return new StoredArtifacts(
+                kind(), settings.location(jobId) + Manifest.FILE_NAME, content.files(), content.totalBytes());
     }
 
     /** A content-hashed medium of the same size is the same file: an earlier publish of this job uploaded it. */
@@ -76,7 +90,9 @@ public final class S3ArtifactStore implements ArtifactStore {
             String folder = ObjectKeys.jobFolder(settings.prefix(), jobId);
             S3Objects.inParallel(List.copyOf(objects.list(folder).keySet()), objects::delete);
         } catch (SdkException | IOException | IllegalArgumentException e) {
-            LOG.warn("could not remove the artifacts of job {} from the bucket: {}", jobId,
+            LOG.warn(
+                    "could not remove the artifacts of job {} from the bucket: {}",
+                    jobId,
                     e instanceof SdkException sdk ? S3Failures.describe(settings.bucket(), sdk) : e.getMessage());
         }
     }

@@ -31,6 +31,7 @@ public final class S3Objects {
 
     /** Files past this size go up in parts of {@link #PART_SIZE} (S3's parts are at least 5 MiB, but the last). */
     static final long MULTIPART_THRESHOLD = 16L * 1024 * 1024;
+
     static final int PART_SIZE = 8 * 1024 * 1024;
 
     static final int PARALLEL_CALLS = 8;
@@ -56,13 +57,20 @@ public final class S3Objects {
             putInParts(upload);
             return;
         }
-        s3.putObject(b -> b.bucket(bucket).key(upload.key()).contentType(upload.contentType())
-                .cacheControl(upload.cacheControl()), RequestBody.fromFile(upload.file()));
+        s3.putObject(
+                b -> b.bucket(bucket)
+                        .key(upload.key())
+                        .contentType(upload.contentType())
+                        .cacheControl(upload.cacheControl()),
+                RequestBody.fromFile(upload.file()));
     }
 
     private void putInParts(Upload upload) throws IOException {
-        String uploadId = s3.createMultipartUpload(b -> b.bucket(bucket).key(upload.key())
-                .contentType(upload.contentType()).cacheControl(upload.cacheControl())).uploadId();
+        String uploadId = s3.createMultipartUpload(b -> b.bucket(bucket)
+                        .key(upload.key())
+                        .contentType(upload.contentType())
+                        .cacheControl(upload.cacheControl()))
+                .uploadId();
         try (InputStream in = Files.newInputStream(upload.file())) {
             List<CompletedPart> parts = new ArrayList<>();
             byte[] buffer = new byte[PART_SIZE];
@@ -70,12 +78,21 @@ public final class S3Objects {
             int read;
             while ((read = in.readNBytes(buffer, 0, PART_SIZE)) > 0) {
                 int number = partNumber++;
-                String etag = s3.uploadPart(b -> b.bucket(bucket).key(upload.key()).uploadId(uploadId).partNumber(number),
-                        RequestBody.fromBytes(read == PART_SIZE ? buffer : java.util.Arrays.copyOf(buffer, read))).eTag();
+                String etag = s3.uploadPart(
+                                b -> b.bucket(bucket)
+                                        .key(upload.key())
+                                        .uploadId(uploadId)
+                                        .partNumber(number),
+                                RequestBody.fromBytes(
+                                        read == PART_SIZE ? buffer : java.util.Arrays.copyOf(buffer, read)))
+                        .eTag();
                 parts.add(CompletedPart.builder().partNumber(number).eTag(etag).build());
             }
-            s3.completeMultipartUpload(b -> b.bucket(bucket).key(upload.key()).uploadId(uploadId)
-                    .multipartUpload(CompletedMultipartUpload.builder().parts(parts).build()));
+            s3.completeMultipartUpload(b -> b.bucket(bucket)
+                    .key(upload.key())
+                    .uploadId(uploadId)
+                    .multipartUpload(
+                            CompletedMultipartUpload.builder().parts(parts).build()));
         } catch (IOException | RuntimeException e) {
             try {
                 s3.abortMultipartUpload(b -> b.bucket(bucket).key(upload.key()).uploadId(uploadId));
@@ -88,13 +105,17 @@ public final class S3Objects {
 
     /** A server-side copy: no bytes go through this Worker; the type and Cache-Control are copied with the object. */
     public void copy(String sourceKey, String targetKey) {
-        s3.copyObject(b -> b.sourceBucket(bucket).sourceKey(sourceKey).destinationBucket(bucket).destinationKey(targetKey));
+        s3.copyObject(b -> b.sourceBucket(bucket)
+                .sourceKey(sourceKey)
+                .destinationBucket(bucket)
+                .destinationKey(targetKey));
     }
 
     /** Every key under {@code folder} with its size. */
     public Map<String, Long> list(String folder) {
         Map<String, Long> keys = new LinkedHashMap<>();
-        for (S3Object object : s3.listObjectsV2Paginator(b -> b.bucket(bucket).prefix(folder)).contents()) {
+        for (S3Object object :
+                s3.listObjectsV2Paginator(b -> b.bucket(bucket).prefix(folder)).contents()) {
             keys.put(object.key(), object.size());
         }
         return keys;
@@ -118,14 +139,18 @@ public final class S3Objects {
      * is withdrawn first, then {@code contents} are uploaded, then {@code manifest} is put last; keys the folder held
      * before ({@code earlier}) that are neither in {@code kept} nor the manifest are deleted after.
      */
-    public void publishSet(String folder, Path manifest, Map<String, Long> earlier, Collection<String> kept, Contents contents)
+    public void publishSet(
+            String folder, Path manifest, Map<String, Long> earlier, Collection<String> kept, Contents contents)
             throws IOException {
         String manifestKey = folder + Manifest.FILE_NAME;
         delete(manifestKey);
         contents.upload();
         put(new Upload(manifest, manifestKey, contentType(Manifest.FILE_NAME), CachePolicy.SHORT));
         Set<String> keep = new HashSet<>(kept);
-        inParallel(earlier.keySet().stream().filter(key -> !keep.contains(key) && !key.equals(manifestKey)).toList(),
+        inParallel(
+                earlier.keySet().stream()
+                        .filter(key -> !keep.contains(key) && !key.equals(manifestKey))
+                        .toList(),
                 this::delete);
     }
 
@@ -135,7 +160,8 @@ public final class S3Objects {
 
     /** Runs {@code call} on every item, {@value #PARALLEL_CALLS} at a time; the first failure stops the rest. */
     public static <T> void inParallel(List<T> items, ObjectCall<T> call) throws IOException {
-        try (ExecutorService pool = Executors.newFixedThreadPool(PARALLEL_CALLS, Thread.ofVirtual().name("s3-", 0).factory())) {
+        try (ExecutorService pool = Executors.newFixedThreadPool(
+                PARALLEL_CALLS, Thread.ofVirtual().name("s3-", 0).factory())) {
             List<Future<?>> pending = new ArrayList<>();
             for (T item : items) {
                 pending.add(pool.submit(() -> {

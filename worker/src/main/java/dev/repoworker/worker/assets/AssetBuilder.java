@@ -57,22 +57,35 @@ public final class AssetBuilder {
         RenderCache cache = RenderCache.open(options, index, issues, notes, media);
         List<Rendered> rendered = renderAll(notes, cache::render, options, progress);
         cache.keep(notes, rendered, options.effectiveThreads());
-        progress.report(new Progress("render", notes.size(), notes.size(), cache.reused() + " of " + notes.size()
-                + " notes reused from the render cache"));
+        progress.report(new Progress(
+                "render",
+                notes.size(),
+                notes.size(),
+                cache.reused() + " of " + notes.size() + " notes reused from the render cache"));
         List<Post> posts = Posts.assemble(notes, rendered, renderer);
         durations.put("render", millisSince(t2));
 
         long t3 = System.nanoTime();
         progress.report(new Progress("write", 0, posts.size(), "writing " + posts.size() + " posts"));
-        OutputWriter.Written written = OutputWriter.write(outDir, posts, rendered, notes, media, issues.sorted(),
-                options.effectiveThreads());
+        OutputWriter.Written written =
+                OutputWriter.write(outDir, posts, rendered, notes, media, issues.sorted(), options.effectiveThreads());
         progress.report(new Progress("write", posts.size(), posts.size(), "wrote " + written.files() + " files"));
         durations.put("write", millisSince(t3));
 
         List<Issue> all = issues.sorted();
-        return new BuildReport(scanned.notesFound, posts.size(), scanned.excludedPrivate, media.size(),
-                mediaStats.processed(), mediaStats.reused(), mediaStats.variants(), all.size(),
-                issues.countsByKind(), written.files(), written.bytes(), durations);
+        return new BuildReport(
+                scanned.notesFound,
+                posts.size(),
+                scanned.excludedPrivate,
+                media.size(),
+                mediaStats.processed(),
+                mediaStats.reused(),
+                mediaStats.variants(),
+                all.size(),
+                issues.countsByKind(),
+                written.files(),
+                written.bytes(),
+                durations);
     }
 
     private static Path buildRoot(Path repoRoot, String folder) throws TaskFailedException, IOException {
@@ -89,13 +102,13 @@ public final class AssetBuilder {
         }
         Path realRoot = root.toRealPath();
         if (!realRoot.startsWith(realRepo)) {
-            throw new TaskFailedException("repositoryFolder leaves the repository through a symbolic link; not followed");
+            throw new TaskFailedException(
+                    "repositoryFolder leaves the repository through a symbolic link; not followed");
         }
         return realRoot;
     }
 
-    private record Scanned(List<Note> notes, List<MediaFile> media, int notesFound, int excludedPrivate) {
-    }
+    private record Scanned(List<Note> notes, List<MediaFile> media, int notesFound, int excludedPrivate) {}
 
     private static Scanned scan(Path root, BuildOptions options, Issues issues, ProgressListener progress)
             throws IOException, InterruptedException {
@@ -139,23 +152,35 @@ public final class AssetBuilder {
     }
 
     /** The note (or canvas) of a selected file, or empty (reported) when the file is too large or cannot be read. */
-    private static Optional<Note> read(Vault.Entry entry, BuildOptions options, Map<String, String> gitDates,
-                                       Issues issues) {
+    private static Optional<Note> read(
+            Vault.Entry entry, BuildOptions options, Map<String, String> gitDates, Issues issues) {
         if (entry.size() > options.limits().maxNoteBytes()) {
-            issues.add(Issue.FILE_TOO_LARGE, entry.path(), 0, "note of " + entry.size() + " bytes is over the limit of "
-                    + options.limits().maxNoteBytes() + "; skipped");
+            issues.add(
+                    Issue.FILE_TOO_LARGE,
+                    entry.path(),
+                    0,
+                    "note of " + entry.size() + " bytes is over the limit of "
+                            + options.limits().maxNoteBytes() + "; skipped");
             return Optional.empty();
         }
         try {
             byte[] bytes = Files.readAllBytes(entry.file());
             String updated = gitDates.get(entry.path());
             if (updated == null) {
-                updated = Files.getLastModifiedTime(entry.file()).toInstant().truncatedTo(ChronoUnit.SECONDS).toString();
+                updated = Files.getLastModifiedTime(entry.file())
+                        .toInstant()
+                        .truncatedTo(ChronoUnit.SECONDS)
+                        .toString();
             }
-            return entry.kind() == Vault.Kind.CANVAS ? canvas(entry.path(), bytes, updated, issues)
+            return entry.kind() == Vault.Kind.CANVAS
+                    ? canvas(entry.path(), bytes, updated, issues)
                     : Optional.of(note(entry.path(), bytes, updated, issues));
         } catch (IOException e) {
-            issues.add(Issue.UNREADABLE, entry.path(), 0, "could not be read (" + e.getClass().getSimpleName() + ")");
+            issues.add(
+                    Issue.UNREADABLE,
+                    entry.path(),
+                    0,
+                    "could not be read (" + e.getClass().getSimpleName() + ")");
             return Optional.empty();
         }
     }
@@ -174,10 +199,23 @@ public final class AssetBuilder {
         fm.problem().ifPresent(p -> issues.add(Issue.FRONTMATTER, path, 1, p));
         Map<String, Object> values = fm.values();
         List<String> tags = Frontmatter.strings(values, "tags", "tag").stream()
-                .map(t -> t.startsWith("#") ? t.substring(1) : t).filter(t -> !t.isBlank()).toList();
-        return new Note(path, Note.folderOf(path), Note.nameOf(path), source, values,
-                fm.lines(), null, Frontmatter.string(values, "title").orElse(null),
-                Frontmatter.strings(values, "aliases", "alias"), tags, Manifest.sha256(bytes), updated, null);
+                .map(t -> t.startsWith("#") ? t.substring(1) : t)
+                .filter(t -> !t.isBlank())
+                .toList();
+        return new Note(
+                path,
+                Note.folderOf(path),
+                Note.nameOf(path),
+                source,
+                values,
+                fm.lines(),
+                null,
+                Frontmatter.string(values, "title").orElse(null),
+                Frontmatter.strings(values, "aliases", "alias"),
+                tags,
+                Manifest.sha256(bytes),
+                updated,
+                null);
     }
 
     /**
@@ -191,8 +229,20 @@ public final class AssetBuilder {
         }
         try {
             CanvasFile canvas = CanvasFile.parse(source, problem -> issues.add(Issue.INVALID_CANVAS, path, 0, problem));
-            return Optional.of(new Note(path, Note.folderOf(path), Note.nameOf(path), source, Map.of(), 0, null, null,
-                    List.of(), List.of(), Manifest.sha256(bytes), updated, canvas));
+            return Optional.of(new Note(
+                    path,
+                    Note.folderOf(path),
+                    Note.nameOf(path),
+                    source,
+                    Map.of(),
+                    0,
+                    null,
+                    null,
+                    List.of(),
+                    List.of(),
+                    Manifest.sha256(bytes),
+                    updated,
+                    canvas));
         } catch (CanvasFile.Invalid e) {
             issues.add(Issue.INVALID_CANVAS, path, 0, e.getMessage() + "; skipped");
             return Optional.empty();
@@ -200,12 +250,14 @@ public final class AssetBuilder {
     }
 
     static boolean isPrivate(Note note) {
-        return !Frontmatter.flag(note.frontmatter(), "public", true) || Frontmatter.flag(note.frontmatter(), "draft", false)
+        return !Frontmatter.flag(note.frontmatter(), "public", true)
+                || Frontmatter.flag(note.frontmatter(), "draft", false)
                 || Frontmatter.flag(note.frontmatter(), "private", false);
     }
 
-    private static List<Rendered> renderAll(List<Note> notes, Function<Note, Rendered> renderer, BuildOptions options,
-                                            ProgressListener progress) throws IOException, InterruptedException {
+    private static List<Rendered> renderAll(
+            List<Note> notes, Function<Note, Rendered> renderer, BuildOptions options, ProgressListener progress)
+            throws IOException, InterruptedException {
         int n = notes.size();
         Rendered[] out = new Rendered[n];
         progress.report(new Progress("render", 0, n, "rendering " + n + " notes"));

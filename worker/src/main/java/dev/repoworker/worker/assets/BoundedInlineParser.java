@@ -29,8 +29,8 @@ final class BoundedInlineParser implements InlineParser {
     public void parse(SourceLines lines, Node block) {
         long steps = delimiterSteps(lines);
         if (steps > MAX_DELIMITER_STEPS) {
-            throw new RenderBudget.Exceeded("a block needs " + steps + " steps to match its emphasis around its links, over "
-                    + MAX_DELIMITER_STEPS);
+            throw new RenderBudget.Exceeded("a block needs " + steps
+                    + " steps to match its emphasis around its links, over " + MAX_DELIMITER_STEPS);
         }
         parser.parse(lines, block);
     }

@@ -40,8 +40,12 @@ public final class BuildAssetsTask implements Task<BuildAssetsTask.Request> {
     private final BuildOptions.Limits limits;
     private final AssetBuilder builder = new AssetBuilder();
 
-    public BuildAssetsTask(AcquireRepoTask acquire, ArtifactStore store, boolean allowLocalPaths, Optional<Path> mediaCache,
-                           BuildOptions.Limits limits) {
+    public BuildAssetsTask(
+            AcquireRepoTask acquire,
+            ArtifactStore store,
+            boolean allowLocalPaths,
+            Optional<Path> mediaCache,
+            BuildOptions.Limits limits) {
         this.acquire = Objects.requireNonNull(acquire, "acquire");
         this.store = Objects.requireNonNull(store, "store");
         this.allowLocalPaths = allowLocalPaths;
@@ -58,8 +62,7 @@ public final class BuildAssetsTask implements Task<BuildAssetsTask.Request> {
      * What to build: a local folder ({@code repoPath}) or a repository to clone ({@code repoUrl}, read like
      * acquire-user-repo reads it), and the build options with this worker's limits and media cache.
      */
-    public record Request(Optional<Path> repoPath, Optional<CloneRequest> cloneOf, BuildOptions options) {
-    }
+    public record Request(Optional<Path> repoPath, Optional<CloneRequest> cloneOf, BuildOptions options) {}
 
     @Override
     public Request parse(TaskData data) throws InvalidTaskDataException {
@@ -68,7 +71,9 @@ public final class BuildAssetsTask implements Task<BuildAssetsTask.Request> {
         Optional<CloneRequest> clone = Optional.empty();
         if (repoPath.isPresent()) {
             if (!allowLocalPaths) {
-                throw new InvalidTaskDataException("repoPath", "is not allowed on this worker (local folders need ALLOW_FILE_REPOS=true); use repoUrl");
+                throw new InvalidTaskDataException(
+                        "repoPath",
+                        "is not allowed on this worker (local folders need ALLOW_FILE_REPOS=true); use repoUrl");
             }
             if (data.values().get("repoUrl") != null) {
                 throw new InvalidTaskDataException("repoPath", "cannot be combined with repoUrl; give one of them");
@@ -97,8 +102,7 @@ public final class BuildAssetsTask implements Task<BuildAssetsTask.Request> {
     }
 
     /** Where the notes are: a local folder or a clone in the workspace; {@code git} when it is a clone. */
-    public record Source(Path directory, boolean git, RepoSource repository) {
-    }
+    public record Source(Path directory, boolean git, RepoSource repository) {}
 
     /** For pipelines: the repository as this task finds it, {@code data.repoPath} or a clone of {@code data.repoUrl}. */
     public Source source(TaskContext context, Request request) throws TaskFailedException, InterruptedException {
@@ -125,16 +129,22 @@ public final class BuildAssetsTask implements Task<BuildAssetsTask.Request> {
     }
 
     /** As {@link #buildIntoStore(TaskContext, Path, BuildOptions, RepoSource)}; with {@code publish}, also the manifest. */
-    private Built buildIntoStore(TaskContext context, Path repoRoot, BuildOptions options, boolean publish,
-                                 RepoSource repository) throws TaskFailedException, InterruptedException {
+    private Built buildIntoStore(
+            TaskContext context, Path repoRoot, BuildOptions options, boolean publish, RepoSource repository)
+            throws TaskFailedException, InterruptedException {
         Path out = null;
         try {
             out = store.open(context.jobId());
             BuildReport report = build(repoRoot, options, out, context.progressListener());
             context.checkCancelled();
             StoredArtifacts manifest = publish ? store.publish(context.jobId(), out) : null;
-            LOG.info("job {}: built {} posts, {} media, {} variants, {} issues", context.jobId(), report.posts(),
-                    report.media(), report.variants(), report.issues());
+            LOG.info(
+                    "job {}: built {} posts, {} media, {} variants, {} issues",
+                    context.jobId(),
+                    report.posts(),
+                    report.media(),
+                    report.variants(),
+                    report.issues());
             return new Built(report, manifest, repository);
         } catch (PublishFailedException e) {
             store.discard(context.jobId());

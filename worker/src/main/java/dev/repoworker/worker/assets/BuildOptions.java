@@ -13,9 +13,16 @@ import java.util.regex.Pattern;
  * prefixes, the domain media URLs start with, whether private/draft notes are included, limits, an optional
  * media cache shared between builds, and the number of threads (0 = one per core).
  */
-public record BuildOptions(String repositoryFolder, List<String> ignoreFiles, String notePrefix, String mediaPrefix,
-                           String domain, boolean includePrivate, Limits limits, Optional<Path> mediaCacheDir,
-                           int threads) {
+public record BuildOptions(
+        String repositoryFolder,
+        List<String> ignoreFiles,
+        String notePrefix,
+        String mediaPrefix,
+        String domain,
+        boolean includePrivate,
+        Limits limits,
+        Optional<Path> mediaCacheDir,
+        int threads) {
 
     public static final String DEFAULT_NOTE_PREFIX = "/_repo/notes";
     public static final String DEFAULT_MEDIA_PREFIX = "/_repo/medias";
@@ -28,8 +35,13 @@ public record BuildOptions(String repositoryFolder, List<String> ignoreFiles, St
      * one note (with its embeds) may take before it is shown as plain text, and the characters of HTML one post may
      * have (below the 20 million characters the JSON readers of later steps accept in one string).
      */
-    public record Limits(long maxNoteBytes, long maxMediaBytes, long maxImagePixels, int maxEmbedDepth,
-                         long maxRenderCpuMillis, int maxHtmlChars) {
+    public record Limits(
+            long maxNoteBytes,
+            long maxMediaBytes,
+            long maxImagePixels,
+            int maxEmbedDepth,
+            long maxRenderCpuMillis,
+            int maxHtmlChars) {
         public static Limits defaults() {
             return new Limits(16L << 20, 100L << 20, 50_000_000L, 3, 20_000, 16_000_000);
         }
@@ -60,33 +72,81 @@ public record BuildOptions(String repositoryFolder, List<String> ignoreFiles, St
     }
 
     public static BuildOptions defaults() {
-        return new BuildOptions("", List.of(), DEFAULT_NOTE_PREFIX, DEFAULT_MEDIA_PREFIX, "", true, Limits.defaults(),
-                Optional.empty(), 0);
+        return new BuildOptions(
+                "",
+                List.of(),
+                DEFAULT_NOTE_PREFIX,
+                DEFAULT_MEDIA_PREFIX,
+                "",
+                true,
+                Limits.defaults(),
+                Optional.empty(),
+                0);
     }
 
     public BuildOptions withMediaCacheDir(Path dir) {
-        return new BuildOptions(repositoryFolder, ignoreFiles, notePrefix, mediaPrefix, domain, includePrivate, limits,
-                Optional.ofNullable(dir), threads);
+        return new BuildOptions(
+                repositoryFolder,
+                ignoreFiles,
+                notePrefix,
+                mediaPrefix,
+                domain,
+                includePrivate,
+                limits,
+                Optional.ofNullable(dir),
+                threads);
     }
 
     public BuildOptions withIncludePrivate(boolean include) {
-        return new BuildOptions(repositoryFolder, ignoreFiles, notePrefix, mediaPrefix, domain, include, limits,
-                mediaCacheDir, threads);
+        return new BuildOptions(
+                repositoryFolder,
+                ignoreFiles,
+                notePrefix,
+                mediaPrefix,
+                domain,
+                include,
+                limits,
+                mediaCacheDir,
+                threads);
     }
 
     public BuildOptions withIgnoreFiles(List<String> patterns) {
-        return new BuildOptions(repositoryFolder, patterns, notePrefix, mediaPrefix, domain, includePrivate, limits,
-                mediaCacheDir, threads);
+        return new BuildOptions(
+                repositoryFolder,
+                patterns,
+                notePrefix,
+                mediaPrefix,
+                domain,
+                includePrivate,
+                limits,
+                mediaCacheDir,
+                threads);
     }
 
     public BuildOptions withLimits(Limits newLimits) {
-        return new BuildOptions(repositoryFolder, ignoreFiles, notePrefix, mediaPrefix, domain, includePrivate,
-                newLimits, mediaCacheDir, threads);
+        return new BuildOptions(
+                repositoryFolder,
+                ignoreFiles,
+                notePrefix,
+                mediaPrefix,
+                domain,
+                includePrivate,
+                newLimits,
+                mediaCacheDir,
+                threads);
     }
 
     public BuildOptions withThreads(int n) {
-        return new BuildOptions(repositoryFolder, ignoreFiles, notePrefix, mediaPrefix, domain, includePrivate, limits,
-                mediaCacheDir, n);
+        return new BuildOptions(
+                repositoryFolder,
+                ignoreFiles,
+                notePrefix,
+                mediaPrefix,
+                domain,
+                includePrivate,
+                limits,
+                mediaCacheDir,
+                n);
     }
 
     /** {@code domain + mediaPrefix}: what every media URL starts with. */
@@ -112,8 +172,16 @@ public record BuildOptions(String repositoryFolder, List<String> ignoreFiles, St
             throw new InvalidTaskDataException("domain", "must be a host name, optionally with https:// and a port");
         }
         boolean includePrivate = data.optionalBoolean("includePrivate", true);
-        return new BuildOptions(folder.replace('\\', '/').replaceAll("^\\./|/+$", ""), ignoreFiles(data), notePrefix,
-                mediaPrefix, domain, includePrivate, Limits.defaults(), Optional.empty(), 0);
+        return new BuildOptions(
+                folder.replace('\\', '/').replaceAll("^\\./|/+$", ""),
+                ignoreFiles(data),
+                notePrefix,
+                mediaPrefix,
+                domain,
+                includePrivate,
+                Limits.defaults(),
+                Optional.empty(),
+                0);
     }
 
     private static void checkFolder(String folder) throws InvalidTaskDataException {
@@ -134,8 +202,8 @@ public record BuildOptions(String repositoryFolder, List<String> ignoreFiles, St
     private static String prefix(TaskData data, String field, String fallback) throws InvalidTaskDataException {
         String value = data.optionalString(field).orElse(fallback).replaceAll("/+$", "");
         if (!PREFIX.matcher(value).matches() || value.length() > 200) {
-            throw new InvalidTaskDataException(field, "must be a URL path such as " + fallback
-                    + " (segments of letters, digits, . _ ~ -)");
+            throw new InvalidTaskDataException(
+                    field, "must be a URL path such as " + fallback + " (segments of letters, digits, . _ ~ -)");
         }
         return value;
     }
@@ -154,7 +222,8 @@ public record BuildOptions(String repositoryFolder, List<String> ignoreFiles, St
         List<String> patterns = new ArrayList<>();
         for (Object item : list) {
             if (!(item instanceof String s) || s.length() > 500 || s.chars().anyMatch(c -> c < 0x20)) {
-                throw new InvalidTaskDataException("ignoreFiles", "must hold strings (patterns) of at most 500 characters");
+                throw new InvalidTaskDataException(
+                        "ignoreFiles", "must hold strings (patterns) of at most 500 characters");
             }
             patterns.add(s);
         }

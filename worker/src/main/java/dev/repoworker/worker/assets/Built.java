@@ -9,5 +9,5 @@ import dev.repoworker.worker.task.TaskResult;
  * build-assets' result: the build's counts, the published {@code manifest} (absent inside a pipeline, which publishes
  * once after its last step) and where the notes came from.
  */
-public record Built(@JsonUnwrapped BuildReport report, StoredArtifacts manifest, RepoSource repository) implements TaskResult {
-}
+public record Built(@JsonUnwrapped BuildReport report, StoredArtifacts manifest, RepoSource repository)
+        implements TaskResult {}

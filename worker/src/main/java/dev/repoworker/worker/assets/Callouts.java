@@ -20,13 +20,14 @@ final class Callouts {
     private static final Pattern CALLOUT = Pattern.compile("^\\s*\\[!([A-Za-z][\\w-]*)]([+-]?)[ \\t]*");
     private static final Evaluator MEDIA = QueryParser.parse("img, video, audio, iframe");
 
-    private Callouts() {
-    }
+    private Callouts() {}
 
     /** Makes {@code quote} a callout when its first line is {@code [!type]}; leaves any other quote alone. */
     static void replace(Element quote) {
         Element first = quote.firstElementChild();
-        if (first == null || !first.normalName().equals("p") || first.childNodeSize() == 0
+        if (first == null
+                || !first.normalName().equals("p")
+                || first.childNodeSize() == 0
                 || !(first.childNode(0) instanceof TextNode lead)) {
             return;
         }
@@ -72,7 +73,9 @@ final class Callouts {
         List<Node> children = new ArrayList<>(quote.childNodes());
         quote.empty();
         content.appendChildren(children);
-        Element callout = new Element(fold.isEmpty() ? "div" : "details").addClass("callout").attr("data-callout", type);
+        Element callout = new Element(fold.isEmpty() ? "div" : "details")
+                .addClass("callout")
+                .attr("data-callout", type);
         if (fold.equals("+")) {
             callout.attr("open", true);
         }

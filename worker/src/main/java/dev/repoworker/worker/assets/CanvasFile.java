@@ -27,6 +27,7 @@ record CanvasFile(List<Node> nodes, List<Edge> edges) {
     static final int MAX_EDGES = 10_000;
     /** Farther than this from the origin, a card would only stretch the page. */
     static final long MAX_COORDINATE = 1_000_000;
+
     static final long MAX_SIZE = 100_000;
 
     private static final Pattern COLOR = Pattern.compile("[1-6]|#[0-9a-fA-F]{3}|#[0-9a-fA-F]{6}");
@@ -43,8 +44,7 @@ record CanvasFile(List<Node> nodes, List<Edge> edges) {
     }
 
     /** Where a node sits, in canvas pixels. */
-    record Box(long x, long y, long width, long height) {
-    }
+    record Box(long x, long y, long width, long height) {}
 
     sealed interface Node permits Text, File, Link, Group {
         String id();
@@ -56,21 +56,17 @@ record CanvasFile(List<Node> nodes, List<Edge> edges) {
     }
 
     /** A card of Markdown. */
-    record Text(String id, Box box, String color, String text) implements Node {
-    }
+    record Text(String id, Box box, String color, String text) implements Node {}
 
     /** A card showing a file of the vault; {@code file} is its path from the vault's root, {@code subpath} a #heading. */
-    record File(String id, Box box, String color, String file, String subpath) implements Node {
-    }
+    record File(String id, Box box, String color, String file, String subpath) implements Node {}
 
     /** A card linking to a web page; {@code url} is null when the file's was not http(s). */
-    record Link(String id, Box box, String color, String url) implements Node {
-    }
+    record Link(String id, Box box, String color, String url) implements Node {}
 
     /** A labelled box drawn behind the cards it holds; {@code background} is an image path of the vault. */
     record Group(String id, Box box, String color, String label, String background, String backgroundStyle)
-            implements Node {
-    }
+            implements Node {}
 
     /**
      * The canvas {@code source} holds; each element left out is described to {@code problems}.
@@ -138,20 +134,41 @@ record CanvasFile(List<Node> nodes, List<Edge> edges) {
             throw new Invalid("not an object");
         }
         String id = required(json, "id");
-        Box box = new Box(number(json, "x", -MAX_COORDINATE, MAX_COORDINATE),
-                number(json, "y", -MAX_COORDINATE, MAX_COORDINATE), number(json, "width", 1, MAX_SIZE),
+        Box box = new Box(
+                number(json, "x", -MAX_COORDINATE, MAX_COORDINATE),
+                number(json, "y", -MAX_COORDINATE, MAX_COORDINATE),
+                number(json, "width", 1, MAX_SIZE),
                 number(json, "height", 1, MAX_SIZE));
         String color = color(json);
         String type = required(json, "type");
         return switch (type) {
             case "text" -> new Text(id, box, color, ObsidianSyntax.neutralizePlaceholders(required(json, "text")));
-            case "file" -> new File(id, box, color, required(json, "file"),
-                    optional(json, "subpath").filter(s -> s.startsWith("#")).orElse(null));
-            case "link" -> new Link(id, box, color, optional(json, "url").map(String::strip)
-                    .filter(u -> WEB_URL.matcher(u).matches()).orElse(null));
-            case "group" -> new Group(id, box, color, optional(json, "label").orElse(null),
-                    optional(json, "background").orElse(null),
-                    optional(json, "backgroundStyle").filter(BACKGROUND_STYLES::contains).orElse(null));
+            case "file" ->
+                new File(
+                        id,
+                        box,
+                        color,
+                        required(json, "file"),
+                        optional(json, "subpath").filter(s -> s.startsWith("#")).orElse(null));
+            case "link" ->
+                new Link(
+                        id,
+                        box,
+                        color,
+                        optional(json, "url")
+                                .map(String::strip)
+                                .filter(u -> WEB_URL.matcher(u).matches())
+                                .orElse(null));
+            case "group" ->
+                new Group(
+                        id,
+                        box,
+                        color,
+                        optional(json, "label").orElse(null),
+                        optional(json, "background").orElse(null),
+                        optional(json, "backgroundStyle")
+                                .filter(BACKGROUND_STYLES::contains)
+                                .orElse(null));
             default -> throw new Invalid("its type '" + type + "' is none of text, file, link, group");
         };
     }
@@ -168,10 +185,15 @@ record CanvasFile(List<Node> nodes, List<Edge> edges) {
                 throw new Invalid("it connects node '" + end + "', which is not in the canvas");
             }
         }
-        return new Edge(id, from, optional(json, "fromSide").filter(SIDES::contains).orElse(null),
-                optional(json, "fromEnd").filter(ENDS::contains).orElse("none"), to,
+        return new Edge(
+                id,
+                from,
+                optional(json, "fromSide").filter(SIDES::contains).orElse(null),
+                optional(json, "fromEnd").filter(ENDS::contains).orElse("none"),
+                to,
                 optional(json, "toSide").filter(SIDES::contains).orElse(null),
-                optional(json, "toEnd").filter(ENDS::contains).orElse("arrow"), color(json),
+                optional(json, "toEnd").filter(ENDS::contains).orElse("arrow"),
+                color(json),
                 optional(json, "label").orElse(null));
     }
 
@@ -198,7 +220,9 @@ record CanvasFile(List<Node> nodes, List<Edge> edges) {
     }
 
     private static String color(JsonNode json) {
-        return optional(json, "color").filter(c -> COLOR.matcher(c).matches()).map(c -> c.toLowerCase(Locale.ROOT))
+        return optional(json, "color")
+                .filter(c -> COLOR.matcher(c).matches())
+                .map(c -> c.toLowerCase(Locale.ROOT))
                 .orElse(null);
     }
 }

@@ -21,8 +21,8 @@ import java.util.regex.Pattern;
  */
 final class CanvasHtml {
 
-    private static final Map<String, String> PRESETS = Map.of("1", "#fb464c", "2", "#e9973f", "3", "#e0de71",
-            "4", "#44cf6e", "5", "#53dfdd", "6", "#a882ff");
+    private static final Map<String, String> PRESETS =
+            Map.of("1", "#fb464c", "2", "#e9973f", "3", "#e0de71", "4", "#44cf6e", "5", "#53dfdd", "6", "#a882ff");
     private static final Pattern HEX = Pattern.compile("#[0-9a-f]{3}|#[0-9a-f]{6}");
     private static final String NO_COLOR = "rgba(128,128,128,0.6)";
     private static final double ARROW_LENGTH = 12;
@@ -34,8 +34,7 @@ final class CanvasHtml {
         }
     }
 
-    private CanvasHtml() {
-    }
+    private CanvasHtml() {}
 
     static String page(List<CanvasRenderer.Card> cards, List<Canvas.Edge> edges) {
         long minX = cards.stream().mapToLong(c -> c.source().box().x()).min().orElse(0);
@@ -45,19 +44,30 @@ final class CanvasHtml {
             CanvasFile.Box b = card.source().box();
             boxes.put(card.source().id(), new CanvasFile.Box(b.x() - minX, b.y() - minY, b.width(), b.height()));
         }
-        long width = boxes.values().stream().mapToLong(b -> b.x() + b.width()).max().orElse(0);
-        long height = boxes.values().stream().mapToLong(b -> b.y() + b.height()).max().orElse(0);
-        StringBuilder html = new StringBuilder("<div class=\"canvas\" style=\"position:relative;width:").append(width)
-                .append("px;height:").append(height).append("px\">");
+        long width =
+                boxes.values().stream().mapToLong(b -> b.x() + b.width()).max().orElse(0);
+        long height =
+                boxes.values().stream().mapToLong(b -> b.y() + b.height()).max().orElse(0);
+        StringBuilder html = new StringBuilder("<div class=\"canvas\" style=\"position:relative;width:")
+                .append(width)
+                .append("px;height:")
+                .append(height)
+                .append("px\">");
         // Larger groups first: a group inside another is drawn over it.
-        cards.stream().filter(c -> c.source() instanceof CanvasFile.Group)
-                .sorted(Comparator.comparing((CanvasRenderer.Card c) -> -area(c.source().box())))
+        cards.stream()
+                .filter(c -> c.source() instanceof CanvasFile.Group)
+                .sorted(Comparator.comparing(
+                        (CanvasRenderer.Card c) -> -area(c.source().box())))
                 .forEach(c -> group(html, c, boxes.get(c.source().id())));
-        html.append("<svg class=\"canvas-edges\" width=\"").append(width).append("\" height=\"").append(height)
+        html.append("<svg class=\"canvas-edges\" width=\"")
+                .append(width)
+                .append("\" height=\"")
+                .append(height)
                 .append("\" style=\"position:absolute;left:0;top:0;overflow:visible;pointer-events:none\">");
         edges.forEach(e -> edge(html, e, boxes.get(e.fromNode()), boxes.get(e.toNode())));
         html.append("</svg>");
-        cards.stream().filter(c -> !(c.source() instanceof CanvasFile.Group))
+        cards.stream()
+                .filter(c -> !(c.source() instanceof CanvasFile.Group))
                 .forEach(c -> card(html, c, boxes.get(c.source().id())));
         return html.append("</div>").toString();
     }
@@ -66,7 +76,9 @@ final class CanvasHtml {
         open(html, card, "canvas-group", box, "");
         String label = ((CanvasFile.Group) card.source()).label();
         if (label != null && !label.isEmpty()) {
-            html.append("<div class=\"canvas-group-label\">").append(Html.text(label)).append("</div>");
+            html.append("<div class=\"canvas-group-label\">")
+                    .append(Html.text(label))
+                    .append("</div>");
         }
         html.append("</div>");
     }
@@ -79,21 +91,35 @@ final class CanvasHtml {
             case CanvasFile.Group g -> "canvas-group";
         };
         open(html, card, type, box, "overflow:auto;");
-        html.append("<div class=\"canvas-card-content\">").append(card.content()).append("</div></div>");
+        html.append("<div class=\"canvas-card-content\">")
+                .append(card.content())
+                .append("</div></div>");
     }
 
-    private static void open(StringBuilder html, CanvasRenderer.Card card, String type, CanvasFile.Box box,
-                             String extraStyle) {
+    private static void open(
+            StringBuilder html, CanvasRenderer.Card card, String type, CanvasFile.Box box, String extraStyle) {
         String color = color(card.source().color());
-        html.append("<div class=\"canvas-node ").append(type).append("\" data-node-id=\"")
-                .append(Html.attr(card.source().id())).append('"');
+        html.append("<div class=\"canvas-node ")
+                .append(type)
+                .append("\" data-node-id=\"")
+                .append(Html.attr(card.source().id()))
+                .append('"');
         if (color != null) {
             html.append(" data-color=\"").append(card.source().color()).append('"');
         }
-        html.append(" style=\"position:absolute;box-sizing:border-box;left:").append(box.x()).append("px;top:")
-                .append(box.y()).append("px;width:").append(box.width()).append("px;height:").append(box.height())
-                .append("px;border:2px solid ").append(color == null ? NO_COLOR : color).append(";border-radius:8px;")
-                .append(extraStyle).append("\">");
+        html.append(" style=\"position:absolute;box-sizing:border-box;left:")
+                .append(box.x())
+                .append("px;top:")
+                .append(box.y())
+                .append("px;width:")
+                .append(box.width())
+                .append("px;height:")
+                .append(box.height())
+                .append("px;border:2px solid ")
+                .append(color == null ? NO_COLOR : color)
+                .append(";border-radius:8px;")
+                .append(extraStyle)
+                .append("\">");
     }
 
     private static void edge(StringBuilder html, Canvas.Edge edge, CanvasFile.Box from, CanvasFile.Box to) {
@@ -108,12 +134,23 @@ final class CanvasHtml {
         Point c2 = end.plus(endNormal, reach);
         String color = color(edge.color());
         String stroke = color == null ? "currentColor" : color;
-        html.append("<g class=\"canvas-edge\" data-edge-id=\"").append(Html.attr(edge.id())).append('"');
+        html.append("<g class=\"canvas-edge\" data-edge-id=\"")
+                .append(Html.attr(edge.id()))
+                .append('"');
         if (color != null) {
             html.append(" data-color=\"").append(edge.color()).append('"');
         }
-        html.append("><path d=\"M").append(xy(start)).append(" C").append(xy(c1)).append(' ').append(xy(c2)).append(' ')
-                .append(xy(end)).append("\" fill=\"none\" stroke=\"").append(stroke).append("\" stroke-width=\"2\"></path>");
+        html.append("><path d=\"M")
+                .append(xy(start))
+                .append(" C")
+                .append(xy(c1))
+                .append(' ')
+                .append(xy(c2))
+                .append(' ')
+                .append(xy(end))
+                .append("\" fill=\"none\" stroke=\"")
+                .append(stroke)
+                .append("\" stroke-width=\"2\"></path>");
         if (edge.fromEnd().equals("arrow")) {
             arrow(html, start, startNormal, stroke);
         }
@@ -121,10 +158,17 @@ final class CanvasHtml {
             arrow(html, end, endNormal, stroke);
         }
         if (edge.label() != null && !edge.label().isEmpty()) {
-            Point middle = new Point((start.x + 3 * c1.x + 3 * c2.x + end.x) / 8, (start.y + 3 * c1.y + 3 * c2.y + end.y) / 8);
-            html.append("<text class=\"canvas-edge-label\" x=\"").append(number(middle.x)).append("\" y=\"")
-                    .append(number(middle.y)).append("\" text-anchor=\"middle\" dominant-baseline=\"middle\" fill=\"")
-                    .append(stroke).append("\">").append(Html.text(edge.label())).append("</text>");
+            Point middle =
+                    new Point((start.x + 3 * c1.x + 3 * c2.x + end.x) / 8, (start.y + 3 * c1.y + 3 * c2.y + end.y) / 8);
+            html.append("<text class=\"canvas-edge-label\" x=\"")
+                    .append(number(middle.x))
+                    .append("\" y=\"")
+                    .append(number(middle.y))
+                    .append("\" text-anchor=\"middle\" dominant-baseline=\"middle\" fill=\"")
+                    .append(stroke)
+                    .append("\">")
+                    .append(Html.text(edge.label()))
+                    .append("</text>");
         }
         html.append("</g>");
     }
@@ -133,8 +177,14 @@ final class CanvasHtml {
     private static void arrow(StringBuilder html, Point tip, Point normal, String fill) {
         Point base = tip.plus(normal, ARROW_LENGTH);
         Point across = new Point(-normal.y, normal.x);
-        html.append("<polygon points=\"").append(xy(tip)).append(' ').append(xy(base.plus(across, ARROW_HALF_WIDTH)))
-                .append(' ').append(xy(base.plus(across, -ARROW_HALF_WIDTH))).append("\" fill=\"").append(fill)
+        html.append("<polygon points=\"")
+                .append(xy(tip))
+                .append(' ')
+                .append(xy(base.plus(across, ARROW_HALF_WIDTH)))
+                .append(' ')
+                .append(xy(base.plus(across, -ARROW_HALF_WIDTH)))
+                .append("\" fill=\"")
+                .append(fill)
                 .append("\"></polygon>");
     }
 

@@ -25,11 +25,9 @@ final class Frontmatter {
     static final int MAX_VALUES = 10_000;
 
     /** The parsed map (empty when absent or malformed), the lines it used, and the problem if any. */
-    record Parsed(Map<String, Object> values, int lines, Optional<String> problem) {
-    }
+    record Parsed(Map<String, Object> values, int lines, Optional<String> problem) {}
 
-    private Frontmatter() {
-    }
+    private Frontmatter() {}
 
     static Parsed parse(String source) {
         if (!(source.startsWith("---\n") || source.startsWith("---\r\n"))) {
@@ -70,8 +68,11 @@ final class Frontmatter {
             }
             return new Parsed(normalizeMap(map, 0, new int[1]), lines, Optional.empty());
         } catch (TooManyValues e) {
-            return new Parsed(Map.of(), lines, Optional.of("frontmatter expands to more than " + MAX_VALUES
-                    + " values (through aliases); ignored"));
+            return new Parsed(
+                    Map.of(),
+                    lines,
+                    Optional.of(
+                            "frontmatter expands to more than " + MAX_VALUES + " values (through aliases); ignored"));
         } catch (RuntimeException | StackOverflowError e) {
             String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
             message = message.lines().findFirst().orElse(message);
@@ -114,7 +115,8 @@ final class Frontmatter {
         if (value instanceof Date date) {
             var instant = date.toInstant();
             return instant.atOffset(ZoneOffset.UTC).toLocalTime().toSecondOfDay() == 0 && instant.getNano() == 0
-                    ? instant.atOffset(ZoneOffset.UTC).toLocalDate().toString() : instant.toString();
+                    ? instant.atOffset(ZoneOffset.UTC).toLocalDate().toString()
+                    : instant.toString();
         }
         if (value instanceof byte[] bytes) {
             return Base64.getEncoder().encodeToString(bytes);
@@ -146,8 +148,11 @@ final class Frontmatter {
         for (String key : keys) {
             Object v = fm.get(key);
             if (v instanceof List<?> list) {
-                list.stream().filter(i -> i != null && !(i instanceof Map) && !(i instanceof List))
-                        .map(i -> String.valueOf(i).trim()).filter(s -> !s.isEmpty()).forEach(out::add);
+                list.stream()
+                        .filter(i -> i != null && !(i instanceof Map) && !(i instanceof List))
+                        .map(i -> String.valueOf(i).trim())
+                        .filter(s -> !s.isEmpty())
+                        .forEach(out::add);
             } else if (v != null && !(v instanceof Map)) {
                 for (String part : String.valueOf(v).split(",")) {
                     if (!part.isBlank()) {

@@ -20,16 +20,27 @@ final class GitDates {
 
     private static final String MARK = "\u0001";
 
-    private GitDates() {
-    }
+    private GitDates() {}
 
     /** Path relative to {@code root} (with {@code /}) → ISO-8601 instant of the newest commit touching it. */
     static Map<String, String> lastCommitDates(Path root) throws InterruptedException {
-        List<String> command = List.of("git", "-c", "core.quotepath=off", "-c", "core.fsmonitor=false",
-                "-c", "safe.directory=*", "log", "--format=" + MARK + "%cI", "--name-only", "--no-renames",
-                "--relative", "--", ".");
-        ProcessBuilder builder = new ProcessBuilder(command).directory(root.toFile())
-                .redirectError(ProcessBuilder.Redirect.DISCARD);
+        List<String> command = List.of(
+                "git",
+                "-c",
+                "core.quotepath=off",
+                "-c",
+                "core.fsmonitor=false",
+                "-c",
+                "safe.directory=*",
+                "log",
+                "--format=" + MARK + "%cI",
+                "--name-only",
+                "--no-renames",
+                "--relative",
+                "--",
+                ".");
+        ProcessBuilder builder =
+                new ProcessBuilder(command).directory(root.toFile()).redirectError(ProcessBuilder.Redirect.DISCARD);
         builder.environment().keySet().removeIf(k -> k.startsWith("GIT_"));
         builder.environment().put("GIT_TERMINAL_PROMPT", "0");
         builder.environment().put("GIT_OPTIONAL_LOCKS", "0");
@@ -40,7 +51,8 @@ final class GitDates {
         } catch (IOException e) {
             return Map.of();
         }
-        try (BufferedReader reader = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+        try (BufferedReader reader =
+                new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
             process.getOutputStream().close();
             String current = null;
             String line;

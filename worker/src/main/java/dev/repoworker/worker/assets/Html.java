@@ -3,8 +3,7 @@ package dev.repoworker.worker.assets;
 /** Escaping for the HTML the build writes itself. */
 final class Html {
 
-    private Html() {
-    }
+    private Html() {}
 
     static String text(String s) {
         StringBuilder out = new StringBuilder(s.length() + 16);

@@ -79,9 +79,14 @@ final class HtmlPasses {
         if (kind.isPresent() && !kind.get().isMedia()) {
             LinkIndex.Lookup<Note> found = renderer.index().note(path, state.note.folder());
             if (found.unsafe() || found.target().isEmpty()) {
-                renderer.report(state, found.unsafe() ? Issue.UNSAFE_PATH : Issue.BROKEN_LINK, lineOf(raw), "link " + raw
-                        + (found.unsafe() ? " leaves the repository; not followed" : " matches no note"));
-                a.replaceWith(new Element("span").addClass(found.unsafe() ? "unsafe-link" : "broken-link").text(a.text()));
+                renderer.report(
+                        state,
+                        found.unsafe() ? Issue.UNSAFE_PATH : Issue.BROKEN_LINK,
+                        lineOf(raw),
+                        "link " + raw + (found.unsafe() ? " leaves the repository; not followed" : " matches no note"));
+                a.replaceWith(new Element("span")
+                        .addClass(found.unsafe() ? "unsafe-link" : "broken-link")
+                        .text(a.text()));
                 return;
             }
             Note target = found.target().get();
@@ -89,16 +94,19 @@ final class HtmlPasses {
                 state.links.add(target.slug());
             }
             a.attr("href", renderer.noteUrl(target) + (anchor.isEmpty() ? "" : "#" + WikiLinks.anchorId(anchor)))
-                    .addClass("internal-link").attr("data-slug", target.slug());
+                    .addClass("internal-link")
+                    .attr("data-slug", target.slug());
             return;
         }
         if (kind.isPresent()) {
             LinkIndex.Lookup<MediaFile> media = renderer.index().media(path, state.note.folder());
             if (media.target().isPresent()) {
                 state.media.add(media.target().get().hash());
-                MediaHtml.url(media.target().get()).ifPresent(u -> a.attr("href", u).addClass("media-link"));
+                MediaHtml.url(media.target().get())
+                        .ifPresent(u -> a.attr("href", u).addClass("media-link"));
             } else if (media.unsafe()) {
-                renderer.report(state, Issue.UNSAFE_PATH, lineOf(raw), "link " + raw + " leaves the repository; not followed");
+                renderer.report(
+                        state, Issue.UNSAFE_PATH, lineOf(raw), "link " + raw + " leaves the repository; not followed");
                 a.replaceWith(new Element("span").addClass("unsafe-link").text(a.text()));
             }
         }
@@ -114,10 +122,16 @@ final class HtmlPasses {
         LinkIndex.Lookup<MediaFile> found = renderer.index().media(path, state.note.folder());
         String alt = img.attr("alt");
         if (found.unsafe() || found.target().isEmpty()) {
-            String what = Vault.kindOf(path).filter(k -> k != Vault.Kind.IMAGE && k != Vault.Kind.SVG).isPresent()
-                    ? "media " : "image ";
-            renderer.report(state, found.unsafe() ? Issue.UNSAFE_PATH : Issue.MISSING_MEDIA, lineOf(raw), what + raw
-                    + (found.unsafe() ? " leaves the repository; not read" : " is not in the repository"));
+            String what = Vault.kindOf(path)
+                            .filter(k -> k != Vault.Kind.IMAGE && k != Vault.Kind.SVG)
+                            .isPresent()
+                    ? "media "
+                    : "image ";
+            renderer.report(
+                    state,
+                    found.unsafe() ? Issue.UNSAFE_PATH : Issue.MISSING_MEDIA,
+                    lineOf(raw),
+                    what + raw + (found.unsafe() ? " leaves the repository; not read" : " is not in the repository"));
             img.replaceWith(new Element("span").addClass("missing-media").text(alt.isEmpty() ? raw : alt));
             return;
         }
@@ -142,7 +156,9 @@ final class HtmlPasses {
         Element paragraph = img.parent();
         if (!(embed instanceof WebEmbeds.Post)) {
             img.replaceWith(shown);
-        } else if (paragraph != null && paragraph.normalName().equals("p") && paragraph.childrenSize() == 1
+        } else if (paragraph != null
+                && paragraph.normalName().equals("p")
+                && paragraph.childrenSize() == 1
                 && paragraph.ownText().isBlank()) {
             paragraph.replaceWith(shown);
         } else {
@@ -164,8 +180,10 @@ final class HtmlPasses {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         for (int i = 0; i < s.length(); i++) {
             char c = s.charAt(i);
-            if (c == '%' && i + 2 < s.length()
-                    && Character.digit(s.charAt(i + 1), 16) >= 0 && Character.digit(s.charAt(i + 2), 16) >= 0) {
+            if (c == '%'
+                    && i + 2 < s.length()
+                    && Character.digit(s.charAt(i + 1), 16) >= 0
+                    && Character.digit(s.charAt(i + 2), 16) >= 0) {
                 out.write(Integer.parseInt(s.substring(i + 1, i + 3), 16));
                 i += 2;
             } else {
@@ -193,11 +211,9 @@ final class HtmlPasses {
         }
     }
 
-
     private static <T> List<T> reversed(List<T> list) {
         List<T> copy = new ArrayList<>(list);
         java.util.Collections.reverse(copy);
         return copy;
     }
-
 }

@@ -24,8 +24,25 @@ final class HtmlSanitizer {
     static final String BASE = "https://repo-worker.invalid/";
 
     private static final Safelist SAFELIST = Safelist.relaxed()
-            .addTags("mark", "details", "summary", "del", "s", "ins", "hr", "input", "video", "audio", "iframe",
-                    "figure", "figcaption", "abbr", "kbd", "section", "article", "aside")
+            .addTags(
+                    "mark",
+                    "details",
+                    "summary",
+                    "del",
+                    "s",
+                    "ins",
+                    "hr",
+                    "input",
+                    "video",
+                    "audio",
+                    "iframe",
+                    "figure",
+                    "figcaption",
+                    "abbr",
+                    "kbd",
+                    "section",
+                    "article",
+                    "aside")
             .addAttributes(":all", "class", "id", "title", "lang", "dir")
             .addAttributes("a", "href", "rel", "data-slug")
             .addAttributes("img", "src", "alt", "width", "height", "loading", "decoding", "srcset", "sizes")
@@ -36,8 +53,17 @@ final class HtmlSanitizer {
             .addAttributes("span", "data-tag", "data-slug")
             .addAttributes("video", "src", "controls", "preload", "width", "height")
             .addAttributes("audio", "src", "controls", "preload")
-            .addAttributes("iframe", "src", "width", "height", "loading", "sandbox", "allow", "allowfullscreen",
-                    "referrerpolicy", Trust.ATTRIBUTE)
+            .addAttributes(
+                    "iframe",
+                    "src",
+                    "width",
+                    "height",
+                    "loading",
+                    "sandbox",
+                    "allow",
+                    "allowfullscreen",
+                    "referrerpolicy",
+                    Trust.ATTRIBUTE)
             .addAttributes("th", "align")
             .addAttributes("td", "align")
             .addProtocols("a", "href", "http", "https", "mailto", "#")
@@ -47,13 +73,12 @@ final class HtmlSanitizer {
             .addProtocols("iframe", "src", "http", "https")
             .preserveRelativeLinks(true);
 
-    private HtmlSanitizer() {
-    }
+    private HtmlSanitizer() {}
 
     static final String YOUTUBE_EMBED = "https://www.youtube-nocookie.com/embed/";
     static final String YOUTUBE_SANDBOX = "allow-scripts allow-same-origin allow-presentation";
-    private static final Pattern YOUTUBE_SRC = Pattern.compile(Pattern.quote(YOUTUBE_EMBED)
-            + "[A-Za-z0-9_-]{11}(\\?start=\\d{1,6})?");
+    private static final Pattern YOUTUBE_SRC =
+            Pattern.compile(Pattern.quote(YOUTUBE_EMBED) + "[A-Za-z0-9_-]{11}(\\?start=\\d{1,6})?");
     private static final Pattern OWN_PDF = Pattern.compile("/[0-9a-f]{64}\\.pdf(#page=\\d{1,6})?");
 
     /**
@@ -110,7 +135,8 @@ final class HtmlSanitizer {
         iframe.removeAttr(Trust.ATTRIBUTE);
         if (own && YOUTUBE_SRC.matcher(src).matches()) {
             iframe.attr("sandbox", YOUTUBE_SANDBOX);
-        } else if (own && src.startsWith(trust.mediaBase())
+        } else if (own
+                && src.startsWith(trust.mediaBase())
                 && OWN_PDF.matcher(src.substring(trust.mediaBase().length())).matches()) {
             iframe.removeAttr("sandbox").removeAttr("allow").removeAttr("allowfullscreen");
         } else {
@@ -121,7 +147,10 @@ final class HtmlSanitizer {
     /** Every candidate of the srcset is relative or http(s). */
     static boolean safeSrcset(String srcset) {
         for (String candidate : srcset.split(",")) {
-            String url = INVISIBLE.matcher(candidate.strip().split("\\s+")[0]).replaceAll("").toLowerCase(Locale.ROOT);
+            String url = INVISIBLE
+                    .matcher(candidate.strip().split("\\s+")[0])
+                    .replaceAll("")
+                    .toLowerCase(Locale.ROOT);
             if (SCHEME.matcher(url).find() && !url.startsWith("http:") && !url.startsWith("https:")) {
                 return false;
             }

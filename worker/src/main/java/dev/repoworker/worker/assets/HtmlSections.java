@@ -6,8 +6,7 @@ import org.jsoup.nodes.Element;
 /** Where a section or an embed is in a rendered note's DOM. */
 final class HtmlSections {
 
-    private HtmlSections() {
-    }
+    private HtmlSections() {}
 
     /** One heading's section (up to the next heading of the same or a higher level) or one block, as HTML. */
     static String section(Document dom, String anchor) {

@@ -20,10 +20,10 @@ final class HtmlSummary {
     private static final Evaluator IMAGES = QueryParser.parse("img[src]");
     private static final Evaluator HEADINGS = QueryParser.parse("h1, h2, h3, h4, h5, h6");
 
-    private HtmlSummary() {
-    }
+    private HtmlSummary() {}
 
-    static Rendered summarize(Document clean, Set<String> links, Set<String> embeds, Set<String> tags, Set<String> media) {
+    static Rendered summarize(
+            Document clean, Set<String> links, Set<String> embeds, Set<String> tags, Set<String> media) {
         List<Post.TocEntry> toc = new ArrayList<>();
         String firstHeading = null;
         for (Element h : clean.select(HEADINGS)) {
@@ -45,34 +45,66 @@ final class HtmlSummary {
         }
         Element img = clean.selectFirst(IMAGES);
         String firstImage = img == null ? null : img.attr("src");
-        return new Rendered(clean.body().html(), plain(clean.body()), excerpt, toc, firstHeading, links, embeds, tags,
-                media, firstImage, null);
+        return new Rendered(
+                clean.body().html(),
+                plain(clean.body()),
+                excerpt,
+                toc,
+                firstHeading,
+                links,
+                embeds,
+                tags,
+                media,
+                firstImage,
+                null);
     }
 
     private static final Pattern SPACES = Pattern.compile("[ \\t\\u00a0]+");
-    private static final Set<String> BLOCKS = Set.of("p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "li", "pre",
-            "blockquote", "tr", "br", "details", "summary", "table", "ul", "ol", "hr", "section", "figure");
+    private static final Set<String> BLOCKS = Set.of(
+            "p",
+            "div",
+            "h1",
+            "h2",
+            "h3",
+            "h4",
+            "h5",
+            "h6",
+            "li",
+            "pre",
+            "blockquote",
+            "tr",
+            "br",
+            "details",
+            "summary",
+            "table",
+            "ul",
+            "ol",
+            "hr",
+            "section",
+            "figure");
 
     /** Text with one line per block element and single spaces inside lines. */
     static String plain(Element body) {
         StringBuilder out = new StringBuilder();
-        NodeTraversor.traverse(new org.jsoup.select.NodeVisitor() {
-            @Override
-            public void head(Node node, int depth) {
-                if (node instanceof TextNode t) {
-                    out.append(t.getWholeText());
-                } else if (node instanceof Element e && BLOCKS.contains(e.normalName())) {
-                    out.append('\n');
-                }
-            }
+        NodeTraversor.traverse(
+                new org.jsoup.select.NodeVisitor() {
+                    @Override
+                    public void head(Node node, int depth) {
+                        if (node instanceof TextNode t) {
+                            out.append(t.getWholeText());
+                        } else if (node instanceof Element e && BLOCKS.contains(e.normalName())) {
+                            out.append('\n');
+                        }
+                    }
 
-            @Override
-            public void tail(Node node, int depth) {
-                if (node instanceof Element e && BLOCKS.contains(e.normalName())) {
-                    out.append('\n');
-                }
-            }
-        }, body);
+                    @Override
+                    public void tail(Node node, int depth) {
+                        if (node instanceof Element e && BLOCKS.contains(e.normalName())) {
+                            out.append('\n');
+                        }
+                    }
+                },
+                body);
         StringBuilder result = new StringBuilder();
         for (String line : out.toString().split("\n")) {
             String l = SPACES.matcher(line).replaceAll(" ").strip();

@@ -19,8 +19,8 @@ final class IgnoreRules {
     static final String REPOIGNORE = ".repoignore";
     static final long MAX_FILE_BYTES = 1_000_000;
     /** Folders that hold tools' state or generated sites, never notes. */
-    static final Set<String> SKIPPED_FOLDERS = Set.of("node_modules", "_site", "dist", "build", "public", "target",
-            "out", "__pycache__", "venv");
+    static final Set<String> SKIPPED_FOLDERS =
+            Set.of("node_modules", "_site", "dist", "build", "public", "target", "out", "__pycache__", "venv");
 
     private final List<FastIgnoreRule> rules;
 
@@ -39,11 +39,18 @@ final class IgnoreRules {
             if (Files.size(file) > MAX_FILE_BYTES) {
                 issues.add(Issue.FILE_TOO_LARGE, REPOIGNORE, 0, "is over " + MAX_FILE_BYTES + " bytes; ignored");
             } else {
-                List<String> lines = Utf8.decode(Files.readAllBytes(file), REPOIGNORE, issues).lines()
-                        .map(String::strip).filter(p -> !p.isEmpty() && !p.startsWith("#")).toList();
+                List<String> lines = Utf8.decode(Files.readAllBytes(file), REPOIGNORE, issues)
+                        .lines()
+                        .map(String::strip)
+                        .filter(p -> !p.isEmpty() && !p.startsWith("#"))
+                        .toList();
                 if (lines.size() > BuildOptions.MAX_IGNORE_PATTERNS) {
-                    issues.add(Issue.FILE_TOO_LARGE, REPOIGNORE, 0, "has " + lines.size() + " patterns; only the first "
-                            + BuildOptions.MAX_IGNORE_PATTERNS + " are used");
+                    issues.add(
+                            Issue.FILE_TOO_LARGE,
+                            REPOIGNORE,
+                            0,
+                            "has " + lines.size() + " patterns; only the first " + BuildOptions.MAX_IGNORE_PATTERNS
+                                    + " are used");
                     lines = lines.subList(0, BuildOptions.MAX_IGNORE_PATTERNS);
                 }
                 patterns.addAll(lines);

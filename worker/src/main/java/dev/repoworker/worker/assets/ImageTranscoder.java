@@ -22,8 +22,7 @@ final class ImageTranscoder {
     private static final float WEBP_QUALITY = 0.80f;
     private static final float JPEG_QUALITY = 0.82f;
 
-    private ImageTranscoder() {
-    }
+    private ImageTranscoder() {}
 
     static void transcode(MediaFile m, Path outDir) throws IOException, InterruptedException {
         BufferedImage source;
@@ -43,7 +42,10 @@ final class ImageTranscoder {
             }
             MediaFile.Variant v = variants.get(i);
             if (current.getWidth() != v.width() || current.getHeight() != v.height()) {
-                current = Thumbnails.of(current).size(v.width(), v.height()).keepAspectRatio(false).asBufferedImage();
+                current = Thumbnails.of(current)
+                        .size(v.width(), v.height())
+                        .keepAspectRatio(false)
+                        .asBufferedImage();
             }
             for (int k = 0; k < MediaOptimizer.FORMATS.size(); k++) {
                 MediaFile.Variant out = variants.get(i + k);
@@ -54,8 +56,10 @@ final class ImageTranscoder {
 
     private static void write(BufferedImage image, String format, boolean alpha, Path target) throws IOException {
         BufferedImage pixels = format.equals("jpg") || !alpha ? rgb(image) : argb(image);
-        ImageWriter writer = ImageIO.getImageWritersByFormatName(format.equals("jpg") ? "jpeg" : format).next();
-        Path tmp = target.resolveSibling(target.getFileName() + ".tmp-" + Thread.currentThread().getId());
+        ImageWriter writer = ImageIO.getImageWritersByFormatName(format.equals("jpg") ? "jpeg" : format)
+                .next();
+        Path tmp = target.resolveSibling(
+                target.getFileName() + ".tmp-" + Thread.currentThread().getId());
         try (ImageOutputStream out = ImageIO.createImageOutputStream(tmp.toFile())) {
             writer.setOutput(out);
             ImageWriteParam param = writer.getDefaultWriteParam();
@@ -96,5 +100,4 @@ final class ImageTranscoder {
         g.dispose();
         return argb;
     }
-
 }

@@ -138,10 +138,11 @@ final class LinkIndex {
         if (candidates == null || candidates.isEmpty()) {
             return Optional.empty();
         }
-        return candidates.stream().min(Comparator
-                .comparing((T c) -> !Note.folderOf(pathOf.apply(c)).equals(fromFolder))
-                .thenComparing(c -> pathOf.apply(c).length())
-                .thenComparing(pathOf));
+        return candidates.stream()
+                .min(Comparator.comparing(
+                                (T c) -> !Note.folderOf(pathOf.apply(c)).equals(fromFolder))
+                        .thenComparing(c -> pathOf.apply(c).length())
+                        .thenComparing(pathOf));
     }
 
     static String stripMd(String s) {

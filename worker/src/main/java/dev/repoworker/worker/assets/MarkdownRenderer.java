@@ -28,12 +28,19 @@ import org.jsoup.nodes.Document;
  */
 final class MarkdownRenderer {
 
-    private static final List<Extension> EXTENSIONS = List.of(TablesExtension.create(),
-            StrikethroughExtension.create(), TaskListItemsExtension.create(), FootnotesExtension.create(),
+    private static final List<Extension> EXTENSIONS = List.of(
+            TablesExtension.create(),
+            StrikethroughExtension.create(),
+            TaskListItemsExtension.create(),
+            FootnotesExtension.create(),
             AutolinkExtension.create());
-    private static final Parser PARSER = Parser.builder().extensions(EXTENSIONS)
-            .inlineParserFactory(BoundedInlineParser::new).build();
-    private static final HtmlRenderer RENDERER = HtmlRenderer.builder().extensions(EXTENSIONS).percentEncodeUrls(true)
+    private static final Parser PARSER = Parser.builder()
+            .extensions(EXTENSIONS)
+            .inlineParserFactory(BoundedInlineParser::new)
+            .build();
+    private static final HtmlRenderer RENDERER = HtmlRenderer.builder()
+            .extensions(EXTENSIONS)
+            .percentEncodeUrls(true)
             .build();
 
     private final LinkIndex index;
@@ -61,34 +68,57 @@ final class MarkdownRenderer {
 
     /** Renders within {@code budget}, which the text cards of one canvas share. */
     Rendered render(Note note, RenderBudget budget) {
-        State state = new State(note, 0, false, false, new ArrayDeque<>(List.of(embedKey(note, Optional.empty()))),
-                budget, new ArrayList<>());
+        State state = new State(
+                note,
+                0,
+                false,
+                false,
+                new ArrayDeque<>(List.of(embedKey(note, Optional.empty()))),
+                budget,
+                new ArrayList<>());
         Document dirty;
         try {
             dirty = renderDom(note, state);
         } catch (ObsidianSyntax.TooDeep e) {
-            dirty = plainText(state, Issue.TOO_DEEP, e.line, "note is nested too deeply to render (over "
-                    + ObsidianSyntax.MAX_NESTING + " levels); shown as plain text");
+            dirty = plainText(
+                    state,
+                    Issue.TOO_DEEP,
+                    e.line,
+                    "note is nested too deeply to render (over " + ObsidianSyntax.MAX_NESTING
+                            + " levels); shown as plain text");
         } catch (StackOverflowError e) {
             dirty = plainText(state, Issue.TOO_DEEP, 0, "note is nested too deeply to render; shown as plain text");
         } catch (RenderBudget.Exceeded e) {
-            dirty = plainText(state, Issue.TOO_COMPLEX, 0, "note is too complex to render (" + e.getMessage()
-                    + "); shown as plain text");
+            dirty = plainText(
+                    state,
+                    Issue.TOO_COMPLEX,
+                    0,
+                    "note is too complex to render (" + e.getMessage() + "); shown as plain text");
         } catch (RuntimeException e) {
-            dirty = plainText(state, Issue.RENDER_FAILED, 0, "could not be rendered (" + e.getClass().getSimpleName()
-                    + "); shown as plain text");
+            dirty = plainText(
+                    state,
+                    Issue.RENDER_FAILED,
+                    0,
+                    "could not be rendered (" + e.getClass().getSimpleName() + "); shown as plain text");
         }
         Rendered rendered = summarize(dirty, state);
         int maxHtml = options.limits().maxHtmlChars();
         if (rendered.html().length() > maxHtml) {
-            rendered = summarize(plainText(state, Issue.HTML_TOO_LARGE, 0, "renders to " + rendered.html().length()
-                    + " characters of HTML, over the limit of " + maxHtml + "; shown as plain text"), state);
+            rendered = summarize(
+                    plainText(
+                            state,
+                            Issue.HTML_TOO_LARGE,
+                            0,
+                            "renders to " + rendered.html().length() + " characters of HTML, over the limit of "
+                                    + maxHtml + "; shown as plain text"),
+                    state);
         }
         return rendered;
     }
 
     private Rendered summarize(Document dirty, State state) {
-        return HtmlSummary.summarize(HtmlSanitizer.clean(dirty, trust), state.links, state.embeds, state.tags, state.media);
+        return HtmlSummary.summarize(
+                HtmlSanitizer.clean(dirty, trust), state.links, state.embeds, state.tags, state.media);
     }
 
     /**
@@ -102,7 +132,8 @@ final class MarkdownRenderer {
         state.tags.clear();
         state.media.clear();
         String shown = cutToEscapedLength(state.note.source(), options.limits().maxHtmlChars() - 64);
-        return Jsoup.parseBodyFragment("<pre class=\"render-failed\">" + Html.text(shown) + "</pre>", HtmlSanitizer.BASE);
+        return Jsoup.parseBodyFragment(
+                "<pre class=\"render-failed\">" + Html.text(shown) + "</pre>", HtmlSanitizer.BASE);
     }
 
     /** {@code text}, or its start and an ellipsis, so that it is at most {@code max} characters as HTML text. */
@@ -146,15 +177,22 @@ final class MarkdownRenderer {
      * {@link #stopEmbed}): those inside the section are reported here, the others are not cycles of this embed.
      */
     String embed(Note target, Optional<String> anchor, State outer) {
-        State inner = new State(target, outer.depth + 1, true, outer.deferring || anchor.isPresent(),
-                new ArrayDeque<>(outer.stack), outer.budget, outer.deferred);
+        State inner = new State(
+                target,
+                outer.depth + 1,
+                true,
+                outer.deferring || anchor.isPresent(),
+                new ArrayDeque<>(outer.stack),
+                outer.budget,
+                outer.deferred);
         inner.stack.push(embedKey(target, anchor));
         Document dom;
         try {
             dom = renderDom(target, inner);
         } catch (ObsidianSyntax.TooDeep | StackOverflowError e) {
             // The embedded note's own render reports it.
-            return "<a class=\"internal-link\" href=\"" + Html.attr(noteUrl(target)) + "\">" + Html.text(title(target)) + "</a>";
+            return "<a class=\"internal-link\" href=\"" + Html.attr(noteUrl(target)) + "\">" + Html.text(title(target))
+                    + "</a>";
         }
         outer.media.addAll(inner.media);
         String content = anchor.isEmpty() ? dom.body().html() : HtmlSections.section(dom, anchor.get());
@@ -175,7 +213,8 @@ final class MarkdownRenderer {
      * An embed that is not rendered (a cycle, or too deep) becomes {@code link}, and the issue is reported; while a
      * section is being cut from a whole note, the report waits for the cut (a mark on the link says which one).
      */
-    ObsidianSyntax.Fragment stopEmbed(State state, String kind, int line, String message, ObsidianSyntax.Fragment link) {
+    ObsidianSyntax.Fragment stopEmbed(
+            State state, String kind, int line, String message, ObsidianSyntax.Fragment link) {
         if (!state.deferring) {
             reportAlways(state, kind, line, message);
             return link;
@@ -257,6 +296,7 @@ final class MarkdownRenderer {
         final Deque<String> stack;
         /** Shared with the renders of embedded notes, like the budget. */
         final List<Issue> deferred;
+
         final Set<String> links = new LinkedHashSet<>();
         final Set<String> embeds = new LinkedHashSet<>();
         final Set<String> tags = new LinkedHashSet<>();
@@ -265,8 +305,14 @@ final class MarkdownRenderer {
         /** Shared with the renders of embedded notes: the budget is the top-level note's. */
         final RenderBudget budget;
 
-        State(Note note, int depth, boolean quiet, boolean deferring, Deque<String> stack, RenderBudget budget,
-              List<Issue> deferred) {
+        State(
+                Note note,
+                int depth,
+                boolean quiet,
+                boolean deferring,
+                Deque<String> stack,
+                RenderBudget budget,
+                List<Issue> deferred) {
             this.note = note;
             this.depth = depth;
             this.quiet = quiet;

@@ -14,8 +14,7 @@ final class MediaHtml {
     private static final Pattern PDF_PAGE = Pattern.compile("(?:^|&)page=(\\d{1,6})(?:&|$)");
     private static final Pattern PDF_HEIGHT = Pattern.compile("(?:^|&)height=(\\d{1,5})(?:&|$)");
 
-    private MediaHtml() {
-    }
+    private MediaHtml() {}
 
     /** The URL a link to the media should point at, when it has one (refused images have none). */
     static Optional<String> url(MediaFile media) {
@@ -27,16 +26,26 @@ final class MediaHtml {
      * nothing): a PDF honours Obsidian's {@code page=N} and {@code height=N} there. {@code trust} marks the PDF viewer
      * as the build's own for {@link HtmlSanitizer}.
      */
-    static String element(MediaFile media, String alt, Integer width, Integer height, String fragment,
-                          HtmlSanitizer.Trust trust) {
+    static String element(
+            MediaFile media, String alt, Integer width, Integer height, String fragment, HtmlSanitizer.Trust trust) {
         return switch (media.kind()) {
-            case VIDEO -> media.original().map(u -> "<video class=\"media\" controls preload=\"metadata\" src=\""
-                    + Html.attr(u) + "\"></video>").orElse(refused(media));
-            case AUDIO -> media.original().map(u -> "<audio class=\"media\" controls preload=\"metadata\" src=\""
-                    + Html.attr(u) + "\"></audio>").orElse(refused(media));
-            case PDF -> media.original().map(u -> pdf(media, u, fragment, trust)).orElse(refused(media));
-            case SVG -> media.original().map(u -> "<img class=\"media\" src=\"" + Html.attr(u) + "\" alt=\""
-                    + Html.attr(alt) + "\" loading=\"lazy\"" + size(width, height) + ">").orElse(refused(media));
+            case VIDEO ->
+                media.original()
+                        .map(u -> "<video class=\"media\" controls preload=\"metadata\" src=\"" + Html.attr(u)
+                                + "\"></video>")
+                        .orElse(refused(media));
+            case AUDIO ->
+                media.original()
+                        .map(u -> "<audio class=\"media\" controls preload=\"metadata\" src=\"" + Html.attr(u)
+                                + "\"></audio>")
+                        .orElse(refused(media));
+            case PDF ->
+                media.original().map(u -> pdf(media, u, fragment, trust)).orElse(refused(media));
+            case SVG ->
+                media.original()
+                        .map(u -> "<img class=\"media\" src=\"" + Html.attr(u) + "\" alt=\"" + Html.attr(alt)
+                                + "\" loading=\"lazy\"" + size(width, height) + ">")
+                        .orElse(refused(media));
             default -> image(media, alt, width, height);
         };
     }
@@ -47,8 +56,10 @@ final class MediaHtml {
         Matcher height = PDF_HEIGHT.matcher(fragment);
         String src = url + (page.find() ? "#page=" + page.group(1) : "");
         return "<span class=\"media media-pdf\"><iframe class=\"media-pdf-viewer\" src=\"" + Html.attr(src)
-                + "\" title=\"" + Html.attr(media.name()) + "\"" + (height.find() ? " height=\"" + height.group(1) + "\"" : "")
-                + " loading=\"lazy\" " + trust.attribute() + "></iframe><a class=\"media-link\" href=\"" + Html.attr(url)
+                + "\" title=\"" + Html.attr(media.name()) + "\""
+                + (height.find() ? " height=\"" + height.group(1) + "\"" : "")
+                + " loading=\"lazy\" " + trust.attribute() + "></iframe><a class=\"media-link\" href=\""
+                + Html.attr(url)
                 + "\">" + Html.text(media.name()) + "</a></span>";
     }
 
@@ -64,8 +75,10 @@ final class MediaHtml {
             h = height != null ? height : Math.max(1, Math.round((float) v.height() * width / v.width()));
             w = width;
         }
-        String srcset = media.variants().stream().filter(x -> x.format().equals("webp"))
-                .map(x -> x.url() + " " + x.width() + "w").collect(Collectors.joining(", "));
+        String srcset = media.variants().stream()
+                .filter(x -> x.format().equals("webp"))
+                .map(x -> x.url() + " " + x.width() + "w")
+                .collect(Collectors.joining(", "));
         return "<img class=\"media\" src=\"" + Html.attr(v.url()) + "\" srcset=\"" + Html.attr(srcset)
                 + "\" sizes=\"(max-width: " + w + "px) 100vw, " + w + "px\" alt=\"" + Html.attr(alt) + "\" width=\"" + w
                 + "\" height=\"" + h + "\" loading=\"lazy\" decoding=\"async\">";

@@ -1,8 +1,8 @@
 package dev.repoworker.worker.assets;
 
+import dev.repoworker.protocol.Progress;
 import dev.repoworker.worker.artifacts.Manifest;
 import dev.repoworker.worker.task.ProgressListener;
-import dev.repoworker.protocol.Progress;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -36,35 +36,39 @@ import javax.imageio.stream.ImageInputStream;
  */
 final class MediaOptimizer {
 
-    record Size(String name, int width) {
-    }
+    record Size(String name, int width) {}
 
-    static final List<Size> SIZES = List.of(new Size("xs", 100), new Size("sm", 300), new Size("md", 700),
-            new Size("lg", 1400), new Size("xl", 2160));
+    static final List<Size> SIZES = List.of(
+            new Size("xs", 100), new Size("sm", 300), new Size("md", 700), new Size("lg", 1400), new Size("xl", 2160));
     static final List<String> FORMATS = List.of("webp", "jpg");
 
     /** What the media phase did. */
-    record Stats(int processed, int reused, int variants, int failed) {
-    }
+    record Stats(int processed, int reused, int variants, int failed) {}
 
-    private MediaOptimizer() {
-    }
+    private MediaOptimizer() {}
 
     // Scan phase: hash, header, plan.
 
     static MediaFile probe(Vault.Entry entry, BuildOptions options, Issues issues) throws IOException {
         String base = options.mediaBase();
         if (entry.size() > options.limits().maxMediaBytes()) {
-            issues.add(Issue.FILE_TOO_LARGE, entry.path(), 0, "media file of " + entry.size() + " bytes is over the limit of "
-                    + options.limits().maxMediaBytes() + "; skipped");
+            issues.add(
+                    Issue.FILE_TOO_LARGE,
+                    entry.path(),
+                    0,
+                    "media file of " + entry.size() + " bytes is over the limit of "
+                            + options.limits().maxMediaBytes() + "; skipped");
             return refused(entry, "", "file too large");
         }
         String hash = Manifest.sha256(entry.file());
         if (entry.kind() == Vault.Kind.SVG) {
             Optional<String> active = SvgCheck.activeContent(entry.file());
             if (active.isPresent()) {
-                issues.add(Issue.ACTIVE_CONTENT, entry.path(), 0, "SVG holds active content (" + active.get()
-                        + "); not published");
+                issues.add(
+                        Issue.ACTIVE_CONTENT,
+                        entry.path(),
+                        0,
+                        "SVG holds active content (" + active.get() + "); not published");
                 return refused(entry, hash, "active content");
             }
         }
@@ -74,8 +78,17 @@ final class MediaOptimizer {
         }
         if (entry.kind() != Vault.Kind.IMAGE) {
             String ext = Vault.extension(entry.path());
-            return new MediaFile(entry.path(), entry.file(), entry.kind(), entry.size(), hash, 0, 0, Optional.empty(),
-                    List.of(), Optional.of(base + "/" + hash + "." + ext));
+            return new MediaFile(
+                    entry.path(),
+                    entry.file(),
+                    entry.kind(),
+                    entry.size(),
+                    hash,
+                    0,
+                    0,
+                    Optional.empty(),
+                    List.of(),
+                    Optional.of(base + "/" + hash + "." + ext));
         }
         int[] dims = dimensions(entry.file());
         if (dims == null) {
@@ -84,13 +97,35 @@ final class MediaOptimizer {
         }
         long pixels = (long) dims[0] * dims[1];
         if (pixels > options.limits().maxImagePixels() || dims[0] <= 0 || dims[1] <= 0) {
-            issues.add(Issue.IMAGE_TOO_LARGE, entry.path(), 0, "image declares " + dims[0] + "x" + dims[1] + " pixels, over the limit of "
-                    + options.limits().maxImagePixels() + "; not decoded");
-            return new MediaFile(entry.path(), entry.file(), entry.kind(), entry.size(), hash, dims[0], dims[1],
-                    Optional.of("too many pixels"), List.of(), Optional.empty());
+            issues.add(
+                    Issue.IMAGE_TOO_LARGE,
+                    entry.path(),
+                    0,
+                    "image declares " + dims[0] + "x" + dims[1] + " pixels, over the limit of "
+                            + options.limits().maxImagePixels() + "; not decoded");
+            return new MediaFile(
+                    entry.path(),
+                    entry.file(),
+                    entry.kind(),
+                    entry.size(),
+                    hash,
+                    dims[0],
+                    dims[1],
+                    Optional.of("too many pixels"),
+                    List.of(),
+                    Optional.empty());
         }
-        return new MediaFile(entry.path(), entry.file(), entry.kind(), entry.size(), hash, dims[0], dims[1],
-                Optional.empty(), plan(hash, dims[0], dims[1], base), Optional.empty());
+        return new MediaFile(
+                entry.path(),
+                entry.file(),
+                entry.kind(),
+                entry.size(),
+                hash,
+                dims[0],
+                dims[1],
+                Optional.empty(),
+                plan(hash, dims[0], dims[1], base),
+                Optional.empty());
     }
 
     private static final byte[] PDF_MAGIC = "%PDF-".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
@@ -103,8 +138,17 @@ final class MediaOptimizer {
     }
 
     private static MediaFile refused(Vault.Entry entry, String hash, String why) {
-        return new MediaFile(entry.path(), entry.file(), entry.kind(), entry.size(), hash, 0, 0, Optional.of(why),
-                List.of(), Optional.empty());
+        return new MediaFile(
+                entry.path(),
+                entry.file(),
+                entry.kind(),
+                entry.size(),
+                hash,
+                0,
+                0,
+                Optional.of(why),
+                List.of(),
+                Optional.empty());
     }
 
     /** Width and height from the image header only (no pixels decoded), or null. */
@@ -149,12 +193,12 @@ final class MediaOptimizer {
     // Media phase.
 
     /** The media list with failures marked refused, and what the phase did. */
-    record Processed(List<MediaFile> media, Stats stats) {
-    }
+    record Processed(List<MediaFile> media, Stats stats) {}
 
     /** Writes every media file's outputs into {@code outDir}. */
-    static Processed process(List<MediaFile> media, Path outDir, BuildOptions options, Issues issues,
-                             ProgressListener progress) throws IOException, InterruptedException {
+    static Processed process(
+            List<MediaFile> media, Path outDir, BuildOptions options, Issues issues, ProgressListener progress)
+            throws IOException, InterruptedException {
         Files.createDirectories(outDir.resolve("media"));
         List<MediaFile> toProduce = distinctAccepted(media);
         Tally tally = produceAll(toProduce, outDir, options, progress);
@@ -186,11 +230,12 @@ final class MediaOptimizer {
         AtomicLong lastReport = new AtomicLong();
         int total = media.size();
         progress.report(new Progress("media", 0, total, "optimising " + total + " media files"));
-        ExecutorService pool = Executors.newFixedThreadPool(Math.min(options.effectiveThreads(), Math.max(1, total)), r -> {
-            Thread t = new Thread(r, "media-optimizer");
-            t.setDaemon(true);
-            return t;
-        });
+        ExecutorService pool =
+                Executors.newFixedThreadPool(Math.min(options.effectiveThreads(), Math.max(1, total)), r -> {
+                    Thread t = new Thread(r, "media-optimizer");
+                    t.setDaemon(true);
+                    return t;
+                });
         try {
             List<Future<?>> futures = new ArrayList<>();
             for (MediaFile m : media) {
@@ -237,21 +282,33 @@ final class MediaOptimizer {
             Thread.currentThread().interrupt();
             return false;
         } catch (IOException | RuntimeException | OutOfMemoryError e) {
-            tally.failures.put(m.hash(), e.getClass().getSimpleName()
-                    + (e.getMessage() == null ? "" : ": " + Frontmatter.truncate(e.getMessage(), 120)));
+            tally.failures.put(
+                    m.hash(),
+                    e.getClass().getSimpleName()
+                            + (e.getMessage() == null ? "" : ": " + Frontmatter.truncate(e.getMessage(), 120)));
         }
         return true;
     }
 
     /** {@code media} in order, a file whose conversion failed marked refused and reported. */
-    private static List<MediaFile> withFailuresRefused(List<MediaFile> media, Map<String, String> failures, Issues issues) {
+    private static List<MediaFile> withFailuresRefused(
+            List<MediaFile> media, Map<String, String> failures, Issues issues) {
         List<MediaFile> result = new ArrayList<>();
         for (MediaFile m : media) {
             String failure = failures.get(m.hash());
             if (failure != null) {
                 issues.add(Issue.MEDIA_FAILED, m.path(), 0, "could not be converted (" + failure + ")");
-                result.add(new MediaFile(m.path(), m.file(), m.kind(), m.size(), m.hash(), m.width(), m.height(),
-                        Optional.of("conversion failed"), List.of(), Optional.empty()));
+                result.add(new MediaFile(
+                        m.path(),
+                        m.file(),
+                        m.kind(),
+                        m.size(),
+                        m.hash(),
+                        m.width(),
+                        m.height(),
+                        Optional.of("conversion failed"),
+                        List.of(),
+                        Optional.empty()));
             } else {
                 result.add(m);
             }
@@ -260,14 +317,16 @@ final class MediaOptimizer {
     }
 
     /** Produces one media file's outputs; true when they were reused (already there or cached). */
-    private static boolean produce(MediaFile m, Path outDir, Optional<Path> cacheDir) throws IOException, InterruptedException {
+    private static boolean produce(MediaFile m, Path outDir, Optional<Path> cacheDir)
+            throws IOException, InterruptedException {
         List<String> files = m.variants().isEmpty()
                 ? List.of("media/" + m.hash() + "." + Vault.extension(m.path()))
                 : m.variants().stream().map(MediaFile.Variant::file).toList();
         if (files.stream().allMatch(f -> Files.exists(outDir.resolve(f)))) {
             return true;
         }
-        if (cacheDir.isPresent() && files.stream().allMatch(f -> Files.exists(cacheDir.get().resolve(f)))) {
+        if (cacheDir.isPresent()
+                && files.stream().allMatch(f -> Files.exists(cacheDir.get().resolve(f)))) {
             for (String f : files) {
                 Files.copy(cacheDir.get().resolve(f), outDir.resolve(f), StandardCopyOption.REPLACE_EXISTING);
             }
@@ -289,7 +348,8 @@ final class MediaOptimizer {
 
     private static void atomicCopy(Path from, Path to) throws IOException {
         Files.createDirectories(to.getParent());
-        Path tmp = to.resolveSibling(to.getFileName() + ".tmp-" + Thread.currentThread().getId());
+        Path tmp = to.resolveSibling(
+                to.getFileName() + ".tmp-" + Thread.currentThread().getId());
         Files.copy(from, tmp, StandardCopyOption.REPLACE_EXISTING);
         Files.move(tmp, to, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     }

@@ -8,13 +8,36 @@ import java.util.Map;
  * {@code name} is the file name without {@code .md}; {@code folder} is "" at the root. A {@code .canvas} file is a
  * note too (it becomes a post, takes part in links): its {@code canvas} is the parsed file, null for Markdown.
  */
-record Note(String path, String folder, String name, String source, Map<String, Object> frontmatter,
-            int frontmatterLines, String slug, String frontmatterTitle, List<String> aliases,
-            List<String> frontmatterTags, String hash, String updated, CanvasFile canvas) {
+record Note(
+        String path,
+        String folder,
+        String name,
+        String source,
+        Map<String, Object> frontmatter,
+        int frontmatterLines,
+        String slug,
+        String frontmatterTitle,
+        List<String> aliases,
+        List<String> frontmatterTags,
+        String hash,
+        String updated,
+        CanvasFile canvas) {
 
     Note withSlug(String newSlug) {
-        return new Note(path, folder, name, source, frontmatter, frontmatterLines, newSlug, frontmatterTitle, aliases,
-                frontmatterTags, hash, updated, canvas);
+        return new Note(
+                path,
+                folder,
+                name,
+                source,
+                frontmatter,
+                frontmatterLines,
+                newSlug,
+                frontmatterTitle,
+                aliases,
+                frontmatterTags,
+                hash,
+                updated,
+                canvas);
     }
 
     boolean isCanvas() {

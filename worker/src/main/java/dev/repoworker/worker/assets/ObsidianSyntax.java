@@ -24,7 +24,8 @@ final class ObsidianSyntax {
     private static final Pattern TAG = Pattern.compile("(?<=^|\\s)#([\\p{L}\\p{N}_/-]*[\\p{L}_/-][\\p{L}\\p{N}_/-]*)");
     private static final Pattern BLOCK_ID = Pattern.compile("(?:^|\\s)\\^([A-Za-z0-9-]{1,64})\\s*$");
     private static final Pattern HIGHLIGHT = Pattern.compile("==(?=[^\\s=])([^=]+?)(?<=[^\\s=])==");
-    private static final Pattern INLINE_MATH = Pattern.compile("(?<![\\\\$])\\$(?=[^\\s$])([^$\\n]+?)(?<=[^\\s\\\\])\\$(?![$\\d])");
+    private static final Pattern INLINE_MATH =
+            Pattern.compile("(?<![\\\\$])\\$(?=[^\\s$])([^$\\n]+?)(?<=[^\\s\\\\])\\$(?![$\\d])");
     private static final Pattern DISPLAY_MATH_LINE = Pattern.compile("\\$\\$(.+?)\\$\\$");
     private static final Pattern LIST_ITEM = Pattern.compile("^\\s*([-*+]|\\d+[.)])\\s");
     private static final Pattern SETEXT = Pattern.compile("^\\s*=+\\s*$");
@@ -51,12 +52,10 @@ final class ObsidianSyntax {
     }
 
     /** HTML to put in place of a placeholder; a {@code block} fragment alone in a paragraph replaces the paragraph. */
-    record Fragment(String html, boolean block) {
-    }
+    record Fragment(String html, boolean block) {}
 
     /** The Markdown to give the parser and the fragments its placeholders stand for. */
-    record Prepared(String markdown, List<Fragment> fragments) {
-    }
+    record Prepared(String markdown, List<Fragment> fragments) {}
 
     private final Links links;
     private final List<Fragment> fragments = new ArrayList<>();
@@ -98,7 +97,8 @@ final class ObsidianSyntax {
             }
             if (fence != null) {
                 out.append(line);
-                if (line.strip().startsWith(fence) && line.strip().replace(fence.substring(0, 1), "").isEmpty()) {
+                if (line.strip().startsWith(fence)
+                        && line.strip().replace(fence.substring(0, 1), "").isEmpty()) {
                     fence = null;
                 }
                 continue;
@@ -107,7 +107,8 @@ final class ObsidianSyntax {
                 int end = line.indexOf("$$");
                 if (end >= 0) {
                     math.append(line, 0, end);
-                    out.append(placeholder(mathHtml(math.toString().strip(), true), true)).append(line.substring(end + 2));
+                    out.append(placeholder(mathHtml(math.toString().strip(), true), true))
+                            .append(line.substring(end + 2));
                     math = null;
                 } else {
                     math.append(line).append('\n');
@@ -138,7 +139,9 @@ final class ObsidianSyntax {
                 if (nesting(line) > MAX_NESTING) {
                     throw new TooDeep(lineNo);
                 }
-                if (line.strip().startsWith("$$") && line.strip().length() > 1 && line.strip().indexOf("$$", 2) < 0) {
+                if (line.strip().startsWith("$$")
+                        && line.strip().length() > 1
+                        && line.strip().indexOf("$$", 2) < 0) {
                     String rest = line.strip().substring(2);
                     math = new StringBuilder(rest.isBlank() ? "" : rest + "\n");
                     continue;
@@ -181,7 +184,9 @@ final class ObsidianSyntax {
                 while (end < line.length() && end - i < 9 && line.charAt(end) >= '0' && line.charAt(end) <= '9') {
                     end++;
                 }
-                if (end >= line.length() || (line.charAt(end) != '.' && line.charAt(end) != ')') || !spaceAt(line, end + 1)) {
+                if (end >= line.length()
+                        || (line.charAt(end) != '.' && line.charAt(end) != ')')
+                        || !spaceAt(line, end + 1)) {
                     break;
                 }
                 markers++;
@@ -251,7 +256,8 @@ final class ObsidianSyntax {
             out.append(text);
             return comment;
         }
-        boolean alone = text.strip().startsWith("![[") && text.strip().endsWith("]]")
+        boolean alone = text.strip().startsWith("![[")
+                && text.strip().endsWith("]]")
                 && text.strip().indexOf("]]") == text.strip().length() - 2;
         int from = 0;
         for (int[] span : codeSpans) {
@@ -263,7 +269,8 @@ final class ObsidianSyntax {
         Matcher block = BLOCK_ID.matcher(tail);
         String blockAnchor = "";
         if (tail.indexOf('^') >= 0 && block.find()) {
-            blockAnchor = " " + placeholder("<span class=\"block-anchor\" id=\"^" + block.group(1) + "\"></span>", false);
+            blockAnchor =
+                    " " + placeholder("<span class=\"block-anchor\" id=\"^" + block.group(1) + "\"></span>", false);
             tail = tail.substring(0, block.start());
         }
         out.append(transformText(tail, lineNo, alone)).append(blockAnchor);
@@ -278,19 +285,22 @@ final class ObsidianSyntax {
             Fragment f = links.wiki(m.group(2), !m.group(1).isEmpty(), alone, lineNo);
             return placeholder(f.html(), f.block());
         });
-        s = replace(DISPLAY_MATH_LINE, "$$", s, m -> placeholder(mathHtml(m.group(1).strip(), true), false));
+        s = replace(
+                DISPLAY_MATH_LINE, "$$", s, m -> placeholder(mathHtml(m.group(1).strip(), true), false));
         s = replace(INLINE_MATH, "$", s, m -> placeholder(mathHtml(m.group(1), false), false));
         s = replace(TAG, "#", s, m -> {
             links.tag(m.group(1));
-            return placeholder("<span class=\"tag\" data-tag=\"" + Html.attr(m.group(1)) + "\">#"
-                    + Html.text(m.group(1)) + "</span>", false);
+            return placeholder(
+                    "<span class=\"tag\" data-tag=\"" + Html.attr(m.group(1)) + "\">#" + Html.text(m.group(1))
+                            + "</span>",
+                    false);
         });
         return replace(HIGHLIGHT, "==", s, m -> "<mark>" + m.group(1) + "</mark>");
     }
 
     /** {@code trigger} is text every match contains: most lines have none, and searching for it is far cheaper. */
-    private static String replace(Pattern pattern, String trigger, String text,
-                                  java.util.function.Function<Matcher, String> with) {
+    private static String replace(
+            Pattern pattern, String trigger, String text, java.util.function.Function<Matcher, String> with) {
         if (!text.contains(trigger)) {
             return text;
         }

@@ -22,39 +22,59 @@ import java.util.stream.Stream;
 /** Writes the build's JSON files; everything sorted, nothing time-of-build inside, so output is reproducible. */
 final class OutputWriter {
 
-    record Written(int files, long bytes) {
-    }
+    record Written(int files, long bytes) {}
 
     @JsonPropertyOrder({"path", "hash", "kind", "size", "width", "height", "refused", "original", "variants"})
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    record MediaEntry(String path, String hash, String kind, long size, Integer width, Integer height, String refused,
-                      String original, List<MediaFile.Variant> variants) {
-    }
+    record MediaEntry(
+            String path,
+            String hash,
+            String kind,
+            long size,
+            Integer width,
+            Integer height,
+            String refused,
+            String original,
+            List<MediaFile.Variant> variants) {}
 
     @JsonPropertyOrder({"id", "type", "label", "url"})
-    record GraphNode(String id, String type, String label, String url) {
-    }
+    record GraphNode(String id, String type, String label, String url) {}
 
     @JsonPropertyOrder({"source", "target", "type"})
-    record GraphLink(String source, String target, String type) {
-    }
+    record GraphLink(String source, String target, String type) {}
 
     @JsonPropertyOrder({"nodes", "links"})
-    record Graph(List<GraphNode> nodes, List<GraphLink> links) {
-    }
+    record Graph(List<GraphNode> nodes, List<GraphLink> links) {}
 
-    private OutputWriter() {
-    }
+    private OutputWriter() {}
 
-    static Written write(Path out, List<Post> posts, List<Rendered> rendered, List<Note> notes, List<MediaFile> media,
-                         List<Issue> issues, int threads) throws IOException, InterruptedException {
+    static Written write(
+            Path out,
+            List<Post> posts,
+            List<Rendered> rendered,
+            List<Note> notes,
+            List<MediaFile> media,
+            List<Issue> issues,
+            int threads)
+            throws IOException, InterruptedException {
         ObjectWriter json = Json.mapper().writer();
         writePosts(out, posts, json, threads);
-        Files.write(out.resolve("posts-index.json"), json.writeValueAsBytes(posts.stream().map(Post::indexEntry).toList()));
-        List<MediaEntry> mediaEntries = media.stream().sorted(Comparator.comparing(MediaFile::path)).map(m -> new MediaEntry(
-                m.path(), m.hash(), m.kind().name().toLowerCase(java.util.Locale.ROOT), m.size(),
-                m.width() > 0 ? m.width() : null, m.height() > 0 ? m.height() : null, m.refused().orElse(null),
-                m.original().orElse(null), m.variants())).toList();
+        Files.write(
+                out.resolve("posts-index.json"),
+                json.writeValueAsBytes(posts.stream().map(Post::indexEntry).toList()));
+        List<MediaEntry> mediaEntries = media.stream()
+                .sorted(Comparator.comparing(MediaFile::path))
+                .map(m -> new MediaEntry(
+                        m.path(),
+                        m.hash(),
+                        m.kind().name().toLowerCase(java.util.Locale.ROOT),
+                        m.size(),
+                        m.width() > 0 ? m.width() : null,
+                        m.height() > 0 ? m.height() : null,
+                        m.refused().orElse(null),
+                        m.original().orElse(null),
+                        m.variants()))
+                .toList();
         Files.write(out.resolve("medias.json"), json.writeValueAsBytes(mediaEntries));
         Files.write(out.resolve("graph.json"), json.writeValueAsBytes(graph(posts, rendered, notes, media)));
         Files.write(out.resolve("issues.json"), json.withDefaultPrettyPrinter().writeValueAsBytes(issues));
@@ -122,10 +142,12 @@ final class OutputWriter {
             slugOf.put(notes.get(i).path(), notes.get(i).slug());
         }
         for (MediaFile m : byHash.values()) {
-            nodes.add(new GraphNode("media:" + m.hash(), "media", m.path(),
-                    MediaHtml.url(m).orElse(null)));
+            nodes.add(new GraphNode(
+                    "media:" + m.hash(), "media", m.path(), MediaHtml.url(m).orElse(null)));
         }
-        links.sort(Comparator.comparing(GraphLink::source).thenComparing(GraphLink::target).thenComparing(GraphLink::type));
+        links.sort(Comparator.comparing(GraphLink::source)
+                .thenComparing(GraphLink::target)
+                .thenComparing(GraphLink::type));
         return new Graph(nodes, links.stream().distinct().toList());
     }
 }

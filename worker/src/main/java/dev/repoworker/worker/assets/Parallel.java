@@ -21,8 +21,7 @@ final class Parallel {
         void run(int index) throws IOException;
     }
 
-    private Parallel() {
-    }
+    private Parallel() {}
 
     /**
      * @throws IOException          the first IOException an item threw (the other items stop)
@@ -50,7 +49,8 @@ final class Parallel {
             for (int k = 0; k < workers; k++) {
                 futures.add(pool.submit(() -> {
                     int i;
-                    while ((i = next.getAndIncrement()) < n && !Thread.currentThread().isInterrupted()) {
+                    while ((i = next.getAndIncrement()) < n
+                            && !Thread.currentThread().isInterrupted()) {
                         try {
                             work.run(i);
                         } catch (IOException e) {

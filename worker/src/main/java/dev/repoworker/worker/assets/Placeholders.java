@@ -7,8 +7,7 @@ import java.util.regex.Pattern;
 /** The placeholders {@link ObsidianSyntax} leaves in the Markdown, replaced by their fragments' HTML. */
 final class Placeholders {
 
-    private Placeholders() {
-    }
+    private Placeholders() {}
 
     /**
      * Puts the fragments in place of their placeholders in the parser's HTML, before it is parsed once: a block

@@ -15,28 +15,45 @@ final class Posts {
 
     static final int WORDS_PER_MINUTE = 200;
 
-    private Posts() {
-    }
+    private Posts() {}
 
     static List<Post> assemble(List<Note> notes, List<Rendered> rendered, MarkdownRenderer renderer) {
         Map<String, TreeSet<String>> backlinks = new HashMap<>();
         for (int i = 0; i < notes.size(); i++) {
             for (String target : outgoing(rendered.get(i))) {
-                backlinks.computeIfAbsent(target, k -> new TreeSet<>()).add(notes.get(i).slug());
+                backlinks
+                        .computeIfAbsent(target, k -> new TreeSet<>())
+                        .add(notes.get(i).slug());
             }
         }
         List<Post> posts = new ArrayList<>();
         for (int i = 0; i < notes.size(); i++) {
             Note note = notes.get(i);
             Rendered r = rendered.get(i);
-            String title = note.frontmatterTitle() != null ? note.frontmatterTitle()
+            String title = note.frontmatterTitle() != null
+                    ? note.frontmatterTitle()
                     : r.firstHeading() != null && !r.firstHeading().isBlank() ? r.firstHeading() : note.name();
             int words = words(r.plain());
-            posts.add(new Post(note.slug(), title, note.path(), renderer.noteUrl(note), note.hash(), note.updated(),
-                    tags(note, r), List.copyOf(note.aliases()), List.copyOf(outgoing(r)),
-                    List.copyOf(backlinks.getOrDefault(note.slug(), new TreeSet<>())), words,
-                    Math.max(1, (words + WORDS_PER_MINUTE - 1) / WORDS_PER_MINUTE), r.excerpt(), r.firstImage(), r.toc(),
-                    note.frontmatter(), r.plain(), r.html(), r.canvas()));
+            posts.add(new Post(
+                    note.slug(),
+                    title,
+                    note.path(),
+                    renderer.noteUrl(note),
+                    note.hash(),
+                    note.updated(),
+                    tags(note, r),
+                    List.copyOf(note.aliases()),
+                    List.copyOf(outgoing(r)),
+                    List.copyOf(backlinks.getOrDefault(note.slug(), new TreeSet<>())),
+                    words,
+                    Math.max(1, (words + WORDS_PER_MINUTE - 1) / WORDS_PER_MINUTE),
+                    r.excerpt(),
+                    r.firstImage(),
+                    r.toc(),
+                    note.frontmatter(),
+                    r.plain(),
+                    r.html(),
+                    r.canvas()));
         }
         posts.sort(Comparator.comparing(Post::slug));
         return posts;
@@ -68,6 +85,8 @@ final class Posts {
         Map<String, String> unique = new LinkedHashMap<>();
         note.frontmatterTags().forEach(t -> unique.putIfAbsent(t.toLowerCase(Locale.ROOT), t));
         r.tags().forEach(t -> unique.putIfAbsent(t.toLowerCase(Locale.ROOT), t));
-        return unique.values().stream().sorted(String.CASE_INSENSITIVE_ORDER.thenComparing(Comparator.naturalOrder())).toList();
+        return unique.values().stream()
+                .sorted(String.CASE_INSENSITIVE_ORDER.thenComparing(Comparator.naturalOrder()))
+                .toList();
     }
 }

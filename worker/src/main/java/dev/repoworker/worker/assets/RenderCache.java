@@ -38,18 +38,50 @@ final class RenderCache {
     private static final Map<String, String> NO_DEPS = Map.of();
 
     /** What one render gave, as kept on disk; {@code deps} maps each transitively embedded note's path to its hash. */
-    record Entry(Map<String, String> deps, List<Issue> issues, String html, String plain, String excerpt,
-                 List<Post.TocEntry> toc, String firstHeading, List<String> links, List<String> embeds,
-                 List<String> tags, List<String> media, String firstImage, Canvas canvas) {
+    record Entry(
+            Map<String, String> deps,
+            List<Issue> issues,
+            String html,
+            String plain,
+            String excerpt,
+            List<Post.TocEntry> toc,
+            String firstHeading,
+            List<String> links,
+            List<String> embeds,
+            List<String> tags,
+            List<String> media,
+            String firstImage,
+            Canvas canvas) {
 
         static Entry of(Rendered r, Map<String, String> deps, List<Issue> issues) {
-            return new Entry(deps, issues, r.html(), r.plain(), r.excerpt(), r.toc(), r.firstHeading(), List.copyOf(r.links()),
-                    List.copyOf(r.embeds()), List.copyOf(r.tags()), List.copyOf(r.media()), r.firstImage(), r.canvas());
+            return new Entry(
+                    deps,
+                    issues,
+                    r.html(),
+                    r.plain(),
+                    r.excerpt(),
+                    r.toc(),
+                    r.firstHeading(),
+                    List.copyOf(r.links()),
+                    List.copyOf(r.embeds()),
+                    List.copyOf(r.tags()),
+                    List.copyOf(r.media()),
+                    r.firstImage(),
+                    r.canvas());
         }
 
         Rendered rendered() {
-            return new Rendered(html, plain, excerpt, List.copyOf(toc), firstHeading, new LinkedHashSet<>(links),
-                    new LinkedHashSet<>(embeds), new LinkedHashSet<>(tags), new LinkedHashSet<>(media), firstImage,
+            return new Rendered(
+                    html,
+                    plain,
+                    excerpt,
+                    List.copyOf(toc),
+                    firstHeading,
+                    new LinkedHashSet<>(links),
+                    new LinkedHashSet<>(embeds),
+                    new LinkedHashSet<>(tags),
+                    new LinkedHashSet<>(media),
+                    firstImage,
                     canvas);
         }
     }
@@ -64,8 +96,13 @@ final class RenderCache {
     private final Map<String, List<Issue>> fresh = new ConcurrentHashMap<>();
     private final AtomicInteger reused = new AtomicInteger();
 
-    private RenderCache(Optional<Path> dir, LinkIndex index, BuildOptions options, Issues issues, List<Note> notes,
-                        List<MediaFile> media) {
+    private RenderCache(
+            Optional<Path> dir,
+            LinkIndex index,
+            BuildOptions options,
+            Issues issues,
+            List<Note> notes,
+            List<MediaFile> media) {
         this.dir = dir;
         this.index = index;
         this.options = options;
@@ -78,7 +115,8 @@ final class RenderCache {
     }
 
     /** The cache of a build whose options have a media cache folder; without one it renders every note. */
-    static RenderCache open(BuildOptions options, LinkIndex index, Issues issues, List<Note> notes, List<MediaFile> media) {
+    static RenderCache open(
+            BuildOptions options, LinkIndex index, Issues issues, List<Note> notes, List<MediaFile> media) {
         Optional<Path> dir = options.mediaCacheDir().map(mediaCache -> mediaCache.resolveSibling("render-cache"));
         return new RenderCache(dir, index, options, issues, notes, media);
     }
@@ -135,7 +173,9 @@ final class RenderCache {
         Deque<String> todo = new ArrayDeque<>(bySlugRendered.get(note.slug()).embeds());
         while (!todo.isEmpty()) {
             Note target = bySlug.get(todo.pop());
-            if (target != null && !target.path().equals(note.path()) && deps.putIfAbsent(target.path(), target.hash()) == null) {
+            if (target != null
+                    && !target.path().equals(note.path())
+                    && deps.putIfAbsent(target.path(), target.hash()) == null) {
                 todo.addAll(bySlugRendered.get(target.slug()).embeds());
             }
         }
@@ -187,23 +227,57 @@ final class RenderCache {
 
     /** Everything but the note itself that a render reads: the format, the options and the link index. */
     private static String context(BuildOptions options, List<Note> notes, List<MediaFile> media) {
-        StringBuilder s = new StringBuilder(FORMAT).append('\n')
-                .append(options.notePrefix()).append('\n').append(options.mediaPrefix()).append('\n')
-                .append(options.domain()).append('\n').append(options.limits()).append('\n');
-        notes.stream().sorted(Comparator.comparing(Note::path)).forEach(n -> s.append("note\0").append(n.path()).append('\0')
-                .append(n.slug()).append('\0').append(n.name()).append('\0').append(n.frontmatterTitle()).append('\0')
-                .append(n.aliases()).append('\n'));
-        media.stream().sorted(Comparator.comparing(MediaFile::path)).forEach(m -> s.append("media\0").append(m.path())
-                .append('\0').append(m.kind()).append('\0').append(m.size()).append('\0').append(m.hash()).append('\0')
-                .append(m.width()).append('x').append(m.height()).append('\0').append(m.refused()).append('\0')
-                .append(m.variants()).append('\0').append(m.original()).append('\n'));
+        StringBuilder s = new StringBuilder(FORMAT)
+                .append('\n')
+                .append(options.notePrefix())
+                .append('\n')
+                .append(options.mediaPrefix())
+                .append('\n')
+                .append(options.domain())
+                .append('\n')
+                .append(options.limits())
+                .append('\n');
+        notes.stream()
+                .sorted(Comparator.comparing(Note::path))
+                .forEach(n -> s.append("note\0")
+                        .append(n.path())
+                        .append('\0')
+                        .append(n.slug())
+                        .append('\0')
+                        .append(n.name())
+                        .append('\0')
+                        .append(n.frontmatterTitle())
+                        .append('\0')
+                        .append(n.aliases())
+                        .append('\n'));
+        media.stream()
+                .sorted(Comparator.comparing(MediaFile::path))
+                .forEach(m -> s.append("media\0")
+                        .append(m.path())
+                        .append('\0')
+                        .append(m.kind())
+                        .append('\0')
+                        .append(m.size())
+                        .append('\0')
+                        .append(m.hash())
+                        .append('\0')
+                        .append(m.width())
+                        .append('x')
+                        .append(m.height())
+                        .append('\0')
+                        .append(m.refused())
+                        .append('\0')
+                        .append(m.variants())
+                        .append('\0')
+                        .append(m.original())
+                        .append('\n'));
         return sha256(s.toString());
     }
 
     private static String sha256(String text) {
         try {
-            return java.util.HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
-                    .digest(text.getBytes(StandardCharsets.UTF_8)));
+            return java.util.HexFormat.of()
+                    .formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }

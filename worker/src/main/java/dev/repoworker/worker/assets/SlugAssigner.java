@@ -17,8 +17,7 @@ import java.util.TreeMap;
  */
 final class SlugAssigner {
 
-    private SlugAssigner() {
-    }
+    private SlugAssigner() {}
 
     static List<Note> assign(List<Note> notes, Issues issues) {
         Map<String, List<Note>> groups = new TreeMap<>();
@@ -32,7 +31,8 @@ final class SlugAssigner {
         Map<String, Note> byPath = new HashMap<>();
         for (Map.Entry<String, List<Note>> group : groups.entrySet()) {
             List<Note> members = group.getValue();
-            members.sort(Comparator.comparing((Note n) -> !explicit.get(n)).thenComparing(Note::isCanvas)
+            members.sort(Comparator.comparing((Note n) -> !explicit.get(n))
+                    .thenComparing(Note::isCanvas)
                     .thenComparing(Note::path));
             Note first = members.get(0);
             byPath.put(first.path(), first.withSlug(group.getKey()));
@@ -42,8 +42,11 @@ final class SlugAssigner {
                 do {
                     slug = group.getKey() + "-" + n++;
                 } while (!used.add(slug));
-                issues.add(Issue.SLUG_CONFLICT, other.path(), 0, "slug '" + group.getKey() + "' is taken by "
-                        + first.path() + "; this note is '" + slug + "'");
+                issues.add(
+                        Issue.SLUG_CONFLICT,
+                        other.path(),
+                        0,
+                        "slug '" + group.getKey() + "' is taken by " + first.path() + "; this note is '" + slug + "'");
                 byPath.put(other.path(), other.withSlug(slug));
             }
         }

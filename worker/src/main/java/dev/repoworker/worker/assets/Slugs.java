@@ -11,8 +11,7 @@ public final class Slugs {
     private static final Pattern NON_WORD = Pattern.compile("[^\\p{L}\\p{N}]+");
     private static final int MAX_LENGTH = 100;
 
-    private Slugs() {
-    }
+    private Slugs() {}
 
     /** {@code "Héllo, World!.md"} → {@code "hello-world-md"}; never empty ({@code "note"}), never a path. */
     public static String slugify(String text) {

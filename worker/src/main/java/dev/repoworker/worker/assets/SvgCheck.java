@@ -22,18 +22,29 @@ import javax.xml.stream.XMLStreamReader;
  */
 final class SvgCheck {
 
-    private static final Set<String> ACTIVE_ELEMENTS = Set.of("script", "foreignobject", "iframe", "embed", "object",
-            "applet", "frame", "frameset", "handler", "listener", "base", "meta", "link");
-    private static final Set<String> ANIMATIONS = Set.of("set", "animate", "animatemotion", "animatetransform",
-            "animatecolor");
+    private static final Set<String> ACTIVE_ELEMENTS = Set.of(
+            "script",
+            "foreignobject",
+            "iframe",
+            "embed",
+            "object",
+            "applet",
+            "frame",
+            "frameset",
+            "handler",
+            "listener",
+            "base",
+            "meta",
+            "link");
+    private static final Set<String> ANIMATIONS =
+            Set.of("set", "animate", "animatemotion", "animatetransform", "animatecolor");
     private static final Set<String> URL_ATTRIBUTES = Set.of("href", "src", "action", "formaction", "data");
     private static final Pattern INVISIBLE = Pattern.compile("[\\s\\p{Cntrl}\\u00a0\\u200b-\\u200d\\ufeff]+");
     private static final Pattern SCRIPT_URL = Pattern.compile("(javascript|vbscript|livescript):");
     private static final Pattern RASTER_DATA = Pattern.compile("data:image/(png|jpe?g|gif|webp)[;,].*");
     private static final Pattern ACTIVE_STYLE = Pattern.compile("@import|expression\\(|-moz-binding|behavior:");
 
-    private SvgCheck() {
-    }
+    private SvgCheck() {}
 
     /** Why the SVG may not be published, or empty when it holds no active content. */
     static Optional<String> activeContent(Path file) throws IOException {
@@ -68,8 +79,8 @@ final class SvgCheck {
                     return Optional.of("a <" + xml.getLocalName() + "> element");
                 }
                 for (int i = 0; i < xml.getAttributeCount(); i++) {
-                    Optional<String> problem = attribute(element, xml.getAttributeLocalName(i).toLowerCase(Locale.ROOT),
-                            xml.getAttributeValue(i));
+                    Optional<String> problem = attribute(
+                            element, xml.getAttributeLocalName(i).toLowerCase(Locale.ROOT), xml.getAttributeValue(i));
                     if (problem.isPresent()) {
                         return problem;
                     }
@@ -94,13 +105,16 @@ final class SvgCheck {
         if (SCRIPT_URL.matcher(compact).find()) {
             return Optional.of("a script URL in " + name);
         }
-        if (URL_ATTRIBUTES.contains(name) && compact.startsWith("data:") && !RASTER_DATA.matcher(compact).matches()) {
+        if (URL_ATTRIBUTES.contains(name)
+                && compact.startsWith("data:")
+                && !RASTER_DATA.matcher(compact).matches()) {
             return Optional.of("a data: URL in " + name + " that is not a raster image");
         }
         if (name.equals("style") && activeStyle(value)) {
             return Optional.of("style that imports or runs code");
         }
-        if (ANIMATIONS.contains(element) && name.equals("attributename")
+        if (ANIMATIONS.contains(element)
+                && name.equals("attributename")
                 && (compact.endsWith("href") || compact.startsWith("on"))) {
             return Optional.of("an animation of " + value);
         }
@@ -109,7 +123,8 @@ final class SvgCheck {
 
     private static boolean activeStyle(String css) {
         String compact = INVISIBLE.matcher(css).replaceAll("").toLowerCase(Locale.ROOT);
-        return ACTIVE_STYLE.matcher(compact).find() || SCRIPT_URL.matcher(compact).find();
+        return ACTIVE_STYLE.matcher(compact).find()
+                || SCRIPT_URL.matcher(compact).find();
     }
 
     private static String lastLine(String message) {

@@ -11,16 +11,18 @@ import java.nio.charset.StandardCharsets;
 /** Notes are UTF-8: invalid bytes become U+FFFD and the first one is reported with its line. */
 final class Utf8 {
 
-    private Utf8() {
-    }
+    private Utf8() {}
 
     static String decode(byte[] bytes, String path, Issues issues) {
         try {
             return strict().decode(ByteBuffer.wrap(bytes)).toString();
         } catch (CharacterCodingException e) {
             int at = firstInvalid(bytes);
-            issues.add(Issue.INVALID_UTF8, path, lineAt(bytes, at), "is not valid UTF-8 (first bad byte at offset " + at
-                    + "); invalid bytes shown as \uFFFD");
+            issues.add(
+                    Issue.INVALID_UTF8,
+                    path,
+                    lineAt(bytes, at),
+                    "is not valid UTF-8 (first bad byte at offset " + at + "); invalid bytes shown as \uFFFD");
             return new String(bytes, StandardCharsets.UTF_8);
         }
     }
@@ -43,7 +45,9 @@ final class Utf8 {
     }
 
     private static CharsetDecoder strict() {
-        return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+        return StandardCharsets.UTF_8
+                .newDecoder()
+                .onMalformedInput(CodingErrorAction.REPORT)
                 .onUnmappableCharacter(CodingErrorAction.REPORT);
     }
 

@@ -1,8 +1,8 @@
 package dev.repoworker.worker.assets;
 
 import java.io.IOException;
-import java.nio.file.FileVisitResult;
 import java.nio.file.FileVisitOption;
+import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
@@ -25,7 +25,13 @@ import java.util.Set;
 final class Vault {
 
     enum Kind {
-        NOTE, CANVAS, IMAGE, SVG, VIDEO, AUDIO, PDF;
+        NOTE,
+        CANVAS,
+        IMAGE,
+        SVG,
+        VIDEO,
+        AUDIO,
+        PDF;
 
         /** Media are shown or linked by posts; notes and canvases become posts. */
         boolean isMedia() {
@@ -38,15 +44,12 @@ final class Vault {
     static final Set<String> AUDIO_EXTENSIONS = Set.of("mp3", "wav", "m4a", "flac", "ogg", "oga", "opus");
 
     /** A selected file: path relative to the root with {@code /}, and the path to read it from. */
-    record Entry(String path, Path file, Kind kind, long size) {
-    }
+    record Entry(String path, Path file, Kind kind, long size) {}
 
     /** {@code notes} holds the files that become posts: Markdown notes and canvases. */
-    record Selection(List<Entry> notes, List<Entry> media) {
-    }
+    record Selection(List<Entry> notes, List<Entry> media) {}
 
-    private Vault() {
-    }
+    private Vault() {}
 
     static Optional<Kind> kindOf(String fileName) {
         String ext = extension(fileName);
@@ -111,9 +114,13 @@ final class Vault {
                     }
                     Optional<Path> target = insideTarget(realRoot, file);
                     if (target.isEmpty()) {
-                        issues.add(Issue.UNSAFE_SYMLINK, rel, 0, folder
-                                ? "symbolic link to a folder outside the repository; not followed"
-                                : "symbolic link points outside the repository (or nowhere); not read");
+                        issues.add(
+                                Issue.UNSAFE_SYMLINK,
+                                rel,
+                                0,
+                                folder
+                                        ? "symbolic link to a folder outside the repository; not followed"
+                                        : "symbolic link points outside the repository (or nowhere); not read");
                         return FileVisitResult.CONTINUE;
                     }
                     if (folder || kind.isEmpty() || !Files.isRegularFile(target.get(), LinkOption.NOFOLLOW_LINKS)) {

@@ -16,34 +16,28 @@ import java.util.regex.Pattern;
 final class WebEmbeds {
 
     /** What a web URL is, for an embed. */
-    sealed interface Embed {
-    }
+    sealed interface Embed {}
 
-    record Image() implements Embed {
-    }
+    record Image() implements Embed {}
 
-    record YouTube(String id, int startSeconds) implements Embed {
-    }
+    record YouTube(String id, int startSeconds) implements Embed {}
 
-    record Post(String url, String user) implements Embed {
-    }
+    record Post(String url, String user) implements Embed {}
 
-    record Link(String url) implements Embed {
-    }
+    record Link(String url) implements Embed {}
 
     private static final Set<String> IMAGE_EXTENSIONS = Set.of("jpg", "jpeg", "png", "gif", "webp", "svg", "avif");
-    private static final Set<String> YOUTUBE_HOSTS = Set.of("youtube.com", "www.youtube.com", "m.youtube.com",
-            "youtube-nocookie.com", "www.youtube-nocookie.com");
-    private static final Set<String> X_HOSTS = Set.of("twitter.com", "www.twitter.com", "mobile.twitter.com", "x.com",
-            "www.x.com");
+    private static final Set<String> YOUTUBE_HOSTS = Set.of(
+            "youtube.com", "www.youtube.com", "m.youtube.com", "youtube-nocookie.com", "www.youtube-nocookie.com");
+    private static final Set<String> X_HOSTS =
+            Set.of("twitter.com", "www.twitter.com", "mobile.twitter.com", "x.com", "www.x.com");
     private static final Pattern VIDEO_ID = Pattern.compile("[A-Za-z0-9_-]{11}");
     private static final Pattern VIDEO_PATH = Pattern.compile("/(?:shorts|embed|live)/([A-Za-z0-9_-]{11})/?");
     private static final Pattern STATUS_PATH = Pattern.compile("/([A-Za-z0-9_]{1,15})/status/(\\d{1,20})(?:/.*)?");
     private static final Pattern TIME = Pattern.compile("(?:(\\d{1,2})h)?(?:(\\d{1,4})m)?(?:(\\d{1,6})s?)?");
     private static final int MAX_START = 999_999;
 
-    private WebEmbeds() {
-    }
+    private WebEmbeds() {}
 
     /** What an http(s) URL of an image's source is; anything else (another scheme, unparsable) is an image. */
     static Embed of(String url) {
@@ -64,12 +58,15 @@ final class WebEmbeds {
         }
         String query = uri.getRawQuery() == null ? "" : uri.getRawQuery();
         String videoId = null;
-        if (host.equals("youtu.be") && VIDEO_ID.matcher(path.replaceAll("^/|/$", "")).matches()) {
+        if (host.equals("youtu.be")
+                && VIDEO_ID.matcher(path.replaceAll("^/|/$", "")).matches()) {
             videoId = path.replaceAll("^/|/$", "");
         } else if (YOUTUBE_HOSTS.contains(host)) {
             Matcher m = VIDEO_PATH.matcher(path);
             String v = parameter(query, "v");
-            videoId = m.matches() ? m.group(1) : path.equals("/watch") && v != null && VIDEO_ID.matcher(v).matches() ? v : null;
+            videoId = m.matches()
+                    ? m.group(1)
+                    : path.equals("/watch") && v != null && VIDEO_ID.matcher(v).matches() ? v : null;
         }
         if (videoId != null) {
             String t = parameter(query, "t");
@@ -85,15 +82,19 @@ final class WebEmbeds {
     /** The HTML of a non-image embed; {@code trust} marks the player as the build's own for {@link HtmlSanitizer}. */
     static String html(Embed embed, String alt, HtmlSanitizer.Trust trust) {
         return switch (embed) {
-            case YouTube v -> "<iframe class=\"embed-youtube\" src=\"" + HtmlSanitizer.YOUTUBE_EMBED + v.id()
-                    + (v.startSeconds() > 0 ? "?start=" + v.startSeconds() : "") + "\" title=\""
-                    + Html.attr(alt.isBlank() ? "YouTube video" : alt) + "\" width=\"560\" height=\"315\" sandbox=\""
-                    + HtmlSanitizer.YOUTUBE_SANDBOX + "\" allow=\"encrypted-media; picture-in-picture; fullscreen\""
-                    + " allowfullscreen referrerpolicy=\"strict-origin-when-cross-origin\" loading=\"lazy\" "
-                    + trust.attribute() + "></iframe>";
-            case Post p -> "<blockquote class=\"twitter-tweet\"><a href=\"" + Html.attr(p.url()) + "\">"
-                    + Html.text(alt.isBlank() ? "Post by @" + p.user() : alt) + "</a></blockquote>";
-            case Link l -> "<a href=\"" + Html.attr(l.url()) + "\">" + Html.text(alt.isBlank() ? l.url() : alt) + "</a>";
+            case YouTube v ->
+                "<iframe class=\"embed-youtube\" src=\"" + HtmlSanitizer.YOUTUBE_EMBED + v.id()
+                        + (v.startSeconds() > 0 ? "?start=" + v.startSeconds() : "") + "\" title=\""
+                        + Html.attr(alt.isBlank() ? "YouTube video" : alt)
+                        + "\" width=\"560\" height=\"315\" sandbox=\""
+                        + HtmlSanitizer.YOUTUBE_SANDBOX + "\" allow=\"encrypted-media; picture-in-picture; fullscreen\""
+                        + " allowfullscreen referrerpolicy=\"strict-origin-when-cross-origin\" loading=\"lazy\" "
+                        + trust.attribute() + "></iframe>";
+            case Post p ->
+                "<blockquote class=\"twitter-tweet\"><a href=\"" + Html.attr(p.url()) + "\">"
+                        + Html.text(alt.isBlank() ? "Post by @" + p.user() : alt) + "</a></blockquote>";
+            case Link l ->
+                "<a href=\"" + Html.attr(l.url()) + "\">" + Html.text(alt.isBlank() ? l.url() : alt) + "</a>";
             case Image i -> throw new IllegalArgumentException("an image is shown as an image");
         };
     }

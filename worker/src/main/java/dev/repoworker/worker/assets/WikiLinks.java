@@ -17,6 +17,7 @@ final class WikiLinks implements ObsidianSyntax.Links {
 
     /** What a link's display text may keep of its Markdown: code, emphasis, strong, strikethrough. */
     private static final Safelist DISPLAY = Safelist.none().addTags("code", "em", "strong", "del", "s");
+
     private static final Pattern INLINE_MARKDOWN = Pattern.compile("[`*_~]");
     private static final Document.OutputSettings COMPACT = new Document.OutputSettings().prettyPrint(false);
 
@@ -64,14 +65,16 @@ final class WikiLinks implements ObsidianSyntax.Links {
     }
 
     private Fragment link(String page, String anchor, String display, int line) {
-        String text = display != null && !display.isEmpty() ? display
-                : page.isEmpty() ? (anchor == null ? "" : anchor.replaceFirst("^\\^", ""))
-                : anchor == null ? page : page + " > " + anchor.replaceFirst("^\\^", "");
+        String text = display != null && !display.isEmpty()
+                ? display
+                : page.isEmpty()
+                        ? (anchor == null ? "" : anchor.replaceFirst("^\\^", ""))
+                        : anchor == null ? page : page + " > " + anchor.replaceFirst("^\\^", "");
         String fragment = anchor == null || anchor.isEmpty() ? "" : "#" + anchorId(anchor);
         String label = display != null && !display.isEmpty() ? displayHtml(display) : Html.text(text);
         if (page.isEmpty()) {
-            return new Fragment("<a class=\"internal-link\" href=\"" + Html.attr(fragment) + "\">" + label + "</a>",
-                    false);
+            return new Fragment(
+                    "<a class=\"internal-link\" href=\"" + Html.attr(fragment) + "\">" + label + "</a>", false);
         }
         Resolved resolved = resolve(page, "link [[" + page + "]]", "not followed", text, line);
         if (resolved.failure() != null) {
@@ -81,8 +84,10 @@ final class WikiLinks implements ObsidianSyntax.Links {
         if (!target.path().equals(state.note.path())) {
             state.links.add(target.slug());
         }
-        return new Fragment("<a class=\"internal-link\" data-slug=\"" + Html.attr(target.slug()) + "\" href=\""
-                + Html.attr(renderer.noteUrl(target) + fragment) + "\">" + label + "</a>", false);
+        return new Fragment(
+                "<a class=\"internal-link\" data-slug=\"" + Html.attr(target.slug()) + "\" href=\""
+                        + Html.attr(renderer.noteUrl(target) + fragment) + "\">" + label + "</a>",
+                false);
     }
 
     /** A link's display text as HTML: its code, emphasis, strong and strikethrough rendered, other markup as text. */
@@ -111,14 +116,24 @@ final class WikiLinks implements ObsidianSyntax.Links {
         if (!state.quiet && !target.path().equals(state.note.path())) {
             state.embeds.add(target.slug());
         }
-        Optional<String> section = Optional.ofNullable(anchor).filter(a -> !a.isEmpty()).map(WikiLinks::anchorId);
+        Optional<String> section =
+                Optional.ofNullable(anchor).filter(a -> !a.isEmpty()).map(WikiLinks::anchorId);
         if (state.stack.contains(MarkdownRenderer.embedKey(target, section))) {
-            return renderer.stopEmbed(state, Issue.EMBED_CYCLE, line, "embed ![[" + named
-                    + "]] would embed itself (cycle); shown as a link", link(page, anchor, display, line));
+            return renderer.stopEmbed(
+                    state,
+                    Issue.EMBED_CYCLE,
+                    line,
+                    "embed ![[" + named + "]] would embed itself (cycle); shown as a link",
+                    link(page, anchor, display, line));
         }
         if (state.depth >= renderer.options().limits().maxEmbedDepth()) {
-            return renderer.stopEmbed(state, Issue.EMBED_DEPTH, line, "embed ![[" + named + "]] is nested deeper than "
-                    + renderer.options().limits().maxEmbedDepth() + "; shown as a link", link(page, anchor, display, line));
+            return renderer.stopEmbed(
+                    state,
+                    Issue.EMBED_DEPTH,
+                    line,
+                    "embed ![[" + named + "]] is nested deeper than "
+                            + renderer.options().limits().maxEmbedDepth() + "; shown as a link",
+                    link(page, anchor, display, line));
         }
         return new Fragment(renderer.embed(target, section, state), alone);
     }
@@ -139,8 +154,10 @@ final class WikiLinks implements ObsidianSyntax.Links {
         state.media.add(media.hash());
         if (!embed) {
             Optional<String> url = MediaHtml.url(media);
-            return url.map(u -> new Fragment("<a class=\"media-link\" href=\"" + Html.attr(u) + "\">" + Html.text(label)
-                    + "</a>", false)).orElseGet(() -> marked("refused-media", label));
+            return url.map(u -> new Fragment(
+                            "<a class=\"media-link\" href=\"" + Html.attr(u) + "\">" + Html.text(label) + "</a>",
+                            false))
+                    .orElseGet(() -> marked("refused-media", label));
         }
         Integer width = null;
         Integer height = null;
@@ -154,8 +171,7 @@ final class WikiLinks implements ObsidianSyntax.Links {
     }
 
     /** A note a link or embed names, or the marked text that stands in for it (already reported). */
-    private record Resolved(Note note, Fragment failure) {
-    }
+    private record Resolved(Note note, Fragment failure) {}
 
     /** Looks {@code page} up from the current note's folder; an unsafe or unknown page is reported and marked. */
     private Resolved resolve(String page, String described, String unsafeOutcome, String shown, int line) {

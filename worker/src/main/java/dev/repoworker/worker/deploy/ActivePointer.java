@@ -13,8 +13,8 @@ import java.util.Comparator;
 @JsonPropertyOrder({"jobId", "requestedAt", "location"})
 public record ActivePointer(String jobId, String requestedAt, String location) {
 
-    private static final Comparator<ActivePointer> ORDER = Comparator.comparing(ActivePointer::requested)
-            .thenComparing(ActivePointer::jobId);
+    private static final Comparator<ActivePointer> ORDER =
+            Comparator.comparing(ActivePointer::requested).thenComparing(ActivePointer::jobId);
 
     public ActivePointer {
         if (jobId == null || jobId.isBlank()) {

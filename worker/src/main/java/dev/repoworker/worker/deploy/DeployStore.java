@@ -18,7 +18,8 @@ public interface DeployStore {
     String kind();
 
     /** Makes the deploy's files visible, {@code manifest.json} (already written into {@code artifacts}) last. */
-    StoredFiles publishFiles(String projectId, String jobId, Path artifacts, Manifest.Content content) throws IOException;
+    StoredFiles publishFiles(String projectId, String jobId, Path artifacts, Manifest.Content content)
+            throws IOException;
 
     /** The active pointer with a version to replace it over; empty when the project has none yet. */
     Optional<VersionedPointer> readPointer(String projectId) throws IOException;
@@ -30,16 +31,15 @@ public interface DeployStore {
      */
     boolean replacePointer(String projectId, ActivePointer next, Optional<String> expected) throws IOException;
 
-    record VersionedPointer(ActivePointer pointer, String version) {
-    }
+    record VersionedPointer(ActivePointer pointer, String version) {}
 
     /** What the deploy folder holds, and how many of its content-hashed media were uploaded or found already there. */
-    record StoredFiles(int files, long bytes, int mediaUploaded, int mediaReused) {
-    }
+    record StoredFiles(int files, long bytes, int mediaUploaded, int mediaReused) {}
 
     /** The store {@code ARTIFACT_STORE} asks for: under {@code artifactsRoot}, or in the bucket. */
     static DeployStore of(Path artifactsRoot, Optional<ObjectStorage> objectStorage) {
-        return objectStorage.<DeployStore>map(s3 -> new S3DeployStore(s3.client(), s3.settings()))
+        return objectStorage
+                .<DeployStore>map(s3 -> new S3DeployStore(s3.client(), s3.settings()))
                 .orElseGet(() -> new LocalDeployStore(artifactsRoot));
     }
 }

@@ -50,8 +50,15 @@ public final class Deployments {
         try {
             StoredFiles stored = store.publishFiles(projectId, jobId, artifacts, content);
             String activeJobId = moveForward(projectId, ActivePointer.of(projectId, jobId, requestedAt));
-            return new PublishedDeploy(projectId, jobId, location(projectId, jobId), activeJobId.equals(jobId), activeJobId,
-                    requestedAt.toString(), store.kind(), PublishedDeploy.Stats.of(pages, stored));
+            return new PublishedDeploy(
+                    projectId,
+                    jobId,
+                    location(projectId, jobId),
+                    activeJobId.equals(jobId),
+                    activeJobId,
+                    requestedAt.toString(),
+                    store.kind(),
+                    PublishedDeploy.Stats.of(pages, stored));
         } catch (PublishFailedException e) {
             throw new TaskFailedException(e.getMessage(), e);
         }
@@ -78,8 +85,9 @@ public final class Deployments {
         try {
             return store.readPointer(projectId);
         } catch (JacksonException e) {
-            throw new TaskFailedException("projects/" + projectId + "/" + ACTIVE + " is not a pointer {jobId, requestedAt, location} ("
-                    + e.getOriginalMessage() + "); it was left as it is");
+            throw new TaskFailedException(
+                    "projects/" + projectId + "/" + ACTIVE + " is not a pointer {jobId, requestedAt, location} ("
+                            + e.getOriginalMessage() + "); it was left as it is");
         }
     }
 
@@ -97,8 +105,8 @@ public final class Deployments {
         Manifest.Content content = Manifest.write(artifacts);
         for (Manifest.Entry entry : content.entries()) {
             if (!ObjectKeys.isSafeRelative(entry.path())) {
-                throw new TaskFailedException("cannot deploy: the artifact path '" + entry.path().replaceAll("\\p{Cntrl}", "?")
-                        + "' would leave the deploy's folder");
+                throw new TaskFailedException("cannot deploy: the artifact path '"
+                        + entry.path().replaceAll("\\p{Cntrl}", "?") + "' would leave the deploy's folder");
             }
         }
         return content;

@@ -54,7 +54,9 @@ final class LocalDeployStore implements DeployStore {
             Workspaces.deleteTree(earlier);
         }
         Files.move(staging, target, StandardCopyOption.ATOMIC_MOVE);
-        int media = (int) content.entries().stream().filter(e -> CachePolicy.isContentHashed(e.path())).count();
+        int media = (int) content.entries().stream()
+                .filter(e -> CachePolicy.isContentHashed(e.path()))
+                .count();
         return new StoredFiles(content.files(), content.totalBytes(), media, 0);
     }
 
@@ -71,7 +73,8 @@ final class LocalDeployStore implements DeployStore {
             return Optional.empty();
         }
         byte[] bytes = Files.readAllBytes(file);
-        return Optional.of(new VersionedPointer(Json.mapper().readValue(bytes, ActivePointer.class), Manifest.sha256(bytes)));
+        return Optional.of(
+                new VersionedPointer(Json.mapper().readValue(bytes, ActivePointer.class), Manifest.sha256(bytes)));
     }
 
     @Override
@@ -80,14 +83,18 @@ final class LocalDeployStore implements DeployStore {
         // A file lock keeps other processes out; threads of this JVM queue on the project's own lock first.
         ReentrantLock local = LOCKS.computeIfAbsent(project, p -> new ReentrantLock());
         local.lock();
-        try (FileChannel channel = FileChannel.open(project.resolve(".lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-             FileLock ignored = channel.lock()) {
+        try (FileChannel channel = FileChannel.open(
+                        project.resolve(".lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+                FileLock ignored = channel.lock()) {
             if (!readPointer(projectId).map(VersionedPointer::version).equals(expected)) {
                 return false;
             }
             Path temporary = project.resolve(Deployments.ACTIVE + ".tmp");
             Files.write(temporary, Json.writeBytes(next));
-            Files.move(temporary, project.resolve(Deployments.ACTIVE), StandardCopyOption.ATOMIC_MOVE,
+            Files.move(
+                    temporary,
+                    project.resolve(Deployments.ACTIVE),
+                    StandardCopyOption.ATOMIC_MOVE,
                     StandardCopyOption.REPLACE_EXISTING);
             return true;
         } finally {

@@ -5,8 +5,15 @@ import dev.repoworker.worker.deploy.DeployStore.StoredFiles;
 
 /** {@code result.steps.publish} of a deploy (the shared contract of issue 18). */
 @JsonPropertyOrder({"projectId", "jobId", "location", "active", "activeJobId", "requestedAt", "store", "stats"})
-public record PublishedDeploy(String projectId, String jobId, String location, boolean active, String activeJobId,
-                              String requestedAt, String store, Stats stats) {
+public record PublishedDeploy(
+        String projectId,
+        String jobId,
+        String location,
+        boolean active,
+        String activeJobId,
+        String requestedAt,
+        String store,
+        Stats stats) {
 
     /** {@code pages}: posts; {@code files}/{@code bytes}: the deploy folder; media uploaded now or found shared. */
     @JsonPropertyOrder({"pages", "files", "bytes", "mediaUploaded", "mediaReused"})

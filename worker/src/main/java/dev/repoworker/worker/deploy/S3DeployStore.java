@@ -60,19 +60,29 @@ final class S3DeployStore implements DeployStore {
         for (Manifest.Entry entry : content.entries()) {
             String path = entry.path();
             boolean shared = CachePolicy.isContentHashed(path);
-            String key = shared ? project + SHARED_MEDIA + path.substring(MEDIA.length()) : ObjectKeys.key(project, jobId, path);
-            (shared ? media : files).add(new Upload(artifacts.resolve(path), key, S3Objects.contentType(path), CachePolicy.of(path)));
+            String key = shared
+                    ? project + SHARED_MEDIA + path.substring(MEDIA.length())
+                    : ObjectKeys.key(project, jobId, path);
+            (shared ? media : files)
+                    .add(new Upload(artifacts.resolve(path), key, S3Objects.contentType(path), CachePolicy.of(path)));
         }
         try {
             Map<String, Long> inShared = objects.list(project + SHARED_MEDIA);
-            List<Upload> missing = media.stream().filter(m -> !Long.valueOf(m.size()).equals(inShared.get(m.key()))).toList();
-            List<String> kept = content.entries().stream().map(e -> folder + e.path()).toList();
+            List<Upload> missing = media.stream()
+                    .filter(m -> !Long.valueOf(m.size()).equals(inShared.get(m.key())))
+                    .toList();
+            List<String> kept =
+                    content.entries().stream().map(e -> folder + e.path()).toList();
             objects.publishSet(folder, artifacts.resolve(Manifest.FILE_NAME), objects.list(folder), kept, () -> {
                 S3Objects.inParallel(missing, objects::put);
-                S3Objects.inParallel(media, m -> objects.copy(m.key(), folder + MEDIA + m.key().substring((project + SHARED_MEDIA).length())));
+                S3Objects.inParallel(
+                        media,
+                        m -> objects.copy(
+                                m.key(), folder + MEDIA + m.key().substring((project + SHARED_MEDIA).length())));
                 S3Objects.inParallel(files, objects::put);
             });
-            return new StoredFiles(content.files(), content.totalBytes(), missing.size(), media.size() - missing.size());
+            return new StoredFiles(
+                    content.files(), content.totalBytes(), missing.size(), media.size() - missing.size());
         } catch (SdkException e) {
             throw failure("publishing the deploy", e);
         }
@@ -81,8 +91,10 @@ final class S3DeployStore implements DeployStore {
     @Override
     public Optional<VersionedPointer> readPointer(String projectId) throws IOException {
         try {
-            ResponseBytes<GetObjectResponse> bytes = s3.getObjectAsBytes(b -> b.bucket(settings.bucket()).key(pointerKey(projectId)));
-            return Optional.of(new VersionedPointer(Json.mapper().readValue(bytes.asByteArray(), ActivePointer.class),
+            ResponseBytes<GetObjectResponse> bytes =
+                    s3.getObjectAsBytes(b -> b.bucket(settings.bucket()).key(pointerKey(projectId)));
+            return Optional.of(new VersionedPointer(
+                    Json.mapper().readValue(bytes.asByteArray(), ActivePointer.class),
                     bytes.response().eTag()));
         } catch (NoSuchKeyException e) {
             return Optional.empty();
@@ -94,10 +106,15 @@ final class S3DeployStore implements DeployStore {
     @Override
     public boolean replacePointer(String projectId, ActivePointer next, Optional<String> expected) throws IOException {
         try {
-            s3.putObject(b -> {
-                b.bucket(settings.bucket()).key(pointerKey(projectId)).contentType("application/json").cacheControl(POINTER_CACHE);
-                expected.ifPresentOrElse(b::ifMatch, () -> b.ifNoneMatch("*"));
-            }, RequestBody.fromBytes(Json.writeBytes(next)));
+            s3.putObject(
+                    b -> {
+                        b.bucket(settings.bucket())
+                                .key(pointerKey(projectId))
+                                .contentType("application/json")
+                                .cacheControl(POINTER_CACHE);
+                        expected.ifPresentOrElse(b::ifMatch, () -> b.ifNoneMatch("*"));
+                    },
+                    RequestBody.fromBytes(Json.writeBytes(next)));
             return true;
         } catch (S3Exception e) {
             // 412 PreconditionFailed: changed since read; 409 ConditionalRequestConflict: another write is in flight

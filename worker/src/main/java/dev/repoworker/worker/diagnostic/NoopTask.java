@@ -17,12 +17,10 @@ import java.util.Optional;
 public final class NoopTask implements Task<NoopTask.Request> {
 
     /** How long to wait, and the failure to report after it, if any. */
-    public record Request(int durationMs, Optional<String> failure) {
-    }
+    public record Request(int durationMs, Optional<String> failure) {}
 
     /** {@code {waitedMs}}. */
-    public record Waited(int waitedMs) implements TaskResult {
-    }
+    public record Waited(int waitedMs) implements TaskResult {}
 
     private static final int MAX_DURATION_MS = 3_600_000;
 

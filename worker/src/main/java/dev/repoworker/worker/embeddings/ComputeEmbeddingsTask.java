@@ -33,15 +33,14 @@ import org.slf4j.LoggerFactory;
 public final class ComputeEmbeddingsTask implements Task<ComputeEmbeddingsTask.Request> {
 
     /** The build to embed ({@code artifactsOf}) and the name of the kept index to update (see {@link #keptIndex}). */
-    public record Request(String artifactsOf, String keptIndex) {
-    }
+    public record Request(String artifactsOf, String keptIndex) {}
 
     /**
      * What a run did and where its output is (relative to the artifacts root); {@code artifactsOf} names the embedded
      * build, absent inside a pipeline (the build is the pipeline's own).
      */
-    public record Embedded(@JsonUnwrapped EmbeddingReport report, String artifactsOf, String artifacts, String related) {
-    }
+    public record Embedded(
+            @JsonUnwrapped EmbeddingReport report, String artifactsOf, String artifacts, String related) {}
 
     private static final Logger LOG = LoggerFactory.getLogger(ComputeEmbeddingsTask.class);
     /** Under {@code CACHE_DIR}: the last index of each repository, kept for the next run to update. */
@@ -74,7 +73,8 @@ public final class ComputeEmbeddingsTask implements Task<ComputeEmbeddingsTask.R
         String sourceJob = request.artifactsOf();
         Path buildDir = artifactsDir.resolve(sourceJob).normalize();
         if (!buildDir.startsWith(artifactsDir) || !Files.isDirectory(buildDir)) {
-            throw new TaskFailedException("no artifacts for job " + sourceJob + " (data.artifactsOf): run build-assets first");
+            throw new TaskFailedException(
+                    "no artifacts for job " + sourceJob + " (data.artifactsOf): run build-assets first");
         }
         if (!Files.isRegularFile(buildDir.resolve(PostsFile.NAME))) {
             throw new TaskFailedException("the artifacts of job " + sourceJob + " hold no " + PostsFile.NAME);
@@ -87,7 +87,8 @@ public final class ComputeEmbeddingsTask implements Task<ComputeEmbeddingsTask.R
      * For pipelines: embeds the posts this job's build wrote into its own folder
      * ({@code ARTIFACTS_DIR/<jobId>/}), writing {@code embeddings/} and {@code related.json} beside them.
      */
-    public Embedded computeInPlace(TaskContext context, String keptIndex) throws TaskFailedException, InterruptedException {
+    public Embedded computeInPlace(TaskContext context, String keptIndex)
+            throws TaskFailedException, InterruptedException {
         return compute(context, context.jobId(), artifactsDir.resolve(outName(context)), keptIndex, false);
     }
 
@@ -110,9 +111,13 @@ public final class ComputeEmbeddingsTask implements Task<ComputeEmbeddingsTask.R
             throw new TaskFailedException("the artifacts of job " + sourceJob + " hold no " + PostsFile.NAME);
         } catch (IOException e) {
             LOG.warn("compute-embeddings of {} failed", sourceJob, e);
-            throw new TaskFailedException("computing embeddings of job " + sourceJob + " failed: " + safeMessage(e, outDir), e);
+            throw new TaskFailedException(
+                    "computing embeddings of job " + sourceJob + " failed: " + safeMessage(e, outDir), e);
         }
-        return new Embedded(report, showSource ? sourceJob : null, outName + "/" + ComputeEmbeddings.OUTPUT_DIR,
+        return new Embedded(
+                report,
+                showSource ? sourceJob : null,
+                outName + "/" + ComputeEmbeddings.OUTPUT_DIR,
                 outName + "/related.json");
     }
 

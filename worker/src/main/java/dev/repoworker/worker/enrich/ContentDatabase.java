@@ -21,14 +21,19 @@ import java.util.TreeSet;
 public final class ContentDatabase {
 
     /** A link between two posts, with the sentence it stands in. */
-    public record Link(String source, String target, String context) {
-    }
+    public record Link(String source, String target, String context) {}
 
-    private ContentDatabase() {
-    }
+    private ContentDatabase() {}
 
-    static void write(Path file, List<ObjectNode> posts, Map<String, TreeSet<String>> tagPosts, List<Link> links,
-                      JsonNode medias, JsonNode graph, Map<String, Object> schema) throws IOException {
+    static void write(
+            Path file,
+            List<ObjectNode> posts,
+            Map<String, TreeSet<String>> tagPosts,
+            List<Link> links,
+            JsonNode medias,
+            JsonNode graph,
+            Map<String, Object> schema)
+            throws IOException {
         Path temp = file.resolveSibling("." + file.getFileName() + ".tmp");
         Files.deleteIfExists(temp);
         Map<String, String> columns = FrontmatterColumns.choose(posts, schema);

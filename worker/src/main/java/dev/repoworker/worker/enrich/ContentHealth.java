@@ -16,11 +16,15 @@ import java.util.TreeSet;
  */
 final class ContentHealth {
 
-    private ContentHealth() {
-    }
+    private ContentHealth() {}
 
-    static Map<String, Object> of(List<ObjectNode> posts, Map<String, List<Enrichment.Backlink>> backlinks,
-                                  JsonNode issues, JsonNode medias, JsonNode graph, int shortPostWords) {
+    static Map<String, Object> of(
+            List<ObjectNode> posts,
+            Map<String, List<Enrichment.Backlink>> backlinks,
+            JsonNode issues,
+            JsonNode medias,
+            JsonNode graph,
+            int shortPostWords) {
         List<Map<String, Object>> problems = new ArrayList<>();
         for (ObjectNode post : posts) {
             addPostProblems(post, backlinks, shortPostWords, problems);
@@ -36,24 +40,33 @@ final class ContentHealth {
         return health;
     }
 
-    private static void addPostProblems(ObjectNode post, Map<String, List<Enrichment.Backlink>> backlinks,
-                                        int shortPostWords, List<Map<String, Object>> problems) {
+    private static void addPostProblems(
+            ObjectNode post,
+            Map<String, List<Enrichment.Backlink>> backlinks,
+            int shortPostWords,
+            List<Map<String, Object>> problems) {
         String slug = post.path("slug").asText();
         String file = post.path("path").asText(slug);
         JsonNode fm = post.path("frontmatter");
         if (blank(fm.path("title"))) {
-            problems.add(problem("missing-title", file, slug, "no title in the frontmatter (the title falls back to \""
-                    + post.path("title").asText() + "\")"));
+            problems.add(problem(
+                    "missing-title",
+                    file,
+                    slug,
+                    "no title in the frontmatter (the title falls back to \""
+                            + post.path("title").asText() + "\")"));
         }
         if (blank(fm.path("description"))) {
             problems.add(problem("missing-description", file, slug, "no description in the frontmatter"));
         }
         int words = post.path("wordCount").asInt();
         if (words < shortPostWords) {
-            problems.add(problem("short-post", file, slug, "only " + words + " words (fewer than " + shortPostWords + ")"));
+            problems.add(
+                    problem("short-post", file, slug, "only " + words + " words (fewer than " + shortPostWords + ")"));
         }
         boolean linksOut = post.path("links").size() > 0;
-        boolean linksIn = !backlinks.getOrDefault(slug, List.of()).isEmpty() || post.path("backlinks").size() > 0;
+        boolean linksIn = !backlinks.getOrDefault(slug, List.of()).isEmpty()
+                || post.path("backlinks").size() > 0;
         if (!linksOut && !linksIn) {
             problems.add(problem("orphan", file, slug, "no links to or from other posts"));
         }
@@ -69,7 +82,8 @@ final class ContentHealth {
         }
         for (JsonNode media : medias) {
             if (!usedMedia.contains(media.path("hash").asText())) {
-                problems.add(problem("unused-media", media.path("path").asText(), null, "no post shows or links this file"));
+                problems.add(
+                        problem("unused-media", media.path("path").asText(), null, "no post shows or links this file"));
             }
         }
     }
@@ -79,7 +93,11 @@ final class ContentHealth {
         for (JsonNode issue : issues) {
             String kind = issue.path("kind").asText();
             if (kind.equals("broken-link") || kind.equals("missing-media") || kind.equals("slug-conflict")) {
-                Map<String, Object> p = problem(kind, issue.path("file").asText(), null, issue.path("message").asText());
+                Map<String, Object> p = problem(
+                        kind,
+                        issue.path("file").asText(),
+                        null,
+                        issue.path("message").asText());
                 if (issue.path("line").asInt() > 0) {
                     p.put("line", issue.path("line").asInt());
                 }
@@ -100,6 +118,8 @@ final class ContentHealth {
     }
 
     private static boolean blank(JsonNode node) {
-        return node.isMissingNode() || node.isNull() || (node.isTextual() && node.asText().isBlank());
+        return node.isMissingNode()
+                || node.isNull()
+                || (node.isTextual() && node.asText().isBlank());
     }
 }

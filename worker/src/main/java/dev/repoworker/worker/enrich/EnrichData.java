@@ -35,15 +35,16 @@ public final class EnrichData {
     public static final int DEFAULT_SHORT_POST_WORDS = 50;
 
     /** Where to read and write, and what else is available. */
-    public record Request(Path sourceDir, Optional<Path> relatedFile, Path outDir, Optional<Path> gitRepo, int shortPostWords) {
-    }
+    public record Request(
+            Path sourceDir, Optional<Path> relatedFile, Path outDir, Optional<Path> gitRepo, int shortPostWords) {}
 
     /** What {@code Slugs.slugify} gives (letters, digits, single dashes; a conflict adds {@code -2}): never a path. */
     private static final Pattern PLAIN_SLUG = Pattern.compile("[\\p{L}\\p{N}]+(-[\\p{L}\\p{N}]+)*");
 
     private final ObjectMapper json = Json.mapper();
 
-    public Map<String, Object> enrich(Request request, ProgressListener progress) throws IOException, InterruptedException {
+    public Map<String, Object> enrich(Request request, ProgressListener progress)
+            throws IOException, InterruptedException {
         long started = System.nanoTime();
         List<String> notes = new ArrayList<>();
         List<ObjectNode> posts = publishablePosts(request.sourceDir().resolve("posts.json"), notes);
@@ -62,7 +63,8 @@ public final class EnrichData {
         JsonNode issues = readOrEmpty(request.sourceDir().resolve("issues.json"));
         JsonNode medias = readOrEmpty(request.sourceDir().resolve("medias.json"));
         JsonNode graph = readOrEmpty(request.sourceDir().resolve("graph.json"));
-        Map<String, Object> health = ContentHealth.of(posts, links.backlinks(), issues, medias, graph, request.shortPostWords());
+        Map<String, Object> health =
+                ContentHealth.of(posts, links.backlinks(), issues, medias, graph, request.shortPostWords());
         Map<String, Object> schema = FrontmatterSchema.of(posts);
 
         Path out = request.outDir();
@@ -125,7 +127,8 @@ public final class EnrichData {
         return related;
     }
 
-    private static Optional<GitHistory.History> history(Optional<Path> gitRepo, List<String> notes) throws InterruptedException {
+    private static Optional<GitHistory.History> history(Optional<Path> gitRepo, List<String> notes)
+            throws InterruptedException {
         if (gitRepo.isEmpty()) {
             notes.add("git history is absent: the notes did not come from a Git clone in this job");
             return Optional.empty();
@@ -138,16 +141,27 @@ public final class EnrichData {
     }
 
     /** Adds related posts, backlinks with context, reading time and history to each post; returns them by slug. */
-    private Map<String, Enrichment.Entry> addToPosts(List<ObjectNode> posts, Map<String, JsonNode> related,
-                                                     Map<String, List<Enrichment.Backlink>> backlinks,
-                                                     Optional<GitHistory.History> history) {
+    private Map<String, Enrichment.Entry> addToPosts(
+            List<ObjectNode> posts,
+            Map<String, JsonNode> related,
+            Map<String, List<Enrichment.Backlink>> backlinks,
+            Optional<GitHistory.History> history) {
         Map<String, Enrichment.Entry> enrichedPosts = new LinkedHashMap<>();
         for (ObjectNode post : posts) {
             String slug = post.path("slug").asText();
-            int words = post.has("wordCount") ? post.path("wordCount").asInt() : countWords(post.path("plain").asText(""));
-            int minutes = post.has("readingTimeMinutes") ? post.path("readingTimeMinutes").asInt() : Math.max(1, (words + 199) / 200);
-            Enrichment enrichment = new Enrichment(related.get(slug), backlinks.getOrDefault(slug, List.of()), words, minutes,
-                    history.map(h -> fileHistory(h, post.path("path").asText(""))).orElse(null));
+            int words = post.has("wordCount")
+                    ? post.path("wordCount").asInt()
+                    : countWords(post.path("plain").asText(""));
+            int minutes = post.has("readingTimeMinutes")
+                    ? post.path("readingTimeMinutes").asInt()
+                    : Math.max(1, (words + 199) / 200);
+            Enrichment enrichment = new Enrichment(
+                    related.get(slug),
+                    backlinks.getOrDefault(slug, List.of()),
+                    words,
+                    minutes,
+                    history.map(h -> fileHistory(h, post.path("path").asText("")))
+                            .orElse(null));
             post.setAll((ObjectNode) json.valueToTree(enrichment));
             enrichedPosts.put(slug, enrichment.entry());
         }
@@ -155,16 +169,19 @@ public final class EnrichData {
     }
 
     /** {@code enriched.json}. */
-    private static Map<String, Object> enriched(Map<String, Enrichment.Entry> enrichedPosts, Optional<GitHistory.History> history,
-                                                List<String> notes) {
+    private static Map<String, Object> enriched(
+            Map<String, Enrichment.Entry> enrichedPosts, Optional<GitHistory.History> history, List<String> notes) {
         Map<String, Object> enriched = new LinkedHashMap<>();
         enriched.put("posts", enrichedPosts);
-        enriched.put("repository", history.map(h -> {
-            Map<String, Object> r = new LinkedHashMap<>();
-            r.put("commits", h.commits());
-            r.put("contributors", h.contributors());
-            return (Object) r;
-        }).orElse(null));
+        enriched.put(
+                "repository",
+                history.map(h -> {
+                            Map<String, Object> r = new LinkedHashMap<>();
+                            r.put("commits", h.commits());
+                            r.put("contributors", h.contributors());
+                            return (Object) r;
+                        })
+                        .orElse(null));
         enriched.put("notes", notes);
         return enriched;
     }
@@ -185,8 +202,11 @@ public final class EnrichData {
         if (exact != null) {
             return exact;
         }
-        return history.files().entrySet().stream().filter(e -> e.getKey().endsWith("/" + path))
-                .map(Map.Entry::getValue).findFirst().orElse(null);
+        return history.files().entrySet().stream()
+                .filter(e -> e.getKey().endsWith("/" + path))
+                .map(Map.Entry::getValue)
+                .findFirst()
+                .orElse(null);
     }
 
     private static String printable(String text) {

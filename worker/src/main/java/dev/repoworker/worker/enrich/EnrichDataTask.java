@@ -28,8 +28,7 @@ import org.slf4j.LoggerFactory;
 public final class EnrichDataTask implements Task<EnrichDataTask.Request> {
 
     /** The build to enrich, the job whose related.json to read, and the health report's short-post threshold. */
-    public record Request(String artifactsOf, String embeddingsOf, int shortPostWords) {
-    }
+    public record Request(String artifactsOf, String embeddingsOf, int shortPostWords) {}
 
     private static final Logger LOG = LoggerFactory.getLogger(EnrichDataTask.class);
 
@@ -59,7 +58,8 @@ public final class EnrichDataTask implements Task<EnrichDataTask.Request> {
         return data.optionalInt("shortPostWords", EnrichData.DEFAULT_SHORT_POST_WORDS, 0, 100_000);
     }
 
-    private static Optional<String> jobId(TaskData data, String field, boolean required) throws InvalidTaskDataException {
+    private static Optional<String> jobId(TaskData data, String field, boolean required)
+            throws InvalidTaskDataException {
         Optional<String> id = required ? Optional.of(data.requiredString(field)) : data.optionalString(field);
         if (id.isPresent() && !JobIds.isValid(id.get())) {
             throw new InvalidTaskDataException(field, "must be a job id: it " + JobIds.RULE);
@@ -73,7 +73,8 @@ public final class EnrichDataTask implements Task<EnrichDataTask.Request> {
         String embeddings = request.embeddingsOf();
         Path sourceDir = artifactsDir.resolve(source).normalize();
         if (!sourceDir.startsWith(artifactsDir) || !Files.isRegularFile(sourceDir.resolve("posts.json"))) {
-            throw new TaskFailedException("no posts.json in the artifacts of job " + source + " (data.artifactsOf): run build-assets first");
+            throw new TaskFailedException(
+                    "no posts.json in the artifacts of job " + source + " (data.artifactsOf): run build-assets first");
         }
         Path relatedDir = artifactsDir.resolve(embeddings).normalize();
         if (!relatedDir.startsWith(artifactsDir)) {
@@ -82,8 +83,13 @@ public final class EnrichDataTask implements Task<EnrichDataTask.Request> {
         Path out = null;
         try {
             out = store.open(context.jobId());
-            Map<String, Object> computed = enrich.enrich(new EnrichData.Request(sourceDir,
-                    Optional.of(relatedDir.resolve("related.json")), out, Optional.empty(), request.shortPostWords()),
+            Map<String, Object> computed = enrich.enrich(
+                    new EnrichData.Request(
+                            sourceDir,
+                            Optional.of(relatedDir.resolve("related.json")),
+                            out,
+                            Optional.empty(),
+                            request.shortPostWords()),
                     context.progressListener());
             StoredArtifacts stored = store.publish(context.jobId(), out);
             return new Enriched(computed, source, stored);
@@ -110,11 +116,21 @@ public final class EnrichDataTask implements Task<EnrichDataTask.Request> {
     public Enriched enrichInPlace(TaskContext context, Path jobArtifacts, Optional<Path> gitRepo, int shortPostWords)
             throws TaskFailedException, InterruptedException {
         try {
-            return new Enriched(enrich.enrich(new EnrichData.Request(jobArtifacts, Optional.of(jobArtifacts.resolve("related.json")),
-                    jobArtifacts, gitRepo, shortPostWords), context.progressListener()), null, null);
+            return new Enriched(
+                    enrich.enrich(
+                            new EnrichData.Request(
+                                    jobArtifacts,
+                                    Optional.of(jobArtifacts.resolve("related.json")),
+                                    jobArtifacts,
+                                    gitRepo,
+                                    shortPostWords),
+                            context.progressListener()),
+                    null,
+                    null);
         } catch (IOException e) {
             LOG.warn("job {}: enrich-data failed", context.jobId(), e);
-            throw new TaskFailedException("could not read the artifacts or write the results (" + e.getClass().getSimpleName() + ")");
+            throw new TaskFailedException("could not read the artifacts or write the results ("
+                    + e.getClass().getSimpleName() + ")");
         }
     }
 }

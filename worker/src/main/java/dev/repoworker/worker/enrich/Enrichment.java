@@ -12,19 +12,25 @@ import java.util.List;
  * @param related the first {@link EnrichData#RELATED_LIMIT} entries of {@code related.json}, passed through
  */
 @JsonPropertyOrder({"related", "backlinkContexts", "wordCount", "readingTimeMinutes", "history"})
-record Enrichment(JsonNode related, List<Backlink> backlinkContexts, int wordCount, int readingTimeMinutes,
-                  GitHistory.FileHistory history) {
+record Enrichment(
+        JsonNode related,
+        List<Backlink> backlinkContexts,
+        int wordCount,
+        int readingTimeMinutes,
+        GitHistory.FileHistory history) {
 
     /** A post that links here, with the sentence the link stands in. */
     @JsonPropertyOrder({"slug", "title", "url", "context"})
-    record Backlink(String slug, String title, String url, String context) {
-    }
+    record Backlink(String slug, String title, String url, String context) {}
 
     /** The post's entry of {@code enriched.json}. */
     @JsonPropertyOrder({"related", "backlinks", "wordCount", "readingTimeMinutes", "history"})
-    record Entry(JsonNode related, List<Backlink> backlinks, int wordCount, int readingTimeMinutes,
-                 GitHistory.FileHistory history) {
-    }
+    record Entry(
+            JsonNode related,
+            List<Backlink> backlinks,
+            int wordCount,
+            int readingTimeMinutes,
+            GitHistory.FileHistory history) {}
 
     Entry entry() {
         return new Entry(related, backlinkContexts, wordCount, readingTimeMinutes, history);

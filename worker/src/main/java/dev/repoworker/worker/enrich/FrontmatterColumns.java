@@ -16,10 +16,10 @@ final class FrontmatterColumns {
 
     /** A frontmatter key becomes a column when at least this many posts (and two) have it. */
     static final double COMMON_SHARE = 0.2;
+
     static final int MAX_FRONTMATTER_COLUMNS = 40;
 
-    private FrontmatterColumns() {
-    }
+    private FrontmatterColumns() {}
 
     /** Frontmatter key → column name, for keys most posts share. */
     @SuppressWarnings("unchecked")
@@ -32,8 +32,8 @@ final class FrontmatterColumns {
                 common.add(e);
             }
         }
-        common.sort((a, b) -> Integer.compare((int) ((Map<String, Object>) b.getValue()).get("count"),
-                (int) ((Map<String, Object>) a.getValue()).get("count")));
+        common.sort((a, b) -> Integer.compare((int) ((Map<String, Object>) b.getValue()).get("count"), (int)
+                ((Map<String, Object>) a.getValue()).get("count")));
         Map<String, String> columns = new LinkedHashMap<>();
         TreeSet<String> used = new TreeSet<>();
         for (Map.Entry<String, Object> e : common) {

@@ -15,8 +15,7 @@ final class FrontmatterSchema {
 
     private static final Pattern DATE = Pattern.compile("\\d{4}-\\d{2}-\\d{2}([T ][0-9:.]+(Z|[+-]\\d{2}:?\\d{2})?)?");
 
-    private FrontmatterSchema() {
-    }
+    private FrontmatterSchema() {}
 
     /** Per frontmatter key: the types seen, how many posts have it, and whether the types conflict. */
     static Map<String, Object> of(List<ObjectNode> posts) {
@@ -29,7 +28,8 @@ final class FrontmatterSchema {
                 Map.Entry<String, JsonNode> field = fields.next();
                 counts.merge(field.getKey(), 1, Integer::sum);
                 types.computeIfAbsent(field.getKey(), k -> new TreeMap<>())
-                        .computeIfAbsent(typeOf(field.getValue()), t -> new ArrayList<>()).add(post.path("slug").asText());
+                        .computeIfAbsent(typeOf(field.getValue()), t -> new ArrayList<>())
+                        .add(post.path("slug").asText());
             }
         }
         Map<String, Object> keys = new LinkedHashMap<>();
@@ -38,7 +38,8 @@ final class FrontmatterSchema {
             k.put("types", List.copyOf(byType.keySet()));
             k.put("count", counts.get(key));
             k.put("coverage", posts.isEmpty() ? 0 : Math.round(1000.0 * counts.get(key) / posts.size()) / 1000.0);
-            boolean conflict = byType.keySet().stream().filter(t -> !t.equals("null")).count() > 1;
+            boolean conflict =
+                    byType.keySet().stream().filter(t -> !t.equals("null")).count() > 1;
             k.put("conflict", conflict);
             if (conflict) {
                 Map<String, Object> examples = new TreeMap<>();

@@ -22,20 +22,16 @@ import java.util.concurrent.TimeUnit;
 public final class GitHistory {
 
     /** One file's history; dates are ISO-8601 UTC author dates. */
-    public record FileHistory(String created, String updated, List<String> authors, int commits) {
-    }
+    public record FileHistory(String created, String updated, List<String> authors, int commits) {}
 
     /** A contributor: author name and number of commits. */
-    public record Contributor(String name, int commits) {
-    }
+    public record Contributor(String name, int commits) {}
 
-    public record History(int commits, List<Contributor> contributors, Map<String, FileHistory> files) {
-    }
+    public record History(int commits, List<Contributor> contributors, Map<String, FileHistory> files) {}
 
     private static final long TIMEOUT_SECONDS = 120;
 
-    private GitHistory() {
-    }
+    private GitHistory() {}
 
     /** Empty when {@code repo} is not a Git working tree, is shallow, or git is unavailable. */
     public static Optional<History> read(Path repo) throws InterruptedException {
@@ -47,8 +43,15 @@ public final class GitHistory {
             if (!shallow.equals("false")) {
                 return Optional.empty();
             }
-            String log = run(repo, "-c", "core.quotePath=false", "log", "--no-renames", "--format=%x1e%H%x1f%at%x1f%an",
-                    "--name-only", "HEAD");
+            String log = run(
+                    repo,
+                    "-c",
+                    "core.quotePath=false",
+                    "log",
+                    "--no-renames",
+                    "--format=%x1e%H%x1f%at%x1f%an",
+                    "--name-only",
+                    "HEAD");
             return Optional.of(parse(log));
         } catch (IOException e) {
             return Optional.empty();
@@ -87,18 +90,21 @@ public final class GitHistory {
             }
         }
         Map<String, FileHistory> files = new TreeMap<>();
-        dates.forEach((path, d) -> files.put(path, new FileHistory(d[0], d[1], new ArrayList<>(authors.get(path)),
-                counts.get(path))));
+        dates.forEach((path, d) ->
+                files.put(path, new FileHistory(d[0], d[1], new ArrayList<>(authors.get(path)), counts.get(path))));
         List<Contributor> contributors = byAuthor.entrySet().stream()
                 .map(e -> new Contributor(e.getKey(), e.getValue()))
-                .sorted((a, b) -> a.commits() != b.commits() ? Integer.compare(b.commits(), a.commits()) : a.name().compareTo(b.name()))
+                .sorted((a, b) -> a.commits() != b.commits()
+                        ? Integer.compare(b.commits(), a.commits())
+                        : a.name().compareTo(b.name()))
                 .toList();
         return new History(commits, contributors, files);
     }
 
     private static String isoDate(String epochSeconds) {
         try {
-            return java.time.Instant.ofEpochSecond(Long.parseLong(epochSeconds.trim())).toString();
+            return java.time.Instant.ofEpochSecond(Long.parseLong(epochSeconds.trim()))
+                    .toString();
         } catch (NumberFormatException e) {
             return epochSeconds;
         }

@@ -13,8 +13,7 @@ final class LinkContexts {
     private static final Pattern SENTENCE_END = Pattern.compile("(?<=[.!?])\\s+");
     private static final int CONTEXT_MAX = 300;
 
-    private LinkContexts() {
-    }
+    private LinkContexts() {}
 
     /** Target slug → the sentence of the first link to it in {@code html}. */
     static Map<String, String> of(String html) {
@@ -44,7 +43,9 @@ final class LinkContexts {
             if (sentence.length() > CONTEXT_MAX) {
                 int at = Math.max(0, sentence.indexOf(anchor));
                 int from = Math.max(0, Math.min(at - CONTEXT_MAX / 3, sentence.length() - CONTEXT_MAX));
-                sentence = (from > 0 ? "…" : "") + sentence.substring(from, Math.min(sentence.length(), from + CONTEXT_MAX)).trim() + "…";
+                sentence = (from > 0 ? "…" : "")
+                        + sentence.substring(from, Math.min(sentence.length(), from + CONTEXT_MAX))
+                                .trim() + "…";
             }
             contexts.put(target, sentence);
         }

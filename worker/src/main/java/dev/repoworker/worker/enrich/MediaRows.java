@@ -14,12 +14,13 @@ import java.util.TreeSet;
 /** The rows of {@code media} (from {@code medias.json}) and {@code post_media} (the graph's media links). */
 final class MediaRows {
 
-    private MediaRows() {
-    }
+    private MediaRows() {}
 
-    static void insert(Connection db, List<ObjectNode> posts, JsonNode medias, JsonNode graph) throws SQLException, IOException {
+    static void insert(Connection db, List<ObjectNode> posts, JsonNode medias, JsonNode graph)
+            throws SQLException, IOException {
         TreeSet<String> hashes = new TreeSet<>();
-        try (PreparedStatement media = db.prepareStatement("INSERT OR IGNORE INTO media VALUES (?, ?, ?, ?, ?, ?, ?, ?)")) {
+        try (PreparedStatement media =
+                db.prepareStatement("INSERT OR IGNORE INTO media VALUES (?, ?, ?, ?, ?, ?, ?, ?)")) {
             for (JsonNode m : medias) {
                 hashes.add(m.path("hash").asText());
                 media.setString(1, m.path("hash").asText());
@@ -28,7 +29,8 @@ final class MediaRows {
                 media.setLong(4, m.path("size").asLong());
                 setInt(media, 5, m.path("width"));
                 setInt(media, 6, m.path("height"));
-                media.setString(7, m.path("refused").isTextual() ? m.path("refused").asText() : null);
+                media.setString(
+                        7, m.path("refused").isTextual() ? m.path("refused").asText() : null);
                 media.setString(8, Json.mapper().writeValueAsString(m));
                 media.addBatch();
             }

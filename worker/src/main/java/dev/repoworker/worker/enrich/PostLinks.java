@@ -32,8 +32,13 @@ record PostLinks(Map<String, List<Enrichment.Backlink>> backlinks, List<ContentD
                 }
                 String context = contexts.get(target);
                 links.add(new ContentDatabase.Link(slug, target, context));
-                backlinks.computeIfAbsent(target, t -> new ArrayList<>()).add(new Enrichment.Backlink(slug,
-                        post.path("title").asText(), post.path("url").asText(null), context));
+                backlinks
+                        .computeIfAbsent(target, t -> new ArrayList<>())
+                        .add(new Enrichment.Backlink(
+                                slug,
+                                post.path("title").asText(),
+                                post.path("url").asText(null),
+                                context));
             }
         }
         return new PostLinks(backlinks, links);

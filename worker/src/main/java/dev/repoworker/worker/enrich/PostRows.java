@@ -14,8 +14,7 @@ import java.util.Map;
 /** The rows of {@code posts} (the post's JSON without its HTML) and of the full-text index {@code posts_fts}. */
 final class PostRows {
 
-    private PostRows() {
-    }
+    private PostRows() {}
 
     static void insert(Connection db, List<ObjectNode> posts, Map<String, String> columns)
             throws SQLException, IOException {
@@ -23,7 +22,8 @@ final class PostRows {
         columns.forEach((k, c) -> sql.append(", ?"));
         sql.append(", ?)");
         try (PreparedStatement insert = db.prepareStatement(sql.toString());
-             PreparedStatement fts = db.prepareStatement("INSERT INTO posts_fts (slug, title, plain) VALUES (?, ?, ?)")) {
+                PreparedStatement fts =
+                        db.prepareStatement("INSERT INTO posts_fts (slug, title, plain) VALUES (?, ?, ?)")) {
             for (ObjectNode post : posts) {
                 int i = 1;
                 insert.setString(i++, post.path("slug").asText());
@@ -39,7 +39,11 @@ final class PostRows {
                     if (value.isMissingNode() || value.isNull()) {
                         insert.setNull(i++, Types.VARCHAR);
                     } else {
-                        insert.setString(i++, value.isValueNode() ? value.asText() : Json.mapper().writeValueAsString(value));
+                        insert.setString(
+                                i++,
+                                value.isValueNode()
+                                        ? value.asText()
+                                        : Json.mapper().writeValueAsString(value));
                     }
                 }
                 ObjectNode stored = post.deepCopy();

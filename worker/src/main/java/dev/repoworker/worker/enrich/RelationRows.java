@@ -10,8 +10,7 @@ import java.util.TreeSet;
 /** The rows of {@code tags} (post, tag) and {@code links} (source, target, the linking sentence). */
 final class RelationRows {
 
-    private RelationRows() {
-    }
+    private RelationRows() {}
 
     static void insertTags(Connection db, Map<String, TreeSet<String>> tagPosts) throws SQLException {
         try (PreparedStatement tag = db.prepareStatement("INSERT OR IGNORE INTO tags VALUES (?, ?)")) {

@@ -14,7 +14,9 @@ record TagIndex(Map<String, TreeSet<String>> postsByTag, List<Map<String, Object
     static TagIndex of(List<ObjectNode> posts) {
         Map<String, TreeSet<String>> tagPosts = new TreeMap<>();
         for (ObjectNode post : posts) {
-            post.path("tags").forEach(t -> tagPosts.computeIfAbsent(t.asText(), k -> new TreeSet<>()).add(post.path("slug").asText()));
+            post.path("tags")
+                    .forEach(t -> tagPosts.computeIfAbsent(t.asText(), k -> new TreeSet<>())
+                            .add(post.path("slug").asText()));
         }
         List<Map<String, Object>> tags = new ArrayList<>();
         tagPosts.forEach((tag, slugs) -> {

@@ -14,10 +14,13 @@ import java.util.Objects;
 public final class HostList {
 
     /** How a host matched the list. */
-    public enum Match { NONE, WILDCARD, EXACT }
-
-    private record Entry(String host, int port, boolean wildcard) {
+    public enum Match {
+        NONE,
+        WILDCARD,
+        EXACT
     }
+
+    private record Entry(String host, int port, boolean wildcard) {}
 
     private final List<Entry> entries;
 
@@ -26,8 +29,12 @@ public final class HostList {
     }
 
     public static HostList of(List<String> entries) {
-        return new HostList(entries.stream().map(e -> e.trim().toLowerCase(Locale.ROOT)).filter(e -> !e.isEmpty())
-                .map(HostList::parse).filter(Objects::nonNull).toList());
+        return new HostList(entries.stream()
+                .map(e -> e.trim().toLowerCase(Locale.ROOT))
+                .filter(e -> !e.isEmpty())
+                .map(HostList::parse)
+                .filter(Objects::nonNull)
+                .toList());
     }
 
     public boolean isEmpty() {
@@ -46,7 +53,10 @@ public final class HostList {
             if (!entry.wildcard() && entry.host().equals(name)) {
                 return Match.EXACT;
             }
-            if (entry.wildcard() && !ipAddress && name.endsWith(entry.host()) && name.length() > entry.host().length()) {
+            if (entry.wildcard()
+                    && !ipAddress
+                    && name.endsWith(entry.host())
+                    && name.length() > entry.host().length()) {
                 best = Match.WILDCARD;
             }
         }

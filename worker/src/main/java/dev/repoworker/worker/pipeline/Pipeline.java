@@ -15,8 +15,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Objects;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -60,7 +60,8 @@ public final class Pipeline implements Task<List<PipelineStep.Planned<?>>> {
         return List.copyOf(planned);
     }
 
-    private static <R> Optional<PipelineStep.Planned<?>> plan(PipelineStep<R> step, TaskData data) throws InvalidTaskDataException {
+    private static <R> Optional<PipelineStep.Planned<?>> plan(PipelineStep<R> step, TaskData data)
+            throws InvalidTaskDataException {
         return step.parse(data).map(request -> new PipelineStep.Planned<>(step, request));
     }
 
@@ -81,15 +82,16 @@ public final class Pipeline implements Task<List<PipelineStep.Planned<?>>> {
             } catch (TaskFailedException e) {
                 discard(context, state);
                 String message = e.getMessage();
-                throw new TaskFailedException(message.startsWith(step.name() + " failed") ? message
-                        : step.name() + " failed: " + message, e);
+                throw new TaskFailedException(
+                        message.startsWith(step.name() + " failed") ? message : step.name() + " failed: " + message, e);
             } catch (InterruptedException e) {
                 discard(context, state);
                 throw e;
             } catch (IOException | RuntimeException e) {
                 discard(context, state);
                 LOG.warn("job {}: pipeline step {} failed", context.jobId(), step.name(), e);
-                throw new TaskFailedException(step.name() + " failed: internal error (" + e.getClass().getSimpleName() + ")", e);
+                throw new TaskFailedException(
+                        step.name() + " failed: internal error (" + e.getClass().getSimpleName() + ")", e);
             }
             long durationMs = (System.nanoTime() - stepStarted) / 1_000_000;
             sections.put(step.name(), new Timed<>(section, durationMs));
@@ -104,11 +106,15 @@ public final class Pipeline implements Task<List<PipelineStep.Planned<?>>> {
                 throw new TaskFailedException(e.getMessage(), e);
             } catch (IOException e) {
                 discard(context, state);
-                throw new TaskFailedException("publishing the artifacts failed (" + e.getClass().getSimpleName() + ")", e);
+                throw new TaskFailedException(
+                        "publishing the artifacts failed (" + e.getClass().getSimpleName() + ")", e);
             }
         }
         context.progress("done", total, total, "pipeline finished");
-        return new PipelineResult(planned.stream().map(PipelineStep.Planned::name).toList(), manifest, sections,
+        return new PipelineResult(
+                planned.stream().map(PipelineStep.Planned::name).toList(),
+                manifest,
+                sections,
                 (System.nanoTime() - started) / 1_000_000);
     }
 

@@ -10,6 +10,6 @@ import java.util.Map;
  * A pipeline's result: the steps it ran, the published {@code manifest} (absent when no step wrote artifacts), one
  * section per step with its own {@code durationMs}, and the whole run's {@code durationMs}.
  */
-public record PipelineResult(List<String> pipeline, StoredArtifacts manifest, Map<String, Timed<Object>> steps,
-                             long durationMs) implements TaskResult {
-}
+public record PipelineResult(
+        List<String> pipeline, StoredArtifacts manifest, Map<String, Timed<Object>> steps, long durationMs)
+        implements TaskResult {}

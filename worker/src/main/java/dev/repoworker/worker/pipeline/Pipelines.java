@@ -24,29 +24,48 @@ import java.util.List;
  */
 public final class Pipelines {
 
-    private Pipelines() {
-    }
+    private Pipelines() {}
 
     /** {@code store} publishes; {@code local} holds the folders the steps write in; {@code deploys} takes the deploys. */
-    public static List<Pipeline> all(ArtifactStore store, LocalArtifactStore local, DeployStore deploys, AcquireRepoTask acquire,
-                                     NewRepoFromTemplateTask template, BuildAssetsTask build, ComputeEmbeddingsTask embeddings,
-                                     EnrichDataTask enrich) {
+    public static List<Pipeline> all(
+            ArtifactStore store,
+            LocalArtifactStore local,
+            DeployStore deploys,
+            AcquireRepoTask acquire,
+            NewRepoFromTemplateTask template,
+            BuildAssetsTask build,
+            ComputeEmbeddingsTask embeddings,
+            EnrichDataTask enrich) {
         Deployments deployments = new Deployments(deploys);
         return List.of(
                 new Pipeline(TaskType.PROCESS_ALL, processAll(local, build, embeddings, enrich, true), store),
-                new Pipeline(TaskType.PROCESS_WITH_REPO,
-                        append(prepend(Steps.acquire(acquire), processAll(local, build, embeddings, enrich, false)),
-                                Steps.publish(deployments)), store),
-                new Pipeline(TaskType.DEPLOY_REPO,
-                        append(prepend(Steps.acquire(acquire), processAll(local, build, embeddings, enrich, false)),
-                                Steps.deploy(deployments)), store),
-                new Pipeline(TaskType.PROCESS_FROM_TEMPLATE,
-                        prepend(Steps.template(template), processAll(local, build, embeddings, enrich, false)), store));
+                new Pipeline(
+                        TaskType.PROCESS_WITH_REPO,
+                        append(
+                                prepend(Steps.acquire(acquire), processAll(local, build, embeddings, enrich, false)),
+                                Steps.publish(deployments)),
+                        store),
+                new Pipeline(
+                        TaskType.DEPLOY_REPO,
+                        append(
+                                prepend(Steps.acquire(acquire), processAll(local, build, embeddings, enrich, false)),
+                                Steps.deploy(deployments)),
+                        store),
+                new Pipeline(
+                        TaskType.PROCESS_FROM_TEMPLATE,
+                        prepend(Steps.template(template), processAll(local, build, embeddings, enrich, false)),
+                        store));
     }
 
-    static List<PipelineStep<?>> processAll(LocalArtifactStore store, BuildAssetsTask build, ComputeEmbeddingsTask embeddings,
-                                         EnrichDataTask enrich, boolean ownSource) {
-        return List.of(Steps.buildAssets(build, store::directory, ownSource), Steps.computeEmbeddings(embeddings),
+    static List<PipelineStep<?>> processAll(
+            LocalArtifactStore store,
+            BuildAssetsTask build,
+            ComputeEmbeddingsTask embeddings,
+            EnrichDataTask enrich,
+            boolean ownSource) {
+        return List.of(
+                Steps.buildAssets(build, store::directory, ownSource),
+                Steps.computeEmbeddings(embeddings),
                 Steps.enrichData(enrich));
     }
 

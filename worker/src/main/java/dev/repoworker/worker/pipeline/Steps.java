@@ -24,8 +24,7 @@ import java.util.function.Function;
 /** The steps pipelines are made of, each a thin adapter over the task that does the work. */
 public final class Steps {
 
-    private Steps() {
-    }
+    private Steps() {}
 
     /** {@code acquire}: clones {@code data.repoUrl} like acquire-user-repo; the clone is the pipeline's repository. */
     public static PipelineStep<CloneRequest> acquire(AcquireRepoTask task) {
@@ -50,9 +49,10 @@ public final class Steps {
      * {@code build-assets} into the job's own artifacts folder. With {@code ownSource} (process-all) the repository
      * comes from {@code data.repoUrl}/{@code data.repoPath} as build-assets gets it; otherwise from the step before.
      */
-    public static PipelineStep<BuildAssetsTask.Request> buildAssets(BuildAssetsTask task, Function<String, Path> jobArtifacts,
-                                                                     boolean ownSource) {
-        Parser<BuildAssetsTask.Request> parser = ownSource ? task::parse
+    public static PipelineStep<BuildAssetsTask.Request> buildAssets(
+            BuildAssetsTask task, Function<String, Path> jobArtifacts, boolean ownSource) {
+        Parser<BuildAssetsTask.Request> parser = ownSource
+                ? task::parse
                 : data -> new BuildAssetsTask.Request(Optional.empty(), Optional.empty(), task.options(data));
         return step("build-assets", parser, (context, state, request) -> {
             if (state.repoDirectory().isEmpty()) {
@@ -60,7 +60,8 @@ public final class Steps {
                 state.repo(source.directory(), source.git(), source.repository());
             }
             context.checkCancelled();
-            Built built = task.buildIntoStore(context, state.repoDirectory().orElseThrow(), request.options(), state.repository());
+            Built built = task.buildIntoStore(
+                    context, state.repoDirectory().orElseThrow(), request.options(), state.repository());
             state.built(jobArtifacts.apply(context.jobId()), built.report().posts());
             return built;
         });
@@ -98,8 +99,7 @@ public final class Steps {
     }
 
     /** The project to publish to, and when the deploy was asked for (the time the step runs when the data does not say). */
-    public record PublishRequest(String projectId, Optional<Instant> requestedAt) {
-    }
+    public record PublishRequest(String projectId, Optional<Instant> requestedAt) {}
 
     private static PipelineStep<PublishRequest> publish(Deployments deployments, boolean always) {
         return new PipelineStep<>() {
@@ -122,8 +122,12 @@ public final class Steps {
 
             @Override
             public Object run(TaskContext context, PipelineState state, PublishRequest request) throws Exception {
-                return deployments.publish(request.projectId(), context.jobId(), requireArtifacts(state),
-                        request.requestedAt().orElseGet(Instant::now), state.posts());
+                return deployments.publish(
+                        request.projectId(),
+                        context.jobId(),
+                        requireArtifacts(state),
+                        request.requestedAt().orElseGet(Instant::now),
+                        state.posts());
             }
 
             @Override
@@ -141,12 +145,14 @@ public final class Steps {
         try {
             return Optional.of(Instant.parse(text.get()));
         } catch (DateTimeParseException e) {
-            throw new InvalidTaskDataException("deployRequestedAt", "must be an ISO-8601 instant such as 2026-01-02T03:04:05Z");
+            throw new InvalidTaskDataException(
+                    "deployRequestedAt", "must be an ISO-8601 instant such as 2026-01-02T03:04:05Z");
         }
     }
 
     private static Path requireArtifacts(PipelineState state) throws TaskFailedException {
-        return state.artifacts().orElseThrow(() -> new TaskFailedException("no artifacts: build-assets must run first"));
+        return state.artifacts()
+                .orElseThrow(() -> new TaskFailedException("no artifacts: build-assets must run first"));
     }
 
     /** Reads a step's part of the job's data; every problem names its field. */

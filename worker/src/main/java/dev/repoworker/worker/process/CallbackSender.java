@@ -22,9 +22,9 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.function.Supplier;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
@@ -55,21 +55,39 @@ public final class CallbackSender {
     private final Set<String> arrayReceivers = ConcurrentHashMap.newKeySet();
     private final Map<String, CallbackBatches> batches = new ConcurrentHashMap<>();
 
-    public CallbackSender(CallbackUrlPolicy policy, Optional<Signatures> signatures, ScheduledExecutorService scheduler,
-                          Duration retryWindow, Clock clock) {
+    public CallbackSender(
+            CallbackUrlPolicy policy,
+            Optional<Signatures> signatures,
+            ScheduledExecutorService scheduler,
+            Duration retryWindow,
+            Clock clock) {
         this(policy, signatures, scheduler, retryWindow, Duration.ofMillis(500), Duration.ofMinutes(1), clock);
     }
 
-    public CallbackSender(CallbackUrlPolicy policy, Optional<Signatures> signatures, ScheduledExecutorService scheduler,
-                          Duration retryWindow, Clock clock, WorkerMetrics metrics) {
+    public CallbackSender(
+            CallbackUrlPolicy policy,
+            Optional<Signatures> signatures,
+            ScheduledExecutorService scheduler,
+            Duration retryWindow,
+            Clock clock,
+            WorkerMetrics metrics) {
         this(policy, signatures, scheduler, retryWindow, clock);
         this.metrics = metrics;
     }
 
-    CallbackSender(CallbackUrlPolicy policy, Optional<Signatures> signatures, ScheduledExecutorService scheduler,
-                   Duration retryWindow, Duration firstDelay, Duration maxDelay, Clock clock) {
-        this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5))
-                .followRedirects(HttpClient.Redirect.NEVER).build();
+    CallbackSender(
+            CallbackUrlPolicy policy,
+            Optional<Signatures> signatures,
+            ScheduledExecutorService scheduler,
+            Duration retryWindow,
+            Duration firstDelay,
+            Duration maxDelay,
+            Clock clock) {
+        this.http = HttpClient.newBuilder()
+                .version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(Duration.ofSeconds(5))
+                .followRedirects(HttpClient.Redirect.NEVER)
+                .build();
         this.policy = policy;
         this.signatures = signatures;
         this.scheduler = scheduler;
@@ -80,8 +98,13 @@ public final class CallbackSender {
 
     /** Starts delivering a final callback; {@code delivery} records every attempt and the outcome. */
     public void deliver(String url, Callback callback, Delivery delivery) {
-        Final item = new Final(url, Json.write(callback), callback.jobId(),
-                callback.attempt() == null ? null : callback.attempt().toString(), delivery, clock.instant().plus(retryWindow));
+        Final item = new Final(
+                url,
+                Json.write(callback),
+                callback.jobId(),
+                callback.attempt() == null ? null : callback.attempt().toString(),
+                delivery,
+                clock.instant().plus(retryWindow));
         if (arrayReceivers.contains(url)) {
             batches.computeIfAbsent(url, CallbackBatches::new).add(item);
         } else {
@@ -98,11 +121,12 @@ public final class CallbackSender {
     }
 
     /** A final callback on its way. */
-    private record Final(String url, String body, String jobId, String attempt, Delivery delivery, Instant giveUpAt) {
-    }
+    private record Final(String url, String body, String jobId, String attempt, Delivery delivery, Instant giveUpAt) {}
 
     private CompletableFuture<?> first(Final item) {
-        return withMdc(item.jobId(), item.attempt(),
+        return withMdc(
+                item.jobId(),
+                item.attempt(),
                 () -> attempt(item.url(), item.body(), item.jobId(), item.delivery(), item.giveUpAt(), 0));
     }
 
@@ -143,8 +167,10 @@ public final class CallbackSender {
                     return;
                 }
             }
-            CompletableFuture<?> sent = batch.size() > 1 && arrayReceivers.contains(url) ? sendArray(batch)
-                    : CompletableFuture.allOf(batch.stream().map(CallbackSender.this::first).toArray(CompletableFuture[]::new));
+            CompletableFuture<?> sent = batch.size() > 1 && arrayReceivers.contains(url)
+                    ? sendArray(batch)
+                    : CompletableFuture.allOf(
+                            batch.stream().map(CallbackSender.this::first).toArray(CompletableFuture[]::new));
             sent.whenComplete((ignored, error) -> {
                 try {
                     scheduler.execute(this::sendNext);
@@ -160,33 +186,55 @@ public final class CallbackSender {
             HttpRequest request;
             try {
                 policy.checkAgain(url);
-                request = request(url, "[" + String.join(",", batch.stream().map(Final::body).toList()) + "]");
+                request = request(
+                        url,
+                        "[" + String.join(",", batch.stream().map(Final::body).toList()) + "]");
             } catch (NetworkPolicy.RefusedHost | RuntimeException e) {
                 // each callback meets the refusal (or the retry) on its own path
-                return CompletableFuture.allOf(batch.stream().map(CallbackSender.this::first).toArray(CompletableFuture[]::new));
+                return CompletableFuture.allOf(
+                        batch.stream().map(CallbackSender.this::first).toArray(CompletableFuture[]::new));
             }
-            return http.sendAsync(request, HttpResponse.BodyHandlers.ofString())
-                    .handle((response, failure) -> {
-                        answered(batch, response, failure);
-                        return null;
-                    });
+            return http.sendAsync(request, HttpResponse.BodyHandlers.ofString()).handle((response, failure) -> {
+                answered(batch, response, failure);
+                return null;
+            });
         }
 
         private void answered(List<Final> batch, HttpResponse<String> response, Throwable failure) {
-            List<JsonNode> answers = response == null || response.statusCode() != 200 ? null : itemAnswers(response.body(), batch.size());
+            List<JsonNode> answers = response == null || response.statusCode() != 200
+                    ? null
+                    : itemAnswers(response.body(), batch.size());
             if (answers != null) {
                 for (int i = 0; i < batch.size(); i++) {
                     JsonNode answer = answers.get(i);
                     Final item = batch.get(i);
-                    int status = "accepted".equals(answer.path("status").asText()) ? 200 : answer.path("code").asInt(500);
-                    settle(item.url(), item.body(), item.jobId(), item.delivery(), item.giveUpAt(), 0, status, null,
-                            status == 200 ? null : "HTTP " + status + ": " + answer.path("message").asText(""));
+                    int status = "accepted".equals(answer.path("status").asText())
+                            ? 200
+                            : answer.path("code").asInt(500);
+                    settle(
+                            item.url(),
+                            item.body(),
+                            item.jobId(),
+                            item.delivery(),
+                            item.giveUpAt(),
+                            0,
+                            status,
+                            null,
+                            status == 200
+                                    ? null
+                                    : "HTTP " + status + ": "
+                                            + answer.path("message").asText(""));
                 }
                 return;
             }
-            if (response != null && response.statusCode() / 100 == 4 && response.statusCode() != 408 && response.statusCode() != 429) {
-                LOG.info("the receiver at {} refused a batch of callbacks (HTTP {}); sending them one by one from now on",
-                        url, response.statusCode());
+            if (response != null
+                    && response.statusCode() / 100 == 4
+                    && response.statusCode() != 408
+                    && response.statusCode() != 429) {
+                LOG.info(
+                        "the receiver at {} refused a batch of callbacks (HTTP {}); sending them one by one from now on",
+                        url,
+                        response.statusCode());
                 arrayReceivers.remove(url);
                 batch.forEach(CallbackSender.this::first);
                 return;
@@ -194,9 +242,19 @@ public final class CallbackSender {
             // the request failed as a whole (a 5xx, 408, 429, no answer, or a 200 that is not one answer per
             // callback): each callback is retried on its own
             boolean unreadable = response != null && response.statusCode() == 200;
-            Throwable why = unreadable ? new java.io.IOException("the answer to a batch of callbacks is not one answer per callback") : failure;
+            Throwable why = unreadable
+                    ? new java.io.IOException("the answer to a batch of callbacks is not one answer per callback")
+                    : failure;
             for (Final item : batch) {
-                outcome(item.url(), item.body(), item.jobId(), item.delivery(), item.giveUpAt(), 0, unreadable ? null : response, why);
+                outcome(
+                        item.url(),
+                        item.body(),
+                        item.jobId(),
+                        item.delivery(),
+                        item.giveUpAt(),
+                        0,
+                        unreadable ? null : response,
+                        why);
             }
         }
     }
@@ -248,7 +306,8 @@ public final class CallbackSender {
      * One delivery attempt, sent asynchronously: a slow callback receiver never holds a scheduler
      * thread, so many final callbacks can be in flight at once (the HTTP client keeps connections alive).
      */
-    private CompletableFuture<?> attempt(String url, String body, String jobId, Delivery delivery, Instant giveUpAt, int retry) {
+    private CompletableFuture<?> attempt(
+            String url, String body, String jobId, Delivery delivery, Instant giveUpAt, int retry) {
         HttpRequest request;
         try {
             policy.checkAgain(url);
@@ -265,26 +324,61 @@ public final class CallbackSender {
             return CompletableFuture.completedFuture(null);
         }
         return http.sendAsync(request, HttpResponse.BodyHandlers.ofString())
-                .whenComplete((response, error) -> outcome(url, body, jobId, delivery, giveUpAt, retry, response, error));
+                .whenComplete(
+                        (response, error) -> outcome(url, body, jobId, delivery, giveUpAt, retry, response, error));
     }
 
-    private void outcome(String url, String body, String jobId, Delivery delivery, Instant giveUpAt, int retry,
-                         HttpResponse<String> response, Throwable failure) {
+    private void outcome(
+            String url,
+            String body,
+            String jobId,
+            Delivery delivery,
+            Instant giveUpAt,
+            int retry,
+            HttpResponse<String> response,
+            Throwable failure) {
         if (response != null) {
-            Duration retryAfter = RetryAfter.parse(response.headers().firstValue("Retry-After").orElse(null), clock.instant())
+            Duration retryAfter = RetryAfter.parse(
+                            response.headers().firstValue("Retry-After").orElse(null), clock.instant())
                     .orElse(null);
-            settle(url, body, jobId, delivery, giveUpAt, retry, response.statusCode(), retryAfter, "HTTP " + response.statusCode());
+            settle(
+                    url,
+                    body,
+                    jobId,
+                    delivery,
+                    giveUpAt,
+                    retry,
+                    response.statusCode(),
+                    retryAfter,
+                    "HTTP " + response.statusCode());
         } else {
             Throwable e = failure instanceof java.util.concurrent.CompletionException && failure.getCause() != null
-                    ? failure.getCause() : failure;
-            settle(url, body, jobId, delivery, giveUpAt, retry, null, null,
+                    ? failure.getCause()
+                    : failure;
+            settle(
+                    url,
+                    body,
+                    jobId,
+                    delivery,
+                    giveUpAt,
+                    retry,
+                    null,
+                    null,
                     e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage()));
         }
     }
 
     /** What one attempt's answer ({@code status}, null when none came) means for the delivery. */
-    private void settle(String url, String body, String jobId, Delivery delivery, Instant giveUpAt, int retry,
-                        Integer status, Duration retryAfter, String error) {
+    private void settle(
+            String url,
+            String body,
+            String jobId,
+            Delivery delivery,
+            Instant giveUpAt,
+            int retry,
+            Integer status,
+            Duration retryAfter,
+            String error) {
         if (status != null) {
             // 409: the receiver already has this very message (its webhook-id), e.g. a proxy sent it twice;
             // our own retries carry a new id. Either way the callback arrived: delivered, never retried.
@@ -321,8 +415,10 @@ public final class CallbackSender {
         metrics.retry();
         String attemptNumber = MDC.get("attempt");
         try {
-            scheduler.schedule(() -> withMdc(jobId, attemptNumber, () -> attempt(url, body, jobId, delivery, giveUpAt, retry + 1)),
-                    delay.toMillis(), TimeUnit.MILLISECONDS);
+            scheduler.schedule(
+                    () -> withMdc(jobId, attemptNumber, () -> attempt(url, body, jobId, delivery, giveUpAt, retry + 1)),
+                    delay.toMillis(),
+                    TimeUnit.MILLISECONDS);
         } catch (java.util.concurrent.RejectedExecutionException shutDown) {
             delivery.gaveUp("not delivered after " + (retry + 1) + " attempts: " + error + " (worker shutting down)");
         }

@@ -1,9 +1,9 @@
 package dev.repoworker.worker.process;
 
 import dev.repoworker.protocol.NumericHosts;
+import dev.repoworker.protocol.net.NetworkPolicy;
 import dev.repoworker.worker.WorkerError;
 import dev.repoworker.worker.net.HostList;
-import dev.repoworker.protocol.net.NetworkPolicy;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.util.List;
@@ -60,7 +60,8 @@ public final class CallbackUrlPolicy {
         if (!scheme.equals("http") && !scheme.equals("https")) {
             throw invalid("callbackUrl must be an http or https URL");
         }
-        if (uri.getRawUserInfo() != null || (uri.getRawAuthority() != null && uri.getRawAuthority().contains("@"))) {
+        if (uri.getRawUserInfo() != null
+                || (uri.getRawAuthority() != null && uri.getRawAuthority().contains("@"))) {
             throw invalid("callbackUrl must carry no user-info");
         }
         if (uri.getHost() == null) {

@@ -50,9 +50,13 @@ public final class Delivery {
     }
 
     /** {@code delivery} in {@code GET /jobs/{jobId}}; absent values are left out. */
-    public record View(String state, int attempts, Integer lastStatus, String lastError, Instant lastAttemptAt,
-                       Instant nextAttemptAt) {
-    }
+    public record View(
+            String state,
+            int attempts,
+            Integer lastStatus,
+            String lastError,
+            Instant lastAttemptAt,
+            Instant nextAttemptAt) {}
 
     public synchronized View view() {
         return new View(outcome, attempts, lastStatus, lastError, lastAttemptAt, nextAttemptAt);

@@ -1,8 +1,8 @@
 package dev.repoworker.worker.process;
 
 import dev.repoworker.protocol.Callback;
-import dev.repoworker.protocol.Progress;
 import dev.repoworker.protocol.ProcessRequest;
+import dev.repoworker.protocol.Progress;
 import dev.repoworker.worker.task.ParsedTask;
 import dev.repoworker.worker.task.ProgressListener;
 import dev.repoworker.worker.task.TaskFailedException;
@@ -58,11 +58,17 @@ public final class JobExecutor {
 
     private static final Duration WORKSPACE_REMOVAL_WAIT = Duration.ofSeconds(30);
 
-    public JobExecutor(JobLimits limits, Workspaces workspaces, CallbackSender callbacks, ScheduledExecutorService scheduler,
-                       Clock clock, WorkerMetrics metrics) {
+    public JobExecutor(
+            JobLimits limits,
+            Workspaces workspaces,
+            CallbackSender callbacks,
+            ScheduledExecutorService scheduler,
+            Clock clock,
+            WorkerMetrics metrics) {
         this.metrics = metrics;
         int queueCapacity = limits.queueCapacity();
-        BlockingQueue<Runnable> queue = queueCapacity == 0 ? new SynchronousQueue<>() : new ArrayBlockingQueue<>(queueCapacity);
+        BlockingQueue<Runnable> queue =
+                queueCapacity == 0 ? new SynchronousQueue<>() : new ArrayBlockingQueue<>(queueCapacity);
         AtomicInteger threads = new AtomicInteger();
         int concurrency = limits.concurrency();
         this.pool = new ThreadPoolExecutor(concurrency, concurrency, 0, TimeUnit.MILLISECONDS, queue, r -> {
@@ -111,9 +117,13 @@ public final class JobExecutor {
         }
         if (admission == Admission.ACCEPTED || admission == Admission.CANCELLED) {
             try (MDC.MDCCloseable j = MDC.putCloseable("jobId", job.jobId());
-                 MDC.MDCCloseable a = MDC.putCloseable("attempt", Integer.toString(attempt))) {
-                LOG.debug("job {} attempt {} admitted{}: {}", job.jobId(), attempt,
-                        admission == Admission.CANCELLED ? " after its cancel" : "", job.task());
+                    MDC.MDCCloseable a = MDC.putCloseable("attempt", Integer.toString(attempt))) {
+                LOG.debug(
+                        "job {} attempt {} admitted{}: {}",
+                        job.jobId(),
+                        attempt,
+                        admission == Admission.CANCELLED ? " after its cancel" : "",
+                        job.task());
             }
         }
         return admission;
@@ -201,7 +211,8 @@ public final class JobExecutor {
         pool.shutdown();
         try {
             if (!pool.awaitTermination(grace.toMillis(), TimeUnit.MILLISECONDS)) {
-                List<WorkerJob> unfinished = runs.all().stream().filter(j -> !j.state().isFinal()).toList();
+                List<WorkerJob> unfinished =
+                        runs.all().stream().filter(j -> !j.state().isFinal()).toList();
                 if (!unfinished.isEmpty()) {
                     LOG.warn("grace period over; failing {} unfinished job(s)", unfinished.size());
                     unfinished.forEach(j -> end(j, Ending.SHUTDOWN, SHUTDOWN_ERROR));
@@ -209,7 +220,9 @@ public final class JobExecutor {
                 pool.shutdownNow();
             }
             CompletableFuture<?>[] pending = runs.all().stream()
-                    .map(j -> j.delivery().done()).filter(f -> !f.isDone()).toArray(CompletableFuture[]::new);
+                    .map(j -> j.delivery().done())
+                    .filter(f -> !f.isDone())
+                    .toArray(CompletableFuture[]::new);
             CompletableFuture.allOf(pending).get(deliveryWait.toMillis(), TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -235,11 +248,15 @@ public final class JobExecutor {
         MDC.put("attempt", Integer.toString(job.attempt()));
         ScheduledFuture<?> timeout = scheduler.schedule(
                 () -> end(job, Ending.TIMEOUT, "job timed out after " + describe(jobTimeout)),
-                jobTimeout.toMillis(), TimeUnit.MILLISECONDS);
+                jobTimeout.toMillis(),
+                TimeUnit.MILLISECONDS);
         ProgressThrottle throttle = new ProgressThrottle(firstProgressDelay.isZero());
-        Future<?> firstProgress = firstProgressDelay.isZero() ? CompletableFuture.completedFuture(null) : scheduler.schedule(
-                () -> throttle.open(clock.instant()).ifPresent(progress -> sendProgress(job, progress)),
-                firstProgressDelay.toMillis(), TimeUnit.MILLISECONDS);
+        Future<?> firstProgress = firstProgressDelay.isZero()
+                ? CompletableFuture.completedFuture(null)
+                : scheduler.schedule(
+                        () -> throttle.open(clock.instant()).ifPresent(progress -> sendProgress(job, progress)),
+                        firstProgressDelay.toMillis(),
+                        TimeUnit.MILLISECONDS);
         Runnable ending;
         StepClock steps = new StepClock(metrics, job.task());
         try {
@@ -258,7 +275,9 @@ public final class JobExecutor {
             });
             ending = () -> complete(job, result);
         } catch (InterruptedException e) {
-            ending = shuttingDown ? () -> end(job, Ending.SHUTDOWN, SHUTDOWN_ERROR) : () -> end(job, Ending.FAILED, "job interrupted");
+            ending = shuttingDown
+                    ? () -> end(job, Ending.SHUTDOWN, SHUTDOWN_ERROR)
+                    : () -> end(job, Ending.FAILED, "job interrupted");
         } catch (TaskFailedException e) {
             ending = () -> end(job, Ending.FAILED, e.getMessage());
         } finally {
@@ -283,7 +302,10 @@ public final class JobExecutor {
     private void complete(WorkerJob job, TaskResult result) {
         Instant now = clock.instant();
         long duration = Duration.between(job.startedAt(), now).toMillis();
-        if (job.finish(JobState.COMPLETED, Callback.completed(job.jobId(), job.attempt(), result.summary(), now, duration), now)) {
+        if (job.finish(
+                JobState.COMPLETED,
+                Callback.completed(job.jobId(), job.attempt(), result.summary(), now, duration),
+                now)) {
             LOG.info("job {} completed in {} ms", job.jobId(), duration);
             metrics.completed(job.task(), Duration.ofMillis(duration));
             callbacks.deliver(job.callbackUrl(), job.outcome().join(), job.delivery());
@@ -296,7 +318,9 @@ public final class JobExecutor {
         JobState state = ending == Ending.CANCELLED ? JobState.CANCELLED : JobState.FAILED;
         if (job.finish(state, Callback.failed(job.jobId(), job.attempt(), error, now), now)) {
             LOG.info("job {} {}: {}", job.jobId(), state.wireName(), error);
-            metrics.failed(job.task(), ending.metricLabel(),
+            metrics.failed(
+                    job.task(),
+                    ending.metricLabel(),
                     job.startedAt() == null ? null : Duration.between(job.startedAt(), now));
             job.interruptUnlessCurrent();
             callbacks.deliver(job.callbackUrl(), job.outcome().join(), job.delivery());
@@ -307,7 +331,10 @@ public final class JobExecutor {
 
     /** Why a run ended without completing, as the metrics count it. */
     private enum Ending {
-        CANCELLED("cancelled"), SHUTDOWN("shutdown"), TIMEOUT("timeout"), FAILED("failed");
+        CANCELLED("cancelled"),
+        SHUTDOWN("shutdown"),
+        TIMEOUT("timeout"),
+        FAILED("failed");
 
         private final String metricLabel;
 

@@ -4,7 +4,11 @@ import com.fasterxml.jackson.annotation.JsonValue;
 
 /** A job's state on this Worker, as {@code GET /jobs/{jobId}} reports it. */
 public enum JobState {
-    QUEUED, RUNNING, COMPLETED, FAILED, CANCELLED;
+    QUEUED,
+    RUNNING,
+    COMPLETED,
+    FAILED,
+    CANCELLED;
 
     @JsonValue
     public String wireName() {

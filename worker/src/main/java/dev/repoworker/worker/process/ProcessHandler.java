@@ -63,10 +63,17 @@ public final class ProcessHandler {
         Admission admission = executor.admit(request, task);
         return switch (admission) {
             case ACCEPTED, DUPLICATE, CANCELLED -> jobId;
-            case QUEUE_FULL -> throw new WorkerError(429, "the worker's queue is full; retry later", null, Map.of("Retry-After", "5"));
-            case RETENTION_FULL -> throw new WorkerError(429, "the worker keeps as many runs as it may (RESULT_RETENTION_MAX) "
-                    + "and none is delivered yet; retry later", null, Map.of("Retry-After", "5"));
-            case SHUTTING_DOWN -> throw new WorkerError(503, "the worker is shutting down", null, Map.of("Retry-After", "5"));
+            case QUEUE_FULL ->
+                throw new WorkerError(429, "the worker's queue is full; retry later", null, Map.of("Retry-After", "5"));
+            case RETENTION_FULL ->
+                throw new WorkerError(
+                        429,
+                        "the worker keeps as many runs as it may (RESULT_RETENTION_MAX) "
+                                + "and none is delivered yet; retry later",
+                        null,
+                        Map.of("Retry-After", "5"));
+            case SHUTTING_DOWN ->
+                throw new WorkerError(503, "the worker is shutting down", null, Map.of("Retry-After", "5"));
         };
     }
 
@@ -114,8 +121,11 @@ public final class ProcessHandler {
 
     private static ProcessRequest parse(JsonNode tree) {
         if (!tree.isObject()) {
-            throw new WorkerError(400, "a request must be a JSON object {jobId, task, callbackUrl, data} "
-                    + "(a batch: an array of 1 to " + MAX_BATCH + " of them)", "body");
+            throw new WorkerError(
+                    400,
+                    "a request must be a JSON object {jobId, task, callbackUrl, data} " + "(a batch: an array of 1 to "
+                            + MAX_BATCH + " of them)",
+                    "body");
         }
         for (String field : new String[] {"jobId", "task", "callbackUrl"}) {
             JsonNode value = tree.get(field);

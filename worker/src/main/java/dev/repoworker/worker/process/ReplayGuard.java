@@ -28,20 +28,16 @@ public final class ReplayGuard {
     private static final Duration WARNING_INTERVAL = Duration.ofMinutes(1);
 
     /** What the guard made of a verified message. */
-    public sealed interface Sighting permits First, Replay, Full {
-    }
+    public sealed interface Sighting permits First, Replay, Full {}
 
     /** Not seen before: now remembered. */
-    public record First() implements Sighting {
-    }
+    public record First() implements Sighting {}
 
     /** Seen before and not yet expired. */
-    public record Replay() implements Sighting {
-    }
+    public record Replay() implements Sighting {}
 
     /** Not seen before, but the guard is full of unexpired ids: refused, try again after {@code retryAfter}. */
-    public record Full(Duration retryAfter) implements Sighting {
-    }
+    public record Full(Duration retryAfter) implements Sighting {}
 
     private final int capacity;
     private final Clock clock;
@@ -91,8 +87,10 @@ public final class ReplayGuard {
     private void warnFull(Instant now) {
         if (lastWarning == null || !now.isBefore(lastWarning.plus(WARNING_INTERVAL))) {
             lastWarning = now;
-            LOG.warn("replay guard full: {} webhook-ids still within the signature tolerance; refusing signed requests "
-                    + "with 429 until the oldest expires (raise REPLAY_GUARD_MAX_IDS?)", capacity);
+            LOG.warn(
+                    "replay guard full: {} webhook-ids still within the signature tolerance; refusing signed requests "
+                            + "with 429 until the oldest expires (raise REPLAY_GUARD_MAX_IDS?)",
+                    capacity);
         }
     }
 

@@ -36,12 +36,18 @@ public final class RequestAuthenticator {
         verify(body, header).ifPresent(message -> {
             ReplayGuard.Sighting sighting = replays.sight(message);
             if (sighting instanceof ReplayGuard.Replay) {
-                throw new WorkerError(409, "webhook-id " + message.messageId() + " was already received; a replayed request is "
-                        + "refused (sign every request with a new webhook-id)", Signatures.ID_HEADER);
+                throw new WorkerError(
+                        409,
+                        "webhook-id " + message.messageId() + " was already received; a replayed request is "
+                                + "refused (sign every request with a new webhook-id)",
+                        Signatures.ID_HEADER);
             }
             if (sighting instanceof ReplayGuard.Full full) {
-                throw new WorkerError(429, "this worker cannot remember another webhook-id before an older one expires; "
-                        + "retry later", Signatures.ID_HEADER, Map.of("Retry-After", Long.toString(full.retryAfter().toSeconds())));
+                throw new WorkerError(
+                        429,
+                        "this worker cannot remember another webhook-id before an older one expires; " + "retry later",
+                        Signatures.ID_HEADER,
+                        Map.of("Retry-After", Long.toString(full.retryAfter().toSeconds())));
             }
         });
     }

@@ -20,7 +20,11 @@ import java.util.concurrent.ConcurrentHashMap;
 final class RetainedRuns {
 
     /** What {@link #add} did. */
-    enum Added { ADDED, DUPLICATE, FULL }
+    enum Added {
+        ADDED,
+        DUPLICATE,
+        FULL
+    }
 
     private final int max;
     private final Map<String, WorkerJob> byKey = new ConcurrentHashMap<>();
@@ -79,8 +83,10 @@ final class RetainedRuns {
     /** Forgets finished runs that ended before {@code cutoff} and whose delivery is over, however it ended. */
     synchronized void forgetFinishedBefore(Instant cutoff) {
         byKey.values().removeIf(job -> {
-            boolean expired = job.state().isFinal() && job.delivery().done().isDone()
-                    && job.finishedAt() != null && job.finishedAt().isBefore(cutoff);
+            boolean expired = job.state().isFinal()
+                    && job.delivery().done().isDone()
+                    && job.finishedAt() != null
+                    && job.finishedAt().isBefore(cutoff);
             if (expired) {
                 latest.remove(job.jobId(), job);
             }

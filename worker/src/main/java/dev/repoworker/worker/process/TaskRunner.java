@@ -23,7 +23,7 @@ public final class TaskRunner {
     /** What to take from the workspace before it is released (the local run keeps a clone). */
     @FunctionalInterface
     public interface BeforeRelease {
-        BeforeRelease NOTHING = (workspace, result) -> { };
+        BeforeRelease NOTHING = (workspace, result) -> {};
 
         void take(Path workspace, TaskResult result) throws IOException;
     }
@@ -39,7 +39,8 @@ public final class TaskRunner {
         return run(jobId, taskName, task, progress, BeforeRelease.NOTHING);
     }
 
-    public TaskResult run(String jobId, String taskName, ParsedTask<?> task, ProgressListener progress, BeforeRelease beforeRelease)
+    public TaskResult run(
+            String jobId, String taskName, ParsedTask<?> task, ProgressListener progress, BeforeRelease beforeRelease)
             throws TaskFailedException, InterruptedException {
         Path workspace = null;
         try {
@@ -51,7 +52,8 @@ public final class TaskRunner {
             throw e;
         } catch (Exception | StackOverflowError | OutOfMemoryError e) {
             LOG.error("job {} failed unexpectedly", jobId, e);
-            throw new TaskFailedException("internal error in task " + taskName + ": " + e.getClass().getSimpleName(), e);
+            throw new TaskFailedException(
+                    "internal error in task " + taskName + ": " + e.getClass().getSimpleName(), e);
         } finally {
             Thread.interrupted(); // a cancel's or timeout's interrupt has done its work; the release must not see it
             workspaces.release(workspace);

@@ -21,8 +21,7 @@ final class Tombstones {
 
     private static final int EVERY_ATTEMPT = Integer.MAX_VALUE;
 
-    private record Tombstone(int upToAttempt, Instant expiresAt) {
-    }
+    private record Tombstone(int upToAttempt, Instant expiresAt) {}
 
     private final int max;
     private final Duration lifetime;
@@ -42,7 +41,10 @@ final class Tombstones {
         if (existing == null && byJob.size() >= max) {
             return false;
         }
-        byJob.put(jobId, new Tombstone(existing == null ? attempt : Math.max(attempt, existing.upToAttempt()), now.plus(lifetime)));
+        byJob.put(
+                jobId,
+                new Tombstone(
+                        existing == null ? attempt : Math.max(attempt, existing.upToAttempt()), now.plus(lifetime)));
         return true;
     }
 

@@ -108,16 +108,35 @@ public final class WorkerJob {
     }
 
     /** The body of {@code GET /jobs/{jobId}}: absent values are left out; the callback and its delivery once it ended. */
-    public record View(String jobId, int attempt, String task, JobState state, Instant receivedAt, Instant startedAt,
-                       Instant finishedAt, Long durationMs, Callback callback, Delivery.View delivery) {
-    }
+    public record View(
+            String jobId,
+            int attempt,
+            String task,
+            JobState state,
+            Instant receivedAt,
+            Instant startedAt,
+            Instant finishedAt,
+            Long durationMs,
+            Callback callback,
+            Delivery.View delivery) {}
 
     public View view() {
         Instant started = startedAt;
         Instant finished = finishedAt;
-        Long durationMs = started != null && finished != null ? Duration.between(started, finished).toMillis() : null;
+        Long durationMs = started != null && finished != null
+                ? Duration.between(started, finished).toMillis()
+                : null;
         Callback callback = outcome.getNow(null);
-        return new View(jobId, attempt, task, state.get(), receivedAt, started, finished, durationMs, callback,
+        return new View(
+                jobId,
+                attempt,
+                task,
+                state.get(),
+                receivedAt,
+                started,
+                finished,
+                durationMs,
+                callback,
                 callback == null ? null : delivery.view());
     }
 }

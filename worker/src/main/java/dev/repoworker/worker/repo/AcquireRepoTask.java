@@ -48,7 +48,8 @@ public final class AcquireRepoTask implements Task<CloneRequest> {
     }
 
     /** Clones into {@code <workspace>/repo}; for pipelines that go on working on the files. */
-    public AcquiredRepo acquire(TaskContext context, CloneRequest request) throws TaskFailedException, InterruptedException {
+    public AcquiredRepo acquire(TaskContext context, CloneRequest request)
+            throws TaskFailedException, InterruptedException {
         return acquire(context, request, context.workspace().resolve(DIRECTORY));
     }
 
@@ -57,18 +58,30 @@ public final class AcquireRepoTask implements Task<CloneRequest> {
             throws TaskFailedException, InterruptedException {
         String shownUrl = RepoUrlPolicy.displayUrl(request.url());
         long started = System.nanoTime();
-        LOG.info("job {}: cloning {} branch {} depth {}{} with {} git{}", context.jobId(), shownUrl, request.branch(),
-                request.depth(), request.commit().map(c -> " commit " + c).orElse(""), git.name(),
+        LOG.info(
+                "job {}: cloning {} branch {} depth {}{} with {} git{}",
+                context.jobId(),
+                shownUrl,
+                request.branch(),
+                request.depth(),
+                request.commit().map(c -> " commit " + c).orElse(""),
+                git.name(),
                 request.token().isPresent() ? " (authenticated)" : "");
         context.progress("acquire", 0, 0, "cloning " + shownUrl);
         Git.Cloned cloned = git.cloneRepo(request, directory, new ThrottledProgress(context));
         context.checkCancelled();
         long durationMs = (System.nanoTime() - started) / 1_000_000;
         context.progress("acquire", cloned.files(), cloned.files(), "cloned " + cloned.files() + " files");
-        LOG.info("job {}: cloned {} at {}: {} files, {} bytes in {} ms", context.jobId(), shownUrl, cloned.commit(),
-                cloned.files(), cloned.bytes(), durationMs);
-        return new AcquiredRepo(directory, shownUrl, cloned.branch(), cloned.commit(), cloned.files(), cloned.bytes(),
+        LOG.info(
+                "job {}: cloned {} at {}: {} files, {} bytes in {} ms",
+                context.jobId(),
+                shownUrl,
+                cloned.commit(),
+                cloned.files(),
+                cloned.bytes(),
                 durationMs);
+        return new AcquiredRepo(
+                directory, shownUrl, cloned.branch(), cloned.commit(), cloned.files(), cloned.bytes(), durationMs);
     }
 
     /** The validated clone request for {@code data}; every problem names its field. */
@@ -88,7 +101,8 @@ public final class AcquireRepoTask implements Task<CloneRequest> {
         Optional<String> commitText = data.optionalString("commit").filter(c -> !CommitIds.isLatest(c));
         Optional<String> commit = commitText.flatMap(CommitIds::normalize);
         if (commitText.isPresent() && commit.isEmpty()) {
-            throw new InvalidTaskDataException("commit", "must be a full commit id (40 or 64 hex digits) or \"latest\"");
+            throw new InvalidTaskDataException(
+                    "commit", "must be a full commit id (40 or 64 hex digits) or \"latest\"");
         }
         Optional<String> token = data.optionalString("gitToken").or(() -> defaultToken);
         return new CloneRequest(url, branch, depth, commit, token);

@@ -12,8 +12,7 @@ public final class BranchNames {
     static final int MAX_LENGTH = 255;
     private static final String FORBIDDEN = " ~^:?*[\\";
 
-    private BranchNames() {
-    }
+    private BranchNames() {}
 
     public static boolean isValid(String name) {
         return problem(name).isEmpty();

@@ -1,7 +1,7 @@
 package dev.repoworker.worker.repo;
 
-import dev.repoworker.worker.task.TaskFailedException;
 import dev.repoworker.protocol.NumericHosts;
+import dev.repoworker.worker.task.TaskFailedException;
 import java.io.IOException;
 import java.net.Inet6Address;
 import java.net.InetAddress;
@@ -31,9 +31,25 @@ import java.util.stream.Collectors;
 public final class CliGit implements Git {
 
     private static final List<String> INHERITED_ENV = List.of(
-            "PATH", "HOME", "TMPDIR", "SYSTEMROOT", "SystemRoot", "COMSPEC",
-            "HTTP_PROXY", "HTTPS_PROXY", "NO_PROXY", "http_proxy", "https_proxy", "no_proxy", "ALL_PROXY", "all_proxy",
-            "SSL_CERT_FILE", "SSL_CERT_DIR", "GIT_SSL_CAINFO", "GIT_SSL_CAPATH", "GIT_EXEC_PATH");
+            "PATH",
+            "HOME",
+            "TMPDIR",
+            "SYSTEMROOT",
+            "SystemRoot",
+            "COMSPEC",
+            "HTTP_PROXY",
+            "HTTPS_PROXY",
+            "NO_PROXY",
+            "http_proxy",
+            "https_proxy",
+            "no_proxy",
+            "ALL_PROXY",
+            "all_proxy",
+            "SSL_CERT_FILE",
+            "SSL_CERT_DIR",
+            "GIT_SSL_CAINFO",
+            "GIT_SSL_CAPATH",
+            "GIT_EXEC_PATH");
 
     private final String executable;
     private final boolean allowFileProtocol;
@@ -102,11 +118,21 @@ public final class CliGit implements Git {
         TreeTally tally = tally(dir, checkoutTarget, env);
         WorkingTree.checkOutCommittedBytes(dir);
         List<String> checkout = request.commit().isPresent()
-                ? command(dir, "-c", "advice.detachedHead=false", "checkout", "-q", "--progress",
-                        "--no-recurse-submodules", "--detach", checkoutTarget, "--")
+                ? command(
+                        dir,
+                        "-c",
+                        "advice.detachedHead=false",
+                        "checkout",
+                        "-q",
+                        "--progress",
+                        "--no-recurse-submodules",
+                        "--detach",
+                        checkoutTarget,
+                        "--")
                 : command(dir, "checkout", "-q", "--progress", "-f", "--no-recurse-submodules", checkoutTarget, "--");
         expectOk(run(checkout, env, null, progress), request, scrubber);
-        GitProcess.Result head = run(command(dir, "rev-parse", "--verify", "HEAD^{commit}"), env, null, GitProgress.NONE);
+        GitProcess.Result head =
+                run(command(dir, "rev-parse", "--verify", "HEAD^{commit}"), env, null, GitProgress.NONE);
         if (!head.ok()) {
             throw GitErrors.classify(head.stderr(), request.branch(), scrubber);
         }
@@ -117,13 +143,25 @@ public final class CliGit implements Git {
     }
 
     /** Fetches the pinned commit (and the branch it must be on) into a new repository, without checkout. */
-    private void fetchPinned(CloneRequest request, Path dir, Map<String, String> env, List<String> pins, GitProgress progress,
-                             GitProcess.DiskLimit download, GitErrors.Scrubber scrubber)
+    private void fetchPinned(
+            CloneRequest request,
+            Path dir,
+            Map<String, String> env,
+            List<String> pins,
+            GitProgress progress,
+            GitProcess.DiskLimit download,
+            GitErrors.Scrubber scrubber)
             throws TaskFailedException, InterruptedException {
         String sha = request.commit().orElseThrow();
         createDirectory(dir, scrubber);
-        expectOk(run(global(null, "init", "-q", "--template=", "--", dir.toString()), env, null, progress), request, scrubber);
-        expectOk(run(command(dir, "remote", "add", "origin", "--", request.url()), env, null, progress), request, scrubber);
+        expectOk(
+                run(global(null, "init", "-q", "--template=", "--", dir.toString()), env, null, progress),
+                request,
+                scrubber);
+        expectOk(
+                run(command(dir, "remote", "add", "origin", "--", request.url()), env, null, progress),
+                request,
+                scrubber);
         String ref = "refs/heads/" + request.branch();
         GitProcess.Result heads = run(command(dir, pins, "ls-remote", "--heads", "origin", ref), env, null, progress);
         expectOk(heads, request, scrubber);
@@ -139,29 +177,43 @@ public final class CliGit implements Git {
                 throw GitErrors.classify(fetch.stderr(), request.branch(), scrubber);
             }
             // the server refused a want by sha (old protocol, no allow*SHA1InWant): fetch every branch
-            GitProcess.Result all = run(command(dir, pins, "fetch", "--progress", "--no-tags", "origin",
-                    "+refs/heads/*:refs/remotes/origin/*"), env, progress, download);
+            GitProcess.Result all = run(
+                    command(
+                            dir,
+                            pins,
+                            "fetch",
+                            "--progress",
+                            "--no-tags",
+                            "origin",
+                            "+refs/heads/*:refs/remotes/origin/*"),
+                    env,
+                    progress,
+                    download);
             expectOk(all, request, scrubber);
         }
-        if (!run(command(dir, "cat-file", "-e", sha + "^{commit}"), env, null, GitProgress.NONE).ok()) {
+        if (!run(command(dir, "cat-file", "-e", sha + "^{commit}"), env, null, GitProgress.NONE)
+                .ok()) {
             throw GitErrors.commitNotFound(sha);
         }
     }
 
     /** Counts the files of {@code commit}'s tree and sums their sizes; throws when a limit is passed. */
-    private TreeTally tally(Path dir, String commit, Map<String, String> env) throws TaskFailedException, InterruptedException {
+    private TreeTally tally(Path dir, String commit, Map<String, String> env)
+            throws TaskFailedException, InterruptedException {
         TreeTally tally = new TreeTally(limits);
         boolean[] unreadable = new boolean[1];
         GitProcess.Result listing;
         try {
-            listing = GitProcess.stream(command(dir, "ls-tree", "-r", "-l", "-z", "--full-tree", commit, "--"), env,
-                    record -> {
+            listing = GitProcess.stream(
+                    command(dir, "ls-tree", "-r", "-l", "-z", "--full-tree", commit, "--"), env, record -> {
                         Optional<TreeEntry> entry = TreeEntry.parse(record);
                         if (entry.isEmpty()) {
                             unreadable[0] = true;
                             return false;
                         }
-                        return !entry.get().isFile() || tally.add(entry.get().isSymlink(), entry.get().size());
+                        return !entry.get().isFile()
+                                || tally.add(
+                                        entry.get().isSymlink(), entry.get().size());
                     });
         } catch (IOException e) {
             throw new TaskFailedException("git clone failed: could not run git");
@@ -206,7 +258,12 @@ public final class CliGit implements Git {
     }
 
     List<String> cloneCommand(CloneRequest request, Path dir, List<String> pins) {
-        List<String> args = new ArrayList<>(List.of("clone", "--progress", "--no-checkout", "--single-branch", "--no-recurse-submodules",
+        List<String> args = new ArrayList<>(List.of(
+                "clone",
+                "--progress",
+                "--no-checkout",
+                "--single-branch",
+                "--no-recurse-submodules",
                 "--branch=" + request.branch()));
         if (request.depth() > 0) {
             args.add("--depth=" + request.depth());
@@ -243,7 +300,9 @@ public final class CliGit implements Git {
         }
         int port = uri.getPort() != -1 ? uri.getPort() : "http".equalsIgnoreCase(uri.getScheme()) ? 80 : 443;
         String targets = addresses.stream()
-                .map(a -> a instanceof Inet6Address ? "[" + a.getHostAddress().replaceFirst("%.*$", "") + "]" : a.getHostAddress())
+                .map(a -> a instanceof Inet6Address
+                        ? "[" + a.getHostAddress().replaceFirst("%.*$", "") + "]"
+                        : a.getHostAddress())
                 .collect(Collectors.joining(","));
         return List.of("-c", "http.curloptResolve=" + host + ":" + port + ":" + targets);
     }
@@ -323,8 +382,9 @@ public final class CliGit implements Git {
         }
     }
 
-    private static GitProcess.Result run(List<String> command, Map<String, String> env, GitProgress progress,
-                                         GitProcess.DiskLimit limit) throws TaskFailedException, InterruptedException {
+    private static GitProcess.Result run(
+            List<String> command, Map<String, String> env, GitProgress progress, GitProcess.DiskLimit limit)
+            throws TaskFailedException, InterruptedException {
         try {
             return GitProcess.run(command, env, progress, limit);
         } catch (IOException e) {

@@ -15,8 +15,7 @@ public final class CommitIds {
 
     private static final Pattern FULL = Pattern.compile("[0-9a-f]{40}|[0-9a-f]{64}");
 
-    private CommitIds() {
-    }
+    private CommitIds() {}
 
     public static boolean isValid(String id) {
         return id != null && FULL.matcher(id.toLowerCase(Locale.ROOT)).matches();

@@ -28,6 +28,5 @@ public interface Git {
      * What was checked out: the full sha of HEAD, the branch it came from, and the files and bytes of its
      * tree as counted before the checkout (symbolic links are files of no bytes; submodules are not files).
      */
-    record Cloned(String commit, String branch, long files, long bytes) {
-    }
+    record Cloned(String commit, String branch, long files, long bytes) {}
 }

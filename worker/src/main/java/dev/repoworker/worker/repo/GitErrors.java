@@ -17,7 +17,8 @@ final class GitErrors {
 
     static final String REPOSITORY_NOT_FOUND = "repository not found";
     static final String AUTHENTICATION_FAILED = "authentication failed";
-    static final String REDIRECTED = "repository URL redirected; redirects are not followed (use the repository's final URL)";
+    static final String REDIRECTED =
+            "repository URL redirected; redirects are not followed (use the repository's final URL)";
     private static final int MAX_DETAIL = 300;
 
     // up to the last '@' before the path: a password may hold '@' itself
@@ -27,19 +28,18 @@ final class GitErrors {
     private static final Pattern FILE_URL = Pattern.compile("file:/+[^\\s'\"]*");
     private static final Pattern ABSOLUTE_PATH = Pattern.compile("(?<![\\w.:/~-])/(?:[^\\s'\"/:]+/)*[^\\s'\"/:]+/?");
     private static final Pattern REDIRECT = Pattern.compile("returned error: 3[0-9][0-9]\\b");
-    private static final Pattern BRANCH_MISSING = Pattern.compile(
-            "remote branch .* not found|couldn't find remote ref refs/heads/|remote ref does not exist"
+    private static final Pattern BRANCH_MISSING =
+            Pattern.compile("remote branch .* not found|couldn't find remote ref refs/heads/|remote ref does not exist"
                     + "|remote does not have refs/heads/");
     private static final Pattern AUTH = Pattern.compile(
             "authentication failed|could not read username|could not read password|terminal prompts disabled"
                     + "|returned error: 40[13]|http basic: access denied|invalid username or password"
                     + "|not authorized|authentication is required|authentication not supported|\\b401\\b|\\b403\\b");
-    private static final Pattern REPO_MISSING = Pattern.compile(
-            "repository '.*' not found|repository not found|does not appear to be a git repository"
+    private static final Pattern REPO_MISSING =
+            Pattern.compile("repository '.*' not found|repository not found|does not appear to be a git repository"
                     + "|returned error: 404|not a git repository|no such repository|\\b404\\b");
 
-    private GitErrors() {
-    }
+    private GitErrors() {}
 
     static TaskFailedException branchNotFound(String branch) {
         return new TaskFailedException("branch '" + branch + "' not found");
@@ -73,12 +73,15 @@ final class GitErrors {
     }
 
     static String firstUsefulLine(String output) {
-        List<String> lines = output.lines().map(String::strip).filter(l -> !l.isEmpty()).toList();
+        List<String> lines =
+                output.lines().map(String::strip).filter(l -> !l.isEmpty()).toList();
         String chosen = lines.stream()
                 .filter(l -> l.startsWith("fatal:") || l.startsWith("error:"))
                 .findFirst()
-                .orElse(lines.stream().filter(l -> !l.startsWith("hint:") && !l.startsWith("warning:"))
-                        .findFirst().orElse("unknown error"));
+                .orElse(lines.stream()
+                        .filter(l -> !l.startsWith("hint:") && !l.startsWith("warning:"))
+                        .findFirst()
+                        .orElse("unknown error"));
         chosen = chosen.replaceFirst("^(fatal|error):\\s*", "");
         return chosen.length() > MAX_DETAIL ? chosen.substring(0, MAX_DETAIL) + "…" : chosen;
     }

@@ -43,22 +43,26 @@ public final class GitHubRepoHost implements RepoHost {
     @Override
     public void check(TemplateRequest request) throws InvalidTaskDataException {
         if (ownerAndRepo(request.templateRepoUrl()).isEmpty()) {
-            throw new InvalidTaskDataException("templateRepoUrl", "must name a repository as https://host/{owner}/{repo}");
+            throw new InvalidTaskDataException(
+                    "templateRepoUrl", "must name a repository as https://host/{owner}/{repo}");
         }
         if (request.token().isEmpty()) {
-            throw new InvalidTaskDataException("gitToken", "is required to create a repository on GitHub (or set the Worker's GITHUB_TOKEN)");
+            throw new InvalidTaskDataException(
+                    "gitToken", "is required to create a repository on GitHub (or set the Worker's GITHUB_TOKEN)");
         }
     }
 
     @Override
-    public NewRepo create(TemplateRequest request, TaskContext context) throws TaskFailedException, InterruptedException {
+    public NewRepo create(TemplateRequest request, TaskContext context)
+            throws TaskFailedException, InterruptedException {
         List<String> template = ownerAndRepo(request.templateRepoUrl())
                 .orElseThrow(() -> new TaskFailedException("templateRepoUrl does not name a repository"));
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("name", request.newRepoName());
         request.description().ifPresent(d -> body.put("description", d));
         body.put("private", request.isPrivate());
-        HttpRequest post = HttpRequest.newBuilder(apiBase.resolve("repos/" + template.get(0) + "/" + template.get(1) + "/generate"))
+        HttpRequest post = HttpRequest.newBuilder(
+                        apiBase.resolve("repos/" + template.get(0) + "/" + template.get(1) + "/generate"))
                 .timeout(TIMEOUT)
                 .header("Accept", "application/vnd.github+json")
                 .header("X-GitHub-Api-Version", "2022-11-28")
@@ -70,7 +74,8 @@ public final class GitHubRepoHost implements RepoHost {
         try {
             response = http.send(post, HttpResponse.BodyHandlers.ofString());
         } catch (IOException e) {
-            throw new TaskFailedException("GitHub API unreachable: " + e.getClass().getSimpleName());
+            throw new TaskFailedException(
+                    "GitHub API unreachable: " + e.getClass().getSimpleName());
         }
         int status = response.statusCode();
         if (status == 201 || status == 200) {
@@ -86,8 +91,13 @@ public final class GitHubRepoHost implements RepoHost {
             if (cloneUrl.isEmpty()) {
                 throw new TaskFailedException("GitHub answered without a clone_url");
             }
-            return new NewRepo(repo.path("name").asText(), repo.path("full_name").asText(), repo.path("html_url").asText(),
-                    cloneUrl, repo.path("private").asBoolean(false), repo.path("default_branch").asText("main"));
+            return new NewRepo(
+                    repo.path("name").asText(),
+                    repo.path("full_name").asText(),
+                    repo.path("html_url").asText(),
+                    cloneUrl,
+                    repo.path("private").asBoolean(false),
+                    repo.path("default_branch").asText("main"));
         } catch (IOException e) {
             throw new TaskFailedException("GitHub answered with something that is not JSON");
         }
@@ -106,10 +116,14 @@ public final class GitHubRepoHost implements RepoHost {
         }
         return switch (status) {
             case 401 -> "authentication failed";
-            case 403 -> "forbidden: the token may not create repositories from this template" + (message.isEmpty() ? "" : " (" + message + ")");
+            case 403 ->
+                "forbidden: the token may not create repositories from this template"
+                        + (message.isEmpty() ? "" : " (" + message + ")");
             case 404 -> "template repository not found";
-            case 422 -> message.toLowerCase().contains("already exists") ? "repository already exists"
-                    : "GitHub refused the repository: " + (message.isEmpty() ? "unprocessable" : message);
+            case 422 ->
+                message.toLowerCase().contains("already exists")
+                        ? "repository already exists"
+                        : "GitHub refused the repository: " + (message.isEmpty() ? "unprocessable" : message);
             default -> "GitHub API answered HTTP " + status + (message.isEmpty() ? "" : ": " + message);
         };
     }

@@ -25,8 +25,8 @@ final class GitProcess {
     static final int MAX_STDERR = 32 * 1024;
     static final int MAX_STDOUT = 1024 * 1024;
     static final int MAX_RECORD = 4096;
-    private static final Pattern PROGRESS = Pattern.compile(
-            "^(?:remote: )?([A-Za-z][A-Za-z ]*):\\s+(\\d+)% \\((\\d+)/(\\d+)\\)");
+    private static final Pattern PROGRESS =
+            Pattern.compile("^(?:remote: )?([A-Za-z][A-Za-z ]*):\\s+(\\d+)% \\((\\d+)/(\\d+)\\)");
 
     /** {@code overLimit}: git was killed because its {@link DiskLimit} was passed. */
     record Result(int exitCode, String stdout, String stderr, boolean overLimit) {
@@ -36,11 +36,9 @@ final class GitProcess {
     }
 
     /** While the command runs, {@code dir} may hold at most {@code maxBytes}. */
-    record DiskLimit(Path dir, long maxBytes) {
-    }
+    record DiskLimit(Path dir, long maxBytes) {}
 
-    private GitProcess() {
-    }
+    private GitProcess() {}
 
     static Result run(List<String> command, Map<String, String> environment, Path workingDir, GitProgress progress)
             throws IOException, InterruptedException {
@@ -62,8 +60,13 @@ final class GitProcess {
         return run(command, environment, null, GitProgress.NONE, null, records);
     }
 
-    private static Result run(List<String> command, Map<String, String> environment, Path workingDir,
-                              GitProgress progress, DiskLimit limit, Predicate<String> records)
+    private static Result run(
+            List<String> command,
+            Map<String, String> environment,
+            Path workingDir,
+            GitProgress progress,
+            DiskLimit limit,
+            Predicate<String> records)
             throws IOException, InterruptedException {
         if (Thread.currentThread().isInterrupted()) {
             throw new InterruptedException("interrupted before git started");
@@ -77,12 +80,13 @@ final class GitProcess {
         Process process = builder.start();
         process.getOutputStream().close();
         BoundedReader stdout = new BoundedReader(process.getInputStream(), MAX_STDOUT, null);
-        Runnable stdoutReader = records == null ? stdout
-                : new RecordReader(process.getInputStream(), records, () -> killTree(process));
+        Runnable stdoutReader =
+                records == null ? stdout : new RecordReader(process.getInputStream(), records, () -> killTree(process));
         BoundedReader stderr = new BoundedReader(process.getErrorStream(), MAX_STDERR, progressParser(progress));
         Thread outThread = daemon(stdoutReader, "git-stdout");
         Thread errThread = daemon(stderr, "git-stderr");
-        DiskWatch watch = limit == null ? null : DiskWatch.start(limit.dir(), limit.maxBytes(), () -> killTree(process));
+        DiskWatch watch =
+                limit == null ? null : DiskWatch.start(limit.dir(), limit.maxBytes(), () -> killTree(process));
         try {
             int exit = process.waitFor();
             outThread.join(TimeUnit.SECONDS.toMillis(10));
@@ -122,7 +126,8 @@ final class GitProcess {
     }
 
     private static boolean isProgress(String line) {
-        return PROGRESS.matcher(line).find() || line.startsWith("remote: Enumerating objects")
+        return PROGRESS.matcher(line).find()
+                || line.startsWith("remote: Enumerating objects")
                 || line.startsWith("remote: Total ");
     }
 

@@ -4,7 +4,7 @@ package dev.repoworker.worker.repo;
 @FunctionalInterface
 public interface GitProgress {
 
-    GitProgress NONE = (phase, done, total) -> { };
+    GitProgress NONE = (phase, done, total) -> {};
 
     void update(String phase, long done, long total);
 }

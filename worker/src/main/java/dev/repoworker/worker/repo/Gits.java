@@ -7,14 +7,14 @@ import java.util.concurrent.TimeUnit;
 /** Chooses the {@link Git} implementation: {@code cli}, {@code jgit}, or {@code auto} (CLI when it runs). */
 public final class Gits {
 
-    private Gits() {
-    }
+    private Gits() {}
 
     public static Git forName(String implementation, boolean allowFileRepos, RepoLimits limits, ConnectionCheck check) {
         return switch (implementation == null ? "auto" : implementation.toLowerCase()) {
             case "cli" -> new CliGit("git", allowFileRepos, limits, check);
             case "jgit" -> new JGitGit(limits, check);
-            case "auto" -> cliAvailable("git") ? new CliGit("git", allowFileRepos, limits, check) : new JGitGit(limits, check);
+            case "auto" ->
+                cliAvailable("git") ? new CliGit("git", allowFileRepos, limits, check) : new JGitGit(limits, check);
             default -> throw new IllegalArgumentException("git implementation must be auto, cli or jgit");
         };
     }

@@ -130,14 +130,20 @@ public final class JGitGit implements Git {
         }
     }
 
-    private Cloned cloneInThread(CloneRequest request, Path dir, Monitor monitor, GitErrors.Scrubber scrubber,
-                                 TransportConfigCallback checked)
+    private Cloned cloneInThread(
+            CloneRequest request,
+            Path dir,
+            Monitor monitor,
+            GitErrors.Scrubber scrubber,
+            TransportConfigCallback checked)
             throws TaskFailedException, InterruptedException {
         String branchRef = Constants.R_HEADS + request.branch();
         String trackingRef = Constants.R_REMOTES + "origin/" + request.branch();
         DiskWatch download = DiskWatch.start(dir, limits.maxBytes(), monitor::stopForLimit);
-        try (org.eclipse.jgit.api.Git git = org.eclipse.jgit.api.Git.init().setDirectory(dir.toFile())
-                .setInitialBranch(request.branch()).call()) {
+        try (org.eclipse.jgit.api.Git git = org.eclipse.jgit.api.Git.init()
+                .setDirectory(dir.toFile())
+                .setInitialBranch(request.branch())
+                .call()) {
             Repository repo = git.getRepository();
             StoredConfig config = repo.getConfig();
             RemoteConfig origin = new RemoteConfig(config, "origin");
@@ -151,7 +157,14 @@ public final class JGitGit implements Git {
             config.setBoolean(ConfigConstants.CONFIG_GC_SECTION, null, ConfigConstants.CONFIG_KEY_AUTODETACH, false);
             config.save();
             boolean pinned = request.commit().isPresent();
-            fetch(repo, origin, origin.getFetchRefSpecs(), pinned ? 0 : request.depth(), request.token(), monitor, checked);
+            fetch(
+                    repo,
+                    origin,
+                    origin.getFetchRefSpecs(),
+                    pinned ? 0 : request.depth(),
+                    request.token(),
+                    monitor,
+                    checked);
             Ref fetched = repo.exactRef(trackingRef);
             if (fetched == null) {
                 throw GitErrors.branchNotFound(request.branch());
@@ -160,8 +173,14 @@ public final class JGitGit implements Git {
             if (pinned) {
                 target = ObjectId.fromString(request.commit().orElseThrow());
                 if (!hasCommit(repo, target)) {
-                    fetch(repo, origin, List.of(new RefSpec("+refs/heads/*:refs/remotes/origin/*")), 0, request.token(),
-                            monitor, checked);
+                    fetch(
+                            repo,
+                            origin,
+                            List.of(new RefSpec("+refs/heads/*:refs/remotes/origin/*")),
+                            0,
+                            request.token(),
+                            monitor,
+                            checked);
                     if (!hasCommit(repo, target)) {
                         throw GitErrors.commitNotFound(target.name());
                     }
@@ -195,8 +214,15 @@ public final class JGitGit implements Git {
      * Fetches through the transport itself: JGit's FetchCommand would go on to walk the whole fetched
      * tree looking for submodules, which a tree naming billions of files turns into a hang.
      */
-    private static void fetch(Repository repo, RemoteConfig origin, List<RefSpec> specs, int depth,
-                              Optional<String> token, Monitor monitor, TransportConfigCallback checked) throws IOException {
+    private static void fetch(
+            Repository repo,
+            RemoteConfig origin,
+            List<RefSpec> specs,
+            int depth,
+            Optional<String> token,
+            Monitor monitor,
+            TransportConfigCallback checked)
+            throws IOException {
         try (Transport transport = Transport.open(repo, origin)) {
             checked.configure(transport);
             transport.setTimeout(TIMEOUT_SECONDS);
@@ -204,7 +230,8 @@ public final class JGitGit implements Git {
             if (depth > 0) {
                 transport.setDepth(depth);
             }
-            token.ifPresent(t -> transport.setCredentialsProvider(new UsernamePasswordCredentialsProvider("x-access-token", t)));
+            token.ifPresent(t ->
+                    transport.setCredentialsProvider(new UsernamePasswordCredentialsProvider("x-access-token", t)));
             transport.fetch(monitor, specs);
         }
     }
@@ -248,7 +275,8 @@ public final class JGitGit implements Git {
     }
 
     /** Writes {@code commit}'s files and points HEAD at it: on {@code branchRef}, or detached when that is null. */
-    private static void checkout(Repository repo, RevCommit commit, String branchRef, Monitor monitor) throws IOException {
+    private static void checkout(Repository repo, RevCommit commit, String branchRef, Monitor monitor)
+            throws IOException {
         DirCache index = repo.lockDirCache();
         DirCacheCheckout checkout = new DirCacheCheckout(repo, index, commit.getTree());
         checkout.setProgressMonitor(monitor);
@@ -322,8 +350,7 @@ public final class JGitGit implements Git {
         }
 
         @Override
-        public void start(int totalTasks) {
-        }
+        public void start(int totalTasks) {}
 
         @Override
         public void beginTask(String title, int totalWork) {
@@ -340,8 +367,7 @@ public final class JGitGit implements Git {
         }
 
         @Override
-        public void endTask() {
-        }
+        public void endTask() {}
 
         void cancel() {
             cancelled.set(true);
@@ -360,7 +386,6 @@ public final class JGitGit implements Git {
         }
 
         @Override
-        public void showDuration(boolean enabled) {
-        }
+        public void showDuration(boolean enabled) {}
     }
 }

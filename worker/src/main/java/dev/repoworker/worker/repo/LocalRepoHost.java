@@ -43,10 +43,15 @@ public final class LocalRepoHost implements RepoHost {
     }
 
     @Override
-    public NewRepo create(TemplateRequest request, TaskContext context) throws TaskFailedException, InterruptedException {
+    public NewRepo create(TemplateRequest request, TaskContext context)
+            throws TaskFailedException, InterruptedException {
         Path template = context.workspace().resolve("template");
-        context.progress("template", 0, 3, "fetching the template " + RepoUrlPolicy.displayUrl(request.templateRepoUrl()));
-        git.cloneRepo(new CloneRequest(request.templateRepoUrl(), request.templateBranch(), 1, Optional.empty(), request.token()), template,
+        context.progress(
+                "template", 0, 3, "fetching the template " + RepoUrlPolicy.displayUrl(request.templateRepoUrl()));
+        git.cloneRepo(
+                new CloneRequest(
+                        request.templateRepoUrl(), request.templateBranch(), 1, Optional.empty(), request.token()),
+                template,
                 GitProgress.NONE);
         context.checkCancelled();
         Path bare = root.resolve(request.newRepoName() + ".git");
@@ -62,28 +67,41 @@ public final class LocalRepoHost implements RepoHost {
             context.progress("template", 1, 3, "creating " + request.newRepoName());
             Path fresh = context.workspace().resolve("fresh");
             copyWithoutGit(template, fresh);
-            try (org.eclipse.jgit.api.Git repo = org.eclipse.jgit.api.Git.init().setDirectory(fresh.toFile())
-                    .setInitialBranch("main").call()) {
+            try (org.eclipse.jgit.api.Git repo = org.eclipse.jgit.api.Git.init()
+                    .setDirectory(fresh.toFile())
+                    .setInitialBranch("main")
+                    .call()) {
                 repo.add().addFilepattern(".").call();
-                repo.commit().setAuthor(AUTHOR).setCommitter(AUTHOR).setSign(false)
-                        .setMessage("Initial commit from template " + RepoUrlPolicy.displayUrl(request.templateRepoUrl())).call();
+                repo.commit()
+                        .setAuthor(AUTHOR)
+                        .setCommitter(AUTHOR)
+                        .setSign(false)
+                        .setMessage(
+                                "Initial commit from template " + RepoUrlPolicy.displayUrl(request.templateRepoUrl()))
+                        .call();
             }
-            try (org.eclipse.jgit.api.Git created = org.eclipse.jgit.api.Git.cloneRepository().setBare(true)
-                    .setURI(fresh.toUri().toString()).setDirectory(bare.toFile()).call()) {
+            try (org.eclipse.jgit.api.Git created = org.eclipse.jgit.api.Git.cloneRepository()
+                    .setBare(true)
+                    .setURI(fresh.toUri().toString())
+                    .setDirectory(bare.toFile())
+                    .call()) {
                 StoredConfig config = created.getRepository().getConfig();
                 config.unsetSection("remote", "origin");
                 request.description().ifPresent(d -> config.setString("gitweb", null, "description", d));
                 config.setBoolean("repoworker", null, "private", request.isPrivate());
                 config.save();
-                Files.writeString(bare.resolve("description"), request.description().orElse("") + "\n");
+                Files.writeString(
+                        bare.resolve("description"), request.description().orElse("") + "\n");
             }
             context.progress("template", 2, 3, "created " + request.newRepoName());
         } catch (GitAPIException | IOException e) {
             deleteQuietly(bare);
-            throw new TaskFailedException("could not create the repository: " + e.getClass().getSimpleName());
+            throw new TaskFailedException(
+                    "could not create the repository: " + e.getClass().getSimpleName());
         }
         String url = bare.toUri().toString();
-        return new NewRepo(request.newRepoName(), "local/" + request.newRepoName(), url, url, request.isPrivate(), "main");
+        return new NewRepo(
+                request.newRepoName(), "local/" + request.newRepoName(), url, url, request.isPrivate(), "main");
     }
 
     private static void copyWithoutGit(Path from, Path to) throws IOException {
@@ -100,7 +118,10 @@ public final class LocalRepoHost implements RepoHost {
             @Override
             public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
                 if (!file.getFileName().toString().equals(".git")) {
-                    Files.copy(file, to.resolve(from.relativize(file).toString()), StandardCopyOption.COPY_ATTRIBUTES,
+                    Files.copy(
+                            file,
+                            to.resolve(from.relativize(file).toString()),
+                            StandardCopyOption.COPY_ATTRIBUTES,
                             java.nio.file.LinkOption.NOFOLLOW_LINKS);
                 }
                 return FileVisitResult.CONTINUE;
@@ -110,7 +131,8 @@ public final class LocalRepoHost implements RepoHost {
 
     private static void deleteQuietly(Path dir) {
         try (var paths = Files.walk(dir)) {
-            paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            paths.sorted(java.util.Comparator.reverseOrder())
+                    .forEach(p -> p.toFile().delete());
         } catch (IOException ignored) {
             // best effort: a half-made repository is worse than a leftover empty folder
         }

@@ -25,6 +25,7 @@ public final class NewRepoFromTemplateTask implements Task<RepoHost.TemplateRequ
     private static final Pattern REPO_NAME = Pattern.compile("[A-Za-z0-9_][A-Za-z0-9._-]{0,99}");
     /** GitHub fills a generated repository asynchronously: its first clone may find nothing yet. */
     private static final int CLONE_TRIES = 6;
+
     private static final Backoff READY_BACKOFF = new Backoff(Duration.ofMillis(500), Duration.ofSeconds(8));
 
     private final RepoHost host;
@@ -54,8 +55,7 @@ public final class NewRepoFromTemplateTask implements Task<RepoHost.TemplateRequ
     public record Created(RepoHost.NewRepo repo, AcquiredRepo acquired) {
 
         /** {@code {newRepo, commit, files}}: what a result shows. */
-        public record Shown(RepoHost.NewRepo.Shown newRepo, String commit, long files) {
-        }
+        public record Shown(RepoHost.NewRepo.Shown newRepo, String commit, long files) {}
 
         public Shown shown() {
             return new Shown(repo.shown(), acquired.commit(), acquired.files());
@@ -64,8 +64,12 @@ public final class NewRepoFromTemplateTask implements Task<RepoHost.TemplateRequ
 
     public Created createAndClone(TaskContext context, RepoHost.TemplateRequest request)
             throws TaskFailedException, InterruptedException {
-        LOG.info("job {}: creating {} from {} on {}", context.jobId(), request.newRepoName(),
-                RepoUrlPolicy.displayUrl(request.templateRepoUrl()), host.name());
+        LOG.info(
+                "job {}: creating {} from {} on {}",
+                context.jobId(),
+                request.newRepoName(),
+                RepoUrlPolicy.displayUrl(request.templateRepoUrl()),
+                host.name());
         long started = System.nanoTime();
         RepoHost.NewRepo repo = host.create(request, context);
         context.checkCancelled();
@@ -76,12 +80,21 @@ public final class NewRepoFromTemplateTask implements Task<RepoHost.TemplateRequ
             }
         }
         Path directory = context.workspace().resolve("repo");
-        CloneRequest clone = new CloneRequest(repo.cloneUrl(), repo.defaultBranch(), 1, Optional.empty(), request.token());
+        CloneRequest clone =
+                new CloneRequest(repo.cloneUrl(), repo.defaultBranch(), 1, Optional.empty(), request.token());
         Git.Cloned cloned = cloneWhenReady(clone, directory, context);
         long durationMs = (System.nanoTime() - started) / 1_000_000;
         context.progress("template", 3, 3, "cloned " + repo.fullName());
-        return new Created(repo, new AcquiredRepo(directory, RepoUrlPolicy.displayUrl(repo.cloneUrl()), cloned.branch(),
-                cloned.commit(), cloned.files(), cloned.bytes(), durationMs));
+        return new Created(
+                repo,
+                new AcquiredRepo(
+                        directory,
+                        RepoUrlPolicy.displayUrl(repo.cloneUrl()),
+                        cloned.branch(),
+                        cloned.commit(),
+                        cloned.files(),
+                        cloned.bytes(),
+                        durationMs));
     }
 
     private Git.Cloned cloneWhenReady(CloneRequest clone, Path directory, TaskContext context)
@@ -90,7 +103,8 @@ public final class NewRepoFromTemplateTask implements Task<RepoHost.TemplateRequ
             try {
                 return git.cloneRepo(clone, directory, GitProgress.NONE);
             } catch (TaskFailedException e) {
-                boolean notYet = e.getMessage().equals("repository not found") || e.getMessage().startsWith("branch ");
+                boolean notYet = e.getMessage().equals("repository not found")
+                        || e.getMessage().startsWith("branch ");
                 if (!notYet || attempt == CLONE_TRIES) {
                     throw e;
                 }
@@ -115,15 +129,21 @@ public final class NewRepoFromTemplateTask implements Task<RepoHost.TemplateRequ
         }
         String name = data.requiredString("newRepoName");
         if (!REPO_NAME.matcher(name).matches() || name.endsWith(".git") || name.contains("..")) {
-            throw new InvalidTaskDataException("newRepoName",
+            throw new InvalidTaskDataException(
+                    "newRepoName",
                     "must be 1 to 100 letters, digits, '.', '_' or '-', not start with '.' or '-', and not end in .git");
         }
         Optional<String> description = data.optionalString("newRepoDescription");
         if (description.isPresent() && description.get().length() > 350) {
             throw new InvalidTaskDataException("newRepoDescription", "must be at most 350 characters");
         }
-        RepoHost.TemplateRequest request = new RepoHost.TemplateRequest(template, branch, name, description,
-                data.optionalBoolean("isPrivate", false), data.optionalString("gitToken").or(() -> defaultToken));
+        RepoHost.TemplateRequest request = new RepoHost.TemplateRequest(
+                template,
+                branch,
+                name,
+                description,
+                data.optionalBoolean("isPrivate", false),
+                data.optionalString("gitToken").or(() -> defaultToken));
         host.check(request);
         return request;
     }

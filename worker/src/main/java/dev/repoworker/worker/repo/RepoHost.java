@@ -10,8 +10,13 @@ import java.util.Optional;
 public interface RepoHost {
 
     /** What a new repository is to be made from. */
-    record TemplateRequest(String templateRepoUrl, String templateBranch, String newRepoName, Optional<String> description,
-                           boolean isPrivate, Optional<String> token) {
+    record TemplateRequest(
+            String templateRepoUrl,
+            String templateBranch,
+            String newRepoName,
+            Optional<String> description,
+            boolean isPrivate,
+            Optional<String> token) {
         @Override
         public String toString() {
             return "TemplateRequest[" + RepoUrlPolicy.displayUrl(templateRepoUrl) + " -> " + newRepoName + "]";
@@ -19,15 +24,19 @@ public interface RepoHost {
     }
 
     /** The created repository; {@code cloneUrl} is what the task clones next. */
-    record NewRepo(String name, String fullName, String htmlUrl, String cloneUrl, boolean isPrivate, String defaultBranch) {
+    record NewRepo(
+            String name, String fullName, String htmlUrl, String cloneUrl, boolean isPrivate, String defaultBranch) {
         /** What a result shows of it: the clone URL without credentials, no default branch. */
         public Shown shown() {
             return new Shown(name, fullName, htmlUrl, RepoUrlPolicy.displayUrl(cloneUrl), isPrivate);
         }
 
-        public record Shown(String name, String fullName, String htmlUrl, String cloneUrl,
-                            @JsonProperty("isPrivate") boolean isPrivate) {
-        }
+        public record Shown(
+                String name,
+                String fullName,
+                String htmlUrl,
+                String cloneUrl,
+                @JsonProperty("isPrivate") boolean isPrivate) {}
     }
 
     /** A short name for logs: {@code github} or {@code local}. */

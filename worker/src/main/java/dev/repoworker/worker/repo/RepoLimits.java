@@ -21,17 +21,17 @@ public record RepoLimits(long maxBytes, long maxFiles) {
     }
 
     RepoTooLargeException tooManyFiles() {
-        return new RepoTooLargeException("repository has more than " + maxFiles + " files; the limit is MAX_REPO_FILES="
-                + maxFiles);
+        return new RepoTooLargeException(
+                "repository has more than " + maxFiles + " files; the limit is MAX_REPO_FILES=" + maxFiles);
     }
 
     RepoTooLargeException tooManyBytes() {
-        return new RepoTooLargeException("repository files hold more than " + maxBytes
-                + " bytes; the limit is MAX_REPO_BYTES=" + maxBytes);
+        return new RepoTooLargeException(
+                "repository files hold more than " + maxBytes + " bytes; the limit is MAX_REPO_BYTES=" + maxBytes);
     }
 
     RepoTooLargeException downloadTooLarge() {
-        return new RepoTooLargeException("repository download grew past " + maxBytes
-                + " bytes; the limit is MAX_REPO_BYTES=" + maxBytes);
+        return new RepoTooLargeException(
+                "repository download grew past " + maxBytes + " bytes; the limit is MAX_REPO_BYTES=" + maxBytes);
     }
 }

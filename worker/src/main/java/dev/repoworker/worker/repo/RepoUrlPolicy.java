@@ -1,8 +1,8 @@
 package dev.repoworker.worker.repo;
 
 import dev.repoworker.protocol.NumericHosts;
-import dev.repoworker.worker.net.HostList;
 import dev.repoworker.protocol.net.NetworkPolicy;
+import dev.repoworker.worker.net.HostList;
 import dev.repoworker.worker.task.TaskFailedException;
 import java.net.InetAddress;
 import java.net.URI;
@@ -63,7 +63,8 @@ public final class RepoUrlPolicy {
     public List<InetAddress> addressesToConnect(String url) throws TaskFailedException {
         Verdict verdict = evaluate(url);
         if (verdict.problem().isPresent()) {
-            throw new TaskFailedException("repository URL not allowed: " + verdict.problem().get());
+            throw new TaskFailedException(
+                    "repository URL not allowed: " + verdict.problem().get());
         }
         return verdict.addresses();
     }
@@ -100,7 +101,8 @@ public final class RepoUrlPolicy {
         if (!uri.isAbsolute() || uri.isOpaque() || uri.getScheme() == null) {
             return Verdict.refused("must be an https URL");
         }
-        if (uri.getRawUserInfo() != null || (uri.getRawAuthority() != null && uri.getRawAuthority().contains("@"))) {
+        if (uri.getRawUserInfo() != null
+                || (uri.getRawAuthority() != null && uri.getRawAuthority().contains("@"))) {
             return Verdict.refused("must not contain credentials; pass gitToken instead");
         }
         if (uri.getRawFragment() != null) {
@@ -117,8 +119,10 @@ public final class RepoUrlPolicy {
 
     private Verdict checkHost(URI uri) {
         if (uri.getHost() == null) {
-            return Verdict.refused(uri.getRawAuthority() == null || uri.getRawAuthority().isEmpty()
-                    ? "must name a host" : NetworkPolicy.unreadableHost(uri));
+            return Verdict.refused(
+                    uri.getRawAuthority() == null || uri.getRawAuthority().isEmpty()
+                            ? "must name a host"
+                            : NetworkPolicy.unreadableHost(uri));
         }
         String host = uri.getHost().toLowerCase(Locale.ROOT);
         Optional<String> numeric = NumericHosts.problem(host);
@@ -150,7 +154,8 @@ public final class RepoUrlPolicy {
         if (!allowFile) {
             return Verdict.refused("file: repositories are not allowed");
         }
-        if (uri.getRawAuthority() != null && !uri.getRawAuthority().isEmpty()
+        if (uri.getRawAuthority() != null
+                && !uri.getRawAuthority().isEmpty()
                 && !"localhost".equalsIgnoreCase(uri.getRawAuthority())) {
             return Verdict.refused("file: URLs must not name a host");
         }

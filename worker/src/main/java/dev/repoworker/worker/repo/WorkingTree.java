@@ -9,8 +9,7 @@ import java.nio.file.Path;
 /** A cloned working tree: written exactly as committed, and removed when a clone fails. */
 final class WorkingTree {
 
-    private WorkingTree() {
-    }
+    private WorkingTree() {}
 
     /**
      * Makes checkout write every file exactly as its blob, whatever the repository's {@code .gitattributes}

@@ -7,9 +7,11 @@ import java.util.Optional;
 public record TaskData(Map<String, Object> values) {
 
     public TaskData {
-        values = values == null ? Map.of() : Map.copyOf(values.entrySet().stream()
-                .filter(e -> e.getValue() != null)
-                .collect(java.util.stream.Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue)));
+        values = values == null
+                ? Map.of()
+                : Map.copyOf(values.entrySet().stream()
+                        .filter(e -> e.getValue() != null)
+                        .collect(java.util.stream.Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue)));
     }
 
     public String requiredString(String field) throws InvalidTaskDataException {

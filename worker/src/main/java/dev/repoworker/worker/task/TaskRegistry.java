@@ -24,10 +24,12 @@ public final class TaskRegistry {
      * build does not offer yet are both refused before admission.
      */
     public Task<?> resolve(String wireName) throws UnknownTaskException {
-        TaskType type = TaskType.fromWire(wireName).orElseThrow(() -> new UnknownTaskException(
-                "task '" + wireName + "' is unknown; known tasks: " + available()));
-        return find(type).orElseThrow(() -> new UnknownTaskException(
-                "task '" + wireName + "' is not available on this worker; available: " + available()));
+        TaskType type = TaskType.fromWire(wireName)
+                .orElseThrow(() ->
+                        new UnknownTaskException("task '" + wireName + "' is unknown; known tasks: " + available()));
+        return find(type)
+                .orElseThrow(() -> new UnknownTaskException(
+                        "task '" + wireName + "' is not available on this worker; available: " + available()));
     }
 
     public String available() {

@@ -13,6 +13,6 @@ public interface TaskResult {
 
     /** The wire form, as the callback and the local {@code process} command carry it. */
     default Map<String, Object> summary() {
-        return Json.mapper().convertValue(this, new TypeReference<LinkedHashMap<String, Object>>() { });
+        return Json.mapper().convertValue(this, new TypeReference<LinkedHashMap<String, Object>>() {});
     }
 }

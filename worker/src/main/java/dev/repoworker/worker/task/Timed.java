@@ -3,5 +3,4 @@ package dev.repoworker.worker.task;
 import com.fasterxml.jackson.annotation.JsonUnwrapped;
 
 /** A result's fields followed by how long the work took: {@code {...section, durationMs}}. */
-public record Timed<S>(@JsonUnwrapped S section, long durationMs) implements TaskResult {
-}
+public record Timed<S>(@JsonUnwrapped S section, long durationMs) implements TaskResult {}

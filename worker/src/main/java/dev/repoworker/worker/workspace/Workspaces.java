@@ -150,7 +150,10 @@ public final class Workspaces {
                 if (Files.isDirectory(source, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
                     Files.createDirectories(target);
                 } else {
-                    Files.copy(source, target, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+                    Files.copy(
+                            source,
+                            target,
+                            java.nio.file.StandardCopyOption.REPLACE_EXISTING,
                             java.nio.file.LinkOption.NOFOLLOW_LINKS);
                 }
             }

@@ -67,13 +67,17 @@ abstract class ArtifactStoreContract {
         assertThat(stored.store()).isEqualTo(store().kind());
         assertThat(stored.manifest()).endsWith(jobId + "/manifest.json").doesNotContain(dir.toString());
         for (Map.Entry<String, String> file : sampleFiles().entrySet()) {
-            assertThat(read(jobId, file.getKey())).get().extracting(b -> new String(b, StandardCharsets.UTF_8))
+            assertThat(read(jobId, file.getKey()))
+                    .get()
+                    .extracting(b -> new String(b, StandardCharsets.UTF_8))
                     .isEqualTo(file.getValue());
         }
         JsonNode manifest = Json.mapper().readTree(read(jobId, "manifest.json").orElseThrow());
         assertThat(manifest.get("files").asInt()).isEqualTo(4);
-        assertThat(manifest.get("entries")).extracting(e -> e.get("path").asText())
-                .containsExactly("graph.json", "media/" + "ab".repeat(32) + "-small.webp", "posts.json", "posts/hello.html");
+        assertThat(manifest.get("entries"))
+                .extracting(e -> e.get("path").asText())
+                .containsExactly(
+                        "graph.json", "media/" + "ab".repeat(32) + "-small.webp", "posts.json", "posts/hello.html");
         assertThat(manifest.get("entries").get(2).get("sha256").asText())
                 .isEqualTo(Manifest.sha256("[{\"slug\":\"hello\"}]".getBytes(StandardCharsets.UTF_8)));
     }

@@ -13,6 +13,7 @@ class LocalArtifactStoreTest extends ArtifactStoreContract {
 
     @TempDir
     Path temp;
+
     private LocalArtifactStore store;
 
     @BeforeEach
@@ -38,7 +39,9 @@ class LocalArtifactStoreTest extends ArtifactStoreContract {
             return List.of();
         }
         try (Stream<Path> files = Files.walk(dir)) {
-            return files.filter(Files::isRegularFile).map(f -> dir.relativize(f).toString()).toList();
+            return files.filter(Files::isRegularFile)
+                    .map(f -> dir.relativize(f).toString())
+                    .toList();
         }
     }
 }

@@ -40,10 +40,12 @@ class S3ArtifactStoreTest extends ArtifactStoreContract {
 
     @TempDir
     static Path shared;
+
     private static S3Server server;
 
     @TempDir
     Path temp;
+
     private final List<String> puts = new CopyOnWriteArrayList<>();
     private volatile String failOnKeyEnding;
     private S3Client client;
@@ -65,8 +67,11 @@ class S3ArtifactStoreTest extends ArtifactStoreContract {
     }
 
     private S3ArtifactStore storeOn(String bucket) {
-        S3Settings settings = S3Settings.fromEnv(server.environment(bucket, PREFIX)).orElseThrow();
-        client = S3Clients.builder(settings).overrideConfiguration(o -> o.addExecutionInterceptor(new Recorder())).build();
+        S3Settings settings =
+                S3Settings.fromEnv(server.environment(bucket, PREFIX)).orElseThrow();
+        client = S3Clients.builder(settings)
+                .overrideConfiguration(o -> o.addExecutionInterceptor(new Recorder()))
+                .build();
         return new S3ArtifactStore(new LocalArtifactStore(temp.resolve("staging")), client, settings);
     }
 
@@ -92,7 +97,8 @@ class S3ArtifactStoreTest extends ArtifactStoreContract {
     @Override
     Optional<byte[]> read(String jobId, String path) {
         try {
-            return Optional.of(client.getObjectAsBytes(b -> b.bucket(BUCKET).key(PREFIX + jobId + "/" + path)).asByteArray());
+            return Optional.of(client.getObjectAsBytes(b -> b.bucket(BUCKET).key(PREFIX + jobId + "/" + path))
+                    .asByteArray());
         } catch (NoSuchKeyException e) {
             return Optional.empty();
         }
@@ -102,7 +108,8 @@ class S3ArtifactStoreTest extends ArtifactStoreContract {
     List<String> paths(String jobId) {
         String folder = PREFIX + jobId + "/";
         return client.listObjectsV2Paginator(b -> b.bucket(BUCKET).prefix(folder)).contents().stream()
-                .map(o -> o.key().substring(folder.length())).toList();
+                .map(o -> o.key().substring(folder.length()))
+                .toList();
     }
 
     private HeadObjectResponse head(String jobId, String path) {
@@ -133,7 +140,8 @@ class S3ArtifactStoreTest extends ArtifactStoreContract {
         Path again = store.open(jobId);
         write(again, sampleFiles());
 
-        assertThatThrownBy(() -> store.publish(jobId, again)).isInstanceOf(PublishFailedException.class)
+        assertThatThrownBy(() -> store.publish(jobId, again))
+                .isInstanceOf(PublishFailedException.class)
                 .hasMessageContaining("bucket " + BUCKET);
         assertThat(read(jobId, "manifest.json")).isEmpty();
     }
@@ -166,7 +174,8 @@ class S3ArtifactStoreTest extends ArtifactStoreContract {
 
         StoredArtifacts stored = store.publish(jobId, dir);
 
-        assertThat(Json.mapper().convertValue(stored, Map.class)).containsEntry("store", "s3")
+        assertThat(Json.mapper().convertValue(stored, Map.class))
+                .containsEntry("store", "s3")
                 .containsEntry("location", "s3://" + BUCKET + "/" + PREFIX + jobId + "/manifest.json");
     }
 
@@ -190,34 +199,42 @@ class S3ArtifactStoreTest extends ArtifactStoreContract {
         Path dir = missing.open(jobId);
         write(dir, sampleFiles());
 
-        assertThatThrownBy(() -> missing.publish(jobId, dir)).isInstanceOf(PublishFailedException.class)
-                .hasMessageContaining("bucket no-such-bucket").hasMessageContaining("NoSuchBucket");
+        assertThatThrownBy(() -> missing.publish(jobId, dir))
+                .isInstanceOf(PublishFailedException.class)
+                .hasMessageContaining("bucket no-such-bucket")
+                .hasMessageContaining("NoSuchBucket");
     }
 
     @Test
     void refused_credentials_fail_the_publish_naming_the_bucket_and_the_s3_error_code() throws IOException {
-        S3Settings settings = S3Settings.fromEnv(server.environment(BUCKET, PREFIX)).orElseThrow();
+        S3Settings settings =
+                S3Settings.fromEnv(server.environment(BUCKET, PREFIX)).orElseThrow();
         S3Client wrong = S3Clients.builder(settings)
-                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("intruder", "not-the-secret")))
+                .credentialsProvider(
+                        StaticCredentialsProvider.create(AwsBasicCredentials.create("intruder", "not-the-secret")))
                 .build();
         S3ArtifactStore refused = new S3ArtifactStore(new LocalArtifactStore(temp.resolve("refused")), wrong, settings);
         String jobId = newJobId();
         Path dir = refused.open(jobId);
         write(dir, sampleFiles());
 
-        assertThatThrownBy(() -> refused.publish(jobId, dir)).isInstanceOf(PublishFailedException.class)
-                .hasMessageContaining("bucket " + BUCKET).hasMessageContaining("InvalidAccessKeyId")
+        assertThatThrownBy(() -> refused.publish(jobId, dir))
+                .isInstanceOf(PublishFailedException.class)
+                .hasMessageContaining("bucket " + BUCKET)
+                .hasMessageContaining("InvalidAccessKeyId")
                 .hasMessageNotContaining("not-the-secret");
         assertThat(paths(jobId)).isEmpty();
     }
 
     @Test
-    void a_file_whose_name_would_make_a_key_leave_the_job_folder_is_refused_and_nothing_is_uploaded() throws IOException {
+    void a_file_whose_name_would_make_a_key_leave_the_job_folder_is_refused_and_nothing_is_uploaded()
+            throws IOException {
         String jobId = newJobId();
         Path dir = store.open(jobId);
         write(dir, Map.of("posts.json", "[]", "..\\..\\escape.json", "{}"));
 
-        assertThatThrownBy(() -> store.publish(jobId, dir)).isInstanceOf(PublishFailedException.class)
+        assertThatThrownBy(() -> store.publish(jobId, dir))
+                .isInstanceOf(PublishFailedException.class)
                 .hasMessageContaining("would leave");
         assertThat(paths(jobId)).isEmpty();
     }
@@ -225,7 +242,9 @@ class S3ArtifactStoreTest extends ArtifactStoreContract {
     @Test
     void keys_that_would_escape_the_prefix_are_refused() {
         for (String path : List.of("../x", "a/../../x", "/etc/passwd", "a//b", "a\\b", "./a", "c:x", "a\u0000b")) {
-            assertThatThrownBy(() -> ObjectKeys.key(PREFIX, "job-1", path)).as(path).isInstanceOf(IllegalArgumentException.class);
+            assertThatThrownBy(() -> ObjectKeys.key(PREFIX, "job-1", path))
+                    .as(path)
+                    .isInstanceOf(IllegalArgumentException.class);
         }
         assertThatThrownBy(() -> ObjectKeys.jobFolder(PREFIX, "..")).isInstanceOf(IllegalArgumentException.class);
         assertThat(ObjectKeys.key(PREFIX, "job-1", "media/a.webp")).isEqualTo("sites/job-1/media/a.webp");

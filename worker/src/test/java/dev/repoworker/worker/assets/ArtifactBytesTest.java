@@ -53,10 +53,19 @@ class ArtifactBytesTest {
         new AssetBuilder().build(repo, BuildOptions.defaults(), out, ProgressListener.NONE);
         new ComputeEmbeddings(new HashEmbedder(), new EmbeddingCache(temp.resolve("cache")))
                 .computeEmbeddings(out, out, dev.repoworker.embeddings.ProgressListener.NONE);
-        Map<String, Object> summary = new EnrichData().enrich(new EnrichData.Request(out, Optional.of(out.resolve("related.json")),
-                out, Optional.of(repo), EnrichData.DEFAULT_SHORT_POST_WORDS), ProgressListener.NONE);
+        Map<String, Object> summary = new EnrichData()
+                .enrich(
+                        new EnrichData.Request(
+                                out,
+                                Optional.of(out.resolve("related.json")),
+                                out,
+                                Optional.of(repo),
+                                EnrichData.DEFAULT_SHORT_POST_WORDS),
+                        ProgressListener.NONE);
         Map<String, String> actual = artifacts(out);
-        actual.put("enrich-summary.json", normalised(new String(Json.mapper().writeValueAsBytes(summary), StandardCharsets.UTF_8)));
+        actual.put(
+                "enrich-summary.json",
+                normalised(new String(Json.mapper().writeValueAsBytes(summary), StandardCharsets.UTF_8)));
 
         Path fixtures = GOLDEN.resolve(vault);
         if (Boolean.getBoolean("artifacts.golden.write")) {
@@ -70,7 +79,9 @@ class ArtifactBytesTest {
         try (Stream<Path> files = Files.walk(fixtures)) {
             for (Path file : files.filter(Files::isRegularFile).sorted().toList()) {
                 String name = fixtures.relativize(file).toString().replace('\\', '/');
-                expected.put(name.substring(0, name.length() - ".golden".length()), Files.readString(file, StandardCharsets.UTF_8));
+                expected.put(
+                        name.substring(0, name.length() - ".golden".length()),
+                        Files.readString(file, StandardCharsets.UTF_8));
             }
         }
         assertThat(actual.keySet()).containsExactlyInAnyOrderElementsOf(expected.keySet());
@@ -102,13 +113,28 @@ class ArtifactBytesTest {
     }
 
     private static void commitWithFixedDates(Path dir) throws Exception {
-        ProcessBuilder commit = new ProcessBuilder("git", "commit", "-q", "-m", "vault").directory(dir.toFile())
+        ProcessBuilder commit = new ProcessBuilder("git", "commit", "-q", "-m", "vault")
+                .directory(dir.toFile())
                 .redirectErrorStream(true);
         Map<String, String> env = commit.environment();
         env.keySet().removeIf(name -> name.startsWith("GIT_"));
-        env.putAll(Map.of("GIT_CONFIG_NOSYSTEM", "1", "GIT_CONFIG_GLOBAL", "/dev/null", "GIT_AUTHOR_NAME", "Test Author",
-                "GIT_AUTHOR_EMAIL", "author@example.test", "GIT_COMMITTER_NAME", "Test Committer",
-                "GIT_COMMITTER_EMAIL", "committer@example.test", "GIT_AUTHOR_DATE", COMMIT_DATE, "GIT_COMMITTER_DATE", COMMIT_DATE));
+        env.putAll(Map.of(
+                "GIT_CONFIG_NOSYSTEM",
+                "1",
+                "GIT_CONFIG_GLOBAL",
+                "/dev/null",
+                "GIT_AUTHOR_NAME",
+                "Test Author",
+                "GIT_AUTHOR_EMAIL",
+                "author@example.test",
+                "GIT_COMMITTER_NAME",
+                "Test Committer",
+                "GIT_COMMITTER_EMAIL",
+                "committer@example.test",
+                "GIT_AUTHOR_DATE",
+                COMMIT_DATE,
+                "GIT_COMMITTER_DATE",
+                COMMIT_DATE));
         Process process = commit.start();
         String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(process.waitFor()).as(output).isZero();
@@ -130,8 +156,11 @@ class ArtifactBytesTest {
             } else if (name.equals(EnrichData.DATABASE)) {
                 artifacts.put(name + ".dump", dump(file));
             } else {
-                artifacts.put(name + ".sha256", HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
-                        .digest(Files.readAllBytes(file))) + "\n");
+                artifacts.put(
+                        name + ".sha256",
+                        HexFormat.of()
+                                        .formatHex(MessageDigest.getInstance("SHA-256")
+                                                .digest(Files.readAllBytes(file))) + "\n");
             }
         }
         return artifacts;
@@ -141,12 +170,16 @@ class ArtifactBytesTest {
     private static String dump(Path database) throws Exception {
         StringBuilder dump = new StringBuilder();
         try (Connection db = DriverManager.getConnection("jdbc:sqlite:" + database.toAbsolutePath());
-             Statement s = db.createStatement()) {
+                Statement s = db.createStatement()) {
             List<String> tables = new ArrayList<>();
             try (ResultSet rows = s.executeQuery("SELECT type, name, sql FROM sqlite_master ORDER BY rowid")) {
                 while (rows.next()) {
-                    dump.append(rows.getString(1)).append(' ').append(rows.getString(2)).append(": ")
-                            .append(rows.getString(3)).append('\n');
+                    dump.append(rows.getString(1))
+                            .append(' ')
+                            .append(rows.getString(2))
+                            .append(": ")
+                            .append(rows.getString(3))
+                            .append('\n');
                     if (rows.getString(1).equals("table") && !rows.getString(2).startsWith("posts_fts_")) {
                         tables.add(rows.getString(2));
                     }
@@ -159,8 +192,11 @@ class ArtifactBytesTest {
                     while (rows.next()) {
                         for (int c = 1; c <= columns; c++) {
                             Object value = rows.getObject(c);
-                            dump.append(c > 1 ? " | " : "").append(value instanceof byte[] bytes
-                                    ? "x'" + HexFormat.of().formatHex(bytes) + "'" : String.valueOf(value));
+                            dump.append(c > 1 ? " | " : "")
+                                    .append(
+                                            value instanceof byte[] bytes
+                                                    ? "x'" + HexFormat.of().formatHex(bytes) + "'"
+                                                    : String.valueOf(value));
                         }
                         dump.append('\n');
                     }

@@ -62,7 +62,8 @@ class BuildAssetsTaskTest {
     private HttpResponse<String> post(String task, String jobId, Map<String, Object> data) throws Exception {
         String body = Json.write(Map.of("jobId", jobId, "task", task, "callbackUrl", receiver.url(), "data", data));
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + app.port() + "/process"))
-                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body));
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body));
         Signatures.of(List.of(SECRET)).headersFor(body).forEach(request::header);
         return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
     }
@@ -75,11 +76,22 @@ class BuildAssetsTaskTest {
         TestVault.writeImages(repo.dir());
         String commit = repo.commit("notes");
 
-        HttpResponse<String> accepted = post("build-assets", "build-1", Map.of("repoUrl", repo.fileUrl(),
-                "ignoreFiles", List.of("skipme/**"), "domain", "example.org", "gitToken", "tok-SECRET-123"));
+        HttpResponse<String> accepted = post(
+                "build-assets",
+                "build-1",
+                Map.of(
+                        "repoUrl",
+                        repo.fileUrl(),
+                        "ignoreFiles",
+                        List.of("skipme/**"),
+                        "domain",
+                        "example.org",
+                        "gitToken",
+                        "tok-SECRET-123"));
 
         assertThat(accepted.statusCode()).as(accepted.body()).isEqualTo(202);
-        await().atMost(Duration.ofSeconds(40)).until(() -> receiver.acceptedFinals().size() == 1);
+        await().atMost(Duration.ofSeconds(40))
+                .until(() -> receiver.acceptedFinals().size() == 1);
         CallbackReceiver.Received callback = receiver.acceptedFinals().get(0);
         assertThat(callback.signatureValid()).contains(true);
         assertThat(callback.status()).as(callback.rawBody()).isEqualTo("completed");
@@ -94,21 +106,28 @@ class BuildAssetsTaskTest {
         assertThat(result.path("repository").path("commit").asText()).isEqualTo(commit);
         assertThat(result.path("manifest").path("store").asText()).isEqualTo("local");
         assertThat(result.path("manifest").path("location").asText()).isEqualTo("artifacts/build-1/manifest.json");
-        // The only path in the result is the repository URL the client sent; never the worker's own folders or the token.
-        assertThat(callback.rawBody()).doesNotContain(temp.resolve("artifacts").toString())
-                .doesNotContain(temp.resolve("tmp").toString()).doesNotContain("tok-SECRET-123");
+        // The only path in the result is the repository URL the client sent; never the worker's own folders or the
+        // token.
+        assertThat(callback.rawBody())
+                .doesNotContain(temp.resolve("artifacts").toString())
+                .doesNotContain(temp.resolve("tmp").toString())
+                .doesNotContain("tok-SECRET-123");
         // Updated dates come from Git history: TestRepos commits at fixed dates.
         Path dir = temp.resolve("artifacts/build-1");
         JsonNode index = Json.mapper().readTree(dir.resolve("posts/index.json").toFile());
         assertThat(index.path("updated").asText()).isEqualTo("2024-01-01T00:00:01Z");
         JsonNode manifest = Json.mapper().readTree(dir.resolve("manifest.json").toFile());
-        assertThat(manifest.toString()).contains("\"path\":\"posts.json\"").contains("\"path\":\"issues.json\"")
+        assertThat(manifest.toString())
+                .contains("\"path\":\"posts.json\"")
+                .contains("\"path\":\"issues.json\"")
                 .contains("-lg.webp");
-        assertThat(manifest.path("files").asInt()).isEqualTo(result.path("manifest").path("files").asInt());
+        assertThat(manifest.path("files").asInt())
+                .isEqualTo(result.path("manifest").path("files").asInt());
         String medias = Files.readString(dir.resolve("medias.json"));
         assertThat(medias).contains("https://example.org/_repo/medias/");
-        await().atMost(Duration.ofSeconds(5)).until(() -> !Files.exists(temp.resolve("tmp/jobs"))
-                || Files.list(temp.resolve("tmp/jobs")).findAny().isEmpty());
+        await().atMost(Duration.ofSeconds(5))
+                .until(() -> !Files.exists(temp.resolve("tmp/jobs"))
+                        || Files.list(temp.resolve("tmp/jobs")).findAny().isEmpty());
     }
 
     @Test
@@ -117,8 +136,8 @@ class BuildAssetsTaskTest {
         HttpResponse<String> refused = post("build-assets", "b-2", Map.of("repoPath", temp.toString()));
         assertThat(refused.statusCode()).isEqualTo(400);
         assertThat(refused.body()).contains("data.repoPath");
-        HttpResponse<String> escaping = post("build-assets", "b-3", Map.of("repoUrl", "https://github.com/o/r",
-                "repositoryFolder", "../x"));
+        HttpResponse<String> escaping =
+                post("build-assets", "b-3", Map.of("repoUrl", "https://github.com/o/r", "repositoryFolder", "../x"));
         assertThat(escaping.statusCode()).isEqualTo(400);
         assertThat(escaping.body()).contains("data.repositoryFolder");
         HttpResponse<String> none = post("build-assets", "b-4", Map.of());
@@ -133,11 +152,15 @@ class BuildAssetsTaskTest {
         Files.writeString(vault.resolve("hello.md"), "# Hello\n\nWorld with [[nothing]].\n");
 
         assertThat(post("build-assets", "local-1", Map.of("repoPath", vault.toString(), "includePrivate", false))
-                .statusCode()).isEqualTo(202);
+                        .statusCode())
+                .isEqualTo(202);
 
-        await().atMost(Duration.ofSeconds(20)).until(() -> receiver.acceptedFinals().size() == 1);
+        await().atMost(Duration.ofSeconds(20))
+                .until(() -> receiver.acceptedFinals().size() == 1);
         JsonNode result = receiver.acceptedFinals().get(0).body().path("result");
-        assertThat(result.path("posts").asInt()).as(receiver.acceptedFinals().get(0).rawBody()).isEqualTo(1);
+        assertThat(result.path("posts").asInt())
+                .as(receiver.acceptedFinals().get(0).rawBody())
+                .isEqualTo(1);
         assertThat(result.path("repository").path("source").asText()).isEqualTo("local");
         assertThat(receiver.acceptedFinals().get(0).rawBody()).doesNotContain(vault.toString());
         assertThat(temp.resolve("artifacts/local-1/posts/hello.json")).isRegularFile();

@@ -39,8 +39,7 @@ final class CanvasAssertions {
             Map.entry("text-anchor", Pattern.compile("middle")),
             Map.entry("dominant-baseline", Pattern.compile("middle")));
 
-    private CanvasAssertions() {
-    }
+    private CanvasAssertions() {}
 
     static void assertSafeCanvas(String html) {
         XssAssertions.assertNoMarkupInAttributes(html);
@@ -49,17 +48,23 @@ final class CanvasAssertions {
             if (e == page || insideCard(e)) {
                 continue;
             }
-            assertThat(WRAPPER_ELEMENTS).as("element <%s> of the wrapper in %s", e.normalName(), html)
+            assertThat(WRAPPER_ELEMENTS)
+                    .as("element <%s> of the wrapper in %s", e.normalName(), html)
                     .contains(e.normalName());
             for (Attribute a : e.attributes()) {
                 if (a.getKey().equals("style")) {
                     for (String declaration : a.getValue().split(";")) {
-                        assertThat(declaration).as("style of <%s> in %s", e.normalName(), html).matches(STYLE_DECLARATION);
+                        assertThat(declaration)
+                                .as("style of <%s> in %s", e.normalName(), html)
+                                .matches(STYLE_DECLARATION);
                     }
                     continue;
                 }
-                assertThat(ATTRIBUTES).as("attribute of <%s> in %s", e.normalName(), html).containsKey(a.getKey());
-                assertThat(a.getValue()).as("%s of <%s> in %s", a.getKey(), e.normalName(), html)
+                assertThat(ATTRIBUTES)
+                        .as("attribute of <%s> in %s", e.normalName(), html)
+                        .containsKey(a.getKey());
+                assertThat(a.getValue())
+                        .as("%s of <%s> in %s", a.getKey(), e.normalName(), html)
                         .matches(ATTRIBUTES.get(a.getKey()));
             }
             if (e.normalName().equals("text")) {

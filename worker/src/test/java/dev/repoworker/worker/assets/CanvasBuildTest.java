@@ -108,24 +108,36 @@ class CanvasBuildTest {
         ObjectNode canvas = Json.mapper().createObjectNode();
         ArrayNode nodes = canvas.putArray("nodes");
         for (int i = 0; i < count; i++) {
-            nodes.addObject().put("id", "n" + i).put("type", "text").put("x", i * 10).put("y", 0).put("width", 10)
-                    .put("height", 10).put("text", "card " + i);
+            nodes.addObject()
+                    .put("id", "n" + i)
+                    .put("type", "text")
+                    .put("x", i * 10)
+                    .put("y", 0)
+                    .put("width", 10)
+                    .put("height", 10)
+                    .put("text", "card " + i);
         }
         return canvas.toString();
     }
 
     static JsonNode post(String slug) {
-        return StreamSupport.stream(posts.spliterator(), false).filter(p -> p.path("slug").asText().equals(slug))
-                .findFirst().orElseThrow(() -> new AssertionError("no post " + slug));
+        return StreamSupport.stream(posts.spliterator(), false)
+                .filter(p -> p.path("slug").asText().equals(slug))
+                .findFirst()
+                .orElseThrow(() -> new AssertionError("no post " + slug));
     }
 
     static List<String> texts(JsonNode array) {
-        return StreamSupport.stream(array.spliterator(), false).map(JsonNode::asText).toList();
+        return StreamSupport.stream(array.spliterator(), false)
+                .map(JsonNode::asText)
+                .toList();
     }
 
     static List<String> issues(String kind) {
-        return StreamSupport.stream(issues.spliterator(), false).filter(i -> i.path("kind").asText().equals(kind))
-                .map(i -> i.path("file").asText() + " " + i.path("message").asText()).toList();
+        return StreamSupport.stream(issues.spliterator(), false)
+                .filter(i -> i.path("kind").asText().equals(kind))
+                .map(i -> i.path("file").asText() + " " + i.path("message").asText())
+                .toList();
     }
 
     @Test
@@ -139,15 +151,20 @@ class CanvasBuildTest {
 
         JsonNode nodes = board.path("canvas").path("nodes");
         assertThat(nodes.findValuesAsText("type")).containsExactly("text", "file", "file", "link", "group");
-        assertThat(nodes.get(0).path("x").asLong()).as("positions as in the file").isEqualTo(-100);
-        assertThat(nodes.get(0).path("html").asText()).contains("<strong>bold</strong>")
+        assertThat(nodes.get(0).path("x").asLong())
+                .as("positions as in the file")
+                .isEqualTo(-100);
+        assertThat(nodes.get(0).path("html").asText())
+                .contains("<strong>bold</strong>")
                 .contains("<a class=\"internal-link\" data-slug=\"target-note\" href=\"/_repo/notes/target-note\">");
         assertThat(nodes.get(1).path("slug").asText()).isEqualTo("target-note");
         assertThat(nodes.get(1).path("url").asText()).isEqualTo("/_repo/notes/target-note#second-heading");
         assertThat(nodes.get(1).path("color").asText()).isEqualTo("4");
         assertThat(nodes.get(1).path("missing").asBoolean()).isFalse();
         assertThat(nodes.get(2).path("media").asText()).isEqualTo("image");
-        assertThat(nodes.get(2).path("url").asText()).startsWith("/_repo/medias/").endsWith(".webp");
+        assertThat(nodes.get(2).path("url").asText())
+                .startsWith("/_repo/medias/")
+                .endsWith(".webp");
         assertThat(nodes.get(3).path("url").asText()).isEqualTo("https://example.com/page");
         assertThat(nodes.get(3).path("color").asText()).isEqualTo("#a0b");
         assertThat(nodes.get(4).path("label").asText()).isEqualTo("Ideas");
@@ -161,24 +178,32 @@ class CanvasBuildTest {
 
     @Test
     void the_page_places_one_card_per_node_and_draws_one_path_per_edge() {
-        Element page = Jsoup.parseBodyFragment(post("board").path("html").asText()).body().child(0);
+        Element page = Jsoup.parseBodyFragment(post("board").path("html").asText())
+                .body()
+                .child(0);
 
         assertThat(page.className()).isEqualTo("canvas");
         assertThat(page.attr("style")).isEqualTo("position:relative;width:1000px;height:700px");
         List<Element> cards = page.select(".canvas-node");
         assertThat(cards).hasSize(5);
-        assertThat(cards.getFirst().hasClass("canvas-group")).as("groups behind the rest").isTrue();
+        assertThat(cards.getFirst().hasClass("canvas-group"))
+                .as("groups behind the rest")
+                .isTrue();
         assertThat(cards.getFirst().text()).isEqualTo("Ideas");
-        assertThat(cards).allSatisfy(card -> assertThat(card.attr("style"))
-                .matches(".*left:\\d+px;top:\\d+px;width:\\d+px;height:\\d+px;.*"));
-        assertThat(page.selectFirst("[data-node-id=intro]").attr("style")).as("shifted so the smallest x and y are 0")
+        assertThat(cards)
+                .allSatisfy(card -> assertThat(card.attr("style"))
+                        .matches(".*left:\\d+px;top:\\d+px;width:\\d+px;height:\\d+px;.*"));
+        assertThat(page.selectFirst("[data-node-id=intro]").attr("style"))
+                .as("shifted so the smallest x and y are 0")
                 .contains("left:50px;top:50px;width:300px;height:120px");
         assertThat(page.selectFirst("[data-node-id=target]").attr("style")).contains("border:2px solid #44cf6e");
         assertThat(page.selectFirst("[data-node-id=photo] img").attr("src")).startsWith("/_repo/medias/");
         assertThat(page.selectFirst("[data-node-id=site] a").attr("href")).isEqualTo("https://example.com/page");
 
         assertThat(page.select("svg path")).hasSize(2);
-        assertThat(page.select("svg polygon")).as("an arrow at e1's end and at e2's start").hasSize(2);
+        assertThat(page.select("svg polygon"))
+                .as("an arrow at e1's end and at e2's start")
+                .hasSize(2);
         assertThat(page.select("svg text").eachText()).containsExactly("refers to");
         assertThat(page.selectFirst("[data-edge-id=e2] path").attr("stroke")).isEqualTo("#e9973f");
     }
@@ -188,16 +213,21 @@ class CanvasBuildTest {
         assertThat(texts(post("board").path("links"))).containsExactly("target-note");
         assertThat(texts(post("target-note").path("backlinks"))).contains("board");
         assertThat(texts(post("home").path("links"))).containsExactly("board");
-        assertThat(texts(post("other").path("links"))).as("an embedded canvas is a link").containsExactly("board");
+        assertThat(texts(post("other").path("links")))
+                .as("an embedded canvas is a link")
+                .containsExactly("board");
         assertThat(texts(post("board").path("backlinks"))).containsExactly("home", "other");
         assertThat(post("other").path("html").asText())
-                .contains("<a class=\"internal-link\" data-slug=\"board\" href=\"/_repo/notes/board\">Board.canvas</a>");
+                .contains(
+                        "<a class=\"internal-link\" data-slug=\"board\" href=\"/_repo/notes/board\">Board.canvas</a>");
     }
 
     @Test
     void the_graph_holds_the_canvas_and_its_edges() {
         String all = graph.toString();
-        assertThat(all).contains("{\"id\":\"post:board\",\"type\":\"post\",\"label\":\"Board\",\"url\":\"/_repo/notes/board\"}")
+        assertThat(all)
+                .contains(
+                        "{\"id\":\"post:board\",\"type\":\"post\",\"label\":\"Board\",\"url\":\"/_repo/notes/board\"}")
                 .contains("{\"source\":\"post:board\",\"target\":\"post:target-note\",\"type\":\"link\"}")
                 .contains("{\"source\":\"post:home\",\"target\":\"post:board\",\"type\":\"link\"}")
                 .containsPattern("\\{\"source\":\"post:board\",\"target\":\"media:[0-9a-f]{64}\",\"type\":\"media\"}");
@@ -206,33 +236,45 @@ class CanvasBuildTest {
     @Test
     void plain_text_word_count_and_excerpt_come_from_the_cards() {
         JsonNode board = post("board");
-        assertThat(board.path("plain").asText()).contains("Plan").contains("Read Target Note first, it is bold advice.")
-                .contains("Target").contains("https://example.com/page").contains("Ideas").doesNotContain("<");
+        assertThat(board.path("plain").asText())
+                .contains("Plan")
+                .contains("Read Target Note first, it is bold advice.")
+                .contains("Target")
+                .contains("https://example.com/page")
+                .contains("Ideas")
+                .doesNotContain("<");
         assertThat(board.path("wordCount").asInt()).isGreaterThan(10);
         assertThat(board.path("excerpt").asText()).isEqualTo("Read Target Note first, it is bold advice. #idea");
     }
 
     @Test
     void malformed_and_oversized_canvases_are_issues_and_skipped() {
-        assertThat(issues(Issue.INVALID_CANVAS)).anySatisfy(i -> assertThat(i).startsWith("broken.canvas ")
-                .contains("the JSON ends too early").endsWith("; skipped"));
-        assertThat(issues(Issue.INVALID_CANVAS)).anySatisfy(i -> assertThat(i)
-                .isEqualTo("huge.canvas the canvas has 5001 nodes, over the limit of 5000; skipped"));
-        assertThat(issues(Issue.INVALID_CANVAS)).contains(
-                "boards/Hostile.canvas node 3 left out: 'x' is missing or not a number");
+        assertThat(issues(Issue.INVALID_CANVAS))
+                .anySatisfy(i -> assertThat(i)
+                        .startsWith("broken.canvas ")
+                        .contains("the JSON ends too early")
+                        .endsWith("; skipped"));
+        assertThat(issues(Issue.INVALID_CANVAS))
+                .anySatisfy(i -> assertThat(i)
+                        .isEqualTo("huge.canvas the canvas has 5001 nodes, over the limit of 5000; skipped"));
+        assertThat(issues(Issue.INVALID_CANVAS))
+                .contains("boards/Hostile.canvas node 3 left out: 'x' is missing or not a number");
         assertThat(posts.findValuesAsText("slug")).doesNotContain("broken", "huge");
     }
 
     @Test
     void a_canvas_over_the_file_size_cap_is_refused_unread(@TempDir Path dir) throws Exception {
         write(dir.resolve("vault"), "Board.canvas", BOARD);
-        BuildOptions options = BuildOptions.defaults().withLimits(BuildOptions.Limits.defaults().withMaxNoteBytes(100));
+        BuildOptions options = BuildOptions.defaults()
+                .withLimits(BuildOptions.Limits.defaults().withMaxNoteBytes(100));
 
         new AssetBuilder().build(dir.resolve("vault"), options, dir.resolve("out"), ProgressListener.NONE);
 
-        assertThat(Files.readString(dir.resolve("out/issues.json"))).contains("\"kind\" : \"file-too-large\"")
+        assertThat(Files.readString(dir.resolve("out/issues.json")))
+                .contains("\"kind\" : \"file-too-large\"")
                 .contains("\"file\" : \"Board.canvas\"");
-        assertThat(Json.mapper().readTree(dir.resolve("out/posts.json").toFile())).isEmpty();
+        assertThat(Json.mapper().readTree(dir.resolve("out/posts.json").toFile()))
+                .isEmpty();
     }
 
     @Test
@@ -241,7 +283,9 @@ class CanvasBuildTest {
         String html = hostile.path("html").asText();
 
         CanvasAssertions.assertSafeCanvas(html);
-        assertThat(html).doesNotContainIgnoringCase("<script").doesNotContainIgnoringCase("href=\"javascript")
+        assertThat(html)
+                .doesNotContainIgnoringCase("<script")
+                .doesNotContainIgnoringCase("href=\"javascript")
                 .contains("&lt;/text&gt;&lt;script&gt;alert(2)&lt;/script&gt;")
                 .contains("&lt;/div&gt;&lt;script&gt;alert(3)&lt;/script&gt;")
                 .contains("data-node-id=\"x&quot; onmouseover=&quot;alert(1)\"");
@@ -250,8 +294,8 @@ class CanvasBuildTest {
         assertThat(nodes.get(1).has("url")).as("a javascript: link is dropped").isFalse();
         assertThat(nodes.findValuesAsText("id")).doesNotContain("bad-x");
         assertThat(nodes.get(2).path("missing").asBoolean()).isTrue();
-        assertThat(issues(Issue.UNSAFE_PATH)).contains("boards/Hostile.canvas file node ../../etc/passwd.md leaves the "
-                + "repository; not read");
+        assertThat(issues(Issue.UNSAFE_PATH))
+                .contains("boards/Hostile.canvas file node ../../etc/passwd.md leaves the " + "repository; not read");
     }
 
     @Test
@@ -263,10 +307,14 @@ class CanvasBuildTest {
     @Test
     void embeddings_and_enrich_data_read_canvas_posts() throws Exception {
         assertThat(PostsFile.read(out.resolve("posts.json")))
-                .anySatisfy(p -> assertThat(p.slug() + " " + p.plain()).startsWith("board ").contains("bold advice"));
+                .anySatisfy(p -> assertThat(p.slug() + " " + p.plain())
+                        .startsWith("board ")
+                        .contains("bold advice"));
 
-        Map<String, Object> enriched = new EnrichData().enrich(new EnrichData.Request(out, Optional.empty(),
-                temp.resolve("enriched"), Optional.empty(), 50), ProgressListener.NONE);
+        Map<String, Object> enriched = new EnrichData()
+                .enrich(
+                        new EnrichData.Request(out, Optional.empty(), temp.resolve("enriched"), Optional.empty(), 50),
+                        ProgressListener.NONE);
         EmbeddingReport embedded = new ComputeEmbeddings(new HashEmbedder(), new EmbeddingCache(temp.resolve("cache")))
                 .computeEmbeddings(out, temp.resolve("embedded"), dev.repoworker.embeddings.ProgressListener.NONE);
 

@@ -36,8 +36,8 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class CommonMarkSpecTest {
 
-    private static final Set<String> GFM_SECTIONS = Set.of("Tables (extension)", "Strikethrough (extension)",
-            "Task list items (extension)", "Autolinks (extension)");
+    private static final Set<String> GFM_SECTIONS = Set.of(
+            "Tables (extension)", "Strikethrough (extension)", "Task list items (extension)", "Autolinks (extension)");
 
     /**
      * Reason → the spec examples it explains; the README lists the same reasons. An example listed here must fail,
@@ -47,8 +47,9 @@ class CommonMarkSpecTest {
             "raw HTML outside the allow-list is removed by the sanitiser",
             spec(150, 163, 170, 171, 172, 173, 176, 178, 201, 491, 524, 536, 613, 614, 615, 616, 617),
             "local images are looked up in the vault (a missing one is reported, not rendered)",
-            spec(475, 517, 520, 531, 572, 573, 574, 575, 576, 577, 578, 579, 580, 581, 582, 583, 584, 585, 586, 587, 588,
-                    589, 591),
+            spec(
+                    475, 517, 520, 531, 572, 573, 574, 575, 576, 577, 578, 579, 580, 581, 582, 583, 584, 585, 586, 587,
+                    588, 589, 591),
             "links to .md files and [[wiki links]] are looked up in the vault (a missing one is reported, not rendered)",
             spec(484, 548, 559, 590),
             "#word is an Obsidian tag",
@@ -88,13 +89,15 @@ class CommonMarkSpecTest {
             Files.writeString(vault.resolve(c.file()), "---\ntitle: " + c.id() + "\n---\n" + c.markdown());
         }
         Path out = temp.resolve("out");
-        new AssetBuilder().build(vault, BuildOptions.defaults(), out, progress -> { });
+        new AssetBuilder().build(vault, BuildOptions.defaults(), out, progress -> {});
         Map<String, String> htmlByPath = new HashMap<>();
         for (JsonNode post : Json.mapper().readTree(out.resolve("posts.json").toFile())) {
             htmlByPath.put(post.path("path").asText(), post.path("html").asText());
         }
-        outcomes = cases.stream().map(c -> new Outcome(c, structure(c.html()),
-                structure(htmlByPath.getOrDefault(c.file(), "<missing post>")))).toList();
+        outcomes = cases.stream()
+                .map(c -> new Outcome(
+                        c, structure(c.html()), structure(htmlByPath.getOrDefault(c.file(), "<missing post>"))))
+                .toList();
     }
 
     private static Set<String> spec(int... numbers) {
@@ -107,7 +110,11 @@ class CommonMarkSpecTest {
         for (int i = 0; i < examples.size(); i++) {
             Example e = examples.get(i);
             if (sections.test(e.getSection())) {
-                cases.add(new Case(prefix + (i + 1), e.getSection(), e.getSource(), e.getHtml().replace('→', '\t')));
+                cases.add(new Case(
+                        prefix + (i + 1),
+                        e.getSection(),
+                        e.getSource(),
+                        e.getHtml().replace('→', '\t')));
             }
         }
         return cases;
@@ -132,13 +139,23 @@ class CommonMarkSpecTest {
         }
         int total = outcomes.size() - excluded.size();
         int passed = total - failures.size();
-        StringBuilder report = new StringBuilder(String.format("CommonMark 0.31.2 + GFM extensions through build-assets: "
-                + "%d of %d pass (%.1f %%), %d excluded by design%n", passed, total, 100.0 * passed / total, excluded.size()));
+        StringBuilder report = new StringBuilder(String.format(
+                "CommonMark 0.31.2 + GFM extensions through build-assets: "
+                        + "%d of %d pass (%.1f %%), %d excluded by design%n",
+                passed, total, 100.0 * passed / total, excluded.size()));
         bySection.forEach((section, c) -> report.append(String.format("  %-40s %3d / %3d%n", section, c[0], c[1])));
         for (Outcome f : failures) {
-            report.append("\n").append(f.example().id()).append(" (").append(f.example().section()).append(")\n  markdown: ")
-                    .append(Json.write(f.example().markdown())).append("\n  expected: ").append(f.expected())
-                    .append("\n  actual:   ").append(f.actual()).append('\n');
+            report.append("\n")
+                    .append(f.example().id())
+                    .append(" (")
+                    .append(f.example().section())
+                    .append(")\n  markdown: ")
+                    .append(Json.write(f.example().markdown()))
+                    .append("\n  expected: ")
+                    .append(f.expected())
+                    .append("\n  actual:   ")
+                    .append(f.actual())
+                    .append('\n');
         }
         System.out.println(report);
         assertThat((double) passed / total).as(report.toString()).isGreaterThanOrEqualTo(TARGET);
@@ -146,7 +163,8 @@ class CommonMarkSpecTest {
 
     @Test
     void every_example_excluded_by_design_exists_and_still_differs() {
-        Map<String, Outcome> byId = outcomes.stream().collect(Collectors.toMap(o -> o.example().id(), o -> o));
+        Map<String, Outcome> byId =
+                outcomes.stream().collect(Collectors.toMap(o -> o.example().id(), o -> o));
         List<String> stale = new ArrayList<>();
         BY_DESIGN.forEach((reason, ids) -> ids.forEach(id -> {
             Outcome o = byId.get(id);
@@ -154,14 +172,36 @@ class CommonMarkSpecTest {
                 stale.add(id + " (" + reason + ")" + (o == null ? " is no example" : " passes"));
             }
         }));
-        assertThat(stale).as("examples listed as rendered differently by design").isEmpty();
+        assertThat(stale)
+                .as("examples listed as rendered differently by design")
+                .isEmpty();
     }
 
     // Structural comparison.
 
     private static final Set<String> COMPARED_ATTRIBUTES = Set.of("href", "src", "alt", "title", "start", "checked");
-    private static final Set<String> BLOCKS = Set.of("p", "div", "ul", "ol", "li", "blockquote", "pre", "hr", "br",
-            "h1", "h2", "h3", "h4", "h5", "h6", "table", "thead", "tbody", "tr", "th", "td");
+    private static final Set<String> BLOCKS = Set.of(
+            "p",
+            "div",
+            "ul",
+            "ol",
+            "li",
+            "blockquote",
+            "pre",
+            "hr",
+            "br",
+            "h1",
+            "h2",
+            "h3",
+            "h4",
+            "h5",
+            "h6",
+            "table",
+            "thead",
+            "tbody",
+            "tr",
+            "th",
+            "td");
     private static final Pattern SPACES = Pattern.compile("\\s+");
 
     /** The HTML as tags with the compared attributes (sorted) and text with whitespace collapsed. */
@@ -169,8 +209,10 @@ class CommonMarkSpecTest {
         StringBuilder out = new StringBuilder();
         write(Jsoup.parseBodyFragment(html).body(), out);
         String collapsed = SPACES.matcher(out.toString()).replaceAll(" ");
-        return Pattern.compile(" ?(</?(?:" + String.join("|", BLOCKS) + ")\\b[^>]*>) ?").matcher(collapsed)
-                .replaceAll("$1").strip();
+        return Pattern.compile(" ?(</?(?:" + String.join("|", BLOCKS) + ")\\b[^>]*>) ?")
+                .matcher(collapsed)
+                .replaceAll("$1")
+                .strip();
     }
 
     private static void write(Element element, StringBuilder out) {
@@ -185,7 +227,8 @@ class CommonMarkSpecTest {
                     }
                 }
                 out.append('<').append(e.normalName());
-                attributes.forEach((k, v) -> out.append(' ').append(k).append("=\"").append(v).append('"'));
+                attributes.forEach((k, v) ->
+                        out.append(' ').append(k).append("=\"").append(v).append('"'));
                 out.append('>');
                 write(e, out);
                 if (!e.tag().isSelfClosing() && !e.tag().isEmpty()) {

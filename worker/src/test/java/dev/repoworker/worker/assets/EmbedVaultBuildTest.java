@@ -9,8 +9,8 @@ import dev.repoworker.testkit.EmbedVault;
 import dev.repoworker.worker.WorkerConfig;
 import dev.repoworker.worker.WorkerRoot;
 import dev.repoworker.worker.artifacts.Manifest;
-import dev.repoworker.worker.task.TaskData;
 import dev.repoworker.worker.task.ProgressListener;
+import dev.repoworker.worker.task.TaskData;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -48,14 +48,18 @@ class EmbedVaultBuildTest {
     }
 
     static Document html(String slug) {
-        JsonNode post = StreamSupport.stream(posts.spliterator(), false).filter(p -> p.path("slug").asText().equals(slug))
-                .findFirst().orElseThrow(() -> new AssertionError("no post " + slug));
+        JsonNode post = StreamSupport.stream(posts.spliterator(), false)
+                .filter(p -> p.path("slug").asText().equals(slug))
+                .findFirst()
+                .orElseThrow(() -> new AssertionError("no post " + slug));
         return Jsoup.parseBodyFragment(post.path("html").asText());
     }
 
     static JsonNode media(String path) {
-        return StreamSupport.stream(medias.spliterator(), false).filter(m -> m.path("path").asText().equals(path))
-                .findFirst().orElseThrow(() -> new AssertionError("no media " + path + " in " + medias));
+        return StreamSupport.stream(medias.spliterator(), false)
+                .filter(m -> m.path("path").asText().equals(path))
+                .findFirst()
+                .orElseThrow(() -> new AssertionError("no media " + path + " in " + medias));
     }
 
     static String original(String path) {
@@ -64,14 +68,19 @@ class EmbedVaultBuildTest {
 
     /** {@code file:line} of every issue of {@code kind}. */
     static List<String> issues(String kind) {
-        return StreamSupport.stream(issues.spliterator(), false).filter(i -> i.path("kind").asText().equals(kind))
-                .map(i -> i.path("file").asText() + ":" + i.path("line").asInt()).toList();
+        return StreamSupport.stream(issues.spliterator(), false)
+                .filter(i -> i.path("kind").asText().equals(kind))
+                .map(i -> i.path("file").asText() + ":" + i.path("line").asInt())
+                .toList();
     }
 
     @Test
     void audio_video_and_pdf_files_are_published_as_they_are_named_by_their_hash() throws Exception {
-        for (String[] file : List.of(new String[] {"Recording.ogg", "audio", "ogg"}, new String[] {"audio/talk.mp3", "audio", "mp3"},
-                new String[] {"sounds/beep.wav", "audio", "wav"}, new String[] {"video/clip.mp4", "video", "mp4"},
+        for (String[] file : List.of(
+                new String[] {"Recording.ogg", "audio", "ogg"},
+                new String[] {"audio/talk.mp3", "audio", "mp3"},
+                new String[] {"sounds/beep.wav", "audio", "wav"},
+                new String[] {"video/clip.mp4", "video", "mp4"},
                 new String[] {"paper.pdf", "pdf", "pdf"})) {
             JsonNode entry = media(file[0]);
             String hash = Manifest.sha256(vault.resolve(file[0]));
@@ -85,7 +94,8 @@ class EmbedVaultBuildTest {
     @Test
     void audio_and_video_embeds_of_both_syntaxes_are_players() {
         Document html = html("media");
-        assertThat(html.select("audio")).extracting(a -> a.attr("src"))
+        assertThat(html.select("audio"))
+                .extracting(a -> a.attr("src"))
                 .containsExactly(original("Recording.ogg"), original("audio/talk.mp3"), original("sounds/beep.wav"));
         assertThat(html.select("audio")).allSatisfy(a -> {
             assertThat(a.hasAttr("controls")).isTrue();
@@ -101,8 +111,12 @@ class EmbedVaultBuildTest {
         String pdf = original("paper.pdf");
         Elements viewers = html("media").select("span.media-pdf");
         assertThat(viewers).hasSize(3);
-        assertThat(viewers).extracting(v -> v.selectFirst("iframe").attr("src")).containsExactly(pdf + "#page=3", pdf, pdf + "#page=2");
-        assertThat(viewers).extracting(v -> v.selectFirst("iframe").attr("height")).containsExactly("", "400", "");
+        assertThat(viewers)
+                .extracting(v -> v.selectFirst("iframe").attr("src"))
+                .containsExactly(pdf + "#page=3", pdf, pdf + "#page=2");
+        assertThat(viewers)
+                .extracting(v -> v.selectFirst("iframe").attr("height"))
+                .containsExactly("", "400", "");
         assertThat(viewers).allSatisfy(v -> {
             assertThat(v.selectFirst("iframe").hasAttr("sandbox")).isFalse();
             assertThat(v.selectFirst("a.media-link").attr("href")).isEqualTo(pdf);
@@ -112,44 +126,65 @@ class EmbedVaultBuildTest {
     @Test
     void links_to_audio_and_pdf_point_at_the_published_files() {
         Elements links = html("media").select("p a.media-link");
-        assertThat(links).extracting(Element::text, a -> a.attr("href"))
-                .contains(org.assertj.core.groups.Tuple.tuple("link to the talk", original("audio/talk.mp3")),
+        assertThat(links)
+                .extracting(Element::text, a -> a.attr("href"))
+                .contains(
+                        org.assertj.core.groups.Tuple.tuple("link to the talk", original("audio/talk.mp3")),
                         org.assertj.core.groups.Tuple.tuple("paper.pdf", original("paper.pdf")));
     }
 
     @Test
     void missing_audio_video_and_pdf_are_reported_with_their_lines_in_both_syntaxes() {
         String note = EmbedVault.MEDIA;
-        assertThat(issues(Issue.MISSING_MEDIA)).containsExactlyInAnyOrder(
-                "Media.md:" + EmbedVault.lineOf(note, "gone.mp3"), "Media.md:" + EmbedVault.lineOf(note, "gone.mp4"),
-                "Media.md:" + EmbedVault.lineOf(note, "gone.pdf"), "Media.md:" + EmbedVault.lineOf(note, "lost.wav"),
-                "Media.md:" + EmbedVault.lineOf(note, "lost.webm"), "Media.md:" + EmbedVault.lineOf(note, "lost.pdf"));
-        assertThat(html("media").select("span.missing-media")).extracting(Element::text)
+        assertThat(issues(Issue.MISSING_MEDIA))
+                .containsExactlyInAnyOrder(
+                        "Media.md:" + EmbedVault.lineOf(note, "gone.mp3"),
+                                "Media.md:" + EmbedVault.lineOf(note, "gone.mp4"),
+                        "Media.md:" + EmbedVault.lineOf(note, "gone.pdf"),
+                                "Media.md:" + EmbedVault.lineOf(note, "lost.wav"),
+                        "Media.md:" + EmbedVault.lineOf(note, "lost.webm"),
+                                "Media.md:" + EmbedVault.lineOf(note, "lost.pdf"));
+        assertThat(html("media").select("span.missing-media"))
+                .extracting(Element::text)
                 .containsExactly("gone.mp3", "gone.mp4", "gone.pdf", "lost sound", "lost video", "lost paper");
         assertThat(issues(Issue.BROKEN_LINK)).isEmpty();
     }
 
     @Test
     void media_over_max_media_bytes_is_refused_and_reported() throws Exception {
-        WorkerConfig config = WorkerConfig.fromEnv(Map.of("WORKER_SECRET", "secret", "TEMP_DIR", temp.resolve("tmp").toString(),
-                "MAX_MEDIA_BYTES", "1KB"));
-        BuildOptions options = ((BuildAssetsTask) WorkerRoot.of(config).tasks().find(TaskType.BUILD_ASSETS).orElseThrow())
+        WorkerConfig config = WorkerConfig.fromEnv(Map.of(
+                "WORKER_SECRET", "secret", "TEMP_DIR", temp.resolve("tmp").toString(), "MAX_MEDIA_BYTES", "1KB"));
+        BuildOptions options = ((BuildAssetsTask) WorkerRoot.of(config)
+                        .tasks()
+                        .find(TaskType.BUILD_ASSETS)
+                        .orElseThrow())
                 .options(new TaskData(Map.of()));
         Path capped = temp.resolve("capped");
         new AssetBuilder().build(vault, options, capped, ProgressListener.NONE);
 
         JsonNode found = Json.mapper().readTree(capped.resolve("issues.json").toFile());
-        assertThat(StreamSupport.stream(found.spliterator(), false).filter(i -> i.path("kind").asText().equals(Issue.FILE_TOO_LARGE))
-                .map(i -> i.path("file").asText())).containsExactly("sounds/beep.wav");
-        JsonNode media = Json.mapper().readTree(capped.resolve("posts/media.json").toFile());
-        assertThat(Jsoup.parseBodyFragment(media.path("html").asText()).select("span.refused-media").text()).isEqualTo("beep.wav");
+        assertThat(StreamSupport.stream(found.spliterator(), false)
+                        .filter(i -> i.path("kind").asText().equals(Issue.FILE_TOO_LARGE))
+                        .map(i -> i.path("file").asText()))
+                .containsExactly("sounds/beep.wav");
+        JsonNode media =
+                Json.mapper().readTree(capped.resolve("posts/media.json").toFile());
+        assertThat(Jsoup.parseBodyFragment(media.path("html").asText())
+                        .select("span.refused-media")
+                        .text())
+                .isEqualTo("beep.wav");
     }
 
     @Test
     void youtube_links_become_sandboxed_privacy_enhanced_players_with_their_start_time() {
         Elements players = html("web").select("iframe");
-        assertThat(players).extracting(p -> p.attr("src")).containsExactly(YOUTUBE + "dQw4w9WgXcQ?start=90",
-                YOUTUBE + "dQw4w9WgXcQ?start=90", YOUTUBE + "abcDEF_-123", YOUTUBE + "abcDEF_-123?start=15");
+        assertThat(players)
+                .extracting(p -> p.attr("src"))
+                .containsExactly(
+                        YOUTUBE + "dQw4w9WgXcQ?start=90",
+                        YOUTUBE + "dQw4w9WgXcQ?start=90",
+                        YOUTUBE + "abcDEF_-123",
+                        YOUTUBE + "abcDEF_-123?start=15");
         assertThat(players).allSatisfy(p -> {
             assertThat(p.attr("sandbox")).isEqualTo("allow-scripts allow-same-origin allow-presentation");
             assertThat(p.attr("loading")).isEqualTo("lazy");
@@ -162,7 +197,8 @@ class EmbedVaultBuildTest {
     @Test
     void x_posts_become_quotes_holding_a_plain_link() {
         Elements posts = html("web").select("blockquote.twitter-tweet");
-        assertThat(posts).extracting(q -> q.selectFirst("a").attr("href"))
+        assertThat(posts)
+                .extracting(q -> q.selectFirst("a").attr("href"))
                 .containsExactly("https://twitter.com/someone/status/1234567890", "https://x.com/other_one/status/42");
         assertThat(posts).extracting(Element::text).containsExactly("A post", "Post by @other_one");
         assertThat(html("web").select("script")).isEmpty();
@@ -171,13 +207,18 @@ class EmbedVaultBuildTest {
     @Test
     void other_pages_become_links_and_images_stay_images() {
         Document html = html("web");
-        assertThat(html.select("p > a[href]")).extracting(Element::text, a -> a.attr("href")).containsExactly(
-                org.assertj.core.groups.Tuple.tuple("Bad id", "https://www.youtube.com/watch?v=short"),
-                org.assertj.core.groups.Tuple.tuple("A page", "https://example.com/article"),
-                org.assertj.core.groups.Tuple.tuple("Lookalike", "https://www.youtube-nocookie.com.evil.example/embed/dQw4w9WgXcQ"),
-                org.assertj.core.groups.Tuple.tuple("Query", "https://evil.example/?https://www.youtube-nocookie.com/embed/dQw4w9WgXcQ"));
-        assertThat(html.select("img")).singleElement().satisfies(img ->
-                assertThat(img.attr("src")).isEqualTo("https://example.com/picture.PNG?size=large"));
+        assertThat(html.select("p > a[href]"))
+                .extracting(Element::text, a -> a.attr("href"))
+                .containsExactly(
+                        org.assertj.core.groups.Tuple.tuple("Bad id", "https://www.youtube.com/watch?v=short"),
+                        org.assertj.core.groups.Tuple.tuple("A page", "https://example.com/article"),
+                        org.assertj.core.groups.Tuple.tuple(
+                                "Lookalike", "https://www.youtube-nocookie.com.evil.example/embed/dQw4w9WgXcQ"),
+                        org.assertj.core.groups.Tuple.tuple(
+                                "Query", "https://evil.example/?https://www.youtube-nocookie.com/embed/dQw4w9WgXcQ"));
+        assertThat(html.select("img"))
+                .singleElement()
+                .satisfies(img -> assertThat(img.attr("src")).isEqualTo("https://example.com/picture.PNG?size=large"));
     }
 
     @Test
@@ -186,7 +227,8 @@ class EmbedVaultBuildTest {
         assertThat(embeds.get(0).select("h2").text()).isEqualTo("Details");
         assertThat(embeds.get(0).text()).contains("Detail text.").doesNotContain("Loop text.");
         assertThat(embeds.get(1).select("p").text()).isEqualTo("A kept paragraph.");
-        assertThat(html("other").selectFirst("div.embed-content").text()).contains("Detail text.")
+        assertThat(html("other").selectFirst("div.embed-content").text())
+                .contains("Detail text.")
                 .doesNotContain("Loop text.");
     }
 
@@ -195,7 +237,9 @@ class EmbedVaultBuildTest {
         int loop = EmbedVault.lineOf(EmbedVault.SECTIONS, "![[#Loop]]");
         assertThat(issues(Issue.EMBED_CYCLE)).containsExactly("Sections.md:" + loop);
         Element shown = html("sections").select("div.embed-content").stream()
-                .filter(e -> e.text().contains("Loop text.")).findFirst().orElseThrow();
+                .filter(e -> e.text().contains("Loop text."))
+                .findFirst()
+                .orElseThrow();
         assertThat(shown.select("a.internal-link[href=#loop]")).hasSize(1);
         assertThat(shown.select("div.embed")).isEmpty();
     }

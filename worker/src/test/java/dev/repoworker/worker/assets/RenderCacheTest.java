@@ -23,7 +23,8 @@ class RenderCacheTest {
     private final List<String> messages = new CopyOnWriteArrayList<>();
 
     private BuildReport build(Path vault, Path out, boolean cached) throws Exception {
-        BuildOptions options = cached ? BuildOptions.defaults().withMediaCacheDir(temp.resolve("cache/media-cache"))
+        BuildOptions options = cached
+                ? BuildOptions.defaults().withMediaCacheDir(temp.resolve("cache/media-cache"))
                 : BuildOptions.defaults();
         return new AssetBuilder().build(vault, options, out, p -> messages.add(p.message()));
     }
@@ -39,7 +40,8 @@ class RenderCacheTest {
 
         assertThat(messages).contains(warm.posts() + " of " + warm.posts() + " notes reused from the render cache");
         assertThat(tree(temp.resolve("cold"))).isEqualTo(tree(temp.resolve("uncached")));
-        assertThat(tree(temp.resolve("warm"))).as("issues too: cycles, broken links, unsafe paths")
+        assertThat(tree(temp.resolve("warm")))
+                .as("issues too: cycles, broken links, unsafe paths")
                 .isEqualTo(tree(temp.resolve("uncached")));
         assertThat(temp.resolve("cache/render-cache")).isDirectory();
     }
@@ -48,13 +50,15 @@ class RenderCacheTest {
     void a_changed_note_is_rendered_again_with_the_note_that_embeds_it_and_nothing_else() throws Exception {
         Path vault = TestVault.write(temp.resolve("vault"), temp.resolve("outside"));
         build(vault, temp.resolve("before"), true);
-        Files.writeString(vault.resolve("notes/Target Note.md"), "\nA sentence added later.\n", StandardOpenOption.APPEND);
+        Files.writeString(
+                vault.resolve("notes/Target Note.md"), "\nA sentence added later.\n", StandardOpenOption.APPEND);
         messages.clear();
 
         BuildReport after = build(vault, temp.resolve("after"), true);
         build(vault, temp.resolve("uncached"), false);
 
-        assertThat(messages).as("the target and index.md, which embeds it")
+        assertThat(messages)
+                .as("the target and index.md, which embeds it")
                 .contains((after.posts() - 2) + " of " + after.posts() + " notes reused from the render cache");
         assertThat(Files.readString(temp.resolve("after/posts/index.json"))).contains("A sentence added later.");
         assertThat(tree(temp.resolve("after"))).isEqualTo(tree(temp.resolve("uncached")));

@@ -123,8 +123,7 @@ final class TestVault {
             Bomb body still builds.
             """;
 
-    private TestVault() {
-    }
+    private TestVault() {}
 
     /** Notes of the vault: path → content. */
     static Map<String, String> notes() {
@@ -149,7 +148,8 @@ final class TestVault {
         files.put(".obsidian/workspace.md", "tool state\n");
         files.put(".hidden/Note.md", "hidden folder\n");
         files.put("node_modules/pkg/readme.md", "dependency\n");
-        files.put("images/diagram.svg", "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"10\" height=\"10\"></svg>\n");
+        files.put(
+                "images/diagram.svg", "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"10\" height=\"10\"></svg>\n");
         return files;
     }
 
@@ -195,8 +195,14 @@ final class TestVault {
     static byte[] pngHeader(int width, int height) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         out.writeBytes(new byte[] {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'});
-        ByteBuffer ihdr = ByteBuffer.allocate(13).putInt(width).putInt(height).put((byte) 8).put((byte) 2)
-                .put((byte) 0).put((byte) 0).put((byte) 0);
+        ByteBuffer ihdr = ByteBuffer.allocate(13)
+                .putInt(width)
+                .putInt(height)
+                .put((byte) 8)
+                .put((byte) 2)
+                .put((byte) 0)
+                .put((byte) 0)
+                .put((byte) 0);
         chunk(out, "IHDR", ihdr.array());
         chunk(out, "IEND", new byte[0]);
         return out.toByteArray();

@@ -17,20 +17,58 @@ import org.jsoup.nodes.Element;
  */
 final class XssAssertions {
 
-    static final Set<String> FORBIDDEN_ELEMENTS = Set.of("script", "frame", "frameset", "object", "embed",
-            "applet", "param", "base", "meta", "link", "form", "button", "select", "textarea", "keygen", "isindex",
-            "style", "svg", "math", "template", "noscript", "xmp", "map", "area", "source", "marquee");
+    static final Set<String> FORBIDDEN_ELEMENTS = Set.of(
+            "script",
+            "frame",
+            "frameset",
+            "object",
+            "embed",
+            "applet",
+            "param",
+            "base",
+            "meta",
+            "link",
+            "form",
+            "button",
+            "select",
+            "textarea",
+            "keygen",
+            "isindex",
+            "style",
+            "svg",
+            "math",
+            "template",
+            "noscript",
+            "xmp",
+            "map",
+            "area",
+            "source",
+            "marquee");
     static final String YOUTUBE_SANDBOX = "allow-scripts allow-same-origin allow-presentation";
     private static final Pattern YOUTUBE_PLAYER =
             Pattern.compile("https://www\\.youtube-nocookie\\.com/embed/[A-Za-z0-9_-]{11}(\\?start=\\d+)?");
     private static final Pattern OWN_PDF = Pattern.compile("/_repo/medias/[0-9a-f]{64}\\.pdf(#page=\\d+)?");
-    static final Set<String> URL_ATTRIBUTES = Set.of("href", "src", "action", "formaction", "srcdoc", "data",
-            "background", "cite", "poster", "lowsrc", "dynsrc", "ping", "srcset", "codebase", "longdesc", "usemap");
+    static final Set<String> URL_ATTRIBUTES = Set.of(
+            "href",
+            "src",
+            "action",
+            "formaction",
+            "srcdoc",
+            "data",
+            "background",
+            "cite",
+            "poster",
+            "lowsrc",
+            "dynsrc",
+            "ping",
+            "srcset",
+            "codebase",
+            "longdesc",
+            "usemap");
     private static final Pattern INVISIBLE = Pattern.compile("[\\s\\p{Cntrl}\\u00a0\\u200b-\\u200d\\ufeff]+");
     private static final Pattern ACTIVE_SCHEME = Pattern.compile("^(javascript|vbscript|livescript|data):.*");
 
-    private XssAssertions() {
-    }
+    private XssAssertions() {}
 
     static void assertSafe(String html) {
         Document doc = Jsoup.parseBodyFragment(html);
@@ -46,7 +84,9 @@ final class XssAssertions {
     private static void assertSafeTree(Document doc, String html) {
         for (Element e : doc.body().getAllElements()) {
             String element = e.normalName();
-            assertThat(FORBIDDEN_ELEMENTS).as("element <%s> in %s", element, html).doesNotContain(element);
+            assertThat(FORBIDDEN_ELEMENTS)
+                    .as("element <%s> in %s", element, html)
+                    .doesNotContain(element);
             if (element.equals("input")) {
                 assertThat(e.attr("type")).as("input type in %s", html).isEqualTo("checkbox");
             }
@@ -55,12 +95,17 @@ final class XssAssertions {
             }
             for (Attribute a : e.attributes()) {
                 String name = a.getKey().toLowerCase(Locale.ROOT);
-                assertThat(name).as("attribute of <%s> in %s", element, html)
-                        .doesNotStartWith("on").isNotIn("style", "srcdoc", "formaction", "action").doesNotContain(":");
+                assertThat(name)
+                        .as("attribute of <%s> in %s", element, html)
+                        .doesNotStartWith("on")
+                        .isNotIn("style", "srcdoc", "formaction", "action")
+                        .doesNotContain(":");
                 if (URL_ATTRIBUTES.contains(name)) {
                     for (String url : name.equals("srcset") ? a.getValue().split(",") : new String[] {a.getValue()}) {
                         String compact = INVISIBLE.matcher(url).replaceAll("").toLowerCase(Locale.ROOT);
-                        assertThat(compact).as("%s of <%s> in %s", name, element, html).doesNotMatch(ACTIVE_SCHEME);
+                        assertThat(compact)
+                                .as("%s of <%s> in %s", name, element, html)
+                                .doesNotMatch(ACTIVE_SCHEME);
                     }
                 }
             }
@@ -69,11 +114,16 @@ final class XssAssertions {
 
     private static void assertOwnFrame(Element iframe, String html) {
         String src = iframe.attr("src");
-        assertThat(iframe.childNodeSize()).as("content of an iframe in %s", html).isZero();
+        assertThat(iframe.childNodeSize())
+                .as("content of an iframe in %s", html)
+                .isZero();
         if (YOUTUBE_PLAYER.matcher(src).matches()) {
-            assertThat(iframe.attr("sandbox")).as("sandbox of the player in %s", html).isEqualTo(YOUTUBE_SANDBOX);
+            assertThat(iframe.attr("sandbox"))
+                    .as("sandbox of the player in %s", html)
+                    .isEqualTo(YOUTUBE_SANDBOX);
         } else {
-            assertThat(src).as("an iframe that is neither the YouTube player nor the PDF viewer in %s", html)
+            assertThat(src)
+                    .as("an iframe that is neither the YouTube player nor the PDF viewer in %s", html)
                     .matches(OWN_PDF);
         }
     }
@@ -88,7 +138,9 @@ final class XssAssertions {
         for (int i = 0; i < html.length(); i++) {
             char c = html.charAt(i);
             if (quote != 0) {
-                assertThat(c).as("raw markup inside an attribute at %d of %s", i, html).isNotIn('<', '>');
+                assertThat(c)
+                        .as("raw markup inside an attribute at %d of %s", i, html)
+                        .isNotIn('<', '>');
                 if (c == quote) {
                     quote = 0;
                 }

@@ -56,7 +56,8 @@ abstract class BucketDeploymentsContract extends DeploymentsContract {
     @Override
     Optional<byte[]> read(String key) {
         try {
-            return Optional.of(client().getObjectAsBytes(b -> b.bucket(BUCKET).key(PREFIX + key)).asByteArray());
+            return Optional.of(client().getObjectAsBytes(b -> b.bucket(BUCKET).key(PREFIX + key))
+                    .asByteArray());
         } catch (NoSuchKeyException e) {
             return Optional.empty();
         }
@@ -77,8 +78,10 @@ abstract class BucketDeploymentsContract extends DeploymentsContract {
         String project = newProject();
         Path dir = artifacts("job-1");
 
-        assertThatThrownBy(() -> broken().publish(project, "job-1", dir, T, 1)).isInstanceOf(TaskFailedException.class)
-                .hasMessageContaining("bucket no-such-bucket").hasMessageContaining("NoSuchBucket");
+        assertThatThrownBy(() -> broken().publish(project, "job-1", dir, T, 1))
+                .isInstanceOf(TaskFailedException.class)
+                .hasMessageContaining("bucket no-such-bucket")
+                .hasMessageContaining("NoSuchBucket");
     }
 
     @Test
@@ -88,6 +91,7 @@ abstract class BucketDeploymentsContract extends DeploymentsContract {
         deployments().publish(project, "job-1", artifacts("job-1"), T, 1);
 
         assertThat(client().headObject(b -> b.bucket(BUCKET).key(PREFIX + "projects/" + project + "/active.json"))
-                .cacheControl()).isEqualTo("no-cache");
+                        .cacheControl())
+                .isEqualTo("no-cache");
     }
 }

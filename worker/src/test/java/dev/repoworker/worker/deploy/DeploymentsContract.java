@@ -87,17 +87,28 @@ abstract class DeploymentsContract {
 
         PublishedDeploy deploy = deployments().publish(project, "job-1", dir, T, 3);
 
-        Map<String, Object> shown = Json.mapper().convertValue(deploy, new TypeReference<Map<String, Object>>() { });
-        assertThat(shown).containsEntry("projectId", project).containsEntry("jobId", "job-1")
-                .containsEntry("location", "projects/" + project + "/job-1").containsEntry("active", true)
-                .containsEntry("activeJobId", "job-1").containsEntry("requestedAt", T.toString()).containsEntry("store", kind());
-        long bytes = Files.size(dir.resolve("posts.json")) + Files.size(dir.resolve("posts/hello.html")) + MEDIUM_BYTES.length;
-        assertThat(shown.get("stats")).isEqualTo(Map.of("pages", 3, "files", 3, "bytes", bytes,
-                "mediaUploaded", 1, "mediaReused", 0));
+        Map<String, Object> shown = Json.mapper().convertValue(deploy, new TypeReference<Map<String, Object>>() {});
+        assertThat(shown)
+                .containsEntry("projectId", project)
+                .containsEntry("jobId", "job-1")
+                .containsEntry("location", "projects/" + project + "/job-1")
+                .containsEntry("active", true)
+                .containsEntry("activeJobId", "job-1")
+                .containsEntry("requestedAt", T.toString())
+                .containsEntry("store", kind());
+        long bytes = Files.size(dir.resolve("posts.json"))
+                + Files.size(dir.resolve("posts/hello.html"))
+                + MEDIUM_BYTES.length;
+        assertThat(shown.get("stats"))
+                .isEqualTo(Map.of("pages", 3, "files", 3, "bytes", bytes, "mediaUploaded", 1, "mediaReused", 0));
         assertThat(text("projects/" + project + "/job-1/posts.json")).contains("[\"job-1\"]");
         assertThat(text("projects/" + project + "/job-1/posts/hello.html")).contains("<p>job-1</p>");
         assertThat(read("projects/" + project + "/job-1/" + MEDIUM)).get().isEqualTo(MEDIUM_BYTES);
-        assertThat(Json.mapper().readTree(read("projects/" + project + "/job-1/manifest.json").orElseThrow()).path("files").asInt())
+        assertThat(Json.mapper()
+                        .readTree(read("projects/" + project + "/job-1/manifest.json")
+                                .orElseThrow())
+                        .path("files")
+                        .asInt())
                 .isEqualTo(3);
         JsonNode pointer = pointer(project).orElseThrow();
         assertThat(pointer.path("jobId").asText()).isEqualTo("job-1");
@@ -109,7 +120,8 @@ abstract class DeploymentsContract {
     void the_pointer_only_moves_forward_and_an_older_deploy_is_published_but_not_active() throws Exception {
         String project = newProject();
 
-        assertThat(deployments().publish(project, "b", artifacts("b"), T, 1).active()).isTrue();
+        assertThat(deployments().publish(project, "b", artifacts("b"), T, 1).active())
+                .isTrue();
         PublishedDeploy older = deployments().publish(project, "a", artifacts("a"), T.minusSeconds(60), 1);
         assertThat(older.active()).isFalse();
         assertThat(older.activeJobId()).isEqualTo("b");
@@ -117,7 +129,10 @@ abstract class DeploymentsContract {
         assertThat(text("projects/" + project + "/a/posts.json")).contains("[\"a\"]");
         assertThat(read("projects/" + project + "/a/manifest.json")).isPresent();
 
-        assertThat(deployments().publish(project, "c", artifacts("c"), T.plusSeconds(60), 1).active()).isTrue();
+        assertThat(deployments()
+                        .publish(project, "c", artifacts("c"), T.plusSeconds(60), 1)
+                        .active())
+                .isTrue();
         assertThat(activeJob(project)).isEqualTo("c");
     }
 
@@ -125,7 +140,8 @@ abstract class DeploymentsContract {
     void deploys_requested_in_the_same_instant_are_ordered_by_job_id() throws Exception {
         String project = newProject();
 
-        assertThat(deployments().publish(project, "job-b", artifacts("b"), T, 1).active()).isTrue();
+        assertThat(deployments().publish(project, "job-b", artifacts("b"), T, 1).active())
+                .isTrue();
         PublishedDeploy lower = deployments().publish(project, "job-a", artifacts("a"), T, 1);
         PublishedDeploy higher = deployments().publish(project, "job-c", artifacts("c"), T, 1);
 
@@ -168,16 +184,21 @@ abstract class DeploymentsContract {
         String project = newProject();
         Path dir = artifacts("job-1");
         for (String badProject : List.of("..", "../x", "a/b", "", "x".repeat(129), "a\\b")) {
-            assertThatThrownBy(() -> deployments().publish(badProject, "job-1", dir, T, 1)).as(badProject)
-                    .isInstanceOf(TaskFailedException.class).hasMessageContaining("projectId");
+            assertThatThrownBy(() -> deployments().publish(badProject, "job-1", dir, T, 1))
+                    .as(badProject)
+                    .isInstanceOf(TaskFailedException.class)
+                    .hasMessageContaining("projectId");
         }
         for (String badJob : List.of("..", "../x", "a/b", "", ".hidden", "_shared", "x".repeat(65))) {
-            assertThatThrownBy(() -> deployments().publish(project, badJob, dir, T, 1)).as(badJob)
-                    .isInstanceOf(TaskFailedException.class).hasMessageContaining("job id");
+            assertThatThrownBy(() -> deployments().publish(project, badJob, dir, T, 1))
+                    .as(badJob)
+                    .isInstanceOf(TaskFailedException.class)
+                    .hasMessageContaining("job id");
         }
         Files.writeString(dir.resolve("a\\..\\..\\b.html"), "escape");
 
-        assertThatThrownBy(() -> deployments().publish(project, "job-1", dir, T, 1)).isInstanceOf(TaskFailedException.class)
+        assertThatThrownBy(() -> deployments().publish(project, "job-1", dir, T, 1))
+                .isInstanceOf(TaskFailedException.class)
                 .hasMessageContaining("would leave the deploy's folder");
         assertThat(pointer(project)).isEmpty();
         assertThat(read("projects/" + project + "/job-1/posts.json")).isEmpty();
@@ -196,7 +217,8 @@ abstract class DeploymentsContract {
             assertThat(second.stats().mediaUploaded()).isZero();
             assertThat(second.stats().mediaReused()).isEqualTo(1);
             assertThat(read("projects/" + project + "/_shared/medias/" + MEDIUM.substring("media/".length())))
-                    .get().isEqualTo(MEDIUM_BYTES);
+                    .get()
+                    .isEqualTo(MEDIUM_BYTES);
         } else {
             assertThat(second.stats().mediaUploaded()).isEqualTo(1);
         }
@@ -206,8 +228,10 @@ abstract class DeploymentsContract {
 
     @Test
     void concurrent_deploys_end_with_the_newest_request_active() throws Exception {
-        assumeTrue(honoursConditionalWrites(), "this S3 server ignores If-Match on PUT (S3Proxy 2.6.0); "
-                + "MotoDeploymentsTest runs the race on a server that honours it");
+        assumeTrue(
+                honoursConditionalWrites(),
+                "this S3 server ignores If-Match on PUT (S3Proxy 2.6.0); "
+                        + "MotoDeploymentsTest runs the race on a server that honours it");
         String project = newProject();
         List<Path> dirs = new ArrayList<>();
         for (int i = 0; i < 12; i++) {
@@ -217,7 +241,8 @@ abstract class DeploymentsContract {
             List<Future<PublishedDeploy>> runs = new ArrayList<>();
             for (int i = 0; i < 12; i++) {
                 int n = (i * 7) % 12;
-                runs.add(pool.submit(() -> deployments().publish(project, "job-" + n, dirs.get(n), T.plusSeconds(n), 1)));
+                runs.add(pool.submit(
+                        () -> deployments().publish(project, "job-" + n, dirs.get(n), T.plusSeconds(n), 1)));
             }
             for (Future<PublishedDeploy> run : runs) {
                 run.get();

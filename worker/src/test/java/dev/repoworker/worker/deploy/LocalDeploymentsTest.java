@@ -53,13 +53,17 @@ class LocalDeploymentsTest extends DeploymentsContract {
     @Test
     void a_pointer_that_is_not_one_fails_the_deploy_naming_it_and_is_left_as_it_is() throws Exception {
         String project = newProject();
-        Path pointer = Files.createDirectories(root().resolve("projects").resolve(project)).resolve("active.json");
-        for (String garbage : List.of("not json", "{\"jobId\":\"x\"}", "{\"jobId\":\"x\",\"requestedAt\":\"yesterday\"}")) {
+        Path pointer = Files.createDirectories(root().resolve("projects").resolve(project))
+                .resolve("active.json");
+        for (String garbage :
+                List.of("not json", "{\"jobId\":\"x\"}", "{\"jobId\":\"x\",\"requestedAt\":\"yesterday\"}")) {
             Files.writeString(pointer, garbage);
             Path dir = artifacts("job-1");
 
-            assertThatThrownBy(() -> deployments().publish(project, "job-1", dir, T, 1)).as(garbage)
-                    .isInstanceOf(TaskFailedException.class).hasMessageContaining("projects/" + project + "/active.json is not a pointer");
+            assertThatThrownBy(() -> deployments().publish(project, "job-1", dir, T, 1))
+                    .as(garbage)
+                    .isInstanceOf(TaskFailedException.class)
+                    .hasMessageContaining("projects/" + project + "/active.json is not a pointer");
             assertThat(pointer).hasContent(garbage);
         }
     }
@@ -67,7 +71,8 @@ class LocalDeploymentsTest extends DeploymentsContract {
     @Test
     void what_a_deploy_stopped_midway_left_is_not_mixed_into_the_next_attempt() throws Exception {
         String project = newProject();
-        Path leftover = Files.createDirectories(root().resolve("projects").resolve(project).resolve(".job-1.staging"));
+        Path leftover = Files.createDirectories(
+                root().resolve("projects").resolve(project).resolve(".job-1.staging"));
         Files.writeString(leftover.resolve("stale.html"), "from a crashed attempt");
 
         deployments().publish(project, "job-1", artifacts("job-1"), T, 1);

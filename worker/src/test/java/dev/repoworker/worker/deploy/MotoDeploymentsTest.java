@@ -28,6 +28,7 @@ class MotoDeploymentsTest extends BucketDeploymentsContract {
 
     @TempDir
     static Path shared;
+
     private static MotoS3Server server;
 
     @BeforeAll
@@ -52,9 +53,11 @@ class MotoDeploymentsTest extends BucketDeploymentsContract {
     void two_workers_deploying_one_project_at_once_always_leave_the_latest_request_active() throws Exception {
         int rounds = 12;
         int deploysPerWorker = 3;
-        try (S3Client first = S3Clients.create(settings(BUCKET)); S3Client second = S3Clients.create(settings(BUCKET));
-             ExecutorService threads = Executors.newFixedThreadPool(2)) {
-            List<Deployments> workers = List.of(new Deployments(new S3DeployStore(first, settings(BUCKET))),
+        try (S3Client first = S3Clients.create(settings(BUCKET));
+                S3Client second = S3Clients.create(settings(BUCKET));
+                ExecutorService threads = Executors.newFixedThreadPool(2)) {
+            List<Deployments> workers = List.of(
+                    new Deployments(new S3DeployStore(first, settings(BUCKET))),
                     new Deployments(new S3DeployStore(second, settings(BUCKET))));
             for (int round = 0; round < rounds; round++) {
                 String project = newProject();
@@ -77,7 +80,8 @@ class MotoDeploymentsTest extends BucketDeploymentsContract {
                         List<PublishedDeploy> done = new ArrayList<>();
                         for (int n : order) {
                             if (n % 2 == worker) {
-                                done.add(workers.get(worker).publish(project, "job-" + n, dirs.get(n), T.plusSeconds(n), 1));
+                                done.add(workers.get(worker)
+                                        .publish(project, "job-" + n, dirs.get(n), T.plusSeconds(n), 1));
                             }
                         }
                         return done;
@@ -93,8 +97,12 @@ class MotoDeploymentsTest extends BucketDeploymentsContract {
                 assertThat(activeJob(project)).as("round %d", round).isEqualTo(latest);
                 assertThat(pointer(project).orElseThrow().path("requestedAt").asText())
                         .isEqualTo(T.plusSeconds(2 * deploysPerWorker - 1).toString());
-                assertThat(all).hasSize(2 * deploysPerWorker)
-                        .filteredOn(d -> d.jobId().equals(latest)).singleElement().extracting(PublishedDeploy::active).isEqualTo(true);
+                assertThat(all)
+                        .hasSize(2 * deploysPerWorker)
+                        .filteredOn(d -> d.jobId().equals(latest))
+                        .singleElement()
+                        .extracting(PublishedDeploy::active)
+                        .isEqualTo(true);
             }
         }
     }

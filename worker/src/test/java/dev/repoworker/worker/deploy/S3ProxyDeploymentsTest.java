@@ -21,6 +21,7 @@ class S3ProxyDeploymentsTest extends BucketDeploymentsContract {
 
     @TempDir
     static Path shared;
+
     private static S3Server server;
 
     @BeforeAll
@@ -44,17 +45,20 @@ class S3ProxyDeploymentsTest extends BucketDeploymentsContract {
     }
 
     @Test
-    void refused_credentials_fail_the_deploy_naming_the_bucket_and_the_s3_error_code_and_the_pointer_stays() throws Exception {
+    void refused_credentials_fail_the_deploy_naming_the_bucket_and_the_s3_error_code_and_the_pointer_stays()
+            throws Exception {
         String project = newProject();
         deployments().publish(project, "job-1", artifacts("job-1"), T, 1);
         Path dir = artifacts("job-2");
         try (S3Client intruder = S3Clients.builder(settings(BUCKET))
-                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("intruder", "not-the-secret")))
+                .credentialsProvider(
+                        StaticCredentialsProvider.create(AwsBasicCredentials.create("intruder", "not-the-secret")))
                 .build()) {
             Deployments refused = new Deployments(new S3DeployStore(intruder, settings(BUCKET)));
 
             assertThatThrownBy(() -> refused.publish(project, "job-2", dir, T.plusSeconds(60), 1))
-                    .isInstanceOf(TaskFailedException.class).hasMessageContaining("bucket " + BUCKET)
+                    .isInstanceOf(TaskFailedException.class)
+                    .hasMessageContaining("bucket " + BUCKET)
                     .hasMessageContaining("S3 error InvalidAccessKeyId");
         }
         assertThat(activeJob(project)).isEqualTo("job-1");

@@ -7,8 +7,8 @@ import org.junit.jupiter.api.Test;
 
 class HostListTest {
 
-    final HostList list = HostList.of(List.of("API.internal", "*.example.com", "git.local:8443", "127.0.0.1",
-            "[::1]:8080", "fd00::1", " ", "bad:port"));
+    final HostList list = HostList.of(List.of(
+            "API.internal", "*.example.com", "git.local:8443", "127.0.0.1", "[::1]:8080", "fd00::1", " ", "bad:port"));
 
     @Test
     void exact_entries_match_exactly_on_any_port_or_the_one_named() {

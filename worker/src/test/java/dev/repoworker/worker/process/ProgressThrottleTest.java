@@ -15,11 +15,16 @@ class ProgressThrottleTest {
         ProgressThrottle throttle = new ProgressThrottle(true);
 
         assertThat(throttle.report(progress("acquire", 0), false, T0)).isPresent();
-        assertThat(throttle.report(progress("acquire", 1), false, T0.plusMillis(100))).isEmpty();
-        assertThat(throttle.report(progress("render", 0), false, T0.plusMillis(200))).isPresent();
-        assertThat(throttle.report(progress("render", 5), false, T0.plusMillis(300))).isEmpty();
-        assertThat(throttle.report(progress("render", 9), false, T0.plusMillis(1300))).isPresent();
-        assertThat(throttle.report(progress("write", 0), false, T0.plusMillis(1350))).isPresent();
+        assertThat(throttle.report(progress("acquire", 1), false, T0.plusMillis(100)))
+                .isEmpty();
+        assertThat(throttle.report(progress("render", 0), false, T0.plusMillis(200)))
+                .isPresent();
+        assertThat(throttle.report(progress("render", 5), false, T0.plusMillis(300)))
+                .isEmpty();
+        assertThat(throttle.report(progress("render", 9), false, T0.plusMillis(1300)))
+                .isPresent();
+        assertThat(throttle.report(progress("write", 0), false, T0.plusMillis(1350)))
+                .isPresent();
     }
 
     @Test
@@ -27,10 +32,12 @@ class ProgressThrottleTest {
         ProgressThrottle throttle = new ProgressThrottle(false);
 
         assertThat(throttle.report(progress("acquire", 0), false, T0)).isEmpty();
-        assertThat(throttle.report(progress("render", 3), false, T0.plusMillis(100))).isEmpty();
+        assertThat(throttle.report(progress("render", 3), false, T0.plusMillis(100)))
+                .isEmpty();
 
         assertThat(throttle.open(T0.plusMillis(250))).contains(progress("render", 3));
-        assertThat(throttle.report(progress("render", 4), false, T0.plusMillis(300))).isEmpty();
+        assertThat(throttle.report(progress("render", 4), false, T0.plusMillis(300)))
+                .isEmpty();
     }
 
     private static Progress progress(String step, long done) {

@@ -77,7 +77,8 @@ class ReplayGuardTest {
         }
 
         clock.now = T0.plus(Duration.ofSeconds(59)).plusMillis(800);
-        assertThat(guard.sight(message("msg_4", Duration.ofMinutes(4)))).isEqualTo(new ReplayGuard.Full(Duration.ofSeconds(1)));
+        assertThat(guard.sight(message("msg_4", Duration.ofMinutes(4))))
+                .isEqualTo(new ReplayGuard.Full(Duration.ofSeconds(1)));
 
         clock.now = T0.plus(Duration.ofMinutes(1));
         assertThat(guard.sight(message("msg_4", Duration.ofMinutes(4)))).isInstanceOf(ReplayGuard.First.class);

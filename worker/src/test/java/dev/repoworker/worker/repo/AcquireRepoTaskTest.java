@@ -43,11 +43,13 @@ class AcquireRepoTaskTest {
 
     @TempDir
     static Path shared;
+
     static GitFixture fixture;
     static final RepoUrlPolicy LOCAL = new RepoUrlPolicy(List.of("127.0.0.1"), true, true);
 
     @TempDir
     Path workspace;
+
     final List<Progress> progress = new CopyOnWriteArrayList<>();
     final ListAppender<ILoggingEvent> logs = new ListAppender<>();
     Logger root;
@@ -101,7 +103,8 @@ class AcquireRepoTaskTest {
         Timed<AcquiredRepo.Shown> result = run(task, Map.of("repoUrl", fixture.httpUrl()));
 
         long[] expected = GitFixture.mainTreeStats();
-        assertThat(result.summary()).containsOnlyKeys("repoUrl", "branch", "commit", "files", "bytes", "durationMs")
+        assertThat(result.summary())
+                .containsOnlyKeys("repoUrl", "branch", "commit", "files", "bytes", "durationMs")
                 .containsEntry("repoUrl", fixture.httpUrl())
                 .containsEntry("branch", "main")
                 .containsEntry("commit", fixture.mainHead);
@@ -124,7 +127,8 @@ class AcquireRepoTaskTest {
         Path bare = repo.bareCopy(workspace.resolve("served"), "links.git");
         AcquireRepoTask task = new AcquireRepoTask(git, LOCAL, Optional.empty());
 
-        AcquiredRepo acquired = task.acquire(new TaskContext("job-2", workspace.resolve("job"), p -> { }),
+        AcquiredRepo acquired = task.acquire(
+                new TaskContext("job-2", workspace.resolve("job"), p -> {}),
                 task.parse(new TaskData(Map.of("repoUrl", bare.toUri().toString()))));
 
         assertThat(acquired.files()).isEqualTo(2);
@@ -138,7 +142,8 @@ class AcquireRepoTaskTest {
     void a_private_repository_clones_with_data_token_and_the_token_appears_nowhere(Git git) throws Exception {
         AcquireRepoTask task = new AcquireRepoTask(git, LOCAL, Optional.empty());
 
-        Timed<AcquiredRepo.Shown> result = run(task, Map.of("repoUrl", fixture.privateUrl(), "gitToken", TOKEN, "depth", 0));
+        Timed<AcquiredRepo.Shown> result =
+                run(task, Map.of("repoUrl", fixture.privateUrl(), "gitToken", TOKEN, "depth", 0));
 
         assertThat(result.summary()).containsEntry("commit", fixture.mainHead);
         assertThat(Json.write(result.summary()) + progress + allLogs()).doesNotContain(TOKEN);
@@ -163,7 +168,9 @@ class AcquireRepoTaskTest {
         assertThatThrownBy(() -> run(task, Map.of("repoUrl", fixture.privateUrl(), "gitToken", WRONG_TOKEN)))
                 .isInstanceOf(TaskFailedException.class)
                 .hasMessage("authentication failed")
-                .satisfies(e -> assertThat(GitCloneTest.fullTrace(e)).doesNotContain(WRONG_TOKEN).doesNotContain(TOKEN));
+                .satisfies(e -> assertThat(GitCloneTest.fullTrace(e))
+                        .doesNotContain(WRONG_TOKEN)
+                        .doesNotContain(TOKEN));
         assertThat(allLogs() + progress).doesNotContain(WRONG_TOKEN).doesNotContain(TOKEN);
     }
 
@@ -172,8 +179,17 @@ class AcquireRepoTaskTest {
     void branch_depth_and_commit_come_from_data(Git git) throws Exception {
         AcquireRepoTask task = new AcquireRepoTask(git, LOCAL, Optional.empty());
 
-        Timed<AcquiredRepo.Shown> result = run(task, Map.of("repoUrl", fixture.fileUrl(), "branch", "feature",
-                "depth", "0", "commit", fixture.secondCommit.toUpperCase()));
+        Timed<AcquiredRepo.Shown> result = run(
+                task,
+                Map.of(
+                        "repoUrl",
+                        fixture.fileUrl(),
+                        "branch",
+                        "feature",
+                        "depth",
+                        "0",
+                        "commit",
+                        fixture.secondCommit.toUpperCase()));
 
         assertThat(result.summary()).containsEntry("branch", "feature").containsEntry("commit", fixture.secondCommit);
         assertThat(GitFixture.commitCount(workspace.resolve("repo"))).isEqualTo(2);
@@ -181,8 +197,8 @@ class AcquireRepoTaskTest {
 
     @Test
     void validation_names_the_field() {
-        AcquireRepoTask task = new AcquireRepoTask(new JGitGit(), new RepoUrlPolicy(List.of("github.com"), false, false),
-                Optional.empty());
+        AcquireRepoTask task = new AcquireRepoTask(
+                new JGitGit(), new RepoUrlPolicy(List.of("github.com"), false, false), Optional.empty());
         assertThat(task.type()).isEqualTo(TaskType.ACQUIRE_USER_REPO);
 
         assertInvalid(task, Map.of(), "data.repoUrl", "data.repoUrl is required");
@@ -206,8 +222,8 @@ class AcquireRepoTaskTest {
 
     @Test
     void valid_data_with_defaults_passes_validation() throws Exception {
-        AcquireRepoTask task = new AcquireRepoTask(new JGitGit(), new RepoUrlPolicy(List.of("github.com"), false, false),
-                Optional.of("configured"));
+        AcquireRepoTask task = new AcquireRepoTask(
+                new JGitGit(), new RepoUrlPolicy(List.of("github.com"), false, false), Optional.of("configured"));
 
         task.parse(new TaskData(Map.of("repoUrl", "https://github.com/acme/notes")));
         CloneRequest request = task.parse(new TaskData(Map.of("repoUrl", "https://github.com/acme/notes.git")));
@@ -216,18 +232,28 @@ class AcquireRepoTaskTest {
         assertThat(request.depth()).isEqualTo(1);
         assertThat(request.commit()).isEmpty();
         assertThat(request.token()).contains("configured");
-        assertThat(task.parse(new TaskData(Map.of("repoUrl", "https://github.com/a/b", "gitToken", "own"))).token())
+        assertThat(task.parse(new TaskData(Map.of("repoUrl", "https://github.com/a/b", "gitToken", "own")))
+                        .token())
                 .contains("own");
     }
 
     @Test
     void the_composition_root_builds_the_task_with_the_configured_git_and_policy() throws Exception {
-        WorkerConfig config = WorkerConfig.fromEnv(Map.of("WORKER_INSECURE_DEV", "true", "GIT_IMPLEMENTATION", "jgit",
-                "ALLOWED_REPO_HOSTS", "git.example.com", "GITHUB_TOKEN", "from-env"));
-        AcquireRepoTask task = (AcquireRepoTask) WorkerRoot.of(config).tasks().find(TaskType.ACQUIRE_USER_REPO).orElseThrow();
+        WorkerConfig config = WorkerConfig.fromEnv(Map.of(
+                "WORKER_INSECURE_DEV",
+                "true",
+                "GIT_IMPLEMENTATION",
+                "jgit",
+                "ALLOWED_REPO_HOSTS",
+                "git.example.com",
+                "GITHUB_TOKEN",
+                "from-env"));
+        AcquireRepoTask task = (AcquireRepoTask)
+                WorkerRoot.of(config).tasks().find(TaskType.ACQUIRE_USER_REPO).orElseThrow();
 
         task.parse(new TaskData(Map.of("repoUrl", "https://git.example.com/a/b")));
-        assertThat(task.parse(new TaskData(Map.of("repoUrl", "https://git.example.com/a/b"))).token())
+        assertThat(task.parse(new TaskData(Map.of("repoUrl", "https://git.example.com/a/b")))
+                        .token())
                 .contains("from-env");
         assertInvalid(task, Map.of("repoUrl", "https://github.com/a/b"), "data.repoUrl", "not allowed");
     }
@@ -236,6 +262,7 @@ class AcquireRepoTaskTest {
         assertThatThrownBy(() -> task.parse(new TaskData(data)))
                 .isInstanceOf(InvalidTaskDataException.class)
                 .hasMessageContaining(text)
-                .satisfies(e -> assertThat(((InvalidTaskDataException) e).field()).isEqualTo(field));
+                .satisfies(
+                        e -> assertThat(((InvalidTaskDataException) e).field()).isEqualTo(field));
     }
 }

@@ -16,8 +16,19 @@ import org.junit.jupiter.params.provider.ValueSource;
 class BranchNamesTest {
 
     @ParameterizedTest
-    @ValueSource(strings = {"main", "feature/x", "release-1.2", "user/name/topic", "v1.0", "a_b", "ünïcode", "x@y",
-            "日本語/ノート", "emoji-\uD83D\uDE00"})
+    @ValueSource(
+            strings = {
+                "main",
+                "feature/x",
+                "release-1.2",
+                "user/name/topic",
+                "v1.0",
+                "a_b",
+                "ünïcode",
+                "x@y",
+                "日本語/ノート",
+                "emoji-\uD83D\uDE00"
+            })
     void valid_branch_names_pass(String name) {
         assertThat(BranchNames.problem(name)).isEmpty();
     }
@@ -76,14 +87,30 @@ class BranchNamesTest {
     @ParameterizedTest
     @MethodSource("hostileBranchNames")
     void hostile_branch_names_are_refused_with_a_reason(String name, String reason) {
-        assertThat(BranchNames.problem(name)).hasValueSatisfying(problem -> assertThat(problem).contains(reason));
+        assertThat(BranchNames.problem(name))
+                .hasValueSatisfying(problem -> assertThat(problem).contains(reason));
     }
 
     @Test
     // "@" and "HEAD" are refused on purpose although "--branch" would expand them
     void java_rules_agree_with_git_check_ref_format(@TempDir Path dir) {
-        String[] names = {"main", "feature/x", "a..b", "-x", "a b", "x.lock", "a/.b", "a//b", "a.", "a@{1}", "a~b",
-                "v1.0", "a/b/c", "a:b", "ünïcode"};
+        String[] names = {
+            "main",
+            "feature/x",
+            "a..b",
+            "-x",
+            "a b",
+            "x.lock",
+            "a/.b",
+            "a//b",
+            "a.",
+            "a@{1}",
+            "a~b",
+            "v1.0",
+            "a/b/c",
+            "a:b",
+            "ünïcode"
+        };
         for (String name : names) {
             boolean gitAccepts;
             try {
@@ -100,18 +127,33 @@ class BranchNamesTest {
     void commit_ids_are_full_hex_shas() {
         assertThat(CommitIds.normalize("A".repeat(40))).contains("a".repeat(40));
         assertThat(CommitIds.isValid("0123456789abcdef".repeat(4))).isTrue();
-        assertThat(CommitIds.isValid("0123456789abcdef".repeat(4).substring(0, 40))).isTrue();
+        assertThat(CommitIds.isValid("0123456789abcdef".repeat(4).substring(0, 40)))
+                .isTrue();
         assertThat(CommitIds.isValid(null)).isFalse();
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"HEAD", "main", "abc123", "--upload-pack=xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx", "-x", "..",
-            "0123456789abcdef0123456789abcdef0123456", "0123456789abcdef0123456789abcdef012345678",
-            "0123456789abcdef0123456789abcdef01234567\n", " 0123456789abcdef0123456789abcdef01234567",
-            "0123456789abcdef0123456789abcdef01234567^", "0123456789abcdef0123456789abcdef01234567~1",
-            "0123456789abcdef0123456789abcdef01234567..", "0123456789abcdef0123456789abcdef01234567:README.md",
-            "gggggggggggggggggggggggggggggggggggggggg", "0123456789abcdef0123456789abcdef0123456\u0661",
-            "0123456789abcdef0123456789abcdef01234567\u0000", ""})
+    @ValueSource(
+            strings = {
+                "HEAD",
+                "main",
+                "abc123",
+                "--upload-pack=xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
+                "-x",
+                "..",
+                "0123456789abcdef0123456789abcdef0123456",
+                "0123456789abcdef0123456789abcdef012345678",
+                "0123456789abcdef0123456789abcdef01234567\n",
+                " 0123456789abcdef0123456789abcdef01234567",
+                "0123456789abcdef0123456789abcdef01234567^",
+                "0123456789abcdef0123456789abcdef01234567~1",
+                "0123456789abcdef0123456789abcdef01234567..",
+                "0123456789abcdef0123456789abcdef01234567:README.md",
+                "gggggggggggggggggggggggggggggggggggggggg",
+                "0123456789abcdef0123456789abcdef0123456\u0661",
+                "0123456789abcdef0123456789abcdef01234567\u0000",
+                ""
+            })
     void anything_but_a_full_hex_commit_id_is_refused(String id) {
         assertThat(CommitIds.isValid(id)).isFalse();
         assertThat(CommitIds.normalize(id)).isEmpty();

@@ -28,6 +28,7 @@ class GitCloneTest {
 
     @TempDir
     static Path shared;
+
     static GitFixture fixture;
 
     @TempDir
@@ -75,11 +76,13 @@ class GitCloneTest {
     @MethodSource("gits")
     void private_repository_clones_with_the_right_token(Git git) throws Exception {
         int refusedBefore = fixture.server.unauthorizedCount();
-        Git.Cloned cloned = clone(git, CloneRequest.of(fixture.privateUrl(), "main").withToken(TOKEN));
+        Git.Cloned cloned =
+                clone(git, CloneRequest.of(fixture.privateUrl(), "main").withToken(TOKEN));
 
         assertThat(cloned.commit()).isEqualTo(fixture.mainHead);
         assertThat(cloned.toString()).doesNotContain(TOKEN);
-        assertThat(TestRepos.git(work.resolve("clone"), "config", "--list")).doesNotContain(TOKEN)
+        assertThat(TestRepos.git(work.resolve("clone"), "config", "--list"))
+                .doesNotContain(TOKEN)
                 .doesNotContain(GitErrors.basic(TOKEN));
         if (git instanceof CliGit) {
             assertThat(fixture.server.unauthorizedCount()).isEqualTo(refusedBefore); // header sent up front
@@ -89,7 +92,8 @@ class GitCloneTest {
     @ParameterizedTest
     @MethodSource("gits")
     void private_repository_with_a_wrong_token_fails_with_authentication_failed(Git git) {
-        assertThatThrownBy(() -> clone(git, CloneRequest.of(fixture.privateUrl(), "main").withToken(WRONG_TOKEN)))
+        assertThatThrownBy(() ->
+                        clone(git, CloneRequest.of(fixture.privateUrl(), "main").withToken(WRONG_TOKEN)))
                 .isInstanceOf(TaskFailedException.class)
                 .hasMessage("authentication failed")
                 .satisfies(e -> assertThat(fullTrace(e)).doesNotContain(WRONG_TOKEN));
@@ -129,20 +133,25 @@ class GitCloneTest {
     @ParameterizedTest
     @MethodSource("gits")
     void pinning_a_commit_checks_out_exactly_that_commit(Git git) throws Exception {
-        Git.Cloned cloned = clone(git, CloneRequest.of(fixture.httpUrl(), "main").withCommit(fixture.firstCommit));
+        Git.Cloned cloned =
+                clone(git, CloneRequest.of(fixture.httpUrl(), "main").withCommit(fixture.firstCommit));
 
         assertThat(cloned.commit()).isEqualTo(fixture.firstCommit);
         assertThat(TestRepos.git(work.resolve("clone"), "rev-parse", "HEAD")).isEqualTo(fixture.firstCommit);
         assertThat(work.resolve("clone/notes/first.md")).hasContent("first version");
         assertThat(work.resolve("clone/notes/second.md")).doesNotExist();
-        assertThat(TestRepos.git(work.resolve("clone"), "status", "--porcelain")).isEmpty();
+        assertThat(TestRepos.git(work.resolve("clone"), "status", "--porcelain"))
+                .isEmpty();
     }
 
     @ParameterizedTest
     @MethodSource("gits")
     void pinning_a_commit_over_file_url_with_depth_works_too(Git git) throws Exception {
-        Git.Cloned cloned = clone(git, CloneRequest.of(fixture.fileUrl(), "main").withCommit(fixture.secondCommit)
-                .withDepth(1));
+        Git.Cloned cloned = clone(
+                git,
+                CloneRequest.of(fixture.fileUrl(), "main")
+                        .withCommit(fixture.secondCommit)
+                        .withDepth(1));
 
         assertThat(cloned.commit()).isEqualTo(fixture.secondCommit);
         assertThat(work.resolve("clone/notes/second.md")).hasContent("two");
@@ -152,7 +161,8 @@ class GitCloneTest {
     @ParameterizedTest
     @MethodSource("gits")
     void pinning_a_commit_of_another_branch_works(Git git) throws Exception {
-        Git.Cloned cloned = clone(git, CloneRequest.of(fixture.httpUrl(), "main").withCommit(fixture.notOnMain));
+        Git.Cloned cloned =
+                clone(git, CloneRequest.of(fixture.httpUrl(), "main").withCommit(fixture.notOnMain));
 
         assertThat(cloned.commit()).isEqualTo(fixture.notOnMain);
         assertThat(work.resolve("clone/notes/side.md")).hasContent("side");
@@ -164,8 +174,10 @@ class GitCloneTest {
         assertThatThrownBy(() -> clone(git, CloneRequest.of(fixture.httpUrl(), "nope")))
                 .isInstanceOf(TaskFailedException.class)
                 .hasMessage("branch 'nope' not found");
-        assertThatThrownBy(() -> git.cloneRepo(CloneRequest.of(fixture.fileUrl(), "nope").withCommit(fixture.mainHead),
-                work.resolve("pinned"), GitProgress.NONE))
+        assertThatThrownBy(() -> git.cloneRepo(
+                        CloneRequest.of(fixture.fileUrl(), "nope").withCommit(fixture.mainHead),
+                        work.resolve("pinned"),
+                        GitProgress.NONE))
                 .isInstanceOf(TaskFailedException.class)
                 .hasMessage("branch 'nope' not found");
     }
@@ -177,7 +189,8 @@ class GitCloneTest {
                 .isInstanceOf(TaskFailedException.class)
                 .hasMessage("repository not found");
         String missingFile = shared.resolve("served/missing.git").toUri().toString();
-        assertThatThrownBy(() -> git.cloneRepo(CloneRequest.of(missingFile, "main"), work.resolve("f"), GitProgress.NONE))
+        assertThatThrownBy(
+                        () -> git.cloneRepo(CloneRequest.of(missingFile, "main"), work.resolve("f"), GitProgress.NONE))
                 .isInstanceOf(TaskFailedException.class)
                 .hasMessage("repository not found");
     }
@@ -186,7 +199,8 @@ class GitCloneTest {
     @MethodSource("gits")
     void a_missing_commit_is_reported_by_sha(Git git) {
         String missing = "0123456789abcdef0123456789abcdef01234567";
-        assertThatThrownBy(() -> clone(git, CloneRequest.of(fixture.httpUrl(), "main").withCommit(missing)))
+        assertThatThrownBy(() ->
+                        clone(git, CloneRequest.of(fixture.httpUrl(), "main").withCommit(missing)))
                 .isInstanceOf(TaskFailedException.class)
                 .hasMessage("commit '" + missing + "' not found");
     }
@@ -200,8 +214,10 @@ class GitCloneTest {
 
         assertThatThrownBy(() -> clone(git, CloneRequest.of(fixture.fileUrl(), "main")))
                 .isInstanceOf(TaskFailedException.class)
-                .satisfies(e -> assertThat(e.getMessage()).startsWith("git clone failed")
-                        .doesNotContain(work.toString()).doesNotContain(shared.toString()));
+                .satisfies(e -> assertThat(e.getMessage())
+                        .startsWith("git clone failed")
+                        .doesNotContain(work.toString())
+                        .doesNotContain(shared.toString()));
     }
 
     @ParameterizedTest
@@ -213,7 +229,9 @@ class GitCloneTest {
                 + "header Authorization: Basic " + GitErrors.basic(TOKEN) + " in " + work.resolve("clone");
         assertThat(GitErrors.classify(noisy, "main", scrubber).getMessage())
                 .startsWith("git clone failed: unable to access 'https://github.com/a/b.git/'")
-                .doesNotContain(TOKEN).doesNotContain(GitErrors.basic(TOKEN)).doesNotContain(work.toString());
+                .doesNotContain(TOKEN)
+                .doesNotContain(GitErrors.basic(TOKEN))
+                .doesNotContain(work.toString());
     }
 
     @Test
@@ -230,8 +248,11 @@ class GitCloneTest {
         };
         GC.setExecutor(counting);
         try {
-            new JGitGit().cloneRepo(CloneRequest.of(fixture.fileUrl(), "main").withCommit(fixture.notOnMain),
-                    work.resolve("clone"), GitProgress.NONE);
+            new JGitGit()
+                    .cloneRepo(
+                            CloneRequest.of(fixture.fileUrl(), "main").withCommit(fixture.notOnMain),
+                            work.resolve("clone"),
+                            GitProgress.NONE);
         } finally {
             GC.setExecutor(null);
             counting.shutdown();
@@ -241,9 +262,11 @@ class GitCloneTest {
 
     @Test
     void the_cli_turns_automatic_garbage_collection_and_maintenance_off() {
-        List<String> command = new CliGit(true).cloneCommand(CloneRequest.of(fixture.fileUrl(), "main"), work.resolve("x"));
+        List<String> command =
+                new CliGit(true).cloneCommand(CloneRequest.of(fixture.fileUrl(), "main"), work.resolve("x"));
         assertThat(command).containsSubsequence("-c", "gc.auto=0").containsSubsequence("-c", "maintenance.auto=false");
-        assertThat(new CliGit(true).fetchCommitCommand(work, fixture.mainHead, 1)).containsSubsequence("-c", "gc.auto=0");
+        assertThat(new CliGit(true).fetchCommitCommand(work, fixture.mainHead, 1))
+                .containsSubsequence("-c", "gc.auto=0");
     }
 
     static String fullTrace(Throwable e) {

@@ -44,8 +44,10 @@ class GitConnectionTest {
         ConnectionCheck pinnedToLoopback = url -> List.of(loopback);
         CliGit git = new CliGit("git", false, pinnedToLoopback);
 
-        Git.Cloned cloned = git.cloneRepo(CloneRequest.of(unresolvableNameFor("pinned.example.invalid"), "main"),
-                tmp.resolve("clone"), GitProgress.NONE);
+        Git.Cloned cloned = git.cloneRepo(
+                CloneRequest.of(unresolvableNameFor("pinned.example.invalid"), "main"),
+                tmp.resolve("clone"),
+                GitProgress.NONE);
 
         assertThat(cloned.commit()).isEqualTo(fixture.mainHead);
         assertThat(fixture.server.requestCount()).isPositive();
@@ -56,8 +58,11 @@ class GitConnectionTest {
         InetAddress loopback = InetAddress.getByName("127.0.0.1");
         CliGit git = new CliGit("git", false, url -> List.of(loopback));
 
-        Git.Cloned cloned = git.cloneRepo(CloneRequest.of(unresolvableNameFor("pinned.example.invalid"), "main")
-                .withCommit(fixture.secondCommit), tmp.resolve("clone"), GitProgress.NONE);
+        Git.Cloned cloned = git.cloneRepo(
+                CloneRequest.of(unresolvableNameFor("pinned.example.invalid"), "main")
+                        .withCommit(fixture.secondCommit),
+                tmp.resolve("clone"),
+                GitProgress.NONE);
 
         assertThat(cloned.commit()).isEqualTo(fixture.secondCommit);
     }
@@ -66,8 +71,10 @@ class GitConnectionTest {
     void without_a_pin_the_same_name_does_not_resolve() {
         CliGit git = new CliGit("git", false, ConnectionCheck.NONE);
 
-        assertThatThrownBy(() -> git.cloneRepo(CloneRequest.of(unresolvableNameFor("pinned.example.invalid"), "main"),
-                tmp.resolve("clone"), GitProgress.NONE))
+        assertThatThrownBy(() -> git.cloneRepo(
+                        CloneRequest.of(unresolvableNameFor("pinned.example.invalid"), "main"),
+                        tmp.resolve("clone"),
+                        GitProgress.NONE))
                 .isInstanceOf(TaskFailedException.class);
         assertThat(fixture.server.requestCount()).isZero();
     }
@@ -78,9 +85,12 @@ class GitConnectionTest {
             throw new TaskFailedException("repository URL not allowed: host 'x' resolves to a loopback address");
         };
         for (Git git : List.of(new CliGit("git", false, refusing), new JGitGit(refusing))) {
-            assertThatThrownBy(() -> git.cloneRepo(CloneRequest.of(fixture.httpUrl(), "main"), tmp.resolve("c-" + git.name()),
-                    GitProgress.NONE))
-                    .isInstanceOf(TaskFailedException.class).hasMessageContaining("resolves to a loopback address");
+            assertThatThrownBy(() -> git.cloneRepo(
+                            CloneRequest.of(fixture.httpUrl(), "main"),
+                            tmp.resolve("c-" + git.name()),
+                            GitProgress.NONE))
+                    .isInstanceOf(TaskFailedException.class)
+                    .hasMessageContaining("resolves to a loopback address");
         }
         assertThat(fixture.server.requestCount()).isZero();
     }
@@ -95,8 +105,8 @@ class GitConnectionTest {
             return List.of();
         };
 
-        assertThatThrownBy(() -> new JGitGit(firstOnly).cloneRepo(CloneRequest.of(fixture.httpUrl(), "main"),
-                tmp.resolve("clone"), GitProgress.NONE))
+        assertThatThrownBy(() -> new JGitGit(firstOnly)
+                        .cloneRepo(CloneRequest.of(fixture.httpUrl(), "main"), tmp.resolve("clone"), GitProgress.NONE))
                 .isInstanceOf(TaskFailedException.class)
                 .hasMessage("repository URL not allowed: host '127.0.0.1' is a loopback address");
         assertThat(checks).hasValueGreaterThan(1);
@@ -105,10 +115,12 @@ class GitConnectionTest {
 
     @Test
     void pins_name_the_host_the_port_and_every_address() throws Exception {
-        List<InetAddress> both = List.of(InetAddress.getByName("93.184.216.34"), InetAddress.getByName("2606:2800:220:1::1946"));
+        List<InetAddress> both =
+                List.of(InetAddress.getByName("93.184.216.34"), InetAddress.getByName("2606:2800:220:1::1946"));
 
         assertThat(CliGit.pins("https://git.example.test/a/b", both))
-                .containsExactly("-c", "http.curloptResolve=git.example.test:443:93.184.216.34,[2606:2800:220:1:0:0:0:1946]");
+                .containsExactly(
+                        "-c", "http.curloptResolve=git.example.test:443:93.184.216.34,[2606:2800:220:1:0:0:0:1946]");
         assertThat(CliGit.pins("http://git.example.test/a/b", both.subList(0, 1)))
                 .containsExactly("-c", "http.curloptResolve=git.example.test:80:93.184.216.34");
         assertThat(CliGit.pins("https://git.example.test:8443/a/b", both.subList(0, 1)))
@@ -129,8 +141,11 @@ class GitConnectionTest {
 
     @Test
     void redirect_refusals_from_git_read_clearly() {
-        assertThat(GitErrors.classify("fatal: unable to access 'http://localhost:1/notes.git/': The requested URL returned error: 302",
-                "main", new GitErrors.Scrubber(java.util.Optional.empty(), List.of())).getMessage())
+        assertThat(GitErrors.classify(
+                                "fatal: unable to access 'http://localhost:1/notes.git/': The requested URL returned error: 302",
+                                "main",
+                                new GitErrors.Scrubber(java.util.Optional.empty(), List.of()))
+                        .getMessage())
                 .isEqualTo(GitErrors.REDIRECTED);
     }
 }

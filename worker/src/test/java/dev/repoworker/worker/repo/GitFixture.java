@@ -38,7 +38,7 @@ final class GitFixture implements AutoCloseable {
         firstCommit = source.commit("first");
         source.write("notes/first.md", "second version\n").write("notes/second.md", "two\n");
         secondCommit = source.commit("second");
-        source.write("notes/third.md", "three\n").write("media/image.bin", new byte[]{1, 2, 3, 4, 5});
+        source.write("notes/third.md", "three\n").write("media/image.bin", new byte[] {1, 2, 3, 4, 5});
         mainHead = source.commit("third");
         source.branch("feature").write("notes/feature.md", "feature only\n");
         featureHead = source.commit("feature work");
@@ -65,11 +65,12 @@ final class GitFixture implements AutoCloseable {
     /** Files of main's working tree and their byte total, computed independently of the code under test. */
     static long[] mainTreeStats() {
         // README.md (8) + first.md (15) + second.md (4) + third.md (6) + image.bin (5)
-        return new long[]{5, 8 + 15 + 4 + 6 + 5};
+        return new long[] {5, 8 + 15 + 4 + 6 + 5};
     }
 
     static Stream<Arguments> gits() {
-        return Stream.of(Arguments.of(Named.of("cli", new CliGit(true))), Arguments.of(Named.of("jgit", new JGitGit())));
+        return Stream.of(
+                Arguments.of(Named.of("cli", new CliGit(true))), Arguments.of(Named.of("jgit", new JGitGit())));
     }
 
     static int commitCount(Path clone) {

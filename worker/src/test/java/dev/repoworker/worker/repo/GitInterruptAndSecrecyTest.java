@@ -26,6 +26,7 @@ class GitInterruptAndSecrecyTest {
 
     @TempDir
     static Path shared;
+
     static GitFixture fixture;
     static String bigRepoUrl;
 
@@ -37,7 +38,8 @@ class GitInterruptAndSecrecyTest {
         fixture = new GitFixture(shared);
         TestRepos.Repo big = TestRepos.init(shared.resolve("big-source")).generate(400, 2048, 40, 512 * 1024, 42);
         big.commit("a bigger repository");
-        bigRepoUrl = big.bareCopy(shared.resolve("big-served"), "big.git").toUri().toString();
+        bigRepoUrl =
+                big.bareCopy(shared.resolve("big-served"), "big.git").toUri().toString();
     }
 
     @AfterAll
@@ -59,8 +61,12 @@ class GitInterruptAndSecrecyTest {
                 cloner.get().interrupt();
             }
         };
-        Outcome outcome = startClone(git, CloneRequest.of(bigRepoUrl, "main").withDepth(0), work.resolve("big"),
-                interruptOnFirstProgress, cloner);
+        Outcome outcome = startClone(
+                git,
+                CloneRequest.of(bigRepoUrl, "main").withDepth(0),
+                work.resolve("big"),
+                interruptOnFirstProgress,
+                cloner);
 
         await().atMost(Duration.ofSeconds(20)).until(() -> !outcome.thread.isAlive());
         assertThat(interrupted).isTrue();
@@ -74,8 +80,8 @@ class GitInterruptAndSecrecyTest {
         try (GitHttpServer.Hold hold = fixture.server.hold()) {
             int heldBefore = fixture.server.heldCount();
             AtomicReference<Thread> cloner = new AtomicReference<>();
-            Outcome outcome = startClone(git, CloneRequest.of(fixture.httpUrl(), "main"), work.resolve("stalled"),
-                    GitProgress.NONE, cloner);
+            Outcome outcome = startClone(
+                    git, CloneRequest.of(fixture.httpUrl(), "main"), work.resolve("stalled"), GitProgress.NONE, cloner);
             await().atMost(Duration.ofSeconds(10)).until(() -> fixture.server.heldCount() > heldBefore);
 
             outcome.thread.interrupt();
@@ -86,7 +92,8 @@ class GitInterruptAndSecrecyTest {
 
             await().atMost(Duration.ofSeconds(20)).until(() -> !outcome.thread.isAlive());
             assertThat(outcome.error.get()).isInstanceOf(InterruptedException.class);
-            await().atMost(Duration.ofSeconds(10)).until(() -> gitProcessesFor(work).isEmpty());
+            await().atMost(Duration.ofSeconds(10))
+                    .until(() -> gitProcessesFor(work).isEmpty());
         }
     }
 
@@ -97,8 +104,12 @@ class GitInterruptAndSecrecyTest {
         try (GitHttpServer.Hold hold = fixture.server.hold()) {
             int heldBefore = fixture.server.heldCount();
             AtomicReference<Thread> cloner = new AtomicReference<>();
-            Outcome outcome = startClone(git, CloneRequest.of(fixture.privateUrl(), "main").withToken(TOKEN),
-                    work.resolve("private"), GitProgress.NONE, cloner);
+            Outcome outcome = startClone(
+                    git,
+                    CloneRequest.of(fixture.privateUrl(), "main").withToken(TOKEN),
+                    work.resolve("private"),
+                    GitProgress.NONE,
+                    cloner);
             await().atMost(Duration.ofSeconds(10)).until(() -> fixture.server.heldCount() > heldBefore);
 
             seen = gitProcessesFor(work);
@@ -106,7 +117,8 @@ class GitInterruptAndSecrecyTest {
             await().atMost(Duration.ofSeconds(20)).until(() -> !outcome.thread.isAlive());
             assertThat(outcome.error.get()).isNull();
         }
-        assertThat(seen).isNotEmpty()
+        assertThat(seen)
+                .isNotEmpty()
                 .anySatisfy(line -> assertThat(line).contains("clone"))
                 .allSatisfy(line -> assertThat(line).doesNotContain(TOKEN).doesNotContain(GitErrors.basic(TOKEN)));
     }
@@ -114,20 +126,24 @@ class GitInterruptAndSecrecyTest {
     @Test
     void the_cli_command_carries_no_token_and_the_environment_carries_it_only_as_a_header() {
         CliGit git = new CliGit(false);
-        CloneRequest request = CloneRequest.of("https://github.com/acme/notes", "main").withToken(TOKEN);
+        CloneRequest request =
+                CloneRequest.of("https://github.com/acme/notes", "main").withToken(TOKEN);
 
         List<String> command = git.cloneCommand(request, work.resolve("repo"));
         assertThat(String.join(" ", command)).doesNotContain(TOKEN).doesNotContain(GitErrors.basic(TOKEN));
-        assertThat(command).containsSubsequence("--", "https://github.com/acme/notes")
+        assertThat(command)
+                .containsSubsequence("--", "https://github.com/acme/notes")
                 .contains("credential.helper=", "protocol.file.allow=never");
         assertThat(git.fetchCommitCommand(work, fixture.mainHead, 1)).doesNotContain(TOKEN);
 
         var env = git.environment(Optional.of(TOKEN));
-        assertThat(env).containsEntry("GIT_TERMINAL_PROMPT", "0")
+        assertThat(env)
+                .containsEntry("GIT_TERMINAL_PROMPT", "0")
                 .containsEntry("GIT_CONFIG_KEY_0", "http.extraHeader")
                 .containsEntry("GIT_CONFIG_VALUE_0", "Authorization: Basic " + GitErrors.basic(TOKEN))
                 .containsEntry("GIT_ASKPASS", "");
-        assertThat(env.entrySet()).filteredOn(e -> !e.getKey().equals("GIT_CONFIG_VALUE_0"))
+        assertThat(env.entrySet())
+                .filteredOn(e -> !e.getKey().equals("GIT_CONFIG_VALUE_0"))
                 .allSatisfy(e -> assertThat(e.getValue()).doesNotContain(TOKEN));
         assertThat(request.toString()).doesNotContain(TOKEN);
     }
@@ -141,19 +157,20 @@ class GitInterruptAndSecrecyTest {
                 .satisfies(e -> assertThat(e.getMessage()).doesNotContain(shared.toString()));
     }
 
-    private record Outcome(Thread thread, AtomicReference<Throwable> error) {
-    }
+    private record Outcome(Thread thread, AtomicReference<Throwable> error) {}
 
-    private static Outcome startClone(Git git, CloneRequest request, Path target, GitProgress progress,
-                                      AtomicReference<Thread> holder) {
+    private static Outcome startClone(
+            Git git, CloneRequest request, Path target, GitProgress progress, AtomicReference<Thread> holder) {
         AtomicReference<Throwable> error = new AtomicReference<>();
-        Thread thread = new Thread(() -> {
-            try {
-                git.cloneRepo(request, target, progress);
-            } catch (Throwable e) {
-                error.set(e);
-            }
-        }, "test-clone");
+        Thread thread = new Thread(
+                () -> {
+                    try {
+                        git.cloneRepo(request, target, progress);
+                    } catch (Throwable e) {
+                        error.set(e);
+                    }
+                },
+                "test-clone");
         holder.set(thread);
         thread.start();
         return new Outcome(thread, error);
@@ -161,7 +178,8 @@ class GitInterruptAndSecrecyTest {
 
     /** Command lines of this JVM's live git descendants working for a clone under {@code dir}. */
     static List<String> gitProcessesFor(Path dir) {
-        return ProcessHandle.current().descendants()
+        return ProcessHandle.current()
+                .descendants()
                 .filter(ProcessHandle::isAlive)
                 .map(p -> p.info().commandLine().orElse(""))
                 .filter(line -> line.contains("git"))

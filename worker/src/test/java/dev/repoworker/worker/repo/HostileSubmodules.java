@@ -10,8 +10,7 @@ import java.nio.file.Path;
  */
 public final class HostileSubmodules {
 
-    private HostileSubmodules() {
-    }
+    private HostileSubmodules() {}
 
     /** Creates it under {@code dir}; returns its bare copy {@code served/hostile.git} (next to the other repository). */
     public static Path create(Path dir, Path served, String otherHead, String otherFileUrl, String otherHttpUrl) {
@@ -30,7 +29,7 @@ public final class HostileSubmodules {
                 \turl = ../secret.git
                 """.formatted(otherFileUrl, otherHttpUrl));
         repo.git("add", "--", "index.md", ".gitmodules");
-        for (String path : new String[]{"vendor", "remote", "relative"}) {
+        for (String path : new String[] {"vendor", "remote", "relative"}) {
             repo.git("update-index", "--add", "--cacheinfo", "160000," + otherHead + "," + path);
         }
         repo.git("commit", "-q", "-m", "notes with submodules");

@@ -49,7 +49,8 @@ class NewRepoFromTemplateTest {
 
     @BeforeEach
     void template() {
-        template = TestRepos.withFiles(tmp.resolve("template"), Map.of("README.md", "# Starter\n", "notes/welcome.md", "Welcome\n"));
+        template = TestRepos.withFiles(
+                tmp.resolve("template"), Map.of("README.md", "# Starter\n", "notes/welcome.md", "Welcome\n"));
         template.write("notes/second.md", "Second\n").commit("second");
         template.write("notes/third.md", "Third\n").commit("third");
     }
@@ -62,9 +63,21 @@ class NewRepoFromTemplateTest {
     }
 
     private WorkerApp worker(Map<String, String> extra) {
-        Map<String, String> env = new HashMap<>(Map.of("PORT", "0", "WORKER_SECRET", SECRET, "TEMP_DIR", tmp.resolve("work").toString(),
-                "ALLOW_FILE_REPOS", "true", "ALLOW_HTTP_REPOS", "true", "ALLOWED_REPO_HOSTS", "127.0.0.1,github.com",
-                "ALLOWED_CALLBACK_HOSTS", "127.0.0.1"));
+        Map<String, String> env = new HashMap<>(Map.of(
+                "PORT",
+                "0",
+                "WORKER_SECRET",
+                SECRET,
+                "TEMP_DIR",
+                tmp.resolve("work").toString(),
+                "ALLOW_FILE_REPOS",
+                "true",
+                "ALLOW_HTTP_REPOS",
+                "true",
+                "ALLOWED_REPO_HOSTS",
+                "127.0.0.1,github.com",
+                "ALLOWED_CALLBACK_HOSTS",
+                "127.0.0.1"));
         env.putAll(extra);
         WorkerApp app = WorkerApp.start(WorkerConfig.fromEnv(env));
         toClose.add(0, app::stop);
@@ -77,19 +90,26 @@ class NewRepoFromTemplateTest {
         return receiver;
     }
 
-    private HttpResponse<String> process(WorkerApp app, String jobId, Map<String, Object> data, CallbackReceiver receiver) throws Exception {
-        String body = Json.write(Map.of("jobId", jobId, "task", "new-repo-from-template", "callbackUrl", receiver.url(), "data", data));
+    private HttpResponse<String> process(
+            WorkerApp app, String jobId, Map<String, Object> data, CallbackReceiver receiver) throws Exception {
+        String body = Json.write(
+                Map.of("jobId", jobId, "task", "new-repo-from-template", "callbackUrl", receiver.url(), "data", data));
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + app.port() + "/process"))
-                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body));
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body));
         Signatures.of(List.of(SECRET)).headersFor(body).forEach(request::header);
         return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
     }
 
     private static JsonNode finalCallback(CallbackReceiver receiver, String jobId) {
-        await().atMost(Duration.ofSeconds(60)).until(() -> receiver.acceptedFinals().stream()
-                .anyMatch(r -> r.body().path("jobId").asText().equals(jobId)));
-        return receiver.acceptedFinals().stream().filter(r -> r.body().path("jobId").asText().equals(jobId))
-                .findFirst().orElseThrow().body();
+        await().atMost(Duration.ofSeconds(60))
+                .until(() -> receiver.acceptedFinals().stream()
+                        .anyMatch(r -> r.body().path("jobId").asText().equals(jobId)));
+        return receiver.acceptedFinals().stream()
+                .filter(r -> r.body().path("jobId").asText().equals(jobId))
+                .findFirst()
+                .orElseThrow()
+                .body();
     }
 
     @Test
@@ -98,8 +118,19 @@ class NewRepoFromTemplateTest {
         WorkerApp app = worker(Map.of("REPO_HOST", "local", "LOCAL_REPO_ROOT", root.toString()));
         CallbackReceiver receiver = receiver();
 
-        HttpResponse<String> accepted = process(app, "tpl-1", Map.of("templateRepoUrl", template.fileUrl(), "newRepoName", "my-site",
-                "newRepoDescription", "My new site", "isPrivate", true), receiver);
+        HttpResponse<String> accepted = process(
+                app,
+                "tpl-1",
+                Map.of(
+                        "templateRepoUrl",
+                        template.fileUrl(),
+                        "newRepoName",
+                        "my-site",
+                        "newRepoDescription",
+                        "My new site",
+                        "isPrivate",
+                        true),
+                receiver);
 
         assertThat(accepted.statusCode()).as(accepted.body()).isEqualTo(202);
         JsonNode callback = finalCallback(receiver, "tpl-1");
@@ -115,7 +146,8 @@ class NewRepoFromTemplateTest {
         Path clone = tmp.resolve("cloned");
         TestRepos.git(tmp, "clone", "-q", bare.toUri().toString(), clone.toString());
         assertThat(TestRepos.git(clone, "rev-list", "--count", "HEAD").trim()).isEqualTo("1");
-        assertThat(TestRepos.git(clone, "rev-parse", "HEAD").trim()).isEqualTo(result.path("commit").asText());
+        assertThat(TestRepos.git(clone, "rev-parse", "HEAD").trim())
+                .isEqualTo(result.path("commit").asText());
         assertThat(Files.readString(clone.resolve("notes/third.md"))).isEqualTo("Third\n");
         TestRepos.git(bare, "fsck", "--strict");
         assertThat(TestRepos.git(bare, "config", "gitweb.description").trim()).isEqualTo("My new site");
@@ -135,24 +167,50 @@ class NewRepoFromTemplateTest {
         toClose.add(git);
         FakeGitHub github = new FakeGitHub(201, () -> {
             generated.bareCopy(tmp.resolve("served").resolve("me"), "new-site.git");
-            return Json.write(Map.of("name", "new-site", "full_name", "me/new-site", "html_url", "https://github.example/me/new-site",
-                    "clone_url", git.url("me/new-site.git"), "private", false, "default_branch", "main"));
+            return Json.write(Map.of(
+                    "name",
+                    "new-site",
+                    "full_name",
+                    "me/new-site",
+                    "html_url",
+                    "https://github.example/me/new-site",
+                    "clone_url",
+                    git.url("me/new-site.git"),
+                    "private",
+                    false,
+                    "default_branch",
+                    "main"));
         });
         toClose.add(github);
         WorkerApp app = worker(Map.of("GITHUB_API_URL", github.url()));
         CallbackReceiver receiver = receiver();
 
-        process(app, "gh-1", Map.of("templateRepoUrl", "http://127.0.0.1:1/tpl-owner/tpl.git", "newRepoName", "new-site",
-                "newRepoDescription", "A site", "gitToken", TOKEN), receiver);
+        process(
+                app,
+                "gh-1",
+                Map.of(
+                        "templateRepoUrl",
+                        "http://127.0.0.1:1/tpl-owner/tpl.git",
+                        "newRepoName",
+                        "new-site",
+                        "newRepoDescription",
+                        "A site",
+                        "gitToken",
+                        TOKEN),
+                receiver);
 
         JsonNode callback = finalCallback(receiver, "gh-1");
         assertThat(callback.path("status").asText()).as(callback.toString()).isEqualTo("completed");
-        assertThat(callback.path("result").path("newRepo").path("fullName").asText()).isEqualTo("me/new-site");
+        assertThat(callback.path("result").path("newRepo").path("fullName").asText())
+                .isEqualTo("me/new-site");
         assertThat(callback.path("result").path("commit").asText()).isEqualTo(generated.head());
         assertThat(github.requests).singleElement().satisfies(r -> {
             assertThat(r.path()).isEqualTo("/repos/tpl-owner/tpl/generate");
             assertThat(r.authorization()).isEqualTo("Bearer " + TOKEN);
-            assertThat(r.body()).contains("\"name\":\"new-site\"").contains("\"description\":\"A site\"").contains("\"private\":false");
+            assertThat(r.body())
+                    .contains("\"name\":\"new-site\"")
+                    .contains("\"description\":\"A site\"")
+                    .contains("\"private\":false");
         });
         assertThat(receiver.received()).allSatisfy(r -> assertThat(r.rawBody()).doesNotContain(TOKEN));
     }
@@ -173,7 +231,17 @@ class NewRepoFromTemplateTest {
             WorkerApp app = worker(Map.of("GITHUB_API_URL", github.url()));
             CallbackReceiver receiver = receiver();
             String jobId = "gh-err-" + (n++);
-            process(app, jobId, Map.of("templateRepoUrl", "https://github.com/tpl-owner/tpl", "newRepoName", "x", "gitToken", TOKEN), receiver);
+            process(
+                    app,
+                    jobId,
+                    Map.of(
+                            "templateRepoUrl",
+                            "https://github.com/tpl-owner/tpl",
+                            "newRepoName",
+                            "x",
+                            "gitToken",
+                            TOKEN),
+                    receiver);
             JsonNode callback = finalCallback(receiver, jobId);
             assertThat(callback.path("error").asText()).as("HTTP " + c.getKey()).isEqualTo(c.getValue());
         }
@@ -183,29 +251,55 @@ class NewRepoFromTemplateTest {
     void bad_data_is_refused_before_admission_naming_the_field() throws Exception {
         WorkerApp app = worker(Map.of());
         CallbackReceiver receiver = receiver();
-        assertField(process(app, "b1", Map.of("newRepoName", "x", "gitToken", TOKEN), receiver), "data.templateRepoUrl");
-        assertField(process(app, "b2", Map.of("templateRepoUrl", "https://github.com/a/b", "gitToken", TOKEN), receiver), "data.newRepoName");
+        assertField(
+                process(app, "b1", Map.of("newRepoName", "x", "gitToken", TOKEN), receiver), "data.templateRepoUrl");
+        assertField(
+                process(app, "b2", Map.of("templateRepoUrl", "https://github.com/a/b", "gitToken", TOKEN), receiver),
+                "data.newRepoName");
         for (String bad : List.of("../escape", "-flag", ".hidden", "name.git", "with space", "x".repeat(101))) {
-            assertField(process(app, "b3", Map.of("templateRepoUrl", "https://github.com/a/b", "newRepoName", bad, "gitToken", TOKEN), receiver),
+            assertField(
+                    process(
+                            app,
+                            "b3",
+                            Map.of("templateRepoUrl", "https://github.com/a/b", "newRepoName", bad, "gitToken", TOKEN),
+                            receiver),
                     "data.newRepoName");
         }
-        assertField(process(app, "b4", Map.of("templateRepoUrl", "https://github.com/a/b", "newRepoName", "ok"), receiver), "data.gitToken");
-        assertField(process(app, "b5", Map.of("templateRepoUrl", "https://github.com/only-owner", "newRepoName", "ok", "gitToken", TOKEN), receiver),
+        assertField(
+                process(app, "b4", Map.of("templateRepoUrl", "https://github.com/a/b", "newRepoName", "ok"), receiver),
+                "data.gitToken");
+        assertField(
+                process(
+                        app,
+                        "b5",
+                        Map.of(
+                                "templateRepoUrl",
+                                "https://github.com/only-owner",
+                                "newRepoName",
+                                "ok",
+                                "gitToken",
+                                TOKEN),
+                        receiver),
                 "data.templateRepoUrl");
-        assertField(process(app, "b6", Map.of("templateRepoUrl", "https://evil.example/a/b", "newRepoName", "ok", "gitToken", TOKEN), receiver),
+        assertField(
+                process(
+                        app,
+                        "b6",
+                        Map.of("templateRepoUrl", "https://evil.example/a/b", "newRepoName", "ok", "gitToken", TOKEN),
+                        receiver),
                 "data.templateRepoUrl");
         assertThat(receiver.received()).isEmpty();
     }
 
     private static void assertField(HttpResponse<String> response, String field) throws IOException {
         assertThat(response.statusCode()).as(response.body()).isEqualTo(400);
-        assertThat(Json.mapper().readTree(response.body()).path("field").asText()).isEqualTo(field);
+        assertThat(Json.mapper().readTree(response.body()).path("field").asText())
+                .isEqualTo(field);
     }
 
     /** Answers {@code POST /repos/{owner}/{repo}/generate} like GitHub's REST API, recording each request. */
     private static final class FakeGitHub implements AutoCloseable {
-        record Seen(String path, String authorization, String body) {
-        }
+        record Seen(String path, String authorization, String body) {}
 
         interface Answer {
             String body() throws Exception;
@@ -218,7 +312,9 @@ class NewRepoFromTemplateTest {
             server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
             server.createContext("/", exchange -> {
                 try (InputStream in = exchange.getRequestBody()) {
-                    requests.add(new Seen(exchange.getRequestURI().getPath(), exchange.getRequestHeaders().getFirst("Authorization"),
+                    requests.add(new Seen(
+                            exchange.getRequestURI().getPath(),
+                            exchange.getRequestHeaders().getFirst("Authorization"),
                             new String(in.readAllBytes(), StandardCharsets.UTF_8)));
                     byte[] body = answer.body().getBytes(StandardCharsets.UTF_8);
                     exchange.getResponseHeaders().add("Content-Type", "application/json");

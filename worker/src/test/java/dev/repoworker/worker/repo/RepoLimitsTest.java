@@ -50,6 +50,7 @@ class RepoLimitsTest {
 
     @TempDir
     static Path shared;
+
     static String sixtyFiles;
     static String fiveMbOfZeros;
     static String historyBomb;
@@ -71,7 +72,8 @@ class RepoLimitsTest {
         TestRepos.Repo zeros = TestRepos.init(shared.resolve("zeros"));
         zeros.write("README.md", "# small\n").write("media/zeros.bin", new byte[(int) (5 * MB)]);
         zeros.commit("a 5 MB file that compresses to a few kilobytes");
-        fiveMbOfZeros = zeros.bareCopy(shared.resolve("served"), "zeros.git").toUri().toString();
+        fiveMbOfZeros =
+                zeros.bareCopy(shared.resolve("served"), "zeros.git").toUri().toString();
 
         // 3 MB of random bytes in the history only: the tree at the tip is tiny, the full download is not
         TestRepos.Repo history = TestRepos.init(shared.resolve("history"));
@@ -81,14 +83,17 @@ class RepoLimitsTest {
         history.commit("a big file");
         history.delete("big/noise.bin");
         historyBombHead = history.commit("removed again");
-        historyBomb = history.bareCopy(shared.resolve("served"), "history.git").toUri().toString();
+        historyBomb = history.bareCopy(shared.resolve("served"), "history.git")
+                .toUri()
+                .toString();
 
         treeBomb = treeBomb(shared.resolve("served/tree-bomb.git"), 10).toUri().toString();
     }
 
     /** Both implementations, each made with the limits a test gives. */
     static Stream<Arguments> gits() {
-        return Stream.of(Arguments.of(Named.of("cli", (Function<RepoLimits, Git>) l -> new CliGit(true, l))),
+        return Stream.of(
+                Arguments.of(Named.of("cli", (Function<RepoLimits, Git>) l -> new CliGit(true, l))),
                 Arguments.of(Named.of("jgit", (Function<RepoLimits, Git>) JGitGit::new)));
     }
 
@@ -99,8 +104,8 @@ class RepoLimitsTest {
     @ParameterizedTest
     @MethodSource("gits")
     void more_files_than_max_repo_files_are_refused_before_checkout_and_nothing_is_left(Function<RepoLimits, Git> git) {
-        assertThatThrownBy(() -> git.apply(new RepoLimits(MB, 50)).cloneRepo(CloneRequest.of(sixtyFiles, "main"), target(),
-                GitProgress.NONE))
+        assertThatThrownBy(() -> git.apply(new RepoLimits(MB, 50))
+                        .cloneRepo(CloneRequest.of(sixtyFiles, "main"), target(), GitProgress.NONE))
                 .isInstanceOf(RepoTooLargeException.class)
                 .hasMessage("repository has more than 50 files; the limit is MAX_REPO_FILES=50");
         assertThat(target()).doesNotExist();
@@ -109,8 +114,8 @@ class RepoLimitsTest {
     @ParameterizedTest
     @MethodSource("gits")
     void a_highly_compressible_file_over_max_repo_bytes_is_refused_before_it_is_written(Function<RepoLimits, Git> git) {
-        assertThatThrownBy(() -> git.apply(new RepoLimits(MB, 1000)).cloneRepo(CloneRequest.of(fiveMbOfZeros, "main"),
-                target(), GitProgress.NONE))
+        assertThatThrownBy(() -> git.apply(new RepoLimits(MB, 1000))
+                        .cloneRepo(CloneRequest.of(fiveMbOfZeros, "main"), target(), GitProgress.NONE))
                 .isInstanceOf(RepoTooLargeException.class)
                 .hasMessage("repository files hold more than 1048576 bytes; the limit is MAX_REPO_BYTES=1048576");
         assertThat(target()).doesNotExist();
@@ -120,15 +125,15 @@ class RepoLimitsTest {
     @MethodSource("gits")
     void a_repository_exactly_at_the_limits_is_cloned(Function<RepoLimits, Git> git) throws Exception {
         long fiveMbAndReadme = 5 * MB + "# small\n".length();
-        assertThatThrownBy(() -> git.apply(new RepoLimits(fiveMbAndReadme - 1, 2)).cloneRepo(
-                CloneRequest.of(fiveMbOfZeros, "main"), target(), GitProgress.NONE))
+        assertThatThrownBy(() -> git.apply(new RepoLimits(fiveMbAndReadme - 1, 2))
+                        .cloneRepo(CloneRequest.of(fiveMbOfZeros, "main"), target(), GitProgress.NONE))
                 .isInstanceOf(RepoTooLargeException.class);
-        assertThatThrownBy(() -> git.apply(new RepoLimits(fiveMbAndReadme, 1)).cloneRepo(
-                CloneRequest.of(fiveMbOfZeros, "main"), target(), GitProgress.NONE))
+        assertThatThrownBy(() -> git.apply(new RepoLimits(fiveMbAndReadme, 1))
+                        .cloneRepo(CloneRequest.of(fiveMbOfZeros, "main"), target(), GitProgress.NONE))
                 .isInstanceOf(RepoTooLargeException.class);
 
-        Git.Cloned cloned = git.apply(new RepoLimits(fiveMbAndReadme, 2)).cloneRepo(CloneRequest.of(fiveMbOfZeros, "main"),
-                target(), GitProgress.NONE);
+        Git.Cloned cloned = git.apply(new RepoLimits(fiveMbAndReadme, 2))
+                .cloneRepo(CloneRequest.of(fiveMbOfZeros, "main"), target(), GitProgress.NONE);
 
         WorkingTreeCount.Stats stats = WorkingTreeCount.count(target());
         assertThat(stats.files()).isEqualTo(2);
@@ -136,15 +141,16 @@ class RepoLimitsTest {
         assertThat(cloned.files()).isEqualTo(stats.files());
         assertThat(cloned.bytes()).isEqualTo(stats.bytes());
         assertThat(TestRepos.git(target(), "symbolic-ref", "HEAD")).isEqualTo("refs/heads/main");
-        assertThat(TestRepos.git(target(), "rev-parse", "--abbrev-ref", "main@{upstream}")).isEqualTo("origin/main");
+        assertThat(TestRepos.git(target(), "rev-parse", "--abbrev-ref", "main@{upstream}"))
+                .isEqualTo("origin/main");
         assertThat(TestRepos.git(target(), "status", "--porcelain")).isEmpty();
     }
 
     @ParameterizedTest
     @MethodSource("gits")
     void a_tree_naming_ten_billion_files_is_refused_without_walking_all_of_it(Function<RepoLimits, Git> git) {
-        assertThatThrownBy(() -> git.apply(new RepoLimits(MB, 1000)).cloneRepo(CloneRequest.of(treeBomb, "main"), target(),
-                GitProgress.NONE))
+        assertThatThrownBy(() -> git.apply(new RepoLimits(MB, 1000))
+                        .cloneRepo(CloneRequest.of(treeBomb, "main"), target(), GitProgress.NONE))
                 .isInstanceOf(RepoTooLargeException.class)
                 .hasMessage("repository has more than 1000 files; the limit is MAX_REPO_FILES=1000");
         assertThat(target()).doesNotExist();
@@ -157,12 +163,17 @@ class RepoLimitsTest {
         Git limited = git.apply(new RepoLimits(MB, 1000));
         String message = "repository download grew past 1048576 bytes; the limit is MAX_REPO_BYTES=1048576";
 
-        assertThatThrownBy(() -> limited.cloneRepo(CloneRequest.of(historyBomb, "main").withDepth(0), target(),
-                GitProgress.NONE)).isInstanceOf(RepoTooLargeException.class).hasMessage(message);
+        assertThatThrownBy(() -> limited.cloneRepo(
+                        CloneRequest.of(historyBomb, "main").withDepth(0), target(), GitProgress.NONE))
+                .isInstanceOf(RepoTooLargeException.class)
+                .hasMessage(message);
         assertThat(target()).doesNotExist();
-        assertThatThrownBy(() -> limited.cloneRepo(CloneRequest.of(historyBomb, "main").withDepth(0)
-                .withCommit(historyBombHead), target(), GitProgress.NONE))
-                .isInstanceOf(RepoTooLargeException.class).hasMessage(message);
+        assertThatThrownBy(() -> limited.cloneRepo(
+                        CloneRequest.of(historyBomb, "main").withDepth(0).withCommit(historyBombHead),
+                        target(),
+                        GitProgress.NONE))
+                .isInstanceOf(RepoTooLargeException.class)
+                .hasMessage(message);
         assertThat(target()).doesNotExist();
 
         // the same repository without its history is small enough
@@ -180,9 +191,11 @@ class RepoLimitsTest {
         repo.write(".gitattributes", attributes).write("notes/ids.md", text);
         repo.commit("expanding attributes");
         long committed = text.length() + attributes.length();
-        String url = repo.bareCopy(work.resolve("served"), "attributes.git").toUri().toString();
+        String url =
+                repo.bareCopy(work.resolve("served"), "attributes.git").toUri().toString();
 
-        Git.Cloned cloned = git.apply(new RepoLimits(MB, 10)).cloneRepo(CloneRequest.of(url, "main"), target(), GitProgress.NONE);
+        Git.Cloned cloned =
+                git.apply(new RepoLimits(MB, 10)).cloneRepo(CloneRequest.of(url, "main"), target(), GitProgress.NONE);
 
         assertThat(Files.readString(target().resolve("notes/ids.md"))).isEqualTo(text); // no CRLF, no $Id: sha $
         assertThat(WorkingTreeCount.count(target()).bytes()).isEqualTo(committed);
@@ -213,8 +226,11 @@ class RepoLimitsTest {
                 .isInstanceOf(RepoTooLargeException.class)
                 .hasMessage("repository download grew past 1048576 bytes; the limit is MAX_REPO_BYTES=1048576");
 
-        assertThat(ProcessHandle.current().descendants().filter(ProcessHandle::isAlive)
-                .map(p -> p.info().commandLine().orElse(""))).noneMatch(line -> line.contains("slow-git"));
+        assertThat(ProcessHandle.current()
+                        .descendants()
+                        .filter(ProcessHandle::isAlive)
+                        .map(p -> p.info().commandLine().orElse("")))
+                .noneMatch(line -> line.contains("slow-git"));
         assertThat(fakeGit.resolveSibling("finished")).doesNotExist();
         assertThat(target()).doesNotExist();
     }
@@ -237,10 +253,10 @@ class RepoLimitsTest {
     @Test
     void stopping_a_disk_watch_measures_once_more() throws Exception {
         Path dir = Files.createDirectories(work.resolve("quick"));
-        DiskWatch small = DiskWatch.start(dir, 1_000, () -> { });
+        DiskWatch small = DiskWatch.start(dir, 1_000, () -> {});
         assertThat(small.stop()).isFalse();
 
-        DiskWatch quick = DiskWatch.start(dir, 1_000, () -> { });
+        DiskWatch quick = DiskWatch.start(dir, 1_000, () -> {});
         Files.write(dir.resolve("written-before-any-poll-may-see-it"), new byte[5_000]);
         assertThat(quick.stop()).isTrue();
         assertThat(DiskWatch.sizeOf(work.resolve("missing"))).isZero();
@@ -251,12 +267,16 @@ class RepoLimitsTest {
         assertThat(WorkerRoot.repoLimits(config(Map.of()))).isEqualTo(new RepoLimits(2L << 30, 200_000));
         assertThat(WorkerRoot.repoLimits(config(Map.of("MAX_REPO_BYTES", "500MB", "MAX_REPO_FILES", "5000"))))
                 .isEqualTo(new RepoLimits(500 * MB, 5000));
-        assertThat(WorkerRoot.repoLimits(config(Map.of("MAX_REPO_BYTES", "123456")))).extracting(RepoLimits::maxBytes)
+        assertThat(WorkerRoot.repoLimits(config(Map.of("MAX_REPO_BYTES", "123456"))))
+                .extracting(RepoLimits::maxBytes)
                 .isEqualTo(123_456L);
-        assertThatThrownBy(() -> config(Map.of("MAX_REPO_BYTES", "lots"))).isInstanceOf(Env.InvalidConfigException.class)
+        assertThatThrownBy(() -> config(Map.of("MAX_REPO_BYTES", "lots")))
+                .isInstanceOf(Env.InvalidConfigException.class)
                 .hasMessageStartingWith("MAX_REPO_BYTES must be a size such as");
-        assertThatThrownBy(() -> config(Map.of("MAX_REPO_BYTES", "0"))).hasMessage("MAX_REPO_BYTES must be greater than zero");
-        assertThatThrownBy(() -> config(Map.of("MAX_REPO_FILES", "0"))).isInstanceOf(Env.InvalidConfigException.class)
+        assertThatThrownBy(() -> config(Map.of("MAX_REPO_BYTES", "0")))
+                .hasMessage("MAX_REPO_BYTES must be greater than zero");
+        assertThatThrownBy(() -> config(Map.of("MAX_REPO_FILES", "0")))
+                .isInstanceOf(Env.InvalidConfigException.class)
                 .hasMessageStartingWith("MAX_REPO_FILES must be between 1 and");
     }
 
@@ -269,15 +289,16 @@ class RepoLimitsTest {
     @Test
     void ls_tree_records_are_read_field_by_field() {
         String sha = "0123456789abcdef0123456789abcdef01234567";
-        assertThat(CliGit.TreeEntry.parse("100644 blob " + sha + "     123\tnotes/a b.md")).hasValueSatisfying(e -> {
-            assertThat(e.isFile()).isTrue();
-            assertThat(e.isSymlink()).isFalse();
-            assertThat(e.size()).isEqualTo(123);
-        });
-        assertThat(CliGit.TreeEntry.parse("120000 blob " + sha + "      11\tlink")).hasValueSatisfying(e ->
-                assertThat(e.isSymlink()).isTrue());
-        assertThat(CliGit.TreeEntry.parse("160000 commit " + sha + "       -\tvendor")).hasValueSatisfying(e ->
-                assertThat(e.isFile()).isFalse());
+        assertThat(CliGit.TreeEntry.parse("100644 blob " + sha + "     123\tnotes/a b.md"))
+                .hasValueSatisfying(e -> {
+                    assertThat(e.isFile()).isTrue();
+                    assertThat(e.isSymlink()).isFalse();
+                    assertThat(e.size()).isEqualTo(123);
+                });
+        assertThat(CliGit.TreeEntry.parse("120000 blob " + sha + "      11\tlink"))
+                .hasValueSatisfying(e -> assertThat(e.isSymlink()).isTrue());
+        assertThat(CliGit.TreeEntry.parse("160000 commit " + sha + "       -\tvendor"))
+                .hasValueSatisfying(e -> assertThat(e.isFile()).isFalse());
         assertThat(CliGit.TreeEntry.parse("garbage")).isEmpty();
         assertThat(CliGit.TreeEntry.parse("100644 blob " + sha + " many\tx")).isEmpty();
     }
@@ -305,7 +326,8 @@ class RepoLimitsTest {
      * holds ten entries of the tree below it, the lowest ten entries of one small blob.
      */
     static Path treeBomb(Path dir, int levels) throws IOException {
-        try (Repository repo = FileRepositoryBuilder.create(dir.toFile()); ObjectInserter inserter = repo.newObjectInserter()) {
+        try (Repository repo = FileRepositoryBuilder.create(dir.toFile());
+                ObjectInserter inserter = repo.newObjectInserter()) {
             repo.create(true);
             ObjectId entry = inserter.insert(Constants.OBJ_BLOB, "x\n".getBytes(StandardCharsets.UTF_8));
             FileMode mode = FileMode.REGULAR_FILE;

@@ -31,6 +31,7 @@ class SubmodulesTest {
 
     @TempDir
     static Path shared;
+
     static GitHttpServer server;
     static String secretHead;
     static String hostile;
@@ -41,12 +42,19 @@ class SubmodulesTest {
     @BeforeAll
     static void create_repositories() {
         Path served = shared.resolve("served");
-        TestRepos.Repo secret = TestRepos.withFiles(shared.resolve("secret"), java.util.Map.of("secret.md", SECRET + "\n"));
+        TestRepos.Repo secret =
+                TestRepos.withFiles(shared.resolve("secret"), java.util.Map.of("secret.md", SECRET + "\n"));
         secretHead = secret.head();
         Path secretBare = secret.bareCopy(served, "secret.git");
         server = GitHttpServer.start(served);
-        hostile = HostileSubmodules.create(shared.resolve("hostile"), served, secretHead,
-                secretBare.toUri().toString(), server.url("secret.git")).toUri().toString();
+        hostile = HostileSubmodules.create(
+                        shared.resolve("hostile"),
+                        served,
+                        secretHead,
+                        secretBare.toUri().toString(),
+                        server.url("secret.git"))
+                .toUri()
+                .toString();
     }
 
     @AfterAll
@@ -61,7 +69,14 @@ class SubmodulesTest {
     @Test
     void the_fixture_is_real_a_recursive_clone_would_fetch_the_secret() throws IOException {
         Path recursive = work.resolve("recursive");
-        TestRepos.git(work, "-c", "protocol.file.allow=always", "clone", "-q", "--recurse-submodules", hostile,
+        TestRepos.git(
+                work,
+                "-c",
+                "protocol.file.allow=always",
+                "clone",
+                "-q",
+                "--recurse-submodules",
+                hostile,
                 recursive.toString());
         assertThat(recursive.resolve("vendor/secret.md")).hasContent(SECRET);
     }
@@ -77,12 +92,18 @@ class SubmodulesTest {
         assertThat(clone.resolve("index.md")).exists();
         for (String path : List.of("vendor", "remote", "relative")) {
             Path submodule = clone.resolve(path);
-            assertThat(!Files.exists(submodule) || isEmptyDirectory(submodule)).as(path + " is empty or absent").isTrue();
+            assertThat(!Files.exists(submodule) || isEmptyDirectory(submodule))
+                    .as(path + " is empty or absent")
+                    .isTrue();
         }
         assertThat(clone.resolve(".git/modules")).doesNotExist();
-        assertThat(TestRepos.git(clone, "config", "--list")).doesNotContain("submodule.").doesNotContain("protocol.");
-        assertThatThrownBy(() -> TestRepos.git(clone, "cat-file", "-e", secretHead)).isInstanceOf(IllegalStateException.class);
-        assertThat(server.requestLines().subList(requestsBefore, server.requestLines().size()))
+        assertThat(TestRepos.git(clone, "config", "--list"))
+                .doesNotContain("submodule.")
+                .doesNotContain("protocol.");
+        assertThatThrownBy(() -> TestRepos.git(clone, "cat-file", "-e", secretHead))
+                .isInstanceOf(IllegalStateException.class);
+        assertThat(server.requestLines()
+                        .subList(requestsBefore, server.requestLines().size()))
                 .noneMatch(line -> line.contains("secret"));
         try (Stream<Path> files = Files.walk(clone)) {
             assertThat(files.filter(Files::isRegularFile)).noneMatch(SubmodulesTest::containsSecret);
@@ -98,7 +119,8 @@ class SubmodulesTest {
         git.cloneRepo(CloneRequest.of(hostile, "main").withCommit(head), clone, GitProgress.NONE);
 
         assertThat(clone.resolve(".git/modules")).doesNotExist();
-        assertThatThrownBy(() -> TestRepos.git(clone, "cat-file", "-e", secretHead)).isInstanceOf(IllegalStateException.class);
+        assertThatThrownBy(() -> TestRepos.git(clone, "cat-file", "-e", secretHead))
+                .isInstanceOf(IllegalStateException.class);
         try (Stream<Path> files = Files.walk(clone)) {
             assertThat(files.filter(Files::isRegularFile)).noneMatch(SubmodulesTest::containsSecret);
         }

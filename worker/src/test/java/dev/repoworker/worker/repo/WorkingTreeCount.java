@@ -12,16 +12,17 @@ import java.util.EnumSet;
 final class WorkingTreeCount {
 
     /** Files (regular files and symlinks, as Git tracks them) and the bytes of the regular files. */
-    record Stats(long files, long bytes) {
-    }
+    record Stats(long files, long bytes) {}
 
-    private WorkingTreeCount() {
-    }
+    private WorkingTreeCount() {}
 
     static Stats count(Path root) throws IOException, InterruptedException {
         long[] totals = new long[2];
         boolean[] interrupted = new boolean[1];
-        Files.walkFileTree(root, EnumSet.noneOf(java.nio.file.FileVisitOption.class), Integer.MAX_VALUE,
+        Files.walkFileTree(
+                root,
+                EnumSet.noneOf(java.nio.file.FileVisitOption.class),
+                Integer.MAX_VALUE,
                 new SimpleFileVisitor<>() {
                     @Override
                     public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) {
@@ -29,7 +30,9 @@ final class WorkingTreeCount {
                             interrupted[0] = true;
                             return FileVisitResult.TERMINATE;
                         }
-                        return dir.equals(root.resolve(".git")) ? FileVisitResult.SKIP_SUBTREE : FileVisitResult.CONTINUE;
+                        return dir.equals(root.resolve(".git"))
+                                ? FileVisitResult.SKIP_SUBTREE
+                                : FileVisitResult.CONTINUE;
                     }
 
                     @Override

@@ -27,7 +27,8 @@ class WorkspacesTest {
 
         assertThat(workspace).doesNotExist();
         assertThat(workspaces.root()).isEmptyDirectory();
-        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(temp.resolve("trash")).isEmptyDirectory());
+        await().atMost(Duration.ofSeconds(10))
+                .untilAsserted(() -> assertThat(temp.resolve("trash")).isEmptyDirectory());
         assertThat(temp.resolve("keep")).hasContent("not a workspace's file");
         workspaces.close(Duration.ofSeconds(5));
     }
@@ -39,7 +40,8 @@ class WorkspacesTest {
 
         Workspaces workspaces = Workspaces.removingInBackground(temp, false);
 
-        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(temp.resolve("trash")).isEmptyDirectory());
+        await().atMost(Duration.ofSeconds(10))
+                .untilAsserted(() -> assertThat(temp.resolve("trash")).isEmptyDirectory());
         workspaces.close(Duration.ofSeconds(5));
     }
 
