@@ -7,6 +7,7 @@ import dev.repoworker.api.job.Job;
 import dev.repoworker.api.job.Jobs;
 import dev.repoworker.api.job.Runner;
 import dev.repoworker.api.job.SecretBox;
+import dev.repoworker.api.loop.Periodic;
 import dev.repoworker.api.observe.ApiMetrics;
 import dev.repoworker.protocol.Backoff;
 import java.time.Clock;
@@ -15,9 +16,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.Semaphore;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -55,6 +54,7 @@ public final class Dispatcher implements AutoCloseable {
     }
 
     private static final Logger LOG = LoggerFactory.getLogger(Dispatcher.class);
+    private static final String LOOP = "dispatch";
 
     private final DispatchOutbox outbox;
     private final LegacyJobRunner fallback;
@@ -67,7 +67,7 @@ public final class Dispatcher implements AutoCloseable {
     private final ExecutorService senders;
     private final Semaphore free;
     private final AtomicBoolean backlog = new AtomicBoolean();
-    private final ScheduledExecutorService loops;
+    private final Periodic loops;
     private final WakeUp soon;
 
     public Dispatcher(
@@ -81,7 +81,7 @@ public final class Dispatcher implements AutoCloseable {
             Settings settings,
             Clock clock,
             ApiMetrics metrics,
-            ScheduledExecutorService loops) {
+            Periodic loops) {
         this.outbox = outbox;
         this.fallback = fallback;
         this.settings = settings;
@@ -98,7 +98,7 @@ public final class Dispatcher implements AutoCloseable {
         });
         this.free = new Semaphore(settings.parallelism());
         this.loops = loops;
-        this.soon = new WakeUp(loops, this::pollSafely);
+        this.soon = new WakeUp(loops.scheduler(), () -> Periodic.safely(LOOP, this::poll));
     }
 
     /**
@@ -107,7 +107,7 @@ public final class Dispatcher implements AutoCloseable {
      */
     public void start(String callbackUrl) {
         requests.callbackTo(callbackUrl);
-        loops.scheduleWithFixedDelay(this::pollSafely, 0, settings.pollEvery().toMillis(), TimeUnit.MILLISECONDS);
+        loops.every(LOOP, Duration.ZERO, settings.pollEvery(), this::poll);
     }
 
     /**
@@ -117,14 +117,6 @@ public final class Dispatcher implements AutoCloseable {
     public void wakeUp() {
         if (requests.ready()) {
             soon.run();
-        }
-    }
-
-    private void pollSafely() {
-        try {
-            poll();
-        } catch (RuntimeException e) {
-            LOG.error("dispatch loop failed; it runs again on its next tick", e);
         }
     }
 
