@@ -16,7 +16,7 @@ import java.time.Clock;
 import java.util.List;
 
 /**
- * Part of {@link ApiApp}'s wiring: how jobs get run and report back. The Worker client and the callbacks share the
+ * Part of the API's wiring: how jobs get run and report back. The Worker client and the callbacks share the
  * {@code WORKER_SECRET} signatures; {@code fallback} is null when no fallback runner is configured; {@code backoff}
  * is the one backoff for every retry the API makes (dispatches and deployment webhooks).
  */

@@ -12,7 +12,7 @@ import java.time.Clock;
 import java.time.Duration;
 
 /**
- * Part of {@link ApiApp}'s wiring: what every other part stands on. The metrics, the job store (observed by them),
+ * Part of the API's wiring: what every other part stands on. The metrics, the job store (observed by them),
  * the key that seals secrets, and the API's background loops ({@code api-loop} threads: dispatch polls, reconcile,
  * retention, simulation, event streams).
  */

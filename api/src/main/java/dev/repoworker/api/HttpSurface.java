@@ -19,7 +19,7 @@ import java.time.Duration;
 import java.util.List;
 
 /**
- * Part of {@link ApiApp}'s wiring: every route, in one {@link ApiRouteTable}, and what the routes hold open until the
+ * Part of the API's wiring: every route, in one {@link ApiRouteTable}, and what the routes hold open until the
  * API stops: the event streams ({@code observe}) and, with artifacts in S3, the search index cache (else null).
  */
 record HttpSurface(ApiRouteTable table, ObserveRoutes observe, S3IndexCache indexCache) {

@@ -13,7 +13,7 @@ import java.time.Clock;
 import java.util.List;
 
 /**
- * Part of {@link ApiApp}'s wiring: what the routes call. Jobs are submitted through one writer, one transaction per
+ * Part of the API's wiring: what the routes call. Jobs are submitted through one writer, one transaction per
  * batch of whatever arrived meanwhile, which wakes the dispatcher once committed; projects submit theirs through the
  * same {@link JobService}, and {@code subscriberPolicy} says where their deployment webhooks may go.
  */

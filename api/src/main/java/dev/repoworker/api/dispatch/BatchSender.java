@@ -131,7 +131,7 @@ final class BatchSender {
         }
     }
 
-    /** {@link Dispatcher#resend}: the job's current attempt, again, to the Worker it was handed to. */
+    /** The reconciler's resend: the job's current attempt, again, to the Worker it was handed to. */
     DispatchOutcome resend(Job job, Duration within) {
         Claim claim = new Claim(job, null, 0, jobs.sealedSecrets(job.id()).orElse(null), job.leaseUntil());
         DispatchOutcome outcome = worker.process(job.workerUrl(), requests.forWorker(claim), within);

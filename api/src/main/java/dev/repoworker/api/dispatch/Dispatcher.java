@@ -88,8 +88,18 @@ public final class Dispatcher implements AutoCloseable {
         this.clock = clock;
         this.workers = new WorkerRotation(settings.workerUrls());
         this.requests = new RunnerRequests(secretBox);
-        this.notTaken =
-                new NotTakenClaims(jobs, outbox, fallback, runners, retry, workers, requests, settings, clock, metrics);
+        this.notTaken = new NotTakenClaims(
+                jobs,
+                outbox,
+                fallback,
+                runners,
+                retry,
+                workers,
+                requests,
+                settings.maxTries(),
+                settings.fallBackWhenUnreachable(),
+                clock,
+                metrics);
         this.sender = new BatchSender(jobs, worker, workers, requests, notTaken, clock, metrics);
         this.senders = Executors.newFixedThreadPool(settings.parallelism(), r -> {
             Thread t = new Thread(r, "dispatch-sender");

@@ -44,7 +44,8 @@ final class NotTakenClaims {
     private final Backoff retry;
     private final WorkerRotation workers;
     private final RunnerRequests requests;
-    private final Dispatcher.Settings settings;
+    private final int maxTries;
+    private final boolean fallBackWhenUnreachable;
     private final Clock clock;
     private final ApiMetrics metrics;
 
@@ -56,7 +57,8 @@ final class NotTakenClaims {
             Backoff retry,
             WorkerRotation workers,
             RunnerRequests requests,
-            Dispatcher.Settings settings,
+            int maxTries,
+            boolean fallBackWhenUnreachable,
             Clock clock,
             ApiMetrics metrics) {
         this.jobs = jobs;
@@ -66,7 +68,8 @@ final class NotTakenClaims {
         this.retry = retry;
         this.workers = workers;
         this.requests = requests;
-        this.settings = settings;
+        this.maxTries = maxTries;
+        this.fallBackWhenUnreachable = fallBackWhenUnreachable;
         this.clock = clock;
         this.metrics = metrics;
     }
@@ -109,9 +112,9 @@ final class NotTakenClaims {
     private void retryLater(Claim claim, NotTaken notTaken) {
         int tries = claim.tries() + 1;
         String reason = notTaken.reason();
-        if (notTaken.unreachable() && settings.fallBackWhenUnreachable()) {
+        if (notTaken.unreachable() && fallBackWhenUnreachable) {
             runElsewhere(claim, "the worker is not reachable (" + reason + ")");
-        } else if (tries >= settings.maxTries()) {
+        } else if (tries >= maxTries) {
             runElsewhere(claim, "worker unreachable after " + tries + " tries (" + reason + ")");
         } else {
             Instant now = clock.instant();
