@@ -4,7 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.repoworker.protocol.TaskType;
 import dev.repoworker.worker.artifacts.ArtifactStore;
+import dev.repoworker.worker.artifacts.Manifest;
 import dev.repoworker.worker.artifacts.StoredArtifacts;
+import dev.repoworker.worker.deploy.ActivePointer;
+import dev.repoworker.worker.deploy.DeployStore;
+import dev.repoworker.worker.deploy.Deployments;
 import dev.repoworker.worker.task.InvalidTaskDataException;
 import dev.repoworker.worker.task.TaskContext;
 import dev.repoworker.worker.task.TaskData;
@@ -83,6 +87,35 @@ class PipelinePublishOrderTest {
         };
     }
 
+    /** Takes the deploy's files; records what it was told about the published artifacts. */
+    private final DeployStore deploys = new DeployStore() {
+        @Override
+        public String kind() {
+            return "recording";
+        }
+
+        @Override
+        public StoredFiles publishFiles(
+                String projectId,
+                String jobId,
+                Path artifacts,
+                Manifest.Content content,
+                Optional<StoredArtifacts> published) {
+            events.add("deploy gets " + published.map(StoredArtifacts::manifest).orElse("nothing"));
+            return new StoredFiles(content.files(), content.totalBytes(), 0, 0);
+        }
+
+        @Override
+        public Optional<VersionedPointer> readPointer(String projectId) {
+            return Optional.empty();
+        }
+
+        @Override
+        public boolean replacePointer(String projectId, ActivePointer next, Optional<String> expected) {
+            return true;
+        }
+    };
+
     private PipelineResult run(List<PipelineStep<?>> steps) throws Exception {
         Pipeline pipeline = new Pipeline(TaskType.DEPLOY_REPO, steps, store);
         TaskContext context = new TaskContext("job-1", Files.createDirectories(temp.resolve("ws")), progress -> {});
@@ -90,7 +123,16 @@ class PipelinePublishOrderTest {
     }
 
     private static List<PipelineStep.Planned<?>> parse(Pipeline pipeline) throws InvalidTaskDataException {
-        return pipeline.parse(new TaskData(Map.of()));
+        return pipeline.parse(new TaskData(Map.of("projectId", "site")));
+    }
+
+    @Test
+    void deploy_repos_publish_step_hands_the_published_artifacts_to_the_deploy_store() throws Exception {
+        Files.writeString(temp.resolve("posts.json"), "[]");
+
+        run(List.of(build(), Steps.deploy(new Deployments(deploys))));
+
+        assertThat(events).containsExactly("build", "publish", "deploy gets publish-2");
     }
 
     @Test
