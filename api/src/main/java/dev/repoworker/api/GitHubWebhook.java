@@ -129,8 +129,8 @@ final class GitHubWebhook {
         for (Project project : ofRepository) {
             if (project.settings().branch().equals(push.branch())) {
                 JobStore.Created created = projects.deploy(
-                        project.id(),
-                        Map.of("commit", push.commit(), "branch", push.branch()),
+                        project,
+                        new DeployRequest(push.commit(), push.branch()),
                         "github-delivery:" + deliveryId + ":" + project.id(),
                         "webhook");
                 jobIds.add(created.job().id());

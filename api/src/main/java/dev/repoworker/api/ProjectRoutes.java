@@ -10,6 +10,7 @@ import dev.repoworker.protocol.Json;
 import io.javalin.http.Context;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 
 /** The project handlers; {@link ApiRouteTable} registers them behind the job API's guard, errors map as in {@link ApiRoutes}. */
 final class ProjectRoutes {
@@ -93,8 +94,10 @@ final class ProjectRoutes {
 
     /** Answers like a job submission: 202 with the job (200 when an Idempotency-Key named an existing one). */
     void deploy(Context ctx) {
-        JobStore.Created created =
-                projects.deploy(ctx.pathParam("id"), Requests.object(ctx, true), ApiRoutes.idempotencyKey(ctx), "api");
+        Map<String, Object> body = Requests.object(ctx, true);
+        String idempotencyKey = ApiRoutes.idempotencyKey(ctx);
+        Project project = projects.get(ctx.pathParam("id"));
+        JobStore.Created created = projects.deploy(project, DeployRequest.read(body), idempotencyKey, "api");
         ctx.header("Location", "/api/cloudrun/jobs/" + created.job().id());
         json(ctx, created.isNew() ? 202 : 200, JobView.of(created.job()));
     }
