@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
 import dev.repoworker.protocol.Json;
+import dev.repoworker.testkit.CallbackReceiver;
 import dev.repoworker.testkit.GitHubWebhookSender;
 import dev.repoworker.testkit.GitHubWebhookSender.Sent;
 import java.nio.file.Files;
@@ -75,7 +76,9 @@ class ApiAnswersWireTest {
                         "GITHUB_WEBHOOK_SECRET",
                         HOOK_SECRET,
                         "ARTIFACTS_DIR",
-                        artifacts.toString()));
+                        artifacts.toString(),
+                        "ALLOW_PRIVATE_NETWORKS",
+                        "true"));
         github = new GitHubWebhookSender(api.url(GitHubWebhookRoutes.PATH), HOOK_SECRET);
     }
 
@@ -274,6 +277,56 @@ class ApiAnswersWireTest {
                 "artifacts-published-elsewhere", api.get("/api/cloudrun/jobs/" + elsewhere + "/artifacts"), Keys.KEPT);
     }
 
+    @Test
+    @Order(11)
+    void deployment_webhooks_started_completed_and_failed() throws Exception {
+        try (CallbackReceiver hook = CallbackReceiver.verifying("hook-secret")) {
+            api.post(
+                    "/api/projects",
+                    "{\"id\":\"wire-announced\",\"repoUrl\":\"https://git.example.test/acme/announced\","
+                            + "\"webhooks\":[{\"url\":\"" + hook.url() + "\",\"secret\":\"hook-secret\"}]}");
+
+            String completed = deployAndFinish(id -> "{\"status\":\"completed\",\"duration\":1500,"
+                    + "\"processedAt\":\"2026-12-05T10:00:00Z\",\"result\":{\"steps\":{\"publish\":{"
+                    + "\"projectId\":\"wire-announced\",\"jobId\":\"" + id
+                    + "\",\"location\":\"projects/wire-announced/"
+                    + id + "\",\"active\":true,\"activeJobId\":\"" + id + "\",\"requestedAt\":\"2026-12-05T09:59:00Z\","
+                    + "\"store\":\"local\",\"stats\":{\"pages\":3,\"files\":5,\"bytes\":1234}}}}}");
+            String failed = deployAndFinish(id -> "{\"status\":\"failed\",\"error\":\"the build broke\"}");
+            assertWebhook("deployment-started", hook, completed, "deployment.started");
+            assertWebhook("deployment-completed", hook, completed, "deployment.completed");
+            assertWebhook("deployment-failed", hook, failed, "deployment.failed");
+        }
+    }
+
+    /** Deploys wire-announced and finishes the deploy with {@code finish} (the job's callback body without its jobId). */
+    private static String deployAndFinish(java.util.function.UnaryOperator<String> finish) {
+        TestApi.Response deploy = api.post("/api/projects/wire-announced/deploy", "{\"commit\":\"" + COMMIT + "\"}");
+        assertThat(deploy.status()).as(deploy.body()).isEqualTo(202);
+        String id = deploy.json().get("id").asText();
+        awaitDispatched(id);
+        TestApi.Response answer = api.signedCallback(
+                "{\"jobId\":\"" + id + "\"," + finish.apply(id).substring(1));
+        assertThat(answer.status()).as(answer.body()).isEqualTo(200);
+        return id;
+    }
+
+    private static void assertWebhook(String name, CallbackReceiver hook, String jobId, String type) throws Exception {
+        CallbackReceiver.Received sent = await().atMost(Duration.ofSeconds(10))
+                .until(
+                        () -> hook.received().stream()
+                                .filter(r -> r.body().path("type").asText().equals(type)
+                                        && r.body()
+                                                .path("data")
+                                                .path("jobId")
+                                                .asText()
+                                                .equals(jobId))
+                                .findFirst(),
+                        java.util.Optional::isPresent)
+                .orElseThrow();
+        assertWire(name, null, null, sent.rawBody(), Keys.KEPT);
+    }
+
     private static String submitFor(String projectId, String repoUrl) {
         TestApi.Response r = api.post(
                 "/api/cloudrun/jobs",
@@ -295,15 +348,18 @@ class ApiAnswersWireTest {
         assertWire(name, response.status(), response.contentType(), response.body(), keys);
     }
 
-    private static void assertWire(String name, int status, String contentType, String body, Keys keys)
+    /** @param status the HTTP status and content type of an answer; null for a body the API sends */
+    private static void assertWire(String name, Integer status, String contentType, String body, Keys keys)
             throws Exception {
         JsonNode parsed = TestApi.Response.parse(body);
         if (keys == Keys.SORTED) {
             parsed = sorted(parsed);
         }
         ObjectNode answer = JsonNodeFactory.instance.objectNode();
-        answer.put("status", status);
-        answer.put("contentType", contentType);
+        if (status != null) {
+            answer.put("status", status);
+            answer.put("contentType", contentType);
+        }
         answer.put("keys", keys.name().toLowerCase(java.util.Locale.ROOT));
         answer.set("body", normalise(parsed, new LinkedHashMap<>()));
         String actual =
