@@ -2,9 +2,7 @@ package dev.repoworker.api.deploy;
 
 import dev.repoworker.protocol.Json;
 import java.time.Instant;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
  * The deployment webhooks a deploy causes, and their bodies: the original's {@code {type, timestamp, data}} with
@@ -36,33 +34,75 @@ enum DeploymentEvent {
         return events;
     }
 
+    /** The body every subscriber gets: {@code {type, timestamp, data}}. */
+    record Body(String type, Instant timestamp, Data data) {}
+
+    /** What happened to the deploy; each shape starts with the deploy's public fields. */
+    sealed interface Data {}
+
+    record Started(String projectId, String jobId, String branch, String commit, String triggeredBy, Instant startedAt)
+            implements Data {}
+
+    /** {@code active} is the publish step's own value, passed on as the Worker wrote it. */
+    record Completed(
+            String projectId,
+            String jobId,
+            String branch,
+            String commit,
+            String triggeredBy,
+            String status,
+            Long duration,
+            Instant completedAt,
+            DeployView.Stats stats,
+            Object active)
+            implements Data {}
+
+    record Failed(
+            String projectId,
+            String jobId,
+            String branch,
+            String commit,
+            String triggeredBy,
+            String status,
+            String error,
+            Instant failedAt)
+            implements Data {}
+
     String payload(DeployJob deploy, Instant now) {
-        Map<String, Object> data = new LinkedHashMap<>();
-        data.put("projectId", deploy.projectId());
-        data.put("jobId", deploy.jobId());
-        data.put("branch", deploy.text("branch"));
-        data.put("commit", deploy.commit());
-        data.put("triggeredBy", deploy.text("triggeredBy"));
-        switch (this) {
+        String branch = deploy.text("branch");
+        String triggeredBy = deploy.text("triggeredBy");
+        Data data = switch (this) {
             case STARTED ->
-                data.put("startedAt", deploy.startedAt() != null ? deploy.startedAt() : deploy.requestedAt());
-            case COMPLETED -> {
-                data.put("status", "success");
-                data.put("duration", deploy.durationMs());
-                data.put("completedAt", deploy.completedAt());
-                data.put("stats", DeployView.stats(deploy));
-                data.put("active", deploy.publish().get("active"));
-            }
-            case FAILED -> {
-                data.put("status", "failed");
-                data.put("error", deploy.error());
-                data.put("failedAt", deploy.completedAt());
-            }
-        }
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("type", type);
-        body.put("timestamp", now);
-        body.put("data", data);
-        return Json.write(body);
+                new Started(
+                        deploy.projectId(),
+                        deploy.jobId(),
+                        branch,
+                        deploy.commit(),
+                        triggeredBy,
+                        deploy.startedAt() != null ? deploy.startedAt() : deploy.requestedAt());
+            case COMPLETED ->
+                new Completed(
+                        deploy.projectId(),
+                        deploy.jobId(),
+                        branch,
+                        deploy.commit(),
+                        triggeredBy,
+                        "success",
+                        deploy.durationMs(),
+                        deploy.completedAt(),
+                        DeployView.stats(deploy),
+                        deploy.publish().get("active"));
+            case FAILED ->
+                new Failed(
+                        deploy.projectId(),
+                        deploy.jobId(),
+                        branch,
+                        deploy.commit(),
+                        triggeredBy,
+                        "failed",
+                        deploy.error(),
+                        deploy.completedAt());
+        };
+        return Json.write(new Body(type, now, data));
     }
 }
