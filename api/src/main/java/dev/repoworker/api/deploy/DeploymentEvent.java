@@ -1,5 +1,6 @@
 package dev.repoworker.api.deploy;
 
+import com.fasterxml.jackson.annotation.JsonUnwrapped;
 import dev.repoworker.protocol.Json;
 import java.time.Instant;
 import java.util.List;
@@ -37,19 +38,27 @@ enum DeploymentEvent {
     /** The body every subscriber gets: {@code {type, timestamp, data}}. */
     record Body(String type, Instant timestamp, Data data) {}
 
-    /** What happened to the deploy; each shape starts with the deploy's public fields. */
+    /** What happened to the deploy: the deploy's public fields first, then the event's own. */
     sealed interface Data {}
 
-    record Started(String projectId, String jobId, String branch, String commit, String triggeredBy, Instant startedAt)
-            implements Data {}
+    /** The fields every event's data starts with. */
+    record Deploy(String projectId, String jobId, String branch, String commit, String triggeredBy) {
+
+        static Deploy of(DeployJob deploy) {
+            return new Deploy(
+                    deploy.projectId(),
+                    deploy.jobId(),
+                    deploy.text("branch"),
+                    deploy.commit(),
+                    deploy.text("triggeredBy"));
+        }
+    }
+
+    record Started(@JsonUnwrapped Deploy deploy, Instant startedAt) implements Data {}
 
     /** {@code active} is the publish step's own value, passed on as the Worker wrote it. */
     record Completed(
-            String projectId,
-            String jobId,
-            String branch,
-            String commit,
-            String triggeredBy,
+            @JsonUnwrapped Deploy deploy,
             String status,
             Long duration,
             Instant completedAt,
@@ -57,51 +66,21 @@ enum DeploymentEvent {
             Object active)
             implements Data {}
 
-    record Failed(
-            String projectId,
-            String jobId,
-            String branch,
-            String commit,
-            String triggeredBy,
-            String status,
-            String error,
-            Instant failedAt)
-            implements Data {}
+    record Failed(@JsonUnwrapped Deploy deploy, String status, String error, Instant failedAt) implements Data {}
 
     String payload(DeployJob deploy, Instant now) {
-        String branch = deploy.text("branch");
-        String triggeredBy = deploy.text("triggeredBy");
+        Deploy about = Deploy.of(deploy);
         Data data = switch (this) {
-            case STARTED ->
-                new Started(
-                        deploy.projectId(),
-                        deploy.jobId(),
-                        branch,
-                        deploy.commit(),
-                        triggeredBy,
-                        deploy.startedAt() != null ? deploy.startedAt() : deploy.requestedAt());
+            case STARTED -> new Started(about, deploy.startedAt() != null ? deploy.startedAt() : deploy.requestedAt());
             case COMPLETED ->
                 new Completed(
-                        deploy.projectId(),
-                        deploy.jobId(),
-                        branch,
-                        deploy.commit(),
-                        triggeredBy,
+                        about,
                         "success",
                         deploy.durationMs(),
                         deploy.completedAt(),
                         DeployView.stats(deploy),
                         deploy.publish().get("active"));
-            case FAILED ->
-                new Failed(
-                        deploy.projectId(),
-                        deploy.jobId(),
-                        branch,
-                        deploy.commit(),
-                        triggeredBy,
-                        "failed",
-                        deploy.error(),
-                        deploy.completedAt());
+            case FAILED -> new Failed(about, "failed", deploy.error(), deploy.completedAt());
         };
         return Json.write(new Body(type, now, data));
     }
