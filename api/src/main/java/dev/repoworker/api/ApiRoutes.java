@@ -124,31 +124,13 @@ final class ApiRoutes {
     }
 
     void submit(Context ctx) {
-        Map<String, Object> body = Requests.object(ctx, false);
-        Object task = body.get("task");
-        if (task != null && !(task instanceof String)) {
-            throw ApiException.badRequest("task", "task must be a string");
-        }
-        respondCreated(
-                ctx,
-                new JobService.Submission(
-                        (String) task,
-                        Requests.objectField(body, "data"),
-                        Requests.textField(body, "projectId", MAX_KEY_LENGTH),
-                        Requests.textField(body, "userId", MAX_KEY_LENGTH),
-                        idempotencyKey(ctx)));
+        JobRequest request = JobRequest.read(Requests.object(ctx, false));
+        respondCreated(ctx, request.submission(idempotencyKey(ctx)));
     }
 
     void submitConvenience(Context ctx, String task) {
-        Map<String, Object> data = Requests.object(ctx, false);
-        respondCreated(
-                ctx,
-                new JobService.Submission(
-                        task,
-                        data,
-                        Requests.textField(data, "projectId", MAX_KEY_LENGTH),
-                        Requests.textField(data, "userId", MAX_KEY_LENGTH),
-                        idempotencyKey(ctx)));
+        JobRequest request = JobRequest.ofData(task, Requests.object(ctx, false));
+        respondCreated(ctx, request.submission(idempotencyKey(ctx)));
     }
 
     private void respondCreated(Context ctx, JobService.Submission submission) {
