@@ -33,10 +33,11 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Pins the exact JSON of the API's answers (jobs, job lists, errors, callbacks, projects and their deploys, GitHub
- * deliveries, artifact listings): each comes from a real API over HTTP and, with its volatile values replaced
- * ({@link #normalise}), must equal the fixture under {@code src/test/resources/wire-golden/}, key order included.
- * The fixtures were recorded from the code that built the answers as maps ({@code -Dwire.record=true} writes them
- * again).
+ * deliveries, artifact listings) and of the deployment webhooks it sends: each comes from a real API over HTTP and,
+ * with its volatile values replaced ({@link #normalise}), must equal the fixture under {@code
+ * src/test/resources/wire-golden/}, key order included. The fixtures were recorded from the code that built the
+ * answers as maps ({@code -Dwire.record=true} writes them again). A null value is absent from every fixture: the
+ * shared mapper ({@code Json}) leaves null fields out of maps and records alike.
  *
  * <p>A few answers were {@code Map.of}, whose key order changes from one JVM run to the next: those are compared
  * with their keys sorted ({@link Keys#SORTED}).
