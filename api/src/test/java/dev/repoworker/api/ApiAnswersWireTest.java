@@ -210,7 +210,7 @@ class ApiAnswersWireTest {
         TestApi.Response deploy = api.post("/api/projects/wire-deployed/deploy", "{\"branch\":\"main\"}");
         assertWire("project-deploy", deploy, Keys.KEPT);
         String id = deploy.json().get("id").asText();
-        awaitDispatched(id);
+        awaitAccepted(id);
         api.signedCallback("{\"jobId\":\"" + id
                 + "\",\"status\":\"completed\",\"duration\":1500,\"processedAt\":\"2026-12-05T10:00:00Z\","
                 + "\"result\":{\"steps\":{\"publish\":{\"projectId\":\"wire-deployed\",\"jobId\":\"" + id + "\","
@@ -305,7 +305,7 @@ class ApiAnswersWireTest {
         TestApi.Response deploy = api.post("/api/projects/wire-announced/deploy", "{\"commit\":\"" + COMMIT + "\"}");
         assertThat(deploy.status()).as(deploy.body()).isEqualTo(202);
         String id = deploy.json().get("id").asText();
-        awaitDispatched(id);
+        awaitAccepted(id);
         TestApi.Response answer = api.signedCallback(
                 "{\"jobId\":\"" + id + "\"," + finish.apply(id).substring(1));
         assertThat(answer.status()).as(answer.body()).isEqualTo(200);
@@ -339,6 +339,12 @@ class ApiAnswersWireTest {
 
     private static void awaitDispatched(String id) {
         await().atMost(Duration.ofSeconds(10)).until(() -> api.status(id).equals("dispatched"));
+    }
+
+    /** A deploy job the Worker took: its {@code accepted} event (the deploy's start) is stored after the hand-over. */
+    private static void awaitAccepted(String id) {
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> api.job(id).path("events").findValuesAsText("type").contains("accepted"));
     }
 
     private static void assertWire(String name, Sent sent) throws Exception {
