@@ -153,6 +153,7 @@ public final class WorkerRoot implements AutoCloseable {
         ComputeEmbeddingsTask embeddings = new ComputeEmbeddingsTask(
                 config.artifactsDir(),
                 earlier,
+                store,
                 new ComputeEmbeddings(
                         config.embeddings().createEmbedder(),
                         config.embeddings().createCache(),

@@ -21,10 +21,12 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.S3Object;
 
 /**
  * Two real Workers, each with its own disk, on one bucket (S3Proxy): a build made on one is embedded and enriched
- * on the other ({@code artifactsOf}), with the result the building Worker gives.
+ * on the other ({@code artifactsOf}), and embeddings computed on one feed an enrichment on the other
+ * ({@code embeddingsOf}), with the result the first Worker gives.
  */
 class ArtifactsOfAnyWorkerTest {
 
@@ -95,10 +97,13 @@ class ArtifactsOfAnyWorkerTest {
         return temp.resolve(worker).resolve("artifacts").resolve(jobId).resolve(file);
     }
 
-    /** The result without what names the job or measures time. */
+    /**
+     * The result without what names the job or measures time; and without what a Worker's embeddings cache and kept
+     * index did, which depends on the jobs that ran on it before.
+     */
     private static JsonNode comparable(JsonNode body, String... jobFields) {
         ObjectNode result = body.path("result").deepCopy();
-        result.remove("durationMs");
+        result.remove(List.of("durationMs", "embedded", "reused", "index"));
         result.remove(List.of(jobFields));
         return result;
     }
@@ -111,7 +116,11 @@ class ArtifactsOfAnyWorkerTest {
         assertThat(here.path("status").asText()).as(here.toString()).isEqualTo("completed");
         assertThat(there.path("status").asText()).as(there.toString()).isEqualTo("completed");
         assertThat(there.path("result").path("posts").asInt()).isEqualTo(3);
-        assertThat(comparable(there, "artifacts", "related")).isEqualTo(comparable(here, "artifacts", "related"));
+        assertThat(comparable(there, "artifacts", "related", "manifest"))
+                .isEqualTo(comparable(here, "artifacts", "related", "manifest"));
+        assertThat(there.path("result").path("embedded").asInt()
+                        + there.path("result").path("reused").asInt())
+                .isEqualTo(there.path("result").path("chunks").asInt());
         assertThat(artifacts("two", "embed-there", "related.json"))
                 .hasSameTextualContentAs(artifacts("one", "embed-here", "related.json"));
         assertThat(artifacts("two", "build-1", "posts.json"))
@@ -133,6 +142,62 @@ class ArtifactsOfAnyWorkerTest {
             assertThat(artifacts("two", "enrich-there", file))
                     .as(file)
                     .hasSameTextualContentAs(artifacts("one", "enrich-here", file));
+        }
+    }
+
+    @Test
+    void enrich_data_with_embeddings_computed_on_another_worker_has_the_related_posts() throws Exception {
+        JsonNode embedded = run(builder, "embed-for-enrich", "compute-embeddings", Map.of("artifactsOf", "build-1"));
+        assertThat(embedded.path("status").asText()).as(embedded.toString()).isEqualTo("completed");
+        Map<String, Object> data = Map.of("artifactsOf", "build-1", "embeddingsOf", "embed-for-enrich");
+
+        JsonNode here = run(builder, "enrich-related-here", "enrich-data", data);
+        JsonNode there = run(other, "enrich-related-there", "enrich-data", data);
+
+        assertThat(here.path("status").asText()).as(here.toString()).isEqualTo("completed");
+        assertThat(there.path("status").asText()).as(there.toString()).isEqualTo("completed");
+        assertThat(there.path("result").path("related").asBoolean())
+                .as(there.toString())
+                .isTrue();
+        assertThat(comparable(there, "manifest")).isEqualTo(comparable(here, "manifest"));
+        for (String file : List.of("enriched.json", "posts.json")) {
+            assertThat(artifacts("two", "enrich-related-there", file))
+                    .as(file)
+                    .hasSameTextualContentAs(artifacts("one", "enrich-related-here", file));
+        }
+        assertThat(artifacts("two", "embed-for-enrich", "related.json"))
+                .as("related.json was read into the job's workspace, not copied into the artifacts")
+                .doesNotExist();
+    }
+
+    @Test
+    void a_standalone_compute_embeddings_publishes_its_index_and_related_posts_to_the_bucket() throws Exception {
+        JsonNode embedded = run(builder, "embed-published", "compute-embeddings", Map.of("artifactsOf", "build-1"));
+
+        assertThat(embedded.path("status").asText()).as(embedded.toString()).isEqualTo("completed");
+        JsonNode manifest = embedded.path("result").path("manifest");
+        assertThat(manifest.path("store").asText()).isEqualTo("s3");
+        assertThat(manifest.path("location").asText())
+                .isEqualTo("s3://" + BUCKET + "/" + PREFIX + "embed-published/manifest.json");
+        assertThat(embedded.path("result").path("artifacts").asText()).isEqualTo("embed-published/embeddings");
+        assertThat(embedded.path("result").path("related").asText()).isEqualTo("embed-published/related.json");
+        List<String> keys = bucketKeys(PREFIX + "embed-published/");
+        assertThat(keys)
+                .contains(
+                        PREFIX + "embed-published/manifest.json",
+                        PREFIX + "embed-published/related.json",
+                        PREFIX + "embed-published/embeddings/meta.json")
+                .anyMatch(key -> key.startsWith(PREFIX + "embed-published/embeddings/index/"))
+                .hasSize(manifest.path("files").asInt() + 1);
+    }
+
+    private static List<String> bucketKeys(String folder) throws Exception {
+        S3Settings settings = S3Settings.fromEnv(s3.environment(BUCKET, PREFIX)).orElseThrow();
+        try (S3Client client = S3Clients.create(settings)) {
+            return client.listObjectsV2Paginator(b -> b.bucket(BUCKET).prefix(folder)).contents().stream()
+                    .map(S3Object::key)
+                    .filter(key -> !key.endsWith("/")) // S3Proxy's file-system store lists its folders too
+                    .toList();
         }
     }
 

@@ -8,6 +8,7 @@ import dev.repoworker.protocol.Signatures;
 import dev.repoworker.testkit.CallbackReceiver;
 import dev.repoworker.testkit.TestVault;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
@@ -82,6 +83,9 @@ class ComputeEmbeddingsTaskTest {
         assertThat(result.get("dimension").asInt()).isEqualTo(384);
         assertThat(result.has("durationMs")).isTrue();
         assertThat(result.get("artifacts").asText()).isEqualTo("embed-1/embeddings");
+        assertThat(result.get("related").asText()).isEqualTo("embed-1/related.json");
+        assertThat(result.path("manifest").path("location").asText()).isEqualTo("artifacts/embed-1/manifest.json");
+        assertThat(artifacts.resolve("embed-1/manifest.json")).isRegularFile();
         assertThat(result.toString()).doesNotContain(tempDir.toString());
         assertThat(artifacts.resolve("embed-1/embeddings/meta.json")).isRegularFile();
         assertThat(artifacts.resolve("embed-1/embeddings/index")).isDirectory();
@@ -115,6 +119,21 @@ class ComputeEmbeddingsTaskTest {
         assertThat(callback.status()).isEqualTo("failed");
         assertThat(callback.body().get("error").asText())
                 .isEqualTo("no artifacts for job no-such-build (data.artifactsOf): run build-assets first");
+    }
+
+    @Test
+    void a_run_that_fails_leaves_no_artifacts_and_publishes_nothing() throws Exception {
+        Files.createDirectories(artifacts.resolve("broken-build"));
+        Files.writeString(artifacts.resolve("broken-build/posts.json"), "[{\"slug\": ");
+
+        assertThat(process("embed-broken", Map.of("artifactsOf", "broken-build"))
+                        .statusCode())
+                .isEqualTo(202);
+
+        CallbackReceiver.Received callback = finalCallback("embed-broken");
+        assertThat(callback.status()).as(callback.rawBody()).isEqualTo("failed");
+        assertThat(callback.body().get("error").asText()).startsWith("computing embeddings of job broken-build failed");
+        assertThat(artifacts.resolve("embed-broken")).doesNotExist();
     }
 
     @Test

@@ -6,7 +6,10 @@ import dev.repoworker.embeddings.EmbeddingReport;
 import dev.repoworker.embeddings.PostsFile;
 import dev.repoworker.protocol.JobIds;
 import dev.repoworker.protocol.TaskType;
+import dev.repoworker.worker.artifacts.ArtifactStore;
 import dev.repoworker.worker.artifacts.EarlierArtifacts;
+import dev.repoworker.worker.artifacts.PublishFailedException;
+import dev.repoworker.worker.artifacts.StoredArtifacts;
 import dev.repoworker.worker.task.InvalidTaskDataException;
 import dev.repoworker.worker.task.Task;
 import dev.repoworker.worker.task.TaskContext;
@@ -27,7 +30,8 @@ import org.slf4j.LoggerFactory;
  * Worker did not build it: {@link EarlierArtifacts}) holds {@code posts.json}. The output goes
  * to <em>this</em> job's folder, {@code ARTIFACTS_DIR/<this jobId>/embeddings/} and
  * {@code related.json}, so a finished job's artifacts are never changed by a later one and two
- * embedding runs over one build cannot collide. Vectors come from the shared content cache first, and the
+ * embedding runs over one build cannot collide; the artifact store publishes it (to the bucket with
+ * {@code ARTIFACT_STORE=s3}, where enrich-data's {@code embeddingsOf} and the API's search find it). Vectors come from the shared content cache first, and the
  * last index of the job's repository ({@code data.repoUrl} or {@code data.repoPath}; one shared slot for jobs
  * naming neither) is kept under {@code CACHE_DIR/embeddings-indexes} so that the next run updates it instead of
  * building the HNSW graph anew.
@@ -39,10 +43,20 @@ public final class ComputeEmbeddingsTask implements Task<ComputeEmbeddingsTask.R
 
     /**
      * What a run did and where its output is (relative to the artifacts root); {@code artifactsOf} names the embedded
-     * build, absent inside a pipeline (the build is the pipeline's own).
+     * build and {@code manifest} the published artifacts, both absent inside a pipeline (the build is the pipeline's
+     * own, and the pipeline publishes its folder once).
      */
     public record Embedded(
-            @JsonUnwrapped EmbeddingReport report, String artifactsOf, String artifacts, String related) {}
+            @JsonUnwrapped EmbeddingReport report,
+            String artifactsOf,
+            String artifacts,
+            String related,
+            StoredArtifacts manifest) {
+
+        Embedded published(StoredArtifacts stored) {
+            return new Embedded(report, artifactsOf, artifacts, related, stored);
+        }
+    }
 
     private static final Logger LOG = LoggerFactory.getLogger(ComputeEmbeddingsTask.class);
     /** Under {@code CACHE_DIR}: the last index of each repository, kept for the next run to update. */
@@ -50,11 +64,14 @@ public final class ComputeEmbeddingsTask implements Task<ComputeEmbeddingsTask.R
 
     private final Path artifactsDir;
     private final EarlierArtifacts earlier;
+    private final ArtifactStore store;
     private final ComputeEmbeddings compute;
 
-    public ComputeEmbeddingsTask(Path artifactsDir, EarlierArtifacts earlier, ComputeEmbeddings compute) {
+    public ComputeEmbeddingsTask(
+            Path artifactsDir, EarlierArtifacts earlier, ArtifactStore store, ComputeEmbeddings compute) {
         this.artifactsDir = artifactsDir;
         this.earlier = earlier;
+        this.store = store;
         this.compute = compute;
     }
 
@@ -82,8 +99,33 @@ public final class ComputeEmbeddingsTask implements Task<ComputeEmbeddingsTask.R
         if (!Files.isRegularFile(buildDir.resolve(PostsFile.NAME))) {
             throw new TaskFailedException("the artifacts of job " + sourceJob + " hold no " + PostsFile.NAME);
         }
-        Embedded embedded = compute(context, sourceJob, buildDir, request.keptIndex(), true);
+        Embedded embedded = computeAndPublish(context, sourceJob, buildDir, request.keptIndex());
         return new Timed<>(embedded, embedded.report().durationMs());
+    }
+
+    /** Into the store's folder for this job, published when complete; whatever a failed or interrupted run left is discarded. */
+    private Embedded computeAndPublish(TaskContext context, String sourceJob, Path buildDir, String keptIndex)
+            throws TaskFailedException, InterruptedException {
+        String jobId = context.jobId();
+        Path out = null;
+        try {
+            out = store.open(jobId);
+            Embedded embedded = compute(context, sourceJob, buildDir, out, keptIndex, true);
+            return embedded.published(store.publish(jobId, out));
+        } catch (PublishFailedException e) {
+            store.discard(jobId);
+            throw new TaskFailedException("compute-embeddings failed: " + e.getMessage());
+        } catch (IOException e) {
+            store.discard(jobId);
+            LOG.warn("job {}: compute-embeddings failed", jobId, e);
+            throw new TaskFailedException("compute-embeddings failed: could not write or publish the results ("
+                    + e.getClass().getSimpleName() + ")");
+        } catch (TaskFailedException | InterruptedException | RuntimeException e) {
+            if (out != null) {
+                store.discard(jobId);
+            }
+            throw e;
+        }
     }
 
     /**
@@ -92,7 +134,8 @@ public final class ComputeEmbeddingsTask implements Task<ComputeEmbeddingsTask.R
      */
     public Embedded computeInPlace(TaskContext context, String keptIndex)
             throws TaskFailedException, InterruptedException {
-        return compute(context, context.jobId(), artifactsDir.resolve(outName(context)), keptIndex, false);
+        Path jobArtifacts = artifactsDir.resolve(outName(context));
+        return compute(context, context.jobId(), jobArtifacts, jobArtifacts, keptIndex, false);
     }
 
     private static String outName(TaskContext context) throws TaskFailedException {
@@ -103,10 +146,10 @@ public final class ComputeEmbeddingsTask implements Task<ComputeEmbeddingsTask.R
         return outName;
     }
 
-    private Embedded compute(TaskContext context, String sourceJob, Path buildDir, String keptIndex, boolean showSource)
+    private Embedded compute(
+            TaskContext context, String sourceJob, Path buildDir, Path outDir, String keptIndex, boolean showSource)
             throws TaskFailedException, InterruptedException {
         String outName = outName(context);
-        Path outDir = artifactsDir.resolve(outName);
         EmbeddingReport report;
         try {
             report = compute.computeEmbeddings(buildDir, outDir, keptIndex, context.progressListener()::report);
@@ -121,7 +164,8 @@ public final class ComputeEmbeddingsTask implements Task<ComputeEmbeddingsTask.R
                 report,
                 showSource ? sourceJob : null,
                 outName + "/" + ComputeEmbeddings.OUTPUT_DIR,
-                outName + "/related.json");
+                outName + "/related.json",
+                null);
     }
 
     /** What names the kept index to update: the repository when the job names one (any other value is ignored here). */

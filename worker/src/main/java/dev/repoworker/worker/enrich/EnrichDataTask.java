@@ -27,8 +27,8 @@ import org.slf4j.LoggerFactory;
  * {@code enrich-data}: {@code data.artifactsOf} names the build-assets job whose folder holds {@code posts.json}
  * (fetched from the bucket when this Worker did not build it: {@link EarlierArtifacts});
  * {@code data.embeddingsOf} (optional, defaults to artifactsOf) the compute-embeddings job whose
- * {@code related.json} gives related posts; {@code data.shortPostWords} (default 50) the health report's
- * threshold. The output goes to this job's own folder ({@code ARTIFACTS_DIR/<jobId>/}), never into the
+ * {@code related.json} gives related posts (also fetched from the bucket, through {@link EarlierArtifacts});
+ * {@code data.shortPostWords} (default 50) the health report's threshold. The output goes to this job's own folder ({@code ARTIFACTS_DIR/<jobId>/}), never into the
  * source job's. Inside a pipeline it works on the pipeline job's folder in place ({@link #enrichInPlace}).
  */
 public final class EnrichDataTask implements Task<EnrichDataTask.Request> {
