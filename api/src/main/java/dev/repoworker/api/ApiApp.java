@@ -269,12 +269,7 @@ public final class ApiApp implements AutoCloseable {
         Reconciler reconciler = new Reconciler(
                 store.jobs(), store.outbox(), workerClient, dispatcher, callbacks, fallback, clock, config.jobLease());
         DeploymentWebhooks webhooks = new DeploymentWebhooks(
-                        database,
-                        projectService::subscribers,
-                        subscriberPolicy,
-                        backoff,
-                        config.webhookRetryWindow(),
-                        clock)
+                        database, projectService, subscriberPolicy, backoff, config.webhookRetryWindow(), clock)
                 .start(config.dispatchPoll());
         scheduleHousekeeping(loops, config, store, reconciler, webhooks, clock);
         LOG.info(
