@@ -82,6 +82,11 @@ final class ProjectService implements Subscribers {
         return store.list();
     }
 
+    /** The projects that deploy the repository of these {@code github.RepositoryKey}s. */
+    List<Project> ofRepository(List<String> repositoryKeys) {
+        return store.ofRepository(repositoryKeys);
+    }
+
     /** Applied over the version it was read from, read again when another change came first. */
     Project patch(String id, Map<String, Object> body) {
         ProjectInput input = ProjectInput.read(body);
