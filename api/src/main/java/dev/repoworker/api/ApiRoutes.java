@@ -26,7 +26,7 @@ import io.javalin.http.HttpResponseException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.time.Clock;
-import java.util.LinkedHashMap;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
@@ -55,6 +55,20 @@ final class ApiRoutes {
     private final List<String> callbackPaths;
     private JobSearch search;
     private JobStats stats;
+
+    /** {@code GET /health}. */
+    record Health(String status, Instant timestamp) {}
+
+    /** {@code GET /ready}: whether the database answers. */
+    record Readiness(String status, String database, Instant timestamp) {}
+
+    /** The answer to a single callback; {@code applied} is false for an acknowledged no-op. */
+    record CallbackAcknowledged(String status, boolean applied, String message) {}
+
+    /** Every error, on every route: {@code {"error":{code, message, field}}} ({@code field} left out when none). */
+    record ErrorBody(Error error) {
+        record Error(String code, String message, String field) {}
+    }
 
     /** @param callbackPaths where callbacks are served: {@code /api/cloudrun/callback}, maybe the original's dev path too */
     ApiRoutes(JobService jobs, JobStore store, CallbackHandler callbacks, Clock clock, List<String> callbackPaths) {
@@ -91,70 +105,43 @@ final class ApiRoutes {
     }
 
     void health(Context ctx) {
-        json(ctx, 200, Map.of("status", "healthy", "timestamp", clock.instant()));
+        json(ctx, 200, new Health("healthy", clock.instant()));
     }
 
     void cancel(Context ctx) {
         Requests.object(ctx, true);
-        json(ctx, 200, JobJson.summary(jobs.cancel(id(ctx))));
+        json(ctx, 200, JobView.of(jobs.cancel(id(ctx))));
     }
 
     void retry(Context ctx) {
         Map<String, Object> body = Requests.object(ctx, true);
-        json(ctx, 202, JobJson.summary(jobs.retry(id(ctx), Requests.objectField(body, "data"))));
+        json(ctx, 202, JobView.of(jobs.retry(id(ctx), Requests.objectField(body, "data"))));
     }
 
     void ready(Context ctx) {
         boolean up = store.isReachable();
-        json(
-                ctx,
-                up ? 200 : 503,
-                Map.of(
-                        "status",
-                        up ? "ready" : "unavailable",
-                        "database",
-                        up ? "up" : "down",
-                        "timestamp",
-                        clock.instant()));
+        json(ctx, up ? 200 : 503, new Readiness(up ? "ready" : "unavailable", up ? "up" : "down", clock.instant()));
     }
 
     void submit(Context ctx) {
-        Map<String, Object> body = Requests.object(ctx, false);
-        Object task = body.get("task");
-        if (task != null && !(task instanceof String)) {
-            throw ApiException.badRequest("task", "task must be a string");
-        }
-        respondCreated(
-                ctx,
-                new JobService.Submission(
-                        (String) task,
-                        Requests.objectField(body, "data"),
-                        Requests.textField(body, "projectId", MAX_KEY_LENGTH),
-                        Requests.textField(body, "userId", MAX_KEY_LENGTH),
-                        idempotencyKey(ctx)));
+        JobRequest request = JobRequest.read(Requests.object(ctx, false));
+        respondCreated(ctx, request.submission(idempotencyKey(ctx)));
     }
 
     void submitConvenience(Context ctx, String task) {
-        Map<String, Object> data = Requests.object(ctx, false);
-        respondCreated(
-                ctx,
-                new JobService.Submission(
-                        task,
-                        data,
-                        Requests.textField(data, "projectId", MAX_KEY_LENGTH),
-                        Requests.textField(data, "userId", MAX_KEY_LENGTH),
-                        idempotencyKey(ctx)));
+        JobRequest request = JobRequest.ofData(task, Requests.object(ctx, false));
+        respondCreated(ctx, request.submission(idempotencyKey(ctx)));
     }
 
     private void respondCreated(Context ctx, JobService.Submission submission) {
         JobStore.Created created = jobs.submit(submission);
         ctx.header("Location", BASE + "/jobs/" + created.job().id());
-        json(ctx, created.isNew() ? 202 : 200, JobJson.summary(created.job()));
+        json(ctx, created.isNew() ? 202 : 200, JobView.of(created.job()));
     }
 
     void job(Context ctx) {
         String id = id(ctx);
-        json(ctx, 200, JobJson.detail(jobs.get(id), store.jobs().events(id)));
+        json(ctx, 200, JobView.Detail.of(jobs.get(id), store.jobs().events(id)));
     }
 
     /** By cursor ({@code cursor}, {@code nextCursor}), or with {@code page} by number, as the original API lists. */
@@ -169,7 +156,7 @@ final class ApiRoutes {
             }
             int number = Requests.intParam(ctx, "page", 1, 1, MAX_PAGE);
             int limit = Requests.intParam(ctx, "limit", 50, 1, MAX_LIMIT);
-            json(ctx, 200, JobJson.numberedPage(store.jobs().listPage(filter, number, limit)));
+            json(ctx, 200, JobView.NumberedList.of(store.jobs().listPage(filter, number, limit)));
             return;
         }
         JobQuery.Position after = null;
@@ -181,7 +168,7 @@ final class ApiRoutes {
         json(
                 ctx,
                 200,
-                JobJson.page(store.jobs()
+                JobView.Page.of(store.jobs()
                         .list(new JobQuery(filter.status(), filter.type(), filter.projectId(), limit, after))));
     }
 
@@ -221,7 +208,7 @@ final class ApiRoutes {
             return;
         }
         CallbackHandler.Outcome outcome = received.single();
-        json(ctx, 200, Map.of("status", "ok", "applied", outcome.applied(), "message", outcome.reason()));
+        json(ctx, 200, new CallbackAcknowledged("ok", outcome.applied(), outcome.reason()));
     }
 
     /** Semantic search over a job's embeddings: {@code ?q=…&k=10} → {@code [{slug, title, url, score, snippet, heading}]}. */
@@ -341,12 +328,8 @@ final class ApiRoutes {
         json(ctx, status, errorBody(code, message, field));
     }
 
-    private static Map<String, Object> errorBody(String code, String message, String field) {
-        Map<String, Object> error = new LinkedHashMap<>();
-        error.put("code", code);
-        error.put("message", message);
-        error.put("field", field);
-        return Map.of("error", error);
+    private static ErrorBody errorBody(String code, String message, String field) {
+        return new ErrorBody(new ErrorBody.Error(code, message, field));
     }
 
     private static void json(Context ctx, int status, Object body) {

@@ -5,9 +5,11 @@ import java.time.Clock;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * The bound on work waiting for dispatch: past {@code maxPending} pending jobs a submission is refused with
- * 429 and {@code Retry-After}, instead of accepting work the system cannot finish. The count is read from the
- * database (so it covers every replica) at most every {@link #REFRESH_MS}, plus this replica's submissions since.
+ * The bound on work waiting for dispatch: past {@code maxPending} jobs that no runner has started (pending, or
+ * handed to a Worker that has not started them — a busy Worker's 503 sends a job back and forth between the
+ * two) a submission is refused with 429 and {@code Retry-After}, instead of accepting work the system cannot
+ * finish. The count is read from the database (so it covers every replica) at most every {@link #REFRESH_MS},
+ * plus this replica's submissions since.
  */
 final class Backlog {
 
@@ -33,7 +35,7 @@ final class Backlog {
         long now = clock.millis();
         long last = readAt.get();
         if (now - last >= REFRESH_MS && readAt.compareAndSet(last, now)) {
-            pending.set(jobs.pendingCount());
+            pending.set(jobs.notStartedCount());
         }
         if (pending.incrementAndGet() > maxPending) {
             pending.decrementAndGet();

@@ -7,7 +7,6 @@ import dev.repoworker.api.job.JobStore;
 import dev.repoworker.api.project.Project;
 import java.time.Clock;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.slf4j.Logger;
@@ -33,7 +32,39 @@ final class GitHubWebhook {
     }
 
     /** The answer: its HTTP status and JSON body. */
-    record Answer(int status, Map<String, Object> body) {}
+    record Answer(int status, Reply body) {}
+
+    /** The body of an answer: one record per outcome, each starting with {@code status} and {@code deliveryId}. */
+    sealed interface Reply {}
+
+    /** A ping, answered. */
+    record Pong(String status, String deliveryId) implements Reply {
+        Pong(String deliveryId) {
+            this("ok", deliveryId);
+        }
+    }
+
+    /** A push that deploys: the first job, and every job it made (one per project deploying the branch). */
+    record Accepted(String status, String deliveryId, String jobId, List<String> jobIds) implements Reply {
+        Accepted(String deliveryId, List<String> jobIds) {
+            this("accepted", deliveryId, jobIds.get(0), List.copyOf(jobIds));
+        }
+    }
+
+    /** A delivery that deploys nothing, and why. */
+    record Ignored(String status, String deliveryId, boolean ignored, String reason) implements Reply {
+        Ignored(String deliveryId, String reason) {
+            this("ignored", deliveryId, true, reason);
+        }
+    }
+
+    /** A delivery seen before: what it did then. */
+    record Duplicate(String status, String deliveryId, boolean duplicate, String outcome, List<String> jobIds)
+            implements Reply {
+        Duplicate(Delivery earlier) {
+            this("ok", earlier.id(), true, earlier.outcome().wireName(), earlier.jobIds());
+        }
+    }
 
     Answer receive(String deliveryId, String event, Map<String, Object> payload) {
         var earlier = deliveries.find(deliveryId);
@@ -44,7 +75,7 @@ final class GitHubWebhook {
             return record(
                     new Delivery(deliveryId, event, null, null, Delivery.Outcome.PONG, List.of(), clock.instant()),
                     200,
-                    body("ok", deliveryId));
+                    new Pong(deliveryId));
         }
         if (!event.equals("push")) {
             return ignored(deliveryId, event, null, null, "the " + event + " event does not deploy; only push does");
@@ -94,33 +125,30 @@ final class GitHubWebhook {
         for (Project project : ofRepository) {
             if (project.settings().branch().equals(push.branch())) {
                 JobStore.Created created = projects.deploy(
-                        project.id(),
-                        Map.of("commit", push.commit(), "branch", push.branch()),
+                        project,
+                        new DeployRequest(push.commit(), push.branch()),
                         "github-delivery:" + deliveryId + ":" + project.id(),
                         "webhook");
                 jobIds.add(created.job().id());
             }
         }
         LOG.info("GitHub delivery {}: push of {} to {} deploys {}", deliveryId, push.commit(), push.ref(), jobIds);
-        Map<String, Object> body = body("accepted", deliveryId);
-        body.put("jobId", jobIds.get(0));
-        body.put("jobIds", jobIds);
-        return record(delivery(deliveryId, event, push, Delivery.Outcome.DEPLOYED, jobIds), 202, body);
+        return record(
+                delivery(deliveryId, event, push, Delivery.Outcome.DEPLOYED, jobIds),
+                202,
+                new Accepted(deliveryId, jobIds));
     }
 
     private Answer ignored(String deliveryId, String event, String repository, String ref, String reason) {
         LOG.info("GitHub delivery {} ignored: {}", deliveryId, reason);
-        Map<String, Object> body = body("ignored", deliveryId);
-        body.put("ignored", true);
-        body.put("reason", reason);
         return record(
                 new Delivery(deliveryId, event, repository, ref, Delivery.Outcome.IGNORED, List.of(), clock.instant()),
                 200,
-                body);
+                new Ignored(deliveryId, reason));
     }
 
     /** Recorded after its effect is committed; a replica that recorded it first answers for both. */
-    private Answer record(Delivery delivery, int status, Map<String, Object> body) {
+    private Answer record(Delivery delivery, int status, Reply body) {
         if (!deliveries.record(delivery)) {
             return duplicate(deliveries.find(delivery.id()).orElse(delivery));
         }
@@ -128,22 +156,11 @@ final class GitHubWebhook {
     }
 
     private static Answer duplicate(Delivery earlier) {
-        Map<String, Object> body = body("ok", earlier.id());
-        body.put("duplicate", true);
-        body.put("outcome", earlier.outcome().wireName());
-        body.put("jobIds", earlier.jobIds());
-        return new Answer(200, body);
+        return new Answer(200, new Duplicate(earlier));
     }
 
     private Delivery delivery(
             String deliveryId, String event, PushEvent push, Delivery.Outcome outcome, List<String> jobIds) {
         return new Delivery(deliveryId, event, push.repository(), push.ref(), outcome, jobIds, clock.instant());
-    }
-
-    private static Map<String, Object> body(String status, String deliveryId) {
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("status", status);
-        body.put("deliveryId", deliveryId);
-        return body;
     }
 }

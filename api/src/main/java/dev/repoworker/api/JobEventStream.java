@@ -10,7 +10,6 @@ import io.javalin.http.sse.SseClient;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledExecutorService;
@@ -30,6 +29,9 @@ final class JobEventStream implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(JobEventStream.class);
     private static final long HEARTBEAT_TICKS = 60;
+
+    /** The last message of a stream: the job's final status, or {@code deleted}. */
+    record End(String status) {}
 
     private final Jobs jobs;
     private final ScheduledExecutorService scheduler;
@@ -102,22 +104,21 @@ final class JobEventStream implements AutoCloseable {
                     if (sent.add(key(event))) {
                         int id = nextId++;
                         if (id > skipThrough) {
-                            client.sendEvent("event", Json.write(JobJson.event(event)), Integer.toString(id));
+                            client.sendEvent("event", Json.write(JobView.Event.of(event)), Integer.toString(id));
                         }
                     }
                 }
                 if (job == null) {
-                    client.sendEvent("end", Json.write(Map.of("status", "deleted")));
+                    client.sendEvent("end", Json.write(new End("deleted")));
                     client.close();
                     return;
                 }
                 if (job.version() != lastVersion) {
                     lastVersion = job.version();
-                    client.sendEvent("job", Json.write(JobJson.summary(job)));
+                    client.sendEvent("job", Json.write(JobView.of(job)));
                 }
                 if (job.status().isFinal()) {
-                    client.sendEvent(
-                            "end", Json.write(Map.of("status", job.status().wireName())));
+                    client.sendEvent("end", Json.write(new End(job.status().wireName())));
                     client.close();
                     return;
                 }

@@ -13,7 +13,6 @@ import java.io.IOException;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -29,6 +28,15 @@ final class ObserveRoutes implements AutoCloseable {
     /** Artifacts come from repositories: hostile input. They never run as this origin's pages. */
     private static final String ARTIFACT_CSP =
             "sandbox; default-src 'none'; img-src 'self' data:; media-src 'self'; style-src 'unsafe-inline'";
+
+    /** A job's artifacts; {@code note} says why there are none when the Worker published them elsewhere. */
+    record ArtifactList(String jobId, List<ArtifactLink> artifacts, String note) {}
+
+    /** One artifact and the URL that serves it. */
+    record ArtifactLink(String path, long size, String contentType, String url) {}
+
+    /** A job's posts without their bodies. */
+    record PostList(String jobId, List<PostSummaries.Summary> posts) {}
 
     private final Jobs jobs;
     private final ServiceMetrics metrics;
@@ -61,24 +69,12 @@ final class ObserveRoutes implements AutoCloseable {
     void listArtifacts(Context ctx) {
         String id = existingJob(ctx);
         List<ArtifactReader.Artifact> files = artifacts.list(id);
-        Map<String, Object> answer = new LinkedHashMap<>();
-        answer.put("jobId", id);
-        answer.put(
-                "artifacts",
-                files.stream()
-                        .map(a -> {
-                            Map<String, Object> json = new LinkedHashMap<>();
-                            json.put("path", a.path());
-                            json.put("size", a.size());
-                            json.put("contentType", a.contentType());
-                            json.put("url", JOBS + "/" + id + "/artifacts/" + encodePath(a.path()));
-                            return json;
-                        })
-                        .toList());
-        if (files.isEmpty()) {
-            elsewhere(id).ifPresent(note -> answer.put("note", note));
-        }
-        ctx.contentType("application/json").result(Json.write(answer));
+        List<ArtifactLink> links = files.stream()
+                .map(a -> new ArtifactLink(
+                        a.path(), a.size(), a.contentType(), JOBS + "/" + id + "/artifacts/" + encodePath(a.path())))
+                .toList();
+        String note = files.isEmpty() ? elsewhere(id).orElse(null) : null;
+        ctx.contentType("application/json").result(Json.write(new ArtifactList(id, links, note)));
     }
 
     void artifact(Context ctx) throws IOException {
@@ -117,7 +113,7 @@ final class ObserveRoutes implements AutoCloseable {
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             throw ApiException.conflict("job " + id + " has a posts.json that is not valid JSON");
         }
-        ctx.contentType("application/json").result(Json.write(Map.of("jobId", id, "posts", posts)));
+        ctx.contentType("application/json").result(Json.write(new PostList(id, posts)));
     }
 
     private static boolean compressible(String contentType) {

@@ -1,12 +1,15 @@
 package dev.repoworker.api;
 
+import com.fasterxml.jackson.annotation.JsonUnwrapped;
 import dev.repoworker.api.deploy.DeployRecords;
+import dev.repoworker.api.deploy.DeployView;
 import dev.repoworker.api.job.JobStore;
 import dev.repoworker.api.job.SecretBox;
 import dev.repoworker.api.project.Project;
 import dev.repoworker.protocol.Json;
 import io.javalin.http.Context;
-import java.util.LinkedHashMap;
+import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 
 /** The project handlers; {@link ApiRouteTable} registers them behind the job API's guard, errors map as in {@link ApiRoutes}. */
@@ -15,6 +18,18 @@ final class ProjectRoutes {
     static final String BASE = "/api/projects";
     private static final int MAX_LIMIT = 100;
     private static final int MAX_PAGE = 1_000_000;
+
+    /** {@code GET /api/projects}. */
+    record ProjectList(List<ProjectView> projects) {}
+
+    /** {@code GET /api/projects/{id}}: the project's fields, then the deploy that serves it (left out before any). */
+    record ProjectWithDeploy(@JsonUnwrapped ProjectView project, DeployRecords.Active activeDeploy) {}
+
+    /** {@code GET /api/projects/{id}/deploys}: newest first, paged like the job list. */
+    record DeployList(boolean success, List<DeployView> deploys, Pagination pagination) {}
+
+    /** {@code GET /api/projects/{id}/deploys/active}: the active revision, and its deploy while its job is kept. */
+    record ActiveDeploy(String jobId, Instant requestedAt, String location, DeployView deploy) {}
 
     private final ProjectService projects;
     private final DeployRecords deploys;
@@ -33,10 +48,7 @@ final class ProjectRoutes {
     }
 
     void list(Context ctx) {
-        json(
-                ctx,
-                200,
-                Map.of("projects", projects.list().stream().map(this::view).toList()));
+        json(ctx, 200, new ProjectList(projects.list().stream().map(this::view).toList()));
     }
 
     void patch(Context ctx) {
@@ -44,12 +56,13 @@ final class ProjectRoutes {
     }
 
     /** The project and the deploy that serves it ({@code activeDeploy}: jobId, requestedAt, location; null before any). */
-    @SuppressWarnings("unchecked")
     void project(Context ctx) {
         Project project = projects.get(ctx.pathParam("id"));
-        Map<String, Object> body = new LinkedHashMap<>(Json.mapper().convertValue(view(project), Map.class));
-        body.put("activeDeploy", deploys.active(project.id()).orElse(null));
-        json(ctx, 200, body);
+        json(
+                ctx,
+                200,
+                new ProjectWithDeploy(
+                        view(project), deploys.active(project.id()).orElse(null)));
     }
 
     /** Newest first, paged like the job list ({@code page} from 1, {@code limit} up to 100). */
@@ -58,16 +71,10 @@ final class ProjectRoutes {
         int page = Requests.intParam(ctx, "page", 1, 1, MAX_PAGE);
         int limit = Requests.intParam(ctx, "limit", 20, 1, MAX_LIMIT);
         DeployRecords.Page found = deploys.page(project.id(), page, limit);
-        Map<String, Object> pagination = new LinkedHashMap<>();
-        pagination.put("total", found.total());
-        pagination.put("page", found.page());
-        pagination.put("limit", found.limit());
-        pagination.put("pages", (found.total() + limit - 1) / limit);
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("success", true);
-        body.put("deploys", found.deploys());
-        body.put("pagination", pagination);
-        json(ctx, 200, body);
+        json(
+                ctx,
+                200,
+                new DeployList(true, found.deploys(), new Pagination(found.total(), found.page(), found.limit())));
     }
 
     /** The active revision and its deploy record (null when its job is no longer kept); 404 before the first deploy. */
@@ -75,20 +82,24 @@ final class ProjectRoutes {
         Project project = projects.get(ctx.pathParam("id"));
         DeployRecords.Active active = deploys.active(project.id())
                 .orElseThrow(() -> ApiException.notFound("project " + project.id() + " has no active deploy yet"));
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("jobId", active.jobId());
-        body.put("requestedAt", active.requestedAt());
-        body.put("location", active.location());
-        body.put("deploy", deploys.activeDeploy(project.id()).orElse(null));
-        json(ctx, 200, body);
+        json(
+                ctx,
+                200,
+                new ActiveDeploy(
+                        active.jobId(),
+                        active.requestedAt(),
+                        active.location(),
+                        deploys.activeDeploy(project.id()).orElse(null)));
     }
 
     /** Answers like a job submission: 202 with the job (200 when an Idempotency-Key named an existing one). */
     void deploy(Context ctx) {
-        JobStore.Created created =
-                projects.deploy(ctx.pathParam("id"), Requests.object(ctx, true), ApiRoutes.idempotencyKey(ctx), "api");
+        Map<String, Object> body = Requests.object(ctx, true);
+        String idempotencyKey = ApiRoutes.idempotencyKey(ctx);
+        Project project = projects.get(ctx.pathParam("id"));
+        JobStore.Created created = projects.deploy(project, DeployRequest.read(body), idempotencyKey, "api");
         ctx.header("Location", "/api/cloudrun/jobs/" + created.job().id());
-        json(ctx, created.isNew() ? 202 : 200, JobJson.summary(created.job()));
+        json(ctx, created.isNew() ? 202 : 200, JobView.of(created.job()));
     }
 
     private ProjectView view(Project project) {

@@ -111,20 +111,11 @@ final class ProjectService implements Subscribers {
      *
      * @param triggeredBy {@code api} for {@code POST /api/projects/{id}/deploy}, {@code webhook} for a Git push
      */
-    JobStore.Created deploy(String id, Map<String, Object> body, String idempotencyKey, String triggeredBy) {
-        Project project = get(id);
-        String commit = Requests.textField(body, "commit", 64);
-        String branch = Requests.textField(body, "branch", 200);
-        for (String field : body.keySet()) {
-            if (!field.equals("commit") && !field.equals("branch")) {
-                throw ApiException.badRequest(
-                        field, "a deploy takes only commit and branch; " + field + " is not one of them");
-            }
-        }
+    JobStore.Created deploy(Project project, DeployRequest request, String idempotencyKey, String triggeredBy) {
         Map<String, Object> data = deployData(
                 project,
-                commit == null ? "latest" : commit,
-                branch == null ? project.settings().branch() : branch);
+                request.commit() == null ? "latest" : request.commit(),
+                request.branch() == null ? project.settings().branch() : request.branch());
         data.put("triggeredBy", triggeredBy);
         ProjectSecrets secrets = ProjectSecrets.open(secretBox, project);
         if (secrets.gitToken() != null) {

@@ -78,71 +78,69 @@ final class ProcessCommand implements Callable<Integer> {
                     "Print the summary as one line of JSON (a failed task as {\"status\":\"failed\",\"error\":…}), for scripts.")
     boolean json;
 
+    /** Bad input or an unusable --out or cache: one line on stderr and exit status 2. */
+    private static final class Refused extends Exception {
+        Refused(String message) {
+            super(message);
+        }
+    }
+
+    /** What a run works from, checked before anything runs. {@code cacheDir} is null with --no-cache. */
+    private record Plan(TaskType type, Map<String, Object> data, Path cacheDir, Optional<String> inputs) {}
+
     @Override
     public Integer call() throws InterruptedException {
-        TaskType type = TaskType.fromWire(task).orElse(null);
-        if (type == null) {
-            System.err.println(
-                    "repo-worker process: unknown task '" + task + "'; known tasks: " + TaskType.allWireNames());
-            return 2;
-        }
-        if (noCache && cache != null) {
-            System.err.println("repo-worker process: --cache and --no-cache exclude each other");
-            return 2;
-        }
-        Map<String, Object> data;
-        Path cacheDir;
+        Plan plan;
         Path scratch;
         WorkerConfig config;
-        Optional<String> inputs;
         try {
-            if (!LocalRun.replaceable(out)) {
-                System.err.println("repo-worker process: " + out
-                        + " is not empty and holds no earlier build; choose another --out");
-                return 2;
-            }
-            data = data();
-            cacheDir = noCache ? null : CacheFolder.open(cache != null ? cache : CacheFolder.beside(out), System.err);
-            inputs = inputs(cacheDir, data);
-            if (inputs.isPresent() && reusedLastRun(cacheDir, inputs.get())) {
+            plan = plan();
+            if (plan.inputs().isPresent()
+                    && reusedLastRun(plan.cacheDir(), plan.inputs().get())) {
                 return 0;
             }
             // Inside the cache folder the scratch space is on the same disk as --out (usually), so publishing is a
             // rename.
-            scratch = cacheDir == null
+            scratch = plan.cacheDir() == null
                     ? Files.createTempDirectory("repo-worker-process")
-                    : Files.createTempDirectory(Files.createDirectories(cacheDir.resolve("tmp")), "run-");
-            config = WorkerConfig.fromEnv(env(scratch, cacheDir == null ? scratch.resolve("tmp") : cacheDir));
-        } catch (CacheFolder.Unusable | IllegalArgumentException | InvalidConfigException | IOException e) {
+                    : Files.createTempDirectory(
+                            Files.createDirectories(plan.cacheDir().resolve("tmp")), "run-");
+            config = WorkerConfig.fromEnv(
+                    env(scratch, plan.cacheDir() == null ? scratch.resolve("tmp") : plan.cacheDir()));
+        } catch (Refused | CacheFolder.Unusable | IllegalArgumentException | InvalidConfigException | IOException e) {
             System.err.println("repo-worker process: " + e.getMessage());
             return 2;
         }
+        try {
+            return run(plan, new LocalRun(config));
+        } finally {
+            deleteQuietly(scratch);
+        }
+    }
+
+    private Plan plan() throws Refused, CacheFolder.Unusable, IOException, InterruptedException {
+        TaskType type = TaskType.fromWire(task)
+                .orElseThrow(() -> new Refused("unknown task '" + task + "'; known tasks: " + TaskType.allWireNames()));
+        if (noCache && cache != null) {
+            throw new Refused("--cache and --no-cache exclude each other");
+        }
+        if (!LocalRun.replaceable(out)) {
+            throw new Refused(out + " is not empty and holds no earlier build; choose another --out");
+        }
+        Map<String, Object> data = data();
+        Path cacheDir = noCache ? null : CacheFolder.open(cache != null ? cache : CacheFolder.beside(out), System.err);
+        return new Plan(type, data, cacheDir, inputs(cacheDir, data));
+    }
+
+    private int run(Plan plan, LocalRun run) throws InterruptedException {
         String jobId = "local-" + Long.toString(System.currentTimeMillis(), 36);
-        LocalRun run = new LocalRun(config);
         PhaseProgress progress = new PhaseProgress(System.err, Terminal.isInteractive());
         try {
-            TaskResult result;
-            if (ON_A_BUILD.contains(type)) {
-                String buildId = jobId + "-build";
-                if (Files.isRegularFile(out.resolve("posts.json"))) {
-                    Workspaces.copyTree(out, run.artifacts(buildId));
-                } else {
-                    run.run(buildId, TaskType.BUILD_ASSETS, data, progress);
-                }
-                result = run.run(jobId, type, Map.of("artifactsOf", buildId), progress);
-                Workspaces.copyTree(run.artifacts(jobId), run.artifacts(buildId));
-                Manifest.write(run.artifacts(buildId));
-                progress.end();
-                publish(run.artifacts(buildId), out);
-            } else {
-                result = run.run(jobId, type, data, progress);
-                progress.end();
-                publish(run.artifacts(jobId), out);
-            }
-            Map<String, Object> summary = published(result.summary());
+            Map<String, Object> summary =
+                    published(runTask(plan, run, jobId, progress).summary());
             printSummary(summary);
-            if (inputs.isPresent()) {
-                remember(cacheDir, inputs.get(), summary);
+            if (plan.inputs().isPresent()) {
+                remember(plan.cacheDir(), plan.inputs().get(), summary);
             }
             System.err.println("completed: artifacts in " + out.toAbsolutePath());
             return 0;
@@ -161,9 +159,34 @@ final class ProcessCommand implements Callable<Integer> {
             progress.end();
             System.err.println("repo-worker process: could not write " + out + ": " + e.getMessage());
             return 1;
-        } finally {
-            deleteQuietly(scratch);
         }
+    }
+
+    /**
+     * Runs the task and publishes its artifacts to --out. A task that works on a build gets the one in --out, or
+     * one made first, and its artifacts join that build's.
+     */
+    private TaskResult runTask(Plan plan, LocalRun run, String jobId, PhaseProgress progress)
+            throws UnknownTaskException, InvalidTaskDataException, TaskFailedException, IOException,
+                    InterruptedException {
+        if (!ON_A_BUILD.contains(plan.type())) {
+            TaskResult result = run.run(jobId, plan.type(), plan.data(), progress);
+            progress.end();
+            publish(run.artifacts(jobId), out);
+            return result;
+        }
+        String buildId = jobId + "-build";
+        if (Files.isRegularFile(out.resolve("posts.json"))) {
+            Workspaces.copyTree(out, run.artifacts(buildId));
+        } else {
+            run.run(buildId, TaskType.BUILD_ASSETS, plan.data(), progress);
+        }
+        TaskResult result = run.run(jobId, plan.type(), Map.of("artifactsOf", buildId), progress);
+        Workspaces.copyTree(run.artifacts(jobId), run.artifacts(buildId));
+        Manifest.write(run.artifacts(buildId));
+        progress.end();
+        publish(run.artifacts(buildId), out);
+        return result;
     }
 
     /** The fingerprint of this run's inputs when it can be compared: a local folder and a cache to keep it in. */

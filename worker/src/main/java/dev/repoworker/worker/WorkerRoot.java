@@ -9,6 +9,7 @@ import dev.repoworker.protocol.net.HostResolver;
 import dev.repoworker.protocol.net.NetworkPolicy;
 import dev.repoworker.worker.artifacts.ArtifactStore;
 import dev.repoworker.worker.artifacts.ArtifactStores;
+import dev.repoworker.worker.artifacts.EarlierArtifacts;
 import dev.repoworker.worker.artifacts.LocalArtifactStore;
 import dev.repoworker.worker.artifacts.ObjectStorage;
 import dev.repoworker.worker.assets.BuildAssetsTask;
@@ -148,14 +149,16 @@ public final class WorkerRoot implements AutoCloseable {
                 config.allowFileRepos(),
                 Optional.of(config.cacheDir().resolve("media-cache")),
                 BuildOptions.Limits.defaults().withMaxMediaBytes(config.maxMediaBytes()));
+        EarlierArtifacts earlier = new EarlierArtifacts(local, objectStorage);
         ComputeEmbeddingsTask embeddings = new ComputeEmbeddingsTask(
                 config.artifactsDir(),
+                earlier,
                 new ComputeEmbeddings(
                         config.embeddings().createEmbedder(),
                         config.embeddings().createCache(),
                         new Chunker(),
                         new KeptIndexes(config.cacheDir().resolve(ComputeEmbeddingsTask.KEPT_INDEXES))));
-        EnrichDataTask enrich = new EnrichDataTask(config.artifactsDir(), store);
+        EnrichDataTask enrich = new EnrichDataTask(earlier, store);
         List<Task<?>> all = new ArrayList<>(List.of(acquire, template, build, embeddings, enrich));
         all.addAll(Pipelines.all(store, local, deploys, acquire, template, build, embeddings, enrich));
         if (config.diagnosticTasks()) {

@@ -49,7 +49,22 @@ public final class CallbackHandler {
     public record Outcome(boolean applied, String reason) {}
 
     /** The answer to one request: one outcome, or one answer per item of an array body. */
-    public record Received(Outcome single, List<Map<String, Object>> items) {}
+    public record Received(Outcome single, List<ItemAnswer> items) {}
+
+    /**
+     * The answer to one item of an array body: {@code accepted} with the reason, or {@code error} with the HTTP
+     * status the item alone would have had ({@code code}) and the field at fault. Null fields are left out.
+     */
+    public record ItemAnswer(String jobId, String status, Integer code, String message, String field) {
+
+        static ItemAnswer accepted(String jobId, String reason) {
+            return new ItemAnswer(jobId, "accepted", null, reason, null);
+        }
+
+        static ItemAnswer error(String jobId, int code, String message, String field) {
+            return new ItemAnswer(jobId, "error", code, message, field);
+        }
+    }
 
     private final JobStore store;
     private final SecretBox secretBox;
@@ -119,13 +134,12 @@ public final class CallbackHandler {
     /** The id a callback is remembered by: the request's {@code webhook-id} (with the item's index in an array). */
     private record MessageId(String id, Instant expiresAt) {}
 
-    private List<Map<String, Object>> applyAll(
-            JsonNode items, Optional<Signatures.Verified> message, Credentials credentials) {
+    private List<ItemAnswer> applyAll(JsonNode items, Optional<Signatures.Verified> message, Credentials credentials) {
         if (items.isEmpty() || items.size() > MAX_BATCH) {
             throw new InvalidInputException("body", "an array of callbacks must hold 1 to " + MAX_BATCH + " items");
         }
         // parsed one by one; every valid callback goes to the writer at once, so a batch costs one commit, not one each
-        List<Map<String, Object>> answers = new ArrayList<>(java.util.Collections.nCopies(items.size(), null));
+        List<ItemAnswer> answers = new ArrayList<>(java.util.Collections.nCopies(items.size(), null));
         List<Integer> valid = new ArrayList<>();
         List<Callback> callbacks = new ArrayList<>();
         List<CallbackParser.Parsed> parsed = new ArrayList<>();
@@ -134,7 +148,7 @@ public final class CallbackHandler {
                 parsed.add(CallbackParser.parse(items.get(i)));
                 valid.add(i);
             } catch (InvalidInputException e) {
-                answers.set(i, answer(jobIdOf(items.get(i)), "error", 400, e.getMessage(), e.field()));
+                answers.set(i, ItemAnswer.error(jobIdOf(items.get(i)), 400, e.getMessage(), e.field()));
             }
         }
         credentials.checkToken(
@@ -158,15 +172,15 @@ public final class CallbackHandler {
                     valid.get(k),
                     switch (verdict.kind()) {
                         case REPLAYED ->
-                            answer(callback.jobId(), "error", 409, "webhook-id already acted on", Signatures.ID_HEADER);
+                            ItemAnswer.error(
+                                    callback.jobId(), 409, "webhook-id already acted on", Signatures.ID_HEADER);
                         case UNKNOWN_JOB ->
-                            answer(
+                            ItemAnswer.error(
                                     callback.jobId(),
-                                    "error",
                                     404,
                                     new UnknownJobException(callback.jobId()).getMessage(),
                                     "jobId");
-                        default -> answer(callback.jobId(), "accepted", null, verdict.reason(), null);
+                        default -> ItemAnswer.accepted(callback.jobId(), verdict.reason());
                     });
             if (verdict.kind() == CallbackChange.Kind.REPLAYED) {
                 replayed++;
@@ -183,20 +197,6 @@ public final class CallbackHandler {
 
     private static String jobIdOf(JsonNode item) {
         return item.path("jobId").isTextual() ? item.get("jobId").asText() : null;
-    }
-
-    private static Map<String, Object> answer(String jobId, String status, Integer code, String message, String field) {
-        Map<String, Object> answer = new LinkedHashMap<>();
-        answer.put("jobId", jobId);
-        answer.put("status", status);
-        if (code != null) {
-            answer.put("code", code);
-        }
-        answer.put("message", message);
-        if (field != null) {
-            answer.put("field", field);
-        }
-        return answer;
     }
 
     /**

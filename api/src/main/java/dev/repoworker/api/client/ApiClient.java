@@ -8,7 +8,6 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
@@ -32,6 +31,9 @@ public final class ApiClient {
         this.token = token == null || token.isBlank() ? null : token.strip();
     }
 
+    /** The body of {@code POST /api/cloudrun/jobs}; a null {@code projectId} is left out. */
+    private record Submission(String task, Map<String, Object> data, String projectId) {}
+
     /** Submits a job; returns the job as the API shows it ({@code id}, {@code status}, …). */
     public JsonNode submit(String task, Map<String, Object> data) throws IOException {
         return submit(task, data, null);
@@ -39,15 +41,9 @@ public final class ApiClient {
 
     /** Submits a job that belongs to {@code projectId} (null for none). */
     public JsonNode submit(String task, Map<String, Object> data, String projectId) throws IOException {
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("task", task);
-        body.put("data", data);
-        if (projectId != null) {
-            body.put("projectId", projectId);
-        }
         return send(HttpRequest.newBuilder(URI.create(baseUrl + "/api/cloudrun/jobs"))
                 .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(Json.write(body))));
+                .POST(HttpRequest.BodyPublishers.ofString(Json.write(new Submission(task, data, projectId)))));
     }
 
     /** The job with its events. */

@@ -1,10 +1,9 @@
 package dev.repoworker.api.deploy;
 
+import com.fasterxml.jackson.annotation.JsonUnwrapped;
 import dev.repoworker.protocol.Json;
 import java.time.Instant;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
  * The deployment webhooks a deploy causes, and their bodies: the original's {@code {type, timestamp, data}} with
@@ -36,33 +35,53 @@ enum DeploymentEvent {
         return events;
     }
 
-    String payload(DeployJob deploy, Instant now) {
-        Map<String, Object> data = new LinkedHashMap<>();
-        data.put("projectId", deploy.projectId());
-        data.put("jobId", deploy.jobId());
-        data.put("branch", deploy.text("branch"));
-        data.put("commit", deploy.commit());
-        data.put("triggeredBy", deploy.text("triggeredBy"));
-        switch (this) {
-            case STARTED ->
-                data.put("startedAt", deploy.startedAt() != null ? deploy.startedAt() : deploy.requestedAt());
-            case COMPLETED -> {
-                data.put("status", "success");
-                data.put("duration", deploy.durationMs());
-                data.put("completedAt", deploy.completedAt());
-                data.put("stats", DeployView.stats(deploy));
-                data.put("active", deploy.publish().get("active"));
-            }
-            case FAILED -> {
-                data.put("status", "failed");
-                data.put("error", deploy.error());
-                data.put("failedAt", deploy.completedAt());
-            }
+    /** The body every subscriber gets: {@code {type, timestamp, data}}. */
+    record Body(String type, Instant timestamp, Data data) {}
+
+    /** What happened to the deploy: the deploy's public fields first, then the event's own. */
+    sealed interface Data {}
+
+    /** The fields every event's data starts with. */
+    record Deploy(String projectId, String jobId, String branch, String commit, String triggeredBy) {
+
+        static Deploy of(DeployJob deploy) {
+            return new Deploy(
+                    deploy.projectId(),
+                    deploy.jobId(),
+                    deploy.text("branch"),
+                    deploy.commit(),
+                    deploy.text("triggeredBy"));
         }
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("type", type);
-        body.put("timestamp", now);
-        body.put("data", data);
-        return Json.write(body);
+    }
+
+    record Started(@JsonUnwrapped Deploy deploy, Instant startedAt) implements Data {}
+
+    /** {@code active} is the publish step's own value, passed on as the Worker wrote it. */
+    record Completed(
+            @JsonUnwrapped Deploy deploy,
+            String status,
+            Long duration,
+            Instant completedAt,
+            DeployView.Stats stats,
+            Object active)
+            implements Data {}
+
+    record Failed(@JsonUnwrapped Deploy deploy, String status, String error, Instant failedAt) implements Data {}
+
+    String payload(DeployJob deploy, Instant now) {
+        Deploy about = Deploy.of(deploy);
+        Data data = switch (this) {
+            case STARTED -> new Started(about, deploy.startedAt() != null ? deploy.startedAt() : deploy.requestedAt());
+            case COMPLETED ->
+                new Completed(
+                        about,
+                        "success",
+                        deploy.durationMs(),
+                        deploy.completedAt(),
+                        DeployView.stats(deploy),
+                        deploy.publish().get("active"));
+            case FAILED -> new Failed(about, "failed", deploy.error(), deploy.completedAt());
+        };
+        return Json.write(new Body(type, now, data));
     }
 }

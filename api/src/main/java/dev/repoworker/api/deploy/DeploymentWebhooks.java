@@ -1,14 +1,10 @@
 package dev.repoworker.api.deploy;
 
 import dev.repoworker.api.job.Database;
+import dev.repoworker.api.loop.Periodic;
 import dev.repoworker.protocol.Backoff;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Deployment webhooks at work: every {@code poll}, the sweeper derives the due deliveries from the job rows and the
@@ -16,16 +12,11 @@ import org.slf4j.LoggerFactory;
  */
 public final class DeploymentWebhooks implements AutoCloseable {
 
-    private static final Logger LOG = LoggerFactory.getLogger(DeploymentWebhooks.class);
     private static final Duration STOP_WAIT = Duration.ofSeconds(15);
 
     private final DeploymentSweeper sweeper;
     private final WebhookSender sender;
-    private final ScheduledExecutorService loop = Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread t = new Thread(r, "deploy-webhooks");
-        t.setDaemon(true);
-        return t;
-    });
+    private final Periodic loop = new Periodic("deploy-webhooks", 1, STOP_WAIT);
 
     public DeploymentWebhooks(
             Database database,
@@ -39,14 +30,11 @@ public final class DeploymentWebhooks implements AutoCloseable {
     }
 
     public DeploymentWebhooks start(Duration poll) {
-        loop.scheduleWithFixedDelay(
-                () -> {
-                    safely("deployment webhook sweep", sweeper::sweep);
-                    safely("deployment webhooks", sender::sendDue);
-                },
-                0,
-                poll.toMillis(),
-                TimeUnit.MILLISECONDS);
+        // one tick sweeps, then sends what the sweep made due; a failed sweep still lets the sends go
+        loop.every("deployment webhooks", Duration.ZERO, poll, () -> {
+            Periodic.safely("deployment webhook sweep", sweeper::sweep);
+            Periodic.safely("deployment webhook send", sender::sendDue);
+        });
         return this;
     }
 
@@ -57,17 +45,8 @@ public final class DeploymentWebhooks implements AutoCloseable {
 
     /** Stops the loop and waits for a tick still sending, which would otherwise write to a closed database. */
     @Override
-    public void close() throws InterruptedException {
-        loop.shutdownNow();
-        loop.awaitTermination(STOP_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+    public void close() {
+        loop.close();
         sender.close();
-    }
-
-    private static void safely(String what, Runnable work) {
-        try {
-            work.run();
-        } catch (RuntimeException e) {
-            LOG.warn("{} failed; trying again at the next tick", what, e);
-        }
     }
 }

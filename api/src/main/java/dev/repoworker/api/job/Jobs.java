@@ -73,10 +73,15 @@ public final class Jobs {
                 : database.jdbi().inTransaction(h -> JobListRows.byNumber(h, filter, page, limit));
     }
 
-    /** How many jobs wait for a dispatch. */
-    public long pendingCount() {
+    /**
+     * How many jobs no runner has started: pending, or handed over and not yet running. A job a busy Worker
+     * turned away moves between the two until one takes it, and is counted all along.
+     */
+    public long notStartedCount() {
         return database.jdbi()
-                .withHandle(h -> h.createQuery("SELECT COUNT(*) FROM jobs WHERE status = 'pending'")
+                // two counts, so that each can use its partial index (pending by due time, active by lease)
+                .withHandle(h -> h.createQuery("SELECT (SELECT COUNT(*) FROM jobs WHERE status = 'pending')"
+                                + " + (SELECT COUNT(*) FROM jobs WHERE status = 'dispatched')")
                         .mapTo(Long.class)
                         .one());
     }

@@ -107,7 +107,7 @@ abstract class JobStoreContract {
         assertThat(found.input()).containsEntry("depth", 1);
         assertThat(store().jobs().sealedSecrets(job.id())).contains("sealed");
         assertThat(store().jobs().events(job.id())).extracting(JobEvent::type).containsExactly(JobEvent.CREATED);
-        assertThat(store().jobs().pendingCount()).isEqualTo(1);
+        assertThat(store().jobs().notStartedCount()).isEqualTo(1);
     }
 
     @Test
@@ -183,7 +183,7 @@ abstract class JobStoreContract {
         assertThat(store().jobs().sealedSecrets(job.id())).isEmpty();
         assertThat(store().jobs().find(job.id()).orElseThrow().completedAt()).isEqualTo(T0.plusSeconds(1));
         assertThat(claim(T0.plusSeconds(5))).isEmpty();
-        assertThat(store().jobs().pendingCount()).isZero();
+        assertThat(store().jobs().notStartedCount()).isZero();
     }
 
     @Test
@@ -211,6 +211,27 @@ abstract class JobStoreContract {
         assertThat(store().jobs().events(job.id()))
                 .extracting(JobEvent::type)
                 .containsExactly(JobEvent.CREATED, JobEvent.DISPATCHED);
+    }
+
+    @Test
+    void jobs_no_runner_has_started_are_counted_whether_pending_or_handed_over() {
+        created(T0);
+        DispatchOutbox.Claim claim = claim(T0.plusSeconds(1)).get(0);
+        Job other = created(T0.plusSeconds(1));
+        assertThat(store().jobs().notStartedCount()).isEqualTo(2);
+
+        store().jobs()
+                .update(claim.job().moveTo(JobStatus.RUNNING, T0.plusSeconds(2)), List.of(), null)
+                .orElseThrow();
+        assertThat(store().jobs().notStartedCount()).isEqualTo(1);
+
+        store().jobs()
+                .update(
+                        store().jobs().find(other.id()).orElseThrow().moveTo(JobStatus.CANCELLED, T0.plusSeconds(3)),
+                        List.of(),
+                        null)
+                .orElseThrow();
+        assertThat(store().jobs().notStartedCount()).isZero();
     }
 
     @Test

@@ -11,6 +11,7 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -21,11 +22,12 @@ import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.CompletedMultipartUpload;
 import software.amazon.awssdk.services.s3.model.CompletedPart;
+import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
 import software.amazon.awssdk.services.s3.model.S3Object;
 
 /**
- * The few S3 calls the artifact and deploy stores make, on one bucket: put (in parts when large), copy, list a
- * folder, delete a key, and run such calls {@value #PARALLEL_CALLS} at a time.
+ * The few S3 calls the artifact and deploy stores make, on one bucket: put (in parts when large), copy, read, download,
+ * list a folder, delete a key, and run such calls {@value #PARALLEL_CALLS} at a time.
  */
 public final class S3Objects {
 
@@ -109,6 +111,21 @@ public final class S3Objects {
                 .sourceKey(sourceKey)
                 .destinationBucket(bucket)
                 .destinationKey(targetKey));
+    }
+
+    /** The object's bytes; empty when there is no such key. For small objects (a manifest, a pointer). */
+    public Optional<byte[]> read(String key) {
+        try {
+            return Optional.of(
+                    s3.getObjectAsBytes(b -> b.bucket(bucket).key(key)).asByteArray());
+        } catch (NoSuchKeyException e) {
+            return Optional.empty();
+        }
+    }
+
+    /** Writes the object into {@code target} (which must not exist yet). */
+    public void download(String key, Path target) {
+        s3.getObject(b -> b.bucket(bucket).key(key), target);
     }
 
     /** Every key under {@code folder} with its size. */

@@ -2,6 +2,7 @@ package dev.repoworker.worker.deploy;
 
 import dev.repoworker.worker.artifacts.Manifest;
 import dev.repoworker.worker.artifacts.ObjectStorage;
+import dev.repoworker.worker.artifacts.StoredArtifacts;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Optional;
@@ -17,8 +18,17 @@ public interface DeployStore {
     /** {@code local} or {@code s3}, for results. */
     String kind();
 
-    /** Makes the deploy's files visible, {@code manifest.json} (already written into {@code artifacts}) last. */
-    StoredFiles publishFiles(String projectId, String jobId, Path artifacts, Manifest.Content content)
+    /**
+     * Makes the deploy's files visible, {@code manifest.json} (already written into {@code artifacts}) last.
+     * {@code published}: where the artifact store already published exactly these files, when it did (a store in
+     * the same bucket copies them from there server-side instead of uploading them again).
+     */
+    StoredFiles publishFiles(
+            String projectId,
+            String jobId,
+            Path artifacts,
+            Manifest.Content content,
+            Optional<StoredArtifacts> published)
             throws IOException;
 
     /** The active pointer with a version to replace it over; empty when the project has none yet. */

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JacksonException;
 import dev.repoworker.objectstore.ObjectKeys;
 import dev.repoworker.worker.artifacts.Manifest;
 import dev.repoworker.worker.artifacts.PublishFailedException;
+import dev.repoworker.worker.artifacts.StoredArtifacts;
 import dev.repoworker.worker.deploy.DeployStore.StoredFiles;
 import dev.repoworker.worker.deploy.DeployStore.VersionedPointer;
 import dev.repoworker.worker.task.TaskFailedException;
@@ -40,15 +41,28 @@ public final class Deployments {
         return "projects/" + projectId + "/" + jobId;
     }
 
+    /** A deploy of artifacts the artifact store has not published (every file is uploaded). */
+    public PublishedDeploy publish(String projectId, String jobId, Path artifacts, Instant requestedAt, int pages)
+            throws TaskFailedException, IOException {
+        return publish(projectId, jobId, artifacts, requestedAt, pages, Optional.empty());
+    }
+
     /**
      * @param requestedAt when the deploy was asked for; it orders deploys of one project
      * @param pages       the number of posts the deploy holds
+     * @param published   the job's artifacts as the artifact store published them, when it did before this deploy
      */
-    public PublishedDeploy publish(String projectId, String jobId, Path artifacts, Instant requestedAt, int pages)
+    public PublishedDeploy publish(
+            String projectId,
+            String jobId,
+            Path artifacts,
+            Instant requestedAt,
+            int pages,
+            Optional<StoredArtifacts> published)
             throws TaskFailedException, IOException {
         Manifest.Content content = checked(projectId, jobId, artifacts);
         try {
-            StoredFiles stored = store.publishFiles(projectId, jobId, artifacts, content);
+            StoredFiles stored = store.publishFiles(projectId, jobId, artifacts, content, published);
             String activeJobId = moveForward(projectId, ActivePointer.of(projectId, jobId, requestedAt));
             return new PublishedDeploy(
                     projectId,

@@ -3,6 +3,7 @@ package dev.repoworker.worker.deploy;
 import dev.repoworker.protocol.Json;
 import dev.repoworker.worker.artifacts.CachePolicy;
 import dev.repoworker.worker.artifacts.Manifest;
+import dev.repoworker.worker.artifacts.StoredArtifacts;
 import dev.repoworker.worker.workspace.Workspaces;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
@@ -38,7 +39,12 @@ final class LocalDeployStore implements DeployStore {
     }
 
     @Override
-    public StoredFiles publishFiles(String projectId, String jobId, Path artifacts, Manifest.Content content)
+    public StoredFiles publishFiles(
+            String projectId,
+            String jobId,
+            Path artifacts,
+            Manifest.Content content,
+            Optional<StoredArtifacts> published)
             throws IOException {
         Path project = Files.createDirectories(projects.resolve(projectId));
         Path staging = project.resolve("." + jobId + ".staging");

@@ -8,6 +8,7 @@ import dev.repoworker.worker.artifacts.CachePolicy;
 import dev.repoworker.worker.artifacts.Manifest;
 import dev.repoworker.worker.artifacts.PublishFailedException;
 import dev.repoworker.worker.artifacts.S3Objects;
+import dev.repoworker.worker.artifacts.StoredArtifacts;
 import dev.repoworker.worker.artifacts.Upload;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -27,7 +28,10 @@ import software.amazon.awssdk.services.s3.model.S3Exception;
  * Deploys in the bucket under {@code {S3_PREFIX}projects/{projectId}/}. Content-hashed media go once to
  * {@code _shared/medias/} (one LIST tells which are there) and are copied server-side into the deploy's folder, so a
  * deploy's folder is complete and its pages' relative links work; every other file is uploaded, {@code manifest.json}
- * last. The pointer is replaced with {@code If-Match: <ETag>} ({@code If-None-Match: *} when there is none).
+ * last. When the artifact store already published the job's files to this bucket ({@code {S3_PREFIX}{jobId}/}), the
+ * deploy's files and missing media are server-side copies of those (CopyObject: no bytes go through the Worker, the
+ * content type and {@code Cache-Control} come with the object); only {@code manifest.json} and the pointer are put.
+ * The pointer is replaced with {@code If-Match: <ETag>} ({@code If-None-Match: *} when there is none).
  */
 final class S3DeployStore implements DeployStore {
 
@@ -51,7 +55,12 @@ final class S3DeployStore implements DeployStore {
     }
 
     @Override
-    public StoredFiles publishFiles(String projectId, String jobId, Path artifacts, Manifest.Content content)
+    public StoredFiles publishFiles(
+            String projectId,
+            String jobId,
+            Path artifacts,
+            Manifest.Content content,
+            Optional<StoredArtifacts> published)
             throws IOException {
         String project = projectFolder(projectId);
         String folder = ObjectKeys.jobFolder(project, jobId);
@@ -66,6 +75,10 @@ final class S3DeployStore implements DeployStore {
             (shared ? media : files)
                     .add(new Upload(artifacts.resolve(path), key, S3Objects.contentType(path), CachePolicy.of(path)));
         }
+        S3Objects.ObjectCall<Upload> write = artifactFolder(jobId, content, published)
+                .<S3Objects.ObjectCall<Upload>>map(source ->
+                        upload -> objects.copy(source + relative(artifacts, upload.file()), upload.key()))
+                .orElse(objects::put);
         try {
             Map<String, Long> inShared = objects.list(project + SHARED_MEDIA);
             List<Upload> missing = media.stream()
@@ -74,18 +87,35 @@ final class S3DeployStore implements DeployStore {
             List<String> kept =
                     content.entries().stream().map(e -> folder + e.path()).toList();
             objects.publishSet(folder, artifacts.resolve(Manifest.FILE_NAME), objects.list(folder), kept, () -> {
-                S3Objects.inParallel(missing, objects::put);
+                S3Objects.inParallel(missing, write);
                 S3Objects.inParallel(
                         media,
                         m -> objects.copy(
                                 m.key(), folder + MEDIA + m.key().substring((project + SHARED_MEDIA).length())));
-                S3Objects.inParallel(files, objects::put);
+                S3Objects.inParallel(files, write);
             });
             return new StoredFiles(
                     content.files(), content.totalBytes(), missing.size(), media.size() - missing.size());
         } catch (SdkException e) {
             throw failure("publishing the deploy", e);
         }
+    }
+
+    /**
+     * The job's artifact folder in this bucket when the artifact store published exactly these files there (same
+     * manifest location, same count and bytes): the deploy copies from it instead of uploading a second time.
+     */
+    private Optional<String> artifactFolder(
+            String jobId, Manifest.Content content, Optional<StoredArtifacts> published) {
+        return published
+                .filter(p -> p.manifest().equals(settings.location(jobId) + Manifest.FILE_NAME)
+                        && p.files() == content.files()
+                        && p.bytes() == content.totalBytes())
+                .map(p -> ObjectKeys.jobFolder(settings.prefix(), jobId));
+    }
+
+    private static String relative(Path artifacts, Path file) {
+        return artifacts.relativize(file).toString().replace('\\', '/');
     }
 
     @Override

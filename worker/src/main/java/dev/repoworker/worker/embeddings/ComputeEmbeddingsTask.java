@@ -6,6 +6,7 @@ import dev.repoworker.embeddings.EmbeddingReport;
 import dev.repoworker.embeddings.PostsFile;
 import dev.repoworker.protocol.JobIds;
 import dev.repoworker.protocol.TaskType;
+import dev.repoworker.worker.artifacts.EarlierArtifacts;
 import dev.repoworker.worker.task.InvalidTaskDataException;
 import dev.repoworker.worker.task.Task;
 import dev.repoworker.worker.task.TaskContext;
@@ -22,7 +23,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * {@code compute-embeddings} on the artifacts of an earlier build: {@code data.artifactsOf} names
- * the job whose folder ({@code ARTIFACTS_DIR/<jobId>/}) holds {@code posts.json}. The output goes
+ * the job whose folder ({@code ARTIFACTS_DIR/<jobId>/}, or its {@code posts.json} fetched from the bucket when this
+ * Worker did not build it: {@link EarlierArtifacts}) holds {@code posts.json}. The output goes
  * to <em>this</em> job's folder, {@code ARTIFACTS_DIR/<this jobId>/embeddings/} and
  * {@code related.json}, so a finished job's artifacts are never changed by a later one and two
  * embedding runs over one build cannot collide. Vectors come from the shared content cache first, and the
@@ -47,10 +49,12 @@ public final class ComputeEmbeddingsTask implements Task<ComputeEmbeddingsTask.R
     public static final String KEPT_INDEXES = "embeddings-indexes";
 
     private final Path artifactsDir;
+    private final EarlierArtifacts earlier;
     private final ComputeEmbeddings compute;
 
-    public ComputeEmbeddingsTask(Path artifactsDir, ComputeEmbeddings compute) {
+    public ComputeEmbeddingsTask(Path artifactsDir, EarlierArtifacts earlier, ComputeEmbeddings compute) {
         this.artifactsDir = artifactsDir;
+        this.earlier = earlier;
         this.compute = compute;
     }
 
@@ -71,10 +75,9 @@ public final class ComputeEmbeddingsTask implements Task<ComputeEmbeddingsTask.R
     @Override
     public Timed<Embedded> run(TaskContext context, Request request) throws Exception {
         String sourceJob = request.artifactsOf();
-        Path buildDir = artifactsDir.resolve(sourceJob).normalize();
-        if (!buildDir.startsWith(artifactsDir) || !Files.isDirectory(buildDir)) {
-            throw new TaskFailedException(
-                    "no artifacts for job " + sourceJob + " (data.artifactsOf): run build-assets first");
+        EarlierArtifacts.Lookup build = earlier.find(sourceJob, List.of(PostsFile.NAME), context.workspace());
+        if (!(build instanceof EarlierArtifacts.Lookup.Found(Path buildDir))) {
+            throw new TaskFailedException(EarlierArtifacts.failure(build, sourceJob, "artifactsOf"));
         }
         if (!Files.isRegularFile(buildDir.resolve(PostsFile.NAME))) {
             throw new TaskFailedException("the artifacts of job " + sourceJob + " hold no " + PostsFile.NAME);

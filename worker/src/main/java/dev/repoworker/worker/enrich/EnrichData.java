@@ -33,6 +33,12 @@ public final class EnrichData {
     public static final String DATABASE = "content.sqlite";
     public static final int RELATED_LIMIT = 10;
     public static final int DEFAULT_SHORT_POST_WORDS = 50;
+    private static final String POSTS = "posts.json";
+    private static final String ISSUES = "issues.json";
+    private static final String MEDIAS = "medias.json";
+    private static final String GRAPH = "graph.json";
+    /** What it reads of a build's artifacts (besides {@code related.json}, which may come from another job). */
+    public static final List<String> READS = List.of(POSTS, ISSUES, MEDIAS, GRAPH);
 
     /** Where to read and write, and what else is available. */
     public record Request(
@@ -47,7 +53,7 @@ public final class EnrichData {
             throws IOException, InterruptedException {
         long started = System.nanoTime();
         List<String> notes = new ArrayList<>();
-        List<ObjectNode> posts = publishablePosts(request.sourceDir().resolve("posts.json"), notes);
+        List<ObjectNode> posts = publishablePosts(request.sourceDir().resolve(POSTS), notes);
         Files.createDirectories(request.outDir());
 
         progress.report(new Progress("related", 0, posts.size(), "related posts"));
@@ -60,9 +66,9 @@ public final class EnrichData {
 
         progress.report(new Progress("tags", 0, posts.size(), "tag index"));
         TagIndex tags = TagIndex.of(posts);
-        JsonNode issues = readOrEmpty(request.sourceDir().resolve("issues.json"));
-        JsonNode medias = readOrEmpty(request.sourceDir().resolve("medias.json"));
-        JsonNode graph = readOrEmpty(request.sourceDir().resolve("graph.json"));
+        JsonNode issues = readOrEmpty(request.sourceDir().resolve(ISSUES));
+        JsonNode medias = readOrEmpty(request.sourceDir().resolve(MEDIAS));
+        JsonNode graph = readOrEmpty(request.sourceDir().resolve(GRAPH));
         Map<String, Object> health =
                 ContentHealth.of(posts, links.backlinks(), issues, medias, graph, request.shortPostWords());
         Map<String, Object> schema = FrontmatterSchema.of(posts);

@@ -1,8 +1,11 @@
 package dev.repoworker.worker.enrich;
 
+import dev.repoworker.embeddings.PostsFile;
+import dev.repoworker.embeddings.Related;
 import dev.repoworker.protocol.JobIds;
 import dev.repoworker.protocol.TaskType;
 import dev.repoworker.worker.artifacts.ArtifactStore;
+import dev.repoworker.worker.artifacts.EarlierArtifacts;
 import dev.repoworker.worker.artifacts.PublishFailedException;
 import dev.repoworker.worker.artifacts.StoredArtifacts;
 import dev.repoworker.worker.task.InvalidTaskDataException;
@@ -13,13 +16,16 @@ import dev.repoworker.worker.task.TaskFailedException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * {@code enrich-data}: {@code data.artifactsOf} names the build-assets job whose folder holds {@code posts.json};
+ * {@code enrich-data}: {@code data.artifactsOf} names the build-assets job whose folder holds {@code posts.json}
+ * (fetched from the bucket when this Worker did not build it: {@link EarlierArtifacts});
  * {@code data.embeddingsOf} (optional, defaults to artifactsOf) the compute-embeddings job whose
  * {@code related.json} gives related posts; {@code data.shortPostWords} (default 50) the health report's
  * threshold. The output goes to this job's own folder ({@code ARTIFACTS_DIR/<jobId>/}), never into the
@@ -32,12 +38,12 @@ public final class EnrichDataTask implements Task<EnrichDataTask.Request> {
 
     private static final Logger LOG = LoggerFactory.getLogger(EnrichDataTask.class);
 
-    private final Path artifactsDir;
+    private final EarlierArtifacts earlier;
     private final ArtifactStore store;
     private final EnrichData enrich = new EnrichData();
 
-    public EnrichDataTask(Path artifactsDir, ArtifactStore store) {
-        this.artifactsDir = artifactsDir.toAbsolutePath().normalize();
+    public EnrichDataTask(EarlierArtifacts earlier, ArtifactStore store) {
+        this.earlier = earlier;
         this.store = store;
     }
 
@@ -71,25 +77,23 @@ public final class EnrichDataTask implements Task<EnrichDataTask.Request> {
     public Enriched run(TaskContext context, Request request) throws Exception {
         String source = request.artifactsOf();
         String embeddings = request.embeddingsOf();
-        Path sourceDir = artifactsDir.resolve(source).normalize();
-        if (!sourceDir.startsWith(artifactsDir) || !Files.isRegularFile(sourceDir.resolve("posts.json"))) {
+        boolean relatedBeside = embeddings.equals(source);
+        List<String> reads = relatedBeside ? append(EnrichData.READS, Related.FILE) : EnrichData.READS;
+        EarlierArtifacts.Lookup build = earlier.find(source, reads, context.workspace());
+        if (!(build instanceof EarlierArtifacts.Lookup.Found(Path sourceDir))) {
+            throw new TaskFailedException(EarlierArtifacts.failure(build, source, "artifactsOf"));
+        }
+        if (!Files.isRegularFile(sourceDir.resolve(PostsFile.NAME))) {
             throw new TaskFailedException(
                     "no posts.json in the artifacts of job " + source + " (data.artifactsOf): run build-assets first");
         }
-        Path relatedDir = artifactsDir.resolve(embeddings).normalize();
-        if (!relatedDir.startsWith(artifactsDir)) {
-            throw new TaskFailedException("data.embeddingsOf does not name a job");
-        }
+        Optional<Path> related =
+                relatedBeside ? Optional.of(sourceDir.resolve(Related.FILE)) : related(embeddings, context.workspace());
         Path out = null;
         try {
             out = store.open(context.jobId());
             Map<String, Object> computed = enrich.enrich(
-                    new EnrichData.Request(
-                            sourceDir,
-                            Optional.of(relatedDir.resolve("related.json")),
-                            out,
-                            Optional.empty(),
-                            request.shortPostWords()),
+                    new EnrichData.Request(sourceDir, related, out, Optional.empty(), request.shortPostWords()),
                     context.progressListener());
             StoredArtifacts stored = store.publish(context.jobId(), out);
             return new Enriched(computed, source, stored);
@@ -107,6 +111,23 @@ public final class EnrichDataTask implements Task<EnrichDataTask.Request> {
             }
             throw e;
         }
+    }
+
+    /** {@code related.json} of the compute-embeddings job {@code embeddingsOf}; none when that job published none. */
+    private Optional<Path> related(String embeddingsOf, Path workspace) throws IOException, TaskFailedException {
+        return switch (earlier.find(embeddingsOf, List.of(Related.FILE), workspace)) {
+            case EarlierArtifacts.Lookup.Found(Path folder) -> Optional.of(folder.resolve(Related.FILE));
+            case EarlierArtifacts.Lookup.Missing missing -> Optional.empty();
+            case EarlierArtifacts.Lookup.Unpublished unpublished -> Optional.empty();
+            case EarlierArtifacts.Lookup.Unreadable unreadable ->
+                throw new TaskFailedException(EarlierArtifacts.failure(unreadable, embeddingsOf, "embeddingsOf"));
+        };
+    }
+
+    private static List<String> append(List<String> list, String item) {
+        List<String> all = new ArrayList<>(list);
+        all.add(item);
+        return all;
     }
 
     /**

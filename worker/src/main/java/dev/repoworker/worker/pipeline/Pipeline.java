@@ -26,7 +26,8 @@ import org.slf4j.LoggerFactory;
  * each step boundary ({@code step, done, total}); the result holds one section per step with its
  * {@code durationMs}; a failing step fails the job as {@code "<step> failed: …"} and the job's partial
  * artifacts are removed. When the artifacts were written, the manifest is rewritten at the end so it
- * lists what the later steps added.
+ * lists what the later steps added; a step that reads the published artifacts (a deploy) has them published just
+ * before it runs, and when it is the last step that publish is the job's.
  */
 public final class Pipeline implements Task<List<PipelineStep.Planned<?>>> {
 
@@ -71,10 +72,17 @@ public final class Pipeline implements Task<List<PipelineStep.Planned<?>>> {
         Map<String, Timed<Object>> sections = new LinkedHashMap<>();
         int total = planned.size();
         long started = System.nanoTime();
+        int publishedBefore = -1;
         for (int i = 0; i < total; i++) {
             PipelineStep.Planned<?> step = planned.get(i);
             context.checkCancelled();
             context.milestone(step.name(), i, total, "step " + (i + 1) + " of " + total + ": " + step.name());
+            if (step.readsPublishedArtifacts()
+                    && state.artifacts().isPresent()
+                    && state.published().isEmpty()) {
+                state.published(publish(context, state));
+                publishedBefore = i;
+            }
             long stepStarted = System.nanoTime();
             Object section;
             try {
@@ -97,25 +105,29 @@ public final class Pipeline implements Task<List<PipelineStep.Planned<?>>> {
             sections.put(step.name(), new Timed<>(section, durationMs));
             LOG.info("job {}: {} step {} done in {} ms", context.jobId(), type.wireName(), step.name(), durationMs);
         }
-        StoredArtifacts manifest = null;
-        if (state.artifacts().isPresent()) {
-            try {
-                manifest = store.publish(context.jobId(), state.artifacts().get());
-            } catch (PublishFailedException e) {
-                discard(context, state);
-                throw new TaskFailedException(e.getMessage(), e);
-            } catch (IOException e) {
-                discard(context, state);
-                throw new TaskFailedException(
-                        "publishing the artifacts failed (" + e.getClass().getSimpleName() + ")", e);
-            }
-        }
+        // published before the last step, nothing was written after: the published set is complete
+        StoredArtifacts manifest = publishedBefore == total - 1
+                ? state.published().orElseThrow()
+                : state.artifacts().isPresent() ? publish(context, state) : null;
         context.progress("done", total, total, "pipeline finished");
         return new PipelineResult(
                 planned.stream().map(PipelineStep.Planned::name).toList(),
                 manifest,
                 sections,
                 (System.nanoTime() - started) / 1_000_000);
+    }
+
+    private StoredArtifacts publish(TaskContext context, PipelineState state) throws TaskFailedException {
+        try {
+            return store.publish(context.jobId(), state.artifacts().orElseThrow());
+        } catch (PublishFailedException e) {
+            discard(context, state);
+            throw new TaskFailedException(e.getMessage(), e);
+        } catch (IOException e) {
+            discard(context, state);
+            throw new TaskFailedException(
+                    "publishing the artifacts failed (" + e.getClass().getSimpleName() + ")", e);
+        }
     }
 
     private void discard(TaskContext context, PipelineState state) {

@@ -1,13 +1,14 @@
 package dev.repoworker.worker.pipeline;
 
+import dev.repoworker.worker.artifacts.StoredArtifacts;
 import dev.repoworker.worker.repo.RepoSource;
 import java.nio.file.Path;
 import java.util.Optional;
 
 /**
  * What the steps of one pipeline run hand to each other: the repository on disk (set by acquire,
- * template or build-assets) and where it came from, the job's artifacts folder once build-assets wrote it
- * and the number of posts it built. One instance per job; steps run one after the other on the job's thread.
+ * template or build-assets) and where it came from, the job's artifacts folder once build-assets wrote it,
+ * the number of posts it built, and where the artifacts were published once the pipeline published them. One instance per job; steps run one after the other on the job's thread.
  */
 public final class PipelineState {
 
@@ -16,6 +17,7 @@ public final class PipelineState {
     private RepoSource repository;
     private Path artifacts;
     private int posts;
+    private StoredArtifacts published;
 
     public Optional<Path> repoDirectory() {
         return Optional.ofNullable(repoDirectory);
@@ -44,6 +46,15 @@ public final class PipelineState {
     public void built(Path directory, int posts) {
         this.artifacts = directory;
         this.posts = posts;
+    }
+
+    /** The artifacts as the artifact store published them; empty until the pipeline published them. */
+    public Optional<StoredArtifacts> published() {
+        return Optional.ofNullable(published);
+    }
+
+    void published(StoredArtifacts stored) {
+        this.published = stored;
     }
 
     /** The posts build-assets built (0 before it ran). */

@@ -28,6 +28,14 @@ public interface PipelineStep<R> {
      */
     Object run(TaskContext context, PipelineState state, R request) throws Exception;
 
+    /**
+     * Whether the step reads the job's artifacts as the artifact store publishes them (a deploy copies them inside the
+     * bucket): the pipeline publishes them just before the step runs rather than after the last step.
+     */
+    default boolean readsPublishedArtifacts() {
+        return false;
+    }
+
     /** A step with the request it parsed, ready to run. */
     record Planned<R>(PipelineStep<R> step, R request) {
 
@@ -37,6 +45,10 @@ public interface PipelineStep<R> {
 
         Object run(TaskContext context, PipelineState state) throws Exception {
             return step.run(context, state, request);
+        }
+
+        boolean readsPublishedArtifacts() {
+            return step.readsPublishedArtifacts();
         }
     }
 }

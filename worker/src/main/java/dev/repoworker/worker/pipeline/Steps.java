@@ -127,7 +127,13 @@ public final class Steps {
                         context.jobId(),
                         requireArtifacts(state),
                         request.requestedAt().orElseGet(Instant::now),
-                        state.posts());
+                        state.posts(),
+                        state.published());
+            }
+
+            @Override
+            public boolean readsPublishedArtifacts() {
+                return true;
             }
 
             @Override
