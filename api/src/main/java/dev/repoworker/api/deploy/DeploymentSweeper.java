@@ -64,6 +64,7 @@ public final class DeploymentSweeper {
         if (full) {
             lastFullSweep = now;
         }
+        // a full page may have left changes unread: the next sweep reads from where this one did
         if (deploys.size() < MAX_DEPLOYS) {
             readFrom = now.minus(MARGIN);
         }
