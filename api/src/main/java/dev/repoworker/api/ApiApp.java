@@ -140,7 +140,7 @@ public final class ApiApp implements AutoCloseable {
                 : null;
         DeploymentWebhooks webhooks = new DeploymentWebhooks(
                         database,
-                        services.projects()::subscribers,
+                        services.projects(),
                         services.subscriberPolicy(),
                         dispatching.backoff(),
                         config.webhookRetryWindow(),

@@ -3,7 +3,6 @@ package dev.repoworker.api;
 import dev.repoworker.api.github.Delivery;
 import dev.repoworker.api.github.GitHubDeliveries;
 import dev.repoworker.api.github.PushEvent;
-import dev.repoworker.api.github.RepositoryKey;
 import dev.repoworker.api.job.JobStore;
 import dev.repoworker.api.project.Project;
 import java.time.Clock;
@@ -82,10 +81,7 @@ final class GitHubWebhook {
             return ignored(deliveryId, event, null, null, "the " + event + " event does not deploy; only push does");
         }
         PushEvent push = PushEvent.parse(payload);
-        List<Project> ofRepository = projects.list().stream()
-                .filter(p -> push.repositoryKeys()
-                        .contains(RepositoryKey.of(p.settings().repoUrl())))
-                .toList();
+        List<Project> ofRepository = projects.ofRepository(push.repositoryKeys());
         if (ofRepository.isEmpty()) {
             deliveries.record(delivery(deliveryId, event, push, Delivery.Outcome.UNKNOWN_REPOSITORY, List.of()));
             LOG.info("GitHub delivery {}: no project deploys {}", deliveryId, push.repository());

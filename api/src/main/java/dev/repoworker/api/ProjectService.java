@@ -1,6 +1,7 @@
 package dev.repoworker.api;
 
 import dev.repoworker.api.deploy.SubscriberPolicy;
+import dev.repoworker.api.deploy.Subscribers;
 import dev.repoworker.api.dispatch.TaskMapping;
 import dev.repoworker.api.job.InvalidInputException;
 import dev.repoworker.api.job.JobStore;
@@ -16,9 +17,10 @@ import java.util.UUID;
 /**
  * Projects and their deploys. A project's settings are checked by the very rules a {@code deploy-repo} submission
  * meets (repository URL policy, branch names, ignoreFiles limits), so a project that is accepted can be deployed.
- * The Git token and the webhook secrets are sealed on the way in and opened only to make a deploy job.
+ * The Git token and the webhook secrets are sealed on the way in and opened only to make a deploy job or to sign a
+ * deployment webhook; its deploys' webhook subscribers are its settings' webhook URLs.
  */
-final class ProjectService {
+final class ProjectService implements Subscribers {
 
     private static final String DEFAULT_BRANCH = "main";
     private static final String DEFAULT_MEDIA_PREFIX = "/_repo/medias";
@@ -46,8 +48,13 @@ final class ProjectService {
         this.clock = clock;
     }
 
-    /** The project's webhook subscribers (URL → secret), empty when the project is gone: whom its deploys are announced to. */
-    Map<String, String> subscribers(String projectId) {
+    @Override
+    public List<String> urls(String projectId) {
+        return store.find(projectId).map(p -> p.settings().webhookUrls()).orElse(List.of());
+    }
+
+    @Override
+    public Map<String, String> secrets(String projectId) {
         return store.find(projectId)
                 .map(p -> ProjectSecrets.open(secretBox, p).webhookSecrets())
                 .orElse(Map.of());
@@ -73,6 +80,11 @@ final class ProjectService {
 
     List<Project> list() {
         return store.list();
+    }
+
+    /** The projects that deploy the repository of these {@code github.RepositoryKey}s. */
+    List<Project> ofRepository(List<String> repositoryKeys) {
+        return store.ofRepository(repositoryKeys);
     }
 
     /** Applied over the version it was read from, read again when another change came first. */

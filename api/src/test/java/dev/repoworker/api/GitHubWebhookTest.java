@@ -190,16 +190,34 @@ class GitHubWebhookTest {
 
     @Test
     void a_body_over_5_mb_is_a_413() {
-        byte[] body = new byte[GitHubWebhookRoutes.MAX_BODY_BYTES + 1024];
-        Arrays.fill(body, (byte) ' ');
-        body[0] = '{';
-        body[body.length - 1] = '}';
+        byte[] body = jsonOfSize(GitHubWebhookRoutes.MAX_BODY_BYTES + 1024);
 
         Sent sent =
                 github.send("push", UUID.randomUUID().toString(), body, GitHubWebhookSender.sign(HOOK_SECRET, body));
 
         assertThat(sent.status()).isEqualTo(413);
         assertThat(json(sent).get("error").get("code").asText()).isEqualTo("payload_too_large");
+    }
+
+    @Test
+    void a_body_over_5_mb_sent_whole_without_waiting_for_a_go_ahead_gets_the_413_answer_not_a_reset() {
+        byte[] body = jsonOfSize(GitHubWebhookRoutes.MAX_BODY_BYTES + 3 * 1024 * 1024);
+
+        Sent sent = github.withoutExpectContinue()
+                .send("push", UUID.randomUUID().toString(), body, GitHubWebhookSender.sign(HOOK_SECRET, body));
+
+        assertThat(sent.status()).isEqualTo(413);
+        assertThat(json(sent).get("error").get("code").asText()).isEqualTo("payload_too_large");
+        assertThat(json(sent).get("error").get("field").asText()).isEqualTo("body");
+    }
+
+    /** A JSON object of {@code size} bytes: braces around spaces. */
+    static byte[] jsonOfSize(int size) {
+        byte[] body = new byte[size];
+        Arrays.fill(body, (byte) ' ');
+        body[0] = '{';
+        body[body.length - 1] = '}';
+        return body;
     }
 
     @Test

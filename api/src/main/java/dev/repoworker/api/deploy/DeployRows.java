@@ -12,8 +12,10 @@ final class DeployRows {
 
     static final String TASK = "deploy-repo";
     /** The events that say a runner took the job; their first one is when the deploy started. */
-    private static final String STARTED_AT = "(SELECT MIN(e.at) FROM job_events e WHERE e.job_id = j.id "
-            + "AND e.type IN ('accepted', 'fallback', 'simulated', 'progress')) AS started_at";
+    private static final String STARTING_EVENTS = "('accepted', 'fallback', 'simulated', 'progress')";
+
+    private static final String STARTED_AT = "(SELECT MIN(e.at) FROM job_events e WHERE e.job_id = j.id AND e.type IN "
+            + STARTING_EVENTS + ") AS started_at";
 
     private static final String SELECT = "SELECT j.id, j.project_id, j.status, j.input_json, j.result_json, j.error, "
             + "j.duration_ms, j.created_at, j.completed_at, " + STARTED_AT + " FROM jobs j WHERE j.task = '" + TASK
@@ -69,11 +71,17 @@ final class DeployRows {
                 .findFirst();
     }
 
-    /** Deploys of any project changed since {@code since}: the ones whose webhooks may be due. */
-    static List<DeployJob> changedSince(Handle h, Instant since, int limit) {
-        return h.createQuery(
-                        SELECT
-                                + "AND j.project_id IS NOT NULL AND j.updated_at >= :since ORDER BY j.updated_at DESC LIMIT :limit")
+    /**
+     * Deploys of any project changed within the window (from {@code windowStart}) and since {@code since}: the
+     * ones whose webhooks may have become due. A job counts as changed when its row was written, or when an event
+     * that starts it was appended: the dispatcher records a Worker's acceptance without writing the job's row.
+     */
+    static List<DeployJob> changedSince(Handle h, Instant windowStart, Instant since, int limit) {
+        return h.createQuery(SELECT + "AND j.project_id IS NOT NULL AND j.updated_at >= :windowStart "
+                        + "AND (j.updated_at >= :since OR EXISTS (SELECT 1 FROM job_events e WHERE e.job_id = j.id "
+                        + "AND e.type IN " + STARTING_EVENTS + " AND e.at >= :since)) "
+                        + "ORDER BY j.updated_at DESC LIMIT :limit")
+                .bind("windowStart", windowStart.toEpochMilli())
                 .bind("since", since.toEpochMilli())
                 .bind("limit", limit)
                 .map(MAPPER)

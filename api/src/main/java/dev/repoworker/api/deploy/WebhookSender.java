@@ -101,7 +101,7 @@ public final class WebhookSender implements AutoCloseable {
     }
 
     private Outcome send(Delivery delivery) {
-        String secret = subscribers.of(delivery.projectId()).get(delivery.subscriber());
+        String secret = subscribers.secrets(delivery.projectId()).get(delivery.subscriber());
         if (secret == null) {
             return Outcome.refused("the project no longer has this webhook");
         }

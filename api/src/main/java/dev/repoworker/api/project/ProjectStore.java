@@ -1,5 +1,6 @@
 package dev.repoworker.api.project;
 
+import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
 
@@ -13,6 +14,9 @@ public interface ProjectStore {
 
     /** Every project, by id. */
     List<Project> list();
+
+    /** The projects whose {@code repoUrl} has one of these {@code github.RepositoryKey}s, by id. */
+    List<Project> ofRepository(Collection<String> repositoryKeys);
 
     /**
      * Stores {@code next} over version {@code next.version() - 1}; false when there is no such project or it has

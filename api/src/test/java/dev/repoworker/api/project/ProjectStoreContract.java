@@ -108,6 +108,23 @@ abstract class ProjectStoreContract {
     }
 
     @Test
+    void projects_are_found_by_the_key_of_their_repository_url_as_created_and_as_updated() {
+        store.create(project("alpha", "main", null, T0));
+        store.create(project("beta", "main", null, T0));
+        Project gamma = project("gamma", "main", null, T0);
+        store.create(gamma);
+        Project.Settings moved = new Project.Settings(
+                "git@GIT.example.test:o/alpha.git", "main", null, null, null, null, null, List.of());
+        assertThat(store.update(gamma.changed(moved, null, T0.plusSeconds(1)))).isTrue();
+
+        assertThat(store.ofRepository(List.of("git.example.test/o/alpha", "git.example.test/o/nobody")))
+                .extracting(Project::id)
+                .containsExactly("alpha", "gamma");
+        assertThat(store.ofRepository(List.of("git.example.test/o/gamma"))).isEmpty();
+        assertThat(store.ofRepository(List.of())).isEmpty();
+    }
+
+    @Test
     void projects_are_listed_by_id() {
         store.create(project("zeta", "main", null, T0));
         store.create(project("alpha", "main", null, T0));
