@@ -120,7 +120,7 @@ public final class JGitGit implements Git {
         }
     }
 
-    /** Rethrows what ended the clone's thread; a failure first deletes what the clone left behind. */
+    /** What to throw for what ended the clone's thread (an interrupt or an error is rethrown as it is); a failed clone is deleted first. */
     private static TaskFailedException failure(Throwable cause, Path dir, GitErrors.Scrubber scrubber)
             throws TaskFailedException, InterruptedException {
         if (cause instanceof InterruptedException interrupted) {
