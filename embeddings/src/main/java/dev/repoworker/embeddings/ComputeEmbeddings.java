@@ -6,13 +6,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.UUID;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
@@ -82,68 +79,100 @@ public final class ComputeEmbeddings {
         Files.createDirectories(outDir);
         Path target = outDir.resolve(OUTPUT_DIR);
         Path staging = outDir.resolve("." + OUTPUT_DIR + "-" + UUID.randomUUID());
-        int embedded;
-        int count;
-        Optional<Update> update;
+        Built built;
         try {
-            List<Path> earlier = Stream.concat(
-                            Stream.of(target),
-                            source == null ? Stream.empty() : kept.flatMap(k -> k.find(source)).stream())
-                    .toList();
-            update = reuse(earlier, staging, wanted, posts);
-            List<Post> changed = update.map(u -> posts.stream()
-                            .filter(p -> !u.unchanged().containsKey(p.slug()))
-                            .toList())
-                    .orElse(posts);
-            progress.report(new Progress(
-                    "chunk", 0, changed.size(), "chunking " + changed.size() + " of " + posts.size() + " posts"));
-            List<Chunk> chunks = chunk(changed);
-            checkInterrupted();
-            float[][] chunkVectors = new float[chunks.size()][];
-            embedded = EmbedMissing.fill(embedder, cache, chunks, chunkVectors, progress);
-
-            progress.report(new Progress(
-                    "index",
-                    0,
-                    chunks.size(),
-                    (update.isPresent() ? "updating the index with " : "indexing ") + chunks.size() + " vectors"));
-            if (update.isPresent()) {
-                Rows all = Rows.inPostsOrder(posts, update.get().unchanged(), chunks, chunkVectors);
-                count = all.rows().size();
-                VectorIndex.update(
-                        staging,
-                        meta(count, posts.size()),
-                        posts,
-                        all.rows(),
-                        all.vectors(),
-                        chunks,
-                        chunkVectors,
-                        update.get().replaced());
-            } else {
-                count = chunks.size();
-                VectorIndex.write(staging, meta(count, posts.size()), posts, chunks, chunkVectors);
-            }
-            checkInterrupted();
-            progress.report(new Progress("related", 0, posts.size(), "finding related posts"));
-            Map<String, List<Related.RelatedPost>> related =
-                    inPostsOrder(posts, Related.compute(staging, Related.DEFAULT_K));
-            Folders.deleteRecursively(target);
-            Files.move(staging, target);
-            Related.write(outDir.resolve(Related.FILE), related);
+            built = buildIndex(staging, earlierIndexes(target, source), wanted, posts, progress);
+            publish(staging, target, outDir, posts, progress);
         } finally {
             Folders.deleteRecursively(staging);
         }
         keep(source, target);
+        return report(built, posts.size(), wanted, started, progress);
+    }
+
+    /** What building the index came to: vectors the model computed, chunks in the index, and whether it was updated. */
+    private record Built(int embedded, int chunks, boolean updated) {}
+
+    /** The index being replaced, then the one kept for {@code source}: the candidates for an update. */
+    private List<Path> earlierIndexes(Path target, String source) {
+        return Stream.concat(
+                        Stream.of(target), source == null ? Stream.empty() : kept.flatMap(k -> k.find(source)).stream())
+                .toList();
+    }
+
+    /** Chunks and embeds the posts an earlier index does not already hold, and writes the index into {@code staging}. */
+    private Built buildIndex(
+            Path staging, List<Path> earlier, IndexMeta wanted, List<Post> posts, ProgressListener progress)
+            throws IOException, InterruptedException {
+        Optional<IndexUpdate> update = reuse(earlier, staging, wanted, posts);
+        List<Post> changed = update.map(u -> posts.stream()
+                        .filter(p -> !u.unchanged().containsKey(p.slug()))
+                        .toList())
+                .orElse(posts);
+        progress.report(new Progress(
+                "chunk", 0, changed.size(), "chunking " + changed.size() + " of " + posts.size() + " posts"));
+        List<Chunk> chunks = chunk(changed);
+        checkInterrupted();
+        float[][] chunkVectors = new float[chunks.size()][];
+        int embedded = EmbedMissing.fill(embedder, cache, chunks, chunkVectors, progress);
+
+        progress.report(new Progress(
+                "index",
+                0,
+                chunks.size(),
+                (update.isPresent() ? "updating the index with " : "indexing ") + chunks.size() + " vectors"));
+        int count = writeIndex(staging, posts, update, chunks, chunkVectors);
+        checkInterrupted();
+        return new Built(embedded, count, update.isPresent());
+    }
+
+    /** Updates the copied earlier index, or writes a new one; returns how many chunks it holds. */
+    private int writeIndex(
+            Path staging, List<Post> posts, Optional<IndexUpdate> update, List<Chunk> chunks, float[][] chunkVectors)
+            throws IOException, InterruptedException {
+        if (update.isEmpty()) {
+            VectorIndex.write(staging, meta(chunks.size(), posts.size()), posts, chunks, chunkVectors);
+            return chunks.size();
+        }
+        IndexRows all = IndexRows.inPostsOrder(posts, update.get().unchanged(), chunks, chunkVectors);
+        int count = all.rows().size();
+        VectorIndex.update(
+                staging,
+                meta(count, posts.size()),
+                posts,
+                all.rows(),
+                all.vectors(),
+                chunks,
+                chunkVectors,
+                update.get().replaced());
+        return count;
+    }
+
+    /** Finds related posts in the staged index, moves it into place and writes {@code related.json} beside it. */
+    private static void publish(Path staging, Path target, Path outDir, List<Post> posts, ProgressListener progress)
+            throws IOException {
+        progress.report(new Progress("related", 0, posts.size(), "finding related posts"));
+        Map<String, List<Related.RelatedPost>> related =
+                inPostsOrder(posts, Related.compute(staging, Related.DEFAULT_K));
+        Folders.deleteRecursively(target);
+        Files.move(staging, target);
+        Related.write(outDir.resolve(Related.FILE), related);
+    }
+
+    private static EmbeddingReport report(
+            Built built, int posts, IndexMeta wanted, long started, ProgressListener progress) {
         EmbeddingReport report = new EmbeddingReport(
-                posts.size(),
-                count,
-                embedded,
-                count - embedded,
+                posts,
+                built.chunks(),
+                built.embedded(),
+                built.chunks() - built.embedded(),
                 wanted.model(),
                 wanted.dimension(),
-                update.isPresent() ? EmbeddingReport.UPDATED : EmbeddingReport.BUILT,
+                built.updated() ? EmbeddingReport.UPDATED : EmbeddingReport.BUILT,
                 (System.nanoTime() - started) / 1_000_000);
-        progress.report(new Progress("done", count, count, embedded + " embedded, " + report.reused() + " reused"));
+        int count = built.chunks();
+        progress.report(
+                new Progress("done", count, count, built.embedded() + " embedded, " + report.reused() + " reused"));
         return report;
     }
 
@@ -168,59 +197,12 @@ public final class ComputeEmbeddings {
         return chunks;
     }
 
-    /** What an update keeps (unchanged posts, by slug) and rewrites (changed, added and removed posts). */
-    private record Update(Map<String, PreviousIndex.Kept> unchanged, Set<String> replaced) {
-
-        static Update plan(PreviousIndex previous, List<Post> posts) {
-            Map<String, PreviousIndex.Kept> unchanged = new HashMap<>();
-            Set<String> replaced = new HashSet<>(previous.slugs());
-            for (Post post : posts) {
-                Optional<PreviousIndex.Kept> kept = previous.unchanged(post.slug(), PostHash.of(post));
-                if (kept.isPresent()) {
-                    unchanged.put(post.slug(), kept.get());
-                    replaced.remove(post.slug());
-                } else {
-                    replaced.add(post.slug());
-                }
-            }
-            return new Update(unchanged, replaced);
-        }
-    }
-
-    /** Every chunk's row and vector, in posts order: kept ones from the earlier index, the rest from this run. */
-    private record Rows(List<ChunkRow> rows, float[][] vectors) {
-
-        static Rows inPostsOrder(
-                List<Post> posts, Map<String, PreviousIndex.Kept> unchanged, List<Chunk> chunks, float[][] vectors) {
-            Map<String, List<Integer>> fresh = new HashMap<>();
-            for (int i = 0; i < chunks.size(); i++) {
-                fresh.computeIfAbsent(chunks.get(i).slug(), s -> new ArrayList<>())
-                        .add(i);
-            }
-            List<ChunkRow> rows = new ArrayList<>();
-            List<float[]> all = new ArrayList<>();
-            for (Post post : posts) {
-                PreviousIndex.Kept kept = unchanged.get(post.slug());
-                if (kept != null) {
-                    rows.addAll(kept.rows());
-                    all.addAll(kept.vectors());
-                    continue;
-                }
-                for (int i : fresh.getOrDefault(post.slug(), List.of())) {
-                    rows.add(ChunkRow.of(chunks.get(i)));
-                    all.add(vectors[i]);
-                }
-            }
-            return new Rows(rows, all.toArray(float[][]::new));
-        }
-    }
-
     /**
      * Copies the first usable earlier index into {@code staging} and plans its update.
      *
      * @return empty when there is none, or too few posts are unchanged for an update to pay: build from scratch
      */
-    private Optional<Update> reuse(List<Path> earlier, Path staging, IndexMeta wanted, List<Post> posts)
+    private Optional<IndexUpdate> reuse(List<Path> earlier, Path staging, IndexMeta wanted, List<Post> posts)
             throws IOException {
         for (Path dir : earlier) {
             if (!PreviousIndex.matches(dir, wanted)) {
@@ -230,7 +212,7 @@ public final class ComputeEmbeddings {
                 Folders.link(dir, staging);
                 Optional<PreviousIndex> previous = PreviousIndex.read(staging, wanted);
                 if (previous.isPresent()) {
-                    Update update = Update.plan(previous.get(), posts);
+                    IndexUpdate update = IndexUpdate.plan(previous.get(), posts);
                     if (update.unchanged().size() >= MIN_REUSE * posts.size()) {
                         return Optional.of(update);
                     }

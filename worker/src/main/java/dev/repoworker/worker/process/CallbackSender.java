@@ -1,6 +1,5 @@
 package dev.repoworker.worker.process;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.repoworker.protocol.Backoff;
 import dev.repoworker.protocol.Callback;
 import dev.repoworker.protocol.Json;
@@ -14,9 +13,6 @@ import java.net.http.HttpResponse;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayDeque;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -41,7 +37,6 @@ public final class CallbackSender {
 
     private static final Logger LOG = LoggerFactory.getLogger(CallbackSender.class);
     private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(15);
-    private static final int MAX_BATCH = 100;
     private static final Duration LONGEST_RETRY_AFTER = Duration.ofMinutes(5);
 
     private final HttpClient http;
@@ -98,7 +93,7 @@ public final class CallbackSender {
 
     /** Starts delivering a final callback; {@code delivery} records every attempt and the outcome. */
     public void deliver(String url, Callback callback, Delivery delivery) {
-        Final item = new Final(
+        FinalCallback item = new FinalCallback(
                 url,
                 Json.write(callback),
                 callback.jobId(),
@@ -106,9 +101,10 @@ public final class CallbackSender {
                 delivery,
                 clock.instant().plus(retryWindow));
         if (arrayReceivers.contains(url)) {
-            batches.computeIfAbsent(url, CallbackBatches::new).add(item);
+            batches.computeIfAbsent(url, u -> new CallbackBatches(u, this, scheduler))
+                    .add(item);
         } else {
-            scheduler.execute(() -> first(item));
+            scheduler.execute(() -> sendAlone(item));
         }
     }
 
@@ -120,157 +116,18 @@ public final class CallbackSender {
         arrayReceivers.add(url);
     }
 
-    /** A final callback on its way. */
-    private record Final(String url, String body, String jobId, String attempt, Delivery delivery, Instant giveUpAt) {}
-
-    private CompletableFuture<?> first(Final item) {
-        return withMdc(
-                item.jobId(),
-                item.attempt(),
-                () -> attempt(item.url(), item.body(), item.jobId(), item.delivery(), item.giveUpAt(), 0));
+    boolean stillTakesArrays(String url) {
+        return arrayReceivers.contains(url);
     }
 
-    /**
-     * The final callbacks to one receiver that takes arrays: one request in flight at a time; what arrives
-     * meanwhile goes in the next request, up to {@link #MAX_BATCH}, one signature, one answer per callback.
-     * A failed request hands each callback to its own retries; a receiver that refuses the array form gets
-     * each callback alone from then on.
-     */
-    private final class CallbackBatches {
-        private final String url;
-        private final ArrayDeque<Final> waiting = new ArrayDeque<>();
-        private boolean sending;
-
-        CallbackBatches(String url) {
-            this.url = url;
-        }
-
-        void add(Final item) {
-            synchronized (this) {
-                waiting.add(item);
-                if (sending) {
-                    return;
-                }
-                sending = true;
-            }
-            scheduler.execute(this::sendNext);
-        }
-
-        private void sendNext() {
-            List<Final> batch = new ArrayList<>();
-            synchronized (this) {
-                while (!waiting.isEmpty() && batch.size() < MAX_BATCH) {
-                    batch.add(waiting.poll());
-                }
-                if (batch.isEmpty()) {
-                    sending = false;
-                    return;
-                }
-            }
-            CompletableFuture<?> sent = batch.size() > 1 && arrayReceivers.contains(url)
-                    ? sendArray(batch)
-                    : CompletableFuture.allOf(
-                            batch.stream().map(CallbackSender.this::first).toArray(CompletableFuture[]::new));
-            sent.whenComplete((ignored, error) -> {
-                try {
-                    scheduler.execute(this::sendNext);
-                } catch (java.util.concurrent.RejectedExecutionException shutDown) {
-                    synchronized (this) {
-                        sending = false;
-                    }
-                }
-            });
-        }
-
-        private CompletableFuture<?> sendArray(List<Final> batch) {
-            HttpRequest request;
-            try {
-                policy.checkAgain(url);
-                request = request(
-                        url,
-                        "[" + String.join(",", batch.stream().map(Final::body).toList()) + "]");
-            } catch (NetworkPolicy.RefusedHost | RuntimeException e) {
-                // each callback meets the refusal (or the retry) on its own path
-                return CompletableFuture.allOf(
-                        batch.stream().map(CallbackSender.this::first).toArray(CompletableFuture[]::new));
-            }
-            return http.sendAsync(request, HttpResponse.BodyHandlers.ofString()).handle((response, failure) -> {
-                answered(batch, response, failure);
-                return null;
-            });
-        }
-
-        private void answered(List<Final> batch, HttpResponse<String> response, Throwable failure) {
-            List<JsonNode> answers = response == null || response.statusCode() != 200
-                    ? null
-                    : itemAnswers(response.body(), batch.size());
-            if (answers != null) {
-                for (int i = 0; i < batch.size(); i++) {
-                    JsonNode answer = answers.get(i);
-                    Final item = batch.get(i);
-                    int status = "accepted".equals(answer.path("status").asText())
-                            ? 200
-                            : answer.path("code").asInt(500);
-                    settle(
-                            item.url(),
-                            item.body(),
-                            item.jobId(),
-                            item.delivery(),
-                            item.giveUpAt(),
-                            0,
-                            status,
-                            null,
-                            status == 200
-                                    ? null
-                                    : "HTTP " + status + ": "
-                                            + answer.path("message").asText(""));
-                }
-                return;
-            }
-            if (response != null
-                    && response.statusCode() / 100 == 4
-                    && response.statusCode() != 408
-                    && response.statusCode() != 429) {
-                LOG.info(
-                        "the receiver at {} refused a batch of callbacks (HTTP {}); sending them one by one from now on",
-                        url,
-                        response.statusCode());
-                arrayReceivers.remove(url);
-                batch.forEach(CallbackSender.this::first);
-                return;
-            }
-            // the request failed as a whole (a 5xx, 408, 429, no answer, or a 200 that is not one answer per
-            // callback): each callback is retried on its own
-            boolean unreadable = response != null && response.statusCode() == 200;
-            Throwable why = unreadable
-                    ? new java.io.IOException("the answer to a batch of callbacks is not one answer per callback")
-                    : failure;
-            for (Final item : batch) {
-                outcome(
-                        item.url(),
-                        item.body(),
-                        item.jobId(),
-                        item.delivery(),
-                        item.giveUpAt(),
-                        0,
-                        unreadable ? null : response,
-                        why);
-            }
-        }
+    /** {@code url}'s receiver refused an array: it gets each callback alone from now on. */
+    void sendsAloneFromNowOn(String url) {
+        arrayReceivers.remove(url);
     }
 
-    private static List<JsonNode> itemAnswers(String body, int expected) {
-        try {
-            JsonNode answers = Json.mapper().readTree(body);
-            if (answers.isArray() && answers.size() == expected) {
-                List<JsonNode> list = new ArrayList<>();
-                answers.forEach(list::add);
-                return list;
-            }
-        } catch (java.io.IOException | RuntimeException notAnArray) {
-            // fall through
-        }
-        return null;
+    /** Starts delivering a final callback in a request of its own. */
+    CompletableFuture<?> sendAlone(FinalCallback item) {
+        return withMdc(item.jobId(), item.attempt(), () -> attempt(item, 0));
     }
 
     /** One best-effort attempt; progress is informational and never retried. */
@@ -306,61 +163,37 @@ public final class CallbackSender {
      * One delivery attempt, sent asynchronously: a slow callback receiver never holds a scheduler
      * thread, so many final callbacks can be in flight at once (the HTTP client keeps connections alive).
      */
-    private CompletableFuture<?> attempt(
-            String url, String body, String jobId, Delivery delivery, Instant giveUpAt, int retry) {
+    private CompletableFuture<?> attempt(FinalCallback item, int retry) {
         HttpRequest request;
         try {
-            policy.checkAgain(url);
-            request = request(url, body);
+            request = checkedRequest(item.url(), item.body());
         } catch (NetworkPolicy.RefusedHost e) {
             if (e.refusal() == NetworkPolicy.Refusal.UNRESOLVABLE) {
-                outcome(url, body, jobId, delivery, giveUpAt, retry, null, e);
+                outcome(item, retry, null, e);
             } else {
-                refused(jobId, delivery, "callbackUrl " + e.getMessage());
+                refused(item.jobId(), item.delivery(), "callbackUrl " + e.getMessage());
             }
             return CompletableFuture.completedFuture(null);
         } catch (RuntimeException e) {
-            outcome(url, body, jobId, delivery, giveUpAt, retry, null, e);
+            outcome(item, retry, null, e);
             return CompletableFuture.completedFuture(null);
         }
-        return http.sendAsync(request, HttpResponse.BodyHandlers.ofString())
-                .whenComplete(
-                        (response, error) -> outcome(url, body, jobId, delivery, giveUpAt, retry, response, error));
+        return send(request).whenComplete((response, error) -> outcome(item, retry, response, error));
     }
 
-    private void outcome(
-            String url,
-            String body,
-            String jobId,
-            Delivery delivery,
-            Instant giveUpAt,
-            int retry,
-            HttpResponse<String> response,
-            Throwable failure) {
+    /** What one attempt's response, or its failure when none came, means for the delivery. */
+    void outcome(FinalCallback item, int retry, HttpResponse<String> response, Throwable failure) {
         if (response != null) {
             Duration retryAfter = RetryAfter.parse(
                             response.headers().firstValue("Retry-After").orElse(null), clock.instant())
                     .orElse(null);
-            settle(
-                    url,
-                    body,
-                    jobId,
-                    delivery,
-                    giveUpAt,
-                    retry,
-                    response.statusCode(),
-                    retryAfter,
-                    "HTTP " + response.statusCode());
+            settle(item, retry, response.statusCode(), retryAfter, "HTTP " + response.statusCode());
         } else {
             Throwable e = failure instanceof java.util.concurrent.CompletionException && failure.getCause() != null
                     ? failure.getCause()
                     : failure;
             settle(
-                    url,
-                    body,
-                    jobId,
-                    delivery,
-                    giveUpAt,
+                    item,
                     retry,
                     null,
                     null,
@@ -369,16 +202,8 @@ public final class CallbackSender {
     }
 
     /** What one attempt's answer ({@code status}, null when none came) means for the delivery. */
-    private void settle(
-            String url,
-            String body,
-            String jobId,
-            Delivery delivery,
-            Instant giveUpAt,
-            int retry,
-            Integer status,
-            Duration retryAfter,
-            String error) {
+    void settle(FinalCallback item, int retry, Integer status, Duration retryAfter, String error) {
+        Delivery delivery = item.delivery();
         if (status != null) {
             // 409: the receiver already has this very message (its webhook-id), e.g. a proxy sent it twice;
             // our own retries carry a new id. Either way the callback arrived: delivered, never retried.
@@ -386,37 +211,52 @@ public final class CallbackSender {
                 delivery.attempted(clock.instant(), status, null);
                 delivery.delivered();
                 metrics.delivery("delivered");
-                LOG.debug("callback for job {} delivered (HTTP {}, attempt {})", jobId, status, retry + 1);
+                LOG.debug("callback for job {} delivered (HTTP {}, attempt {})", item.jobId(), status, retry + 1);
                 return;
             }
             if (status / 100 == 3) {
                 delivery.attempted(clock.instant(), status, "HTTP " + status);
-                refused(jobId, delivery, "redirected with HTTP " + status + "; callbacks never follow redirects");
+                refused(
+                        item.jobId(),
+                        delivery,
+                        "redirected with HTTP " + status + "; callbacks never follow redirects");
                 return;
             }
         }
         delivery.attempted(clock.instant(), status, error);
-        if (status != null && status / 100 == 4 && status != 408 && status != 429) {
-            LOG.warn("callback for job {} refused with HTTP {}; not retrying", jobId, status);
+        if (status != null && refusedForGood(status)) {
+            LOG.warn("callback for job {} refused with HTTP {}; not retrying", item.jobId(), status);
             delivery.gaveUp("refused with HTTP " + status);
             metrics.delivery("refused");
             return;
         }
+        retryOrGiveUp(item, retry, retryAfter, error);
+    }
+
+    /** A 4xx other than 408 (timeout) and 429 (too many requests): a retry would be refused too. */
+    static boolean refusedForGood(int status) {
+        return status / 100 == 4 && status != 408 && status != 429;
+    }
+
+    /** Schedules the next attempt after the backoff, or gives up when it would fall after the retry window. */
+    private void retryOrGiveUp(FinalCallback item, int retry, Duration retryAfter, String error) {
+        Delivery delivery = item.delivery();
         Duration delay = backoff.delay(retry, retryAfter, LONGEST_RETRY_AFTER);
         Instant next = clock.instant().plus(delay);
-        if (next.isAfter(giveUpAt) || scheduler.isShutdown()) {
-            LOG.warn("callback for job {} not delivered after {} attempts: {}", jobId, retry + 1, error);
+        if (next.isAfter(item.giveUpAt()) || scheduler.isShutdown()) {
+            LOG.warn("callback for job {} not delivered after {} attempts: {}", item.jobId(), retry + 1, error);
             delivery.gaveUp("not delivered after " + (retry + 1) + " attempts: " + error);
             metrics.delivery("gave_up");
             return;
         }
-        LOG.info("callback for job {} failed ({}); retry {} in {} ms", jobId, error, retry + 1, delay.toMillis());
+        LOG.info(
+                "callback for job {} failed ({}); retry {} in {} ms", item.jobId(), error, retry + 1, delay.toMillis());
         delivery.retryAt(next);
         metrics.retry();
         String attemptNumber = MDC.get("attempt");
         try {
             scheduler.schedule(
-                    () -> withMdc(jobId, attemptNumber, () -> attempt(url, body, jobId, delivery, giveUpAt, retry + 1)),
+                    () -> withMdc(item.jobId(), attemptNumber, () -> attempt(item, retry + 1)),
                     delay.toMillis(),
                     TimeUnit.MILLISECONDS);
         } catch (java.util.concurrent.RejectedExecutionException shutDown) {
@@ -429,6 +269,16 @@ public final class CallbackSender {
         LOG.warn("callback for job {} not delivered: {}", jobId, why);
         delivery.gaveUp(why);
         metrics.delivery("refused");
+    }
+
+    /** The signed request, once the URL's host has been checked again. */
+    HttpRequest checkedRequest(String url, String body) throws NetworkPolicy.RefusedHost {
+        policy.checkAgain(url);
+        return request(url, body);
+    }
+
+    CompletableFuture<HttpResponse<String>> send(HttpRequest request) {
+        return http.sendAsync(request, HttpResponse.BodyHandlers.ofString());
     }
 
     private HttpRequest request(String url, String body) {
