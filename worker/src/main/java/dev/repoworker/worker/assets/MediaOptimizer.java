@@ -96,39 +96,21 @@ final class MediaOptimizer {
     private static Tally produceAll(List<MediaFile> media, Path outDir, BuildOptions options, ProgressListener progress)
             throws IOException, InterruptedException {
         Tally tally = new Tally();
-        AtomicInteger done = new AtomicInteger();
-        AtomicLong lastReport = new AtomicLong();
         int total = media.size();
         progress.report(new Progress("media", 0, total, "optimising " + total + " media files"));
-        ExecutorService pool =
-                Executors.newFixedThreadPool(Math.min(options.effectiveThreads(), Math.max(1, total)), r -> {
-                    Thread t = new Thread(r, "media-optimizer");
-                    t.setDaemon(true);
-                    return t;
-                });
+        Throttled throttled = new Throttled(progress, total);
+        ExecutorService pool = newPool(Math.min(options.effectiveThreads(), Math.max(1, total)));
         try {
             List<Future<?>> futures = new ArrayList<>();
             for (MediaFile m : media) {
                 futures.add(pool.submit(() -> {
-                    if (!produceCounted(m, outDir, options.mediaCacheDir(), tally)) {
-                        return null;
-                    }
-                    int n = done.incrementAndGet();
-                    long now = System.nanoTime();
-                    long last = lastReport.get();
-                    if (n == total || (now - last > 250_000_000L && lastReport.compareAndSet(last, now))) {
-                        progress.report(new Progress("media", n, total, m.path()));
+                    if (produceCounted(m, outDir, options.mediaCacheDir(), tally)) {
+                        throttled.fileDone(m.path());
                     }
                     return null;
                 }));
             }
-            for (Future<?> f : futures) {
-                try {
-                    f.get();
-                } catch (ExecutionException e) {
-                    throw new IOException("media processing failed", e.getCause());
-                }
-            }
+            awaitAll(futures);
         } catch (InterruptedException e) {
             pool.shutdownNow();
             throw e;
@@ -139,6 +121,46 @@ final class MediaOptimizer {
             throw new InterruptedException("media phase interrupted");
         }
         return tally;
+    }
+
+    private static ExecutorService newPool(int threads) {
+        return Executors.newFixedThreadPool(threads, r -> {
+            Thread t = new Thread(r, "media-optimizer");
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    private static void awaitAll(List<Future<?>> futures) throws IOException, InterruptedException {
+        for (Future<?> f : futures) {
+            try {
+                f.get();
+            } catch (ExecutionException e) {
+                throw new IOException("media processing failed", e.getCause());
+            }
+        }
+    }
+
+    /** Progress from the pool's threads: the last file, and otherwise at most one report every 250 ms. */
+    private static final class Throttled {
+        private final ProgressListener progress;
+        private final int total;
+        private final AtomicInteger done = new AtomicInteger();
+        private final AtomicLong lastReport = new AtomicLong();
+
+        Throttled(ProgressListener progress, int total) {
+            this.progress = progress;
+            this.total = total;
+        }
+
+        void fileDone(String path) {
+            int n = done.incrementAndGet();
+            long now = System.nanoTime();
+            long last = lastReport.get();
+            if (n == total || (now - last > 250_000_000L && lastReport.compareAndSet(last, now))) {
+                progress.report(new Progress("media", n, total, path));
+            }
+        }
     }
 
     /** Produces one file's outputs and counts the outcome; false when interrupted. */
