@@ -1,5 +1,7 @@
 package dev.repoworker.worker.assets;
 
+import java.util.List;
+
 /**
  * Character scans of one Markdown line for {@link ObsidianSyntax}: its container nesting depth, the extent of a
  * {@code [[link]]} and the backtick runs that open and close inline code spans.
@@ -93,5 +95,21 @@ final class LineScan {
             }
         }
         return -1;
+    }
+
+    /**
+     * Appends the backtick run at {@code at} to {@code kept}, with the code span it opens when it is closed on the
+     * line (whose range in {@code kept} is added to {@code codeSpans}); returns the index after what was kept.
+     */
+    static int keepBackticks(String line, int at, StringBuilder kept, List<int[]> codeSpans) {
+        int run = runLength(line, at, '`');
+        int close = findRun(line, at + run, run);
+        if (close < 0) {
+            kept.append(line, at, at + run);
+            return at + run;
+        }
+        codeSpans.add(new int[] {kept.length(), kept.length() + close + run - at});
+        kept.append(line, at, close + run);
+        return close + run;
     }
 }

@@ -212,16 +212,7 @@ final class ObsidianSyntax {
                 continue;
             }
             if (c == '`') {
-                int run = LineScan.runLength(line, i, '`');
-                int close = LineScan.findRun(line, i + run, run);
-                if (close >= 0) {
-                    codeSpans.add(new int[] {kept.length(), kept.length() + close + run - i});
-                    kept.append(line, i, close + run);
-                    i = close + run;
-                    continue;
-                }
-                kept.append(line, i, i + run);
-                i += run;
+                i = LineScan.keepBackticks(line, i, kept, codeSpans);
                 continue;
             }
             if (c == '%' && line.startsWith("%%", i)) {
