@@ -145,7 +145,7 @@ public final class AssetBuilder {
                 checkInterrupted();
                 progress.report(new Progress("scan", done.get(), total, "reading media headers"));
             }
-            media.add(MediaOptimizer.probe(entry, options, issues));
+            media.add(MediaProbe.probe(entry, options, issues));
         }
         progress.report(new Progress("scan", total, total, notes.size() + " notes, " + media.size() + " media"));
         return new Scanned(notes, media, selection.notes().size(), excluded);

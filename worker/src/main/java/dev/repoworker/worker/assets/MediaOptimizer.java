@@ -1,15 +1,12 @@
 package dev.repoworker.worker.assets;
 
 import dev.repoworker.protocol.Progress;
-import dev.repoworker.worker.artifacts.Manifest;
 import dev.repoworker.worker.task.ProgressListener;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -21,9 +18,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
-import javax.imageio.ImageIO;
-import javax.imageio.ImageReader;
-import javax.imageio.stream.ImageInputStream;
 
 /**
  * Media: every jpg/jpeg/png/gif/webp is resized (never enlarged) to the widths of {@link #SIZES} and written as
@@ -47,131 +41,7 @@ final class MediaOptimizer {
 
     private MediaOptimizer() {}
 
-    // Scan phase: hash, header, plan.
-
-    static MediaFile probe(Vault.Entry entry, BuildOptions options, Issues issues) throws IOException {
-        String base = options.mediaBase();
-        if (entry.size() > options.limits().maxMediaBytes()) {
-            issues.add(
-                    Issue.FILE_TOO_LARGE,
-                    entry.path(),
-                    0,
-                    "media file of " + entry.size() + " bytes is over the limit of "
-                            + options.limits().maxMediaBytes() + "; skipped");
-            return refused(entry, "", "file too large");
-        }
-        String hash = Manifest.sha256(entry.file());
-        if (entry.kind() == Vault.Kind.SVG) {
-            Optional<String> active = SvgCheck.activeContent(entry.file());
-            if (active.isPresent()) {
-                issues.add(
-                        Issue.ACTIVE_CONTENT,
-                        entry.path(),
-                        0,
-                        "SVG holds active content (" + active.get() + "); not published");
-                return refused(entry, hash, "active content");
-            }
-        }
-        if (entry.kind() == Vault.Kind.PDF && !startsWith(entry.file(), PDF_MAGIC)) {
-            issues.add(Issue.MEDIA_FAILED, entry.path(), 0, "not a PDF (no %PDF- header); not published");
-            return refused(entry, hash, "not a pdf");
-        }
-        if (entry.kind() != Vault.Kind.IMAGE) {
-            String ext = Vault.extension(entry.path());
-            return new MediaFile(
-                    entry.path(),
-                    entry.file(),
-                    entry.kind(),
-                    entry.size(),
-                    hash,
-                    0,
-                    0,
-                    Optional.empty(),
-                    List.of(),
-                    Optional.of(base + "/" + hash + "." + ext));
-        }
-        int[] dims = dimensions(entry.file());
-        if (dims == null) {
-            issues.add(Issue.MEDIA_FAILED, entry.path(), 0, "not a readable image (unknown or broken header)");
-            return refused(entry, hash, "unreadable");
-        }
-        long pixels = (long) dims[0] * dims[1];
-        if (pixels > options.limits().maxImagePixels() || dims[0] <= 0 || dims[1] <= 0) {
-            issues.add(
-                    Issue.IMAGE_TOO_LARGE,
-                    entry.path(),
-                    0,
-                    "image declares " + dims[0] + "x" + dims[1] + " pixels, over the limit of "
-                            + options.limits().maxImagePixels() + "; not decoded");
-            return new MediaFile(
-                    entry.path(),
-                    entry.file(),
-                    entry.kind(),
-                    entry.size(),
-                    hash,
-                    dims[0],
-                    dims[1],
-                    Optional.of("too many pixels"),
-                    List.of(),
-                    Optional.empty());
-        }
-        return new MediaFile(
-                entry.path(),
-                entry.file(),
-                entry.kind(),
-                entry.size(),
-                hash,
-                dims[0],
-                dims[1],
-                Optional.empty(),
-                plan(hash, dims[0], dims[1], base),
-                Optional.empty());
-    }
-
-    private static final byte[] PDF_MAGIC = "%PDF-".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
-
-    /** The PDF viewer shows the file in a frame of the site's origin: it must be a PDF, not a page named like one. */
-    private static boolean startsWith(Path file, byte[] magic) throws IOException {
-        try (InputStream in = Files.newInputStream(file)) {
-            return java.util.Arrays.equals(in.readNBytes(magic.length), magic);
-        }
-    }
-
-    private static MediaFile refused(Vault.Entry entry, String hash, String why) {
-        return new MediaFile(
-                entry.path(),
-                entry.file(),
-                entry.kind(),
-                entry.size(),
-                hash,
-                0,
-                0,
-                Optional.of(why),
-                List.of(),
-                Optional.empty());
-    }
-
-    /** Width and height from the image header only (no pixels decoded), or null. */
-    static int[] dimensions(Path file) throws IOException {
-        try (ImageInputStream in = ImageIO.createImageInputStream(file.toFile())) {
-            if (in == null) {
-                return null;
-            }
-            Iterator<ImageReader> readers = ImageIO.getImageReaders(in);
-            if (!readers.hasNext()) {
-                return null;
-            }
-            ImageReader reader = readers.next();
-            try {
-                reader.setInput(in, true, true);
-                return new int[] {reader.getWidth(0), reader.getHeight(0)};
-            } catch (IOException | RuntimeException e) {
-                return null;
-            } finally {
-                reader.dispose();
-            }
-        }
-    }
+    // Scan phase (hash, header): see MediaProbe.
 
     /** Sizes up to the first one at least as wide as the image (that one at the image's own width). */
     static List<MediaFile.Variant> plan(String hash, int width, int height, String base) {
@@ -226,39 +96,21 @@ final class MediaOptimizer {
     private static Tally produceAll(List<MediaFile> media, Path outDir, BuildOptions options, ProgressListener progress)
             throws IOException, InterruptedException {
         Tally tally = new Tally();
-        AtomicInteger done = new AtomicInteger();
-        AtomicLong lastReport = new AtomicLong();
         int total = media.size();
         progress.report(new Progress("media", 0, total, "optimising " + total + " media files"));
-        ExecutorService pool =
-                Executors.newFixedThreadPool(Math.min(options.effectiveThreads(), Math.max(1, total)), r -> {
-                    Thread t = new Thread(r, "media-optimizer");
-                    t.setDaemon(true);
-                    return t;
-                });
+        Throttled throttled = new Throttled(progress, total);
+        ExecutorService pool = newPool(Math.min(options.effectiveThreads(), Math.max(1, total)));
         try {
             List<Future<?>> futures = new ArrayList<>();
             for (MediaFile m : media) {
                 futures.add(pool.submit(() -> {
-                    if (!produceCounted(m, outDir, options.mediaCacheDir(), tally)) {
-                        return null;
-                    }
-                    int n = done.incrementAndGet();
-                    long now = System.nanoTime();
-                    long last = lastReport.get();
-                    if (n == total || (now - last > 250_000_000L && lastReport.compareAndSet(last, now))) {
-                        progress.report(new Progress("media", n, total, m.path()));
+                    if (produceCounted(m, outDir, options.mediaCacheDir(), tally)) {
+                        throttled.fileDone(m.path());
                     }
                     return null;
                 }));
             }
-            for (Future<?> f : futures) {
-                try {
-                    f.get();
-                } catch (ExecutionException e) {
-                    throw new IOException("media processing failed", e.getCause());
-                }
-            }
+            awaitAll(futures);
         } catch (InterruptedException e) {
             pool.shutdownNow();
             throw e;
@@ -269,6 +121,46 @@ final class MediaOptimizer {
             throw new InterruptedException("media phase interrupted");
         }
         return tally;
+    }
+
+    private static ExecutorService newPool(int threads) {
+        return Executors.newFixedThreadPool(threads, r -> {
+            Thread t = new Thread(r, "media-optimizer");
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    private static void awaitAll(List<Future<?>> futures) throws IOException, InterruptedException {
+        for (Future<?> f : futures) {
+            try {
+                f.get();
+            } catch (ExecutionException e) {
+                throw new IOException("media processing failed", e.getCause());
+            }
+        }
+    }
+
+    /** Progress from the pool's threads: the last file, and otherwise at most one report every 250 ms. */
+    private static final class Throttled {
+        private final ProgressListener progress;
+        private final int total;
+        private final AtomicInteger done = new AtomicInteger();
+        private final AtomicLong lastReport = new AtomicLong();
+
+        Throttled(ProgressListener progress, int total) {
+            this.progress = progress;
+            this.total = total;
+        }
+
+        void fileDone(String path) {
+            int n = done.incrementAndGet();
+            long now = System.nanoTime();
+            long last = lastReport.get();
+            if (n == total || (now - last > 250_000_000L && lastReport.compareAndSet(last, now))) {
+                progress.report(new Progress("media", n, total, path));
+            }
+        }
     }
 
     /** Produces one file's outputs and counts the outcome; false when interrupted. */

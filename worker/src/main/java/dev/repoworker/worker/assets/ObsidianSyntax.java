@@ -60,6 +60,14 @@ final class ObsidianSyntax {
     private final Links links;
     private final List<Fragment> fragments = new ArrayList<>();
 
+    // Where the line scan is: the open code fence, comment and $$ block, and what decides indented code.
+    private String fence;
+    private boolean inComment;
+    private StringBuilder math;
+    private boolean previousBlank = true;
+    private boolean inIndentedCode;
+    private boolean listContext;
+
     private ObsidianSyntax(Links links) {
         this.links = links;
     }
@@ -83,73 +91,11 @@ final class ObsidianSyntax {
     private Prepared run(String body, int firstLine) {
         String[] lines = body.split("\n", -1);
         StringBuilder out = new StringBuilder(body.length() + 64);
-        String fence = null;
-        boolean inComment = false;
-        StringBuilder math = null;
-        boolean previousBlank = true;
-        boolean inIndentedCode = false;
-        boolean listContext = false;
         for (int i = 0; i < lines.length; i++) {
-            String line = lines[i];
-            int lineNo = firstLine + i;
             if (i > 0) {
                 out.append('\n');
             }
-            if (fence != null) {
-                out.append(line);
-                if (line.strip().startsWith(fence)
-                        && line.strip().replace(fence.substring(0, 1), "").isEmpty()) {
-                    fence = null;
-                }
-                continue;
-            }
-            if (math != null) {
-                int end = line.indexOf("$$");
-                if (end >= 0) {
-                    math.append(line, 0, end);
-                    out.append(placeholder(mathHtml(math.toString().strip(), true), true))
-                            .append(line.substring(end + 2));
-                    math = null;
-                } else {
-                    math.append(line).append('\n');
-                }
-                continue;
-            }
-            if (!inComment) {
-                Matcher f = FENCE.matcher(line);
-                if (f.find()) {
-                    fence = f.group(1);
-                    out.append(line);
-                    continue;
-                }
-                boolean indented = line.startsWith("    ") || line.startsWith("\t");
-                boolean blank = line.isBlank();
-                if (indented && !blank && (inIndentedCode || (previousBlank && !listContext))) {
-                    inIndentedCode = true;
-                    out.append(line);
-                    continue;
-                }
-                if (!blank) {
-                    inIndentedCode = false;
-                    if (!indented) {
-                        listContext = LIST_ITEM.matcher(line).find();
-                    }
-                }
-                previousBlank = blank;
-                if (nesting(line) > MAX_NESTING) {
-                    throw new TooDeep(lineNo);
-                }
-                if (line.strip().startsWith("$$")
-                        && line.strip().length() > 1
-                        && line.strip().indexOf("$$", 2) < 0) {
-                    String rest = line.strip().substring(2);
-                    math = new StringBuilder(rest.isBlank() ? "" : rest + "\n");
-                    continue;
-                }
-            }
-            StringBuilder transformed = new StringBuilder();
-            inComment = transformLine(line, lineNo, inComment, transformed);
-            out.append(transformed);
+            line(lines[i], firstLine + i, out);
         }
         if (math != null) {
             out.append(placeholder(mathHtml(math.toString().strip(), true), true));
@@ -157,49 +103,88 @@ final class ObsidianSyntax {
         return new Prepared(out.toString(), List.copyOf(fragments));
     }
 
-    /**
-     * The container depth of a line: its quote and list markers ({@code >}, {@code -}, {@code *}, {@code +},
-     * {@code 1.}, {@code 1)}) plus one level per two columns of indentation before them; 0 without markers.
-     */
-    static int nesting(String line) {
-        int i = 0;
-        int columns = 0;
-        while (i < line.length() && (line.charAt(i) == ' ' || line.charAt(i) == '\t')) {
-            columns += line.charAt(i) == '\t' ? 4 : 1;
-            i++;
-        }
-        int markers = 0;
-        while (i < line.length()) {
-            char c = line.charAt(i);
-            if (c == ' ' || c == '\t') {
-                i++;
-            } else if (c == '>') {
-                markers++;
-                i++;
-            } else if ((c == '-' || c == '*' || c == '+') && spaceAt(line, i + 1)) {
-                markers++;
-                i += 2;
-            } else if (c >= '0' && c <= '9') {
-                int end = i;
-                while (end < line.length() && end - i < 9 && line.charAt(end) >= '0' && line.charAt(end) <= '9') {
-                    end++;
-                }
-                if (end >= line.length()
-                        || (line.charAt(end) != '.' && line.charAt(end) != ')')
-                        || !spaceAt(line, end + 1)) {
-                    break;
-                }
-                markers++;
-                i = end + 2;
-            } else {
-                break;
+    /** One line of the body: kept as it is inside code, gathered inside display math, else transformed. */
+    private void line(String line, int lineNo, StringBuilder out) {
+        if (fence != null) {
+            out.append(line);
+            if (closesFence(line)) {
+                fence = null;
             }
+            return;
         }
-        return markers == 0 ? 0 : markers + columns / 2;
+        if (math != null) {
+            continueMath(line, out);
+            return;
+        }
+        if (!inComment && startsBlock(line, lineNo, out)) {
+            return;
+        }
+        StringBuilder transformed = new StringBuilder();
+        inComment = transformLine(line, lineNo, inComment, transformed);
+        out.append(transformed);
     }
 
-    private static boolean spaceAt(String line, int i) {
-        return i >= line.length() || line.charAt(i) == ' ' || line.charAt(i) == '\t';
+    private boolean closesFence(String line) {
+        return line.strip().startsWith(fence)
+                && line.strip().replace(fence.substring(0, 1), "").isEmpty();
+    }
+
+    /** A line inside a {@code $$} block: the block ends at the next {@code $$}. */
+    private void continueMath(String line, StringBuilder out) {
+        int end = line.indexOf("$$");
+        if (end >= 0) {
+            math.append(line, 0, end);
+            out.append(placeholder(mathHtml(math.toString().strip(), true), true))
+                    .append(line.substring(end + 2));
+            math = null;
+        } else {
+            math.append(line).append('\n');
+        }
+    }
+
+    /**
+     * Whether the line opens a code fence, is indented code or opens a {@code $$} block (and so is consumed);
+     * throws {@link TooDeep} for a line nested too deeply.
+     */
+    private boolean startsBlock(String line, int lineNo, StringBuilder out) {
+        Matcher f = FENCE.matcher(line);
+        if (f.find()) {
+            fence = f.group(1);
+            out.append(line);
+            return true;
+        }
+        if (isIndentedCode(line)) {
+            out.append(line);
+            return true;
+        }
+        if (LineScan.nesting(line) > MAX_NESTING) {
+            throw new TooDeep(lineNo);
+        }
+        String stripped = line.strip();
+        if (stripped.startsWith("$$") && stripped.length() > 1 && stripped.indexOf("$$", 2) < 0) {
+            String rest = stripped.substring(2);
+            math = new StringBuilder(rest.isBlank() ? "" : rest + "\n");
+            return true;
+        }
+        return false;
+    }
+
+    /** Whether the line is indented code, tracking the blank lines and list items that decide it. */
+    private boolean isIndentedCode(String line) {
+        boolean indented = line.startsWith("    ") || line.startsWith("\t");
+        boolean blank = line.isBlank();
+        if (indented && !blank && (inIndentedCode || (previousBlank && !listContext))) {
+            inIndentedCode = true;
+            return true;
+        }
+        if (!blank) {
+            inIndentedCode = false;
+            if (!indented) {
+                listContext = LIST_ITEM.matcher(line).find();
+            }
+        }
+        previousBlank = blank;
+        return false;
     }
 
     /** Strips comments and transforms the parts of one line outside inline code; returns the comment state. */
@@ -219,7 +204,7 @@ final class ObsidianSyntax {
                 continue;
             }
             char c = line.charAt(i);
-            int wikiEnd = c == '[' ? wikiEnd(line, i) : -1;
+            int wikiEnd = c == '[' ? LineScan.wikiEnd(line, i) : -1;
             if (wikiEnd > 0) {
                 // A link is one unit: backticks in its display text ([[Note|`code`]]) open no code span.
                 kept.append(line, i, wikiEnd);
@@ -227,16 +212,7 @@ final class ObsidianSyntax {
                 continue;
             }
             if (c == '`') {
-                int run = runLength(line, i, '`');
-                int close = findRun(line, i + run, run);
-                if (close >= 0) {
-                    codeSpans.add(new int[] {kept.length(), kept.length() + close + run - i});
-                    kept.append(line, i, close + run);
-                    i = close + run;
-                    continue;
-                }
-                kept.append(line, i, i + run);
-                i += run;
+                i = LineScan.keepBackticks(line, i, kept, codeSpans);
                 continue;
             }
             if (c == '%' && line.startsWith("%%", i)) {
@@ -325,47 +301,5 @@ final class ObsidianSyntax {
     private String placeholder(String html, boolean block) {
         fragments.add(new Fragment(html, block));
         return OPEN + Integer.toString(fragments.size() - 1) + CLOSE;
-    }
-
-    /** The end of the {@code [[…]]} at {@code at} (as {@link #WIKI} would match it), or -1. */
-    private static int wikiEnd(String line, int at) {
-        if (!line.startsWith("[[", at)) {
-            return -1;
-        }
-        for (int i = at + 2; i < line.length(); i++) {
-            char c = line.charAt(i);
-            if (c == ']') {
-                return i > at + 2 && line.startsWith("]]", i) ? i + 2 : -1;
-            }
-            if (c == '[') {
-                return -1;
-            }
-        }
-        return -1;
-    }
-
-    private static int runLength(String s, int at, char c) {
-        int n = 0;
-        while (at + n < s.length() && s.charAt(at + n) == c) {
-            n++;
-        }
-        return n;
-    }
-
-    /** Start of the next run of exactly {@code length} backticks at or after {@code from}, or -1. */
-    private static int findRun(String s, int from, int length) {
-        int i = from;
-        while (i < s.length()) {
-            if (s.charAt(i) == '`') {
-                int run = runLength(s, i, '`');
-                if (run == length) {
-                    return i;
-                }
-                i += run;
-            } else {
-                i++;
-            }
-        }
-        return -1;
     }
 }

@@ -83,70 +83,92 @@ final class Vault {
     }
 
     static Selection scan(Path root, IgnoreRules rules, Issues issues) throws IOException {
-        Path realRoot = root.toRealPath();
-        List<Entry> notes = new ArrayList<>();
-        List<Entry> media = new ArrayList<>();
-        Files.walkFileTree(root, EnumSet.noneOf(FileVisitOption.class), 64, new SimpleFileVisitor<>() {
-            @Override
-            public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) throws IOException {
-                if (Thread.currentThread().isInterrupted()) {
-                    return FileVisitResult.TERMINATE;
-                }
-                if (dir.equals(root)) {
-                    return FileVisitResult.CONTINUE;
-                }
-                String rel = relative(root, dir);
-                if (IgnoreRules.skippedFolder(dir.getFileName().toString()) || rules.ignored(rel, true)) {
-                    return FileVisitResult.SKIP_SUBTREE;
-                }
-                return FileVisitResult.CONTINUE;
-            }
+        Walk walk = new Walk(root, root.toRealPath(), rules, issues);
+        Files.walkFileTree(root, EnumSet.noneOf(FileVisitOption.class), 64, walk);
+        walk.notes.sort(Comparator.comparing(Entry::path));
+        walk.media.sort(Comparator.comparing(Entry::path));
+        return new Selection(walk.notes, walk.media);
+    }
 
-            @Override
-            public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
-                String name = file.getFileName().toString();
-                Optional<Kind> kind = kindOf(name);
-                String rel = relative(root, file);
-                if (attrs.isSymbolicLink()) {
-                    boolean folder = Files.isDirectory(file);
-                    if ((kind.isEmpty() && !folder) || name.startsWith(".") || rules.ignored(rel, folder)) {
-                        return FileVisitResult.CONTINUE;
-                    }
-                    Optional<Path> target = insideTarget(realRoot, file);
-                    if (target.isEmpty()) {
-                        issues.add(
-                                Issue.UNSAFE_SYMLINK,
-                                rel,
-                                0,
-                                folder
-                                        ? "symbolic link to a folder outside the repository; not followed"
-                                        : "symbolic link points outside the repository (or nowhere); not read");
-                        return FileVisitResult.CONTINUE;
-                    }
-                    if (folder || kind.isEmpty() || !Files.isRegularFile(target.get(), LinkOption.NOFOLLOW_LINKS)) {
-                        return FileVisitResult.CONTINUE;
-                    }
-                    Entry entry = new Entry(rel, target.get(), kind.get(), Files.size(target.get()));
-                    (kind.get().isMedia() ? media : notes).add(entry);
-                    return FileVisitResult.CONTINUE;
-                }
-                if (kind.isEmpty() || name.startsWith(".") || rules.ignored(rel, false) || !attrs.isRegularFile()) {
-                    return FileVisitResult.CONTINUE;
-                }
-                Entry entry = new Entry(rel, file, kind.get(), attrs.size());
-                (kind.get().isMedia() ? media : notes).add(entry);
-                return FileVisitResult.CONTINUE;
-            }
+    /** One walk of the root: collects the selected notes and media, and reports what it may not read. */
+    private static final class Walk extends SimpleFileVisitor<Path> {
+        private final Path root;
+        private final Path realRoot;
+        private final IgnoreRules rules;
+        private final Issues issues;
+        final List<Entry> notes = new ArrayList<>();
+        final List<Entry> media = new ArrayList<>();
 
-            @Override
-            public FileVisitResult visitFileFailed(Path file, IOException exc) {
-                issues.add(Issue.UNREADABLE, relative(root, file), 0, "could not be read");
+        Walk(Path root, Path realRoot, IgnoreRules rules, Issues issues) {
+            this.root = root;
+            this.realRoot = realRoot;
+            this.rules = rules;
+            this.issues = issues;
+        }
+
+        @Override
+        public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) {
+            if (Thread.currentThread().isInterrupted()) {
+                return FileVisitResult.TERMINATE;
+            }
+            if (dir.equals(root)) {
                 return FileVisitResult.CONTINUE;
             }
-        });
-        notes.sort(Comparator.comparing(Entry::path));
-        media.sort(Comparator.comparing(Entry::path));
-        return new Selection(notes, media);
+            String rel = relative(root, dir);
+            if (IgnoreRules.skippedFolder(dir.getFileName().toString()) || rules.ignored(rel, true)) {
+                return FileVisitResult.SKIP_SUBTREE;
+            }
+            return FileVisitResult.CONTINUE;
+        }
+
+        @Override
+        public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
+            String name = file.getFileName().toString();
+            Optional<Kind> kind = kindOf(name);
+            String rel = relative(root, file);
+            if (attrs.isSymbolicLink()) {
+                visitLink(file, name, kind, rel);
+            } else if (kind.isPresent()
+                    && !name.startsWith(".")
+                    && !rules.ignored(rel, false)
+                    && attrs.isRegularFile()) {
+                add(new Entry(rel, file, kind.get(), attrs.size()));
+            }
+            return FileVisitResult.CONTINUE;
+        }
+
+        /** A link is read only when it resolves to a regular file inside the root; one leading out is reported. */
+        private void visitLink(Path link, String name, Optional<Kind> kind, String rel) throws IOException {
+            boolean folder = Files.isDirectory(link);
+            if ((kind.isEmpty() && !folder) || name.startsWith(".") || rules.ignored(rel, folder)) {
+                return;
+            }
+            Optional<Path> target = insideTarget(realRoot, link);
+            if (target.isEmpty()) {
+                issues.add(
+                        Issue.UNSAFE_SYMLINK,
+                        rel,
+                        0,
+                        folder
+                                ? "symbolic link to a folder outside the repository; not followed"
+                                : "symbolic link points outside the repository (or nowhere); not read");
+                return;
+            }
+            if (folder || kind.isEmpty() || !Files.isRegularFile(target.get(), LinkOption.NOFOLLOW_LINKS)) {
+                return;
+            }
+            add(new Entry(rel, target.get(), kind.get(), Files.size(target.get())));
+        }
+
+        private void add(Entry entry) {
+            (entry.kind().isMedia() ? media : notes).add(entry);
+        }
+
+        @Override
+        public FileVisitResult visitFileFailed(Path file, IOException exc) {
+            issues.add(Issue.UNREADABLE, relative(root, file), 0, "could not be read");
+            return FileVisitResult.CONTINUE;
+        }
     }
 
     /** The real target of a link when it stays inside the root. */
