@@ -10,6 +10,7 @@ import dev.repoworker.protocol.Json;
 import dev.repoworker.protocol.Progress;
 import dev.repoworker.protocol.Signatures;
 import dev.repoworker.testkit.HostileJson;
+import dev.repoworker.testkit.ManualClock;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -216,7 +217,7 @@ class ApiAuthenticationTest {
     @Test
     void recorded_webhook_ids_are_pruned_a_margin_after_their_copies_stop_verifying() throws Exception {
         Path own = dir.resolve("pruning");
-        MovableClock clock = new MovableClock();
+        ManualClock clock = ManualClock.fromNow();
         try (TestApi pruning = TestApi.start(
                 ApiConfig.fromEnv(
                         TestApi.env(own, Map.of("REPO_WORKER_API_URL", worker.url(), "RECONCILE_POLL", "100ms"))),
@@ -235,30 +236,6 @@ class ApiAuthenticationTest {
 
             clock.advance(Duration.ofSeconds(10));
             await().atMost(Duration.ofSeconds(10)).until(() -> !recorded(own, messageId));
-        }
-    }
-
-    /** The API's clock, moved forward by hand. */
-    private static final class MovableClock extends Clock {
-        private volatile Duration offset = Duration.ZERO;
-
-        void advance(Duration by) {
-            offset = offset.plus(by);
-        }
-
-        @Override
-        public java.time.ZoneId getZone() {
-            return java.time.ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(java.time.ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return Instant.now().plus(offset);
         }
     }
 

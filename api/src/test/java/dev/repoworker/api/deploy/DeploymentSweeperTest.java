@@ -10,12 +10,10 @@ import dev.repoworker.api.job.JobEvent;
 import dev.repoworker.api.job.JobStatus;
 import dev.repoworker.api.job.JobStore;
 import dev.repoworker.api.job.Runner;
+import dev.repoworker.testkit.ManualClock;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -42,7 +40,7 @@ class DeploymentSweeperTest {
 
     Database database;
     JobStore store;
-    final MovableClock clock = new MovableClock();
+    final ManualClock clock = ManualClock.at(T0);
     final AtomicInteger urlLookups = new AtomicInteger();
     final AtomicInteger secretsOpened = new AtomicInteger();
     DeploymentSweeper sweeper;
@@ -128,7 +126,7 @@ class DeploymentSweeperTest {
     }
 
     private DeploymentSweeper.Sweep sweepAt(Instant at) {
-        clock.now = at;
+        clock.set(at);
         return sweeper.sweep();
     }
 
@@ -176,25 +174,5 @@ class DeploymentSweeperTest {
     private List<String> webhooks(String jobId) {
         return new Deliveries(database)
                 .forJobs(List.of(jobId)).stream().map(Delivery::event).toList();
-    }
-
-    /** The sweeper's clock, set by hand. */
-    private static final class MovableClock extends Clock {
-        volatile Instant now = T0;
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
     }
 }

@@ -3,38 +3,16 @@ package dev.repoworker.worker.process;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.repoworker.protocol.Signatures;
-import java.time.Clock;
+import dev.repoworker.testkit.ManualClock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import org.junit.jupiter.api.Test;
 
 class ReplayGuardTest {
 
     private static final Instant T0 = Instant.parse("2026-01-01T12:00:00Z");
 
-    /** A clock the test moves by hand. */
-    private static final class ManualClock extends Clock {
-        private Instant now = T0;
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-    }
-
-    private final ManualClock clock = new ManualClock();
+    private final ManualClock clock = ManualClock.at(T0);
 
     private static Signatures.Verified message(String id, Duration validFor) {
         return new Signatures.Verified(id, T0.plus(validFor));
@@ -54,11 +32,11 @@ class ReplayGuardTest {
         guard.sight(message("msg_short", Duration.ofMinutes(1)));
         guard.sight(message("msg_long", Duration.ofMinutes(10)));
 
-        clock.now = T0.plus(Duration.ofMinutes(1));
+        clock.set(T0.plus(Duration.ofMinutes(1)));
         assertThat(guard.size()).isEqualTo(1);
         assertThat(guard.sight(message("msg_long", Duration.ofMinutes(10)))).isInstanceOf(ReplayGuard.Replay.class);
 
-        clock.now = T0.plus(Duration.ofMinutes(10));
+        clock.set(T0.plus(Duration.ofMinutes(10)));
         assertThat(guard.size()).isZero();
     }
 
@@ -76,11 +54,11 @@ class ReplayGuardTest {
             assertThat(guard.sight(message(id, Duration.ofMinutes(3)))).as(id).isInstanceOf(ReplayGuard.Replay.class);
         }
 
-        clock.now = T0.plus(Duration.ofSeconds(59)).plusMillis(800);
+        clock.set(T0.plus(Duration.ofSeconds(59)).plusMillis(800));
         assertThat(guard.sight(message("msg_4", Duration.ofMinutes(4))))
                 .isEqualTo(new ReplayGuard.Full(Duration.ofSeconds(1)));
 
-        clock.now = T0.plus(Duration.ofMinutes(1));
+        clock.set(T0.plus(Duration.ofMinutes(1)));
         assertThat(guard.sight(message("msg_4", Duration.ofMinutes(4)))).isInstanceOf(ReplayGuard.First.class);
         assertThat(guard.sight(message("msg_4", Duration.ofMinutes(4)))).isInstanceOf(ReplayGuard.Replay.class);
     }
@@ -96,7 +74,7 @@ class ReplayGuardTest {
         for (int i = 0; i < count; i += 997) {
             assertThat(guard.sight(message("msg_" + i, Duration.ofMinutes(5)))).isInstanceOf(ReplayGuard.Replay.class);
         }
-        clock.now = T0.plus(Duration.ofMinutes(5));
+        clock.set(T0.plus(Duration.ofMinutes(5)));
         assertThat(guard.size()).isZero();
     }
 }
