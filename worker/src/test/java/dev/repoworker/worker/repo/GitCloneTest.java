@@ -262,10 +262,11 @@ class GitCloneTest {
 
     @Test
     void the_cli_turns_automatic_garbage_collection_and_maintenance_off() {
-        List<String> command =
-                new CliGit(true).cloneCommand(CloneRequest.of(fixture.fileUrl(), "main"), work.resolve("x"));
+        List<String> command = new CliGit(true)
+                .commandLine()
+                .cloneCommand(CloneRequest.of(fixture.fileUrl(), "main"), work.resolve("x"));
         assertThat(command).containsSubsequence("-c", "gc.auto=0").containsSubsequence("-c", "maintenance.auto=false");
-        assertThat(new CliGit(true).fetchCommitCommand(work, fixture.mainHead, 1))
+        assertThat(new CliGit(true).commandLine().fetchCommitCommand(work, fixture.mainHead, 1))
                 .containsSubsequence("-c", "gc.auto=0");
     }
 

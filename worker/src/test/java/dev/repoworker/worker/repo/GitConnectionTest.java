@@ -118,21 +118,24 @@ class GitConnectionTest {
         List<InetAddress> both =
                 List.of(InetAddress.getByName("93.184.216.34"), InetAddress.getByName("2606:2800:220:1::1946"));
 
-        assertThat(CliGit.pins("https://git.example.test/a/b", both))
+        assertThat(GitCommandLine.pins("https://git.example.test/a/b", both))
                 .containsExactly(
                         "-c", "http.curloptResolve=git.example.test:443:93.184.216.34,[2606:2800:220:1:0:0:0:1946]");
-        assertThat(CliGit.pins("http://git.example.test/a/b", both.subList(0, 1)))
+        assertThat(GitCommandLine.pins("http://git.example.test/a/b", both.subList(0, 1)))
                 .containsExactly("-c", "http.curloptResolve=git.example.test:80:93.184.216.34");
-        assertThat(CliGit.pins("https://git.example.test:8443/a/b", both.subList(0, 1)))
+        assertThat(GitCommandLine.pins("https://git.example.test:8443/a/b", both.subList(0, 1)))
                 .containsExactly("-c", "http.curloptResolve=git.example.test:8443:93.184.216.34");
-        assertThat(CliGit.pins("https://93.184.216.34/a/b", both.subList(0, 1))).isEmpty();
-        assertThat(CliGit.pins("https://git.example.test/a/b", List.of())).isEmpty();
+        assertThat(GitCommandLine.pins("https://93.184.216.34/a/b", both.subList(0, 1)))
+                .isEmpty();
+        assertThat(GitCommandLine.pins("https://git.example.test/a/b", List.of()))
+                .isEmpty();
     }
 
     @Test
     void the_cli_never_follows_redirects() {
         CliGit git = new CliGit("git", false, ConnectionCheck.NONE);
-        List<String> command = git.cloneCommand(CloneRequest.of(fixture.httpUrl(), "main"), tmp.resolve("x"));
+        List<String> command =
+                git.commandLine().cloneCommand(CloneRequest.of(fixture.httpUrl(), "main"), tmp.resolve("x"));
         int option = command.indexOf("http.followRedirects=false");
         assertThat(option).isPositive();
         assertThat(command.get(option - 1)).isEqualTo("-c");

@@ -129,14 +129,15 @@ class GitInterruptAndSecrecyTest {
         CloneRequest request =
                 CloneRequest.of("https://github.com/acme/notes", "main").withToken(TOKEN);
 
-        List<String> command = git.cloneCommand(request, work.resolve("repo"));
+        List<String> command = git.commandLine().cloneCommand(request, work.resolve("repo"));
         assertThat(String.join(" ", command)).doesNotContain(TOKEN).doesNotContain(GitErrors.basic(TOKEN));
         assertThat(command)
                 .containsSubsequence("--", "https://github.com/acme/notes")
                 .contains("credential.helper=", "protocol.file.allow=never");
-        assertThat(git.fetchCommitCommand(work, fixture.mainHead, 1)).doesNotContain(TOKEN);
+        assertThat(git.commandLine().fetchCommitCommand(work, fixture.mainHead, 1))
+                .doesNotContain(TOKEN);
 
-        var env = git.environment(Optional.of(TOKEN));
+        var env = GitEnvironment.of(Optional.of(TOKEN));
         assertThat(env)
                 .containsEntry("GIT_TERMINAL_PROMPT", "0")
                 .containsEntry("GIT_CONFIG_KEY_0", "http.extraHeader")

@@ -289,18 +289,18 @@ class RepoLimitsTest {
     @Test
     void ls_tree_records_are_read_field_by_field() {
         String sha = "0123456789abcdef0123456789abcdef01234567";
-        assertThat(CliGit.TreeEntry.parse("100644 blob " + sha + "     123\tnotes/a b.md"))
+        assertThat(LsTree.Entry.parse("100644 blob " + sha + "     123\tnotes/a b.md"))
                 .hasValueSatisfying(e -> {
                     assertThat(e.isFile()).isTrue();
                     assertThat(e.isSymlink()).isFalse();
                     assertThat(e.size()).isEqualTo(123);
                 });
-        assertThat(CliGit.TreeEntry.parse("120000 blob " + sha + "      11\tlink"))
+        assertThat(LsTree.Entry.parse("120000 blob " + sha + "      11\tlink"))
                 .hasValueSatisfying(e -> assertThat(e.isSymlink()).isTrue());
-        assertThat(CliGit.TreeEntry.parse("160000 commit " + sha + "       -\tvendor"))
+        assertThat(LsTree.Entry.parse("160000 commit " + sha + "       -\tvendor"))
                 .hasValueSatisfying(e -> assertThat(e.isFile()).isFalse());
-        assertThat(CliGit.TreeEntry.parse("garbage")).isEmpty();
-        assertThat(CliGit.TreeEntry.parse("100644 blob " + sha + " many\tx")).isEmpty();
+        assertThat(LsTree.Entry.parse("garbage")).isEmpty();
+        assertThat(LsTree.Entry.parse("100644 blob " + sha + " many\tx")).isEmpty();
     }
 
     @Test

@@ -129,11 +129,12 @@ class SubmodulesTest {
     @Test
     void the_cli_turns_submodule_recursion_off_on_every_command() {
         CliGit git = new CliGit(true);
-        assertThat(git.cloneCommand(CloneRequest.of(hostile, "main"), work.resolve("x")))
+        assertThat(git.commandLine().cloneCommand(CloneRequest.of(hostile, "main"), work.resolve("x")))
                 .containsSubsequence("-c", "submodule.recurse=false")
                 .containsSubsequence("-c", "fetch.recurseSubmodules=false")
                 .contains("--no-recurse-submodules", "--no-checkout");
-        assertThat(git.fetchCommitCommand(work, secretHead, 1)).containsSubsequence("-c", "submodule.recurse=false");
+        assertThat(git.commandLine().fetchCommitCommand(work, secretHead, 1))
+                .containsSubsequence("-c", "submodule.recurse=false");
     }
 
     static boolean isEmptyDirectory(Path dir) {
