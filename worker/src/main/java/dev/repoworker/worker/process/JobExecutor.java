@@ -1,12 +1,7 @@
 package dev.repoworker.worker.process;
 
-import dev.repoworker.protocol.Callback;
 import dev.repoworker.protocol.ProcessRequest;
-import dev.repoworker.protocol.Progress;
 import dev.repoworker.worker.task.ParsedTask;
-import dev.repoworker.worker.task.ProgressListener;
-import dev.repoworker.worker.task.TaskFailedException;
-import dev.repoworker.worker.task.TaskResult;
 import dev.repoworker.worker.workspace.Workspaces;
 import java.time.Clock;
 import java.time.Duration;
@@ -17,10 +12,8 @@ import java.util.OptionalInt;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.Future;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -41,13 +34,11 @@ public final class JobExecutor {
     private static final String CANCELLED_ERROR = "job cancelled";
 
     private final ThreadPoolExecutor pool;
-    private final ScheduledExecutorService scheduler;
     private final Workspaces workspaces;
-    private final TaskRunner runner;
+    private final JobRunner runner;
+    private final JobEndings endings;
     private final CallbackSender callbacks;
-    private final Duration jobTimeout;
     private final Duration retention;
-    private final Duration firstProgressDelay;
     private final Clock clock;
     private final RetainedRuns runs;
     private final Tombstones tombstones;
@@ -66,27 +57,38 @@ public final class JobExecutor {
             Clock clock,
             WorkerMetrics metrics) {
         this.metrics = metrics;
+        this.pool = newPool(limits);
+        this.workspaces = workspaces;
+        this.endings = new JobEndings(callbacks, metrics, clock);
+        this.runner = new JobRunner(
+                new TaskRunner(workspaces),
+                scheduler,
+                callbacks,
+                endings,
+                metrics,
+                clock,
+                limits,
+                this::isShuttingDown);
+        this.callbacks = callbacks;
+        this.retention = limits.retention();
+        this.runs = new RetainedRuns(limits.retentionMax());
+        this.tombstones = new Tombstones(limits.retentionMax(), limits.retention());
+        this.clock = clock;
+        scheduler.scheduleAtFixedRate(this::forgetExpired, 1, 1, TimeUnit.MINUTES);
+    }
+
+    /** {@code concurrency} daemon threads behind a queue of {@code queueCapacity} (a hand-over when zero). */
+    private static ThreadPoolExecutor newPool(JobLimits limits) {
         int queueCapacity = limits.queueCapacity();
         BlockingQueue<Runnable> queue =
                 queueCapacity == 0 ? new SynchronousQueue<>() : new ArrayBlockingQueue<>(queueCapacity);
         AtomicInteger threads = new AtomicInteger();
         int concurrency = limits.concurrency();
-        this.pool = new ThreadPoolExecutor(concurrency, concurrency, 0, TimeUnit.MILLISECONDS, queue, r -> {
+        return new ThreadPoolExecutor(concurrency, concurrency, 0, TimeUnit.MILLISECONDS, queue, r -> {
             Thread t = new Thread(r, "job-" + threads.incrementAndGet());
             t.setDaemon(true);
             return t;
         });
-        this.scheduler = scheduler;
-        this.workspaces = workspaces;
-        this.runner = new TaskRunner(workspaces);
-        this.callbacks = callbacks;
-        this.jobTimeout = limits.jobTimeout();
-        this.retention = limits.retention();
-        this.firstProgressDelay = limits.firstProgressDelay();
-        this.runs = new RetainedRuns(limits.retentionMax());
-        this.tombstones = new Tombstones(limits.retentionMax(), limits.retention());
-        this.clock = clock;
-        scheduler.scheduleAtFixedRate(this::forgetExpired, 1, 1, TimeUnit.MINUTES);
     }
 
     /** The receiver at {@code callbackUrl} takes callbacks in arrays (it sent jobs in one). */
@@ -113,7 +115,7 @@ public final class JobExecutor {
         WorkerJob job = new WorkerJob(request.jobId(), attempt, request.task(), request.callbackUrl(), clock.instant());
         Admission admission = enter(job, task);
         if (admission == Admission.CANCELLED) {
-            end(job, Ending.CANCELLED, CANCELLED_ERROR);
+            endings.end(job, Ending.CANCELLED, CANCELLED_ERROR);
         }
         if (admission == Admission.ACCEPTED || admission == Admission.CANCELLED) {
             try (MDC.MDCCloseable j = MDC.putCloseable("jobId", job.jobId());
@@ -144,7 +146,7 @@ public final class JobExecutor {
                 return Admission.CANCELLED;
             }
             try {
-                job.execution(pool.submit(() -> run(job, task)));
+                job.execution(pool.submit(() -> runner.run(job, task)));
             } catch (RejectedExecutionException e) {
                 runs.withdraw(job);
                 return shuttingDown ? Admission.SHUTTING_DOWN : Admission.QUEUE_FULL;
@@ -179,9 +181,10 @@ public final class JobExecutor {
             }
         }
         if (cancellation instanceof Cancellation.Ended ended) {
-            cancellation = new Cancellation.Ended(ended.job(), end(ended.job(), Ending.CANCELLED, CANCELLED_ERROR));
+            cancellation =
+                    new Cancellation.Ended(ended.job(), endings.end(ended.job(), Ending.CANCELLED, CANCELLED_ERROR));
         }
-        earlier.ifPresent(job -> end(job, Ending.CANCELLED, CANCELLED_ERROR));
+        earlier.ifPresent(job -> endings.end(job, Ending.CANCELLED, CANCELLED_ERROR));
         return cancellation;
     }
 
@@ -215,7 +218,7 @@ public final class JobExecutor {
                         runs.all().stream().filter(j -> !j.state().isFinal()).toList();
                 if (!unfinished.isEmpty()) {
                     LOG.warn("grace period over; failing {} unfinished job(s)", unfinished.size());
-                    unfinished.forEach(j -> end(j, Ending.SHUTDOWN, SHUTDOWN_ERROR));
+                    unfinished.forEach(j -> endings.end(j, Ending.SHUTDOWN, SHUTDOWN_ERROR));
                 }
                 pool.shutdownNow();
             }
@@ -239,121 +242,9 @@ public final class JobExecutor {
         }
     }
 
-    private void run(WorkerJob job, ParsedTask<?> task) {
-        if (!job.start(clock.instant())) {
-            return;
-        }
-        job.running(Thread.currentThread());
-        MDC.put("jobId", job.jobId());
-        MDC.put("attempt", Integer.toString(job.attempt()));
-        ScheduledFuture<?> timeout = scheduler.schedule(
-                () -> end(job, Ending.TIMEOUT, "job timed out after " + describe(jobTimeout)),
-                jobTimeout.toMillis(),
-                TimeUnit.MILLISECONDS);
-        ProgressThrottle throttle = new ProgressThrottle(firstProgressDelay.isZero());
-        Future<?> firstProgress = firstProgressDelay.isZero()
-                ? CompletableFuture.completedFuture(null)
-                : scheduler.schedule(
-                        () -> throttle.open(clock.instant()).ifPresent(progress -> sendProgress(job, progress)),
-                        firstProgressDelay.toMillis(),
-                        TimeUnit.MILLISECONDS);
-        Runnable ending;
-        StepClock steps = new StepClock(metrics, job.task());
-        try {
-            TaskResult result = runner.run(job.jobId(), job.task(), task, new ProgressListener() {
-                @Override
-                public void report(Progress progress) {
-                    steps.at(progress.step(), clock.instant());
-                    throttle.report(progress, false, clock.instant()).ifPresent(p -> sendProgress(job, p));
-                }
-
-                @Override
-                public void milestone(Progress progress) {
-                    steps.at(progress.step(), clock.instant());
-                    throttle.report(progress, true, clock.instant()).ifPresent(p -> sendProgress(job, p));
-                }
-            });
-            ending = () -> complete(job, result);
-        } catch (InterruptedException e) {
-            ending = shuttingDown
-                    ? () -> end(job, Ending.SHUTDOWN, SHUTDOWN_ERROR)
-                    : () -> end(job, Ending.FAILED, "job interrupted");
-        } catch (TaskFailedException e) {
-            ending = () -> end(job, Ending.FAILED, e.getMessage());
-        } finally {
-            steps.end(clock.instant());
-            timeout.cancel(false);
-            firstProgress.cancel(false);
-            Thread.interrupted();
-        }
-        // The workspace has left jobs/ before the callback leaves; its files go in the background.
-        ending.run();
-        MDC.clear();
-    }
-
-    /** Best effort, and never once the run has ended: a late progress must not follow the final callback. */
-    private void sendProgress(WorkerJob job, Progress progress) {
-        if (!job.state().isFinal()) {
-            callbacks.sendProgress(job.callbackUrl(), Callback.running(job.jobId(), job.attempt(), progress));
-            metrics.progressSent();
-        }
-    }
-
-    private void complete(WorkerJob job, TaskResult result) {
-        Instant now = clock.instant();
-        long duration = Duration.between(job.startedAt(), now).toMillis();
-        if (job.finish(
-                JobState.COMPLETED,
-                Callback.completed(job.jobId(), job.attempt(), result.summary(), now, duration),
-                now)) {
-            LOG.info("job {} completed in {} ms", job.jobId(), duration);
-            metrics.completed(job.task(), Duration.ofMillis(duration));
-            callbacks.deliver(job.callbackUrl(), job.outcome().join(), job.delivery());
-        }
-    }
-
-    /** Ends a job that did not complete; only the first ending counts and sends a callback (true when this one did). */
-    private boolean end(WorkerJob job, Ending ending, String error) {
-        Instant now = clock.instant();
-        JobState state = ending == Ending.CANCELLED ? JobState.CANCELLED : JobState.FAILED;
-        if (job.finish(state, Callback.failed(job.jobId(), job.attempt(), error, now), now)) {
-            LOG.info("job {} {}: {}", job.jobId(), state.wireName(), error);
-            metrics.failed(
-                    job.task(),
-                    ending.metricLabel(),
-                    job.startedAt() == null ? null : Duration.between(job.startedAt(), now));
-            job.interruptUnlessCurrent();
-            callbacks.deliver(job.callbackUrl(), job.outcome().join(), job.delivery());
-            return true;
-        }
-        return false;
-    }
-
-    /** Why a run ended without completing, as the metrics count it. */
-    private enum Ending {
-        CANCELLED("cancelled"),
-        SHUTDOWN("shutdown"),
-        TIMEOUT("timeout"),
-        FAILED("failed");
-
-        private final String metricLabel;
-
-        Ending(String metricLabel) {
-            this.metricLabel = metricLabel;
-        }
-
-        String metricLabel() {
-            return metricLabel;
-        }
-    }
-
     private void forgetExpired() {
         Instant now = clock.instant();
         runs.forgetFinishedBefore(now.minus(retention));
         tombstones.forgetExpired(now);
-    }
-
-    private static String describe(Duration d) {
-        return d.toMillis() % 1000 == 0 ? d.toSeconds() + " s" : d.toMillis() + " ms";
     }
 }
