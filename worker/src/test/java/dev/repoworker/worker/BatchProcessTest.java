@@ -123,9 +123,17 @@ class BatchProcessTest {
         }
 
         http.post("/process", batch);
-
         await().atMost(Duration.ofSeconds(20))
                 .until(() -> receiver.acceptedFinals().size() >= 30);
+        // the same sender's next array of jobs does not make its receiver take arrays again
+        List<Object> next = new ArrayList<>();
+        for (int i = 0; i < 30; i++) {
+            next.add(noop("refused-batch-next-" + i, receiver.url(), Map.of()));
+        }
+        http.post("/process", next);
+
+        await().atMost(Duration.ofSeconds(20))
+                .until(() -> receiver.acceptedFinals().size() >= 60);
         assertThat(receiver.acceptedFinals())
                 .extracting(r -> r.body().path("jobId").asText())
                 .doesNotHaveDuplicates();

@@ -48,6 +48,8 @@ public final class CallbackSender {
     private final Clock clock;
     private WorkerMetrics metrics = WorkerMetrics.none();
     private final Set<String> arrayReceivers = ConcurrentHashMap.newKeySet();
+    // receivers that refused an array: never sent one again, though they keep sending arrays of jobs
+    private final Set<String> refusedArrays = ConcurrentHashMap.newKeySet();
     private final Map<String, CallbackBatches> batches = new ConcurrentHashMap<>();
 
     public CallbackSender(
@@ -100,7 +102,7 @@ public final class CallbackSender {
                 callback.attempt() == null ? null : callback.attempt().toString(),
                 delivery,
                 clock.instant().plus(retryWindow));
-        if (arrayReceivers.contains(url)) {
+        if (stillTakesArrays(url)) {
             batches.computeIfAbsent(url, u -> new CallbackBatches(u, this, scheduler))
                     .add(item);
         } else {
@@ -117,12 +119,12 @@ public final class CallbackSender {
     }
 
     boolean stillTakesArrays(String url) {
-        return arrayReceivers.contains(url);
+        return arrayReceivers.contains(url) && !refusedArrays.contains(url);
     }
 
     /** {@code url}'s receiver refused an array: it gets each callback alone from now on. */
     void sendsAloneFromNowOn(String url) {
-        arrayReceivers.remove(url);
+        refusedArrays.add(url);
     }
 
     /** Starts delivering a final callback in a request of its own. */
