@@ -8,7 +8,7 @@ import io.javalin.http.Context;
 
 /**
  * Every route of the API in one table: method, path and guard → handler. The handlers live in their feature
- * classes; errors map to {@code {"error":{code, message, field}}} for every route ({@link ApiRoutes#registerErrors}).
+ * classes; errors map to {@code {"error":{code, message, field}}} for every route ({@link ApiErrors#register}).
  *
  * <p>Guards: the job and project APIs answer only what the dashboard's rule allows ({@link #guardJobApi});
  * callbacks carry their own signature or callback token, GitHub's webhook its {@code X-Hub-Signature-256};
@@ -19,6 +19,7 @@ final class ApiRouteTable {
     private static final String JOBS = ApiRoutes.BASE + "/jobs";
 
     private final ApiRoutes jobs;
+    private final CallbackRoutes callbacks;
     private final ProjectRoutes projects;
     private final GitHubWebhookRoutes github;
     private final ObserveRoutes observe;
@@ -27,12 +28,14 @@ final class ApiRouteTable {
 
     ApiRouteTable(
             ApiRoutes jobs,
+            CallbackRoutes callbacks,
             ProjectRoutes projects,
             GitHubWebhookRoutes github,
             ObserveRoutes observe,
             Dashboard dashboard,
             ServiceMetrics metrics) {
         this.jobs = jobs;
+        this.callbacks = callbacks;
         this.projects = projects;
         this.github = github;
         this.observe = observe;
@@ -75,9 +78,9 @@ final class ApiRouteTable {
         }
 
         // callbacks (signed, or by callback token in the query or the last segment)
-        for (String path : jobs.callbackPaths()) {
-            routes.post(path, jobs::callback);
-            routes.post(path + "/{" + CallbackTokens.PARAMETER + "}", jobs::callback);
+        for (String path : callbacks.paths()) {
+            routes.post(path, callbacks::callback);
+            routes.post(path + "/{" + CallbackTokens.PARAMETER + "}", callbacks::callback);
         }
 
         // projects (guarded)
@@ -99,7 +102,7 @@ final class ApiRouteTable {
         // /logout), listed in Dashboard, whose pages are changing under issue 19
         dashboard.register(config);
 
-        jobs.registerErrors(config);
+        ApiErrors.register(config, callbacks.paths());
     }
 
     /**

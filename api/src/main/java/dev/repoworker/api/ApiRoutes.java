@@ -1,46 +1,29 @@
 package dev.repoworker.api;
 
-import dev.repoworker.api.callback.CallbackHandler;
-import dev.repoworker.api.callback.CallbackTooLargeException;
-import dev.repoworker.api.callback.UnauthorizedException;
+import static dev.repoworker.api.Responses.json;
+
 import dev.repoworker.api.dispatch.TaskMapping;
-import dev.repoworker.api.job.CallbackTokens;
-import dev.repoworker.api.job.InvalidInputException;
 import dev.repoworker.api.job.JobFilter;
 import dev.repoworker.api.job.JobQuery;
 import dev.repoworker.api.job.JobStatus;
 import dev.repoworker.api.job.JobStore;
-import dev.repoworker.api.job.ReplayedMessageException;
-import dev.repoworker.api.job.Secrets;
-import dev.repoworker.api.job.UnknownJobException;
 import dev.repoworker.api.observe.JobStats;
 import dev.repoworker.api.search.JobSearch;
 import dev.repoworker.embeddings.SemanticSearch;
-import dev.repoworker.observe.JsonErrorPages;
 import dev.repoworker.protocol.JobIds;
-import dev.repoworker.protocol.Json;
-import dev.repoworker.protocol.Signatures;
-import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
-import io.javalin.http.HttpResponseException;
-import java.io.IOException;
-import java.io.InputStream;
 import java.time.Clock;
 import java.time.Instant;
-import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
- * The job API's handlers (submit, list, get, cancel, retry, callbacks, search, stats, health) and the mapping of
- * errors to {@code {"error":{code, message, field}}}; {@link ApiRouteTable} says which path serves which.
+ * The job API's handlers (submit, list, get, cancel, retry, search, stats, health); {@link ApiRouteTable} says which
+ * path serves which, {@link CallbackRoutes} takes the callbacks and {@link ApiErrors} maps the errors.
  */
 final class ApiRoutes {
 
-    private static final Logger LOG = LoggerFactory.getLogger(ApiRoutes.class);
     static final String BASE = "/api/cloudrun";
     private static final int MAX_KEY_LENGTH = 200;
     private static final int MAX_QUERY_LENGTH = 1000;
@@ -50,9 +33,7 @@ final class ApiRoutes {
 
     private final JobService jobs;
     private final JobStore store;
-    private final CallbackHandler callbacks;
     private final Clock clock;
-    private final List<String> callbackPaths;
     private JobSearch search;
     private JobStats stats;
 
@@ -62,20 +43,9 @@ final class ApiRoutes {
     /** {@code GET /ready}: whether the database answers. */
     record Readiness(String status, String database, Instant timestamp) {}
 
-    /** The answer to a single callback; {@code applied} is false for an acknowledged no-op. */
-    record CallbackAcknowledged(String status, boolean applied, String message) {}
-
-    /** Every error, on every route: {@code {"error":{code, message, field}}} ({@code field} left out when none). */
-    record ErrorBody(Error error) {
-        record Error(String code, String message, String field) {}
-    }
-
-    /** @param callbackPaths where callbacks are served: {@code /api/cloudrun/callback}, maybe the original's dev path too */
-    ApiRoutes(JobService jobs, JobStore store, CallbackHandler callbacks, Clock clock, List<String> callbackPaths) {
-        this.callbackPaths = List.copyOf(callbackPaths);
+    ApiRoutes(JobService jobs, JobStore store, Clock clock) {
         this.jobs = jobs;
         this.store = store;
-        this.callbacks = callbacks;
         this.clock = clock;
     }
 
@@ -89,11 +59,6 @@ final class ApiRoutes {
     ApiRoutes withStats(JobStats stats) {
         this.stats = stats;
         return this;
-    }
-
-    /** Where callbacks are served: {@code /api/cloudrun/callback}, maybe the original's development path too. */
-    List<String> callbackPaths() {
-        return callbackPaths;
     }
 
     boolean searches() {
@@ -188,29 +153,6 @@ final class ApiRoutes {
         return type == null ? null : TaskMapping.taskOfType(type);
     }
 
-    /**
-     * A callback, read from the request as a stream; its job's callback token may come as {@code ?token=} or as
-     * the last path segment.
-     */
-    void callback(Context ctx) {
-        Requests.requireJson(ctx);
-        String token = ctx.pathParamMap().containsKey(CallbackTokens.PARAMETER)
-                ? ctx.pathParam(CallbackTokens.PARAMETER)
-                : ctx.queryParam(CallbackTokens.PARAMETER);
-        CallbackHandler.Received received;
-        try (InputStream body = ctx.bodyInputStream()) {
-            received = callbacks.receive(body, ctx.req().getContentLengthLong(), ctx::header, token);
-        } catch (IOException e) {
-            throw ApiException.badRequest("body", "the body could not be read");
-        }
-        if (received.items() != null) {
-            json(ctx, 200, received.items());
-            return;
-        }
-        CallbackHandler.Outcome outcome = received.single();
-        json(ctx, 200, new CallbackAcknowledged("ok", outcome.applied(), outcome.reason()));
-    }
-
     /** Semantic search over a job's embeddings: {@code ?q=…&k=10} → {@code [{slug, title, url, score, snippet, heading}]}. */
     void search(Context ctx) throws Exception {
         String q = ctx.queryParam("q");
@@ -265,75 +207,6 @@ final class ApiRoutes {
             throw ApiException.badRequest("id", "the job id in the path " + JobIds.RULE);
         }
         return id;
-    }
-
-    /** Every error as {@code {"error":{code, message, field}}}, for every route. */
-    void registerErrors(JavalinConfig config) {
-        config.routes.exception(ApiException.class, (e, ctx) -> {
-            if (e.retryAfterSeconds() != null) {
-                ctx.header("Retry-After", Long.toString(e.retryAfterSeconds()));
-            }
-            error(ctx, e.status(), e.code(), e.getMessage(), e.field());
-        });
-        config.routes.exception(
-                InvalidInputException.class, (e, ctx) -> error(ctx, 400, "invalid_request", e.getMessage(), e.field()));
-        config.routes.exception(
-                UnknownJobException.class, (e, ctx) -> error(ctx, 404, "not_found", e.getMessage(), null));
-        config.routes.exception(
-                CallbackTooLargeException.class,
-                (e, ctx) -> error(ctx, 413, "payload_too_large", e.getMessage(), "body"));
-        config.routes.exception(
-                UnauthorizedException.class, (e, ctx) -> error(ctx, 401, "unauthorized", e.getMessage(), e.field()));
-        config.routes.exception(
-                ReplayedMessageException.class,
-                (e, ctx) -> error(ctx, 409, "replayed", e.getMessage(), Signatures.ID_HEADER));
-        config.routes.exception(
-                HttpResponseException.class,
-                (e, ctx) -> error(
-                        ctx, e.getStatus(), code(e.getStatus()), e.getMessage(), e.getStatus() == 413 ? "body" : null));
-        config.routes.exception(Exception.class, (e, ctx) -> {
-            LOG.error("unexpected error on {} {}", ctx.method(), withoutCallbackToken(ctx), e);
-            error(ctx, 500, "internal_error", "an unexpected error occurred", null);
-        });
-        JsonErrorPages.install(config, (status, message, field) -> Json.write(errorBody(code(status), message, field)));
-        config.routes.error(404, ctx -> {
-            if (ctx.result() == null || ctx.result().isEmpty()) {
-                error(ctx, 404, "not_found", "no route " + ctx.method() + " " + ctx.path(), null);
-            }
-        });
-    }
-
-    /** The request's path, with a callback token in its last segment redacted (tokens never reach the logs). */
-    private String withoutCallbackToken(Context ctx) {
-        String path = ctx.path();
-        for (String callbackPath : callbackPaths) {
-            if (path.startsWith(callbackPath + "/")) {
-                return callbackPath + "/" + Secrets.REDACTED;
-            }
-        }
-        return path;
-    }
-
-    private static String code(int status) {
-        return switch (status) {
-            case 413 -> "payload_too_large";
-            case 415 -> "unsupported_media_type";
-            case 404 -> "not_found";
-            case 405 -> "method_not_allowed";
-            default -> status >= 500 ? "internal_error" : "invalid_request";
-        };
-    }
-
-    private static void error(Context ctx, int status, String code, String message, String field) {
-        json(ctx, status, errorBody(code, message, field));
-    }
-
-    private static ErrorBody errorBody(String code, String message, String field) {
-        return new ErrorBody(new ErrorBody.Error(code, message, field));
-    }
-
-    private static void json(Context ctx, int status, Object body) {
-        ctx.status(status).contentType("application/json").result(Json.write(body));
     }
 
     private static String filter(Context ctx, String name) {

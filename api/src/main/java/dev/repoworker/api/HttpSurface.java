@@ -40,7 +40,7 @@ record HttpSurface(ApiRouteTable table, ObserveRoutes observe, S3IndexCache inde
                 .map(s3 -> new S3IndexCache(
                         S3Clients.create(s3), s3, config.dataDir().resolve("search-cache"), config.searchCacheBytes()))
                 .orElse(null);
-        ApiRoutes routes = new ApiRoutes(services.jobs(), base.store(), dispatching.callbacks(), clock, callbackPaths)
+        ApiRoutes routes = new ApiRoutes(services.jobs(), base.store(), clock)
                 .withSearch(new JobSearch(
                         indexCache != null ? indexCache : IndexFolders.local(config.artifactsDir()),
                         config.embeddings().createEmbedder()))
@@ -60,7 +60,14 @@ record HttpSurface(ApiRouteTable table, ObserveRoutes observe, S3IndexCache inde
                 new JobEventStream(base.store().jobs(), base.loops().scheduler(), EVENT_POLL),
                 artifacts);
         return new HttpSurface(
-                new ApiRouteTable(routes, projects, github, observe, dashboard, base.serviceMetrics()),
+                new ApiRouteTable(
+                        routes,
+                        new CallbackRoutes(dispatching.callbacks(), callbackPaths),
+                        projects,
+                        github,
+                        observe,
+                        dashboard,
+                        base.serviceMetrics()),
                 observe,
                 indexCache);
     }

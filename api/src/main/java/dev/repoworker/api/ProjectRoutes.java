@@ -1,18 +1,19 @@
 package dev.repoworker.api;
 
+import static dev.repoworker.api.Responses.json;
+
 import com.fasterxml.jackson.annotation.JsonUnwrapped;
 import dev.repoworker.api.deploy.DeployRecords;
 import dev.repoworker.api.deploy.DeployView;
 import dev.repoworker.api.job.JobStore;
 import dev.repoworker.api.job.SecretBox;
 import dev.repoworker.api.project.Project;
-import dev.repoworker.protocol.Json;
 import io.javalin.http.Context;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 
-/** The project handlers; {@link ApiRouteTable} registers them behind the job API's guard, errors map as in {@link ApiRoutes}. */
+/** The project handlers; {@link ApiRouteTable} registers them behind the job API's guard, errors map as in {@link ApiErrors}. */
 final class ProjectRoutes {
 
     static final String BASE = "/api/projects";
@@ -104,9 +105,5 @@ final class ProjectRoutes {
 
     private ProjectView view(Project project) {
         return ProjectView.of(project, ProjectSecrets.open(secretBox, project));
-    }
-
-    private static void json(Context ctx, int status, Object body) {
-        ctx.status(status).contentType("application/json").result(Json.write(body));
     }
 }

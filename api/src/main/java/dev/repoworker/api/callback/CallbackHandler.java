@@ -5,25 +5,19 @@ import dev.repoworker.api.job.BatchWriter;
 import dev.repoworker.api.job.CallbackChange;
 import dev.repoworker.api.job.CallbackTokens;
 import dev.repoworker.api.job.InvalidInputException;
-import dev.repoworker.api.job.JobEvent;
-import dev.repoworker.api.job.JobStatus;
 import dev.repoworker.api.job.JobStore;
 import dev.repoworker.api.job.ReplayedMessageException;
 import dev.repoworker.api.job.SecretBox;
-import dev.repoworker.api.job.Secrets;
 import dev.repoworker.api.job.UnknownJobException;
 import dev.repoworker.api.observe.ApiMetrics;
 import dev.repoworker.protocol.Callback;
-import dev.repoworker.protocol.Progress;
 import dev.repoworker.protocol.Signatures;
 import java.io.InputStream;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
+import java.util.Collections;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
 import org.slf4j.MDC;
@@ -39,9 +33,6 @@ import org.slf4j.MDC;
  */
 public final class CallbackHandler {
 
-    private static final String NO_CREDENTIALS =
-            "a callback needs the webhook-id, webhook-timestamp and webhook-signature "
-                    + "headers, Authorization: Bearer <WORKER_SECRET>, or its job's callback token (the callbackUrl's ?token=)";
     /** The most callbacks one request may carry in the array form. */
     public static final int MAX_BATCH = 100;
 
@@ -67,10 +58,8 @@ public final class CallbackHandler {
     }
 
     private final JobStore store;
-    private final SecretBox secretBox;
     private final Signatures signatures;
-    private final Clock clock;
-    private final Duration lease;
+    private final CallbackChanges changes;
     private final ApiMetrics metrics;
     private final BatchWriter<CallbackChange, CallbackChange.Verdict> writer;
     private final long maxBodyBytes;
@@ -90,10 +79,8 @@ public final class CallbackHandler {
         this.maxBodyBytes = maxBodyBytes;
         this.metrics = metrics;
         this.store = store;
-        this.secretBox = secretBox;
         this.signatures = signatures;
-        this.clock = clock;
-        this.lease = lease;
+        this.changes = new CallbackChanges(store, secretBox, clock, lease);
         this.writer = new BatchWriter<>("callback-writer", 500, store::applyCallbacks);
     }
 
@@ -106,7 +93,7 @@ public final class CallbackHandler {
      * @param token          the callback token the request presents (query or path), or null
      */
     public Received receive(InputStream body, long declaredLength, Function<String, String> header, String token) {
-        Credentials credentials = credentials(header, token);
+        CallbackCredentials credentials = CallbackCredentials.of(store, signatures, header, token);
         if (declaredLength > maxBodyBytes) {
             throw new CallbackTooLargeException(maxBodyBytes);
         }
@@ -125,63 +112,37 @@ public final class CallbackHandler {
                     apply(
                             parsed.callback(),
                             parsed.logs(),
-                            message.map(m -> new MessageId(m.messageId(), m.replayableUntil()))),
+                            message.map(m -> new CallbackChanges.MessageId(m.messageId(), m.replayableUntil()))),
                     null);
         }
         return new Received(null, applyAll(node, message, credentials));
     }
 
-    /** The id a callback is remembered by: the request's {@code webhook-id} (with the item's index in an array). */
-    private record MessageId(String id, Instant expiresAt) {}
-
-    private List<ItemAnswer> applyAll(JsonNode items, Optional<Signatures.Verified> message, Credentials credentials) {
+    private List<ItemAnswer> applyAll(
+            JsonNode items, Optional<Signatures.Verified> message, CallbackCredentials credentials) {
         if (items.isEmpty() || items.size() > MAX_BATCH) {
             throw new InvalidInputException("body", "an array of callbacks must hold 1 to " + MAX_BATCH + " items");
         }
-        // parsed one by one; every valid callback goes to the writer at once, so a batch costs one commit, not one each
-        List<ItemAnswer> answers = new ArrayList<>(java.util.Collections.nCopies(items.size(), null));
-        List<Integer> valid = new ArrayList<>();
-        List<Callback> callbacks = new ArrayList<>();
-        List<CallbackParser.Parsed> parsed = new ArrayList<>();
-        for (int i = 0; i < items.size(); i++) {
-            try {
-                parsed.add(CallbackParser.parse(items.get(i)));
-                valid.add(i);
-            } catch (InvalidInputException e) {
-                answers.set(i, ItemAnswer.error(jobIdOf(items.get(i)), 400, e.getMessage(), e.field()));
-            }
-        }
-        credentials.checkToken(
-                parsed.stream().map(p -> p.callback().jobId()).distinct().toList());
-        List<CallbackChange> changes = new ArrayList<>();
-        for (int k = 0; k < parsed.size(); k++) {
-            int index = valid.get(k);
-            Callback callback = parsed.get(k).callback();
-            changes.add(change(
-                    callback,
-                    parsed.get(k).logs(),
-                    message.map(m -> new MessageId(m.messageId() + "#" + index, m.replayableUntil()))));
-            callbacks.add(callback);
-        }
-        List<CallbackChange.Verdict> verdicts = writer.writeAll(changes);
+        List<ItemAnswer> answers = new ArrayList<>(Collections.nCopies(items.size(), null));
+        List<ValidItem> valid = parseItems(items, answers);
+        credentials.checkToken(valid.stream()
+                .map(item -> item.parsed().callback().jobId())
+                .distinct()
+                .toList());
+        // every valid callback goes to the writer at once, so a batch costs one commit, not one each
+        List<CallbackChange> batch = valid.stream()
+                .map(item -> changes.change(
+                        item.parsed().callback(),
+                        item.parsed().logs(),
+                        message.map(m -> new CallbackChanges.MessageId(
+                                m.messageId() + "#" + item.index(), m.replayableUntil()))))
+                .toList();
+        List<CallbackChange.Verdict> verdicts = writer.writeAll(batch);
         int replayed = 0;
         for (int k = 0; k < valid.size(); k++) {
-            Callback callback = callbacks.get(k);
+            Callback callback = valid.get(k).parsed().callback();
             CallbackChange.Verdict verdict = verdicts.get(k);
-            answers.set(
-                    valid.get(k),
-                    switch (verdict.kind()) {
-                        case REPLAYED ->
-                            ItemAnswer.error(
-                                    callback.jobId(), 409, "webhook-id already acted on", Signatures.ID_HEADER);
-                        case UNKNOWN_JOB ->
-                            ItemAnswer.error(
-                                    callback.jobId(),
-                                    404,
-                                    new UnknownJobException(callback.jobId()).getMessage(),
-                                    "jobId");
-                        default -> ItemAnswer.accepted(callback.jobId(), verdict.reason());
-                    });
+            answers.set(valid.get(k).index(), answer(callback.jobId(), verdict));
             if (verdict.kind() == CallbackChange.Kind.REPLAYED) {
                 replayed++;
             } else if (verdict.kind() != CallbackChange.Kind.UNKNOWN_JOB) {
@@ -195,70 +156,32 @@ public final class CallbackHandler {
         return answers;
     }
 
+    /** An item of an array body that parsed, with its index in the array. */
+    private record ValidItem(int index, CallbackParser.Parsed parsed) {}
+
+    /** Parses the items one by one: an invalid one gets its 400 answer in {@code answers}, the valid ones are returned. */
+    private static List<ValidItem> parseItems(JsonNode items, List<ItemAnswer> answers) {
+        List<ValidItem> valid = new ArrayList<>();
+        for (int i = 0; i < items.size(); i++) {
+            try {
+                valid.add(new ValidItem(i, CallbackParser.parse(items.get(i))));
+            } catch (InvalidInputException e) {
+                answers.set(i, ItemAnswer.error(jobIdOf(items.get(i)), 400, e.getMessage(), e.field()));
+            }
+        }
+        return valid;
+    }
+
+    private static ItemAnswer answer(String jobId, CallbackChange.Verdict verdict) {
+        return switch (verdict.kind()) {
+            case REPLAYED -> ItemAnswer.error(jobId, 409, "webhook-id already acted on", Signatures.ID_HEADER);
+            case UNKNOWN_JOB -> ItemAnswer.error(jobId, 404, new UnknownJobException(jobId).getMessage(), "jobId");
+            default -> ItemAnswer.accepted(jobId, verdict.reason());
+        };
+    }
+
     private static String jobIdOf(JsonNode item) {
         return item.path("jobId").isTextual() ? item.get("jobId").asText() : null;
-    }
-
-    /**
-     * What the request offers: nothing to check (insecure development mode, or the bearer secret), a signature to
-     * check over the body as it is read, or a callback token to check against the jobs the body names.
-     */
-    private Credentials credentials(Function<String, String> header, String token) {
-        if (signatures == null || signatures.acceptsBearer(header.apply("Authorization"))) {
-            return new Credentials(null, null);
-        }
-        boolean signed = header.apply(Signatures.ID_HEADER) != null
-                || header.apply(Signatures.TIMESTAMP_HEADER) != null
-                || header.apply(Signatures.SIGNATURE_HEADER) != null;
-        if (!signed && token != null) {
-            return new Credentials(null, token);
-        }
-        try {
-            return new Credentials(signatures.start(header), null);
-        } catch (Signatures.SignatureException e) {
-            throw new UnauthorizedException(signed ? e.getMessage() : NO_CREDENTIALS, e.header());
-        }
-    }
-
-    /** A request's credentials: a signature being computed over the body, or a callback token, or neither to check. */
-    private final class Credentials {
-        private final Signatures.Pending signature;
-        private final String token;
-
-        Credentials(Signatures.Pending signature, String token) {
-            this.signature = signature;
-            this.token = token;
-        }
-
-        Signatures.Pending signature() {
-            return signature;
-        }
-
-        /** The verified message once the whole body was read; empty for the other forms (no replay protection). */
-        Optional<Signatures.Verified> verified() {
-            if (signature == null) {
-                return Optional.empty();
-            }
-            try {
-                return Optional.of(signature.finish());
-            } catch (Signatures.SignatureException e) {
-                throw new UnauthorizedException(e.getMessage(), e.header());
-            }
-        }
-
-        /** With a token: it must be the callback token of every job named (an unknown job has none: also 401). */
-        void checkToken(List<String> jobIds) {
-            if (token == null) {
-                return;
-            }
-            for (String jobId : jobIds) {
-                if (!CallbackTokens.matches(
-                        store.jobs().callbackTokenHash(jobId).orElse(null), token)) {
-                    throw new UnauthorizedException(
-                            "the callback token is not the token of job " + jobId, CallbackTokens.PARAMETER);
-                }
-            }
-        }
     }
 
     /** A callback already trusted (a runner inside this process, or one the Worker kept). */
@@ -271,14 +194,14 @@ public final class CallbackHandler {
      * it (or that finds it changes nothing), and a copy is refused with {@link ReplayedMessageException}. A
      * callback for an unknown job records nothing, so a sender that re-sends it later is not taken for a replay.
      */
-    private Outcome apply(Callback callback, CallbackLogs.Lines logs, Optional<MessageId> message) {
+    private Outcome apply(Callback callback, CallbackLogs.Lines logs, Optional<CallbackChanges.MessageId> message) {
         String previousJob = MDC.get("jobId");
         MDC.put("jobId", callback.jobId());
         if (callback.attempt() != null) {
             MDC.put("attempt", Integer.toString(callback.attempt()));
         }
         try {
-            CallbackChange.Verdict verdict = writer.write(change(callback, logs, message));
+            CallbackChange.Verdict verdict = writer.write(changes.change(callback, logs, message));
             switch (verdict.kind()) {
                 case REPLAYED -> throw new ReplayedMessageException(verdict.reason());
                 case UNKNOWN_JOB -> throw new UnknownJobException(callback.jobId());
@@ -293,73 +216,6 @@ public final class CallbackHandler {
                 MDC.remove("attempt");
             }
         }
-    }
-
-    private CallbackChange change(Callback callback, CallbackLogs.Lines logs, Optional<MessageId> message) {
-        Instant now = clock.instant();
-        Instant processedAt = callback.processedAt() == null ? now : callback.processedAt();
-        int attempt = callback.attempt() == null ? 0 : callback.attempt();
-        List<String> secrets = callback.error() != null || !logs.isEmpty() ? secretValues(callback.jobId()) : List.of();
-        JobStatus target;
-        Map<String, Object> result = null;
-        String error = null;
-        JobEvent event;
-        switch (callback.status()) {
-            case Callback.COMPLETED -> {
-                target = JobStatus.COMPLETED;
-                result = Secrets.redact(callback.result() == null ? Map.of() : callback.result());
-                event = JobEvent.of(now, JobEvent.CALLBACK, attempt, "completed");
-            }
-            case Callback.FAILED -> {
-                target = JobStatus.FAILED;
-                error = Secrets.redactText(callback.error(), secrets);
-                event = JobEvent.of(now, JobEvent.CALLBACK, attempt, "failed: " + error);
-            }
-            case Callback.CANCELLED -> {
-                target = JobStatus.CANCELLED;
-                error = callback.error() == null
-                        ? "cancelled by the worker"
-                        : Secrets.redactText(callback.error(), secrets);
-                event = JobEvent.of(now, JobEvent.CANCELLED, attempt, error);
-            }
-            default -> {
-                target = JobStatus.RUNNING;
-                event = progressEvent(attempt, callback.progress(), now);
-            }
-        }
-        return new CallbackChange(
-                callback.jobId(),
-                callback.attempt(),
-                target,
-                result,
-                error,
-                processedAt,
-                callback.duration(),
-                now.plus(lease),
-                event,
-                message.map(MessageId::id).orElse(null),
-                message.map(MessageId::expiresAt).orElse(null),
-                now,
-                CallbackLogs.events(logs, attempt, now, secrets));
-    }
-
-    private static JobEvent progressEvent(int attempt, Progress progress, Instant now) {
-        if (progress == null) {
-            return JobEvent.of(now, JobEvent.PROGRESS, attempt, "running");
-        }
-        Map<String, Object> data = new LinkedHashMap<>();
-        data.put("step", progress.step());
-        data.put("done", progress.done());
-        data.put("total", progress.total());
-        String message = Secrets.redactText(progress.message(), List.of());
-        return JobEvent.of(now, JobEvent.PROGRESS, attempt, message == null ? progress.step() : message, data);
-    }
-
-    private List<String> secretValues(String jobId) {
-        return store.jobs()
-                .sealedSecrets(jobId)
-                .map(sealedSecrets -> Secrets.values(secretBox.open(jobId, sealedSecrets)))
-                .orElse(List.of());
     }
 
     /** Stops the writer; callbacks still waiting fail (their senders retry). */
