@@ -3,6 +3,7 @@ package dev.repoworker.api;
 import dev.repoworker.api.deploy.DeploymentWebhooks;
 import dev.repoworker.api.dispatch.Dispatcher;
 import dev.repoworker.api.dispatch.Reconciler;
+import dev.repoworker.api.github.GitHubDeliveries;
 import dev.repoworker.api.job.Database;
 import dev.repoworker.api.job.JobNotifications;
 import dev.repoworker.api.job.JobStore;
@@ -146,7 +147,13 @@ public final class ApiApp implements AutoCloseable {
                         config.webhookRetryWindow(),
                         clock)
                 .start(config.dispatchPoll());
-        scheduleHousekeeping(base, config, dispatching.reconciler(config, base.store(), clock), webhooks, clock);
+        scheduleHousekeeping(
+                base,
+                config,
+                dispatching.reconciler(config, base.store(), clock),
+                webhooks,
+                new GitHubDeliveries(database),
+                clock);
         LOG.info(
                 "API listening on port {}; worker(s) {}; fallback {}; database {}",
                 http.port(),
@@ -183,9 +190,17 @@ public final class ApiApp implements AutoCloseable {
         }
     }
 
-    /** The loops every replica runs: reconcile, forget old webhook ids, delete finished jobs past the retention. */
+    /**
+     * The loops every replica runs: reconcile, forget old webhook ids, delete finished jobs and GitHub deliveries past
+     * the retention.
+     */
     private static void scheduleHousekeeping(
-            Foundation base, ApiConfig config, Reconciler reconciler, DeploymentWebhooks webhooks, Clock clock) {
+            Foundation base,
+            ApiConfig config,
+            Reconciler reconciler,
+            DeploymentWebhooks webhooks,
+            GitHubDeliveries deliveries,
+            Clock clock) {
         Periodic loops = base.loops();
         JobStore store = base.store();
         Duration every = config.reconcilePoll();
@@ -198,6 +213,7 @@ public final class ApiApp implements AutoCloseable {
         loops.every("retention", every, RETENTION_POLL, () -> {
             deleteOld(store, clock, config.jobRetention());
             webhooks.forgetDeleted();
+            deliveries.forgetBefore(clock.instant().minus(config.jobRetention()));
         });
     }
 

@@ -60,6 +60,19 @@ public final class GitHubDeliveries {
         }
     }
 
+    /**
+     * Deletes the deliveries received before {@code cutoff}, with the job retention (GitHub redelivers a delivery
+     * only within days, so an id this old never comes back).
+     *
+     * @return how many were deleted
+     */
+    public int forgetBefore(Instant cutoff) {
+        return database.jdbi()
+                .withHandle(h -> h.createUpdate("DELETE FROM github_deliveries WHERE received_at < :cutoff")
+                        .bind("cutoff", cutoff.toEpochMilli())
+                        .execute());
+    }
+
     private static List<String> jobIds(String column) {
         return column == null || column.isEmpty() ? List.of() : Arrays.asList(column.split(","));
     }
