@@ -2,7 +2,6 @@ package dev.repoworker.worker.assets;
 
 import dev.repoworker.protocol.TaskType;
 import dev.repoworker.worker.artifacts.ArtifactStore;
-import dev.repoworker.worker.artifacts.PublishFailedException;
 import dev.repoworker.worker.artifacts.StoredArtifacts;
 import dev.repoworker.worker.repo.AcquireRepoTask;
 import dev.repoworker.worker.repo.AcquiredRepo;
@@ -132,9 +131,7 @@ public final class BuildAssetsTask implements Task<BuildAssetsTask.Request> {
     private Built buildIntoStore(
             TaskContext context, Path repoRoot, BuildOptions options, boolean publish, RepoSource repository)
             throws TaskFailedException, InterruptedException {
-        Path out = null;
-        try {
-            out = store.open(context.jobId());
+        return store.write(context.jobId(), "build-assets", "could not read the notes or write the artifacts", out -> {
             BuildReport report = build(repoRoot, options, out, context.progressListener());
             context.checkCancelled();
             StoredArtifacts manifest = publish ? store.publish(context.jobId(), out) : null;
@@ -146,20 +143,7 @@ public final class BuildAssetsTask implements Task<BuildAssetsTask.Request> {
                     report.variants(),
                     report.issues());
             return new Built(report, manifest, repository);
-        } catch (PublishFailedException e) {
-            store.discard(context.jobId());
-            throw new TaskFailedException("build-assets failed: " + e.getMessage());
-        } catch (IOException e) {
-            store.discard(context.jobId());
-            LOG.warn("job {}: build failed", context.jobId(), e);
-            throw new TaskFailedException("build-assets failed: could not read the notes or write the artifacts ("
-                    + e.getClass().getSimpleName() + ")");
-        } catch (TaskFailedException | InterruptedException | RuntimeException | Error e) {
-            if (out != null) {
-                store.discard(context.jobId());
-            }
-            throw e;
-        }
+        });
     }
 
     /**

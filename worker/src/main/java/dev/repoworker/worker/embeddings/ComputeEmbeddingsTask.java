@@ -8,7 +8,6 @@ import dev.repoworker.protocol.JobIds;
 import dev.repoworker.protocol.TaskType;
 import dev.repoworker.worker.artifacts.ArtifactStore;
 import dev.repoworker.worker.artifacts.EarlierArtifacts;
-import dev.repoworker.worker.artifacts.PublishFailedException;
 import dev.repoworker.worker.artifacts.StoredArtifacts;
 import dev.repoworker.worker.task.InvalidTaskDataException;
 import dev.repoworker.worker.task.Task;
@@ -107,25 +106,12 @@ public final class ComputeEmbeddingsTask implements Task<ComputeEmbeddingsTask.R
     private Embedded computeAndPublish(TaskContext context, String sourceJob, Path buildDir, String keptIndex)
             throws TaskFailedException, InterruptedException {
         String jobId = context.jobId();
-        Path out = null;
-        try {
-            out = store.open(jobId);
-            Embedded embedded = compute(context, sourceJob, buildDir, out, keptIndex, true);
-            return embedded.published(store.publish(jobId, out));
-        } catch (PublishFailedException e) {
-            store.discard(jobId);
-            throw new TaskFailedException("compute-embeddings failed: " + e.getMessage());
-        } catch (IOException e) {
-            store.discard(jobId);
-            LOG.warn("job {}: compute-embeddings failed", jobId, e);
-            throw new TaskFailedException("compute-embeddings failed: could not write or publish the results ("
-                    + e.getClass().getSimpleName() + ")");
-        } catch (TaskFailedException | InterruptedException | RuntimeException e) {
-            if (out != null) {
-                store.discard(jobId);
-            }
-            throw e;
-        }
+        return store.write(
+                jobId,
+                "compute-embeddings",
+                "could not write or publish the results",
+                out -> compute(context, sourceJob, buildDir, out, keptIndex, true)
+                        .published(store.publish(jobId, out)));
     }
 
     /**

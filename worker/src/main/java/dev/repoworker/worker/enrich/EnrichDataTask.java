@@ -6,8 +6,6 @@ import dev.repoworker.protocol.JobIds;
 import dev.repoworker.protocol.TaskType;
 import dev.repoworker.worker.artifacts.ArtifactStore;
 import dev.repoworker.worker.artifacts.EarlierArtifacts;
-import dev.repoworker.worker.artifacts.PublishFailedException;
-import dev.repoworker.worker.artifacts.StoredArtifacts;
 import dev.repoworker.worker.task.InvalidTaskDataException;
 import dev.repoworker.worker.task.Task;
 import dev.repoworker.worker.task.TaskContext;
@@ -89,28 +87,12 @@ public final class EnrichDataTask implements Task<EnrichDataTask.Request> {
         }
         Optional<Path> related =
                 relatedBeside ? Optional.of(sourceDir.resolve(Related.FILE)) : related(embeddings, context.workspace());
-        Path out = null;
-        try {
-            out = store.open(context.jobId());
+        return store.write(context.jobId(), "enrich-data", "could not read the artifacts or write the results", out -> {
             Map<String, Object> computed = enrich.enrich(
                     new EnrichData.Request(sourceDir, related, out, Optional.empty(), request.shortPostWords()),
                     context.progressListener());
-            StoredArtifacts stored = store.publish(context.jobId(), out);
-            return new Enriched(computed, source, stored);
-        } catch (PublishFailedException e) {
-            store.discard(context.jobId());
-            throw new TaskFailedException("enrich-data failed: " + e.getMessage());
-        } catch (IOException e) {
-            store.discard(context.jobId());
-            LOG.warn("job {}: enrich-data failed", context.jobId(), e);
-            throw new TaskFailedException("enrich-data failed: could not read the artifacts or write the results ("
-                    + e.getClass().getSimpleName() + ")");
-        } catch (InterruptedException | RuntimeException e) {
-            if (out != null) {
-                store.discard(context.jobId());
-            }
-            throw e;
-        }
+            return new Enriched(computed, source, store.publish(context.jobId(), out));
+        });
     }
 
     /** {@code related.json} of the compute-embeddings job {@code embeddingsOf}; none when that job published none. */
