@@ -20,6 +20,73 @@ final class Launcher {
         return jar;
     }
 
+    private static String java() {
+        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    }
+
+    private static List<String> archiveOptions;
+
+    /**
+     * The options that map a class-data archive of the launcher's classes, made once per test JVM by one small
+     * {@code process} run (as {@code bin/repo-worker} does for its users): each of the many launches then starts
+     * sooner. Read-only, so launches running at once never write it; none when it could not be made. The JVM's own
+     * log lines stay off the outputs the tests read, as {@code bin/repo-worker} keeps them off.
+     */
+    private static synchronized List<String> classArchive() {
+        if (archiveOptions == null) {
+            archiveOptions = makeClassArchive()
+                    .map(archive -> List.of(
+                            "-XX:SharedArchiveFile=" + archive,
+                            "-Xlog:disable",
+                            "-Xlog:all=warning:stderr",
+                            "-Xlog:cds*=off:stderr"))
+                    .orElse(List.of());
+        }
+        return archiveOptions;
+    }
+
+    private static java.util.Optional<Path> makeClassArchive() {
+        Path jar = jar().toAbsolutePath();
+        Path archive = jar.resolveSibling("it-classes.jsa");
+        try {
+            if (Files.isRegularFile(archive)
+                    && Files.getLastModifiedTime(archive).compareTo(Files.getLastModifiedTime(jar)) > 0) {
+                return java.util.Optional.of(archive);
+            }
+            Path work = Files.createTempDirectory(jar.getParent(), "it-archive");
+            Path vault = Files.createDirectories(work.resolve("vault"));
+            Files.writeString(vault.resolve("Note.md"), "# Note\n\nA [[link]] and **words**.\n");
+            Path made = work.resolve("classes.jsa");
+            Process process = new ProcessBuilder(
+                            java(),
+                            "-Xmx256m",
+                            "-XX:ArchiveClassesAtExit=" + made,
+                            "-Xlog:disable",
+                            "-jar",
+                            jar.toString(),
+                            "process",
+                            "--no-cache",
+                            "--out",
+                            work.resolve("out").toString(),
+                            vault.toString())
+                    .redirectErrorStream(true)
+                    .redirectOutput(work.resolve("log.txt").toFile())
+                    .start();
+            if (process.waitFor(120, java.util.concurrent.TimeUnit.SECONDS)
+                    && process.exitValue() == 0
+                    && Files.isRegularFile(made)) {
+                Files.move(made, archive, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+                return java.util.Optional.of(archive);
+            }
+            process.destroyForcibly();
+        } catch (IOException e) {
+            // launches simply go without the archive
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return java.util.Optional.empty();
+    }
+
     /** What a finished command printed, apart, and its exit status. */
     record Result(int exit, String stdout, String stderr) {}
 
@@ -50,11 +117,9 @@ final class Launcher {
     }
 
     private static ProcessBuilder builder(Map<String, String> env, String... args) {
-        List<String> command = new ArrayList<>(List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx256m",
-                "-jar",
-                jar().toString()));
+        List<String> command = new ArrayList<>(List.of(java(), "-Xmx256m"));
+        command.addAll(classArchive());
+        command.addAll(List.of("-jar", jar().toString()));
         command.addAll(List.of(args));
         ProcessBuilder builder = new ProcessBuilder(command);
         builder.environment()
