@@ -17,11 +17,14 @@ import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.core.interceptor.Context;
 import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
 import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.DeleteObjectRequest;
+import software.amazon.awssdk.services.s3.model.DeleteObjectsRequest;
 import software.amazon.awssdk.services.s3.model.ListObjectsV2Request;
 import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
 
@@ -191,5 +194,35 @@ abstract class BucketDeploymentsContract extends DeploymentsContract {
         assertThat(read("projects/" + project + "/job-2/" + MEDIUM)).get().isEqualTo(MEDIUM_BYTES);
         assertThat(read(shared(project, MEDIUM))).get().isEqualTo(MEDIUM_BYTES);
         assertThat(activeJob(project)).isEqualTo("job-2");
+    }
+
+    @Test
+    void a_pruning_that_fails_leaves_the_deploy_published_and_active() throws Exception {
+        String project = newProject();
+        deployments().publish(project, "job-1", artifacts("job-1"), T, 1);
+        ExecutionInterceptor refuseDeletes = new ExecutionInterceptor() {
+            @Override
+            public void beforeExecution(Context.BeforeExecution context, ExecutionAttributes attributes) {
+                if (context.request() instanceof DeleteObjectsRequest
+                        || context.request() instanceof DeleteObjectRequest delete
+                                && delete.key().contains("/job-1/")) {
+                    throw SdkClientException.create("this test refuses to delete job-1");
+                }
+            }
+        };
+        try (S3Client refusing = S3Clients.builder(settings(BUCKET))
+                .overrideConfiguration(o -> o.addExecutionInterceptor(refuseDeletes))
+                .build()) {
+            PublishedDeploy second = new Deployments(
+                            new S3DeployStore(refusing, settings(BUCKET)), 1, Clock.systemUTC())
+                    .publish(project, "job-2", artifacts("job-2"), T.plusSeconds(1), 1);
+
+            assertThat(second.active()).isTrue();
+            assertThat(second.stats().pruned()).isZero();
+            assertThat(second.stats().sharedPruned()).isZero();
+        }
+        assertThat(activeJob(project)).isEqualTo("job-2");
+        assertThat(text("projects/" + project + "/job-2/posts.json")).contains("[\"job-2\"]");
+        assertThat(read("projects/" + project + "/job-1/manifest.json")).isPresent();
     }
 }
