@@ -31,8 +31,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>With a retention ({@code DEPLOY_KEEP} &gt; 0), each successful deploy then prunes its project: it keeps the
  * active deploy, its own, the newest {@code keep} complete ones (by when their manifest was written) and any folder
- * without a manifest younger than {@link #IN_FLIGHT} (a deploy in flight on another Worker); it deletes the other
- * folders, then the shared media no remaining folder holds that are older than {@link #IN_FLIGHT}.
+ * written within {@link #IN_FLIGHT}: a deploy in flight on another Worker, or one published that has yet to move the
+ * pointer to itself; it deletes the other folders, then the shared media no remaining folder holds that are older than
+ * {@link #IN_FLIGHT}.
  */
 public final class Deployments {
 
@@ -139,9 +140,9 @@ public final class Deployments {
                     .limit(keep)
                     .forEach(f -> kept.add(f.name()));
             for (DeployFolder folder : all) {
-                boolean inFlight =
-                        folder.published().isEmpty() && folder.changed().isAfter(inFlightSince);
-                if (!kept.contains(folder.name()) && !inFlight) {
+                // a deploy published within the hour may still move the pointer to itself after this reading
+                boolean recent = folder.published().orElse(folder.changed()).isAfter(inFlightSince);
+                if (!kept.contains(folder.name()) && !recent) {
                     store.deleteFolder(projectId, folder.name());
                     folders++;
                 }

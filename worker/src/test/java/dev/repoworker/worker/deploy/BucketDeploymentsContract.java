@@ -7,10 +7,12 @@ import dev.repoworker.objectstore.S3Clients;
 import dev.repoworker.objectstore.S3Settings;
 import dev.repoworker.testkit.ManualClock;
 import dev.repoworker.worker.task.TaskFailedException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -151,12 +153,16 @@ abstract class BucketDeploymentsContract extends DeploymentsContract {
     void a_shared_medium_younger_than_an_hour_stays_though_no_deploy_holds_it() throws Exception {
         String project = newProject();
         String unused = "media/" + "ef".repeat(32) + "-400.webp";
-        Path first = artifacts("job-1");
-        Files.writeString(first.resolve(unused), "only job-1 shows this");
-        deployments(1, Clock.systemUTC()).publish(project, "job-1", first, T, 1);
+        deployments().publish(project, "job-1", artifacts("job-1"), T, 1);
+        Instant published = Instant.now();
+        // 3 s apart, so that the hour's end falls between them even on a server that keeps whole seconds
+        Thread.sleep(3_000);
+        // what a deploy still in flight on another Worker has just shared
+        write(shared(project, unused), "in flight".getBytes(StandardCharsets.UTF_8));
+        ManualClock clock = ManualClock.at(published.plus(Duration.ofHours(1)).plusMillis(1_500));
 
         PublishedDeploy second =
-                deployments(1, Clock.systemUTC()).publish(project, "job-2", artifacts("job-2"), T.plusSeconds(1), 1);
+                deployments(1, clock).publish(project, "job-2", artifacts("job-2"), T.plusSeconds(1), 1);
 
         assertThat(second.stats().pruned()).isEqualTo(1);
         assertThat(second.stats().sharedPruned()).isZero();

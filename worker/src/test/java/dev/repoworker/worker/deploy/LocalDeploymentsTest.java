@@ -3,6 +3,7 @@ package dev.repoworker.worker.deploy;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.repoworker.testkit.ManualClock;
 import dev.repoworker.worker.task.TaskFailedException;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -118,9 +119,12 @@ class LocalDeploymentsTest extends DeploymentsContract {
         Files.writeString(young.resolve("posts.json"), "[]");
         Files.writeString(young.resolve("manifest.json"), "{}");
         Files.setLastModifiedTime(young.resolve("manifest.json"), FileTime.from(T));
+        // job-1 is two hours old by this clock; the young staging folder was written just now by it
+        Instant later = Instant.now().plus(Duration.ofHours(2));
+        Files.setLastModifiedTime(young, FileTime.from(later));
 
-        PublishedDeploy second =
-                deployments(1, Clock.systemUTC()).publish(project, "job-2", artifacts("job-2"), T.plusSeconds(1), 1);
+        PublishedDeploy second = deployments(1, ManualClock.at(later))
+                .publish(project, "job-2", artifacts("job-2"), T.plusSeconds(1), 1);
 
         assertThat(second.stats().pruned()).isEqualTo(2);
         try (Stream<Path> left = Files.list(folder)) {
