@@ -16,7 +16,8 @@ import java.util.Optional;
  * Everything the Worker reads from its environment, checked once at start. {@code cacheDir}
  * ({@code CACHE_DIR}, default {@code TEMP_DIR}) holds what outlives a job: media variants and chunk
  * vectors by content hash. {@code s3Artifacts}: empty with {@code ARTIFACT_STORE=local} (the default), the bucket's
- * settings with {@code ARTIFACT_STORE=s3}.
+ * settings with {@code ARTIFACT_STORE=s3}. {@code deployKeep} ({@code DEPLOY_KEEP}): how many complete deploys a project
+ * keeps besides its active one, 0 (the default) for all.
  */
 public record WorkerConfig(
         String host,
@@ -51,6 +52,7 @@ public record WorkerConfig(
         Path localRepoRoot,
         String githubApiUrl,
         Path artifactsDir,
+        int deployKeep,
         Optional<S3Settings> s3Artifacts,
         EmbeddingsConfig embeddings) {
 
@@ -119,6 +121,7 @@ public record WorkerConfig(
                 env.path("ARTIFACTS_DIR", tempDir.resolve("artifacts"))
                         .toAbsolutePath()
                         .normalize(),
+                env.integer("DEPLOY_KEEP", 0, 0, 1000),
                 S3Settings.fromEnv(environment),
                 EmbeddingsConfig.fromEnv(environment, cacheDir.resolve("embeddings-cache")));
     }

@@ -15,6 +15,7 @@ import dev.repoworker.worker.artifacts.ObjectStorage;
 import dev.repoworker.worker.assets.BuildAssetsTask;
 import dev.repoworker.worker.assets.BuildOptions;
 import dev.repoworker.worker.deploy.DeployStore;
+import dev.repoworker.worker.deploy.Deployments;
 import dev.repoworker.worker.diagnostic.NoopTask;
 import dev.repoworker.worker.embeddings.ComputeEmbeddingsTask;
 import dev.repoworker.worker.enrich.EnrichDataTask;
@@ -142,7 +143,8 @@ public final class WorkerRoot implements AutoCloseable {
         NewRepoFromTemplateTask template = template(config, git, repoUrls);
         LocalArtifactStore local = new LocalArtifactStore(config.artifactsDir());
         ArtifactStore store = ArtifactStores.of(local, objectStorage);
-        DeployStore deploys = DeployStore.of(config.artifactsDir(), objectStorage);
+        Deployments deployments = new Deployments(
+                DeployStore.of(config.artifactsDir(), objectStorage), config.deployKeep(), Clock.systemUTC());
         BuildAssetsTask build = new BuildAssetsTask(
                 acquire,
                 store,
@@ -161,7 +163,7 @@ public final class WorkerRoot implements AutoCloseable {
                         new KeptIndexes(config.cacheDir().resolve(ComputeEmbeddingsTask.KEPT_INDEXES))));
         EnrichDataTask enrich = new EnrichDataTask(earlier, store);
         List<Task<?>> all = new ArrayList<>(List.of(acquire, template, build, embeddings, enrich));
-        all.addAll(Pipelines.all(store, local, deploys, acquire, template, build, embeddings, enrich));
+        all.addAll(Pipelines.all(store, local, deployments, acquire, template, build, embeddings, enrich));
         if (config.diagnosticTasks()) {
             all.add(new NoopTask());
         }

@@ -30,6 +30,7 @@ import software.amazon.awssdk.services.s3.S3Client;
 /**
  * Two real Workers, each with its own disk, deploy one project into one bucket at once (moto's S3, which honours
  * conditional writes): every deploy is published with the shared result shape, and the pointer names the latest request.
+ * One of them prunes ({@code DEPLOY_KEEP=1}): deploys of the last hour are kept whatever the count, so none goes.
  */
 class TwoWorkersDeployTest {
 
@@ -56,7 +57,9 @@ class TwoWorkersDeployTest {
         toClose.add(s3);
         CallbackReceiver receiver = CallbackReceiver.verifying(SECRET);
         toClose.add(receiver);
-        List<SignedHttp> workers = List.of(worker(s3, "one"), worker(s3, "two"));
+        // the first Worker keeps one deploy: its pruning, beside the other's deploys in flight, must delete none of
+        // them
+        List<SignedHttp> workers = List.of(worker(s3, "one", Map.of("DEPLOY_KEEP", "1")), worker(s3, "two", Map.of()));
         TestRepos.Repo repo = TestRepos.init(temp.resolve("vault"));
         repo.write("alpha.md", "# Alpha\n\nSee [[beta]].\n");
         repo.write("beta.md", "# Beta\n\nBack to [[alpha]].\n");
@@ -116,6 +119,17 @@ class TwoWorkersDeployTest {
             assertThat(p.path("stats").path("pages").asInt()).isEqualTo(2);
             assertThat(p.path("stats").path("files").asInt()).isPositive();
         });
+        for (int n = 0; n < deploys; n++) {
+            JsonNode stats = publishes.get(n).path("stats");
+            if (n % 2 == 0) {
+                assertThat(stats.path("pruned").asInt(-1)).as(stats.toString()).isZero();
+                assertThat(stats.path("sharedPruned").asInt(-1))
+                        .as(stats.toString())
+                        .isZero();
+            } else {
+                assertThat(stats.has("pruned")).as(stats.toString()).isFalse();
+            }
+        }
         assertThat(publishes.getLast().path("active").asBoolean()).isTrue();
         assertThat(publishes.getLast().path("requestedAt").asText())
                 .isEqualTo(T.plusSeconds(deploys - 1).toString());
@@ -135,8 +149,9 @@ class TwoWorkersDeployTest {
         }
     }
 
-    private SignedHttp worker(MotoS3Server s3, String name) {
+    private SignedHttp worker(MotoS3Server s3, String name, Map<String, String> more) {
         Map<String, String> env = TestWorkers.env(SECRET, temp.resolve(name).resolve("tmp"));
+        env.putAll(more);
         env.put("ARTIFACTS_DIR", temp.resolve(name).resolve("artifacts").toString());
         env.put("EMBEDDINGS_CACHE_DIR", temp.resolve(name).resolve("cache").toString());
         env.putAll(s3.environment(BUCKET, ""));

@@ -19,15 +19,20 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.services.s3.LegacyMd5Plugin;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.CompletedMultipartUpload;
 import software.amazon.awssdk.services.s3.model.CompletedPart;
+import software.amazon.awssdk.services.s3.model.DeleteObjectsResponse;
 import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
+import software.amazon.awssdk.services.s3.model.ObjectIdentifier;
+import software.amazon.awssdk.services.s3.model.S3Error;
+import software.amazon.awssdk.services.s3.model.S3Exception;
 import software.amazon.awssdk.services.s3.model.S3Object;
 
 /**
  * The few S3 calls the artifact and deploy stores make, on one bucket: put (in parts when large), copy, read, download,
- * list a folder, delete a key, and run such calls {@value #PARALLEL_CALLS} at a time.
+ * list a folder, delete keys, and run such calls {@value #PARALLEL_CALLS} at a time.
  */
 public final class S3Objects {
 
@@ -37,6 +42,9 @@ public final class S3Objects {
     static final int PART_SIZE = 8 * 1024 * 1024;
 
     static final int PARALLEL_CALLS = 8;
+
+    /** S3's limit of keys per DeleteObjects call. */
+    static final int DELETE_BATCH = 1000;
 
     private final S3Client s3;
     private final String bucket;
@@ -138,12 +146,47 @@ public final class S3Objects {
         return keys;
     }
 
-    /**
-     * One key at a time: DeleteObjects needs a checksum of its body, and the SDK's default one (CRC32, not
-     * Content-MD5) is refused by several S3-compatible services (S3Proxy answers 501 NotImplemented).
-     */
+    /** Every object under {@code folder}, with its size and when it was last written (by the server's clock). */
+    public List<S3Object> objects(String folder) {
+        return s3.listObjectsV2Paginator(b -> b.bucket(bucket).prefix(folder)).contents().stream()
+                .toList();
+    }
+
     public void delete(String key) {
         s3.deleteObject(b -> b.bucket(bucket).key(key));
+    }
+
+    /**
+     * Deletes {@code keys}, {@value #DELETE_BATCH} per DeleteObjects call. That call's body carries a checksum; it
+     * goes as Content-MD5 too, for services that read only that one. A service that refuses the SDK's checksum
+     * header (S3Proxy answers 501 NotImplemented) gets one DeleteObject per key instead.
+     */
+    public void deleteAll(List<String> keys) throws IOException {
+        for (int from = 0; from < keys.size(); from += DELETE_BATCH) {
+            List<String> batch = keys.subList(from, Math.min(from + DELETE_BATCH, keys.size()));
+            try {
+                deleteBatch(batch);
+            } catch (S3Exception e) {
+                if (e.statusCode() != 501) {
+                    throw e;
+                }
+                inParallel(batch, this::delete);
+            }
+        }
+    }
+
+    private void deleteBatch(List<String> keys) throws IOException {
+        List<ObjectIdentifier> objects = keys.stream()
+                .map(key -> ObjectIdentifier.builder().key(key).build())
+                .toList();
+        DeleteObjectsResponse response = s3.deleteObjects(b -> b.bucket(bucket)
+                .delete(d -> d.objects(objects).quiet(true))
+                .overrideConfiguration(o -> o.addPlugin(LegacyMd5Plugin.create())));
+        if (!response.errors().isEmpty()) {
+            S3Error first = response.errors().getFirst();
+            throw new IOException(response.errors().size() + " of " + keys.size() + " keys were not deleted, "
+                    + first.key() + ": " + first.code() + " " + first.message());
+        }
     }
 
     /** Uploads a set's contents (anything but its manifest). */

@@ -5,6 +5,8 @@ import dev.repoworker.worker.artifacts.ObjectStorage;
 import dev.repoworker.worker.artifacts.StoredArtifacts;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -41,7 +43,30 @@ public interface DeployStore {
      */
     boolean replacePointer(String projectId, ActivePointer next, Optional<String> expected) throws IOException;
 
+    /**
+     * The project's deploy folders, complete or not (a local store's staging folders too), never {@code active.json},
+     * {@code .lock} or {@code _shared/}.
+     */
+    List<DeployFolder> folders(String projectId) throws IOException;
+
+    /** Deletes a folder {@link #folders} named, its {@code manifest.json} first. */
+    void deleteFolder(String projectId, String folder) throws IOException;
+
+    /**
+     * Deletes the project's shared media that no deploy folder holds any more and that were written before
+     * {@code before}.
+     *
+     * @return how many were deleted (always 0 on a store that does not share media)
+     */
+    int pruneSharedMedia(String projectId, Instant before) throws IOException;
+
     record VersionedPointer(ActivePointer pointer, String version) {}
+
+    /**
+     * {@code published}: when its {@code manifest.json} was written, empty while it has none (in flight, or left by a
+     * deploy that stopped); {@code changed}: when anything in it was last written.
+     */
+    record DeployFolder(String name, Optional<Instant> published, Instant changed) {}
 
     /** What the deploy folder holds, and how many of its content-hashed media were uploaded or found already there. */
     record StoredFiles(int files, long bytes, int mediaUploaded, int mediaReused) {}

@@ -5,32 +5,65 @@ import dev.repoworker.objectstore.ObjectKeys;
 import dev.repoworker.worker.artifacts.Manifest;
 import dev.repoworker.worker.artifacts.PublishFailedException;
 import dev.repoworker.worker.artifacts.StoredArtifacts;
+import dev.repoworker.worker.deploy.DeployStore.DeployFolder;
 import dev.repoworker.worker.deploy.DeployStore.StoredFiles;
 import dev.repoworker.worker.deploy.DeployStore.VersionedPointer;
 import dev.repoworker.worker.task.TaskFailedException;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Published deploys: a job's artifacts under {@code projects/{projectId}/{jobId}/}, and {@code active.json}, the
  * project's pointer to the deploy that serves. The pointer only moves forward in {@code requestedAt} order (ties by
  * job id): a deploy requested earlier than the active one (a late, slow, older deploy) is published but never becomes
  * active. The pointer is replaced by compare-and-set: on a conflict the deploy reads it again and decides again.
+ *
+ * <p>With a retention ({@code DEPLOY_KEEP} &gt; 0), each successful deploy then prunes its project: it keeps the
+ * active deploy, its own, the newest {@code keep} complete ones (by when their manifest was written) and any folder
+ * written within {@link #IN_FLIGHT}: a deploy in flight on another Worker, or one published that has yet to move the
+ * pointer to itself; it deletes the other folders, then the shared media no remaining folder holds that are older than
+ * {@link #IN_FLIGHT}.
  */
 public final class Deployments {
 
+    private static final Logger LOG = LoggerFactory.getLogger(Deployments.class);
+
     public static final Pattern PROJECT_ID = Pattern.compile("[A-Za-z0-9._-]{1,128}");
     static final String ACTIVE = "active.json";
+    static final String SHARED = "_shared";
     /** Each conflict means another deploy moved the pointer, so a few rounds settle any realistic number of them. */
     static final int POINTER_ATTEMPTS = 10;
+    /** Far longer than any deploy takes: what is younger may still be written by one. */
+    static final Duration IN_FLIGHT = Duration.ofHours(1);
 
     private final DeployStore store;
+    private final int keep;
+    private final Clock clock;
 
+    /** Keeps every deploy. */
     public Deployments(DeployStore store) {
+        this(store, 0, Clock.systemUTC());
+    }
+
+    /** @param keep how many complete deploys a project keeps besides its active one; 0 keeps every deploy */
+    public Deployments(DeployStore store, int keep, Clock clock) {
+        if (keep < 0) {
+            throw new IllegalArgumentException("keep must be 0 or more");
+        }
         this.store = store;
+        this.keep = keep;
+        this.clock = clock;
     }
 
     public static boolean validProjectId(String projectId) {
@@ -64,6 +97,11 @@ public final class Deployments {
         try {
             StoredFiles stored = store.publishFiles(projectId, jobId, artifacts, content, published);
             String activeJobId = moveForward(projectId, ActivePointer.of(projectId, jobId, requestedAt));
+            PublishedDeploy.Stats stats = PublishedDeploy.Stats.of(pages, stored);
+            if (keep > 0) {
+                Pruned pruned = prune(projectId, jobId);
+                stats = stats.withPruned(pruned.folders(), pruned.sharedMedia());
+            }
             return new PublishedDeploy(
                     projectId,
                     jobId,
@@ -72,10 +110,48 @@ public final class Deployments {
                     activeJobId,
                     requestedAt.toString(),
                     store.kind(),
-                    PublishedDeploy.Stats.of(pages, stored));
+                    stats);
         } catch (PublishFailedException e) {
             throw new TaskFailedException(e.getMessage(), e);
         }
+    }
+
+    /** What pruning deleted: deploy folders and shared media. */
+    private record Pruned(int folders, int sharedMedia) {}
+
+    /**
+     * Deletes what the retention does not keep. A failure never fails the deploy, which is published and settled: it
+     * is logged, and the counts say what was deleted before it.
+     */
+    private Pruned prune(String projectId, String jobId) {
+        int folders = 0;
+        int sharedMedia = 0;
+        try {
+            Instant inFlightSince = clock.instant().minus(IN_FLIGHT);
+            Set<String> kept = new HashSet<>(Set.of(jobId));
+            store.readPointer(projectId).ifPresent(p -> kept.add(p.pointer().jobId()));
+            List<DeployFolder> all = store.folders(projectId);
+            all.stream()
+                    .filter(f -> f.published().isPresent())
+                    .sorted(Comparator.comparing(
+                                    (DeployFolder f) -> f.published().orElseThrow())
+                            .thenComparing(DeployFolder::name)
+                            .reversed())
+                    .limit(keep)
+                    .forEach(f -> kept.add(f.name()));
+            for (DeployFolder folder : all) {
+                // a deploy published within the hour may still move the pointer to itself after this reading
+                boolean recent = folder.published().orElse(folder.changed()).isAfter(inFlightSince);
+                if (!kept.contains(folder.name()) && !recent) {
+                    store.deleteFolder(projectId, folder.name());
+                    folders++;
+                }
+            }
+            sharedMedia = store.pruneSharedMedia(projectId, inFlightSince);
+        } catch (IOException | RuntimeException e) {
+            LOG.warn("job {}: pruning project {} failed: {}", jobId, projectId, e.getMessage(), e);
+        }
+        return new Pruned(folders, sharedMedia);
     }
 
     /** The job id the pointer names once {@code candidate} has had its chance. */

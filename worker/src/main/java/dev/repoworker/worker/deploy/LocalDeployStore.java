@@ -10,13 +10,18 @@ import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.stream.Stream;
 
 /**
  * Deploys under {@code ARTIFACTS_DIR/projects/}: a deploy is copied to a staging folder and moved into place; the
@@ -106,5 +111,52 @@ final class LocalDeployStore implements DeployStore {
         } finally {
             local.unlock();
         }
+    }
+
+    @Override
+    public List<DeployFolder> folders(String projectId) throws IOException {
+        Path project = projects.resolve(projectId);
+        if (!Files.isDirectory(project)) {
+            return List.of();
+        }
+        List<Path> entries;
+        try (Stream<Path> listed = Files.list(project)) {
+            entries = listed.toList();
+        }
+        List<DeployFolder> folders = new ArrayList<>();
+        for (Path entry : entries) {
+            String name = entry.getFileName().toString();
+            if (name.equals(Deployments.SHARED) || !Files.isDirectory(entry, LinkOption.NOFOLLOW_LINKS)) {
+                continue;
+            }
+            try {
+                Path manifest = entry.resolve(Manifest.FILE_NAME);
+                // a staging folder holds the manifest from the start, yet is a deploy in flight, never a complete one
+                boolean staging = name.startsWith(".");
+                Optional<Instant> published = !staging && Files.isRegularFile(manifest, LinkOption.NOFOLLOW_LINKS)
+                        ? Optional.of(Files.getLastModifiedTime(manifest).toInstant())
+                        : Optional.empty();
+                folders.add(new DeployFolder(
+                        name,
+                        published,
+                        Files.getLastModifiedTime(entry, LinkOption.NOFOLLOW_LINKS)
+                                .toInstant()));
+            } catch (NoSuchFileException e) {
+                // moved into place or deleted by another deploy since the listing: not one to prune
+            }
+        }
+        return folders;
+    }
+
+    @Override
+    public void deleteFolder(String projectId, String folder) throws IOException {
+        Path target = projects.resolve(projectId).resolve(folder);
+        Files.deleteIfExists(target.resolve(Manifest.FILE_NAME));
+        deleteIfThere(target);
+    }
+
+    @Override
+    public int pruneSharedMedia(String projectId, Instant before) {
+        return 0;
     }
 }

@@ -12,10 +12,16 @@ import dev.repoworker.worker.artifacts.StoredArtifacts;
 import dev.repoworker.worker.artifacts.Upload;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Collectors;
 import software.amazon.awssdk.core.ResponseBytes;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.core.sync.RequestBody;
@@ -23,6 +29,7 @@ import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.GetObjectResponse;
 import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
 import software.amazon.awssdk.services.s3.model.S3Exception;
+import software.amazon.awssdk.services.s3.model.S3Object;
 
 /**
  * Deploys in the bucket under {@code {S3_PREFIX}projects/{projectId}/}. Content-hashed media go once to
@@ -86,18 +93,41 @@ final class S3DeployStore implements DeployStore {
                     .toList();
             List<String> kept =
                     content.entries().stream().map(e -> folder + e.path()).toList();
+            AtomicInteger writtenAgain = new AtomicInteger();
             objects.publishSet(folder, artifacts.resolve(Manifest.FILE_NAME), objects.list(folder), kept, () -> {
                 S3Objects.inParallel(missing, write);
-                S3Objects.inParallel(
-                        media,
-                        m -> objects.copy(
-                                m.key(), folder + MEDIA + m.key().substring((project + SHARED_MEDIA).length())));
+                S3Objects.inParallel(media, m -> {
+                    String target = folder + MEDIA + m.key().substring((project + SHARED_MEDIA).length());
+                    if (copyShared(m, target, write)) {
+                        writtenAgain.incrementAndGet();
+                    }
+                });
                 S3Objects.inParallel(files, write);
             });
-            return new StoredFiles(
-                    content.files(), content.totalBytes(), missing.size(), media.size() - missing.size());
+            int uploaded = missing.size() + writtenAgain.get();
+            return new StoredFiles(content.files(), content.totalBytes(), uploaded, media.size() - uploaded);
         } catch (SdkException e) {
             throw failure("publishing the deploy", e);
+        }
+    }
+
+    /**
+     * Copies a shared medium into the deploy's folder. Pruning on another Worker may have deleted it since the LIST
+     * said it was there: then it is written to {@code _shared/} again and copied.
+     *
+     * @return true when it had to be written again
+     */
+    private boolean copyShared(Upload medium, String target, S3Objects.ObjectCall<Upload> write) throws IOException {
+        try {
+            objects.copy(medium.key(), target);
+            return false;
+        } catch (S3Exception e) {
+            if (e.statusCode() != 404) {
+                throw e;
+            }
+            write.run(medium);
+            objects.copy(medium.key(), target);
+            return true;
         }
     }
 
@@ -155,6 +185,91 @@ final class S3DeployStore implements DeployStore {
         } catch (SdkException e) {
             throw failure("moving the active pointer", e);
         }
+    }
+
+    @Override
+    public List<DeployFolder> folders(String projectId) throws IOException {
+        String project = projectFolder(projectId);
+        try {
+            Map<String, List<S3Object>> byFolder = new LinkedHashMap<>();
+            for (S3Object object : objects.objects(project)) {
+                folderOf(project, object.key())
+                        .ifPresent(name -> byFolder.computeIfAbsent(name, n -> new ArrayList<>())
+                                .add(object));
+            }
+            List<DeployFolder> folders = new ArrayList<>();
+            byFolder.forEach((name, contents) -> {
+                String manifest = project + name + "/" + Manifest.FILE_NAME;
+                folders.add(new DeployFolder(
+                        name,
+                        contents.stream()
+                                .filter(o -> o.key().equals(manifest))
+                                .map(S3Object::lastModified)
+                                .findFirst(),
+                        contents.stream()
+                                .map(S3Object::lastModified)
+                                .max(Comparator.naturalOrder())
+                                .orElseThrow()));
+            });
+            return folders;
+        } catch (SdkException e) {
+            throw failure("listing the project's deploys", e);
+        }
+    }
+
+    @Override
+    public void deleteFolder(String projectId, String folder) throws IOException {
+        String prefix = projectFolder(projectId) + folder + "/";
+        String manifest = prefix + Manifest.FILE_NAME;
+        try {
+            objects.delete(manifest);
+            objects.deleteAll(objects.list(prefix).keySet().stream()
+                    .filter(key -> !key.equals(manifest))
+                    .toList());
+        } catch (SdkException e) {
+            throw failure("deleting the deploy " + folder, e);
+        }
+    }
+
+    @Override
+    public int pruneSharedMedia(String projectId, Instant before) throws IOException {
+        String project = projectFolder(projectId);
+        String shared = project + SHARED_MEDIA;
+        try {
+            List<S3Object> all = objects.objects(project);
+            Set<String> held = all.stream()
+                    .map(o -> heldMedium(project, o.key()))
+                    .flatMap(Optional::stream)
+                    .collect(Collectors.toSet());
+            List<String> unused = all.stream()
+                    .filter(o -> o.key().startsWith(shared)
+                            && !held.contains(o.key().substring(shared.length()))
+                            && o.lastModified().isBefore(before))
+                    .map(S3Object::key)
+                    .toList();
+            objects.deleteAll(unused);
+            return unused.size();
+        } catch (SdkException e) {
+            throw failure("deleting unused shared media", e);
+        }
+    }
+
+    /** The deploy folder a key of the project is in; empty for {@code active.json} and {@code _shared/}. */
+    private static Optional<String> folderOf(String project, String key) {
+        String rest = key.substring(project.length());
+        int slash = rest.indexOf('/');
+        if (slash <= 0 || rest.substring(0, slash).equals(Deployments.SHARED)) {
+            return Optional.empty();
+        }
+        return Optional.of(rest.substring(0, slash));
+    }
+
+    /** The shared medium's name when {@code key} is a deploy folder's {@code media/…}. */
+    private static Optional<String> heldMedium(String project, String key) {
+        return folderOf(project, key)
+                .map(folder -> key.substring(project.length() + folder.length() + 1))
+                .filter(path -> path.startsWith(MEDIA))
+                .map(path -> path.substring(MEDIA.length()));
     }
 
     private String projectFolder(String projectId) {

@@ -4,7 +4,6 @@ import dev.repoworker.protocol.TaskType;
 import dev.repoworker.worker.artifacts.ArtifactStore;
 import dev.repoworker.worker.artifacts.LocalArtifactStore;
 import dev.repoworker.worker.assets.BuildAssetsTask;
-import dev.repoworker.worker.deploy.DeployStore;
 import dev.repoworker.worker.deploy.Deployments;
 import dev.repoworker.worker.embeddings.ComputeEmbeddingsTask;
 import dev.repoworker.worker.enrich.EnrichDataTask;
@@ -26,17 +25,16 @@ public final class Pipelines {
 
     private Pipelines() {}
 
-    /** {@code store} publishes; {@code local} holds the folders the steps write in; {@code deploys} takes the deploys. */
+    /** {@code store} publishes; {@code local} holds the folders the steps write in; {@code deployments} takes the deploys. */
     public static List<Pipeline> all(
             ArtifactStore store,
             LocalArtifactStore local,
-            DeployStore deploys,
+            Deployments deployments,
             AcquireRepoTask acquire,
             NewRepoFromTemplateTask template,
             BuildAssetsTask build,
             ComputeEmbeddingsTask embeddings,
             EnrichDataTask enrich) {
-        Deployments deployments = new Deployments(deploys);
         return List.of(
                 new Pipeline(TaskType.PROCESS_ALL, processAll(local, build, embeddings, enrich, true), store),
                 new Pipeline(

@@ -7,20 +7,26 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.repoworker.protocol.Json;
+import dev.repoworker.testkit.ManualClock;
 import dev.repoworker.worker.task.TaskFailedException;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -34,8 +40,13 @@ abstract class DeploymentsContract {
     @TempDir
     Path temp;
 
-    /** A working store. */
-    abstract Deployments deployments();
+    /** A working store that keeps every deploy. */
+    Deployments deployments() {
+        return deployments(0, Clock.systemUTC());
+    }
+
+    /** A working store with the retention {@code DEPLOY_KEEP=keep}. */
+    abstract Deployments deployments(int keep, Clock clock);
 
     /** A store that refuses every call (a missing bucket, a folder that cannot be written). */
     abstract Deployments broken();
@@ -44,6 +55,12 @@ abstract class DeploymentsContract {
     abstract Optional<byte[]> read(String key) throws IOException;
 
     abstract String kind();
+
+    /** Writes an object at {@code key} as something else than a deploy would (another Worker, a crashed one). */
+    abstract void write(String key, byte[] bytes) throws IOException;
+
+    /** Every key under {@code folder} ({@code projects/…/}), relative to the store's root. */
+    abstract List<String> keys(String folder) throws IOException;
 
     /** True when media go once to the project's {@code _shared/medias/} and are reused by later deploys. */
     abstract boolean sharesMedia();
@@ -78,6 +95,16 @@ abstract class DeploymentsContract {
 
     String activeJob(String project) throws IOException {
         return pointer(project).orElseThrow().path("jobId").asText();
+    }
+
+    /** The project's folders, as its keys show them (so never {@code active.json} itself). */
+    Set<String> folders(String project) throws IOException {
+        String folder = "projects/" + project + "/";
+        return keys(folder).stream()
+                .map(key -> key.substring(folder.length()))
+                .filter(rest -> rest.contains("/"))
+                .map(rest -> rest.substring(0, rest.indexOf('/')))
+                .collect(Collectors.toCollection(TreeSet::new));
     }
 
     @Test
@@ -249,5 +276,85 @@ abstract class DeploymentsContract {
             }
         }
         assertThat(activeJob(project)).isEqualTo("job-11");
+    }
+
+    @Test
+    void keep_2_keeps_the_active_deploy_and_the_two_newest_and_deletes_the_older_ones() throws Exception {
+        String project = newProject();
+        ManualClock clock = ManualClock.fromNow();
+        Deployments deployments = deployments(2, clock);
+
+        assertThat(deployments
+                        .publish(project, "job-a", artifacts("a"), T.plusSeconds(60), 1)
+                        .stats()
+                        .pruned())
+                .isZero();
+        List<PublishedDeploy> later = new ArrayList<>();
+        for (String job : List.of("job-b", "job-c", "job-d")) {
+            // manifests a second apart: some servers keep LastModified in whole seconds
+            Thread.sleep(1_100);
+            if (job.equals("job-d")) {
+                // deploys published within the hour are kept whatever the count
+                clock.advance(Duration.ofHours(2));
+            }
+            later.add(deployments.publish(project, job, artifacts(job), T, 1));
+        }
+
+        assertThat(later).extracting(d -> d.stats().pruned()).containsExactly(0, 0, 1);
+        assertThat(later).extracting(PublishedDeploy::active).containsOnly(false);
+        assertThat(folders(project)).isEqualTo(expectedFolders(Set.of("job-a", "job-c", "job-d")));
+        assertThat(read("projects/" + project + "/job-b/manifest.json")).isEmpty();
+        assertThat(read("projects/" + project + "/job-b/posts.json")).isEmpty();
+        assertThat(activeJob(project)).isEqualTo("job-a");
+        assertThat(pointer(project).orElseThrow().path("location").asText())
+                .isEqualTo("projects/" + project + "/job-a");
+        assertThat(text("projects/" + project + "/job-a/posts/hello.html")).contains("<p>a</p>");
+        assertThat(read("projects/" + project + "/job-a/" + MEDIUM)).get().isEqualTo(MEDIUM_BYTES);
+    }
+
+    @Test
+    void a_folder_without_a_manifest_is_kept_while_younger_than_an_hour_and_deleted_after() throws Exception {
+        String project = newProject();
+        deployments().publish(project, "job-1", artifacts("job-1"), T, 1);
+        Instant start = Instant.now();
+        write("projects/" + project + "/crashed/posts.json", "[]".getBytes(StandardCharsets.UTF_8));
+        // 3 s apart, so that the hour's end falls between them even on a server that keeps whole seconds
+        Thread.sleep(3_000);
+        write("projects/" + project + "/in-flight/posts.json", "[]".getBytes(StandardCharsets.UTF_8));
+        ManualClock clock = ManualClock.at(start.plus(Duration.ofHours(1)).plusMillis(1_500));
+
+        PublishedDeploy second =
+                deployments(2, clock).publish(project, "job-2", artifacts("job-2"), T.plusSeconds(1), 1);
+
+        assertThat(second.stats().pruned()).isEqualTo(1);
+        assertThat(folders(project)).isEqualTo(expectedFolders(Set.of("job-1", "job-2", "in-flight")));
+        assertThat(activeJob(project)).isEqualTo("job-2");
+    }
+
+    @Test
+    void keep_0_deletes_nothing_and_the_result_has_no_pruning_numbers() throws Exception {
+        String project = newProject();
+        ManualClock clock = ManualClock.fromNow();
+        write("projects/" + project + "/crashed/posts.json", "[]".getBytes(StandardCharsets.UTF_8));
+        clock.advance(Duration.ofDays(2));
+        List<PublishedDeploy> deploys = new ArrayList<>();
+        for (int n = 1; n <= 4; n++) {
+            deploys.add(deployments(0, clock).publish(project, "job-" + n, artifacts("job-" + n), T.plusSeconds(n), 1));
+        }
+
+        for (PublishedDeploy deploy : deploys) {
+            assertThat(Json.mapper().convertValue(deploy.stats(), new TypeReference<Map<String, Object>>() {}))
+                    .containsOnlyKeys("pages", "files", "bytes", "mediaUploaded", "mediaReused");
+        }
+        assertThat(folders(project)).isEqualTo(expectedFolders(Set.of("job-1", "job-2", "job-3", "job-4", "crashed")));
+    }
+
+    /** The folders a project holds besides its deploys: {@code _shared} on a store that shares media. */
+    Set<String> expectedFolders(Set<String> deploys) {
+        Set<String> expected = new TreeSet<>(deploys);
+        if (sharesMedia()) {
+            expected.add("_shared");
+        }
+        return expected;
     }
 }

@@ -14,6 +14,7 @@ import dev.repoworker.worker.task.TaskContext;
 import dev.repoworker.worker.task.TaskData;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -113,6 +114,19 @@ class PipelinePublishOrderTest {
         @Override
         public boolean replacePointer(String projectId, ActivePointer next, Optional<String> expected) {
             return true;
+        }
+
+        @Override
+        public List<DeployFolder> folders(String projectId) {
+            return List.of();
+        }
+
+        @Override
+        public void deleteFolder(String projectId, String folder) {}
+
+        @Override
+        public int pruneSharedMedia(String projectId, Instant before) {
+            return 0;
         }
     };
 
