@@ -3,6 +3,7 @@ package dev.repoworker.api;
 import static dev.repoworker.api.Responses.json;
 
 import dev.repoworker.api.callback.CallbackHandler;
+import dev.repoworker.api.callback.CallbackTooLargeException;
 import dev.repoworker.api.job.CallbackTokens;
 import io.javalin.http.Context;
 import java.io.IOException;
@@ -17,11 +18,18 @@ final class CallbackRoutes {
 
     private final CallbackHandler callbacks;
     private final List<String> paths;
+    private final long maxDiscardedBytes;
 
-    /** @param paths where callbacks are served: {@code /api/cloudrun/callback}, maybe the original's dev path too */
-    CallbackRoutes(CallbackHandler callbacks, List<String> paths) {
+    /**
+     * @param paths            where callbacks are served: {@code /api/cloudrun/callback}, maybe the original's dev
+     *                         path too
+     * @param maxCallbackBytes the largest body taken; a refused body up to twice that is read to its end before the
+     *                         413, so its sender reads the answer
+     */
+    CallbackRoutes(CallbackHandler callbacks, List<String> paths, long maxCallbackBytes) {
         this.callbacks = callbacks;
         this.paths = List.copyOf(paths);
+        this.maxDiscardedBytes = 2 * maxCallbackBytes;
     }
 
     /** Where callbacks are served: {@code /api/cloudrun/callback}, maybe the original's development path too. */
@@ -40,7 +48,14 @@ final class CallbackRoutes {
                 : ctx.queryParam(CallbackTokens.PARAMETER);
         CallbackHandler.Received received;
         try (InputStream body = ctx.bodyInputStream()) {
-            received = callbacks.receive(body, ctx.req().getContentLengthLong(), ctx::header, token);
+            try {
+                received = callbacks.receive(body, ctx.req().getContentLengthLong(), ctx::header, token);
+            } catch (CallbackTooLargeException e) {
+                if (!RefusedBodies.answerAtOnce(ctx, maxDiscardedBytes)) {
+                    RefusedBodies.discard(body, maxDiscardedBytes);
+                }
+                throw e;
+            }
         } catch (IOException e) {
             throw ApiException.badRequest("body", "the body could not be read");
         }

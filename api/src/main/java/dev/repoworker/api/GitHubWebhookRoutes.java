@@ -79,35 +79,18 @@ final class GitHubWebhookRoutes {
     }
 
     private static byte[] boundedBody(Context ctx) {
-        long declared = ctx.req().getContentLengthLong();
-        // a client waiting for 100 Continue gets the 413 instead: taking the body stream would ask it for the body
-        boolean waiting = "100-continue".equalsIgnoreCase(ctx.header("Expect"));
-        if (declared > MAX_BODY_BYTES && (waiting || declared > MAX_DISCARDED_BYTES)) {
+        if (ctx.req().getContentLengthLong() > MAX_BODY_BYTES && RefusedBodies.answerAtOnce(ctx, MAX_DISCARDED_BYTES)) {
             throw tooLarge();
         }
         try (InputStream in = ctx.bodyInputStream()) {
             byte[] body = in.readNBytes(MAX_BODY_BYTES + 1);
             if (body.length > MAX_BODY_BYTES) {
-                discard(in);
+                RefusedBodies.discard(in, MAX_DISCARDED_BYTES);
                 throw tooLarge();
             }
             return body;
         } catch (IOException e) {
             throw ApiException.badRequest("body", "the body could not be read");
-        }
-    }
-
-    /**
-     * Reads a refused body to its end, up to {@link #MAX_DISCARDED_BYTES}: a client that sends the whole body before
-     * it reads the answer (GitHub does not wait for 100 Continue) would otherwise see the connection closed under it
-     * and never read the 413.
-     */
-    private static void discard(InputStream in) throws IOException {
-        long left = MAX_DISCARDED_BYTES;
-        byte[] buffer = new byte[64 * 1024];
-        int read;
-        while (left > 0 && (read = in.read(buffer, 0, (int) Math.min(buffer.length, left))) != -1) {
-            left -= read;
         }
     }
 

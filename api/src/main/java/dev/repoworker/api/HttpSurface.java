@@ -62,7 +62,7 @@ record HttpSurface(ApiRouteTable table, ObserveRoutes observe, S3IndexCache inde
         return new HttpSurface(
                 new ApiRouteTable(
                         routes,
-                        new CallbackRoutes(dispatching.callbacks(), callbackPaths),
+                        new CallbackRoutes(dispatching.callbacks(), callbackPaths, config.maxCallbackBytes()),
                         projects,
                         github,
                         observe,
