@@ -158,8 +158,9 @@ public final class S3Objects {
 
     /**
      * Deletes {@code keys}, {@value #DELETE_BATCH} per DeleteObjects call. That call's body carries a checksum; it
-     * goes as Content-MD5 too, for services that read only that one. A service that refuses the SDK's checksum
-     * header (S3Proxy answers 501 NotImplemented) gets one DeleteObject per key instead.
+     * goes as Content-MD5 too, for services that read only that one. A service that refuses the call gets one
+     * DeleteObject per key instead: S3Proxy refuses the SDK's checksum header with 501 NotImplemented, and Google
+     * Cloud Storage's XML API has no multi-object delete at all (400 InvalidArgument).
      */
     public void deleteAll(List<String> keys) throws IOException {
         for (int from = 0; from < keys.size(); from += DELETE_BATCH) {
@@ -167,7 +168,7 @@ public final class S3Objects {
             try {
                 deleteBatch(batch);
             } catch (S3Exception e) {
-                if (e.statusCode() != 501) {
+                if (e.statusCode() != 501 && e.statusCode() != 400) {
                     throw e;
                 }
                 inParallel(batch, this::delete);

@@ -6,9 +6,13 @@ import dev.repoworker.objectstore.S3Clients;
 import dev.repoworker.objectstore.S3Settings;
 import dev.repoworker.testkit.MotoS3Server;
 import dev.repoworker.testkit.S3Server;
+import java.io.ByteArrayInputStream;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.stream.IntStream;
@@ -19,7 +23,10 @@ import software.amazon.awssdk.core.interceptor.Context;
 import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
 import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
 import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.http.SdkHttpRequest;
+import software.amazon.awssdk.http.SdkHttpResponse;
 import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.DeleteObjectsRequest;
 
 /** {@link S3Objects#deleteAll}: 1000 keys per DeleteObjects call, or one call per key where the server refuses it. */
 class S3ObjectsDeleteAllTest {
@@ -50,14 +57,30 @@ class S3ObjectsDeleteAllTest {
         assertThat(count("DeleteObject")).isEqualTo(1001);
     }
 
-    /** Puts 1001 keys and one to keep, deletes the 1001: the one to keep is left. */
+    @Test
+    void a_server_without_multi_object_delete_gets_one_delete_per_key() throws Exception {
+        MotoS3Server.skipReason().ifPresent(Assumptions::abort);
+        try (MotoS3Server server = MotoS3Server.start(temp.resolve("moto.log")).createBucket(BUCKET)) {
+            deleteAll(S3Settings.fromEnv(server.environment(BUCKET, "")).orElseThrow(), 5, new NoMultiObjectDelete());
+        }
+        assertThat(count("DeleteObjects")).isEqualTo(1);
+        assertThat(count("DeleteObject")).isEqualTo(5);
+    }
+
     private void deleteAll(S3Settings settings) throws Exception {
+        deleteAll(settings, 1001, new ExecutionInterceptor() {});
+    }
+
+    /** Puts {@code count} keys and one to keep, deletes the {@code count}: the one to keep is left. */
+    private void deleteAll(S3Settings settings, int count, ExecutionInterceptor server) throws Exception {
         try (S3Client client = S3Clients.builder(settings)
-                .overrideConfiguration(o -> o.addExecutionInterceptor(new Counter()))
+                .overrideConfiguration(
+                        o -> o.addExecutionInterceptor(new Counter()).addExecutionInterceptor(server))
                 .build()) {
             S3Objects objects = new S3Objects(client, BUCKET);
-            List<String> keys =
-                    IntStream.range(0, 1001).mapToObj(n -> "gone/" + n + ".txt").toList();
+            List<String> keys = IntStream.range(0, count)
+                    .mapToObj(n -> "gone/" + n + ".txt")
+                    .toList();
             S3Objects.inParallel(
                     keys, key -> client.putObject(b -> b.bucket(BUCKET).key(key), RequestBody.fromString(key)));
             client.putObject(b -> b.bucket(BUCKET).key("gone-not/kept.txt"), RequestBody.fromString("kept"));
@@ -73,6 +96,40 @@ class S3ObjectsDeleteAllTest {
     private long count(String operation) {
         LongAdder adder = calls.get(operation + "Request");
         return adder == null ? 0 : adder.sum();
+    }
+
+    /**
+     * Answers DeleteObjects as Google Cloud Storage's XML API does, which has no multi-object delete: 400
+     * InvalidArgument, after moto has deleted nothing (the request goes to a bucket that does not exist).
+     */
+    private static final class NoMultiObjectDelete implements ExecutionInterceptor {
+        private static final String ERROR = "<?xml version='1.0' encoding='UTF-8'?><Error><Code>InvalidArgument</Code>"
+                + "<Message>Invalid argument.</Message></Error>";
+
+        @Override
+        public SdkHttpRequest modifyHttpRequest(Context.ModifyHttpRequest context, ExecutionAttributes attributes) {
+            if (!(context.request() instanceof DeleteObjectsRequest)) {
+                return context.httpRequest();
+            }
+            return context.httpRequest().toBuilder()
+                    .encodedPath("/no-such-bucket/")
+                    .build();
+        }
+
+        @Override
+        public SdkHttpResponse modifyHttpResponse(Context.ModifyHttpResponse context, ExecutionAttributes attributes) {
+            return context.request() instanceof DeleteObjectsRequest
+                    ? context.httpResponse().toBuilder().statusCode(400).build()
+                    : context.httpResponse();
+        }
+
+        @Override
+        public Optional<InputStream> modifyHttpResponseContent(
+                Context.ModifyHttpResponse context, ExecutionAttributes attributes) {
+            return context.request() instanceof DeleteObjectsRequest
+                    ? Optional.of(new ByteArrayInputStream(ERROR.getBytes(StandardCharsets.UTF_8)))
+                    : context.responseBody();
+        }
     }
 
     private final class Counter implements ExecutionInterceptor {
