@@ -99,7 +99,7 @@ public final class Deployments {
             String activeJobId = moveForward(projectId, ActivePointer.of(projectId, jobId, requestedAt));
             PublishedDeploy.Stats stats = PublishedDeploy.Stats.of(pages, stored);
             if (keep > 0) {
-                Pruned pruned = prune(projectId, jobId);
+                Pruned pruned = prune(projectId, jobId, activeJobId);
                 stats = stats.withPruned(pruned.folders(), pruned.sharedMedia());
             }
             return new PublishedDeploy(
@@ -123,13 +123,13 @@ public final class Deployments {
      * Deletes what the retention does not keep. A failure never fails the deploy, which is published and settled: it
      * is logged, and the counts say what was deleted before it.
      */
-    private Pruned prune(String projectId, String jobId) {
+    private Pruned prune(String projectId, String jobId, String activeJobId) {
         int folders = 0;
         int sharedMedia = 0;
         try {
             Instant inFlightSince = clock.instant().minus(IN_FLIGHT);
-            Set<String> kept = new HashSet<>(Set.of(jobId));
-            store.readPointer(projectId).ifPresent(p -> kept.add(p.pointer().jobId()));
+            // a pointer moved since names a deploy published within the hour, which is kept below
+            Set<String> kept = new HashSet<>(List.of(jobId, activeJobId));
             List<DeployFolder> all = store.folders(projectId);
             all.stream()
                     .filter(f -> f.published().isPresent())
