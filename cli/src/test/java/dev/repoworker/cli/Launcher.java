@@ -3,9 +3,11 @@ package dev.repoworker.cli;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /** Starts the packaged launcher jar as a real child process, as an operator or Cloud Run would. */
 final class Launcher {
@@ -45,13 +47,13 @@ final class Launcher {
         return archiveOptions;
     }
 
-    private static java.util.Optional<Path> makeClassArchive() {
+    private static Optional<Path> makeClassArchive() {
         Path jar = jar().toAbsolutePath();
         Path archive = jar.resolveSibling("it-classes.jsa");
         try {
             if (Files.isRegularFile(archive)
                     && Files.getLastModifiedTime(archive).compareTo(Files.getLastModifiedTime(jar)) > 0) {
-                return java.util.Optional.of(archive);
+                return Optional.of(archive);
             }
             Path work = Files.createTempDirectory(jar.getParent(), "it-archive");
             Path vault = Files.createDirectories(work.resolve("vault"));
@@ -75,8 +77,8 @@ final class Launcher {
             if (process.waitFor(120, java.util.concurrent.TimeUnit.SECONDS)
                     && process.exitValue() == 0
                     && Files.isRegularFile(made)) {
-                Files.move(made, archive, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-                return java.util.Optional.of(archive);
+                Files.move(made, archive, StandardCopyOption.REPLACE_EXISTING);
+                return Optional.of(archive);
             }
             process.destroyForcibly();
         } catch (IOException e) {
@@ -84,7 +86,7 @@ final class Launcher {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        return java.util.Optional.empty();
+        return Optional.empty();
     }
 
     /** What a finished command printed, apart, and its exit status. */
